@@ -1,0 +1,62 @@
+package io.fraudpipeline.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The versioned fraud rules, published whole to the compacted {@code fraud-rules} topic under
+ * {@link Topics#RULES_KEY}. The job applies the latest one it has read; {@code version} grows by
+ * one with every change, so the control plane can see which version the job applies.
+ *
+ * @param version 0 for the built-in defaults, then 1, 2, ...
+ * @param amountThreshold a transaction whose amount is strictly greater raises an alert
+ * @param categoryThresholds per {@code merchant_category} overrides of {@code amountThreshold}
+ * @param velocity the per-account velocity rule
+ * @param updatedAt when this version was published
+ * @param updatedBy who published it
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RuleSet(
+    long version,
+    BigDecimal amountThreshold,
+    Map<String, BigDecimal> categoryThresholds,
+    VelocityRule velocity,
+    Instant updatedAt,
+    String updatedBy) {
+
+  /** The seed's amount threshold: transactions over $5000 are fraud. */
+  public static final BigDecimal DEFAULT_AMOUNT_THRESHOLD = new BigDecimal("5000");
+
+  /** What the job applies until it reads a rule set from the topic. */
+  public static final RuleSet DEFAULT =
+      new RuleSet(0, DEFAULT_AMOUNT_THRESHOLD, Map.of(), VelocityRule.DISABLED, null, null);
+
+  public RuleSet {
+    amountThreshold = amountThreshold == null ? DEFAULT_AMOUNT_THRESHOLD : amountThreshold;
+    categoryThresholds = categoryThresholds == null ? Map.of() : Map.copyOf(categoryThresholds);
+    velocity = velocity == null ? VelocityRule.DISABLED : velocity;
+  }
+
+  /** The threshold that applies to a transaction of this merchant category (may be null). */
+  public BigDecimal thresholdFor(String merchantCategory) {
+    if (merchantCategory != null && !categoryThresholds.isEmpty()) {
+      BigDecimal override = categoryThresholds.get(merchantCategory);
+      if (override != null) {
+        return override;
+      }
+    }
+    return amountThreshold;
+  }
+
+  /** Whether a category override (rather than the global threshold) applies. */
+  public boolean hasCategoryThreshold(String merchantCategory) {
+    return merchantCategory != null && categoryThresholds.containsKey(merchantCategory);
+  }
+
+  /** The same rules as the next version, stamped with who changed them and when. */
+  public RuleSet nextVersion(Instant at, String by) {
+    return new RuleSet(version + 1, amountThreshold, categoryThresholds, velocity, at, by);
+  }
+}

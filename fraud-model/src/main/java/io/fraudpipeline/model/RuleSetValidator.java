@@ -1,0 +1,58 @@
+package io.fraudpipeline.model;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one definition of a valid rule set. The control plane refuses to publish an invalid one; the
+ * job ignores one that reaches the topic anyway and keeps applying the rules it has.
+ */
+public final class RuleSetValidator {
+
+  private RuleSetValidator() {}
+
+  /** Every problem with the rule set; empty when it is valid. */
+  public static List<FieldError> validate(RuleSet rules) {
+    List<FieldError> errors = new ArrayList<>();
+    if (rules.version() < 0) {
+      errors.add(new FieldError("version", "must be 0 or greater"));
+    }
+    checkThreshold("amount_threshold", rules.amountThreshold(), errors);
+    for (Map.Entry<String, BigDecimal> e : rules.categoryThresholds().entrySet()) {
+      String category = e.getKey();
+      if (category == null || category.isBlank()) {
+        errors.add(new FieldError("category_thresholds", "category names must not be blank"));
+      } else {
+        checkThreshold("category_thresholds." + category, e.getValue(), errors);
+      }
+    }
+    VelocityRule velocity = rules.velocity();
+    if (velocity.maxTransactions() < 1
+        || velocity.maxTransactions() > VelocityRule.MAX_TRANSACTIONS_LIMIT) {
+      errors.add(
+          new FieldError(
+              "velocity.max_transactions",
+              "must be between 1 and " + VelocityRule.MAX_TRANSACTIONS_LIMIT));
+    }
+    if (velocity.windowSeconds() < 1
+        || velocity.windowSeconds() > VelocityRule.MAX_WINDOW_SECONDS) {
+      errors.add(
+          new FieldError(
+              "velocity.window_seconds",
+              "must be between 1 and " + VelocityRule.MAX_WINDOW_SECONDS + " (one day)"));
+    }
+    return errors;
+  }
+
+  private static void checkThreshold(String field, BigDecimal value, List<FieldError> errors) {
+    if (value == null) {
+      errors.add(new FieldError(field, "is required"));
+    } else if (value.signum() <= 0) {
+      errors.add(new FieldError(field, "must be greater than 0"));
+    } else if (value.compareTo(FraudJson.MAX_AMOUNT) > 0) {
+      errors.add(new FieldError(field, "must not exceed " + FraudJson.MAX_AMOUNT.toPlainString()));
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.fraudpipeline.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RuleSetTest {
+
+  private static Transaction tx(String amount, String category) {
+    return new Transaction("t", "acc", new BigDecimal(amount), null, null, category, null, null);
+  }
+
+  @Test
+  void defaultRulesFlagOnlyAmountsStrictlyOver5000LikeTheSeed() {
+    Instant now = Instant.now();
+    assertThat(FraudAlert.amountAlertOrNull(tx("5000", null), RuleSet.DEFAULT, now)).isNull();
+    assertThat(FraudAlert.amountAlertOrNull(tx("5000.01", null), RuleSet.DEFAULT, now)).isNotNull();
+  }
+
+  @Test
+  void categoryThresholdOverridesTheGlobalOne() {
+    RuleSet rules =
+        new RuleSet(
+            2, new BigDecimal("5000"), Map.of("gambling", new BigDecimal("100")), null, null, null);
+    FraudAlert alert = FraudAlert.amountAlertOrNull(tx("150", "gambling"), rules, Instant.now());
+    assertThat(alert.rule()).isEqualTo(RuleId.CATEGORY_THRESHOLD);
+    assertThat(alert.rulesVersion()).isEqualTo(2);
+    assertThat(alert.reason()).isEqualTo("amount 150 exceeds the gambling threshold of 100");
+    assertThat(FraudAlert.amountAlertOrNull(tx("150", "grocery"), rules, Instant.now())).isNull();
+  }
+
+  @Test
+  void validatorNamesEveryBadField() {
+    RuleSet bad =
+        new RuleSet(
+            -1,
+            BigDecimal.ZERO,
+            Map.of("x", new BigDecimal("-2")),
+            new VelocityRule(true, 0, 0),
+            null,
+            null);
+    assertThat(RuleSetValidator.validate(bad))
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder(
+            "version",
+            "amount_threshold",
+            "category_thresholds.x",
+            "velocity.max_transactions",
+            "velocity.window_seconds");
+    assertThat(RuleSetValidator.validate(RuleSet.DEFAULT)).isEmpty();
+  }
+
+  @Test
+  void nextVersionBumpsVersionAndStampsAuthor() {
+    Instant at = Instant.parse("2025-06-01T00:00:00Z");
+    RuleSet next = RuleSet.DEFAULT.nextVersion(at, "alice");
+    assertThat(next.version()).isEqualTo(1);
+    assertThat(next.updatedBy()).isEqualTo("alice");
+    assertThat(next.amountThreshold()).isEqualByComparingTo("5000");
+  }
+}
