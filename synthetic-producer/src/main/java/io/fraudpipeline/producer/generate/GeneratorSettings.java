@@ -6,7 +6,6 @@ import io.fraudpipeline.model.VelocityRule;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Everything that decides what a {@link TransactionGenerator} produces: the same settings give the
@@ -65,9 +64,9 @@ public record GeneratorSettings(
   static final BigDecimal MAX_AMOUNT_THRESHOLD = FraudJson.MAX_AMOUNT.movePointLeft(2);
 
   public GeneratorSettings {
-    Objects.requireNonNull(startTime, "start time is required");
-    Objects.requireNonNull(amountThreshold, "amount threshold is required");
-    Objects.requireNonNull(velocityWindow, "velocity window is required");
+    require(startTime != null, "start time is required");
+    require(amountThreshold != null, "amount threshold is required");
+    require(velocityWindow != null, "velocity window is required");
     require(
         eventsPerSecond >= 1, "event rate must be at least 1 per second, got " + eventsPerSecond);
     require(
