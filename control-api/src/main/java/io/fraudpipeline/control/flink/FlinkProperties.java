@@ -1,0 +1,19 @@
+package io.fraudpipeline.control.flink;
+
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where the Flink JobManager's REST API is and how the control plane talks to it.
+ *
+ * @param restUrl the JobManager REST endpoint ({@code FLINK_REST_URL})
+ * @param pollInterval how often the background observer asks Flink for the job's state
+ * @param requestTimeout the longest a single REST call to Flink may take
+ */
+@Validated
+@ConfigurationProperties("fraud.flink")
+public record FlinkProperties(
+    @NotNull URI restUrl, @NotNull Duration pollInterval, @NotNull Duration requestTimeout) {}

@@ -1,0 +1,28 @@
+package io.fraudpipeline.control.jobs;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Defaults for deploying the embedded fraud job; a deploy request may override parallelism and
+ * delivery guarantee.
+ *
+ * @param name the Flink job name; the control plane recognises its job among Flink's by it
+ * @param parallelism the default parallelism
+ * @param maxParallelism the highest parallelism a deploy or rescale may ask for
+ * @param deliveryGuarantee the default delivery guarantee of the job's Kafka sink
+ * @param checkpointInterval how often the job checkpoints (and commits its Kafka transactions)
+ */
+@Validated
+@ConfigurationProperties("fraud.job")
+public record JobProperties(
+    @NotBlank String name,
+    @Min(1) @Max(1024) int parallelism,
+    @Min(1) @Max(1024) int maxParallelism,
+    @NotNull DeliveryGuarantee deliveryGuarantee,
+    @NotNull Duration checkpointInterval) {}

@@ -1,0 +1,43 @@
+package io.fraudpipeline.control.kafka;
+
+import io.fraudpipeline.model.Topics;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The pipeline's topic names and how new topics are created. The names default to the wire
+ * contract's {@link Topics}; Kafka's bootstrap servers are Boot's own {@code
+ * spring.kafka.bootstrap-servers}.
+ *
+ * @param transactions incoming transactions
+ * @param fraudAlerts the job's alerts
+ * @param transactionsDlq records the job could not parse or validate
+ * @param fraudRules the compacted, versioned rule set
+ * @param savepoints the control plane's compacted savepoint history
+ * @param partitions partitions of a topic the control plane creates
+ * @param replicationFactor replication factor of a topic the control plane creates
+ */
+@Validated
+@ConfigurationProperties("fraud.topics")
+public record TopicsProperties(
+    String transactions,
+    String fraudAlerts,
+    String transactionsDlq,
+    String fraudRules,
+    String savepoints,
+    @Min(1) int partitions,
+    @Min(1) short replicationFactor) {
+
+  public TopicsProperties {
+    transactions = orDefault(transactions, Topics.TRANSACTIONS);
+    fraudAlerts = orDefault(fraudAlerts, Topics.FRAUD_ALERTS);
+    transactionsDlq = orDefault(transactionsDlq, Topics.TRANSACTIONS_DLQ);
+    fraudRules = orDefault(fraudRules, Topics.FRAUD_RULES);
+    savepoints = orDefault(savepoints, "fraud-savepoints");
+  }
+
+  private static String orDefault(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,256 @@
+package io.fraudpipeline.control.web;
+
+import jakarta.validation.ConstraintViolationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns every failure into an RFC 9457 problem detail with a stable {@code type}; Spring's own MVC
+ * exceptions come through {@link ResponseEntityExceptionHandler} and get their type stamped here.
+ * Nothing escapes as a 500 with a stack trace: the last handler logs the exception with an id and
+ * answers a problem that names only that id.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+  /** Builds a problem detail of the given type. */
+  public static ProblemDetail problem(ProblemType type, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
+    problem.setType(type.uri());
+    problem.setTitle(type.title());
+    return problem;
+  }
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<ProblemDetail> handleApi(ApiException e) {
+    ProblemDetail problem = problem(e.type(), e.getMessage());
+    e.properties().forEach(problem::setProperty);
+    if (e.type().status().is5xxServerError()) {
+      log.warn("{}: {}", e.type().title(), e.getMessage());
+    }
+    return ResponseEntity.status(e.type().status()).body(problem);
+  }
+
+  @ExceptionHandler(AuthenticationException.class)
+  ResponseEntity<ProblemDetail> handleAuthentication(AuthenticationException e) {
+    return ResponseEntity.status(ProblemType.UNAUTHORIZED.status())
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+        .body(problem(ProblemType.UNAUTHORIZED, e.getMessage()));
+  }
+
+  @ExceptionHandler(AccessDeniedException.class)
+  ResponseEntity<ProblemDetail> handleAccessDenied(AccessDeniedException e) {
+    return ResponseEntity.status(ProblemType.FORBIDDEN.status())
+        .body(problem(ProblemType.FORBIDDEN, e.getMessage()));
+  }
+
+  @ExceptionHandler(ConstraintViolationException.class)
+  ResponseEntity<ProblemDetail> handleConstraintViolation(ConstraintViolationException e) {
+    List<FieldProblem> errors = new ArrayList<>();
+    e.getConstraintViolations()
+        .forEach(
+            v ->
+                errors.add(
+                    new FieldProblem(
+                        snakePath(lastNode(v.getPropertyPath().toString())), v.getMessage())));
+    return validation(errors);
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> handleUnexpected(Exception e) {
+    String errorId = UUID.randomUUID().toString();
+    log.error("Unexpected error {}", errorId, e);
+    ProblemDetail problem =
+        problem(
+            ProblemType.INTERNAL,
+            "Unexpected error; the control plane's log has the details under error id " + errorId);
+    problem.setProperty("error_id", errorId);
+    return ResponseEntity.internalServerError().body(problem);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldProblem> errors = new ArrayList<>();
+    for (FieldError error : ex.getBindingResult().getFieldErrors()) {
+      errors.add(new FieldProblem(snakePath(error.getField()), error.getDefaultMessage()));
+    }
+    for (ObjectError error : ex.getBindingResult().getGlobalErrors()) {
+      errors.add(new FieldProblem(error.getObjectName(), error.getDefaultMessage()));
+    }
+    return new ResponseEntity<>(validation(errors).getBody(), headers, status);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+      HandlerMethodValidationException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldProblem> errors = new ArrayList<>();
+    ex.getParameterValidationResults()
+        .forEach(
+            result -> {
+              String name = result.getMethodParameter().getParameterName();
+              result
+                  .getResolvableErrors()
+                  .forEach(
+                      error ->
+                          errors.add(
+                              new FieldProblem(
+                                  name == null ? "parameter" : snakePath(name),
+                                  error.getDefaultMessage())));
+            });
+    return new ResponseEntity<>(validation(errors).getBody(), headers, status);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ProblemDetail problem;
+    if (ex.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+      String field = jsonPath(jackson);
+      String message =
+          jackson instanceof UnrecognizedPropertyException
+              ? "unknown field"
+              : firstLine(rootMessage(jackson));
+      problem = validation(List.of(new FieldProblem(field, message))).getBody();
+    } else {
+      String detail =
+          ex.getCause() instanceof JacksonException jackson
+              ? "The request body is not valid JSON: " + firstLine(jackson.getOriginalMessage())
+              : "The request body is missing or unreadable";
+      problem = problem(ProblemType.MALFORMED_BODY, detail);
+    }
+    return new ResponseEntity<>(problem, headers, status);
+  }
+
+  /** Stamps the stable type (and a plain title) on the problems Spring itself produces. */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    ResponseEntity<Object> response =
+        super.handleExceptionInternal(ex, body, headers, status, request);
+    if (response != null && response.getBody() instanceof ProblemDetail problem) {
+      if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+        ProblemType type = ProblemType.forStatus(status.value());
+        problem.setType(type.uri());
+        if (problem.getTitle() == null) {
+          problem.setTitle(type.title());
+        }
+      }
+    }
+    return response;
+  }
+
+  private static ResponseEntity<ProblemDetail> validation(List<FieldProblem> errors) {
+    String detail =
+        errors.isEmpty()
+            ? "The request is invalid"
+            : errors.size() == 1
+                ? "Invalid field '" + errors.get(0).field() + "': " + errors.get(0).message()
+                : errors.size() + " fields are invalid";
+    ProblemDetail problem = problem(ProblemType.VALIDATION, detail);
+    problem.setProperty("errors", errors);
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  private static String jsonPath(JacksonException e) {
+    StringBuilder path = new StringBuilder();
+    for (JacksonException.Reference ref : e.getPath()) {
+      if (ref.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(ref.getPropertyName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static String rootMessage(JacksonException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+      return cause.getMessage();
+    }
+    return e.getOriginalMessage() == null ? "invalid value" : e.getOriginalMessage();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int newline = message.indexOf('\n');
+    String line = newline < 0 ? message : message.substring(0, newline);
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+
+  private static String lastNode(String propertyPath) {
+    // "deploy.request.parallelism" -> "parallelism" for method parameter constraints
+    int dot = propertyPath.lastIndexOf('.');
+    return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
+  }
+
+  /** {@code restore.savepointPath} becomes {@code restore.savepoint_path}, like the JSON. */
+  static String snakePath(String javaPath) {
+    StringBuilder out = new StringBuilder();
+    for (String part : javaPath.split("\\.")) {
+      if (!out.isEmpty()) {
+        out.append('.');
+      }
+      int bracket = part.indexOf('[');
+      String name = bracket < 0 ? part : part.substring(0, bracket);
+      out.append(snake(name));
+      if (bracket >= 0) {
+        out.append(part.substring(bracket));
+      }
+    }
+    return out.toString();
+  }
+
+  private static String snake(String camel) {
+    StringBuilder out = new StringBuilder(camel.length() + 4);
+    for (int i = 0; i < camel.length(); i++) {
+      char c = camel.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > 0) {
+          out.append('_');
+        }
+        out.append(Character.toLowerCase(c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}
