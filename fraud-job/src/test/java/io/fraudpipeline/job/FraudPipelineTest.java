@@ -3,6 +3,7 @@ package io.fraudpipeline.job;
 import static io.fraudpipeline.job.rules.RuleSets.threshold;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fraudpipeline.job.support.FlinkRest;
 import io.fraudpipeline.job.support.JobRunner;
 import io.fraudpipeline.job.support.PipelineTestBase;
 import io.fraudpipeline.job.support.TestTopics;
@@ -82,6 +83,12 @@ class FraudPipelineTest extends PipelineTestBase {
 
     client().publishRules(t.rules(), threshold(1, "2000"));
     awaitRulesVersion(cluster, job, 1);
+    FlinkRest rest = rest(cluster);
+    String evaluate = rest.vertexOf(job, Operators.EVALUATE_RULES);
+    for (int subtask = 0; subtask < 2; subtask++) {
+      assertThat(rest.subtaskValue(job, evaluate, subtask, JobMetrics.RULES_VERSION_APPLIED_REST))
+          .hasValue(1);
+    }
 
     List<Transaction> after = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
