@@ -3,8 +3,8 @@ package io.fraudpipeline.control.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.control.support.ApiClient;
-import io.fraudpipeline.control.support.ApiClient.Response;
+import io.fraudpipeline.control.support.ControlApiClient;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.embedded.LocalFlink;
@@ -35,7 +35,7 @@ class BadInputAndFlinkOutageTest {
   static int flinkPort;
   static LocalFlink flink;
   static ControlPlane control;
-  static ApiClient api;
+  static ControlApiClient api;
 
   @BeforeAll
   static void start() {

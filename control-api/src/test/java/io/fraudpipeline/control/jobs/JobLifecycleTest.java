@@ -3,8 +3,8 @@ package io.fraudpipeline.control.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.control.support.ApiClient;
-import io.fraudpipeline.control.support.ApiClient.Response;
+import io.fraudpipeline.control.support.ControlApiClient;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.Traffic;
 import io.fraudpipeline.embedded.LocalFlink;
@@ -36,7 +36,7 @@ class JobLifecycleTest {
   static LocalKafka kafka;
   static LocalFlink flink;
   static ControlPlane control;
-  static ApiClient api;
+  static ControlApiClient api;
   static Traffic traffic;
 
   /** Transactions that must each raise exactly one committed alert. */

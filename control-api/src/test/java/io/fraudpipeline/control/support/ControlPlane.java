@@ -16,12 +16,12 @@ public final class ControlPlane implements AutoCloseable {
   public static final String TOKEN = "test-token-0123456789abcdef";
 
   private final ConfigurableApplicationContext context;
-  private final ApiClient api;
+  private final ControlApiClient api;
 
   private ControlPlane(ConfigurableApplicationContext context) {
     this.context = context;
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    this.api = new ApiClient("http://localhost:" + port, TOKEN);
+    this.api = new ControlApiClient("http://localhost:" + port, TOKEN);
   }
 
   /** Starts against the given Flink REST URL and Kafka bootstrap servers. */
@@ -45,7 +45,7 @@ public final class ControlPlane implements AutoCloseable {
     return new ControlPlane(context);
   }
 
-  public ApiClient api() {
+  public ControlApiClient api() {
     return api;
   }
 
