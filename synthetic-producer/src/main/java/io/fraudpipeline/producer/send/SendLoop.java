@@ -1,0 +1,268 @@
+package io.fraudpipeline.producer.send;
+
+import io.fraudpipeline.producer.generate.GeneratedRecord;
+import io.fraudpipeline.producer.generate.GeneratorSettings;
+import io.fraudpipeline.producer.generate.Label;
+import io.fraudpipeline.producer.generate.TransactionGenerator;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * One run: a thread that paces, generates and sends records asynchronously, with at most {@code
+ * maxInFlight} unacknowledged at any time, and ends by waiting for every record in flight. The
+ * first failed record ends the run as {@link RunState#FAILED}: Kafka only reports a failure after
+ * its own retries (up to {@code delivery.timeout.ms}) gave up, so carrying on would mostly add more
+ * failures.
+ */
+final class SendLoop implements ProducerRun {
+
+  private static final Label[] LABELS = Label.values();
+  private static final long RATE_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long PERMIT_WAIT_MILLIS = 50;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final RunSettings settings;
+  private final GeneratorSettings generatorSettings;
+  private final TransactionGenerator generator;
+  private final Producer<String, byte[]> producer;
+  private final boolean ownsProducer;
+  private final Pacer pacer;
+  private final Ticker ticker;
+  private final Semaphore inFlight;
+  private final long maxRecords;
+  private final long startNanos;
+  private final long durationNanos;
+  private final Callback callback = this::onCompletion;
+  private final CompletableFuture<RunProgress> completion = new CompletableFuture<>();
+
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLongArray sentByLabel = new AtomicLongArray(LABELS.length);
+  private volatile String lastError;
+  private volatile boolean stopRequested;
+  private volatile RunState state = RunState.RUNNING;
+  private volatile long endNanos;
+
+  // Rate sampling, guarded by this.
+  private long sampleNanos;
+  private long sampleAcknowledged;
+  private double currentRate;
+
+  SendLoop(
+      RunSettings settings,
+      GeneratorSettings generatorSettings,
+      Producer<String, byte[]> producer,
+      boolean ownsProducer,
+      Ticker ticker) {
+    this.settings = settings;
+    this.generatorSettings = generatorSettings;
+    this.generator = new TransactionGenerator(generatorSettings);
+    this.producer = producer;
+    this.ownsProducer = ownsProducer;
+    this.ticker = ticker;
+    this.pacer =
+        settings.paced() ? Pacer.perSecond(settings.ratePerSecond(), ticker) : Pacer.unlimited();
+    this.inFlight = new Semaphore(settings.maxInFlight());
+    this.maxRecords = settings.count() == null ? Long.MAX_VALUE : settings.count();
+    this.durationNanos = settings.duration() == null ? -1 : settings.duration().toNanos();
+    this.startNanos = ticker.nanoTime();
+    this.sampleNanos = startNanos;
+  }
+
+  /** Runs the loop on a new daemon thread, so an embedding service can still shut down. */
+  void startThread(String name) {
+    Thread thread = new Thread(this::sendAll, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The loop itself; also callable on the current thread (tests). */
+  void sendAll() {
+    RunState outcome;
+    try {
+      outcome = sendUntilDone();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = RunState.STOPPED;
+    } catch (RuntimeException | Error e) {
+      lastError = describe(e);
+      outcome = RunState.FAILED;
+    }
+    finish(outcome);
+  }
+
+  private RunState sendUntilDone() throws InterruptedException {
+    String topic = settings.topic();
+    while (true) {
+      if (stopRequested) {
+        return RunState.STOPPED;
+      }
+      if (failed.get() > 0) {
+        return RunState.FAILED;
+      }
+      if (sent.get() >= maxRecords || timeIsUp()) {
+        return RunState.COMPLETED;
+      }
+      // The in-flight slot first: a pacing token taken and then left unused would be lost.
+      if (!inFlight.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        continue;
+      }
+      if (!pacer.awaitPermit(this::shouldEnd) || timeIsUp()) {
+        inFlight.release();
+        continue;
+      }
+      GeneratedRecord record = generator.next();
+      sent.incrementAndGet();
+      sentByLabel.incrementAndGet(record.label().ordinal());
+      try {
+        producer.send(new ProducerRecord<>(topic, record.key(), record.value()), callback);
+      } catch (RuntimeException e) {
+        // Kafka reports most failures through the callback; one it throws has not reached it.
+        onCompletion(null, e);
+      }
+    }
+  }
+
+  private boolean shouldEnd() {
+    return stopRequested || failed.get() > 0 || timeIsUp();
+  }
+
+  private boolean timeIsUp() {
+    return durationNanos >= 0 && ticker.nanoTime() - startNanos >= durationNanos;
+  }
+
+  private void onCompletion(RecordMetadata metadata, Exception exception) {
+    if (exception == null) {
+      acknowledged.incrementAndGet();
+    } else {
+      lastError = describe(exception);
+      failed.incrementAndGet();
+    }
+    inFlight.release();
+  }
+
+  private void finish(RunState outcome) {
+    RunState result = outcome;
+    try {
+      // flush() returns once every record sent so far is acknowledged or failed, callbacks run.
+      producer.flush();
+      if (!inFlight.tryAcquire(
+          settings.maxInFlight(), CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        lastError = "records still in flight after flush: " + progressCounts();
+        result = RunState.FAILED;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      lastError = "interrupted while flushing: " + progressCounts();
+      result = RunState.FAILED;
+    } catch (RuntimeException e) {
+      lastError = describe(e);
+      result = RunState.FAILED;
+    } finally {
+      if (ownsProducer) {
+        try {
+          producer.close(CLOSE_TIMEOUT);
+        } catch (RuntimeException e) {
+          lastError = describe(e);
+          result = RunState.FAILED;
+        }
+      }
+    }
+    if (failed.get() > 0) {
+      result = RunState.FAILED;
+    }
+    synchronized (this) {
+      endNanos = ticker.nanoTime();
+      state = result;
+    }
+    completion.complete(progress());
+  }
+
+  private String progressCounts() {
+    return "sent " + sent.get() + ", acknowledged " + acknowledged.get() + ", failed " + failed;
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  @Override
+  public RunSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public GeneratorSettings generatorSettings() {
+    return generatorSettings;
+  }
+
+  @Override
+  public synchronized RunProgress progress() {
+    RunState current = state;
+    long now = current.isFinal() ? endNanos : ticker.nanoTime();
+    // Read the outcomes before the sends, so that acknowledged + failed never exceeds sent.
+    long failedNow = failed.get();
+    long acknowledgedNow = acknowledged.get();
+    long sentNow = sent.get();
+    if (now - sampleNanos >= RATE_SAMPLE_NANOS) {
+      currentRate = (acknowledgedNow - sampleAcknowledged) * 1e9 / (now - sampleNanos);
+      sampleNanos = now;
+      sampleAcknowledged = acknowledgedNow;
+    }
+    Map<Label, Long> byLabel = new EnumMap<>(Label.class);
+    for (Label label : LABELS) {
+      long count = sentByLabel.get(label.ordinal());
+      if (count > 0) {
+        byLabel.put(label, count);
+      }
+    }
+    return new RunProgress(
+        current,
+        sentNow,
+        acknowledgedNow,
+        failedNow,
+        current.isFinal() ? 0.0 : currentRate,
+        Duration.ofNanos(now - startNanos),
+        lastError,
+        byLabel);
+  }
+
+  @Override
+  public void stop() {
+    stopRequested = true;
+    synchronized (this) {
+      if (state == RunState.RUNNING) {
+        state = RunState.STOPPING;
+      }
+    }
+  }
+
+  @Override
+  public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+    try {
+      completion.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the run's completion failed", e.getCause());
+    }
+  }
+
+  @Override
+  public CompletableFuture<RunProgress> completion() {
+    return completion.copy();
+  }
+}
