@@ -28,11 +28,12 @@ import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationResult;
 import org.apache.flink.runtime.rest.handler.async.TriggerResponse;
 import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
 import org.apache.flink.runtime.rest.messages.ClusterOverviewHeaders;
-import org.apache.flink.runtime.rest.messages.ConfigurationInfo;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.JobCancellationHeaders;
 import org.apache.flink.runtime.rest.messages.JobCancellationMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobConfigHeaders;
+import org.apache.flink.runtime.rest.messages.JobConfigInfo;
 import org.apache.flink.runtime.rest.messages.JobExceptionsHeaders;
 import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
 import org.apache.flink.runtime.rest.messages.JobIDPathParameter;
@@ -52,7 +53,6 @@ import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistic
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
-import org.apache.flink.runtime.rest.messages.job.JobManagerJobConfigurationHeaders;
 import org.apache.flink.runtime.rest.messages.job.UpperLimitExceptionParameter;
 import org.apache.flink.runtime.rest.messages.job.metrics.AggregatedMetric;
 import org.apache.flink.runtime.rest.messages.job.metrics.AggregatedSubtaskMetricsHeaders;
@@ -206,18 +206,15 @@ public class FlinkRestClient implements AutoCloseable {
     return millis > 0 ? Duration.ofMillis(millis) : Duration.ofMinutes(10);
   }
 
-  /** The job's effective configuration as the JobManager holds it. */
-  public Map<String, String> jobConfiguration(JobID jobId) {
-    ConfigurationInfo info =
-        send(
-            "GET /jobs/" + jobId + "/jobmanager/config",
-            JobManagerJobConfigurationHeaders.getInstance(),
-            jobId,
-            null,
-            null);
-    Map<String, String> config = new java.util.HashMap<>();
-    info.forEach(entry -> config.put(entry.getKey(), entry.getValue()));
-    return config;
+  /** The job's global job parameters ({@code pipeline.global-job-parameters}). */
+  public Map<String, String> jobParameters(JobID jobId) {
+    JobConfigInfo info =
+        send("GET /jobs/" + jobId + "/config", JobConfigHeaders.getInstance(), jobId, null, null);
+    if (info.getExecutionConfigInfo() == null
+        || info.getExecutionConfigInfo().getGlobalJobParameters() == null) {
+      return Map.of();
+    }
+    return info.getExecutionConfigInfo().getGlobalJobParameters();
   }
 
   public JobExceptionsInfoWithHistory exceptions(JobID jobId, int limit) {

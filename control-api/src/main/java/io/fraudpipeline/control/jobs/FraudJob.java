@@ -14,6 +14,7 @@ import java.util.List;
  * @param endTime when it ended, for a terminated job
  * @param uptime time since it last became RUNNING, for a running job
  * @param parallelism the highest operator parallelism
+ * @param deliveryGuarantee the sink guarantee it was deployed with (active jobs only)
  * @param restarts restarts since submission
  * @param checkpoints checkpoint statistics (active jobs only)
  * @param exceptions the most recent failures, newest first (active jobs only)
@@ -29,6 +30,7 @@ public record FraudJob(
     Instant endTime,
     Duration uptime,
     Integer parallelism,
+    DeliveryGuarantee deliveryGuarantee,
     Long restarts,
     CheckpointSummary checkpoints,
     List<JobFailure> exceptions,

@@ -129,6 +129,7 @@ public class FraudJobObserver implements SmartLifecycle {
         null,
         null,
         null,
+        null,
         List.of(),
         null,
         now);
@@ -137,6 +138,24 @@ public class FraudJobObserver implements SmartLifecycle {
   private FraudJob active(JobID jobId, Instant now) {
     JobDetailsInfo details = flink.jobDetails(jobId);
     JobStatus status = details.getJobStatus();
+    if (status == JobStatus.INITIALIZING) {
+      // The JobMaster is not there yet: asking for checkpoints or metrics only makes Flink log
+      // errors.
+      return new FraudJob(
+          jobId.toHexString(),
+          details.getName(),
+          status.name(),
+          instant(details.getStartTime()),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          List.of(),
+          null,
+          now);
+    }
     Duration uptime = null;
     if (status == JobStatus.RUNNING) {
       Long runningSince = details.getTimestamps().get(JobStatus.RUNNING);
@@ -156,11 +175,21 @@ public class FraudJobObserver implements SmartLifecycle {
         instant(details.getEndTime()),
         uptime,
         parallelism > 0 ? parallelism : null,
+        guarantee(jobId),
         restarts(jobId),
         checkpoints(jobId, now),
         exceptions(jobId),
         rulesVersion(jobId, details),
         now);
+  }
+
+  private DeliveryGuarantee guarantee(JobID jobId) {
+    try {
+      String value = flink.jobParameters(jobId).get(JobDeployer.GUARANTEE_CONFIG_KEY);
+      return value == null ? null : DeliveryGuarantee.parse(value);
+    } catch (FlinkRequestException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Optional details: a 404 (e.g. a job still initialising) leaves them out, nothing more. */

@@ -29,8 +29,8 @@ import org.springframework.stereotype.Component;
 public class JobDeployer {
 
   /**
-   * Job configuration key carrying the delivery guarantee, so a rescale can keep it: Flink keeps
-   * the job's configuration, the control plane keeps nothing.
+   * Global job parameter carrying the delivery guarantee, so a rescale can keep it and reads can
+   * show it: Flink keeps the job's parameters, the control plane keeps nothing.
    */
   static final String GUARANTEE_CONFIG_KEY = "fraud.control.delivery-guarantee";
 
@@ -102,15 +102,15 @@ public class JobDeployer {
     }
   }
 
-  /** The delivery guarantee a running job was deployed with, from its configuration on Flink. */
+  /** The delivery guarantee a running job was deployed with, from its parameters on Flink. */
   DeliveryGuarantee deployedGuarantee(JobID jobId) {
     try {
-      String value = flink.jobConfiguration(jobId).get(GUARANTEE_CONFIG_KEY);
+      String value = flink.jobParameters(jobId).get(GUARANTEE_CONFIG_KEY);
       if (value != null) {
         return DeliveryGuarantee.parse(value);
       }
     } catch (FlinkRequestException | IllegalArgumentException e) {
-      log.debug("No delivery guarantee in the configuration of {}", jobId, e);
+      log.debug("No delivery guarantee in the parameters of {}", jobId, e);
     }
     log.warn(
         "Job {} does not say its delivery guarantee; using the default {}",
@@ -199,7 +199,9 @@ public class JobDeployer {
             savepointPath,
             // The savepoint stays the user's: later restores from it keep working.
             RecoveryClaimMode.NO_CLAIM,
-            Map.of(GUARANTEE_CONFIG_KEY, guarantee.argument()));
+            Map.of(
+                "pipeline.global-job-parameters",
+                GUARANTEE_CONFIG_KEY + ":" + guarantee.argument()));
     String jarId = uploaded.jarId();
     try {
       submit(jarId, body, jobId);

@@ -158,7 +158,7 @@ class SyntheticProducerKafkaTest {
     assertThat(done.inFlight()).isZero();
     assertThat(done.failed()).isZero();
     assertThat(done.acknowledged()).isEqualTo(done.sent()).isGreaterThan(running.acknowledged());
-    // The pacer never runs ahead: at most the rate times the elapsed time, plus its 10 ms burst.
+    // The pacer never runs ahead: one initial token, then the rate times the elapsed time.
     assertThat(done.sent()).isLessThanOrEqualTo(2_000 * done.elapsed().toMillis() / 1000 + 21);
     assertThat(readAll(topic, done.sent())).hasSize((int) done.sent());
   }
