@@ -48,6 +48,8 @@ public final class KafkaSources {
     return KafkaSource.<byte[]>builder()
         .setBootstrapServers(params.bootstrapServers())
         .setTopics(params.rulesTopic())
+        // Only so the position shows in consumer-group tools; the start is always the earliest.
+        .setGroupId(params.groupId() + "-rules")
         .setClientIdPrefix(params.groupId() + "-rules")
         .setStartingOffsets(OffsetsInitializer.earliest())
         .setDeserializer(new RulesRecordDeserializer())
