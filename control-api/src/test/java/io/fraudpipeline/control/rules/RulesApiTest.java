@@ -235,6 +235,24 @@ class RulesApiTest {
     assertThat(currentVersion()).isEqualTo(version + 1);
   }
 
+  @Test
+  void createsTheRulesTopicCompactedAndTheHistoryTopicKeptForever() throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = TestKafka.broker().admin()) {
+      var rules =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, PREFIX + "-rules");
+      var history =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, PREFIX + "-rules-history");
+      var configs = admin.describeConfigs(List.of(rules, history)).all().get();
+
+      assertThat(configs.get(rules).get("cleanup.policy").value()).isEqualTo("compact");
+      assertThat(configs.get(history).get("cleanup.policy").value()).isEqualTo("delete");
+      assertThat(configs.get(history).get("retention.ms").value()).isEqualTo("-1");
+      assertThat(configs.get(history).get("retention.bytes").value()).isEqualTo("-1");
+    }
+  }
+
   private Reply put(long version, String body) {
     return api.write("PUT", "/api/v1/rules", JSON, body, "If-Match", etag(version));
   }
