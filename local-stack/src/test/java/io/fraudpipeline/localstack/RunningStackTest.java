@@ -39,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunningStackTest {
 
+  // Generous: a first request (e.g. the OpenAPI document) is slow on a busy CI machine, and a
+  // timeout here would say nothing about the stack.
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String TOPIC = "kept-across-restarts";
@@ -157,7 +160,7 @@ class RunningStackTest {
 
   private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
