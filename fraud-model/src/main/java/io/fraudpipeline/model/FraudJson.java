@@ -47,6 +47,14 @@ public final class FraudJson {
   /** Longest accepted {@code transaction_id}, in characters. */
   public static final int MAX_ID_LENGTH = 256;
 
+  /**
+   * Timestamps must lie in [1970-01-01, 10000-01-01): event time is epoch milliseconds downstream,
+   * and an instant outside that range is a broken producer, not a payment.
+   */
+  public static final Instant MIN_TIMESTAMP = Instant.EPOCH;
+
+  public static final Instant MAX_TIMESTAMP = Instant.parse("+10000-01-01T00:00:00Z");
+
   private static final JsonMapper MAPPER = newMapper();
   private static final ObjectReader TRANSACTION_READER = MAPPER.readerFor(Transaction.class);
   private static final ObjectReader ALERT_READER = MAPPER.readerFor(FraudAlert.class);
@@ -108,6 +116,10 @@ public final class FraudJson {
     }
     if (tx.amount().compareTo(MAX_AMOUNT) > 0) {
       return "amount " + tx.amount() + " is absurdly large (limit " + MAX_AMOUNT + ")";
+    }
+    if (tx.timestamp() != null
+        && (tx.timestamp().isBefore(MIN_TIMESTAMP) || !tx.timestamp().isBefore(MAX_TIMESTAMP))) {
+      return "timestamp " + tx.timestamp() + " is outside 1970-01-01 .. 9999-12-31";
     }
     return null;
   }

@@ -122,6 +122,14 @@ class FraudJsonTest {
             "{\"transaction_id\": \"a\", \"amount\": 1, \"timestamp\": \"yesterday\"}",
             "field 'timestamp'"),
         Arguments.of(
+            "timestamp beyond epoch millis",
+            "{\"transaction_id\": \"a\", \"amount\": 1, \"timestamp\": \"+999999999-12-31T23:59:59Z\"}",
+            "is outside 1970-01-01 .. 9999-12-31"),
+        Arguments.of(
+            "timestamp before 1970",
+            "{\"transaction_id\": \"a\", \"amount\": 1, \"timestamp\": -1}",
+            "is outside 1970-01-01 .. 9999-12-31"),
+        Arguments.of(
             "trailing garbage", "{\"transaction_id\": \"a\", \"amount\": 1} x", "not valid JSON"),
         Arguments.of("null", "null", "expected a JSON object"));
   }

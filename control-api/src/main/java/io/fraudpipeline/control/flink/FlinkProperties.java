@@ -12,8 +12,13 @@ import org.springframework.validation.annotation.Validated;
  * @param restUrl the JobManager REST endpoint ({@code FLINK_REST_URL})
  * @param pollInterval how often the background observer asks Flink for the job's state
  * @param requestTimeout the longest a single REST call to Flink may take
+ * @param submitTimeout the longest a jar upload or run may take (the run executes the job's main
+ *     method on the JobManager)
  */
 @Validated
 @ConfigurationProperties("fraud.flink")
 public record FlinkProperties(
-    @NotNull URI restUrl, @NotNull Duration pollInterval, @NotNull Duration requestTimeout) {}
+    @NotNull URI restUrl,
+    @NotNull Duration pollInterval,
+    @NotNull Duration requestTimeout,
+    @NotNull Duration submitTimeout) {}

@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxParallelism the highest parallelism a deploy or rescale may ask for
  * @param deliveryGuarantee the default delivery guarantee of the job's Kafka sink
  * @param checkpointInterval how often the job checkpoints (and commits its Kafka transactions)
+ * @param entryClass the job's main class, used when the embedded jar's manifest names none
  */
 @Validated
 @ConfigurationProperties("fraud.job")
@@ -25,4 +26,5 @@ public record JobProperties(
     @Min(1) @Max(1024) int parallelism,
     @Min(1) @Max(1024) int maxParallelism,
     @NotNull DeliveryGuarantee deliveryGuarantee,
-    @NotNull Duration checkpointInterval) {}
+    @NotNull Duration checkpointInterval,
+    @NotBlank String entryClass) {}

@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param savepoints the control plane's compacted savepoint history
  * @param partitions partitions of a topic the control plane creates
  * @param replicationFactor replication factor of a topic the control plane creates
+ * @param rulesHistory every rule change (who, what, when), append-only and kept forever
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -27,7 +28,8 @@ public record TopicsProperties(
     String fraudRules,
     String savepoints,
     @Min(1) int partitions,
-    @Min(1) short replicationFactor) {
+    @Min(1) short replicationFactor,
+    String rulesHistory) {
 
   public TopicsProperties {
     transactions = orDefault(transactions, Topics.TRANSACTIONS);
@@ -35,6 +37,7 @@ public record TopicsProperties(
     transactionsDlq = orDefault(transactionsDlq, Topics.TRANSACTIONS_DLQ);
     fraudRules = orDefault(fraudRules, Topics.FRAUD_RULES);
     savepoints = orDefault(savepoints, "fraud-savepoints");
+    rulesHistory = orDefault(rulesHistory, "fraud-rules-history");
   }
 
   private static String orDefault(String value, String fallback) {

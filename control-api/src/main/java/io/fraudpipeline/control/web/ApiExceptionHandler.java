@@ -15,8 +15,12 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -113,19 +117,31 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     List<FieldProblem> errors = new ArrayList<>();
-    ex.getParameterValidationResults()
-        .forEach(
-            result -> {
-              String name = result.getMethodParameter().getParameterName();
-              result
-                  .getResolvableErrors()
-                  .forEach(
-                      error ->
-                          errors.add(
-                              new FieldProblem(
-                                  name == null ? "parameter" : snakePath(name),
-                                  error.getDefaultMessage())));
-            });
+    for (ParameterValidationResult result : ex.getParameterValidationResults()) {
+      if (result instanceof ParameterErrors bound) {
+        // A @Valid request body: report its fields, not the parameter.
+        for (FieldError error : bound.getFieldErrors()) {
+          errors.add(new FieldProblem(snakePath(error.getField()), error.getDefaultMessage()));
+        }
+        for (ObjectError error : bound.getGlobalErrors()) {
+          errors.add(new FieldProblem(error.getObjectName(), error.getDefaultMessage()));
+        }
+        continue;
+      }
+      String name = result.getMethodParameter().getParameterName();
+      PathVariable path = result.getMethodParameter().getParameterAnnotation(PathVariable.class);
+      RequestParam param = result.getMethodParameter().getParameterAnnotation(RequestParam.class);
+      if (path != null && !path.value().isEmpty()) {
+        name = path.value();
+      } else if (param != null && !param.value().isEmpty()) {
+        name = param.value();
+      }
+      for (var error : result.getResolvableErrors()) {
+        errors.add(
+            new FieldProblem(
+                name == null ? "parameter" : snakePath(name), error.getDefaultMessage()));
+      }
+    }
     return new ResponseEntity<>(validation(errors).getBody(), headers, status);
   }
 

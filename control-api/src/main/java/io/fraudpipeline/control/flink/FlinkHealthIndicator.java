@@ -1,0 +1,40 @@
+package io.fraudpipeline.control.flink;
+
+import io.fraudpipeline.control.web.ApiException;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health component {@code flink}: the JobManager answers, with its TaskManagers and free slots.
+ * Asked live (one small call), so health never reports a stale "up".
+ */
+@Component("flink")
+class FlinkHealthIndicator implements HealthIndicator {
+
+  private final FlinkRestClient flink;
+
+  FlinkHealthIndicator(FlinkRestClient flink) {
+    this.flink = flink;
+  }
+
+  @Override
+  public Health health() {
+    try {
+      ClusterOverview cluster = flink.clusterOverview();
+      Health.Builder health = cluster.taskManagers() > 0 ? Health.up() : Health.down();
+      return health
+          .withDetail("rest_url", flink.restUrl())
+          .withDetail("flink_version", cluster.flinkVersion())
+          .withDetail("task_managers", cluster.taskManagers())
+          .withDetail("slots_total", cluster.slotsTotal())
+          .withDetail("slots_available", cluster.slotsAvailable())
+          .build();
+    } catch (ApiException e) {
+      return Health.down()
+          .withDetail("rest_url", flink.restUrl())
+          .withDetail("error", e.getMessage())
+          .build();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.fraudpipeline.control.jobs;
+
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.ProblemType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The fraud job's shaded jar, embedded in this service as a classpath resource by the build. Its
+ * SHA-256 is computed once at start-up: it names the jar on Flink, so an unchanged jar is uploaded
+ * only once.
+ */
+@Component
+public class EmbeddedJobJar {
+
+  /** Where the build puts the jar (see control-api/pom.xml, maven-dependency-plugin). */
+  public static final String RESOURCE = "fraud-job/fraud-job.jar";
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedJobJar.class);
+
+  private final String sha256;
+  private final long sizeBytes;
+  private final String entryClass;
+  private final String version;
+  private final Path file;
+
+  @Autowired
+  public EmbeddedJobJar(JobProperties properties) {
+    this(EmbeddedJobJar.class.getClassLoader(), RESOURCE, properties.entryClass());
+  }
+
+  EmbeddedJobJar(ClassLoader loader, String resource, String defaultEntryClass) {
+    Path extracted = null;
+    String digest = null;
+    long size = 0;
+    String entry = defaultEntryClass;
+    String ver = null;
+    try (InputStream in = loader.getResourceAsStream(resource)) {
+      if (in == null) {
+        log.error(
+            "The fraud job jar is not embedded (classpath resource {} missing): deploys will fail."
+                + " Build with ./mvnw -pl control-api -am package.",
+            resource);
+      } else {
+        // Flink uploads a file; extract once into a private temporary directory.
+        Path dir = Files.createTempDirectory("control-api-job-");
+        extracted = dir.resolve("fraud-job.jar");
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (DigestInputStream digesting = new DigestInputStream(in, sha)) {
+          size = Files.copy(digesting, extracted, StandardCopyOption.REPLACE_EXISTING);
+        }
+        digest = HexFormat.of().formatHex(sha.digest());
+        // Flink keeps the uploaded file's name: let it carry the checksum.
+        extracted = Files.move(extracted, dir.resolve(nameFor(digest)));
+        extracted.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        try (JarFile jar = new JarFile(extracted.toFile())) {
+          Manifest manifest = jar.getManifest();
+          if (manifest != null) {
+            Attributes main = manifest.getMainAttributes();
+            String mainClass = main.getValue(Attributes.Name.MAIN_CLASS);
+            if (mainClass != null && !mainClass.isBlank()) {
+              entry = mainClass.strip();
+            }
+            ver = main.getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+          }
+        }
+        log.info(
+            "Embedded fraud job jar: {} bytes, sha256 {}, entry class {}", size, digest, entry);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the embedded fraud job jar " + resource, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    this.file = extracted;
+    this.sha256 = digest;
+    this.sizeBytes = size;
+    this.entryClass = entry;
+    this.version = ver;
+  }
+
+  public boolean isPresent() {
+    return file != null;
+  }
+
+  /** Hex SHA-256 of the jar, or null when it is not embedded. */
+  public String sha256() {
+    return sha256;
+  }
+
+  public long sizeBytes() {
+    return sizeBytes;
+  }
+
+  public String entryClass() {
+    return entryClass;
+  }
+
+  /** The jar's {@code Implementation-Version}, or null. */
+  public String version() {
+    return version;
+  }
+
+  /** The name the jar carries on Flink: the checksum makes "already uploaded" a name lookup. */
+  public String uploadName() {
+    return nameFor(requirePresent().sha256);
+  }
+
+  private static String nameFor(String sha256) {
+    return "fraud-job-" + sha256.substring(0, 16) + ".jar";
+  }
+
+  /** The jar as a file, for the upload. */
+  public Path file() {
+    return requirePresent().file;
+  }
+
+  private EmbeddedJobJar requirePresent() {
+    if (file == null) {
+      throw new ApiException(
+          ProblemType.INTERNAL,
+          "This build of the control plane has no embedded fraud job jar ("
+              + RESOURCE
+              + "); build it with ./mvnw -pl control-api -am package");
+    }
+    return this;
+  }
+}

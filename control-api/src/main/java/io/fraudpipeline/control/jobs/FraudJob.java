@@ -1,0 +1,47 @@
+package io.fraudpipeline.control.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The fraud job as the observer last saw it on Flink.
+ *
+ * @param jobId Flink's job id
+ * @param name the job name
+ * @param state Flink's job state (RUNNING, RESTARTING, FAILED, CANCELED, FINISHED...)
+ * @param startTime when the job was submitted
+ * @param endTime when it ended, for a terminated job
+ * @param uptime time since it last became RUNNING, for a running job
+ * @param parallelism the highest operator parallelism
+ * @param deliveryGuarantee the sink guarantee it was deployed with (active jobs only)
+ * @param restarts restarts since submission
+ * @param checkpoints checkpoint statistics (active jobs only)
+ * @param exceptions the most recent failures, newest first (active jobs only)
+ * @param rulesVersionApplied the rule set version every subtask applies (the job's {@code
+ *     evaluate-rules.rulesVersionApplied} gauge, minimum over subtasks), once Flink reports it
+ * @param observedAt when this was observed
+ */
+public record FraudJob(
+    String jobId,
+    String name,
+    String state,
+    Instant startTime,
+    Instant endTime,
+    Duration uptime,
+    Integer parallelism,
+    DeliveryGuarantee deliveryGuarantee,
+    Long restarts,
+    CheckpointSummary checkpoints,
+    List<JobFailure> exceptions,
+    Long rulesVersionApplied,
+    Instant observedAt) {
+
+  /** Whether the job is not in a globally terminal state (it holds or wants slots). */
+  public boolean isActive() {
+    return switch (state) {
+      case "FINISHED", "CANCELED", "FAILED" -> false;
+      default -> true;
+    };
+  }
+}

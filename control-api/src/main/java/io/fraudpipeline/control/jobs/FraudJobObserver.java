@@ -1,0 +1,348 @@
+package io.fraudpipeline.control.jobs;
+
+import io.fraudpipeline.control.flink.ClusterOverview;
+import io.fraudpipeline.control.flink.FlinkProperties;
+import io.fraudpipeline.control.flink.FlinkRequestException;
+import io.fraudpipeline.control.flink.FlinkRestClient;
+import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Polls Flink in the background and keeps the last observation, so reads, health and metrics do not
+ * hit the JobManager per request. Flink stays the source of truth: nothing here outlives a poll,
+ * and an unreachable Flink yields an observation that says so, never the last good one.
+ */
+@Component
+public class FraudJobObserver implements SmartLifecycle {
+
+  /** Operator whose gauge reports the applied rules version (docs/job.md). */
+  static final String RULES_OPERATOR = "evaluate-rules";
+
+  /** The gauge as Flink's REST API names it within its vertex (docs/job.md). */
+  static final String RULES_VERSION_METRIC = RULES_OPERATOR + ".rulesVersionApplied";
+
+  static final String RESTARTS_METRIC = "numRestarts";
+  private static final int MAX_JOBS = 20;
+  private static final int MAX_EXCEPTIONS = 5;
+  private static final Logger log = LoggerFactory.getLogger(FraudJobObserver.class);
+
+  private final FlinkRestClient flink;
+  private final String jobName;
+  private final Duration pollInterval;
+  private final Clock clock;
+  private volatile Observation last;
+  private ScheduledExecutorService scheduler;
+
+  @Autowired
+  public FraudJobObserver(
+      FlinkRestClient flink, JobProperties jobProperties, FlinkProperties flinkProperties) {
+    this(flink, jobProperties.name(), flinkProperties.pollInterval(), Clock.systemUTC());
+  }
+
+  FraudJobObserver(FlinkRestClient flink, String jobName, Duration pollInterval, Clock clock) {
+    this.flink = flink;
+    this.jobName = jobName;
+    this.pollInterval = pollInterval;
+    this.clock = clock;
+  }
+
+  /** The last observation; observes now if there is none yet. */
+  public Observation current() {
+    Observation observation = last;
+    return observation != null ? observation : observeNow();
+  }
+
+  /** Asks Flink now (e.g. right after a deploy) and keeps the answer. */
+  public synchronized Observation observeNow() {
+    Observation observation = observe();
+    Observation previous = last;
+    last = observation;
+    if (previous != null && previous.flinkReachable() != observation.flinkReachable()) {
+      if (observation.flinkReachable()) {
+        log.info("Flink at {} is reachable again", flink.restUrl());
+      } else {
+        log.warn("Flink at {} is unreachable: {}", flink.restUrl(), observation.error());
+      }
+    }
+    return observation;
+  }
+
+  private Observation observe() {
+    Instant now = clock.instant();
+    try {
+      ClusterOverview cluster = flink.clusterOverview();
+      List<JobDetails> ours = new ArrayList<>();
+      for (JobDetails details : flink.jobsOverview()) {
+        if (jobName.equals(details.getJobName())) {
+          ours.add(details);
+        }
+      }
+      ours.sort(
+          Comparator.comparing((JobDetails d) -> d.getStatus().isGloballyTerminalState())
+              .thenComparing(Comparator.comparingLong(JobDetails::getStartTime).reversed()));
+      List<FraudJob> jobs = new ArrayList<>();
+      for (JobDetails details : ours.subList(0, Math.min(MAX_JOBS, ours.size()))) {
+        jobs.add(
+            details.getStatus().isGloballyTerminalState()
+                ? terminated(details, now)
+                : active(details.getJobId(), now));
+      }
+      return new Observation(now, true, null, cluster, List.copyOf(jobs));
+    } catch (FlinkUnavailableException e) {
+      return Observation.unreachable(now, e.getMessage());
+    } catch (FlinkRequestException e) {
+      return Observation.unreachable(now, e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("Observing Flink failed", e);
+      return Observation.unreachable(now, e.toString());
+    }
+  }
+
+  private FraudJob terminated(JobDetails details, Instant now) {
+    return new FraudJob(
+        details.getJobId().toHexString(),
+        details.getJobName(),
+        details.getStatus().name(),
+        instant(details.getStartTime()),
+        instant(details.getEndTime()),
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        null,
+        now);
+  }
+
+  private FraudJob active(JobID jobId, Instant now) {
+    JobDetailsInfo details = flink.jobDetails(jobId);
+    JobStatus status = details.getJobStatus();
+    if (status == JobStatus.INITIALIZING) {
+      // The JobMaster is not there yet: asking for checkpoints or metrics only makes Flink log
+      // errors.
+      return new FraudJob(
+          jobId.toHexString(),
+          details.getName(),
+          status.name(),
+          instant(details.getStartTime()),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          List.of(),
+          null,
+          now);
+    }
+    Duration uptime = null;
+    if (status == JobStatus.RUNNING) {
+      Long runningSince = details.getTimestamps().get(JobStatus.RUNNING);
+      long since = runningSince != null && runningSince > 0 ? runningSince : details.getStartTime();
+      uptime = Duration.ofMillis(Math.max(0, now.toEpochMilli() - since));
+    }
+    int parallelism =
+        details.getJobVertexInfos().stream()
+            .mapToInt(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
+            .max()
+            .orElse(0);
+    return new FraudJob(
+        jobId.toHexString(),
+        details.getName(),
+        status.name(),
+        instant(details.getStartTime()),
+        instant(details.getEndTime()),
+        uptime,
+        parallelism > 0 ? parallelism : null,
+        guarantee(jobId),
+        restarts(jobId),
+        checkpoints(jobId, now),
+        exceptions(jobId),
+        rulesVersion(jobId, details),
+        now);
+  }
+
+  private DeliveryGuarantee guarantee(JobID jobId) {
+    try {
+      String value = flink.jobParameters(jobId).get(JobDeployer.GUARANTEE_CONFIG_KEY);
+      return value == null ? null : DeliveryGuarantee.parse(value);
+    } catch (FlinkRequestException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Optional details: a 404 (e.g. a job still initialising) leaves them out, nothing more. */
+  private Long restarts(JobID jobId) {
+    try {
+      String value = flink.jobMetrics(jobId, List.of(RESTARTS_METRIC)).get(RESTARTS_METRIC);
+      return value == null ? null : (long) Double.parseDouble(value);
+    } catch (FlinkRequestException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private CheckpointSummary checkpoints(JobID jobId, Instant now) {
+    CheckpointingStatistics stats;
+    try {
+      stats = flink.checkpointStatistics(jobId);
+    } catch (FlinkRequestException e) {
+      return null;
+    }
+    var counts = stats.getCounts();
+    var latest = stats.getLatestCheckpoints();
+    CheckpointSummary.LastCheckpoint completed =
+        latest == null ? null : last(latest.getCompletedCheckpointStatistics(), null, now);
+    CheckpointSummary.LastCheckpoint failed =
+        latest == null || latest.getFailedCheckpointStatistics() == null
+            ? null
+            : last(
+                latest.getFailedCheckpointStatistics(),
+                latest.getFailedCheckpointStatistics().getFailureMessage(),
+                now);
+    return new CheckpointSummary(
+        counts.getNumberCompletedCheckpoints(),
+        counts.getNumberFailedCheckpoints(),
+        counts.getNumberInProgressCheckpoints(),
+        counts.getNumberRestoredCheckpoints(),
+        completed,
+        failed);
+  }
+
+  private static CheckpointSummary.LastCheckpoint last(
+      CheckpointStatistics stats, String failure, Instant now) {
+    if (stats == null) {
+      return null;
+    }
+    long endedAt =
+        stats.getLatestAckTimestamp() > 0
+            ? stats.getLatestAckTimestamp()
+            : stats.getTriggerTimestamp() + stats.getDuration();
+    return new CheckpointSummary.LastCheckpoint(
+        stats.getId(),
+        instant(stats.getTriggerTimestamp()),
+        Duration.ofMillis(Math.max(0, stats.getDuration())),
+        Duration.ofMillis(Math.max(0, now.toEpochMilli() - endedAt)),
+        stats.isSavepoint(),
+        failure == null ? null : firstLine(failure));
+  }
+
+  private List<JobFailure> exceptions(JobID jobId) {
+    JobExceptionsInfoWithHistory info;
+    try {
+      info = flink.exceptions(jobId, MAX_EXCEPTIONS);
+    } catch (FlinkRequestException e) {
+      return List.of();
+    }
+    List<JobFailure> failures = new ArrayList<>();
+    for (var entry : info.getExceptionHistory().getEntries()) {
+      failures.add(
+          new JobFailure(
+              instant(entry.getTimestamp()),
+              entry.getExceptionName(),
+              firstLine(messageOf(entry.getStacktrace())),
+              entry.getTaskName()));
+      if (failures.size() == MAX_EXCEPTIONS) {
+        break;
+      }
+    }
+    return List.copyOf(failures);
+  }
+
+  private Long rulesVersion(JobID jobId, JobDetailsInfo details) {
+    for (var vertex : details.getJobVertexInfos()) {
+      if (vertex.getName() != null && vertex.getName().contains(RULES_OPERATOR)) {
+        try {
+          return flink
+              .aggregatedSubtaskMetric(jobId, vertex.getJobVertexID(), RULES_VERSION_METRIC)
+              .map(m -> m.getMin() == null ? null : m.getMin().longValue())
+              .orElse(null);
+        } catch (FlinkRequestException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The first line of a stack trace is "Class: message". */
+  private static String messageOf(String stacktrace) {
+    if (stacktrace == null) {
+      return null;
+    }
+    String first = firstLine(stacktrace);
+    int colon = first.indexOf(": ");
+    return colon < 0 ? first : first.substring(colon + 2);
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return null;
+    }
+    int newline = text.indexOf('\n');
+    String line = (newline < 0 ? text : text.substring(0, newline)).strip();
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+  }
+
+  private static Instant instant(long epochMillis) {
+    return epochMillis > 0 ? Instant.ofEpochMilli(epochMillis) : null;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (scheduler != null) {
+      return;
+    }
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "flink-observer");
+              t.setDaemon(true);
+              return t;
+            });
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            observeNow();
+          } catch (RuntimeException e) {
+            log.warn("Flink observation failed", e);
+          }
+        },
+        0,
+        pollInterval.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return scheduler != null;
+  }
+}

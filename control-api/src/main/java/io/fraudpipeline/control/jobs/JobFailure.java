@@ -1,0 +1,13 @@
+package io.fraudpipeline.control.jobs;
+
+import java.time.Instant;
+
+/**
+ * One failure from the job's exception history.
+ *
+ * @param timestamp when it happened
+ * @param exception the exception class
+ * @param message the first line of its message
+ * @param task the task it happened in, if any
+ */
+public record JobFailure(Instant timestamp, String exception, String message, String task) {}

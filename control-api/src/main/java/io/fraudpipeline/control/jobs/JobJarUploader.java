@@ -1,0 +1,41 @@
+package io.fraudpipeline.control.jobs;
+
+import io.fraudpipeline.control.flink.FlinkRestClient;
+import org.apache.flink.runtime.webmonitor.handlers.JarListInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes sure Flink holds the embedded job jar, uploading it only when no jar with its checksum in
+ * the name is there (jars do not survive a JobManager restart, so this is checked on every deploy).
+ */
+@Component
+class JobJarUploader {
+
+  private static final Logger log = LoggerFactory.getLogger(JobJarUploader.class);
+
+  private final FlinkRestClient flink;
+  private final EmbeddedJobJar jar;
+
+  JobJarUploader(FlinkRestClient flink, EmbeddedJobJar jar) {
+    this.flink = flink;
+    this.jar = jar;
+  }
+
+  /** The outcome: Flink's jar id and whether this call uploaded it. */
+  record UploadedJar(String jarId, boolean uploadedNow) {}
+
+  synchronized UploadedJar ensureUploaded() {
+    String name = jar.uploadName();
+    JarListInfo jars = flink.listJars();
+    for (JarListInfo.JarFileInfo info : jars.jarFileList) {
+      if (name.equals(info.name)) {
+        return new UploadedJar(info.id, false);
+      }
+    }
+    String jarId = flink.uploadJar(jar.file());
+    log.info("Uploaded the fraud job jar to Flink as {} (sha256 {})", jarId, jar.sha256());
+    return new UploadedJar(jarId, true);
+  }
+}

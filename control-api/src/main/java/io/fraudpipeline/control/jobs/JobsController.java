@@ -1,0 +1,179 @@
+package io.fraudpipeline.control.jobs;
+
+import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import io.fraudpipeline.control.operations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/jobs")
+@Tag(name = "jobs", description = "The fraud job's lifecycle on Flink")
+class JobsController {
+
+  private static final String JOB_ID = "[0-9a-fA-F]{32}";
+  private static final String JOB_ID_MESSAGE = "must be a Flink job id (32 hex digits)";
+
+  private final JobDeployer deployer;
+  private final JobOperations jobOperations;
+  private final FraudJobObserver observer;
+  private final String jobName;
+
+  JobsController(
+      JobDeployer deployer,
+      JobOperations jobOperations,
+      FraudJobObserver observer,
+      JobProperties properties) {
+    this.deployer = deployer;
+    this.jobOperations = jobOperations;
+    this.observer = observer;
+    this.jobName = properties.name();
+  }
+
+  /**
+   * The fraud jobs Flink knows.
+   *
+   * @param observedAt when Flink was last asked (every {@code fraud.flink.poll-interval})
+   * @param jobs the active job first, then ended ones, newest first
+   */
+  record JobList(Instant observedAt, List<FraudJob> jobs) {}
+
+  record StopRequest(
+      @Schema(description = "Emit MAX_WATERMARK before stopping (ends event-time windows)")
+          Boolean drain) {}
+
+  record RescaleRequest(@NotNull @Min(1) Integer parallelism) {}
+
+  @PostMapping
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "Deploy the embedded fraud job",
+      description =
+          "Uploads the embedded jar unless Flink already holds its checksum, chooses the Flink"
+              + " JobID and runs the jar with it, so a retried or concurrent request cannot run"
+              + " the job twice.")
+  @ApiResponse(responseCode = "201", description = "Submitted; Location names the job")
+  @ApiResponse(
+      responseCode = "409",
+      description = "A fraud job already runs (running_job_id), too few slots, or no savepoint")
+  @ApiResponse(responseCode = "503", description = "Flink or Kafka unreachable")
+  ResponseEntity<Deployment> deploy(@Valid @RequestBody(required = false) DeployRequest request) {
+    Deployment deployment = deployer.deploy(request == null ? DeployRequest.defaults() : request);
+    return ResponseEntity.created(URI.create("/api/v1/jobs/" + deployment.jobId()))
+        .body(deployment);
+  }
+
+  @GetMapping
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "The fraud jobs on Flink, from the last observation")
+  @ApiResponse(responseCode = "503", description = "Flink unreachable: the state is unknown")
+  JobList list() {
+    Observation observation = reachable(observer.current());
+    return new JobList(observation.observedAt(), observation.jobs());
+  }
+
+  @GetMapping("/{job_id}")
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "One fraud job: state, uptime, restarts, checkpoints, exceptions, rules version")
+  @ApiResponse(responseCode = "404", description = "No fraud job with this id")
+  @ApiResponse(responseCode = "503", description = "Flink unreachable: the state is unknown")
+  FraudJob get(
+      @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId) {
+    String id = jobId.toLowerCase(java.util.Locale.ROOT);
+    Observation observation = reachable(observer.current());
+    if (observation.job(id).isEmpty()
+        && Duration.between(observation.observedAt(), Instant.now()).toMillis() > 500) {
+      // A job deployed a moment ago may not be in the last poll yet.
+      observation = reachable(observer.observeNow());
+    }
+    return observation.job(id).orElseThrow(() -> new JobNotFoundException(id, jobName));
+  }
+
+  @PostMapping("/{job_id}/stop")
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "Stop the job with a savepoint (operation)",
+      description = "202 with an operation; its savepoint_path is what a restore takes.")
+  @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
+  @ApiResponse(responseCode = "404", description = "No fraud job with this id")
+  @ApiResponse(responseCode = "409", description = "The job is not RUNNING or busy")
+  ResponseEntity<Operation> stop(
+      @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId,
+      @Valid @RequestBody(required = false) StopRequest request) {
+    boolean drain = request != null && Boolean.TRUE.equals(request.drain());
+    return accepted(jobOperations.stop(normalize(jobId), drain));
+  }
+
+  @PostMapping("/{job_id}/savepoints")
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "Trigger a savepoint; the job keeps running (operation)")
+  @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
+  @ApiResponse(responseCode = "404", description = "No fraud job with this id")
+  @ApiResponse(responseCode = "409", description = "The job is not RUNNING or busy")
+  ResponseEntity<Operation> savepoint(
+      @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId) {
+    return accepted(jobOperations.savepoint(normalize(jobId)));
+  }
+
+  @PostMapping("/{job_id}/rescale")
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "Stop with a savepoint, then run again from it at a new parallelism (operation)",
+      description = "The operation's new_job_id names the replacing job.")
+  @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
+  @ApiResponse(responseCode = "404", description = "No fraud job with this id")
+  @ApiResponse(
+      responseCode = "409",
+      description = "Not RUNNING, busy, already at that parallelism, or too few slots")
+  ResponseEntity<Operation> rescale(
+      @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId,
+      @Valid @RequestBody RescaleRequest request) {
+    return accepted(jobOperations.rescale(normalize(jobId), request.parallelism()));
+  }
+
+  @PostMapping("/{job_id}/cancel")
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "Cancel the job without a savepoint (operation)")
+  @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
+  @ApiResponse(responseCode = "404", description = "No fraud job with this id")
+  @ApiResponse(responseCode = "409", description = "The job has already ended or is busy")
+  ResponseEntity<Operation> cancel(
+      @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId) {
+    return accepted(jobOperations.cancel(normalize(jobId)));
+  }
+
+  private static ResponseEntity<Operation> accepted(Operation operation) {
+    return ResponseEntity.accepted()
+        .location(URI.create("/api/v1/operations/" + operation.id()))
+        .body(operation);
+  }
+
+  private static String normalize(String jobId) {
+    return jobId.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Observation reachable(Observation observation) {
+    if (!observation.flinkReachable()) {
+      throw new FlinkUnavailableException(
+          "The fraud job's state is unknown: Flink could not be observed at "
+              + observation.observedAt()
+              + " ("
+              + observation.error()
+              + ")",
+          null);
+    }
+    return observation;
+  }
+}

@@ -1,0 +1,36 @@
+package io.fraudpipeline.control.jobs;
+
+import io.fraudpipeline.control.flink.ClusterOverview;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One look at Flink: the cluster and every fraud job it knows, or why Flink could not be asked.
+ *
+ * @param observedAt when
+ * @param flinkReachable whether Flink answered
+ * @param error why Flink could not be observed
+ * @param cluster the cluster overview, when reachable
+ * @param jobs the fraud jobs Flink knows (active first, then newest first), when reachable
+ */
+public record Observation(
+    Instant observedAt,
+    boolean flinkReachable,
+    String error,
+    ClusterOverview cluster,
+    List<FraudJob> jobs) {
+
+  static Observation unreachable(Instant at, String error) {
+    return new Observation(at, false, error, null, List.of());
+  }
+
+  /** The fraud job that is not terminated, if any. */
+  public Optional<FraudJob> activeJob() {
+    return jobs.stream().filter(FraudJob::isActive).findFirst();
+  }
+
+  public Optional<FraudJob> job(String jobId) {
+    return jobs.stream().filter(j -> j.jobId().equals(jobId)).findFirst();
+  }
+}

@@ -1,0 +1,47 @@
+package io.fraudpipeline.control.kafka;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the control plane's reading consumers from Boot's consumer factory (so {@code
+ * spring.kafka.*} is the one source of connection settings): raw bytes, {@code read_committed},
+ * assigned partitions only, never committing. Each reader decodes with the wire contract.
+ */
+@Component
+public class ReadCommittedConsumers {
+
+  private final ConsumerFactory<?, ?> factory;
+
+  public ReadCommittedConsumers(ConsumerFactory<?, ?> factory) {
+    this.factory = factory;
+  }
+
+  /**
+   * A new consumer; the caller owns and closes it.
+   *
+   * @param clientId the Kafka client id, to recognise the reader in broker logs and quotas
+   * @param apiTimeout the default timeout of its blocking calls
+   */
+  @SuppressWarnings("unchecked")
+  public Consumer<byte[], byte[]> create(String clientId, Duration apiTimeout) {
+    Properties overrides = new Properties();
+    overrides.put(
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    overrides.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    overrides.put(
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(apiTimeout.toMillis()));
+    // A broker that is down must not turn into a reconnect storm in the log.
+    overrides.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
+    return (Consumer<byte[], byte[]>) factory.createConsumer(null, clientId, null, overrides);
+  }
+}

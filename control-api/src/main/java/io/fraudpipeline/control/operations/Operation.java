@@ -1,0 +1,63 @@
+package io.fraudpipeline.control.operations;
+
+import java.time.Instant;
+
+/**
+ * A long-running action on the fraud job, as {@code GET /api/v1/operations/{id}} shows it.
+ *
+ * @param id the operation's id
+ * @param kind what it does
+ * @param jobId the job it acts on
+ * @param state where it stands
+ * @param createdAt when it was accepted
+ * @param deadline when it is given up on (the job's checkpoint timeout plus a margin)
+ * @param completedAt when it completed or failed
+ * @param savepointPath the savepoint it wrote, kept even when a later step failed
+ * @param newJobId the job that replaced {@code jobId} (rescale)
+ * @param failureCause why it failed
+ */
+public record Operation(
+    String id,
+    OperationKind kind,
+    String jobId,
+    OperationState state,
+    Instant createdAt,
+    Instant deadline,
+    Instant completedAt,
+    String savepointPath,
+    String newJobId,
+    String failureCause) {
+
+  Operation withSavepointPath(String path) {
+    return new Operation(
+        id, kind, jobId, state, createdAt, deadline, completedAt, path, newJobId, failureCause);
+  }
+
+  Operation completed(Instant at, String newJob) {
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        OperationState.COMPLETED,
+        createdAt,
+        deadline,
+        at,
+        savepointPath,
+        newJob,
+        null);
+  }
+
+  Operation failed(Instant at, String cause) {
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        OperationState.FAILED,
+        createdAt,
+        deadline,
+        at,
+        savepointPath,
+        newJobId,
+        cause);
+  }
+}

@@ -1,0 +1,9 @@
+package io.fraudpipeline.control.operations;
+
+/** What a long-running operation does. */
+public enum OperationKind {
+  SAVEPOINT,
+  STOP,
+  CANCEL,
+  RESCALE
+}

@@ -1,0 +1,7 @@
+package io.fraudpipeline.control.operations;
+
+public enum OperationState {
+  IN_PROGRESS,
+  COMPLETED,
+  FAILED
+}

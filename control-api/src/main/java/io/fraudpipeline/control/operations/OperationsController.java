@@ -1,0 +1,38 @@
+package io.fraudpipeline.control.operations;
+
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/operations")
+@Tag(name = "operations", description = "Long-running job operations (202 Accepted)")
+class OperationsController {
+
+  private final Operations operations;
+
+  OperationsController(Operations operations) {
+    this.operations = operations;
+  }
+
+  record OperationList(List<Operation> operations) {}
+
+  @GetMapping
+  @io.swagger.v3.oas.annotations.Operation(summary = "Recent operations, newest first")
+  OperationList list() {
+    return new OperationList(operations.list());
+  }
+
+  @GetMapping("/{operation_id}")
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "One operation: IN_PROGRESS, COMPLETED or FAILED",
+      description =
+          "A savepoint written before a later step failed keeps its `savepoint_path`; a rescale"
+              + " names the replacing job in `new_job_id`.")
+  Operation get(@PathVariable("operation_id") String id) {
+    return operations.find(id).orElseThrow(() -> new OperationNotFoundException(id));
+  }
+}

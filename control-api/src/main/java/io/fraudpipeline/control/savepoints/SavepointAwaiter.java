@@ -1,0 +1,98 @@
+package io.fraudpipeline.control.savepoints;
+
+import io.fraudpipeline.control.flink.FlinkRequestException;
+import io.fraudpipeline.control.flink.FlinkRestClient;
+import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import io.fraudpipeline.control.flink.SavepointStatus;
+import io.fraudpipeline.control.operations.OperationContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.rest.messages.TriggerId;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Polls a savepoint trigger until Flink reports an outcome or the operation's deadline passes; a
+ * JobManager that does not answer for a while is waited for, never past the deadline.
+ */
+@Component
+public class SavepointAwaiter {
+
+  static final Duration POLL = Duration.ofMillis(500);
+
+  private final FlinkRestClient flink;
+  private final Clock clock;
+
+  @Autowired
+  public SavepointAwaiter(FlinkRestClient flink) {
+    this(flink, Clock.systemUTC());
+  }
+
+  SavepointAwaiter(FlinkRestClient flink, Clock clock) {
+    this.flink = flink;
+    this.clock = clock;
+  }
+
+  /**
+   * @return the savepoint's path
+   * @throws SavepointFailedException when Flink reports a failure (its path kept, if one was
+   *     written) or the deadline passes
+   */
+  public String await(JobID jobId, TriggerId triggerId, OperationContext context)
+      throws InterruptedException {
+    Instant deadline = context.deadline();
+    String lastProblem = null;
+    while (clock.instant().isBefore(deadline)) {
+      SavepointStatus status;
+      try {
+        status = flink.savepointStatus(jobId, triggerId);
+      } catch (FlinkUnavailableException e) {
+        lastProblem = e.getMessage();
+        Thread.sleep(POLL.toMillis());
+        continue;
+      } catch (FlinkRequestException e) {
+        throw new SavepointFailedException(
+            "Flink does not know the savepoint trigger " + triggerId + ": " + e.getMessage(), null);
+      }
+      if (status.completed()) {
+        if (status.location() != null) {
+          context.savepointWritten(status.location());
+        }
+        if (status.failure() != null) {
+          throw new SavepointFailedException(
+              status.location() == null
+                  ? "Savepoint failed: " + status.failure()
+                  : "The savepoint at "
+                      + status.location()
+                      + " was written, then the operation failed: "
+                      + status.failure(),
+              status.location());
+        }
+        return status.location();
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    throw new SavepointFailedException(
+        "No savepoint outcome from Flink by the deadline "
+            + deadline
+            + " (the job's checkpoint timeout plus fraud.savepoints.deadline-margin)"
+            + (lastProblem == null ? "" : "; last problem: " + lastProblem),
+        null);
+  }
+
+  /** A savepoint that did not complete; {@link #savepointPath()} is set when one was written. */
+  public static class SavepointFailedException extends RuntimeException {
+    private final String savepointPath;
+
+    SavepointFailedException(String message, String savepointPath) {
+      super(message);
+      this.savepointPath = savepointPath;
+    }
+
+    public String savepointPath() {
+      return savepointPath;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.fraudpipeline.control.topics;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One sample of the pipeline's offsets and the fraud job's lag, taken by the {@link OffsetsPoller}.
+ * REST reads, metrics and health all answer from the latest one.
+ *
+ * @param observedAt when the sample was taken
+ * @param kafkaReachable whether Kafka answered every call of the sample
+ * @param error why it did not, when it did not
+ * @param lastReachableAt when Kafka last answered, or null if never
+ * @param topics the pipeline topics (empty when Kafka was unreachable)
+ * @param lag the fraud job's consumer lag (UNKNOWN when Kafka was unreachable)
+ */
+public record OffsetsObservation(
+    Instant observedAt,
+    boolean kafkaReachable,
+    String error,
+    Instant lastReachableAt,
+    List<TopicOffsets> topics,
+    ConsumerLag lag) {
+
+  static OffsetsObservation unreachable(
+      Instant at, String error, Instant lastReachableAt, String groupId, String lagTopic) {
+    return new OffsetsObservation(
+        at, false, error, lastReachableAt, List.of(), ConsumerLag.unknown(groupId, lagTopic));
+  }
+
+  public Optional<TopicOffsets> topic(String name) {
+    return topics.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+}

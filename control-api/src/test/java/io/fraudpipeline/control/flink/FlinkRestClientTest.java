@@ -1,0 +1,63 @@
+package io.fraudpipeline.control.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import org.apache.flink.runtime.rest.util.RestClientException;
+import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus;
+import org.junit.jupiter.api.Test;
+
+class FlinkRestClientTest {
+
+  @Test
+  void keepsTheMostPreciseLineOfAFlinkErrorAndNoStackTrace() {
+    String flinkAnswer =
+        "[org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute"
+            + " application.\n\tat org.apache.flink.runtime.webmonitor.handlers.JarRunHandler"
+            + ".lambda$handleRequest$1(JarRunHandler.java:114)\n\t... 5 more\nCaused by:"
+            + " java.lang.ClassNotFoundException: org.example.Missing\n\tat"
+            + " java.base/java.net.URLClassLoader.findClass(URLClassLoader.java:445)\n]";
+
+    String reason =
+        FlinkRestClient.flinkReason(
+            new RestClientException(flinkAnswer, HttpResponseStatus.BAD_REQUEST));
+
+    assertThat(reason).isEqualTo("java.lang.ClassNotFoundException: org.example.Missing");
+  }
+
+  @Test
+  void aFlinkThatIsNotThereIsUnavailableNotAnError() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    FlinkProperties properties =
+        new FlinkProperties(
+            URI.create("http://localhost:" + closedPort),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5));
+    try (FlinkRestClient client = new FlinkRestClient(properties)) {
+      assertThatThrownBy(client::clusterOverview)
+          .isInstanceOf(FlinkUnavailableException.class)
+          .hasMessageContaining("Cannot reach Flink at http://localhost:" + closedPort)
+          .hasMessageContaining("GET /overview");
+    }
+  }
+
+  @Test
+  void refusesARestUrlThatIsNotAUrl() {
+    FlinkProperties properties =
+        new FlinkProperties(
+            URI.create("not-a-url"),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1));
+    assertThatThrownBy(() -> new FlinkRestClient(properties))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fraud.flink.rest-url");
+  }
+}

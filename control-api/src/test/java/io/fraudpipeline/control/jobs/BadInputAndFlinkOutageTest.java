@@ -1,0 +1,229 @@
+package io.fraudpipeline.control.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.support.ControlApiClient;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.Ports;
+import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.embedded.LocalKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Bad input and a Flink outage, against a real Flink REST API and a real broker: clear problem
+ * details every time, never a 500, and recovery without a restart of the control plane.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BadInputAndFlinkOutageTest {
+
+  private static final String PROBLEMS = "https://fraud-pipeline.dev/problems/";
+  private static final String UNKNOWN_JOB = "0123456789abcdef0123456789abcdef";
+
+  static LocalKafka kafka;
+  static int flinkPort;
+  static LocalFlink flink;
+  static ControlPlane control;
+  static ControlApiClient api;
+
+  @BeforeAll
+  static void start() {
+    kafka = LocalKafka.start();
+    flinkPort = Ports.free();
+    flink = LocalFlink.start(new LocalFlink.Options(flinkPort, 1, 4, null, Map.of()));
+    control = ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of());
+    api = control.api();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (control != null) {
+      control.close();
+    }
+    if (flink != null) {
+      flink.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void rejectsInvalidDeployRequestsWithFieldErrors() {
+    assertFieldError(api.post("/api/v1/jobs", "{\"parallelism\": 0}"), "parallelism");
+    assertFieldError(api.post("/api/v1/jobs", "{\"parallelism\": 1000}"), "parallelism");
+    assertFieldError(api.post("/api/v1/jobs", "{\"parallelism\": \"two\"}"), "parallelism");
+    assertFieldError(
+        api.post("/api/v1/jobs", "{\"delivery_guarantee\": \"sometimes\"}"), "delivery_guarantee");
+    assertFieldError(api.post("/api/v1/jobs", "{\"paralelism\": 2}"), "paralelism");
+    assertFieldError(
+        api.post(
+            "/api/v1/jobs", "{\"restore\": {\"latest\": true, \"savepoint_path\": \"file:/x\"}}"),
+        "restore.one_source");
+    assertFieldError(api.post("/api/v1/jobs", "{\"restore\": {}}"), "restore.one_source");
+
+    Response notJson = api.post("/api/v1/jobs", "{parallelism: 2");
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(notJson.body().path("type").asString()).isEqualTo(PROBLEMS + "malformed-body");
+  }
+
+  @Test
+  @Order(2)
+  void rejectsBadPathsAndParameters() {
+    Response badId = api.get("/api/v1/jobs/not-a-job-id");
+    assertThat(badId.status()).isEqualTo(400);
+    assertThat(badId.body().path("errors").get(0).path("field").asString()).isEqualTo("job_id");
+
+    assertFieldError(
+        api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/rescale", "{\"parallelism\": 0}"),
+        "parallelism");
+    assertFieldError(api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/rescale", "{}"), "parallelism");
+    Response badLimit = api.get("/api/v1/savepoints?limit=0");
+    assertThat(badLimit.status()).isEqualTo(400);
+    assertThat(badLimit.body().path("type").asString()).isEqualTo(PROBLEMS + "validation");
+  }
+
+  @Test
+  @Order(3)
+  void answersUnknownJobsAndOperationsWithNotFound() {
+    for (Response response :
+        List.of(
+            api.get("/api/v1/jobs/" + UNKNOWN_JOB),
+            api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/stop", null),
+            api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/savepoints", null),
+            api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/cancel", null),
+            api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/rescale", "{\"parallelism\": 2}"),
+            api.get("/api/v1/operations/no-such-operation"))) {
+      assertThat(response.status()).as(response.toString()).isEqualTo(404);
+      assertThat(response.contentType()).startsWith("application/problem+json");
+      assertThat(response.body().path("type").asString()).isEqualTo(PROBLEMS + "not-found");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void refusesDeploysItCannotHonour() {
+    Response noSavepoint = api.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
+    assertThat(noSavepoint.status()).as(noSavepoint.toString()).isEqualTo(409);
+    assertThat(noSavepoint.body().path("detail").asString()).contains("savepoint history is empty");
+
+    Response tooWide = api.post("/api/v1/jobs", "{\"parallelism\": 8}");
+    assertThat(tooWide.status()).as(tooWide.toString()).isEqualTo(409);
+    assertThat(tooWide.body().path("slots_available").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  @Order(5)
+  void refusesEveryWriteWhenNoTokenIsConfigured() {
+    try (ControlPlane tokenless =
+        ControlPlane.start(
+            flink.restUrl(), kafka.bootstrapServers(), Map.of("fraud.security.api-token", ""))) {
+      Response refused = tokenless.api().post("/api/v1/jobs", "{}");
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(refused.body().path("type").asString()).isEqualTo(PROBLEMS + "forbidden");
+      assertThat(refused.body().path("detail").asString()).contains("FRAUD_API_TOKEN");
+      assertThat(tokenless.api().get("/api/v1/jobs").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void describesEveryEndpointInOpenApiAndTheJarInInfo() {
+    JsonNode docs = api.get("/v3/api-docs").body();
+    List<String> paths = new ArrayList<>();
+    docs.path("paths").propertyNames().forEach(paths::add);
+    assertThat(paths)
+        .contains(
+            "/api/v1/jobs",
+            "/api/v1/jobs/{job_id}",
+            "/api/v1/jobs/{job_id}/stop",
+            "/api/v1/jobs/{job_id}/savepoints",
+            "/api/v1/jobs/{job_id}/rescale",
+            "/api/v1/jobs/{job_id}/cancel",
+            "/api/v1/operations/{operation_id}",
+            "/api/v1/savepoints");
+    JsonNode deploy = docs.path("paths").path("/api/v1/jobs").path("post");
+    assertThat(deploy.path("security").get(0).has("bearer")).isTrue();
+    assertThat(deploy.path("responses").has("409")).isTrue();
+    assertThat(
+            docs.path("components")
+                .path("schemas")
+                .path("DeployRequest")
+                .path("properties")
+                .has("delivery_guarantee"))
+        .isTrue();
+
+    JsonNode info = api.get("/actuator/info").body();
+    assertThat(info.path("fraud_job").path("jar_sha256").asString()).hasSize(64);
+    assertThat(info.path("fraud_job").path("entry_class").asString())
+        .isEqualTo("io.fraudpipeline.job.FraudDetectionJob");
+  }
+
+  @Test
+  @Order(7)
+  void reportsFlinkOutageAsUnknownAndRecoversWhenFlinkIsBack() {
+    assertThat(api.get("/api/v1/jobs").status()).isEqualTo(200);
+    flink.close();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(api.get("/api/v1/jobs").status()).isEqualTo(503));
+    Response jobs = api.get("/api/v1/jobs");
+    assertThat(jobs.contentType()).startsWith("application/problem+json");
+    assertThat(jobs.body().path("type").asString()).isEqualTo(PROBLEMS + "flink-unavailable");
+    assertThat(jobs.body().path("detail").asString()).contains("unknown");
+
+    Response health = api.get("/actuator/health");
+    assertThat(health.status()).as(health.toString()).isEqualTo(503);
+    JsonNode components = health.body().path("components");
+    assertThat(components.path("flink").path("status").asString()).isEqualTo("DOWN");
+    assertThat(components.path("fraudJob").path("status").asString()).isEqualTo("UNKNOWN");
+    assertThat(components.path("kafka").path("status").asString()).isEqualTo("UP");
+    assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
+    String metrics = api.get("/actuator/prometheus").raw().body();
+    assertThat(metrics)
+        .contains("fraud_flink_reachable{application=\"control-api\"} 0.0")
+        .contains("fraud_job_state{application=\"control-api\",state=\"unknown\"} 1.0");
+
+    Response deploy = api.post("/api/v1/jobs", "{}");
+    assertThat(deploy.status()).isEqualTo(503);
+    assertThat(deploy.body().path("type").asString()).isEqualTo(PROBLEMS + "flink-unavailable");
+
+    flink = LocalFlink.start(new LocalFlink.Options(flinkPort, 1, 4, null, Map.of()));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(api.get("/api/v1/jobs").status()).isEqualTo(200));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(api.get("/actuator/health").status()).isEqualTo(200));
+    assertThat(
+            api.get("/actuator/health")
+                .body()
+                .path("components")
+                .path("fraudJob")
+                .path("status")
+                .asString())
+        .isEqualTo("NOT_DEPLOYED");
+  }
+
+  private static void assertFieldError(Response response, String field) {
+    assertThat(response.status()).as(response.toString()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(response.body().path("type").asString()).isEqualTo(PROBLEMS + "validation");
+    List<String> fields = new ArrayList<>();
+    response.body().path("errors").forEach(e -> fields.add(e.path("field").asString()));
+    assertThat(fields).as(response.toString()).contains(field);
+  }
+}

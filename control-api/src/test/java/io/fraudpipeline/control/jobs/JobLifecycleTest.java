@@ -1,0 +1,297 @@
+package io.fraudpipeline.control.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.support.ControlApiClient;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.Traffic;
+import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.embedded.LocalKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The fraud job's whole lifecycle through the API, against a real Flink session cluster (REST API,
+ * jar upload) and a real KRaft broker, with the real shaded fraud-job jar. The steps build on each
+ * other: one cluster, one job history.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JobLifecycleTest {
+
+  private static final Duration LONG = Duration.ofMinutes(2);
+
+  static LocalKafka kafka;
+  static LocalFlink flink;
+  static ControlPlane control;
+  static ControlApiClient api;
+  static Traffic traffic;
+
+  /** Transactions that must each raise exactly one committed alert. */
+  static final List<String> expectedAlerts = new ArrayList<>();
+
+  static String jobId;
+  static String stopSavepoint;
+
+  @BeforeAll
+  static void startPipeline() {
+    kafka = LocalKafka.start();
+    kafka.createTopic("transactions", 2, Map.of());
+    kafka.createTopic("fraud-alerts", 2, Map.of());
+    kafka.createTopic("transactions-dlq", 1, Map.of());
+    kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
+    // Flink's REST API refreshes metrics every 10 s by default; the rules gauge is read through it.
+    flink =
+        LocalFlink.start(
+            new LocalFlink.Options(
+                0, 1, 4, null, Map.of("metrics.fetcher.update-interval", "1000")));
+    control = ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of());
+    api = control.api();
+    traffic = new Traffic(kafka.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stopPipeline() {
+    if (traffic != null) {
+      traffic.close();
+    }
+    if (control != null) {
+      control.close();
+    }
+    if (flink != null) {
+      flink.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void concurrentDeploysRunExactlyOneJobAndAlertsFlow() {
+    String body = "{\"parallelism\": 1, \"delivery_guarantee\": \"exactly-once\"}";
+    CompletableFuture<Response> first =
+        CompletableFuture.supplyAsync(() -> api.post("/api/v1/jobs", body));
+    CompletableFuture<Response> second =
+        CompletableFuture.supplyAsync(() -> api.post("/api/v1/jobs", body));
+    List<Response> answers = List.of(first.join(), second.join());
+
+    Response created =
+        answers.stream()
+            .filter(r -> r.status() == 201)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no deploy succeeded: " + answers));
+    Response refused =
+        answers.stream()
+            .filter(r -> r.status() == 409)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("both deploys succeeded: " + answers));
+    jobId = created.body().path("job_id").asString();
+    assertThat(created.header("Location")).hasValue("/api/v1/jobs/" + jobId);
+    assertThat(created.body().path("jar_uploaded").asBoolean()).isTrue();
+    assertThat(created.body().path("jar_sha256").asString()).hasSize(64);
+    assertThat(refused.contentType()).startsWith("application/problem+json");
+    assertThat(refused.body().path("type").asString())
+        .isEqualTo("https://fraud-pipeline.dev/problems/conflict");
+    assertThat(refused.body().path("running_job_id").asString()).isEqualTo(jobId);
+
+    awaitJobState(jobId, "RUNNING");
+    long activeOnFlink =
+        control.bean(io.fraudpipeline.control.flink.FlinkRestClient.class).jobsOverview().stream()
+            .filter(j -> !j.getStatus().isGloballyTerminalState())
+            .count();
+    assertThat(activeOnFlink).isEqualTo(1);
+
+    expectedAlerts.addAll(traffic.send("deploy", 40, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+
+    // Read from the job's own gauge through Flink's metrics API: no rule set published, version 0.
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> assertThat(job(jobId).path("rules_version_applied").isNumber()).isTrue());
+    JsonNode running = job(jobId);
+    assertThat(running.path("rules_version_applied").asLong()).isZero();
+    assertThat(running.path("delivery_guarantee").asString()).isEqualTo("exactly-once");
+    assertThat(running.path("parallelism").asInt()).isEqualTo(1);
+    assertThat(running.path("uptime").asString()).startsWith("PT");
+    String metrics = api.get("/actuator/prometheus").raw().body();
+    assertThat(metrics)
+        .contains("fraud_job_state{application=\"control-api\",state=\"running\"} 1.0")
+        .contains("fraud_job_rules_version_applied{application=\"control-api\"} 0.0")
+        .contains("fraud_flink_reachable{application=\"control-api\"} 1.0");
+
+    JsonNode health = api.get("/actuator/health").body();
+    assertThat(health.path("components").path("fraudJob").path("status").asString())
+        .isEqualTo("UP");
+    assertThat(health.path("components").path("flink").path("status").asString()).isEqualTo("UP");
+    assertThat(health.path("components").path("kafka").path("status").asString()).isEqualTo("UP");
+  }
+
+  @Test
+  @Order(2)
+  void triggersASavepointWhileTheJobKeepsRunning() {
+    Response accepted = api.post("/api/v1/jobs/" + jobId + "/savepoints", null);
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    JsonNode operation = awaitOperation(accepted);
+
+    assertThat(operation.path("state").asString()).isEqualTo("COMPLETED");
+    String path = operation.path("savepoint_path").asString();
+    assertThat(path).isNotBlank();
+    assertThat(job(jobId).path("state").asString()).isEqualTo("RUNNING");
+    JsonNode newest = api.get("/api/v1/savepoints").body().path("savepoints").get(0);
+    assertThat(newest.path("path").asString()).isEqualTo(path);
+    assertThat(newest.path("kind").asString()).isEqualTo("SAVEPOINT");
+    assertThat(newest.path("job_id").asString()).isEqualTo(jobId);
+
+    String metrics = api.get("/actuator/prometheus").raw().body();
+    assertThat(metrics)
+        .contains(
+            "fraud_operations_seconds_count{application=\"control-api\",kind=\"savepoint\","
+                + "outcome=\"completed\"} 1")
+        .containsPattern("fraud_job_checkpoints_completed\\{application=\"control-api\"} [1-9]")
+        .contains("fraud_job_checkpoint_last_duration_seconds{")
+        .contains("fraud_job_checkpoint_last_age_seconds{")
+        .contains("fraud_job_uptime_seconds{")
+        .contains("fraud_job_restarts{application=\"control-api\"} 0.0");
+  }
+
+  @Test
+  @Order(3)
+  void stopsWithSavepointAndResumesFromLatestWithoutLoss() {
+    Response accepted = api.post("/api/v1/jobs/" + jobId + "/stop", "{\"drain\": false}");
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    JsonNode operation = awaitOperation(accepted);
+    assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("COMPLETED");
+    stopSavepoint = operation.path("savepoint_path").asString();
+    assertThat(stopSavepoint).isNotBlank();
+    assertThat(job(jobId).path("state").asString()).isEqualTo("FINISHED");
+    assertThat(
+            api.get("/actuator/health")
+                .body()
+                .path("components")
+                .path("fraudJob")
+                .path("status")
+                .asString())
+        .isEqualTo("NOT_DEPLOYED");
+
+    // Written while no job runs: the resumed job must pick them up from the savepoint's offsets.
+    expectedAlerts.addAll(traffic.send("while-stopped", 20, 4));
+
+    Response resumed = api.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
+    assertThat(resumed.status()).as(resumed.toString()).isEqualTo(201);
+    assertThat(resumed.body().path("restored_from").asString()).isEqualTo(stopSavepoint);
+    assertThat(resumed.body().path("jar_uploaded").asBoolean()).isFalse();
+    jobId = resumed.body().path("job_id").asString();
+    awaitJobState(jobId, "RUNNING");
+
+    expectedAlerts.addAll(traffic.send("after-resume", 20, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+  }
+
+  @Test
+  @Order(4)
+  void rescalesFromOneToTwoKeepingState() {
+    Response accepted = api.post("/api/v1/jobs/" + jobId + "/rescale", "{\"parallelism\": 2}");
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    JsonNode operation = awaitOperation(accepted);
+    assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("COMPLETED");
+    String rescaled = operation.path("new_job_id").asString();
+    assertThat(rescaled).isNotBlank().isNotEqualTo(jobId);
+    jobId = rescaled;
+
+    JsonNode job = awaitJobState(jobId, "RUNNING");
+    assertThat(job.path("parallelism").asInt()).isEqualTo(2);
+    assertThat(job.path("delivery_guarantee").asString()).isEqualTo("exactly-once");
+    expectedAlerts.addAll(traffic.send("after-rescale", 20, 4));
+    // Source offsets live in the savepoint: nothing read before is read again, nothing is skipped.
+    awaitEveryExpectedAlertExactlyOnce();
+    assertThat(job(jobId).path("checkpoints").path("restored").asLong()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  @Order(5)
+  void aRestartedControlPlaneFindsTheRunningJobAndTheSavepointHistory() {
+    try (ControlPlane restarted =
+        ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of())) {
+      JsonNode jobs = restarted.api().get("/api/v1/jobs").body().path("jobs");
+      assertThat(jobs.get(0).path("job_id").asString()).isEqualTo(jobId);
+      assertThat(jobs.get(0).path("state").asString()).isEqualTo("RUNNING");
+      List<String> kinds = new ArrayList<>();
+      restarted
+          .api()
+          .get("/api/v1/savepoints")
+          .body()
+          .path("savepoints")
+          .forEach(s -> kinds.add(s.path("kind").asString()));
+      assertThat(kinds).containsExactly("RESCALE", "STOP", "SAVEPOINT");
+    }
+  }
+
+  @Test
+  @Order(6)
+  void cancelsTheJob() {
+    Response accepted = api.post("/api/v1/jobs/" + jobId + "/cancel", null);
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    JsonNode operation = awaitOperation(accepted);
+    assertThat(operation.path("state").asString()).isEqualTo("COMPLETED");
+    assertThat(job(jobId).path("state").asString()).isEqualTo("CANCELED");
+
+    Response again = api.post("/api/v1/jobs/" + jobId + "/cancel", null);
+    assertThat(again.status()).isEqualTo(409);
+  }
+
+  private static JsonNode job(String id) {
+    Response response = api.get("/api/v1/jobs/" + id);
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static JsonNode awaitJobState(String id, String state) {
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(() -> assertThat(job(id).path("state").asString()).isEqualTo(state));
+    return job(id);
+  }
+
+  private static JsonNode awaitOperation(Response accepted) {
+    String location = accepted.header("Location").orElseThrow();
+    assertThat(location).isEqualTo("/api/v1/operations/" + accepted.body().path("id").asString());
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(300))
+        .until(() -> !"IN_PROGRESS".equals(api.get(location).body().path("state").asString()));
+    return api.get(location).body();
+  }
+
+  private static void awaitEveryExpectedAlertExactlyOnce() {
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              Map<String, Long> alertsPerTransaction =
+                  traffic.committedAlerts().stream()
+                      .collect(
+                          Collectors.groupingBy(
+                              a -> a.transaction().transactionId(), Collectors.counting()));
+              assertThat(alertsPerTransaction.keySet())
+                  .containsExactlyInAnyOrderElementsOf(expectedAlerts);
+              assertThat(alertsPerTransaction.values()).allMatch(count -> count == 1);
+            });
+  }
+}

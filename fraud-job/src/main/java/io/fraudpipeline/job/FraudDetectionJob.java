@@ -1,0 +1,127 @@
+package io.fraudpipeline.job;
+
+import io.fraudpipeline.job.dlq.DeadLetter;
+import io.fraudpipeline.job.parse.ParsedRecord;
+import io.fraudpipeline.job.parse.ValidationRouter;
+import io.fraudpipeline.job.rules.AmountRulesFunction;
+import io.fraudpipeline.job.rules.AppliedRules;
+import io.fraudpipeline.job.rules.RulesBootstrap;
+import io.fraudpipeline.job.sink.KafkaSinks;
+import io.fraudpipeline.job.source.KafkaSources;
+import io.fraudpipeline.job.velocity.VelocityRuleFunction;
+import io.fraudpipeline.model.FraudAlert;
+import io.fraudpipeline.model.Transaction;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fraud-detection job: transactions from Kafka, judged against the live rule set, alerts and
+ * rejected records back to Kafka. docs/job.md describes the topology, parameters and metrics.
+ *
+ * <pre>
+ * transactions-source ─ validate-transactions ─ evaluate-rules ─ alerts-sink
+ *                              │                  │  └ (velocity on) keyBy account ─ velocity-rule ─ velocity-alerts-sink
+ *                              └ dlq-sink         └─────── rules-source (broadcast) ────┘
+ * </pre>
+ */
+public final class FraudDetectionJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FraudDetectionJob.class);
+
+  private FraudDetectionJob() {}
+
+  public static void main(String[] args) throws Exception {
+    FraudJobParameters params = FraudJobParameters.fromArgs(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    build(env, params, RulesBootstrap.readLatest(params));
+    env.execute(params.jobName());
+  }
+
+  /**
+   * Adds the job's operators to {@code env} and configures checkpointing.
+   *
+   * @param initialRulesJson the rule set to start from (see {@link RulesBootstrap}), or null for
+   *     the built-in defaults
+   */
+  public static void build(
+      StreamExecutionEnvironment env, FraudJobParameters params, byte[] initialRulesJson) {
+    if (params
+            .transactionTimeout()
+            .compareTo(FraudJobParameters.BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT)
+        > 0) {
+      LOG.warn(
+          "--{} {} ms exceeds the broker default transaction.max.timeout.ms (15 min);"
+              + " make sure the brokers allow it",
+          FraudJobParameters.TRANSACTION_TIMEOUT,
+          params.transactionTimeout().toMillis());
+    }
+    // Records are immutable, so chained operators can pass them on without a defensive copy.
+    env.getConfig().enableObjectReuse();
+    env.enableCheckpointing(
+        params.checkpointInterval().toMillis(),
+        params.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+
+    DataStream<ParsedRecord> parsed =
+        env.fromSource(
+                KafkaSources.transactions(params),
+                KafkaSources.transactionWatermarks(params),
+                Operators.TRANSACTIONS_SOURCE)
+            .uid(Operators.TRANSACTIONS_SOURCE)
+            .name(Operators.TRANSACTIONS_SOURCE);
+
+    BroadcastStream<byte[]> rules =
+        env.fromSource(
+                KafkaSources.rules(params),
+                KafkaSources.rulesWatermarks(),
+                Operators.RULES_SOURCE,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+            .uid(Operators.RULES_SOURCE)
+            .name(Operators.RULES_SOURCE)
+            // One partition, one key: more readers would only sit idle.
+            .setParallelism(1)
+            .broadcast(AppliedRules.STATE);
+
+    SingleOutputStreamOperator<Transaction> valid =
+        parsed
+            .process(new ValidationRouter(), TypeInformation.of(Transaction.class))
+            .uid(Operators.VALIDATE)
+            .name(Operators.VALIDATE);
+
+    DataStream<DeadLetter> deadLetters = valid.getSideOutput(ValidationRouter.DEAD_LETTERS);
+    deadLetters
+        .sinkTo(KafkaSinks.deadLetters(params))
+        .uid(Operators.DLQ_SINK)
+        .name(Operators.DLQ_SINK);
+
+    SingleOutputStreamOperator<FraudAlert> amountAlerts =
+        valid
+            .connect(rules)
+            .process(
+                new AmountRulesFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
+            .uid(Operators.EVALUATE_RULES)
+            .name(Operators.EVALUATE_RULES);
+    amountAlerts
+        .sinkTo(KafkaSinks.alerts(params))
+        .uid(Operators.ALERTS_SINK)
+        .name(Operators.ALERTS_SINK);
+
+    amountAlerts
+        .getSideOutput(AmountRulesFunction.VELOCITY_CANDIDATES)
+        .keyBy(Transaction::accountId, Types.STRING)
+        .connect(rules)
+        .process(new VelocityRuleFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
+        .uid(Operators.VELOCITY_RULE)
+        .name(Operators.VELOCITY_RULE)
+        .sinkTo(KafkaSinks.velocityAlerts(params))
+        .uid(Operators.VELOCITY_ALERTS_SINK)
+        .name(Operators.VELOCITY_ALERTS_SINK);
+  }
+}

@@ -1,0 +1,35 @@
+package io.fraudpipeline.job;
+
+/**
+ * The uid and name of every operator. A uid must never change: savepoints map state to operators by
+ * it. Names are what Flink's web UI, REST API and metrics show; the control plane relies on {@link
+ * #EVALUATE_RULES} (see {@link JobMetrics}).
+ */
+public final class Operators {
+
+  /** KafkaSource on the transactions topic; parses each record with the wire contract. */
+  public static final String TRANSACTIONS_SOURCE = "transactions-source";
+
+  /** KafkaSource on the compacted rules topic, read from the earliest offset, parallelism 1. */
+  public static final String RULES_SOURCE = "rules-source";
+
+  /** Splits valid transactions from rejected records (to the dead-letter side output). */
+  public static final String VALIDATE = "validate-transactions";
+
+  /** Evaluates the amount rules against the broadcast rule set; forwards velocity candidates. */
+  public static final String EVALUATE_RULES = "evaluate-rules";
+
+  /** Keyed by account: the velocity rule in event time. */
+  public static final String VELOCITY_RULE = "velocity-rule";
+
+  /** KafkaSink of amount and category alerts. */
+  public static final String ALERTS_SINK = "alerts-sink";
+
+  /** KafkaSink of velocity alerts (same topic; its own sink so the main path stays chained). */
+  public static final String VELOCITY_ALERTS_SINK = "velocity-alerts-sink";
+
+  /** KafkaSink of rejected records to the dead-letter topic. */
+  public static final String DLQ_SINK = "dlq-sink";
+
+  private Operators() {}
+}

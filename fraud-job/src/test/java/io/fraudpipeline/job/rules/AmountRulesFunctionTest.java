@@ -1,0 +1,170 @@
+package io.fraudpipeline.job.rules;
+
+import static io.fraudpipeline.job.rules.RuleSets.json;
+import static io.fraudpipeline.job.rules.RuleSets.threshold;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fraudpipeline.model.FraudAlert;
+import io.fraudpipeline.model.RuleId;
+import io.fraudpipeline.model.RuleSet;
+import io.fraudpipeline.model.Transaction;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class AmountRulesFunctionTest {
+
+  private static Transaction tx(String id, String amount, String category) {
+    return new Transaction(
+        id,
+        "acc-" + id,
+        new BigDecimal(amount),
+        "USD",
+        "shop",
+        category,
+        "US",
+        Instant.ofEpochMilli(1_000));
+  }
+
+  private static BroadcastOperatorTestHarness<Transaction, byte[], FraudAlert> harness(
+      byte[] initialRules, OperatorSubtaskState restored) throws Exception {
+    var harness =
+        new BroadcastOperatorTestHarness<Transaction, byte[], FraudAlert>(
+            new CoBroadcastWithNonKeyedOperator<>(
+                new AmountRulesFunction(initialRules), List.of(AppliedRules.STATE)),
+            1,
+            1,
+            0);
+    harness.setup();
+    if (restored != null) {
+      harness.initializeState(restored);
+    }
+    harness.open();
+    return harness;
+  }
+
+  private static List<String> alertIds(
+      BroadcastOperatorTestHarness<Transaction, byte[], FraudAlert> harness) {
+    return harness.extractOutputValues().stream().map(FraudAlert::alertId).toList();
+  }
+
+  @Test
+  void flagsOnlyAmountsAboveTheDefaultThresholdOf5000() throws Exception {
+    try (var harness = harness(null, null)) {
+      harness.processElement(tx("a", "5000", null), 1);
+      harness.processElement(tx("b", "5000.01", null), 1);
+      harness.processElement(tx("c", "12", null), 1);
+
+      assertThat(alertIds(harness)).containsExactly("b:amount_threshold");
+      FraudAlert alert = harness.extractOutputValues().get(0);
+      assertThat(alert.rulesVersion()).isZero();
+      assertThat(alert.threshold()).isEqualByComparingTo("5000");
+      assertThat(alert.transaction().transactionId()).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void appliesANewerRuleSetToLaterTransactions() throws Exception {
+    try (var harness = harness(null, null)) {
+      harness.processElement(tx("before", "2000", null), 1);
+      harness.processBroadcastElement(json(threshold(1, "1000")), 1);
+      harness.processElement(tx("after", "2000", null), 1);
+
+      assertThat(alertIds(harness)).containsExactly("after:amount_threshold");
+      assertThat(harness.extractOutputValues().get(0).rulesVersion()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void ignoresOlderVersionsAndInvalidRuleSets() throws Exception {
+    try (var harness = harness(null, null)) {
+      harness.processBroadcastElement(json(threshold(5, "1000")), 1);
+      harness.processBroadcastElement(json(threshold(4, "10")), 1);
+      harness.processBroadcastElement(json(threshold(5, "10")), 1);
+      harness.processBroadcastElement(
+          "{\"version\":9,\"amount_threshold\":-1}".getBytes(StandardCharsets.UTF_8), 1);
+      harness.processBroadcastElement("not json".getBytes(StandardCharsets.UTF_8), 1);
+      harness.processElement(tx("t", "500", null), 1);
+      harness.processElement(tx("u", "1500", null), 1);
+
+      assertThat(alertIds(harness)).containsExactly("u:amount_threshold");
+      assertThat(harness.extractOutputValues().get(0).rulesVersion()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void appliesCategoryThresholdsOverTheGlobalOne() throws Exception {
+    RuleSet rules =
+        new RuleSet(
+            2, new BigDecimal("5000"), Map.of("gambling", new BigDecimal("100")), null, null, null);
+    try (var harness = harness(json(rules), null)) {
+      harness.processElement(tx("g", "150", "gambling"), 1);
+      harness.processElement(tx("h", "150", "grocery"), 1);
+
+      assertThat(harness.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              alert -> {
+                assertThat(alert.alertId()).isEqualTo("g:category_threshold");
+                assertThat(alert.rule()).isEqualTo(RuleId.CATEGORY_THRESHOLD);
+                assertThat(alert.rulesVersion()).isEqualTo(2);
+              });
+    }
+  }
+
+  @Test
+  void startsFromTheRulesReadAtSubmission() throws Exception {
+    try (var harness = harness(json(threshold(7, "100")), null)) {
+      harness.processElement(tx("t", "150", null), 1);
+      assertThat(harness.extractOutputValues().get(0).rulesVersion()).isEqualTo(7);
+    }
+  }
+
+  @Test
+  void restoresTheAppliedRulesFromASnapshotAndKeepsTheHigherOfStateAndSubmission()
+      throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var harness = harness(null, null)) {
+      harness.processBroadcastElement(json(threshold(3, "100")), 1);
+      snapshot = harness.snapshot(1, 1);
+    }
+    // An older job graph (rules read at submission: version 2) restored from the snapshot.
+    try (var harness = harness(json(threshold(2, "4000")), snapshot)) {
+      harness.processElement(tx("t", "150", null), 1);
+      assertThat(harness.extractOutputValues())
+          .singleElement()
+          .extracting(FraudAlert::rulesVersion)
+          .isEqualTo(3L);
+    }
+    // A newer one: the rules read at submission win.
+    try (var harness = harness(json(threshold(4, "1000")), snapshot)) {
+      harness.processElement(tx("t", "150", null), 1);
+      assertThat(harness.extractOutputValues()).isEmpty();
+    }
+  }
+
+  @Test
+  void forwardsTransactionsToTheVelocityRuleOnlyWhileItIsEnabled() throws Exception {
+    try (var harness = harness(null, null)) {
+      harness.processElement(tx("off", "1", null), 1);
+      harness.processBroadcastElement(json(RuleSets.velocity(1, 3, 60)), 1);
+      harness.processElement(tx("on", "1", null), 1);
+      harness.processElement(
+          new Transaction(
+              "no-account", null, BigDecimal.ONE, null, null, null, null, Instant.EPOCH),
+          1);
+
+      assertThat(harness.getSideOutput(AmountRulesFunction.VELOCITY_CANDIDATES))
+          .extracting(StreamRecord::getValue)
+          .extracting(Transaction::transactionId)
+          .containsExactly("on");
+    }
+  }
+}

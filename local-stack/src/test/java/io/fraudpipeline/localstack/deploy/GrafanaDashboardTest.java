@@ -1,0 +1,187 @@
+package io.fraudpipeline.localstack.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fraudpipeline.model.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class GrafanaDashboardTest {
+
+  private final DashboardQueries dashboard = DashboardQueries.load();
+
+  @Test
+  void everyPanelQueriesTheProvisionedPrometheus() {
+    JsonNode datasource =
+        RepositoryFiles.yaml("deploy/grafana/provisioning/datasources/prometheus.yaml")
+            .at("/datasources/0");
+    assertThat(datasource.path("type").asString()).isEqualTo("prometheus");
+    assertThat(datasource.path("url").asString())
+        .isEqualTo(
+            "http://prometheus:"
+                + ComposeServices.load().publishedContainerPorts("prometheus").get(0));
+
+    List<String> problems = new ArrayList<>();
+    for (JsonNode panel : dashboard.panels()) {
+      String title = panel.path("title").asString();
+      if (panel.path("targets").isEmpty()) {
+        problems.add(title + ": no query");
+      }
+      for (JsonNode target : panel.path("targets")) {
+        if (target.path("expr").asString("").isBlank()) {
+          problems.add(title + " " + target.path("refId").asString() + ": empty query");
+        }
+      }
+      if (!datasource.path("uid").asString().equals(panel.at("/datasource/uid").asString())) {
+        problems.add(title + ": datasource " + panel.path("datasource"));
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void panelsHaveUniqueIdsAndDoNotOverlap() {
+    Set<Integer> ids = new HashSet<>();
+    Set<String> cells = new HashSet<>();
+    for (JsonNode panel : dashboard.dashboard().path("panels")) {
+      assertThat(ids.add(panel.path("id").asInt())).as("unique id " + panel.path("id")).isTrue();
+      JsonNode grid = panel.path("gridPos");
+      assertThat(grid.path("x").asInt() + grid.path("w").asInt()).isLessThanOrEqualTo(24);
+      for (int x = grid.path("x").asInt();
+          x < grid.path("x").asInt() + grid.path("w").asInt();
+          x++) {
+        for (int y = grid.path("y").asInt();
+            y < grid.path("y").asInt() + grid.path("h").asInt();
+            y++) {
+          assertThat(cells.add(x + "," + y))
+              .as(panel.path("title").asString() + " overlaps another panel at " + x + "," + y)
+              .isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void showsEverythingTheOperationsGuideRefersTo() {
+    List<String> titles = dashboard.panels().stream().map(p -> p.path("title").asString()).toList();
+    assertThat(titles)
+        .contains(
+            "Job state",
+            "Job uptime",
+            "Restarts",
+            "Transactions in / alerts out per second",
+            "Alert ratio",
+            "DLQ rate",
+            "Consumer lag (records)",
+            "Consumer lag (seconds)",
+            "Checkpoint duration",
+            "Checkpoint failures",
+            "Rules version: desired vs applied",
+            "Producer rate",
+            "API latency");
+  }
+
+  @Test
+  void filtersOnlyOnTheWireContractsTopicNames() {
+    assertThat(dashboard.topicsInQueries())
+        .isNotEmpty()
+        .isSubsetOf(
+            Topics.TRANSACTIONS, Topics.FRAUD_ALERTS, Topics.TRANSACTIONS_DLQ, Topics.FRAUD_RULES);
+  }
+
+  @Test
+  void extractsMetricNamesFromPromQl() {
+    assertThat(
+            DashboardQueries.metricNames(
+                "sum by (uri) (rate(http_server_requests_seconds_sum{uri=~\"/api/.*\"}[5m]))"
+                    + " / max(fraud_job_state == 1) - 2"))
+        .containsExactly("fraud_job_state", "http_server_requests_seconds_sum");
+  }
+
+  @Test
+  void usesOnlyMetricNamesTheControlApiDocuments() {
+    Optional<Path> doc = RepositoryFiles.optional("docs/metrics.md");
+    assumeTrue(doc.isPresent(), "docs/metrics.md (the control-api's metric names) has not landed");
+    String documented = read(doc.get());
+    Set<String> undocumented = new TreeSet<>();
+    for (DashboardQueries.Query query : dashboard.queries()) {
+      for (String name : DashboardQueries.metricNames(query.expr())) {
+        if (name.startsWith("fraud_") && !isDocumented(name, documented)) {
+          undocumented.add(name + " (panel \"" + query.panelTitle() + "\")");
+        }
+      }
+    }
+    assertThat(undocumented).as("metric names not in docs/metrics.md").isEmpty();
+  }
+
+  @Test
+  void promtoolParsesEveryQuery(@TempDir Path dir) throws Exception {
+    Optional<ExternalTool> promtool = ExternalTool.find("promtool");
+    assumeTrue(promtool.isPresent(), "promtool is not installed (.ci/run installs Prometheus)");
+
+    // promtool has no "parse this expression" command, but it checks every expression of a rules
+    // file: each query becomes a recording rule.
+    StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+    for (DashboardQueries.Query query : dashboard.queries()) {
+      rules
+          .append("      - record: dashboard:panel_")
+          .append(query.panelId())
+          .append('_')
+          .append(query.refId())
+          .append("\n        expr: '")
+          .append(query.expr().replace("'", "''"))
+          .append("'\n");
+    }
+    Path file = Files.writeString(dir.resolve("dashboard-queries.yml"), rules);
+
+    ExternalTool.Result result = promtool.get().run(dir, "check", "rules", file.toString());
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
+  @Test
+  void grafanaLoadsTheDashboardFromWhereComposeMountsIt() {
+    String providerPath =
+        RepositoryFiles.yaml("deploy/grafana/provisioning/dashboards/fraud-pipeline.yaml")
+            .at("/providers/0/options/path")
+            .asString();
+    assertThat(ComposeServices.load().volumes("grafana"))
+        .anySatisfy(
+            v -> {
+              assertThat(v[0]).isEqualTo("./deploy/grafana/dashboards");
+              assertThat(v[1]).isEqualTo(providerPath);
+            })
+        .anySatisfy(
+            v -> {
+              assertThat(v[0]).isEqualTo("./deploy/grafana/provisioning");
+              assertThat(v[1]).isEqualTo("/etc/grafana/provisioning");
+            });
+    assertThat(dashboard.dashboard().path("uid").asString()).isEqualTo("fraud-pipeline-overview");
+  }
+
+  private static boolean isDocumented(String prometheusName, String doc) {
+    if (doc.contains(prometheusName)) {
+      return true;
+    }
+    String base = prometheusName.replaceAll("_(total|count|sum|max|bucket)$", "");
+    return doc.contains(base) || doc.contains(base.replace('_', '.'));
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
