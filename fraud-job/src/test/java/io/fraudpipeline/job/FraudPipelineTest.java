@@ -2,39 +2,26 @@ package io.fraudpipeline.job;
 
 import static io.fraudpipeline.job.rules.RuleSets.threshold;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.embedded.LocalKafka;
 import io.fraudpipeline.job.support.FlinkRest;
 import io.fraudpipeline.job.support.JobRunner;
-import io.fraudpipeline.job.support.Jobs;
-import io.fraudpipeline.job.support.KafkaTestClient;
+import io.fraudpipeline.job.support.PipelineTestBase;
 import io.fraudpipeline.job.support.TestTopics;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.Transaction;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,84 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * rules at start-up and after a savepoint. One broker and one cluster for the class; each test has
  * its own topics.
  */
-class FraudPipelineTest {
-
-  private static final Duration WAIT = Duration.ofSeconds(90);
-  private static final Duration SETTLE = Duration.ofMillis(2500);
-
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(4)
-              .setConfiguration(fastMetrics())
-              .build());
-
-  private static LocalKafka kafka;
-  private static KafkaTestClient client;
-
-  static Configuration fastMetrics() {
-    Configuration config = new Configuration();
-    // The REST API serves metrics from a cache refreshed this often (10 s by default).
-    config.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
-    return config;
-  }
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = LocalKafka.start();
-    client = new KafkaTestClient(kafka.bootstrapServers());
-  }
-
-  @AfterEach
-  void cancelJobs(@InjectMiniCluster MiniCluster cluster) throws Exception {
-    Jobs.cancelAll(cluster);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (client != null) {
-      client.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
-  static Transaction tx(String id, String account, String amount) {
-    return new Transaction(
-        id, account, new BigDecimal(amount), "USD", "shop", "retail", "US", Instant.now());
-  }
-
-  static FlinkRest rest(MiniCluster cluster) throws Exception {
-    return new FlinkRest(cluster.getRestAddress().get().toString());
-  }
-
-  static void awaitRulesVersion(MiniCluster cluster, JobID job, long version) throws Exception {
-    FlinkRest rest = rest(cluster);
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .until(
-            () ->
-                rest.subtaskMin(
-                            job,
-                            rest.vertexOf(job, Operators.EVALUATE_RULES),
-                            JobMetrics.RULES_VERSION_APPLIED_REST)
-                        .orElse(-1)
-                    == version);
-  }
-
-  static Set<String> ids(List<FraudAlert> alerts) {
-    return alerts.stream().map(FraudAlert::alertId).collect(Collectors.toSet());
-  }
+class FraudPipelineTest extends PipelineTestBase {
 
   @Test
   void alertsOnExactlyTheTransactionsAbove5000WithoutDuplicates(
       @InjectMiniCluster MiniCluster cluster) throws Exception {
-    TestTopics t = TestTopics.create(kafka, "seed", 2);
+    TestTopics t = TestTopics.create(kafka(), "seed", 2);
     Random random = new Random(7);
     List<Transaction> txs = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
@@ -129,16 +44,16 @@ class FraudPipelineTest {
     txs.add(tx("edge-equal", "acc-1", "5000"));
     txs.add(tx("edge-above", "acc-1", "5000.01"));
     // Half waits in Kafka before the job starts, half arrives while it runs.
-    client.sendTransactions(t.tx(), txs.subList(0, 500));
+    client().sendTransactions(t.tx(), txs.subList(0, 500));
     JobID job = JobRunner.submit(cluster, t.params(), 2);
-    client.sendTransactions(t.tx(), txs.subList(500, txs.size()));
+    client().sendTransactions(t.tx(), txs.subList(500, txs.size()));
 
     Set<String> expected =
         txs.stream()
             .filter(tx -> tx.amount().compareTo(new BigDecimal("5000")) > 0)
             .map(tx -> tx.transactionId() + ":amount_threshold")
             .collect(Collectors.toSet());
-    List<FraudAlert> alerts = client.alertsSettled(t.alerts(), expected.size(), WAIT, SETTLE);
+    List<FraudAlert> alerts = client().alertsSettled(t.alerts(), expected.size(), WAIT, SETTLE);
 
     assertThat(expected).hasSizeGreaterThan(400).contains("edge-above:amount_threshold");
     assertThat(alerts).extracting(FraudAlert::alertId).doesNotHaveDuplicates();
@@ -157,25 +72,31 @@ class FraudPipelineTest {
   @Test
   void appliesARuleChangeWhileRunningWithoutARestart(@InjectMiniCluster MiniCluster cluster)
       throws Exception {
-    TestTopics t = TestTopics.create(kafka, "live", 2);
+    TestTopics t = TestTopics.create(kafka(), "live", 2);
     JobID job = JobRunner.submit(cluster, t.params(), 2);
     List<Transaction> before = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       before.add(tx("before-" + i, "acc-" + i, i < 5 ? "6000" : "3000"));
     }
-    client.sendTransactions(t.tx(), before);
-    assertThat(client.alerts(t.alerts(), 5, WAIT)).hasSize(5);
+    client().sendTransactions(t.tx(), before);
+    assertThat(client().alerts(t.alerts(), 5, WAIT)).hasSize(5);
 
-    client.publishRules(t.rules(), threshold(1, "2000"));
+    client().publishRules(t.rules(), threshold(1, "2000"));
     awaitRulesVersion(cluster, job, 1);
+    FlinkRest rest = rest(cluster);
+    String evaluate = rest.vertexOf(job, Operators.EVALUATE_RULES);
+    for (int subtask = 0; subtask < 2; subtask++) {
+      assertThat(rest.subtaskValue(job, evaluate, subtask, JobMetrics.RULES_VERSION_APPLIED_REST))
+          .hasValue(1);
+    }
 
     List<Transaction> after = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       after.add(tx("after-" + i, "acc-" + i, i < 15 ? "3000" : "1500"));
     }
-    client.sendTransactions(t.tx(), after);
+    client().sendTransactions(t.tx(), after);
 
-    List<FraudAlert> alerts = client.alertsSettled(t.alerts(), 20, WAIT, SETTLE);
+    List<FraudAlert> alerts = client().alertsSettled(t.alerts(), 20, WAIT, SETTLE);
     assertThat(alerts).extracting(FraudAlert::alertId).doesNotHaveDuplicates();
     assertThat(alerts)
         .filteredOn(a -> a.alertId().startsWith("before-"))
@@ -197,22 +118,23 @@ class FraudPipelineTest {
   @Test
   void aFreshJobJudgesWaitingTransactionsByTheLatestValidPublishedRules(
       @InjectMiniCluster MiniCluster cluster) throws Exception {
-    TestTopics t = TestTopics.create(kafka, "fresh", 2);
-    client.publishRules(t.rules(), threshold(3, "100"));
-    client.publishRules(
-        t.rules(),
-        "{\"version\":9,\"amount_threshold\":-1}"
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    client.publishRules(t.rules(), threshold(2, "9000"));
+    TestTopics t = TestTopics.create(kafka(), "fresh", 2);
+    client().publishRules(t.rules(), threshold(3, "100"));
+    client()
+        .publishRules(
+            t.rules(),
+            "{\"version\":9,\"amount_threshold\":-1}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    client().publishRules(t.rules(), threshold(2, "9000"));
     List<Transaction> waiting = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       waiting.add(tx("w-" + i, "acc-" + i, i % 3 == 0 ? "50" : "150"));
     }
-    client.sendTransactions(t.tx(), waiting);
+    client().sendTransactions(t.tx(), waiting);
 
     JobID job = JobRunner.submit(cluster, t.params(), 2);
 
-    List<FraudAlert> alerts = client.alertsSettled(t.alerts(), 20, WAIT, SETTLE);
+    List<FraudAlert> alerts = client().alertsSettled(t.alerts(), 20, WAIT, SETTLE);
     assertThat(alerts).hasSize(20);
     assertThat(alerts)
         .allSatisfy(
@@ -226,16 +148,16 @@ class FraudPipelineTest {
   @Test
   void aJobResumedFromASavepointAppliesTheRulesPublishedWhileItWasStopped(
       @InjectMiniCluster MiniCluster cluster, @TempDir Path savepoints) throws Exception {
-    TestTopics t = TestTopics.create(kafka, "resume", 2);
+    TestTopics t = TestTopics.create(kafka(), "resume", 2);
     JobID first = JobRunner.submit(cluster, t.params(), 2);
-    client.publishRules(t.rules(), threshold(1, "1000"));
+    client().publishRules(t.rules(), threshold(1, "1000"));
     awaitRulesVersion(cluster, first, 1);
     List<Transaction> a = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       a.add(tx("a-" + i, "acc-" + i, "1500"));
     }
-    client.sendTransactions(t.tx(), a);
-    assertThat(client.alerts(t.alerts(), 10, WAIT)).hasSize(10);
+    client().sendTransactions(t.tx(), a);
+    assertThat(client().alerts(t.alerts(), 10, WAIT)).hasSize(10);
 
     String savepoint =
         cluster
@@ -243,17 +165,17 @@ class FraudPipelineTest {
                 first, savepoints.toUri().toString(), false, SavepointFormatType.CANONICAL)
             .get();
 
-    client.publishRules(t.rules(), threshold(2, "2000"));
+    client().publishRules(t.rules(), threshold(2, "2000"));
     List<Transaction> b = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       b.add(tx("b-" + i, "acc-" + i, i < 10 ? "1500" : "2500"));
     }
-    client.sendTransactions(t.tx(), b);
+    client().sendTransactions(t.tx(), b);
 
     JobID resumed =
         JobRunner.submit(cluster, t.params(), 2, SavepointRestoreSettings.forPath(savepoint));
 
-    List<FraudAlert> alerts = client.alertsSettled(t.alerts(), 20, WAIT, SETTLE);
+    List<FraudAlert> alerts = client().alertsSettled(t.alerts(), 20, WAIT, SETTLE);
     assertThat(alerts).extracting(FraudAlert::alertId).doesNotHaveDuplicates();
     assertThat(alerts)
         .filteredOn(x -> x.alertId().startsWith("a-"))

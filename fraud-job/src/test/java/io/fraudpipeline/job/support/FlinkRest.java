@@ -69,6 +69,17 @@ public final class FlinkRest {
     return OptionalDouble.empty();
   }
 
+  /** One subtask's value of an operator metric: {@code <subtask>.<operator>.<metric>}. */
+  public OptionalDouble subtaskValue(JobID job, String vertexId, int subtask, String metric) {
+    String id = subtask + "." + metric;
+    for (JsonNode m : get("/jobs/" + job + "/vertices/" + vertexId + "/metrics?get=" + id)) {
+      if (id.equals(m.get("id").asString())) {
+        return OptionalDouble.of(Double.parseDouble(m.get("value").asString()));
+      }
+    }
+    return OptionalDouble.empty();
+  }
+
   /** The sum of a metric over all subtasks of a vertex; empty while not reported yet. */
   public OptionalDouble subtaskSum(JobID job, String vertexId, String metric) {
     JsonNode metrics =

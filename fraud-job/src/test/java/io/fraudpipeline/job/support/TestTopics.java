@@ -3,6 +3,7 @@ package io.fraudpipeline.job.support;
 import io.fraudpipeline.embedded.LocalKafka;
 import io.fraudpipeline.job.FraudJobParameters;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,24 +33,33 @@ public record TestTopics(
     return t;
   }
 
-  /** Job parameters for these topics: fast checkpoints so exactly-once output shows quickly. */
-  public FraudJobParameters params(String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--bootstrap-servers", bootstrapServers,
-                "--transactions-topic", tx,
-                "--alerts-topic", alerts,
-                "--dlq-topic", dlq,
-                "--rules-topic", rules,
-                "--group-id", name,
-                "--checkpoint-interval", "500",
-                "--transaction-timeout", "60000",
-                "--max-out-of-orderness", "5000",
-                "--source-idleness", "1000",
-                "--rules-bootstrap-timeout", "20000",
-                "--job-name", name));
-    args.addAll(List.of(extra));
-    return FraudJobParameters.fromArgs(args.toArray(String[]::new));
+  /**
+   * Job parameters for these topics: fast checkpoints so exactly-once output shows quickly. {@code
+   * overrides} are {@code --name value} pairs that replace or add to these.
+   */
+  public FraudJobParameters params(String... overrides) {
+    Map<String, String> args = new LinkedHashMap<>();
+    args.put("--bootstrap-servers", bootstrapServers);
+    args.put("--transactions-topic", tx);
+    args.put("--alerts-topic", alerts);
+    args.put("--dlq-topic", dlq);
+    args.put("--rules-topic", rules);
+    args.put("--group-id", name);
+    args.put("--checkpoint-interval", "500");
+    args.put("--transaction-timeout", "60000");
+    args.put("--max-out-of-orderness", "5000");
+    args.put("--source-idleness", "30000");
+    args.put("--rules-bootstrap-timeout", "20000");
+    args.put("--job-name", name);
+    for (int i = 0; i + 1 < overrides.length; i += 2) {
+      args.put(overrides[i], overrides[i + 1]);
+    }
+    List<String> flat = new ArrayList<>();
+    args.forEach(
+        (k, v) -> {
+          flat.add(k);
+          flat.add(v);
+        });
+    return FraudJobParameters.fromArgs(flat.toArray(String[]::new));
   }
 }

@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /** The Grafana dashboard's panels and the PromQL queries behind them. */
-final class DashboardQueries {
+public final class DashboardQueries {
 
-  static final String FILE = "deploy/grafana/dashboards/fraud-pipeline-overview.json";
+  public static final String FILE = "deploy/grafana/dashboards/fraud-pipeline-overview.json";
 
   /** One query of one panel. */
-  record Query(int panelId, String panelTitle, String refId, String expr) {}
+  public record Query(int panelId, String panelTitle, String refId, String expr) {}
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Set<String> KEYWORDS =
@@ -37,7 +37,7 @@ final class DashboardQueries {
     this.dashboard = dashboard;
   }
 
-  static DashboardQueries load() {
+  public static DashboardQueries load() {
     return new DashboardQueries(RepositoryFiles.json(FILE));
   }
 
@@ -57,7 +57,7 @@ final class DashboardQueries {
     return panels;
   }
 
-  List<Query> queries() {
+  public List<Query> queries() {
     List<Query> queries = new ArrayList<>();
     for (JsonNode panel : panels()) {
       for (JsonNode target : panel.path("targets")) {

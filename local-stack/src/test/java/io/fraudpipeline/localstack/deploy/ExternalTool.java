@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A command-line tool the CI installs (.ci/run): Debian's docker-compose and Prometheus' promtool.
  */
-final class ExternalTool {
+public final class ExternalTool {
 
   /** What a finished command printed and returned. */
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   private final Path executable;
 
@@ -25,7 +25,7 @@ final class ExternalTool {
   }
 
   /** The tool if it is on the PATH. */
-  static Optional<ExternalTool> find(String name) {
+  public static Optional<ExternalTool> find(String name) {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(File.pathSeparator)) {
       Path candidate = Path.of(dir).resolve(name);
@@ -34,6 +34,10 @@ final class ExternalTool {
       }
     }
     return Optional.empty();
+  }
+
+  public Path executable() {
+    return executable;
   }
 
   /** Runs the tool in {@code workDir}, failing if it takes longer than two minutes. */

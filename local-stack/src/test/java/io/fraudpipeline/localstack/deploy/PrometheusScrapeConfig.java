@@ -5,9 +5,9 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /** deploy/prometheus/prometheus.yml, parsed. */
-final class PrometheusScrapeConfig {
+public final class PrometheusScrapeConfig {
 
-  static final String FILE = "deploy/prometheus/prometheus.yml";
+  public static final String FILE = "deploy/prometheus/prometheus.yml";
 
   private final JsonNode root;
 

@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The repository's deployment files, read as the tools that consume them would parse them. */
-final class RepositoryFiles {
+public final class RepositoryFiles {
 
   private static final ObjectMapper YAML = new YAMLMapper();
   private static final ObjectMapper JSON = new JsonMapper();
@@ -20,7 +20,7 @@ final class RepositoryFiles {
   private RepositoryFiles() {}
 
   /** The reactor root: surefire runs in the module directory, the files live one level up. */
-  static Path root() {
+  public static Path root() {
     return ROOT;
   }
 
@@ -37,7 +37,7 @@ final class RepositoryFiles {
     return Files.exists(file) ? Optional.of(file) : Optional.empty();
   }
 
-  static JsonNode yaml(String relative) {
+  public static JsonNode yaml(String relative) {
     return YAML.readTree(path(relative));
   }
 
@@ -45,7 +45,7 @@ final class RepositoryFiles {
     return JSON.readTree(path(relative));
   }
 
-  static String text(String relative) {
+  public static String text(String relative) {
     try {
       return Files.readString(path(relative));
     } catch (IOException e) {

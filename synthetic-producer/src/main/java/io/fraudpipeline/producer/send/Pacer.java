@@ -32,7 +32,7 @@ final class Pacer {
 
   /** A pacer for {@code ratePerSecond} records per second, starting with one token. */
   static Pacer perSecond(long ratePerSecond, Ticker ticker) {
-    long capacity = Math.max(1, ratePerSecond / 100);
+    long capacity = Math.max(1, ratePerSecond / 4);
     TimeMeter time =
         new TimeMeter() {
           @Override

@@ -23,7 +23,7 @@ class PacerTest {
   }
 
   @ParameterizedTest(name = "{0} records/s")
-  @ValueSource(longs = {7, 1_000, 5_000, 250_000, 2_000_000})
+  @ValueSource(longs = {1, 7, 1_000, 5_000, 250_000})
   void holdsTheTargetRateExactlyOverTenSimulatedSeconds(long rate) throws InterruptedException {
     SimulatedTicker ticker = new SimulatedTicker();
     Pacer pacer = Pacer.perSecond(rate, ticker);
@@ -47,7 +47,7 @@ class PacerTest {
   }
 
   @Test
-  void catchesUpAfterALateWakeUpWithoutExceedingTenMillisecondsOfTraffic()
+  void catchesUpAfterALateWakeUpWithoutExceedingAQuarterSecondOfTraffic()
       throws InterruptedException {
     SimulatedTicker ticker = new SimulatedTicker();
     Pacer pacer = Pacer.perSecond(10_000, ticker);
@@ -58,7 +58,7 @@ class PacerTest {
     while (pacer.awaitPermit(() -> false) && ticker.nanoTime() == before) {
       immediate++;
     }
-    assertThat(immediate).isEqualTo(100); // capacity: 10 ms at 10,000/s, not the whole second
+    assertThat(immediate).isEqualTo(2_500); // capacity: 250 ms at 10,000/s, not the whole second
   }
 
   @Test

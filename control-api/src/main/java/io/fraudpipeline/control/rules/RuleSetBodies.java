@@ -1,0 +1,143 @@
+package io.fraudpipeline.control.rules;
+
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.FieldProblem;
+import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.model.FraudJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.exc.MismatchedInputException;
+
+/**
+ * Reads request bodies into {@link RuleSetBody}, strictly: the wire contract's types (a threshold
+ * is a JSON number, not a string), every unknown or server-owned field reported, each problem as a
+ * field error of a 400 validation problem.
+ */
+final class RuleSetBodies {
+
+  private static final Set<String> FIELDS =
+      Set.of("amount_threshold", "category_thresholds", "velocity");
+  private static final Set<String> VELOCITY_FIELDS =
+      Set.of("enabled", "max_transactions", "window_seconds");
+  private static final ObjectReader READER =
+      FraudJson.mapper()
+          .readerFor(RuleSetBody.class)
+          .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private RuleSetBodies() {}
+
+  /** Parses a request body as JSON; a body that is not JSON is a malformed-body problem. */
+  static JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      throw new ApiException(ProblemType.MALFORMED_BODY, "The request body is missing");
+    }
+    try {
+      return FraudJson.mapper().readTree(body);
+    } catch (JacksonException e) {
+      throw new ApiException(
+          ProblemType.MALFORMED_BODY,
+          "The request body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+    }
+  }
+
+  /** The rule parameters of a document, or a validation problem listing what is wrong. */
+  static RuleSetBody read(JsonNode document) {
+    if (!document.isObject()) {
+      throw invalid(List.of(new FieldProblem("", "must be a JSON object")));
+    }
+    List<FieldProblem> errors = new ArrayList<>();
+    for (String name : document.propertyNames()) {
+      if (RuleDocuments.SERVER_FIELDS.contains(name)) {
+        errors.add(
+            new FieldProblem(
+                name, "is read-only: the server sets it (send the version you read in If-Match)"));
+      } else if (!FIELDS.contains(name)) {
+        errors.add(new FieldProblem(name, "unknown field"));
+      }
+    }
+    JsonNode velocity = document.get("velocity");
+    if (velocity != null && velocity.isObject()) {
+      for (String name : velocity.propertyNames()) {
+        if (!VELOCITY_FIELDS.contains(name)) {
+          errors.add(new FieldProblem("velocity." + name, "unknown field"));
+        }
+      }
+    }
+    JsonNode categories = document.get("category_thresholds");
+    if (categories != null && categories.isObject()) {
+      for (Map.Entry<String, JsonNode> category : categories.properties()) {
+        if (category.getValue().isNull()) {
+          errors.add(new FieldProblem("category_thresholds." + category.getKey(), "is required"));
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw invalid(errors);
+    }
+    RuleSetBody body;
+    try {
+      body = READER.treeToValue(document, RuleSetBody.class);
+    } catch (JacksonException e) {
+      throw invalid(List.of(new FieldProblem(path(e), typeMessage(e))));
+    }
+    if (body.amountThreshold() == null) {
+      throw invalid(List.of(new FieldProblem("amount_threshold", "is required")));
+    }
+    return body;
+  }
+
+  static ApiException invalid(List<FieldProblem> errors) {
+    String detail =
+        errors.size() == 1
+            ? "Invalid field '" + errors.get(0).field() + "': " + errors.get(0).message()
+            : errors.size() + " fields are invalid";
+    return new ApiException(ProblemType.VALIDATION, detail, Map.of("errors", List.copyOf(errors)));
+  }
+
+  private static String path(JacksonException e) {
+    StringBuilder path = new StringBuilder();
+    for (JacksonException.Reference ref : e.getPath()) {
+      if (ref.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(ref.getPropertyName());
+      }
+    }
+    return path.toString();
+  }
+
+  private static String typeMessage(JacksonException e) {
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      Class<?> type = mismatch.getTargetType();
+      if (type == Boolean.class || type == boolean.class) {
+        return "must be true or false";
+      }
+      if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+        return "must be a whole number";
+      }
+      if (Number.class.isAssignableFrom(type)) {
+        return "must be a number";
+      }
+      if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+        return "must be a JSON object";
+      }
+    }
+    return firstLine(e.getOriginalMessage());
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int newline = message.indexOf('\n');
+    String line = newline < 0 ? message : message.substring(0, newline);
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+}

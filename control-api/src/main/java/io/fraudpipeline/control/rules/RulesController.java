@@ -1,0 +1,142 @@
+package io.fraudpipeline.control.rules;
+
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.FieldProblem;
+import io.fraudpipeline.control.web.ProblemType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The fraud rules: read, replace, merge-patch, history. */
+@RestController
+@RequestMapping("/api/v1/rules")
+@Tag(name = "rules", description = "Live fraud rules with optimistic concurrency and history")
+class RulesController {
+
+  static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+  static final String UPDATED_BY = "X-Updated-By";
+  private static final Pattern ACTOR = Pattern.compile("[\\p{L}\\p{N} ._@+:-]{1,64}");
+
+  /** The latest changes, newest first. */
+  record HistoryView(List<RuleChange> changes) {}
+
+  private final RulesService service;
+
+  RulesController(RulesService service) {
+    this.service = service;
+  }
+
+  @GetMapping
+  @Operation(
+      summary = "The current rule set and the version the running job applies",
+      description =
+          "Read back from the compacted rules topic (the built-in defaults, version 0, while it is"
+              + " empty). The ETag is the version; send it in If-Match to change the rules.")
+  ResponseEntity<RulesView> get() {
+    return answer(service.current());
+  }
+
+  @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      summary = "Replace the rule set",
+      description =
+          "Publishes the next version with these parameters (amount_threshold required). Needs"
+              + " If-Match with the current version: 428 without it, 412 when stale. The job"
+              + " applies the change live; GET shows applied_version once it has.")
+  ResponseEntity<RulesView> put(
+      @Parameter(description = "The version the change is based on, e.g. \"3\"", required = true)
+          @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
+          String ifMatch,
+      @Parameter(description = "Who makes the change (default: the authenticated client)")
+          @RequestHeader(value = UPDATED_BY, required = false)
+          String updatedBy,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = RuleSetBody.class)))
+          @RequestBody
+          String body,
+      Principal principal) {
+    return answer(service.replace(ifMatch, body, actor(updatedBy, principal)));
+  }
+
+  @PatchMapping(consumes = MERGE_PATCH_JSON)
+  @Operation(
+      summary = "Change some rule parameters (JSON merge patch, RFC 7396)",
+      description =
+          "E.g. {\"amount_threshold\": 3000} or {\"category_thresholds\": {\"gambling\": null}} to"
+              + " remove a category. Content-Type application/merge-patch+json; If-Match as for"
+              + " PUT.")
+  ResponseEntity<RulesView> patch(
+      @Parameter(description = "The version the change is based on, e.g. \"3\"", required = true)
+          @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
+          String ifMatch,
+      @Parameter(description = "Who makes the change (default: the authenticated client)")
+          @RequestHeader(value = UPDATED_BY, required = false)
+          String updatedBy,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = MERGE_PATCH_JSON,
+                      schema = @Schema(implementation = RuleSetBody.class)))
+          @RequestBody
+          String body,
+      Principal principal) {
+    return answer(service.mergePatch(ifMatch, body, actor(updatedBy, principal)));
+  }
+
+  @GetMapping("/history")
+  @Operation(
+      summary = "Who changed the rules, what and when",
+      description =
+          "Newest first, from the append-only history topic (kept across restarts), each with the"
+              + " changed parameters (from, to) and the whole rule set published.")
+  HistoryView history(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
+    return new HistoryView(service.history(limit));
+  }
+
+  private static ResponseEntity<RulesView> answer(RulesState state) {
+    return ResponseEntity.ok()
+        .eTag(IfMatch.etag(state.rules().version()))
+        .body(RulesView.of(state));
+  }
+
+  /** The header's name if given (never a credential), else the authenticated client's name. */
+  private static String actor(String updatedBy, Principal principal) {
+    if (updatedBy != null) {
+      String name = updatedBy.strip();
+      if (!ACTOR.matcher(name).matches()) {
+        throw new ApiException(
+            ProblemType.VALIDATION,
+            "Invalid header '" + UPDATED_BY + "': 1 to 64 letters, digits, spaces or ._@+:-",
+            Map.of(
+                "errors",
+                List.of(
+                    new FieldProblem(
+                        UPDATED_BY, "must be 1 to 64 letters, digits, spaces or ._@+:-"))));
+      }
+      return name;
+    }
+    return principal == null ? "anonymous" : principal.getName();
+  }
+}

@@ -1,0 +1,27 @@
+package io.fraudpipeline.control.rules;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How rule changes are published and read back.
+ *
+ * @param publishTimeout longest a change may take to be published and read back (and the Kafka
+ *     timeout of the rules readers); beyond it the request answers 503
+ * @param transactionalId Kafka transactional id of the publisher, stable per instance so that a
+ *     restarted control plane aborts a transaction its predecessor left open
+ * @param historyLimit changes kept in memory and served by the history endpoint
+ * @param refreshInterval how often the desired version is re-read for the metrics
+ */
+@Validated
+@ConfigurationProperties("fraud.rules")
+public record RulesProperties(
+    @NotNull Duration publishTimeout,
+    @NotBlank String transactionalId,
+    @Min(1) @Max(100_000) int historyLimit,
+    @NotNull Duration refreshInterval) {}

@@ -1,0 +1,210 @@
+package io.fraudpipeline.control.rules;
+
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.FieldProblem;
+import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.model.FieldError;
+import io.fraudpipeline.model.RuleSet;
+import io.fraudpipeline.model.RuleSetValidator;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads and changes the rule set with optimistic concurrency. A change holds a lock, re-reads the
+ * latest version from Kafka, checks the client's {@code If-Match} against it, validates the result
+ * with the wire contract's {@link RuleSetValidator} and publishes it with its history entry in one
+ * transaction; the answer is read back from the topic.
+ */
+@Service
+class RulesService {
+
+  private static final Logger log = LoggerFactory.getLogger(RulesService.class);
+
+  private final RuleSetLog rules;
+  private final RuleHistoryLog history;
+  private final RulesPublisher publisher;
+  private final AppliedRulesVersion applied;
+  private final RulesProperties properties;
+  private final Clock clock = Clock.systemUTC();
+  private final ReentrantLock lock = new ReentrantLock(true);
+
+  RulesService(
+      RuleSetLog rules,
+      RuleHistoryLog history,
+      RulesPublisher publisher,
+      AppliedRulesVersion applied,
+      RulesProperties properties) {
+    this.rules = rules;
+    this.history = history;
+    this.publisher = publisher;
+    this.applied = applied;
+    this.properties = properties;
+  }
+
+  RulesState current() {
+    return new RulesState(kafka(rules::latest), applied.current());
+  }
+
+  List<RuleChange> history(int limit) {
+    return kafka(() -> history.latest(limit));
+  }
+
+  /** PUT: the body is the whole set of rule parameters. */
+  RulesState replace(String ifMatch, String body, String actor) {
+    IfMatch precondition = required(ifMatch);
+    JsonNode document = RuleSetBodies.parse(body);
+    return change(RuleChange.REPLACE, precondition, actor, current -> document);
+  }
+
+  /** PATCH: the body is a JSON merge patch (RFC 7396) of the current rule parameters. */
+  RulesState mergePatch(String ifMatch, String body, String actor) {
+    IfMatch precondition = required(ifMatch);
+    JsonNode patch = RuleSetBodies.parse(body);
+    return change(
+        RuleChange.MERGE_PATCH,
+        precondition,
+        actor,
+        current -> JsonMergePatch.apply(RuleDocuments.editable(current), patch));
+  }
+
+  private RulesState change(
+      String operation,
+      IfMatch precondition,
+      String actor,
+      Function<RuleSet, JsonNode> newDocument) {
+    acquireLock();
+    try {
+      RuleSet current = kafka(rules::latest);
+      if (!precondition.matches(current.version())) {
+        throw new ApiException(
+            ProblemType.PRECONDITION_FAILED,
+            "The rules are at version "
+                + current.version()
+                + ", not the one in If-Match: read them again (GET /api/v1/rules) and retry",
+            Map.of("current_version", current.version()));
+      }
+      RuleSetBody body = RuleSetBodies.read(newDocument.apply(current));
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      RuleSet next = body.toRuleSet(current.version() + 1, now, actor);
+      List<FieldError> errors = RuleSetValidator.validate(next);
+      if (!errors.isEmpty()) {
+        throw RuleSetBodies.invalid(
+            errors.stream().map(e -> new FieldProblem(e.field(), e.message())).toList());
+      }
+      List<FieldChange> changes = RuleDocuments.changes(current, next);
+      if (changes.isEmpty()) {
+        return new RulesState(current, applied.current());
+      }
+      RuleChange change =
+          new RuleChange(next.version(), current.version(), now, actor, operation, changes, next);
+      publish(next, change);
+      awaitReadBack(next.version());
+      log.info(
+          "Rules version {} published by {} ({}): {}",
+          next.version(),
+          actor,
+          operation,
+          changes.stream().map(FieldChange::field).toList());
+      return new RulesState(next, applied.current());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void publish(RuleSet next, RuleChange change) {
+    try {
+      publisher.publish(next, change);
+    } catch (RuntimeException e) {
+      throw new ApiException(
+          ProblemType.KAFKA_UNAVAILABLE,
+          "Kafka did not confirm rules version "
+              + next.version()
+              + " ("
+              + rootMessage(e)
+              + "). The rule set and its history entry are written together or not at all:"
+              + " GET /api/v1/rules shows whether it was",
+          Map.of(),
+          e);
+    }
+  }
+
+  /**
+   * Waits until the rules topic shows the version: the transaction's commit markers reach the
+   * partitions shortly after the commit returns, and until then read_committed readers (the next
+   * writer's re-read, the job) do not see it.
+   */
+  private void awaitReadBack(long version) {
+    long deadline = System.nanoTime() + properties.publishTimeout().toNanos();
+    while (kafka(rules::latest).version() < version) {
+      if (System.nanoTime() > deadline) {
+        throw new ApiException(
+            ProblemType.KAFKA_UNAVAILABLE,
+            "Kafka committed rules version "
+                + version
+                + " but it is not readable yet; GET /api/v1/rules shows when it is");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ApiException(ProblemType.KAFKA_UNAVAILABLE, "Interrupted reading back the rules");
+      }
+    }
+  }
+
+  private static IfMatch required(String ifMatch) {
+    IfMatch precondition = IfMatch.parse(ifMatch);
+    if (precondition == null) {
+      throw new ApiException(
+          ProblemType.PRECONDITION_REQUIRED,
+          "A rule change needs an If-Match header with the version it is based on, e.g."
+              + " If-Match: \"3\" (GET /api/v1/rules returns it as the ETag)");
+    }
+    return precondition;
+  }
+
+  private void acquireLock() {
+    try {
+      if (!lock.tryLock(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new ApiException(
+            ProblemType.CONFLICT, "Another rule change is being published; retry in a moment");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(ProblemType.CONFLICT, "Interrupted while waiting for another change");
+    }
+  }
+
+  /** Runs a Kafka read; Kafka not answering is a 503, not a 500. */
+  private static <T> T kafka(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (org.apache.kafka.common.KafkaException | org.springframework.kafka.KafkaException e) {
+      throw new ApiException(
+          ProblemType.KAFKA_UNAVAILABLE,
+          "Kafka did not answer reading the rules: " + rootMessage(e),
+          Map.of(),
+          e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+}

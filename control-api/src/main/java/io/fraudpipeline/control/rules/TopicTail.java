@@ -1,0 +1,87 @@
+package io.fraudpipeline.control.rules;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * Reads a small topic from its beginning, incrementally: each {@link #catchUp} hands over the
+ * committed records appended since the previous call and returns once it has read up to the end
+ * (the last stable offset) as it was when called. That end is what makes a read after a write see
+ * the write.
+ */
+final class TopicTail implements AutoCloseable {
+
+  private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+  private final String topic;
+  private final Duration timeout;
+  private Set<TopicPartition> assigned = Set.of();
+
+  TopicTail(
+      org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+      String topic,
+      Duration timeout) {
+    this.consumer = consumer;
+    this.topic = topic;
+    this.timeout = timeout;
+  }
+
+  /**
+   * @throws TimeoutException when Kafka does not answer, or the records are not read in time
+   */
+  synchronized void catchUp(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+    Set<TopicPartition> current = new HashSet<>();
+    if (partitions != null) {
+      partitions.forEach(p -> current.add(new TopicPartition(topic, p.partition())));
+    }
+    if (!current.equals(assigned)) {
+      Set<TopicPartition> added = new HashSet<>(current);
+      added.removeAll(assigned);
+      Map<TopicPartition, Long> positions = new HashMap<>();
+      for (TopicPartition tp : assigned) {
+        if (current.contains(tp)) {
+          positions.put(tp, consumer.position(tp, timeout));
+        }
+      }
+      consumer.assign(current);
+      positions.forEach(consumer::seek);
+      consumer.seekToBeginning(added);
+      assigned = Set.copyOf(current);
+    }
+    if (assigned.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+    while (behind(end)) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("reading " + topic + " did not reach its end within " + timeout);
+      }
+      consumer.poll(Duration.ofMillis(100)).forEach(handler);
+    }
+  }
+
+  private boolean behind(Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (consumer.position(e.getKey(), timeout) < e.getValue()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public synchronized void close() {
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+  }
+}

@@ -1,0 +1,351 @@
+package io.fraudpipeline.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fraudpipeline.localstack.deploy.DashboardQueries;
+import io.fraudpipeline.localstack.deploy.ExternalTool;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's run command, as a user runs it: the packaged jar in its own JVM, then what its
+ * banner promises, the tour with curl-like calls, a real Prometheus scraping it for every dashboard
+ * query, and a clean stop. One process for the class: starting it is the cost.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackJarIT {
+
+  private static final Path JAR = Path.of("target", "local-stack.jar");
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+  @TempDir static Path dataDir;
+  @TempDir static Path prometheusDir;
+
+  private static final List<String> output = new CopyOnWriteArrayList<>();
+  private static Process process;
+  private static double secondsToBanner;
+  private static String banner;
+  private static String api;
+  private static String flink;
+  private static String flinkMetrics;
+  private static String kafka;
+  private static String token;
+
+  @BeforeAll
+  static void startTheJarAsTheReadmeSays() throws Exception {
+    long started = System.nanoTime();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                // Any free ports: several builds share CI machines. The banner says which.
+                "--api-port=0",
+                "--kafka-port=0",
+                "--flink-port=0",
+                "--flink-metrics-port=0",
+                "--data-dir=" + dataDir)
+            .redirectErrorStream(true);
+    for (String variable :
+        List.of("KAFKA_BOOTSTRAP_SERVERS", "FLINK_REST_URL", "FRAUD_API_TOKEN", "SERVER_PORT")) {
+      builder.environment().remove(variable);
+    }
+    process = builder.start();
+    Thread reader = new Thread(LocalStackJarIT::collectOutput, "local-stack-output");
+    reader.setDaemon(true);
+    reader.start();
+
+    awaitLine("Ctrl-C stops everything");
+    secondsToBanner = (System.nanoTime() - started) / 1e9;
+    banner = String.join("\n", output);
+    api = find(banner, "Control API\\s+(http://localhost:\\d+)/api/v1/jobs");
+    flink = find(banner, "Flink web UI\\s+(http://localhost:\\d+)");
+    flinkMetrics = find(banner, "Flink metrics\\s+(http://localhost:\\d+/metrics)");
+    kafka = find(banner, "Kafka\\s+(localhost:\\d+)");
+    token = find(banner, "API token\\s+([0-9a-f]{64})");
+  }
+
+  @AfterAll
+  static void killIfStillRunning() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void carriesFlinksJava17ModuleFlagsSoPlainJavaJarWorks() throws IOException {
+    Manifest manifest;
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      manifest = jar.getManifest();
+    }
+    List<String> flags = new ArrayList<>();
+    for (String attribute : List.of("Add-Opens", "Add-Exports")) {
+      String value = manifest.getMainAttributes().getValue(attribute);
+      assertThat(value).as(attribute).isNotBlank();
+      String flag = "--" + attribute.toLowerCase(Locale.ROOT) + "=";
+      Arrays.stream(value.trim().split("\\s+"))
+          .map(p -> flag + p + "=ALL-UNNAMED")
+          .forEach(flags::add);
+    }
+    assertThat(flags).containsExactlyInAnyOrderElementsOf(rootPomFlinkJvmFlags());
+  }
+
+  @Test
+  @Order(2)
+  void bannerListsEveryUrlAndTheTokenAndEachOneServes() throws Exception {
+    System.out.printf(
+        "local-stack.jar: banner after %.1f s (%s)%n",
+        secondsToBanner, find(banner, "(ready in [0-9.]+ s)"));
+    assertThat(banner)
+        .contains(api + "/swagger-ui.html")
+        .contains(api + "/actuator/health")
+        .contains(api + "/actuator/prometheus")
+        .contains(dataDir.toString());
+    assertThat(Files.readString(dataDir.resolve(ApiTokenStore.FILE_NAME)).strip()).isEqualTo(token);
+
+    ControlApiClient client = new ControlApiClient(api, token);
+    assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
+    assertThat(client.get("/v3/api-docs").status()).isEqualTo(200);
+    assertThat(client.get("/actuator/prometheus").raw()).contains("jvm_memory_used_bytes");
+    assertThat(new ControlApiClient(flink, token).get("/overview").raw())
+        .contains("\"taskmanagers\":1");
+    assertThat(new ControlApiClient(flinkMetrics, token).get("").raw())
+        .contains("flink_jobmanager_taskSlotsTotal");
+    assertThat(canConnect(kafka)).as("Kafka listens on " + kafka).isTrue();
+
+    assertThat(new ControlApiClient(api, "not-the-token").post("/api/v1/jobs", "{}").status())
+        .isEqualTo(401);
+  }
+
+  /**
+   * The tour of the README (deploy, rules changed live, a producer run, alerts, lag, stop with
+   * savepoint and resume), with a real Prometheus scraping the stack with the repository's scrape
+   * configuration until every query of the Grafana dashboard returns a series.
+   */
+  @Test
+  @Order(3)
+  void tourStepsWorkAndEveryDashboardQueryReturnsData() throws Exception {
+    ControlApiClient client = new ControlApiClient(api, token);
+    String docs = client.get("/v3/api-docs").raw();
+    for (String path : List.of("/api/v1/rules", "/api/v1/producer/runs", "/api/v1/alerts")) {
+      assumeTrue(docs.contains("\"" + path + "\""), "the control-api has no " + path + " yet");
+    }
+    assumeTrue(
+        client.get("/actuator/info").body().at("/fraud_job/embedded").asBoolean(false),
+        "the control-api does not embed the fraud-job jar yet");
+    Optional<ExternalTool> prometheusBinary = ExternalTool.find("prometheus");
+    assumeTrue(prometheusBinary.isPresent(), "prometheus is not installed (.ci/run installs it)");
+
+    ControlApiClient.Reply deployed =
+        client.post(
+            "/api/v1/jobs", "{\"parallelism\": 1, \"delivery_guarantee\": \"exactly-once\"}");
+    assertThat(deployed.status()).as(deployed.raw()).isEqualTo(201);
+    String jobId = deployed.body().path("job_id").asString();
+    awaitJobState(client, jobId, "RUNNING");
+
+    ControlApiClient.Reply rules = client.get("/api/v1/rules");
+    ControlApiClient.Reply patched =
+        client.mergePatch("/api/v1/rules", rules.etag(), "{\"amount_threshold\": 3000}");
+    assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+    long version = patched.body().path("version").asLong();
+    await("the job applies rules version " + version)
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> client.get("/api/v1/rules").body().path("applied_version").asLong(-1) == version);
+
+    ControlApiClient.Reply run =
+        client.post(
+            "/api/v1/producer/runs",
+            "{\"rate_per_second\": 100, \"duration\": \"PT5M\", \"fraud_ratio\": 0.1,"
+                + " \"malformed_ratio\": 0.02, \"seed\": 42, \"accounts\": 200}");
+    assertThat(run.status()).as(run.raw()).isEqualTo(202);
+    await("committed alerts")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> client.get("/api/v1/alerts?limit=5").body().path("count").asInt(0) > 0);
+    assertThat(client.get("/api/v1/topics/lag").status()).isEqualTo(200);
+
+    try (LocalPrometheus prometheus =
+        LocalPrometheus.start(
+            prometheusBinary.get().executable(),
+            prometheusDir,
+            Map.of(
+                "control-api", List.of(hostPort(api)),
+                // The local Flink is one JVM: one reporter serves JobManager and TaskManager.
+                "flink-jobmanager", List.of(hostPort(flinkMetrics)),
+                "flink-taskmanager", List.of(hostPort(flinkMetrics))))) {
+      List<DashboardQueries.Query> queries = DashboardQueries.load().queries();
+      List<String> empty = new ArrayList<>();
+      try {
+        await("every dashboard query returns a series")
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () -> {
+                  empty.clear();
+                  for (DashboardQueries.Query query : queries) {
+                    if (prometheus.seriesCount(query.expr()) == 0) {
+                      empty.add(query.panelTitle() + " [" + query.refId() + "] " + query.expr());
+                    }
+                  }
+                  return empty.isEmpty();
+                });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            "dashboard queries without data:\n  "
+                + String.join("\n  ", empty)
+                + "\ntargets: "
+                + prometheus.targets(),
+            e);
+      }
+    }
+
+    ControlApiClient.Reply stop = client.post("/api/v1/jobs/" + jobId + "/stop", "{}");
+    assertThat(stop.status()).as(stop.raw()).isEqualTo(202);
+    String operation = stop.body().path("id").asString();
+    await("stop with savepoint completes")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> client.get("/api/v1/operations/" + operation).body().path("state").asString(""),
+            state -> state.equals("COMPLETED") || state.equals("FAILED"));
+    assertThat(
+            client
+                .get("/api/v1/operations/" + operation)
+                .body()
+                .path("savepoint_path")
+                .asString(""))
+        .isNotBlank();
+    ControlApiClient.Reply resumed =
+        client.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
+    assertThat(resumed.status()).as(resumed.raw()).isEqualTo(201);
+    awaitJobState(client, resumed.body().path("job_id").asString(), "RUNNING");
+  }
+
+  @Test
+  @Order(4)
+  void sigtermStopsTheControlApiFlinkAndKafkaAndTheJvmExits() throws Exception {
+    long stopping = System.nanoTime();
+    // SIGTERM runs the same JVM shutdown hooks as Ctrl-C's SIGINT. (Process.destroy() would
+    // also close our end of its output, losing the shutdown messages.)
+    process.toHandle().destroy();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("exits after SIGTERM").isTrue();
+    System.out.printf(
+        "local-stack.jar: stopped %.1f s after SIGTERM%n", (System.nanoTime() - stopping) / 1e9);
+    awaitLine("Stopped.");
+
+    ControlApiClient client = new ControlApiClient(api, token);
+    assertThatThrownBy(() -> client.get("/actuator/health")).isInstanceOf(ConnectException.class);
+    assertThatThrownBy(() -> new ControlApiClient(flink, token).get("/overview"))
+        .isInstanceOf(ConnectException.class);
+    assertThat(canConnect(kafka)).as("Kafka stopped").isFalse();
+    assertThat(process.descendants().count()).as("no child process left").isZero();
+  }
+
+  private static void awaitJobState(ControlApiClient client, String jobId, String state) {
+    await("job " + jobId + " " + state)
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> client.get("/api/v1/jobs/" + jobId).body().path("state").asString(""),
+            state::equals);
+  }
+
+  private static void collectOutput() {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        output.add(line);
+      }
+    } catch (IOException e) {
+      output.add("<output closed: " + e + ">");
+    }
+  }
+
+  private static void awaitLine(String text) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (output.stream().noneMatch(l -> l.contains(text))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "no \""
+                + text
+                + "\" within "
+                + READY_TIMEOUT
+                + "; output:\n"
+                + String.join("\n", output));
+      }
+      if (!process.isAlive()) {
+        Thread.sleep(500); // let the reader drain the last lines
+        if (output.stream().noneMatch(l -> l.contains(text))) {
+          throw new AssertionError(
+              "exited with "
+                  + process.exitValue()
+                  + " before \""
+                  + text
+                  + "\":\n"
+                  + String.join("\n", output));
+        }
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String find(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    if (!m.find()) {
+      throw new AssertionError("no match for " + regex + " in:\n" + text);
+    }
+    return m.group(1);
+  }
+
+  private static String hostPort(String url) {
+    return url.replaceFirst("^http://", "").replaceFirst("/.*$", "");
+  }
+
+  private static boolean canConnect(String hostPort) {
+    String[] parts = hostPort.split(":");
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(parts[0], Integer.parseInt(parts[1])), 2000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static List<String> rootPomFlinkJvmFlags() throws IOException {
+    String pom = Files.readString(Path.of("..", "pom.xml"));
+    Matcher m = Pattern.compile("<flink.jvm.flags>([^<]*)</flink.jvm.flags>").matcher(pom);
+    assertThat(m.find()).isTrue();
+    return Arrays.asList(m.group(1).trim().split("\\s+"));
+  }
+}
