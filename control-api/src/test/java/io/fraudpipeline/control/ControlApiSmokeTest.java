@@ -19,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
       "fraud.security.api-token=smoke-test-token-0123456789",
       // Nothing listens here: health reports Flink and Kafka as they are, the app still starts.
       "fraud.flink.rest-url=http://127.0.0.1:9",
-      "spring.kafka.bootstrap-servers=127.0.0.1:9"
+      "spring.kafka.bootstrap-servers=127.0.0.1:9",
+      // Topic set-up at start-up waits this long for the absent broker.
+      "spring.kafka.admin.operation-timeout=2s"
     })
 class ControlApiSmokeTest {
 
@@ -96,6 +98,28 @@ class ControlApiSmokeTest {
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(response.body()).path("type").asString())
         .isEqualTo("https://fraud-pipeline.dev/problems/not-found");
+  }
+
+  @Test
+  void answersWrongMethodsAndMediaTypesWithProblems() throws Exception {
+    HttpResponse<String> wrongMethod =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/jobs"))
+                .header("Authorization", "Bearer smoke-test-token-0123456789")
+                .DELETE());
+    HttpResponse<String> wrongType =
+        send(
+            HttpRequest.newBuilder(uri("/api/v1/jobs"))
+                .header("Authorization", "Bearer smoke-test-token-0123456789")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("parallelism=2")));
+
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(JSON.readTree(wrongMethod.body()).path("type").asString())
+        .isEqualTo("https://fraud-pipeline.dev/problems/method-not-allowed");
+    assertThat(wrongType.statusCode()).isEqualTo(415);
+    assertThat(JSON.readTree(wrongType.body()).path("type").asString())
+        .isEqualTo("https://fraud-pipeline.dev/problems/unsupported-media-type");
   }
 
   private URI uri(String path) {

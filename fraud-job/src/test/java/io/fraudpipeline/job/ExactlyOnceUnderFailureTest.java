@@ -61,7 +61,7 @@ class ExactlyOnceUnderFailureTest {
     KafkaTestClient client = SharedKafka.client();
     Random random = new Random(3);
     List<Transaction> txs = new ArrayList<>();
-    for (int i = 0; i < 4000; i++) {
+    for (int i = 0; i < 3000; i++) {
       String amount = random.nextInt(10) < 3 ? "7500" : "120";
       txs.add(
           new Transaction(
@@ -81,14 +81,14 @@ class ExactlyOnceUnderFailureTest {
             .collect(Collectors.toSet());
 
     JobID job = JobRunner.submit(cluster, t.params(), 2);
-    client.sendTransactions(t.tx(), txs.subList(0, 1500));
+    client.sendTransactions(t.tx(), txs.subList(0, 1000));
     // Mid-stream: some alerts are committed, and more transactions keep arriving.
     assertThat(client.alerts(t.alerts(), 100, Duration.ofSeconds(90)))
         .hasSizeGreaterThanOrEqualTo(100);
     CompletableFuture<Void> rest =
         CompletableFuture.runAsync(
             () -> {
-              for (int from = 1500; from < txs.size(); from += 250) {
+              for (int from = 1000; from < txs.size(); from += 250) {
                 client.sendTransactions(
                     t.tx(), txs.subList(from, Math.min(from + 250, txs.size())));
                 sleep(100);

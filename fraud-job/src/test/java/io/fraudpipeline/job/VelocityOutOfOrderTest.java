@@ -140,4 +140,45 @@ class VelocityOutOfOrderTest extends PipelineTestBase {
         .isEqualTo(expected);
     assertThat(rest(cluster).numRestarts(job)).isZero();
   }
+
+  @Test
+  void keepsJudgingWhileAPartitionStaysIdle(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
+    TestTopics t = TestTopics.create(kafka(), "velocity-idle", 2);
+    client().publishRules(t.rules(), RuleSets.velocity(1, 2, 60));
+    long base = Instant.parse("2025-03-02T08:00:00Z").toEpochMilli();
+    // Everything on partition 0; partition 1 never gets a record and would hold event time at
+    // its minimum forever if it were not marked idle.
+    for (int i = 0; i < 4; i++) {
+      Transaction tx =
+          new Transaction(
+              "idle-" + i,
+              "Z",
+              BigDecimal.ONE,
+              null,
+              null,
+              null,
+              null,
+              Instant.ofEpochMilli(base + i * 1000L));
+      client().send(new ProducerRecord<>(t.tx(), 0, null, FraudJson.write(tx)));
+    }
+    Transaction flush =
+        new Transaction(
+            "idle-flush",
+            "flush",
+            BigDecimal.ONE,
+            null,
+            null,
+            null,
+            null,
+            Instant.ofEpochMilli(base + 3_600_000));
+    client().send(new ProducerRecord<>(t.tx(), 0, null, FraudJson.write(flush)));
+
+    JobRunner.submit(cluster, t.params("--source-idleness", "1000"), 2);
+
+    List<FraudAlert> alerts = client().alertsSettled(t.alerts(), 2, WAIT, SETTLE);
+    assertThat(alerts)
+        .extracting(FraudAlert::alertId)
+        .containsExactlyInAnyOrder("idle-2:velocity", "idle-3:velocity");
+  }
 }

@@ -113,28 +113,35 @@ public class Operations implements AutoCloseable {
             operations.computeIfPresent(id, (k, op) -> op.withSavepointPath(path));
           }
         };
-    String outcome;
+    String newJobId = null;
+    Exception failure = null;
     try {
-      String newJobId = body.run(context);
-      operations.computeIfPresent(id, (k, op) -> op.completed(clock.instant(), newJobId));
-      outcome = "completed";
-      log.info("Operation {} {} on job {} completed", accepted.kind(), id, accepted.jobId());
+      newJobId = body.run(context);
     } catch (Exception e) {
-      String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      operations.computeIfPresent(id, (k, op) -> op.failed(clock.instant(), cause));
-      outcome = "failed";
-      log.warn(
-          "Operation {} {} on job {} failed: {}", accepted.kind(), id, accepted.jobId(), cause);
+      failure = e;
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
     }
+    // The duration is recorded before the outcome is published, so whoever sees the operation
+    // ended also sees it counted.
     sample.stop(
         Timer.builder("fraud.operations")
             .description("Duration of long-running job operations, by kind and outcome")
             .tag("kind", accepted.kind().name().toLowerCase(java.util.Locale.ROOT))
-            .tag("outcome", outcome)
+            .tag("outcome", failure == null ? "completed" : "failed")
             .register(meters));
+    if (failure == null) {
+      String replacement = newJobId;
+      operations.computeIfPresent(id, (k, op) -> op.completed(clock.instant(), replacement));
+      log.info("Operation {} {} on job {} completed", accepted.kind(), id, accepted.jobId());
+    } else {
+      String cause =
+          failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+      operations.computeIfPresent(id, (k, op) -> op.failed(clock.instant(), cause));
+      log.warn(
+          "Operation {} {} on job {} failed: {}", accepted.kind(), id, accepted.jobId(), cause);
+    }
   }
 
   private void evictOld() {

@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * Where the rules capability learns which version the running job applies. The job reports it as
- * the gauge {@code rulesVersionApplied} of its rule operators (docs/job.md); the jobs capability's
- * Flink observer reads the job's metrics, and is the natural source once it is on this branch.
+ * the gauge {@code rulesVersionApplied} of its rule operators (docs/job.md), which the jobs
+ * capability's Flink observer reads ({@link ObservedAppliedRulesVersion}).
  */
 public interface AppliedRulesVersion {
 

@@ -34,9 +34,8 @@ class LagHealthIndicator implements HealthIndicator {
     ConsumerLag lag = observation.lag();
     Health.Builder health =
         switch (lag.status()) {
-          case OK, LAGGING -> Health.up();
+          case OK, LAGGING, UNKNOWN -> Health.up();
           case STALLED -> Health.down();
-          case UNKNOWN -> Health.unknown();
         };
     health
         .withDetail("status", lag.status().name())

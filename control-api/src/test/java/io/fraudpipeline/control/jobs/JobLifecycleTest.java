@@ -52,7 +52,11 @@ class JobLifecycleTest {
     kafka.createTopic("fraud-alerts", 2, Map.of());
     kafka.createTopic("transactions-dlq", 1, Map.of());
     kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
-    flink = LocalFlink.start();
+    // Flink's REST API refreshes metrics every 10 s by default; the rules gauge is read through it.
+    flink =
+        LocalFlink.start(
+            new LocalFlink.Options(
+                0, 1, 4, null, Map.of("metrics.fetcher.update-interval", "1000")));
     control = ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of());
     api = control.api();
     traffic = new Traffic(kafka.bootstrapServers());
@@ -152,6 +156,17 @@ class JobLifecycleTest {
     assertThat(newest.path("path").asString()).isEqualTo(path);
     assertThat(newest.path("kind").asString()).isEqualTo("SAVEPOINT");
     assertThat(newest.path("job_id").asString()).isEqualTo(jobId);
+
+    String metrics = api.get("/actuator/prometheus").raw().body();
+    assertThat(metrics)
+        .contains(
+            "fraud_operations_seconds_count{application=\"control-api\",kind=\"savepoint\","
+                + "outcome=\"completed\"} 1")
+        .containsPattern("fraud_job_checkpoints_completed\\{application=\"control-api\"} [1-9]")
+        .contains("fraud_job_checkpoint_last_duration_seconds{")
+        .contains("fraud_job_checkpoint_last_age_seconds{")
+        .contains("fraud_job_uptime_seconds{")
+        .contains("fraud_job_restarts{application=\"control-api\"} 0.0");
   }
 
   @Test

@@ -251,6 +251,7 @@ public final class ProducerCommand implements Callable<Integer> {
     err.flush();
 
     AtomicBoolean summaryPrinted = new AtomicBoolean();
+    ProgressDisplay display = display(settings, err);
     Thread onCtrlC =
         new Thread(
             () -> {
@@ -260,12 +261,13 @@ public final class ProducerCommand implements Callable<Integer> {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
+              display.close();
               printSummaryOnce(run, out, summaryPrinted);
             },
             "synthetic-producer-stop");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
 
-    try (ProgressDisplay display = display(settings, err)) {
+    try (display) {
       while (!run.awaitCompletion(Duration.ofMillis(200))) {
         display.update(run.progress());
       }
@@ -337,7 +339,7 @@ public final class ProducerCommand implements Callable<Integer> {
         s.paced() ? String.format(Locale.ROOT, "%,d records/s", s.ratePerSecond()) : "max rate",
         s.count() != null
             ? String.format(Locale.ROOT, "%,d records", s.count())
-            : s.duration() != null ? "for " + s.duration() : "until Ctrl-C",
+            : s.duration() != null ? "for " + RunSummary.human(s.duration()) : "until Ctrl-C",
         s.fraudRatio(),
         s.malformedRatio(),
         s.seed());

@@ -8,7 +8,7 @@ interface ProgressDisplay extends AutoCloseable {
   /** Called often (every 200 ms); a display decides itself how often to show something. */
   void update(RunProgress progress);
 
-  /** Ends the display; the final summary is printed separately. */
+  /** Ends the display; the final summary is printed separately. Safe to call twice. */
   @Override
   void close();
 

@@ -52,6 +52,25 @@ final class RunSummary {
     return joiner.toString();
   }
 
+  /** A duration as a person writes it: {@code 500ms}, {@code 30s}, {@code 1h30m}. */
+  static String human(Duration duration) {
+    if (duration.toMillis() < 1000) {
+      return duration.toMillis() + "ms";
+    }
+    StringBuilder text = new StringBuilder();
+    long seconds = duration.toSeconds();
+    if (seconds >= 3600) {
+      text.append(seconds / 3600).append('h');
+    }
+    if (seconds % 3600 >= 60) {
+      text.append((seconds % 3600) / 60).append('m');
+    }
+    if (seconds % 60 > 0 || text.isEmpty()) {
+      text.append(seconds % 60).append('s');
+    }
+    return text.toString();
+  }
+
   /** {@code hh:mm:ss} of a duration. */
   static String clock(Duration elapsed) {
     long seconds = elapsed.toSeconds();

@@ -36,7 +36,7 @@ final class SendLoop implements ProducerRun {
   private final TransactionGenerator generator;
   private final Producer<String, byte[]> producer;
   private final boolean ownsProducer;
-  private final Pacer pacer;
+  private Pacer pacer;
   private final Ticker ticker;
   private final Semaphore inFlight;
   private final long maxRecords;
@@ -71,8 +71,6 @@ final class SendLoop implements ProducerRun {
     this.producer = producer;
     this.ownsProducer = ownsProducer;
     this.ticker = ticker;
-    this.pacer =
-        settings.paced() ? Pacer.perSecond(settings.ratePerSecond(), ticker) : Pacer.unlimited();
     this.inFlight = new Semaphore(settings.maxInFlight());
     this.maxRecords = settings.count() == null ? Long.MAX_VALUE : settings.count();
     this.durationNanos = settings.duration() == null ? -1 : settings.duration().toNanos();
@@ -104,6 +102,11 @@ final class SendLoop implements ProducerRun {
 
   private RunState sendUntilDone() throws InterruptedException {
     String topic = settings.topic();
+    // Connect and learn the topic's partitions first (or fail within max.block.ms), so that the
+    // pacing starts with the first record that can actually go out.
+    producer.partitionsFor(topic);
+    pacer =
+        settings.paced() ? Pacer.perSecond(settings.ratePerSecond(), ticker) : Pacer.unlimited();
     while (true) {
       if (stopRequested) {
         return RunState.STOPPED;

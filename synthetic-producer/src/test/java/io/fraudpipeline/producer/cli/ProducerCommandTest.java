@@ -3,6 +3,7 @@ package io.fraudpipeline.producer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.embedded.LocalKafka;
+import io.fraudpipeline.producer.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,14 +27,7 @@ class ProducerCommandTest {
 
   @BeforeAll
   static void startBroker() {
-    kafka = LocalKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
+    kafka = SharedKafka.get();
   }
 
   private record Result(int exitCode, String out, String err) {}

@@ -23,7 +23,7 @@ class PacerTest {
   }
 
   @ParameterizedTest(name = "{0} records/s")
-  @ValueSource(longs = {7, 1_000, 5_000, 250_000, 2_000_000})
+  @ValueSource(longs = {1, 7, 1_000, 5_000, 250_000})
   void holdsTheTargetRateExactlyOverTenSimulatedSeconds(long rate) throws InterruptedException {
     SimulatedTicker ticker = new SimulatedTicker();
     Pacer pacer = Pacer.perSecond(rate, ticker);

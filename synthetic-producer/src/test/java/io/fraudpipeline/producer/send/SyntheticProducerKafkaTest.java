@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fraudpipeline.embedded.LocalKafka;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.ParseResult;
+import io.fraudpipeline.producer.SharedKafka;
 import io.fraudpipeline.producer.generate.GeneratedRecord;
 import io.fraudpipeline.producer.generate.Label;
 import io.fraudpipeline.producer.generate.TransactionGenerator;
@@ -22,7 +23,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,14 +33,7 @@ class SyntheticProducerKafkaTest {
 
   @BeforeAll
   static void startBroker() {
-    kafka = LocalKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
+    kafka = SharedKafka.get();
   }
 
   private static RunSettings.Builder settings(String topic) {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The benchmark command: builds the harness (and the fraud job it uploads to Flink), then runs every
+# scenario on a real KRaft broker and a real Flink cluster and writes docs/benchmarks.md with its
+# charts in docs/benchmarks/. About 15-20 minutes on 2 cores; `bench/run.sh --quick` checks the
+# harness in about a minute (and says so in the report). `bench/run.sh --help` lists the options.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The control-plane scenario drives load with wrk from a second process.
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null 2>&1 \
+      || echo "bench/run.sh: could not install wrk; the control-plane load test will say so"
+  else
+    echo "bench/run.sh: wrk not found (apt-get install wrk); the control-plane load test will say so"
+  fi
+fi
+
+./mvnw -B -q -pl benchmarks -am package -DskipTests
+
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+exec java @benchmarks/target/flink-jvm.options -Xmx3g -XX:+UseG1GC \
+  -jar benchmarks/target/benchmarks.jar --command "bench/run.sh $*" "$@"

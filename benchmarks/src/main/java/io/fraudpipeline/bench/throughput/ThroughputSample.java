@@ -1,0 +1,28 @@
+package io.fraudpipeline.bench.throughput;
+
+/**
+ * One measured pass over the pre-filled topic.
+ *
+ * @param recordsPerSecond input records (sentinels included) divided by the time from the start of
+ *     processing to the last expected alert being visible to a {@code read_committed} consumer
+ * @param seconds that time
+ * @param distinctAlerts different alert ids seen
+ * @param duplicates alerts seen more than once
+ * @param missing expected alerts never seen
+ * @param unexpected alerts seen that the ground truth does not expect
+ * @param deploySeconds for the job: submission to all tasks running (not part of the throughput)
+ */
+public record ThroughputSample(
+    double recordsPerSecond,
+    double seconds,
+    int distinctAlerts,
+    int duplicates,
+    int missing,
+    int unexpected,
+    double deploySeconds) {
+
+  /** The output matches the ground truth exactly, without duplicates. */
+  public boolean exact() {
+    return duplicates == 0 && missing == 0 && unexpected == 0;
+  }
+}

@@ -1,0 +1,87 @@
+package io.fraudpipeline.control.rules;
+
+import io.fraudpipeline.control.flink.FlinkProperties;
+import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.Observation;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The applied version from the jobs capability's Flink observer (the running job's {@code
+ * evaluate-rules.rulesVersionApplied} gauge, minimum over subtasks). It follows the observer's
+ * observations every poll interval, without calling Flink itself, to know since when the job has
+ * applied its version.
+ */
+@Component
+class ObservedAppliedRulesVersion implements AppliedRulesVersion, SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ObservedAppliedRulesVersion.class);
+
+  private final FraudJobObserver observer;
+  private final FlinkProperties flink;
+  private final AppliedVersionTracker tracker = new AppliedVersionTracker();
+  private ScheduledExecutorService scheduler;
+
+  ObservedAppliedRulesVersion(FraudJobObserver observer, FlinkProperties flink) {
+    this.observer = observer;
+    this.flink = flink;
+  }
+
+  @Override
+  public Optional<AppliedRules> current() {
+    return tracker.current();
+  }
+
+  void follow() {
+    try {
+      Observation observation = observer.current();
+      Optional<FraudJob> job = observation.activeJob().filter(j -> j.rulesVersionApplied() != null);
+      if (job.isPresent()) {
+        tracker.observe(
+            job.get().jobId(),
+            job.get().rulesVersionApplied(),
+            job.get().observedAt() != null ? job.get().observedAt() : observation.observedAt());
+      } else {
+        tracker.forget();
+      }
+    } catch (RuntimeException e) {
+      log.debug("Cannot follow the applied rules version: {}", e.toString());
+      tracker.forget();
+    }
+  }
+
+  @Override
+  public synchronized void start() {
+    if (scheduler == null) {
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "applied-rules-follower");
+                t.setDaemon(true);
+                return t;
+              });
+      scheduler.scheduleWithFixedDelay(
+          this::follow, 0, flink.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return scheduler != null;
+  }
+}
