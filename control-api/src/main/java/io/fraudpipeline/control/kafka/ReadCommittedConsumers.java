@@ -38,6 +38,9 @@ public class ReadCommittedConsumers {
     overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Looking up a missing topic must not create it with the broker's defaults (a fraud-rules
+    // topic that is not compacted): the pipeline topics are created with their own settings.
+    overrides.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     overrides.put(
         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(apiTimeout.toMillis()));
     // A broker that is down must not turn into a reconnect storm in the log.

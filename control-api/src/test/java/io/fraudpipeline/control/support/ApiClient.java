@@ -83,7 +83,7 @@ public final class ApiClient {
   private HttpRequest.Builder authorized(String path) {
     return HttpRequest.newBuilder(URI.create(base + path))
         .header("Authorization", "Bearer " + token)
-        .timeout(Duration.ofSeconds(30));
+        .timeout(Duration.ofMinutes(3));
   }
 
   private Reply send(HttpRequest.Builder request) {

@@ -28,7 +28,9 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Every metric docs/metrics.md documents for this capability is served under that name. */
+/**
+ * What ops tooling reads besides the API: Prometheus metrics by their documented names, OpenAPI.
+ */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"fraud.flink.rest-url=http://127.0.0.1:9", "fraud.lag.poll-interval=200ms"})
@@ -87,6 +89,45 @@ class PrometheusMetricsTest {
                   .contains(
                       "fraud_consumer_lag_records{application=\"control-api\",group=\"metrics-fraud-job\",partition=\"0\",topic=\"metrics-transactions\"} 6.0");
             });
+  }
+
+  @Test
+  void describesEveryEndpointOfThisCapabilityInOpenApi() {
+    ApiClient api = new ApiClient(port, "unused");
+    tools.jackson.databind.JsonNode docs = api.get("/v3/api-docs").json();
+
+    assertThat(docs.path("paths").propertyNames())
+        .contains(
+            "/api/v1/rules",
+            "/api/v1/rules/history",
+            "/api/v1/producer/runs",
+            "/api/v1/producer/runs/{id}",
+            "/api/v1/topics",
+            "/api/v1/topics/lag",
+            "/api/v1/alerts",
+            "/api/v1/alerts/stream");
+    assertThat(
+            docs.path("paths")
+                .path("/api/v1/rules")
+                .path("patch")
+                .path("requestBody")
+                .path("content")
+                .has("application/merge-patch+json"))
+        .isTrue();
+    assertThat(
+            docs.path("components")
+                .path("schemas")
+                .path("RuleSetBody")
+                .path("properties")
+                .propertyNames())
+        .contains("amount_threshold", "category_thresholds", "velocity");
+    assertThat(
+            docs.path("components")
+                .path("schemas")
+                .path("ProducerRunRequest")
+                .path("properties")
+                .propertyNames())
+        .contains("rate_per_second", "count", "duration", "fraud_ratio", "malformed_ratio");
   }
 
   /** The metric names in the first column of the section's table. */

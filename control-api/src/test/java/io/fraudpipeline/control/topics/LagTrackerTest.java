@@ -1,0 +1,100 @@
+package io.fraudpipeline.control.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fraudpipeline.control.topics.OffsetsSample.PartitionSample;
+import io.fraudpipeline.control.topics.OffsetsSample.TopicSample;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LagTrackerTest {
+
+  private final LagTracker tracker =
+      new LagTracker(
+          "fraud-job",
+          "transactions",
+          new LagProperties(
+              "fraud-job",
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(60),
+              100,
+              1000,
+              Duration.ofSeconds(10)));
+
+  @Test
+  void prefersTheRecordCountOfAGapAndIgnoresRecordsRemovedByRetention() {
+    OffsetsObservation observation =
+        tracker.update(
+            sample(
+                0,
+                List.of(new PartitionSample(0, 0, 13, 13), new PartitionSample(1, 50, 80, 80)),
+                Map.of(0, 12L, 1, 10L),
+                Map.of(0, 0L)));
+
+    ConsumerLag lag = observation.lag();
+    assertThat(lag.partitions().get(0).lagRecords()).isZero(); // the gap was a commit marker
+    assertThat(lag.partitions().get(0).lagSeconds()).isZero();
+    assertThat(lag.partitions().get(1).lagRecords()).isEqualTo(30); // 80 - max(10, 50)
+    assertThat(lag.lagRecords()).isEqualTo(30);
+  }
+
+  @Test
+  void reportsAPartitionWithoutCommittedOffsetAsUnknownAndTheGroupByTheOthers() {
+    OffsetsObservation observation =
+        tracker.update(
+            sample(
+                0,
+                List.of(new PartitionSample(0, 0, 10, 10), new PartitionSample(1, 0, 10, 10)),
+                Map.of(0, 10L),
+                Map.of()));
+
+    assertThat(observation.lag().partitions().get(1).status()).isEqualTo(LagStatus.UNKNOWN);
+    assertThat(observation.lag().partitions().get(1).lagRecords()).isNull();
+    assertThat(observation.lag().status()).isEqualTo(LagStatus.OK);
+  }
+
+  @Test
+  void computesRecordsPerSecondFromTheGrowthOfEndOffsets() {
+    tracker.update(sample(0, List.of(new PartitionSample(0, 0, 100, 100)), Map.of(), Map.of()));
+    OffsetsObservation later =
+        tracker.update(
+            sample(5_000, List.of(new PartitionSample(0, 0, 600, 600)), Map.of(), Map.of()));
+
+    assertThat(later.topic("transactions").orElseThrow().recordsPerSecond()).isEqualTo(100.0);
+    assertThat(later.topic("transactions").orElseThrow().records()).isEqualTo(600);
+  }
+
+  @Test
+  void estimatesTheLagInSecondsFromWhenTheEndPassedTheCommittedOffset() {
+    tracker.update(sample(0, List.of(new PartitionSample(0, 0, 0, 0)), Map.of(0, 0L), Map.of()));
+    tracker.update(
+        sample(10_000, List.of(new PartitionSample(0, 0, 5000, 5000)), Map.of(0, 0L), Map.of()));
+    OffsetsObservation observation =
+        tracker.update(
+            sample(
+                20_000,
+                List.of(new PartitionSample(0, 0, 10000, 10000)),
+                Map.of(0, 5000L),
+                Map.of()));
+
+    // Offset 5000 was the end at 10 s: 10 s old at 20 s.
+    assertThat(observation.lag().partitions().get(0).lagSeconds()).isEqualTo(10.0);
+    assertThat(observation.lag().lagRecords()).isEqualTo(5000);
+  }
+
+  private static OffsetsSample sample(
+      long atMillis,
+      List<PartitionSample> partitions,
+      Map<Integer, Long> committed,
+      Map<Integer, Long> counted) {
+    return new OffsetsSample(
+        Instant.ofEpochMilli(atMillis),
+        List.of(new TopicSample("transactions", true, partitions)),
+        committed,
+        counted);
+  }
+}
