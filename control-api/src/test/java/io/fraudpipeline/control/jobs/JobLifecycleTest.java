@@ -131,7 +131,7 @@ class JobLifecycleTest {
     String metrics = api.get("/actuator/prometheus").raw().body();
     assertThat(metrics)
         .contains("fraud_job_state{application=\"control-api\",state=\"running\"} 1.0")
-        .contains("fraud_job_rules_version_applied{application=\"control-api\"} 0.0")
+        .contains("fraud_rules_version_applied{application=\"control-api\"} 0.0")
         .contains("fraud_flink_reachable{application=\"control-api\"} 1.0");
 
     JsonNode health = api.get("/actuator/health").body();
