@@ -1,6 +1,7 @@
 package io.fraudpipeline.bench;
 
 import io.fraudpipeline.bench.cluster.BenchCluster;
+import io.fraudpipeline.bench.control.ControlPlaneProcess;
 import io.fraudpipeline.bench.control.ControlPlaneScenario;
 import io.fraudpipeline.bench.latency.LatencyScenario;
 import io.fraudpipeline.bench.producer.ProducerScenario;
@@ -63,13 +64,10 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Option(names = "--repetitions", defaultValue = "3", description = "Default: 3")
   int repetitions;
 
-  @Option(
-      names = "--throughput-records",
-      defaultValue = "1000000",
-      description = "Default: 1000000")
+  @Option(names = "--throughput-records", defaultValue = "500000", description = "Default: 500000")
   long throughputRecords;
 
-  @Option(names = "--producer-records", defaultValue = "1000000", description = "Default: 1000000")
+  @Option(names = "--producer-records", defaultValue = "500000", description = "Default: 500000")
   long producerRecords;
 
   @Option(
@@ -153,8 +151,42 @@ public final class BenchmarkRunner implements Callable<Integer> {
     try (BenchCluster cluster = BenchCluster.start(jar, 4)) {
       Progress.say(
           "cluster: Kafka at %s, Flink at %s", cluster.bootstrapServers(), cluster.flinkRestUrl());
-      for (Scenario scenario : scenarios(cluster, settings, chartsDir)) {
-        sections.add(runSafely(scenario));
+      ControlPlaneProcess controlPlane = null;
+      String controlPlaneProblem = null;
+      try {
+        for (Which which : Which.values()) {
+          if (!scenarios.contains(which)) {
+            continue;
+          }
+          if ((which == Which.RULES || which == Which.CONTROL)
+              && controlPlane == null
+              && controlPlaneProblem == null) {
+            try {
+              Progress.say("starting the control plane");
+              controlPlane =
+                  ControlPlaneProcess.start(
+                      besideOwnJar("control-api.jar"),
+                      cluster,
+                      settings.checkpointInterval(),
+                      settings.workDir().resolve("control-api.log"),
+                      settings.partitions());
+              Progress.say(
+                  "control plane at %s, healthy after %d ms",
+                  controlPlane.baseUrl(), controlPlane.startup().toMillis());
+            } catch (Exception e) {
+              controlPlaneProblem = e.getMessage();
+              Progress.say("the control plane did not start: %s", e);
+            }
+          }
+          sections.add(
+              runSafely(
+                  scenario(
+                      which, cluster, settings, chartsDir, controlPlane, controlPlaneProblem)));
+        }
+      } finally {
+        if (controlPlane != null) {
+          controlPlane.close();
+        }
       }
     }
     Report report =
@@ -176,21 +208,22 @@ public final class BenchmarkRunner implements Callable<Integer> {
     return 0;
   }
 
-  private List<Scenario> scenarios(BenchCluster cluster, BenchmarkSettings s, Path charts) {
-    List<Scenario> list = new ArrayList<>();
-    for (Which which : Which.values()) {
-      if (!scenarios.contains(which)) {
-        continue;
-      }
-      switch (which) {
-        case THROUGHPUT -> list.add(new JobThroughputScenario(cluster, s, charts));
-        case PRODUCER -> list.add(new ProducerScenario(cluster, s, charts));
-        case LATENCY -> list.add(new LatencyScenario(cluster, s, charts));
-        case RULES -> list.add(new RulePropagationScenario(cluster, s, charts));
-        case CONTROL -> list.add(new ControlPlaneScenario());
-      }
-    }
-    return list;
+  private static Scenario scenario(
+      Which which,
+      BenchCluster cluster,
+      BenchmarkSettings s,
+      Path charts,
+      ControlPlaneProcess controlPlane,
+      String controlPlaneProblem) {
+    return switch (which) {
+      case THROUGHPUT -> new JobThroughputScenario(cluster, s, charts);
+      case PRODUCER -> new ProducerScenario(cluster, s, charts);
+      case LATENCY -> new LatencyScenario(cluster, s, charts);
+      case RULES ->
+          new RulePropagationScenario(cluster, s, charts, controlPlane, controlPlaneProblem);
+      case CONTROL ->
+          new ControlPlaneScenario(cluster, s, charts, controlPlane, controlPlaneProblem);
+    };
   }
 
   /** Runs a scenario; a failure becomes a section saying so, and the other scenarios still run. */

@@ -80,6 +80,7 @@ class StockFlinkIT {
     command.add(String.join(File.pathSeparator, classPath));
     command.add(StockFlinkMain.class.getName());
     command.removeIf(String::isBlank);
+    long starting = System.nanoTime();
     flinkProcess = new ProcessBuilder(command).redirectErrorStream(true).start();
     BufferedReader out =
         new BufferedReader(
@@ -113,8 +114,11 @@ class StockFlinkIT {
   @AfterAll
   static void stopStockFlink() throws Exception {
     if (flinkProcess != null) {
+      long stopping = System.nanoTime();
       flinkProcess.getOutputStream().close();
-      if (!flinkProcess.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      boolean stopped = flinkProcess.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      phase("stock Flink JVM stopped", stopping);
+      if (!stopped) {
         flinkProcess.destroyForcibly();
       }
     }
@@ -127,7 +131,9 @@ class StockFlinkIT {
     Path jar = Path.of(System.getProperty("fraud.job.jar"));
     HttpClient http = HttpClient.newHttpClient();
 
+    long started = System.nanoTime();
     String jarId = upload(http, jar);
+    phase("uploaded", started);
     List<String> args = List.of(t.params().toArgs());
     String body =
         FraudJson.mapper().writeValueAsString(Map.of("parallelism", 1, "programArgsList", args));
@@ -152,6 +158,7 @@ class StockFlinkIT {
     client.send(t.tx(), "acc", "garbage".getBytes(StandardCharsets.UTF_8));
 
     List<FraudAlert> alerts = client.alerts(t.alerts(), 1, Duration.ofSeconds(90));
+    phase("alerted", started);
     List<ConsumerRecord<byte[], byte[]>> dead =
         client.readCommitted(t.dlq(), r -> !r.isEmpty(), Duration.ofSeconds(60));
 
@@ -171,6 +178,11 @@ class StockFlinkIT {
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
         .until(() -> rest.numRestarts(job) == 0);
+  }
+
+  private static void phase(String what, long since) {
+    System.out.printf(
+        "StockFlinkIT: %s after %d ms%n", what, (System.nanoTime() - since) / 1_000_000);
   }
 
   private static String upload(HttpClient http, Path jar) throws Exception {

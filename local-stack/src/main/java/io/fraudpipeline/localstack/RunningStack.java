@@ -7,14 +7,23 @@ import io.fraudpipeline.localstack.ApiTokenStore.ApiToken;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
+import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -35,6 +44,8 @@ public final class RunningStack implements AutoCloseable {
 
   /** The full log of the local stack (see logback.xml); Flink's web UI shows it too. */
   static final String LOG_FILE = "logs/local-stack.log";
+
+  private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(30);
 
   private final LocalStackOptions options;
   private final ApiToken token;
@@ -148,6 +159,14 @@ public final class RunningStack implements AutoCloseable {
     properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers);
     properties.put("fraud.flink.rest-url", flinkRestUrl);
     properties.put("fraud.security.api-token", token.value());
+    // Kafka and Flink log already; Boot re-initialising logback under their running threads would
+    // only drop their messages for a moment ("No appenders present"). logback.xml stays in charge.
+    System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+    // What Boot's logging system would have done: java.util.logging (Tomcat) into SLF4J.
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
     controlApi =
         new SpringApplicationBuilder(ControlApiApplication.class)
             .main(ControlApiApplication.class)
@@ -225,10 +244,41 @@ public final class RunningStack implements AutoCloseable {
       runQuietly("control-api", controlApi::close);
     }
     if (flink != null) {
+      runQuietly("jobs on Flink", this::cancelRunningJobs);
       runQuietly("Flink", flink::close);
     }
     if (kafka != null) {
       runQuietly("Kafka", kafka::close);
+    }
+  }
+
+  /**
+   * Cancels what still runs, so its tasks close their Kafka clients before the cluster goes away
+   * (instead of failing mid-flight with their class loader released). Savepoints are the user's
+   * call: stop the job with one through the API before stopping the stack to resume it later.
+   */
+  private void cancelRunningJobs() {
+    MiniCluster cluster = flink.miniCluster();
+    try {
+      List<JobID> running =
+          cluster.listJobs().get(10, TimeUnit.SECONDS).stream()
+              .filter(job -> !job.getJobState().isGloballyTerminalState())
+              .map(JobStatusMessage::getJobId)
+              .toList();
+      for (JobID job : running) {
+        log.info("Cancelling Flink job {} before stopping Flink", job);
+        cluster.cancelJob(job).get(10, TimeUnit.SECONDS);
+      }
+      long deadline = System.nanoTime() + CANCEL_TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline
+          && cluster.listJobs().get(10, TimeUnit.SECONDS).stream()
+              .anyMatch(job -> !job.getJobState().isGloballyTerminalState())) {
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("could not cancel the running Flink jobs; stopping Flink anyway", e);
     }
   }
 

@@ -48,7 +48,8 @@ final class LocalPrometheus implements AutoCloseable {
   static LocalPrometheus start(Path binary, Path workDir, Map<String, List<String>> targets)
       throws IOException, InterruptedException {
     ObjectNode config = (ObjectNode) RepositoryFiles.yaml(PrometheusScrapeConfig.FILE);
-    ((ObjectNode) config.path("global")).put("scrape_interval", "1s");
+    // Flink's reporter serves close to 1 MB once a job runs: allow it a few seconds.
+    ((ObjectNode) config.path("global")).put("scrape_interval", "5s").put("scrape_timeout", "5s");
     for (JsonNode job : config.path("scrape_configs")) {
       ObjectNode scrape = (ObjectNode) job;
       List<String> hostPorts = targets.get(scrape.path("job_name").asString());

@@ -4,7 +4,9 @@ package io.fraudpipeline.bench.report;
 public enum Verdict {
   MET("met"),
   NOT_MET("**not met**"),
-  NOT_MEASURED("not measured");
+  NOT_MEASURED("not measured"),
+  /** The issue sets no threshold: the figure is reported, not judged. */
+  REPORTED("reported (no threshold set)");
 
   private final String label;
 

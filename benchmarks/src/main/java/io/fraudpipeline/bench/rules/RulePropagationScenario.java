@@ -4,7 +4,8 @@ import io.fraudpipeline.bench.BenchmarkSettings;
 import io.fraudpipeline.bench.Progress;
 import io.fraudpipeline.bench.Scenario;
 import io.fraudpipeline.bench.cluster.BenchCluster;
-import io.fraudpipeline.bench.cluster.FraudJobRun;
+import io.fraudpipeline.bench.control.ControlPlaneClient;
+import io.fraudpipeline.bench.control.ControlPlaneProcess;
 import io.fraudpipeline.bench.kafka.AlertWatcher;
 import io.fraudpipeline.bench.kafka.ObservedAlert;
 import io.fraudpipeline.bench.report.Charts;
@@ -15,24 +16,14 @@ import io.fraudpipeline.bench.report.Summary;
 import io.fraudpipeline.bench.report.Table;
 import io.fraudpipeline.bench.report.TargetCheck;
 import io.fraudpipeline.bench.report.Verdict;
-import io.fraudpipeline.model.FraudJson;
-import io.fraudpipeline.model.RuleSet;
-import io.fraudpipeline.model.Topics;
-import io.fraudpipeline.model.VelocityRule;
 import io.fraudpipeline.producer.send.ProducerRun;
 import io.fraudpipeline.producer.send.RunSettings;
 import io.fraudpipeline.producer.send.SyntheticProducer;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Scenario 4: how long a new rule set takes to show in the alerts. Live: publish it to the rules
@@ -50,11 +41,24 @@ public final class RulePropagationScenario implements Scenario {
   private final BenchCluster cluster;
   private final BenchmarkSettings settings;
   private final Path chartsDir;
+  private final ControlPlaneProcess controlPlane;
+  private final String unavailable;
 
-  public RulePropagationScenario(BenchCluster cluster, BenchmarkSettings settings, Path chartsDir) {
+  /**
+   * @param controlPlane the running control plane, or null
+   * @param unavailable why there is none (when null)
+   */
+  public RulePropagationScenario(
+      BenchCluster cluster,
+      BenchmarkSettings settings,
+      Path chartsDir,
+      ControlPlaneProcess controlPlane,
+      String unavailable) {
     this.cluster = cluster;
     this.settings = settings;
     this.chartsDir = chartsDir;
+    this.controlPlane = controlPlane;
+    this.unavailable = unavailable;
   }
 
   @Override
@@ -78,42 +82,52 @@ public final class RulePropagationScenario implements Scenario {
    *
    * @param toAppendMs publish → the first alert with the new version appended
    * @param toVisibleMs publish → the same alert visible to a {@code read_committed} consumer
+   * @param patchMs the PATCH request's own response time (publish and read-back included)
    * @param stopMs restart only: stop with savepoint, until the job ended
    * @param startMs restart only: submission from the savepoint until every task runs
    */
-  record Change(double toAppendMs, double toVisibleMs, double stopMs, double startMs) {}
+  record Change(
+      double toAppendMs, double toVisibleMs, double patchMs, double stopMs, double startMs) {}
 
   /** The changes of one delivery mode. */
   record ModeResult(boolean exactlyOnce, List<Change> live, List<Change> restart) {}
 
   @Override
   public Section run() throws Exception {
+    if (controlPlane == null) {
+      Section.Builder section =
+          Section.titled(TITLE)
+              .text("**Not measured**: the control plane did not start (" + unavailable + ").");
+      targets().forEach(t -> section.target(TargetCheck.notMeasured(TITLE, t, unavailable)));
+      return section.build();
+    }
     List<ModeResult> modes = new ArrayList<>();
     for (boolean exactlyOnce : new boolean[] {false, true}) {
       modes.add(measureMode(exactlyOnce));
     }
     Section.Builder section = Section.titled(TITLE);
     section.text(
-        "The control plane's `PATCH /api/v1/rules` is not on `main` yet, so this run publishes"
-            + " each new rule set straight to the job's rules topic (compacted, key `"
-            + Topics.RULES_KEY
-            + "`) with fraud-model's codec (`FraudJson.write(RuleSet)`), acks=all: exactly what"
-            + " the control plane will write. The fraud job (parallelism 1, checkpoint interval "
+        "Rule changes go through the control plane (a process of its own, see scenario 5):"
+            + " `PATCH /api/v1/rules` with a JSON merge patch of `amount_threshold`, `If-Match`"
+            + " with the current version and the bearer token; the control plane publishes the"
+            + " next version to the compacted rules topic, which the running job reads into its"
+            + " broadcast state. The job is deployed through `POST /api/v1/jobs` (parallelism 1,"
+            + " checkpoint interval "
             + settings.checkpointInterval().toMillis()
-            + " ms) runs under steady traffic from the synthetic producer ("
+            + " ms) and runs under steady traffic from the synthetic producer ("
             + Format.count(TRAFFIC_RATE)
             + " transactions/s, "
             + Format.decimal(100 * TRAFFIC_FRAUD_RATIO, 0)
             + " % over the threshold, so an alert is due every few milliseconds). Each change"
-            + " raises the version by one and alternates the amount threshold between 5000 and"
-            + " 4900 (every injected fraud amount exceeds both). Time = from just before the"
-            + " publish to the first alert carrying the new version: appended to the alerts topic"
-            + " (`LogAppendTime`) and visible to a `read_committed` consumer.\n\n"
+            + " alternates the amount threshold between 5000 and 4900 (every injected fraud"
+            + " amount exceeds both). Time = from just before the PATCH request to the first alert"
+            + " carrying the new version: appended to the alerts topic (`LogAppendTime`) and"
+            + " visible to a `read_committed` consumer.\n\n"
             + "**The alternative the seed needs** (its threshold is a constant in the job): stop"
-            + " the job with a savepoint (`POST /jobs/{id}/stop`), start it from the savepoint"
-            + " with the new setting (`/jars/{id}/run` with `savepointPath`; here the new rule"
-            + " set is published while the job is down, and the restarted job reads it at start),"
-            + " until the first alert with the new version. Same traffic, same measurement.\n\n"
+            + " the job with a savepoint (`POST /api/v1/jobs/{id}/stop`, until its operation"
+            + " completes), make the change, deploy again from that savepoint (`POST"
+            + " /api/v1/jobs` with `restore.savepoint_path`), until the first alert with the new"
+            + " version. Same traffic, same measurement.\n\n"
             + "With "
             + settings.ruleChanges()
             + " live changes per mode, the p99 (nearest rank) is the slowest change.");
@@ -126,8 +140,9 @@ public final class RulePropagationScenario implements Scenario {
             "→ visible p50",
             "→ visible p99",
             "→ visible max",
+            "PATCH response p50",
             "Stop with savepoint",
-            "Start from savepoint → running");
+            "Deploy from savepoint → running");
     List<Charts.Bar> bars = new ArrayList<>();
     for (ModeResult mode : modes) {
       String name = mode.exactlyOnce() ? "exactly-once" : "at-least-once";
@@ -141,6 +156,7 @@ public final class RulePropagationScenario implements Scenario {
           Format.millis(liveVisible.p50()),
           Format.millis(liveVisible.p99()),
           Format.millis(liveVisible.max()),
+          Format.millis(percentiles(mode.live(), Change::patchMs).p50()),
           "–",
           "–");
       Percentiles restartVisible = percentiles(mode.restart(), Change::toVisibleMs);
@@ -152,6 +168,7 @@ public final class RulePropagationScenario implements Scenario {
           Format.millis(restartVisible.p50()),
           Format.millis(restartVisible.p99()),
           Format.millis(restartVisible.max()),
+          Format.millis(percentiles(mode.restart(), Change::patchMs).p50()),
           Format.medianRange(summary(mode.restart(), Change::stopMs), Format::millis),
           Format.medianRange(summary(mode.restart(), Change::startMs), Format::millis));
       bars.add(new Charts.Bar(name, "live change", summary(mode.live(), Change::toVisibleMs)));
@@ -188,58 +205,45 @@ public final class RulePropagationScenario implements Scenario {
   }
 
   private ModeResult measureMode(boolean exactlyOnce) throws Exception {
-    String name = "rules-" + (exactlyOnce ? "eo" : "alo");
-    String transactions = name + "-transactions";
-    String alerts = name + "-alerts";
-    String dlq = name + "-dlq";
-    String rules = name + "-rules";
-    cluster.createTopic(transactions, settings.partitions(), Map.of());
-    cluster.createTopic(alerts, settings.partitions(), BenchCluster.LOG_APPEND_TIME);
-    cluster.createTopic(dlq, 1, Map.of());
-    cluster.createTopic(rules, 1, BenchCluster.COMPACTED);
-    FraudJobRun.Spec spec =
-        new FraudJobRun.Spec(
-            name, exactlyOnce, 1, settings.checkpointInterval(), transactions, alerts, dlq, rules);
+    ControlPlaneClient client = controlPlane.client();
+    ControlPlaneProcess.CpTopics topics = controlPlane.topics();
     ProducerRun traffic = null;
-    FraudJobRun job = null;
-    try (AlertWatcher watcher = AlertWatcher.start(cluster.bootstrapServers(), alerts);
-        KafkaProducer<String, byte[]> publisher =
-            new KafkaProducer<>(
-                Map.of("bootstrap.servers", cluster.bootstrapServers(), "acks", "all"),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-      long version = 1;
-      publish(publisher, rules, version);
-      job = FraudJobRun.start(cluster, spec);
+    String jobId = null;
+    try (AlertWatcher watcher = AlertWatcher.start(cluster.bootstrapServers(), topics.alerts())) {
+      jobId = client.deploy(1, exactlyOnce, null);
+      cluster.flink().awaitAllTasksRunning(jobId, BenchCluster.deployTimeout());
       traffic =
           SyntheticProducer.start(
               RunSettings.builder()
                   .bootstrapServers(cluster.bootstrapServers())
-                  .topic(transactions)
+                  .topic(topics.transactions())
                   .ratePerSecond(TRAFFIC_RATE)
                   .fraudRatio(TRAFFIC_FRAUD_RATIO)
                   .velocityShare(0.0)
                   .seed(settings.seed())
                   .build(),
               Map.of());
-      // Running and alerting with version 1 before the first change.
-      long first = version;
-      watcher.awaitFirst(0, a -> a.rulesVersion() >= first, WAIT);
+      // Running and alerting with the current rules before the first change.
+      long version = client.rulesVersion();
+      long current = version;
+      watcher.awaitFirst(0, a -> a.rulesVersion() >= current, WAIT);
 
       List<Change> live = new ArrayList<>();
       for (int i = 0; i < settings.ruleChanges(); i++) {
-        version++;
         int from = watcher.count();
         long publishedAt = System.currentTimeMillis();
-        publish(publisher, rules, version);
-        long v = version;
-        ObservedAlert alert = watcher.awaitFirst(from, a -> a.rulesVersion() >= v, WAIT);
+        long patchNanos = System.nanoTime();
+        long next = client.patchAmountThreshold(version, threshold(i));
+        double patchMs = (System.nanoTime() - patchNanos) / 1e6;
+        ObservedAlert alert = watcher.awaitFirst(from, a -> a.rulesVersion() >= next, WAIT);
         live.add(
             new Change(
                 alert.recordTimestamp() - publishedAt,
                 alert.visibleAtMillis() - publishedAt,
+                patchMs,
                 0,
                 0));
+        version = next;
         Thread.sleep(100);
       }
       Progress.say(
@@ -251,31 +255,38 @@ public final class RulePropagationScenario implements Scenario {
 
       List<Change> restart = new ArrayList<>();
       for (int i = 0; i < settings.restartChanges(); i++) {
-        version++;
         int from = watcher.count();
         long startedAt = System.currentTimeMillis();
         long stopNanos = System.nanoTime();
-        String savepoint = cluster.flink().stopWithSavepoint(job.jobId(), WAIT);
+        String savepoint = client.stopWithSavepoint(jobId);
         long stoppedNanos = System.nanoTime();
-        job = null;
-        publish(publisher, rules, version);
-        job = FraudJobRun.start(cluster, spec, savepoint);
-        long v = version;
-        ObservedAlert alert = watcher.awaitFirst(from, a -> a.rulesVersion() >= v, WAIT);
+        jobId = null;
+        long patchNanos = System.nanoTime();
+        long next = client.patchAmountThreshold(version, threshold(settings.ruleChanges() + i));
+        double patchMs = (System.nanoTime() - patchNanos) / 1e6;
+        long submitted = System.nanoTime();
+        jobId = client.deploy(1, exactlyOnce, savepoint);
+        long running = cluster.flink().awaitAllTasksRunning(jobId, BenchCluster.deployTimeout());
+        ObservedAlert alert = watcher.awaitFirst(from, a -> a.rulesVersion() >= next, WAIT);
+        version = next;
         Change change =
             new Change(
                 alert.recordTimestamp() - startedAt,
                 alert.visibleAtMillis() - startedAt,
+                patchMs,
                 (stoppedNanos - stopNanos) / 1e6,
-                (job.runningNanos() - job.submittedNanos()) / 1e6);
+                (running - submitted) / 1e6);
         restart.add(change);
         Progress.say(
-            "rules %s restart %d: %.0f ms (stop %.0f ms, start %.0f ms)",
+            "rules %s restart %d: %.0f ms (stop %.0f ms, deploy %.0f ms)",
             exactlyOnce ? "exactly-once" : "at-least-once",
             i + 1,
             change.toVisibleMs(),
             change.stopMs(),
             change.startMs());
+      }
+      if ((settings.ruleChanges() + settings.restartChanges()) % 2 == 1) {
+        client.patchAmountThreshold(version, "5000"); // back to the default for the next mode
       }
       return new ModeResult(exactlyOnce, live, restart);
     } finally {
@@ -283,20 +294,19 @@ public final class RulePropagationScenario implements Scenario {
         traffic.stop();
         traffic.awaitCompletion(Duration.ofSeconds(30));
       }
-      if (job != null) {
-        job.cancel(cluster);
+      if (jobId != null) {
+        client.cancel(jobId);
       }
-      cluster.deleteTopics(transactions, alerts, dlq, rules);
     }
   }
 
-  private static void publish(KafkaProducer<String, byte[]> publisher, String topic, long version)
-      throws Exception {
-    BigDecimal threshold = version % 2 == 0 ? new BigDecimal("4900") : new BigDecimal("5000");
-    RuleSet rules =
-        new RuleSet(
-            version, threshold, Map.of(), VelocityRule.DISABLED, Instant.now(), "benchmark");
-    publisher.send(new ProducerRecord<>(topic, Topics.RULES_KEY, FraudJson.write(rules))).get();
+  /**
+   * Alternates the threshold away from the default 5000 and back, so that every change is a real
+   * one (the control plane publishes nothing for a patch that changes nothing); injected fraud
+   * exceeds both.
+   */
+  private static String threshold(int change) {
+    return change % 2 == 0 ? "4900" : "5000";
   }
 
   private static Percentiles percentiles(

@@ -19,7 +19,8 @@ import java.util.List;
  * @param checkpoints checkpoint statistics (active jobs only)
  * @param exceptions the most recent failures, newest first (active jobs only)
  * @param rulesVersionApplied the rule set version every subtask applies (the job's {@code
- *     evaluate-rules.rulesVersionApplied} gauge, minimum over subtasks), once Flink reports it
+ *     rulesVersionApplied} gauges of {@code evaluate-rules} and {@code velocity-rule}, minimum over
+ *     subtasks), once Flink reports it
  * @param observedAt when this was observed
  */
 public record FraudJob(

@@ -21,6 +21,7 @@ import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.messages.job.metrics.AggregatedMetric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,11 +36,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class FraudJobObserver implements SmartLifecycle {
 
-  /** Operator whose gauge reports the applied rules version (docs/job.md). */
-  static final String RULES_OPERATOR = "evaluate-rules";
+  /** Operators that report the rules version they apply, as a gauge (docs/job.md). */
+  static final List<String> RULES_OPERATORS = List.of("evaluate-rules", "velocity-rule");
 
-  /** The gauge as Flink's REST API names it within its vertex (docs/job.md). */
-  static final String RULES_VERSION_METRIC = RULES_OPERATOR + ".rulesVersionApplied";
+  /** The gauge's name; Flink's REST API prefixes it with the operator name within its vertex. */
+  static final String RULES_VERSION_GAUGE = "rulesVersionApplied";
 
   static final String RESTARTS_METRIC = "numRestarts";
   private static final int MAX_JOBS = 20;
@@ -269,20 +270,30 @@ public class FraudJobObserver implements SmartLifecycle {
     return List.copyOf(failures);
   }
 
+  /** The lowest version any rules operator's subtask applies: the one in force everywhere. */
   private Long rulesVersion(JobID jobId, JobDetailsInfo details) {
+    Long lowest = null;
     for (var vertex : details.getJobVertexInfos()) {
-      if (vertex.getName() != null && vertex.getName().contains(RULES_OPERATOR)) {
+      for (String operator : RULES_OPERATORS) {
+        if (vertex.getName() == null || !vertex.getName().contains(operator)) {
+          continue;
+        }
         try {
-          return flink
-              .aggregatedSubtaskMetric(jobId, vertex.getJobVertexID(), RULES_VERSION_METRIC)
-              .map(m -> m.getMin() == null ? null : m.getMin().longValue())
-              .orElse(null);
+          Double min =
+              flink
+                  .aggregatedSubtaskMetric(
+                      jobId, vertex.getJobVertexID(), operator + "." + RULES_VERSION_GAUGE)
+                  .map(AggregatedMetric::getMin)
+                  .orElse(null);
+          if (min != null && (lowest == null || min.longValue() < lowest)) {
+            lowest = min.longValue();
+          }
         } catch (FlinkRequestException e) {
-          return null;
+          // Metrics of a vertex still being deployed: leave them out of this observation.
         }
       }
     }
-    return null;
+    return lowest;
   }
 
   /** The first line of a stack trace is "Class: message". */

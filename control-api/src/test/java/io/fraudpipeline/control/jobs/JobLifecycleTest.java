@@ -131,7 +131,7 @@ class JobLifecycleTest {
     String metrics = api.get("/actuator/prometheus").raw().body();
     assertThat(metrics)
         .contains("fraud_job_state{application=\"control-api\",state=\"running\"} 1.0")
-        .contains("fraud_job_rules_version_applied{application=\"control-api\"} 0.0")
+        .contains("fraud_rules_version_applied{application=\"control-api\"} 0.0")
         .contains("fraud_flink_reachable{application=\"control-api\"} 1.0");
 
     JsonNode health = api.get("/actuator/health").body();
@@ -171,7 +171,7 @@ class JobLifecycleTest {
 
   @Test
   @Order(3)
-  void stopsWithSavepointAndResumesFromLatestWithoutLoss() {
+  void stopsWithSavepointAndResumesFromItWithoutLoss() {
     Response accepted = api.post("/api/v1/jobs/" + jobId + "/stop", "{\"drain\": false}");
     assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
     JsonNode operation = awaitOperation(accepted);
@@ -191,7 +191,8 @@ class JobLifecycleTest {
     // Written while no job runs: the resumed job must pick them up from the savepoint's offsets.
     expectedAlerts.addAll(traffic.send("while-stopped", 20, 4));
 
-    Response resumed = api.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
+    Response resumed =
+        api.post("/api/v1/jobs", "{\"restore\": {\"savepoint_path\": \"" + stopSavepoint + "\"}}");
     assertThat(resumed.status()).as(resumed.toString()).isEqualTo(201);
     assertThat(resumed.body().path("restored_from").asString()).isEqualTo(stopSavepoint);
     assertThat(resumed.body().path("jar_uploaded").asBoolean()).isFalse();
@@ -224,21 +225,35 @@ class JobLifecycleTest {
 
   @Test
   @Order(5)
-  void aRestartedControlPlaneFindsTheRunningJobAndTheSavepointHistory() {
+  void aRestartedControlPlaneFindsTheRunningJobAndResumesFromTheLatestSavepoint() {
     try (ControlPlane restarted =
         ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of())) {
-      JsonNode jobs = restarted.api().get("/api/v1/jobs").body().path("jobs");
+      ControlApiClient other = restarted.api();
+      JsonNode jobs = other.get("/api/v1/jobs").body().path("jobs");
       assertThat(jobs.get(0).path("job_id").asString()).isEqualTo(jobId);
       assertThat(jobs.get(0).path("state").asString()).isEqualTo("RUNNING");
-      List<String> kinds = new ArrayList<>();
-      restarted
-          .api()
-          .get("/api/v1/savepoints")
-          .body()
-          .path("savepoints")
-          .forEach(s -> kinds.add(s.path("kind").asString()));
-      assertThat(kinds).containsExactly("RESCALE", "STOP", "SAVEPOINT");
+      assertThat(kinds(other)).containsExactly("RESCALE", "STOP", "SAVEPOINT");
+
+      Response stop = other.post("/api/v1/jobs/" + jobId + "/stop", null);
+      assertThat(stop.status()).as(stop.toString()).isEqualTo(202);
+      String location = stop.header("Location").orElseThrow();
+      await()
+          .atMost(LONG)
+          .until(() -> !"IN_PROGRESS".equals(other.get(location).body().path("state").asString()));
+      String latest = other.get(location).body().path("savepoint_path").asString();
+      assertThat(latest).isNotBlank();
+      expectedAlerts.addAll(traffic.send("while-stopped-again", 20, 4));
+
+      Response resumed = other.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
+      assertThat(resumed.status()).as(resumed.toString()).isEqualTo(201);
+      assertThat(resumed.body().path("restored_from").asString()).isEqualTo(latest);
+      jobId = resumed.body().path("job_id").asString();
     }
+    // The first control plane sees the job the second one started: Flink is the source of truth.
+    awaitJobState(jobId, "RUNNING");
+    expectedAlerts.addAll(traffic.send("after-latest", 20, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+    assertThat(kinds(api)).containsExactly("STOP", "RESCALE", "STOP", "SAVEPOINT");
   }
 
   @Test
@@ -252,6 +267,16 @@ class JobLifecycleTest {
 
     Response again = api.post("/api/v1/jobs/" + jobId + "/cancel", null);
     assertThat(again.status()).isEqualTo(409);
+  }
+
+  private static List<String> kinds(ControlApiClient client) {
+    List<String> kinds = new ArrayList<>();
+    client
+        .get("/api/v1/savepoints")
+        .body()
+        .path("savepoints")
+        .forEach(savepoint -> kinds.add(savepoint.path("kind").asString()));
+    return kinds;
   }
 
   private static JsonNode job(String id) {

@@ -40,6 +40,10 @@ public final class ControlApiClient {
     }
   }
 
+  public String baseUrl() {
+    return baseUrl;
+  }
+
   public Response get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).GET(), false);
   }
@@ -47,6 +51,20 @@ public final class ControlApiClient {
   /** A POST with the bearer token. */
   public Response post(String path, String json) {
     return send(jsonRequest(path, json), true);
+  }
+
+  /** A POST with the bearer token and another content type. */
+  public Response post(String path, String body, String contentType) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)),
+        true);
+  }
+
+  /** A DELETE with the bearer token. */
+  public Response delete(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE(), true);
   }
 
   /** A POST without any token. */

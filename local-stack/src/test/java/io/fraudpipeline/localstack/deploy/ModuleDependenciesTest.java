@@ -13,20 +13,24 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The embedded broker and cluster stay out of production artifacts: only local-stack (the
- * developer's launcher) depends on embedded-cluster outside tests.
+ * The embedded broker and cluster stay out of production artifacts: only the developer tools
+ * (local-stack, the launcher, and benchmarks, the harness) depend on embedded-cluster outside
+ * tests.
  */
 class ModuleDependenciesTest {
 
   private static final Pattern DEPENDENCY =
       Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
 
+  private static final List<String> DEVELOPER_TOOLS =
+      List.of("local-stack", "embedded-cluster", "benchmarks");
+
   @Test
-  void onlyTheLocalStackShipsTheEmbeddedBrokerAndCluster() throws IOException {
+  void onlyDeveloperToolsShipTheEmbeddedBrokerAndCluster() throws IOException {
     List<String> problems = new ArrayList<>();
     for (Path pom : modulePoms()) {
       String module = pom.getParent().getFileName().toString();
-      if (module.equals("local-stack") || module.equals("embedded-cluster")) {
+      if (DEVELOPER_TOOLS.contains(module)) {
         continue;
       }
       Matcher dependency = DEPENDENCY.matcher(withoutDependencyManagement(Files.readString(pom)));

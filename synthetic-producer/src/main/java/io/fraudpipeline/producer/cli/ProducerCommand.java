@@ -261,8 +261,13 @@ public final class ProducerCommand implements Callable<Integer> {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
-              display.close();
-              printSummaryOnce(run, out, summaryPrinted);
+              try {
+                display.close();
+              } catch (RuntimeException e) {
+                // The summary matters more than the bar's last frame.
+              } finally {
+                printSummaryOnce(run, out, summaryPrinted);
+              }
             },
             "synthetic-producer-stop");
     Runtime.getRuntime().addShutdownHook(onCtrlC);

@@ -154,6 +154,7 @@ public final class TransactionGenerator implements Iterator<GeneratedRecord> {
    */
   private static String runTag(long seed, long startMillis) {
     long mixed = new SplittableRandom(seed ^ Long.rotateLeft(startMillis, 32)).nextLong();
-    return Long.toString(mixed >>> 24, 36);
+    String tag = Long.toString(mixed >>> 24, 36); // 40 bits: at most 8 base-36 digits
+    return "0".repeat(8 - tag.length()) + tag; // fixed width, so record sizes do not vary by run
   }
 }

@@ -1,6 +1,7 @@
 package io.fraudpipeline.producer.send;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,7 +53,12 @@ public final class SyntheticProducer {
     } catch (KafkaException e) {
       throw new IllegalArgumentException("cannot create the Kafka producer: " + rootMessage(e), e);
     }
-    return start(settings, producer, true, Ticker.SYSTEM, Clock.systemUTC(), runNumber);
+    try {
+      return start(settings, producer, true, Ticker.SYSTEM, Clock.systemUTC(), runNumber);
+    } catch (RuntimeException | Error e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
   }
 
   /**

@@ -179,7 +179,7 @@ class ProducerCommandTest {
             "--bootstrap-servers", kafka.bootstrapServers(),
             "--topic", topic,
             "--rate", "max",
-            "--count", "20000",
+            "--count", "5000",
             "--malformed-ratio", "0.3",
             "-X", "max.request.size=20000",
             "--progress", "none");

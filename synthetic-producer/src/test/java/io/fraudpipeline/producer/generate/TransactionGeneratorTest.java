@@ -85,7 +85,7 @@ class TransactionGeneratorTest {
 
   @ParameterizedTest(name = "fraud {0}, velocity share {1}, malformed {2}, {3} records")
   @CsvSource({
-    "0.02, 0.5, 0.0, 250000",
+    "0.02, 0.5, 0.0, 150000",
     "0.10, 0.8, 0.05, 100000",
     "0.20, 0.0, 0.10, 50000",
     "0.05, 1.0, 0.0, 100000"
@@ -279,10 +279,10 @@ class TransactionGeneratorTest {
         GeneratorSettings.builder().seed(1).fraudRatio(0.02).eventsPerSecond(1000).build();
     TransactionGenerator generator = new TransactionGenerator(settings);
     long bytes = 0;
-    for (int i = 0; i < 50_000; i++) { // warm-up
+    for (int i = 0; i < 30_000; i++) { // warm-up
       bytes += generator.next().value().length;
     }
-    int count = 250_000;
+    int count = 150_000;
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       bytes += generator.next().value().length;
@@ -290,7 +290,7 @@ class TransactionGeneratorTest {
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
         "generator throughput: %,.0f records/s (%d records in %.2f s, mean %d bytes/record)%n",
-        count / seconds, count, seconds, bytes / (count + 50_000));
+        count / seconds, count, seconds, bytes / (count + 30_000));
     assertThat(bytes).isPositive();
   }
 }

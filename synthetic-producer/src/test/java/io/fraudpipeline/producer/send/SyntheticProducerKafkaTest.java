@@ -60,7 +60,7 @@ class SyntheticProducerKafkaTest {
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
       while (records.size() < expected && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
@@ -77,29 +77,30 @@ class SyntheticProducerKafkaTest {
     RunSettings run =
         settings(topic)
             .ratePerSecond(0)
-            .count(20_000L)
+            .count(5_000L)
             .fraudRatio(0.05)
             .malformedRatio(0.05)
             .build();
 
     ProducerRun handle = SyntheticProducer.start(run, Map.of());
-    assertThat(handle.awaitCompletion(Duration.ofSeconds(60))).isTrue();
+    // Generous: CI machines are shared; a slow run is not a failed one.
+    assertThat(handle.awaitCompletion(Duration.ofSeconds(180))).isTrue();
 
     RunProgress done = handle.progress();
     assertThat(done.state()).isEqualTo(RunState.COMPLETED);
-    assertThat(done.sent()).isEqualTo(20_000);
-    assertThat(done.acknowledged()).isEqualTo(20_000);
+    assertThat(done.sent()).isEqualTo(5_000);
+    assertThat(done.acknowledged()).isEqualTo(5_000);
     assertThat(done.failed()).isZero();
     assertThat(done.allAcknowledged()).isTrue();
 
-    List<ConsumerRecord<String, byte[]>> arrived = readAll(topic, 20_000);
-    assertThat(arrived).hasSize(20_000);
+    List<ConsumerRecord<String, byte[]>> arrived = readAll(topic, 5_000);
+    assertThat(arrived).hasSize(5_000);
     // The exact multiset of (key, value) the generator makes for these settings arrived; records of
     // one account are in one partition, in generation order.
     TransactionGenerator expected = new TransactionGenerator(handle.generatorSettings());
     Map<String, List<byte[]>> expectedByKey = new HashMap<>();
     Map<Label, Long> labels = new HashMap<>();
-    for (int i = 0; i < 20_000; i++) {
+    for (int i = 0; i < 5_000; i++) {
       GeneratedRecord record = expected.next();
       expectedByKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
       labels.merge(record.label(), 1L, Long::sum);
@@ -127,7 +128,7 @@ class SyntheticProducerKafkaTest {
             .filter(e -> e.getKey().isMalformed())
             .mapToLong(Map.Entry::getValue)
             .sum();
-    assertThat(valid).isEqualTo(20_000 - malformed);
+    assertThat(valid).isEqualTo(5_000 - malformed);
   }
 
   @Test
@@ -165,7 +166,8 @@ class SyntheticProducerKafkaTest {
     RunSettings run = settings(topic).ratePerSecond(0).count(50_000L).malformedRatio(0.2).build();
 
     ProducerRun handle = SyntheticProducer.start(run, Map.of("max.request.size", 20_000));
-    assertThat(handle.awaitCompletion(Duration.ofSeconds(60))).isTrue();
+    // Generous: CI machines are shared; a slow run is not a failed one.
+    assertThat(handle.awaitCompletion(Duration.ofSeconds(180))).isTrue();
 
     RunProgress done = handle.progress();
     assertThat(done.state()).isEqualTo(RunState.FAILED);
