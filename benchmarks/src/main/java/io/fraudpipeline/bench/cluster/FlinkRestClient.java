@@ -65,10 +65,16 @@ public final class FlinkRestClient {
    * Runs an uploaded jar.
    *
    * @param savepointPath a savepoint to start from, or null
+   * @param flinkConfiguration Flink settings for this job only (may be empty)
    * @return the job id
    */
   public String run(
-      String jarId, String entryClass, List<String> args, int parallelism, String savepointPath)
+      String jarId,
+      String entryClass,
+      List<String> args,
+      int parallelism,
+      String savepointPath,
+      Map<String, String> flinkConfiguration)
       throws IOException, InterruptedException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("entryClass", entryClass);
@@ -76,6 +82,9 @@ public final class FlinkRestClient {
     body.put("parallelism", parallelism);
     if (savepointPath != null) {
       body.put("savepointPath", savepointPath);
+    }
+    if (!flinkConfiguration.isEmpty()) {
+      body.put("flinkConfiguration", flinkConfiguration);
     }
     JsonNode response = send(post("/jars/" + jarId + "/run", body));
     String jobId = response.path("jobid").asString("");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One submission of the fraud job to the benchmark cluster, through Flink's REST API from the
@@ -31,6 +32,8 @@ public record FraudJobRun(String jobId, long submittedNanos, long runningNanos) 
    * @param alertsTopic the alerts topic
    * @param dlqTopic the dead-letter topic
    * @param rulesTopic the rules topic
+   * @param flinkConfiguration Flink settings for this job only ({@code flinkConfiguration} of the
+   *     run request); empty for the cluster's
    */
   public record Spec(
       String name,
@@ -40,7 +43,34 @@ public record FraudJobRun(String jobId, long submittedNanos, long runningNanos) 
       String transactionsTopic,
       String alertsTopic,
       String dlqTopic,
-      String rulesTopic) {
+      String rulesTopic,
+      Map<String, String> flinkConfiguration) {
+
+    public Spec {
+      flinkConfiguration = Map.copyOf(flinkConfiguration);
+    }
+
+    /** A job with the cluster's Flink settings. */
+    public Spec(
+        String name,
+        boolean exactlyOnce,
+        int parallelism,
+        Duration checkpointInterval,
+        String transactionsTopic,
+        String alertsTopic,
+        String dlqTopic,
+        String rulesTopic) {
+      this(
+          name,
+          exactlyOnce,
+          parallelism,
+          checkpointInterval,
+          transactionsTopic,
+          alertsTopic,
+          dlqTopic,
+          rulesTopic,
+          Map.of());
+    }
 
     /** The job's program arguments (docs/job.md). */
     public List<String> args(String bootstrapServers) {
@@ -88,7 +118,8 @@ public record FraudJobRun(String jobId, long submittedNanos, long runningNanos) 
                 ENTRY_CLASS,
                 spec.args(cluster.bootstrapServers()),
                 spec.parallelism(),
-                savepointPath);
+                savepointPath,
+                spec.flinkConfiguration());
     long running = cluster.flink().awaitAllTasksRunning(jobId, BenchCluster.deployTimeout());
     return new FraudJobRun(jobId, submitted, running);
   }

@@ -51,7 +51,10 @@ final class LatencyPipeline implements AutoCloseable {
     this.seed = seed;
   }
 
-  /** Creates the topics and starts the job (parallelism 1) and the alert watcher. */
+  /**
+   * Creates the topics and starts the job (parallelism 1, with {@code flinkConfiguration} on top of
+   * the cluster's settings) and the alert watcher.
+   */
   static LatencyPipeline start(
       BenchCluster cluster,
       String name,
@@ -59,7 +62,8 @@ final class LatencyPipeline implements AutoCloseable {
       int partitions,
       Duration checkpointInterval,
       double fraudRatio,
-      long seed)
+      long seed,
+      Map<String, String> flinkConfiguration)
       throws Exception {
     String transactions = name + "-transactions";
     String alerts = name + "-alerts";
@@ -75,7 +79,15 @@ final class LatencyPipeline implements AutoCloseable {
         FraudJobRun.start(
             cluster,
             new FraudJobRun.Spec(
-                name, exactlyOnce, 1, checkpointInterval, transactions, alerts, dlq, rules));
+                name,
+                exactlyOnce,
+                1,
+                checkpointInterval,
+                transactions,
+                alerts,
+                dlq,
+                rules,
+                flinkConfiguration));
     return new LatencyPipeline(
         cluster,
         transactions,
