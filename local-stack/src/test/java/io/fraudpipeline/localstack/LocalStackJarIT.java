@@ -188,7 +188,7 @@ class LocalStackJarIT {
         client.post(
             "/api/v1/producer/runs",
             "{\"rate_per_second\": 100, \"duration\": \"PT5M\", \"fraud_ratio\": 0.1,"
-                + " \"malformed_ratio\": 0.02, \"seed\": 42, \"accounts\": 200}");
+                + " \"malformed_ratio\": 0.02, \"seed\": 42, \"accounts\": 5000}");
     assertThat(run.status()).as(run.raw()).isEqualTo(202);
     await("committed alerts")
         .atMost(Duration.ofMinutes(2))
