@@ -27,9 +27,17 @@ final class ChildJvm {
 
   static Result run(String mainClass, List<String> args, Path logFile, Duration timeout)
       throws IOException, InterruptedException {
+    return run(List.of(), mainClass, args, logFile, timeout);
+  }
+
+  /** As {@link #run(String, List, Path, Duration)}, with extra JVM options (e.g. JFR). */
+  static Result run(
+      List<String> jvmOptions, String mainClass, List<String> args, Path logFile, Duration timeout)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    command.addAll(jvmOptions);
     command.add("-Duser.language=en");
     command.add("-Duser.country=US");
     // The harness's log4j2.xml would otherwise truncate the harness's own log file.

@@ -4,6 +4,8 @@ import io.fraudpipeline.bench.BenchmarkSettings;
 import io.fraudpipeline.bench.Progress;
 import io.fraudpipeline.bench.Scenario;
 import io.fraudpipeline.bench.cluster.BenchCluster;
+import io.fraudpipeline.bench.profile.JfrProfiler;
+import io.fraudpipeline.bench.profile.ProfileReport;
 import io.fraudpipeline.bench.report.Charts;
 import io.fraudpipeline.bench.report.Format;
 import io.fraudpipeline.bench.report.Section;
@@ -166,6 +168,25 @@ public final class ProducerScenario implements Scenario {
             new Charts.Bar("full speed", "Kafka ProducerPerformance", perfRate)),
         false);
     section.chart(CHART, "Records per second of the synthetic producer and ProducerPerformance");
+    if (settings.profile() && ratio.median() < 0.9) {
+      Progress.say("producer: profiling one more synthetic producer run (JFR in its JVM)");
+      Path jfr = settings.workDir().resolve("synthetic-producer.jfr").toAbsolutePath();
+      Files.deleteIfExists(jfr);
+      String topic = "producer-synthetic-jfr";
+      cluster.createTopic(topic, settings.partitions(), Map.of());
+      try {
+        runSynthetic(
+            topic,
+            sample.meanValueBytes(),
+            List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr));
+      } finally {
+        cluster.deleteTopics(topic);
+      }
+      ProfileReport.addTo(
+          section,
+          "one more synthetic producer run, recorded in its own JVM (the broker is not in it)",
+          JfrProfiler.summarise(jfr, 12));
+    }
     section.target(
         new TargetCheck(
             TITLE,
@@ -191,8 +212,14 @@ public final class ProducerScenario implements Scenario {
   }
 
   private ProducerResult runSynthetic(String topic, double meanValueBytes) throws Exception {
+    return runSynthetic(topic, meanValueBytes, List.of());
+  }
+
+  private ProducerResult runSynthetic(String topic, double meanValueBytes, List<String> jvmOptions)
+      throws Exception {
     ChildJvm.Result result =
         ChildJvm.run(
+            jvmOptions,
             SyntheticProducerMain.class.getName(),
             List.of(
                 cluster.bootstrapServers(),

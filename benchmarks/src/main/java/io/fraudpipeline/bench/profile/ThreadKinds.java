@@ -14,7 +14,7 @@ final class ThreadKinds {
   static final String CLIENT_IO = "Kafka client I/O threads (producers, consumers)";
   static final String BROKER = "Kafka broker";
   static final String LOOP = "Plain Kafka loop threads";
-  static final String HARNESS = "Benchmark harness (alert watcher, producers)";
+  static final String HARNESS = "Synthetic producer and harness threads (generator, alert watcher)";
   static final String FLINK_RUNTIME = "Flink runtime (RPC, scheduling, checkpoints)";
   static final String OTHER = "Other";
 
