@@ -94,6 +94,14 @@ public final class ProducerScenario implements Scenario {
       }
     }
 
+    List<Double> generatorRates = new ArrayList<>();
+    for (int rep = 1; rep <= settings.repetitions(); rep++) {
+      double rate = runGeneratorAlone();
+      generatorRates.add(rate);
+      Progress.say("producer: generator alone rep %d: %.0f records/s", rep, rate);
+    }
+    Summary generatorRate = new Summary(generatorRates);
+
     Summary syntheticRate =
         new Summary(synthetic.stream().map(ProducerResult::recordsPerSecond).toList());
     Summary perfRate = new Summary(perf.stream().map(ProducerResult::recordsPerSecond).toList());
@@ -132,7 +140,13 @@ public final class ProducerScenario implements Scenario {
             + " bytes, the same size and compressibility as the synthetic producer's values),"
             + " `--throughput -1`. It sends without keys (mean key the synthetic producer adds: "
             + Format.decimal(sample.meanKeyBytes(), 1)
-            + " bytes) and builds no records on the hot path. Rate = its own final summary line.");
+            + " bytes) and builds no records on the hot path. Rate = its own final summary line.\n"
+            + "- **Generator alone**: the synthetic producer's generator without Kafka, in a JVM of"
+            + " its own, on one thread as in the send loop: "
+            + Format.count(settings.producerRecords())
+            + " records drawn and encoded, timed from the first (cold JVM), after the producer"
+            + " runs. Where it is many times faster than the synthetic producer, the generator is"
+            + " not what bounds it.");
     section.table(
         Table.withHeader("Producer", "Records/s", "MB/s (values)", "Runs (records/s)")
             .row(
@@ -150,6 +164,11 @@ public final class ProducerScenario implements Scenario {
                     new Summary(perf.stream().map(ProducerResult::megabytesPerSecond).toList()),
                     v -> Format.decimal(v, 1)),
                 Format.runs(perfRate, Format::count))
+            .row(
+                "Generator alone (no Kafka; see below)",
+                Format.medianRange(generatorRate, Format::count),
+                "",
+                Format.runs(generatorRate, Format::count))
             .row(
                 "Ratio synthetic / ProducerPerformance",
                 Format.medianRange(ratio, Format::ratio),
@@ -232,6 +251,19 @@ public final class ProducerScenario implements Scenario {
       throw new IllegalStateException("synthetic producer failed: " + result.output());
     }
     return ProducerResult.parseSynthetic(result.output(), meanValueBytes);
+  }
+
+  private double runGeneratorAlone() throws Exception {
+    ChildJvm.Result result =
+        ChildJvm.run(
+            GeneratorSpeedMain.class.getName(),
+            List.of(Long.toString(settings.producerRecords()), Long.toString(settings.seed())),
+            settings.workDir().resolve("generator-speed.log"),
+            Duration.ofMinutes(10));
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("generator measurement failed: " + result.output());
+    }
+    return GeneratorSpeedMain.parse(result.output());
   }
 
   private ProducerResult runProducerPerformance(

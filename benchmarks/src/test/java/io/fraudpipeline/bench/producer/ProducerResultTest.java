@@ -38,4 +38,12 @@ class ProducerResultTest {
                     "RESULT acknowledged=10 failed=2 seconds=1.0 state=FAILED", 100))
         .hasMessageContaining("2 failed sends");
   }
+
+  @Test
+  void readsTheGeneratorsRecordsPerSecond() {
+    assertThat(
+            GeneratorSpeedMain.parse(
+                "log line\nGENERATOR records=500000 seconds=0.250000 bytes=108500000\n"))
+        .isEqualTo(2_000_000.0);
+  }
 }
