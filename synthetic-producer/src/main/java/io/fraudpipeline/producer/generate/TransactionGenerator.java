@@ -61,6 +61,8 @@ public final class TransactionGenerator implements Iterator<GeneratedRecord> {
     this.amounts = new AmountSampler(settings.amountThreshold());
     this.startMillis = settings.startTime().toEpochMilli();
     this.idPrefix = "tx-" + runTag(settings.seed(), startMillis) + "-";
+    // Builds the codec now, with the pools, rather than on the first record of a run.
+    FraudJson.mapper();
 
     // Solve for the per-decision probabilities that give the requested shares of records: a
     // burst decision yields burstSize records, every other decision one.

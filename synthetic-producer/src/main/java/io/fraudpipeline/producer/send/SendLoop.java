@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,15 +20,18 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * One run: a thread that paces, generates and sends records asynchronously, with at most {@code
  * maxInFlight} unacknowledged at any time, and ends by waiting for every record in flight. The
- * first failed record ends the run as {@link RunState#FAILED}: Kafka only reports a failure after
- * its own retries (up to {@code delivery.timeout.ms}) gave up, so carrying on would mostly add more
+ * in-flight bound is the difference of the counters (sent minus acknowledged and failed), so a
+ * record costs no lock or semaphore hand-off between the sending thread and Kafka's I/O thread;
+ * only a loop that finds the bound reached parks until a completion wakes it. The first failed
+ * record ends the run as {@link RunState#FAILED}: Kafka only reports a failure after its own
+ * retries (up to {@code delivery.timeout.ms}) gave up, so carrying on would mostly add more
  * failures.
  */
 final class SendLoop implements ProducerRun {
 
   private static final Label[] LABELS = Label.values();
   private static final long RATE_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final long PERMIT_WAIT_MILLIS = 50;
+  private static final long SLOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final RunSettings settings;
@@ -38,13 +41,14 @@ final class SendLoop implements ProducerRun {
   private final boolean ownsProducer;
   private Pacer pacer;
   private final Ticker ticker;
-  private final Semaphore inFlight;
+  private final int maxInFlight;
   private final long maxRecords;
   private final long startNanos;
   private final long durationNanos;
   private final Callback callback = this::onCompletion;
   private final CompletableFuture<RunProgress> completion = new CompletableFuture<>();
 
+  // Written only by the loop's thread (lazySet: no fence per record); read by progress().
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -53,6 +57,7 @@ final class SendLoop implements ProducerRun {
   private volatile boolean stopRequested;
   private volatile RunState state = RunState.RUNNING;
   private volatile long endNanos;
+  private volatile Thread parkedLoop;
 
   // Rate sampling, guarded by this.
   private long sampleNanos;
@@ -71,7 +76,7 @@ final class SendLoop implements ProducerRun {
     this.producer = producer;
     this.ownsProducer = ownsProducer;
     this.ticker = ticker;
-    this.inFlight = new Semaphore(settings.maxInFlight());
+    this.maxInFlight = settings.maxInFlight();
     this.maxRecords = settings.count() == null ? Long.MAX_VALUE : settings.count();
     this.durationNanos = settings.duration() == null ? -1 : settings.duration().toNanos();
     this.startNanos = ticker.nanoTime();
@@ -107,6 +112,7 @@ final class SendLoop implements ProducerRun {
     producer.partitionsFor(topic);
     pacer =
         settings.paced() ? Pacer.perSecond(settings.ratePerSecond(), ticker) : Pacer.unlimited();
+    long sentSoFar = sent.get();
     while (true) {
       if (stopRequested) {
         return RunState.STOPPED;
@@ -114,26 +120,58 @@ final class SendLoop implements ProducerRun {
       if (failed.get() > 0) {
         return RunState.FAILED;
       }
-      if (sent.get() >= maxRecords || timeIsUp()) {
+      if (sentSoFar >= maxRecords || timeIsUp()) {
         return RunState.COMPLETED;
       }
       // The in-flight slot first: a pacing token taken and then left unused would be lost.
-      if (!inFlight.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+      if (sentSoFar - completed() >= maxInFlight) {
+        awaitCompletion(sentSoFar);
         continue;
       }
       if (!pacer.awaitPermit(this::shouldEnd) || timeIsUp()) {
-        inFlight.release();
         continue;
       }
       GeneratedRecord record = generator.next();
-      sent.incrementAndGet();
-      sentByLabel.incrementAndGet(record.label().ordinal());
+      sent.lazySet(++sentSoFar);
+      int label = record.label().ordinal();
+      sentByLabel.lazySet(label, sentByLabel.get(label) + 1);
       try {
         producer.send(new ProducerRecord<>(topic, record.key(), record.value()), callback);
       } catch (RuntimeException e) {
         // Kafka reports most failures through the callback; one it throws has not reached it.
         onCompletion(null, e);
       }
+    }
+  }
+
+  /** Records acknowledged or failed: both only grow, so the sum never exceeds {@code sent}. */
+  private long completed() {
+    return failed.get() + acknowledged.get();
+  }
+
+  /**
+   * Parks until a completion (or a stop) while all {@code maxInFlight} slots are taken. The loop
+   * announces itself before re-checking, and a completion counts before it looks, so no wake-up is
+   * lost; the timeout bounds the wait regardless.
+   */
+  private void awaitCompletion(long sentSoFar) throws InterruptedException {
+    parkedLoop = Thread.currentThread();
+    try {
+      if (sentSoFar - completed() >= maxInFlight && !stopRequested && failed.get() == 0) {
+        LockSupport.parkNanos(this, SLOT_WAIT_NANOS);
+      }
+    } finally {
+      parkedLoop = null;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+  }
+
+  private void wakeLoop() {
+    Thread loop = parkedLoop;
+    if (loop != null) {
+      LockSupport.unpark(loop);
     }
   }
 
@@ -152,7 +190,7 @@ final class SendLoop implements ProducerRun {
       lastError = describe(exception);
       failed.incrementAndGet();
     }
-    inFlight.release();
+    wakeLoop();
   }
 
   private void finish(RunState outcome) {
@@ -160,8 +198,7 @@ final class SendLoop implements ProducerRun {
     try {
       // flush() returns once every record sent so far is acknowledged or failed, callbacks run.
       producer.flush();
-      if (!inFlight.tryAcquire(
-          settings.maxInFlight(), CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!awaitNothingInFlight()) {
         lastError = "records still in flight after flush: " + progressCounts();
         result = RunState.FAILED;
       }
@@ -190,6 +227,18 @@ final class SendLoop implements ProducerRun {
       state = result;
     }
     completion.complete(progress());
+  }
+
+  /** Waits (real time, at most {@link #CLOSE_TIMEOUT}) until every sent record completed. */
+  private boolean awaitNothingInFlight() throws InterruptedException {
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    while (completed() < sent.get()) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(1);
+    }
+    return true;
   }
 
   private String progressCounts() {
@@ -250,6 +299,7 @@ final class SendLoop implements ProducerRun {
         state = RunState.STOPPING;
       }
     }
+    wakeLoop();
   }
 
   @Override
