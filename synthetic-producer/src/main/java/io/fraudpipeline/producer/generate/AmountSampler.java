@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 
 /**
  * Draws amounts in cents. Uses {@link StrictMath} so that the same seed gives the same amounts on
- * every JVM and CPU.
+ * every JVM and CPU. Not thread-safe: one sampler per generator (it keeps a spare normal draw).
  */
 final class AmountSampler {
 
@@ -19,10 +19,26 @@ final class AmountSampler {
   /** High amounts are strictly above the threshold. */
   private final long minHighCents;
 
+  /** ... and strictly below ten times it. */
+  private final long maxHighCents;
+
+  /** The second normal draw of the last Box-Muller pair, used by the next draw. */
+  private double spareNormal;
+
+  private boolean hasSpare;
+
   AmountSampler(BigDecimal threshold) {
     BigDecimal thresholdCents = threshold.movePointRight(2);
     this.maxLegitCents = thresholdCents.setScale(0, RoundingMode.CEILING).longValueExact() - 1;
     this.minHighCents = thresholdCents.setScale(0, RoundingMode.FLOOR).longValueExact() + 1;
+    this.maxHighCents =
+        Math.max(
+            minHighCents,
+            thresholdCents
+                    .multiply(BigDecimal.TEN)
+                    .setScale(0, RoundingMode.CEILING)
+                    .longValueExact()
+                - 1);
   }
 
   /** A legit amount for the category: log-normal, redrawn when it reaches the threshold. */
@@ -40,13 +56,25 @@ final class AmountSampler {
   /** A fraudulent amount: from just above the threshold up to ten times it, log-uniform. */
   BigDecimal high(SplittableRandom random) {
     double factor = StrictMath.exp(random.nextDouble() * LN_10);
-    return BigDecimal.valueOf((long) (minHighCents * factor), 2);
+    // minHighCents is a cent above the threshold, so ten times it can pass ten times the threshold.
+    return BigDecimal.valueOf(Math.min((long) (minHighCents * factor), maxHighCents), 2);
   }
 
-  /** Box-Muller: one standard normal draw from two uniform ones. */
-  private static double standardNormal(SplittableRandom random) {
+  /**
+   * Box-Muller: two independent standard normal draws from two uniform ones; the second is kept for
+   * the next call, which halves the (costly, strict) logarithms and roots per amount.
+   */
+  private double standardNormal(SplittableRandom random) {
+    if (hasSpare) {
+      hasSpare = false;
+      return spareNormal;
+    }
     double u1 = 1.0 - random.nextDouble(); // (0, 1]: log(0) would be infinite
     double u2 = random.nextDouble();
-    return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * StrictMath.PI * u2);
+    double radius = StrictMath.sqrt(-2.0 * StrictMath.log(u1));
+    double angle = 2.0 * StrictMath.PI * u2;
+    spareNormal = radius * StrictMath.sin(angle);
+    hasSpare = true;
+    return radius * StrictMath.cos(angle);
   }
 }

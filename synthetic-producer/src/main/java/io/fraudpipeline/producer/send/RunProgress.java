@@ -12,7 +12,8 @@ import java.util.Map;
  * @param acknowledged records the broker acknowledged (written with {@code acks=all})
  * @param failed records Kafka reported as failed; never retried by the run, never dropped silently
  * @param currentRate acknowledged records per second over the last second or so
- * @param elapsed time since the run started, frozen when it ends
+ * @param elapsed time since the run started, frozen when it ends (once every record is acknowledged
+ *     or failed, before the Kafka producer is closed)
  * @param lastError the latest failure, or null
  * @param sentByLabel records sent per {@link Label}; labels with none are absent
  */
