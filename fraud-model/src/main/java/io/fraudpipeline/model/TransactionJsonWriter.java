@@ -1,6 +1,7 @@
 package io.fraudpipeline.model;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -30,6 +31,21 @@ final class TransactionJsonWriter {
   private static final byte[] TIMESTAMP = ascii("\"timestamp\":");
 
   private static final byte[] HEX = ascii("0123456789ABCDEF");
+
+  /**
+   * Bytes of a string's UTF-8 form that the fast copy must not pass through: control characters,
+   * quote and backslash need escapes, and '?' may stand for a lone surrogate the encoder replaced.
+   */
+  private static final boolean[] NEEDS_CARE = new boolean[256];
+
+  static {
+    for (int b = 0; b < 0x20; b++) {
+      NEEDS_CARE[b] = true;
+    }
+    NEEDS_CARE['"'] = true;
+    NEEDS_CARE['\\'] = true;
+    NEEDS_CARE['?'] = true;
+  }
 
   /** Jackson's limit on the scale of an amount written as a plain decimal. */
   private static final int MAX_PLAIN_SCALE = 9999;
@@ -115,8 +131,27 @@ final class TransactionJsonWriter {
       return string(value);
     }
 
-    /** A quoted, escaped string as Jackson writes it; false on a lone surrogate. */
+    /**
+     * A quoted string as Jackson writes it. Most strings need no escape: the JDK's own (intrinsic)
+     * UTF-8 encoder makes their bytes, copied as they are; the rest go char by char.
+     */
     private boolean string(String value) {
+      byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+      for (byte b : utf8) {
+        if (NEEDS_CARE[b & 0xFF]) {
+          return escapedString(value);
+        }
+      }
+      ensure(utf8.length + 2);
+      buf[len++] = '"';
+      System.arraycopy(utf8, 0, buf, len, utf8.length);
+      len += utf8.length;
+      buf[len++] = '"';
+      return true;
+    }
+
+    /** A quoted, escaped string as Jackson writes it; false on a lone surrogate. */
+    private boolean escapedString(String value) {
       int n = value.length();
       // Worst case: every char a 6-byte \\u escape; quotes around.
       ensure(n * 6 + 2);

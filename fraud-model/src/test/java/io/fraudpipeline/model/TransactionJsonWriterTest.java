@@ -20,7 +20,7 @@ class TransactionJsonWriterTest {
 
   /** Characters chosen to hit every escaping and UTF-8 branch. */
   private static final String ALPHABET =
-      "abcXYZ019 -_.:@/\"\\\u007f\u0000\u0001\u0008\t\n\u000b\f\r\u001f"
+      "abcXYZ019 -_.:@/?\"\\\u007f\u0000\u0001\u0008\t\n\u000b\f\r\u001f"
           + "\u00e9\u00df\u00a0\u07ff\u0800\u20ac\u2028\u2029\u4e2d\ufeff\uffff\ud83d\ude00";
 
   private static final Instant MIN = Instant.parse("0000-01-01T00:00:00Z");
