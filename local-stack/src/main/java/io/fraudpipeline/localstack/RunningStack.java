@@ -140,6 +140,8 @@ public final class RunningStack implements AutoCloseable {
     // The same reporter the Docker image enables from its plugins/ directory (deploy/flink).
     config.put("metrics.reporter.prom.factory.class", PrometheusReporterFactory.class.getName());
     config.put("metrics.reporter.prom.port", String.valueOf(flinkMetricsPort));
+    // As deploy/flink/config.yaml: rule changes show as applied within about a second.
+    config.put("metrics.fetcher.update-interval", "1 s");
     // Everything logs into one file; the web UI's JobManager and TaskManager log tabs show it.
     String logFile = options.dataDir().resolve(LOG_FILE).toString();
     config.put("web.log.path", logFile);

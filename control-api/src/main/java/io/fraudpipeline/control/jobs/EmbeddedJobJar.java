@@ -59,6 +59,9 @@ public class EmbeddedJobJar {
       } else {
         // Flink uploads a file; extract once into a private temporary directory.
         Path dir = Files.createTempDirectory("control-api-job-");
+        // deleteOnExit runs in reverse order of registration: the directory must come first, so
+        // that it is deleted after (and only once emptied of) the jar.
+        dir.toFile().deleteOnExit();
         extracted = dir.resolve("fraud-job.jar");
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (DigestInputStream digesting = new DigestInputStream(in, sha)) {
@@ -68,7 +71,6 @@ public class EmbeddedJobJar {
         // Flink keeps the uploaded file's name: let it carry the checksum.
         extracted = Files.move(extracted, dir.resolve(nameFor(digest)));
         extracted.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
         try (JarFile jar = new JarFile(extracted.toFile())) {
           Manifest manifest = jar.getManifest();
           if (manifest != null) {

@@ -1,13 +1,15 @@
 package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.kafka.TopicsProperties;
+import io.fraudpipeline.control.topics.LagProperties;
 import java.util.List;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
 /**
  * The fraud job's program arguments (docs/job.md), from this service's own settings: the same
- * Kafka, the same topic names, the job name the observer looks for.
+ * Kafka, the same topic names, the job name the observer looks for, and the consumer group whose
+ * lag the service reports ({@code fraud.lag.group-id}).
  */
 @Component
 class FraudJobArguments {
@@ -15,11 +17,14 @@ class FraudJobArguments {
   private final KafkaProperties kafka;
   private final TopicsProperties topics;
   private final JobProperties job;
+  private final LagProperties lag;
 
-  FraudJobArguments(KafkaProperties kafka, TopicsProperties topics, JobProperties job) {
+  FraudJobArguments(
+      KafkaProperties kafka, TopicsProperties topics, JobProperties job, LagProperties lag) {
     this.kafka = kafka;
     this.topics = topics;
     this.job = job;
+    this.lag = lag;
   }
 
   List<String> build(DeliveryGuarantee guarantee) {
@@ -34,6 +39,8 @@ class FraudJobArguments {
         topics.transactionsDlq(),
         "--rules-topic",
         topics.fraudRules(),
+        "--group-id",
+        lag.groupId(),
         "--job-name",
         job.name(),
         "--checkpoint-interval",

@@ -43,6 +43,12 @@ public class ReadCommittedConsumers {
     overrides.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     overrides.put(
         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(apiTimeout.toMillis()));
+    // These readers poll on demand up to a known end offset, then stop. The fetch a consumer
+    // leaves parked at the broker after a poll is not answered when a transaction commits (the
+    // read_committed end moves, no bytes arrive), so with the default 500 ms wait the next read
+    // after a write (a rule change's read-back) waited for it to expire: PATCH /api/v1/rules
+    // took 250-350 ms instead of tens of milliseconds.
+    overrides.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
     // A broker that is down must not turn into a reconnect storm in the log.
     overrides.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
     return (Consumer<byte[], byte[]>) factory.createConsumer(null, clientId, null, overrides);
