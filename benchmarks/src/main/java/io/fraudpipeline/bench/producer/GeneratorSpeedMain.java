@@ -11,9 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The synthetic producer's generator alone, without Kafka, in its own JVM: {@code <records>
  * <seed>}. Generates (draws, builds and encodes) the records on one thread, as the send loop does,
- * and prints one {@code GENERATOR} line with the records per second. This says whether the
- * generator can be what bounds the producer: if it makes records many times faster than the
- * producer sends them, it is not.
+ * and prints one {@code GENERATOR} line with the records per second. The producer's rate divided by
+ * this one is about the share of its sending thread's time that goes into generating.
  */
 public final class GeneratorSpeedMain {
 

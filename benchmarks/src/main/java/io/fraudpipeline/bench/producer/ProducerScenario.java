@@ -144,9 +144,9 @@ public final class ProducerScenario implements Scenario {
             + "- **Generator alone**: the synthetic producer's generator without Kafka, in a JVM of"
             + " its own, on one thread as in the send loop: "
             + Format.count(settings.producerRecords())
-            + " records drawn and encoded, timed from the first (cold JVM), after the producer"
-            + " runs. Where it is many times faster than the synthetic producer, the generator is"
-            + " not what bounds it.");
+            + " records drawn and encoded, timed from the first (cold JVM, like the producer's"
+            + " runs), after the producer runs. The synthetic producer's rate divided by this one"
+            + " is about the share of its sending thread's time that goes into generating.");
     section.table(
         Table.withHeader("Producer", "Records/s", "MB/s (values)", "Runs (records/s)")
             .row(
