@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -18,7 +19,10 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -173,22 +177,53 @@ public final class LocalKafka implements AutoCloseable {
             30_000));
   }
 
-  /** Creates a topic (replication factor 1) unless it exists already. */
+  /**
+   * Creates a topic (replication factor 1) unless it exists already, and returns once the broker
+   * leads every partition: the controller commits the topic before the broker has applied it, and a
+   * producer that writes in between gets NOT_LEADER_OR_FOLLOWER (an idempotent one then an
+   * OutOfOrderSequenceException).
+   */
   public void createTopic(String name, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
-      admin
-          .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + name, e.getCause());
+      try {
+        admin
+            .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("cannot create topic " + name, e.getCause());
+        }
       }
+      awaitLeaders(admin, name, partitions);
     } catch (TimeoutException e) {
       throw new IllegalStateException("timed out creating topic " + name, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + name, e);
+    }
+  }
+
+  /**
+   * Until the broker answers ListOffsets (served by partition leaders only) for every partition.
+   */
+  private static void awaitLeaders(Admin admin, String topic, int partitions)
+      throws InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + topic + " has no leader", e.getCause());
+        }
+        Thread.sleep(20);
+      }
     }
   }
 
