@@ -21,7 +21,7 @@ class TransactionSerializerTest {
     Transaction full =
         new Transaction(
             "tx-1",
-            "acc-\u00e9\u4e2d",
+            "acc-\u00e9\u4e2d\uD83D\uDE00 lone \uD800",
             new BigDecimal("1234.5600"),
             "EUR",
             "Shop",
