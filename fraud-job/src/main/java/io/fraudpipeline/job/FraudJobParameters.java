@@ -37,6 +37,8 @@ import org.apache.flink.util.ParameterTool;
  *     before the job is submitted; zero skips the read
  * @param dlqMaxRequestBytes the DLQ producer's {@code max.request.size}, so a large rejected record
  *     fits as long as the DLQ topic accepts it
+ * @param bufferTimeout longest time a record waits in a network buffer between operators before it
+ *     is sent on; 0 sends every record at once (costly)
  * @param jobName the Flink job name
  * @param kafkaProperties extra client properties ({@code --kafka.security.protocol SASL_SSL} ...)
  *     applied to every Kafka client of the job
@@ -56,6 +58,7 @@ public record FraudJobParameters(
     Duration sourceIdleness,
     Duration rulesBootstrapTimeout,
     int dlqMaxRequestBytes,
+    Duration bufferTimeout,
     String jobName,
     Map<String, String> kafkaProperties)
     implements Serializable {
@@ -76,6 +79,7 @@ public record FraudJobParameters(
   public static final String SOURCE_IDLENESS = "source-idleness";
   public static final String RULES_BOOTSTRAP_TIMEOUT = "rules-bootstrap-timeout";
   public static final String DLQ_MAX_REQUEST_BYTES = "dlq-max-request-bytes";
+  public static final String BUFFER_TIMEOUT = "buffer-timeout";
   public static final String JOB_NAME = "job-name";
 
   /** Prefix of pass-through Kafka client properties: {@code --kafka.<property> value}. */
@@ -89,6 +93,7 @@ public record FraudJobParameters(
   public static final Duration DEFAULT_SOURCE_IDLENESS = Duration.ofSeconds(30);
   public static final Duration DEFAULT_RULES_BOOTSTRAP_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_DLQ_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+  public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
   public static final String DEFAULT_JOB_NAME = "fraud-detection";
 
   /** The broker's default {@code transaction.max.timeout.ms}: a longer timeout is refused. */
@@ -113,6 +118,7 @@ public record FraudJobParameters(
           SOURCE_IDLENESS,
           RULES_BOOTSTRAP_TIMEOUT,
           DLQ_MAX_REQUEST_BYTES,
+          BUFFER_TIMEOUT,
           JOB_NAME);
 
   public FraudJobParameters {
@@ -157,6 +163,9 @@ public record FraudJobParameters(
     }
     if (dlqMaxRequestBytes < 1024 * 1024) {
       problems.add("--" + DLQ_MAX_REQUEST_BYTES + " must be at least 1048576");
+    }
+    if (bufferTimeout.isNegative()) {
+      problems.add("--" + BUFFER_TIMEOUT + " must not be negative");
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("Invalid fraud job parameters: " + problems);
@@ -204,6 +213,7 @@ public record FraudJobParameters(
     Duration idleness = a.millis(SOURCE_IDLENESS, DEFAULT_SOURCE_IDLENESS);
     Duration bootstrap = a.millis(RULES_BOOTSTRAP_TIMEOUT, DEFAULT_RULES_BOOTSTRAP_TIMEOUT);
     int dlqMaxRequest = (int) a.number(DLQ_MAX_REQUEST_BYTES, DEFAULT_DLQ_MAX_REQUEST_BYTES);
+    Duration bufferTimeout = a.millis(BUFFER_TIMEOUT, DEFAULT_BUFFER_TIMEOUT);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("Invalid fraud job parameters: " + problems);
     }
@@ -222,6 +232,7 @@ public record FraudJobParameters(
         idleness,
         bootstrap,
         dlqMaxRequest,
+        bufferTimeout,
         a.text(JOB_NAME, DEFAULT_JOB_NAME),
         kafka);
   }
@@ -243,6 +254,7 @@ public record FraudJobParameters(
     add(args, SOURCE_IDLENESS, Long.toString(sourceIdleness.toMillis()));
     add(args, RULES_BOOTSTRAP_TIMEOUT, Long.toString(rulesBootstrapTimeout.toMillis()));
     add(args, DLQ_MAX_REQUEST_BYTES, Integer.toString(dlqMaxRequestBytes));
+    add(args, BUFFER_TIMEOUT, Long.toString(bufferTimeout.toMillis()));
     add(args, JOB_NAME, jobName);
     kafkaProperties.forEach((k, v) -> add(args, KAFKA_PROPERTY_PREFIX + k, v));
     return args.toArray(String[]::new);

@@ -28,6 +28,7 @@ class FraudJobParametersTest {
     assertThat(p.sourceIdleness()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.rulesBootstrapTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.dlqMaxRequestBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(p.bufferTimeout()).isEqualTo(Duration.ofMillis(5));
     assertThat(p.jobName()).isEqualTo("fraud-detection");
     assertThat(p.kafkaProperties()).isEmpty();
   }
@@ -57,6 +58,7 @@ class FraudJobParametersTest {
               "--source-idleness", "250",
               "--rules-bootstrap-timeout", "0",
               "--dlq-max-request-bytes", "2097152",
+              "--buffer-timeout", "0",
               "--job-name", "fraud-2",
               "--kafka.security.protocol", "SASL_SSL"
             });
@@ -75,6 +77,7 @@ class FraudJobParametersTest {
     assertThat(p.sourceIdleness()).isEqualTo(Duration.ofMillis(250));
     assertThat(p.rulesBootstrapTimeout()).isZero();
     assertThat(p.dlqMaxRequestBytes()).isEqualTo(2097152);
+    assertThat(p.bufferTimeout()).isZero();
     assertThat(p.jobName()).isEqualTo("fraud-2");
     assertThat(p.kafkaProperties()).isEqualTo(Map.of("security.protocol", "SASL_SSL"));
   }

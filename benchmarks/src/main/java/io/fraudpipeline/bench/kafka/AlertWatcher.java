@@ -54,10 +54,28 @@ public final class AlertWatcher implements AutoCloseable {
                 "bench-alert-watcher-" + topic),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(topic, p.partition()))
-            .toList();
+    // A topic just created may not be in the metadata yet (an empty list, seen under heavy load);
+    // assigning no partitions would make every poll throw.
+    List<TopicPartition> partitions = List.of();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (partitions.isEmpty() && System.nanoTime() < deadline) {
+      partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      if (partitions.isEmpty()) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    if (partitions.isEmpty()) {
+      consumer.close();
+      throw new IllegalStateException("topic " + topic + " has no partitions after 30 s");
+    }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     AlertWatcher watcher = new AlertWatcher(consumer, topic);

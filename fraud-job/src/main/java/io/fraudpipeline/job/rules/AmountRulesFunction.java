@@ -1,12 +1,12 @@
 package io.fraudpipeline.job.rules;
 
 import io.fraudpipeline.job.JobMetrics;
+import io.fraudpipeline.job.serde.TransactionTypeInfo;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.Transaction;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -34,7 +34,7 @@ public final class AmountRulesFunction
 
   /** Transactions with an account id, while the velocity rule is enabled. */
   public static final OutputTag<Transaction> VELOCITY_CANDIDATES =
-      new OutputTag<>("velocity-candidates", TypeInformation.of(Transaction.class));
+      new OutputTag<>("velocity-candidates", TransactionTypeInfo.INSTANCE);
 
   private final byte[] initialRulesJson;
 
