@@ -69,23 +69,17 @@ public final class LatencyScenario implements Scenario {
     return settings.checkpointInterval().toMillis() + 100.0;
   }
 
-  /** Flink's network buffer timeout for the diagnosis run (the default is 100 ms). */
-  static final String LOW_BUFFER_TIMEOUT = "5 ms";
-
   /**
    * The measurements of one delivery mode.
    *
    * @param profile a JFR profile of one more measurement at 10 000/s, when the target was missed
-   * @param lowBufferTimeout measurements at 10 000/s of a job with a short network buffer timeout,
-   *     when the target was missed
    */
   private record ModeResult(
       boolean exactlyOnce,
       Map<Long, List<LatencySample>> byRate,
       long maxRate,
       String probeLog,
-      Profile profile,
-      List<LatencySample> lowBufferTimeout) {}
+      Profile profile) {}
 
   @Override
   public Section run() throws Exception {
@@ -187,42 +181,12 @@ public final class LatencyScenario implements Scenario {
         profile = JfrProfiler.stop(recording, settings.workDir().resolve("latency-alo.jfr"));
       }
     }
-    List<LatencySample> lowBufferTimeout = null;
-    if (!exactlyOnce && settings.profile() && missesAloTarget(byRate)) {
-      lowBufferTimeout = measureWithLowBufferTimeout(name + "-bt");
-    }
-    return new ModeResult(exactlyOnce, byRate, maxRate, probes, profile, lowBufferTimeout);
+    return new ModeResult(exactlyOnce, byRate, maxRate, probes, profile);
   }
 
   private boolean missesAloTarget(Map<Long, List<LatencySample>> byRate) {
     List<LatencySample> samples = byRate.get(TARGET_RATE);
     return samples != null && summary(samples, s -> s.toAppend().p99()).median() > ALO_TARGET_MS;
-  }
-
-  /** The diagnosis: the same at-least-once measurement, the job's buffer timeout shortened. */
-  private List<LatencySample> measureWithLowBufferTimeout(String name) throws Exception {
-    Progress.say(
-        "latency at-least-once: diagnosis with execution.buffer-timeout.interval %s",
-        LOW_BUFFER_TIMEOUT);
-    List<LatencySample> samples = new ArrayList<>();
-    try (LatencyPipeline pipeline =
-        LatencyPipeline.start(
-            cluster,
-            name,
-            false,
-            settings.partitions(),
-            settings.checkpointInterval(),
-            settings.latencyFraudRatio(),
-            settings.seed(),
-            Map.of("execution.buffer-timeout.interval", LOW_BUFFER_TIMEOUT))) {
-      pipeline.measure(TARGET_RATE, Duration.ofSeconds(3));
-      for (int rep = 1; rep <= settings.repetitions(); rep++) {
-        LatencySample sample = pipeline.measure(TARGET_RATE, settings.latencyDuration());
-        samples.add(sample);
-        Progress.say("latency diagnosis rep %d: append p99 %.0f ms", rep, sample.toAppend().p99());
-      }
-    }
-    return samples;
   }
 
   /** The highest probed rate that is sustainable, or 0 when none above the fixed rates is. */
@@ -310,25 +274,6 @@ public final class LatencyScenario implements Scenario {
                 + " commit bound it; a shorter interval lowers it at the cost of more commits.");
       }
       return;
-    }
-    if (mode.lowBufferTimeout() != null) {
-      Summary normal = summary(atTarget, s -> s.toAppend().p99());
-      Summary low = summary(mode.lowBufferTimeout(), s -> s.toAppend().p99());
-      section.text(
-          "**What bounds at-least-once latency**: the same measurement at 10 000/s on a job whose"
-              + " network buffer timeout (`execution.buffer-timeout.interval`, Flink's default 100"
-              + " ms, passed as this job's `flinkConfiguration`) is "
-              + LOW_BUFFER_TIMEOUT
-              + " gives p99 (to append) "
-              + Format.medianRange(low, Format::millis)
-              + " against "
-              + Format.medianRange(normal, Format::millis)
-              + " with the default: "
-              + (low.median() < normal.median() * 0.7
-                  ? "records wait in Flink's network buffers between the validation and the rules"
-                      + " operators until a buffer fills or the timeout flushes it."
-                  : "the buffer timeout is not what bounds it; see the profile.")
-              + " (Diagnosis only: the target above is judged on the job as shipped.)");
     }
     if (mode.profile() != null) {
       ProfileReport.addTo(
