@@ -64,7 +64,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Option(names = "--repetitions", defaultValue = "3", description = "Default: 3")
   int repetitions;
 
-  @Option(names = "--throughput-records", defaultValue = "500000", description = "Default: 500000")
+  @Option(
+      names = "--throughput-records",
+      defaultValue = "1000000",
+      description =
+          "Default: 1000000 (each pass then lasts seconds, so job start-up and JIT weigh less)")
   long throughputRecords;
 
   @Option(names = "--producer-records", defaultValue = "500000", description = "Default: 500000")
