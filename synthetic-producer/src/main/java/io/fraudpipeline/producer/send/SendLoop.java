@@ -112,6 +112,15 @@ final class SendLoop implements ProducerRun {
     producer.partitionsFor(topic);
     pacer =
         settings.paced() ? Pacer.perSecond(settings.ratePerSecond(), ticker) : Pacer.unlimited();
+    try (PrefetchingGenerator records =
+        new PrefetchingGenerator(
+            generator, maxRecords, Thread.currentThread().getName() + "-gen")) {
+      return sendUntilDone(topic, records);
+    }
+  }
+
+  private RunState sendUntilDone(String topic, PrefetchingGenerator records)
+      throws InterruptedException {
     long sentSoFar = sent.get();
     while (true) {
       if (stopRequested) {
@@ -131,7 +140,7 @@ final class SendLoop implements ProducerRun {
       if (!pacer.awaitPermit(this::shouldEnd) || timeIsUp()) {
         continue;
       }
-      GeneratedRecord record = generator.next();
+      GeneratedRecord record = records.next();
       sent.lazySet(++sentSoFar);
       int label = record.label().ordinal();
       sentByLabel.lazySet(label, sentByLabel.get(label) + 1);
