@@ -18,14 +18,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * One run: a thread that paces, generates and sends records asynchronously, with at most {@code
- * maxInFlight} unacknowledged at any time, and ends by waiting for every record in flight. The
- * in-flight bound is the difference of the counters (sent minus acknowledged and failed), so a
- * record costs no lock or semaphore hand-off between the sending thread and Kafka's I/O thread;
- * only a loop that finds the bound reached parks until a completion wakes it. The first failed
- * record ends the run as {@link RunState#FAILED}: Kafka only reports a failure after its own
- * retries (up to {@code delivery.timeout.ms}) gave up, so carrying on would mostly add more
- * failures.
+ * One run: a thread that paces and sends records asynchronously (a {@link PrefetchingGenerator}
+ * generates them ahead on a thread of its own), with at most {@code maxInFlight} unacknowledged at
+ * any time, and ends by waiting for every record in flight. The in-flight bound is the difference
+ * of the counters (sent minus acknowledged and failed), so a record costs no lock or semaphore
+ * hand-off between the sending thread and Kafka's I/O thread; only a loop that finds the bound
+ * reached parks until a completion wakes it. The first failed record ends the run as {@link
+ * RunState#FAILED}: Kafka only reports a failure after its own retries (up to {@code
+ * delivery.timeout.ms}) gave up, so carrying on would mostly add more failures.
  */
 final class SendLoop implements ProducerRun {
 
