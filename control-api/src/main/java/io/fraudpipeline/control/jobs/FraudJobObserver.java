@@ -5,15 +5,13 @@ import io.fraudpipeline.control.flink.FlinkProperties;
 import io.fraudpipeline.control.flink.FlinkRequestException;
 import io.fraudpipeline.control.flink.FlinkRestClient;
 import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import io.fraudpipeline.control.scheduling.PeriodicTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
@@ -49,10 +47,9 @@ public class FraudJobObserver implements SmartLifecycle {
 
   private final FlinkRestClient flink;
   private final String jobName;
-  private final Duration pollInterval;
   private final Clock clock;
   private volatile Observation last;
-  private ScheduledExecutorService scheduler;
+  private final PeriodicTask task;
 
   @Autowired
   public FraudJobObserver(
@@ -63,8 +60,17 @@ public class FraudJobObserver implements SmartLifecycle {
   FraudJobObserver(FlinkRestClient flink, String jobName, Duration pollInterval, Clock clock) {
     this.flink = flink;
     this.jobName = jobName;
-    this.pollInterval = pollInterval;
     this.clock = clock;
+    this.task =
+        new PeriodicTask("flink-observer", this::observeQuietly, pollInterval, Duration.ZERO);
+  }
+
+  private void observeQuietly() {
+    try {
+      observeNow();
+    } catch (RuntimeException e) {
+      log.warn("Flink observation failed", e);
+    }
   }
 
   /** The last observation; observes now if there is none yet. */
@@ -320,40 +326,17 @@ public class FraudJobObserver implements SmartLifecycle {
   }
 
   @Override
-  public synchronized void start() {
-    if (scheduler != null) {
-      return;
-    }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "flink-observer");
-              t.setDaemon(true);
-              return t;
-            });
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            observeNow();
-          } catch (RuntimeException e) {
-            log.warn("Flink observation failed", e);
-          }
-        },
-        0,
-        pollInterval.toMillis(),
-        TimeUnit.MILLISECONDS);
+  public void start() {
+    task.start();
   }
 
   @Override
-  public synchronized void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      scheduler = null;
-    }
+  public void stop() {
+    task.stop();
   }
 
   @Override
-  public synchronized boolean isRunning() {
-    return scheduler != null;
+  public boolean isRunning() {
+    return task.isRunning();
   }
 }

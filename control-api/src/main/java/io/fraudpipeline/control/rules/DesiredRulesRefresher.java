@@ -1,8 +1,6 @@
 package io.fraudpipeline.control.rules;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import io.fraudpipeline.control.scheduling.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -18,12 +16,17 @@ class DesiredRulesRefresher implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(DesiredRulesRefresher.class);
 
   private final RuleSetLog rules;
-  private final RulesProperties properties;
-  private ScheduledExecutorService scheduler;
+  private final PeriodicTask task;
 
   DesiredRulesRefresher(RuleSetLog rules, RulesProperties properties) {
     this.rules = rules;
-    this.properties = properties;
+    this.task =
+        new PeriodicTask(
+            "rules-refresher",
+            this::refresh,
+            properties.refreshInterval(),
+            // A refresh in progress ends within the rules readers' timeout.
+            properties.publishTimeout().plusSeconds(1));
   }
 
   private void refresh() {
@@ -35,36 +38,17 @@ class DesiredRulesRefresher implements SmartLifecycle {
   }
 
   @Override
-  public synchronized void start() {
-    if (scheduler == null) {
-      scheduler =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "rules-refresher");
-                t.setDaemon(true);
-                return t;
-              });
-      scheduler.scheduleWithFixedDelay(
-          this::refresh, 0, properties.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
-    }
+  public void start() {
+    task.start();
   }
 
   @Override
-  public synchronized void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(
-            properties.publishTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      scheduler = null;
-    }
+  public void stop() {
+    task.stop();
   }
 
   @Override
-  public synchronized boolean isRunning() {
-    return scheduler != null;
+  public boolean isRunning() {
+    return task.isRunning();
   }
 }

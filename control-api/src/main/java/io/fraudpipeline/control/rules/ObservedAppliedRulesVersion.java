@@ -4,10 +4,9 @@ import io.fraudpipeline.control.flink.FlinkProperties;
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.jobs.Observation;
+import io.fraudpipeline.control.scheduling.PeriodicTask;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -25,13 +24,14 @@ class ObservedAppliedRulesVersion implements AppliedRulesVersion, SmartLifecycle
   private static final Logger log = LoggerFactory.getLogger(ObservedAppliedRulesVersion.class);
 
   private final FraudJobObserver observer;
-  private final FlinkProperties flink;
   private final AppliedVersionTracker tracker = new AppliedVersionTracker();
-  private ScheduledExecutorService scheduler;
+  private final PeriodicTask task;
 
   ObservedAppliedRulesVersion(FraudJobObserver observer, FlinkProperties flink) {
     this.observer = observer;
-    this.flink = flink;
+    this.task =
+        new PeriodicTask(
+            "applied-rules-follower", this::follow, flink.pollInterval(), Duration.ZERO);
   }
 
   @Override
@@ -58,30 +58,17 @@ class ObservedAppliedRulesVersion implements AppliedRulesVersion, SmartLifecycle
   }
 
   @Override
-  public synchronized void start() {
-    if (scheduler == null) {
-      scheduler =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "applied-rules-follower");
-                t.setDaemon(true);
-                return t;
-              });
-      scheduler.scheduleWithFixedDelay(
-          this::follow, 0, flink.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-    }
+  public void start() {
+    task.start();
   }
 
   @Override
-  public synchronized void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      scheduler = null;
-    }
+  public void stop() {
+    task.stop();
   }
 
   @Override
-  public synchronized boolean isRunning() {
-    return scheduler != null;
+  public boolean isRunning() {
+    return task.isRunning();
   }
 }

@@ -1,0 +1,60 @@
+package io.fraudpipeline.control.scheduling;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One action run on a daemon thread of its own, at a fixed delay, from {@link #start()} (at once)
+ * until {@link #stop()}: the background polling the capabilities' {@code SmartLifecycle} beans
+ * delegate to. The action must not throw; a throw would end the schedule.
+ */
+public final class PeriodicTask {
+
+  private final String threadName;
+  private final Runnable action;
+  private final Duration delay;
+  private final Duration stopTimeout;
+  private ScheduledExecutorService scheduler;
+
+  /**
+   * @param stopTimeout how long {@link #stop()} waits for a running action to end (zero: it does
+   *     not wait)
+   */
+  public PeriodicTask(String threadName, Runnable action, Duration delay, Duration stopTimeout) {
+    this.threadName = threadName;
+    this.action = action;
+    this.delay = delay;
+    this.stopTimeout = stopTimeout;
+  }
+
+  public synchronized void start() {
+    if (scheduler == null) {
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, threadName);
+                t.setDaemon(true);
+                return t;
+              });
+      scheduler.scheduleWithFixedDelay(action, 0, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public synchronized void stop() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      scheduler = null;
+    }
+  }
+
+  public synchronized boolean isRunning() {
+    return scheduler != null;
+  }
+}
