@@ -205,18 +205,7 @@ public final class FlinkRestClient {
   }
 
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(
-          request.method()
-              + " "
-              + request.uri().getPath()
-              + ": HTTP "
-              + response.statusCode()
-              + " "
-              + response.body());
-    }
-    return JSON.readTree(response.body());
+    return JsonExchange.send(http, request);
   }
 
   /**

@@ -1,10 +1,10 @@
 package io.fraudpipeline.bench.control;
 
+import io.fraudpipeline.bench.cluster.JsonExchange;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -128,18 +128,7 @@ public final class ControlPlaneClient {
   }
 
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() >= 300) {
-      throw new IllegalStateException(
-          request.method()
-              + " "
-              + request.uri().getPath()
-              + ": HTTP "
-              + response.statusCode()
-              + " "
-              + response.body());
-    }
-    return JSON.readTree(response.body());
+    return JsonExchange.send(http, request);
   }
 
   private static String json(Object body) {
