@@ -3,8 +3,10 @@ package io.fraudpipeline.job;
 import io.fraudpipeline.job.dlq.DeadLetter;
 import io.fraudpipeline.job.parse.ParsedRecord;
 import io.fraudpipeline.job.parse.ValidationRouter;
-import io.fraudpipeline.job.rules.AmountRulesFunction;
 import io.fraudpipeline.job.rules.AppliedRules;
+import io.fraudpipeline.job.rules.KafkaRuleSetFeed;
+import io.fraudpipeline.job.rules.RuleEvaluationOperator;
+import io.fraudpipeline.job.rules.RuleEvaluationOperatorFactory;
 import io.fraudpipeline.job.rules.RulesBootstrap;
 import io.fraudpipeline.job.serde.TransactionTypeInfo;
 import io.fraudpipeline.job.sink.KafkaSinks;
@@ -28,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * rejected records back to Kafka. docs/job.md describes the topology, parameters and metrics.
  *
  * <pre>
- * transactions-source ─ validate-transactions ─ evaluate-rules ─ alerts-sink
- *                              │                  │  └ (velocity on) keyBy account ─ velocity-rule ─ velocity-alerts-sink
- *                              └ dlq-sink         └─────── rules-source (broadcast) ────┘
+ * transactions-source ─ validate-transactions ─ evaluate-rules ─ alerts-sink     (one chained task)
+ *                              │                    │    └ follows the rules topic (KafkaRuleSetFeed)
+ *                              └ dlq-sink           └ (velocity on) keyBy account ─ velocity-rule ─ velocity-alerts-sink
+ *                                                           rules-source (broadcast) ────┘
  * </pre>
  */
 public final class FraudDetectionJob {
@@ -91,12 +94,12 @@ public final class FraudDetectionJob {
             .name(Operators.RULES_SOURCE)
             // One partition, one key: more readers would only sit idle.
             .setParallelism(1)
+            // Only the velocity rule takes it: it sits behind a keyBy hop anyway, so a broadcast
+            // input costs it nothing and keeps rule changes in step with its keyed state.
             .broadcast(AppliedRules.STATE);
 
     SingleOutputStreamOperator<Transaction> valid =
         parsed
-            // The records cross a network hop to evaluate-rules (a two-input operator never
-            // chains to the source): a compact serializer instead of Flink's reflective one.
             .process(new ValidationRouter(), TransactionTypeInfo.INSTANCE)
             .uid(Operators.VALIDATE)
             .name(Operators.VALIDATE);
@@ -107,11 +110,14 @@ public final class FraudDetectionJob {
         .uid(Operators.DLQ_SINK)
         .name(Operators.DLQ_SINK);
 
+    // One input, so the whole main path runs chained in one task per subtask: each subtask follows
+    // the rules topic itself (see RuleEvaluationOperator) instead of a broadcast input.
     SingleOutputStreamOperator<FraudAlert> amountAlerts =
         valid
-            .connect(rules)
-            .process(
-                new AmountRulesFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
+            .transform(
+                Operators.EVALUATE_RULES,
+                TypeInformation.of(FraudAlert.class),
+                new RuleEvaluationOperatorFactory(initialRulesJson, new KafkaRuleSetFeed(params)))
             .uid(Operators.EVALUATE_RULES)
             .name(Operators.EVALUATE_RULES);
     amountAlerts
@@ -120,7 +126,7 @@ public final class FraudDetectionJob {
         .name(Operators.ALERTS_SINK);
 
     amountAlerts
-        .getSideOutput(AmountRulesFunction.VELOCITY_CANDIDATES)
+        .getSideOutput(RuleEvaluationOperator.VELOCITY_CANDIDATES)
         .keyBy(Transaction::accountId, Types.STRING)
         .connect(rules)
         .process(new VelocityRuleFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +36,11 @@ public final class RulesBootstrap {
     if (timeout.isZero()) {
       return null;
     }
-    Properties props = new Properties();
-    props.putAll(params.kafkaProperties());
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrapServers());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, params.groupId() + "-rules-bootstrap");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+    Properties overrides = new Properties();
+    overrides.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        RulesConsumers.create(params, params.groupId() + "-rules-bootstrap", overrides)) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(params.rulesTopic(), timeout).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))

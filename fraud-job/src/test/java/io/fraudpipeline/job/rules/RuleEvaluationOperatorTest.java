@@ -13,13 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-class AmountRulesFunctionTest {
+class RuleEvaluationOperatorTest {
 
   private static Transaction tx(String id, String amount, String category) {
     return new Transaction(
@@ -33,25 +35,66 @@ class AmountRulesFunctionTest {
         Instant.ofEpochMilli(1_000));
   }
 
-  private static BroadcastOperatorTestHarness<Transaction, byte[], FraudAlert> harness(
-      byte[] initialRules, OperatorSubtaskState restored) throws Exception {
-    var harness =
-        new BroadcastOperatorTestHarness<Transaction, byte[], FraudAlert>(
-            new CoBroadcastWithNonKeyedOperator<>(
-                new AmountRulesFunction(initialRules), List.of(AppliedRules.STATE)),
-            1,
-            1,
-            0);
-    harness.setup();
-    if (restored != null) {
-      harness.initializeState(restored);
+  /** A feed the test publishes to by hand, as the Kafka feed's thread would. */
+  private static final class ManualFeed implements RuleSetFeed {
+    transient RuleSetFeed.Listener listener;
+
+    @Override
+    public AutoCloseable follow(String name, Listener listener) {
+      this.listener = listener;
+      return () -> this.listener = null;
     }
-    harness.open();
-    return harness;
   }
 
-  private static List<String> alertIds(
-      BroadcastOperatorTestHarness<Transaction, byte[], FraudAlert> harness) {
+  /** The operator under Flink's test harness, with rule sets published through its feed. */
+  private static final class Harness implements AutoCloseable {
+    final ManualFeed feed = new ManualFeed();
+    final OneInputStreamOperatorTestHarness<Transaction, FraudAlert> flink;
+
+    Harness(byte[] initialRules, OperatorSubtaskState restored) throws Exception {
+      flink =
+          new OneInputStreamOperatorTestHarness<>(
+              new RuleEvaluationOperatorFactory(initialRules, feed), 1, 1, 0);
+      flink.setup();
+      if (restored != null) {
+        flink.initializeState(restored);
+      }
+      flink.open();
+    }
+
+    void processElement(Transaction tx, long timestamp) throws Exception {
+      flink.processElement(tx, timestamp);
+    }
+
+    /** Publishes on the feed, then runs what that put into the task's mailbox. */
+    void publish(byte[] json) throws Exception {
+      feed.listener.ruleSet(json);
+      Optional<Mail> mail;
+      while ((mail = flink.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent()) {
+        mail.get().run();
+      }
+    }
+
+    List<FraudAlert> extractOutputValues() {
+      return flink.extractOutputValues();
+    }
+
+    OperatorSubtaskState snapshot() throws Exception {
+      return flink.snapshot(1, 1);
+    }
+
+    @Override
+    public void close() throws Exception {
+      flink.close();
+    }
+  }
+
+  private static Harness harness(byte[] initialRules, OperatorSubtaskState restored)
+      throws Exception {
+    return new Harness(initialRules, restored);
+  }
+
+  private static List<String> alertIds(Harness harness) {
     return harness.extractOutputValues().stream().map(FraudAlert::alertId).toList();
   }
 
@@ -74,7 +117,7 @@ class AmountRulesFunctionTest {
   void appliesANewerRuleSetToLaterTransactions() throws Exception {
     try (var harness = harness(null, null)) {
       harness.processElement(tx("before", "2000", null), 1);
-      harness.processBroadcastElement(json(threshold(1, "1000")), 1);
+      harness.publish(json(threshold(1, "1000")));
       harness.processElement(tx("after", "2000", null), 1);
 
       assertThat(alertIds(harness)).containsExactly("after:amount_threshold");
@@ -85,12 +128,11 @@ class AmountRulesFunctionTest {
   @Test
   void ignoresOlderVersionsAndInvalidRuleSets() throws Exception {
     try (var harness = harness(null, null)) {
-      harness.processBroadcastElement(json(threshold(5, "1000")), 1);
-      harness.processBroadcastElement(json(threshold(4, "10")), 1);
-      harness.processBroadcastElement(json(threshold(5, "10")), 1);
-      harness.processBroadcastElement(
-          "{\"version\":9,\"amount_threshold\":-1}".getBytes(StandardCharsets.UTF_8), 1);
-      harness.processBroadcastElement("not json".getBytes(StandardCharsets.UTF_8), 1);
+      harness.publish(json(threshold(5, "1000")));
+      harness.publish(json(threshold(4, "10")));
+      harness.publish(json(threshold(5, "10")));
+      harness.publish("{\"version\":9,\"amount_threshold\":-1}".getBytes(StandardCharsets.UTF_8));
+      harness.publish("not json".getBytes(StandardCharsets.UTF_8));
       harness.processElement(tx("t", "500", null), 1);
       harness.processElement(tx("u", "1500", null), 1);
 
@@ -132,8 +174,8 @@ class AmountRulesFunctionTest {
       throws Exception {
     OperatorSubtaskState snapshot;
     try (var harness = harness(null, null)) {
-      harness.processBroadcastElement(json(threshold(3, "100")), 1);
-      snapshot = harness.snapshot(1, 1);
+      harness.publish(json(threshold(3, "100")));
+      snapshot = harness.snapshot();
     }
     // An older job graph (rules read at submission: version 2) restored from the snapshot.
     try (var harness = harness(json(threshold(2, "4000")), snapshot)) {
@@ -154,17 +196,41 @@ class AmountRulesFunctionTest {
   void forwardsTransactionsToTheVelocityRuleOnlyWhileItIsEnabled() throws Exception {
     try (var harness = harness(null, null)) {
       harness.processElement(tx("off", "1", null), 1);
-      harness.processBroadcastElement(json(RuleSets.velocity(1, 3, 60)), 1);
+      harness.publish(json(RuleSets.velocity(1, 3, 60)));
       harness.processElement(tx("on", "1", null), 1);
       harness.processElement(
           new Transaction(
               "no-account", null, BigDecimal.ONE, null, null, null, null, Instant.EPOCH),
           1);
 
-      assertThat(harness.getSideOutput(AmountRulesFunction.VELOCITY_CANDIDATES))
+      assertThat(harness.flink.getSideOutput(RuleEvaluationOperator.VELOCITY_CANDIDATES))
           .extracting(StreamRecord::getValue)
           .extracting(Transaction::transactionId)
           .containsExactly("on");
     }
+  }
+
+  @Test
+  void keepsTheEventTimestampOnAlertsAndVelocityCandidates() throws Exception {
+    try (var harness = harness(json(RuleSets.velocity(1, 3, 60)), null)) {
+      harness.processElement(tx("t", "9000", null), 42);
+
+      assertThat(harness.flink.extractOutputStreamRecords())
+          .singleElement()
+          .extracting(StreamRecord::getTimestamp)
+          .isEqualTo(42L);
+      assertThat(harness.flink.getSideOutput(RuleEvaluationOperator.VELOCITY_CANDIDATES))
+          .singleElement()
+          .extracting(StreamRecord::getTimestamp)
+          .isEqualTo(42L);
+    }
+  }
+
+  @Test
+  void stopsFollowingTheFeedWhenClosed() throws Exception {
+    var harness = harness(null, null);
+    assertThat(harness.feed.listener).isNotNull();
+    harness.close();
+    assertThat(harness.feed.listener).isNull();
   }
 }
