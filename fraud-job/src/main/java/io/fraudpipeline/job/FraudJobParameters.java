@@ -33,6 +33,9 @@ import org.apache.flink.util.ParameterTool;
  *     be judged in order by the velocity rule
  * @param sourceIdleness a transactions partition without records for this long stops holding back
  *     event time
+ * @param maxFutureSkew how far a transaction's timestamp may lie ahead of its Kafka record's own
+ *     timestamp; a transaction further ahead goes to the DLQ, because it would move the partition's
+ *     event time forward and make every later transaction late. Zero turns the check off
  * @param rulesBootstrapTimeout how long the job's main method waits to read the current rule set
  *     before the job is submitted; zero skips the read
  * @param dlqMaxRequestBytes the DLQ producer's {@code max.request.size}, so a large rejected record
@@ -56,6 +59,7 @@ public record FraudJobParameters(
     String transactionalIdPrefix,
     Duration maxOutOfOrderness,
     Duration sourceIdleness,
+    Duration maxFutureSkew,
     Duration rulesBootstrapTimeout,
     int dlqMaxRequestBytes,
     Duration bufferTimeout,
@@ -77,6 +81,7 @@ public record FraudJobParameters(
   public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
   public static final String MAX_OUT_OF_ORDERNESS = "max-out-of-orderness";
   public static final String SOURCE_IDLENESS = "source-idleness";
+  public static final String MAX_FUTURE_SKEW = "max-future-skew";
   public static final String RULES_BOOTSTRAP_TIMEOUT = "rules-bootstrap-timeout";
   public static final String DLQ_MAX_REQUEST_BYTES = "dlq-max-request-bytes";
   public static final String BUFFER_TIMEOUT = "buffer-timeout";
@@ -91,6 +96,7 @@ public record FraudJobParameters(
   public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
   public static final Duration DEFAULT_MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
   public static final Duration DEFAULT_SOURCE_IDLENESS = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(1);
   public static final Duration DEFAULT_RULES_BOOTSTRAP_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_DLQ_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
   public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
@@ -116,6 +122,7 @@ public record FraudJobParameters(
           TRANSACTIONAL_ID_PREFIX,
           MAX_OUT_OF_ORDERNESS,
           SOURCE_IDLENESS,
+          MAX_FUTURE_SKEW,
           RULES_BOOTSTRAP_TIMEOUT,
           DLQ_MAX_REQUEST_BYTES,
           BUFFER_TIMEOUT,
@@ -157,6 +164,9 @@ public record FraudJobParameters(
     }
     if (sourceIdleness.toMillis() < 1) {
       problems.add("--" + SOURCE_IDLENESS + " must be at least 1 ms");
+    }
+    if (maxFutureSkew.isNegative()) {
+      problems.add("--" + MAX_FUTURE_SKEW + " must not be negative (0 turns the check off)");
     }
     if (rulesBootstrapTimeout.isNegative()) {
       problems.add("--" + RULES_BOOTSTRAP_TIMEOUT + " must not be negative (0 skips the read)");
@@ -211,6 +221,7 @@ public record FraudJobParameters(
     Duration transactionTimeout = a.millis(TRANSACTION_TIMEOUT, DEFAULT_TRANSACTION_TIMEOUT);
     Duration outOfOrderness = a.millis(MAX_OUT_OF_ORDERNESS, DEFAULT_MAX_OUT_OF_ORDERNESS);
     Duration idleness = a.millis(SOURCE_IDLENESS, DEFAULT_SOURCE_IDLENESS);
+    Duration futureSkew = a.millis(MAX_FUTURE_SKEW, DEFAULT_MAX_FUTURE_SKEW);
     Duration bootstrap = a.millis(RULES_BOOTSTRAP_TIMEOUT, DEFAULT_RULES_BOOTSTRAP_TIMEOUT);
     int dlqMaxRequest = (int) a.number(DLQ_MAX_REQUEST_BYTES, DEFAULT_DLQ_MAX_REQUEST_BYTES);
     Duration bufferTimeout = a.millis(BUFFER_TIMEOUT, DEFAULT_BUFFER_TIMEOUT);
@@ -230,6 +241,7 @@ public record FraudJobParameters(
         a.text(TRANSACTIONAL_ID_PREFIX, groupId),
         outOfOrderness,
         idleness,
+        futureSkew,
         bootstrap,
         dlqMaxRequest,
         bufferTimeout,
@@ -252,6 +264,7 @@ public record FraudJobParameters(
     add(args, TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
     add(args, MAX_OUT_OF_ORDERNESS, Long.toString(maxOutOfOrderness.toMillis()));
     add(args, SOURCE_IDLENESS, Long.toString(sourceIdleness.toMillis()));
+    add(args, MAX_FUTURE_SKEW, Long.toString(maxFutureSkew.toMillis()));
     add(args, RULES_BOOTSTRAP_TIMEOUT, Long.toString(rulesBootstrapTimeout.toMillis()));
     add(args, DLQ_MAX_REQUEST_BYTES, Integer.toString(dlqMaxRequestBytes));
     add(args, BUFFER_TIMEOUT, Long.toString(bufferTimeout.toMillis()));

@@ -13,6 +13,8 @@ import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.Transaction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -83,7 +85,14 @@ class DeadLetterTest extends PipelineTestBase {
             "timestamp out of range",
             utf8(
                 "{\"transaction_id\":\"p7\",\"amount\":1,\"timestamp\":\"+999999999-12-31T23:59:59Z\"}"),
-            "is outside 1970-01-01 .. 9999-12-31"));
+            "is outside 1970-01-01 .. 9999-12-31"),
+        new Poison(
+            "dated a year ahead",
+            utf8(
+                "{\"transaction_id\":\"p8\",\"amount\":1,\"timestamp\":\""
+                    + Instant.now().plus(Duration.ofDays(365))
+                    + "\"}"),
+            "ahead of the Kafka record's own timestamp"));
   }
 
   private static byte[] concat(byte[]... parts) {

@@ -26,6 +26,7 @@ class FraudJobParametersTest {
     assertThat(p.transactionalIdPrefix()).isEqualTo("fraud-job");
     assertThat(p.maxOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
     assertThat(p.sourceIdleness()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(p.maxFutureSkew()).isEqualTo(Duration.ofHours(1));
     assertThat(p.rulesBootstrapTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.dlqMaxRequestBytes()).isEqualTo(16 * 1024 * 1024);
     assertThat(p.bufferTimeout()).isEqualTo(Duration.ofMillis(5));
@@ -56,6 +57,7 @@ class FraudJobParametersTest {
               "--transactional-id-prefix", "tp",
               "--max-out-of-orderness", "100",
               "--source-idleness", "250",
+              "--max-future-skew", "0",
               "--rules-bootstrap-timeout", "0",
               "--dlq-max-request-bytes", "2097152",
               "--buffer-timeout", "0",
@@ -75,6 +77,7 @@ class FraudJobParametersTest {
     assertThat(p.transactionalIdPrefix()).isEqualTo("tp");
     assertThat(p.maxOutOfOrderness()).isEqualTo(Duration.ofMillis(100));
     assertThat(p.sourceIdleness()).isEqualTo(Duration.ofMillis(250));
+    assertThat(p.maxFutureSkew()).isZero();
     assertThat(p.rulesBootstrapTimeout()).isZero();
     assertThat(p.dlqMaxRequestBytes()).isEqualTo(2097152);
     assertThat(p.bufferTimeout()).isZero();

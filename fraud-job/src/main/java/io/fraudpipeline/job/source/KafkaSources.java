@@ -27,7 +27,7 @@ public final class KafkaSources {
         .setGroupId(params.groupId())
         .setClientIdPrefix(params.groupId() + "-transactions")
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new TransactionDeserializer())
+        .setDeserializer(new TransactionDeserializer(params.maxFutureSkew()))
         .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
         .setProperties(params.kafkaClientProperties())
         .build();

@@ -3,6 +3,7 @@ package io.fraudpipeline.job.rules;
 import static io.fraudpipeline.job.rules.RuleSets.json;
 import static io.fraudpipeline.job.rules.RuleSets.threshold;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.RuleId;
@@ -19,6 +20,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.FlinkRuntimeException;
 import org.junit.jupiter.api.Test;
 
 class RuleEvaluationOperatorTest {
@@ -66,9 +68,14 @@ class RuleEvaluationOperatorTest {
       flink.processElement(tx, timestamp);
     }
 
-    /** Publishes on the feed, then runs what that put into the task's mailbox. */
+    /** Publishes on the feed, as the feed's thread would, then runs the task's mailbox. */
     void publish(byte[] json) throws Exception {
       feed.listener.ruleSet(json);
+      runMailbox();
+    }
+
+    /** Runs what the feed put into the task's mailbox, as the task thread would. */
+    void runMailbox() throws Exception {
       Optional<Mail> mail;
       while ((mail = flink.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent()) {
         mail.get().run();
@@ -223,6 +230,18 @@ class RuleEvaluationOperatorTest {
           .singleElement()
           .extracting(StreamRecord::getTimestamp)
           .isEqualTo(42L);
+    }
+  }
+
+  @Test
+  void failsTheTaskWhenTheFeedStops() throws Exception {
+    try (var harness = harness(null, null)) {
+      harness.feed.listener.failed(new IllegalStateException("not authorized"));
+
+      assertThatThrownBy(harness::runMailbox)
+          .isInstanceOf(FlinkRuntimeException.class)
+          .hasMessageContaining("rules feed stopped")
+          .hasRootCauseMessage("not authorized");
     }
   }
 
