@@ -42,16 +42,24 @@ public final class PeriodicTask {
     }
   }
 
-  public synchronized void stop() {
+  /**
+   * Stops the schedule and interrupts a running action.
+   *
+   * @return false when a running action did not end within the stop timeout
+   */
+  public synchronized boolean stop() {
+    boolean ended = true;
     if (scheduler != null) {
       scheduler.shutdownNow();
       try {
-        scheduler.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ended = scheduler.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        ended = false;
       }
       scheduler = null;
     }
+    return ended;
   }
 
   public synchronized boolean isRunning() {

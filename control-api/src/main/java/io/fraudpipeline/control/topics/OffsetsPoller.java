@@ -2,6 +2,7 @@ package io.fraudpipeline.control.topics;
 
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
+import io.fraudpipeline.control.scheduling.PeriodicTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,9 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,7 +47,7 @@ public class OffsetsPoller implements SmartLifecycle {
   private volatile OffsetsObservation latest;
   private Instant lastReachableAt;
   private boolean reportedUnreachable;
-  private ScheduledExecutorService scheduler;
+  private PeriodicTask polling;
   private Admin admin;
   private Consumer<byte[], byte[]> gapReader;
   private KafkaOffsetsReader reader;
@@ -151,7 +149,7 @@ public class OffsetsPoller implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    if (scheduler != null) {
+    if (polling != null) {
       return;
     }
     Map<String, Object> config = new HashMap<>(kafkaAdmin.getConfigurationProperties());
@@ -173,41 +171,33 @@ public class OffsetsPoller implements SmartLifecycle {
             properties.groupId(),
             properties.requestTimeout(),
             properties.exactCountMaxGap());
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "offsets-poller");
-              t.setDaemon(true);
-              return t;
-            });
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            sample();
-          } catch (RuntimeException e) {
-            log.warn("Sampling offsets failed", e);
-          }
-        },
-        0,
-        properties.pollInterval().toMillis(),
-        TimeUnit.MILLISECONDS);
+    // A sample in flight is waited for before the clients it uses are closed.
+    polling =
+        new PeriodicTask(
+            "offsets-poller",
+            this::sampleQuietly,
+            properties.pollInterval(),
+            properties.requestTimeout().plusSeconds(2));
+    polling.start();
+  }
+
+  private void sampleQuietly() {
+    try {
+      sample();
+    } catch (RuntimeException e) {
+      log.warn("Sampling offsets failed", e);
+    }
   }
 
   @Override
   public synchronized void stop() {
-    if (scheduler == null) {
+    if (polling == null) {
       return;
     }
-    scheduler.shutdownNow();
-    try {
-      if (!scheduler.awaitTermination(
-          properties.requestTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
-        log.warn("The offsets poller did not stop in time");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!polling.stop()) {
+      log.warn("The offsets poller did not stop in time");
     }
-    scheduler = null;
+    polling = null;
     try {
       gapReader.close(CloseOptions.timeout(Duration.ofSeconds(2)));
       admin.close(Duration.ofSeconds(2));
@@ -218,6 +208,6 @@ public class OffsetsPoller implements SmartLifecycle {
 
   @Override
   public synchronized boolean isRunning() {
-    return scheduler != null;
+    return polling != null;
   }
 }
