@@ -56,6 +56,7 @@ public final class KafkaRuleSetFeed implements RuleSetFeed {
     private final Listener listener;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final CountDownLatch closing = new CountDownLatch(1);
+    private boolean warned;
 
     Follower(String name, Listener listener) {
       super(name);
@@ -101,17 +102,28 @@ public final class KafkaRuleSetFeed implements RuleSetFeed {
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
       } catch (TimeoutException e) {
-        LOG.warn("Rules topic {} unreachable, retrying: {}", params.rulesTopic(), e.getMessage());
-        pause();
+        retryLater("unreachable: " + e.getMessage());
         return;
       }
       if (partitions.isEmpty()) {
-        LOG.warn("Rules topic {} not found; retrying in {}", params.rulesTopic(), RETRY_INTERVAL);
-        pause();
+        retryLater("not found");
         return;
+      }
+      if (warned) {
+        LOG.info("Rules topic {} found; following it", params.rulesTopic());
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+    }
+
+    /** Waits before the next attempt; says so once, not every few seconds per subtask. */
+    private void retryLater(String problem) {
+      if (!warned) {
+        LOG.warn(
+            "Rules topic {} {}; retrying every {}", params.rulesTopic(), problem, RETRY_INTERVAL);
+        warned = true;
+      }
+      pause();
     }
 
     private void pause() {
