@@ -90,7 +90,7 @@ public final class ControlPlaneScenario implements Scenario {
                 .bootstrapServers(cluster.bootstrapServers())
                 .topic(topics.transactions())
                 .ratePerSecond(1000)
-                .seed(settings.seed())
+                .generator(g -> g.seed(settings.seed()))
                 .build(),
             Map.of());
     List<Double> cpDeploy = new ArrayList<>();

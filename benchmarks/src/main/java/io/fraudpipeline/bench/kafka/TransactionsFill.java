@@ -65,8 +65,7 @@ public record TransactionsFill(
             .topic(topic)
             .ratePerSecond(0)
             .count(records)
-            .seed(seed)
-            .startTime(Instant.now())
+            .generator(g -> g.seed(seed).startTime(Instant.now()))
             .build();
     ProducerRun run = SyntheticProducer.start(settings, Map.of());
     if (!run.awaitCompletion(Duration.ofMinutes(30))) {
@@ -110,9 +109,9 @@ public record TransactionsFill(
     return RunSettings.builder()
         .bootstrapServers("unused:9092")
         .ratePerSecond(0)
-        .seed(seed)
+        .generator(g -> g.seed(seed).startTime(Instant.parse("2025-01-01T00:00:00Z")))
         .build()
-        .generatorSettings(Instant.parse("2025-01-01T00:00:00Z"));
+        .generator();
   }
 
   private static Set<String> writeSentinels(String bootstrapServers, String topic, int partitions)

@@ -115,16 +115,15 @@ final class LatencyPipeline implements AutoCloseable {
                         rate,
                         GeneratorSettings.DEFAULT_VELOCITY_MAX_TRANSACTIONS,
                         GeneratorSettings.DEFAULT_VELOCITY_WINDOW)));
+    long runSeed = seed + runs++;
     RunSettings settings =
         RunSettings.builder()
             .bootstrapServers(cluster.bootstrapServers())
             .topic(transactions)
             .ratePerSecond(rate)
             .duration(duration)
-            .seed(seed + runs++)
-            .accounts(accounts)
-            .fraudRatio(fraudRatio)
-            .velocityShare(0.0)
+            .generator(
+                g -> g.seed(runSeed).accounts(accounts).fraudRatio(fraudRatio).velocityShare(0.0))
             .build();
     ProducerRun run = SyntheticProducer.start(settings, Map.of());
     if (!run.awaitCompletion(duration.plusMinutes(2))) {

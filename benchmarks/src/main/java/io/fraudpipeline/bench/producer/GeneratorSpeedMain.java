@@ -32,9 +32,9 @@ public final class GeneratorSpeedMain {
             RunSettings.builder()
                 .bootstrapServers("unused:9092")
                 .ratePerSecond(0)
-                .seed(seed)
+                .generator(g -> g.seed(seed).startTime(Instant.now()))
                 .build()
-                .generatorSettings(Instant.now()));
+                .generator());
     // Timed from the first record, cold, like the producer's run: JIT warm-up is part of it.
     long bytes = 0;
     long start = System.nanoTime();

@@ -331,9 +331,10 @@ public final class ProducerScenario implements Scenario {
         RunSettings.builder()
             .bootstrapServers(cluster.bootstrapServers())
             .ratePerSecond(0)
-            .seed(settings.seed())
+            .generator(g -> g.seed(settings.seed()))
             .build();
-    TransactionGenerator generator = new TransactionGenerator(run.generatorSettings(Instant.now()));
+    TransactionGenerator generator =
+        new TransactionGenerator(run.generator().startingAt(Instant.now()));
     long valueBytes = 0;
     long keyBytes = 0;
     Files.createDirectories(file.toAbsolutePath().getParent());

@@ -26,7 +26,7 @@ public final class SyntheticProducerMain {
             .topic(args[1])
             .ratePerSecond(0)
             .count(Long.parseLong(args[2]))
-            .seed(Long.parseLong(args[3]))
+            .generator(g -> g.seed(Long.parseLong(args[3])))
             .build();
     ProducerRun run = SyntheticProducer.start(settings, Map.of());
     if (!run.awaitCompletion(Duration.ofMinutes(20))) {

@@ -236,9 +236,11 @@ public final class RulePropagationScenario implements Scenario {
                   .bootstrapServers(cluster.bootstrapServers())
                   .topic(topics.transactions())
                   .ratePerSecond(TRAFFIC_RATE)
-                  .fraudRatio(TRAFFIC_FRAUD_RATIO)
-                  .velocityShare(0.0)
-                  .seed(settings.seed())
+                  .generator(
+                      g ->
+                          g.fraudRatio(TRAFFIC_FRAUD_RATIO)
+                              .velocityShare(0.0)
+                              .seed(settings.seed()))
                   .build(),
               Map.of());
       // Running and alerting with the current rules before the first change.

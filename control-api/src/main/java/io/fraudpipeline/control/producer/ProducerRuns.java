@@ -120,7 +120,7 @@ public class ProducerRuns implements SmartLifecycle {
         topic,
         settings.count(),
         settings.duration(),
-        settings.seed());
+        settings.generator().seed());
     run.completion()
         .thenAccept(
             p ->
@@ -136,26 +136,28 @@ public class ProducerRuns implements SmartLifecycle {
   }
 
   private RunSettings settings(ProducerRunRequest request, long rate) {
-    RunSettings.Builder builder =
-        RunSettings.builder()
-            .bootstrapServers(bootstrapServers)
-            .topic(topic)
-            .ratePerSecond(rate)
-            .count(request.count())
-            .duration(request.duration());
-    if (request.fraudRatio() != null) {
-      builder.fraudRatio(request.fraudRatio());
-    }
-    if (request.malformedRatio() != null) {
-      builder.malformedRatio(request.malformedRatio());
-    }
-    if (request.seed() != null) {
-      builder.seed(request.seed());
-    }
-    if (request.accounts() != null) {
-      builder.accounts(request.accounts());
-    }
-    return builder.build();
+    return RunSettings.builder()
+        .bootstrapServers(bootstrapServers)
+        .topic(topic)
+        .ratePerSecond(rate)
+        .count(request.count())
+        .duration(request.duration())
+        .generator(
+            g -> {
+              if (request.fraudRatio() != null) {
+                g.fraudRatio(request.fraudRatio());
+              }
+              if (request.malformedRatio() != null) {
+                g.malformedRatio(request.malformedRatio());
+              }
+              if (request.seed() != null) {
+                g.seed(request.seed());
+              }
+              if (request.accounts() != null) {
+                g.accounts(request.accounts());
+              }
+            })
+        .build();
   }
 
   /** Runs, newest first. */

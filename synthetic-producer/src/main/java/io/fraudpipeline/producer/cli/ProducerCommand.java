@@ -237,8 +237,7 @@ public final class ProducerCommand implements Callable<Integer> {
       if (count == null) {
         throw new ParameterException(spec.commandLine(), "--dry-run needs --count");
       }
-      DryRun.run(
-          settings.generatorSettings(startTime != null ? startTime : Instant.now()), count, out);
+      DryRun.run(settings.generator().startingAt(Instant.now()), count, out);
       return EXIT_OK;
     }
     ProducerRun run;
@@ -295,18 +294,20 @@ public final class ProducerCommand implements Callable<Integer> {
           .ratePerSecond(rate)
           .count(count)
           .duration(duration)
-          .seed(seed)
-          .startTime(startTime)
-          .accounts(accounts)
-          .merchants(merchants)
-          .fraudRatio(fraudRatio)
-          .velocityShare(velocityShare)
-          .malformedRatio(malformedRatio)
-          .amountThreshold(amountThreshold)
-          .velocityMaxTransactions(velocityMax)
-          .velocityWindow(velocityWindow)
-          .burstSize(burstSize)
           .maxInFlight(maxInFlight)
+          .generator(
+              g ->
+                  g.seed(seed)
+                      .startTime(startTime)
+                      .accounts(accounts)
+                      .merchants(merchants)
+                      .fraudRatio(fraudRatio)
+                      .velocityShare(velocityShare)
+                      .malformedRatio(malformedRatio)
+                      .amountThreshold(amountThreshold)
+                      .velocityMaxTransactions(velocityMax)
+                      .velocityWindow(velocityWindow)
+                      .burstSize(burstSize))
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -345,9 +346,9 @@ public final class ProducerCommand implements Callable<Integer> {
         s.count() != null
             ? String.format(Locale.ROOT, "%,d records", s.count())
             : s.duration() != null ? "for " + RunSummary.human(s.duration()) : "until Ctrl-C",
-        s.fraudRatio(),
-        s.malformedRatio(),
-        s.seed());
+        s.generator().fraudRatio(),
+        s.generator().malformedRatio(),
+        s.generator().seed());
   }
 
   private static void printSummaryOnce(ProducerRun run, PrintWriter out, AtomicBoolean printed) {

@@ -12,7 +12,8 @@ import java.time.Instant;
  * same records, byte for byte.
  *
  * @param seed seed of the pseudo-random sequence
- * @param startTime event time of the first record
+ * @param startTime event time of the first record; null for the moment generation starts, which
+ *     whoever starts it fills in with {@link #startingAt} before building a generator
  * @param eventsPerSecond event time advances by {@code 1 / eventsPerSecond} per record (in whole
  *     milliseconds, so several records may share a millisecond)
  * @param accounts size of the account pool
@@ -64,7 +65,6 @@ public record GeneratorSettings(
   static final BigDecimal MAX_AMOUNT_THRESHOLD = FraudJson.MAX_AMOUNT.movePointLeft(2);
 
   public GeneratorSettings {
-    require(startTime != null, "start time is required");
     require(amountThreshold != null, "amount threshold is required");
     require(velocityWindow != null, "velocity window is required");
     require(
@@ -144,6 +144,28 @@ public record GeneratorSettings(
   /** A builder that starts from the defaults (seed 1, 2025-01-01T00:00:00Z, 1000 events/s). */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder that starts from these settings. */
+  public Builder toBuilder() {
+    return new Builder()
+        .seed(seed)
+        .startTime(startTime)
+        .eventsPerSecond(eventsPerSecond)
+        .accounts(accounts)
+        .merchants(merchants)
+        .fraudRatio(fraudRatio)
+        .velocityShare(velocityShare)
+        .malformedRatio(malformedRatio)
+        .amountThreshold(amountThreshold)
+        .velocityMaxTransactions(velocityMaxTransactions)
+        .velocityWindow(velocityWindow)
+        .burstSize(burstSize);
+  }
+
+  /** These settings, with {@code now} as the start time unless one is set. */
+  public GeneratorSettings startingAt(Instant now) {
+    return startTime != null ? this : toBuilder().startTime(now).build();
   }
 
   /**

@@ -47,6 +47,10 @@ public final class TransactionGenerator implements Iterator<GeneratedRecord> {
   private int burstMerchant;
 
   public TransactionGenerator(GeneratorSettings settings) {
+    if (settings.startTime() == null) {
+      throw new IllegalArgumentException(
+          "the start time is not set; see GeneratorSettings#startingAt");
+    }
     this.settings = settings;
     SplittableRandom root = new SplittableRandom(settings.seed());
     this.accounts = new AccountPool(settings.accounts(), root.split());

@@ -2,9 +2,8 @@ package io.fraudpipeline.producer.send;
 
 import io.fraudpipeline.model.Topics;
 import io.fraudpipeline.producer.generate.GeneratorSettings;
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -18,19 +17,10 @@ import java.util.regex.Pattern;
  * @param count stop after this many records; null for no count bound
  * @param duration stop after this long; null for no time bound (with neither bound, the run goes on
  *     until {@link ProducerRun#stop()})
- * @param seed seed of the generator: the same seed and settings give the same records
- * @param startTime event time of the first record; null for the moment the run starts
- * @param accounts size of the account pool
- * @param merchants size of the merchant pool
- * @param fraudRatio share of injected fraud records, 0 to 1
- * @param velocityShare share of the fraud records that are velocity bursts, 0 to 1
- * @param malformedRatio share of malformed records, 0 to 1
- * @param amountThreshold legit amounts stay below it, high-amount fraud goes above
- * @param velocityMaxTransactions legit traffic never exceeds this many transactions per account
- *     within {@code velocityWindow}; bursts do
- * @param velocityWindow window of the velocity limit
- * @param burstSize transactions per velocity burst
  * @param maxInFlight most records sent but not yet acknowledged at any moment
+ * @param generator what is sent (seed, pools, fraud and malformed shares, velocity shape); its
+ *     event time advances at {@link #eventsPerSecond()}, and a null start time means the moment the
+ *     run starts
  */
 public record RunSettings(
     String bootstrapServers,
@@ -38,18 +28,8 @@ public record RunSettings(
     long ratePerSecond,
     Long count,
     Duration duration,
-    long seed,
-    Instant startTime,
-    int accounts,
-    int merchants,
-    double fraudRatio,
-    double velocityShare,
-    double malformedRatio,
-    BigDecimal amountThreshold,
-    int velocityMaxTransactions,
-    Duration velocityWindow,
-    int burstSize,
-    int maxInFlight) {
+    int maxInFlight,
+    GeneratorSettings generator) {
 
   public static final long DEFAULT_RATE_PER_SECOND = 1000;
   public static final long MAX_RATE_PER_SECOND = 10_000_000;
@@ -66,6 +46,37 @@ public record RunSettings(
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   public RunSettings {
+    requireValidRun(bootstrapServers, topic, ratePerSecond, count, duration, maxInFlight);
+    require(generator != null, "generator settings are required");
+    // Event time follows the send rate; rebuilding checks the generator's limits (accounts,
+    // bursts) at that rate, with its own messages.
+    long eventsPerSecond = ratePerSecond > 0 ? ratePerSecond : UNPACED_EVENTS_PER_SECOND;
+    if (generator.eventsPerSecond() != eventsPerSecond) {
+      generator = generator.toBuilder().eventsPerSecond(eventsPerSecond).build();
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Event time advances at the target rate, or at {@link #UNPACED_EVENTS_PER_SECOND}. */
+  public long eventsPerSecond() {
+    return generator.eventsPerSecond();
+  }
+
+  /** Whether the run is paced; otherwise it sends as fast as Kafka takes records. */
+  public boolean paced() {
+    return ratePerSecond > 0;
+  }
+
+  private static void requireValidRun(
+      String bootstrapServers,
+      String topic,
+      long ratePerSecond,
+      Long count,
+      Duration duration,
+      int maxInFlight) {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("bootstrap servers are required, e.g. localhost:9092");
     }
@@ -88,54 +99,6 @@ public record RunSettings(
     require(
         maxInFlight >= 1 && maxInFlight <= MAX_IN_FLIGHT_LIMIT,
         "max in flight must be between 1 and " + MAX_IN_FLIGHT_LIMIT + ", got " + maxInFlight);
-    // The generator checks the rest (ratios, pools, velocity shape) with its own messages. The
-    // record's fields are not assigned yet here, so pass the parameters.
-    GeneratorSettings.builder()
-        .seed(seed)
-        .startTime(startTime == null ? Instant.EPOCH : startTime)
-        .eventsPerSecond(ratePerSecond > 0 ? ratePerSecond : UNPACED_EVENTS_PER_SECOND)
-        .accounts(accounts)
-        .merchants(merchants)
-        .fraudRatio(fraudRatio)
-        .velocityShare(velocityShare)
-        .malformedRatio(malformedRatio)
-        .amountThreshold(amountThreshold)
-        .velocityMaxTransactions(velocityMaxTransactions)
-        .velocityWindow(velocityWindow)
-        .burstSize(burstSize)
-        .build();
-  }
-
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Event time advances at the target rate, or at {@link #UNPACED_EVENTS_PER_SECOND}. */
-  public long eventsPerSecond() {
-    return ratePerSecond > 0 ? ratePerSecond : UNPACED_EVENTS_PER_SECOND;
-  }
-
-  /** Whether the run is paced; otherwise it sends as fast as Kafka takes records. */
-  public boolean paced() {
-    return ratePerSecond > 0;
-  }
-
-  /** The generator settings of this run, with the start time resolved. */
-  public GeneratorSettings generatorSettings(Instant resolvedStartTime) {
-    return GeneratorSettings.builder()
-        .seed(seed)
-        .startTime(resolvedStartTime)
-        .eventsPerSecond(eventsPerSecond())
-        .accounts(accounts)
-        .merchants(merchants)
-        .fraudRatio(fraudRatio)
-        .velocityShare(velocityShare)
-        .malformedRatio(malformedRatio)
-        .amountThreshold(amountThreshold)
-        .velocityMaxTransactions(velocityMaxTransactions)
-        .velocityWindow(velocityWindow)
-        .burstSize(burstSize)
-        .build();
   }
 
   private static void require(boolean condition, String message) {
@@ -144,25 +107,20 @@ public record RunSettings(
     }
   }
 
-  /** Builds {@link RunSettings}; every setting but the bootstrap servers starts at its default. */
+  /**
+   * Builds {@link RunSettings}; every setting but the bootstrap servers starts at its default, the
+   * generator's at {@link GeneratorSettings}' defaults except the seed ({@link #DEFAULT_SEED}) and
+   * the start time (the moment the run starts).
+   */
   public static final class Builder {
     private String bootstrapServers;
     private String topic = Topics.TRANSACTIONS;
     private long ratePerSecond = DEFAULT_RATE_PER_SECOND;
     private Long count;
     private Duration duration;
-    private long seed = DEFAULT_SEED;
-    private Instant startTime;
-    private int accounts = GeneratorSettings.DEFAULT_ACCOUNTS;
-    private int merchants = GeneratorSettings.DEFAULT_MERCHANTS;
-    private double fraudRatio = GeneratorSettings.DEFAULT_FRAUD_RATIO;
-    private double velocityShare = GeneratorSettings.DEFAULT_VELOCITY_SHARE;
-    private double malformedRatio = GeneratorSettings.DEFAULT_MALFORMED_RATIO;
-    private BigDecimal amountThreshold = GeneratorSettings.DEFAULT_AMOUNT_THRESHOLD;
-    private int velocityMaxTransactions = GeneratorSettings.DEFAULT_VELOCITY_MAX_TRANSACTIONS;
-    private Duration velocityWindow = GeneratorSettings.DEFAULT_VELOCITY_WINDOW;
-    private int burstSize = GeneratorSettings.DEFAULT_BURST_SIZE;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private final GeneratorSettings.Builder generator =
+        GeneratorSettings.builder().seed(DEFAULT_SEED).startTime(null);
 
     private Builder() {}
 
@@ -192,63 +150,17 @@ public record RunSettings(
       return this;
     }
 
-    public Builder seed(long value) {
-      this.seed = value;
-      return this;
-    }
-
-    public Builder startTime(Instant value) {
-      this.startTime = value;
-      return this;
-    }
-
-    public Builder accounts(int value) {
-      this.accounts = value;
-      return this;
-    }
-
-    public Builder merchants(int value) {
-      this.merchants = value;
-      return this;
-    }
-
-    public Builder fraudRatio(double value) {
-      this.fraudRatio = value;
-      return this;
-    }
-
-    public Builder velocityShare(double value) {
-      this.velocityShare = value;
-      return this;
-    }
-
-    public Builder malformedRatio(double value) {
-      this.malformedRatio = value;
-      return this;
-    }
-
-    public Builder amountThreshold(BigDecimal value) {
-      this.amountThreshold = value;
-      return this;
-    }
-
-    public Builder velocityMaxTransactions(int value) {
-      this.velocityMaxTransactions = value;
-      return this;
-    }
-
-    public Builder velocityWindow(Duration value) {
-      this.velocityWindow = value;
-      return this;
-    }
-
-    public Builder burstSize(int value) {
-      this.burstSize = value;
-      return this;
-    }
-
     public Builder maxInFlight(int value) {
       this.maxInFlight = value;
+      return this;
+    }
+
+    /**
+     * Adjusts what the run generates, e.g. {@code generator(g -> g.seed(7).fraudRatio(0.05))}. The
+     * event rate is not taken from here: it follows {@link #ratePerSecond}.
+     */
+    public Builder generator(Consumer<GeneratorSettings.Builder> adjust) {
+      adjust.accept(generator);
       return this;
     }
 
@@ -256,24 +168,15 @@ public record RunSettings(
      * @throws IllegalArgumentException with a sentence naming the first invalid setting
      */
     public RunSettings build() {
+      // The run's own settings first: a bad rate is reported as such, not as a generator limit at
+      // that rate.
+      requireValidRun(bootstrapServers, topic, ratePerSecond, count, duration, maxInFlight);
+      GeneratorSettings atRate =
+          generator
+              .eventsPerSecond(ratePerSecond > 0 ? ratePerSecond : UNPACED_EVENTS_PER_SECOND)
+              .build();
       return new RunSettings(
-          bootstrapServers,
-          topic,
-          ratePerSecond,
-          count,
-          duration,
-          seed,
-          startTime,
-          accounts,
-          merchants,
-          fraudRatio,
-          velocityShare,
-          malformedRatio,
-          amountThreshold,
-          velocityMaxTransactions,
-          velocityWindow,
-          burstSize,
-          maxInFlight);
+          bootstrapServers, topic, ratePerSecond, count, duration, maxInFlight, atRate);
     }
   }
 }

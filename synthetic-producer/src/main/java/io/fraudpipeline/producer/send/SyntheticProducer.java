@@ -1,5 +1,6 @@
 package io.fraudpipeline.producer.send;
 
+import io.fraudpipeline.producer.generate.GeneratorSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,12 +109,9 @@ public final class SyntheticProducer {
       boolean ownsProducer,
       Ticker ticker,
       Clock wallClock) {
-    Instant start =
-        settings.startTime() != null
-            ? settings.startTime()
-            : Instant.ofEpochMilli(wallClock.millis());
-    return new SendLoop(
-        settings, settings.generatorSettings(start), producer, ownsProducer, ticker);
+    GeneratorSettings generator =
+        settings.generator().startingAt(Instant.ofEpochMilli(wallClock.millis()));
+    return new SendLoop(settings, generator, producer, ownsProducer, ticker);
   }
 
   private static String rootMessage(Throwable e) {

@@ -34,7 +34,9 @@ class SendLoopTest {
       Clock.fixed(Instant.parse("2025-05-05T10:00:00Z"), ZoneOffset.UTC);
 
   private static RunSettings.Builder settings() {
-    return RunSettings.builder().bootstrapServers("unused:9092").seed(5).fraudRatio(0.05);
+    return RunSettings.builder()
+        .bootstrapServers("unused:9092")
+        .generator(g -> g.seed(5).fraudRatio(0.05));
   }
 
   /** Records the simulated time of every send. */
@@ -85,7 +87,12 @@ class SendLoopTest {
     SimulatedTicker ticker = new SimulatedTicker();
     TimedMockProducer producer = new TimedMockProducer(true, ticker);
     RunSettings run =
-        settings().ratePerSecond(0).count(5_000L).malformedRatio(0.05).topic("tx-test").build();
+        settings()
+            .ratePerSecond(0)
+            .count(5_000L)
+            .generator(g -> g.malformedRatio(0.05))
+            .topic("tx-test")
+            .build();
     SendLoop loop = SyntheticProducer.newLoop(run, producer, true, ticker, FIXED);
 
     loop.sendAll();

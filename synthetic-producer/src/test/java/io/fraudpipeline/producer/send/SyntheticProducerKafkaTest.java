@@ -40,8 +40,7 @@ class SyntheticProducerKafkaTest {
     return RunSettings.builder()
         .bootstrapServers(kafka.bootstrapServers())
         .topic(topic)
-        .seed(2024)
-        .startTime(Instant.parse("2025-04-01T09:00:00Z"));
+        .generator(g -> g.seed(2024).startTime(Instant.parse("2025-04-01T09:00:00Z")));
   }
 
   /** Every record on the topic, in offset order per partition, until {@code expected} arrived. */
@@ -78,8 +77,7 @@ class SyntheticProducerKafkaTest {
         settings(topic)
             .ratePerSecond(0)
             .count(5_000L)
-            .fraudRatio(0.05)
-            .malformedRatio(0.05)
+            .generator(g -> g.fraudRatio(0.05).malformedRatio(0.05))
             .build();
 
     ProducerRun handle = SyntheticProducer.start(run, Map.of());
@@ -163,7 +161,12 @@ class SyntheticProducerKafkaTest {
     kafka.createTopic(topic, 1, Map.of());
     // Oversized malformed records (> 64 KiB) exceed this producer's request limit, so Kafka
     // rejects each one through the send callback.
-    RunSettings run = settings(topic).ratePerSecond(0).count(50_000L).malformedRatio(0.2).build();
+    RunSettings run =
+        settings(topic)
+            .ratePerSecond(0)
+            .count(50_000L)
+            .generator(g -> g.malformedRatio(0.2))
+            .build();
 
     ProducerRun handle = SyntheticProducer.start(run, Map.of("max.request.size", 20_000));
     // Generous: CI machines are shared; a slow run is not a failed one.
