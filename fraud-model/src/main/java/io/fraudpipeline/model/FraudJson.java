@@ -206,7 +206,11 @@ public final class FraudJson {
     return (field.isEmpty() ? "" : "field '" + field + "': ") + firstLine(original);
   }
 
-  private static String fieldPath(JacksonException e) {
+  /**
+   * The field a Jackson error is about, as a dotted path with array indexes ({@code
+   * velocity.window_seconds}, {@code items[2].id}); empty for the document itself.
+   */
+  public static String fieldPath(JacksonException e) {
     StringBuilder path = new StringBuilder();
     for (JacksonException.Reference ref : e.getPath()) {
       if (ref.getPropertyName() != null) {

@@ -84,7 +84,7 @@ final class RuleSetBodies {
     try {
       body = READER.treeToValue(document, RuleSetBody.class);
     } catch (JacksonException e) {
-      throw invalid(List.of(new FieldProblem(path(e), typeMessage(e))));
+      throw invalid(List.of(new FieldProblem(FraudJson.fieldPath(e), typeMessage(e))));
     }
     if (body.amountThreshold() == null) {
       throw invalid(List.of(new FieldProblem("amount_threshold", "is required")));
@@ -93,24 +93,10 @@ final class RuleSetBodies {
   }
 
   static ApiException invalid(List<FieldProblem> errors) {
-    String detail =
-        errors.size() == 1
-            ? "Invalid field '" + errors.get(0).field() + "': " + errors.get(0).message()
-            : errors.size() + " fields are invalid";
-    return new ApiException(ProblemType.VALIDATION, detail, Map.of("errors", List.copyOf(errors)));
-  }
-
-  private static String path(JacksonException e) {
-    StringBuilder path = new StringBuilder();
-    for (JacksonException.Reference ref : e.getPath()) {
-      if (ref.getPropertyName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(ref.getPropertyName());
-      }
-    }
-    return path.toString();
+    return new ApiException(
+        ProblemType.VALIDATION,
+        FieldProblem.summary(errors),
+        Map.of("errors", List.copyOf(errors)));
   }
 
   private static String typeMessage(JacksonException e) {

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.web;
 
+import io.fraudpipeline.model.FraudJson;
 import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,7 +154,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       WebRequest request) {
     ProblemDetail problem;
     if (ex.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
-      String field = jsonPath(jackson);
+      String field = FraudJson.fieldPath(jackson);
       String message =
           jackson instanceof UnrecognizedPropertyException
               ? "unknown field"
@@ -188,30 +189,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   private static ResponseEntity<ProblemDetail> validation(List<FieldProblem> errors) {
-    String detail =
-        errors.isEmpty()
-            ? "The request is invalid"
-            : errors.size() == 1
-                ? "Invalid field '" + errors.get(0).field() + "': " + errors.get(0).message()
-                : errors.size() + " fields are invalid";
-    ProblemDetail problem = problem(ProblemType.VALIDATION, detail);
+    ProblemDetail problem = problem(ProblemType.VALIDATION, FieldProblem.summary(errors));
     problem.setProperty("errors", errors);
     return ResponseEntity.badRequest().body(problem);
-  }
-
-  private static String jsonPath(JacksonException e) {
-    StringBuilder path = new StringBuilder();
-    for (JacksonException.Reference ref : e.getPath()) {
-      if (ref.getPropertyName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(ref.getPropertyName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.toString();
   }
 
   private static String rootMessage(JacksonException e) {
