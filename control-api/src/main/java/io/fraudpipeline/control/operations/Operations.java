@@ -117,10 +117,10 @@ public class Operations implements AutoCloseable {
 
   private void execute(Operation accepted, Body body) {
     String id = accepted.id();
+    Timer.Sample sample = Timer.start(meters);
     // Written here rather than by start(), so a Kafka outage never holds up the request.
     boolean recorded = !closed && store.save(accepted);
     evictOld(recorded);
-    Timer.Sample sample = Timer.start(meters);
     OperationContext context =
         new OperationContext() {
           @Override
