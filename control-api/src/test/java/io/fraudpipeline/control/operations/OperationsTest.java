@@ -66,10 +66,7 @@ class OperationsTest {
   @Test
   void keepsTheSavepointPathWhenALaterStepFails() {
     Operation accepted =
-        operations.start(
-            OperationKind.STOP,
-            "job-1",
-            Duration.ofMinutes(1),
+        stop(
             context -> {
               context.savepointWritten("file:/savepoints/sp-2");
               throw new IllegalStateException("the job failed while stopping");
@@ -114,10 +111,7 @@ class OperationsTest {
       throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     Operation accepted =
-        operations.start(
-            OperationKind.STOP,
-            "job-1",
-            Duration.ofMinutes(1),
+        stop(
             context -> {
               context.savepointWritten("file:/savepoints/sp-4");
               running.countDown();
@@ -168,6 +162,10 @@ class OperationsTest {
     assertThat(offline.find(accepted.id()).orElseThrow().state())
         .isEqualTo(OperationState.COMPLETED);
     assertThat(offline.list()).extracting(Operation::id).containsExactly(accepted.id());
+  }
+
+  private Operation stop(Operations.Body body) {
+    return operations.start(OperationKind.STOP, "job-1", Duration.ofMinutes(1), body);
   }
 
   private Operations controlPlane() {
