@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions partitions of a topic the control plane creates
  * @param replicationFactor replication factor of a topic the control plane creates
  * @param rulesHistory every rule change (who, what, when), append-only and kept forever
+ * @param operations the control plane's compacted long-running operations, by operation id
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -29,7 +30,8 @@ public record TopicsProperties(
     String savepoints,
     @Min(1) int partitions,
     @Min(1) short replicationFactor,
-    String rulesHistory) {
+    String rulesHistory,
+    String operations) {
 
   public TopicsProperties {
     transactions = orDefault(transactions, Topics.TRANSACTIONS);
@@ -38,6 +40,7 @@ public record TopicsProperties(
     fraudRules = orDefault(fraudRules, Topics.FRAUD_RULES);
     savepoints = orDefault(savepoints, "fraud-savepoints");
     rulesHistory = orDefault(rulesHistory, "fraud-rules-history");
+    operations = orDefault(operations, "fraud-control-operations");
   }
 
   private static String orDefault(String value, String fallback) {

@@ -10,7 +10,8 @@ public class OperationNotFoundException extends ApiException {
         ProblemType.NOT_FOUND,
         "No operation "
             + id
-            + " (operations are kept in memory for a while after they end; the savepoint"
-            + " history keeps every savepoint durably)");
+            + " (the latest "
+            + Operations.RETAINED
+            + " ended operations are kept; the savepoint history keeps every savepoint)");
   }
 }

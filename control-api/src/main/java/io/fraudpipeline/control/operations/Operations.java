@@ -1,10 +1,12 @@
 package io.fraudpipeline.control.operations;
 
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,14 +24,26 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs long actions in the background and keeps their outcome for {@code GET
- * /api/v1/operations/{id}}. Operations live in memory (bounded); what must outlive the control
- * plane, the savepoints they write, goes to the durable savepoint history.
+ * /api/v1/operations/{id}}. Every state change is written to the {@link OperationStore} before it
+ * is shown, so a restarted control plane answers for its predecessor's operations; one that was
+ * still in progress then is reported as failed, since nothing watches it any more.
  */
 @Component
 public class Operations implements AutoCloseable {
 
   /** Completed operations are forgotten beyond this many. */
   static final int RETAINED = 200;
+
+  /** Why an operation left in progress by an earlier control plane failed. */
+  static final String INTERRUPTED =
+      "The control plane stopped while this operation was in progress; check the job's state (GET"
+          + " /api/v1/jobs) and the savepoint history (GET /api/v1/savepoints)";
+
+  /**
+   * A failed load of the operations of earlier control planes is tried again on a later request,
+   * but not sooner than this: while Kafka is down each try waits for its timeout.
+   */
+  private static final Duration LOAD_RETRY = Duration.ofSeconds(30);
 
   private static final Logger log = LoggerFactory.getLogger(Operations.class);
 
@@ -39,17 +54,23 @@ public class Operations implements AutoCloseable {
   }
 
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
+  private final OperationStore store;
   private final ExecutorService executor;
   private final MeterRegistry meters;
   private final Clock clock;
+  private final Object loading = new Object();
+  private volatile boolean loaded;
+  private Instant nextLoad = Instant.MIN;
+  private volatile boolean closed;
 
   @Autowired
-  public Operations(MeterRegistry meters) {
-    this(meters, Clock.systemUTC());
+  Operations(MeterRegistry meters, OperationStore store) {
+    this(meters, store, Clock.systemUTC());
   }
 
-  Operations(MeterRegistry meters, Clock clock) {
+  Operations(MeterRegistry meters, OperationStore store, Clock clock) {
     this.meters = meters;
+    this.store = store;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -77,17 +98,18 @@ public class Operations implements AutoCloseable {
             null,
             null);
     operations.put(operation.id(), operation);
-    evictOld();
     executor.execute(() -> execute(operation, body));
     return operation;
   }
 
   public Optional<Operation> find(String id) {
+    loadPrevious();
     return Optional.ofNullable(operations.get(id));
   }
 
   /** Every retained operation, newest first. */
   public List<Operation> list() {
+    loadPrevious();
     return operations.values().stream()
         .sorted(Comparator.comparing(Operation::createdAt).reversed())
         .toList();
@@ -96,6 +118,9 @@ public class Operations implements AutoCloseable {
   private void execute(Operation accepted, Body body) {
     String id = accepted.id();
     Timer.Sample sample = Timer.start(meters);
+    // Written here rather than by start(), so a Kafka outage never holds up the request.
+    boolean recorded = !closed && store.save(accepted);
+    evictOld(recorded);
     OperationContext context =
         new OperationContext() {
           @Override
@@ -110,7 +135,7 @@ public class Operations implements AutoCloseable {
 
           @Override
           public void savepointWritten(String path) {
-            operations.computeIfPresent(id, (k, op) -> op.withSavepointPath(path));
+            update(id, op -> op.withSavepointPath(path));
           }
         };
     String newJobId = null;
@@ -133,30 +158,109 @@ public class Operations implements AutoCloseable {
             .register(meters));
     if (failure == null) {
       String replacement = newJobId;
-      operations.computeIfPresent(id, (k, op) -> op.completed(clock.instant(), replacement));
+      update(id, op -> op.completed(clock.instant(), replacement));
       log.info("Operation {} {} on job {} completed", accepted.kind(), id, accepted.jobId());
     } else {
       String cause =
           failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-      operations.computeIfPresent(id, (k, op) -> op.failed(clock.instant(), cause));
+      update(id, op -> op.failed(clock.instant(), cause));
       log.warn(
           "Operation {} {} on job {} failed: {}", accepted.kind(), id, accepted.jobId(), cause);
     }
   }
 
-  private void evictOld() {
-    if (operations.size() <= RETAINED) {
+  /**
+   * Writes an operation's new state, then shows it: whoever saw it here finds it again after a
+   * restart (unless Kafka was down). Only the operation's own thread changes it while it runs.
+   */
+  private void update(String id, UnaryOperator<Operation> change) {
+    Operation current = operations.get(id);
+    if (current == null) {
+      return;
+    }
+    Operation next = change.apply(current);
+    // Once this control plane is closing, the interrupted operation is left in progress in the
+    // topic: the next one reports it with a cause that says what happened.
+    if (!closed) {
+      store.save(next);
+    }
+    operations.replace(id, next);
+  }
+
+  /**
+   * Loads the operations of earlier control planes once. Kafka being down leaves them out (and this
+   * control plane's own served from memory) until a later call succeeds.
+   */
+  private void loadPrevious() {
+    if (loaded) {
+      return;
+    }
+    synchronized (loading) {
+      if (loaded || clock.instant().isBefore(nextLoad)) {
+        return;
+      }
+      Collection<Operation> previous;
+      try {
+        previous = store.load();
+      } catch (KafkaUnavailableException e) {
+        nextLoad = clock.instant().plus(LOAD_RETRY);
+        log.warn(
+            "Cannot load the operations of earlier control planes, trying again in {}: {}",
+            LOAD_RETRY,
+            e.getMessage());
+        return;
+      }
+      for (Operation operation : previous) {
+        // This control plane's own operations may already be in the topic: memory is newer.
+        if (!operations.containsKey(operation.id())) {
+          operations.putIfAbsent(operation.id(), restored(operation));
+        }
+      }
+      loaded = true;
+    }
+    evictOld(true);
+  }
+
+  private Operation restored(Operation operation) {
+    if (operation.state() != OperationState.IN_PROGRESS) {
+      return operation;
+    }
+    Operation interrupted = operation.failed(clock.instant(), INTERRUPTED);
+    store.save(interrupted);
+    log.warn(
+        "Operation {} {} on job {} was in progress when an earlier control plane stopped; it is"
+            + " reported as failed",
+        operation.kind(),
+        operation.id(),
+        operation.jobId());
+    return interrupted;
+  }
+
+  /**
+   * Forgets the oldest ended operations beyond {@link #RETAINED}, in the topic too unless Kafka
+   * just failed to answer (a later load evicts them again, without waiting on Kafka twice now).
+   */
+  private void evictOld(boolean fromTopicToo) {
+    int excess = operations.size() - RETAINED;
+    if (excess <= 0) {
       return;
     }
     operations.values().stream()
         .filter(op -> op.state() != OperationState.IN_PROGRESS)
         .sorted(Comparator.comparing(Operation::createdAt))
-        .limit(operations.size() - RETAINED)
-        .forEach(op -> operations.remove(op.id()));
+        .limit(excess)
+        .toList()
+        .forEach(
+            op -> {
+              if (operations.remove(op.id(), op) && fromTopicToo && !closed) {
+                store.forget(op.id());
+              }
+            });
   }
 
   @Override
   public void close() {
+    closed = true;
     executor.shutdownNow();
   }
 }

@@ -44,6 +44,7 @@ class JobLifecycleTest {
 
   static String jobId;
   static String stopSavepoint;
+  static String stopOperation;
 
   @BeforeAll
   static void startPipeline() {
@@ -174,6 +175,7 @@ class JobLifecycleTest {
   void stopsWithSavepointAndResumesFromItWithoutLoss() {
     Response accepted = api.post("/api/v1/jobs/" + jobId + "/stop", "{\"drain\": false}");
     assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    stopOperation = accepted.header("Location").orElseThrow();
     JsonNode operation = awaitOperation(accepted);
     assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("COMPLETED");
     stopSavepoint = operation.path("savepoint_path").asString();
@@ -233,6 +235,12 @@ class JobLifecycleTest {
       assertThat(jobs.get(0).path("job_id").asString()).isEqualTo(jobId);
       assertThat(jobs.get(0).path("state").asString()).isEqualTo("RUNNING");
       assertThat(kinds(other)).containsExactly("RESCALE", "STOP", "SAVEPOINT");
+      // The first control plane's operations are in Kafka, not only in its memory.
+      Response earlierStop = other.get(stopOperation);
+      assertThat(earlierStop.status()).as(earlierStop.toString()).isEqualTo(200);
+      assertThat(earlierStop.body().path("state").asString()).isEqualTo("COMPLETED");
+      assertThat(earlierStop.body().path("savepoint_path").asString()).isEqualTo(stopSavepoint);
+      assertThat(earlierStop.body()).isEqualTo(api.get(stopOperation).body());
 
       Response stop = other.post("/api/v1/jobs/" + jobId + "/stop", null);
       assertThat(stop.status()).as(stop.toString()).isEqualTo(202);

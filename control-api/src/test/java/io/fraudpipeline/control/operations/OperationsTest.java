@@ -3,19 +3,35 @@ package io.fraudpipeline.control.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.kafka.CompactedTopic;
+import io.fraudpipeline.control.support.Ports;
+import io.fraudpipeline.control.support.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
+/** Operations against the tests' real broker, each test on a topic of its own. */
 class OperationsTest {
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  private final Operations operations = new Operations(meters);
+  private final String topic = "operations-test-" + UUID.randomUUID();
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Operations operations = controlPlane();
 
   @AfterEach
-  void close() {
-    operations.close();
+  void close() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
   }
 
   @Test
@@ -32,7 +48,7 @@ class OperationsTest {
 
     assertThat(accepted.state()).isEqualTo(OperationState.IN_PROGRESS);
     assertThat(accepted.deadline()).isEqualTo(accepted.createdAt().plus(Duration.ofMinutes(1)));
-    Operation done = awaitEnd(accepted.id());
+    Operation done = awaitEnd(operations, accepted.id());
     assertThat(done.state()).isEqualTo(OperationState.COMPLETED);
     assertThat(done.savepointPath()).isEqualTo("file:/savepoints/sp-1");
     assertThat(done.newJobId()).isEqualTo("job-2");
@@ -50,16 +66,13 @@ class OperationsTest {
   @Test
   void keepsTheSavepointPathWhenALaterStepFails() {
     Operation accepted =
-        operations.start(
-            OperationKind.STOP,
-            "job-1",
-            Duration.ofMinutes(1),
+        stop(
             context -> {
               context.savepointWritten("file:/savepoints/sp-2");
               throw new IllegalStateException("the job failed while stopping");
             });
 
-    Operation failed = awaitEnd(accepted.id());
+    Operation failed = awaitEnd(operations, accepted.id());
     assertThat(failed.state()).isEqualTo(OperationState.FAILED);
     assertThat(failed.savepointPath()).isEqualTo("file:/savepoints/sp-2");
     assertThat(failed.failureCause()).isEqualTo("the job failed while stopping");
@@ -74,18 +87,132 @@ class OperationsTest {
   }
 
   @Test
-  void forgetsTheOldestEndedOperationsBeyondTheLimit() {
+  void aRestartedControlPlaneFindsTheEndedOperationsOfTheOneBefore() {
+    Operation accepted =
+        operations.start(
+            OperationKind.SAVEPOINT,
+            "job-1",
+            Duration.ofMinutes(1),
+            context -> {
+              context.savepointWritten("file:/savepoints/sp-3");
+              return null;
+            });
+    Operation done = awaitEnd(operations, accepted.id());
+    operations.close();
+
+    Operations restarted = controlPlane();
+
+    assertThat(restarted.find(accepted.id())).contains(done);
+    assertThat(restarted.list()).containsExactly(done);
+  }
+
+  @Test
+  void anOperationInProgressWhenTheControlPlaneStopsIsReportedFailedByTheNextOne()
+      throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Operation accepted =
+        stop(
+            context -> {
+              context.savepointWritten("file:/savepoints/sp-4");
+              running.countDown();
+              new CountDownLatch(1).await();
+              return null;
+            });
+    running.await();
+    operations.close();
+
+    Operation interrupted = controlPlane().find(accepted.id()).orElseThrow();
+
+    assertThat(interrupted.state()).isEqualTo(OperationState.FAILED);
+    assertThat(interrupted.failureCause()).isEqualTo(Operations.INTERRUPTED);
+    assertThat(interrupted.savepointPath()).isEqualTo("file:/savepoints/sp-4");
+    assertThat(interrupted.completedAt()).isAfterOrEqualTo(accepted.createdAt());
+    // Written back: a later control plane reports the same failure, not a new one.
+    assertThat(controlPlane().find(accepted.id())).contains(interrupted);
+  }
+
+  @Test
+  void forgetsTheOldestEndedOperationsBeyondTheLimitInTheTopicToo() {
     String first =
         operations.start(OperationKind.CANCEL, "j", Duration.ofMinutes(1), c -> null).id();
-    awaitEnd(first);
+    awaitEnd(operations, first);
     for (int i = 0; i < Operations.RETAINED; i++) {
-      awaitEnd(operations.start(OperationKind.CANCEL, "j", Duration.ofMinutes(1), c -> null).id());
+      awaitEnd(
+          operations,
+          operations.start(OperationKind.CANCEL, "j", Duration.ofMinutes(1), c -> null).id());
     }
     assertThat(operations.list()).hasSize(Operations.RETAINED);
     assertThat(operations.find(first)).isEmpty();
+
+    Map<String, Operation> inTopic = topic(TestKafka.broker().bootstrapServers()).readAll();
+    assertThat(inTopic).hasSize(Operations.RETAINED).doesNotContainKey(first);
   }
 
-  private Operation awaitEnd(String id) {
+  @Test
+  void anOperationCompletesAndIsServedFromMemoryWhileKafkaIsUnreachable() {
+    Operations offline = controlPlane("localhost:" + Ports.free(), Duration.ofSeconds(1));
+
+    Operation accepted =
+        offline.start(OperationKind.CANCEL, "job-1", Duration.ofMinutes(1), c -> null);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> offline.find(accepted.id()).orElseThrow().state() != OperationState.IN_PROGRESS);
+    assertThat(offline.find(accepted.id()).orElseThrow().state())
+        .isEqualTo(OperationState.COMPLETED);
+    assertThat(offline.list()).extracting(Operation::id).containsExactly(accepted.id());
+  }
+
+  private Operation stop(Operations.Body body) {
+    return operations.start(OperationKind.STOP, "job-1", Duration.ofMinutes(1), body);
+  }
+
+  private Operations controlPlane() {
+    return controlPlane(TestKafka.broker().bootstrapServers(), Duration.ofSeconds(10));
+  }
+
+  /** Operations as one control plane has them, on this test's topic. */
+  private Operations controlPlane(String bootstrap, Duration timeout) {
+    OperationStore store = new OperationStore(topic(bootstrap, timeout));
+    Operations started = new Operations(meters, store);
+    toClose.add(store);
+    toClose.add(started);
+    return started;
+  }
+
+  private CompactedTopic<Operation> topic(String bootstrap) {
+    return topic(bootstrap, Duration.ofSeconds(10));
+  }
+
+  private CompactedTopic<Operation> topic(String bootstrap, Duration timeout) {
+    Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) timeout.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) timeout.toMillis()));
+    KafkaProperties kafka = new KafkaProperties();
+    kafka.setBootstrapServers(List.of(bootstrap));
+    CompactedTopic<Operation> compacted =
+        new CompactedTopic<>(
+            topic,
+            "operations",
+            Operation.class,
+            "operations-test",
+            (short) 1,
+            admin,
+            kafka,
+            timeout);
+    toClose.add(admin);
+    toClose.add(compacted);
+    return compacted;
+  }
+
+  private static Operation awaitEnd(Operations operations, String id) {
     await()
         .atMost(Duration.ofSeconds(10))
         .pollDelay(Duration.ZERO)

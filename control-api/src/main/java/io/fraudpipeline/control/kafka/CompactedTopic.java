@@ -1,0 +1,262 @@
+package io.fraudpipeline.control.kafka;
+
+import io.fraudpipeline.model.FraudJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import tools.jackson.core.JacksonException;
+
+/**
+ * A small compacted Kafka topic used as a durable table of JSON values by key: one partition,
+ * created on first use, the latest value of a key wins and a tombstone removes it. Writes return
+ * once Kafka has them; reads go through the whole topic (it is small), so nothing cached can drift
+ * from it. Kafka failing or not answering within the timeout is a {@link
+ * KafkaUnavailableException}.
+ *
+ * @param <V> the value type, written with the wire contract's codec ({@link FraudJson#mapper()})
+ */
+public final class CompactedTopic<V> implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CompactedTopic.class);
+
+  private final String topic;
+  private final String description;
+  private final Class<V> type;
+  private final Duration timeout;
+  private final short replicationFactor;
+  private final Admin admin;
+  private final Map<String, Object> consumerConfig;
+  private final Map<String, Object> producerConfig;
+  private KafkaProducer<String, byte[]> producer;
+  private volatile boolean topicEnsured;
+
+  /**
+   * @param topic the topic's name
+   * @param description what the topic holds, for logs and errors (e.g. "savepoint history")
+   * @param type the values' type
+   * @param clientId Kafka client id of the writer; the reader's gets {@code -reader} appended
+   * @param replicationFactor replication factor if the topic has to be created
+   * @param admin the shared admin client
+   * @param kafka Boot's Kafka settings (servers, security)
+   * @param timeout the longest each Kafka call may take
+   */
+  public CompactedTopic(
+      String topic,
+      String description,
+      Class<V> type,
+      String clientId,
+      short replicationFactor,
+      Admin admin,
+      KafkaProperties kafka,
+      Duration timeout) {
+    this.topic = topic;
+    this.description = description;
+    this.type = type;
+    this.timeout = timeout;
+    this.replicationFactor = replicationFactor;
+    this.admin = admin;
+    Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
+    producer.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    producer.put(ProducerConfig.ACKS_CONFIG, "all");
+    producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+    producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() / 2);
+    producer.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    this.producerConfig = producer;
+    Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties());
+    consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-reader");
+    this.consumerConfig = consumer;
+  }
+
+  public String name() {
+    return topic;
+  }
+
+  /** Writes the key's new value; returns once Kafka has it. */
+  public void put(String key, V value) {
+    send(key, FraudJson.mapper().writeValueAsBytes(value));
+  }
+
+  /** Writes a tombstone: compaction removes the key; returns once Kafka has it. */
+  public void remove(String key) {
+    send(key, null);
+  }
+
+  private void send(String key, byte[] value) {
+    ensureTopic();
+    try {
+      producer()
+          .send(new ProducerRecord<>(topic, key, value))
+          .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException("Interrupted while writing to the " + description, e);
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      throw new KafkaUnavailableException(
+          "Cannot record "
+              + key
+              + " in the "
+              + description
+              + " topic "
+              + topic
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Every key's latest value, in the order the keys were first written; unreadable ones left out.
+   */
+  public Map<String, V> readAll() {
+    ensureTopic();
+    Map<String, V> byKey = new LinkedHashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+      List<TopicPartition> assigned = new ArrayList<>();
+      for (PartitionInfo p : partitions) {
+        assigned.add(new TopicPartition(p.topic(), p.partition()));
+      }
+      consumer.assign(assigned);
+      consumer.seekToBeginning(assigned);
+      Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!reached(consumer, end)) {
+        if (System.nanoTime() > deadline) {
+          throw new KafkaUnavailableException(
+              "Reading the "
+                  + description
+                  + " from topic "
+                  + topic
+                  + " took longer than "
+                  + timeout,
+              null);
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.value() == null) {
+            byKey.remove(r.key());
+          } else {
+            parse(r).ifPresent(value -> byKey.put(r.key(), value));
+          }
+        }
+      }
+    } catch (KafkaException e) {
+      throw new KafkaUnavailableException(
+          "Cannot read the " + description + " from topic " + topic + ": " + e.getMessage(), e);
+    }
+    return byKey;
+  }
+
+  /** Created on first use: a control plane that never writes here needs no producer. */
+  private synchronized KafkaProducer<String, byte[]> producer() {
+    if (producer == null) {
+      producer =
+          new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+    }
+    return producer;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (consumer.position(e.getKey(), timeout) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Optional<V> parse(ConsumerRecord<String, byte[]> r) {
+    try {
+      return Optional.of(FraudJson.mapper().readValue(r.value(), type));
+    } catch (JacksonException e) {
+      log.warn(
+          "Ignoring unreadable record at {}-{}@{}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getOriginalMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Creates the compacted topic once; it is created here rather than at start-up so a broker that
+   * is down at start-up only delays it.
+   */
+  private void ensureTopic() {
+    if (topicEnsured) {
+      return;
+    }
+    NewTopic newTopic =
+        new NewTopic(topic, 1, replicationFactor)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    try {
+      if (!admin
+          .listTopics()
+          .names()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .contains(topic)) {
+        admin.createTopics(Set.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("Created compacted {} topic {}", description, topic);
+      }
+      topicEnsured = true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicExistsException) {
+        topicEnsured = true;
+        return;
+      }
+      throw new KafkaUnavailableException(
+          "Cannot create the " + description + " topic " + topic + ": " + e.getCause().getMessage(),
+          e);
+    } catch (TimeoutException e) {
+      throw new KafkaUnavailableException(
+          "Kafka did not answer within " + timeout + " (" + description + " topic " + topic + ")",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException("Interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.fraudpipeline.control.operations;
+
+import io.fraudpipeline.control.kafka.CompactedTopic;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.kafka.TopicsProperties;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * The durable copy of the operations: a compacted Kafka topic keyed by operation id, so a restarted
+ * control plane still answers for the operations of the one before. Writes never throw: Kafka being
+ * down must not fail an operation, which is then served from memory only.
+ */
+@Component
+class OperationStore implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(OperationStore.class);
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final CompactedTopic<Operation> topic;
+
+  /** Operations whose write failed and were warned about: one warning each, not one per write. */
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+  @Autowired
+  OperationStore(TopicsProperties topics, Admin admin, KafkaProperties kafka) {
+    this(
+        new CompactedTopic<>(
+            topics.operations(),
+            "operations",
+            Operation.class,
+            "control-api-operations",
+            topics.replicationFactor(),
+            admin,
+            kafka,
+            TIMEOUT));
+  }
+
+  OperationStore(CompactedTopic<Operation> topic) {
+    this.topic = topic;
+  }
+
+  /** Writes the operation's current state; says whether Kafka has it. */
+  boolean save(Operation operation) {
+    try {
+      topic.put(operation.id(), operation);
+      return true;
+    } catch (KafkaUnavailableException e) {
+      if (warned.add(operation.id())) {
+        log.warn(
+            "Operation {} is served from memory only, a restart of the control plane may lose or"
+                + " misreport it: {}",
+            operation.id(),
+            e.getMessage());
+      } else {
+        log.debug("Operation {} still not recorded: {}", operation.id(), e.getMessage());
+      }
+      return false;
+    }
+  }
+
+  /** Removes an operation from the topic, so it stays as bounded as the memory. */
+  void forget(String id) {
+    warned.remove(id);
+    try {
+      topic.remove(id);
+    } catch (KafkaUnavailableException e) {
+      // The next control plane to load the topic evicts it again.
+      log.warn("Cannot remove ended operation {}: {}", id, e.getMessage());
+    }
+  }
+
+  /**
+   * Every operation in the topic, as last written.
+   *
+   * @throws KafkaUnavailableException when Kafka cannot be read
+   */
+  Collection<Operation> load() {
+    return topic.readAll().values();
+  }
+
+  @Override
+  public void close() {
+    topic.close();
+  }
+}
