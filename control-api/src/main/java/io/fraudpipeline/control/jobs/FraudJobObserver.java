@@ -83,6 +83,11 @@ public class FraudJobObserver implements SmartLifecycle {
   public synchronized Observation observeNow() {
     Observation observation = observe();
     Observation previous = last;
+    if (!observation.flinkReachable() && Thread.currentThread().isInterrupted()) {
+      // Interrupted (e.g. the control plane is stopping), not an answer from Flink: no outage to
+      // report or to remember.
+      return previous != null ? previous : observation;
+    }
     last = observation;
     if (previous != null && previous.flinkReachable() != observation.flinkReachable()) {
       if (observation.flinkReachable()) {
