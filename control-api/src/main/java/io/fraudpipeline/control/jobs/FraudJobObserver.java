@@ -5,7 +5,7 @@ import io.fraudpipeline.control.flink.FlinkProperties;
 import io.fraudpipeline.control.flink.FlinkRequestException;
 import io.fraudpipeline.control.flink.FlinkRestClient;
 import io.fraudpipeline.control.flink.FlinkUnavailableException;
-import io.fraudpipeline.control.scheduling.PeriodicTask;
+import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,6 @@ import org.apache.flink.runtime.rest.messages.job.metrics.AggregatedMetric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +31,7 @@ import org.springframework.stereotype.Component;
  * and an unreachable Flink yields an observation that says so, never the last good one.
  */
 @Component
-public class FraudJobObserver implements SmartLifecycle {
+public class FraudJobObserver extends PeriodicLifecycle {
 
   /** Operators that report the rules version they apply, as a gauge (docs/job.md). */
   static final List<String> RULES_OPERATORS = List.of("evaluate-rules", "velocity-rule");
@@ -49,7 +48,6 @@ public class FraudJobObserver implements SmartLifecycle {
   private final String jobName;
   private final Clock clock;
   private volatile Observation last;
-  private final PeriodicTask task;
 
   @Autowired
   public FraudJobObserver(
@@ -58,14 +56,14 @@ public class FraudJobObserver implements SmartLifecycle {
   }
 
   FraudJobObserver(FlinkRestClient flink, String jobName, Duration pollInterval, Clock clock) {
+    super("flink-observer", pollInterval, Duration.ZERO);
     this.flink = flink;
     this.jobName = jobName;
     this.clock = clock;
-    this.task =
-        new PeriodicTask("flink-observer", this::observeQuietly, pollInterval, Duration.ZERO);
   }
 
-  private void observeQuietly() {
+  @Override
+  protected void poll() {
     try {
       observeNow();
     } catch (RuntimeException e) {
@@ -328,20 +326,5 @@ public class FraudJobObserver implements SmartLifecycle {
 
   private static Instant instant(long epochMillis) {
     return epochMillis > 0 ? Instant.ofEpochMilli(epochMillis) : null;
-  }
-
-  @Override
-  public void start() {
-    task.start();
-  }
-
-  @Override
-  public void stop() {
-    task.stop();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return task.isRunning();
   }
 }

@@ -4,12 +4,11 @@ import io.fraudpipeline.control.flink.FlinkProperties;
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.jobs.Observation;
-import io.fraudpipeline.control.scheduling.PeriodicTask;
+import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,19 +18,16 @@ import org.springframework.stereotype.Component;
  * applied its version.
  */
 @Component
-class ObservedAppliedRulesVersion implements AppliedRulesVersion, SmartLifecycle {
+class ObservedAppliedRulesVersion extends PeriodicLifecycle implements AppliedRulesVersion {
 
   private static final Logger log = LoggerFactory.getLogger(ObservedAppliedRulesVersion.class);
 
   private final FraudJobObserver observer;
   private final AppliedVersionTracker tracker = new AppliedVersionTracker();
-  private final PeriodicTask task;
 
   ObservedAppliedRulesVersion(FraudJobObserver observer, FlinkProperties flink) {
+    super("applied-rules-follower", flink.pollInterval(), Duration.ZERO);
     this.observer = observer;
-    this.task =
-        new PeriodicTask(
-            "applied-rules-follower", this::follow, flink.pollInterval(), Duration.ZERO);
   }
 
   @Override
@@ -39,7 +35,8 @@ class ObservedAppliedRulesVersion implements AppliedRulesVersion, SmartLifecycle
     return tracker.current();
   }
 
-  void follow() {
+  @Override
+  protected void poll() {
     try {
       Observation observation = observer.current();
       Optional<FraudJob> job = observation.activeJob().filter(j -> j.rulesVersionApplied() != null);
@@ -55,20 +52,5 @@ class ObservedAppliedRulesVersion implements AppliedRulesVersion, SmartLifecycle
       log.debug("Cannot follow the applied rules version: {}", e.toString());
       tracker.forget();
     }
-  }
-
-  @Override
-  public void start() {
-    task.start();
-  }
-
-  @Override
-  public void stop() {
-    task.stop();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return task.isRunning();
   }
 }

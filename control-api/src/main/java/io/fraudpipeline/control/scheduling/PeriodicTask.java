@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One action run on a daemon thread of its own, at a fixed delay, from {@link #start()} (at once)
- * until {@link #stop()}: the background polling the capabilities' {@code SmartLifecycle} beans
- * delegate to. The action must not throw; a throw would end the schedule.
+ * until {@link #stop()}: the background polling behind {@link PeriodicLifecycle} and the pollers
+ * that build clients of their own on start. The action must not throw; a throw would end the
+ * schedule.
  */
 public final class PeriodicTask {
 
