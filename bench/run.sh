@@ -18,6 +18,12 @@ fi
 
 ./mvnw -B -q -pl benchmarks -am package -DskipTests
 
+# The report names the code it measured.
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if ! git diff --quiet HEAD -- . ':!docs/benchmarks.md' ':!docs/benchmarks' 2>/dev/null; then
+  commit="$commit-dirty"
+fi
+
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-exec java @benchmarks/target/flink-jvm.options -Xmx3g -XX:+UseG1GC \
+exec java @benchmarks/target/flink-jvm.options -Xmx3g -XX:+UseG1GC -Dfraud.bench.commit="$commit" \
   -jar benchmarks/target/benchmarks.jar --command "bench/run.sh $*" "$@"

@@ -10,9 +10,13 @@ import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * The versions of what was measured: Flink and Kafka as the running classes report them, the rest
- * as the build that made the job jar and the harness recorded them.
+ * as the build that made the job jar and the harness recorded them, and the git commit bench/run.sh
+ * built them from.
  */
 final class Versions {
+
+  /** Set by bench/run.sh: the commit it built, with "-dirty" when the work tree had changes. */
+  static final String COMMIT_PROPERTY = "fraud.bench.commit";
 
   private Versions() {}
 
@@ -21,6 +25,9 @@ final class Versions {
     Map<String, String> versions = new LinkedHashMap<>();
     versions.put(
         "fraud-pipeline (job jar, producer, harness)", build.getProperty("fraud-pipeline"));
+    versions.put(
+        "fraud-pipeline git commit",
+        System.getProperty(COMMIT_PROPERTY, "unknown (not started by bench/run.sh)"));
     versions.put("Apache Flink (running cluster)", EnvironmentInformation.getVersion());
     versions.put("Apache Kafka (running broker and clients)", AppInfoParser.getVersion());
     versions.put(
