@@ -1,11 +1,10 @@
 package io.fraudpipeline.control.kafka;
 
 import io.fraudpipeline.model.FraudJson;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,20 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +30,9 @@ import tools.jackson.core.JacksonException;
 /**
  * A small compacted Kafka topic used as a durable table of JSON values by key: one partition,
  * created on first use, the latest value of a key wins and a tombstone removes it. Writes return
- * once Kafka has them; reads go through the whole topic (it is small), so nothing cached can drift
- * from it. Kafka failing or not answering within the timeout is a {@link
- * KafkaUnavailableException}.
+ * once Kafka has them; every read first catches up to the topic's current end (a {@link
+ * TopicTail}), so it sees every write made before it, by this control plane or another. Kafka
+ * failing or not answering within the timeout is a {@link KafkaUnavailableException}.
  *
  * @param <V> the value type, written with the wire contract's codec ({@link FraudJson#mapper()})
  */
@@ -53,7 +46,8 @@ public final class CompactedTopic<V> implements AutoCloseable {
   private final Duration timeout;
   private final short replicationFactor;
   private final Admin admin;
-  private final Map<String, Object> consumerConfig;
+  private final TopicTail tail;
+  private final Map<String, V> table = new LinkedHashMap<>();
   private final Map<String, Object> producerConfig;
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean topicEnsured;
@@ -63,6 +57,7 @@ public final class CompactedTopic<V> implements AutoCloseable {
    * @param description what the topic holds, for logs and errors (e.g. "savepoint history")
    * @param type the values' type
    * @param clientId Kafka client id of the writer; the reader's gets {@code -reader} appended
+   * @param consumers where the reader comes from
    * @param replicationFactor replication factor if the topic has to be created
    * @param admin the shared admin client
    * @param kafka Boot's Kafka settings (servers, security)
@@ -75,6 +70,7 @@ public final class CompactedTopic<V> implements AutoCloseable {
       String clientId,
       short replicationFactor,
       Admin admin,
+      ReadCommittedConsumers consumers,
       KafkaProperties kafka,
       Duration timeout) {
     this.topic = topic;
@@ -93,16 +89,7 @@ public final class CompactedTopic<V> implements AutoCloseable {
     producer.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     this.producerConfig = producer;
-    Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties());
-    consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-reader");
-    this.consumerConfig = consumer;
-  }
-
-  public String name() {
-    return topic;
+    this.tail = new TopicTail(consumers.create(clientId + "-reader", timeout), topic, timeout);
   }
 
   /** Writes the key's new value; returns once Kafka has it. */
@@ -143,43 +130,25 @@ public final class CompactedTopic<V> implements AutoCloseable {
    */
   public Map<String, V> readAll() {
     ensureTopic();
-    Map<String, V> byKey = new LinkedHashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
-      List<TopicPartition> assigned = new ArrayList<>();
-      for (PartitionInfo p : partitions) {
-        assigned.add(new TopicPartition(p.topic(), p.partition()));
+    // Its own lock, not the producer's: a write need not wait for a slow read.
+    synchronized (table) {
+      try {
+        tail.catchUp(this::apply);
+      } catch (KafkaException e) {
+        throw new KafkaUnavailableException(
+            "Cannot read the " + description + " from topic " + topic + ": " + e.getMessage(), e);
       }
-      consumer.assign(assigned);
-      consumer.seekToBeginning(assigned);
-      Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (!reached(consumer, end)) {
-        if (System.nanoTime() > deadline) {
-          throw new KafkaUnavailableException(
-              "Reading the "
-                  + description
-                  + " from topic "
-                  + topic
-                  + " took longer than "
-                  + timeout,
-              null);
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() == null) {
-            byKey.remove(r.key());
-          } else {
-            parse(r).ifPresent(value -> byKey.put(r.key(), value));
-          }
-        }
-      }
-    } catch (KafkaException e) {
-      throw new KafkaUnavailableException(
-          "Cannot read the " + description + " from topic " + topic + ": " + e.getMessage(), e);
+      return new LinkedHashMap<>(table);
     }
-    return byKey;
+  }
+
+  private void apply(ConsumerRecord<byte[], byte[]> r) {
+    String key = new String(r.key(), StandardCharsets.UTF_8);
+    if (r.value() == null) {
+      table.remove(key);
+    } else {
+      parse(r).ifPresent(value -> table.put(key, value));
+    }
   }
 
   /** Created on first use: a control plane that never writes here needs no producer. */
@@ -196,18 +165,10 @@ public final class CompactedTopic<V> implements AutoCloseable {
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));
     }
+    tail.close();
   }
 
-  private boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey(), timeout) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private Optional<V> parse(ConsumerRecord<String, byte[]> r) {
+  private Optional<V> parse(ConsumerRecord<byte[], byte[]> r) {
     try {
       return Optional.of(FraudJson.mapper().readValue(r.value(), type));
     } catch (JacksonException e) {

@@ -2,6 +2,7 @@ package io.fraudpipeline.control.operations;
 
 import io.fraudpipeline.control.kafka.CompactedTopic;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import java.time.Duration;
 import java.util.Collection;
@@ -31,7 +32,11 @@ class OperationStore implements AutoCloseable {
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   @Autowired
-  OperationStore(TopicsProperties topics, Admin admin, KafkaProperties kafka) {
+  OperationStore(
+      TopicsProperties topics,
+      Admin admin,
+      ReadCommittedConsumers consumers,
+      KafkaProperties kafka) {
     this(
         new CompactedTopic<>(
             topics.operations(),
@@ -40,6 +45,7 @@ class OperationStore implements AutoCloseable {
             "control-api-operations",
             topics.replicationFactor(),
             admin,
+            consumers,
             kafka,
             TIMEOUT));
   }

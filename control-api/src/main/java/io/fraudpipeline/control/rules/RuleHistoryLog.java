@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.rules;
 
+import io.fraudpipeline.control.kafka.TopicTail;
 import io.fraudpipeline.model.FraudJson;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.rules;
 
+import io.fraudpipeline.control.kafka.TopicTail;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.ParseResult;
 import io.fraudpipeline.model.RuleSet;

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.rules;
 
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
+import io.fraudpipeline.control.kafka.TopicTail;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.savepoints;
 
 import io.fraudpipeline.control.kafka.CompactedTopic;
+import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,11 @@ public class SavepointHistory implements AutoCloseable {
 
   private final CompactedTopic<SavepointRecord> topic;
 
-  public SavepointHistory(TopicsProperties topics, Admin admin, KafkaProperties kafka) {
+  public SavepointHistory(
+      TopicsProperties topics,
+      Admin admin,
+      ReadCommittedConsumers consumers,
+      KafkaProperties kafka) {
     this.topic =
         new CompactedTopic<>(
             topics.savepoints(),
@@ -35,6 +40,7 @@ public class SavepointHistory implements AutoCloseable {
             "control-api-savepoints",
             topics.replicationFactor(),
             admin,
+            consumers,
             kafka,
             TIMEOUT);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.kafka.CompactedTopic;
+import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.control.support.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 /** Operations against the tests' real broker, each test on a topic of its own. */
 class OperationsTest {
@@ -205,6 +207,8 @@ class OperationsTest {
             "operations-test",
             (short) 1,
             admin,
+            new ReadCommittedConsumers(
+                new DefaultKafkaConsumerFactory<>(kafka.buildConsumerProperties())),
             kafka,
             timeout);
     toClose.add(admin);

@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.rules;
+package io.fraudpipeline.control.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,14 +19,14 @@ import org.apache.kafka.common.errors.TimeoutException;
  * (the last stable offset) as it was when called. That end is what makes a read after a write see
  * the write.
  */
-final class TopicTail implements AutoCloseable {
+public final class TopicTail implements AutoCloseable {
 
   private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
   private final String topic;
   private final Duration timeout;
   private Set<TopicPartition> assigned = Set.of();
 
-  TopicTail(
+  public TopicTail(
       org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
       String topic,
       Duration timeout) {
@@ -38,7 +38,7 @@ final class TopicTail implements AutoCloseable {
   /**
    * @throws TimeoutException when Kafka does not answer, or the records are not read in time
    */
-  synchronized void catchUp(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+  public synchronized void catchUp(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
     Set<TopicPartition> current = new HashSet<>();
