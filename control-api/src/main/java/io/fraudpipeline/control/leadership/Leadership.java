@@ -1,0 +1,26 @@
+package io.fraudpipeline.control.leadership;
+
+import java.util.Optional;
+
+/**
+ * Which control-plane replica may act on Flink. Every replica serves reads and takes writes
+ * (desired-state records); only the leader reconciles. A replica asks before every step, and a step
+ * it takes carries the {@link #epoch()} it was decided under.
+ */
+public interface Leadership {
+
+  /** This replica's id (stable for the life of the process, unique among replicas). */
+  String replicaId();
+
+  /** Whether this replica holds the leadership now, as far as it knows. */
+  boolean isLeader();
+
+  /**
+   * A number that grows each time the leadership changes hands (e.g. the Kafka group generation);
+   * meaningful only while {@link #isLeader()}.
+   */
+  long epoch();
+
+  /** The replica that leads, when known (this one or another). */
+  Optional<String> leaderId();
+}
