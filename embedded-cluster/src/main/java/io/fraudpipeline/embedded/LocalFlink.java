@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.WebOptions;
@@ -129,6 +130,10 @@ public final class LocalFlink implements AutoCloseable {
     config.set(WebOptions.UPLOAD_DIR, uploads.toString());
     config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
     config.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints.toUri().toString());
+    // A cancelled job keeps its last checkpoint, so the control plane can bring it back from there.
+    config.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     options.extraConfig().forEach(config::setString);
     return config;
   }

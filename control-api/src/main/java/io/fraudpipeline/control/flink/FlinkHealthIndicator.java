@@ -1,6 +1,5 @@
 package io.fraudpipeline.control.flink;
 
-import io.fraudpipeline.control.web.ApiException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -30,7 +29,7 @@ class FlinkHealthIndicator implements HealthIndicator {
           .withDetail("slots_total", cluster.slotsTotal())
           .withDetail("slots_available", cluster.slotsAvailable())
           .build();
-    } catch (ApiException e) {
+    } catch (FlinkUnavailableException | FlinkRequestException e) {
       return Health.down()
           .withDetail("rest_url", flink.restUrl())
           .withDetail("error", e.getMessage())

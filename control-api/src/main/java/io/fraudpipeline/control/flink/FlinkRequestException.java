@@ -1,16 +1,15 @@
 package io.fraudpipeline.control.flink;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
-import java.util.Map;
-
-/** Flink answered, but with an error: a 502 quoting Flink's first line of explanation. */
-public class FlinkRequestException extends ApiException {
+/**
+ * Flink answered, but with an error; the web layer answers 502 flink-error quoting Flink's first
+ * line of explanation.
+ */
+public class FlinkRequestException extends RuntimeException {
 
   private final int flinkStatus;
 
   public FlinkRequestException(int flinkStatus, String detail, Throwable cause) {
-    super(ProblemType.FLINK_ERROR, detail, Map.of("flink_status", flinkStatus), cause);
+    super(detail, cause);
     this.flinkStatus = flinkStatus;
   }
 

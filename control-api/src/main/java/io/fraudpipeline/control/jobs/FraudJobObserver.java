@@ -195,7 +195,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
 
   private DeliveryGuarantee guarantee(JobID jobId) {
     try {
-      String value = flink.jobParameters(jobId).get(JobDeployer.GUARANTEE_CONFIG_KEY);
+      String value = flink.jobParameters(jobId).get(RestFlinkService.GUARANTEE_CONFIG_KEY);
       return value == null ? null : DeliveryGuarantee.parse(value);
     } catch (FlinkRequestException | IllegalArgumentException e) {
       return null;

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
  * the name is there (jars do not survive a JobManager restart, so this is checked on every deploy).
  */
 @Component
-class JobJarUploader {
+public class JobJarUploader {
 
   private static final Logger log = LoggerFactory.getLogger(JobJarUploader.class);
 
@@ -24,9 +24,9 @@ class JobJarUploader {
   }
 
   /** The outcome: Flink's jar id and whether this call uploaded it. */
-  record UploadedJar(String jarId, boolean uploadedNow) {}
+  public record UploadedJar(String jarId, boolean uploadedNow) {}
 
-  synchronized UploadedJar ensureUploaded() {
+  public synchronized UploadedJar ensureUploaded() {
     String name = jar.uploadName();
     JarListInfo jars = flink.listJars();
     for (JarListInfo.JarFileInfo info : jars.jarFileList) {

@@ -17,7 +17,6 @@ import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -26,9 +25,10 @@ import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
 import org.springframework.stereotype.Component;
 
 /**
- * The long actions on a running fraud job: savepoint, stop with savepoint, cancel, rescale. Each is
- * checked against Flink's current state, then runs as an {@link Operation} bounded by the job's
- * checkpoint timeout plus a margin. Every savepoint written goes to the durable history.
+ * A savepoint of the running fraud job, taken while it keeps running: checked against Flink's
+ * current state, then run as an {@link Operation} bounded by the job's checkpoint timeout plus a
+ * margin, and written to the durable history. Everything that replaces or stops the job is a change
+ * of the desired state instead ({@code pipeline}).
  */
 @Component
 public class JobOperations {
@@ -40,7 +40,6 @@ public class JobOperations {
   private final SavepointAwaiter awaiter;
   private final SavepointHistory history;
   private final SavepointProperties savepointProperties;
-  private final JobDeployer deployer;
   private final FraudJobObserver observer;
   private final EmbeddedJobJar jar;
   private final JobProperties jobProperties;
@@ -52,7 +51,6 @@ public class JobOperations {
       SavepointAwaiter awaiter,
       SavepointHistory history,
       SavepointProperties savepointProperties,
-      JobDeployer deployer,
       FraudJobObserver observer,
       EmbeddedJobJar jar,
       JobProperties jobProperties) {
@@ -61,7 +59,6 @@ public class JobOperations {
     this.awaiter = awaiter;
     this.history = history;
     this.savepointProperties = savepointProperties;
-    this.deployer = deployer;
     this.observer = observer;
     this.jar = jar;
     this.jobProperties = jobProperties;
@@ -71,7 +68,7 @@ public class JobOperations {
     JobID jobId = JobID.fromHexString(jobIdHex);
     JobDetailsInfo details = requireRunning(jobId);
     int parallelism = parallelismOf(details);
-    DeliveryGuarantee guarantee = deployer.deployedGuarantee(jobId);
+    DeliveryGuarantee guarantee = deployedGuarantee(jobIdHex);
     return operations.start(
         OperationKind.SAVEPOINT,
         jobIdHex,
@@ -83,119 +80,6 @@ public class JobOperations {
           record(path, jobId, SavepointRecord.Kind.SAVEPOINT, parallelism, guarantee, context);
           return null;
         });
-  }
-
-  public synchronized Operation stop(String jobIdHex, boolean drain) {
-    JobID jobId = JobID.fromHexString(jobIdHex);
-    JobDetailsInfo details = requireRunning(jobId);
-    int parallelism = parallelismOf(details);
-    DeliveryGuarantee guarantee = deployer.deployedGuarantee(jobId);
-    return operations.start(
-        OperationKind.STOP,
-        jobIdHex,
-        deadlineFor(jobId),
-        context -> {
-          try {
-            stopWithSavepoint(
-                jobId, drain, SavepointRecord.Kind.STOP, parallelism, guarantee, context);
-          } finally {
-            observer.observeNow();
-          }
-          return null;
-        });
-  }
-
-  public synchronized Operation cancel(String jobIdHex) {
-    JobID jobId = JobID.fromHexString(jobIdHex);
-    JobDetailsInfo details = requireFraudJob(jobId);
-    if (details.getJobStatus().isGloballyTerminalState()) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
-          "Job " + jobIdHex + " has already ended (" + details.getJobStatus() + ")",
-          Map.of("job_state", details.getJobStatus().name()));
-    }
-    requireNoOperationInProgress(jobIdHex);
-    Duration limit = Duration.ofMinutes(1).plus(savepointProperties.deadlineMargin());
-    return operations.start(
-        OperationKind.CANCEL,
-        jobIdHex,
-        limit,
-        context -> {
-          try {
-            flink.cancel(jobId);
-            awaitTerminal(jobId, context.deadline());
-          } finally {
-            observer.observeNow();
-          }
-          return null;
-        });
-  }
-
-  public synchronized Operation rescale(String jobIdHex, int parallelism) {
-    JobID jobId = JobID.fromHexString(jobIdHex);
-    deployer.requireParallelismWithinLimit(parallelism);
-    JobDetailsInfo details = requireRunning(jobId);
-    int current = parallelismOf(details);
-    if (current == parallelism) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
-          "Job " + jobIdHex + " already runs at parallelism " + parallelism,
-          Map.of("parallelism", current));
-    }
-    deployer.requireFreeSlots(parallelism, current);
-    DeliveryGuarantee guarantee = deployer.deployedGuarantee(jobId);
-    Duration limit = deadlineFor(jobId).plus(Duration.ofMinutes(2));
-    return operations.start(
-        OperationKind.RESCALE,
-        jobIdHex,
-        limit,
-        context -> {
-          String path;
-          try {
-            path =
-                stopWithSavepoint(
-                    jobId, false, SavepointRecord.Kind.RESCALE, current, guarantee, context);
-          } finally {
-            observer.observeNow();
-          }
-          try {
-            return deployer.redeploy(parallelism, guarantee, path);
-          } catch (RuntimeException e) {
-            throw new IllegalStateException(
-                "The job was stopped with savepoint "
-                    + path
-                    + ", but restarting it at parallelism "
-                    + parallelism
-                    + " failed: "
-                    + e.getMessage()
-                    + ". Deploy again with restore {\"latest\": true}.",
-                e);
-          }
-        });
-  }
-
-  private String stopWithSavepoint(
-      JobID jobId,
-      boolean drain,
-      SavepointRecord.Kind kind,
-      int parallelism,
-      DeliveryGuarantee guarantee,
-      OperationContext context)
-      throws InterruptedException {
-    TriggerId trigger = new TriggerId();
-    triggerTolerantly(() -> flink.stopWithSavepoint(jobId, directory(), drain, trigger));
-    String path;
-    try {
-      path = awaiter.await(jobId, trigger, context);
-    } catch (SavepointAwaiter.SavepointFailedException e) {
-      if (e.savepointPath() != null) {
-        record(e.savepointPath(), jobId, kind, parallelism, guarantee, context);
-      }
-      throw e;
-    }
-    record(path, jobId, kind, parallelism, guarantee, context);
-    awaitTerminal(jobId, context.deadline());
-    return path;
   }
 
   /**
@@ -245,19 +129,13 @@ public class JobOperations {
             + (last == null ? "" : ": " + last.getMessage()));
   }
 
-  private void awaitTerminal(JobID jobId, Instant deadline) throws InterruptedException {
-    while (clock.instant().isBefore(deadline)) {
-      try {
-        JobStatus status = flink.jobDetails(jobId).getJobStatus();
-        if (status.isGloballyTerminalState()) {
-          return;
-        }
-      } catch (FlinkUnavailableException e) {
-        // Keep asking until the deadline.
-      }
-      Thread.sleep(STATE_POLL.toMillis());
-    }
-    throw new IllegalStateException("Job " + jobId + " did not end by " + deadline);
+  /** The guarantee the job was deployed with (Flink keeps it in the job's parameters). */
+  private DeliveryGuarantee deployedGuarantee(String jobId) {
+    return observer
+        .observeNow()
+        .job(jobId)
+        .map(FraudJob::deliveryGuarantee)
+        .orElse(jobProperties.deliveryGuarantee());
   }
 
   private JobDetailsInfo requireRunning(JobID jobId) {

@@ -2,6 +2,8 @@ package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.pipeline.PipelineService;
+import io.fraudpipeline.control.web.Actor;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -10,6 +12,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,17 +32,17 @@ class JobsController {
   private static final String JOB_ID = "[0-9a-fA-F]{32}";
   private static final String JOB_ID_MESSAGE = "must be a Flink job id (32 hex digits)";
 
-  private final JobDeployer deployer;
+  private final PipelineService pipeline;
   private final JobOperations jobOperations;
   private final FraudJobObserver observer;
   private final String jobName;
 
   JobsController(
-      JobDeployer deployer,
+      PipelineService pipeline,
       JobOperations jobOperations,
       FraudJobObserver observer,
       JobProperties properties) {
-    this.deployer = deployer;
+    this.pipeline = pipeline;
     this.jobOperations = jobOperations;
     this.observer = observer;
     this.jobName = properties.name();
@@ -63,16 +66,20 @@ class JobsController {
   @io.swagger.v3.oas.annotations.Operation(
       summary = "Deploy the embedded fraud job",
       description =
-          "Uploads the embedded jar unless Flink already holds its checksum, chooses the Flink"
-              + " JobID and runs the jar with it, so a retried or concurrent request cannot run"
-              + " the job twice.")
+          "Declares the pipeline running (a new desired-state version that starts from the given"
+              + " savepoint, or without state) and waits for the reconciler to run it. The jar is"
+              + " uploaded unless Flink already holds its checksum; the desired state is changed"
+              + " with compare-and-set, so concurrent deploys, on any replica, run one job.")
   @ApiResponse(responseCode = "201", description = "Submitted; Location names the job")
   @ApiResponse(
       responseCode = "409",
       description = "A fraud job already runs (running_job_id), too few slots, or no savepoint")
   @ApiResponse(responseCode = "503", description = "Flink or Kafka unreachable")
-  ResponseEntity<Deployment> deploy(@Valid @RequestBody(required = false) DeployRequest request) {
-    Deployment deployment = deployer.deploy(request == null ? DeployRequest.defaults() : request);
+  ResponseEntity<Deployment> deploy(
+      @Valid @RequestBody(required = false) DeployRequest request, Principal principal) {
+    Deployment deployment =
+        pipeline.deploy(
+            request == null ? DeployRequest.defaults() : request, Actor.of(null, principal));
     return ResponseEntity.created(URI.create("/api/v1/jobs/" + deployment.jobId()))
         .body(deployment);
   }
@@ -106,15 +113,18 @@ class JobsController {
   @PostMapping("/{job_id}/stop")
   @io.swagger.v3.oas.annotations.Operation(
       summary = "Stop the job with a savepoint (operation)",
-      description = "202 with an operation; its savepoint_path is what a restore takes.")
+      description =
+          "Declares the pipeline suspended (the reconciler stops the job with a savepoint); 202"
+              + " with an operation; its savepoint_path is what a restore takes.")
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(responseCode = "404", description = "No fraud job with this id")
   @ApiResponse(responseCode = "409", description = "The job is not RUNNING or busy")
   ResponseEntity<Operation> stop(
       @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId,
-      @Valid @RequestBody(required = false) StopRequest request) {
+      @Valid @RequestBody(required = false) StopRequest request,
+      Principal principal) {
     boolean drain = request != null && Boolean.TRUE.equals(request.drain());
-    return accepted(jobOperations.stop(normalize(jobId), drain));
+    return accepted(pipeline.stop(normalize(jobId), drain, Actor.of(null, principal)));
   }
 
   @PostMapping("/{job_id}/savepoints")
@@ -131,7 +141,10 @@ class JobsController {
   @PostMapping("/{job_id}/rescale")
   @io.swagger.v3.oas.annotations.Operation(
       summary = "Stop with a savepoint, then run again from it at a new parallelism (operation)",
-      description = "The operation's new_job_id names the replacing job.")
+      description =
+          "Declares the new parallelism; the reconciler replaces the job as the desired"
+              + " upgrade_mode says (savepoint by default). The operation's new_job_id names the"
+              + " replacing job.")
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(responseCode = "404", description = "No fraud job with this id")
   @ApiResponse(
@@ -139,19 +152,25 @@ class JobsController {
       description = "Not RUNNING, busy, already at that parallelism, or too few slots")
   ResponseEntity<Operation> rescale(
       @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId,
-      @Valid @RequestBody RescaleRequest request) {
-    return accepted(jobOperations.rescale(normalize(jobId), request.parallelism()));
+      @Valid @RequestBody RescaleRequest request,
+      Principal principal) {
+    return accepted(
+        pipeline.rescale(normalize(jobId), request.parallelism(), Actor.of(null, principal)));
   }
 
   @PostMapping("/{job_id}/cancel")
   @io.swagger.v3.oas.annotations.Operation(
-      summary = "Cancel the job without a savepoint (operation)")
+      summary = "Cancel the job without a savepoint (operation)",
+      description =
+          "Declares the pipeline suspended with suspend_mode cancel; the last checkpoint is"
+              + " retained.")
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(responseCode = "404", description = "No fraud job with this id")
   @ApiResponse(responseCode = "409", description = "The job has already ended or is busy")
   ResponseEntity<Operation> cancel(
-      @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId) {
-    return accepted(jobOperations.cancel(normalize(jobId)));
+      @PathVariable("job_id") @Pattern(regexp = JOB_ID, message = JOB_ID_MESSAGE) String jobId,
+      Principal principal) {
+    return accepted(pipeline.cancel(normalize(jobId), Actor.of(null, principal)));
   }
 
   private static ResponseEntity<Operation> accepted(Operation operation) {

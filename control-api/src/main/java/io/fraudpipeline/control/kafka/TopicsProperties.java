@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param replicationFactor replication factor of a topic the control plane creates
  * @param rulesHistory every rule change (who, what, when), append-only and kept forever
  * @param operations the control plane's compacted long-running operations, by operation id
+ * @param pipeline the pipeline's desired state: every accepted change, compacted, kept forever
+ * @param pipelineStatus what the reconciler last did and the newest state to restore from
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -31,7 +33,9 @@ public record TopicsProperties(
     @Min(1) int partitions,
     @Min(1) short replicationFactor,
     String rulesHistory,
-    String operations) {
+    String operations,
+    String pipeline,
+    String pipelineStatus) {
 
   public TopicsProperties {
     transactions = orDefault(transactions, Topics.TRANSACTIONS);
@@ -41,6 +45,8 @@ public record TopicsProperties(
     savepoints = orDefault(savepoints, "fraud-savepoints");
     rulesHistory = orDefault(rulesHistory, "fraud-rules-history");
     operations = orDefault(operations, "fraud-control-operations");
+    pipeline = orDefault(pipeline, "fraud-pipeline-desired");
+    pipelineStatus = orDefault(pipelineStatus, "fraud-pipeline-status");
   }
 
   private static String orDefault(String value, String fallback) {

@@ -8,7 +8,7 @@ import java.util.List;
  * read. The rules' ETag is the version in quotes ({@code "3"}); a bare {@code 3} is accepted too,
  * {@code *} matches any version. Weak tags never match (RFC 9110 compares strongly).
  */
-final class IfMatch {
+public final class IfMatch {
 
   private final boolean any;
   private final List<String> tags;
@@ -19,7 +19,7 @@ final class IfMatch {
   }
 
   /** The precondition, or null when the header is absent or blank. */
-  static IfMatch parse(String header) {
+  public static IfMatch parse(String header) {
     if (header == null || header.isBlank()) {
       return null;
     }
@@ -40,11 +40,11 @@ final class IfMatch {
     return new IfMatch(false, List.copyOf(tags));
   }
 
-  static String etag(long version) {
+  public static String etag(long version) {
     return "\"" + version + "\"";
   }
 
-  boolean matches(long version) {
+  public boolean matches(long version) {
     return any || tags.contains(Long.toString(version));
   }
 }

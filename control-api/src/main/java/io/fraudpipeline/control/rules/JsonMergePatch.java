@@ -12,12 +12,12 @@ import tools.jackson.databind.node.ObjectNode;
  * and the known libraries implement it on Jackson 2 or JSON-P trees; the RFC's ten lines are
  * simpler than converting trees.
  */
-final class JsonMergePatch {
+public final class JsonMergePatch {
 
   private JsonMergePatch() {}
 
   /** The patched document; neither argument is modified. */
-  static JsonNode apply(JsonNode target, JsonNode patch) {
+  public static JsonNode apply(JsonNode target, JsonNode patch) {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }

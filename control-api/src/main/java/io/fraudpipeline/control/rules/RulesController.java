@@ -1,8 +1,6 @@
 package io.fraudpipeline.control.rules;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.web.Actor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -12,8 +10,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.security.Principal;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,8 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 class RulesController {
 
   static final String MERGE_PATCH_JSON = "application/merge-patch+json";
-  static final String UPDATED_BY = "X-Updated-By";
-  private static final Pattern ACTOR = Pattern.compile("[\\p{L}\\p{N} ._@+:-]{1,64}");
+  static final String UPDATED_BY = Actor.UPDATED_BY;
 
   /** The latest changes, newest first. */
   record HistoryView(List<RuleChange> changes) {}
@@ -121,22 +116,7 @@ class RulesController {
         .body(RulesView.of(state));
   }
 
-  /** The header's name if given (never a credential), else the authenticated client's name. */
   private static String actor(String updatedBy, Principal principal) {
-    if (updatedBy != null) {
-      String name = updatedBy.strip();
-      if (!ACTOR.matcher(name).matches()) {
-        throw new ApiException(
-            ProblemType.VALIDATION,
-            "Invalid header '" + UPDATED_BY + "': 1 to 64 letters, digits, spaces or ._@+:-",
-            Map.of(
-                "errors",
-                List.of(
-                    new FieldProblem(
-                        UPDATED_BY, "must be 1 to 64 letters, digits, spaces or ._@+:-"))));
-      }
-      return name;
-    }
-    return principal == null ? "anonymous" : principal.getName();
+    return Actor.of(updatedBy, principal);
   }
 }

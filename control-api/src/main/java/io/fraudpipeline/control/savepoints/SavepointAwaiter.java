@@ -8,6 +8,7 @@ import io.fraudpipeline.control.operations.OperationContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,7 +43,19 @@ public class SavepointAwaiter {
    */
   public String await(JobID jobId, TriggerId triggerId, OperationContext context)
       throws InterruptedException {
-    Instant deadline = context.deadline();
+    return await(jobId, triggerId, context.deadline(), context::savepointWritten);
+  }
+
+  /**
+   * @param onWritten told the savepoint's path as soon as Flink reports one, even if the operation
+   *     then fails
+   * @return the savepoint's path
+   * @throws SavepointFailedException when Flink reports a failure (its path kept, if one was
+   *     written) or the deadline passes
+   */
+  public String await(
+      JobID jobId, TriggerId triggerId, Instant deadline, Consumer<String> onWritten)
+      throws InterruptedException {
     String lastProblem = null;
     while (clock.instant().isBefore(deadline)) {
       SavepointStatus status;
@@ -58,7 +71,7 @@ public class SavepointAwaiter {
       }
       if (status.completed()) {
         if (status.location() != null) {
-          context.savepointWritten(status.location());
+          onWritten.accept(status.location());
         }
         if (status.failure() != null) {
           throw new SavepointFailedException(

@@ -1,9 +1,13 @@
 package io.fraudpipeline.control.web;
 
+import io.fraudpipeline.control.flink.FlinkRequestException;
+import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.model.FraudJson;
 import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,23 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       log.warn("{}: {}", e.type().title(), e.getMessage());
     }
     return ResponseEntity.status(e.type().status()).body(problem);
+  }
+
+  @ExceptionHandler(FlinkUnavailableException.class)
+  ResponseEntity<ProblemDetail> handleFlinkUnavailable(FlinkUnavailableException e) {
+    return handleApi(new ApiException(ProblemType.FLINK_UNAVAILABLE, e.getMessage()));
+  }
+
+  @ExceptionHandler(FlinkRequestException.class)
+  ResponseEntity<ProblemDetail> handleFlinkRefusal(FlinkRequestException e) {
+    return handleApi(
+        new ApiException(
+            ProblemType.FLINK_ERROR, e.getMessage(), Map.of("flink_status", e.flinkStatus())));
+  }
+
+  @ExceptionHandler(KafkaUnavailableException.class)
+  ResponseEntity<ProblemDetail> handleKafkaUnavailable(KafkaUnavailableException e) {
+    return handleApi(new ApiException(ProblemType.KAFKA_UNAVAILABLE, e.getMessage()));
   }
 
   @ExceptionHandler(AuthenticationException.class)

@@ -1,0 +1,55 @@
+package io.fraudpipeline.control.jobs;
+
+import java.time.Instant;
+
+/**
+ * A fraud job as the reconciler sees it on Flink.
+ *
+ * @param jobId Flink's job id (32 hex digits)
+ * @param state Flink's job state ({@code RUNNING}, {@code RESTARTING}, {@code FAILED}...)
+ * @param startTime when it was submitted
+ * @param parallelism the highest operator parallelism (active jobs), else null
+ * @param deliveryGuarantee the guarantee it was deployed with (active jobs), if it says
+ * @param restarts restarts since submission (active jobs), if reported
+ * @param lastCheckpoint its newest completed checkpoint (active jobs), if any
+ * @param failureCause the root cause Flink reports (failed jobs), if any
+ */
+public record FlinkJob(
+    String jobId,
+    String state,
+    Instant startTime,
+    Integer parallelism,
+    DeliveryGuarantee deliveryGuarantee,
+    Long restarts,
+    CompletedCheckpoint lastCheckpoint,
+    String failureCause) {
+
+  /** Not globally terminal: it holds slots or wants them. */
+  public boolean isActive() {
+    return !isTerminal();
+  }
+
+  public boolean isTerminal() {
+    return switch (state) {
+      case "FINISHED", "CANCELED", "FAILED" -> true;
+      default -> false;
+    };
+  }
+
+  public boolean isRunning() {
+    return "RUNNING".equals(state);
+  }
+
+  public boolean isFailed() {
+    return "FAILED".equals(state);
+  }
+
+  /**
+   * A completed checkpoint.
+   *
+   * @param id the checkpoint id
+   * @param path where it is stored (what a restore passes back to Flink)
+   * @param completedAt when it completed
+   */
+  public record CompletedCheckpoint(long id, String path, Instant completedAt) {}
+}

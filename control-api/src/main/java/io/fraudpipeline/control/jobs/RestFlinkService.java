@@ -1,0 +1,318 @@
+package io.fraudpipeline.control.jobs;
+
+import io.fraudpipeline.control.flink.FlinkRequestException;
+import io.fraudpipeline.control.flink.FlinkRestClient;
+import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import io.fraudpipeline.control.savepoints.SavepointAwaiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.core.execution.RecoveryClaimMode;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+import org.apache.flink.runtime.rest.messages.TriggerId;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunRequestBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@link FlinkService} over Flink's REST API, through the project's one {@link FlinkRestClient}.
+ */
+@Component
+class RestFlinkService implements FlinkService {
+
+  /**
+   * Global job parameter carrying the delivery guarantee, so a replacement job can keep it and
+   * reads can show it: Flink keeps the job's parameters, the control plane keeps nothing.
+   */
+  static final String GUARANTEE_CONFIG_KEY = "fraud.control.delivery-guarantee";
+
+  /** Terminated jobs whose root cause is asked for: the reconciler only looks at the newest. */
+  private static final int DETAILED_TERMINATED = 3;
+
+  private static final Duration STATE_POLL = Duration.ofMillis(250);
+  private static final Logger log = LoggerFactory.getLogger(RestFlinkService.class);
+
+  private final FlinkRestClient flink;
+  private final JobJarUploader uploader;
+  private final EmbeddedJobJar jar;
+  private final FraudJobArguments arguments;
+  private final SavepointAwaiter awaiter;
+  private final String jobName;
+  private final String savepointDirectory;
+  private final Clock clock = Clock.systemUTC();
+
+  RestFlinkService(
+      FlinkRestClient flink,
+      JobJarUploader uploader,
+      EmbeddedJobJar jar,
+      FraudJobArguments arguments,
+      SavepointAwaiter awaiter,
+      JobProperties jobProperties,
+      io.fraudpipeline.control.savepoints.SavepointProperties savepoints) {
+    this.flink = flink;
+    this.uploader = uploader;
+    this.jar = jar;
+    this.arguments = arguments;
+    this.awaiter = awaiter;
+    this.jobName = jobProperties.name();
+    this.savepointDirectory = savepoints.hasDirectory() ? savepoints.directory() : null;
+  }
+
+  @Override
+  public List<FlinkJob> fraudJobs() {
+    List<JobDetails> ours = new ArrayList<>();
+    for (JobDetails details : flink.jobsOverview()) {
+      if (jobName.equals(details.getJobName())) {
+        ours.add(details);
+      }
+    }
+    ours.sort(
+        Comparator.comparing((JobDetails d) -> d.getStatus().isGloballyTerminalState())
+            .thenComparing(Comparator.comparingLong(JobDetails::getStartTime).reversed()));
+    List<FlinkJob> jobs = new ArrayList<>();
+    int terminated = 0;
+    for (JobDetails details : ours) {
+      JobStatus status = details.getStatus();
+      if (!status.isGloballyTerminalState()) {
+        jobs.add(active(details));
+      } else {
+        boolean detailed = terminated++ < DETAILED_TERMINATED && status == JobStatus.FAILED;
+        jobs.add(
+            new FlinkJob(
+                details.getJobId().toHexString(),
+                status.name(),
+                instant(details.getStartTime()),
+                null,
+                null,
+                null,
+                null,
+                detailed ? rootCause(details.getJobId()) : null));
+      }
+    }
+    return List.copyOf(jobs);
+  }
+
+  private FlinkJob active(JobDetails overview) {
+    JobID jobId = overview.getJobId();
+    JobStatus status = overview.getStatus();
+    if (status == JobStatus.INITIALIZING) {
+      // No JobMaster yet: asking for checkpoints or metrics only makes Flink log errors.
+      return new FlinkJob(
+          jobId.toHexString(),
+          status.name(),
+          instant(overview.getStartTime()),
+          null,
+          null,
+          null,
+          null,
+          null);
+    }
+    Integer parallelism = null;
+    try {
+      JobDetailsInfo details = flink.jobDetails(jobId);
+      status = details.getJobStatus();
+      parallelism =
+          details.getJobVertexInfos().stream()
+              .mapToInt(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
+              .max()
+              .stream()
+              .boxed()
+              .findFirst()
+              .orElse(null);
+    } catch (FlinkRequestException e) {
+      // Ended between the overview and this call: the next observation says so.
+    }
+    return new FlinkJob(
+        jobId.toHexString(),
+        status.name(),
+        instant(overview.getStartTime()),
+        parallelism,
+        guarantee(jobId),
+        restarts(jobId),
+        lastCheckpoint(jobId),
+        null);
+  }
+
+  private DeliveryGuarantee guarantee(JobID jobId) {
+    try {
+      String value = flink.jobParameters(jobId).get(GUARANTEE_CONFIG_KEY);
+      return value == null ? null : DeliveryGuarantee.parse(value);
+    } catch (FlinkRequestException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private Long restarts(JobID jobId) {
+    try {
+      String value =
+          flink
+              .jobMetrics(jobId, List.of(FraudJobObserver.RESTARTS_METRIC))
+              .get(FraudJobObserver.RESTARTS_METRIC);
+      return value == null ? null : (long) Double.parseDouble(value);
+    } catch (FlinkRequestException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private FlinkJob.CompletedCheckpoint lastCheckpoint(JobID jobId) {
+    try {
+      CheckpointingStatistics stats = flink.checkpointStatistics(jobId);
+      var latest = stats.getLatestCheckpoints();
+      CheckpointStatistics.CompletedCheckpointStatistics completed =
+          latest == null ? null : latest.getCompletedCheckpointStatistics();
+      if (completed == null || completed.getExternalPath() == null || completed.isDiscarded()) {
+        return null;
+      }
+      long endedAt =
+          completed.getLatestAckTimestamp() > 0
+              ? completed.getLatestAckTimestamp()
+              : completed.getTriggerTimestamp() + completed.getDuration();
+      return new FlinkJob.CompletedCheckpoint(
+          completed.getId(), completed.getExternalPath(), Instant.ofEpochMilli(endedAt));
+    } catch (FlinkRequestException e) {
+      return null;
+    }
+  }
+
+  private String rootCause(JobID jobId) {
+    try {
+      var entries = flink.exceptions(jobId, 1).getExceptionHistory().getEntries();
+      for (var entry : entries) {
+        String trace = entry.getStacktrace();
+        if (trace != null) {
+          int newline = trace.indexOf('\n');
+          String first = (newline < 0 ? trace : trace.substring(0, newline)).strip();
+          return first.length() > 500 ? first.substring(0, 500) + "..." : first;
+        }
+        return entry.getExceptionName();
+      }
+    } catch (FlinkRequestException e) {
+      log.debug("No exception history for {}", jobId, e);
+    }
+    return null;
+  }
+
+  @Override
+  public void submit(JobSubmission submission) {
+    JobID jobId = JobID.fromHexString(submission.jobId());
+    JarRunRequestBody body =
+        new JarRunRequestBody(
+            jar.entryClass(),
+            arguments.build(submission.deliveryGuarantee()),
+            submission.parallelism(),
+            jobId,
+            submission.allowNonRestoredState(),
+            submission.restorePath(),
+            // The savepoint or checkpoint stays the control plane's: later restores from it work.
+            RecoveryClaimMode.NO_CLAIM,
+            Map.of(
+                "pipeline.global-job-parameters",
+                GUARANTEE_CONFIG_KEY + ":" + submission.deliveryGuarantee().argument(),
+                // A cancelled job keeps its last checkpoint, on any cluster: the last state to
+                // come back from.
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key(),
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION.name()));
+    String jarId = uploader.ensureUploaded().jarId();
+    try {
+      run(jarId, body, jobId);
+    } catch (FlinkRequestException e) {
+      if (!e.isNotFound()) {
+        throw e;
+      }
+      // Flink lost the jar (e.g. a JobManager restart since the listing): upload and try again.
+      log.info("Flink no longer has jar {}; uploading it again", jarId);
+      run(uploader.ensureUploaded().jarId(), body, jobId);
+    }
+  }
+
+  /**
+   * Runs the jar under the given JobID. When the answer is lost, Flink may have started the job
+   * anyway: ask for the JobID before trying again. A refusal for a JobID Flink knows is a
+   * duplicate: the caller must not count it as its own run.
+   */
+  private void run(String jarId, JarRunRequestBody body, JobID jobId) {
+    try {
+      flink.runJar(jarId, body);
+    } catch (FlinkUnavailableException lost) {
+      if (jobKnown(jobId)) {
+        // Our own request went through before the answer was lost.
+        return;
+      }
+      log.warn("Run of {} got no answer ({}); trying once more", jobId, lost.getMessage());
+      try {
+        flink.runJar(jarId, body);
+      } catch (FlinkRequestException refused) {
+        if (!jobKnown(jobId)) {
+          throw refused;
+        }
+      }
+    } catch (FlinkRequestException refused) {
+      if (!refused.isNotFound() && jobKnown(jobId)) {
+        throw new DuplicateJobException(jobId.toHexString(), refused);
+      }
+      throw refused;
+    }
+  }
+
+  private boolean jobKnown(JobID jobId) {
+    try {
+      flink.jobDetails(jobId);
+      return true;
+    } catch (FlinkRequestException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String stopWithSavepoint(String jobIdHex, boolean drain, Duration timeout)
+      throws InterruptedException {
+    JobID jobId = JobID.fromHexString(jobIdHex);
+    Instant deadline = clock.instant().plus(timeout);
+    TriggerId trigger = new TriggerId();
+    try {
+      flink.stopWithSavepoint(jobId, savepointDirectory, drain, trigger);
+    } catch (FlinkUnavailableException lost) {
+      // Flink may still have taken it: the status poll under the same trigger id tells.
+    }
+    String path = awaiter.await(jobId, trigger, deadline, written -> {});
+    awaitTerminal(jobId, deadline);
+    return path;
+  }
+
+  @Override
+  public void cancel(String jobIdHex, Duration timeout) throws InterruptedException {
+    JobID jobId = JobID.fromHexString(jobIdHex);
+    flink.cancel(jobId);
+    awaitTerminal(jobId, clock.instant().plus(timeout));
+  }
+
+  private void awaitTerminal(JobID jobId, Instant deadline) throws InterruptedException {
+    while (clock.instant().isBefore(deadline)) {
+      try {
+        if (flink.jobDetails(jobId).getJobStatus().isGloballyTerminalState()) {
+          return;
+        }
+      } catch (FlinkUnavailableException e) {
+        // Keep asking until the deadline.
+      }
+      Thread.sleep(STATE_POLL.toMillis());
+    }
+    throw new IllegalStateException("Job " + jobId + " did not end by " + deadline);
+  }
+
+  private static Instant instant(long epochMillis) {
+    return epochMillis > 0 ? Instant.ofEpochMilli(epochMillis) : null;
+  }
+}

@@ -1,0 +1,27 @@
+package io.fraudpipeline.control.pipeline;
+
+import java.time.Instant;
+
+/**
+ * What should run, as operators declared it; the reconciler moves Flink towards it one step at a
+ * time. Every accepted change gets the next version.
+ *
+ * @param version 1 for the first accepted state, then one more per change
+ * @param pipelineId random id chosen with version 1 and kept: JobIDs derive from it, so a pipeline
+ *     whose desired-state topic was recreated never collides with an older one on Flink
+ * @param spec the declared settings
+ * @param restoreGeneration the version that last asked for a fresh start (a deploy, or a change of
+ *     the restore savepoint): the reconciler starts from {@link PipelineSpec#restoreSavepointPath}
+ *     once for it, and from the job's own last state after that
+ * @param updatedAt when this version was accepted
+ * @param updatedBy who changed it
+ * @param cause which request changed it (e.g. {@code POST /api/v1/jobs})
+ */
+public record DesiredState(
+    long version,
+    String pipelineId,
+    PipelineSpec spec,
+    long restoreGeneration,
+    Instant updatedAt,
+    String updatedBy,
+    String cause) {}

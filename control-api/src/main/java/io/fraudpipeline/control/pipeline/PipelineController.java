@@ -1,0 +1,117 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.rules.IfMatch;
+import io.fraudpipeline.control.web.Actor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.security.Principal;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The pipeline's desired state next to the observed one; changes with optimistic concurrency. */
+@RestController
+@Validated
+@RequestMapping("/api/v1/pipeline")
+@Tag(
+    name = "pipeline",
+    description = "Desired state (what should run) and the reconciler that holds Flink to it")
+class PipelineController {
+
+  static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
+  /** Accepted versions, newest first. */
+  record HistoryView(List<DesiredState> versions) {}
+
+  private final PipelineService service;
+
+  PipelineController(PipelineService service) {
+    this.service = service;
+  }
+
+  @GetMapping
+  @Operation(
+      summary = "The desired state, the observed job and the reconciler's status",
+      description =
+          "The ETag is the desired version (\"0\" before any); send it in If-Match to change it.")
+  ResponseEntity<PipelineView> get() {
+    PipelineView view = service.view();
+    return ResponseEntity.ok()
+        .eTag(IfMatch.etag(view.desired() == null ? 0 : view.desired().version()))
+        .body(view);
+  }
+
+  @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      summary = "Declare the whole desired state",
+      description =
+          "Fields: state (running | suspended), parallelism, delivery_guarantee, upgrade_mode"
+              + " (savepoint | last-state | stateless), suspend_mode (savepoint | drain | cancel),"
+              + " restart_failed, restore_savepoint_path, allow_non_restored_state; absent ones"
+              + " take the defaults. Needs If-Match: 428 without, 412 when stale. The reconciler"
+              + " carries the change out; GET shows its progress.")
+  ResponseEntity<DesiredState> put(
+      @Parameter(description = "The version the change is based on, e.g. \"3\"", required = true)
+          @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
+          String ifMatch,
+      @Parameter(description = "Who makes the change (default: the authenticated client)")
+          @RequestHeader(value = Actor.UPDATED_BY, required = false)
+          String updatedBy,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = PipelineSpec.class)))
+          @RequestBody
+          String body,
+      Principal principal) {
+    return answer(service.replace(ifMatch, body, Actor.of(updatedBy, principal)));
+  }
+
+  @PatchMapping(consumes = MERGE_PATCH_JSON)
+  @Operation(
+      summary = "Change part of the desired state (JSON merge patch, RFC 7396)",
+      description = "E.g. {\"state\": \"suspended\"} or {\"parallelism\": 2}; If-Match as for PUT.")
+  ResponseEntity<DesiredState> patch(
+      @Parameter(description = "The version the change is based on, e.g. \"3\"", required = true)
+          @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
+          String ifMatch,
+      @Parameter(description = "Who makes the change (default: the authenticated client)")
+          @RequestHeader(value = Actor.UPDATED_BY, required = false)
+          String updatedBy,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = MERGE_PATCH_JSON,
+                      schema = @Schema(implementation = PipelineSpec.class)))
+          @RequestBody
+          String body,
+      Principal principal) {
+    return answer(service.mergePatch(ifMatch, body, Actor.of(updatedBy, principal)));
+  }
+
+  @GetMapping("/history")
+  @Operation(summary = "Every accepted version of the desired state, newest first")
+  HistoryView history(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
+    return new HistoryView(service.history(limit));
+  }
+
+  private static ResponseEntity<DesiredState> answer(DesiredState state) {
+    return ResponseEntity.ok().eTag(IfMatch.etag(state.version())).body(state);
+  }
+}

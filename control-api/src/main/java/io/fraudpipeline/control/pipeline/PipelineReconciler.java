@@ -1,0 +1,731 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.FlinkRequestException;
+import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import io.fraudpipeline.control.jobs.DuplicateJobException;
+import io.fraudpipeline.control.jobs.FlinkJob;
+import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.jobs.JobSubmission;
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.savepoints.SavepointRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares the desired state with what was observed and takes at most one step towards it, each
+ * explained in an event and in the status's last step. The decision table is in
+ * docs/architecture.md; in short, with the desired state {@code running}:
+ *
+ * <ul>
+ *   <li>no fraud job on Flink (cluster lost or restarted, job cancelled outside): deploy from the
+ *       newest state (a checkpoint found in the storage or observed, or a savepoint);
+ *   <li>the job {@code FAILED}: restart it from its last state with exponential backoff, within a
+ *       budget; past the budget give up and say why;
+ *   <li>the job runs with other settings (parallelism, delivery guarantee) or a new restore was
+ *       asked for: take it down as the upgrade mode says; the next step deploys the replacement;
+ *   <li>the job runs but restarts keep climbing or no checkpoint completes: report it, and restart
+ *       it from its last checkpoint if so configured;
+ * </ul>
+ *
+ * with {@code suspended}: stop a running job with a savepoint (or cancel it, as the suspend mode
+ * says). In any state, a second active fraud job is cancelled, never joined. Every step is taken
+ * only while this replica leads, and deployments carry a JobID derived from the step (see {@link
+ * JobIds}), so a stale leader's submission is refused by Flink.
+ */
+public class PipelineReconciler {
+
+  /** Event reasons (the events' bounded vocabulary). */
+  static final String JOB_DEPLOYED = "JobDeployed";
+
+  static final String JOB_RESTORED = "JobRestoredFromLastState";
+  static final String JOB_RESUMED = "JobResumed";
+  static final String JOB_RESTARTED = "JobRestarted";
+  static final String JOB_FAILED = "JobFailed";
+  static final String GAVE_UP = "RestartBudgetExhausted";
+  static final String JOB_UNHEALTHY = "JobUnhealthy";
+  static final String JOB_HEALTHY = "JobHealthy";
+  static final String JOB_SUSPENDED = "JobSuspended";
+  static final String JOB_REPLACED = "JobReplaced";
+  static final String DUPLICATE_STOPPED = "DuplicateJobStopped";
+  static final String JOB_ADOPTED = "JobAdopted";
+  static final String STEP_FAILED = "ReconcileStepFailed";
+  static final String FLINK_UNREACHABLE = "FlinkUnreachable";
+  static final String FLINK_REACHABLE = "FlinkReachable";
+
+  private static final Logger log = LoggerFactory.getLogger(PipelineReconciler.class);
+
+  private final FlinkService flink;
+  private final CheckpointStorage storage;
+  private final EventRecorder events;
+  private final Leadership leadership;
+  private final Consumer<PipelineStatus> intentWriter;
+  private final Consumer<SavepointRecord> savepointRecorder;
+  private final ReconcilerProperties properties;
+  private final Duration checkpointInterval;
+  private final String jarSha256;
+  private final Clock clock;
+
+  /** Restart counts of the running job as observed, to tell when they keep climbing. */
+  private final Deque<RestartSample> restartSamples = new ArrayDeque<>();
+
+  private Boolean flinkWasReachable;
+
+  private record RestartSample(Instant at, String jobId, long restarts) {}
+
+  /**
+   * @param intentWriter writes the status durably before a deployment is submitted, so a successor
+   *     knows which job to expect; throws when it cannot, and nothing is submitted
+   * @param savepointRecorder appends a savepoint the reconciler took to the savepoint history
+   */
+  PipelineReconciler(
+      FlinkService flink,
+      CheckpointStorage storage,
+      EventRecorder events,
+      Leadership leadership,
+      Consumer<PipelineStatus> intentWriter,
+      Consumer<SavepointRecord> savepointRecorder,
+      ReconcilerProperties properties,
+      Duration checkpointInterval,
+      String jarSha256,
+      Clock clock) {
+    this.flink = flink;
+    this.storage = storage;
+    this.events = events;
+    this.leadership = leadership;
+    this.intentWriter = intentWriter;
+    this.savepointRecorder = savepointRecorder;
+    this.properties = properties;
+    this.checkpointInterval = checkpointInterval;
+    this.jarSha256 = jarSha256;
+    this.clock = clock;
+  }
+
+  /**
+   * One reconciliation.
+   *
+   * @param desired the desired state; null when none was ever declared (nothing is managed)
+   * @return the status after the step (unchanged when nothing was done or learnt)
+   */
+  public PipelineStatus reconcile(
+      DesiredState desired, ObservedPipeline observed, PipelineStatus status)
+      throws InterruptedException {
+    if (!observed.flinkReachable()) {
+      if (!Boolean.FALSE.equals(flinkWasReachable)) {
+        events.warning(
+            FLINK_UNREACHABLE,
+            "Flink cannot be observed (" + observed.error() + "); nothing is changed until it can",
+            status.jobId());
+      }
+      flinkWasReachable = false;
+      return status;
+    }
+    if (Boolean.FALSE.equals(flinkWasReachable)) {
+      events.normal(FLINK_REACHABLE, "Flink answers again", status.jobId());
+    }
+    flinkWasReachable = true;
+    if (desired == null) {
+      return status;
+    }
+    PipelineStatus learnt = learn(desired, observed, status);
+    try {
+      return decide(desired, observed, learnt);
+    } catch (FlinkUnavailableException | FlinkRequestException | IllegalStateException e) {
+      events.warning(
+          STEP_FAILED,
+          "The step towards version " + desired.version() + " failed: " + e.getMessage(),
+          learnt.jobId());
+      return withStep(learnt, "failed", e.getMessage());
+    }
+  }
+
+  /** Takes in what the observation says without acting: the newest state to restore from. */
+  private PipelineStatus learn(
+      DesiredState desired, ObservedPipeline observed, PipelineStatus status) {
+    PipelineStatus.Builder next = status.toBuilder();
+    FlinkJob expected = observed.job(status.jobId()).orElse(null);
+    if (expected != null && expected.lastCheckpoint() != null) {
+      FlinkJob.CompletedCheckpoint checkpoint = expected.lastCheckpoint();
+      RestorePoint point =
+          new RestorePoint(
+              checkpoint.path(),
+              RestorePoint.Kind.CHECKPOINT,
+              checkpoint.completedAt(),
+              expected.jobId());
+      next.lastState = RestorePoint.newer(status.lastState(), point);
+      String directory = CheckpointStorage.directoryOf(checkpoint.path());
+      if (directory != null) {
+        next.checkpointDirectory = directory;
+      }
+    }
+    SavepointRecord savepoint = observed.latestSavepoint();
+    if (savepoint != null && status.jobId() != null && status.jobId().equals(savepoint.jobId())) {
+      next.lastState =
+          RestorePoint.newer(
+              next.lastState,
+              new RestorePoint(
+                  savepoint.path(),
+                  RestorePoint.Kind.SAVEPOINT,
+                  savepoint.createdAt(),
+                  savepoint.jobId()));
+    }
+    if (desired.version() != status.desiredVersion()) {
+      // A new declaration: a fresh restart budget, and a reason to try again after giving up.
+      next.desiredVersion = desired.version();
+      next.gaveUp = null;
+      next.failureRestarts = List.of();
+      next.notBefore = null;
+    }
+    return next.build();
+  }
+
+  private PipelineStatus decide(
+      DesiredState desired, ObservedPipeline observed, PipelineStatus status)
+      throws InterruptedException {
+    List<FlinkJob> active = observed.activeJobs();
+    if (active.size() > 1) {
+      return stopDuplicate(active, status);
+    }
+    FlinkJob job = active.isEmpty() ? null : active.get(0);
+    PipelineSpec spec = desired.spec();
+    if (!spec.running()) {
+      return job == null ? steady(status, "suspended") : suspend(spec, job, status);
+    }
+    if (job == null) {
+      return bringBack(desired, observed, status);
+    }
+    if (!job.jobId().equals(status.jobId())) {
+      return adopt(job, status);
+    }
+    if (desired.restoreGeneration() > status.lineage()) {
+      return replace(
+          job,
+          UpgradeMode.STATELESS,
+          status,
+          "a restore from " + describe(spec.restoreSavepointPath()) + " was asked for");
+    }
+    if (!spec.sameJobSettings(job.parallelism(), job.deliveryGuarantee())) {
+      return replace(
+          job,
+          spec.upgradeMode(),
+          status,
+          "it runs at parallelism "
+              + job.parallelism()
+              + " ("
+              + guarantee(job)
+              + "), the desired state says "
+              + spec.parallelism()
+              + " ("
+              + spec.deliveryGuarantee().argument()
+              + ")");
+    }
+    return watchHealth(job, status);
+  }
+
+  private PipelineStatus stopDuplicate(List<FlinkJob> active, PipelineStatus status)
+      throws InterruptedException {
+    FlinkJob keep =
+        active.stream()
+            .filter(j -> j.jobId().equals(status.jobId()))
+            .findFirst()
+            .orElseGet(
+                () ->
+                    active.stream()
+                        .min(
+                            Comparator.comparing(
+                                FlinkJob::startTime,
+                                Comparator.nullsLast(Comparator.naturalOrder())))
+                        .orElseThrow());
+    FlinkJob duplicate = active.stream().filter(j -> j != keep).findFirst().orElseThrow();
+    if (!leading()) {
+      return status;
+    }
+    String message =
+        "Two fraud jobs were active: "
+            + duplicate.jobId()
+            + " was cancelled, "
+            + keep.jobId()
+            + " kept (a second job would share the first one's input and transactional ids)";
+    flink.cancel(duplicate.jobId(), properties.cancelTimeout());
+    events.warning(DUPLICATE_STOPPED, message, duplicate.jobId());
+    PipelineStatus.Builder next = status.toBuilder();
+    next.jobId = keep.jobId();
+    return withStep(next.build(), "cancel-duplicate", message);
+  }
+
+  private PipelineStatus suspend(PipelineSpec spec, FlinkJob job, PipelineStatus status)
+      throws InterruptedException {
+    if (spec.suspendMode() != SuspendMode.CANCEL && !job.isRunning()) {
+      return withStep(
+          status,
+          "wait",
+          "Job " + job.jobId() + " is " + job.state() + "; a savepoint needs it RUNNING");
+    }
+    if (!leading()) {
+      return status;
+    }
+    PipelineStatus.Builder next = status.toBuilder();
+    String message;
+    if (spec.suspendMode() == SuspendMode.CANCEL) {
+      flink.cancel(job.jobId(), properties.cancelTimeout());
+      next.lastState = newestState(status, job.jobId());
+      message = "Job " + job.jobId() + " cancelled (suspended; its last checkpoint is kept)";
+    } else {
+      RestorePoint savepoint =
+          stopWithSavepoint(
+              job, spec.suspendMode() == SuspendMode.DRAIN, SavepointRecord.Kind.STOP);
+      next.lastState = savepoint;
+      message =
+          "Job " + job.jobId() + " stopped with savepoint " + savepoint.path() + " (suspended)";
+    }
+    next.suspended = true;
+    next.unhealthy = null;
+    events.normal(JOB_SUSPENDED, message, job.jobId());
+    return withStep(next.build(), "suspend", message);
+  }
+
+  /** Desired running, no active fraud job on Flink. */
+  private PipelineStatus bringBack(
+      DesiredState desired, ObservedPipeline observed, PipelineStatus status)
+      throws InterruptedException {
+    PipelineSpec spec = desired.spec();
+    if (desired.restoreGeneration() > status.lineage()) {
+      PipelineStatus.Builder fresh = status.toBuilder();
+      fresh.lineage = desired.restoreGeneration();
+      fresh.lastState =
+          spec.restoreSavepointPath() == null
+              ? null
+              : new RestorePoint(
+                  spec.restoreSavepointPath(), RestorePoint.Kind.SAVEPOINT, clock.instant(), null);
+      fresh.suspended = false;
+      fresh.gaveUp = null;
+      return deploy(
+          desired,
+          fresh.build(),
+          fresh.lastState,
+          "deploy",
+          JOB_DEPLOYED,
+          false,
+          "Deployed for desired version "
+              + desired.version()
+              + " from "
+              + describe(spec.restoreSavepointPath()));
+    }
+    FlinkJob last = observed.job(status.jobId()).orElse(null);
+    if (last != null && last.isFailed()) {
+      return restartFailed(desired, last, status);
+    }
+    if (status.gaveUp() != null) {
+      return withStep(status, "none", "Gave up: " + status.gaveUp());
+    }
+    if (status.notBefore() != null && clock.instant().isBefore(status.notBefore())) {
+      return withStep(status, "wait", "Next attempt not before " + status.notBefore());
+    }
+    RestorePoint from = newestState(status, status.jobId());
+    if (status.jobId() == null) {
+      return deploy(
+          desired,
+          status,
+          from,
+          "deploy",
+          JOB_DEPLOYED,
+          false,
+          "Deployed for desired version " + desired.version() + " from " + describe(from));
+    }
+    if (status.suspended()) {
+      return deploy(
+          desired,
+          status,
+          from,
+          "resume",
+          JOB_RESUMED,
+          false,
+          "Resumed from " + describe(from) + " (desired version " + desired.version() + ")");
+    }
+    String gone =
+        last == null
+            ? "is no longer on Flink (cluster lost or restarted)"
+            : "is " + last.state() + " outside the control plane";
+    return deploy(
+        desired,
+        status,
+        from,
+        "restore",
+        JOB_RESTORED,
+        true,
+        "Job " + status.jobId() + " " + gone + "; deployed again from " + describe(from));
+  }
+
+  private PipelineStatus restartFailed(DesiredState desired, FlinkJob failed, PipelineStatus status)
+      throws InterruptedException {
+    String cause = failed.failureCause() == null ? "no cause reported" : failed.failureCause();
+    if (status.gaveUp() != null) {
+      return withStep(status, "none", "Gave up: " + status.gaveUp());
+    }
+    if (!desired.spec().restartFailed()) {
+      if (status.lastStep() == null || !"failed-reported".equals(status.lastStep().action())) {
+        events.warning(
+            JOB_FAILED,
+            "Job " + failed.jobId() + " FAILED (" + cause + "); restart_failed is off",
+            failed.jobId());
+      }
+      return withStep(status, "failed-reported", "Job " + failed.jobId() + " FAILED: " + cause);
+    }
+    Instant now = clock.instant();
+    RestartBudget budget = new RestartBudget(properties.restartBudget());
+    List<Instant> recent = budget.recent(status.failureRestarts(), now);
+    if (recent.size() >= properties.restartBudget().maxRestarts()) {
+      String why =
+          "job "
+              + failed.jobId()
+              + " FAILED "
+              + (recent.size() + 1)
+              + " times within "
+              + properties.restartBudget().window()
+              + ": "
+              + cause;
+      PipelineStatus.Builder next = status.toBuilder();
+      next.gaveUp = why;
+      next.failureRestarts = recent;
+      events.warning(GAVE_UP, "Restarting stopped: " + why, failed.jobId());
+      return withStep(next.build(), "give-up", why);
+    }
+    if (status.notBefore() != null && now.isBefore(status.notBefore())) {
+      return withStep(
+          status,
+          "wait",
+          "Job "
+              + failed.jobId()
+              + " FAILED; restart "
+              + (recent.size() + 1)
+              + " not before "
+              + status.notBefore());
+    }
+    if (status.notBefore() == null) {
+      // First sight of this failure: wait the backoff before restarting.
+      PipelineStatus.Builder waiting = status.toBuilder();
+      waiting.notBefore = now.plus(properties.restartBudget().backoff(recent.size()));
+      waiting.failureRestarts = recent;
+      events.warning(
+          JOB_FAILED,
+          "Job "
+              + failed.jobId()
+              + " FAILED ("
+              + cause
+              + "); restarting from its last state at "
+              + waiting.notBefore,
+          failed.jobId());
+      return withStep(waiting.build(), "wait", "Job FAILED: " + cause);
+    }
+    PipelineStatus.Builder next = status.toBuilder();
+    List<Instant> restarts = new ArrayList<>(recent);
+    restarts.add(now);
+    next.failureRestarts = restarts;
+    next.notBefore = null;
+    RestorePoint from = newestState(status, failed.jobId());
+    return deploy(
+        desired,
+        next.build(),
+        from,
+        "restart",
+        JOB_RESTARTED,
+        true,
+        "Job "
+            + failed.jobId()
+            + " FAILED ("
+            + cause
+            + "); restart "
+            + restarts.size()
+            + " of "
+            + properties.restartBudget().maxRestarts()
+            + " from "
+            + describe(from));
+  }
+
+  private PipelineStatus adopt(FlinkJob job, PipelineStatus status) {
+    PipelineStatus.Builder next = status.toBuilder();
+    next.jobId = job.jobId();
+    next.suspended = false;
+    String message =
+        "Job "
+            + job.jobId()
+            + " runs on Flink but was not deployed by this reconciler"
+            + (status.jobId() == null ? "" : " (expected " + status.jobId() + ")")
+            + "; it is managed from now on";
+    events.normal(JOB_ADOPTED, message, job.jobId());
+    return withStep(next.build(), "adopt", message);
+  }
+
+  private PipelineStatus replace(FlinkJob job, UpgradeMode mode, PipelineStatus status, String why)
+      throws InterruptedException {
+    if (!job.isRunning() && mode == UpgradeMode.SAVEPOINT) {
+      return withStep(
+          status,
+          "wait",
+          "Job "
+              + job.jobId()
+              + " is "
+              + job.state()
+              + "; replacing it needs a"
+              + " savepoint, so it must be RUNNING");
+    }
+    if (!leading()) {
+      return status;
+    }
+    PipelineStatus.Builder next = status.toBuilder();
+    String how;
+    switch (mode) {
+      case SAVEPOINT -> {
+        next.lastState = stopWithSavepoint(job, false, SavepointRecord.Kind.RESCALE);
+        how = "stopped with savepoint " + next.lastState.path();
+      }
+      case LAST_STATE -> {
+        flink.cancel(job.jobId(), properties.cancelTimeout());
+        next.lastState = newestState(status, job.jobId());
+        how = "cancelled; its replacement starts from " + describe(next.lastState);
+      }
+      default -> {
+        flink.cancel(job.jobId(), properties.cancelTimeout());
+        next.lastState = null;
+        how = "cancelled; its replacement starts without state";
+      }
+    }
+    next.suspended = false;
+    next.unhealthy = null;
+    String message = "Job " + job.jobId() + " " + how + " because " + why;
+    events.normal(JOB_REPLACED, message, job.jobId());
+    return withStep(next.build(), "replace", message);
+  }
+
+  private PipelineStatus watchHealth(FlinkJob job, PipelineStatus status)
+      throws InterruptedException {
+    PipelineStatus.Builder next = status.toBuilder();
+    next.suspended = false;
+    String problem = job.isRunning() ? healthProblem(job) : null;
+    if (problem == null) {
+      if (status.unhealthy() != null && job.isRunning()) {
+        events.normal(JOB_HEALTHY, "Job " + job.jobId() + " is healthy again", job.jobId());
+      }
+      next.unhealthy = job.isRunning() ? null : status.unhealthy();
+      if (job.isRunning()) {
+        next.gaveUp = null;
+      }
+      return withStep(next.build(), "none", "Job " + job.jobId() + " is " + job.state());
+    }
+    if (status.unhealthy() == null) {
+      events.warning(
+          JOB_UNHEALTHY, "Job " + job.jobId() + " is unhealthy: " + problem, job.jobId());
+    }
+    next.unhealthy = problem;
+    if (!properties.unhealthy().restart()) {
+      return withStep(next.build(), "report-unhealthy", problem);
+    }
+    Instant now = clock.instant();
+    List<Instant> recent =
+        new RestartBudget(properties.restartBudget()).recent(status.failureRestarts(), now);
+    if (recent.size() >= properties.restartBudget().maxRestarts()) {
+      return withStep(next.build(), "report-unhealthy", problem + " (restart budget exhausted)");
+    }
+    if (!leading()) {
+      return status;
+    }
+    flink.cancel(job.jobId(), properties.cancelTimeout());
+    List<Instant> restarts = new ArrayList<>(recent);
+    restarts.add(now);
+    next.failureRestarts = restarts;
+    next.lastState = newestState(status, job.jobId());
+    restartSamples.clear();
+    String message =
+        "Job "
+            + job.jobId()
+            + " cancelled because it is unhealthy ("
+            + problem
+            + "); the next step deploys it from "
+            + describe(next.lastState);
+    events.warning(JOB_REPLACED, message, job.jobId());
+    return withStep(next.build(), "replace", message);
+  }
+
+  /** Why the running job is unhealthy, or null. */
+  private String healthProblem(FlinkJob job) {
+    Instant now = clock.instant();
+    if (job.restarts() != null) {
+      restartSamples.removeIf(
+          s ->
+              !s.jobId().equals(job.jobId())
+                  || s.at().isBefore(now.minus(properties.unhealthy().window())));
+      restartSamples.addLast(new RestartSample(now, job.jobId(), job.restarts()));
+      long climbed = job.restarts() - restartSamples.peekFirst().restarts();
+      if (climbed >= properties.unhealthy().maxRestarts()) {
+        return "restarted "
+            + climbed
+            + " times within "
+            + properties.unhealthy().window()
+            + " (Flink's restart strategy keeps recovering it)";
+      }
+    }
+    Duration stale = checkpointInterval.multipliedBy(properties.unhealthy().missedCheckpoints());
+    Instant since =
+        job.lastCheckpoint() != null ? job.lastCheckpoint().completedAt() : job.startTime();
+    if (since != null && since.isBefore(now.minus(stale))) {
+      return "no checkpoint completed since "
+          + since
+          + " ("
+          + properties.unhealthy().missedCheckpoints()
+          + " checkpoint intervals of "
+          + checkpointInterval
+          + ")";
+    }
+    return null;
+  }
+
+  private PipelineStatus deploy(
+      DesiredState desired,
+      PipelineStatus status,
+      RestorePoint from,
+      String action,
+      String reason,
+      boolean warning,
+      String message)
+      throws InterruptedException {
+    if (!leading()) {
+      return status;
+    }
+    PipelineSpec spec = desired.spec();
+    String jobId = JobIds.derive(desired.pipelineId(), desired.version(), status.jobId());
+    PipelineStatus.Builder intent = status.toBuilder();
+    intent.jobId = jobId;
+    intent.deployments = status.deployments() + 1;
+    intent.lastState = from;
+    intent.suspended = false;
+    intent.unhealthy = null;
+    intent.lastStep = step(action, "Deploying " + jobId + ": " + message);
+    intent.updatedAt = clock.instant();
+    PipelineStatus recorded = intent.build();
+    // Durable before Flink sees the job: a successor must know which job to expect.
+    intentWriter.accept(recorded);
+    try {
+      flink.submit(
+          new JobSubmission(
+              jobId,
+              spec.parallelism(),
+              spec.deliveryGuarantee(),
+              from == null ? null : from.path(),
+              spec.allowNonRestoredState()));
+    } catch (DuplicateJobException e) {
+      log.info(
+          "Job {} was already submitted (by an earlier leader or try): {}", jobId, e.getMessage());
+      return withStep(recorded, action, "Job " + jobId + " was already submitted");
+    } catch (FlinkRequestException | FlinkUnavailableException e) {
+      PipelineStatus.Builder failed = recorded.toBuilder();
+      Instant now = clock.instant();
+      failed.notBefore =
+          now.plus(properties.restartBudget().backoff(status.failureRestarts().size()));
+      events.warning(
+          STEP_FAILED,
+          "Submitting job "
+              + jobId
+              + " failed ("
+              + e.getMessage()
+              + "); next try at "
+              + failed.notBefore,
+          jobId);
+      return withStep(
+          failed.build(), "failed", "Submitting " + jobId + " failed: " + e.getMessage());
+    }
+    if (warning) {
+      events.warning(reason, message + " as job " + jobId, jobId);
+    } else {
+      events.normal(reason, message + " as job " + jobId, jobId);
+    }
+    return withStep(recorded, action, message + " as job " + jobId);
+  }
+
+  private RestorePoint stopWithSavepoint(FlinkJob job, boolean drain, SavepointRecord.Kind kind)
+      throws InterruptedException {
+    String path = flink.stopWithSavepoint(job.jobId(), drain, properties.savepointTimeout());
+    Instant now = clock.instant();
+    savepointRecorder.accept(
+        new SavepointRecord(
+            path,
+            job.jobId(),
+            kind,
+            now,
+            job.parallelism(),
+            job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
+            jarSha256,
+            null));
+    return new RestorePoint(path, RestorePoint.Kind.SAVEPOINT, now, job.jobId());
+  }
+
+  /**
+   * The newest state to start from: a checkpoint of the job found in the storage (newer than any
+   * observation), else the newest one observed or savepoint recorded.
+   */
+  private RestorePoint newestState(PipelineStatus status, String jobId) {
+    RestorePoint known = status.lastState();
+    RestorePoint stored = storage.newest(status.checkpointDirectory(), jobId).orElse(null);
+    return RestorePoint.newer(known, stored);
+  }
+
+  private boolean leading() {
+    if (leadership.isLeader()) {
+      return true;
+    }
+    log.info("Not acting: replica {} no longer leads", leadership.replicaId());
+    return false;
+  }
+
+  private PipelineStatus steady(PipelineStatus status, String what) {
+    return withStep(status, "none", "Pipeline is " + what);
+  }
+
+  private PipelineStatus withStep(PipelineStatus status, String action, String message) {
+    if (status.lastStep() != null
+        && status.lastStep().action().equals(action)
+        && status.lastStep().message().equals(message)) {
+      // Nothing new: keep the status as it is, so it is not written again.
+      return status;
+    }
+    PipelineStatus.Builder next = status.toBuilder();
+    next.lastStep = step(action, message);
+    next.updatedAt = clock.instant();
+    return next.build();
+  }
+
+  private ReconcileStep step(String action, String message) {
+    return new ReconcileStep(
+        clock.instant(), action, message, leadership.replicaId(), leadership.epoch());
+  }
+
+  private static String describe(RestorePoint point) {
+    return point == null ? "no state" : point.kind().name().toLowerCase() + " " + point.path();
+  }
+
+  private static String describe(String savepointPath) {
+    return savepointPath == null ? "no state" : "savepoint " + savepointPath;
+  }
+
+  private static String guarantee(FlinkJob job) {
+    return job.deliveryGuarantee() == null
+        ? "guarantee unknown"
+        : job.deliveryGuarantee().argument();
+  }
+
+  /** The restarts of the budget's window. */
+  private record RestartBudget(ReconcilerProperties.RestartBudget settings) {
+    List<Instant> recent(List<Instant> restarts, Instant now) {
+      Instant since = now.minus(settings.window());
+      return restarts.stream().filter(t -> t.isAfter(since)).toList();
+    }
+  }
+}

@@ -1,0 +1,574 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.flink.ClusterOverview;
+import io.fraudpipeline.control.flink.FlinkRestClient;
+import io.fraudpipeline.control.jobs.DeployRequest;
+import io.fraudpipeline.control.jobs.Deployment;
+import io.fraudpipeline.control.jobs.EmbeddedJobJar;
+import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.JobJarUploader;
+import io.fraudpipeline.control.jobs.JobNotFoundException;
+import io.fraudpipeline.control.jobs.JobProperties;
+import io.fraudpipeline.control.jobs.Observation;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationKind;
+import io.fraudpipeline.control.operations.Operations;
+import io.fraudpipeline.control.rules.IfMatch;
+import io.fraudpipeline.control.rules.JsonMergePatch;
+import io.fraudpipeline.control.savepoints.SavepointHistory;
+import io.fraudpipeline.control.savepoints.SavepointRecord;
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.FieldProblem;
+import io.fraudpipeline.control.web.ProblemType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every change of what should run: {@code PUT}/{@code PATCH /api/v1/pipeline} and the job commands,
+ * which are changes of the desired state too (deploy: running from a given state; stop: suspended
+ * with a savepoint; cancel: suspended without one; rescale: another parallelism). Only the
+ * reconciler moves the job; a command writes the desired state, then waits for the reconciler (on
+ * whichever replica leads) to have carried it out.
+ */
+@Service
+public class PipelineService {
+
+  private static final long AWAIT_POLL_MILLIS = 200;
+  private static final Logger log = LoggerFactory.getLogger(PipelineService.class);
+
+  private final DesiredStateLog desired;
+  private final PipelineStatusStore statusStore;
+  private final FraudJobObserver observer;
+  private final FlinkRestClient flink;
+  private final JobJarUploader uploader;
+  private final EmbeddedJobJar jar;
+  private final SavepointHistory savepoints;
+  private final Operations operations;
+  private final Leadership leadership;
+  private final JobProperties jobProperties;
+  private final ReconcilerProperties properties;
+  private final Clock clock = Clock.systemUTC();
+
+  PipelineService(
+      DesiredStateLog desired,
+      PipelineStatusStore statusStore,
+      FraudJobObserver observer,
+      FlinkRestClient flink,
+      JobJarUploader uploader,
+      EmbeddedJobJar jar,
+      SavepointHistory savepoints,
+      Operations operations,
+      Leadership leadership,
+      JobProperties jobProperties,
+      ReconcilerProperties properties) {
+    this.desired = desired;
+    this.statusStore = statusStore;
+    this.observer = observer;
+    this.flink = flink;
+    this.uploader = uploader;
+    this.jar = jar;
+    this.savepoints = savepoints;
+    this.operations = operations;
+    this.leadership = leadership;
+    this.jobProperties = jobProperties;
+    this.properties = properties;
+  }
+
+  public PipelineView view() {
+    Optional<DesiredState> wanted = desired.current();
+    PipelineStatus status = statusStore.read().orElse(null);
+    Observation observation = observer.current();
+    FraudJob job = observation.activeJob().orElse(null);
+    boolean inSync =
+        wanted
+            .map(
+                d ->
+                    d.spec().running()
+                        ? job != null
+                            && "RUNNING".equals(job.state())
+                            && d.spec().sameJobSettings(job.parallelism(), job.deliveryGuarantee())
+                        : job == null)
+            .orElse(false);
+    return new PipelineView(
+        wanted.orElse(null),
+        job,
+        observation.flinkReachable(),
+        observation.observedAt(),
+        observation.flinkReachable() && inSync,
+        status,
+        leadership.leaderId().orElse(null),
+        leadership.replicaId());
+  }
+
+  public List<DesiredState> history(int limit) {
+    List<DesiredState> all = desired.history();
+    return all.subList(0, Math.min(limit, all.size()));
+  }
+
+  /** PUT: the body is the whole spec; absent fields take the configured defaults. */
+  public DesiredState replace(String ifMatch, String body, String actor) {
+    IfMatch precondition = required(ifMatch);
+    JsonNode document = PipelineSpecDocuments.parse(body);
+    return change(
+        precondition,
+        actor,
+        "PUT /api/v1/pipeline",
+        current ->
+            PipelineSpecDocuments.read(document, defaults(), jobProperties.maxParallelism()));
+  }
+
+  /** PATCH: the body is a JSON merge patch (RFC 7396) of the current spec. */
+  public DesiredState mergePatch(String ifMatch, String body, String actor) {
+    IfMatch precondition = required(ifMatch);
+    JsonNode patch = PipelineSpecDocuments.parse(body);
+    return change(
+        precondition,
+        actor,
+        "PATCH /api/v1/pipeline",
+        current -> {
+          JsonNode merged = JsonMergePatch.apply(PipelineSpecDocuments.document(current), patch);
+          return PipelineSpecDocuments.read(merged, current, jobProperties.maxParallelism());
+        });
+  }
+
+  private DesiredState change(
+      IfMatch precondition, String actor, String cause, UnaryOperator<PipelineSpec> edit) {
+    Optional<DesiredState> current = desired.current();
+    long version = current.map(DesiredState::version).orElse(0L);
+    if (!precondition.matches(version)) {
+      throw stale(version);
+    }
+    PipelineSpec before = current.map(DesiredState::spec).orElse(defaults());
+    PipelineSpec after = edit.apply(before);
+    if (current.isPresent() && after.equals(before)) {
+      return current.get();
+    }
+    boolean newRestore =
+        current.isEmpty()
+            || (after.restoreSavepointPath() != null
+                && !after.restoreSavepointPath().equals(before.restoreSavepointPath()));
+    try {
+      return propose(current, after, newRestore, actor, cause);
+    } catch (StaleDesiredStateException e) {
+      throw stale(e.current() == null ? 0 : e.current().version());
+    }
+  }
+
+  /** POST /api/v1/jobs: running, from the given savepoint or without state. */
+  public Deployment deploy(DeployRequest request, String actor) {
+    int parallelism =
+        request.parallelism() == null ? jobProperties.parallelism() : request.parallelism();
+    requireParallelismWithinLimit(parallelism);
+    Instant started = clock.instant();
+    Optional<DesiredState> current = desired.current();
+    requireNotRunning(current);
+    String restorePath = null;
+    if (request.restore() != null) {
+      restorePath =
+          request.restore().wantsLatest()
+              ? latestSavepoint()
+              : request.restore().savepointPath().strip();
+    }
+    requireFreeSlots(parallelism);
+    JobJarUploader.UploadedJar uploaded = uploader.ensureUploaded();
+    PipelineSpec base = current.map(DesiredState::spec).orElse(defaults());
+    PipelineSpec spec =
+        new PipelineSpec(
+            PipelineState.RUNNING,
+            parallelism,
+            request.deliveryGuarantee() == null
+                ? jobProperties.deliveryGuarantee()
+                : request.deliveryGuarantee(),
+            base.upgradeMode(),
+            base.suspendMode(),
+            base.restartFailed(),
+            restorePath,
+            Boolean.TRUE.equals(request.allowNonRestoredState()));
+    DesiredState accepted;
+    try {
+      accepted = propose(current, spec, true, actor, "POST /api/v1/jobs");
+    } catch (StaleDesiredStateException e) {
+      // Another change won the race; if it started the job, this deploy is a duplicate.
+      requireNotRunning(Optional.ofNullable(e.current()));
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "The desired state changed while this deploy was being recorded; read GET"
+              + " /api/v1/pipeline and retry");
+    }
+    PipelineStatus status =
+        awaitStatus(
+            accepted,
+            started,
+            s -> s.lineage() >= accepted.version() && s.jobId() != null && jobActive(s.jobId()));
+    FraudJob job = observer.observeNow().job(status.jobId()).orElse(null);
+    return new Deployment(
+        status.jobId(),
+        job == null ? "SUBMITTED" : job.state(),
+        parallelism,
+        spec.deliveryGuarantee(),
+        restorePath,
+        uploaded.jarId(),
+        jar.sha256(),
+        uploaded.uploadedNow());
+  }
+
+  /** POST /api/v1/jobs/{id}/stop: suspended with a savepoint (drained if asked). */
+  public Operation stop(String jobId, boolean drain, String actor) {
+    requireRunningJob(jobId);
+    SuspendMode mode = drain ? SuspendMode.DRAIN : SuspendMode.SAVEPOINT;
+    return suspendOperation(OperationKind.STOP, jobId, mode, actor, "POST /api/v1/jobs/{id}/stop");
+  }
+
+  /** POST /api/v1/jobs/{id}/cancel: suspended without a savepoint. */
+  public Operation cancel(String jobId, String actor) {
+    FraudJob job = requireFraudJob(jobId);
+    if (!job.isActive()) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "Job " + jobId + " has already ended (" + job.state() + ")",
+          Map.of("job_state", job.state()));
+    }
+    requireNoOperationInProgress(jobId);
+    return suspendOperation(
+        OperationKind.CANCEL, jobId, SuspendMode.CANCEL, actor, "POST /api/v1/jobs/{id}/cancel");
+  }
+
+  private Operation suspendOperation(
+      OperationKind kind, String jobId, SuspendMode mode, String actor, String cause) {
+    Instant started = clock.instant();
+    DesiredState accepted =
+        changeSpec(actor, cause, spec -> spec.withState(PipelineState.SUSPENDED, mode));
+    return operations.start(
+        kind,
+        jobId,
+        properties.awaitTimeout().plus(properties.savepointTimeout()),
+        context -> {
+          PipelineStatus status =
+              awaitStatus(
+                  accepted,
+                  started,
+                  s ->
+                      s.suspended()
+                          && s.desiredVersion() >= accepted.version()
+                          && !jobActive(jobId));
+          if (mode != SuspendMode.CANCEL
+              && status.lastState() != null
+              && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
+              && jobId.equals(status.lastState().jobId())) {
+            context.savepointWritten(status.lastState().path());
+          }
+          observer.observeNow();
+          return null;
+        });
+  }
+
+  /** POST /api/v1/jobs/{id}/rescale: the same job at another parallelism. */
+  public Operation rescale(String jobId, int parallelism, String actor) {
+    requireParallelismWithinLimit(parallelism);
+    FraudJob job = requireRunningJob(jobId);
+    if (job.parallelism() != null && job.parallelism() == parallelism) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "Job " + jobId + " already runs at parallelism " + parallelism,
+          Map.of("parallelism", parallelism));
+    }
+    Instant started = clock.instant();
+    DesiredState accepted =
+        changeSpec(
+            actor, "POST /api/v1/jobs/{id}/rescale", spec -> spec.withParallelism(parallelism));
+    return operations.start(
+        OperationKind.RESCALE,
+        jobId,
+        properties.awaitTimeout().plus(properties.savepointTimeout()),
+        context -> {
+          PipelineStatus status =
+              awaitStatus(
+                  accepted,
+                  started,
+                  s -> s.jobId() != null && !s.jobId().equals(jobId) && jobActive(s.jobId()));
+          if (status.lastState() != null
+              && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
+              && jobId.equals(status.lastState().jobId())) {
+            context.savepointWritten(status.lastState().path());
+          }
+          return status.jobId();
+        });
+  }
+
+  private DesiredState changeSpec(String actor, String cause, UnaryOperator<PipelineSpec> edit) {
+    for (int attempt = 0; ; attempt++) {
+      Optional<DesiredState> current = desired.current();
+      if (current.isEmpty()) {
+        throw new ApiException(
+            ProblemType.CONFLICT,
+            "No desired state is declared yet: deploy the job (POST /api/v1/jobs) or PUT"
+                + " /api/v1/pipeline first");
+      }
+      try {
+        return propose(current, edit.apply(current.get().spec()), false, actor, cause);
+      } catch (StaleDesiredStateException e) {
+        if (attempt == 2) {
+          throw new ApiException(
+              ProblemType.CONFLICT, "The desired state keeps changing; retry in a moment");
+        }
+      }
+    }
+  }
+
+  private DesiredState propose(
+      Optional<DesiredState> current,
+      PipelineSpec spec,
+      boolean newRestore,
+      String actor,
+      String cause) {
+    long version = current.map(DesiredState::version).orElse(0L) + 1;
+    String pipelineId =
+        current.map(DesiredState::pipelineId).orElseGet(() -> UUID.randomUUID().toString());
+    long restoreGeneration =
+        newRestore ? version : current.map(DesiredState::restoreGeneration).orElse(0L);
+    DesiredState next =
+        new DesiredState(
+            version,
+            pipelineId,
+            spec,
+            restoreGeneration,
+            clock.instant().truncatedTo(ChronoUnit.MILLIS),
+            actor,
+            cause);
+    DesiredState accepted = desired.propose(next);
+    log.info("Desired state version {} accepted ({}, by {}): {}", version, cause, actor, spec);
+    return accepted;
+  }
+
+  /**
+   * Waits until the reconciler's status satisfies {@code done}; fails early when the reconciler
+   * reports a failed step for this version, or with a conflict past the await timeout.
+   */
+  private PipelineStatus awaitStatus(
+      DesiredState accepted, Instant since, Predicate<PipelineStatus> done) {
+    Instant deadline = clock.instant().plus(properties.awaitTimeout());
+    PipelineStatus last = null;
+    while (clock.instant().isBefore(deadline)) {
+      try {
+        last = statusStore.read().orElse(null);
+      } catch (KafkaUnavailableException e) {
+        last = null;
+      }
+      if (last != null) {
+        if (done.test(last)) {
+          return last;
+        }
+        ReconcileStep step = last.lastStep();
+        if (step != null
+            && last.desiredVersion() == accepted.version()
+            && step.at().isAfter(since)
+            && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
+          throw new ApiException(
+              ProblemType.FLINK_ERROR,
+              "Desired state version "
+                  + accepted.version()
+                  + " was accepted, but the reconciler's step failed: "
+                  + step.message(),
+              Map.of("desired_version", accepted.version()));
+        }
+      }
+      try {
+        Thread.sleep(AWAIT_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new ApiException(
+        ProblemType.CONFLICT,
+        "Desired state version "
+            + accepted.version()
+            + " was accepted, but the reconciler had not carried it out within "
+            + properties.awaitTimeout()
+            + " (fraud.reconciler.await-timeout); GET /api/v1/pipeline shows its progress"
+            + (last == null || last.lastStep() == null
+                ? ""
+                : ". Its last step: " + last.lastStep().message()),
+        Map.of("desired_version", accepted.version()));
+  }
+
+  private boolean jobActive(String jobId) {
+    return observer.observeNow().job(jobId).map(FraudJob::isActive).orElse(false);
+  }
+
+  private void requireNotRunning(Optional<DesiredState> current) {
+    if (current.isEmpty() || !current.get().spec().running()) {
+      return;
+    }
+    Observation observation = observer.observeNow();
+    Optional<FraudJob> active = observation.activeJob();
+    if (active.isEmpty()) {
+      // Declared running but nothing runs (e.g. a deploy a moment ago): wait for it briefly.
+      active = awaitActiveJob();
+    }
+    if (active.isPresent()) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "The fraud job already runs on Flink as "
+              + active.get().jobId()
+              + " ("
+              + active.get().state()
+              + "); stop or cancel it first",
+          Map.of(
+              "running_job_id", active.get().jobId(),
+              "running_job_state", active.get().state()));
+    }
+  }
+
+  private Optional<FraudJob> awaitActiveJob() {
+    Instant deadline = clock.instant().plus(properties.awaitTimeout());
+    while (clock.instant().isBefore(deadline)) {
+      PipelineStatus status = statusStore.read().orElse(null);
+      if (status != null && status.gaveUp() != null) {
+        return Optional.empty();
+      }
+      Optional<FraudJob> active = observer.observeNow().activeJob();
+      if (active.isPresent()) {
+        return active;
+      }
+      try {
+        Thread.sleep(AWAIT_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private FraudJob requireFraudJob(String jobId) {
+    Observation observation = observer.observeNow();
+    if (!observation.flinkReachable()) {
+      throw new io.fraudpipeline.control.flink.FlinkUnavailableException(
+          "Flink cannot be observed: " + observation.error(), null);
+    }
+    return observation
+        .job(jobId)
+        .orElseThrow(() -> new JobNotFoundException(jobId, jobProperties.name()));
+  }
+
+  private FraudJob requireRunningJob(String jobId) {
+    FraudJob job = requireFraudJob(jobId);
+    if (!"RUNNING".equals(job.state())) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "Job " + jobId + " is " + job.state() + ", not RUNNING",
+          Map.of("job_state", job.state()));
+    }
+    requireNoOperationInProgress(jobId);
+    return job;
+  }
+
+  private void requireNoOperationInProgress(String jobId) {
+    operations.list().stream()
+        .filter(
+            op ->
+                op.state() == io.fraudpipeline.control.operations.OperationState.IN_PROGRESS
+                    && jobId.equals(op.jobId())
+                    && op.kind() != OperationKind.SAVEPOINT)
+        .findFirst()
+        .ifPresent(
+            op -> {
+              throw new ApiException(
+                  ProblemType.CONFLICT,
+                  "Operation " + op.id() + " (" + op.kind() + ") is in progress on job " + jobId,
+                  Map.of("operation_id", op.id()));
+            });
+  }
+
+  private void requireParallelismWithinLimit(int parallelism) {
+    if (parallelism > jobProperties.maxParallelism()) {
+      String message =
+          "must be at most " + jobProperties.maxParallelism() + " (fraud.job.max-parallelism)";
+      throw new ApiException(
+          ProblemType.VALIDATION,
+          "Invalid field 'parallelism': " + message,
+          Map.of("errors", List.of(new FieldProblem("parallelism", message))));
+    }
+  }
+
+  /** Fails with 409 unless Flink has {@code parallelism} free slots. */
+  private void requireFreeSlots(int parallelism) {
+    ClusterOverview cluster = flink.clusterOverview();
+    if (parallelism > cluster.slotsAvailable()) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "Parallelism "
+              + parallelism
+              + " needs "
+              + parallelism
+              + " free task slots; Flink has "
+              + cluster.slotsAvailable()
+              + " of "
+              + cluster.slotsTotal()
+              + " ("
+              + cluster.taskManagers()
+              + " TaskManagers)",
+          Map.of("slots_available", cluster.slotsAvailable(), "slots_total", cluster.slotsTotal()));
+    }
+  }
+
+  private String latestSavepoint() {
+    return savepoints
+        .latest()
+        .map(SavepointRecord::path)
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ProblemType.CONFLICT,
+                    "restore.latest asks for the newest savepoint, but the savepoint history is"
+                        + " empty; stop the job with a savepoint first or give savepoint_path"));
+  }
+
+  private PipelineSpec defaults() {
+    return new PipelineSpec(
+        PipelineState.SUSPENDED,
+        jobProperties.parallelism(),
+        jobProperties.deliveryGuarantee(),
+        UpgradeMode.SAVEPOINT,
+        SuspendMode.SAVEPOINT,
+        true,
+        null,
+        false);
+  }
+
+  private static IfMatch required(String ifMatch) {
+    IfMatch precondition = IfMatch.parse(ifMatch);
+    if (precondition == null) {
+      throw new ApiException(
+          ProblemType.PRECONDITION_REQUIRED,
+          "A change of the desired state needs an If-Match header with the version it is based"
+              + " on, e.g. If-Match: \"3\" (GET /api/v1/pipeline returns it as the ETag; \"0\""
+              + " before the first change)");
+    }
+    return precondition;
+  }
+
+  private static ApiException stale(long version) {
+    return new ApiException(
+        ProblemType.PRECONDITION_FAILED,
+        "The desired state is at version "
+            + version
+            + ", not the one in If-Match: read it again (GET /api/v1/pipeline) and retry",
+        Map.of("current_version", version));
+  }
+}

@@ -1,0 +1,178 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.jobs.DeliveryGuarantee;
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.FieldProblem;
+import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.model.FraudJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The pipeline spec as JSON documents: what {@code PUT} takes, what {@code PATCH} merges into, read
+ * strictly with one field problem per mistake (a 400 validation problem, never a 500).
+ */
+final class PipelineSpecDocuments {
+
+  static final Set<String> FIELDS =
+      Set.of(
+          "state",
+          "parallelism",
+          "delivery_guarantee",
+          "upgrade_mode",
+          "suspend_mode",
+          "restart_failed",
+          "restore_savepoint_path",
+          "allow_non_restored_state");
+
+  private PipelineSpecDocuments() {}
+
+  static JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      throw new ApiException(ProblemType.MALFORMED_BODY, "The request body is missing");
+    }
+    try {
+      return FraudJson.mapper().readTree(body);
+    } catch (JacksonException e) {
+      throw new ApiException(
+          ProblemType.MALFORMED_BODY,
+          "The request body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** The editable document of a spec, as {@code GET} shows it. */
+  static ObjectNode document(PipelineSpec spec) {
+    ObjectNode node = FraudJson.mapper().createObjectNode();
+    node.put("state", spec.state().json());
+    node.put("parallelism", spec.parallelism());
+    node.put("delivery_guarantee", spec.deliveryGuarantee().argument());
+    node.put("upgrade_mode", spec.upgradeMode().json());
+    node.put("suspend_mode", spec.suspendMode().json());
+    node.put("restart_failed", spec.restartFailed());
+    if (spec.restoreSavepointPath() == null) {
+      node.putNull("restore_savepoint_path");
+    } else {
+      node.put("restore_savepoint_path", spec.restoreSavepointPath());
+    }
+    node.put("allow_non_restored_state", spec.allowNonRestoredState());
+    return node;
+  }
+
+  /** Reads a document; absent fields take the given defaults. */
+  static PipelineSpec read(JsonNode document, PipelineSpec defaults, int maxParallelism) {
+    if (!document.isObject()) {
+      throw invalid(List.of(new FieldProblem("", "must be a JSON object")));
+    }
+    List<FieldProblem> errors = new ArrayList<>();
+    for (String name : document.propertyNames()) {
+      if (!FIELDS.contains(name)) {
+        errors.add(
+            new FieldProblem(
+                name,
+                "unknown field (the spec's fields: "
+                    + String.join(", ", FIELDS.stream().sorted().toList())
+                    + ")"));
+      }
+    }
+    PipelineState state = text(document, "state", PipelineState::parse, defaults.state(), errors);
+    int parallelism = defaults.parallelism();
+    JsonNode p = document.get("parallelism");
+    if (p != null && !p.isNull()) {
+      if (!p.isIntegralNumber() || p.asLong() < 1 || p.asLong() > maxParallelism) {
+        errors.add(
+            new FieldProblem(
+                "parallelism",
+                "must be a whole number from 1 to "
+                    + maxParallelism
+                    + " (fraud.job.max-parallelism)"));
+      } else {
+        parallelism = p.asInt();
+      }
+    }
+    DeliveryGuarantee guarantee =
+        text(
+            document,
+            "delivery_guarantee",
+            DeliveryGuarantee::parse,
+            defaults.deliveryGuarantee(),
+            errors);
+    UpgradeMode upgradeMode =
+        text(document, "upgrade_mode", UpgradeMode::parse, defaults.upgradeMode(), errors);
+    SuspendMode suspendMode =
+        text(document, "suspend_mode", SuspendMode::parse, defaults.suspendMode(), errors);
+    boolean restartFailed = bool(document, "restart_failed", defaults.restartFailed(), errors);
+    boolean allowNonRestored =
+        bool(document, "allow_non_restored_state", defaults.allowNonRestoredState(), errors);
+    String restore = defaults.restoreSavepointPath();
+    JsonNode r = document.get("restore_savepoint_path");
+    if (r != null) {
+      if (r.isNull()) {
+        restore = null;
+      } else if (!r.isString() || r.asString().isBlank() || r.asString().length() > 4096) {
+        errors.add(
+            new FieldProblem(
+                "restore_savepoint_path", "must be a savepoint path (at most 4096 characters)"));
+      } else {
+        restore = r.asString().strip();
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw invalid(errors);
+    }
+    return new PipelineSpec(
+        state,
+        parallelism,
+        guarantee,
+        upgradeMode,
+        suspendMode,
+        restartFailed,
+        restore,
+        allowNonRestored);
+  }
+
+  private static <T> T text(
+      JsonNode document,
+      String field,
+      Function<String, T> parse,
+      T fallback,
+      List<FieldProblem> errors) {
+    JsonNode value = document.get(field);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isString()) {
+      errors.add(new FieldProblem(field, "must be a string"));
+      return fallback;
+    }
+    try {
+      return parse.apply(value.asString());
+    } catch (IllegalArgumentException e) {
+      errors.add(new FieldProblem(field, e.getMessage()));
+      return fallback;
+    }
+  }
+
+  private static boolean bool(
+      JsonNode document, String field, boolean fallback, List<FieldProblem> errors) {
+    JsonNode value = document.get(field);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isBoolean()) {
+      errors.add(new FieldProblem(field, "must be true or false"));
+      return fallback;
+    }
+    return value.asBoolean();
+  }
+
+  static ApiException invalid(List<FieldProblem> errors) {
+    return new ApiException(
+        ProblemType.VALIDATION, FieldProblem.summary(errors), Map.of("errors", errors));
+  }
+}

@@ -1,0 +1,104 @@
+package io.fraudpipeline.control.pipeline;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the leading reconciler knows and must not forget across a restart or a hand-over: kept in a
+ * compacted topic, written only by the leader, read by every replica.
+ *
+ * @param desiredVersion the desired version last reconciled
+ * @param lineage the {@link DesiredState#restoreGeneration()} in force: a newer one starts afresh
+ * @param jobId the job the control plane deployed last (the one it expects on Flink)
+ * @param deployments jobs deployed so far
+ * @param lastState the newest state to restore from (checkpoint or savepoint), if any
+ * @param checkpointDirectory the checkpoint storage the jobs write to ({@code .../checkpoints}),
+ *     learnt from their checkpoint paths, so a checkpoint completed after the last observation is
+ *     still found
+ * @param suspended whether the reconciler took the job down because the pipeline was suspended
+ * @param failureRestarts when failed jobs were restarted, within the budget's window
+ * @param notBefore no restart before this (the restart backoff)
+ * @param gaveUp why restarting stopped (the restart budget exhausted), else null
+ * @param unhealthy why the running job is unhealthy, else null
+ * @param lastStep the last decision
+ * @param updatedAt when this was written
+ */
+public record PipelineStatus(
+    long desiredVersion,
+    long lineage,
+    String jobId,
+    int deployments,
+    RestorePoint lastState,
+    String checkpointDirectory,
+    boolean suspended,
+    List<Instant> failureRestarts,
+    Instant notBefore,
+    String gaveUp,
+    String unhealthy,
+    ReconcileStep lastStep,
+    Instant updatedAt) {
+
+  public PipelineStatus {
+    failureRestarts = failureRestarts == null ? List.of() : List.copyOf(failureRestarts);
+  }
+
+  /** Nothing reconciled yet. */
+  public static PipelineStatus initial() {
+    return new PipelineStatus(
+        0, 0, null, 0, null, null, false, List.of(), null, null, null, null, null);
+  }
+
+  Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Changes of a status, one field at a time. */
+  static final class Builder {
+    long desiredVersion;
+    long lineage;
+    String jobId;
+    int deployments;
+    RestorePoint lastState;
+    String checkpointDirectory;
+    boolean suspended;
+    List<Instant> failureRestarts;
+    Instant notBefore;
+    String gaveUp;
+    String unhealthy;
+    ReconcileStep lastStep;
+    Instant updatedAt;
+
+    private Builder(PipelineStatus s) {
+      desiredVersion = s.desiredVersion;
+      lineage = s.lineage;
+      jobId = s.jobId;
+      deployments = s.deployments;
+      lastState = s.lastState;
+      checkpointDirectory = s.checkpointDirectory;
+      suspended = s.suspended;
+      failureRestarts = s.failureRestarts;
+      notBefore = s.notBefore;
+      gaveUp = s.gaveUp;
+      unhealthy = s.unhealthy;
+      lastStep = s.lastStep;
+      updatedAt = s.updatedAt;
+    }
+
+    PipelineStatus build() {
+      return new PipelineStatus(
+          desiredVersion,
+          lineage,
+          jobId,
+          deployments,
+          lastState,
+          checkpointDirectory,
+          suspended,
+          failureRestarts,
+          notBefore,
+          gaveUp,
+          unhealthy,
+          lastStep,
+          updatedAt);
+    }
+  }
+}

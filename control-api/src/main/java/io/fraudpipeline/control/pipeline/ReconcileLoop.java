@@ -1,0 +1,120 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.jobs.EmbeddedJobJar;
+import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.jobs.JobProperties;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.savepoints.SavepointHistory;
+import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the reconciler every {@code fraud.reconciler.interval} on the replica that leads: reads the
+ * desired state, observes, takes at most one step, and writes the status when it changed. A replica
+ * that gains the leadership reads the status its predecessor left before acting.
+ */
+@Component
+public class ReconcileLoop extends PeriodicLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+
+  private final DesiredStateLog desired;
+  private final PipelineStatusStore store;
+  private final PipelineObserver observer;
+  private final PipelineReconciler reconciler;
+  private final Leadership leadership;
+  private final boolean enabled;
+  private final MeterRegistry meters;
+  private volatile PipelineStatus status;
+  private volatile ObservedPipeline lastObservation;
+  private long statusEpoch = -1;
+
+  ReconcileLoop(
+      DesiredStateLog desired,
+      PipelineStatusStore store,
+      FlinkService flink,
+      SavepointHistory savepoints,
+      CheckpointStorage storage,
+      EventRecorder events,
+      Leadership leadership,
+      EmbeddedJobJar jar,
+      JobProperties jobProperties,
+      ReconcilerProperties properties,
+      MeterRegistry meters) {
+    super("reconciler", properties.interval(), properties.savepointTimeout().plusSeconds(5));
+    Clock clock = Clock.systemUTC();
+    this.desired = desired;
+    this.store = store;
+    this.leadership = leadership;
+    this.enabled = properties.enabled();
+    this.meters = meters;
+    this.observer = PipelineObserver.of(flink, savepoints, clock);
+    this.reconciler =
+        new PipelineReconciler(
+            flink,
+            storage,
+            events,
+            leadership,
+            store::write,
+            savepoints::append,
+            properties,
+            jobProperties.checkpointInterval(),
+            jar.isPresent() ? jar.sha256() : null,
+            clock);
+  }
+
+  @Override
+  protected void poll() {
+    if (!enabled || !leadership.isLeader()) {
+      statusEpoch = -1;
+      return;
+    }
+    try {
+      reconcileOnce();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (KafkaUnavailableException e) {
+      log.warn("Reconciliation skipped: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("Reconciliation failed", e);
+    }
+  }
+
+  private void reconcileOnce() throws InterruptedException {
+    if (statusEpoch != leadership.epoch()) {
+      // Newly leading: start from what the previous leader wrote, not from what this replica
+      // remembers of an earlier term.
+      status = store.read().orElse(PipelineStatus.initial());
+      statusEpoch = leadership.epoch();
+      log.info(
+          "Replica {} leads (epoch {}); reconciling from status {}",
+          leadership.replicaId(),
+          statusEpoch,
+          status.lastStep());
+    }
+    Optional<DesiredState> wanted = desired.current();
+    ObservedPipeline observed = observer.observe();
+    lastObservation = observed;
+    PipelineStatus before = status;
+    PipelineStatus after = reconciler.reconcile(wanted.orElse(null), observed, before);
+    if (!after.equals(before) && leadership.isLeader()) {
+      store.write(after);
+      if (after.lastStep() != null && !after.lastStep().equals(before.lastStep())) {
+        meters.counter("fraud.reconciler.steps", "action", after.lastStep().action()).increment();
+      }
+    }
+    status = after;
+  }
+
+  /** The last observation of this replica, when it leads. */
+  Optional<ObservedPipeline> lastObservation() {
+    return Optional.ofNullable(lastObservation);
+  }
+}

@@ -1,0 +1,68 @@
+package io.fraudpipeline.control.pipeline;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How the reconciler holds the pipeline in its desired state ({@code fraud.reconciler.*}; defaults
+ * in application.yaml, described in docs/configuration.md).
+ *
+ * @param enabled whether this replica takes part in reconciling (when false it only serves)
+ * @param interval time between two reconciliations (observe, decide, at most one step)
+ * @param savepointTimeout the longest a stop with savepoint may take
+ * @param cancelTimeout the longest a cancel may take
+ * @param awaitTimeout how long a request that changes the desired state (deploy, stop, rescale)
+ *     waits for the reconciler to carry it out before answering
+ * @param restartBudget how often a job Flink gave up on is restarted
+ * @param unhealthy when a running job counts as unhealthy
+ */
+@Validated
+@ConfigurationProperties("fraud.reconciler")
+public record ReconcilerProperties(
+    boolean enabled,
+    @NotNull Duration interval,
+    @NotNull Duration savepointTimeout,
+    @NotNull Duration cancelTimeout,
+    @NotNull Duration awaitTimeout,
+    @Valid @NotNull RestartBudget restartBudget,
+    @Valid @NotNull Unhealthy unhealthy) {
+
+  /**
+   * @param maxRestarts restarts allowed within the window; one more gives up
+   * @param window the budget's window
+   * @param initialBackoff the wait before the first restart; doubled for each one after it
+   * @param maxBackoff the longest wait between restarts
+   */
+  public record RestartBudget(
+      @Min(0) int maxRestarts,
+      @NotNull Duration window,
+      @NotNull Duration initialBackoff,
+      @NotNull Duration maxBackoff) {
+
+    Duration backoff(int restartsSoFar) {
+      Duration wait = initialBackoff;
+      for (int i = 0; i < restartsSoFar && wait.compareTo(maxBackoff) < 0; i++) {
+        wait = wait.multipliedBy(2);
+      }
+      return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+    }
+  }
+
+  /**
+   * @param maxRestarts Flink restarts within the window that make a running job unhealthy
+   * @param window the window of those restarts
+   * @param missedCheckpoints checkpoint intervals without a completed checkpoint that make it
+   *     unhealthy
+   * @param restart whether an unhealthy job is restarted from its last checkpoint (within the
+   *     restart budget) rather than only reported
+   */
+  public record Unhealthy(
+      @Min(1) int maxRestarts,
+      @NotNull Duration window,
+      @Min(1) int missedCheckpoints,
+      boolean restart) {}
+}
