@@ -61,13 +61,17 @@ public class CheckpointStorage {
   private static RestorePoint point(Path checkpoint, String jobId) {
     try {
       return new RestorePoint(
-          checkpoint.toUri().toString(),
+          withoutTrailingSlash(checkpoint.toUri().toString()),
           RestorePoint.Kind.CHECKPOINT,
           Files.getLastModifiedTime(checkpoint.resolve("_metadata")).toInstant(),
           jobId);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  private static String withoutTrailingSlash(String uri) {
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
   }
 
   private static long number(Path checkpoint) {

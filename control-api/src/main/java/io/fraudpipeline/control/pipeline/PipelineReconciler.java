@@ -674,6 +674,13 @@ public class PipelineReconciler {
   private RestorePoint newestState(PipelineStatus status, String jobId) {
     RestorePoint known = status.lastState();
     RestorePoint stored = storage.newest(status.checkpointDirectory(), jobId).orElse(null);
+    if (stored != null
+        && known != null
+        && known.kind() == RestorePoint.Kind.CHECKPOINT
+        && stored.jobId().equals(known.jobId())) {
+      // The storage's highest checkpoint of the same job is never older than one observed.
+      return stored;
+    }
     return RestorePoint.newer(known, stored);
   }
 

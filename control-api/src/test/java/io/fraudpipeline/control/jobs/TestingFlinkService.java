@@ -1,0 +1,225 @@
+package io.fraudpipeline.control.jobs;
+
+import io.fraudpipeline.control.flink.FlinkRequestException;
+import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An in-memory Flink session cluster for unit tests of the reconciler, with failure switches: the
+ * cluster unreachable, every job lost (a JobManager restart without HA), a job FAILED or
+ * RESTARTING, restarts climbing, checkpoints completing, a savepoint slower than its timeout or
+ * failing, a submission refused. The real client's behaviour it imitates is checked against a real
+ * Flink in {@code RestFlinkServiceTest}.
+ */
+public class TestingFlinkService implements FlinkService {
+
+  /** One job and what it was started with. */
+  public static final class Job {
+    final String id;
+    String state;
+    final Instant startTime;
+    final int parallelism;
+    final DeliveryGuarantee guarantee;
+    final String restoredFrom;
+    long restarts;
+    FlinkJob.CompletedCheckpoint checkpoint;
+    String failureCause;
+
+    Job(String id, String state, Instant start, int parallelism, DeliveryGuarantee g, String from) {
+      this.id = id;
+      this.state = state;
+      this.startTime = start;
+      this.parallelism = parallelism;
+      this.guarantee = g;
+      this.restoredFrom = from;
+    }
+
+    public String restoredFrom() {
+      return restoredFrom;
+    }
+
+    public int parallelism() {
+      return parallelism;
+    }
+
+    public String state() {
+      return state;
+    }
+  }
+
+  private final Map<String, Job> jobs = new LinkedHashMap<>();
+  private final List<JobSubmission> submissions = new ArrayList<>();
+  private final Clock clock;
+  private boolean unreachable;
+  private Duration savepointTakes = Duration.ZERO;
+  private String failSavepoint;
+  private String refuseSubmission;
+  private int savepoints;
+
+  public TestingFlinkService(Clock clock) {
+    this.clock = clock;
+  }
+
+  // Failure switches and scripted changes.
+
+  public void unreachable(boolean value) {
+    unreachable = value;
+  }
+
+  /** The JobManager restarted without HA: it knows no job any more. */
+  public void loseAllJobs() {
+    jobs.clear();
+  }
+
+  public void fail(String jobId, String cause) {
+    Job job = jobs.get(jobId);
+    job.state = "FAILED";
+    job.failureCause = cause;
+  }
+
+  public void state(String jobId, String state) {
+    jobs.get(jobId).state = state;
+  }
+
+  public void restarts(String jobId, long restarts) {
+    jobs.get(jobId).restarts = restarts;
+  }
+
+  public void completeCheckpoint(String jobId, long id, String path, Instant at) {
+    jobs.get(jobId).checkpoint = new FlinkJob.CompletedCheckpoint(id, path, at);
+  }
+
+  /** A job started outside the control plane. */
+  public String startOutside(String jobId, int parallelism, Instant startTime) {
+    jobs.put(
+        jobId,
+        new Job(jobId, "RUNNING", startTime, parallelism, DeliveryGuarantee.EXACTLY_ONCE, null));
+    return jobId;
+  }
+
+  public void savepointTakes(Duration duration) {
+    savepointTakes = duration;
+  }
+
+  public void failSavepoints(String cause) {
+    failSavepoint = cause;
+  }
+
+  public void refuseSubmissions(String cause) {
+    refuseSubmission = cause;
+  }
+
+  // What happened.
+
+  public List<JobSubmission> submissions() {
+    return List.copyOf(submissions);
+  }
+
+  public Job job(String jobId) {
+    return jobs.get(jobId);
+  }
+
+  public List<Job> activeJobs() {
+    return jobs.values().stream().filter(j -> !terminal(j.state)).toList();
+  }
+
+  // FlinkService.
+
+  @Override
+  public List<FlinkJob> fraudJobs() {
+    requireReachable();
+    return jobs.values().stream()
+        .sorted(
+            Comparator.comparing((Job j) -> terminal(j.state))
+                .thenComparing(Comparator.comparing((Job j) -> j.startTime).reversed()))
+        .map(
+            j ->
+                terminal(j.state)
+                    ? new FlinkJob(
+                        j.id, j.state, j.startTime, null, null, null, null, j.failureCause)
+                    : new FlinkJob(
+                        j.id,
+                        j.state,
+                        j.startTime,
+                        j.parallelism,
+                        j.guarantee,
+                        j.restarts,
+                        j.checkpoint,
+                        null))
+        .toList();
+  }
+
+  @Override
+  public void submit(JobSubmission submission) {
+    requireReachable();
+    if (jobs.containsKey(submission.jobId())) {
+      throw new DuplicateJobException(submission.jobId(), null);
+    }
+    if (refuseSubmission != null) {
+      throw new FlinkRequestException(500, refuseSubmission, null);
+    }
+    submissions.add(submission);
+    jobs.put(
+        submission.jobId(),
+        new Job(
+            submission.jobId(),
+            "RUNNING",
+            clock.instant(),
+            submission.parallelism(),
+            submission.deliveryGuarantee(),
+            submission.restorePath()));
+  }
+
+  @Override
+  public String stopWithSavepoint(String jobId, boolean drain, Duration timeout) {
+    requireReachable();
+    Job job = requireActive(jobId);
+    if (savepointTakes.compareTo(timeout) > 0) {
+      throw new IllegalStateException(
+          "No savepoint outcome from Flink within "
+              + timeout
+              + " (it takes "
+              + savepointTakes
+              + ")");
+    }
+    if (failSavepoint != null) {
+      throw new IllegalStateException("Savepoint failed: " + failSavepoint);
+    }
+    job.state = "FINISHED";
+    return "file:/savepoints/savepoint-" + jobId.substring(0, 6) + "-" + (++savepoints);
+  }
+
+  @Override
+  public void cancel(String jobId, Duration timeout) {
+    requireReachable();
+    requireActive(jobId).state = "CANCELED";
+  }
+
+  private Job requireActive(String jobId) {
+    Job job = jobs.get(jobId);
+    if (job == null || terminal(job.state)) {
+      throw new FlinkRequestException(404, "Job " + jobId + " not found or ended", null);
+    }
+    return job;
+  }
+
+  private void requireReachable() {
+    if (unreachable) {
+      throw new FlinkUnavailableException("Connection refused (testing switch)", null);
+    }
+  }
+
+  private static boolean terminal(String state) {
+    return switch (state) {
+      case "FINISHED", "CANCELED", "FAILED" -> true;
+      default -> false;
+    };
+  }
+}

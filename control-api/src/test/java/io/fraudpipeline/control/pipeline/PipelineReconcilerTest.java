@@ -1,0 +1,671 @@
+package io.fraudpipeline.control.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.events.PipelineEvent;
+import io.fraudpipeline.control.jobs.DeliveryGuarantee;
+import io.fraudpipeline.control.jobs.TestingFlinkService;
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.savepoints.SavepointRecord;
+import io.fraudpipeline.control.support.MutableClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every row of the reconciler's decision table against the in-memory {@link TestingFlinkService}:
+ * one reconciliation per call, no cluster, milliseconds each.
+ */
+class PipelineReconcilerTest {
+
+  private static final Instant START = Instant.parse("2026-12-05T10:00:00Z");
+
+  final MutableClock clock = new MutableClock(START);
+  final TestingFlinkService flink = new TestingFlinkService(clock);
+  final List<PipelineEvent> events = new ArrayList<>();
+  final List<PipelineStatus> intents = new ArrayList<>();
+  final List<SavepointRecord> savepoints = new ArrayList<>();
+  final TestLeadership leadership = new TestLeadership();
+  ReconcilerProperties properties = properties(false);
+  PipelineReconciler reconciler;
+  PipelineStatus status = PipelineStatus.initial();
+
+  @TempDir Path checkpoints;
+
+  @BeforeEach
+  void newReconciler() {
+    reconciler = reconciler(leadership);
+  }
+
+  @Test
+  void managesNothingWhileNoDesiredStateIsDeclared() throws Exception {
+    flink.startOutside("a".repeat(32), 1, START);
+
+    step(null);
+
+    assertThat(flink.submissions()).isEmpty();
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void deploysTheJobWhenTheDesiredStateSaysRunning() throws Exception {
+    step(running(1));
+
+    assertThat(flink.submissions())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.parallelism()).isEqualTo(1);
+              assertThat(s.restorePath()).isNull();
+              assertThat(s.jobId()).isEqualTo(status.jobId());
+            });
+    assertThat(intents).singleElement().extracting(PipelineStatus::jobId).isEqualTo(status.jobId());
+    assertThat(reasons()).containsExactly("JobDeployed");
+    assertThat(status.lastStep().action()).isEqualTo("deploy");
+
+    step(running(1));
+    assertThat(flink.submissions()).hasSize(1);
+    assertThat(status.lastStep().action()).isEqualTo("none");
+  }
+
+  @Test
+  void restoresALostJobFromItsLastCheckpoint() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String first = status.jobId();
+    String checkpoint = checkpoint(first, 4);
+    flink.completeCheckpoint(first, 4, checkpoint, clock.instant());
+    step(desired);
+    assertThat(status.lastState().path()).isEqualTo(checkpoint);
+
+    flink.loseAllJobs();
+    step(desired);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.restoredFrom()).isEqualTo(checkpoint);
+            });
+    assertThat(status.jobId()).isNotEqualTo(first);
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobRestoredFromLastState");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.message()).contains(first).contains("no longer on Flink");
+            });
+  }
+
+  @Test
+  void restoresTheNewestCheckpointInTheStorageRatherThanTheLastObservedOne() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    String observed = checkpoint(job, 4);
+    flink.completeCheckpoint(job, 4, observed, clock.instant());
+    step(desired);
+    // Completed after the last observation, then the cluster was lost.
+    String newer = checkpoint(job, 5);
+
+    flink.loseAllJobs();
+    step(desired);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(newer);
+  }
+
+  @Test
+  void restoresASavepointNewerThanTheLastCheckpoint() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    flink.completeCheckpoint(job, 4, checkpoint(job, 4), clock.instant());
+    step(desired);
+    clock.advance(Duration.ofSeconds(30));
+    SavepointRecord savepoint =
+        new SavepointRecord(
+            "file:/sp/savepoint-1",
+            job,
+            SavepointRecord.Kind.SAVEPOINT,
+            clock.instant(),
+            1,
+            "exactly-once",
+            null,
+            "op-1");
+
+    flink.loseAllJobs();
+    status = reconciler.reconcile(desired, observe(savepoint), status);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo("file:/sp/savepoint-1");
+  }
+
+  @Test
+  void deploysAgainAJobCancelledOutsideTheControlPlane() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String first = status.jobId();
+    flink.cancel(first, Duration.ZERO);
+
+    step(desired);
+
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(status.jobId()).isNotEqualTo(first);
+    assertThat(events.get(events.size() - 1).message()).contains("CANCELED outside");
+  }
+
+  @Test
+  void restartsAFailedJobFromItsLastCheckpointAfterABackoff() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String failed = status.jobId();
+    String checkpoint = checkpoint(failed, 2);
+    flink.completeCheckpoint(failed, 2, checkpoint, clock.instant());
+    step(desired);
+    flink.fail(failed, "java.lang.RuntimeException: boom");
+
+    step(desired);
+    assertThat(flink.activeJobs()).isEmpty();
+    assertThat(status.notBefore()).isEqualTo(clock.instant().plusSeconds(10));
+    assertThat(reasons()).contains("JobFailed");
+
+    clock.advance(Duration.ofSeconds(5));
+    step(desired);
+    assertThat(flink.activeJobs()).as("still backing off").isEmpty();
+
+    clock.advance(Duration.ofSeconds(5));
+    step(desired);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(checkpoint);
+    assertThat(reasons()).endsWith("JobRestarted");
+    assertThat(status.failureRestarts()).hasSize(1);
+  }
+
+  @Test
+  void givesUpPastTheRestartBudgetWithFlinksRootCause() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    for (int restart = 0; restart < 3; restart++) {
+      flink.fail(status.jobId(), "java.lang.IllegalStateException: poison " + restart);
+      step(desired);
+      clock.advance(Duration.ofMinutes(1));
+      step(desired);
+      assertThat(flink.activeJobs()).as("restart %d", restart + 1).hasSize(1);
+    }
+    flink.fail(status.jobId(), "java.lang.IllegalStateException: poison 3");
+
+    step(desired);
+
+    assertThat(status.gaveUp()).contains("4 times").contains("poison 3");
+    assertThat(reasons()).endsWith("RestartBudgetExhausted");
+    clock.advance(Duration.ofMinutes(5));
+    step(desired);
+    assertThat(flink.activeJobs()).isEmpty();
+    assertThat(flink.submissions()).hasSize(4);
+
+    // A new declaration is a new chance.
+    step(next(desired, desired.spec()));
+    clock.advance(Duration.ofMinutes(1));
+    step(next(desired, desired.spec()));
+    assertThat(status.gaveUp()).isNull();
+  }
+
+  @Test
+  void onlyReportsAFailedJobWhenRestartFailedIsOff() throws Exception {
+    DesiredState desired = running(1, false);
+    step(desired);
+    flink.fail(status.jobId(), "boom");
+
+    step(desired);
+    step(desired);
+
+    assertThat(flink.submissions()).hasSize(1);
+    assertThat(reasons()).containsExactly("JobDeployed", "JobFailed");
+  }
+
+  @Test
+  void reportsAJobWhoseRestartsKeepClimbing() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    for (int restarts = 0; restarts <= 3; restarts++) {
+      flink.restarts(job, restarts);
+      flink.completeCheckpoint(job, restarts + 1, checkpoint(job, restarts + 1), clock.instant());
+      clock.advance(Duration.ofSeconds(30));
+      step(desired);
+    }
+
+    assertThat(status.unhealthy()).contains("restarted 3 times");
+    assertThat(reasons()).endsWith("JobUnhealthy");
+    assertThat(flink.activeJobs()).singleElement().extracting(j -> j.state()).isEqualTo("RUNNING");
+  }
+
+  @Test
+  void reportsAJobWithoutACompletedCheckpointForSeveralIntervals() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    clock.advance(Duration.ofSeconds(49));
+    step(desired);
+    assertThat(status.unhealthy()).isNull();
+
+    clock.advance(Duration.ofSeconds(2));
+    step(desired);
+
+    assertThat(status.unhealthy()).contains("no checkpoint completed");
+    assertThat(events.stream().filter(e -> e.reason().equals("JobUnhealthy"))).hasSize(1);
+    step(desired);
+    assertThat(events.stream().filter(e -> e.reason().equals("JobUnhealthy")))
+        .as("reported once")
+        .hasSize(1);
+  }
+
+  @Test
+  void restartsAnUnhealthyJobFromItsLastCheckpointWhenConfigured() throws Exception {
+    properties = properties(true);
+    reconciler = reconciler(leadership);
+    DesiredState desired = running(1);
+    step(desired);
+    String stuck = status.jobId();
+    String checkpoint = checkpoint(stuck, 1);
+    flink.completeCheckpoint(stuck, 1, checkpoint, clock.instant());
+    step(desired);
+    clock.advance(Duration.ofMinutes(1));
+
+    step(desired);
+    assertThat(flink.job(stuck).state()).isEqualTo("CANCELED");
+    step(desired);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(checkpoint);
+  }
+
+  @Test
+  void suspendsARunningJobWithASavepointAndResumesFromIt() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    step(suspended);
+
+    assertThat(flink.activeJobs()).isEmpty();
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.jobId()).isEqualTo(job);
+              assertThat(s.kind()).isEqualTo(SavepointRecord.Kind.STOP);
+            });
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(savepoints.get(0).path());
+    step(suspended);
+    assertThat(flink.submissions()).hasSize(1);
+
+    DesiredState resumed = next(suspended, desired.spec());
+    step(resumed);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(savepoints.get(0).path());
+    assertThat(reasons()).endsWith("JobResumed");
+  }
+
+  @Test
+  void suspendsWithCancelWhenTheSuspendModeSaysSo() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+
+    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.CANCEL)));
+
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+  }
+
+  @Test
+  void waitsForARestartingJobBeforeTakingTheSuspendSavepoint() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    flink.state(status.jobId(), "RESTARTING");
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    step(suspended);
+
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+  }
+
+  @Test
+  void reportsASavepointSlowerThanItsTimeoutAsAFailedStep() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    flink.savepointTakes(Duration.ofMinutes(10));
+
+    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+    assertThat(status.lastStep().message()).contains("No savepoint outcome");
+    assertThat(reasons()).endsWith("ReconcileStepFailed");
+    assertThat(flink.activeJobs()).hasSize(1);
+  }
+
+  @Test
+  void rescalesWithASavepointInTwoSteps() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String old = status.jobId();
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+
+    step(rescaled);
+    assertThat(flink.job(old).state()).isEqualTo("FINISHED");
+    assertThat(savepoints)
+        .singleElement()
+        .extracting(SavepointRecord::kind)
+        .isEqualTo(SavepointRecord.Kind.RESCALE);
+
+    step(rescaled);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.parallelism()).isEqualTo(2);
+              assertThat(job.restoredFrom()).isEqualTo(savepoints.get(0).path());
+            });
+  }
+
+  @Test
+  void replacesWithTheLastCheckpointInLastStateModeAndWithoutStateInStatelessMode()
+      throws Exception {
+    DesiredState desired = running(1, true, UpgradeMode.LAST_STATE);
+    step(desired);
+    String job = status.jobId();
+    String checkpoint = checkpoint(job, 3);
+    flink.completeCheckpoint(job, 3, checkpoint, clock.instant());
+    step(desired);
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+    step(rescaled);
+    step(rescaled);
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(checkpoint);
+
+    DesiredState stateless =
+        next(rescaled, withUpgradeMode(rescaled.spec().withParallelism(1), UpgradeMode.STATELESS));
+    step(stateless);
+    step(stateless);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(1);
+              assertThat(j.restoredFrom()).isNull();
+            });
+  }
+
+  @Test
+  void cancelsASecondFraudJobAndKeepsTheOneItDeployed() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String ours = status.jobId();
+    String intruder = flink.startOutside("b".repeat(32), 1, START.minusSeconds(60));
+
+    step(desired);
+
+    assertThat(flink.job(intruder).state()).isEqualTo("CANCELED");
+    assertThat(flink.job(ours).state()).isEqualTo("RUNNING");
+    assertThat(reasons()).endsWith("DuplicateJobStopped");
+  }
+
+  @Test
+  void changesNothingWhileFlinkIsUnreachableAndSaysSoOnce() throws Exception {
+    DesiredState desired = running(1);
+    flink.unreachable(true);
+
+    step(desired);
+    step(desired);
+
+    assertThat(flink.submissions()).isEmpty();
+    assertThat(reasons()).containsExactly("FlinkUnreachable");
+    flink.unreachable(false);
+    step(desired);
+    assertThat(reasons()).containsExactly("FlinkUnreachable", "FlinkReachable", "JobDeployed");
+  }
+
+  @Test
+  void takesNoStepWithoutTheLeadership() throws Exception {
+    leadership.leader = false;
+
+    step(running(1));
+
+    assertThat(flink.submissions()).isEmpty();
+    assertThat(intents).isEmpty();
+  }
+
+  @Test
+  void aStaleLeadersRepeatOfAStepIsRefusedByFlinkAsADuplicate() throws Exception {
+    DesiredState desired = running(1);
+    PipelineStatus seenByBoth = status;
+    TestLeadership stale = new TestLeadership();
+    PipelineReconciler staleLeader = reconciler(stale);
+    step(desired);
+
+    PipelineStatus staleResult = staleLeader.reconcile(desired, emptyObservation(), seenByBoth);
+
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(flink.submissions()).hasSize(1);
+    assertThat(staleResult.lastStep().message()).contains("already submitted");
+  }
+
+  @Test
+  void startsFromTheRequestedSavepointOnceForANewRestoreGeneration() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    flink.completeCheckpoint(job, 9, checkpoint(job, 9), clock.instant());
+    step(desired);
+    PipelineSpec fromSavepoint =
+        new PipelineSpec(
+            PipelineState.RUNNING,
+            1,
+            DeliveryGuarantee.EXACTLY_ONCE,
+            UpgradeMode.SAVEPOINT,
+            SuspendMode.SAVEPOINT,
+            true,
+            "file:/sp/chosen",
+            false);
+    DesiredState restore =
+        new DesiredState(
+            desired.version() + 1,
+            desired.pipelineId(),
+            fromSavepoint,
+            desired.version() + 1,
+            clock.instant(),
+            "test",
+            "test");
+
+    step(restore);
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    step(restore);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo("file:/sp/chosen");
+    assertThat(status.lineage()).isEqualTo(restore.version());
+  }
+
+  @Test
+  void waitsAndRetriesWithBackoffWhenFlinkRefusesTheSubmission() throws Exception {
+    DesiredState desired = running(1);
+    flink.refuseSubmissions("Could not run the jar");
+
+    step(desired);
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+    assertThat(reasons()).containsExactly("ReconcileStepFailed");
+    step(desired);
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+
+    flink.refuseSubmissions(null);
+    clock.advance(Duration.ofSeconds(11));
+    step(desired);
+    assertThat(flink.activeJobs()).hasSize(1);
+  }
+
+  // Helpers.
+
+  private void step(DesiredState desired) throws InterruptedException {
+    status = reconciler.reconcile(desired, observe(null), status);
+  }
+
+  private ObservedPipeline observe(SavepointRecord latestSavepoint) {
+    return new PipelineObserver(flink, () -> latestSavepoint, clock).observe();
+  }
+
+  private ObservedPipeline emptyObservation() {
+    return new ObservedPipeline(clock.instant(), true, null, List.of(), null);
+  }
+
+  private List<String> reasons() {
+    return events.stream().map(PipelineEvent::reason).toList();
+  }
+
+  /** A checkpoint directory with its metadata, as Flink writes it. */
+  private String checkpoint(String jobId, long id) throws IOException {
+    Path dir = checkpoints.resolve(jobId).resolve("chk-" + id);
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("_metadata"), "metadata");
+    Files.setLastModifiedTime(
+        dir.resolve("_metadata"), java.nio.file.attribute.FileTime.from(clock.instant()));
+    String uri = dir.toUri().toString();
+    return uri.substring(0, uri.length() - 1);
+  }
+
+  private DesiredState running(int parallelism) {
+    return running(parallelism, true);
+  }
+
+  private DesiredState running(int parallelism, boolean restartFailed) {
+    return running(parallelism, restartFailed, UpgradeMode.SAVEPOINT);
+  }
+
+  private DesiredState running(int parallelism, boolean restartFailed, UpgradeMode mode) {
+    PipelineSpec spec =
+        new PipelineSpec(
+            PipelineState.RUNNING,
+            parallelism,
+            DeliveryGuarantee.EXACTLY_ONCE,
+            mode,
+            SuspendMode.SAVEPOINT,
+            restartFailed,
+            null,
+            false);
+    return new DesiredState(1, "pipeline-1", spec, 1, START, "test", "test");
+  }
+
+  private static DesiredState next(DesiredState previous, PipelineSpec spec) {
+    return new DesiredState(
+        previous.version() + 1,
+        previous.pipelineId(),
+        spec,
+        previous.restoreGeneration(),
+        previous.updatedAt(),
+        "test",
+        "test");
+  }
+
+  private static PipelineSpec withUpgradeMode(PipelineSpec spec, UpgradeMode mode) {
+    return new PipelineSpec(
+        spec.state(),
+        spec.parallelism(),
+        spec.deliveryGuarantee(),
+        mode,
+        spec.suspendMode(),
+        spec.restartFailed(),
+        spec.restoreSavepointPath(),
+        spec.allowNonRestoredState());
+  }
+
+  private PipelineReconciler reconciler(Leadership leader) {
+    EventRecorder recorder =
+        (type, reason, message, jobId) ->
+            events.add(
+                new PipelineEvent(
+                    "e" + events.size(),
+                    clock.instant(),
+                    type,
+                    reason,
+                    message,
+                    jobId,
+                    leader.replicaId()));
+    return new PipelineReconciler(
+        flink,
+        new CheckpointStorage(),
+        recorder,
+        leader,
+        intents::add,
+        savepoints::add,
+        properties,
+        Duration.ofSeconds(10),
+        "sha",
+        clock);
+  }
+
+  private static ReconcilerProperties properties(boolean restartUnhealthy) {
+    return new ReconcilerProperties(
+        true,
+        Duration.ofSeconds(2),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(2),
+        new ReconcilerProperties.RestartBudget(
+            3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
+        new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, restartUnhealthy));
+  }
+
+  static final class TestLeadership implements Leadership {
+    boolean leader = true;
+
+    @Override
+    public String replicaId() {
+      return "replica-test";
+    }
+
+    @Override
+    public boolean isLeader() {
+      return leader;
+    }
+
+    @Override
+    public long epoch() {
+      return 1;
+    }
+
+    @Override
+    public Optional<String> leaderId() {
+      return leader ? Optional.of(replicaId()) : Optional.empty();
+    }
+  }
+}
