@@ -44,7 +44,7 @@ public class DesiredStateLog implements AutoCloseable {
       Admin admin,
       ReadCommittedConsumers consumers,
       KafkaProperties kafka) {
-    this(
+    this.topic =
         new CompactedTopic<>(
             topics.pipeline(),
             "pipeline desired state",
@@ -54,11 +54,7 @@ public class DesiredStateLog implements AutoCloseable {
             admin,
             consumers,
             kafka,
-            TIMEOUT));
-  }
-
-  DesiredStateLog(CompactedTopic<Proposal> topic) {
-    this.topic = topic;
+            TIMEOUT);
   }
 
   /** The accepted state, if any was ever declared. */

@@ -80,6 +80,11 @@ public class PipelineReconciler {
 
   private Boolean flinkWasReachable;
 
+  /** When the reconciler first saw the current job RUNNING: checkpoints are due from then on. */
+  private String runningJob;
+
+  private Instant runningSince;
+
   private record RestartSample(Instant at, String jobId, long restarts) {}
 
   /**
@@ -573,9 +578,15 @@ public class PipelineReconciler {
             + " (Flink's restart strategy keeps recovering it)";
       }
     }
+    if (!job.jobId().equals(runningJob)) {
+      runningJob = job.jobId();
+      runningSince = now;
+    }
     Duration stale = checkpointInterval.multipliedBy(properties.unhealthy().missedCheckpoints());
     Instant since =
-        job.lastCheckpoint() != null ? job.lastCheckpoint().completedAt() : job.startTime();
+        job.lastCheckpoint() != null && job.lastCheckpoint().completedAt().isAfter(runningSince)
+            ? job.lastCheckpoint().completedAt()
+            : runningSince;
     if (since != null && since.isBefore(now.minus(stale))) {
       return "no checkpoint completed since "
           + since

@@ -101,7 +101,14 @@ class JobLifecycleTest {
             .orElseThrow(() -> new AssertionError("both deploys succeeded: " + answers));
     jobId = created.body().path("job_id").asString();
     assertThat(created.header("Location")).hasValue("/api/v1/jobs/" + jobId);
-    assertThat(created.body().path("jar_uploaded").asBoolean()).isTrue();
+    // Both requests made sure the jar was on Flink; it was uploaded once.
+    assertThat(
+            control
+                .bean(io.fraudpipeline.control.flink.FlinkRestClient.class)
+                .listJars()
+                .jarFileList)
+        .singleElement()
+        .satisfies(jar -> assertThat(jar.id).isEqualTo(created.body().path("jar_id").asString()));
     assertThat(created.body().path("jar_sha256").asString()).hasSize(64);
     assertThat(refused.contentType()).startsWith("application/problem+json");
     assertThat(refused.body().path("type").asString())

@@ -261,6 +261,8 @@ class PipelineReconcilerTest {
   void reportsAJobWithoutACompletedCheckpointForSeveralIntervals() throws Exception {
     DesiredState desired = running(1);
     step(desired);
+    // Seen RUNNING from here: five checkpoint intervals of 10 s are due.
+    step(desired);
     clock.advance(Duration.ofSeconds(49));
     step(desired);
     assertThat(status.unhealthy()).isNull();
@@ -283,6 +285,8 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     step(desired);
     String stuck = status.jobId();
+    step(desired);
+    clock.advance(Duration.ofSeconds(1));
     String checkpoint = checkpoint(stuck, 1);
     flink.completeCheckpoint(stuck, 1, checkpoint, clock.instant());
     step(desired);

@@ -62,6 +62,30 @@ public final class ControlApiClient {
         true);
   }
 
+  /** A PUT of JSON with the bearer token and the given headers (e.g. If-Match). */
+  public Response put(String path, String json, java.util.Map<String, String> headers) {
+    return withBody("PUT", path, json, "application/json", headers);
+  }
+
+  /** A JSON merge patch (RFC 7396) with the bearer token and the given headers. */
+  public Response patch(String path, String json, java.util.Map<String, String> headers) {
+    return withBody("PATCH", path, json, "application/merge-patch+json", headers);
+  }
+
+  private Response withBody(
+      String method,
+      String path,
+      String body,
+      String contentType,
+      java.util.Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return send(request, true);
+  }
+
   /** A DELETE with the bearer token. */
   public Response delete(String path) {
     return send(HttpRequest.newBuilder(uri(path)).DELETE(), true);

@@ -1,0 +1,309 @@
+package io.fraudpipeline.control.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.support.ControlApiClient;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.Ports;
+import io.fraudpipeline.control.support.Traffic;
+import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.embedded.LocalKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The reconciler on real parts: a KRaft broker, a Flink session cluster that is really lost and
+ * replaced, the real fraud-job jar. No API call brings the job back; every alert is counted
+ * (read_committed) against the transactions sent, under a steady load during each fault.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineRecoveryTest {
+
+  private static final Duration LONG = Duration.ofMinutes(3);
+
+  @TempDir static Path flinkData;
+
+  static LocalKafka kafka;
+  static LocalFlink flink;
+  static int flinkPort;
+  static ControlPlane control;
+  static ControlApiClient api;
+  static Traffic traffic;
+  static final List<String> expectedAlerts = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void startPipeline() {
+    kafka = LocalKafka.start();
+    kafka.createTopic("transactions", 2, Map.of());
+    kafka.createTopic("fraud-alerts", 2, Map.of());
+    kafka.createTopic("transactions-dlq", 1, Map.of());
+    kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
+    flinkPort = Ports.free();
+    flink = startFlink();
+    control =
+        ControlPlane.start(
+            flink.restUrl(),
+            kafka.bootstrapServers(),
+            Map.of(
+                "fraud.reconciler.interval", "500ms",
+                "fraud.reconciler.restart-budget.initial-backoff", "1s",
+                "fraud.reconciler.await-timeout", "90s"));
+    api = control.api();
+    traffic = new Traffic(kafka.bootstrapServers());
+  }
+
+  /**
+   * A session cluster on a fixed port and data directory, as a JobManager restarted on the same
+   * checkpoint storage; Flink gives up on a failure at once (no restart strategy), so a failed task
+   * leaves the job FAILED for the reconciler.
+   */
+  private static LocalFlink startFlink() {
+    return LocalFlink.start(
+        new LocalFlink.Options(
+            flinkPort, 1, 4, flinkData, Map.of("restart-strategy.type", "none")));
+  }
+
+  @AfterAll
+  static void stopPipeline() {
+    if (traffic != null) {
+      traffic.close();
+    }
+    if (control != null) {
+      control.close();
+    }
+    if (flink != null) {
+      flink.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void runsTheJobTheDesiredStateDeclares() {
+    Response before = api.get("/api/v1/pipeline");
+    assertThat(before.status()).isEqualTo(200);
+    assertThat(before.header("ETag")).hasValue("\"0\"");
+
+    Response put =
+        api.put(
+            "/api/v1/pipeline",
+            "{\"state\": \"running\", \"parallelism\": 1}",
+            Map.of("If-Match", "\"0\""));
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    assertThat(put.body().path("version").asLong()).isEqualTo(1);
+
+    String jobId = awaitRunningJob(null);
+    expectedAlerts.addAll(traffic.send("declared", 40, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+    JsonNode pipeline = api.get("/api/v1/pipeline").body();
+    assertThat(pipeline.path("in_sync").asBoolean()).isTrue();
+    assertThat(pipeline.path("status").path("job_id").asString()).isEqualTo(jobId);
+  }
+
+  @Test
+  @Order(2)
+  void restoresTheJobAfterTheFlinkClusterIsLostUnderLoad() throws Exception {
+    String before = runningJobId();
+    awaitCheckpointRecorded();
+    try (Load load = new Load("cluster-lost")) {
+      load.runFor(Duration.ofSeconds(2));
+      flink.close();
+      load.runFor(Duration.ofSeconds(3));
+      flink = startFlink();
+      String after = awaitRunningJob(before);
+      assertThat(after).isNotEqualTo(before);
+      load.runFor(Duration.ofSeconds(3));
+    }
+    awaitEveryExpectedAlertExactlyOnce();
+    JsonNode status = api.get("/api/v1/pipeline").body().path("status");
+    assertThat(status.path("last_step").path("action").asString()).isIn("restore", "none");
+    JsonNode job = api.get("/api/v1/jobs/" + runningJobId()).body();
+    assertThat(job.path("checkpoints").path("restored").asLong()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  @Order(3)
+  void restartsAFailedJobFromItsCheckpoint() throws Exception {
+    String before = runningJobId();
+    awaitCheckpointRecorded();
+    try (Load load = new Load("job-failed")) {
+      load.runFor(Duration.ofSeconds(2));
+      // The only TaskManager dies; with no restart strategy Flink gives up: FAILED.
+      flink.miniCluster().terminateTaskManager(0).get();
+      await()
+          .atMost(LONG)
+          .untilAsserted(
+              () ->
+                  assertThat(api.get("/api/v1/jobs/" + before).body().path("state").asString())
+                      .isEqualTo("FAILED"));
+      flink.miniCluster().startTaskManager();
+      String after = awaitRunningJob(before);
+      assertThat(after).isNotEqualTo(before);
+      load.runFor(Duration.ofSeconds(3));
+    }
+    awaitEveryExpectedAlertExactlyOnce();
+    JsonNode status = api.get("/api/v1/pipeline").body().path("status");
+    assertThat(status.path("failure_restarts").size()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(4)
+  void suspendsWithASavepointAndResumesFromIt() {
+    String before = runningJobId();
+    String etag = api.get("/api/v1/pipeline").header("ETag").orElseThrow();
+    Response suspend =
+        api.patch("/api/v1/pipeline", "{\"state\": \"suspended\"}", Map.of("If-Match", etag));
+    assertThat(suspend.status()).as(suspend.toString()).isEqualTo(200);
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(api.get("/api/v1/jobs/" + before).body().path("state").asString())
+                    .isEqualTo("FINISHED"));
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(api.get("/api/v1/savepoints").body().path("savepoints").size())
+                    .isPositive());
+    JsonNode savepoint = api.get("/api/v1/savepoints").body().path("savepoints").get(0);
+    assertThat(savepoint.path("job_id").asString()).isEqualTo(before);
+    assertThat(savepoint.path("kind").asString()).isEqualTo("STOP");
+    expectedAlerts.addAll(traffic.send("while-suspended", 20, 4));
+
+    Response resume =
+        api.patch(
+            "/api/v1/pipeline",
+            "{\"state\": \"running\"}",
+            Map.of("If-Match", api.get("/api/v1/pipeline").header("ETag").orElseThrow()));
+    assertThat(resume.status()).as(resume.toString()).isEqualTo(200);
+    awaitRunningJob(before);
+    expectedAlerts.addAll(traffic.send("resumed", 20, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+  }
+
+  @Test
+  @Order(5)
+  void refusesStaleAndInvalidChangesOfTheDesiredState() {
+    Response stale =
+        api.patch("/api/v1/pipeline", "{\"parallelism\": 2}", Map.of("If-Match", "\"1\""));
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(stale.contentType()).startsWith("application/problem+json");
+
+    Response missing = api.patch("/api/v1/pipeline", "{\"parallelism\": 2}", Map.of());
+    assertThat(missing.status()).isEqualTo(428);
+
+    String etag = api.get("/api/v1/pipeline").header("ETag").orElseThrow();
+    Response invalid =
+        api.patch(
+            "/api/v1/pipeline",
+            "{\"parallelism\": 0, \"state\": \"paused\", \"colour\": 1}",
+            Map.of("If-Match", etag));
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(invalid.body().path("errors").findValuesAsString("field"))
+        .containsExactlyInAnyOrder("parallelism", "state", "colour");
+
+    JsonNode history = api.get("/api/v1/pipeline/history").body().path("versions");
+    assertThat(history.get(0).path("spec").path("state").asString()).isEqualTo("running");
+    assertThat(history.get(1).path("spec").path("state").asString()).isEqualTo("suspended");
+  }
+
+  // Helpers.
+
+  /** Sends a batch of transactions every 100 ms while the test waits, recording the expected. */
+  private static final class Load implements AutoCloseable {
+    private final String prefix;
+    private final AtomicInteger batch = new AtomicInteger();
+
+    Load(String prefix) {
+      this.prefix = prefix;
+    }
+
+    void runFor(Duration duration) throws InterruptedException {
+      long end = System.nanoTime() + duration.toNanos();
+      while (System.nanoTime() < end) {
+        expectedAlerts.addAll(traffic.send(prefix + "-" + batch.incrementAndGet(), 10, 5));
+        Thread.sleep(100);
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static String runningJobId() {
+    return api.get("/api/v1/pipeline").body().path("observed").path("job_id").asString();
+  }
+
+  /** Waits until a job other than {@code previous} runs, with no API call but reads. */
+  private static String awaitRunningJob(String previous) {
+    AtomicBoolean seen = new AtomicBoolean();
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              JsonNode observed = api.get("/api/v1/pipeline").body().path("observed");
+              assertThat(observed.path("state").asString()).isEqualTo("RUNNING");
+              assertThat(observed.path("job_id").asString()).isNotEqualTo(previous);
+              seen.set(true);
+            });
+    return runningJobId();
+  }
+
+  private static void awaitCheckpointRecorded() {
+    String job = runningJobId();
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        api.get("/api/v1/pipeline")
+                            .body()
+                            .path("status")
+                            .path("last_state")
+                            .path("job_id")
+                            .asString())
+                    .isEqualTo(job));
+  }
+
+  private static void awaitEveryExpectedAlertExactlyOnce() {
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              Map<String, Long> alertsPerTransaction =
+                  traffic.committedAlerts().stream()
+                      .collect(
+                          Collectors.groupingBy(
+                              a -> a.transaction().transactionId(), Collectors.counting()));
+              List<String> expected;
+              synchronized (expectedAlerts) {
+                expected = List.copyOf(expectedAlerts);
+              }
+              assertThat(alertsPerTransaction.keySet())
+                  .containsExactlyInAnyOrderElementsOf(expected);
+              assertThat(alertsPerTransaction.values()).allMatch(count -> count == 1);
+            });
+  }
+}
