@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param replicationFactor replication factor of a topic the control plane creates
  * @param rulesHistory every rule change (who, what, when), append-only and kept forever
  * @param operations the control plane's compacted long-running operations, by operation id
+ * @param events the control plane's event log (one partition, expired after {@code
+ *     fraud.events.retention})
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -31,7 +33,8 @@ public record TopicsProperties(
     @Min(1) int partitions,
     @Min(1) short replicationFactor,
     String rulesHistory,
-    String operations) {
+    String operations,
+    String events) {
 
   public TopicsProperties {
     transactions = orDefault(transactions, Topics.TRANSACTIONS);
@@ -41,6 +44,7 @@ public record TopicsProperties(
     savepoints = orDefault(savepoints, "fraud-savepoints");
     rulesHistory = orDefault(rulesHistory, "fraud-rules-history");
     operations = orDefault(operations, "fraud-control-operations");
+    events = orDefault(events, "fraud-control-events");
   }
 
   private static String orDefault(String value, String fallback) {
