@@ -40,14 +40,14 @@ class EventsController {
       description =
           "Newest first, in the order the event topic has them, so every replica answers the"
               + " same. Filters: type (normal, warning), reason (e.g. JobFailed), job_id, since"
-              + " (ISO-8601 instant, inclusive). limit is 1 to fraud.events.max-limit (200);"
+              + " (ISO-8601 instant, inclusive). limit (default 20) is 1 to fraud.events.max-limit (200);"
               + " the latest fraud.events.buffer-size events are searched.")
   EventsView list(
       @RequestParam(required = false) String type,
       @RequestParam(required = false) String reason,
       @RequestParam(name = "job_id", required = false) String jobId,
       @RequestParam(required = false) String since,
-      @RequestParam(defaultValue = "50") int limit) {
+      @RequestParam(defaultValue = "20") int limit) {
     List<FieldProblem> errors = new ArrayList<>();
     if (limit < 1 || limit > properties.maxLimit()) {
       errors.add(new FieldProblem("limit", "must be between 1 and " + properties.maxLimit()));
