@@ -51,10 +51,11 @@ final class KafkaEventRecorder implements EventRecorder {
               message,
               jobId,
               replicaId());
+      String about = jobId == null ? "" : " (job " + jobId + ")";
       if (event.type() == PipelineEvent.Type.WARNING) {
-        log.warn("Event {}: {} (job {}, event {})", event.reason(), message, jobId, event.id());
+        log.warn("Event {}: {}{} [{}]", event.reason(), message, about, event.id());
       } else {
-        log.info("Event {}: {} (job {}, event {})", event.reason(), message, jobId, event.id());
+        log.info("Event {}: {}{} [{}]", event.reason(), message, about, event.id());
       }
       metrics.count(event);
       writer.offer(event);

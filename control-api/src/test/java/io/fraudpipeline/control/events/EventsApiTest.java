@@ -18,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -229,6 +231,27 @@ class EventsApiTest {
     assertThat(counter(other, "normal", EventReason.OTHER)).isZero();
     // Every reason of the vocabulary has a series before its first event.
     assertThat(counter(other, "warning", EventReason.LEADER_LOST)).isZero();
+  }
+
+  @Test
+  @Order(4)
+  void servesEveryMetricTheMetricsGuideListsForEventsAndWebhooks() throws IOException {
+    String docs = Files.readString(Path.of("..", "docs", "metrics.md"));
+    String heading = "## Events and webhooks";
+    int start = docs.indexOf(heading);
+    assertThat(start).as(heading + " in docs/metrics.md").isNotNegative();
+    int end = docs.indexOf("\n## ", start + heading.length());
+    Matcher row =
+        Pattern.compile("(?m)^\\| `([a-z_]+)` \\|")
+            .matcher(docs.substring(start, end < 0 ? docs.length() : end));
+    List<String> documented = new ArrayList<>();
+    while (row.find()) {
+      documented.add(row.group(1));
+    }
+    String scrape = recording.api().get("/actuator/prometheus").raw().body();
+
+    assertThat(documented).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(documented).allSatisfy(name -> assertThat(scrape).contains("\n" + name + "{"));
   }
 
   @Test

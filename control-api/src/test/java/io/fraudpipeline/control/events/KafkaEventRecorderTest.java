@@ -25,13 +25,13 @@ class KafkaEventRecorderTest {
   void recordingNeverWaitsForKafkaNorThrowsAndCountsWhatItCannotWrite() {
     String nowhere = "127.0.0.1:" + Ports.free();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    Duration kafkaTimeout = Duration.ofSeconds(5);
+    Duration kafkaTimeout = Duration.ofSeconds(2);
     try (Admin admin =
             Admin.create(
                 Map.<String, Object>of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nowhere,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000));
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000));
         EventLogWriter writer =
             new EventLogWriter(
                 new NewTopic("events", 1, (short) 1),
@@ -40,7 +40,7 @@ class KafkaEventRecorderTest {
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                     nowhere,
                     ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                    5_000),
+                    2_000),
                 kafkaTimeout,
                 2,
                 meters);
