@@ -1,6 +1,9 @@
 package io.fraudpipeline.control.events;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Something the control plane decided or observed, as operators read it: in {@code GET
@@ -27,6 +30,27 @@ public record PipelineEvent(
   /** How much an event matters: warnings are also sent to webhooks. */
   public enum Type {
     NORMAL,
-    WARNING
+    WARNING;
+
+    /** As JSON, metrics and query parameters show it: {@code normal} or {@code warning}. */
+    @JsonValue
+    public String value() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The type named {@code normal} or {@code warning}, in any case.
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    @JsonCreator
+    public static Type of(String value) {
+      for (Type type : values()) {
+        if (type.name().equalsIgnoreCase(value)) {
+          return type;
+        }
+      }
+      throw new IllegalArgumentException("must be 'normal' or 'warning'");
+    }
   }
 }

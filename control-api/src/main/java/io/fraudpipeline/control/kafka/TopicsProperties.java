@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param operations the control plane's compacted long-running operations, by operation id
  * @param pipeline the pipeline's desired state: every accepted change, compacted, kept forever
  * @param pipelineStatus what the reconciler last did and the newest state to restore from
+ * @param events the control plane's event log (one partition, expired after {@code
+ *     fraud.events.retention})
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -35,7 +37,8 @@ public record TopicsProperties(
     String rulesHistory,
     String operations,
     String pipeline,
-    String pipelineStatus) {
+    String pipelineStatus,
+    String events) {
 
   public TopicsProperties {
     transactions = orDefault(transactions, Topics.TRANSACTIONS);
@@ -47,6 +50,7 @@ public record TopicsProperties(
     operations = orDefault(operations, "fraud-control-operations");
     pipeline = orDefault(pipeline, "fraud-pipeline-desired");
     pipelineStatus = orDefault(pipelineStatus, "fraud-pipeline-status");
+    events = orDefault(events, "fraud-control-events");
   }
 
   private static String orDefault(String value, String fallback) {

@@ -28,7 +28,7 @@ public class CheckpointStorage {
   private static final Logger log = LoggerFactory.getLogger(CheckpointStorage.class);
 
   /** The storage directory of a checkpoint path ({@code .../checkpoints/<job>/chk-7}). */
-  static String directoryOf(String checkpointPath) {
+  public static String directoryOf(String checkpointPath) {
     Path path = localPath(checkpointPath);
     if (path == null || path.getParent() == null || path.getParent().getParent() == null) {
       return null;

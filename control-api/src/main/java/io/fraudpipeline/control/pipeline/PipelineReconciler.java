@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.flink.FlinkRequestException;
 import io.fraudpipeline.control.flink.FlinkUnavailableException;
@@ -43,24 +44,6 @@ import org.slf4j.LoggerFactory;
  * JobIds}), so a stale leader's submission is refused by Flink.
  */
 public class PipelineReconciler {
-
-  /** Event reasons (the events' bounded vocabulary). */
-  static final String JOB_DEPLOYED = "JobDeployed";
-
-  static final String JOB_RESTORED = "JobRestoredFromLastState";
-  static final String JOB_RESUMED = "JobResumed";
-  static final String JOB_RESTARTED = "JobRestarted";
-  static final String JOB_FAILED = "JobFailed";
-  static final String GAVE_UP = "RestartBudgetExhausted";
-  static final String JOB_UNHEALTHY = "JobUnhealthy";
-  static final String JOB_HEALTHY = "JobHealthy";
-  static final String JOB_SUSPENDED = "JobSuspended";
-  static final String JOB_REPLACED = "JobReplaced";
-  static final String DUPLICATE_STOPPED = "DuplicateJobStopped";
-  static final String JOB_ADOPTED = "JobAdopted";
-  static final String STEP_FAILED = "ReconcileStepFailed";
-  static final String FLINK_UNREACHABLE = "FlinkUnreachable";
-  static final String FLINK_REACHABLE = "FlinkReachable";
 
   private static final Logger log = LoggerFactory.getLogger(PipelineReconciler.class);
 
@@ -127,7 +110,7 @@ public class PipelineReconciler {
     if (!observed.flinkReachable()) {
       if (!Boolean.FALSE.equals(flinkWasReachable)) {
         events.warning(
-            FLINK_UNREACHABLE,
+            EventReason.FLINK_UNREACHABLE,
             "Flink cannot be observed (" + observed.error() + "); nothing is changed until it can",
             status.jobId());
       }
@@ -135,7 +118,7 @@ public class PipelineReconciler {
       return status;
     }
     if (Boolean.FALSE.equals(flinkWasReachable)) {
-      events.normal(FLINK_REACHABLE, "Flink answers again", status.jobId());
+      events.normal(EventReason.FLINK_REACHABLE, "Flink answers again", status.jobId());
     }
     flinkWasReachable = true;
     if (desired == null) {
@@ -146,7 +129,7 @@ public class PipelineReconciler {
       return decide(desired, observed, learnt);
     } catch (FlinkUnavailableException | FlinkRequestException | IllegalStateException e) {
       events.warning(
-          STEP_FAILED,
+          EventReason.RECONCILE_FAILED,
           "The step towards version " + desired.version() + " failed: " + e.getMessage(),
           learnt.jobId());
       return withStep(learnt, "failed", e.getMessage());
@@ -261,7 +244,7 @@ public class PipelineReconciler {
             + keep.jobId()
             + " kept (a second job would share the first one's input and transactional ids)";
     flink.cancel(duplicate.jobId(), properties.cancelTimeout());
-    events.warning(DUPLICATE_STOPPED, message, duplicate.jobId());
+    events.warning(EventReason.DUPLICATE_JOB_STOPPED, message, duplicate.jobId());
     PipelineStatus.Builder next = status.toBuilder();
     next.jobId = keep.jobId();
     return withStep(next.build(), "cancel-duplicate", message);
@@ -294,7 +277,7 @@ public class PipelineReconciler {
     }
     next.suspended = true;
     next.unhealthy = null;
-    events.normal(JOB_SUSPENDED, message, job.jobId());
+    events.normal(EventReason.JOB_SUSPENDED, message, job.jobId());
     return withStep(next.build(), "suspend", message);
   }
 
@@ -318,7 +301,7 @@ public class PipelineReconciler {
           fresh.build(),
           fresh.lastState,
           "deploy",
-          JOB_DEPLOYED,
+          EventReason.JOB_DEPLOYED,
           false,
           "Deployed for desired version "
               + desired.version()
@@ -342,7 +325,7 @@ public class PipelineReconciler {
           status,
           from,
           "deploy",
-          JOB_DEPLOYED,
+          EventReason.JOB_DEPLOYED,
           false,
           "Deployed for desired version " + desired.version() + " from " + describe(from));
     }
@@ -352,7 +335,7 @@ public class PipelineReconciler {
           status,
           from,
           "resume",
-          JOB_RESUMED,
+          EventReason.JOB_RESUMED,
           false,
           "Resumed from " + describe(from) + " (desired version " + desired.version() + ")");
     }
@@ -365,7 +348,7 @@ public class PipelineReconciler {
         status,
         from,
         "restore",
-        JOB_RESTORED,
+        EventReason.JOB_RESTORED_FROM_LAST_STATE,
         true,
         "Job " + status.jobId() + " " + gone + "; deployed again from " + describe(from));
   }
@@ -379,7 +362,7 @@ public class PipelineReconciler {
     if (!desired.spec().restartFailed()) {
       if (status.lastStep() == null || !"failed-reported".equals(status.lastStep().action())) {
         events.warning(
-            JOB_FAILED,
+            EventReason.JOB_FAILED,
             "Job " + failed.jobId() + " FAILED (" + cause + "); restart_failed is off",
             failed.jobId());
       }
@@ -401,7 +384,8 @@ public class PipelineReconciler {
       PipelineStatus.Builder next = status.toBuilder();
       next.gaveUp = why;
       next.failureRestarts = recent;
-      events.warning(GAVE_UP, "Restarting stopped: " + why, failed.jobId());
+      events.warning(
+          EventReason.RESTART_BUDGET_EXHAUSTED, "Restarting stopped: " + why, failed.jobId());
       return withStep(next.build(), "give-up", why);
     }
     if (status.notBefore() != null && now.isBefore(status.notBefore())) {
@@ -421,7 +405,7 @@ public class PipelineReconciler {
       waiting.notBefore = now.plus(properties.restartBudget().backoff(recent.size()));
       waiting.failureRestarts = recent;
       events.warning(
-          JOB_FAILED,
+          EventReason.JOB_FAILED,
           "Job "
               + failed.jobId()
               + " FAILED ("
@@ -442,7 +426,7 @@ public class PipelineReconciler {
         next.build(),
         from,
         "restart",
-        JOB_RESTARTED,
+        EventReason.JOB_RESTARTED,
         true,
         "Job "
             + failed.jobId()
@@ -466,7 +450,7 @@ public class PipelineReconciler {
             + " runs on Flink but was not deployed by this reconciler"
             + (status.jobId() == null ? "" : " (expected " + status.jobId() + ")")
             + "; it is managed from now on";
-    events.normal(JOB_ADOPTED, message, job.jobId());
+    events.normal(EventReason.JOB_ADOPTED, message, job.jobId());
     return withStep(next.build(), "adopt", message);
   }
 
@@ -507,7 +491,7 @@ public class PipelineReconciler {
     next.suspended = false;
     next.unhealthy = null;
     String message = "Job " + job.jobId() + " " + how + " because " + why;
-    events.normal(JOB_REPLACED, message, job.jobId());
+    events.normal(EventReason.JOB_REPLACED, message, job.jobId());
     return withStep(next.build(), "replace", message);
   }
 
@@ -518,7 +502,8 @@ public class PipelineReconciler {
     String problem = job.isRunning() ? healthProblem(job) : null;
     if (problem == null) {
       if (status.unhealthy() != null && job.isRunning()) {
-        events.normal(JOB_HEALTHY, "Job " + job.jobId() + " is healthy again", job.jobId());
+        events.normal(
+            EventReason.JOB_HEALTHY, "Job " + job.jobId() + " is healthy again", job.jobId());
       }
       next.unhealthy = job.isRunning() ? null : status.unhealthy();
       if (job.isRunning()) {
@@ -528,7 +513,9 @@ public class PipelineReconciler {
     }
     if (status.unhealthy() == null) {
       events.warning(
-          JOB_UNHEALTHY, "Job " + job.jobId() + " is unhealthy: " + problem, job.jobId());
+          EventReason.JOB_UNHEALTHY,
+          "Job " + job.jobId() + " is unhealthy: " + problem,
+          job.jobId());
     }
     next.unhealthy = problem;
     if (!properties.unhealthy().restart()) {
@@ -556,7 +543,7 @@ public class PipelineReconciler {
             + problem
             + "); the next step deploys it from "
             + describe(next.lastState);
-    events.warning(JOB_REPLACED, message, job.jobId());
+    events.warning(EventReason.JOB_REPLACED, message, job.jobId());
     return withStep(next.build(), "replace", message);
   }
 
@@ -642,7 +629,7 @@ public class PipelineReconciler {
       failed.notBefore =
           now.plus(properties.restartBudget().backoff(status.failureRestarts().size()));
       events.warning(
-          STEP_FAILED,
+          EventReason.RECONCILE_FAILED,
           "Submitting job "
               + jobId
               + " failed ("

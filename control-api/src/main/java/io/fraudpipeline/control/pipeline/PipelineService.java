@@ -1,5 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.flink.ClusterOverview;
 import io.fraudpipeline.control.flink.FlinkRestClient;
 import io.fraudpipeline.control.jobs.DeployRequest;
@@ -59,6 +61,7 @@ public class PipelineService {
   private final SavepointHistory savepoints;
   private final Operations operations;
   private final Leadership leadership;
+  private final EventRecorder events;
   private final JobProperties jobProperties;
   private final ReconcilerProperties properties;
   private final Clock clock = Clock.systemUTC();
@@ -73,6 +76,7 @@ public class PipelineService {
       SavepointHistory savepoints,
       Operations operations,
       Leadership leadership,
+      EventRecorder events,
       JobProperties jobProperties,
       ReconcilerProperties properties) {
     this.desired = desired;
@@ -84,6 +88,7 @@ public class PipelineService {
     this.savepoints = savepoints;
     this.operations = operations;
     this.leadership = leadership;
+    this.events = events;
     this.jobProperties = jobProperties;
     this.properties = properties;
   }
@@ -351,6 +356,17 @@ public class PipelineService {
             cause);
     DesiredState accepted = desired.propose(next);
     log.info("Desired state version {} accepted ({}, by {}): {}", version, cause, actor, spec);
+    events.normal(
+        EventReason.DESIRED_STATE_CHANGED,
+        "Desired state version "
+            + version
+            + " ("
+            + cause
+            + ", by "
+            + actor
+            + "): "
+            + describe(spec),
+        null);
     return accepted;
   }
 
@@ -537,6 +553,15 @@ public class PipelineService {
                     ProblemType.CONFLICT,
                     "restore.latest asks for the newest savepoint, but the savepoint history is"
                         + " empty; stop the job with a savepoint first or give savepoint_path"));
+  }
+
+  private static String describe(PipelineSpec spec) {
+    return spec.state().json()
+        + ", parallelism "
+        + spec.parallelism()
+        + ", "
+        + spec.deliveryGuarantee().argument()
+        + (spec.restoreSavepointPath() == null ? "" : ", restore " + spec.restoreSavepointPath());
   }
 
   private PipelineSpec defaults() {

@@ -370,7 +370,7 @@ class PipelineReconcilerTest {
 
     assertThat(status.lastStep().action()).isEqualTo("failed");
     assertThat(status.lastStep().message()).contains("No savepoint outcome");
-    assertThat(reasons()).endsWith("ReconcileStepFailed");
+    assertThat(reasons()).endsWith("ReconcileFailed");
     assertThat(flink.activeJobs()).hasSize(1);
   }
 
@@ -528,7 +528,7 @@ class PipelineReconcilerTest {
 
     step(desired);
     assertThat(status.lastStep().action()).isEqualTo("failed");
-    assertThat(reasons()).containsExactly("ReconcileStepFailed");
+    assertThat(reasons()).containsExactly("ReconcileFailed");
     step(desired);
     assertThat(status.lastStep().action()).isEqualTo("wait");
 

@@ -38,6 +38,7 @@ public final class TestKafka {
     registry.add("fraud.topics.operations", () -> prefix + "-operations");
     registry.add("fraud.topics.pipeline", () -> prefix + "-pipeline");
     registry.add("fraud.topics.pipeline-status", () -> prefix + "-pipeline-status");
+    registry.add("fraud.topics.events", () -> prefix + "-events");
     registry.add("fraud.lag.group-id", () -> prefix + "-fraud-job");
     registry.add("fraud.rules.transactional-id", () -> prefix + "-rules-tx-");
   }

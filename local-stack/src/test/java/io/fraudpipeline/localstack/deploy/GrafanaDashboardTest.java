@@ -88,7 +88,8 @@ class GrafanaDashboardTest {
             "Checkpoint failures",
             "Rules version: desired vs applied",
             "Producer rate",
-            "API latency");
+            "API latency",
+            "Control plane events by reason");
   }
 
   @Test

@@ -1,0 +1,98 @@
+package io.fraudpipeline.control.events;
+
+import java.util.Set;
+
+/**
+ * The reasons an event may give: a fixed vocabulary, so the {@code reason} tag of {@code
+ * fraud_events_total} stays bounded and dashboards, alert rules and webhook receivers can switch on
+ * it. Whoever records an event uses one of these constants; any other reason is still recorded but
+ * counted as {@link #OTHER}.
+ */
+public final class EventReason {
+
+  /** The fraud job was submitted to Flink (fresh, without state). */
+  public static final String JOB_DEPLOYED = "JobDeployed";
+
+  /** The fraud job was submitted from its latest savepoint or checkpoint. */
+  public static final String JOB_RESTORED_FROM_LAST_STATE = "JobRestoredFromLastState";
+
+  /** A failed job was submitted again, within the restart budget. */
+  public static final String JOB_RESTARTED = "JobRestarted";
+
+  /** Flink reports the job FAILED. */
+  public static final String JOB_FAILED = "JobFailed";
+
+  /** The job failed more often than the restart budget allows: the reconciler gave up. */
+  public static final String RESTART_BUDGET_EXHAUSTED = "RestartBudgetExhausted";
+
+  /** The job runs but is not healthy (e.g. restarting in a loop, checkpoints failing). */
+  public static final String JOB_UNHEALTHY = "JobUnhealthy";
+
+  /** The job was stopped (with a savepoint) because the desired state is suspended. */
+  public static final String JOB_SUSPENDED = "JobSuspended";
+
+  /** A second fraud job was found running and stopped. */
+  public static final String DUPLICATE_JOB_STOPPED = "DuplicateJobStopped";
+
+  /** This replica became the leader (the one that reconciles). */
+  public static final String LEADER_ELECTED = "LeaderElected";
+
+  /** This replica lost the leadership. */
+  public static final String LEADER_LOST = "LeaderLost";
+
+  /** Flink's REST API stopped answering. */
+  public static final String FLINK_UNREACHABLE = "FlinkUnreachable";
+
+  /** Flink's REST API answers again. */
+  public static final String FLINK_REACHABLE = "FlinkReachable";
+
+  /** Someone changed the desired state of the pipeline. */
+  public static final String DESIRED_STATE_CHANGED = "DesiredStateChanged";
+
+  /** A reconcile step (deploy, stop, rescale...) failed; the next round tries again. */
+  public static final String RECONCILE_FAILED = "ReconcileFailed";
+
+  /** A suspended pipeline's job was deployed again from the state it was suspended with. */
+  public static final String JOB_RESUMED = "JobResumed";
+
+  /** The job was taken down to be replaced (new settings, a requested restore, unhealthy). */
+  public static final String JOB_REPLACED = "JobReplaced";
+
+  /** An unhealthy job is healthy again. */
+  public static final String JOB_HEALTHY = "JobHealthy";
+
+  /** A fraud job the control plane did not deploy is managed from now on. */
+  public static final String JOB_ADOPTED = "JobAdopted";
+
+  /** The metric tag of a reason outside this vocabulary (the event itself keeps its reason). */
+  public static final String OTHER = "Other";
+
+  /** Every reason of the vocabulary, {@link #OTHER} excluded. */
+  public static final Set<String> ALL =
+      Set.of(
+          JOB_DEPLOYED,
+          JOB_RESTORED_FROM_LAST_STATE,
+          JOB_RESTARTED,
+          JOB_FAILED,
+          RESTART_BUDGET_EXHAUSTED,
+          JOB_UNHEALTHY,
+          JOB_SUSPENDED,
+          DUPLICATE_JOB_STOPPED,
+          LEADER_ELECTED,
+          LEADER_LOST,
+          FLINK_UNREACHABLE,
+          FLINK_REACHABLE,
+          DESIRED_STATE_CHANGED,
+          RECONCILE_FAILED,
+          JOB_RESUMED,
+          JOB_REPLACED,
+          JOB_HEALTHY,
+          JOB_ADOPTED);
+
+  private EventReason() {}
+
+  /** The reason as a metric tag: itself when it is in the vocabulary, else {@link #OTHER}. */
+  public static String tag(String reason) {
+    return reason != null && ALL.contains(reason) ? reason : OTHER;
+  }
+}

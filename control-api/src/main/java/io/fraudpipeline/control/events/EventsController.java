@@ -1,0 +1,122 @@
+package io.fraudpipeline.control.events;
+
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.FieldProblem;
+import io.fraudpipeline.control.web.ProblemType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** What the control plane decided and observed, from any replica: a list and a live stream. */
+@RestController
+@RequestMapping("/api/v1/events")
+@Tag(name = "events", description = "The control plane's decisions and observations")
+class EventsController {
+
+  /** The newest matching events, newest first. */
+  record EventsView(String topic, int count, List<PipelineEvent> events) {}
+
+  private final EventFollower follower;
+  private final EventsProperties properties;
+
+  EventsController(EventFollower follower, EventsProperties properties) {
+    this.follower = follower;
+    this.properties = properties;
+  }
+
+  @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      summary = "The latest events",
+      description =
+          "Newest first, in the order the event topic has them, so every replica answers the"
+              + " same. Filters: type (normal, warning), reason (e.g. JobFailed), job_id, since"
+              + " (ISO-8601 instant, inclusive). limit (default 20) is 1 to fraud.events.max-limit (200);"
+              + " the latest fraud.events.buffer-size events are searched.")
+  EventsView list(
+      @RequestParam(required = false) String type,
+      @RequestParam(required = false) String reason,
+      @RequestParam(name = "job_id", required = false) String jobId,
+      @RequestParam(required = false) String since,
+      @RequestParam(defaultValue = "20") int limit) {
+    List<FieldProblem> errors = new ArrayList<>();
+    if (limit < 1 || limit > properties.maxLimit()) {
+      errors.add(new FieldProblem("limit", "must be between 1 and " + properties.maxLimit()));
+    }
+    EventQuery query =
+        new EventQuery(parseType(type, errors), reason, jobId, parseSince(since, errors), limit);
+    reject(errors);
+    requireCaughtUp();
+    List<PipelineEvent> events = follower.newest(query);
+    return new EventsView(follower.topic(), events.size(), events);
+  }
+
+  @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @Operation(
+      summary = "New events as server-sent events",
+      description =
+          "Event name 'event', id the event id, data the event JSON; optional filters type,"
+              + " reason, job_id; a comment every heartbeat interval. At most"
+              + " fraud.events.max-subscribers streams (429 beyond). Try: curl -N"
+              + " .../api/v1/events/stream?type=warning")
+  SseEmitter stream(
+      @RequestParam(required = false) String type,
+      @RequestParam(required = false) String reason,
+      @RequestParam(name = "job_id", required = false) String jobId) {
+    List<FieldProblem> errors = new ArrayList<>();
+    EventQuery filter = new EventQuery(parseType(type, errors), reason, jobId, null, 0);
+    reject(errors);
+    requireCaughtUp();
+    return follower.subscribe(filter);
+  }
+
+  private static PipelineEvent.Type parseType(String type, List<FieldProblem> errors) {
+    if (type == null) {
+      return null;
+    }
+    try {
+      return PipelineEvent.Type.of(type);
+    } catch (IllegalArgumentException e) {
+      errors.add(new FieldProblem("type", e.getMessage()));
+      return null;
+    }
+  }
+
+  private static Instant parseSince(String since, List<FieldProblem> errors) {
+    if (since == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(since);
+    } catch (DateTimeParseException e) {
+      errors.add(
+          new FieldProblem("since", "must be an ISO-8601 instant, e.g. 2026-01-01T00:00:00Z"));
+      return null;
+    }
+  }
+
+  private static void reject(List<FieldProblem> errors) {
+    if (!errors.isEmpty()) {
+      throw new ApiException(
+          ProblemType.VALIDATION, FieldProblem.summary(errors), Map.of("errors", errors));
+    }
+  }
+
+  /** An empty list from a replica that could never read the topic would be a lie. */
+  private void requireCaughtUp() {
+    if (!follower.caughtUp()) {
+      throw new ApiException(
+          ProblemType.KAFKA_UNAVAILABLE,
+          "The event topic " + follower.topic() + " has not been read yet; Kafka may be down");
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.fraudpipeline.control.events;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where events are pushed over HTTP. Off while {@code urls} is empty.
+ *
+ * @param urls the receivers; each gets every event of the chosen types (http or https)
+ * @param secret the HMAC-SHA256 key of the {@code X-Fraud-Signature} header ({@code
+ *     FRAUD_WEBHOOK_SECRET}); required when {@code urls} is set; never logged
+ * @param types the event types sent ({@code warning} by default)
+ * @param maxAttempts tries per event and receiver, the first included
+ * @param initialBackoff wait after the first failed try; doubled after each further one
+ * @param maxBackoff the longest wait between two tries
+ * @param timeout the longest one try may take (connect and answer)
+ * @param queueCapacity deliveries pending (being sent or waiting for a retry); beyond it new ones
+ *     are dropped and counted
+ */
+@Validated
+@ConfigurationProperties("fraud.webhooks")
+public record WebhooksProperties(
+    List<URI> urls,
+    String secret,
+    Set<PipelineEvent.Type> types,
+    @Min(1) @Max(100) int maxAttempts,
+    @NotNull Duration initialBackoff,
+    @NotNull Duration maxBackoff,
+    @NotNull Duration timeout,
+    @Min(1) @Max(1_000_000) int queueCapacity) {
+
+  public WebhooksProperties {
+    urls = urls == null ? List.of() : List.copyOf(urls);
+    types = types == null ? Set.of() : Set.copyOf(types);
+    for (URI url : urls) {
+      if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
+        throw new IllegalArgumentException(
+            "fraud.webhooks.urls: every URL must be http or https, not " + url.getScheme());
+      }
+    }
+    // Unsigned deliveries would let anyone who can reach a receiver forge events.
+    if (!urls.isEmpty() && (secret == null || secret.isBlank())) {
+      throw new IllegalArgumentException(
+          "fraud.webhooks.urls is set but fraud.webhooks.secret (FRAUD_WEBHOOK_SECRET) is empty:"
+              + " webhooks are signed, set a random secret shared with the receivers");
+    }
+  }
+
+  public boolean enabled() {
+    return !urls.isEmpty();
+  }
+
+  /** Never prints the secret, nor the URLs (their paths often carry a token). */
+  @Override
+  public String toString() {
+    return "WebhooksProperties[urls="
+        + urls.size()
+        + ", secret="
+        + (secret == null || secret.isBlank() ? "<none>" : "<set>")
+        + ", types="
+        + types
+        + ", maxAttempts="
+        + maxAttempts
+        + ", initialBackoff="
+        + initialBackoff
+        + ", maxBackoff="
+        + maxBackoff
+        + ", timeout="
+        + timeout
+        + ", queueCapacity="
+        + queueCapacity
+        + "]";
+  }
+}

@@ -1,0 +1,159 @@
+package io.fraudpipeline.control.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.pipeline.CheckpointStorage;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.embedded.LocalKafka;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The real {@link FlinkService} against a real Flink session cluster and the real fraud-job jar:
+ * what the reconciler's unit tests assume of {@link TestingFlinkService} holds on Flink.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RestFlinkServiceTest {
+
+  private static final Duration LONG = Duration.ofMinutes(2);
+  private static final String JOB = "0123456789abcdef0123456789abcdef";
+  private static final String RESTORED = "fedcba9876543210fedcba9876543210";
+
+  static LocalKafka kafka;
+  static LocalFlink flink;
+  static ControlPlane control;
+  static FlinkService service;
+  static String savepoint;
+
+  @BeforeAll
+  static void start() {
+    kafka = LocalKafka.start();
+    kafka.createTopic("transactions", 2, Map.of());
+    kafka.createTopic("fraud-alerts", 2, Map.of());
+    flink = LocalFlink.start();
+    // No desired state is declared, so the control plane's reconciler leaves these jobs alone.
+    control = ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of());
+    service = control.bean(FlinkService.class);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (control != null) {
+      control.close();
+    }
+    if (flink != null) {
+      flink.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void runsTheJobUnderTheChosenIdAndReportsItsCheckpointsWhereTheStorageHasThem() {
+    service.submit(new JobSubmission(JOB, 1, DeliveryGuarantee.EXACTLY_ONCE, null, false));
+
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              FlinkJob job = find(JOB).orElseThrow();
+              assertThat(job.state()).isEqualTo("RUNNING");
+              assertThat(job.lastCheckpoint()).isNotNull();
+            });
+    FlinkJob job = find(JOB).orElseThrow();
+    assertThat(job.parallelism()).isEqualTo(1);
+    assertThat(job.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    assertThat(job.restarts()).isZero();
+    String directory = CheckpointStorage.directoryOf(job.lastCheckpoint().path());
+    assertThat(directory).isNotNull();
+    assertThat(new CheckpointStorage().newest(directory, JOB))
+        .hasValueSatisfying(
+            newest ->
+                assertThat(newest.path())
+                    .startsWith(directory.replaceAll("/$", ""))
+                    .contains(JOB + "/chk-"));
+  }
+
+  @Test
+  @Order(2)
+  void refusesARepeatedSubmissionAsADuplicate() {
+    assertThatThrownBy(
+            () ->
+                service.submit(
+                    new JobSubmission(JOB, 1, DeliveryGuarantee.EXACTLY_ONCE, null, false)))
+        .isInstanceOf(DuplicateJobException.class);
+    assertThat(service.fraudJobs().stream().filter(FlinkJob::isActive)).hasSize(1);
+  }
+
+  @Test
+  @Order(3)
+  void stopsWithASavepointAndRunsAgainFromIt() throws Exception {
+    savepoint = service.stopWithSavepoint(JOB, false, LONG);
+
+    assertThat(savepoint).isNotBlank();
+    assertThat(find(JOB).orElseThrow().state()).isEqualTo("FINISHED");
+    service.submit(
+        new JobSubmission(RESTORED, 1, DeliveryGuarantee.AT_LEAST_ONCE, savepoint, false));
+    await()
+        .atMost(LONG)
+        .untilAsserted(() -> assertThat(find(RESTORED).orElseThrow().state()).isEqualTo("RUNNING"));
+    assertThat(find(RESTORED).orElseThrow().deliveryGuarantee())
+        .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+  }
+
+  @Test
+  @Order(4)
+  void cancelsAJobAndKeepsItsLastCheckpoint() throws Exception {
+    await()
+        .atMost(LONG)
+        .untilAsserted(() -> assertThat(find(RESTORED).orElseThrow().lastCheckpoint()).isNotNull());
+    String directory =
+        CheckpointStorage.directoryOf(find(RESTORED).orElseThrow().lastCheckpoint().path());
+
+    service.cancel(RESTORED, LONG);
+
+    assertThat(find(RESTORED).orElseThrow().state()).isEqualTo("CANCELED");
+    assertThat(new CheckpointStorage().newest(directory, RESTORED))
+        .as("RETAIN_ON_CANCELLATION")
+        .isPresent();
+  }
+
+  @Test
+  @Order(5)
+  void reportsWhyAJobFailed() {
+    String failing = "00000000000000000000000000000bad";
+    try {
+      service.submit(
+          new JobSubmission(
+              failing, 1, DeliveryGuarantee.EXACTLY_ONCE, "file:/no/such/savepoint", false));
+    } catch (io.fraudpipeline.control.flink.FlinkRequestException refused) {
+      // Flink may refuse the run at once; then it must say why.
+      assertThat(refused.getMessage()).isNotBlank();
+      return;
+    }
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              FlinkJob job = find(failing).orElseThrow();
+              assertThat(job.state()).isEqualTo("FAILED");
+              assertThat(job.failureCause()).isNotBlank();
+            });
+  }
+
+  private static Optional<FlinkJob> find(String jobId) {
+    return service.fraudJobs().stream().filter(j -> j.jobId().equals(jobId)).findFirst();
+  }
+}
