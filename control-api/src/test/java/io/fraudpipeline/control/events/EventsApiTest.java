@@ -234,7 +234,7 @@ class EventsApiTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void servesEveryMetricTheMetricsGuideListsForEventsAndWebhooks() throws IOException {
     String docs = Files.readString(Path.of("..", "docs", "metrics.md"));
     String heading = "## Events and webhooks";
@@ -255,7 +255,7 @@ class EventsApiTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void warningsReachTheWebhookSignedWithTheSecretAndNormalEventsDoNot() throws Exception {
     String job = newJobId();
     EventRecorder recorder = recording.bean(EventRecorder.class);
@@ -289,7 +289,7 @@ class EventsApiTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aReceiverThatFailsTwiceGetsTheEventOnTheThirdTryAfterGrowingWaits() throws Exception {
     String job = newJobId();
     receiver.failFirstTries(job, 2);
@@ -313,7 +313,7 @@ class EventsApiTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void eachEventIsLoggedOnceAndTheSecretNeverAppearsInTheLog(CapturedOutput output) {
     String job = newJobId();
     String message = "leader changed " + UUID.randomUUID();

@@ -1,0 +1,55 @@
+package io.fraudpipeline.control.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WebhooksPropertiesTest {
+
+  private static WebhooksProperties webhooks(List<URI> urls, String secret) {
+    return new WebhooksProperties(
+        urls,
+        secret,
+        Set.of(PipelineEvent.Type.WARNING),
+        5,
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(1),
+        Duration.ofSeconds(10),
+        1000);
+  }
+
+  @Test
+  void withoutUrlsWebhooksAreOffAndNeedNoSecret() {
+    assertThat(webhooks(null, null).enabled()).isFalse();
+    assertThat(webhooks(List.of(), "").urls()).isEmpty();
+  }
+
+  @Test
+  void urlsWithoutASecretAreRefusedAtStartUp() {
+    assertThatThrownBy(() -> webhooks(List.of(URI.create("https://hooks.example/x")), " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("FRAUD_WEBHOOK_SECRET");
+  }
+
+  @Test
+  void onlyHttpAndHttpsUrlsAreAccepted() {
+    assertThatThrownBy(() -> webhooks(List.of(URI.create("ftp://hooks.example/x")), "s"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http or https");
+    assertThat(webhooks(List.of(URI.create("HTTPS://hooks.example/x")), "s").enabled()).isTrue();
+  }
+
+  @Test
+  void printsNeitherTheSecretNorTheUrls() {
+    String printed =
+        webhooks(List.of(URI.create("https://hooks.example/T000/B000/url-token")), "the-secret")
+            .toString();
+
+    assertThat(printed).doesNotContain("the-secret").doesNotContain("url-token").contains("<set>");
+  }
+}
