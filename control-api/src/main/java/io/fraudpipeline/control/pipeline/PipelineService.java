@@ -50,6 +50,11 @@ import tools.jackson.databind.JsonNode;
 public class PipelineService {
 
   private static final long AWAIT_POLL_MILLIS = 200;
+
+  /** Last steps after which no job is on its way: a deploy need not wait for one. */
+  private static final java.util.Set<String> SETTLED_WITHOUT_JOB =
+      java.util.Set.of("failed", "failed-reported", "give-up");
+
   private static final Logger log = LoggerFactory.getLogger(PipelineService.class);
 
   private final DesiredStateLog desired;
@@ -450,16 +455,27 @@ public class PipelineService {
     }
   }
 
+  /**
+   * Waits for the job of a desired state that says running, while the reconciler may still be
+   * deploying it; answers at once when it has settled without one (failed, gave up).
+   */
   private Optional<FraudJob> awaitActiveJob() {
     Instant deadline = clock.instant().plus(properties.awaitTimeout());
     while (clock.instant().isBefore(deadline)) {
-      PipelineStatus status = statusStore.read().orElse(null);
-      if (status != null && status.gaveUp() != null) {
-        return Optional.empty();
-      }
       Optional<FraudJob> active = observer.observeNow().activeJob();
       if (active.isPresent()) {
         return active;
+      }
+      Optional<DesiredState> wanted = desired.current();
+      PipelineStatus status = statusStore.read().orElse(null);
+      boolean settled =
+          wanted.isEmpty()
+              || (status != null
+                  && status.desiredVersion() >= wanted.get().version()
+                  && status.lastStep() != null
+                  && SETTLED_WITHOUT_JOB.contains(status.lastStep().action()));
+      if (settled) {
+        return Optional.empty();
       }
       try {
         Thread.sleep(AWAIT_POLL_MILLIS);

@@ -1,0 +1,200 @@
+package io.fraudpipeline.control.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.flink.FlinkRestClient;
+import io.fraudpipeline.control.support.ControlApiClient;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.Traffic;
+import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.embedded.LocalKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two control-api replicas (two application contexts) on one Kafka and one Flink: one job however
+ * the requests are spread, and the second replica takes over when the leader stops, healing a job
+ * lost meanwhile.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicasTest {
+
+  private static final Duration LONG = Duration.ofMinutes(3);
+  private static final Map<String, String> SETTINGS =
+      Map.of(
+          "fraud.reconciler.interval", "500ms",
+          "fraud.leadership.session-timeout", "6s",
+          "fraud.reconciler.await-timeout", "90s");
+
+  static LocalKafka kafka;
+  static LocalFlink flink;
+  static final List<ControlPlane> replicas = new ArrayList<>();
+  static Traffic traffic;
+  static final List<String> expectedAlerts = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    kafka = LocalKafka.start();
+    kafka.createTopic("transactions", 2, Map.of());
+    kafka.createTopic("fraud-alerts", 2, Map.of());
+    kafka.createTopic("transactions-dlq", 1, Map.of());
+    kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
+    flink = LocalFlink.start();
+    replicas.add(ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), SETTINGS));
+    replicas.add(ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), SETTINGS));
+    traffic = new Traffic(kafka.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (traffic != null) {
+      traffic.close();
+    }
+    replicas.forEach(ControlPlane::close);
+    if (flink != null) {
+      flink.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void concurrentDeploysSpreadOverBothReplicasRunOneJob() {
+    await().atMost(LONG).until(() -> leader() != null);
+    List<CompletableFuture<Response>> deploys = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ControlApiClient api = replicas.get(i % 2).api();
+      deploys.add(
+          CompletableFuture.supplyAsync(() -> api.post("/api/v1/jobs", "{\"parallelism\": 1}")));
+    }
+    List<Response> answers = deploys.stream().map(CompletableFuture::join).toList();
+
+    assertThat(answers.stream().filter(r -> r.status() == 201)).as(answers.toString()).hasSize(1);
+    assertThat(answers.stream().filter(r -> r.status() == 409))
+        .as(answers.toString())
+        .hasSize(5)
+        .allSatisfy(r -> assertThat(r.contentType()).startsWith("application/problem+json"));
+    String jobId =
+        answers.stream()
+            .filter(r -> r.status() == 201)
+            .findFirst()
+            .orElseThrow()
+            .body()
+            .path("job_id")
+            .asString();
+    // Held for several reconciliations of both replicas: a second job would show up by then.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> activeJobsOnFlink().equals(List.of(jobId)));
+    expectedAlerts.addAll(traffic.send("replicas", 40, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+    assertThat(
+            replicas
+                .get(0)
+                .api()
+                .get("/api/v1/pipeline")
+                .body()
+                .path("desired")
+                .path("version")
+                .asLong())
+        .isEqualTo(1);
+  }
+
+  @Test
+  @Order(2)
+  void theOtherReplicaTakesOverWhenTheLeaderStopsAndHealsALostJob() throws Exception {
+    ControlPlane leader = leader();
+    ControlPlane follower = replicas.get(replicas.get(0) == leader ? 1 : 0);
+    String before = activeJobsOnFlink().get(0);
+    await()
+        .atMost(LONG)
+        .until(
+            () ->
+                before.equals(
+                    follower
+                        .api()
+                        .get("/api/v1/pipeline")
+                        .body()
+                        .path("status")
+                        .path("last_state")
+                        .path("job_id")
+                        .asString()));
+
+    leader.close();
+    replicas.remove(leader);
+    // Lost while no replica leads: cancelled outside the control plane.
+    follower.bean(FlinkRestClient.class).cancel(JobID.fromHexString(before));
+    expectedAlerts.addAll(traffic.send("handover", 20, 4));
+
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              Response leadership = follower.api().get("/api/v1/leadership");
+              assertThat(leadership.body().path("leader").asBoolean()).isTrue();
+              List<String> active = activeJobsOnFlink();
+              assertThat(active).hasSize(1).doesNotContain(before);
+            });
+    expectedAlerts.addAll(traffic.send("after-handover", 20, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+    assertThat(
+            follower
+                .api()
+                .get("/api/v1/pipeline")
+                .body()
+                .path("status")
+                .path("last_step")
+                .path("replica")
+                .asString())
+        .isEqualTo(follower.api().get("/api/v1/leadership").body().path("replica_id").asString());
+  }
+
+  private static ControlPlane leader() {
+    for (ControlPlane replica : replicas) {
+      if (replica.api().get("/api/v1/leadership").body().path("leader").asBoolean()) {
+        return replica;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> activeJobsOnFlink() {
+    return replicas.get(0).bean(FlinkRestClient.class).jobsOverview().stream()
+        .filter(j -> !j.getStatus().isGloballyTerminalState())
+        .map(j -> j.getJobId().toHexString())
+        .toList();
+  }
+
+  private static void awaitEveryExpectedAlertExactlyOnce() {
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              Map<String, Long> alertsPerTransaction =
+                  traffic.committedAlerts().stream()
+                      .collect(
+                          Collectors.groupingBy(
+                              a -> a.transaction().transactionId(), Collectors.counting()));
+              assertThat(alertsPerTransaction.keySet())
+                  .containsExactlyInAnyOrderElementsOf(expectedAlerts);
+              assertThat(alertsPerTransaction.values()).allMatch(count -> count == 1);
+            });
+  }
+}
