@@ -172,7 +172,8 @@ class RestFlinkService implements FlinkService {
       var latest = stats.getLatestCheckpoints();
       CheckpointStatistics.CompletedCheckpointStatistics completed =
           latest == null ? null : latest.getCompletedCheckpointStatistics();
-      if (completed == null || completed.getExternalPath() == null || completed.isDiscarded()) {
+      // A discarded (subsumed) one still names the storage directory the newer ones are in.
+      if (completed == null || completed.getExternalPath() == null) {
         return null;
       }
       long endedAt =
@@ -259,11 +260,20 @@ class RestFlinkService implements FlinkService {
         }
       }
     } catch (FlinkRequestException refused) {
-      if (!refused.isNotFound() && jobKnown(jobId)) {
+      if (isDuplicate(refused)) {
         throw new DuplicateJobException(jobId.toHexString(), refused);
       }
       throw refused;
     }
+  }
+
+  /**
+   * Flink's refusal of a JobID it has seen. A run that fails to initialise (e.g. a savepoint that
+   * cannot be read) also leaves its JobID known, as FAILED, so only Flink's own words tell.
+   */
+  private static boolean isDuplicate(FlinkRequestException refused) {
+    String message = String.valueOf(refused.getMessage());
+    return message.contains("DuplicateJobSubmission") || message.contains("already been submitted");
   }
 
   private boolean jobKnown(JobID jobId) {

@@ -64,15 +64,12 @@ class RestFlinkServiceTest {
   void runsTheJobUnderTheChosenIdAndReportsItsCheckpointsWhereTheStorageHasThem() {
     service.submit(new JobSubmission(JOB, 1, DeliveryGuarantee.EXACTLY_ONCE, null, false));
 
-    await()
-        .atMost(LONG)
-        .untilAsserted(
-            () -> {
-              FlinkJob job = find(JOB).orElseThrow();
-              assertThat(job.state()).isEqualTo("RUNNING");
-              assertThat(job.lastCheckpoint()).isNotNull();
-            });
-    FlinkJob job = find(JOB).orElseThrow();
+    FlinkJob job =
+        await()
+            .atMost(LONG)
+            .until(
+                () -> find(JOB).orElse(null),
+                j -> j != null && j.state().equals("RUNNING") && j.lastCheckpoint() != null);
     assertThat(job.parallelism()).isEqualTo(1);
     assertThat(job.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
     assertThat(job.restarts()).isZero();
@@ -132,24 +129,28 @@ class RestFlinkServiceTest {
 
   @Test
   @Order(5)
-  void reportsWhyAJobFailed() {
+  void refusesAJobThatCannotRestoreAndReportsItFailedWithTheCause() {
     String failing = "00000000000000000000000000000bad";
-    try {
-      service.submit(
-          new JobSubmission(
-              failing, 1, DeliveryGuarantee.EXACTLY_ONCE, "file:/no/such/savepoint", false));
-    } catch (io.fraudpipeline.control.flink.FlinkRequestException refused) {
-      // Flink may refuse the run at once; then it must say why.
-      assertThat(refused.getMessage()).isNotBlank();
-      return;
-    }
+
+    assertThatThrownBy(
+            () ->
+                service.submit(
+                    new JobSubmission(
+                        failing,
+                        1,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        "file:/no/such/savepoint",
+                        false)))
+        .isInstanceOf(io.fraudpipeline.control.flink.FlinkRequestException.class)
+        .isNotInstanceOf(DuplicateJobException.class)
+        .hasMessageContaining("Cannot find checkpoint or savepoint");
     await()
         .atMost(LONG)
         .untilAsserted(
             () -> {
               FlinkJob job = find(failing).orElseThrow();
               assertThat(job.state()).isEqualTo("FAILED");
-              assertThat(job.failureCause()).isNotBlank();
+              assertThat(job.failureCause()).contains("no/such/savepoint");
             });
   }
 
