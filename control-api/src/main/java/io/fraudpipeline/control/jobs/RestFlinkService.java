@@ -189,20 +189,32 @@ class RestFlinkService implements FlinkService {
 
   private String rootCause(JobID jobId) {
     try {
-      var entries = flink.exceptions(jobId, 1).getExceptionHistory().getEntries();
-      for (var entry : entries) {
-        String trace = entry.getStacktrace();
-        if (trace != null) {
-          int newline = trace.indexOf('\n');
-          String first = (newline < 0 ? trace : trace.substring(0, newline)).strip();
-          return first.length() > 500 ? first.substring(0, 500) + "..." : first;
-        }
-        return entry.getExceptionName();
+      for (var entry : flink.exceptions(jobId, 1).getExceptionHistory().getEntries()) {
+        return entry.getStacktrace() == null
+            ? entry.getExceptionName()
+            : deepestCause(entry.getStacktrace());
       }
     } catch (FlinkRequestException e) {
       log.debug("No exception history for {}", jobId, e);
     }
     return null;
+  }
+
+  /** The innermost "Caused by:" of a stack trace (its first line when there is none). */
+  static String deepestCause(String stacktrace) {
+    String cause = null;
+    for (String line : stacktrace.split("\n")) {
+      String trimmed = line.strip();
+      if (cause == null) {
+        cause = trimmed;
+      } else if (trimmed.startsWith("Caused by: ")) {
+        cause = trimmed.substring("Caused by: ".length());
+      }
+    }
+    if (cause == null) {
+      return null;
+    }
+    return cause.length() > 500 ? cause.substring(0, 500) + "..." : cause;
   }
 
   @Override
