@@ -36,6 +36,8 @@ public final class TestKafka {
     registry.add("fraud.topics.rules-history", () -> prefix + "-rules-history");
     registry.add("fraud.topics.savepoints", () -> prefix + "-savepoints");
     registry.add("fraud.topics.operations", () -> prefix + "-operations");
+    registry.add("fraud.topics.leadership", () -> prefix + "-leadership");
+    registry.add("fraud.leadership.group-id", () -> prefix + "-control-plane");
     registry.add("fraud.lag.group-id", () -> prefix + "-fraud-job");
     registry.add("fraud.rules.transactional-id", () -> prefix + "-rules-tx-");
   }
