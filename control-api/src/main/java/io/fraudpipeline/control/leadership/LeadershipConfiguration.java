@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
 class LeadershipConfiguration {
 
   @Bean(initMethod = "start", destroyMethod = "close")
-  KafkaLeaderElection leadership(
+  KafkaLeaderElection leaderElection(
       KafkaProperties kafka,
       Admin admin,
       TopicsProperties topics,
