@@ -7,15 +7,12 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/**
- * The replica's election, started with the context and closed (leaving the group at once) when it
- * closes. Beans that act on Flink stop first: Spring destroys this bean after the lifecycle beans
- * that depend on {@link Leadership} have stopped.
- */
+/** The replica's election, started with the context and leaving the group when it closes. */
 @Configuration(proxyBeanMethods = false)
 class LeadershipConfiguration {
 
-  @Bean(initMethod = "start", destroyMethod = "close")
+  // Closed here too, should the context fail before it started the lifecycle below.
+  @Bean(destroyMethod = "close")
   KafkaLeaderElection leaderElection(
       KafkaProperties kafka,
       Admin admin,
@@ -32,5 +29,10 @@ class LeadershipConfiguration {
             topics.replicationFactor());
     return new KafkaLeaderElection(
         kafka.buildConsumerProperties(), admin, settings, events::publishEvent);
+  }
+
+  @Bean
+  LeaderElectionLifecycle leaderElectionLifecycle(KafkaLeaderElection leaderElection) {
+    return new LeaderElectionLifecycle(leaderElection);
   }
 }
