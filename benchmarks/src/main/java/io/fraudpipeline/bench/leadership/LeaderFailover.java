@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
  * this JVM, control-api replicas each in a JVM of its own. Each round SIGKILLs the leading replica
  * (so it cannot leave its group) and measures until another replica's {@code GET
  * /api/v1/leadership} says it leads, then starts a replacement for the next round. Prints every
- * round, the median and the max. A measurement, not a test: nothing here asserts a time.
+ * round, the median and the max. With {@code --freeze} the leader is SIGSTOPped instead, and after
+ * the next replica leads it is resumed (SIGCONT): every answer it gives in the following seconds is
+ * checked, since a resumed replica must not claim a leadership it lost while frozen. A measurement,
+ * not a test: nothing here asserts a time.
  */
 @Command(
     name = "bench/leader-failover.sh",
@@ -38,6 +41,11 @@ public final class LeaderFailover implements Callable<Integer> {
       description = "fraud.leadership.session-timeout of the replicas. Default: 10s",
       converter = DurationConverter.class)
   Duration session;
+
+  @Option(
+      names = "--freeze",
+      description = "SIGSTOP the leader instead of SIGKILL, then resume it and watch its answers")
+  boolean freeze;
 
   @Option(
       names = "--control-api-jar",
@@ -61,6 +69,8 @@ public final class LeaderFailover implements Callable<Integer> {
     Path kafkaDir = Files.createTempDirectory(workDir, "kafka-");
     List<Duration> failovers = new ArrayList<>();
     List<ReplicaProcess> running = new ArrayList<>();
+    int staleClaims = 0;
+    int resumedAnswers = 0;
     int started = 0;
     try (LocalKafka kafka = LocalKafka.start(0, kafkaDir)) {
       String prefix = "failover-" + System.currentTimeMillis() + "-";
@@ -76,13 +86,43 @@ public final class LeaderFailover implements Callable<Integer> {
         long epoch = leader.epoch();
         running.remove(leader);
         long killedAt = System.nanoTime();
-        leader.kill();
+        if (freeze) {
+          leader.signal(true);
+        } else {
+          leader.kill();
+        }
         ReplicaProcess next = awaitLeader(running, session.multipliedBy(4));
         Duration failover = Duration.ofNanos(System.nanoTime() - killedAt);
         failovers.add(failover);
         say(
-            "round %d: killed %s (epoch %d) -> %s leads (epoch %d) after %d ms",
-            round, leader.id(), epoch, next.id(), next.epoch(), failover.toMillis());
+            "round %d: %s %s (epoch %d) -> %s leads (epoch %d) after %d ms",
+            round,
+            freeze ? "froze" : "killed",
+            leader.id(),
+            epoch,
+            next.id(),
+            next.epoch(),
+            failover.toMillis());
+        if (freeze) {
+          // Resumed, it must answer "not leader" from its very first answer on.
+          leader.signal(false);
+          long watchUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+          int answers = 0;
+          int claims = 0;
+          while (System.nanoTime() < watchUntil) {
+            if (leader.answers()) {
+              answers++;
+              if (leader.leads()) {
+                claims++;
+              }
+            }
+            Thread.sleep(10);
+          }
+          say("  resumed %s: %d answers, %d claimed to lead", leader.id(), answers, claims);
+          resumedAnswers += answers;
+          staleClaims += claims;
+          leader.kill();
+        }
         ReplicaProcess replacement = start(kafka, prefix, ++started);
         running.add(replacement);
         awaitAll(running, Duration.ofMinutes(3));
@@ -100,6 +140,11 @@ public final class LeaderFailover implements Callable<Integer> {
     say(
         "failover over %d rounds (session timeout %s): median %d ms, min %d ms, max %d ms",
         ms.size(), session, median, ms.get(0), ms.get(ms.size() - 1));
+    if (freeze) {
+      say(
+          "resumed leaders answered %d times, claimed to lead %d times",
+          resumedAnswers, staleClaims);
+    }
     return 0;
   }
 

@@ -107,6 +107,22 @@ final class ReplicaProcess implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP ({@code freeze = true}) or SIGCONT: every thread of the JVM stops or resumes. */
+  void signal(boolean freeze) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", freeze ? "-STOP" : "-CONT", Long.toString(process.pid()))
+            .inheritIO()
+            .start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill " + (freeze ? "-STOP" : "-CONT") + " failed");
+    }
+  }
+
+  /** Whether it answers at all (a stopped JVM does not). */
+  boolean answers() {
+    return !get("/api/v1/leadership").isEmpty();
+  }
+
   /** SIGKILL: no shutdown hook runs, the consumer does not leave its group. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
