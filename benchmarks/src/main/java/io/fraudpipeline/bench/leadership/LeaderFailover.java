@@ -123,9 +123,10 @@ public final class LeaderFailover implements Callable<Integer> {
           staleClaims += claims;
           leader.kill();
         }
-        ReplicaProcess replacement = start(kafka, prefix, ++started);
-        running.add(replacement);
-        awaitAll(running, Duration.ofMinutes(3));
+        if (round < rounds) {
+          running.add(start(kafka, prefix, ++started));
+          awaitAll(running, Duration.ofMinutes(3));
+        }
       }
     } finally {
       for (ReplicaProcess replica : running) {
