@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pipelineStatus what the reconciler last did and the newest state to restore from
  * @param events the control plane's event log (one partition, expired after {@code
  *     fraud.events.retention})
+ * @param leadership the one-partition topic whose consumer group elects the leading replica
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -38,7 +39,8 @@ public record TopicsProperties(
     String operations,
     String pipeline,
     String pipelineStatus,
-    String events) {
+    String events,
+    String leadership) {
 
   public TopicsProperties {
     transactions = orDefault(transactions, Topics.TRANSACTIONS);
@@ -51,6 +53,7 @@ public record TopicsProperties(
     pipeline = orDefault(pipeline, "fraud-pipeline-desired");
     pipelineStatus = orDefault(pipelineStatus, "fraud-pipeline-status");
     events = orDefault(events, "fraud-control-events");
+    leadership = orDefault(leadership, "fraud-control-leader");
   }
 
   private static String orDefault(String value, String fallback) {

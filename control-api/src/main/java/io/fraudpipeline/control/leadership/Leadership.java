@@ -5,7 +5,9 @@ import java.util.Optional;
 /**
  * Which control-plane replica may act on Flink. Every replica serves reads and takes writes
  * (desired-state records); only the leader reconciles. A replica asks before every step, and a step
- * it takes carries the {@link #epoch()} it was decided under.
+ * it takes carries the {@link #epoch()} it was decided under. A change is also published as a
+ * {@link LeadershipChange} application event (to wake a reconciler at once), but only asking is
+ * safe: a lease that runs out while the replica is frozen is not announced.
  */
 public interface Leadership {
 

@@ -17,7 +17,7 @@ class FraudJobArgumentsTest {
     kafka.setBootstrapServers(List.of("broker-1:9092", "broker-2:9092"));
     TopicsProperties topics =
         new TopicsProperties(
-            "tx", "alerts", "dlq", "rules", null, 2, (short) 1, null, null, null, null, null);
+            "tx", "alerts", "dlq", "rules", null, 2, (short) 1, null, null, null, null, null, null);
     JobProperties job =
         new JobProperties(
             "fraud-detection",

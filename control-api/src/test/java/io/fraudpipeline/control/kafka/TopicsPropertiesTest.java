@@ -33,12 +33,13 @@ class TopicsPropertiesTest {
   void fallsBackToTheWireContractWhenANameIsLeftOut() {
     TopicsProperties topics =
         new TopicsProperties(
-            null, "", null, null, null, 1, (short) 1, null, null, null, null, null);
+            null, "", null, null, null, 1, (short) 1, null, null, null, null, null, null);
 
     assertThat(topics.transactions()).isEqualTo(Topics.TRANSACTIONS);
     assertThat(topics.fraudAlerts()).isEqualTo(Topics.FRAUD_ALERTS);
     assertThat(topics.savepoints()).isEqualTo("fraud-savepoints");
     assertThat(topics.operations()).isEqualTo("fraud-control-operations");
     assertThat(topics.events()).isEqualTo("fraud-control-events");
+    assertThat(topics.leadership()).isEqualTo("fraud-control-leader");
   }
 }

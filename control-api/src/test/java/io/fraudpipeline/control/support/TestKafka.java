@@ -39,6 +39,8 @@ public final class TestKafka {
     registry.add("fraud.topics.pipeline", () -> prefix + "-pipeline");
     registry.add("fraud.topics.pipeline-status", () -> prefix + "-pipeline-status");
     registry.add("fraud.topics.events", () -> prefix + "-events");
+    registry.add("fraud.topics.leadership", () -> prefix + "-leadership");
+    registry.add("fraud.leadership.group-id", () -> prefix + "-control-plane");
     registry.add("fraud.lag.group-id", () -> prefix + "-fraud-job");
     registry.add("fraud.rules.transactional-id", () -> prefix + "-rules-tx-");
   }

@@ -1,0 +1,144 @@
+package io.fraudpipeline.bench.leadership;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One control-plane replica: control-api's executable jar in a JVM of its own, sharing a Kafka with
+ * the other replicas. Its Flink is unreachable on purpose: the election does not need one.
+ */
+final class ReplicaProcess implements AutoCloseable {
+
+  private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*true");
+  private static final Pattern MEMBER = Pattern.compile("\"member\"\\s*:\\s*true");
+
+  private final String id;
+  private final Process process;
+  private final String baseUrl;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+  private ReplicaProcess(String id, Process process, String baseUrl) {
+    this.id = id;
+    this.process = process;
+    this.baseUrl = baseUrl;
+  }
+
+  static ReplicaProcess start(
+      Path jar, String bootstrapServers, String prefix, String id, Duration session, Path logDir)
+      throws IOException {
+    int port = freePort();
+    Files.createDirectories(logDir);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx384m",
+                    "-XX:TieredStopAtLevel=1",
+                    "-jar",
+                    jar.toAbsolutePath().toString(),
+                    "--fraud.topics.leadership=" + prefix + "leadership",
+                    "--fraud.leadership.group-id=" + prefix + "control-plane",
+                    "--fraud.leadership.replica-id=" + id,
+                    "--fraud.leadership.session-timeout=" + session.toMillis() + "ms",
+                    "--fraud.topics.transactions=" + prefix + "transactions",
+                    "--fraud.topics.fraud-alerts=" + prefix + "fraud-alerts",
+                    "--fraud.topics.transactions-dlq=" + prefix + "transactions-dlq",
+                    "--fraud.topics.fraud-rules=" + prefix + "fraud-rules",
+                    "--fraud.topics.savepoints=" + prefix + "fraud-savepoints",
+                    "--fraud.topics.rules-history=" + prefix + "fraud-rules-history",
+                    "--fraud.topics.operations=" + prefix + "operations"))
+            .redirectErrorStream(true)
+            .redirectOutput(logDir.resolve(id + ".log").toFile());
+    builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+    builder.environment().put("FLINK_REST_URL", "http://127.0.0.1:9");
+    builder.environment().put("SERVER_PORT", Integer.toString(port));
+    return new ReplicaProcess(id, builder.start(), "http://localhost:" + port);
+  }
+
+  String id() {
+    return id;
+  }
+
+  /** Whether the replica answers that it leads; false when it does not answer. */
+  boolean leads() {
+    return LEADER.matcher(get("/api/v1/leadership")).find();
+  }
+
+  /** Whether it has joined the election's group (its health says so). */
+  boolean isMember() {
+    return MEMBER.matcher(get("/actuator/health")).find();
+  }
+
+  /** The epoch it reports, or -1. */
+  long epoch() {
+    Matcher m = Pattern.compile("\"epoch\"\\s*:\\s*(\\d+)").matcher(get("/api/v1/leadership"));
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  private String get(String path) {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("replica " + id + " exited with " + process.exitValue());
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(baseUrl + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** SIGSTOP ({@code freeze = true}) or SIGCONT: every thread of the JVM stops or resumes. */
+  void signal(boolean freeze) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", freeze ? "-STOP" : "-CONT", Long.toString(process.pid()))
+            .inheritIO()
+            .start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill " + (freeze ? "-STOP" : "-CONT") + " failed");
+    }
+  }
+
+  /** Whether it answers at all (a stopped JVM does not). */
+  boolean answers() {
+    return !get("/api/v1/leadership").isEmpty();
+  }
+
+  /** SIGKILL: no shutdown hook runs, the consumer does not leave its group. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

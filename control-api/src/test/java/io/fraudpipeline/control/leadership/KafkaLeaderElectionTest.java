@@ -1,0 +1,238 @@
+package io.fraudpipeline.control.leadership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.support.TestKafka;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Elections of plain {@link KafkaLeaderElection} objects, each standing for one control-plane
+ * replica, on the shared real broker; every test has its own group and topic.
+ */
+class KafkaLeaderElectionTest {
+
+  /** The broker's smallest session timeout ({@code group.min.session.timeout.ms}). */
+  private static final Duration SESSION = Duration.ofSeconds(6);
+
+  private static final Duration MARGIN = Duration.ofMillis(1500);
+  private static final Duration HEARTBEAT = SESSION.dividedBy(3);
+  private static final Duration VALIDITY = SESSION.minus(MARGIN);
+
+  /** Pause between two samples of who leads: short, without starving the clients' threads. */
+  private static final long SAMPLE = Duration.ofMillis(5).toNanos();
+
+  private final String name = "election-" + UUID.randomUUID().toString().substring(0, 8);
+  private final List<KafkaLeaderElection> replicas = new ArrayList<>();
+  private final List<LeadershipChange> changes = new CopyOnWriteArrayList<>();
+  private Admin admin;
+
+  @AfterEach
+  void closeAll() {
+    replicas.forEach(KafkaLeaderElection::close);
+    if (admin != null) {
+      admin.close();
+    }
+  }
+
+  @Test
+  void exactlyOneOfThreeReplicasLeadsAndEveryReplicaNamesIt() {
+    List<KafkaLeaderElection> three = List.of(start("a"), start("b"), start("c"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> three.stream().allMatch(r -> r.status().member()) && leaders(three) == 1);
+
+    long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (System.nanoTime() < until) {
+      assertThat(leaders(three)).as("leaders at one moment").isEqualTo(1);
+      LockSupport.parkNanos(SAMPLE);
+    }
+    KafkaLeaderElection leader = leader(three);
+    await()
+        .atMost(HEARTBEAT.multipliedBy(3))
+        .untilAsserted(
+            () ->
+                assertThat(three)
+                    .allSatisfy(r -> assertThat(r.leaderId()).contains(leader.replicaId())));
+    assertThat(leader.epoch()).isPositive();
+  }
+
+  @Test
+  void aLeaderThatShutsDownHandsOverWithinARebalanceNotASessionAndTheEpochGrows() {
+    List<KafkaLeaderElection> two = List.of(start("a"), start("b"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> leaders(two) == 1);
+    await().until(() -> two.stream().allMatch(r -> r.status().member()));
+    KafkaLeaderElection first = leader(two);
+    KafkaLeaderElection second = other(two, first);
+    long firstEpoch = first.epoch();
+
+    long closedAt = System.nanoTime();
+    first.close();
+    await().atMost(SESSION).until(second::isLeader);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(SESSION);
+    assertThat(second.epoch()).isGreaterThan(firstEpoch);
+    assertThat(first.isLeader()).isFalse();
+  }
+
+  @Test
+  void aReplicaJoiningLaterDoesNotTakeTheLeadershipFromALiveLeader() {
+    KafkaLeaderElection first = start("a");
+    await().atMost(Duration.ofSeconds(30)).until(first::isLeader);
+    long epoch = first.epoch();
+
+    KafkaLeaderElection late = start("b");
+    await().atMost(Duration.ofSeconds(30)).until(() -> late.status().member());
+    long until = System.nanoTime() + HEARTBEAT.toNanos();
+    while (System.nanoTime() < until) {
+      assertThat(first.isLeader()).isTrue();
+      assertThat(late.isLeader()).isFalse();
+      LockSupport.parkNanos(SAMPLE);
+    }
+    assertThat(first.epoch()).isEqualTo(epoch);
+    assertThat(changes).filteredOn(c -> c.replicaId().equals(first.replicaId())).hasSize(1);
+  }
+
+  @Test
+  void aCrashedLeaderIsReplacedAfterItsSessionTimesOut() {
+    List<KafkaLeaderElection> two = List.of(start("a"), start("b"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> leaders(two) == 1);
+    await().until(() -> two.stream().allMatch(r -> r.status().member()));
+    KafkaLeaderElection crashed = leader(two);
+    KafkaLeaderElection survivor = other(two, crashed);
+    long crashedEpoch = crashed.epoch();
+
+    long crashedAt = System.nanoTime();
+    crashed.crashForTesting();
+    await()
+        .atMost(SESSION.plus(HEARTBEAT).plusSeconds(3))
+        .pollInterval(Duration.ofMillis(20))
+        .until(survivor::isLeader);
+
+    // It did not leave: the coordinator had to wait for the session to run out.
+    assertThat(Duration.ofNanos(System.nanoTime() - crashedAt))
+        .isGreaterThan(SESSION.minus(HEARTBEAT));
+    assertThat(survivor.epoch()).isGreaterThan(crashedEpoch);
+  }
+
+  @Test
+  void aFrozenLeaderStopsLeadingBeforeAnotherIsElectedAndFollowsOnceThawed() {
+    List<KafkaLeaderElection> two = List.of(start("a"), start("b"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> leaders(two) == 1);
+    await().until(() -> two.stream().allMatch(r -> r.status().member()));
+    KafkaLeaderElection frozen = leader(two);
+    KafkaLeaderElection other = other(two, frozen);
+
+    long frozenAt = System.nanoTime();
+    frozen.freezeForTesting();
+    Long stoppedLeading = null;
+    long deadline = frozenAt + SESSION.multipliedBy(3).toNanos();
+    while (!other.isLeader()) {
+      boolean frozenLeads = frozen.isLeader();
+      if (!frozenLeads && stoppedLeading == null) {
+        stoppedLeading = System.nanoTime();
+      }
+      assertThat(frozenLeads && other.isLeader()).as("two leaders at once").isFalse();
+      assertThat(System.nanoTime()).as("another replica leads in time").isLessThan(deadline);
+      LockSupport.parkNanos(SAMPLE);
+    }
+    long otherLeads = System.nanoTime();
+
+    assertThat(stoppedLeading).as("the frozen replica stopped leading first").isNotNull();
+    assertThat(Duration.ofNanos(stoppedLeading - frozenAt))
+        .as("the frozen replica stopped within its lease")
+        .isLessThanOrEqualTo(VALIDITY.plusMillis(200));
+    assertThat(Duration.ofNanos(otherLeads - frozenAt)).isGreaterThan(VALIDITY);
+    assertThat(frozen.isLeader()).isFalse();
+
+    frozen.thaw();
+    await().atMost(SESSION.multipliedBy(2)).until(() -> frozen.status().member());
+    assertThat(frozen.isLeader()).isFalse();
+    assertThat(other.isLeader()).isTrue();
+  }
+
+  @Test
+  void withKafkaUnreachableAReplicaStartsAndNeverLeads() throws IOException {
+    String nowhere = "localhost:" + freePort();
+    admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nowhere,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000));
+    KafkaLeaderElection lonely =
+        new KafkaLeaderElection(
+            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, nowhere),
+            admin,
+            settings("lonely"),
+            changes::add);
+    replicas.add(lonely);
+
+    long started = System.nanoTime();
+    lonely.start();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                lonely.status().problem() != null && lonely.status().problem().contains("Timeout"));
+    assertThat(lonely.isLeader()).isFalse();
+    assertThat(lonely.leaderId()).isEmpty();
+    assertThat(lonely.status().member()).isFalse();
+    assertThat(changes).isEmpty();
+  }
+
+  private KafkaLeaderElection start(String replica) {
+    if (admin == null) {
+      admin = TestKafka.broker().admin();
+    }
+    KafkaLeaderElection election =
+        new KafkaLeaderElection(
+            Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                TestKafka.broker().bootstrapServers()),
+            admin,
+            settings(replica),
+            changes::add);
+    replicas.add(election);
+    election.start();
+    return election;
+  }
+
+  private ElectionSettings settings(String replica) {
+    return new ElectionSettings(
+        name, name + "-group", name + "-" + replica, SESSION, MARGIN, (short) 1);
+  }
+
+  private static long leaders(List<KafkaLeaderElection> replicas) {
+    return replicas.stream().filter(KafkaLeaderElection::isLeader).count();
+  }
+
+  private static KafkaLeaderElection leader(List<KafkaLeaderElection> replicas) {
+    return replicas.stream().filter(KafkaLeaderElection::isLeader).findFirst().orElseThrow();
+  }
+
+  private static KafkaLeaderElection other(List<KafkaLeaderElection> two, KafkaLeaderElection one) {
+    return two.get(0) == one ? two.get(1) : two.get(0);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
