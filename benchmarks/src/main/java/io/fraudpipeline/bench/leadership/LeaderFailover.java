@@ -68,6 +68,7 @@ public final class LeaderFailover implements Callable<Integer> {
     Files.createDirectories(workDir);
     Path kafkaDir = Files.createTempDirectory(workDir, "kafka-");
     List<Duration> failovers = new ArrayList<>();
+    List<Duration> acting = new ArrayList<>();
     List<ReplicaProcess> running = new ArrayList<>();
     int staleClaims = 0;
     int resumedAnswers = 0;
@@ -94,15 +95,20 @@ public final class LeaderFailover implements Callable<Integer> {
         ReplicaProcess next = awaitLeader(running, session.multipliedBy(4));
         Duration failover = Duration.ofNanos(System.nanoTime() - killedAt);
         failovers.add(failover);
+        // Acting: its reconciler has taken a step under the new epoch and written the status.
+        await(next::acts, session.multipliedBy(4), "a step of the new leader");
+        Duration acted = Duration.ofNanos(System.nanoTime() - killedAt);
+        acting.add(acted);
         say(
-            "round %d: %s %s (epoch %d) -> %s leads (epoch %d) after %d ms",
+            "round %d: %s %s (epoch %d) -> %s leads (epoch %d) after %d ms, acts after %d ms",
             round,
             freeze ? "froze" : "killed",
             leader.id(),
             epoch,
             next.id(),
             next.epoch(),
-            failover.toMillis());
+            failover.toMillis(),
+            acted.toMillis());
         if (freeze) {
           // Resumed, it must answer "not leader" from its very first answer on.
           leader.signal(false);
@@ -133,20 +139,25 @@ public final class LeaderFailover implements Callable<Integer> {
         replica.close();
       }
     }
-    List<Long> ms = failovers.stream().map(Duration::toMillis).sorted().toList();
-    long median =
-        ms.size() % 2 == 1
-            ? ms.get(ms.size() / 2)
-            : (ms.get(ms.size() / 2 - 1) + ms.get(ms.size() / 2)) / 2;
-    say(
-        "failover over %d rounds (session timeout %s): median %d ms, min %d ms, max %d ms",
-        ms.size(), session, median, ms.get(0), ms.get(ms.size() - 1));
+    summarize("leading", failovers);
+    summarize("acting (the new leader's first reconciliation step written)", acting);
     if (freeze) {
       say(
           "resumed leaders answered %d times, claimed to lead %d times",
           resumedAnswers, staleClaims);
     }
     return 0;
+  }
+
+  private void summarize(String what, List<Duration> samples) {
+    List<Long> ms = samples.stream().map(Duration::toMillis).sorted().toList();
+    long median =
+        ms.size() % 2 == 1
+            ? ms.get(ms.size() / 2)
+            : (ms.get(ms.size() / 2 - 1) + ms.get(ms.size() / 2)) / 2;
+    say(
+        "failover to %s over %d rounds (session timeout %s): median %d ms, min %d ms, max %d ms",
+        what, ms.size(), session, median, ms.get(0), ms.get(ms.size() - 1));
   }
 
   private ReplicaProcess start(LocalKafka kafka, String prefix, int n) throws Exception {

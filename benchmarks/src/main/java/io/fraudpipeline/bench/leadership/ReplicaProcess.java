@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * One control-plane replica: control-api's executable jar in a JVM of its own, sharing a Kafka with
  * the other replicas. Its Flink is unreachable on purpose: the election does not need one.
  */
-final class ReplicaProcess implements AutoCloseable {
+public final class ReplicaProcess implements AutoCloseable {
+
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
 
   private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*true");
   private static final Pattern MEMBER = Pattern.compile("\"member\"\\s*:\\s*true");
@@ -37,6 +40,23 @@ final class ReplicaProcess implements AutoCloseable {
 
   static ReplicaProcess start(
       Path jar, String bootstrapServers, String prefix, String id, Duration session, Path logDir)
+      throws IOException {
+    return start(jar, bootstrapServers, "http://127.0.0.1:9", null, prefix, id, session, logDir);
+  }
+
+  /**
+   * A replica managing the given Flink, with the given API token (null: writes refused), its
+   * reconciler polling every 500 ms.
+   */
+  public static ReplicaProcess start(
+      Path jar,
+      String bootstrapServers,
+      String flinkRestUrl,
+      String token,
+      String prefix,
+      String id,
+      Duration session,
+      Path logDir)
       throws IOException {
     int port = freePort();
     Files.createDirectories(logDir);
@@ -58,16 +78,24 @@ final class ReplicaProcess implements AutoCloseable {
                     "--fraud.topics.fraud-rules=" + prefix + "fraud-rules",
                     "--fraud.topics.savepoints=" + prefix + "fraud-savepoints",
                     "--fraud.topics.rules-history=" + prefix + "fraud-rules-history",
-                    "--fraud.topics.operations=" + prefix + "operations"))
+                    "--fraud.topics.operations=" + prefix + "operations",
+                    "--fraud.topics.pipeline=" + prefix + "pipeline",
+                    "--fraud.topics.pipeline-status=" + prefix + "pipeline-status",
+                    "--fraud.topics.events=" + prefix + "events",
+                    "--fraud.reconciler.interval=500ms",
+                    "--fraud.rules.transactional-id=" + prefix + id + "-rules-"))
             .redirectErrorStream(true)
             .redirectOutput(logDir.resolve(id + ".log").toFile());
     builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-    builder.environment().put("FLINK_REST_URL", "http://127.0.0.1:9");
+    builder.environment().put("FLINK_REST_URL", flinkRestUrl);
+    if (token != null) {
+      builder.environment().put("FRAUD_API_TOKEN", token);
+    }
     builder.environment().put("SERVER_PORT", Integer.toString(port));
     return new ReplicaProcess(id, builder.start(), "http://localhost:" + port);
   }
 
-  String id() {
+  public String id() {
     return id;
   }
 
@@ -77,7 +105,7 @@ final class ReplicaProcess implements AutoCloseable {
   }
 
   /** Whether it has joined the election's group (its health says so). */
-  boolean isMember() {
+  public boolean isMember() {
     return MEMBER.matcher(get("/actuator/health")).find();
   }
 
@@ -118,13 +146,29 @@ final class ReplicaProcess implements AutoCloseable {
     }
   }
 
+  /** {@code GET path} as JSON; an empty object when the replica does not answer. */
+  public tools.jackson.databind.JsonNode json(String path) {
+    String body = get(path);
+    return body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+  }
+
+  /** Whether the pipeline status says this replica took the last reconciliation step. */
+  boolean acts() {
+    return id.equals(
+        json("/api/v1/pipeline").path("status").path("last_step").path("replica").asString(""));
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
   /** Whether it answers at all (a stopped JVM does not). */
   boolean answers() {
     return !get("/api/v1/leadership").isEmpty();
   }
 
   /** SIGKILL: no shutdown hook runs, the consumer does not leave its group. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 

@@ -690,6 +690,14 @@ public class PipelineReconciler {
     return false;
   }
 
+  /** The status with a step saying this replica took over the reconciliation. */
+  PipelineStatus tookOver(PipelineStatus status) {
+    return withStep(
+        status,
+        "take-over",
+        "Replica " + leadership.replicaId() + " reconciles from epoch " + leadership.epoch());
+  }
+
   private PipelineStatus steady(PipelineStatus status, String what) {
     return withStep(status, "none", "Pipeline is " + what);
   }

@@ -88,11 +88,13 @@ public class ReconcileLoop extends PeriodicLifecycle {
   }
 
   private void reconcileOnce() throws InterruptedException {
+    boolean tookOver = false;
     if (statusEpoch != leadership.epoch()) {
       // Newly leading: start from what the previous leader wrote, not from what this replica
       // remembers of an earlier term.
       status = store.read().orElse(PipelineStatus.initial());
       statusEpoch = leadership.epoch();
+      tookOver = true;
       log.info(
           "Replica {} leads (epoch {}); reconciling from status {}",
           leadership.replicaId(),
@@ -104,6 +106,10 @@ public class ReconcileLoop extends PeriodicLifecycle {
     lastObservation = observed;
     PipelineStatus before = status;
     PipelineStatus after = reconciler.reconcile(wanted.orElse(null), observed, before);
+    if (tookOver && after.lastStep() == before.lastStep()) {
+      // Nothing to do, but the status says who acts from now on (and when it started to).
+      after = reconciler.tookOver(after);
+    }
     if (!after.equals(before) && leadership.isLeader()) {
       store.write(after);
       if (after.lastStep() != null && !after.lastStep().equals(before.lastStep())) {
