@@ -203,7 +203,10 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
     return new LeadershipStatus(
         settings.replicaId(),
         leader,
-        leaderId().orElse(null),
+        // From the same reading of the lease as `leader`, so the two never disagree.
+        leader
+            ? settings.replicaId()
+            : lookup.leader().filter(id -> !id.equals(settings.replicaId())).orElse(null),
         leader ? epoch : null,
         since,
         settings.groupId(),

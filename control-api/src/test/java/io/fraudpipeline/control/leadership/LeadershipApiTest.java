@@ -44,10 +44,10 @@ class LeadershipApiTest {
   void aLoneReplicaLeadsAndReportsItInTheApiHealthAndMetrics() throws Exception {
     ApiClient api = new ApiClient(port, "unused");
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> api.get("/api/v1/leadership").json().path("leader").asBoolean());
-    JsonNode leadership = api.get("/api/v1/leadership").json();
+    JsonNode leadership =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> api.get("/api/v1/leadership").json(), j -> j.path("leader").asBoolean());
     assertThat(leadership.path("replica_id").asString()).isEqualTo("api-test-replica");
     assertThat(leadership.path("leader_id").asString()).isEqualTo("api-test-replica");
     assertThat(leadership.path("epoch").asLong()).isPositive();
