@@ -22,7 +22,7 @@ class AlertSerializerTest {
     FraudAlert alert = FraudAlert.amountAlertOrNull(tx, RuleSet.DEFAULT, Instant.EPOCH);
 
     ProducerRecord<byte[], byte[]> record =
-        new AlertSerializer("alerts").serialize(alert, null, 5L);
+        new AlertSerializer("alerts", "alerts-shadow").serialize(alert, null, 5L);
 
     assertThat(record.topic()).isEqualTo("alerts");
     assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("acc-9");
