@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param replicationFactor replication factor of a topic the control plane creates
  * @param rulesHistory every rule change (who, what, when), append-only and kept forever
  * @param operations the control plane's compacted long-running operations, by operation id
+ * @param fraudAlertsShadow the alerts of named rules in shadow state (never in {@code fraudAlerts})
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -31,7 +32,8 @@ public record TopicsProperties(
     @Min(1) int partitions,
     @Min(1) short replicationFactor,
     String rulesHistory,
-    String operations) {
+    String operations,
+    String fraudAlertsShadow) {
 
   public TopicsProperties {
     transactions = orDefault(transactions, Topics.TRANSACTIONS);
@@ -41,6 +43,7 @@ public record TopicsProperties(
     savepoints = orDefault(savepoints, "fraud-savepoints");
     rulesHistory = orDefault(rulesHistory, "fraud-rules-history");
     operations = orDefault(operations, "fraud-control-operations");
+    fraudAlertsShadow = orDefault(fraudAlertsShadow, Topics.FRAUD_ALERTS_SHADOW);
   }
 
   private static String orDefault(String value, String fallback) {

@@ -32,7 +32,7 @@ class TopicsPropertiesTest {
   @Test
   void fallsBackToTheWireContractWhenANameIsLeftOut() {
     TopicsProperties topics =
-        new TopicsProperties(null, "", null, null, null, 1, (short) 1, null, null);
+        new TopicsProperties(null, "", null, null, null, 1, (short) 1, null, null, null);
 
     assertThat(topics.transactions()).isEqualTo(Topics.TRANSACTIONS);
     assertThat(topics.fraudAlerts()).isEqualTo(Topics.FRAUD_ALERTS);
