@@ -73,6 +73,10 @@ class NamedRulesPipelineTest extends PipelineTestBase {
         id, account, new BigDecimal(amount), "EUR", "spree-shop", "retail", "FR", at);
   }
 
+  private static String ruleMetric(String ruleId, String metric) {
+    return Operators.AGGREGATE_RULES + "." + JobMetrics.RULE_GROUP + "." + ruleId + "." + metric;
+  }
+
   private static void awaitBothRuleOperatorsAt(MiniCluster cluster, JobID job, long version)
       throws Exception {
     awaitRulesVersion(cluster, job, version);
@@ -188,7 +192,24 @@ class NamedRulesPipelineTest extends PipelineTestBase {
               "p3-a2:shadow-total",
               "p3-a3:shadow-total");
       assertThat(shadow).allSatisfy(a -> assertThat(a.ruleState()).isEqualTo(RuleState.SHADOW));
-      assertThat(rest(cluster).numRestarts(job)).isZero();
+
+      // Per-rule metrics over REST: burst judged the 4 spree payments of phase 1 and the 3 of
+      // phase 3 (not phase 2's: it was deleted), alerted twice; shadow-total alerted 5 times.
+      FlinkRest rest = rest(cluster);
+      String vertex = rest.vertexOf(job, Operators.AGGREGATE_RULES);
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(rest.subtaskSum(job, vertex, ruleMetric("burst", "alerts"))).hasValue(2);
+                assertThat(rest.subtaskSum(job, vertex, ruleMetric("burst", "evaluations")))
+                    .hasValue(7);
+                assertThat(rest.subtaskSum(job, vertex, ruleMetric("shadow-total", "alerts")))
+                    .hasValue(5);
+              });
+      assertThat(rest.numRestarts(job)).isZero();
     } finally {
       flowing.set(false);
       background.join();

@@ -20,17 +20,17 @@ import java.util.Set;
  * transaction, look at every transaction of the whole input again. Quadratic, obvious, and shares
  * no code with the evaluator except the model's accessors.
  */
-final class BruteForce {
+public final class BruteForce {
 
   /** One expected alert: which rule, on which transaction, with which value. */
-  record Expected(String ruleId, String transactionId, BigDecimal value) {}
+  public record Expected(String ruleId, String transactionId, BigDecimal value) {}
 
   private static final Comparator<Transaction> JUDGING_ORDER =
       Comparator.comparing(Transaction::timestamp).thenComparing(Transaction::transactionId);
 
   private BruteForce() {}
 
-  static List<Expected> alerts(List<NamedRule> rules, List<Transaction> input) {
+  public static List<Expected> alerts(List<NamedRule> rules, List<Transaction> input) {
     List<Transaction> all = new ArrayList<>(input);
     all.sort(JUDGING_ORDER);
     List<Expected> out = new ArrayList<>();

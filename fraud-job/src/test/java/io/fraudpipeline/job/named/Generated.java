@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Random;
 
 /** Seeded random transactions and rules for the property tests. */
-final class Generated {
+public final class Generated {
 
-  static final long START = Instant.parse("2025-03-01T00:00:00Z").toEpochMilli();
+  public static final long START = Instant.parse("2025-03-01T00:00:00Z").toEpochMilli();
   private static final String[] OPERATORS = {">", ">=", "<", "<=", "==", "!="};
   private static final String[] WINDOWS = {"PT1S", "PT10S", "PT30S", "PT1M", "PT2M", "PT5M"};
   private static final List<List<String>> GROUPS =
@@ -25,7 +25,7 @@ final class Generated {
    * Transactions over {@code spanSeconds}, at whole seconds so that many share a millisecond (ties
    * are judged by transaction id), on few accounts, merchants and countries so windows fill up.
    */
-  static List<Transaction> transactions(Random random, int count, int spanSeconds) {
+  public static List<Transaction> transactions(Random random, int count, int spanSeconds) {
     List<Transaction> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String category = random.nextInt(3) == 0 ? "gambling" : "grocery";
@@ -103,7 +103,7 @@ final class Generated {
     return r == 0 ? "paused" : r < 3 ? "shadow" : null;
   }
 
-  static List<NamedRule> rules(Random random, int count) {
+  public static List<NamedRule> rules(Random random, int count) {
     List<NamedRule> rules = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       rules.add(rule(random, "r" + i));
