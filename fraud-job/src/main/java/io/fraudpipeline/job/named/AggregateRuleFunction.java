@@ -4,7 +4,6 @@ import io.fraudpipeline.job.JobMetrics;
 import io.fraudpipeline.job.rules.AppliedRules;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.NamedRule;
-import io.fraudpipeline.model.RuleSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,7 +160,7 @@ public final class AggregateRuleFunction
       for (GroupedTransaction g : ordered) {
         NamedRuleEvaluator.Judgement judgement =
             NamedRuleEvaluator.aggregate(rule, current, g.transaction(), version, now);
-        if (judgement.window() != current) {
+        if (judgement.judged()) {
           metrics.evaluations().inc();
         }
         current = judgement.window();
@@ -249,10 +248,5 @@ public final class AggregateRuleFunction
         && Objects.equals(a.function(), b.function())
         && Objects.equals(a.filter(), b.filter())
         && Objects.equals(a.groupBy(), b.groupBy());
-  }
-
-  /** For tests: the rule set applied. */
-  RuleSet applied() {
-    return rules.current();
   }
 }

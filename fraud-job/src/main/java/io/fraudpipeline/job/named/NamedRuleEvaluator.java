@@ -31,8 +31,14 @@ public final class NamedRuleEvaluator {
     return FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, null, value, now);
   }
 
-  /** The outcome of judging one transaction by one aggregate rule. */
-  public record Judgement(List<WindowEntry> window, FraudAlert alertOrNull) {}
+  /**
+   * The outcome of judging one transaction by one aggregate rule.
+   *
+   * @param window the group's window for the rule afterwards
+   * @param judged whether the transaction passed the rule's filter (and so was judged)
+   * @param alertOrNull the alert when the rule fired
+   */
+  public record Judgement(List<WindowEntry> window, boolean judged, FraudAlert alertOrNull) {}
 
   /**
    * An aggregate rule on one transaction of its group: adds the transaction to the group's window
@@ -50,7 +56,7 @@ public final class NamedRuleEvaluator {
       long rulesVersion,
       Instant now) {
     if (!rule.matches(tx)) {
-      return new Judgement(window, null);
+      return new Judgement(window, false, null);
     }
     AggregateFunction function = rule.rule().functionValue();
     long time = tx.timestamp().toEpochMilli();
@@ -71,6 +77,6 @@ public final class NamedRuleEvaluator {
       alert =
           FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, rule.groupKey(tx), value, now);
     }
-    return new Judgement(updated, alert);
+    return new Judgement(updated, true, alert);
   }
 }
