@@ -1,6 +1,8 @@
 package io.fraudpipeline.job;
 
 import io.fraudpipeline.job.dlq.DeadLetter;
+import io.fraudpipeline.job.named.AggregateRuleFunction;
+import io.fraudpipeline.job.named.GroupedTransaction;
 import io.fraudpipeline.job.parse.ParsedRecord;
 import io.fraudpipeline.job.parse.ValidationRouter;
 import io.fraudpipeline.job.rules.AppliedRules;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * transactions-source ─ validate-transactions ─ evaluate-rules ─ alerts-sink     (one chained task)
  *                              │                    │    └ follows the rules topic (KafkaRuleSetFeed)
  *                              └ dlq-sink           └ (velocity on) keyBy account ─ velocity-rule ─ velocity-alerts-sink
- *                                                           rules-source (broadcast) ────┘
+ *                                                    └ (aggregate rules) keyBy group ─ aggregate-rules ─ aggregate-alerts-sink
+ *                                                           rules-source (broadcast) ────┘ (to both keyed rules)
  * </pre>
  */
 public final class FraudDetectionJob {
@@ -94,8 +97,9 @@ public final class FraudDetectionJob {
             .name(Operators.RULES_SOURCE)
             // One partition, one key: more readers would only sit idle.
             .setParallelism(1)
-            // Only the velocity rule takes it: it sits behind a keyBy hop anyway, so a broadcast
-            // input costs it nothing and keeps rule changes in step with its keyed state.
+            // Only the keyed rules (velocity, aggregates) take it: they sit behind a keyBy hop
+            // anyway, so a broadcast input costs them nothing and keeps rule changes in step with
+            // their keyed state (a deleted rule's state is cleared on every key at once).
             .broadcast(AppliedRules.STATE);
 
     SingleOutputStreamOperator<Transaction> valid =
@@ -135,5 +139,18 @@ public final class FraudDetectionJob {
         .sinkTo(KafkaSinks.velocityAlerts(params))
         .uid(Operators.VELOCITY_ALERTS_SINK)
         .name(Operators.VELOCITY_ALERTS_SINK);
+
+    // Aggregate named rules: keyed by group, so a transaction crosses the network once per distinct
+    // group_by while such rules exist; their own sink keeps the main path chained.
+    amountAlerts
+        .getSideOutput(RuleEvaluationOperator.AGGREGATE_CANDIDATES)
+        .keyBy(GroupedTransaction::key, Types.STRING)
+        .connect(rules)
+        .process(new AggregateRuleFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
+        .uid(Operators.AGGREGATE_RULES)
+        .name(Operators.AGGREGATE_RULES)
+        .sinkTo(KafkaSinks.aggregateAlerts(params))
+        .uid(Operators.AGGREGATE_ALERTS_SINK)
+        .name(Operators.AGGREGATE_ALERTS_SINK);
   }
 }

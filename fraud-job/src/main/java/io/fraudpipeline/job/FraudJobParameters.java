@@ -21,6 +21,7 @@ import org.apache.flink.util.ParameterTool;
  * @param bootstrapServers Kafka bootstrap servers for every source and sink
  * @param transactionsTopic topic the transactions are read from
  * @param alertsTopic topic the alerts are written to
+ * @param shadowAlertsTopic topic the alerts of named rules in shadow state are written to
  * @param dlqTopic topic rejected transaction records are written to, unchanged
  * @param rulesTopic compacted topic holding the versioned rule set
  * @param groupId consumer group of the transactions source (offsets committed on checkpoints)
@@ -50,6 +51,7 @@ public record FraudJobParameters(
     String bootstrapServers,
     String transactionsTopic,
     String alertsTopic,
+    String shadowAlertsTopic,
     String dlqTopic,
     String rulesTopic,
     String groupId,
@@ -72,6 +74,7 @@ public record FraudJobParameters(
   public static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
   public static final String TRANSACTIONS_TOPIC = "transactions-topic";
   public static final String ALERTS_TOPIC = "alerts-topic";
+  public static final String SHADOW_ALERTS_TOPIC = "shadow-alerts-topic";
   public static final String DLQ_TOPIC = "dlq-topic";
   public static final String RULES_TOPIC = "rules-topic";
   public static final String GROUP_ID = "group-id";
@@ -113,6 +116,7 @@ public record FraudJobParameters(
           BOOTSTRAP_SERVERS,
           TRANSACTIONS_TOPIC,
           ALERTS_TOPIC,
+          SHADOW_ALERTS_TOPIC,
           DLQ_TOPIC,
           RULES_TOPIC,
           GROUP_ID,
@@ -134,6 +138,15 @@ public record FraudJobParameters(
     requireText(BOOTSTRAP_SERVERS, bootstrapServers, problems);
     requireText(TRANSACTIONS_TOPIC, transactionsTopic, problems);
     requireText(ALERTS_TOPIC, alertsTopic, problems);
+    requireText(SHADOW_ALERTS_TOPIC, shadowAlertsTopic, problems);
+    if (alertsTopic != null && alertsTopic.equals(shadowAlertsTopic)) {
+      problems.add(
+          "--"
+              + SHADOW_ALERTS_TOPIC
+              + " must differ from --"
+              + ALERTS_TOPIC
+              + ": shadow alerts must never reach the alerts topic");
+    }
     requireText(DLQ_TOPIC, dlqTopic, problems);
     requireText(RULES_TOPIC, rulesTopic, problems);
     requireText(GROUP_ID, groupId, problems);
@@ -232,6 +245,7 @@ public record FraudJobParameters(
         a.text(BOOTSTRAP_SERVERS, DEFAULT_BOOTSTRAP_SERVERS),
         a.text(TRANSACTIONS_TOPIC, Topics.TRANSACTIONS),
         a.text(ALERTS_TOPIC, Topics.FRAUD_ALERTS),
+        a.text(SHADOW_ALERTS_TOPIC, Topics.FRAUD_ALERTS_SHADOW),
         a.text(DLQ_TOPIC, Topics.TRANSACTIONS_DLQ),
         a.text(RULES_TOPIC, Topics.FRAUD_RULES),
         groupId,
@@ -255,6 +269,7 @@ public record FraudJobParameters(
     add(args, BOOTSTRAP_SERVERS, bootstrapServers);
     add(args, TRANSACTIONS_TOPIC, transactionsTopic);
     add(args, ALERTS_TOPIC, alertsTopic);
+    add(args, SHADOW_ALERTS_TOPIC, shadowAlertsTopic);
     add(args, DLQ_TOPIC, dlqTopic);
     add(args, RULES_TOPIC, rulesTopic);
     add(args, GROUP_ID, groupId);

@@ -36,5 +36,24 @@ public final class JobMetrics {
   /** Counter on {@link Operators#VELOCITY_RULE}: transactions that arrived behind the watermark. */
   public static final String LATE_TRANSACTIONS = "lateTransactions";
 
+  /**
+   * Metric group (key {@code rule}, value the rule id) of a named rule's metrics, on {@link
+   * Operators#EVALUATE_RULES} (threshold rules) and {@link Operators#AGGREGATE_RULES} (aggregate
+   * rules): e.g. {@code evaluate-rules.rule.big-gambling.alertsPerSecond}.
+   */
+  public static final String RULE_GROUP = "rule";
+
+  /** Counter per named rule: transactions it judged (those its filter let through). */
+  public static final String RULE_EVALUATIONS = "evaluations";
+
+  /** Counter per named rule: alerts it raised (active and shadow). */
+  public static final String RULE_ALERTS = "alerts";
+
+  /** Meter per named rule: {@link #RULE_EVALUATIONS} per second (over the last minute). */
+  public static final String RULE_EVALUATIONS_PER_SECOND = "evaluationsPerSecond";
+
+  /** Meter per named rule: {@link #RULE_ALERTS} per second (over the last minute). */
+  public static final String RULE_ALERTS_PER_SECOND = "alertsPerSecond";
+
   private JobMetrics() {}
 }

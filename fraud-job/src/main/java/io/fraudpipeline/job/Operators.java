@@ -22,6 +22,12 @@ public final class Operators {
   /** Keyed by account: the velocity rule in event time. */
   public static final String VELOCITY_RULE = "velocity-rule";
 
+  /** Keyed by group: the aggregate named rules in event time. */
+  public static final String AGGREGATE_RULES = "aggregate-rules";
+
+  /** KafkaSink of aggregate named rules' alerts (active ones to the alerts topic, shadow apart). */
+  public static final String AGGREGATE_ALERTS_SINK = "aggregate-alerts-sink";
+
   /** KafkaSink of amount and category alerts. */
   public static final String ALERTS_SINK = "alerts-sink";
 

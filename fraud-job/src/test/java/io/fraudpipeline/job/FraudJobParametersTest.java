@@ -17,6 +17,7 @@ class FraudJobParametersTest {
     assertThat(p.bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(p.transactionsTopic()).isEqualTo(Topics.TRANSACTIONS);
     assertThat(p.alertsTopic()).isEqualTo(Topics.FRAUD_ALERTS);
+    assertThat(p.shadowAlertsTopic()).isEqualTo(Topics.FRAUD_ALERTS_SHADOW);
     assertThat(p.dlqTopic()).isEqualTo(Topics.TRANSACTIONS_DLQ);
     assertThat(p.rulesTopic()).isEqualTo(Topics.FRAUD_RULES);
     assertThat(p.groupId()).isEqualTo("fraud-job");
@@ -32,6 +33,16 @@ class FraudJobParametersTest {
     assertThat(p.bufferTimeout()).isEqualTo(Duration.ofMillis(5));
     assertThat(p.jobName()).isEqualTo("fraud-detection");
     assertThat(p.kafkaProperties()).isEmpty();
+  }
+
+  @Test
+  void refusesAShadowAlertsTopicThatIsTheAlertsTopic() {
+    assertThatThrownBy(
+            () ->
+                FraudJobParameters.fromArgs(
+                    new String[] {"--alerts-topic", "a", "--shadow-alerts-topic", "a"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--shadow-alerts-topic must differ from --alerts-topic");
   }
 
   @Test

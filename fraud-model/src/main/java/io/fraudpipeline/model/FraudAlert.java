@@ -19,6 +19,13 @@ import java.util.Map;
  * @param transaction the whole triggering transaction
  * @param eventTime the transaction's event time
  * @param detectedAt when the job raised the alert
+ * @param ruleId named rules only: the rule's id
+ * @param ruleName named rules only: the rule's name, if it has one
+ * @param ruleState named rules only: {@code active} or {@code shadow} (then the alert is on the
+ *     shadow topic)
+ * @param groupKey aggregate rules: the {@code group_by} fields and their values, in rule order
+ * @param value named rules: what was compared with the limit (the field, or the aggregate)
+ * @param window aggregate rules: the window (ISO-8601 duration) the aggregate was taken over
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FraudAlert(
@@ -31,7 +38,103 @@ public record FraudAlert(
     Map<String, Object> parameters,
     Transaction transaction,
     Instant eventTime,
-    Instant detectedAt) {
+    Instant detectedAt,
+    String ruleId,
+    String ruleName,
+    RuleState ruleState,
+    Map<String, String> groupKey,
+    BigDecimal value,
+    String window) {
+
+  /** An alert of a built-in rule, which has none of the named rules' fields. */
+  public FraudAlert(
+      String alertId,
+      String accountId,
+      RuleId rule,
+      String reason,
+      long rulesVersion,
+      BigDecimal threshold,
+      Map<String, Object> parameters,
+      Transaction transaction,
+      Instant eventTime,
+      Instant detectedAt) {
+    this(
+        alertId,
+        accountId,
+        rule,
+        reason,
+        rulesVersion,
+        threshold,
+        parameters,
+        transaction,
+        eventTime,
+        detectedAt,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /** Whether the alert belongs on the shadow topic. */
+  public boolean shadow() {
+    return ruleState == RuleState.SHADOW;
+  }
+
+  /**
+   * The alert of a named rule that fired.
+   *
+   * @param groupKey the group's fields and values (aggregate rules), else null
+   * @param value the value compared with the rule's limit
+   */
+  public static FraudAlert namedRuleAlert(
+      Transaction tx,
+      NamedRule rule,
+      long rulesVersion,
+      Map<String, String> groupKey,
+      BigDecimal value,
+      Instant detectedAt) {
+    boolean aggregate = rule.kindValue() == RuleKind.AGGREGATE;
+    String measured =
+        aggregate
+            ? rule.function()
+                + (rule.field() == null ? "" : "(" + rule.field() + ")")
+                + " over "
+                + rule.window()
+                + " for "
+                + groupKey
+            : rule.field();
+    String reason =
+        measured
+            + " is "
+            + value.toPlainString()
+            + ", "
+            + rule.operator()
+            + " "
+            + rule.limit().toPlainString()
+            + " (rule "
+            + rule.id()
+            + (rule.name() == null ? "" : ": " + rule.name())
+            + ")";
+    return new FraudAlert(
+        tx.transactionId() + ":" + rule.id(),
+        tx.accountId(),
+        RuleId.NAMED,
+        reason,
+        rulesVersion,
+        null,
+        null,
+        tx,
+        tx.timestamp(),
+        detectedAt,
+        rule.id(),
+        rule.name(),
+        rule.stateValue(),
+        groupKey,
+        value,
+        aggregate ? rule.window() : null);
+  }
 
   /** The deterministic alert id for a transaction and rule. */
   public static String alertId(String transactionId, RuleId rule) {

@@ -9,7 +9,12 @@ public enum RuleId {
   /** Amount above the threshold set for the transaction's merchant category. */
   CATEGORY_THRESHOLD("category_threshold"),
   /** More than N transactions of one account within a sliding event-time window. */
-  VELOCITY("velocity");
+  VELOCITY("velocity"),
+  /**
+   * A named rule of the rule set's {@code rules} list; the alert's {@code rule_id} says which, and
+   * its alert id is {@code transaction_id:rule_id}.
+   */
+  NAMED("named");
 
   private final String wireName;
 

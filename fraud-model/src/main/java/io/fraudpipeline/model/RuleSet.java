@@ -3,6 +3,9 @@ package io.fraudpipeline.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +19,8 @@ import java.util.Map;
  * @param velocity the per-account velocity rule
  * @param updatedAt when this version was published
  * @param updatedBy who published it
+ * @param rules the named rules (thresholds and windowed aggregates), see {@link NamedRule}; left
+ *     out of the JSON when empty, so a rule set without them reads and writes as before
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RuleSet(
@@ -24,19 +29,34 @@ public record RuleSet(
     Map<String, BigDecimal> categoryThresholds,
     VelocityRule velocity,
     Instant updatedAt,
-    String updatedBy) {
+    String updatedBy,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<NamedRule> rules) {
 
   /** The seed's amount threshold: transactions over $5000 are fraud. */
   public static final BigDecimal DEFAULT_AMOUNT_THRESHOLD = new BigDecimal("5000");
 
   /** What the job applies until it reads a rule set from the topic. */
   public static final RuleSet DEFAULT =
-      new RuleSet(0, DEFAULT_AMOUNT_THRESHOLD, Map.of(), VelocityRule.DISABLED, null, null);
+      new RuleSet(
+          0, DEFAULT_AMOUNT_THRESHOLD, Map.of(), VelocityRule.DISABLED, null, null, List.of());
 
   public RuleSet {
     amountThreshold = amountThreshold == null ? DEFAULT_AMOUNT_THRESHOLD : amountThreshold;
     categoryThresholds = categoryThresholds == null ? Map.of() : Map.copyOf(categoryThresholds);
     velocity = velocity == null ? VelocityRule.DISABLED : velocity;
+    // Not List.copyOf: a null element must reach the validator, which names it.
+    rules = rules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(rules));
+  }
+
+  /** A rule set without named rules, as before they existed. */
+  public RuleSet(
+      long version,
+      BigDecimal amountThreshold,
+      Map<String, BigDecimal> categoryThresholds,
+      VelocityRule velocity,
+      Instant updatedAt,
+      String updatedBy) {
+    this(version, amountThreshold, categoryThresholds, velocity, updatedAt, updatedBy, List.of());
   }
 
   /** The threshold that applies to a transaction of this merchant category (may be null). */
@@ -57,6 +77,6 @@ public record RuleSet(
 
   /** The same rules as the next version, stamped with who changed them and when. */
   public RuleSet nextVersion(Instant at, String by) {
-    return new RuleSet(version + 1, amountThreshold, categoryThresholds, velocity, at, by);
+    return new RuleSet(version + 1, amountThreshold, categoryThresholds, velocity, at, by, rules);
   }
 }

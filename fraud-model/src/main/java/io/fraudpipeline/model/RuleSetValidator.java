@@ -43,6 +43,7 @@ public final class RuleSetValidator {
               "velocity.window_seconds",
               "must be between 1 and " + VelocityRule.MAX_WINDOW_SECONDS + " (one day)"));
     }
+    NamedRuleValidator.validate(rules.rules(), errors);
     return errors;
   }
 

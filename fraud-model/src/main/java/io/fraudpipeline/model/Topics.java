@@ -12,6 +12,12 @@ public final class Topics {
   /** Alerts the fraud job emits, keyed by account id. Read with {@code read_committed}. */
   public static final String FRAUD_ALERTS = "fraud-alerts";
 
+  /**
+   * Alerts of named rules in {@code shadow} state, keyed by account id: what a rule would raise,
+   * kept apart from {@link #FRAUD_ALERTS} so nobody acts on them. Read with {@code read_committed}.
+   */
+  public static final String FRAUD_ALERTS_SHADOW = "fraud-alerts-shadow";
+
   /** Every transaction record the job could not parse or validate, unchanged, with headers. */
   public static final String TRANSACTIONS_DLQ = "transactions-dlq";
 

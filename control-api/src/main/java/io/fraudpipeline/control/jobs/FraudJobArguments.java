@@ -35,6 +35,8 @@ class FraudJobArguments {
         topics.transactions(),
         "--alerts-topic",
         topics.fraudAlerts(),
+        "--shadow-alerts-topic",
+        topics.fraudAlertsShadow(),
         "--dlq-topic",
         topics.transactionsDlq(),
         "--rules-topic",

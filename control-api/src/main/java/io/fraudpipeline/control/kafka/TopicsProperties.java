@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param events the control plane's event log (one partition, expired after {@code
  *     fraud.events.retention})
  * @param leadership the one-partition topic whose consumer group elects the leading replica
+ * @param fraudAlertsShadow the alerts of named rules in shadow state (never in {@code fraudAlerts})
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -40,7 +41,8 @@ public record TopicsProperties(
     String pipeline,
     String pipelineStatus,
     String events,
-    String leadership) {
+    String leadership,
+    String fraudAlertsShadow) {
 
   public TopicsProperties {
     transactions = orDefault(transactions, Topics.TRANSACTIONS);
@@ -54,6 +56,7 @@ public record TopicsProperties(
     pipelineStatus = orDefault(pipelineStatus, "fraud-pipeline-status");
     events = orDefault(events, "fraud-control-events");
     leadership = orDefault(leadership, "fraud-control-leader");
+    fraudAlertsShadow = orDefault(fraudAlertsShadow, Topics.FRAUD_ALERTS_SHADOW);
   }
 
   private static String orDefault(String value, String fallback) {

@@ -48,7 +48,20 @@ final class RuleDocuments {
   }
 
   private static void flatten(JsonNode node, String prefix, Map<String, JsonNode> into) {
-    if (node.isObject() && (prefix.isEmpty() || !node.isEmpty())) {
+    if (prefix.equals("rules") && node.isArray()) {
+      // Named rules by id, so a change reads "rules.many-merchants.limit", not the whole list.
+      for (int i = 0; i < node.size(); i++) {
+        JsonNode rule = node.get(i);
+        String id = rule.path("id").isString() ? rule.path("id").asString() : "[" + i + "]";
+        if (rule.isObject()) {
+          for (Map.Entry<String, JsonNode> member : rule.properties()) {
+            into.put("rules." + id + "." + member.getKey(), member.getValue());
+          }
+        } else {
+          into.put("rules." + id, rule);
+        }
+      }
+    } else if (node.isObject() && (prefix.isEmpty() || !node.isEmpty())) {
       for (Map.Entry<String, JsonNode> member : node.properties()) {
         flatten(
             member.getValue(),

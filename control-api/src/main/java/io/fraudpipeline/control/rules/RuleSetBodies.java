@@ -22,7 +22,20 @@ import tools.jackson.databind.exc.MismatchedInputException;
 final class RuleSetBodies {
 
   private static final Set<String> FIELDS =
-      Set.of("amount_threshold", "category_thresholds", "velocity");
+      Set.of("amount_threshold", "category_thresholds", "velocity", "rules");
+  private static final Set<String> NAMED_RULE_FIELDS =
+      Set.of(
+          "id",
+          "name",
+          "state",
+          "kind",
+          "field",
+          "operator",
+          "limit",
+          "filter",
+          "group_by",
+          "function",
+          "window");
   private static final Set<String> VELOCITY_FIELDS =
       Set.of("enabled", "max_transactions", "window_seconds");
   private static final ObjectReader READER =
@@ -77,6 +90,7 @@ final class RuleSetBodies {
         }
       }
     }
+    checkNamedRuleMembers(document.get("rules"), errors);
     if (!errors.isEmpty()) {
       throw invalid(errors);
     }
@@ -90,6 +104,25 @@ final class RuleSetBodies {
       throw invalid(List.of(new FieldProblem("amount_threshold", "is required")));
     }
     return body;
+  }
+
+  /** Unknown members of each named rule, which strict data binding would report one at a time. */
+  private static void checkNamedRuleMembers(JsonNode rules, List<FieldProblem> errors) {
+    if (rules == null || !rules.isArray()) {
+      return;
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      JsonNode rule = rules.get(i);
+      if (rule.isObject()) {
+        for (String name : rule.propertyNames()) {
+          if (!NAMED_RULE_FIELDS.contains(name)) {
+            errors.add(new FieldProblem("rules[" + i + "]." + name, "unknown field"));
+          }
+        }
+      } else if (!rule.isNull()) {
+        errors.add(new FieldProblem("rules[" + i + "]", "must be a JSON object"));
+      }
+    }
   }
 
   static ApiException invalid(List<FieldProblem> errors) {
@@ -113,6 +146,12 @@ final class RuleSetBodies {
       }
       if (Map.class.isAssignableFrom(type) || type.isRecord()) {
         return "must be a JSON object";
+      }
+      if (type == String.class) {
+        return "must be a string";
+      }
+      if (List.class.isAssignableFrom(type)) {
+        return "must be a JSON array";
       }
     }
     return firstLine(e.getOriginalMessage());

@@ -1,10 +1,12 @@
 package io.fraudpipeline.control.rules;
 
+import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.VelocityRule;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,17 +16,24 @@ import java.util.Map;
  * @param amountThreshold a transaction whose amount is strictly greater raises an alert
  * @param categoryThresholds per {@code merchant_category} overrides of the amount threshold
  * @param velocity the per-account velocity rule; left out: disabled
+ * @param rules named rules (thresholds and windowed aggregates, see docs/wire-contract.md); left
+ *     out: none. A merge patch replaces the whole list.
  */
 @Schema(
     name = "RuleSetBody",
     example =
         "{\"amount_threshold\": 3000, \"category_thresholds\": {\"gambling\": 500},"
-            + " \"velocity\": {\"enabled\": true, \"max_transactions\": 5, \"window_seconds\": 60}}")
+            + " \"velocity\": {\"enabled\": true, \"max_transactions\": 5, \"window_seconds\": 60},"
+            + " \"rules\": [{\"id\": \"many-merchants\", \"name\": \"Card paying many merchants\","
+            + " \"state\": \"active\", \"kind\": \"aggregate\", \"group_by\": [\"account_id\"],"
+            + " \"function\": \"count_distinct\", \"field\": \"merchant\", \"window\": \"PT10M\","
+            + " \"operator\": \">=\", \"limit\": 5}]}")
 record RuleSetBody(
     @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "3000")
         BigDecimal amountThreshold,
     Map<String, BigDecimal> categoryThresholds,
-    Velocity velocity) {
+    Velocity velocity,
+    List<NamedRule> rules) {
 
   /**
    * @param enabled whether the rule applies; left out: false
@@ -48,6 +57,7 @@ record RuleSetBody(
         categoryThresholds,
         velocity == null ? VelocityRule.DISABLED : velocity.toRule(),
         updatedAt,
-        updatedBy);
+        updatedBy,
+        rules);
   }
 }

@@ -1,9 +1,12 @@
 package io.fraudpipeline.control.rules;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.VelocityRule;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +18,7 @@ import java.util.Map;
  * @param velocity the per-account velocity rule
  * @param updatedAt when this version was published (absent for the built-in defaults)
  * @param updatedBy who published it
+ * @param rules the named rules (absent when there are none)
  * @param appliedVersion the version the running fraud job applies (its Flink metric); absent when
  *     no job runs or Flink cannot be asked
  * @param appliedAt when the control plane first saw the job apply {@code applied_version}
@@ -28,6 +32,7 @@ public record RulesView(
     VelocityRule velocity,
     Instant updatedAt,
     String updatedBy,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<NamedRule> rules,
     Long appliedVersion,
     Instant appliedAt,
     Boolean applied,
@@ -43,6 +48,7 @@ public record RulesView(
         rules.velocity(),
         rules.updatedAt(),
         rules.updatedBy(),
+        rules.rules(),
         applied == null ? null : applied.version(),
         applied == null ? null : applied.appliedSince(),
         applied == null ? null : applied.version() >= rules.version(),

@@ -21,6 +21,7 @@ class PipelineTopicsConfiguration {
     return new KafkaAdmin.NewTopics(
         data(topics.transactions(), topics),
         data(topics.fraudAlerts(), topics),
+        data(topics.fraudAlertsShadow(), topics),
         data(topics.transactionsDlq(), topics),
         // One key, so one partition; compaction keeps the latest rule set forever.
         TopicBuilder.name(topics.fraudRules())

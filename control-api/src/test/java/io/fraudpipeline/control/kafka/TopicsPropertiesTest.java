@@ -33,7 +33,7 @@ class TopicsPropertiesTest {
   void fallsBackToTheWireContractWhenANameIsLeftOut() {
     TopicsProperties topics =
         new TopicsProperties(
-            null, "", null, null, null, 1, (short) 1, null, null, null, null, null, null);
+            null, "", null, null, null, 1, (short) 1, null, null, null, null, null, null, null);
 
     assertThat(topics.transactions()).isEqualTo(Topics.TRANSACTIONS);
     assertThat(topics.fraudAlerts()).isEqualTo(Topics.FRAUD_ALERTS);

@@ -55,6 +55,7 @@ class LiveRuleChangeTest {
     Map<String, Object> settings = new HashMap<>();
     settings.put("fraud.topics.transactions", PREFIX + "-transactions");
     settings.put("fraud.topics.fraud-alerts", PREFIX + "-alerts");
+    settings.put("fraud.topics.fraud-alerts-shadow", PREFIX + "-alerts-shadow");
     settings.put("fraud.topics.transactions-dlq", PREFIX + "-dlq");
     settings.put("fraud.topics.fraud-rules", PREFIX + "-rules");
     settings.put("fraud.topics.rules-history", PREFIX + "-rules-history");

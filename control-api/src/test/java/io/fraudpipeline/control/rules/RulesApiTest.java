@@ -212,6 +212,67 @@ class RulesApiTest {
   }
 
   @Test
+  void publishesNamedRulesAndRefusesABadOneWithAProblemPerField() {
+    long version = currentVersion();
+    String many =
+        "{\"id\": \"many-merchants\", \"name\": \"Card paying many merchants\","
+            + " \"state\": \"active\", \"kind\": \"aggregate\", \"group_by\": [\"account_id\"],"
+            + " \"function\": \"count_distinct\", \"field\": \"merchant\", \"window\": \"PT10M\","
+            + " \"operator\": \">=\", \"limit\": 5}";
+    Reply put = put(version, "{\"amount_threshold\": 5000, \"rules\": [" + many + "]}");
+    assertThat(put.status()).isEqualTo(200);
+    assertThat(put.json().path("rules").get(0).path("window").asString()).isEqualTo("PT10M");
+    RuleSet onTopic = latestOnRulesTopic();
+    assertThat(onTopic.rules()).hasSize(1);
+    assertThat(onTopic.rules().get(0).id()).isEqualTo("many-merchants");
+
+    Reply patched =
+        api.write(
+            "PATCH",
+            "/api/v1/rules",
+            MERGE_PATCH,
+            "{\"rules\": [" + many.replace("\"limit\": 5", "\"limit\": 7") + "]}",
+            "If-Match",
+            etag(version + 1));
+    assertThat(patched.status()).isEqualTo(200);
+    JsonNode change = api.get("/api/v1/rules/history?limit=1").json().path("changes").get(0);
+    assertThat(fields(change)).containsExactly("rules.many-merchants.limit");
+
+    Reply bad =
+        put(
+            version + 2,
+            "{\"amount_threshold\": 5000, \"rules\": ["
+                + many
+                + ", "
+                + many.replace("PT10M", "P2D").replace("\"account_id\"]", "\"shoe_size\"]")
+                + ", {\"id\": \"x\", \"kind\": \"threshold\", \"field\": \"amount\","
+                + " \"operator\": \">\", \"limit\": 1, \"colour\": \"red\"}]}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(errorFields(bad)).containsExactly("rules[2].colour");
+
+    Reply invalid =
+        put(
+            version + 2,
+            "{\"amount_threshold\": 5000, \"rules\": ["
+                + many
+                + ", "
+                + many.replace("PT10M", "P2D").replace("\"account_id\"]", "\"shoe_size\"]")
+                + "]}");
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(errorFields(invalid))
+        .containsExactlyInAnyOrder("rules[1].id", "rules[1].group_by[0]", "rules[1].window");
+
+    Reply wrongType =
+        put(
+            version + 2,
+            "{\"amount_threshold\": 5000, \"rules\": [" + many.replace("5}", "\"5\"}") + "]}");
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(errorFields(wrongType)).containsExactly("rules[0].limit");
+    assertThat(currentVersion()).isEqualTo(version + 2);
+  }
+
+  @Test
   void letsExactlyOneOfConcurrentWritersOfTheSameVersionWin() throws Exception {
     long version = currentVersion();
     ExecutorService pool = Executors.newFixedThreadPool(4);

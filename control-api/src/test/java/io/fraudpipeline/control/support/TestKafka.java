@@ -31,6 +31,7 @@ public final class TestKafka {
     registry.add("spring.kafka.bootstrap-servers", () -> broker().bootstrapServers());
     registry.add("fraud.topics.transactions", () -> prefix + "-transactions");
     registry.add("fraud.topics.fraud-alerts", () -> prefix + "-alerts");
+    registry.add("fraud.topics.fraud-alerts-shadow", () -> prefix + "-alerts-shadow");
     registry.add("fraud.topics.transactions-dlq", () -> prefix + "-dlq");
     registry.add("fraud.topics.fraud-rules", () -> prefix + "-rules");
     registry.add("fraud.topics.rules-history", () -> prefix + "-rules-history");

@@ -1,6 +1,10 @@
 package io.fraudpipeline.job.rules;
 
 import io.fraudpipeline.job.JobMetrics;
+import io.fraudpipeline.job.named.CompiledRules;
+import io.fraudpipeline.job.named.GroupedTransaction;
+import io.fraudpipeline.job.named.NamedRuleEvaluator;
+import io.fraudpipeline.job.named.RuleMetrics;
 import io.fraudpipeline.job.serde.TransactionTypeInfo;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.RuleSet;
@@ -8,6 +12,7 @@ import io.fraudpipeline.model.Transaction;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -24,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code evaluate-rules}: judges every transaction by the amount rules of the applied rule set
- * (stateless: global and per merchant category thresholds), and forwards it to the velocity rule
- * only while that rule is enabled, so nothing is shuffled by account when it is off.
+ * (stateless: global and per merchant category thresholds) and by its named threshold rules (also
+ * stateless; shadow ones too, their alerts go to the shadow topic), and forwards it to the velocity
+ * rule only while that rule is enabled and to the aggregate rules only while there are some, so
+ * nothing is shuffled when they are off.
  *
  * <p>Rule sets come from a {@link RuleSetFeed} that every subtask follows itself, not from a
  * broadcast input: an operator with a second input never chains to its source, so every transaction
@@ -42,6 +49,13 @@ public final class RuleEvaluationOperator extends AbstractStreamOperator<FraudAl
 
   private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluationOperator.class);
 
+  /**
+   * Transactions once per distinct {@code group_by} of the evaluated aggregate named rules, keyed
+   * by group; nothing while there are none, so the default rule set shuffles nothing.
+   */
+  public static final OutputTag<GroupedTransaction> AGGREGATE_CANDIDATES =
+      new OutputTag<>("aggregate-candidates", TypeInformation.of(GroupedTransaction.class));
+
   /** Transactions with an account id, while the velocity rule is enabled. */
   public static final OutputTag<Transaction> VELOCITY_CANDIDATES =
       new OutputTag<>("velocity-candidates", TransactionTypeInfo.INSTANCE);
@@ -51,6 +65,8 @@ public final class RuleEvaluationOperator extends AbstractStreamOperator<FraudAl
   private final transient MailboxExecutor mailbox;
 
   private transient AppliedRules rules;
+  private transient CompiledRules compiled;
+  private transient RuleMetrics ruleMetrics;
   private transient AutoCloseable following;
   private transient Counter alertsOut;
   private transient Counter invalidRuleSets;
@@ -67,6 +83,7 @@ public final class RuleEvaluationOperator extends AbstractStreamOperator<FraudAl
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     rules = AppliedRules.restore(initialRulesJson, context);
+    compiled = new CompiledRules(rules.current());
   }
 
   @Override
@@ -75,6 +92,7 @@ public final class RuleEvaluationOperator extends AbstractStreamOperator<FraudAl
     MetricGroup metrics = getMetricGroup();
     alertsOut = metrics.counter(JobMetrics.ALERTS_OUT);
     invalidRuleSets = metrics.counter(JobMetrics.INVALID_RULE_SETS);
+    ruleMetrics = new RuleMetrics(metrics);
     metrics.gauge(JobMetrics.RULES_VERSION_APPLIED, (Gauge<Long>) rules::version);
     following =
         feed.follow(
@@ -117,6 +135,31 @@ public final class RuleEvaluationOperator extends AbstractStreamOperator<FraudAl
     if (current.velocity().enabled() && tx.accountId() != null) {
       output.collect(VELOCITY_CANDIDATES, element.replace(tx));
     }
+    if (!compiled.thresholds().isEmpty()) {
+      evaluateThresholds(element, tx);
+    }
+    if (compiled.hasAggregates()) {
+      for (GroupedTransaction grouped : compiled.groupings(tx)) {
+        output.collect(AGGREGATE_CANDIDATES, new StreamRecord<>(grouped, element.getTimestamp()));
+      }
+    }
+  }
+
+  private void evaluateThresholds(StreamRecord<Transaction> element, Transaction tx) {
+    Instant now = Instant.now();
+    for (CompiledRules.Compiled rule : compiled.thresholds()) {
+      if (!rule.matches(tx)) {
+        continue;
+      }
+      RuleMetrics.Of metrics = ruleMetrics.of(rule.rule().id());
+      metrics.evaluations().inc();
+      FraudAlert alert = NamedRuleEvaluator.threshold(rule, tx, rules.version(), now);
+      if (alert != null) {
+        metrics.alerts().inc();
+        alertsOut.inc();
+        output.collect(new StreamRecord<>(alert, element.getTimestamp()));
+      }
+    }
   }
 
   /** Considers a rule set from the feed; runs on the task thread. */
@@ -125,6 +168,7 @@ public final class RuleEvaluationOperator extends AbstractStreamOperator<FraudAl
     boolean logs = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
     if (offer instanceof AppliedRules.Offer.Applied applied) {
       rules.store(getOperatorStateBackend().getBroadcastState(AppliedRules.STATE));
+      compiled = new CompiledRules(rules.current());
       if (logs) {
         LOG.info("Applying fraud rules version {}", applied.version());
       }

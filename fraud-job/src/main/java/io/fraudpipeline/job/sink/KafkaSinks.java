@@ -19,14 +19,23 @@ public final class KafkaSinks {
 
   private KafkaSinks() {}
 
-  /** Amount and category alerts. */
+  /** Amount and category alerts, and those of named threshold rules. */
   public static KafkaSink<FraudAlert> alerts(FraudJobParameters params) {
-    return build(params, new AlertSerializer(params.alertsTopic()), "alerts", new Properties());
+    return build(params, alertSerializer(params), "alerts", new Properties());
   }
 
   /** Velocity alerts, to the same topic. */
   public static KafkaSink<FraudAlert> velocityAlerts(FraudJobParameters params) {
-    return build(params, new AlertSerializer(params.alertsTopic()), "velocity", new Properties());
+    return build(params, alertSerializer(params), "velocity", new Properties());
+  }
+
+  /** Alerts of named aggregate rules, to the same topic (shadow ones to the shadow topic). */
+  public static KafkaSink<FraudAlert> aggregateAlerts(FraudJobParameters params) {
+    return build(params, alertSerializer(params), "aggregates", new Properties());
+  }
+
+  private static AlertSerializer alertSerializer(FraudJobParameters params) {
+    return new AlertSerializer(params.alertsTopic(), params.shadowAlertsTopic());
   }
 
   /** Rejected records, which may be far larger than any valid transaction. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fraudpipeline.model.FraudAlert;
+import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.model.RuleId;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.Transaction;
@@ -214,6 +215,131 @@ class RuleEvaluationOperatorTest {
           .extracting(StreamRecord::getValue)
           .extracting(Transaction::transactionId)
           .containsExactly("on");
+    }
+  }
+
+  private static RuleSet named(long version, NamedRule... rules) {
+    return new RuleSet(version, null, null, null, null, null, List.of(rules));
+  }
+
+  private static final NamedRule BIG_GAMBLING =
+      new NamedRule(
+          "big-gambling",
+          "Large gambling payment",
+          "active",
+          "threshold",
+          "amount",
+          ">",
+          new BigDecimal("500"),
+          Map.of("merchant_category", "gambling"),
+          null,
+          null,
+          null);
+
+  @Test
+  void judgesNamedThresholdRulesBesideTheAmountRules() throws Exception {
+    NamedRule smallShadow =
+        new NamedRule(
+            "small",
+            null,
+            "shadow",
+            "threshold",
+            "amount",
+            "<=",
+            new BigDecimal("1"),
+            null,
+            null,
+            null,
+            null);
+    NamedRule pausedAll =
+        new NamedRule(
+            "all",
+            null,
+            "paused",
+            "threshold",
+            "amount",
+            ">",
+            BigDecimal.ZERO,
+            null,
+            null,
+            null,
+            null);
+    try (var harness = harness(json(named(5, BIG_GAMBLING, smallShadow, pausedAll)), null)) {
+      harness.processElement(tx("g1", "500.01", "gambling"), 1);
+      harness.processElement(tx("g2", "500", "gambling"), 1);
+      harness.processElement(tx("s1", "600", "grocery"), 1);
+      harness.processElement(tx("tiny", "1", "grocery"), 1);
+      harness.processElement(tx("huge", "6000", "gambling"), 1);
+
+      assertThat(alertIds(harness))
+          .containsExactly(
+              "g1:big-gambling", "tiny:small", "huge:amount_threshold", "huge:big-gambling");
+      FraudAlert big = harness.extractOutputValues().get(0);
+      assertThat(big.rule()).isEqualTo(RuleId.NAMED);
+      assertThat(big.ruleName()).isEqualTo("Large gambling payment");
+      assertThat(big.value()).isEqualByComparingTo("500.01");
+      assertThat(big.rulesVersion()).isEqualTo(5);
+      assertThat(big.shadow()).isFalse();
+      assertThat(harness.extractOutputValues().get(1).shadow()).isTrue();
+    }
+  }
+
+  @Test
+  void forwardsTransactionsToTheAggregateRulesOncePerGroupByOnlyWhileThereAreSome()
+      throws Exception {
+    NamedRule perAccount =
+        new NamedRule(
+            "a",
+            null,
+            null,
+            "aggregate",
+            null,
+            ">",
+            BigDecimal.TEN,
+            null,
+            List.of("account_id"),
+            "count",
+            "PT1M");
+    NamedRule perAccountToo =
+        new NamedRule(
+            "b",
+            null,
+            "shadow",
+            "aggregate",
+            "amount",
+            ">",
+            BigDecimal.TEN,
+            null,
+            List.of("account_id"),
+            "sum",
+            "PT1H");
+    NamedRule perCountry =
+        new NamedRule(
+            "c",
+            null,
+            null,
+            "aggregate",
+            "merchant",
+            ">",
+            BigDecimal.TEN,
+            null,
+            List.of("country"),
+            "count_distinct",
+            "PT1H");
+    try (var harness = harness(null, null)) {
+      harness.processElement(tx("none", "1", null), 1);
+      harness.publish(json(named(1, perAccount, perAccountToo, perCountry)));
+      harness.processElement(tx("two", "1", null), 7);
+      harness.processElement(
+          new Transaction(
+              "no-country", "acc", BigDecimal.ONE, null, null, null, null, Instant.EPOCH),
+          8);
+      harness.publish(json(named(2, BIG_GAMBLING)));
+      harness.processElement(tx("gone", "1", null), 9);
+
+      assertThat(harness.flink.getSideOutput(RuleEvaluationOperator.AGGREGATE_CANDIDATES))
+          .extracting(r -> r.getValue().key() + "@" + r.getTimestamp())
+          .containsExactly("account_id\0acc-two@7", "country\0US@7", "account_id\0acc@8");
     }
   }
 

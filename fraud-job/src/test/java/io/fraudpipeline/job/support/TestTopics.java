@@ -12,7 +12,13 @@ import java.util.Map;
  * class can share one broker without seeing each other's records.
  */
 public record TestTopics(
-    String name, String bootstrapServers, String tx, String alerts, String dlq, String rules) {
+    String name,
+    String bootstrapServers,
+    String tx,
+    String alerts,
+    String dlq,
+    String rules,
+    String shadowAlerts) {
 
   /** Topics that accept records up to 3 MB, so the poison corpus's 1 MB value fits. */
   private static final Map<String, String> LARGE = Map.of("max.message.bytes", "3145728");
@@ -25,11 +31,13 @@ public record TestTopics(
             name + "-transactions",
             name + "-alerts",
             name + "-dlq",
-            name + "-rules");
+            name + "-rules",
+            name + "-alerts-shadow");
     kafka.createTopic(t.tx, partitions, LARGE);
     kafka.createTopic(t.alerts, partitions, Map.of());
     kafka.createTopic(t.dlq, 1, LARGE);
     kafka.createTopic(t.rules, 1, Map.of("cleanup.policy", "compact"));
+    kafka.createTopic(t.shadowAlerts, partitions, Map.of());
     return t;
   }
 
@@ -42,6 +50,7 @@ public record TestTopics(
     args.put("--bootstrap-servers", bootstrapServers);
     args.put("--transactions-topic", tx);
     args.put("--alerts-topic", alerts);
+    args.put("--shadow-alerts-topic", shadowAlerts);
     args.put("--dlq-topic", dlq);
     args.put("--rules-topic", rules);
     args.put("--group-id", name);

@@ -158,6 +158,15 @@ public final class ProducerCommand implements Callable<Integer> {
   int burstSize;
 
   @Option(
+      names = "--pattern-share",
+      defaultValue = "" + GeneratorSettings.DEFAULT_PATTERN_SHARE,
+      description =
+          "Share of the bursts made as merchant sprees (one account, a different merchant each"
+              + " time) or split payments (one account and merchant, amounts under the threshold"
+              + " that together exceed it), half each, 0 to 1 (default: ${DEFAULT-VALUE}).")
+  double patternShare;
+
+  @Option(
       names = "--max-in-flight",
       defaultValue = "" + RunSettings.DEFAULT_MAX_IN_FLIGHT,
       description = "Most records sent but not yet acknowledged (default: ${DEFAULT-VALUE}).")
@@ -307,7 +316,8 @@ public final class ProducerCommand implements Callable<Integer> {
                       .amountThreshold(amountThreshold)
                       .velocityMaxTransactions(velocityMax)
                       .velocityWindow(velocityWindow)
-                      .burstSize(burstSize))
+                      .burstSize(burstSize)
+                      .patternShare(patternShare))
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

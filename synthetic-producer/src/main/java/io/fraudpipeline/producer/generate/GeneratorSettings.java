@@ -27,6 +27,9 @@ import java.time.Instant;
  *     transactions of one account within {@code velocityWindow}; a burst always does
  * @param velocityWindow the window of the velocity limit
  * @param burstSize transactions in one velocity burst; more than {@code velocityMaxTransactions}
+ * @param patternShare share of the bursts made as merchant sprees or split payments (half each)
+ *     instead of plain velocity bursts, 0 to 1; 0 (the default) draws no extra random numbers, so
+ *     the records of existing seeds stay byte for byte the same
  */
 public record GeneratorSettings(
     long seed,
@@ -40,7 +43,8 @@ public record GeneratorSettings(
     BigDecimal amountThreshold,
     int velocityMaxTransactions,
     Duration velocityWindow,
-    int burstSize) {
+    int burstSize,
+    double patternShare) {
 
   public static final int DEFAULT_ACCOUNTS = 100_000;
   public static final int MAX_ACCOUNTS = 2_000_000;
@@ -54,6 +58,7 @@ public record GeneratorSettings(
   public static final Duration DEFAULT_VELOCITY_WINDOW =
       Duration.ofSeconds(VelocityRule.DEFAULT_WINDOW_SECONDS);
   public static final int DEFAULT_BURST_SIZE = DEFAULT_VELOCITY_MAX_TRANSACTIONS + 5;
+  public static final double DEFAULT_PATTERN_SHARE = 0.0;
 
   /**
    * Legit traffic may keep at most this share of the accounts busy (inside their spacing), so that
@@ -78,6 +83,7 @@ public record GeneratorSettings(
     requireRatio("fraud ratio", fraudRatio);
     requireRatio("velocity share", velocityShare);
     requireRatio("malformed ratio", malformedRatio);
+    requireRatio("pattern share", patternShare);
     require(
         fraudRatio + malformedRatio <= 1.0,
         "fraud ratio plus malformed ratio must not exceed 1, got "
@@ -160,7 +166,8 @@ public record GeneratorSettings(
         .amountThreshold(amountThreshold)
         .velocityMaxTransactions(velocityMaxTransactions)
         .velocityWindow(velocityWindow)
-        .burstSize(burstSize);
+        .burstSize(burstSize)
+        .patternShare(patternShare);
   }
 
   /** These settings, with {@code now} as the start time unless one is set. */
@@ -217,8 +224,14 @@ public record GeneratorSettings(
     private int velocityMaxTransactions = DEFAULT_VELOCITY_MAX_TRANSACTIONS;
     private Duration velocityWindow = DEFAULT_VELOCITY_WINDOW;
     private int burstSize = DEFAULT_BURST_SIZE;
+    private double patternShare = DEFAULT_PATTERN_SHARE;
 
     private Builder() {}
+
+    public Builder patternShare(double value) {
+      this.patternShare = value;
+      return this;
+    }
 
     public Builder seed(long value) {
       this.seed = value;
@@ -296,7 +309,8 @@ public record GeneratorSettings(
           amountThreshold,
           velocityMaxTransactions,
           velocityWindow,
-          burstSize);
+          burstSize,
+          patternShare);
     }
   }
 }

@@ -23,6 +23,19 @@ public enum Label {
    */
   VELOCITY_BURST(Kind.FRAUD),
 
+  /**
+   * Fraud: one of a burst of one account paying a different merchant each time (legit amounts),
+   * what a {@code count_distinct(merchant)} rule catches. Also a velocity burst.
+   */
+  MERCHANT_SPREE(Kind.FRAUD),
+
+  /**
+   * Fraud: one of a burst of one account paying one merchant amounts each under the amount
+   * threshold that together exceed it by half, what a {@code sum(amount)} rule catches. Also a
+   * velocity burst.
+   */
+  SPLIT_PAYMENTS(Kind.FRAUD),
+
   /** Malformed: a transaction's JSON cut off midway. */
   NOT_JSON(Kind.MALFORMED),
   /** Malformed: a zero-length value. */

@@ -34,7 +34,7 @@ final class MalformedValues {
       case ABSURD_AMOUNT -> FraudJson.write(withAmount(tx, ABSURD_AMOUNT));
       case INVALID_UTF8 -> invalidUtf8(tx);
       case OVERSIZED -> oversized(tx);
-      case LEGIT, HIGH_AMOUNT, VELOCITY_BURST ->
+      case LEGIT, HIGH_AMOUNT, VELOCITY_BURST, MERCHANT_SPREE, SPLIT_PAYMENTS ->
           throw new IllegalArgumentException(kind + " is not a malformed kind");
     };
   }

@@ -45,6 +45,8 @@ public final class TransactionGenerator implements Iterator<GeneratedRecord> {
   private int burstRemaining;
   private int burstAccount;
   private int burstMerchant;
+  private Label burstLabel = Label.VELOCITY_BURST;
+  private int[] spreeMerchants;
 
   public TransactionGenerator(GeneratorSettings settings) {
     if (settings.startTime() == null) {
@@ -109,6 +111,10 @@ public final class TransactionGenerator implements Iterator<GeneratedRecord> {
       burstAccount = guard.takeAccount(random, nowMillis);
       burstMerchant = merchants.pick(random);
       burstRemaining = settings.burstSize();
+      burstLabel = burstPattern();
+      if (burstLabel == Label.MERCHANT_SPREE) {
+        spreeMerchants = distinctlyNamedMerchants(burstMerchant, settings.burstSize());
+      }
       return nextInBurst(seq, nowMillis);
     }
     if (decision < malformedBelow) {
@@ -128,8 +134,64 @@ public final class TransactionGenerator implements Iterator<GeneratedRecord> {
     if (burstRemaining == 0) {
       guard.coolDownAfterBurst(burstAccount, nowMillis);
     }
-    Transaction tx = transaction(seq, burstAccount, burstMerchant, nowMillis, false);
-    return encoded(seq, tx, Label.VELOCITY_BURST);
+    int index = settings.burstSize() - burstRemaining - 1;
+    Transaction tx =
+        switch (burstLabel) {
+          case MERCHANT_SPREE -> {
+            int merchant = spreeMerchants[index % spreeMerchants.length];
+            yield transaction(seq, burstAccount, merchant, nowMillis, false);
+          }
+          case SPLIT_PAYMENTS -> {
+            Transaction plain = transaction(seq, burstAccount, burstMerchant, nowMillis, false);
+            yield new Transaction(
+                plain.transactionId(),
+                plain.accountId(),
+                splitAmount(),
+                plain.currency(),
+                plain.merchant(),
+                plain.merchantCategory(),
+                plain.country(),
+                plain.timestamp());
+          }
+          default -> transaction(seq, burstAccount, burstMerchant, nowMillis, false);
+        };
+    return encoded(seq, tx, burstLabel);
+  }
+
+  /**
+   * Up to {@code count} merchants from {@code first} on whose names all differ (pool names may
+   * repeat), so a spree pays that many different merchants when the pool has them.
+   */
+  private int[] distinctlyNamedMerchants(int first, int count) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    int[] picked = new int[count];
+    int found = 0;
+    for (int i = 0; i < settings.merchants() && found < count; i++) {
+      int merchant = (first + i) % settings.merchants();
+      if (names.add(merchants.name(merchant))) {
+        picked[found++] = merchant;
+      }
+    }
+    return java.util.Arrays.copyOf(picked, found);
+  }
+
+  /** Which pattern a new burst follows; draws nothing while the pattern share is 0. */
+  private Label burstPattern() {
+    if (settings.patternShare() <= 0 || random.nextDouble() >= settings.patternShare()) {
+      return Label.VELOCITY_BURST;
+    }
+    return random.nextBoolean() ? Label.MERCHANT_SPREE : Label.SPLIT_PAYMENTS;
+  }
+
+  /**
+   * One of a split payment's parts: 1.5 × the threshold over the burst, rounded down to cents, so
+   * each part stays under the threshold and the parts together exceed it.
+   */
+  private BigDecimal splitAmount() {
+    return settings
+        .amountThreshold()
+        .multiply(new BigDecimal("1.5"))
+        .divide(BigDecimal.valueOf(settings.burstSize()), 2, java.math.RoundingMode.DOWN);
   }
 
   private Transaction transaction(

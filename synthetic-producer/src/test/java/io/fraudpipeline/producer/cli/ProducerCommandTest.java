@@ -77,6 +77,7 @@ class ProducerCommandTest {
             "--velocity-max",
             "--velocity-window",
             "--burst-size",
+            "--pattern-share",
             "--max-in-flight",
             "--producer-property",
             "--progress",
@@ -99,6 +100,7 @@ class ProducerCommandTest {
         "--fraud-ratio 0.7 --malformed-ratio 0.5|fraud ratio plus malformed ratio must not exceed 1",
         "--rate 50000 --accounts 1000|legit traffic needs at least 600100 accounts",
         "--burst-size 5|burst size must be more than the velocity max transactions (10)",
+        "--pattern-share 2|pattern share must be between 0 and 1, got 2.0",
         "--topic bad/name|is not a valid Kafka topic name",
         "--start-time yesterday|Invalid value for option '--start-time'",
         "--dry-run|--dry-run needs --count",
@@ -124,6 +126,26 @@ class ProducerCommandTest {
         .contains("high_amount ")
         .contains("velocity_burst ")
         .contains("oversized ");
+  }
+
+  @Test
+  void aDryRunWithAPatternShareMakesMerchantSpreesAndSplitPayments() {
+    Result result =
+        run(
+            "--dry-run",
+            "--count",
+            "20000",
+            "--fraud-ratio",
+            "0.1",
+            "--velocity-share",
+            "1",
+            "--pattern-share",
+            "1");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("merchant_spree ")
+        .contains("split_payments ")
+        .doesNotContain("velocity_burst ");
   }
 
   @Test

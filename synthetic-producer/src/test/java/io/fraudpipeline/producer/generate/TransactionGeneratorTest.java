@@ -257,7 +257,72 @@ class TransactionGeneratorTest {
   }
 
   @Test
+  void makesMerchantSpreesAndSplitPaymentsThatTripTheirRulesWhenAsked() {
+    GeneratorSettings settings =
+        GeneratorSettings.builder()
+            .seed(11)
+            .fraudRatio(0.1)
+            .velocityShare(1.0)
+            .patternShare(1.0)
+            .build();
+    int size = settings.burstSize();
+    BigDecimal threshold = settings.amountThreshold();
+    // A burst is a run of consecutive records of one account with one burst label.
+    List<List<GeneratedRecord>> bursts = new ArrayList<>();
+    List<GeneratedRecord> run = new ArrayList<>();
+    for (GeneratedRecord record : generate(settings, 60_000)) {
+      boolean pattern =
+          record.label() == Label.MERCHANT_SPREE || record.label() == Label.SPLIT_PAYMENTS;
+      boolean continues =
+          !run.isEmpty()
+              && run.get(0).label() == record.label()
+              && run.get(0).key().equals(record.key())
+              && run.size() < size;
+      if (!continues && !run.isEmpty()) {
+        bursts.add(run);
+        run = new ArrayList<>();
+      }
+      if (pattern) {
+        run.add(record);
+      }
+      assertThat(record.label()).isNotEqualTo(Label.VELOCITY_BURST);
+    }
+    Map<Label, Integer> burstsByLabel = new EnumMap<>(Label.class);
+    for (List<GeneratedRecord> burst : bursts) {
+      assertThat(burst).hasSize(size);
+      Label label = burst.get(0).label();
+      burstsByLabel.merge(label, 1, Integer::sum);
+      List<Transaction> txs = burst.stream().map(GeneratedRecord::transaction).toList();
+      Set<String> merchants = new HashSet<>();
+      txs.forEach(tx -> merchants.add(tx.merchant()));
+      if (label == Label.MERCHANT_SPREE) {
+        assertThat(merchants).hasSize(size);
+      } else {
+        assertThat(merchants).hasSize(1);
+        assertThat(txs).allSatisfy(tx -> assertThat(tx.amount()).isLessThan(threshold));
+        BigDecimal sum =
+            txs.stream().map(Transaction::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(sum).isGreaterThan(threshold);
+      }
+      long span =
+          txs.get(size - 1).timestamp().toEpochMilli() - txs.get(0).timestamp().toEpochMilli();
+      assertThat(span).isLessThan(settings.velocityWindow().toMillis());
+    }
+    assertThat(burstsByLabel.get(Label.MERCHANT_SPREE)).isGreaterThan(50);
+    assertThat(burstsByLabel.get(Label.SPLIT_PAYMENTS)).isGreaterThan(50);
+  }
+
+  @Test
+  void makesNoSpreeOrSplitPaymentsByDefault() {
+    Map<Label, Integer> counts = countByLabel(GeneratorSettings.builder().seed(11).build(), 50_000);
+    assertThat(counts).doesNotContainKeys(Label.MERCHANT_SPREE, Label.SPLIT_PAYMENTS);
+    assertThat(counts.get(Label.VELOCITY_BURST)).isPositive();
+  }
+
+  @Test
   void rejectsSettingsWithAClearMessage() {
+    assertThatThrownBy(() -> GeneratorSettings.builder().patternShare(-0.1).build())
+        .hasMessage("pattern share must be between 0 and 1, got -0.1");
     assertThatThrownBy(() -> GeneratorSettings.builder().fraudRatio(1.5).build())
         .hasMessage("fraud ratio must be between 0 and 1, got 1.5");
     assertThatThrownBy(

@@ -1,0 +1,369 @@
+package io.fraudpipeline.job.named;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fraudpipeline.job.rules.AppliedRules;
+import io.fraudpipeline.model.FraudAlert;
+import io.fraudpipeline.model.FraudJson;
+import io.fraudpipeline.model.NamedRule;
+import io.fraudpipeline.model.RuleSet;
+import io.fraudpipeline.model.RuleState;
+import io.fraudpipeline.model.Transaction;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class AggregateRuleFunctionTest {
+
+  private static final NamedRule COUNT_3_PER_MINUTE =
+      new NamedRule(
+          "burst",
+          "Burst",
+          null,
+          "aggregate",
+          null,
+          ">=",
+          new BigDecimal(3),
+          null,
+          List.of("account_id"),
+          "count",
+          "PT1M");
+
+  private static Transaction tx(String id, String account, long seconds) {
+    return new Transaction(
+        id,
+        account,
+        BigDecimal.TEN,
+        "EUR",
+        "m1",
+        "shop",
+        "fr",
+        Instant.ofEpochMilli(Generated.START + 1000 * seconds));
+  }
+
+  private static RuleSet ruleSet(long version, List<NamedRule> rules) {
+    return new RuleSet(version, null, null, null, null, null, rules);
+  }
+
+  private static KeyedBroadcastOperatorTestHarness<String, GroupedTransaction, byte[], FraudAlert>
+      harness() throws Exception {
+    var harness =
+        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+            new AggregateRuleFunction(null),
+            GroupedTransaction::key,
+            Types.STRING,
+            AppliedRules.STATE);
+    // As in the job: the rules input is idle, so event time comes from the transactions alone.
+    harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
+    return harness;
+  }
+
+  /** What evaluate-rules does upstream: the transaction once per group_by of the rule set. */
+  private static void send(
+      KeyedBroadcastOperatorTestHarness<String, GroupedTransaction, byte[], FraudAlert> harness,
+      RuleSet rules,
+      Transaction tx)
+      throws Exception {
+    for (GroupedTransaction g : new CompiledRules(rules).groupings(tx)) {
+      harness.processElement(g, tx.timestamp().toEpochMilli());
+    }
+  }
+
+  /** Rule windows held, over all groups: (group, rule) pairs with state. */
+  @SuppressWarnings("unchecked")
+  private static int windowEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness)
+      throws Exception {
+    KeyedStateBackend<String> backend =
+        (KeyedStateBackend<String>) (Object) harness.getOperator().getKeyedStateBackend();
+    Object before = backend.getCurrentKey();
+    List<String> keys =
+        backend.getKeys(AggregateRuleFunction.WINDOWS.getName(), VoidNamespace.INSTANCE).toList();
+    int windows = 0;
+    for (String key : keys) {
+      backend.setCurrentKey(key);
+      MapState<String, List<WindowEntry>> state =
+          backend.getPartitionedState(
+              VoidNamespace.INSTANCE,
+              VoidNamespaceSerializer.INSTANCE,
+              AggregateRuleFunction.WINDOWS);
+      for (String ignored : state.keys()) {
+        windows++;
+      }
+    }
+    if (before != null) {
+      backend.setCurrentKey((String) before);
+    }
+    return windows;
+  }
+
+  /** Keyed state entries of any kind (pending transactions, windows), over all groups. */
+  private static int keyedStateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) {
+    return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
+        .numKeyValueStateEntries();
+  }
+
+  private static List<String> alertIds(List<FraudAlert> alerts) {
+    return alerts.stream().map(FraudAlert::alertId).sorted().toList();
+  }
+
+  @Test
+  void agreesWithTheBruteForceReferenceWhenTransactionsArriveOutOfOrder() throws Exception {
+    long maxDelayMillis = 20_000;
+    int alertsSeen = 0;
+    for (long seed = 1; seed <= 25; seed++) {
+      Random random = new Random(seed);
+      List<NamedRule> rules = Generated.rules(random, 6);
+      RuleSet set = ruleSet(1, rules);
+      List<Transaction> txs = Generated.transactions(random, 120, 600);
+      // Arrival order: each transaction delayed by up to maxDelay, as a bounded-out-of-orderness
+      // source allows; the watermark trails the newest event time by that bound, so none is late.
+      List<long[]> arrival = new ArrayList<>();
+      for (int i = 0; i < txs.size(); i++) {
+        long at =
+            txs.get(i).timestamp().toEpochMilli() + (long) (random.nextDouble() * maxDelayMillis);
+        arrival.add(new long[] {at, i});
+      }
+      arrival.sort(Comparator.comparingLong(a -> a[0]));
+      List<FraudAlert> alerts;
+      try (var harness = harness()) {
+        harness.processBroadcastElement(FraudJson.write(set), 0);
+        long newest = Long.MIN_VALUE;
+        for (long[] a : arrival) {
+          Transaction tx = txs.get((int) a[1]);
+          send(harness, set, tx);
+          newest = Math.max(newest, tx.timestamp().toEpochMilli());
+          harness.processWatermark(newest - maxDelayMillis - 1);
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        alerts = harness.extractOutputValues();
+        assertThat(keyedStateEntries(harness)).as("state left after the end of time").isZero();
+      }
+      List<BruteForce.Expected> actual =
+          alerts.stream()
+              .map(
+                  x ->
+                      new BruteForce.Expected(
+                          x.ruleId(), x.transaction().transactionId(), x.value()))
+              .toList();
+      List<BruteForce.Expected> expected = BruteForce.alerts(rules, txs);
+      assertThat(NamedRuleEvaluatorTest.sorted(actual))
+          .as("seed %d", seed)
+          .isEqualTo(
+              NamedRuleEvaluatorTest.sorted(
+                  expected.stream()
+                      .filter(
+                          e ->
+                              rules.stream()
+                                  .anyMatch(
+                                      r ->
+                                          r.id().equals(e.ruleId())
+                                              && "aggregate".equals(r.kind())))
+                      .toList()));
+      for (FraudAlert alert : alerts) {
+        NamedRule rule =
+            rules.stream().filter(r -> r.id().equals(alert.ruleId())).findFirst().orElseThrow();
+        assertThat(alert.ruleState()).isEqualTo(rule.stateValue());
+        assertThat(alert.window()).isEqualTo(rule.window());
+        assertThat(alert.rulesVersion()).isEqualTo(1);
+      }
+      alertsSeen += alerts.size();
+    }
+    assertThat(alertsSeen).isGreaterThan(300);
+  }
+
+  @Test
+  void anAlertNamesTheRuleItsGroupTheValueAndTheWindow() throws Exception {
+    RuleSet set = ruleSet(4, List.of(COUNT_3_PER_MINUTE));
+    try (var harness = harness()) {
+      harness.processBroadcastElement(FraudJson.write(set), 0);
+      for (int i = 0; i < 3; i++) {
+        send(harness, set, tx("x" + i, "A", 10 + i));
+      }
+      harness.processWatermark(Generated.START + 20_000);
+      FraudAlert alert = harness.extractOutputValues().get(0);
+      assertThat(alert.alertId()).isEqualTo("x2:burst");
+      assertThat(alert.ruleId()).isEqualTo("burst");
+      assertThat(alert.ruleName()).isEqualTo("Burst");
+      assertThat(alert.rulesVersion()).isEqualTo(4);
+      assertThat(alert.groupKey()).isEqualTo(Map.of("account_id", "A"));
+      assertThat(alert.value()).isEqualByComparingTo("3");
+      assertThat(alert.window()).isEqualTo("PT1M");
+      assertThat(alert.ruleState()).isEqualTo(RuleState.ACTIVE);
+      assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+  }
+
+  @Test
+  void clearsTheStateOfADeletedRuleInEveryGroup() throws Exception {
+    NamedRule other =
+        new NamedRule(
+            "spend",
+            null,
+            "shadow",
+            "aggregate",
+            "amount",
+            ">",
+            new BigDecimal(1000),
+            null,
+            List.of("account_id"),
+            "sum",
+            "PT1H");
+    RuleSet both = ruleSet(1, List.of(COUNT_3_PER_MINUTE, other));
+    try (var harness = harness()) {
+      harness.processBroadcastElement(FraudJson.write(both), 0);
+      send(harness, both, tx("a1", "A", 1));
+      send(harness, both, tx("b1", "B", 1));
+      harness.processWatermark(Generated.START + 1_000);
+      // Two groups, two rules each.
+      assertThat(windowEntries(harness)).isEqualTo(4);
+
+      harness.processBroadcastElement(FraudJson.write(ruleSet(2, List.of(other))), 0);
+      assertThat(windowEntries(harness)).isEqualTo(2);
+
+      // The rule comes back under the same id: it starts from nothing, not from its old window.
+      RuleSet again = ruleSet(3, List.of(COUNT_3_PER_MINUTE, other));
+      harness.processBroadcastElement(FraudJson.write(again), 0);
+      send(harness, again, tx("a2", "A", 2));
+      send(harness, again, tx("a3", "A", 3));
+      harness.processWatermark(Generated.START + 3_000);
+      assertThat(harness.extractOutputValues()).isEmpty();
+    }
+  }
+
+  @Test
+  void keepsAWindowWhenOnlyTheLimitChangesAndDropsItWhenTheFunctionChanges() throws Exception {
+    try (var harness = harness()) {
+      RuleSet v1 = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+      harness.processBroadcastElement(FraudJson.write(v1), 0);
+      send(harness, v1, tx("a1", "A", 1));
+      send(harness, v1, tx("a2", "A", 2));
+      harness.processWatermark(Generated.START + 2_000);
+
+      NamedRule lower =
+          new NamedRule(
+              "burst",
+              "Burst",
+              null,
+              "aggregate",
+              null,
+              ">=",
+              new BigDecimal(2),
+              null,
+              List.of("account_id"),
+              "count",
+              "PT1M");
+      RuleSet v2 = ruleSet(2, List.of(lower));
+      harness.processBroadcastElement(FraudJson.write(v2), 0);
+      send(harness, v2, tx("a3", "A", 3));
+      harness.processWatermark(Generated.START + 3_000);
+      assertThat(alertIds(harness.extractOutputValues())).containsExactly("a3:burst");
+      assertThat(harness.extractOutputValues().get(0).value()).isEqualByComparingTo("3");
+
+      NamedRule distinct =
+          new NamedRule(
+              "burst",
+              "Burst",
+              null,
+              "aggregate",
+              "merchant",
+              ">=",
+              new BigDecimal(1),
+              null,
+              List.of("account_id"),
+              "count_distinct",
+              "PT1M");
+      harness.processBroadcastElement(FraudJson.write(ruleSet(3, List.of(distinct))), 0);
+      assertThat(windowEntries(harness)).isZero();
+    }
+  }
+
+  @Test
+  void evictsAGroupsWindowOnceItHasSlidPastItsNewestTransaction() throws Exception {
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    try (var harness = harness()) {
+      harness.processBroadcastElement(FraudJson.write(set), 0);
+      send(harness, set, tx("a1", "A", 0));
+      send(harness, set, tx("a2", "A", 30));
+      harness.processWatermark(Generated.START + 30_000);
+      assertThat(windowEntries(harness)).isEqualTo(1);
+      harness.processWatermark(Generated.START + 89_999);
+      assertThat(windowEntries(harness)).isEqualTo(1);
+      harness.processWatermark(Generated.START + 90_000);
+      assertThat(windowEntries(harness)).isZero();
+      assertThat(keyedStateEntries(harness)).isZero();
+    }
+  }
+
+  @Test
+  void aPausedRuleRaisesNothingAndKeepsNoState() throws Exception {
+    NamedRule paused =
+        new NamedRule(
+            "burst",
+            null,
+            "paused",
+            "aggregate",
+            null,
+            ">=",
+            BigDecimal.ONE,
+            null,
+            List.of("account_id"),
+            "count",
+            "PT1M");
+    RuleSet set = ruleSet(1, List.of(paused));
+    assertThat(new CompiledRules(set).groupings(tx("a1", "A", 0))).isEmpty();
+    try (var harness = harness()) {
+      harness.processBroadcastElement(FraudJson.write(set), 0);
+      // Even a transaction routed under an older rule set finds no rule to feed.
+      harness.processElement(
+          new GroupedTransaction("account_id", "account_id\0A", tx("a1", "A", 0)), Generated.START);
+      harness.processWatermark(Generated.START + 1);
+      assertThat(harness.extractOutputValues()).isEmpty();
+      assertThat(keyedStateEntries(harness)).isZero();
+    }
+  }
+
+  @Test
+  void restoresWindowsAndRulesFromASnapshot() throws Exception {
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    try (var harness = harness()) {
+      harness.processBroadcastElement(FraudJson.write(set), 0);
+      send(harness, set, tx("a1", "A", 1));
+      send(harness, set, tx("a2", "A", 2));
+      harness.processWatermark(Generated.START + 2_000);
+      snapshot = harness.snapshot(1, 1);
+    }
+    var harness =
+        new KeyedBroadcastOperatorTestHarness<>(
+            new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                new AggregateRuleFunction(null), List.of(AppliedRules.STATE)),
+            GroupedTransaction::key,
+            Types.STRING,
+            1,
+            1,
+            0);
+    try (harness) {
+      harness.setup();
+      harness.initializeState(snapshot);
+      harness.open();
+      harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
+      send(harness, set, tx("a3", "A", 3));
+      harness.processWatermark(Generated.START + 3_000);
+      assertThat(alertIds(harness.extractOutputValues())).containsExactly("a3:burst");
+    }
+  }
+}

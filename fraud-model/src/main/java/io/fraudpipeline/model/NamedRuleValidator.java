@@ -1,0 +1,235 @@
+package io.fraudpipeline.model;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks the named rules of a rule set, one problem per field, named by its path ({@code
+ * rules[1].window}). Part of {@link RuleSetValidator}.
+ */
+final class NamedRuleValidator {
+
+  /** Ids of the built-in rules: a named rule with one would share its alert ids. */
+  private static final Set<String> RESERVED_IDS =
+      Set.of("amount_threshold", "category_threshold", "velocity");
+
+  private NamedRuleValidator() {}
+
+  static void validate(List<NamedRule> rules, List<FieldError> errors) {
+    if (rules.size() > NamedRule.MAX_RULES) {
+      errors.add(
+          new FieldError(
+              "rules",
+              "at most " + NamedRule.MAX_RULES + " rules are allowed, got " + rules.size()));
+    }
+    Map<String, Integer> firstIndexOfId = new HashMap<>();
+    for (int i = 0; i < rules.size(); i++) {
+      String at = "rules[" + i + "]";
+      NamedRule rule = rules.get(i);
+      if (rule == null) {
+        errors.add(new FieldError(at, "must be a rule object, got null"));
+        continue;
+      }
+      checkId(rule, at, firstIndexOfId, i, errors);
+      if (rule.name() != null && rule.name().length() > NamedRule.MAX_NAME_LENGTH) {
+        errors.add(
+            new FieldError(
+                at + ".name",
+                "must not be longer than " + NamedRule.MAX_NAME_LENGTH + " characters"));
+      }
+      if (rule.state() != null && RuleState.fromWire(rule.state()).isEmpty()) {
+        errors.add(
+            new FieldError(
+                at + ".state", "must be active, shadow or paused, got '" + rule.state() + "'"));
+      }
+      checkComparison(rule, at, errors);
+      checkFilter(rule, at, errors);
+      if (rule.kind() == null) {
+        errors.add(new FieldError(at + ".kind", "is required: threshold or aggregate"));
+        continue;
+      }
+      RuleKind kind = RuleKind.fromWire(rule.kind()).orElse(null);
+      if (kind == RuleKind.THRESHOLD) {
+        checkThreshold(rule, at, errors);
+      } else if (kind == RuleKind.AGGREGATE) {
+        checkAggregate(rule, at, errors);
+      } else {
+        errors.add(
+            new FieldError(
+                at + ".kind", "must be threshold or aggregate, got '" + rule.kind() + "'"));
+      }
+    }
+  }
+
+  private static void checkId(
+      NamedRule rule, String at, Map<String, Integer> seen, int index, List<FieldError> errors) {
+    String id = rule.id();
+    if (id == null) {
+      errors.add(new FieldError(at + ".id", "is required"));
+    } else if (!NamedRule.ID_PATTERN.matcher(id).matches()) {
+      errors.add(
+          new FieldError(
+              at + ".id",
+              "must be 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or"
+                  + " digit, got '"
+                  + id
+                  + "'"));
+    } else if (RESERVED_IDS.contains(id)) {
+      errors.add(new FieldError(at + ".id", "'" + id + "' is the name of a built-in rule"));
+    } else {
+      Integer first = seen.putIfAbsent(id, index);
+      if (first != null) {
+        errors.add(
+            new FieldError(at + ".id", "duplicate id '" + id + "' (also rules[" + first + "])"));
+      }
+    }
+  }
+
+  private static void checkComparison(NamedRule rule, String at, List<FieldError> errors) {
+    if (rule.operator() == null) {
+      errors.add(new FieldError(at + ".operator", "is required: >, >=, <, <=, == or !="));
+    } else if (ComparisonOperator.fromWire(rule.operator()).isEmpty()) {
+      errors.add(
+          new FieldError(
+              at + ".operator", "must be >, >=, <, <=, == or !=, got '" + rule.operator() + "'"));
+    }
+    BigDecimal limit = rule.limit();
+    if (limit == null) {
+      errors.add(new FieldError(at + ".limit", "is required"));
+    } else if (limit.abs().compareTo(NamedRule.MAX_LIMIT) > 0) {
+      errors.add(
+          new FieldError(at + ".limit", "must lie within ±" + NamedRule.MAX_LIMIT.toPlainString()));
+    }
+  }
+
+  private static void checkFilter(NamedRule rule, String at, List<FieldError> errors) {
+    if (rule.filter() == null) {
+      return;
+    }
+    if (rule.filter().size() > NamedRule.MAX_FILTERS) {
+      errors.add(
+          new FieldError(at + ".filter", "at most " + NamedRule.MAX_FILTERS + " fields allowed"));
+    }
+    for (Map.Entry<String, String> e : rule.filter().entrySet()) {
+      if (TransactionField.fromWire(e.getKey()).isEmpty()) {
+        errors.add(new FieldError(at + ".filter." + e.getKey(), unknownField()));
+      } else if (e.getValue() == null) {
+        errors.add(new FieldError(at + ".filter." + e.getKey(), "must be a string, got null"));
+      }
+    }
+  }
+
+  private static void checkThreshold(NamedRule rule, String at, List<FieldError> errors) {
+    if (rule.field() == null) {
+      errors.add(new FieldError(at + ".field", "is required: amount"));
+    } else if (TransactionField.fromWire(rule.field()).isEmpty()) {
+      errors.add(new FieldError(at + ".field", unknownField()));
+    } else if (!TransactionField.fromWire(rule.field()).get().numeric()) {
+      errors.add(
+          new FieldError(
+              at + ".field", "a threshold compares a number: amount, got '" + rule.field() + "'"));
+    }
+    for (String aggregateOnly : List.of("group_by", "function", "window")) {
+      boolean present =
+          switch (aggregateOnly) {
+            case "group_by" -> rule.groupBy() != null;
+            case "function" -> rule.function() != null;
+            default -> rule.window() != null;
+          };
+      if (present) {
+        errors.add(new FieldError(at + "." + aggregateOnly, "only an aggregate rule has one"));
+      }
+    }
+  }
+
+  private static void checkAggregate(NamedRule rule, String at, List<FieldError> errors) {
+    AggregateFunction function = null;
+    if (rule.function() == null) {
+      errors.add(
+          new FieldError(
+              at + ".function", "is required: count, count_distinct, sum, avg, min or max"));
+    } else {
+      function = AggregateFunction.fromWire(rule.function()).orElse(null);
+      if (function == null) {
+        errors.add(
+            new FieldError(
+                at + ".function",
+                "must be count, count_distinct, sum, avg, min or max, got '"
+                    + rule.function()
+                    + "'"));
+      }
+    }
+    if (rule.field() != null && TransactionField.fromWire(rule.field()).isEmpty()) {
+      errors.add(new FieldError(at + ".field", unknownField()));
+    } else if (function != null && function != AggregateFunction.COUNT) {
+      if (rule.field() == null) {
+        errors.add(new FieldError(at + ".field", "is required by " + function.wireName()));
+      } else if (function.numeric() && !TransactionField.fromWire(rule.field()).get().numeric()) {
+        errors.add(
+            new FieldError(
+                at + ".field",
+                function.wireName() + " needs a number: amount, got '" + rule.field() + "'"));
+      }
+    }
+    checkGroupBy(rule, at, errors);
+    checkWindow(rule, at, errors);
+  }
+
+  private static void checkGroupBy(NamedRule rule, String at, List<FieldError> errors) {
+    List<String> groupBy = rule.groupBy();
+    if (groupBy == null || groupBy.isEmpty()) {
+      errors.add(
+          new FieldError(
+              at + ".group_by", "is required: one or more fields, e.g. [\"account_id\"]"));
+      return;
+    }
+    if (groupBy.size() > NamedRule.MAX_GROUP_BY) {
+      errors.add(
+          new FieldError(
+              at + ".group_by", "at most " + NamedRule.MAX_GROUP_BY + " fields allowed"));
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < groupBy.size(); i++) {
+      String name = groupBy.get(i);
+      if (name == null || TransactionField.fromWire(name).isEmpty()) {
+        errors.add(new FieldError(at + ".group_by[" + i + "]", unknownField()));
+      } else if (!seen.add(name)) {
+        errors.add(new FieldError(at + ".group_by[" + i + "]", "duplicate field '" + name + "'"));
+      }
+    }
+  }
+
+  private static void checkWindow(NamedRule rule, String at, List<FieldError> errors) {
+    if (rule.window() == null) {
+      errors.add(new FieldError(at + ".window", "is required: an ISO-8601 duration such as PT10M"));
+      return;
+    }
+    Duration window;
+    try {
+      window = Duration.parse(rule.window());
+    } catch (DateTimeParseException e) {
+      errors.add(
+          new FieldError(
+              at + ".window",
+              "must be an ISO-8601 duration such as PT10M or PT1H, got '" + rule.window() + "'"));
+      return;
+    }
+    if (window.compareTo(NamedRule.MIN_WINDOW) < 0) {
+      errors.add(new FieldError(at + ".window", "must be at least " + NamedRule.MIN_WINDOW));
+    } else if (window.compareTo(NamedRule.MAX_WINDOW) > 0) {
+      errors.add(
+          new FieldError(
+              at + ".window", "is too long: at most " + NamedRule.MAX_WINDOW + " (one day)"));
+    }
+  }
+
+  private static String unknownField() {
+    return "unknown field: one of " + TransactionField.wireNames();
+  }
+}

@@ -1,0 +1,257 @@
+package io.fraudpipeline.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NamedRuleTest {
+
+  /** The issue's example, verbatim: the contract. */
+  static final String EXAMPLE =
+      """
+      {"version": 7, "rules": [
+        {"id": "big-gambling", "name": "Large gambling payment", "state": "active", "kind": "threshold",
+         "field": "amount", "operator": ">", "limit": 500, "filter": {"merchant_category": "gambling"}},
+        {"id": "many-merchants", "name": "Card paying many merchants", "state": "active", "kind": "aggregate",
+         "group_by": ["account_id"], "function": "count_distinct", "field": "merchant", "window": "PT10M",
+         "operator": ">=", "limit": 5},
+        {"id": "hourly-total", "state": "shadow", "kind": "aggregate", "group_by": ["account_id"],
+         "function": "sum", "field": "amount", "window": "PT1H", "operator": ">", "limit": 10000}
+      ]}
+      """;
+
+  private static RuleSet parse(String json) {
+    ParseResult<RuleSet> result = FraudJson.parseRuleSet(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(result).isInstanceOf(ParseResult.Valid.class);
+    return ((ParseResult.Valid<RuleSet>) result).value();
+  }
+
+  private static NamedRule aggregate(String id) {
+    return new NamedRule(
+        id,
+        null,
+        null,
+        "aggregate",
+        null,
+        ">",
+        BigDecimal.ONE,
+        null,
+        List.of("account_id"),
+        "count",
+        "PT1M");
+  }
+
+  private static NamedRule withWindow(String id, String window) {
+    return new NamedRule(
+        id,
+        null,
+        null,
+        "aggregate",
+        null,
+        ">",
+        BigDecimal.ONE,
+        null,
+        List.of("account_id"),
+        "count",
+        window);
+  }
+
+  private static List<FieldError> errorsOf(NamedRule... rules) {
+    return RuleSetValidator.validate(
+        new RuleSet(1, null, null, null, null, null, java.util.Arrays.asList(rules)));
+  }
+
+  @Test
+  void readsTheIssuesExampleIntoTypedRules() {
+    RuleSet rules = parse(EXAMPLE);
+    assertThat(rules.amountThreshold()).isEqualByComparingTo("5000");
+    assertThat(rules.rules())
+        .extracting(NamedRule::id)
+        .containsExactly("big-gambling", "many-merchants", "hourly-total");
+    NamedRule big = rules.rules().get(0);
+    assertThat(big.kindValue()).isEqualTo(RuleKind.THRESHOLD);
+    assertThat(big.filterValue()).containsEntry(TransactionField.MERCHANT_CATEGORY, "gambling");
+    NamedRule many = rules.rules().get(1);
+    assertThat(many.functionValue()).isEqualTo(AggregateFunction.COUNT_DISTINCT);
+    assertThat(many.fieldValue()).isEqualTo(TransactionField.MERCHANT);
+    assertThat(many.windowValue()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(many.operatorValue()).isEqualTo(ComparisonOperator.GE);
+    assertThat(many.groupByValue()).containsExactly(TransactionField.ACCOUNT_ID);
+    assertThat(rules.rules().get(2).stateValue()).isEqualTo(RuleState.SHADOW);
+  }
+
+  @Test
+  void writesNamedRulesBackAsTheyWereRead() {
+    RuleSet rules = parse(EXAMPLE);
+    assertThat(parse(new String(FraudJson.write(rules), StandardCharsets.UTF_8))).isEqualTo(rules);
+  }
+
+  @Test
+  void aRuleSetWithoutNamedRulesIsWrittenAsBefore() {
+    String json = new String(FraudJson.write(RuleSet.DEFAULT), StandardCharsets.UTF_8);
+    assertThat(json).doesNotContain("rules");
+  }
+
+  @Test
+  void namesEveryBadFieldOfEveryRule() {
+    NamedRule threshold =
+        new NamedRule(
+            "Bad Id",
+            "n",
+            "sleeping",
+            "threshold",
+            "merchant",
+            "=>",
+            null,
+            Map.of("colour", "red"),
+            List.of("account_id"),
+            null,
+            null);
+    NamedRule agg =
+        new NamedRule(
+            "agg",
+            null,
+            null,
+            "aggregate",
+            "merchant",
+            ">",
+            new BigDecimal("1e13"),
+            null,
+            List.of("account_id", "account_id", "shoe_size"),
+            "sum",
+            "P2D");
+    NamedRule noKind =
+        new NamedRule("x", null, null, null, null, ">", BigDecimal.ONE, null, null, null, null);
+    assertThat(errorsOf(threshold, agg, noKind))
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder(
+            "rules[0].id",
+            "rules[0].state",
+            "rules[0].operator",
+            "rules[0].limit",
+            "rules[0].filter.colour",
+            "rules[0].field",
+            "rules[0].group_by",
+            "rules[1].limit",
+            "rules[1].field",
+            "rules[1].group_by[1]",
+            "rules[1].group_by[2]",
+            "rules[1].window",
+            "rules[2].kind");
+  }
+
+  @Test
+  void saysWhyAWindowIsRefused() {
+    NamedRule tooLong = withWindow("a", "PT25H");
+    NamedRule notADuration = withWindow("b", "10 minutes");
+    NamedRule tooShort = withWindow("c", "PT0.5S");
+    assertThat(errorsOf(tooLong, notADuration, tooShort))
+        .extracting(FieldError::message)
+        .containsExactly(
+            "is too long: at most PT24H (one day)",
+            "must be an ISO-8601 duration such as PT10M or PT1H, got '10 minutes'",
+            "must be at least PT1S");
+  }
+
+  @Test
+  void refusesDuplicateIdsAndBuiltInIds() {
+    assertThat(errorsOf(aggregate("a"), aggregate("b"), aggregate("a"), aggregate("velocity")))
+        .containsExactly(
+            new FieldError("rules[2].id", "duplicate id 'a' (also rules[0])"),
+            new FieldError("rules[3].id", "'velocity' is the name of a built-in rule"));
+  }
+
+  @Test
+  void refusesMoreRulesThanTheLimit() {
+    List<NamedRule> many = new ArrayList<>();
+    for (int i = 0; i <= NamedRule.MAX_RULES; i++) {
+      many.add(aggregate("r" + i));
+    }
+    assertThat(RuleSetValidator.validate(new RuleSet(1, null, null, null, null, null, many)))
+        .containsExactly(new FieldError("rules", "at most 100 rules are allowed, got 101"));
+  }
+
+  @Test
+  void anAggregateNeedsAFieldExceptForCountAndANumberForSum() {
+    NamedRule countDistinctWithoutField =
+        new NamedRule(
+            "a",
+            null,
+            null,
+            "aggregate",
+            null,
+            ">",
+            BigDecimal.ONE,
+            null,
+            List.of("account_id"),
+            "count_distinct",
+            "PT1M");
+    NamedRule count = aggregate("b");
+    assertThat(errorsOf(countDistinctWithoutField, count))
+        .containsExactly(new FieldError("rules[0].field", "is required by count_distinct"));
+  }
+
+  @Test
+  void aNullRuleIsAProblemNotACrash() {
+    assertThat(errorsOf((NamedRule) null))
+        .containsExactly(new FieldError("rules[0]", "must be a rule object, got null"));
+  }
+
+  @Test
+  void theJobIgnoresARuleSetWithAnInvalidNamedRule() {
+    ParseResult<RuleSet> result =
+        FraudJson.parseRuleSet(
+            "{\"version\":2,\"rules\":[{\"id\":\"x\",\"kind\":\"aggregate\",\"function\":\"count\",\"group_by\":[\"account_id\"],\"window\":\"PT48H\",\"operator\":\">\",\"limit\":3}]}"
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(result)
+        .isEqualTo(
+            ParseResult.invalid("field 'rules[0].window' is too long: at most PT24H (one day)"));
+  }
+
+  @Test
+  void anAlertOfANamedRuleCarriesItsIdNameGroupValueAndWindow() {
+    RuleSet rules = parse(EXAMPLE);
+    Transaction tx =
+        new Transaction(
+            "t-9",
+            "acc-1",
+            new BigDecimal("20"),
+            null,
+            "m5",
+            null,
+            null,
+            Instant.parse("2025-01-01T00:00:00Z"));
+    FraudAlert alert =
+        FraudAlert.namedRuleAlert(
+            tx,
+            rules.rules().get(1),
+            7,
+            Map.of("account_id", "acc-1"),
+            new BigDecimal(5),
+            Instant.parse("2025-01-01T00:00:01Z"));
+    FraudAlert read = FraudJson.readAlert(FraudJson.write(alert));
+    assertThat(read).isEqualTo(alert);
+    assertThat(read.alertId()).isEqualTo("t-9:many-merchants");
+    assertThat(read.rule()).isEqualTo(RuleId.NAMED);
+    assertThat(read.ruleName()).isEqualTo("Card paying many merchants");
+    assertThat(read.window()).isEqualTo("PT10M");
+    assertThat(read.shadow()).isFalse();
+    assertThat(read.reason())
+        .isEqualTo(
+            "count_distinct(merchant) over PT10M for {account_id=acc-1} is 5, >= 5 (rule"
+                + " many-merchants: Card paying many merchants)");
+    String json = new String(FraudJson.write(alert), StandardCharsets.UTF_8);
+    assertThat(json)
+        .contains(
+            "\"rule_id\":\"many-merchants\"",
+            "\"rule_state\":\"active\"",
+            "\"group_key\":{\"account_id\":\"acc-1\"}");
+  }
+}
