@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -287,23 +286,6 @@ class PipelineRecoveryTest {
   }
 
   private static void awaitEveryExpectedAlertExactlyOnce() {
-    await()
-        .atMost(LONG)
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(
-            () -> {
-              Map<String, Long> alertsPerTransaction =
-                  traffic.committedAlerts().stream()
-                      .collect(
-                          Collectors.groupingBy(
-                              a -> a.transaction().transactionId(), Collectors.counting()));
-              List<String> expected;
-              synchronized (expectedAlerts) {
-                expected = List.copyOf(expectedAlerts);
-              }
-              assertThat(alertsPerTransaction.keySet())
-                  .containsExactlyInAnyOrderElementsOf(expected);
-              assertThat(alertsPerTransaction.values()).allMatch(count -> count == 1);
-            });
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
   }
 }

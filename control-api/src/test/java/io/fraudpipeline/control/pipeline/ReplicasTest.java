@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,19 +181,6 @@ class ReplicasTest {
   }
 
   private static void awaitEveryExpectedAlertExactlyOnce() {
-    await()
-        .atMost(LONG)
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(
-            () -> {
-              Map<String, Long> alertsPerTransaction =
-                  traffic.committedAlerts().stream()
-                      .collect(
-                          Collectors.groupingBy(
-                              a -> a.transaction().transactionId(), Collectors.counting()));
-              assertThat(alertsPerTransaction.keySet())
-                  .containsExactlyInAnyOrderElementsOf(expectedAlerts);
-              assertThat(alertsPerTransaction.values()).allMatch(count -> count == 1);
-            });
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
   }
 }

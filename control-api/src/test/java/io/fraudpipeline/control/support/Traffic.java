@@ -101,6 +101,33 @@ public final class Traffic implements AutoCloseable {
     return alerts;
   }
 
+  /**
+   * Waits until the committed alerts (read_committed) are exactly one per transaction of {@code
+   * expected}: none missing, none duplicated, none unexpected.
+   */
+  public void awaitEveryAlertExactlyOnce(java.util.Collection<String> expected, Duration atMost) {
+    org.awaitility.Awaitility.await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              List<String> wanted;
+              synchronized (expected) {
+                wanted = List.copyOf(expected);
+              }
+              Map<String, Long> alertsPerTransaction =
+                  committedAlerts().stream()
+                      .collect(
+                          java.util.stream.Collectors.groupingBy(
+                              a -> a.transaction().transactionId(),
+                              java.util.stream.Collectors.counting()));
+              org.assertj.core.api.Assertions.assertThat(alertsPerTransaction.keySet())
+                  .containsExactlyInAnyOrderElementsOf(wanted);
+              org.assertj.core.api.Assertions.assertThat(alertsPerTransaction.values())
+                  .allMatch(count -> count == 1);
+            });
+  }
+
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(5));
