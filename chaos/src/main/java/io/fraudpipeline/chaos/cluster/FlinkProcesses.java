@@ -38,7 +38,10 @@ public final class FlinkProcesses implements AutoCloseable {
   private final Path checkpointDir;
 
   private FlinkProcesses(
-      ChildProcess jobManager, List<ChildProcess> taskManagers, String restUrl, Path checkpointDir) {
+      ChildProcess jobManager,
+      List<ChildProcess> taskManagers,
+      String restUrl,
+      Path checkpointDir) {
     this.jobManager = jobManager;
     this.taskManagers = taskManagers;
     this.restUrl = restUrl;
@@ -80,8 +83,7 @@ public final class FlinkProcesses implements AutoCloseable {
               logDir.resolve("taskmanager-" + i + ".log")));
     }
     FlinkProcesses flink =
-        new FlinkProcesses(
-            jobManager, taskManagers, "http://localhost:" + restPort, checkpointDir);
+        new FlinkProcesses(jobManager, taskManagers, "http://localhost:" + restPort, checkpointDir);
     flink.awaitTaskManagers(TASK_MANAGERS, Duration.ofMinutes(2));
     return flink;
   }
@@ -152,7 +154,8 @@ public final class FlinkProcesses implements AutoCloseable {
     if (results.size() < 2) {
       throw new IllegalStateException("BashJavaUtils " + command + " printed " + results);
     }
-    List<String> jvm = Arrays.stream(results.get(0).split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    List<String> jvm =
+        Arrays.stream(results.get(0).split("\\s+")).filter(s -> !s.isEmpty()).toList();
     List<String> dynamic = new ArrayList<>();
     Matcher m = DYNAMIC.matcher(results.get(1));
     while (m.find()) {

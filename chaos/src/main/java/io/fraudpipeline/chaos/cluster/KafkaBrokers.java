@@ -77,8 +77,7 @@ public final class KafkaBrokers implements AutoCloseable {
       processes.add(
           ChildProcess.start(
               "kafka-" + nodeId,
-              java.of(
-                  List.of("-Xms384m", "-Xmx384m"), "kafka.Kafka", List.of(config.toString())),
+              java.of(List.of("-Xms384m", "-Xmx384m"), "kafka.Kafka", List.of(config.toString())),
               logDir.resolve("kafka-" + nodeId + ".log")));
     }
     KafkaBrokers kafka = new KafkaBrokers(processes, brokerPorts);
@@ -102,7 +101,12 @@ public final class KafkaBrokers implements AutoCloseable {
     p.put("controller.quorum.voters", voters);
     p.put(
         "listeners",
-        "PLAINTEXT://localhost:" + brokerPort + "," + CONTROLLER + "://localhost:" + controllerPort);
+        "PLAINTEXT://localhost:"
+            + brokerPort
+            + ","
+            + CONTROLLER
+            + "://localhost:"
+            + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
     p.put("controller.listener.names", CONTROLLER);
     p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -204,8 +208,7 @@ public final class KafkaBrokers implements AutoCloseable {
         for (TopicDescription topic : describe(topics).values()) {
           for (TopicPartitionInfo partition : topic.partitions()) {
             inSync &=
-                partition.leader() != null
-                    && partition.isr().size() == partition.replicas().size();
+                partition.leader() != null && partition.isr().size() == partition.replicas().size();
           }
         }
         if (inSync) {

@@ -2,8 +2,7 @@ package io.fraudpipeline.control.events;
 
 /**
  * Where the control plane's decisions and observations are told. Recording never throws and never
- * blocks for long: an event that cannot be stored is logged, and the decision it describes goes
- * on.
+ * blocks for long: an event that cannot be stored is logged, and the decision it describes goes on.
  */
 public interface EventRecorder {
 
