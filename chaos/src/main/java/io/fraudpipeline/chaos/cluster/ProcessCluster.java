@@ -9,6 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The whole pipeline on one machine, every part its own process: {@link KafkaBrokers}, {@link
@@ -44,6 +48,9 @@ public final class ProcessCluster implements AutoCloseable {
   public static ProcessCluster start(
       Path moduleTarget, Path workDir, List<String> controlPlaneSettings)
       throws IOException, InterruptedException {
+    // Flink refuses a relative upload directory, and every process has its own working directory.
+    workDir = workDir.toAbsolutePath();
+    moduleTarget = moduleTarget.toAbsolutePath();
     Path logDir = workDir.resolve("logs");
     Files.createDirectories(logDir);
     Path log4j = workDir.resolve("log4j2.properties");
@@ -59,15 +66,39 @@ public final class ProcessCluster implements AutoCloseable {
     List<ControlPlaneProcess> controlPlanes = new ArrayList<>();
     try {
       flink = FlinkProcesses.start(java, workDir, logDir);
-      for (int i = 1; i <= CONTROL_PLANES; i++) {
-        controlPlanes.add(
-            ControlPlaneProcess.start(
-                moduleTarget.resolve("control-api.jar"),
-                kafka.bootstrapServers(),
-                flink.restUrl(),
-                ControlPlaneProcess.CpTopics.defaults(),
-                controlPlaneSettings,
-                logDir.resolve("control-api-" + i + ".log")));
+      // Both replicas start side by side: a Spring Boot start-up is long on 2 shared cores.
+      List<Future<ControlPlaneProcess>> starting = new ArrayList<>();
+      ExecutorService starter = Executors.newFixedThreadPool(CONTROL_PLANES);
+      try {
+        for (int i = 1; i <= CONTROL_PLANES; i++) {
+          Path log = logDir.resolve("control-api-" + i + ".log");
+          String bootstrap = kafka.bootstrapServers();
+          String restUrl = flink.restUrl();
+          starting.add(
+              starter.submit(
+                  () ->
+                      ControlPlaneProcess.start(
+                          moduleTarget.resolve("control-api.jar"),
+                          bootstrap,
+                          restUrl,
+                          ControlPlaneProcess.CpTopics.defaults(),
+                          controlPlaneSettings,
+                          log)));
+        }
+        RuntimeException failure = null;
+        for (Future<ControlPlaneProcess> future : starting) {
+          try {
+            controlPlanes.add(future.get());
+          } catch (ExecutionException e) {
+            failure =
+                new IllegalStateException("a control-api replica did not start", e.getCause());
+          }
+        }
+        if (failure != null) {
+          throw failure;
+        }
+      } finally {
+        starter.shutdown();
       }
       return new ProcessCluster(kafka, flink, controlPlanes, logDir);
     } catch (IOException | InterruptedException | RuntimeException e) {
