@@ -59,6 +59,11 @@ public final class ChaosRunner {
                 new JobManagerKill(Duration.ofSeconds(60)),
                 new ControlPlaneLeaderKill(Duration.ofSeconds(20)));
 
+    // Ctrl-C or a kill of the harness must not leave brokers and Flink processes behind.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
     Instant started = Instant.now();
     List<ScenarioResult> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();

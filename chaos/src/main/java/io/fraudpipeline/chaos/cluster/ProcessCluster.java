@@ -72,13 +72,14 @@ public final class ProcessCluster implements AutoCloseable {
       try {
         for (int i = 1; i <= CONTROL_PLANES; i++) {
           Path log = logDir.resolve("control-api-" + i + ".log");
+          Path jar = moduleTarget.resolve("control-api.jar");
           String bootstrap = kafka.bootstrapServers();
           String restUrl = flink.restUrl();
           starting.add(
               starter.submit(
                   () ->
                       ControlPlaneProcess.start(
-                          moduleTarget.resolve("control-api.jar"),
+                          jar,
                           bootstrap,
                           restUrl,
                           ControlPlaneProcess.CpTopics.defaults(),
