@@ -16,6 +16,8 @@ if ! git diff --quiet HEAD -- . ':!docs/reliability.md' ':!docs/reliability' 2>/
 fi
 
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+# CHAOS_REPORT writes the report elsewhere (CI keeps docs/reliability.md as the last full run).
 exec java -Xmx1g -XX:+UseG1GC -Dbench.log.file=chaos/target/chaos-harness.log \
   -Dfraud.chaos.commit="$commit" -Dfraud.chaos.command="chaos/run.sh $*" \
+  -Dfraud.chaos.report="${CHAOS_REPORT:-docs/reliability.md}" \
   -jar chaos/target/chaos.jar "$@"

@@ -197,6 +197,7 @@ public final class FlinkProcesses implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    all().forEach(ChildProcess::terminate);
     for (ChildProcess process : all()) {
       process.stop(20);
     }

@@ -236,6 +236,7 @@ public final class KafkaBrokers implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     admin.close(Duration.ofSeconds(5));
+    brokers.forEach(ChildProcess::terminate);
     for (ChildProcess broker : brokers) {
       broker.stop(20);
     }

@@ -63,7 +63,13 @@ public final class JobManagerKill implements Fault {
     Optional<Path> checkpoint = latestCheckpoint(context.cluster().flink().checkpointDir());
     String path = checkpoint.map(p -> p.toUri().toString()).orElse(null);
     log.mark("manual redeploy");
-    String jobId = context.liveControlPlane().client().deploy(context.parallelism(), true, path);
+    String jobId;
+    try {
+      jobId = context.liveControlPlane().client().deploy(context.parallelism(), true, path);
+    } catch (IllegalStateException e) {
+      return log.note(
+          "FAILED: the operator's redeploy through POST /api/v1/jobs failed: " + e.getMessage());
+    }
     log.note(
         "the harness then deployed the job as an operator would, through POST /api/v1/jobs"
             + (path == null

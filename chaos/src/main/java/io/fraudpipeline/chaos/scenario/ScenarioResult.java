@@ -24,7 +24,8 @@ import java.util.List;
  *     was visible; -1 when none was
  * @param worstLatencyMillis the largest end-to-end latency (transaction written to alert visible)
  *     of an alert visible after the fault
- * @param worstLatencyBeforeMillis the same before the fault, for comparison
+ * @param worstLatencyBeforeMillis the same before the fault, for comparison; -1 when no alert was
+ *     visible before it
  * @param alertsPerSecond alert records visible per second since the load started
  * @param faultAtSecond the fault's moments, in seconds since the load started
  */

@@ -52,10 +52,14 @@ public final class ScenarioRunner {
       SteadyLoad load =
           SteadyLoad.start(
               bootstrap, context.transactionsTopic(), settings.ratePerSecond(), seed++);
-      Thread.sleep(settings.before().toMillis());
       FaultLog log;
       RunProgress progress;
       try {
+        Thread.sleep(settings.before().toMillis());
+        // A fault is injected into a pipeline that delivers: recovery is measured from a flowing
+        // state, not from a job still warming up. Earlier scenarios drained, so any new alert is
+        // this scenario's.
+        alerts.awaitFirst(alertsBefore, alert -> true, Duration.ofMinutes(3));
         log = fault.inject(context);
         Thread.sleep(settings.after().toMillis());
       } finally {
@@ -102,7 +106,7 @@ public final class ScenarioRunner {
     long unexpected = 0;
     long recovery = -1;
     long worstAfter = 0;
-    long worstBefore = 0;
+    long worstBefore = -1;
     Map<Integer, Integer> perSecond = new HashMap<>();
     int lastSecond = 0;
     for (ObservedAlert alert : observed) {
