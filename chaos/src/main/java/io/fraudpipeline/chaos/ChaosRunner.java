@@ -41,7 +41,7 @@ public final class ChaosRunner {
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
     String commit = System.getProperty("fraud.chaos.commit", "unknown");
-    String command = System.getProperty("fraud.chaos.command", "chaos/run.sh");
+    String command = System.getProperty("fraud.chaos.command", "chaos/run.sh").strip();
     Path report = Path.of(System.getProperty("fraud.chaos.report", "docs/reliability.md"));
     Path target = Path.of("chaos", "target");
     Path workDir = target.resolve("chaos-work");
@@ -154,7 +154,10 @@ public final class ChaosRunner {
       say("wrote " + report);
     }
     boolean ok = failures.isEmpty() && results.stream().allMatch(ScenarioResult::passed);
-    say(ok ? "every scenario passed" : "FAILED: a scenario lost or duplicated alerts, or failed");
+    say(
+        ok
+            ? "every scenario passed"
+            : "FAILED: a scenario lost or duplicated alerts, or the system did not recover");
     System.exit(ok ? 0 : 1);
   }
 

@@ -11,6 +11,7 @@ public final class FaultLog {
 
   private final List<Moment> moments = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<String> failures = new ArrayList<>();
 
   /** Records that {@code label} happens now. */
   public FaultLog mark(String label) {
@@ -21,6 +22,19 @@ public final class FaultLog {
   public FaultLog note(String note) {
     notes.add(note);
     return this;
+  }
+
+  /**
+   * Records that the system did not do what it must in this fault (e.g. bring the job back), even
+   * if no alert is lost: the scenario fails.
+   */
+  public FaultLog fail(String what) {
+    failures.add(what);
+    return note("FAILED: " + what);
+  }
+
+  public List<String> failures() {
+    return List.copyOf(failures);
   }
 
   /** When the fault was injected: its first moment. */

@@ -56,8 +56,8 @@ public final class JobManagerKill implements Fault {
       log.mark("job running again");
       return log.note("the control plane brought the job back on its own");
     }
-    log.note(
-        "FAILED: no job running "
+    log.fail(
+        "no job running "
             + jobBackTimeout.toSeconds()
             + " s after the fresh JobManager was up: no control-api replica redeployed it");
     Optional<Path> checkpoint = latestCheckpoint(context.cluster().flink().checkpointDir());
@@ -78,7 +78,7 @@ public final class JobManagerKill implements Fault {
             + ": job "
             + jobId);
     if (!context.awaitRunningJob(ProcessCluster.restartTimeout())) {
-      log.note("FAILED: the redeployed job did not reach RUNNING");
+      log.fail("the redeployed job did not reach RUNNING");
     }
     return log;
   }

@@ -107,7 +107,7 @@ public record ReliabilityReport(
           r.dlqRecords() + " (" + r.expectedDlq() + ")",
           recovery(r),
           seconds(r.worstLatencyMillis()),
-          r.passed() ? "pass" : "**FAIL**");
+          verdict(r));
     }
     md.append(summary.build().markdown()).append('\n');
     for (String failure : failures) {
@@ -141,7 +141,7 @@ public record ReliabilityReport(
               .row(
                   "Worst end-to-end latency before the fault",
                   seconds(r.worstLatencyBeforeMillis()))
-              .row("Verdict", r.passed() ? "pass" : "**FAIL**")
+              .row("Verdict", verdict(r))
               .build();
       md.append(table.markdown()).append('\n');
       md.append("![alerts per second, ")
@@ -182,6 +182,21 @@ public record ReliabilityReport(
         xs,
         ys,
         markers);
+  }
+
+  private static String verdict(ScenarioResult r) {
+    if (r.passed()) {
+      return "pass";
+    }
+    List<String> why = new ArrayList<>();
+    if (r.lostAlerts() > 0) {
+      why.add(r.lostAlerts() + " alerts lost");
+    }
+    if (r.duplicatedAlerts() > 0) {
+      why.add(r.duplicatedAlerts() + " alerts duplicated");
+    }
+    why.addAll(r.log().failures());
+    return "**FAIL**: " + String.join("; ", why);
   }
 
   private static String recovery(ScenarioResult r) {

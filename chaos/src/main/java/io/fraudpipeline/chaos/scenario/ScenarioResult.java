@@ -50,8 +50,8 @@ public record ScenarioResult(
     int[] alertsPerSecond,
     List<Double> faultAtSecond) {
 
-  /** No alert lost, none duplicated. */
+  /** No alert lost, none duplicated, and the system did what the fault requires of it. */
   public boolean passed() {
-    return lostAlerts == 0 && duplicatedAlerts == 0;
+    return lostAlerts == 0 && duplicatedAlerts == 0 && log.failures().isEmpty();
   }
 }
