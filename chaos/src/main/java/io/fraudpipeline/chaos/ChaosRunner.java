@@ -48,16 +48,15 @@ public final class ChaosRunner {
     deleteRecursively(workDir);
 
     ScenarioSettings settings = quick ? ScenarioSettings.quick() : ScenarioSettings.full();
-    List<Fault> faults =
-        quick
-            ? List.of(new TaskManagerKill(), new LeaderBrokerKill())
-            : List.of(
-                new TaskManagerKill(),
-                new LeaderBrokerKill(),
-                new BrokerFreeze(Duration.ofSeconds(30)),
-                new RollingBrokerRestart(),
-                new JobManagerKill(Duration.ofSeconds(60)),
-                new ControlPlaneLeaderKill(Duration.ofSeconds(20)));
+    List<Fault> all =
+        List.of(
+            new TaskManagerKill(),
+            new LeaderBrokerKill(),
+            new BrokerFreeze(Duration.ofSeconds(30)),
+            new RollingBrokerRestart(),
+            new JobManagerKill(Duration.ofSeconds(60)),
+            new ControlPlaneLeaderKill(Duration.ofSeconds(20)));
+    List<Fault> faults = select(all, List.of(args), quick);
 
     // Ctrl-C or a kill of the harness must not leave brokers and Flink processes behind.
     Runtime.getRuntime()
@@ -159,6 +158,33 @@ public final class ChaosRunner {
             ? "every scenario passed"
             : "FAILED: a scenario lost or duplicated alerts, or the system did not recover");
     System.exit(ok ? 0 : 1);
+  }
+
+  /**
+   * Every fault; with {@code --quick} the TaskManager and broker kills; with {@code --only id[,id]}
+   * the named ones (to reproduce one finding without the whole run).
+   */
+  private static List<Fault> select(List<Fault> all, List<String> args, boolean quick) {
+    int only = args.indexOf("--only");
+    if (only >= 0) {
+      if (only + 1 >= args.size()) {
+        throw new IllegalArgumentException(
+            "--only needs fault ids: " + all.stream().map(Fault::id).toList());
+      }
+      List<String> ids = List.of(args.get(only + 1).split(","));
+      List<Fault> chosen = all.stream().filter(f -> ids.contains(f.id())).toList();
+      if (chosen.size() != ids.size()) {
+        throw new IllegalArgumentException(
+            "unknown fault in " + ids + "; known: " + all.stream().map(Fault::id).toList());
+      }
+      return chosen;
+    }
+    if (quick) {
+      return all.stream()
+          .filter(f -> f instanceof TaskManagerKill || f instanceof LeaderBrokerKill)
+          .toList();
+    }
+    return all;
   }
 
   private static void say(String line) {
