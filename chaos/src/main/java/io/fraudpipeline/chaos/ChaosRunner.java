@@ -45,7 +45,6 @@ public final class ChaosRunner {
     Path report = Path.of(System.getProperty("fraud.chaos.report", "docs/reliability.md"));
     Path target = Path.of("chaos", "target");
     Path workDir = target.resolve("chaos-work");
-    deleteRecursively(workDir);
 
     ScenarioSettings settings = quick ? ScenarioSettings.quick() : ScenarioSettings.full();
     List<Fault> all =
@@ -57,6 +56,8 @@ public final class ChaosRunner {
             new JobManagerKill(Duration.ofSeconds(60)),
             new ControlPlaneLeaderKill(Duration.ofSeconds(20)));
     List<Fault> faults = select(all, List.of(args), quick);
+    // Only now: a mistyped option must not wipe the last run's logs.
+    deleteRecursively(workDir);
 
     // Ctrl-C or a kill of the harness must not leave brokers and Flink processes behind.
     Runtime.getRuntime()
