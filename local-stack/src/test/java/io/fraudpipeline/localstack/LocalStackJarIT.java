@@ -3,10 +3,10 @@ package io.fraudpipeline.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fraudpipeline.localstack.deploy.DashboardQueries;
 import io.fraudpipeline.localstack.deploy.ExternalTool;
+import io.fraudpipeline.localstack.deploy.Prerequisite;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -162,18 +161,15 @@ class LocalStackJarIT {
   @Order(3)
   void readmeTourRunsAsWrittenAndEveryDashboardQueryReturnsData() throws Exception {
     ControlApiClient client = new ControlApiClient(api, token);
-    assumeTrue(
+    Prerequisite.require(
         client.get("/actuator/info").body().at("/fraud_job/embedded").asBoolean(false),
         "the control-api does not embed the fraud-job jar");
-    Optional<ExternalTool> bash = ExternalTool.find("bash");
-    for (String tool : List.of("bash", "curl", "jq")) {
-      assumeTrue(
-          ExternalTool.find(tool).isPresent(), tool + " is not installed (.ci/run installs it)");
-    }
-    Optional<ExternalTool> prometheusBinary = ExternalTool.find("prometheus");
-    assumeTrue(prometheusBinary.isPresent(), "prometheus is not installed (.ci/run installs it)");
+    ExternalTool bash = Prerequisite.tool("bash", ".ci/run installs it");
+    Prerequisite.tool("curl", ".ci/run installs it");
+    Prerequisite.tool("jq", ".ci/run installs it");
+    ExternalTool prometheusBinary = Prerequisite.tool("prometheus", ".ci/run installs it");
 
-    ReadmeTour.Result tour = ReadmeTour.run(bash.orElseThrow().executable(), workDir, api);
+    ReadmeTour.Result tour = ReadmeTour.run(bash.executable(), workDir, api);
     System.out.println("README tour output:\n" + tour.output());
     assertThat(tour.exitCode()).as(tour.output()).isZero();
     // The only command allowed to fail is the alert stream that --max-time cuts off (exit 28).
@@ -207,7 +203,7 @@ class LocalStackJarIT {
 
     try (LocalPrometheus prometheus =
         LocalPrometheus.start(
-            prometheusBinary.get().executable(),
+            prometheusBinary.executable(),
             prometheusDir,
             Map.of(
                 "control-api", List.of(hostPort(api)),

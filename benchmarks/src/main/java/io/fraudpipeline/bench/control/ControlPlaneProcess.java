@@ -31,6 +31,11 @@ public final class ControlPlaneProcess implements AutoCloseable {
       String savepoints,
       String history) {
 
+    /** The topic names the control plane uses by default. */
+    public static CpTopics defaults() {
+      return withPrefix("");
+    }
+
     static CpTopics withPrefix(String prefix) {
       return new CpTopics(
           prefix + "transactions",
@@ -69,6 +74,31 @@ public final class ControlPlaneProcess implements AutoCloseable {
     cluster.createTopic(topics.transactions(), partitions, Map.of());
     // Append times on the alerts, for the latency of rule changes.
     cluster.createTopic(topics.alerts(), partitions, BenchCluster.LOG_APPEND_TIME);
+    return start(
+        jar,
+        cluster.bootstrapServers(),
+        cluster.flinkRestUrl(),
+        topics,
+        List.of(
+            "--fraud.topics.partitions=" + partitions,
+            "--fraud.job.checkpoint-interval=" + checkpointInterval.toMillis() + "ms"),
+        logFile);
+  }
+
+  /**
+   * Starts a control plane managing the Kafka and Flink clusters at these addresses, as a
+   * deployment points one at external clusters, and waits until its health endpoint answers.
+   *
+   * @param settings further {@code --name=value} settings (docs/configuration.md)
+   */
+  public static ControlPlaneProcess start(
+      Path jar,
+      String bootstrapServers,
+      String flinkRestUrl,
+      CpTopics topics,
+      List<String> settings,
+      Path logFile)
+      throws IOException, InterruptedException {
     int port = freePort();
     String token = UUID.randomUUID().toString();
     List<String> command = new ArrayList<>();
@@ -82,13 +112,12 @@ public final class ControlPlaneProcess implements AutoCloseable {
     command.add("--fraud.topics.fraud-rules=" + topics.rules());
     command.add("--fraud.topics.savepoints=" + topics.savepoints());
     command.add("--fraud.topics.rules-history=" + topics.history());
-    command.add("--fraud.topics.partitions=" + partitions);
-    command.add("--fraud.job.checkpoint-interval=" + checkpointInterval.toMillis() + "ms");
+    command.addAll(settings);
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
     Map<String, String> env = builder.environment();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers());
-    env.put("FLINK_REST_URL", cluster.flinkRestUrl());
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+    env.put("FLINK_REST_URL", flinkRestUrl);
     env.put("SERVER_PORT", Integer.toString(port));
     env.put("FRAUD_API_TOKEN", token);
     Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -138,6 +167,20 @@ public final class ControlPlaneProcess implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** The process id, for {@code kill -9}. */
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** {@code kill -9} ({@link Process#destroyForcibly()} sends SIGKILL on Linux). */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
   public ControlPlaneClient client() {

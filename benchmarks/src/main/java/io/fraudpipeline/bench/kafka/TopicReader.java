@@ -8,8 +8,10 @@ import io.fraudpipeline.model.Transaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,7 +55,28 @@ public final class TopicReader implements AutoCloseable {
    */
   public Map<String, Long> alertingTransactions(
       Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, RuleSet rules) {
+    return groundTruth(from, to, rules).expectedAlerts();
+  }
+
+  /**
+   * What the records between {@code from} and {@code to} must make the job do under {@code rules}:
+   * the amount alerts it must raise, and how many records it must send to the DLQ.
+   *
+   * @param expectedAlerts the record timestamp of each alerting transaction, by alert id
+   * @param transactionIds the id of every valid transaction in the range
+   * @param records all records in the range
+   * @param invalid records that do not parse or validate: each one belongs in the DLQ
+   */
+  public record GroundTruth(
+      Map<String, Long> expectedAlerts, Set<String> transactionIds, long records, long invalid) {}
+
+  /** Reads the records between {@code from} and {@code to} and judges each as the job would. */
+  public GroundTruth groundTruth(
+      Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, RuleSet rules) {
     Map<String, Long> timestamps = new HashMap<>();
+    Set<String> ids = new HashSet<>();
+    long records = 0;
+    long invalid = 0;
     from.forEach(consumer::seek);
     Instant now = Instant.now();
     while (!reached(to)) {
@@ -61,16 +84,20 @@ public final class TopicReader implements AutoCloseable {
         if (record.offset() >= to.get(new TopicPartition(record.topic(), record.partition()))) {
           continue;
         }
+        records++;
         if (FraudJson.parseTransaction(record.value())
             instanceof ParseResult.Valid<Transaction> v) {
+          ids.add(v.value().transactionId());
           FraudAlert alert = FraudAlert.amountAlertOrNull(v.value(), rules, now);
           if (alert != null) {
             timestamps.put(alert.alertId(), record.timestamp());
           }
+        } else {
+          invalid++;
         }
       }
     }
-    return timestamps;
+    return new GroundTruth(timestamps, ids, records, invalid);
   }
 
   private boolean reached(Map<TopicPartition, Long> to) {

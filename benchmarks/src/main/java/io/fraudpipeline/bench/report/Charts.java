@@ -20,9 +20,16 @@ import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Draws the report's charts with JFreeChart: grouped bars of medians, each with a whisker from the
@@ -113,6 +120,63 @@ public final class Charts {
     }
 
     JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    if (subtitle != null && !subtitle.isBlank()) {
+      chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+  }
+
+  /**
+   * A vertical line across a time series, e.g. the moment a fault was injected.
+   *
+   * @param x where, in the unit of the horizontal axis
+   * @param label what happened there
+   */
+  public record Marker(double x, String label) {}
+
+  /**
+   * Draws one time series as a line (e.g. alerts per second over a run) with vertical markers into
+   * a PNG file.
+   *
+   * @param xs the horizontal values, ascending
+   * @param ys the vertical values, one per entry of {@code xs}
+   */
+  public static void timeSeries(
+      Path file,
+      String title,
+      String subtitle,
+      String xAxisLabel,
+      String yAxisLabel,
+      double[] xs,
+      double[] ys,
+      List<Marker> markers)
+      throws IOException {
+    XYSeries series = new XYSeries(yAxisLabel);
+    for (int i = 0; i < xs.length; i++) {
+      series.add(xs[i], ys[i]);
+    }
+    NumberAxis x = new NumberAxis(xAxisLabel);
+    x.setAutoRangeIncludesZero(true);
+    NumberAxis y = new NumberAxis(yAxisLabel);
+    y.setUpperMargin(0.15);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    renderer.setSeriesPaint(0, PALETTE[0]);
+    renderer.setSeriesStroke(0, new BasicStroke(1.5f));
+    XYPlot plot = new XYPlot(new XYSeriesCollection(series), x, y, renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setRangeGridlinePaint(new Color(0xcccccc));
+    plot.setDomainGridlinePaint(new Color(0xcccccc));
+    for (Marker marker : markers) {
+      ValueMarker line = new ValueMarker(marker.x(), PALETTE[3], new BasicStroke(2f));
+      line.setLabel(marker.label());
+      line.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+      line.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+      line.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+      plot.addDomainMarker(line);
+    }
+    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
     chart.setBackgroundPaint(Color.WHITE);
     if (subtitle != null && !subtitle.isBlank()) {
       chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));

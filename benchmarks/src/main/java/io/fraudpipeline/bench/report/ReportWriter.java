@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -107,24 +106,7 @@ public final class ReportWriter {
   }
 
   private static void table(StringBuilder md, Table table) {
-    row(md, table.header());
-    md.append('|');
-    for (int i = 0; i < table.header().size(); i++) {
-      md.append(" --- |");
-    }
-    md.append('\n');
-    for (List<String> row : table.rows()) {
-      row(md, row);
-    }
-    md.append('\n');
-  }
-
-  private static void row(StringBuilder md, List<String> cells) {
-    md.append('|');
-    for (String cell : cells) {
-      md.append(' ').append(cell.replace("|", "\\|").replace("\n", " ")).append(" |");
-    }
-    md.append('\n');
+    md.append(table.markdown()).append('\n');
   }
 
   private static String minutes(java.time.Duration took) {

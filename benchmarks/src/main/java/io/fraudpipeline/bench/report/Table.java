@@ -24,6 +24,29 @@ public record Table(List<String> header, List<List<String>> rows) {
     rows = List.copyOf(copied);
   }
 
+  /** The table in Markdown, one line a row, each line ending with a newline. */
+  public String markdown() {
+    StringBuilder md = new StringBuilder();
+    row(md, header);
+    md.append('|');
+    for (int i = 0; i < header.size(); i++) {
+      md.append(" --- |");
+    }
+    md.append('\n');
+    for (List<String> row : rows) {
+      row(md, row);
+    }
+    return md.toString();
+  }
+
+  private static void row(StringBuilder md, List<String> cells) {
+    md.append('|');
+    for (String cell : cells) {
+      md.append(' ').append(cell.replace("|", "\\|").replace("\n", " ")).append(" |");
+    }
+    md.append('\n');
+  }
+
   /** Starts a table with these column titles. */
   public static Builder withHeader(String... header) {
     return new Builder(List.of(header));

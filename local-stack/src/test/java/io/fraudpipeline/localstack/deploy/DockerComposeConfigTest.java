@@ -1,9 +1,7 @@
 package io.fraudpipeline.localstack.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,13 +12,11 @@ class DockerComposeConfigTest {
 
   @Test
   void dockerComposeAcceptsTheComposeFile() throws Exception {
-    Optional<ExternalTool> dockerCompose = ExternalTool.find("docker-compose");
-    assumeTrue(
-        dockerCompose.isPresent(),
-        "docker-compose is not installed: `apt-get install -y docker-compose` (.ci/run does)");
+    ExternalTool dockerCompose =
+        Prerequisite.tool("docker-compose", "`apt-get install -y docker-compose`; .ci/run does");
 
     ExternalTool.Result result =
-        dockerCompose.get().run(RepositoryFiles.root(), "-f", ComposeServices.FILE, "config", "-q");
+        dockerCompose.run(RepositoryFiles.root(), "-f", ComposeServices.FILE, "config", "-q");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).as("warnings").isBlank();
@@ -28,19 +24,15 @@ class DockerComposeConfigTest {
 
   @Test
   void dockerComposeResolvesEveryServiceAndVolume() throws Exception {
-    Optional<ExternalTool> dockerCompose = ExternalTool.find("docker-compose");
-    assumeTrue(
-        dockerCompose.isPresent(),
-        "docker-compose is not installed: `apt-get install -y docker-compose` (.ci/run does)");
+    ExternalTool dockerCompose =
+        Prerequisite.tool("docker-compose", "`apt-get install -y docker-compose`; .ci/run does");
 
     ExternalTool.Result services =
-        dockerCompose
-            .get()
-            .run(RepositoryFiles.root(), "-f", ComposeServices.FILE, "config", "--services");
+        dockerCompose.run(
+            RepositoryFiles.root(), "-f", ComposeServices.FILE, "config", "--services");
     ExternalTool.Result volumes =
-        dockerCompose
-            .get()
-            .run(RepositoryFiles.root(), "-f", ComposeServices.FILE, "config", "--volumes");
+        dockerCompose.run(
+            RepositoryFiles.root(), "-f", ComposeServices.FILE, "config", "--volumes");
 
     assertThat(services.output().lines())
         .containsExactlyInAnyOrderElementsOf(ComposeServices.load().names());

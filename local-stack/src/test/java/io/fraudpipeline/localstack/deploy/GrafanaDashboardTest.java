@@ -1,7 +1,6 @@
 package io.fraudpipeline.localstack.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fraudpipeline.model.Topics;
 import java.nio.file.Files;
@@ -112,7 +111,8 @@ class GrafanaDashboardTest {
   @Test
   void usesOnlyMetricNamesTheControlApiDocuments() {
     Optional<Path> doc = RepositoryFiles.optional("docs/metrics.md");
-    assumeTrue(doc.isPresent(), "docs/metrics.md (the control-api's metric names) has not landed");
+    Prerequisite.require(
+        doc.isPresent(), "docs/metrics.md (the control-api's metric names) has not landed");
     String documented = read(doc.get());
     Set<String> undocumented = new TreeSet<>();
     for (DashboardQueries.Query query : dashboard.queries()) {
@@ -127,8 +127,7 @@ class GrafanaDashboardTest {
 
   @Test
   void promtoolParsesEveryQuery(@TempDir Path dir) throws Exception {
-    Optional<ExternalTool> promtool = ExternalTool.find("promtool");
-    assumeTrue(promtool.isPresent(), "promtool is not installed (.ci/run installs Prometheus)");
+    ExternalTool promtool = Prerequisite.tool("promtool", ".ci/run installs Prometheus");
 
     // promtool has no "parse this expression" command, but it checks every expression of a rules
     // file: each query becomes a recording rule.
@@ -145,7 +144,7 @@ class GrafanaDashboardTest {
     }
     Path file = Files.writeString(dir.resolve("dashboard-queries.yml"), rules);
 
-    ExternalTool.Result result = promtool.get().run(dir, "check", "rules", file.toString());
+    ExternalTool.Result result = promtool.run(dir, "check", "rules", file.toString());
 
     assertThat(result.exitCode()).as(result.output()).isZero();
   }

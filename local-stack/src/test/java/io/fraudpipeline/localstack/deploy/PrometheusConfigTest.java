@@ -1,9 +1,7 @@
 package io.fraudpipeline.localstack.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PrometheusConfigTest {
@@ -41,18 +39,15 @@ class PrometheusConfigTest {
 
   @Test
   void promtoolAcceptsTheFile() throws Exception {
-    Optional<ExternalTool> promtool = ExternalTool.find("promtool");
-    assumeTrue(promtool.isPresent(), "promtool is not installed (.ci/run installs Prometheus)");
+    ExternalTool promtool = Prerequisite.tool("promtool", ".ci/run installs Prometheus");
 
     ExternalTool.Result result =
-        promtool
-            .get()
-            .run(
-                RepositoryFiles.root(),
-                "check",
-                "config",
-                "--syntax-only",
-                PrometheusScrapeConfig.FILE);
+        promtool.run(
+            RepositoryFiles.root(),
+            "check",
+            "config",
+            "--syntax-only",
+            PrometheusScrapeConfig.FILE);
 
     assertThat(result.exitCode()).as(result.output()).isZero();
   }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The chaos command: builds the harness (and the control-api it starts), then starts a real cluster
+# on this machine, every part its own JVM (3 KRaft brokers, a Flink JobManager and 2 TaskManagers,
+# 2 control-api replicas), runs every fault scenario under load and writes docs/reliability.md
+# with a chart per scenario in docs/reliability/. Exits non-zero when any scenario lost or
+# duplicated an alert. `chaos/run.sh --quick` runs a short subset (TaskManager kill, broker kill);
+# `chaos/run.sh --only broker-freeze` (ids comma-separated) runs only the named scenarios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -B -q -pl chaos -am package -DskipTests
+
+# The report names the code it measured.
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if ! git diff --quiet HEAD -- . ':!docs/reliability.md' ':!docs/reliability' 2>/dev/null; then
+  commit="$commit-dirty"
+fi
+
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+# CHAOS_REPORT writes the report elsewhere (CI keeps docs/reliability.md as the last full run).
+exec java -Xmx1g -XX:+UseG1GC -Dbench.log.file=chaos/target/chaos-harness.log \
+  -Dfraud.chaos.commit="$commit" -Dfraud.chaos.command="chaos/run.sh $*" \
+  -Dfraud.chaos.report="${CHAOS_REPORT:-docs/reliability.md}" \
+  -jar chaos/target/chaos.jar "$@"
