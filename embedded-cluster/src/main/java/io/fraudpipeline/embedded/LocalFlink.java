@@ -3,8 +3,12 @@ package io.fraudpipeline.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -95,6 +99,7 @@ public final class LocalFlink implements AutoCloseable {
       miniCluster.start();
       URI rest = miniCluster.getRestAddress().get(60, TimeUnit.SECONDS);
       String restUrl = "http://localhost:" + rest.getPort();
+      awaitRestLeader(restUrl, Duration.ofSeconds(60));
       return new LocalFlink(miniCluster, restUrl, dataDir, temporary);
     } catch (Exception e) {
       miniCluster.closeAsync();
@@ -106,6 +111,39 @@ public final class LocalFlink implements AutoCloseable {
       }
       throw new IllegalStateException("cannot start the Flink MiniCluster", e);
     }
+  }
+
+  /**
+   * The REST endpoint listens before the dispatcher's leader election is over, and answers 503 ("an
+   * ongoing leader election") until then: the cluster is ready when {@code /overview} answers.
+   */
+  private static void awaitRestLeader(String restUrl, Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest overview =
+        HttpRequest.newBuilder(URI.create(restUrl + "/overview"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int status = -1;
+    while (System.nanoTime() < deadline) {
+      try {
+        status = http.send(overview, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // Not listening yet.
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(
+        "Flink's REST API at "
+            + restUrl
+            + " did not serve /overview within "
+            + timeout
+            + " (last status "
+            + status
+            + ")");
   }
 
   private static Configuration configuration(Options options, Path dataDir) {

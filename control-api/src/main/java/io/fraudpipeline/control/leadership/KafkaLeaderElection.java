@@ -210,8 +210,9 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
         leader ? epoch : null,
         since,
         settings.groupId(),
-        generation > 0,
-        generation > 0 ? null : problem,
+        // A leader is a member even before this thread has read the generation it was given.
+        leader || generation > 0,
+        leader || generation > 0 ? null : problem,
         leader ? lease.remaining() : null);
   }
 
