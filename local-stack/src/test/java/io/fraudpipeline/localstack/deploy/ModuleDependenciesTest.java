@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The embedded broker and cluster stay out of production artifacts: only the developer tools
- * (local-stack, the launcher, and benchmarks, the harness) depend on embedded-cluster outside
- * tests.
+ * (local-stack, the launcher, benchmarks and chaos, the harnesses) depend on embedded-cluster
+ * outside tests.
  */
 class ModuleDependenciesTest {
 
@@ -23,7 +23,7 @@ class ModuleDependenciesTest {
       Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
 
   private static final List<String> DEVELOPER_TOOLS =
-      List.of("local-stack", "embedded-cluster", "benchmarks");
+      List.of("local-stack", "embedded-cluster", "benchmarks", "chaos");
 
   @Test
   void onlyDeveloperToolsShipTheEmbeddedBrokerAndCluster() throws IOException {
