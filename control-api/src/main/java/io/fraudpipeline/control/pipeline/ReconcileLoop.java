@@ -33,7 +33,6 @@ public class ReconcileLoop extends PeriodicLifecycle {
   private final boolean enabled;
   private final MeterRegistry meters;
   private volatile PipelineStatus status;
-  private volatile ObservedPipeline lastObservation;
   private long statusEpoch = -1;
 
   ReconcileLoop(
@@ -103,7 +102,6 @@ public class ReconcileLoop extends PeriodicLifecycle {
     }
     Optional<DesiredState> wanted = desired.current();
     ObservedPipeline observed = observer.observe();
-    lastObservation = observed;
     PipelineStatus before = status;
     PipelineStatus after = reconciler.reconcile(wanted.orElse(null), observed, before);
     if (tookOver && after.lastStep() == before.lastStep()) {
@@ -117,10 +115,5 @@ public class ReconcileLoop extends PeriodicLifecycle {
       }
     }
     status = after;
-  }
-
-  /** The last observation of this replica, when it leads. */
-  Optional<ObservedPipeline> lastObservation() {
-    return Optional.ofNullable(lastObservation);
   }
 }
