@@ -13,6 +13,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +31,7 @@ public class JobJars {
   private final EmbeddedJobJar shipped;
   private final String defaultEntryClass;
 
+  @Autowired
   JobJars(JobProperties properties, EmbeddedJobJar shipped) {
     this(Path.of(properties.jarStore().strip()), shipped, properties.entryClass());
   }
