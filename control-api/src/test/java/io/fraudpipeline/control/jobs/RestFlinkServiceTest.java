@@ -140,7 +140,7 @@ class RestFlinkServiceTest {
                         DeliveryGuarantee.EXACTLY_ONCE,
                         "file:/no/such/savepoint",
                         false)))
-        .isInstanceOf(io.fraudpipeline.control.flink.FlinkRequestException.class)
+        .isInstanceOf(io.fraudpipeline.flink.FlinkRequestException.class)
         .isNotInstanceOf(DuplicateJobException.class)
         .hasMessageContaining("Cannot find checkpoint or savepoint");
     await()
