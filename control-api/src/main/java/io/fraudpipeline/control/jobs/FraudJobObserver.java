@@ -1,11 +1,11 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.ClusterOverview;
 import io.fraudpipeline.control.flink.FlinkProperties;
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkRestClient;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
+import io.fraudpipeline.flink.ClusterOverview;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkRestClient;
 import org.apache.flink.runtime.webmonitor.handlers.JarListInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,8 +2,6 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.jobs.DuplicateJobException;
 import io.fraudpipeline.control.jobs.FlinkJob;
 import io.fraudpipeline.control.jobs.FlinkService;
@@ -12,6 +10,8 @@ import io.fraudpipeline.control.jobs.JobJar;
 import io.fraudpipeline.control.jobs.JobSubmission;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,6 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
-import io.fraudpipeline.control.flink.ClusterOverview;
-import io.fraudpipeline.control.flink.FlinkRestClient;
 import io.fraudpipeline.control.jobs.DeployRequest;
 import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.jobs.EmbeddedJobJar;
@@ -27,6 +25,8 @@ import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.FieldProblem;
 import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.flink.ClusterOverview;
+import io.fraudpipeline.flink.FlinkRestClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -679,7 +679,7 @@ public class PipelineService {
   private FraudJob requireFraudJob(String jobId) {
     Observation observation = observer.observeNow();
     if (!observation.flinkReachable()) {
-      throw new io.fraudpipeline.control.flink.FlinkUnavailableException(
+      throw new io.fraudpipeline.flink.FlinkUnavailableException(
           "Flink cannot be observed: " + observation.error(), null);
     }
     return observation

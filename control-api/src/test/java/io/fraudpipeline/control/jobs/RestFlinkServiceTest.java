@@ -144,7 +144,7 @@ class RestFlinkServiceTest {
                         "file:/no/such/savepoint",
                         false,
                         null)))
-        .isInstanceOf(io.fraudpipeline.control.flink.FlinkRequestException.class)
+        .isInstanceOf(io.fraudpipeline.flink.FlinkRequestException.class)
         .isNotInstanceOf(DuplicateJobException.class)
         .hasMessageContaining("Cannot find checkpoint or savepoint");
     await()
