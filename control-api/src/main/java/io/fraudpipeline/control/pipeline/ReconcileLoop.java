@@ -7,6 +7,7 @@ import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.SavepointHistory;
+import io.fraudpipeline.control.savepoints.SavepointRecorder;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -40,6 +41,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
       PipelineStatusStore store,
       FlinkService flink,
       SavepointHistory savepoints,
+      SavepointRecorder recorder,
       CheckpointStorage storage,
       EventRecorder events,
       Leadership leadership,
@@ -62,7 +64,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
             events,
             leadership,
             store::write,
-            savepoints::append,
+            recorder::record,
             properties,
             jobProperties.checkpointInterval(),
             jar.isPresent() ? jar.sha256() : null,
