@@ -61,7 +61,9 @@ class PipelineSavepoints implements SavepointPins, RunningJob {
       return Optional.empty();
     }
     return flink.fraudJobs().stream()
-        .filter(j -> j.jobId().equals(expected) && j.isRunning())
+        // A completed checkpoint shows every task ran; a savepoint of a job whose tasks are still
+        // being deployed fails ("Not all required tasks are currently running").
+        .filter(j -> j.jobId().equals(expected) && j.isRunning() && j.lastCheckpoint() != null)
         .findFirst()
         .map(PipelineSavepoints::info);
   }

@@ -91,13 +91,19 @@ public class SavepointCatalog {
    */
   public LatestChoice latestRestorable() {
     Function<Map<Integer, Long>, RestoreSafety> assess = restorability.assessor();
+    return choose(history.list(), r -> assess.apply(r.transactionsOffsets()));
+  }
+
+  /** The first of the newest-first history not known to lose records, and those skipped. */
+  static LatestChoice choose(
+      List<SavepointRecord> newestFirst, Function<SavepointRecord, RestoreSafety> safety) {
     List<SavepointView> skipped = new ArrayList<>();
-    for (SavepointRecord r : history.list()) {
-      RestoreSafety safety = assess.apply(r.transactionsOffsets());
-      if (!safety.unsafe()) {
+    for (SavepointRecord r : newestFirst) {
+      RestoreSafety assessed = safety.apply(r);
+      if (!assessed.unsafe()) {
         return new LatestChoice(Optional.of(r), List.copyOf(skipped));
       }
-      skipped.add(SavepointView.of(r, safety, null));
+      skipped.add(SavepointView.of(r, assessed, null));
     }
     return new LatestChoice(Optional.empty(), List.copyOf(skipped));
   }

@@ -75,7 +75,7 @@ public class SavepointDisposer {
             + " ("
             + savepoint.path()
             + ") "
-            + (hadFiles ? "disposed of" : "was already gone from storage; dropped")
+            + (hadFiles ? "disposed of and dropped" : "was already gone from storage; dropped")
             + " from the history: "
             + why,
         savepoint.jobId());

@@ -112,4 +112,27 @@ class RetentionPolicyTest {
     assertThat(RestoreSafety.of(null, EARLIEST).restorableWithoutLoss()).isNull();
     assertThat(RestoreSafety.of(Map.of(0, 100L), EARLIEST).restorableWithoutLoss()).isTrue();
   }
+
+  @Test
+  void restoreLatestSkipsNewerSavepointsWhoseRecordsWereDeletedAndNamesThem() {
+    List<SavepointRecord> history = new ArrayList<>();
+    // Newer but behind: e.g. taken after the group's offsets were reset for a replay.
+    history.add(savepoint("behind", NOW.minus(Duration.ofHours(1)), Map.of(0, 60L)));
+    history.add(savepoint("ahead", NOW.minus(Duration.ofHours(2)), Map.of(0, 120L)));
+
+    SavepointCatalog.LatestChoice choice = SavepointCatalog.choose(history, SAFETY);
+    SavepointCatalog.LatestChoice none = SavepointCatalog.choose(history.subList(0, 1), SAFETY);
+
+    assertThat(choice.chosen().orElseThrow().path()).endsWith("/ahead");
+    assertThat(choice.skipped())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.path()).endsWith("/behind");
+              assertThat(s.recordsDeleted()).isEqualTo(40);
+              assertThat(s.id()).isEqualTo(SavepointRecord.idOf(s.path()));
+            });
+    assertThat(none.chosen()).isEmpty();
+    assertThat(none.skipped()).hasSize(1);
+  }
 }
