@@ -4,9 +4,6 @@ import io.fraudpipeline.bench.leadership.ReplicaProcess;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +48,6 @@ public final class FlinkRecovery implements Callable<Integer> {
       defaultValue = "benchmarks/target/flink-recovery",
       description = "Kafka and Flink data, the control-api's log. Default: %DEFAULT-VALUE%")
   Path workDir;
-
-  private final HttpClient http = HttpClient.newHttpClient();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new FlinkRecovery()).execute(args));
@@ -162,17 +157,9 @@ public final class FlinkRecovery implements Callable<Integer> {
     }
   }
 
-  private String post(ReplicaProcess control, String path, String json, String token)
+  private static String post(ReplicaProcess control, String path, String json, String token)
       throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(control.baseUrl() + path))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofMinutes(3))
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = control.write("POST", path, json, token, Map.of());
     if (response.statusCode() != 201) {
       throw new IllegalStateException(
           "deploy answered " + response.statusCode() + ": " + response.body());

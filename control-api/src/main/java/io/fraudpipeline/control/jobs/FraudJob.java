@@ -21,6 +21,7 @@ import java.util.List;
  * @param rulesVersionApplied the rule set version every subtask applies (the job's {@code
  *     rulesVersionApplied} gauges of {@code evaluate-rules} and {@code velocity-rule}, minimum over
  *     subtasks), once Flink reports it
+ * @param jarSha256 the checksum of the job jar it runs (active jobs deployed by this control plane)
  * @param observedAt when this was observed
  */
 public record FraudJob(
@@ -36,6 +37,7 @@ public record FraudJob(
     CheckpointSummary checkpoints,
     List<JobFailure> exceptions,
     Long rulesVersionApplied,
+    String jarSha256,
     Instant observedAt) {
 
   /** Whether the job is not in a globally terminal state (it holds or wants slots). */

@@ -1,11 +1,11 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.ClusterOverview;
 import io.fraudpipeline.control.flink.FlinkProperties;
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkRestClient;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
+import io.fraudpipeline.flink.ClusterOverview;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,6 +142,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
         null,
         List.of(),
         null,
+        null,
         now);
   }
 
@@ -164,6 +165,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
           null,
           List.of(),
           null,
+          null,
           now);
     }
     Duration uptime = null;
@@ -172,6 +174,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
       long since = runningSince != null && runningSince > 0 ? runningSince : details.getStartTime();
       uptime = Duration.ofMillis(Math.max(0, now.toEpochMilli() - since));
     }
+    JobParameters parameters = JobParameters.of(flink, jobId);
     int parallelism =
         details.getJobVertexInfos().stream()
             .mapToInt(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
@@ -185,21 +188,13 @@ public class FraudJobObserver extends PeriodicLifecycle {
         instant(details.getEndTime()),
         uptime,
         parallelism > 0 ? parallelism : null,
-        guarantee(jobId),
+        parameters.guarantee(),
         restarts(jobId),
         checkpoints(jobId, now),
         exceptions(jobId),
         rulesVersion(jobId, details),
+        parameters.jarSha256(),
         now);
-  }
-
-  private DeliveryGuarantee guarantee(JobID jobId) {
-    try {
-      String value = flink.jobParameters(jobId).get(RestFlinkService.GUARANTEE_CONFIG_KEY);
-      return value == null ? null : DeliveryGuarantee.parse(value);
-    } catch (FlinkRequestException | IllegalArgumentException e) {
-      return null;
-    }
   }
 
   /** Optional details: a 404 (e.g. a job still initialising) leaves them out, nothing more. */

@@ -1,6 +1,8 @@
 package io.fraudpipeline.control.operations;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A long-running action on the fraud job, as {@code GET /api/v1/operations/{id}} shows it.
@@ -15,6 +17,7 @@ import java.time.Instant;
  * @param savepointPath the savepoint it wrote, kept even when a later step failed
  * @param newJobId the job that replaced {@code jobId} (rescale)
  * @param failureCause why it failed
+ * @param steps what it did so far, oldest first (operations that take several steps)
  */
 public record Operation(
     String id,
@@ -26,11 +29,43 @@ public record Operation(
     Instant completedAt,
     String savepointPath,
     String newJobId,
-    String failureCause) {
+    String failureCause,
+    List<OperationStep> steps) {
+
+  public Operation {
+    steps = steps == null ? List.of() : List.copyOf(steps);
+  }
+
+  Operation withStep(OperationStep step) {
+    List<OperationStep> more = new ArrayList<>(steps);
+    more.add(step);
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        savepointPath,
+        newJobId,
+        failureCause,
+        more);
+  }
 
   Operation withSavepointPath(String path) {
     return new Operation(
-        id, kind, jobId, state, createdAt, deadline, completedAt, path, newJobId, failureCause);
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        path,
+        newJobId,
+        failureCause,
+        steps);
   }
 
   Operation completed(Instant at, String newJob) {
@@ -44,7 +79,8 @@ public record Operation(
         at,
         savepointPath,
         newJob,
-        null);
+        null,
+        steps);
   }
 
   Operation failed(Instant at, String cause) {
@@ -58,6 +94,7 @@ public record Operation(
         at,
         savepointPath,
         newJobId,
-        cause);
+        cause,
+        steps);
   }
 }

@@ -11,4 +11,7 @@ public interface OperationContext {
 
   /** Records the savepoint the operation wrote, so it is kept even if a later step fails. */
   void savepointWritten(String path);
+
+  /** Records a step the operation took, shown with it while it runs and after. */
+  void step(String message);
 }

@@ -5,5 +5,7 @@ public enum OperationKind {
   SAVEPOINT,
   STOP,
   CANCEL,
-  RESCALE
+  RESCALE,
+  /** Moves the job onto another jar, rolled back when the new one is not ready in time. */
+  UPGRADE
 }

@@ -96,7 +96,8 @@ public class Operations implements AutoCloseable {
             null,
             null,
             null,
-            null);
+            null,
+            List.of());
     operations.put(operation.id(), operation);
     executor.execute(() -> execute(operation, body));
     return operation;
@@ -136,6 +137,12 @@ public class Operations implements AutoCloseable {
           @Override
           public void savepointWritten(String path) {
             update(id, op -> op.withSavepointPath(path));
+          }
+
+          @Override
+          public void step(String message) {
+            OperationStep step = new OperationStep(clock.instant(), message);
+            update(id, op -> op.withStep(step));
           }
         };
     String newJobId = null;

@@ -61,11 +61,15 @@ class PipelineSavepoints implements SavepointPins, RunningJob {
       return Optional.empty();
     }
     return flink.fraudJobs().stream()
-        // A completed checkpoint shows every task ran; a savepoint of a job whose tasks are still
-        // being deployed fails ("Not all required tasks are currently running").
-        .filter(j -> j.jobId().equals(expected) && j.isRunning() && j.lastCheckpoint() != null)
+        // A savepoint of a job whose tasks are still being deployed fails ("Not all required tasks
+        // are currently running"); when Flink does not say, a completed checkpoint shows they ran.
+        .filter(j -> j.jobId().equals(expected) && j.isRunning() && tasksRunning(j))
         .findFirst()
         .map(PipelineSavepoints::info);
+  }
+
+  private static boolean tasksRunning(FlinkJob job) {
+    return job.tasksRunning() != null ? job.tasksRunning() : job.lastCheckpoint() != null;
   }
 
   private static RunningJobInfo info(FlinkJob job) {
@@ -73,6 +77,6 @@ class PipelineSavepoints implements SavepointPins, RunningJob {
         job.jobId(),
         job.parallelism() == null ? 1 : job.parallelism(),
         job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
-        null);
+        job.jarSha256());
   }
 }

@@ -96,6 +96,8 @@ public record SavepointRecord(
     STOP,
     /** Taken while stopping the job to restart it at a new parallelism. */
     RESCALE,
+    /** Taken while stopping the job to run it on a new jar; a rollback restores it. */
+    UPGRADE,
     /** Taken on schedule ({@code fraud.savepoints.periodic-interval}) from the running job. */
     PERIODIC
   }

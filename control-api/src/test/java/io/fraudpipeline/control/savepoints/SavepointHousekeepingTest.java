@@ -254,7 +254,7 @@ class SavepointHousekeepingTest {
 
     Response refused = api.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
 
-    assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+    assertThat(refused.status()).as(refused + " with " + savepoints()).isEqualTo(409);
     assertThat(refused.contentType()).startsWith("application/problem+json");
     assertThat(refused.body().path("detail").asString())
         .contains(stopSavepointId)
@@ -313,7 +313,12 @@ class SavepointHousekeepingTest {
   }
 
   private static String scrape() {
-    return api.get("/actuator/prometheus").raw().body();
+    // A scrape racing a gauge's re-registration can answer 500 (DuplicateLabelsException); retry.
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> api.get("/actuator/prometheus"), r -> r.status() == 200)
+        .raw()
+        .body();
   }
 
   private static long lostCounterTotal(String scrape) {
