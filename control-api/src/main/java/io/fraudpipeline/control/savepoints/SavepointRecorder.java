@@ -53,7 +53,9 @@ public class SavepointRecorder {
       long deadline = System.nanoTime() + MAX_WAIT.toNanos();
       Map<Integer, Long> last = restorability.committedOffsets();
       long stableSince = System.nanoTime();
-      while (System.nanoTime() - stableSince < SETTLE.toNanos() && System.nanoTime() < deadline) {
+      // An empty answer is not an answer yet: the group may not be readable for a moment.
+      while ((last.isEmpty() || System.nanoTime() - stableSince < SETTLE.toNanos())
+          && System.nanoTime() < deadline) {
         Thread.sleep(POLL.toMillis());
         Map<Integer, Long> now = restorability.committedOffsets();
         if (!Objects.equals(now, last)) {
@@ -61,8 +63,11 @@ public class SavepointRecorder {
           stableSince = System.nanoTime();
         }
       }
-      // No committed offsets at all: the job never completed a checkpoint; say unknown.
-      return last.isEmpty() ? null : last;
+      if (last.isEmpty()) {
+        log.warn("Offsets of savepoint {} unknown: the job's group has no committed offsets", path);
+        return null;
+      }
+      return last;
     } catch (KafkaUnavailableException e) {
       log.warn("Offsets of savepoint {} unknown: {}", path, e.getMessage());
       return null;

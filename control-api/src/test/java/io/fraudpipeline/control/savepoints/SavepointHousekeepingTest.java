@@ -170,13 +170,7 @@ class SavepointHousekeepingTest {
   @Test
   @Order(4)
   void aStopWithSavepointRecordsTheOffsetsTheJobCommittedBeforeItEndedAndIsPinned() {
-    Response accepted = api.post("/api/v1/jobs/" + jobId + "/stop", "{\"drain\": false}");
-    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-    String location = accepted.header("Location").orElseThrow();
-    await()
-        .atMost(LONG)
-        .pollInterval(Duration.ofMillis(300))
-        .until(() -> "COMPLETED".equals(api.get(location).body().path("state").asString()));
+    completed(api.post("/api/v1/jobs/" + jobId + "/stop", "{\"drain\": false}"));
 
     JsonNode stop = savepoints().get(0);
     assertThat(stop.path("kind").asString()).isEqualTo("STOP");
@@ -273,14 +267,20 @@ class SavepointHousekeepingTest {
   }
 
   private static String savepointNow() {
-    Response accepted = api.post("/api/v1/jobs/" + jobId + "/savepoints", null);
+    return completed(api.post("/api/v1/jobs/" + jobId + "/savepoints", null))
+        .path("savepoint_path")
+        .asString();
+  }
+
+  /** The operation an accepted request started, once COMPLETED. */
+  private static JsonNode completed(Response accepted) {
     assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
     String location = accepted.header("Location").orElseThrow();
-    await()
+    return await()
         .atMost(LONG)
         .pollInterval(Duration.ofMillis(300))
-        .until(() -> "COMPLETED".equals(api.get(location).body().path("state").asString()));
-    return api.get(location).body().path("savepoint_path").asString();
+        .until(
+            () -> api.get(location).body(), op -> "COMPLETED".equals(op.path("state").asString()));
   }
 
   private static JsonNode savepoints() {
