@@ -8,6 +8,7 @@ import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.SavepointHistory;
+import io.fraudpipeline.control.savepoints.SavepointRecorder;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -42,6 +43,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
       PipelineStatusStore store,
       FlinkService flink,
       SavepointHistory savepoints,
+      SavepointRecorder recorder,
       CheckpointStorage storage,
       EventRecorder events,
       Leadership leadership,
@@ -65,7 +67,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
             events,
             leadership,
             store::write,
-            savepoints::append,
+            recorder::record,
             desired::propose,
             jars::contains,
             properties,
