@@ -252,7 +252,7 @@ public class FlinkRestClient implements AutoCloseable {
     return values;
   }
 
-  /** A metric of one job vertex aggregated over its subtasks (min and max). */
+  /** A metric of one job vertex aggregated over its subtasks (min, max and sum). */
   public Optional<AggregatedMetric> aggregatedSubtaskMetric(
       JobID jobId, JobVertexID vertexId, String metric) {
     var headers = AggregatedSubtaskMetricsHeaders.getInstance();
@@ -265,7 +265,8 @@ public class FlinkRestClient implements AutoCloseable {
         aggregation.resolve(
             List.of(
                 MetricsAggregationParameter.AggregationMode.MIN,
-                MetricsAggregationParameter.AggregationMode.MAX));
+                MetricsAggregationParameter.AggregationMode.MAX,
+                MetricsAggregationParameter.AggregationMode.SUM));
       }
     }
     var body =

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.operations;
 
 import java.time.Instant;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A long-running action on the fraud job, as {@code GET /api/v1/operations/{id}} shows it.
@@ -15,6 +16,8 @@ import java.time.Instant;
  * @param savepointPath the savepoint it wrote, kept even when a later step failed
  * @param newJobId the job that replaced {@code jobId} (rescale)
  * @param failureCause why it failed
+ * @param progress how far it got, for operations that can tell (a backtest: records read)
+ * @param result what it found, for operations that report something (a backtest: its report)
  */
 public record Operation(
     String id,
@@ -26,11 +29,56 @@ public record Operation(
     Instant completedAt,
     String savepointPath,
     String newJobId,
-    String failureCause) {
+    String failureCause,
+    OperationProgress progress,
+    JsonNode result) {
 
   Operation withSavepointPath(String path) {
     return new Operation(
-        id, kind, jobId, state, createdAt, deadline, completedAt, path, newJobId, failureCause);
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        path,
+        newJobId,
+        failureCause,
+        progress,
+        result);
+  }
+
+  Operation withProgress(OperationProgress next) {
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        savepointPath,
+        newJobId,
+        failureCause,
+        next,
+        result);
+  }
+
+  Operation withResult(JsonNode next) {
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        savepointPath,
+        newJobId,
+        failureCause,
+        progress,
+        next);
   }
 
   Operation completed(Instant at, String newJob) {
@@ -44,20 +92,32 @@ public record Operation(
         at,
         savepointPath,
         newJob,
-        null);
+        null,
+        progress,
+        result);
   }
 
   Operation failed(Instant at, String cause) {
+    return ended(OperationState.FAILED, at, cause);
+  }
+
+  Operation cancelled(Instant at, String cause) {
+    return ended(OperationState.CANCELLED, at, cause);
+  }
+
+  private Operation ended(OperationState end, Instant at, String cause) {
     return new Operation(
         id,
         kind,
         jobId,
-        OperationState.FAILED,
+        end,
         createdAt,
         deadline,
         at,
         savepointPath,
         newJobId,
-        cause);
+        cause,
+        progress,
+        result);
   }
 }

@@ -5,5 +5,7 @@ public enum OperationKind {
   SAVEPOINT,
   STOP,
   CANCEL,
-  RESCALE
+  RESCALE,
+  /** Candidate rules run over retained transactions by a bounded Flink job. */
+  BACKTEST
 }
