@@ -169,6 +169,17 @@ class BacktestApiTest {
         .until(
             () -> api.get("/api/v1/rules").json(),
             r -> r.path("applied_version").asLong() == version + 1);
+    // Confirmed only once every rules operator applied it, aggregate-rules included.
+    JsonNode job = api.get("/api/v1/jobs/" + deployed.json().path("job_id").asString()).json();
+    assertThat(job.path("rules_versions_by_operator").toString())
+        .isEqualTo(
+            "{\"aggregate-rules\":"
+                + (version + 1)
+                + ",\"evaluate-rules\":"
+                + (version + 1)
+                + ",\"velocity-rule\":"
+                + (version + 1)
+                + "}");
 
     Instant base = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
     List<Transaction> txs = generate(base, 150);
