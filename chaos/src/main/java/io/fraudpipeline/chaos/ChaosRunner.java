@@ -1,7 +1,7 @@
 package io.fraudpipeline.chaos;
 
 import io.fraudpipeline.bench.kafka.AlertWatcher;
-import io.fraudpipeline.chaos.cluster.FlinkProbe;
+import io.fraudpipeline.chaos.cluster.FlinkProcesses;
 import io.fraudpipeline.chaos.cluster.ProcessCluster;
 import io.fraudpipeline.chaos.fault.BrokerFreeze;
 import io.fraudpipeline.chaos.fault.ChaosContext;
@@ -15,6 +15,7 @@ import io.fraudpipeline.chaos.report.ReliabilityReport;
 import io.fraudpipeline.chaos.scenario.ScenarioResult;
 import io.fraudpipeline.chaos.scenario.ScenarioRunner;
 import io.fraudpipeline.chaos.scenario.ScenarioSettings;
+import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.model.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,12 +77,12 @@ public final class ChaosRunner {
                     "--fraud.topics.replication-factor=3",
                     "--fraud.topics.partitions=2",
                     "--fraud.job.checkpoint-interval=" + CHECKPOINT_INTERVAL));
-        FlinkProbe probe = new FlinkProbe(cluster.flink().restUrl())) {
+        FlinkRestClient flink = FlinkProcesses.client(cluster.flink().restUrl())) {
       say("cluster up in " + Duration.between(started, Instant.now()).toSeconds() + " s");
       List<String> topics =
           List.of(Topics.TRANSACTIONS, Topics.FRAUD_ALERTS, Topics.TRANSACTIONS_DLQ);
       ChaosContext context =
-          new ChaosContext(cluster, probe, Topics.TRANSACTIONS, topics, PARALLELISM);
+          new ChaosContext(cluster, flink, Topics.TRANSACTIONS, topics, PARALLELISM);
       String jobId = cluster.controlPlane(1).client().deploy(PARALLELISM, true, null);
       if (!context.awaitRunningJob(Duration.ofMinutes(2))) {
         throw new IllegalStateException("the job deployed through control-api-1 never ran");

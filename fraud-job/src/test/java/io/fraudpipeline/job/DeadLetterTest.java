@@ -4,7 +4,7 @@ import static io.fraudpipeline.job.support.KafkaTestClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.job.support.FlinkRest;
+import io.fraudpipeline.job.support.FlinkJobProbe;
 import io.fraudpipeline.job.support.JobRunner;
 import io.fraudpipeline.job.support.PipelineTestBase;
 import io.fraudpipeline.job.support.TestTopics;
@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -152,10 +153,10 @@ class DeadLetterTest extends PipelineTestBase {
     assertThat(alerts).hasSize(goodAlerts.size());
 
     int recordsSent = 2 * poisonByOffset.size() + poisonByOffset.size() + 1;
-    FlinkRest rest = rest(cluster);
+    FlinkJobProbe rest = rest(cluster);
     assertThat(rest.numRestarts(job)).isZero();
-    String validate = rest.vertexOf(job, Operators.VALIDATE);
-    String evaluate = rest.vertexOf(job, Operators.EVALUATE_RULES);
+    JobVertexID validate = rest.vertexOf(job, Operators.VALIDATE);
+    JobVertexID evaluate = rest.vertexOf(job, Operators.EVALUATE_RULES);
     await()
         .atMost(WAIT)
         .ignoreExceptions()

@@ -3,7 +3,7 @@ package io.fraudpipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.job.support.FlinkRest;
+import io.fraudpipeline.job.support.FlinkJobProbe;
 import io.fraudpipeline.job.support.JobRunner;
 import io.fraudpipeline.job.support.Jobs;
 import io.fraudpipeline.job.support.KafkaTestClient;
@@ -105,11 +105,12 @@ class ExactlyOnceUnderFailureTest {
     assertThat(alerts).extracting(FraudAlert::alertId).doesNotHaveDuplicates();
     assertThat(alerts.stream().map(FraudAlert::alertId).collect(Collectors.toSet()))
         .isEqualTo(expected);
-    FlinkRest flink = new FlinkRest(cluster.getRestAddress().get().toString());
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(() -> flink.numRestarts(job) >= 1);
+    try (FlinkJobProbe flink = FlinkJobProbe.of(cluster)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> flink.numRestarts(job) >= 1);
+    }
   }
 
   private static void sleep(long millis) {

@@ -3,7 +3,7 @@ package io.fraudpipeline.job;
 import static io.fraudpipeline.job.rules.RuleSets.threshold;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fraudpipeline.job.support.FlinkRest;
+import io.fraudpipeline.job.support.FlinkJobProbe;
 import io.fraudpipeline.job.support.JobRunner;
 import io.fraudpipeline.job.support.PipelineTestBase;
 import io.fraudpipeline.job.support.TestTopics;
@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -83,8 +84,8 @@ class FraudPipelineTest extends PipelineTestBase {
 
     client().publishRules(t.rules(), threshold(1, "2000"));
     awaitRulesVersion(cluster, job, 1);
-    FlinkRest rest = rest(cluster);
-    String evaluate = rest.vertexOf(job, Operators.EVALUATE_RULES);
+    FlinkJobProbe rest = rest(cluster);
+    JobVertexID evaluate = rest.vertexOf(job, Operators.EVALUATE_RULES);
     for (int subtask = 0; subtask < 2; subtask++) {
       assertThat(rest.subtaskValue(job, evaluate, subtask, JobMetrics.RULES_VERSION_APPLIED_REST))
           .hasValue(1);

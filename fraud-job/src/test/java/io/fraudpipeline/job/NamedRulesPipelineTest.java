@@ -3,7 +3,7 @@ package io.fraudpipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.job.support.FlinkRest;
+import io.fraudpipeline.job.support.FlinkJobProbe;
 import io.fraudpipeline.job.support.JobRunner;
 import io.fraudpipeline.job.support.PipelineTestBase;
 import io.fraudpipeline.job.support.TestTopics;
@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class NamedRulesPipelineTest extends PipelineTestBase {
   private static void awaitBothRuleOperatorsAt(MiniCluster cluster, JobID job, long version)
       throws Exception {
     awaitRulesVersion(cluster, job, version);
-    FlinkRest rest = rest(cluster);
+    FlinkJobProbe rest = rest(cluster);
     await()
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(200))
@@ -195,8 +196,8 @@ class NamedRulesPipelineTest extends PipelineTestBase {
 
       // Per-rule metrics over REST: burst judged the 4 spree payments of phase 1 and the 3 of
       // phase 3 (not phase 2's: it was deleted), alerted twice; shadow-total alerted 5 times.
-      FlinkRest rest = rest(cluster);
-      String vertex = rest.vertexOf(job, Operators.AGGREGATE_RULES);
+      FlinkJobProbe rest = rest(cluster);
+      JobVertexID vertex = rest.vertexOf(job, Operators.AGGREGATE_RULES);
       await()
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(200))

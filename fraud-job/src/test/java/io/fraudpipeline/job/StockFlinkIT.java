@@ -3,26 +3,19 @@ package io.fraudpipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.job.support.FlinkRest;
+import io.fraudpipeline.job.support.FlinkJobProbe;
 import io.fraudpipeline.job.support.KafkaTestClient;
 import io.fraudpipeline.job.support.SharedKafka;
 import io.fraudpipeline.job.support.StockFlinkMain;
 import io.fraudpipeline.job.support.TestTopics;
 import io.fraudpipeline.model.DlqHeaders;
 import io.fraudpipeline.model.FraudAlert;
-import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.Transaction;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,13 +23,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunRequestBody;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The packaged jar on a Flink cluster that has nothing but Flink on its class path (a separate JVM,
@@ -54,11 +46,15 @@ class StockFlinkIT {
           "/tools/jackson/",
           "/com/fasterxml/jackson/",
           "fraud-model",
+          // the test's own REST client, not part of a Flink distribution
+          "flink-client/target/classes",
+          "flink-client-0.1.0-SNAPSHOT.jar",
           "fraud-job/target/classes",
           "fraud-job-0.1.0-SNAPSHOT.jar");
 
   private static Process flinkProcess;
   private static String restUrl;
+  private static FlinkJobProbe flink;
 
   @BeforeAll
   static void startStockFlink() throws Exception {
@@ -109,10 +105,14 @@ class StockFlinkIT {
             "stock-flink-output");
     drain.setDaemon(true);
     drain.start();
+    flink = new FlinkJobProbe(restUrl);
   }
 
   @AfterAll
   static void stopStockFlink() throws Exception {
+    if (flink != null) {
+      flink.close();
+    }
     if (flinkProcess != null) {
       long stopping = System.nanoTime();
       flinkProcess.getOutputStream().close();
@@ -129,24 +129,18 @@ class StockFlinkIT {
     TestTopics t = TestTopics.create(SharedKafka.broker(), "stock", 1);
     KafkaTestClient client = SharedKafka.client();
     Path jar = Path.of(System.getProperty("fraud.job.jar"));
-    HttpClient http = HttpClient.newHttpClient();
 
     long started = System.nanoTime();
-    String jarId = upload(http, jar);
+    String jarId = flink.client().uploadJar(jar);
     phase("uploaded", started);
     List<String> args = List.of(t.params().toArgs());
-    String body =
-        FraudJson.mapper().writeValueAsString(Map.of("parallelism", 1, "programArgsList", args));
-    HttpResponse<String> run =
-        http.send(
-            HttpRequest.newBuilder(URI.create(restUrl + "/jars/" + jarId + "/run"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
     JobID job =
-        JobID.fromHexString(FraudJson.mapper().readTree(run.body()).get("jobid").asString());
+        flink
+            .client()
+            .runJar(
+                jarId,
+                new JarRunRequestBody(
+                    null, args, 1, null, null, null, null, Map.<String, String>of()));
 
     client.sendTransactions(
         t.tx(),
@@ -172,41 +166,15 @@ class StockFlinkIT {
                             r.headers().lastHeader(DlqHeaders.REASON).value(),
                             StandardCharsets.UTF_8))
                     .contains("not valid JSON"));
-    FlinkRest rest = new FlinkRest(restUrl);
-    assertThat(rest.state(job)).isEqualTo("RUNNING");
+    assertThat(flink.state(job)).isEqualTo("RUNNING");
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
-        .until(() -> rest.numRestarts(job) == 0);
+        .until(() -> flink.numRestarts(job) == 0);
   }
 
   private static void phase(String what, long since) {
     System.out.printf(
         "StockFlinkIT: %s after %d ms%n", what, (System.nanoTime() - since) / 1_000_000);
-  }
-
-  private static String upload(HttpClient http, Path jar) throws Exception {
-    String boundary = "----fraud" + UUID.randomUUID();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(
-        ("--"
-                + boundary
-                + "\r\n"
-                + "Content-Disposition: form-data; name=\"jarfile\"; filename=\"fraud-job.jar\"\r\n"
-                + "Content-Type: application/x-java-archive\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(Files.readAllBytes(jar));
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(restUrl + "/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    JsonNode json = FraudJson.mapper().readTree(response.body());
-    String fileName = json.get("filename").asString();
-    return fileName.substring(fileName.lastIndexOf('/') + 1);
   }
 }

@@ -27,14 +27,14 @@ public final class BenchCluster implements AutoCloseable {
 
   private final LocalKafka kafka;
   private final LocalFlink flink;
-  private final FlinkRestClient rest;
+  private final FlinkJobs jobs;
   private final Admin admin;
   private final String fraudJobJarId;
 
-  private BenchCluster(LocalKafka kafka, LocalFlink flink, String fraudJobJarId) {
+  private BenchCluster(LocalKafka kafka, LocalFlink flink, FlinkJobs jobs, String fraudJobJarId) {
     this.kafka = kafka;
     this.flink = flink;
-    this.rest = new FlinkRestClient(flink.restUrl());
+    this.jobs = jobs;
     this.admin = kafka.admin();
     this.fraudJobJarId = fraudJobJarId;
   }
@@ -48,11 +48,16 @@ public final class BenchCluster implements AutoCloseable {
       throws IOException, InterruptedException {
     LocalKafka kafka = LocalKafka.start();
     LocalFlink flink = null;
+    FlinkJobs jobs = null;
     try {
       flink = LocalFlink.start(LocalFlink.Options.defaults().withSlotsPerTaskManager(slots));
-      String jarId = new FlinkRestClient(flink.restUrl()).uploadJar(fraudJobJar);
-      return new BenchCluster(kafka, flink, jarId);
-    } catch (IOException | InterruptedException | RuntimeException e) {
+      jobs = new FlinkJobs(flink.restUrl());
+      String jarId = jobs.uploadJar(fraudJobJar);
+      return new BenchCluster(kafka, flink, jobs, jarId);
+    } catch (RuntimeException e) {
+      if (jobs != null) {
+        jobs.close();
+      }
       if (flink != null) {
         flink.close();
       }
@@ -65,8 +70,8 @@ public final class BenchCluster implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
-  public FlinkRestClient flink() {
-    return rest;
+  public FlinkJobs flink() {
+    return jobs;
   }
 
   public String flinkRestUrl() {
@@ -109,6 +114,7 @@ public final class BenchCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    jobs.close();
     admin.close();
     flink.close();
     kafka.close();

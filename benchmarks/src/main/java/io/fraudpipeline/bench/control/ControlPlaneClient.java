@@ -1,10 +1,10 @@
 package io.fraudpipeline.bench.control;
 
-import io.fraudpipeline.bench.cluster.JsonExchange;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -127,8 +127,24 @@ public final class ControlPlaneClient {
     return request.build();
   }
 
+  /**
+   * The response body as JSON.
+   *
+   * @throws IllegalStateException for any status of 300 or more, with the method, path and body
+   */
   private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-    return JsonExchange.send(http, request);
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IllegalStateException(
+          request.method()
+              + " "
+              + request.uri().getPath()
+              + ": HTTP "
+              + response.statusCode()
+              + " "
+              + response.body());
+    }
+    return JSON.readTree(response.body());
   }
 
   private static String json(Object body) {

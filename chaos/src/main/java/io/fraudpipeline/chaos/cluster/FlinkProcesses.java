@@ -1,7 +1,11 @@
 package io.fraudpipeline.chaos.cluster;
 
 import io.fraudpipeline.embedded.FreePorts;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,9 +194,28 @@ public final class FlinkProcesses implements AutoCloseable {
 
   /** Waits until {@code count} TaskManagers are registered with the JobManager. */
   public void awaitTaskManagers(int count, Duration timeout) throws InterruptedException {
-    try (FlinkProbe probe = new FlinkProbe(restUrl)) {
-      probe.awaitTaskManagers(count, timeout, jobManager);
+    try (FlinkRestClient flink = client(restUrl)) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        jobManager.requireAlive();
+        try {
+          if (flink.clusterOverview().taskManagers() >= count) {
+            return;
+          }
+        } catch (FlinkUnavailableException | FlinkRequestException e) {
+          // the JobManager is not answering (yet)
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(count + " TaskManagers not registered within " + timeout);
+        }
+        Thread.sleep(500);
+      }
     }
+  }
+
+  /** The control plane's own Flink client, for the harness's questions to the JobManager. */
+  public static FlinkRestClient client(String restUrl) {
+    return new FlinkRestClient(URI.create(restUrl), Duration.ofSeconds(10), Duration.ofMinutes(2));
   }
 
   @Override

@@ -1,19 +1,22 @@
 package io.fraudpipeline.chaos.fault;
 
 import io.fraudpipeline.bench.control.ControlPlaneProcess;
-import io.fraudpipeline.chaos.cluster.FlinkProbe;
 import io.fraudpipeline.chaos.cluster.ProcessCluster;
+import io.fraudpipeline.flink.FlinkRestClient;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 
 /**
- * What a fault acts on: the cluster, a probe of the JobManager, and the pipeline's topics.
+ * What a fault acts on: the cluster, the JobManager's REST API (the control plane's own client),
+ * and the pipeline's topics.
  *
  * @param pipelineTopics every topic whose replication a broker fault disturbs
  */
 public record ChaosContext(
     ProcessCluster cluster,
-    FlinkProbe flink,
+    FlinkRestClient flink,
     String transactionsTopic,
     List<String> pipelineTopics,
     int parallelism) {
@@ -31,17 +34,24 @@ public record ChaosContext(
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        if (!flink.runningJobs().isEmpty()) {
+        if (!runningJobs().isEmpty()) {
           return true;
         }
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
+      } catch (RuntimeException e) {
         // the JobManager is not answering (yet)
       }
       Thread.sleep(500);
     }
     return false;
+  }
+
+  /** Ids of the jobs Flink reports RUNNING. */
+  public List<String> runningJobs() {
+    return flink.jobsOverview().stream()
+        .filter(job -> job.getStatus() == JobStatus.RUNNING)
+        .map(JobDetails::getJobId)
+        .map(Object::toString)
+        .toList();
   }
 
   /** Waits until all three brokers are back and every pipeline partition is fully replicated. */

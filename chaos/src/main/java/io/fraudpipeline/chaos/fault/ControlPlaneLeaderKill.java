@@ -49,7 +49,7 @@ public final class ControlPlaneLeaderKill implements Fault {
             + " s: GET /actuator/health answered "
             + status
             + "; Flink runs "
-            + context.flink().runningJobs().size()
+            + context.runningJobs().size()
             + " job(s)");
     return log;
   }

@@ -1,8 +1,5 @@
 package io.fraudpipeline.control.backtests;
 
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkRestClient;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.jobs.FraudJobArguments;
 import io.fraudpipeline.control.jobs.JobJarUploader;
 import io.fraudpipeline.control.jobs.JobProperties;
@@ -15,6 +12,9 @@ import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.FieldProblem;
 import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.FraudJson;
 import java.time.Clock;

@@ -64,6 +64,18 @@ public final class EventReason {
   /** A fraud job the control plane did not deploy is managed from now on. */
   public static final String JOB_ADOPTED = "JobAdopted";
 
+  /** A job is being moved onto another jar (an upgrade, or a resume on a new jar). */
+  public static final String UPGRADE_STARTED = "UpgradeStarted";
+
+  /** The upgraded job passed its readiness check. */
+  public static final String UPGRADE_SUCCEEDED = "UpgradeSucceeded";
+
+  /** The upgraded job was not ready in time: the previous jar runs again from before it. */
+  public static final String UPGRADE_ROLLED_BACK = "UpgradeRolledBack";
+
+  /** An upgrade neither succeeded nor could be rolled back (e.g. the previous jar is unknown). */
+  public static final String UPGRADE_FAILED = "UpgradeFailed";
+
   /** The metric tag of a reason outside this vocabulary (the event itself keeps its reason). */
   public static final String OTHER = "Other";
 
@@ -87,7 +99,11 @@ public final class EventReason {
           JOB_RESUMED,
           JOB_REPLACED,
           JOB_HEALTHY,
-          JOB_ADOPTED);
+          JOB_ADOPTED,
+          UPGRADE_STARTED,
+          UPGRADE_SUCCEEDED,
+          UPGRADE_ROLLED_BACK,
+          UPGRADE_FAILED);
 
   private EventReason() {}
 

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.flink;
 
+import io.fraudpipeline.flink.FlinkRestClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,6 +9,13 @@ class FlinkClientConfiguration {
 
   @Bean(destroyMethod = "close")
   FlinkRestClient flinkRestClient(FlinkProperties properties) {
-    return new FlinkRestClient(properties);
+    try {
+      return new FlinkRestClient(
+          properties.restUrl(), properties.requestTimeout(), properties.submitTimeout());
+    } catch (IllegalArgumentException e) {
+      // Name the setting the operator has to fix.
+      throw new IllegalArgumentException(
+          "fraud.flink.rest-url is not a URL: " + properties.restUrl(), e);
+    }
   }
 }

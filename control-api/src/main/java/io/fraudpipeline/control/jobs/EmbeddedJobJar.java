@@ -21,9 +21,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The fraud job's shaded jar, embedded in this service as a classpath resource by the build. Its
- * SHA-256 is computed once at start-up: it names the jar on Flink, so an unchanged jar is uploaded
- * only once.
+ * The fraud job's shaded jar this control plane ships: embedded as a classpath resource by the
+ * build, or the file {@code fraud.job.jar-file} names instead. Its SHA-256 is computed once at
+ * start-up: it names the jar on Flink (an unchanged jar is uploaded only once) and tells whether
+ * the running job is on it (an upgrade is available when not).
  */
 @Component
 public class EmbeddedJobJar {
@@ -41,16 +42,30 @@ public class EmbeddedJobJar {
 
   @Autowired
   public EmbeddedJobJar(JobProperties properties) {
-    this(EmbeddedJobJar.class.getClassLoader(), RESOURCE, properties.entryClass());
+    this(
+        properties.hasJarFile()
+            ? () -> Files.newInputStream(Path.of(properties.jarFile().strip()))
+            : () -> EmbeddedJobJar.class.getClassLoader().getResourceAsStream(RESOURCE),
+        properties.hasJarFile() ? properties.jarFile().strip() : RESOURCE,
+        properties.entryClass());
   }
 
   EmbeddedJobJar(ClassLoader loader, String resource, String defaultEntryClass) {
+    this(() -> loader.getResourceAsStream(resource), resource, defaultEntryClass);
+  }
+
+  /** Opens the jar's bytes; null when there is none. */
+  interface Source {
+    InputStream open() throws IOException;
+  }
+
+  private EmbeddedJobJar(Source source, String resource, String defaultEntryClass) {
     Path extracted = null;
     String digest = null;
     long size = 0;
     String entry = defaultEntryClass;
     String ver = null;
-    try (InputStream in = loader.getResourceAsStream(resource)) {
+    try (InputStream in = source.open()) {
       if (in == null) {
         log.error(
             "The fraud job jar is not embedded (classpath resource {} missing): deploys will fail."
@@ -83,7 +98,7 @@ public class EmbeddedJobJar {
           }
         }
         log.info(
-            "Embedded fraud job jar: {} bytes, sha256 {}, entry class {}", size, digest, entry);
+            "Fraud job jar {}: {} bytes, sha256 {}, entry class {}", resource, size, digest, entry);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the embedded fraud job jar " + resource, e);
@@ -124,7 +139,8 @@ public class EmbeddedJobJar {
     return nameFor(requirePresent().sha256);
   }
 
-  private static String nameFor(String sha256) {
+  /** The file name a jar with this checksum carries on Flink and in the jar store. */
+  static String nameFor(String sha256) {
     return "fraud-job-" + sha256.substring(0, 16) + ".jar";
   }
 

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param restarts restarts since submission (active jobs), if reported
  * @param lastCheckpoint its newest completed checkpoint (active jobs), if any
  * @param failureCause the root cause Flink reports (failed jobs), if any
+ * @param jarSha256 the checksum of the jar it runs (active jobs), if it says
+ * @param tasksRunning whether every task runs (active jobs), if known
  */
 public record FlinkJob(
     String jobId,
@@ -22,7 +24,14 @@ public record FlinkJob(
     DeliveryGuarantee deliveryGuarantee,
     Long restarts,
     CompletedCheckpoint lastCheckpoint,
-    String failureCause) {
+    String failureCause,
+    String jarSha256,
+    Boolean tasksRunning) {
+
+  /** A job that has ended, as the overview lists it. */
+  public static FlinkJob ended(String jobId, String state, Instant startTime, String failureCause) {
+    return new FlinkJob(jobId, state, startTime, null, null, null, null, failureCause, null, null);
+  }
 
   /** Not globally terminal: it holds slots or wants them. */
   public boolean isActive() {

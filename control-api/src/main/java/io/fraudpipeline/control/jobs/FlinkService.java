@@ -1,7 +1,7 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Duration;
 import java.util.List;
 

@@ -25,6 +25,7 @@ import java.util.Map;
  *     velocity-rule}, {@code aggregate-rules}) applies on all its subtasks (their {@code
  *     rulesVersionApplied} gauge, minimum over subtasks); an operator Flink reports no value for
  *     yet is left out
+ * @param jarSha256 the checksum of the job jar it runs (active jobs deployed by this control plane)
  * @param observedAt when this was observed
  */
 public record FraudJob(
@@ -41,6 +42,7 @@ public record FraudJob(
     List<JobFailure> exceptions,
     Long rulesVersionApplied,
     Map<String, Long> rulesVersionsByOperator,
+    String jarSha256,
     Instant observedAt) {
 
   /** Whether the job is not in a globally terminal state (it holds or wants slots). */

@@ -1,11 +1,11 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.ClusterOverview;
 import io.fraudpipeline.control.flink.FlinkProperties;
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkRestClient;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
+import io.fraudpipeline.flink.ClusterOverview;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,6 +146,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
         List.of(),
         null,
         null,
+        null,
         now);
   }
 
@@ -169,6 +170,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
           List.of(),
           null,
           null,
+          null,
           now);
     }
     Duration uptime = null;
@@ -178,6 +180,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
       uptime = Duration.ofMillis(Math.max(0, now.toEpochMilli() - since));
     }
     Map<String, Long> versions = rulesVersions(jobId, details);
+    JobParameters parameters = JobParameters.of(flink, jobId);
     int parallelism =
         details.getJobVertexInfos().stream()
             .mapToInt(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
@@ -191,22 +194,14 @@ public class FraudJobObserver extends PeriodicLifecycle {
         instant(details.getEndTime()),
         uptime,
         parallelism > 0 ? parallelism : null,
-        guarantee(jobId),
+        parameters.guarantee(),
         restarts(jobId),
         checkpoints(jobId, now),
         exceptions(jobId),
         applied(versions, details),
         versions,
+        parameters.jarSha256(),
         now);
-  }
-
-  private DeliveryGuarantee guarantee(JobID jobId) {
-    try {
-      String value = flink.jobParameters(jobId).get(RestFlinkService.GUARANTEE_CONFIG_KEY);
-      return value == null ? null : DeliveryGuarantee.parse(value);
-    } catch (FlinkRequestException | IllegalArgumentException e) {
-      return null;
-    }
   }
 
   /** Optional details: a 404 (e.g. a job still initialising) leaves them out, nothing more. */

@@ -1,8 +1,5 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkRestClient;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationContext;
@@ -15,6 +12,9 @@ import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

@@ -18,6 +18,10 @@ import org.springframework.validation.annotation.Validated;
  * @param deliveryGuarantee the default delivery guarantee of the job's Kafka sink
  * @param checkpointInterval how often the job checkpoints (and commits its Kafka transactions)
  * @param entryClass the job's main class, used when the embedded jar's manifest names none
+ * @param jarFile a job jar to ship instead of the embedded one (a patched build); empty: the
+ *     embedded jar
+ * @param jarStore the directory keeping every job jar this control plane ran, by checksum, so a
+ *     failed upgrade can go back to the previous one; put it on a volume every replica shares
  */
 @Validated
 @ConfigurationProperties("fraud.job")
@@ -27,4 +31,12 @@ public record JobProperties(
     @Min(1) @Max(1024) int maxParallelism,
     @NotNull DeliveryGuarantee deliveryGuarantee,
     @NotNull Duration checkpointInterval,
-    @NotBlank String entryClass) {}
+    @NotBlank String entryClass,
+    String jarFile,
+    @NotBlank String jarStore) {
+
+  /** Whether a jar file replaces the embedded jar. */
+  public boolean hasJarFile() {
+    return jarFile != null && !jarFile.isBlank();
+  }
+}

@@ -9,10 +9,12 @@ package io.fraudpipeline.control.jobs;
  * @param deliveryGuarantee its sink guarantee
  * @param restorePath a savepoint or retained checkpoint to start from; null starts without state
  * @param allowNonRestoredState whether state no operator claims is skipped instead of failing
+ * @param jarSha256 the job jar to run, by checksum (see {@link JobJars}); null: the shipped one
  */
 public record JobSubmission(
     String jobId,
     int parallelism,
     DeliveryGuarantee deliveryGuarantee,
     String restorePath,
-    boolean allowNonRestoredState) {}
+    boolean allowNonRestoredState,
+    String jarSha256) {}

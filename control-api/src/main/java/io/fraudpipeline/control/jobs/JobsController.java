@@ -1,9 +1,9 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.pipeline.PipelineService;
 import io.fraudpipeline.control.web.Actor;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

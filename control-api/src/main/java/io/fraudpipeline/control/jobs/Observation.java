@@ -1,6 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.ClusterOverview;
+import io.fraudpipeline.flink.ClusterOverview;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkRestClient;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.savepoints.SavepointAwaiter;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +16,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.core.execution.RecoveryClaimMode;
+import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
@@ -32,12 +33,6 @@ import org.springframework.stereotype.Component;
 @Component
 class RestFlinkService implements FlinkService {
 
-  /**
-   * Global job parameter carrying the delivery guarantee, so a replacement job can keep it and
-   * reads can show it: Flink keeps the job's parameters, the control plane keeps nothing.
-   */
-  static final String GUARANTEE_CONFIG_KEY = "fraud.control.delivery-guarantee";
-
   /** Terminated jobs whose root cause is asked for: the reconciler only looks at the newest. */
   private static final int DETAILED_TERMINATED = 3;
 
@@ -46,7 +41,7 @@ class RestFlinkService implements FlinkService {
 
   private final FlinkRestClient flink;
   private final JobJarUploader uploader;
-  private final EmbeddedJobJar jar;
+  private final JobJars jars;
   private final FraudJobArguments arguments;
   private final SavepointAwaiter awaiter;
   private final String jobName;
@@ -56,14 +51,14 @@ class RestFlinkService implements FlinkService {
   RestFlinkService(
       FlinkRestClient flink,
       JobJarUploader uploader,
-      EmbeddedJobJar jar,
+      JobJars jars,
       FraudJobArguments arguments,
       SavepointAwaiter awaiter,
       JobProperties jobProperties,
       io.fraudpipeline.control.savepoints.SavepointProperties savepoints) {
     this.flink = flink;
     this.uploader = uploader;
-    this.jar = jar;
+    this.jars = jars;
     this.arguments = arguments;
     this.awaiter = awaiter;
     this.jobName = jobProperties.name();
@@ -90,14 +85,10 @@ class RestFlinkService implements FlinkService {
       } else {
         boolean detailed = terminated++ < DETAILED_TERMINATED && status == JobStatus.FAILED;
         jobs.add(
-            new FlinkJob(
+            FlinkJob.ended(
                 details.getJobId().toHexString(),
                 status.name(),
                 instant(details.getStartTime()),
-                null,
-                null,
-                null,
-                null,
                 detailed ? rootCause(details.getJobId()) : null));
       }
     }
@@ -117,12 +108,19 @@ class RestFlinkService implements FlinkService {
           null,
           null,
           null,
-          null);
+          null,
+          null,
+          false);
     }
     Integer parallelism = null;
+    Boolean tasksRunning = null;
     try {
       JobDetailsInfo details = flink.jobDetails(jobId);
       status = details.getJobStatus();
+      tasksRunning =
+          !details.getJobVertexInfos().isEmpty()
+              && details.getJobVertexInfos().stream()
+                  .allMatch(v -> v.getExecutionState() == ExecutionState.RUNNING);
       parallelism =
           details.getJobVertexInfos().stream()
               .mapToInt(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
@@ -134,24 +132,18 @@ class RestFlinkService implements FlinkService {
     } catch (FlinkRequestException e) {
       // Ended between the overview and this call: the next observation says so.
     }
+    JobParameters parameters = JobParameters.of(flink, jobId);
     return new FlinkJob(
         jobId.toHexString(),
         status.name(),
         instant(overview.getStartTime()),
         parallelism,
-        guarantee(jobId),
+        parameters.guarantee(),
         restarts(jobId),
         lastCheckpoint(jobId),
-        null);
-  }
-
-  private DeliveryGuarantee guarantee(JobID jobId) {
-    try {
-      String value = flink.jobParameters(jobId).get(GUARANTEE_CONFIG_KEY);
-      return value == null ? null : DeliveryGuarantee.parse(value);
-    } catch (FlinkRequestException | IllegalArgumentException e) {
-      return null;
-    }
+        null,
+        parameters.jarSha256(),
+        tasksRunning);
   }
 
   private Long restarts(JobID jobId) {
@@ -220,6 +212,7 @@ class RestFlinkService implements FlinkService {
   @Override
   public void submit(JobSubmission submission) {
     JobID jobId = JobID.fromHexString(submission.jobId());
+    JobJar jar = jars.require(submission.jarSha256());
     JarRunRequestBody body =
         new JarRunRequestBody(
             jar.entryClass(),
@@ -232,12 +225,12 @@ class RestFlinkService implements FlinkService {
             RecoveryClaimMode.NO_CLAIM,
             Map.of(
                 "pipeline.global-job-parameters",
-                GUARANTEE_CONFIG_KEY + ":" + submission.deliveryGuarantee().argument(),
+                JobParameters.encode(submission.deliveryGuarantee(), jar.sha256()),
                 // A cancelled job keeps its last checkpoint, on any cluster: the last state to
                 // come back from.
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key(),
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION.name()));
-    String jarId = uploader.ensureUploaded().jarId();
+    String jarId = uploader.ensureUploaded(jar).jarId();
     try {
       run(jarId, body, jobId);
     } catch (FlinkRequestException e) {
@@ -246,7 +239,7 @@ class RestFlinkService implements FlinkService {
       }
       // Flink lost the jar (e.g. a JobManager restart since the listing): upload and try again.
       log.info("Flink no longer has jar {}; uploading it again", jarId);
-      run(uploader.ensureUploaded().jarId(), body, jobId);
+      run(uploader.ensureUploaded(jar).jarId(), body, jobId);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.fraudpipeline.control.operations;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -16,6 +18,7 @@ import tools.jackson.databind.JsonNode;
  * @param savepointPath the savepoint it wrote, kept even when a later step failed
  * @param newJobId the job that replaced {@code jobId} (rescale)
  * @param failureCause why it failed
+ * @param steps what it did so far, oldest first (operations that take several steps)
  * @param progress how far it got, for operations that can tell (a backtest: records read)
  * @param result what it found, for operations that report something (a backtest: its report)
  */
@@ -30,8 +33,32 @@ public record Operation(
     String savepointPath,
     String newJobId,
     String failureCause,
+    List<OperationStep> steps,
     OperationProgress progress,
     JsonNode result) {
+
+  public Operation {
+    steps = steps == null ? List.of() : List.copyOf(steps);
+  }
+
+  Operation withStep(OperationStep step) {
+    List<OperationStep> more = new ArrayList<>(steps);
+    more.add(step);
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        savepointPath,
+        newJobId,
+        failureCause,
+        more,
+        progress,
+        result);
+  }
 
   Operation withSavepointPath(String path) {
     return new Operation(
@@ -45,6 +72,7 @@ public record Operation(
         path,
         newJobId,
         failureCause,
+        steps,
         progress,
         result);
   }
@@ -61,6 +89,7 @@ public record Operation(
         savepointPath,
         newJobId,
         failureCause,
+        steps,
         next,
         result);
   }
@@ -77,6 +106,7 @@ public record Operation(
         savepointPath,
         newJobId,
         failureCause,
+        steps,
         progress,
         next);
   }
@@ -93,6 +123,7 @@ public record Operation(
         savepointPath,
         newJob,
         null,
+        steps,
         progress,
         result);
   }
@@ -117,6 +148,7 @@ public record Operation(
         savepointPath,
         newJobId,
         cause,
+        steps,
         progress,
         result);
   }

@@ -13,6 +13,9 @@ public interface OperationContext {
   /** Records the savepoint the operation wrote, so it is kept even if a later step fails. */
   void savepointWritten(String path);
 
+  /** Records a step the operation took, shown with it while it runs and after. */
+  void step(String message);
+
   /** Shows how far the operation got (kept in memory only: it changes often). */
   void progress(OperationProgress progress);
 

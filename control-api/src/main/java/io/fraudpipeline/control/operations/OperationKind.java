@@ -6,6 +6,8 @@ public enum OperationKind {
   STOP,
   CANCEL,
   RESCALE,
+  /** Moves the job onto another jar, rolled back when the new one is not ready in time. */
+  UPGRADE,
   /** Candidate rules run over retained transactions by a bounded Flink job. */
   BACKTEST
 }

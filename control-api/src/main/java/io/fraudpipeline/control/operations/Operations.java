@@ -127,6 +127,7 @@ public class Operations implements AutoCloseable {
             null,
             null,
             null,
+            List.of(),
             progress,
             null);
     operations.put(operation.id(), operation);
@@ -201,6 +202,12 @@ public class Operations implements AutoCloseable {
           @Override
           public void savepointWritten(String path) {
             update(id, op -> op.withSavepointPath(path));
+          }
+
+          @Override
+          public void step(String message) {
+            OperationStep step = new OperationStep(clock.instant(), message);
+            update(id, op -> op.withStep(step));
           }
 
           @Override

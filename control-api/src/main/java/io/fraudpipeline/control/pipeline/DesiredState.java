@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * What should run, as operators declared it; the reconciler moves Flink towards it one step at a
@@ -24,4 +25,21 @@ public record DesiredState(
     long restoreGeneration,
     Instant updatedAt,
     String updatedBy,
-    String cause) {}
+    String cause) {
+
+  /**
+   * The version after this one.
+   *
+   * @param newRestore whether it asks for a fresh start from the spec's restore savepoint
+   */
+  DesiredState next(PipelineSpec spec, boolean newRestore, Instant at, String by, String why) {
+    return new DesiredState(
+        version + 1,
+        pipelineId,
+        spec,
+        newRestore ? version + 1 : restoreGeneration,
+        at.truncatedTo(ChronoUnit.MILLIS),
+        by,
+        why);
+  }
+}

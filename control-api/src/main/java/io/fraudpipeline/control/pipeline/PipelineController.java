@@ -6,9 +6,12 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
@@ -17,6 +20,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -103,6 +107,36 @@ class PipelineController {
           String body,
       Principal principal) {
     return answer(service.mergePatch(ifMatch, body, Actor.of(updatedBy, principal)));
+  }
+
+  @PostMapping(value = "/upgrade")
+  @Operation(
+      summary = "Move the job onto another jar (default: the one this control plane ships)",
+      description =
+          "Names the jar in the desired state (a new version). The reconciler takes the old job"
+              + " down as upgrade_mode says (savepoint: stop with a savepoint, never a checkpoint"
+              + " instead; last-state: its newest checkpoint; stateless), runs the new jar, and"
+              + " waits for it to be ready (RUNNING, every task running, a checkpoint completed)"
+              + " within fraud.reconciler.upgrade.readiness-timeout. If it is not, the previous"
+              + " jar runs again from the state saved before the upgrade, and the desired state"
+              + " records the rollback. The operation lists each step.")
+  @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
+  @ApiResponse(
+      responseCode = "409",
+      description = "No desired state, an upgrade in progress, or the job already runs that jar")
+  @ApiResponse(responseCode = "400", description = "Unknown jar checksum or upgrade mode")
+  ResponseEntity<io.fraudpipeline.control.operations.Operation> upgrade(
+      @Valid @RequestBody(required = false) UpgradeRequest request,
+      @Parameter(description = "Who asks (default: the authenticated client)")
+          @RequestHeader(value = Actor.UPDATED_BY, required = false)
+          String updatedBy,
+      Principal principal) {
+    io.fraudpipeline.control.operations.Operation operation =
+        service.upgrade(
+            request == null ? UpgradeRequest.defaults() : request, Actor.of(updatedBy, principal));
+    return ResponseEntity.accepted()
+        .location(URI.create("/api/v1/operations/" + operation.id()))
+        .body(operation);
   }
 
   @GetMapping("/history")

@@ -1,11 +1,11 @@
 package io.fraudpipeline.control.pipeline;
 
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.jobs.FlinkService;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.savepoints.SavepointHistory;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

@@ -2,14 +2,16 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.jobs.DuplicateJobException;
 import io.fraudpipeline.control.jobs.FlinkJob;
 import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.jobs.JarNotAvailableException;
+import io.fraudpipeline.control.jobs.JobJar;
 import io.fraudpipeline.control.jobs.JobSubmission;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,8 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +57,8 @@ public class PipelineReconciler {
   private final Leadership leadership;
   private final Consumer<PipelineStatus> intentWriter;
   private final Consumer<SavepointRecord> savepointRecorder;
+  private final UnaryOperator<DesiredState> desiredWriter;
+  private final Predicate<String> jarKept;
   private final ReconcilerProperties properties;
   private final Duration checkpointInterval;
   private final String jarSha256;
@@ -74,6 +80,10 @@ public class PipelineReconciler {
    * @param intentWriter writes the status durably before a deployment is submitted, so a successor
    *     knows which job to expect; throws when it cannot, and nothing is submitted
    * @param savepointRecorder appends a savepoint the reconciler took to the savepoint history
+   * @param desiredWriter proposes a new desired version (a rollback records itself there); throws
+   *     {@link StaleDesiredStateException} when another change was accepted first
+   * @param jarKept whether the jar store holds a jar, by checksum
+   * @param jarSha256 the jar this control plane ships
    */
   PipelineReconciler(
       FlinkService flink,
@@ -82,6 +92,8 @@ public class PipelineReconciler {
       Leadership leadership,
       Consumer<PipelineStatus> intentWriter,
       Consumer<SavepointRecord> savepointRecorder,
+      UnaryOperator<DesiredState> desiredWriter,
+      Predicate<String> jarKept,
       ReconcilerProperties properties,
       Duration checkpointInterval,
       String jarSha256,
@@ -92,6 +104,8 @@ public class PipelineReconciler {
     this.leadership = leadership;
     this.intentWriter = intentWriter;
     this.savepointRecorder = savepointRecorder;
+    this.desiredWriter = desiredWriter;
+    this.jarKept = jarKept;
     this.properties = properties;
     this.checkpointInterval = checkpointInterval;
     this.jarSha256 = jarSha256;
@@ -127,7 +141,10 @@ public class PipelineReconciler {
     PipelineStatus learnt = learn(desired, observed, status);
     try {
       return decide(desired, observed, learnt);
-    } catch (FlinkUnavailableException | FlinkRequestException | IllegalStateException e) {
+    } catch (FlinkUnavailableException
+        | FlinkRequestException
+        | IllegalStateException
+        | JarNotAvailableException e) {
       events.warning(
           EventReason.RECONCILE_FAILED,
           "The step towards version " + desired.version() + " failed: " + e.getMessage(),
@@ -186,7 +203,14 @@ public class PipelineReconciler {
     FlinkJob job = active.isEmpty() ? null : active.get(0);
     PipelineSpec spec = desired.spec();
     if (!spec.running()) {
-      return job == null ? steady(status, "suspended") : suspend(spec, job, status);
+      PipelineStatus ended = abandonUpgrade(status, "the pipeline was suspended");
+      return job == null ? steady(ended, "suspended") : suspend(spec, job, ended);
+    }
+    if (status.upgrading()) {
+      PipelineStatus next = carryOnUpgrade(desired, observed, job, status);
+      if (next != null) {
+        return next;
+      }
     }
     if (job == null) {
       return bringBack(desired, observed, status);
@@ -194,12 +218,26 @@ public class PipelineReconciler {
     if (!job.jobId().equals(status.jobId())) {
       return adopt(job, status);
     }
+    String runningJar = runningJar(job, status);
+    String wantedJar = desiredJar(spec, status);
+    if (wantedJar != null && !wantedJar.equals(runningJar)) {
+      return replace(
+          job,
+          spec.upgradeMode(),
+          status,
+          "it runs jar "
+              + JobJar.shortSha(runningJar)
+              + ", the desired state says "
+              + JobJar.shortSha(wantedJar),
+          new UpgradeIntent(desired.version(), runningJar, wantedJar));
+    }
     if (desired.restoreGeneration() > status.lineage()) {
       return replace(
           job,
           UpgradeMode.STATELESS,
           status,
-          "a restore from " + describe(spec.restoreSavepointPath()) + " was asked for");
+          "a restore from " + describe(spec.restoreSavepointPath()) + " was asked for",
+          null);
     }
     if (!spec.sameJobSettings(job.parallelism(), job.deliveryGuarantee())) {
       return replace(
@@ -214,7 +252,8 @@ public class PipelineReconciler {
               + spec.parallelism()
               + " ("
               + spec.deliveryGuarantee().argument()
-              + ")");
+              + ")",
+          null);
     }
     return watchHealth(job, status);
   }
@@ -300,6 +339,8 @@ public class PipelineReconciler {
           desired,
           fresh.build(),
           fresh.lastState,
+          desiredJar(spec, status),
+          null,
           "deploy",
           EventReason.JOB_DEPLOYED,
           false,
@@ -324,16 +365,49 @@ public class PipelineReconciler {
           desired,
           status,
           from,
+          desiredJar(spec, status),
+          null,
           "deploy",
           EventReason.JOB_DEPLOYED,
           false,
           "Deployed for desired version " + desired.version() + " from " + describe(from));
     }
     if (status.suspended()) {
+      String jar = desiredJar(spec, status);
+      Upgrade upgrade =
+          jar == null || status.jobJarSha256() == null || jar.equals(status.jobJarSha256())
+              ? null
+              : new Upgrade(
+                  desired.version(),
+                  status.jobJarSha256(),
+                  jar,
+                  spec.upgradeMode(),
+                  from,
+                  status.jobId(),
+                  null,
+                  Upgrade.Phase.AWAITING_READINESS,
+                  clock.instant(),
+                  null,
+                  null,
+                  null);
+      if (upgrade != null) {
+        events.normal(
+            EventReason.UPGRADE_STARTED,
+            "Resuming on jar "
+                + JobJar.shortSha(jar)
+                + " (suspended on "
+                + JobJar.shortSha(status.jobJarSha256())
+                + "): an upgrade, rolled back to "
+                + describe(from)
+                + " if not ready in time",
+            status.jobId());
+      }
       return deploy(
           desired,
           status,
           from,
+          jar,
+          upgrade,
           "resume",
           EventReason.JOB_RESUMED,
           false,
@@ -343,10 +417,13 @@ public class PipelineReconciler {
         last == null
             ? "is no longer on Flink (cluster lost or restarted)"
             : "is " + last.state() + " outside the control plane";
+    // A lost or failed job comes back as it was, on its own jar; an upgrade is a step of its own.
     return deploy(
         desired,
         status,
         from,
+        keptJar(spec, status),
+        null,
         "restore",
         EventReason.JOB_RESTORED_FROM_LAST_STATE,
         true,
@@ -425,6 +502,8 @@ public class PipelineReconciler {
         desired,
         next.build(),
         from,
+        keptJar(desired.spec(), status),
+        null,
         "restart",
         EventReason.JOB_RESTARTED,
         true,
@@ -443,6 +522,7 @@ public class PipelineReconciler {
   private PipelineStatus adopt(FlinkJob job, PipelineStatus status) {
     PipelineStatus.Builder next = status.toBuilder();
     next.jobId = job.jobId();
+    next.jobJarSha256 = job.jarSha256();
     next.suspended = false;
     String message =
         "Job "
@@ -454,7 +534,11 @@ public class PipelineReconciler {
     return withStep(next.build(), "adopt", message);
   }
 
-  private PipelineStatus replace(FlinkJob job, UpgradeMode mode, PipelineStatus status, String why)
+  /** An upgrade a replacement starts: the desired version that asked, and the jars. */
+  private record UpgradeIntent(long desiredVersion, String fromJar, String toJar) {}
+
+  private PipelineStatus replace(
+      FlinkJob job, UpgradeMode mode, PipelineStatus status, String why, UpgradeIntent upgrade)
       throws InterruptedException {
     if (!job.isRunning() && mode == UpgradeMode.SAVEPOINT) {
       return withStep(
@@ -472,18 +556,27 @@ public class PipelineReconciler {
     }
     PipelineStatus.Builder next = status.toBuilder();
     String how;
+    RestorePoint before;
     switch (mode) {
       case SAVEPOINT -> {
-        next.lastState = stopWithSavepoint(job, false, SavepointRecord.Kind.RESCALE);
+        next.lastState =
+            stopWithSavepoint(
+                job,
+                false,
+                upgrade == null ? SavepointRecord.Kind.RESCALE : SavepointRecord.Kind.UPGRADE);
+        before = next.lastState;
         how = "stopped with savepoint " + next.lastState.path();
       }
       case LAST_STATE -> {
         flink.cancel(job.jobId(), properties.cancelTimeout());
         next.lastState = newestState(status, job.jobId());
+        before = next.lastState;
         how = "cancelled; its replacement starts from " + describe(next.lastState);
       }
       default -> {
         flink.cancel(job.jobId(), properties.cancelTimeout());
+        // The replacement starts without state; a rollback would still restore the old one.
+        before = newestState(status, job.jobId());
         next.lastState = null;
         how = "cancelled; its replacement starts without state";
       }
@@ -491,8 +584,294 @@ public class PipelineReconciler {
     next.suspended = false;
     next.unhealthy = null;
     String message = "Job " + job.jobId() + " " + how + " because " + why;
-    events.normal(EventReason.JOB_REPLACED, message, job.jobId());
+    if (upgrade == null) {
+      events.normal(EventReason.JOB_REPLACED, message, job.jobId());
+    } else {
+      next.upgrade =
+          new Upgrade(
+              upgrade.desiredVersion(),
+              upgrade.fromJar(),
+              upgrade.toJar(),
+              mode,
+              before,
+              job.jobId(),
+              null,
+              Upgrade.Phase.REPLACING,
+              clock.instant(),
+              null,
+              null,
+              null);
+      message =
+          "Upgrading from jar "
+              + JobJar.shortSha(upgrade.fromJar())
+              + " to "
+              + JobJar.shortSha(upgrade.toJar())
+              + " ("
+              + mode.json()
+              + "): job "
+              + job.jobId()
+              + " "
+              + how;
+      events.normal(EventReason.UPGRADE_STARTED, message, job.jobId());
+    }
     return withStep(next.build(), "replace", message);
+  }
+
+  /**
+   * The step of an upgrade under way, or null when the usual decisions apply (e.g. a lost new job
+   * is brought back like any other).
+   */
+  private PipelineStatus carryOnUpgrade(
+      DesiredState desired, ObservedPipeline observed, FlinkJob job, PipelineStatus status)
+      throws InterruptedException {
+    Upgrade upgrade = status.upgrade();
+    String wanted = desiredJar(desired.spec(), status);
+    if (upgrade.phase() != Upgrade.Phase.ROLLING_BACK && !upgrade.toJar().equals(wanted)) {
+      return abandonUpgrade(
+          status, "the desired state now asks for jar " + JobJar.shortSha(wanted));
+    }
+    return switch (upgrade.phase()) {
+      case REPLACING ->
+          job != null
+              ? null
+              : deploy(
+                  desired,
+                  status,
+                  status.lastState(),
+                  upgrade.toJar(),
+                  upgrade.deployed(null, null),
+                  "upgrade",
+                  EventReason.JOB_DEPLOYED,
+                  false,
+                  "Deployed jar "
+                      + JobJar.shortSha(upgrade.toJar())
+                      + " from "
+                      + describe(status.lastState())
+                      + " (upgrade, desired version "
+                      + desired.version()
+                      + ")");
+      case AWAITING_READINESS -> awaitReadiness(desired, observed, job, status);
+      case ROLLING_BACK -> {
+        if (job != null && job.jobId().equals(upgrade.toJobId())) {
+          if (!leading()) {
+            yield status;
+          }
+          flink.cancel(job.jobId(), properties.cancelTimeout());
+          yield withStep(status, "rollback", "Cancelled job " + job.jobId() + " of the upgrade");
+        }
+        yield job != null
+            ? null
+            : deploy(
+                desired,
+                status,
+                upgrade.rollbackPoint(),
+                upgrade.fromJar(),
+                upgrade.moveTo(Upgrade.Phase.ROLLED_BACK, clock.instant(), null),
+                "rollback",
+                EventReason.JOB_DEPLOYED,
+                true,
+                "Rolled back to jar "
+                    + JobJar.shortSha(upgrade.fromJar())
+                    + " from "
+                    + describe(upgrade.rollbackPoint())
+                    + " (its state from before the upgrade)");
+      }
+      default -> null;
+    };
+  }
+
+  private PipelineStatus awaitReadiness(
+      DesiredState desired, ObservedPipeline observed, FlinkJob job, PipelineStatus status)
+      throws InterruptedException {
+    Upgrade upgrade = status.upgrade();
+    Instant now = clock.instant();
+    FlinkJob upgraded =
+        upgrade.toJobId() == null ? null : observed.job(upgrade.toJobId()).orElse(null);
+    boolean late = upgrade.readyBy() == null || now.isAfter(upgrade.readyBy());
+    if (upgraded != null && upgraded.isActive() && upgraded.equals(job)) {
+      String missing = notReady(upgraded);
+      if (missing == null) {
+        PipelineStatus.Builder next = status.toBuilder();
+        next.upgrade = upgrade.moveTo(Upgrade.Phase.SUCCEEDED, now, null);
+        String message =
+            "Upgrade to jar "
+                + JobJar.shortSha(upgrade.toJar())
+                + " succeeded: job "
+                + upgraded.jobId()
+                + " is RUNNING, every task runs and checkpoint "
+                + upgraded.lastCheckpoint().id()
+                + " completed ("
+                + Duration.between(upgrade.startedAt(), now).toMillis()
+                + " ms after the old job was taken down)";
+        events.normal(EventReason.UPGRADE_SUCCEEDED, message, upgraded.jobId());
+        return withStep(next.build(), "upgrade-succeeded", message);
+      }
+      if (late) {
+        return rollBack(
+            desired,
+            status,
+            upgraded,
+            "job "
+                + upgraded.jobId()
+                + " was not ready within "
+                + properties.upgrade().readinessTimeout()
+                + " ("
+                + missing
+                + ")");
+      }
+      return withStep(
+          status,
+          "await-readiness",
+          "Upgrade to jar "
+              + JobJar.shortSha(upgrade.toJar())
+              + ": job "
+              + upgraded.jobId()
+              + " "
+              + missing
+              + "; it must be ready by "
+              + upgrade.readyBy());
+    }
+    if (upgraded != null && upgraded.isFailed()) {
+      String cause =
+          upgraded.failureCause() == null ? "no cause reported" : upgraded.failureCause();
+      return rollBack(desired, status, job, "job " + upgraded.jobId() + " FAILED: " + cause);
+    }
+    if (late) {
+      return rollBack(
+          desired,
+          status,
+          job,
+          "job "
+              + upgrade.toJobId()
+              + (upgraded == null ? " is not on Flink" : " is " + upgraded.state())
+              + " after "
+              + properties.upgrade().readinessTimeout());
+    }
+    return null;
+  }
+
+  /**
+   * Takes the upgraded job down and records the rollback in the desired state; the next step
+   * deploys the previous jar from the state saved before the upgrade.
+   */
+  private PipelineStatus rollBack(
+      DesiredState desired, PipelineStatus status, FlinkJob active, String why)
+      throws InterruptedException {
+    if (!leading()) {
+      return status;
+    }
+    Upgrade upgrade = status.upgrade();
+    Instant now = clock.instant();
+    PipelineStatus.Builder next = status.toBuilder();
+    if (upgrade.fromJar() == null || !jarKept.test(upgrade.fromJar())) {
+      String message =
+          "Upgrade to jar "
+              + JobJar.shortSha(upgrade.toJar())
+              + " failed ("
+              + why
+              + ") and cannot be rolled back: the previous jar "
+              + (upgrade.fromJar() == null
+                  ? "is unknown (the old job was deployed before jars were recorded)"
+                  : JobJar.shortSha(upgrade.fromJar())
+                      + " is not in the jar store (fraud.job.jar-store)")
+              + "; the new job is left as it is";
+      next.upgrade = upgrade.moveTo(Upgrade.Phase.FAILED, now, why);
+      events.warning(EventReason.UPGRADE_FAILED, message, upgrade.toJobId());
+      return withStep(next.build(), "upgrade-failed", message);
+    }
+    // Down first: if recording the rollback fails, the next round finds the job gone and tries
+    // the rollback again, rather than leaving a broken job running.
+    if (active != null && active.jobId().equals(upgrade.toJobId())) {
+      flink.cancel(active.jobId(), properties.cancelTimeout());
+    }
+    DesiredState recorded;
+    try {
+      recorded =
+          desiredWriter.apply(
+              desired.next(
+                  desired.spec().withJar(upgrade.fromJar(), desired.spec().upgradeMode()),
+                  false,
+                  now,
+                  "reconciler (" + leadership.replicaId() + ")",
+                  "rollback of the upgrade to jar "
+                      + JobJar.shortSha(upgrade.toJar())
+                      + ": "
+                      + why));
+    } catch (StaleDesiredStateException e) {
+      return withStep(
+          status,
+          "failed",
+          "Rolling back the upgrade to jar "
+              + JobJar.shortSha(upgrade.toJar())
+              + ": the desired state changed meanwhile; deciding again");
+    }
+    next.desiredVersion = recorded.version();
+    List<String> rejected = new ArrayList<>(status.rejectedJars());
+    if (!rejected.contains(upgrade.toJar())) {
+      rejected.add(upgrade.toJar());
+    }
+    next.rejectedJars = rejected;
+    next.upgrade = upgrade.moveTo(Upgrade.Phase.ROLLING_BACK, now, why);
+    String message =
+        "Upgrade to jar "
+            + JobJar.shortSha(upgrade.toJar())
+            + " rolled back: "
+            + why
+            + ". Jar "
+            + JobJar.shortSha(upgrade.fromJar())
+            + " runs again from "
+            + describe(upgrade.rollbackPoint())
+            + " (desired version "
+            + recorded.version()
+            + ")";
+    events.warning(EventReason.UPGRADE_ROLLED_BACK, message, upgrade.toJobId());
+    return withStep(next.build(), "rollback", message);
+  }
+
+  private PipelineStatus abandonUpgrade(PipelineStatus status, String why) {
+    if (!status.upgrading()) {
+      return status;
+    }
+    PipelineStatus.Builder next = status.toBuilder();
+    next.upgrade = status.upgrade().moveTo(Upgrade.Phase.ABANDONED, clock.instant(), why);
+    String message =
+        "Upgrade to jar " + JobJar.shortSha(status.upgrade().toJar()) + " abandoned: " + why;
+    events.normal(EventReason.UPGRADE_FAILED, message, status.upgrade().toJobId());
+    return withStep(next.build(), "upgrade-abandoned", message);
+  }
+
+  /** What keeps an upgraded job from being ready, or null when it is. */
+  private static String notReady(FlinkJob job) {
+    if (!job.isRunning()) {
+      return "is " + job.state();
+    }
+    if (!Boolean.TRUE.equals(job.tasksRunning())) {
+      return "does not run every task yet";
+    }
+    FlinkJob.CompletedCheckpoint checkpoint = job.lastCheckpoint();
+    if (checkpoint == null
+        || (job.startTime() != null && checkpoint.completedAt().isBefore(job.startTime()))) {
+      return "has completed no checkpoint yet";
+    }
+    return null;
+  }
+
+  /** The jar the job runs: as Flink reports it, else as the reconciler deployed it. */
+  private static String runningJar(FlinkJob job, PipelineStatus status) {
+    if (job.jarSha256() != null) {
+      return job.jarSha256();
+    }
+    return job.jobId().equals(status.jobId()) ? status.jobJarSha256() : null;
+  }
+
+  /** The jar a lost or failed job was deployed with, else the one the desired state asks for. */
+  private static String keptJar(PipelineSpec spec, PipelineStatus status) {
+    return status.jobJarSha256() != null ? status.jobJarSha256() : spec.jarSha256();
+  }
+
+  /** The jar the desired state asks for; when it names none, the one the job was deployed with. */
+  private static String desiredJar(PipelineSpec spec, PipelineStatus status) {
+    return spec.jarSha256() != null ? spec.jarSha256() : status.jobJarSha256();
   }
 
   private PipelineStatus watchHealth(FlinkJob job, PipelineStatus status)
@@ -590,6 +969,8 @@ public class PipelineReconciler {
       DesiredState desired,
       PipelineStatus status,
       RestorePoint from,
+      String jar,
+      Upgrade upgrade,
       String action,
       String reason,
       boolean warning,
@@ -606,6 +987,14 @@ public class PipelineReconciler {
     intent.lastState = from;
     intent.suspended = false;
     intent.unhealthy = null;
+    intent.jobJarSha256 = jar == null ? jarSha256 : jar;
+    if (upgrade != null) {
+      intent.upgrade =
+          upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
+              ? upgrade.deployed(
+                  jobId, clock.instant().plus(properties.upgrade().readinessTimeout()))
+              : upgrade;
+    }
     intent.lastStep = step(action, "Deploying " + jobId + ": " + message);
     intent.updatedAt = clock.instant();
     PipelineStatus recorded = intent.build();
@@ -618,7 +1007,8 @@ public class PipelineReconciler {
               spec.parallelism(),
               spec.deliveryGuarantee(),
               from == null ? null : from.path(),
-              spec.allowNonRestoredState()));
+              spec.allowNonRestoredState(),
+              jar));
     } catch (DuplicateJobException e) {
       log.info(
           "Job {} was already submitted (by an earlier leader or try): {}", jobId, e.getMessage());
@@ -660,7 +1050,7 @@ public class PipelineReconciler {
             now,
             job.parallelism(),
             job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
-            jarSha256,
+            job.jarSha256() == null ? jarSha256 : job.jarSha256(),
             null));
     return new RestorePoint(path, RestorePoint.Kind.SAVEPOINT, now, job.jobId());
   }

@@ -2,20 +2,20 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
-import io.fraudpipeline.control.flink.ClusterOverview;
-import io.fraudpipeline.control.flink.FlinkRestClient;
 import io.fraudpipeline.control.jobs.DeployRequest;
 import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.jobs.EmbeddedJobJar;
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.jobs.JobJarUploader;
+import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobNotFoundException;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.jobs.Observation;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.rules.IfMatch;
@@ -25,7 +25,10 @@ import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.FieldProblem;
 import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.flink.ClusterOverview;
+import io.fraudpipeline.flink.FlinkRestClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -63,6 +66,7 @@ public class PipelineService {
   private final FlinkRestClient flink;
   private final JobJarUploader uploader;
   private final EmbeddedJobJar jar;
+  private final JobJars jars;
   private final SavepointHistory savepoints;
   private final Operations operations;
   private final Leadership leadership;
@@ -78,6 +82,7 @@ public class PipelineService {
       FlinkRestClient flink,
       JobJarUploader uploader,
       EmbeddedJobJar jar,
+      JobJars jars,
       SavepointHistory savepoints,
       Operations operations,
       Leadership leadership,
@@ -90,6 +95,7 @@ public class PipelineService {
     this.flink = flink;
     this.uploader = uploader;
     this.jar = jar;
+    this.jars = jars;
     this.savepoints = savepoints;
     this.operations = operations;
     this.leadership = leadership;
@@ -120,8 +126,184 @@ public class PipelineService {
         observation.observedAt(),
         observation.flinkReachable() && inSync,
         status,
+        upgradeView(wanted.orElse(null), job, status),
         leadership.leaderId().orElse(null),
         leadership.replicaId());
+  }
+
+  private UpgradeView upgradeView(DesiredState wanted, FraudJob job, PipelineStatus status) {
+    String shipped = jars.shippedSha256();
+    String running =
+        job == null
+            ? null
+            : job.jarSha256() != null
+                ? job.jarSha256()
+                : status != null && job.jobId().equals(status.jobId())
+                    ? status.jobJarSha256()
+                    : null;
+    List<String> reasons = new java.util.ArrayList<>();
+    boolean upgrading = status != null && status.upgrading();
+    if (wanted != null && wanted.spec().running() && job != null && !upgrading) {
+      if (shipped != null && !shipped.equals(running)) {
+        boolean rejected = status != null && status.rejectedJars().contains(shipped);
+        reasons.add(
+            "The job runs jar "
+                + (running == null ? "unknown (deployed before jars were recorded)" : running)
+                + "; this control plane ships "
+                + shipped
+                + (rejected ? " (an upgrade to it was rolled back before)" : ""));
+      }
+      PipelineSpec spec = wanted.spec();
+      if (!spec.sameJobSettings(job.parallelism(), job.deliveryGuarantee())) {
+        reasons.add(
+            "The desired settings changed: parallelism "
+                + job.parallelism()
+                + " → "
+                + spec.parallelism()
+                + ", "
+                + (job.deliveryGuarantee() == null ? "?" : job.deliveryGuarantee().argument())
+                + " → "
+                + spec.deliveryGuarantee().argument());
+      }
+    }
+    return new UpgradeView(
+        properties.upgrade().mode().name().toLowerCase(java.util.Locale.ROOT),
+        !reasons.isEmpty(),
+        reasons,
+        shipped,
+        running,
+        wanted == null ? null : wanted.spec().jarSha256(),
+        status == null ? List.of() : status.rejectedJars(),
+        status == null ? null : status.upgrade());
+  }
+
+  /**
+   * POST /api/v1/pipeline/upgrade: the desired state names the new jar; the reconciler takes the
+   * old job down as the upgrade mode says, runs the new jar, and rolls back when it is not ready in
+   * time. The operation follows it step by step.
+   */
+  public Operation upgrade(UpgradeRequest request, String actor) {
+    String target = request.jarSha256() == null ? jars.require(null).sha256() : request.jarSha256();
+    target = target.toLowerCase(java.util.Locale.ROOT);
+    if (!jars.contains(target)) {
+      String message =
+          "no job jar with this checksum is in the jar store (fraud.job.jar-store), which keeps"
+              + " the jar this control plane ships and every jar it ran";
+      throw PipelineSpecDocuments.invalid(List.of(new FieldProblem("jar_sha256", message)));
+    }
+    PipelineStatus status = statusStore.read().orElse(null);
+    if (status != null && status.upgrading()) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "An upgrade to jar "
+              + status.upgrade().toJar()
+              + " is in progress ("
+              + status.upgrade().phase()
+              + "); wait for it to end (GET /api/v1/pipeline)",
+          Map.of("upgrade_phase", status.upgrade().phase().name()));
+    }
+    String jarToRun = target;
+    Optional<FraudJob> active = observer.observeNow().activeJob();
+    String runningJar = active.map(FraudJob::jarSha256).orElse(null);
+    Optional<DesiredState> current = desired.current();
+    if (current.isPresent()
+        && jarToRun.equals(current.get().spec().jarSha256())
+        && (active.isEmpty() || jarToRun.equals(runningJar))) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "The pipeline already "
+              + (active.isEmpty() ? "asks for" : "runs")
+              + " jar "
+              + jarToRun
+              + "; nothing to upgrade",
+          Map.of("jar_sha256", jarToRun));
+    }
+    Instant started = clock.instant();
+    DesiredState accepted =
+        changeSpec(
+            actor,
+            "POST /api/v1/pipeline/upgrade",
+            spec ->
+                spec.withJar(
+                    jarToRun,
+                    request.upgradeMode() == null ? spec.upgradeMode() : request.upgradeMode()));
+    String jobId = active.map(FraudJob::jobId).orElse(null);
+    Duration limit =
+        properties
+            .savepointTimeout()
+            .plus(properties.upgrade().readinessTimeout())
+            .plus(properties.awaitTimeout());
+    return operations.start(
+        OperationKind.UPGRADE,
+        jobId,
+        limit,
+        context -> followUpgrade(accepted, jarToRun, started, context));
+  }
+
+  /** Reports each step of the upgrade the desired version asked for, until it has ended. */
+  private String followUpgrade(
+      DesiredState accepted, String jar, Instant since, OperationContext context)
+      throws InterruptedException {
+    context.step(
+        "Desired state version "
+            + accepted.version()
+            + " names jar "
+            + jar
+            + " ("
+            + accepted.spec().upgradeMode().json()
+            + ")");
+    if (!accepted.spec().running()) {
+      context.step("The pipeline is suspended: it resumes on the new jar");
+      return null;
+    }
+    ReconcileStep reported = null;
+    while (clock.instant().isBefore(context.deadline())) {
+      PipelineStatus status;
+      try {
+        status = statusStore.read().orElse(null);
+      } catch (KafkaUnavailableException e) {
+        status = null;
+      }
+      if (status != null) {
+        ReconcileStep step = status.lastStep();
+        if (step != null && !step.equals(reported) && step.at().isAfter(since)) {
+          context.step(step.message());
+          reported = step;
+        }
+        Upgrade upgrade = status.upgrade();
+        if (upgrade != null
+            && upgrade.desiredVersion() == accepted.version()
+            && upgrade.toJar().equals(jar)) {
+          if (upgrade.phase() == Upgrade.Phase.SUCCEEDED) {
+            if (upgrade.fromJobId() != null && upgrade.savepointTaken()) {
+              context.savepointWritten(upgrade.rollbackPoint().path());
+            }
+            return upgrade.toJobId();
+          }
+          if (upgrade.phase() == Upgrade.Phase.ROLLED_BACK
+              || upgrade.phase() == Upgrade.Phase.FAILED
+              || upgrade.phase() == Upgrade.Phase.ABANDONED) {
+            throw new IllegalStateException(
+                "Upgrade to jar "
+                    + jar
+                    + " "
+                    + upgrade.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + ": "
+                    + upgrade.reason());
+          }
+        } else if (status.desiredVersion() >= accepted.version()
+            && jar.equals(status.jobJarSha256())
+            && !status.upgrading()
+            && jobActive(status.jobId())) {
+          // No upgrade was needed (the job already ran this jar), or a later version took over.
+          context.step("Job " + status.jobId() + " runs jar " + jar);
+          return status.jobId();
+        }
+      }
+      Thread.sleep(AWAIT_POLL_MILLIS);
+    }
+    throw new IllegalStateException(
+        "The upgrade to jar " + jar + " had not ended by " + context.deadline());
   }
 
   public List<DesiredState> history(int limit) {
@@ -138,7 +320,11 @@ public class PipelineService {
         actor,
         "PUT /api/v1/pipeline",
         current ->
-            PipelineSpecDocuments.read(document, defaults(), jobProperties.maxParallelism()));
+            PipelineSpecDocuments.read(
+                document,
+                defaults().withJar(current.jarSha256(), defaults().upgradeMode()),
+                jobProperties.maxParallelism(),
+                jars::contains));
   }
 
   /** PATCH: the body is a JSON merge patch (RFC 7396) of the current spec. */
@@ -151,7 +337,8 @@ public class PipelineService {
         "PATCH /api/v1/pipeline",
         current -> {
           JsonNode merged = JsonMergePatch.apply(PipelineSpecDocuments.document(current), patch);
-          return PipelineSpecDocuments.read(merged, current, jobProperties.maxParallelism());
+          return PipelineSpecDocuments.read(
+              merged, current, jobProperties.maxParallelism(), jars::contains);
         });
   }
 
@@ -207,7 +394,9 @@ public class PipelineService {
             base.suspendMode(),
             base.restartFailed(),
             restorePath,
-            Boolean.TRUE.equals(request.allowNonRestoredState()));
+            Boolean.TRUE.equals(request.allowNonRestoredState()),
+            // A deploy runs the jar this control plane ships.
+            jars.shippedSha256());
     DesiredState accepted;
     try {
       accepted = propose(current, spec, true, actor, "POST /api/v1/jobs");
@@ -490,7 +679,7 @@ public class PipelineService {
   private FraudJob requireFraudJob(String jobId) {
     Observation observation = observer.observeNow();
     if (!observation.flinkReachable()) {
-      throw new io.fraudpipeline.control.flink.FlinkUnavailableException(
+      throw new io.fraudpipeline.flink.FlinkUnavailableException(
           "Flink cannot be observed: " + observation.error(), null);
     }
     return observation
@@ -589,7 +778,8 @@ public class PipelineService {
         SuspendMode.SAVEPOINT,
         true,
         null,
-        false);
+        false,
+        null);
   }
 
   private static IfMatch required(String ifMatch) {

@@ -16,6 +16,9 @@ import io.fraudpipeline.control.jobs.DeliveryGuarantee;
  * @param restoreSavepointPath the savepoint a fresh start restores, null for none; changing it
  *     replaces a running job's state with the savepoint's
  * @param allowNonRestoredState whether state no operator claims is skipped on restore
+ * @param jarSha256 the job jar to run, by checksum (an upgrade changes it, a rollback changes it
+ *     back); null in a state declared before jars were versioned: the running job's jar stays, a
+ *     new deploy takes the shipped one
  */
 public record PipelineSpec(
     PipelineState state,
@@ -25,7 +28,8 @@ public record PipelineSpec(
     SuspendMode suspendMode,
     boolean restartFailed,
     String restoreSavepointPath,
-    boolean allowNonRestoredState) {
+    boolean allowNonRestoredState,
+    String jarSha256) {
 
   public boolean running() {
     return state == PipelineState.RUNNING;
@@ -40,7 +44,8 @@ public record PipelineSpec(
         newSuspendMode,
         restartFailed,
         restoreSavepointPath,
-        allowNonRestoredState);
+        allowNonRestoredState,
+        jarSha256);
   }
 
   PipelineSpec withParallelism(int newParallelism) {
@@ -52,7 +57,21 @@ public record PipelineSpec(
         suspendMode,
         restartFailed,
         restoreSavepointPath,
-        allowNonRestoredState);
+        allowNonRestoredState,
+        jarSha256);
+  }
+
+  PipelineSpec withJar(String newJarSha256, UpgradeMode newUpgradeMode) {
+    return new PipelineSpec(
+        state,
+        parallelism,
+        deliveryGuarantee,
+        newUpgradeMode,
+        suspendMode,
+        restartFailed,
+        restoreSavepointPath,
+        allowNonRestoredState,
+        newJarSha256);
   }
 
   /** What a job must have been deployed with to count as this spec's job. */

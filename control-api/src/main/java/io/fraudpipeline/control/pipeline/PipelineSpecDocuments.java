@@ -7,9 +7,12 @@ import io.fraudpipeline.control.web.ProblemType;
 import io.fraudpipeline.model.FraudJson;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,7 +32,10 @@ final class PipelineSpecDocuments {
           "suspend_mode",
           "restart_failed",
           "restore_savepoint_path",
-          "allow_non_restored_state");
+          "allow_non_restored_state",
+          "jar_sha256");
+
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
   private PipelineSpecDocuments() {}
 
@@ -61,11 +67,21 @@ final class PipelineSpecDocuments {
       node.put("restore_savepoint_path", spec.restoreSavepointPath());
     }
     node.put("allow_non_restored_state", spec.allowNonRestoredState());
+    if (spec.jarSha256() == null) {
+      node.putNull("jar_sha256");
+    } else {
+      node.put("jar_sha256", spec.jarSha256());
+    }
     return node;
   }
 
-  /** Reads a document; absent fields take the given defaults. */
-  static PipelineSpec read(JsonNode document, PipelineSpec defaults, int maxParallelism) {
+  /**
+   * Reads a document; absent fields take the given defaults.
+   *
+   * @param jarKnown whether a jar checksum names a jar the control plane can run
+   */
+  static PipelineSpec read(
+      JsonNode document, PipelineSpec defaults, int maxParallelism, Predicate<String> jarKnown) {
     if (!document.isObject()) {
       throw invalid(List.of(new FieldProblem("", "must be a JSON object")));
     }
@@ -122,6 +138,21 @@ final class PipelineSpecDocuments {
         restore = r.asString().strip();
       }
     }
+    String jar = defaults.jarSha256();
+    JsonNode j = document.get("jar_sha256");
+    if (j != null && !j.isNull()) {
+      if (!j.isString() || !SHA256.matcher(j.asString().strip()).matches()) {
+        errors.add(new FieldProblem("jar_sha256", "must be a SHA-256 checksum (64 hex digits)"));
+      } else if (!jarKnown.test(j.asString().strip().toLowerCase(Locale.ROOT))) {
+        errors.add(
+            new FieldProblem(
+                "jar_sha256",
+                "no job jar with this checksum is in the jar store (fraud.job.jar-store), which"
+                    + " keeps the jar this control plane ships and every jar it ran"));
+      } else {
+        jar = j.asString().strip().toLowerCase(Locale.ROOT);
+      }
+    }
     if (!errors.isEmpty()) {
       throw invalid(errors);
     }
@@ -133,7 +164,8 @@ final class PipelineSpecDocuments {
         suspendMode,
         restartFailed,
         restore,
-        allowNonRestored);
+        allowNonRestored,
+        jar);
   }
 
   private static <T> T text(

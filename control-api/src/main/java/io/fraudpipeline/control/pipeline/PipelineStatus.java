@@ -20,6 +20,10 @@ import java.util.List;
  * @param notBefore no restart before this (the restart backoff)
  * @param gaveUp why restarting stopped (the restart budget exhausted), else null
  * @param unhealthy why the running job is unhealthy, else null
+ * @param jobJarSha256 the jar {@code jobId} was deployed with
+ * @param upgrade the upgrade in progress, or the last one
+ * @param rejectedJars jars an upgrade was rolled back from: an automatic upgrade skips them (an
+ *     explicit one may still ask for them)
  * @param lastStep the last decision
  * @param updatedAt when this was written
  */
@@ -35,17 +39,27 @@ public record PipelineStatus(
     Instant notBefore,
     String gaveUp,
     String unhealthy,
+    String jobJarSha256,
+    Upgrade upgrade,
+    List<String> rejectedJars,
     ReconcileStep lastStep,
     Instant updatedAt) {
 
   public PipelineStatus {
     failureRestarts = failureRestarts == null ? List.of() : List.copyOf(failureRestarts);
+    rejectedJars = rejectedJars == null ? List.of() : List.copyOf(rejectedJars);
+  }
+
+  /** Whether an upgrade is under way. */
+  public boolean upgrading() {
+    return upgrade != null && upgrade.inProgress();
   }
 
   /** Nothing reconciled yet. */
   public static PipelineStatus initial() {
     return new PipelineStatus(
-        0, 0, null, 0, null, null, false, List.of(), null, null, null, null, null);
+        0, 0, null, 0, null, null, false, List.of(), null, null, null, null, null, List.of(), null,
+        null);
   }
 
   Builder toBuilder() {
@@ -65,6 +79,9 @@ public record PipelineStatus(
     Instant notBefore;
     String gaveUp;
     String unhealthy;
+    String jobJarSha256;
+    Upgrade upgrade;
+    List<String> rejectedJars;
     ReconcileStep lastStep;
     Instant updatedAt;
 
@@ -80,6 +97,9 @@ public record PipelineStatus(
       notBefore = s.notBefore;
       gaveUp = s.gaveUp;
       unhealthy = s.unhealthy;
+      jobJarSha256 = s.jobJarSha256;
+      upgrade = s.upgrade;
+      rejectedJars = s.rejectedJars;
       lastStep = s.lastStep;
       updatedAt = s.updatedAt;
     }
@@ -97,6 +117,9 @@ public record PipelineStatus(
           notBefore,
           gaveUp,
           unhealthy,
+          jobJarSha256,
+          upgrade,
+          rejectedJars,
           lastStep,
           updatedAt);
     }

@@ -12,6 +12,7 @@ import java.time.Instant;
  * @param observedAt when Flink was last observed
  * @param inSync whether the observed job matches the desired state
  * @param status what the reconciler last did and knows (null before its first step)
+ * @param upgrade whether an upgrade is available and why, and the upgrade under way or the last
  * @param leader the replica that reconciles, when known
  * @param replica the replica that answered
  */
@@ -22,5 +23,6 @@ public record PipelineView(
     Instant observedAt,
     boolean inSync,
     PipelineStatus status,
+    UpgradeView upgrade,
     String leader,
     String replica) {}

@@ -3,6 +3,7 @@ package io.fraudpipeline.control.pipeline;
 import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.jobs.EmbeddedJobJar;
 import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
@@ -29,6 +30,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
   private final PipelineStatusStore store;
   private final PipelineObserver observer;
   private final PipelineReconciler reconciler;
+  private final AutoUpgrade autoUpgrade;
   private final Leadership leadership;
   private final boolean enabled;
   private final MeterRegistry meters;
@@ -44,6 +46,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
       EventRecorder events,
       Leadership leadership,
       EmbeddedJobJar jar,
+      JobJars jars,
       JobProperties jobProperties,
       ReconcilerProperties properties,
       MeterRegistry meters) {
@@ -63,10 +66,17 @@ public class ReconcileLoop extends PeriodicLifecycle {
             leadership,
             store::write,
             savepoints::append,
+            desired::propose,
+            jars::contains,
             properties,
             jobProperties.checkpointInterval(),
             jar.isPresent() ? jar.sha256() : null,
             clock);
+    this.autoUpgrade =
+        properties.upgrade().mode() == ReconcilerProperties.UpgradeTrigger.AUTO
+            ? new AutoUpgrade(
+                jars.shippedSha256(), desired::propose, events, leadership.replicaId(), clock)
+            : null;
   }
 
   @Override
@@ -100,8 +110,11 @@ public class ReconcileLoop extends PeriodicLifecycle {
           statusEpoch,
           status.lastStep());
     }
-    Optional<DesiredState> wanted = desired.current();
     ObservedPipeline observed = observer.observe();
+    Optional<DesiredState> wanted = desired.current();
+    if (autoUpgrade != null && observed.flinkReachable()) {
+      wanted = autoUpgrade.apply(wanted, observed, status);
+    }
     PipelineStatus before = status;
     PipelineStatus after = reconciler.reconcile(wanted.orElse(null), observed, before);
     if (tookOver && after.lastStep() == before.lastStep()) {

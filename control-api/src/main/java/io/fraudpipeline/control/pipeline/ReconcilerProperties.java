@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *     waits for the reconciler to carry it out before answering
  * @param restartBudget how often a job Flink gave up on is restarted
  * @param unhealthy when a running job counts as unhealthy
+ * @param upgrade how the job moves onto a new jar
  */
 @Validated
 @ConfigurationProperties("fraud.reconciler")
@@ -29,7 +30,23 @@ public record ReconcilerProperties(
     @NotNull Duration cancelTimeout,
     @NotNull Duration awaitTimeout,
     @Valid @NotNull RestartBudget restartBudget,
-    @Valid @NotNull Unhealthy unhealthy) {
+    @Valid @NotNull Unhealthy unhealthy,
+    @Valid @NotNull Upgrade upgrade) {
+
+  /** Whether the job is moved onto a new jar on request or as soon as one is shipped. */
+  public enum UpgradeTrigger {
+    /** Only {@code POST /api/v1/pipeline/upgrade} moves the job; GET says an upgrade is there. */
+    MANUAL,
+    /** The leader moves the job onto the jar it ships (not onto one rolled back from before). */
+    AUTO
+  }
+
+  /**
+   * @param mode manual or auto
+   * @param readinessTimeout how long a new job may take to be RUNNING with every task running and a
+   *     checkpoint completed; past it the upgrade is rolled back
+   */
+  public record Upgrade(@NotNull UpgradeTrigger mode, @NotNull Duration readinessTimeout) {}
 
   /**
    * @param maxRestarts restarts allowed within the window; one more gives up

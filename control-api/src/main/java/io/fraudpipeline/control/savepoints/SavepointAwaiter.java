@@ -1,10 +1,10 @@
 package io.fraudpipeline.control.savepoints;
 
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkRestClient;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
-import io.fraudpipeline.control.flink.SavepointStatus;
 import io.fraudpipeline.control.operations.OperationContext;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
+import io.fraudpipeline.flink.SavepointStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

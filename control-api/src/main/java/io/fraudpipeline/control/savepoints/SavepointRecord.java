@@ -31,6 +31,8 @@ public record SavepointRecord(
     /** Taken while stopping the job. */
     STOP,
     /** Taken while stopping the job to restart it at a new parallelism. */
-    RESCALE
+    RESCALE,
+    /** Taken while stopping the job to run it on a new jar; a rollback restores it. */
+    UPGRADE
   }
 }

@@ -1,8 +1,8 @@
 package io.fraudpipeline.control.web;
 
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import io.fraudpipeline.model.FraudJson;
 import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.control.support.TestKafka;
+import io.fraudpipeline.control.support.WebhookReceiver;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

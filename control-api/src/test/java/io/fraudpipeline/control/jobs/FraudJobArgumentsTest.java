@@ -26,7 +26,9 @@ class FraudJobArgumentsTest {
             128,
             DeliveryGuarantee.EXACTLY_ONCE,
             Duration.ofSeconds(2),
-            "io.fraudpipeline.job.FraudDetectionJob");
+            "io.fraudpipeline.job.FraudDetectionJob",
+            null,
+            "target/jars");
     LagProperties lag =
         new LagProperties(
             "payments-fraud",

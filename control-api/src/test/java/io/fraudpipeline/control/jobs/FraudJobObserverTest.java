@@ -2,10 +2,9 @@ package io.fraudpipeline.control.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fraudpipeline.control.flink.FlinkProperties;
-import io.fraudpipeline.control.flink.FlinkRestClient;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.flink.FlinkRestClient;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,11 +28,7 @@ class FraudJobObserverTest {
     flink = LocalFlink.start(new LocalFlink.Options(Ports.free(), 1, 1, null, Map.of()));
     client =
         new FlinkRestClient(
-            new FlinkProperties(
-                URI.create(flink.restUrl()),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(10),
-                Duration.ofMinutes(1)));
+            URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1));
   }
 
   @AfterAll

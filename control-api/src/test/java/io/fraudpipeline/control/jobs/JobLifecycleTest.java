@@ -101,11 +101,7 @@ class JobLifecycleTest {
     jobId = created.body().path("job_id").asString();
     assertThat(created.header("Location")).hasValue("/api/v1/jobs/" + jobId);
     // Both requests made sure the jar was on Flink; it was uploaded once.
-    assertThat(
-            control
-                .bean(io.fraudpipeline.control.flink.FlinkRestClient.class)
-                .listJars()
-                .jarFileList)
+    assertThat(control.bean(io.fraudpipeline.flink.FlinkRestClient.class).listJars().jarFileList)
         .singleElement()
         .satisfies(jar -> assertThat(jar.id).isEqualTo(created.body().path("jar_id").asString()));
     assertThat(created.body().path("jar_sha256").asString()).hasSize(64);
@@ -116,7 +112,7 @@ class JobLifecycleTest {
 
     awaitJobState(jobId, "RUNNING");
     long activeOnFlink =
-        control.bean(io.fraudpipeline.control.flink.FlinkRestClient.class).jobsOverview().stream()
+        control.bean(io.fraudpipeline.flink.FlinkRestClient.class).jobsOverview().stream()
             .filter(j -> !j.getStatus().isGloballyTerminalState())
             .count();
     assertThat(activeOnFlink).isEqualTo(1);

@@ -61,8 +61,8 @@ class RestFlinkServiceTest {
 
   @Test
   @Order(1)
-  void runsTheJobUnderTheChosenIdAndReportsItsCheckpointsWhereTheStorageHasThem() {
-    service.submit(new JobSubmission(JOB, 1, DeliveryGuarantee.EXACTLY_ONCE, null, false));
+  void runsTheJobUnderTheChosenIdAndReportsItsJarTasksAndCheckpoints() {
+    service.submit(new JobSubmission(JOB, 1, DeliveryGuarantee.EXACTLY_ONCE, null, false, null));
 
     FlinkJob job =
         await()
@@ -72,6 +72,9 @@ class RestFlinkServiceTest {
                 j -> j != null && j.state().equals("RUNNING") && j.lastCheckpoint() != null);
     assertThat(job.parallelism()).isEqualTo(1);
     assertThat(job.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    // What upgrades compare and their readiness check needs, as the fake reports them too.
+    assertThat(job.jarSha256()).isEqualTo(control.bean(JobJars.class).shippedSha256()).hasSize(64);
+    assertThat(job.tasksRunning()).isTrue();
     String directory = CheckpointStorage.directoryOf(job.lastCheckpoint().path());
     assertThat(directory).isNotNull();
     assertThat(new CheckpointStorage().newest(directory, JOB))
@@ -88,7 +91,7 @@ class RestFlinkServiceTest {
     assertThatThrownBy(
             () ->
                 service.submit(
-                    new JobSubmission(JOB, 1, DeliveryGuarantee.EXACTLY_ONCE, null, false)))
+                    new JobSubmission(JOB, 1, DeliveryGuarantee.EXACTLY_ONCE, null, false, null)))
         .isInstanceOf(DuplicateJobException.class);
     assertThat(service.fraudJobs().stream().filter(FlinkJob::isActive)).hasSize(1);
   }
@@ -101,7 +104,7 @@ class RestFlinkServiceTest {
     assertThat(savepoint).isNotBlank();
     assertThat(find(JOB).orElseThrow().state()).isEqualTo("FINISHED");
     service.submit(
-        new JobSubmission(RESTORED, 1, DeliveryGuarantee.AT_LEAST_ONCE, savepoint, false));
+        new JobSubmission(RESTORED, 1, DeliveryGuarantee.AT_LEAST_ONCE, savepoint, false, null));
     await()
         .atMost(LONG)
         .untilAsserted(() -> assertThat(find(RESTORED).orElseThrow().state()).isEqualTo("RUNNING"));
@@ -139,8 +142,9 @@ class RestFlinkServiceTest {
                         1,
                         DeliveryGuarantee.EXACTLY_ONCE,
                         "file:/no/such/savepoint",
-                        false)))
-        .isInstanceOf(io.fraudpipeline.control.flink.FlinkRequestException.class)
+                        false,
+                        null)))
+        .isInstanceOf(io.fraudpipeline.flink.FlinkRequestException.class)
         .isNotInstanceOf(DuplicateJobException.class)
         .hasMessageContaining("Cannot find checkpoint or savepoint");
     await()

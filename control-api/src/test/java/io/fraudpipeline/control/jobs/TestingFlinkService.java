@@ -1,7 +1,7 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.flink.FlinkRequestException;
-import io.fraudpipeline.control.flink.FlinkUnavailableException;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +28,8 @@ public class TestingFlinkService implements FlinkService {
     final int parallelism;
     final DeliveryGuarantee guarantee;
     final String restoredFrom;
+    String jar;
+    boolean tasksRunning = true;
     long restarts;
     FlinkJob.CompletedCheckpoint checkpoint;
     String failureCause;
@@ -52,7 +54,14 @@ public class TestingFlinkService implements FlinkService {
     public String state() {
       return state;
     }
+
+    public String jar() {
+      return jar;
+    }
   }
+
+  /** The jar a submission that names none runs, as the real service runs the shipped one. */
+  public static final String SHIPPED_JAR = "a".repeat(64);
 
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final List<JobSubmission> submissions = new ArrayList<>();
@@ -62,6 +71,7 @@ public class TestingFlinkService implements FlinkService {
   private String failSavepoint;
   private String refuseSubmission;
   private int savepoints;
+  private final java.util.Set<String> brokenJars = new java.util.HashSet<>();
 
   public TestingFlinkService(Clock clock) {
     this.clock = clock;
@@ -104,6 +114,15 @@ public class TestingFlinkService implements FlinkService {
     return jobId;
   }
 
+  /** Jobs of this jar start, but their tasks never all run (a broken job version). */
+  public void breakJar(String sha256) {
+    brokenJars.add(sha256);
+  }
+
+  public void tasksRunning(String jobId, boolean running) {
+    jobs.get(jobId).tasksRunning = running;
+  }
+
   public void savepointTakes(Duration duration) {
     savepointTakes = duration;
   }
@@ -142,8 +161,7 @@ public class TestingFlinkService implements FlinkService {
         .map(
             j ->
                 terminal(j.state)
-                    ? new FlinkJob(
-                        j.id, j.state, j.startTime, null, null, null, null, j.failureCause)
+                    ? FlinkJob.ended(j.id, j.state, j.startTime, j.failureCause)
                     : new FlinkJob(
                         j.id,
                         j.state,
@@ -152,7 +170,9 @@ public class TestingFlinkService implements FlinkService {
                         j.guarantee,
                         j.restarts,
                         j.checkpoint,
-                        null))
+                        null,
+                        j.jar,
+                        j.tasksRunning))
         .toList();
   }
 
@@ -166,15 +186,17 @@ public class TestingFlinkService implements FlinkService {
       throw new FlinkRequestException(500, refuseSubmission, null);
     }
     submissions.add(submission);
-    jobs.put(
-        submission.jobId(),
+    Job job =
         new Job(
             submission.jobId(),
             "RUNNING",
             clock.instant(),
             submission.parallelism(),
             submission.deliveryGuarantee(),
-            submission.restorePath()));
+            submission.restorePath());
+    job.jar = submission.jarSha256() == null ? SHIPPED_JAR : submission.jarSha256();
+    job.tasksRunning = !brokenJars.contains(job.jar);
+    jobs.put(submission.jobId(), job);
   }
 
   @Override

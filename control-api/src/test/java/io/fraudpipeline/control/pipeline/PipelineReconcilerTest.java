@@ -6,6 +6,7 @@ import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.events.PipelineEvent;
 import io.fraudpipeline.control.jobs.DeliveryGuarantee;
 import io.fraudpipeline.control.jobs.TestingFlinkService;
+import io.fraudpipeline.control.jobs.TestingFlinkService.Job;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.support.MutableClock;
@@ -29,11 +30,15 @@ class PipelineReconcilerTest {
 
   private static final Instant START = Instant.parse("2026-12-05T10:00:00Z");
 
+  /** A jar the jar store does not hold. */
+  private static final String LOST_JAR = "c".repeat(64);
+
   final MutableClock clock = new MutableClock(START);
   final TestingFlinkService flink = new TestingFlinkService(clock);
   final List<PipelineEvent> events = new ArrayList<>();
   final List<PipelineStatus> intents = new ArrayList<>();
   final List<SavepointRecord> savepoints = new ArrayList<>();
+  final List<DesiredState> proposed = new ArrayList<>();
   final TestLeadership leadership = new TestLeadership();
   ReconcilerProperties properties = properties(false);
   PipelineReconciler reconciler;
@@ -499,7 +504,8 @@ class PipelineReconcilerTest {
             SuspendMode.SAVEPOINT,
             true,
             "file:/sp/chosen",
-            false);
+            false,
+            null);
     DesiredState restore =
         new DesiredState(
             desired.version() + 1,
@@ -536,6 +542,204 @@ class PipelineReconcilerTest {
     clock.advance(Duration.ofSeconds(11));
     step(desired);
     assertThat(flink.activeJobs()).hasSize(1);
+  }
+
+  // Upgrades onto another jar.
+
+  private static final String NEW_JAR = "b".repeat(64);
+
+  @Test
+  void upgradesToTheDesiredJarFromASavepointAndSucceedsOnceTheNewJobIsReady() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String old = status.jobId();
+    assertThat(flink.job(old).jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(upgrade);
+    assertThat(flink.job(old).state()).isEqualTo("FINISHED");
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.REPLACING);
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(
+            sp -> {
+              assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.UPGRADE);
+              assertThat(sp.jarSha256()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+            });
+    String savepoint = savepoints.get(0).path();
+
+    step(upgrade);
+    String upgraded = status.jobId();
+    assertThat(flink.job(upgraded).jar()).isEqualTo(NEW_JAR);
+    assertThat(flink.job(upgraded).restoredFrom()).isEqualTo(savepoint);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+    assertThat(status.upgrade().readyBy()).isEqualTo(clock.instant().plus(Duration.ofMinutes(3)));
+
+    step(upgrade);
+    assertThat(status.lastStep().message()).contains("has completed no checkpoint yet");
+    clock.advance(Duration.ofSeconds(20));
+    flink.completeCheckpoint(upgraded, 1, checkpoint(upgraded, 1), clock.instant());
+    step(upgrade);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    assertThat(status.jobJarSha256()).isEqualTo(NEW_JAR);
+    assertThat(reasons()).contains("UpgradeStarted").endsWith("UpgradeSucceeded");
+    assertThat(proposed).as("a successful upgrade changes no desired state").isEmpty();
+    step(upgrade);
+    assertThat(flink.submissions()).hasSize(2);
+  }
+
+  @Test
+  void rollsBackToThePreviousJarFromTheUpgradeSavepointWhenTheNewJobIsNotReadyInTime()
+      throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    flink.breakJar(NEW_JAR);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    String savepoint = savepoints.get(0).path();
+    step(upgrade);
+    String broken = status.jobId();
+    flink.completeCheckpoint(broken, 1, checkpoint(broken, 1), clock.instant());
+    step(upgrade);
+    assertThat(status.lastStep().message()).contains("does not run every task");
+    assertThat(flink.job(broken).state()).isEqualTo("RUNNING");
+
+    clock.advance(Duration.ofMinutes(3).plusSeconds(1));
+    step(upgrade);
+
+    assertThat(flink.job(broken).state()).isEqualTo("CANCELED");
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason()).contains("not ready within PT3M");
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    DesiredState rollback = proposed.get(0);
+    assertThat(rollback.version()).isEqualTo(upgrade.version() + 1);
+    assertThat(rollback.spec().jarSha256()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+    assertThat(rollback.cause()).startsWith("rollback of the upgrade to jar bbbbbbbbbbbb");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("UpgradeRolledBack");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+            });
+
+    step(rollback);
+
+    Job back = flink.job(status.jobId());
+    assertThat(back.state()).isEqualTo("RUNNING");
+    assertThat(back.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+    assertThat(back.restoredFrom()).as("the state from before the upgrade").isEqualTo(savepoint);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    step(rollback);
+    assertThat(flink.activeJobs()).hasSize(1);
+  }
+
+  @Test
+  void rollsBackAtOnceWhenTheNewJobFails() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    step(upgrade);
+    flink.fail(status.jobId(), "java.lang.NoSuchMethodError: broken build");
+
+    step(upgrade);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason()).contains("FAILED: java.lang.NoSuchMethodError");
+    step(proposed.get(0));
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(Job::jar)
+        .isEqualTo(TestingFlinkService.SHIPPED_JAR);
+  }
+
+  @Test
+  void neverFallsBackToACheckpointWhenTheUpgradeSavepointFails() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String old = status.jobId();
+    flink.completeCheckpoint(old, 3, checkpoint(old, 3), clock.instant());
+    step(desired);
+    flink.failSavepoints("disk full");
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(upgrade);
+    step(upgrade);
+
+    assertThat(flink.job(old).state()).isEqualTo("RUNNING");
+    assertThat(flink.submissions()).hasSize(1);
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+    assertThat(status.lastStep().message()).contains("disk full");
+  }
+
+  @Test
+  void aLastStateUpgradeRunsTheNewJarFromTheNewestCheckpoint() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String old = status.jobId();
+    String checkpoint = checkpoint(old, 7);
+    flink.completeCheckpoint(old, 7, checkpoint, clock.instant());
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.LAST_STATE));
+
+    step(upgrade);
+    step(upgrade);
+
+    assertThat(flink.job(old).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(flink.job(status.jobId()).restoredFrom()).isEqualTo(checkpoint);
+    assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(checkpoint);
+  }
+
+  @Test
+  void reportsAnUpgradeThatCannotBeRolledBackBecauseThePreviousJarIsGone() throws Exception {
+    DesiredState onLostJar = running(1);
+    onLostJar = next(onLostJar, onLostJar.spec().withJar(LOST_JAR, UpgradeMode.SAVEPOINT));
+    step(onLostJar);
+    DesiredState upgrade =
+        next(onLostJar, onLostJar.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    step(upgrade);
+    String broken = status.jobId();
+    flink.fail(broken, "boom");
+
+    step(upgrade);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.FAILED);
+    assertThat(reasons()).endsWith("UpgradeFailed");
+    assertThat(events.get(events.size() - 1).message()).contains("not in the jar store");
+    assertThat(proposed).isEmpty();
+  }
+
+  @Test
+  void autoUpgradeDeclaresTheShippedJarOnceTheJobRunsSteadilyButNeverARejectedOne()
+      throws Exception {
+    DesiredState onOld = running(1);
+    onOld = next(onOld, onOld.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(onOld);
+    AutoUpgrade auto =
+        new AutoUpgrade(
+            TestingFlinkService.SHIPPED_JAR,
+            d -> {
+              proposed.add(d);
+              return d;
+            },
+            (type, reason, message, jobId) -> {},
+            "replica-test",
+            clock);
+
+    Optional<DesiredState> wanted = auto.apply(Optional.of(onOld), observe(null), status);
+
+    assertThat(wanted.orElseThrow().version()).isEqualTo(onOld.version() + 1);
+    assertThat(wanted.get().spec().jarSha256()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+    assertThat(wanted.get().cause()).contains("fraud.reconciler.upgrade.mode=auto");
+
+    PipelineStatus.Builder rejected = status.toBuilder();
+    rejected.rejectedJars = List.of(TestingFlinkService.SHIPPED_JAR);
+    assertThat(auto.apply(Optional.of(onOld), observe(null), rejected.build()))
+        .as("a jar rolled back from is not tried again")
+        .contains(onOld);
   }
 
   // Helpers.
@@ -585,7 +789,8 @@ class PipelineReconcilerTest {
             SuspendMode.SAVEPOINT,
             restartFailed,
             null,
-            false);
+            false,
+            null);
     return new DesiredState(1, "pipeline-1", spec, 1, START, "test", "test");
   }
 
@@ -609,7 +814,8 @@ class PipelineReconcilerTest {
         spec.suspendMode(),
         spec.restartFailed(),
         spec.restoreSavepointPath(),
-        spec.allowNonRestoredState());
+        spec.allowNonRestoredState(),
+        spec.jarSha256());
   }
 
   private PipelineReconciler reconciler(Leadership leader) {
@@ -631,9 +837,14 @@ class PipelineReconcilerTest {
         leader,
         intents::add,
         savepoints::add,
+        d -> {
+          proposed.add(d);
+          return d;
+        },
+        jar -> !jar.equals(LOST_JAR),
         properties,
         Duration.ofSeconds(10),
-        "sha",
+        TestingFlinkService.SHIPPED_JAR,
         clock);
   }
 
@@ -646,7 +857,9 @@ class PipelineReconcilerTest {
         Duration.ofMinutes(2),
         new ReconcilerProperties.RestartBudget(
             3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
-        new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, restartUnhealthy));
+        new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, restartUnhealthy),
+        new ReconcilerProperties.Upgrade(
+            ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)));
   }
 
   static final class TestLeadership implements Leadership {

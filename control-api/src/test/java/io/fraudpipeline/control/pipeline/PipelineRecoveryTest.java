@@ -7,6 +7,7 @@ import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.Ports;
+import io.fraudpipeline.control.support.SteadyLoad;
 import io.fraudpipeline.control.support.Traffic;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
@@ -17,7 +18,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -123,15 +123,14 @@ class PipelineRecoveryTest {
   void restoresTheJobAfterTheFlinkClusterIsLostUnderLoad() throws Exception {
     String before = runningJobId();
     awaitCheckpointRecorded();
-    try (Load load = new Load("cluster-lost")) {
-      load.runFor(Duration.ofSeconds(2));
-      flink.close();
-      load.runFor(Duration.ofSeconds(3));
-      flink = startFlink();
-      String after = awaitRunningJob(before);
-      assertThat(after).isNotEqualTo(before);
-      load.runFor(Duration.ofSeconds(3));
-    }
+    SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "cluster-lost");
+    load.runFor(Duration.ofSeconds(2));
+    flink.close();
+    load.runFor(Duration.ofSeconds(3));
+    flink = startFlink();
+    String after = awaitRunningJob(before);
+    assertThat(after).isNotEqualTo(before);
+    load.runFor(Duration.ofSeconds(3));
     awaitEveryExpectedAlertExactlyOnce();
     JsonNode status = api.get("/api/v1/pipeline").body().path("status");
     assertThat(status.path("last_step").path("action").asString()).isIn("restore", "none");
@@ -144,21 +143,20 @@ class PipelineRecoveryTest {
   void restartsAFailedJobFromItsCheckpoint() throws Exception {
     String before = runningJobId();
     awaitCheckpointRecorded();
-    try (Load load = new Load("job-failed")) {
-      load.runFor(Duration.ofSeconds(2));
-      // The only TaskManager dies; with no restart strategy Flink gives up: FAILED.
-      flink.miniCluster().terminateTaskManager(0).get();
-      await()
-          .atMost(LONG)
-          .untilAsserted(
-              () ->
-                  assertThat(api.get("/api/v1/jobs/" + before).body().path("state").asString())
-                      .isEqualTo("FAILED"));
-      flink.miniCluster().startTaskManager();
-      String after = awaitRunningJob(before);
-      assertThat(after).isNotEqualTo(before);
-      load.runFor(Duration.ofSeconds(3));
-    }
+    SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "job-failed");
+    load.runFor(Duration.ofSeconds(2));
+    // The only TaskManager dies; with no restart strategy Flink gives up: FAILED.
+    flink.miniCluster().terminateTaskManager(0).get();
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(api.get("/api/v1/jobs/" + before).body().path("state").asString())
+                    .isEqualTo("FAILED"));
+    flink.miniCluster().startTaskManager();
+    String after = awaitRunningJob(before);
+    assertThat(after).isNotEqualTo(before);
+    load.runFor(Duration.ofSeconds(3));
     awaitEveryExpectedAlertExactlyOnce();
     JsonNode status = api.get("/api/v1/pipeline").body().path("status");
     assertThat(status.path("failure_restarts").size()).isEqualTo(1);
@@ -227,27 +225,6 @@ class PipelineRecoveryTest {
   }
 
   // Helpers.
-
-  /** Sends a batch of transactions every 100 ms while the test waits, recording the expected. */
-  private static final class Load implements AutoCloseable {
-    private final String prefix;
-    private final AtomicInteger batch = new AtomicInteger();
-
-    Load(String prefix) {
-      this.prefix = prefix;
-    }
-
-    void runFor(Duration duration) throws InterruptedException {
-      long end = System.nanoTime() + duration.toNanos();
-      while (System.nanoTime() < end) {
-        expectedAlerts.addAll(traffic.send(prefix + "-" + batch.incrementAndGet(), 10, 5));
-        Thread.sleep(100);
-      }
-    }
-
-    @Override
-    public void close() {}
-  }
 
   private static String runningJobId() {
     return api.get("/api/v1/pipeline").body().path("observed").path("job_id").asString();

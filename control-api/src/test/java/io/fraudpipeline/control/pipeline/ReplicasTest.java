@@ -3,13 +3,13 @@ package io.fraudpipeline.control.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.control.flink.FlinkRestClient;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.Traffic;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
+import io.fraudpipeline.flink.FlinkRestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -20,6 +20,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,6 +34,8 @@ public abstract class PipelineTestBase {
 
   /** How long to keep reading after the expected alerts arrived, to catch extras. */
   protected static final Duration SETTLE = Duration.ofMillis(2500);
+
+  private static FlinkJobProbe probe;
 
   @RegisterExtension
   protected static final MiniClusterExtension FLINK =
@@ -69,14 +72,26 @@ public abstract class PipelineTestBase {
         id, account, new BigDecimal(amount), "USD", "shop", "retail", "US", Instant.now());
   }
 
-  protected static FlinkRest rest(MiniCluster cluster) throws Exception {
-    return new FlinkRest(cluster.getRestAddress().get().toString());
+  /** The class's one client of its MiniCluster's REST API, closed after the class. */
+  protected static synchronized FlinkJobProbe rest(MiniCluster cluster) throws Exception {
+    if (probe == null) {
+      probe = FlinkJobProbe.of(cluster);
+    }
+    return probe;
+  }
+
+  @AfterAll
+  static synchronized void closeProbe() {
+    if (probe != null) {
+      probe.close();
+      probe = null;
+    }
   }
 
   /** Waits until every subtask reports this rules version over the REST API. */
   protected static void awaitRulesVersion(MiniCluster cluster, JobID job, long version)
       throws Exception {
-    FlinkRest rest = rest(cluster);
+    FlinkJobProbe rest = rest(cluster);
     await()
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(200))

@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.flink;
+package io.fraudpipeline.flink;
 
 /**
  * The JobManager cannot be reached or did not answer in time. Callers retry; the web layer answers

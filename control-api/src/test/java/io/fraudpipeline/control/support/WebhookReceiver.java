@@ -1,7 +1,6 @@
-package io.fraudpipeline.control.events;
+package io.fraudpipeline.control.support;
 
 import com.sun.net.httpserver.HttpServer;
-import io.fraudpipeline.control.support.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -17,12 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A webhook receiver on a real JDK HTTP server: keeps every request it gets, and answers 500 to the
  * first tries of the events of a job it is told to fail.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
   /** One request as received. */
-  record Request(Instant receivedAt, Map<String, List<String>> headers, String body, int status) {
+  public record Request(
+      Instant receivedAt, Map<String, List<String>> headers, String body, int status) {
 
-    String header(String name) {
+    public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().get(0))
@@ -30,7 +30,7 @@ final class WebhookReceiver implements AutoCloseable {
           .orElse(null);
     }
 
-    String jobId() {
+    public String jobId() {
       return ApiClient.JSON.readTree(body).path("job_id").asString("");
     }
   }
@@ -43,7 +43,7 @@ final class WebhookReceiver implements AutoCloseable {
     this.server = server;
   }
 
-  static WebhookReceiver start() {
+  public static WebhookReceiver start() {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       WebhookReceiver receiver = new WebhookReceiver(server);
@@ -55,18 +55,23 @@ final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
   }
 
   /** The first {@code tries} requests about this job are answered 500. */
-  void failFirstTries(String jobId, int tries) {
+  public void failFirstTries(String jobId, int tries) {
     failuresLeft.put(jobId, new AtomicInteger(tries));
   }
 
   /** Every request about this job, in the order received. */
-  List<Request> about(String jobId) {
+  public List<Request> about(String jobId) {
     return requests.stream().filter(r -> r.jobId().equals(jobId)).toList();
+  }
+
+  /** Every request, in the order received. */
+  public List<Request> all() {
+    return List.copyOf(requests);
   }
 
   private void handle(com.sun.net.httpserver.HttpExchange exchange) throws IOException {

@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.flink;
+package io.fraudpipeline.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,13 +34,11 @@ class FlinkRestClientTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    FlinkProperties properties =
-        new FlinkProperties(
+    try (FlinkRestClient client =
+        new FlinkRestClient(
             URI.create("http://localhost:" + closedPort),
-            Duration.ofSeconds(1),
             Duration.ofSeconds(5),
-            Duration.ofSeconds(5));
-    try (FlinkRestClient client = new FlinkRestClient(properties)) {
+            Duration.ofSeconds(5))) {
       assertThatThrownBy(client::clusterOverview)
           .isInstanceOf(FlinkUnavailableException.class)
           .hasMessageContaining("Cannot reach Flink at http://localhost:" + closedPort)
@@ -50,14 +48,11 @@ class FlinkRestClientTest {
 
   @Test
   void refusesARestUrlThatIsNotAUrl() {
-    FlinkProperties properties =
-        new FlinkProperties(
-            URI.create("not-a-url"),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1));
-    assertThatThrownBy(() -> new FlinkRestClient(properties))
+    assertThatThrownBy(
+            () ->
+                new FlinkRestClient(
+                    URI.create("not-a-url"), Duration.ofSeconds(1), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("fraud.flink.rest-url");
+        .hasMessageContaining("not a URL: not-a-url");
   }
 }

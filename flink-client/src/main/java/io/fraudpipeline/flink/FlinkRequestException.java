@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.flink;
+package io.fraudpipeline.flink;
 
 /**
  * Flink answered, but with an error; the web layer answers 502 flink-error quoting Flink's first

@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.flink;
+package io.fraudpipeline.flink;
 
 /**
  * What the JobManager says about its cluster.

@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.flink;
+package io.fraudpipeline.flink;
 
 /**
  * Where a savepoint trigger stands.

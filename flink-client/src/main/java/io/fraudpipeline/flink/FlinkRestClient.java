@@ -1,7 +1,8 @@
-package io.fraudpipeline.control.flink;
+package io.fraudpipeline.flink;
 
 import java.io.IOException;
 import java.net.MalformedURLException;
+import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,9 @@ import org.apache.flink.runtime.rest.messages.job.UpperLimitExceptionParameter;
 import org.apache.flink.runtime.rest.messages.job.metrics.AggregatedMetric;
 import org.apache.flink.runtime.rest.messages.job.metrics.AggregatedSubtaskMetricsHeaders;
 import org.apache.flink.runtime.rest.messages.job.metrics.JobMetricsHeaders;
+import org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders;
 import org.apache.flink.runtime.rest.messages.job.metrics.Metric;
+import org.apache.flink.runtime.rest.messages.job.metrics.MetricCollectionResponseBody;
 import org.apache.flink.runtime.rest.messages.job.metrics.MetricsAggregationParameter;
 import org.apache.flink.runtime.rest.messages.job.metrics.MetricsFilterParameter;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointInfo;
@@ -101,17 +104,22 @@ public class FlinkRestClient implements AutoCloseable {
   private final ExecutorService executor;
   private final RestClient rest;
 
-  public FlinkRestClient(FlinkProperties properties) {
+  /**
+   * @param restUrl the JobManager's REST endpoint
+   * @param requestTimeout the longest a single call may take
+   * @param submitTimeout the longest a jar upload or run may take (the run executes the job's main
+   *     method on the JobManager)
+   */
+  public FlinkRestClient(URI restUrl, Duration requestTimeout, Duration submitTimeout) {
     try {
-      this.url = properties.restUrl().toURL();
+      this.url = restUrl.toURL();
     } catch (MalformedURLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "fraud.flink.rest-url is not a URL: " + properties.restUrl(), e);
+      throw new IllegalArgumentException("Flink's REST URL is not a URL: " + restUrl, e);
     }
     this.host = url.getHost();
     this.port = url.getPort() > 0 ? url.getPort() : url.getDefaultPort();
-    this.requestTimeout = properties.requestTimeout();
-    this.submitTimeout = properties.submitTimeout();
+    this.requestTimeout = requestTimeout;
+    this.submitTimeout = submitTimeout;
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
@@ -122,8 +130,8 @@ public class FlinkRestClient implements AutoCloseable {
               return t;
             });
     Configuration config = new Configuration();
-    config.set(RestOptions.CONNECTION_TIMEOUT, properties.requestTimeout());
-    config.set(RestOptions.IDLENESS_TIMEOUT, properties.submitTimeout());
+    config.set(RestOptions.CONNECTION_TIMEOUT, requestTimeout);
+    config.set(RestOptions.IDLENESS_TIMEOUT, submitTimeout);
     // The shaded fraud job is uploaded in one request.
     config.set(RestOptions.CLIENT_MAX_CONTENT_LENGTH, 512 * 1024 * 1024);
     try {
@@ -238,11 +246,34 @@ public class FlinkRestClient implements AutoCloseable {
     var params = headers.getUnresolvedMessageParameters();
     resolvePath(params, jobId, null, null);
     params.metricsFilterParameter.resolve(names);
-    var body =
+    return values(
         call(
             "GET /jobs/" + jobId + "/metrics",
             requestTimeout,
-            () -> rest.sendRequest(host, port, headers, params, EmptyRequestBody.getInstance()));
+            () -> rest.sendRequest(host, port, headers, params, EmptyRequestBody.getInstance())));
+  }
+
+  /**
+   * Metrics of one job vertex by name; a subtask's operator metric is named {@code
+   * <subtask>.<operator>.<metric>}. Absent ones are left out.
+   */
+  public Map<String, String> vertexMetrics(JobID jobId, JobVertexID vertexId, List<String> names) {
+    var headers = JobVertexMetricsHeaders.getInstance();
+    var params = headers.getUnresolvedMessageParameters();
+    resolvePath(params, jobId, vertexId, null);
+    for (var query : params.getQueryParameters()) {
+      if (query instanceof MetricsFilterParameter filter) {
+        filter.resolve(names);
+      }
+    }
+    return values(
+        call(
+            "GET /jobs/" + jobId + "/vertices/" + vertexId + "/metrics",
+            requestTimeout,
+            () -> rest.sendRequest(host, port, headers, params, EmptyRequestBody.getInstance())));
+  }
+
+  private static Map<String, String> values(MetricCollectionResponseBody body) {
     Map<String, String> values = new java.util.HashMap<>();
     for (Metric metric : body.getMetrics()) {
       if (metric.getValue() != null) {

@@ -1,0 +1,86 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.jobs.JobJar;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code fraud.reconciler.upgrade.mode=auto}: once the pipeline runs steadily on another jar, the
+ * leader declares the jar it ships as the desired one, and the reconciler upgrades to it like any
+ * other desired change. A jar an upgrade was rolled back from is not tried again automatically.
+ */
+final class AutoUpgrade {
+
+  private final String shippedJar;
+  private final UnaryOperator<DesiredState> desiredWriter;
+  private final EventRecorder events;
+  private final String replicaId;
+  private final Clock clock;
+
+  AutoUpgrade(
+      String shippedJar,
+      UnaryOperator<DesiredState> desiredWriter,
+      EventRecorder events,
+      String replicaId,
+      Clock clock) {
+    this.shippedJar = shippedJar;
+    this.desiredWriter = desiredWriter;
+    this.events = events;
+    this.replicaId = replicaId;
+    this.clock = clock;
+  }
+
+  /** The desired state to reconcile: the given one, or its successor naming the shipped jar. */
+  Optional<DesiredState> apply(
+      Optional<DesiredState> wanted, ObservedPipeline observed, PipelineStatus status) {
+    if (wanted.isEmpty() || !due(wanted.get(), observed, status)) {
+      return wanted;
+    }
+    DesiredState current = wanted.get();
+    String cause =
+        "automatic upgrade to the shipped jar "
+            + JobJar.shortSha(shippedJar)
+            + " (fraud.reconciler.upgrade.mode=auto)";
+    try {
+      DesiredState next =
+          desiredWriter.apply(
+              current.next(
+                  current.spec().withJar(shippedJar, current.spec().upgradeMode()),
+                  false,
+                  clock.instant(),
+                  "reconciler (" + replicaId + ")",
+                  cause));
+      events.normal(
+          EventReason.DESIRED_STATE_CHANGED,
+          "Desired state version " + next.version() + " (" + cause + ")",
+          status.jobId());
+      return Optional.of(next);
+    } catch (StaleDesiredStateException e) {
+      // Someone else changed it first: decide on theirs next round.
+      return wanted;
+    }
+  }
+
+  private boolean due(DesiredState wanted, ObservedPipeline observed, PipelineStatus status) {
+    if (shippedJar == null
+        || !wanted.spec().running()
+        || status.upgrading()
+        || status.rejectedJars().contains(shippedJar)
+        || shippedJar.equals(wanted.spec().jarSha256())) {
+      return false;
+    }
+    String deployedWith =
+        wanted.spec().jarSha256() != null ? wanted.spec().jarSha256() : status.jobJarSha256();
+    if (shippedJar.equals(deployedWith)) {
+      return false;
+    }
+    // Only a job that runs steadily is upgraded: not one being deployed, restarted or replaced.
+    return status.jobId() != null
+        && observed.activeJobs().size() == 1
+        && observed.activeJobs().get(0).jobId().equals(status.jobId())
+        && observed.activeJobs().get(0).isRunning();
+  }
+}

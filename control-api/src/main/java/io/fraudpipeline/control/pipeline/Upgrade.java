@@ -1,0 +1,101 @@
+package io.fraudpipeline.control.pipeline;
+
+import java.time.Instant;
+
+/**
+ * An upgrade of the fraud job onto another jar, from taking the old job down to its outcome. Kept
+ * in the reconciler's status, so a new leader carries on with it (including a rollback).
+ *
+ * @param desiredVersion the desired version that asked for the new jar
+ * @param fromJar the jar the old job ran (null when unknown: it cannot be rolled back to)
+ * @param toJar the jar being moved to
+ * @param mode how the old job was taken down
+ * @param rollbackPoint the old job's state from before the upgrade: a rollback restores it
+ * @param fromJobId the job that was replaced
+ * @param toJobId the job that runs the new jar, once deployed
+ * @param phase where it stands
+ * @param startedAt when the old job was taken down
+ * @param readyBy the new job must be ready by then (RUNNING, every task running, a checkpoint
+ *     completed), or the upgrade is rolled back
+ * @param finishedAt when it succeeded, was rolled back or failed
+ * @param reason why it was rolled back, failed or abandoned
+ */
+public record Upgrade(
+    long desiredVersion,
+    String fromJar,
+    String toJar,
+    UpgradeMode mode,
+    RestorePoint rollbackPoint,
+    String fromJobId,
+    String toJobId,
+    Phase phase,
+    Instant startedAt,
+    Instant readyBy,
+    Instant finishedAt,
+    String reason) {
+
+  /** Where an upgrade stands. */
+  public enum Phase {
+    /** The old job is down; the new one is deployed next. */
+    REPLACING,
+    /** The new job is deployed; it must be ready by {@code readyBy}. */
+    AWAITING_READINESS,
+    /** The new job was ready in time. */
+    SUCCEEDED,
+    /** The new job was not ready: it is cancelled and the old jar deployed from the old state. */
+    ROLLING_BACK,
+    /** The old jar runs again from its state before the upgrade. */
+    ROLLED_BACK,
+    /** The new job was not ready and no rollback was possible; it is left as it is. */
+    FAILED,
+    /** Another change of the desired state (suspend, another jar) ended it. */
+    ABANDONED
+  }
+
+  public boolean inProgress() {
+    return switch (phase) {
+      case REPLACING, AWAITING_READINESS, ROLLING_BACK -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether the old job was stopped with a savepoint (which a rollback restores). */
+  public boolean savepointTaken() {
+    return rollbackPoint != null
+        && rollbackPoint.kind() == RestorePoint.Kind.SAVEPOINT
+        && fromJobId != null
+        && fromJobId.equals(rollbackPoint.jobId());
+  }
+
+  Upgrade deployed(String jobId, Instant readyDeadline) {
+    return new Upgrade(
+        desiredVersion,
+        fromJar,
+        toJar,
+        mode,
+        rollbackPoint,
+        fromJobId,
+        jobId,
+        Phase.AWAITING_READINESS,
+        startedAt,
+        readyDeadline,
+        null,
+        null);
+  }
+
+  Upgrade moveTo(Phase next, Instant at, String why) {
+    return new Upgrade(
+        desiredVersion,
+        fromJar,
+        toJar,
+        mode,
+        rollbackPoint,
+        fromJobId,
+        toJobId,
+        next,
+        startedAt,
+        readyBy,
+        next == Phase.ROLLING_BACK ? null : at,
+        why == null ? reason : why);
+  }
+}

@@ -1,0 +1,229 @@
+package io.fraudpipeline.control.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.jobs.JobJars;
+import io.fraudpipeline.control.support.ControlApiClient;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.SteadyLoad;
+import io.fraudpipeline.control.support.TestJobJars;
+import io.fraudpipeline.control.support.Traffic;
+import io.fraudpipeline.control.support.WebhookReceiver;
+import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.embedded.LocalKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Upgrades on real parts, each from a control plane that ships a new jar (a new release started on
+ * the same Kafka, Flink and jar store): a broken release whose tasks fail as they start is rolled
+ * back to the previous jar from the savepoint taken before it; a good release is taken
+ * automatically. Under a steady load, every alert is counted exactly once (read_committed) across
+ * the upgrade and across the rollback.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpgradeRollbackTest {
+
+  private static final Duration LONG = Duration.ofMinutes(3);
+
+  @TempDir static Path jarStore;
+  @TempDir static Path builds;
+
+  static LocalKafka kafka;
+  static LocalFlink flink;
+  static Traffic traffic;
+  static WebhookReceiver webhooks;
+  static String firstJar;
+  static final List<String> expectedAlerts = Collections.synchronizedList(new ArrayList<>());
+
+  ControlPlane control;
+  ControlApiClient api;
+
+  @BeforeAll
+  static void startPipeline() {
+    kafka = LocalKafka.start();
+    kafka.createTopic("transactions", 2, Map.of());
+    kafka.createTopic("fraud-alerts", 2, Map.of());
+    kafka.createTopic("transactions-dlq", 1, Map.of());
+    kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
+    flink = LocalFlink.start();
+    traffic = new Traffic(kafka.bootstrapServers());
+    webhooks = WebhookReceiver.start();
+  }
+
+  @AfterAll
+  static void stopPipeline() {
+    for (AutoCloseable part : new AutoCloseable[] {traffic, webhooks, flink, kafka}) {
+      try {
+        if (part != null) {
+          part.close();
+        }
+      } catch (Exception e) {
+        // Closing the rest matters more.
+      }
+    }
+  }
+
+  @AfterEach
+  void stopControlPlane() {
+    if (control != null) {
+      control.close();
+    }
+  }
+
+  /** A release of the control plane that ships {@code jar} (null: the embedded one). */
+  private void startRelease(Path jar, String upgradeMode) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("fraud.job.jar-store", jarStore.toString());
+    settings.put("fraud.job.jar-file", jar == null ? "" : jar.toString());
+    settings.put("fraud.reconciler.interval", "500ms");
+    settings.put("fraud.reconciler.await-timeout", "90s");
+    settings.put("fraud.reconciler.upgrade.mode", upgradeMode);
+    settings.put("fraud.reconciler.upgrade.readiness-timeout", "20s");
+    settings.put("fraud.webhooks.urls", webhooks.url());
+    settings.put("fraud.webhooks.secret", "upgrade-test-secret");
+    control = ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), settings);
+    api = control.api();
+  }
+
+  @Test
+  @Order(1)
+  void runsTheFirstReleaseAndShowsNoUpgrade() {
+    startRelease(null, "manual");
+    firstJar = control.bean(JobJars.class).shippedSha256();
+    Response put =
+        api.put(
+            "/api/v1/pipeline",
+            "{\"state\": \"running\", \"parallelism\": 1}",
+            Map.of("If-Match", "\"0\""));
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    awaitRunningOn(firstJar);
+    expectedAlerts.addAll(traffic.send("first", 40, 4));
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+
+    JsonNode upgrade = api.get("/api/v1/pipeline").body().path("upgrade");
+    assertThat(upgrade.path("available").asBoolean()).as(upgrade.toString()).isFalse();
+    assertThat(upgrade.path("running_jar").asString()).isEqualTo(firstJar);
+  }
+
+  @Test
+  @Order(2)
+  void rollsBackABrokenReleaseToThePreviousJarFromTheSavepointTakenBeforeIt() throws Exception {
+    startRelease(TestJobJars.brokenBuild(builds), "manual");
+    String brokenJar = control.bean(JobJars.class).shippedSha256();
+    String before = runningJobId();
+    JsonNode offer = api.get("/api/v1/pipeline").body().path("upgrade");
+    assertThat(offer.path("available").asBoolean()).as(offer.toString()).isTrue();
+    assertThat(offer.path("reasons").get(0).asString()).contains(firstJar).contains(brokenJar);
+
+    SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "broken-release");
+    load.runFor(Duration.ofSeconds(2));
+    Response accepted = api.post("/api/v1/pipeline/upgrade", "{}");
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    String operation = accepted.header("Location").orElseThrow();
+    boolean ended =
+        load.runUntil(
+            () -> !"IN_PROGRESS".equals(api.get(operation).body().path("state").asString()), LONG);
+    assertThat(ended).as("the upgrade ended").isTrue();
+    load.runFor(Duration.ofSeconds(3));
+
+    JsonNode outcome = api.get(operation).body();
+    assertThat(outcome.path("state").asString()).as(outcome.toString()).isEqualTo("FAILED");
+    assertThat(outcome.path("failure_cause").asString())
+        .contains("rolled back")
+        .contains("not ready within PT20S");
+    assertThat(outcome.path("steps").findValuesAsString("message"))
+        .anySatisfy(m -> assertThat(m).contains("stopped with savepoint"))
+        .anySatisfy(m -> assertThat(m).contains("rolled back"));
+    String after = awaitRunningOn(firstJar);
+    assertThat(after).isNotEqualTo(before);
+
+    JsonNode pipeline = api.get("/api/v1/pipeline").body();
+    JsonNode last = pipeline.path("upgrade").path("last");
+    assertThat(last.path("phase").asString()).isEqualTo("ROLLED_BACK");
+    assertThat(last.path("rollback_point").path("kind").asString()).isEqualTo("SAVEPOINT");
+    assertThat(pipeline.path("upgrade").path("rejected_jars").get(0).asString())
+        .isEqualTo(brokenJar);
+    assertThat(pipeline.path("desired").path("spec").path("jar_sha256").asString())
+        .isEqualTo(firstJar);
+    assertThat(pipeline.path("desired").path("cause").asString()).startsWith("rollback of");
+    String savepoint = last.path("rollback_point").path("path").asString();
+    assertThat(outcome.path("steps").findValuesAsString("message"))
+        .anySatisfy(m -> assertThat(m).contains("Rolled back to jar").contains(savepoint));
+    assertThat(
+            api.get("/api/v1/jobs/" + after).body().path("checkpoints").path("restored").asLong())
+        .isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(webhooks.all())
+                    .anySatisfy(hook -> assertThat(hook.body()).contains("UpgradeRolledBack")));
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
+  @Test
+  @Order(3)
+  void takesAGoodReleaseAutomaticallyUnderLoad() throws Exception {
+    startRelease(TestJobJars.anotherBuild(builds, "good"), "auto");
+    String goodJar = control.bean(JobJars.class).shippedSha256();
+
+    SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "good-release");
+    boolean upgraded =
+        load.runUntil(
+            () ->
+                "SUCCEEDED"
+                    .equals(
+                        api.get("/api/v1/pipeline")
+                            .body()
+                            .path("upgrade")
+                            .path("last")
+                            .path("phase")
+                            .asString()),
+            LONG);
+    assertThat(upgraded).as(api.get("/api/v1/pipeline").body().toString()).isTrue();
+    load.runFor(Duration.ofSeconds(3));
+
+    awaitRunningOn(goodJar);
+    JsonNode pipeline = api.get("/api/v1/pipeline").body();
+    assertThat(pipeline.path("desired").path("cause").asString()).contains("automatic upgrade");
+    assertThat(pipeline.path("upgrade").path("available").asBoolean()).isFalse();
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
+  // Helpers.
+
+  private String runningJobId() {
+    return api.get("/api/v1/pipeline").body().path("observed").path("job_id").asString();
+  }
+
+  /** Waits until the active job is RUNNING on this jar; returns its id. */
+  private String awaitRunningOn(String jar) {
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(
+            () -> {
+              JsonNode observed = api.get("/api/v1/pipeline").body().path("observed");
+              assertThat(observed.path("state").asString()).isEqualTo("RUNNING");
+              assertThat(observed.path("jar_sha256").asString()).isEqualTo(jar);
+            });
+    return runningJobId();
+  }
+}
