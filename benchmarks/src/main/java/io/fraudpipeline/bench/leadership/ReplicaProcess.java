@@ -124,6 +124,17 @@ public final class ReplicaProcess implements AutoCloseable {
     return LEADER.matcher(get("/api/v1/leadership")).find();
   }
 
+  /** Waits until the replica answers that it leads (it started and won the election). */
+  public void awaitLeading(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!leads()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("replica " + id + " did not lead within " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** Whether it has joined the election's group (its health says so). */
   public boolean isMember() {
     return MEMBER.matcher(get("/actuator/health")).find();

@@ -77,7 +77,7 @@ public final class FlinkRecovery implements Callable<Integer> {
               "recovery",
               Duration.ofSeconds(10),
               run.resolve("logs"))) {
-        awaitLeading(control);
+        control.awaitLeading(Duration.ofMinutes(3));
         String deployed = post(control, "/api/v1/jobs", "{\"parallelism\": 1}", token);
         say("deployed: %s", deployed);
         String job = awaitRunning(control, null, Duration.ofMinutes(3));
@@ -112,16 +112,6 @@ public final class FlinkRecovery implements Callable<Integer> {
 
   private static LocalFlink startFlink(int port, Path data) {
     return LocalFlink.start(new LocalFlink.Options(port, 1, 4, data, Map.of()));
-  }
-
-  private static void awaitLeading(ReplicaProcess control) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (!control.json("/api/v1/leadership").path("leader").asBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the control plane did not lead within 3 minutes");
-      }
-      Thread.sleep(100);
-    }
   }
 
   /** Until the control plane reports a RUNNING fraud job other than {@code previous}. */

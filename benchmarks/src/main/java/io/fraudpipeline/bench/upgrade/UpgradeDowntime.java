@@ -134,6 +134,7 @@ public final class UpgradeDowntime implements Callable<Integer> {
                       "--fraud.reconciler.upgrade.mode=manual"))) {
         ProducerRun load = startLoad(cluster.bootstrapServers());
         try {
+          control.awaitLeading(Duration.ofMinutes(3));
           declareRunning(control, token);
           String planeJar = shaB;
           String handJar = "A";
