@@ -10,7 +10,9 @@ import io.fraudpipeline.bench.report.Report;
 import io.fraudpipeline.bench.report.ReportWriter;
 import io.fraudpipeline.bench.report.Section;
 import io.fraudpipeline.bench.report.TargetCheck;
+import io.fraudpipeline.bench.rules.NamedRulePropagationScenario;
 import io.fraudpipeline.bench.rules.RulePropagationScenario;
+import io.fraudpipeline.bench.throughput.AggregateRulesScenario;
 import io.fraudpipeline.bench.throughput.JobThroughputScenario;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
@@ -45,7 +47,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
     PRODUCER,
     LATENCY,
     RULES,
-    CONTROL
+    CONTROL,
+    AGGREGATES,
+    NAMED_RULES
   }
 
   @Option(
@@ -168,7 +172,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
           if (!scenarios.contains(which)) {
             continue;
           }
-          if ((which == Which.RULES || which == Which.CONTROL)
+          if ((which == Which.RULES || which == Which.CONTROL || which == Which.NAMED_RULES)
               && controlPlane == null
               && controlPlaneProblem == null) {
             try {
@@ -233,6 +237,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
           new RulePropagationScenario(cluster, s, charts, controlPlane, controlPlaneProblem);
       case CONTROL ->
           new ControlPlaneScenario(cluster, s, charts, controlPlane, controlPlaneProblem);
+      case AGGREGATES -> new AggregateRulesScenario(cluster, s, charts);
+      case NAMED_RULES ->
+          new NamedRulePropagationScenario(cluster, s, controlPlane, controlPlaneProblem);
     };
   }
 

@@ -76,12 +76,21 @@ public final class ControlPlaneClient {
    */
   public long patchAmountThreshold(long version, String threshold)
       throws IOException, InterruptedException {
+    return patchRules(version, "{\"amount_threshold\": " + threshold + "}");
+  }
+
+  /**
+   * {@code PATCH /api/v1/rules} with a JSON merge patch (RFC 7396), based on {@code version}.
+   *
+   * @return the new version
+   */
+  public long patchRules(long version, String mergePatch) throws IOException, InterruptedException {
     long next =
         send(write(
                 "PATCH",
                 "/api/v1/rules",
                 "application/merge-patch+json",
-                "{\"amount_threshold\": " + threshold + "}",
+                mergePatch,
                 "\"" + version + "\""))
             .path("version")
             .asLong();

@@ -254,7 +254,7 @@ public final class JobThroughputScenario implements Scenario {
     }
   }
 
-  private ThroughputSample measureJob(
+  ThroughputSample measureJob(
       TransactionsFill fill, String rulesTopic, Config config, String name, ProfiledPass profiled)
       throws Exception {
     String alerts = name + "-alerts";

@@ -3,6 +3,7 @@ package io.fraudpipeline.control.jobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The fraud job as the observer last saw it on Flink.
@@ -18,9 +19,12 @@ import java.util.List;
  * @param restarts restarts since submission
  * @param checkpoints checkpoint statistics (active jobs only)
  * @param exceptions the most recent failures, newest first (active jobs only)
- * @param rulesVersionApplied the rule set version every subtask applies (the job's {@code
- *     rulesVersionApplied} gauges of {@code evaluate-rules} and {@code velocity-rule}, minimum over
- *     subtasks), once Flink reports it
+ * @param rulesVersionApplied the rule set version every subtask of every rules operator applies
+ *     (the minimum of {@code rulesVersionsByOperator}), once Flink reports it for all of them
+ * @param rulesVersionsByOperator the version each rules operator ({@code evaluate-rules}, {@code
+ *     velocity-rule}, {@code aggregate-rules}) applies on all its subtasks (their {@code
+ *     rulesVersionApplied} gauge, minimum over subtasks); an operator Flink reports no value for
+ *     yet is left out
  * @param jarSha256 the checksum of the job jar it runs (active jobs deployed by this control plane)
  * @param observedAt when this was observed
  */
@@ -37,6 +41,7 @@ public record FraudJob(
     CheckpointSummary checkpoints,
     List<JobFailure> exceptions,
     Long rulesVersionApplied,
+    Map<String, Long> rulesVersionsByOperator,
     String jarSha256,
     Instant observedAt) {
 

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * lag the service reports ({@code fraud.lag.group-id}).
  */
 @Component
-class FraudJobArguments {
+public class FraudJobArguments {
 
   private final KafkaProperties kafka;
   private final TopicsProperties topics;
@@ -25,6 +25,27 @@ class FraudJobArguments {
     this.topics = topics;
     this.job = job;
     this.lag = lag;
+  }
+
+  /**
+   * The arguments of a bounded job beside the fraud job (a backtest): the same Kafka and
+   * transactions topic, its own job name (so it is never taken for the fraud job) and group id, and
+   * no rules bootstrap. It gets no output topic of the fraud job's.
+   */
+  public List<String> boundedReader(String jobName, String groupId) {
+    return List.of(
+        "--bootstrap-servers",
+        String.join(",", kafka.getBootstrapServers()),
+        "--transactions-topic",
+        topics.transactions(),
+        "--group-id",
+        groupId,
+        "--transactional-id-prefix",
+        groupId,
+        "--job-name",
+        jobName,
+        "--rules-bootstrap-timeout",
+        "0");
   }
 
   List<String> build(DeliveryGuarantee guarantee) {

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
@@ -34,7 +36,8 @@ import org.springframework.stereotype.Component;
 public class FraudJobObserver extends PeriodicLifecycle {
 
   /** Operators that report the rules version they apply, as a gauge (docs/job.md). */
-  static final List<String> RULES_OPERATORS = List.of("evaluate-rules", "velocity-rule");
+  static final List<String> RULES_OPERATORS =
+      List.of("evaluate-rules", "velocity-rule", "aggregate-rules");
 
   /** The gauge's name; Flink's REST API prefixes it with the operator name within its vertex. */
   static final String RULES_VERSION_GAUGE = "rulesVersionApplied";
@@ -143,6 +146,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
         List.of(),
         null,
         null,
+        null,
         now);
   }
 
@@ -166,6 +170,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
           List.of(),
           null,
           null,
+          null,
           now);
     }
     Duration uptime = null;
@@ -174,6 +179,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
       long since = runningSince != null && runningSince > 0 ? runningSince : details.getStartTime();
       uptime = Duration.ofMillis(Math.max(0, now.toEpochMilli() - since));
     }
+    Map<String, Long> versions = rulesVersions(jobId, details);
     JobParameters parameters = JobParameters.of(flink, jobId);
     int parallelism =
         details.getJobVertexInfos().stream()
@@ -192,7 +198,8 @@ public class FraudJobObserver extends PeriodicLifecycle {
         restarts(jobId),
         checkpoints(jobId, now),
         exceptions(jobId),
-        rulesVersion(jobId, details),
+        applied(versions, details),
+        versions,
         parameters.jarSha256(),
         now);
   }
@@ -274,30 +281,48 @@ public class FraudJobObserver extends PeriodicLifecycle {
     return List.copyOf(failures);
   }
 
-  /** The lowest version any rules operator's subtask applies: the one in force everywhere. */
-  private Long rulesVersion(JobID jobId, JobDetailsInfo details) {
+  /**
+   * The version every rules operator applies: the lowest of theirs, and none while one of the
+   * operators in the job has not reported a version yet (a rule change is confirmed only once all
+   * of them applied it).
+   */
+  static Long applied(Map<String, Long> versions, JobDetailsInfo details) {
     Long lowest = null;
     for (var vertex : details.getJobVertexInfos()) {
       for (String operator : RULES_OPERATORS) {
         if (vertex.getName() == null || !vertex.getName().contains(operator)) {
           continue;
         }
+        Long version = versions.get(operator);
+        if (version == null) {
+          return null;
+        }
+        lowest = lowest == null ? version : Math.min(lowest, version);
+      }
+    }
+    return lowest;
+  }
+
+  /** Each rules operator's version, the minimum over its subtasks. */
+  private Map<String, Long> rulesVersions(JobID jobId, JobDetailsInfo details) {
+    Map<String, Long> versions = new TreeMap<>();
+    for (var vertex : details.getJobVertexInfos()) {
+      for (String operator : RULES_OPERATORS) {
+        if (vertex.getName() == null || !vertex.getName().contains(operator)) {
+          continue;
+        }
         try {
-          Double min =
-              flink
-                  .aggregatedSubtaskMetric(
-                      jobId, vertex.getJobVertexID(), operator + "." + RULES_VERSION_GAUGE)
-                  .map(AggregatedMetric::getMin)
-                  .orElse(null);
-          if (min != null && (lowest == null || min.longValue() < lowest)) {
-            lowest = min.longValue();
-          }
+          flink
+              .aggregatedSubtaskMetric(
+                  jobId, vertex.getJobVertexID(), operator + "." + RULES_VERSION_GAUGE)
+              .map(AggregatedMetric::getMin)
+              .ifPresent(min -> versions.put(operator, min.longValue()));
         } catch (FlinkRequestException e) {
           // Metrics of a vertex still being deployed: leave them out of this observation.
         }
       }
     }
-    return lowest;
+    return java.util.Collections.unmodifiableMap(versions);
   }
 
   /** The first line of a stack trace is "Class: message". */

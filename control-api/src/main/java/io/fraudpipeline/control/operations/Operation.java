@@ -3,6 +3,7 @@ package io.fraudpipeline.control.operations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A long-running action on the fraud job, as {@code GET /api/v1/operations/{id}} shows it.
@@ -18,6 +19,8 @@ import java.util.List;
  * @param newJobId the job that replaced {@code jobId} (rescale)
  * @param failureCause why it failed
  * @param steps what it did so far, oldest first (operations that take several steps)
+ * @param progress how far it got, for operations that can tell (a backtest: records read)
+ * @param result what it found, for operations that report something (a backtest: its report)
  */
 public record Operation(
     String id,
@@ -30,7 +33,9 @@ public record Operation(
     String savepointPath,
     String newJobId,
     String failureCause,
-    List<OperationStep> steps) {
+    List<OperationStep> steps,
+    OperationProgress progress,
+    JsonNode result) {
 
   public Operation {
     steps = steps == null ? List.of() : List.copyOf(steps);
@@ -50,7 +55,9 @@ public record Operation(
         savepointPath,
         newJobId,
         failureCause,
-        more);
+        more,
+        progress,
+        result);
   }
 
   Operation withSavepointPath(String path) {
@@ -65,7 +72,43 @@ public record Operation(
         path,
         newJobId,
         failureCause,
-        steps);
+        steps,
+        progress,
+        result);
+  }
+
+  Operation withProgress(OperationProgress next) {
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        savepointPath,
+        newJobId,
+        failureCause,
+        steps,
+        next,
+        result);
+  }
+
+  Operation withResult(JsonNode next) {
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        savepointPath,
+        newJobId,
+        failureCause,
+        steps,
+        progress,
+        next);
   }
 
   Operation completed(Instant at, String newJob) {
@@ -80,21 +123,33 @@ public record Operation(
         savepointPath,
         newJob,
         null,
-        steps);
+        steps,
+        progress,
+        result);
   }
 
   Operation failed(Instant at, String cause) {
+    return ended(OperationState.FAILED, at, cause);
+  }
+
+  Operation cancelled(Instant at, String cause) {
+    return ended(OperationState.CANCELLED, at, cause);
+  }
+
+  private Operation ended(OperationState end, Instant at, String cause) {
     return new Operation(
         id,
         kind,
         jobId,
-        OperationState.FAILED,
+        end,
         createdAt,
         deadline,
         at,
         savepointPath,
         newJobId,
         cause,
-        steps);
+        steps,
+        progress,
+        result);
   }
 }

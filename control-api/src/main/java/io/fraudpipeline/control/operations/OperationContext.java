@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.operations;
 
 import java.time.Instant;
+import tools.jackson.databind.JsonNode;
 
 /** What a running operation's body may report before it ends. */
 public interface OperationContext {
@@ -14,4 +15,19 @@ public interface OperationContext {
 
   /** Records a step the operation took, shown with it while it runs and after. */
   void step(String message);
+
+  /** Shows how far the operation got (kept in memory only: it changes often). */
+  void progress(OperationProgress progress);
+
+  /** Records what the operation found; shown once it has ended. */
+  void result(JsonNode result);
+
+  /**
+   * Makes the operation cancellable ({@code DELETE /api/v1/operations/{id}}): {@code cancel} is
+   * called once on request, and should make the body end soon (the operation is then CANCELLED).
+   */
+  void onCancel(Runnable cancel);
+
+  /** Whether a cancel was requested. */
+  boolean cancelRequested();
 }

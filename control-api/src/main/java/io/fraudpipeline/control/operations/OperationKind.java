@@ -7,5 +7,7 @@ public enum OperationKind {
   CANCEL,
   RESCALE,
   /** Moves the job onto another jar, rolled back when the new one is not ready in time. */
-  UPGRADE
+  UPGRADE,
+  /** Candidate rules run over retained transactions by a bounded Flink job. */
+  BACKTEST
 }

@@ -1,6 +1,8 @@
 package io.fraudpipeline.control.operations;
 
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.ProblemType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -11,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +42,9 @@ public class Operations implements AutoCloseable {
       "The control plane stopped while this operation was in progress; check the job's state (GET"
           + " /api/v1/jobs) and the savepoint history (GET /api/v1/savepoints)";
 
+  /** Why a cancelled operation ended. */
+  static final String CANCELLED = "Cancelled on request (DELETE /api/v1/operations/{id})";
+
   /**
    * A failed load of the operations of earlier control planes is tried again on a later request,
    * but not sooner than this: while Kafka is down each try waits for its timeout.
@@ -54,6 +60,13 @@ public class Operations implements AutoCloseable {
   }
 
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
+
+  /** How to cancel each cancellable operation still in progress. */
+  private final Map<String, Runnable> cancellers = new ConcurrentHashMap<>();
+
+  /** Operations asked to cancel: their end is CANCELLED, however the body ends. */
+  private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
+
   private final OperationStore store;
   private final ExecutorService executor;
   private final MeterRegistry meters;
@@ -84,6 +97,23 @@ public class Operations implements AutoCloseable {
 
   /** Accepts an operation and starts it; the returned snapshot is IN_PROGRESS. */
   public Operation start(OperationKind kind, String jobId, Duration timeLimit, Body body) {
+    return start(kind, jobId, timeLimit, false, null, body);
+  }
+
+  /**
+   * Accepts an operation and starts it.
+   *
+   * @param cancellable whether {@code DELETE} may cancel it from the start: a cancel that comes
+   *     before the body registers its hook ({@link OperationContext#onCancel}) runs the hook then
+   * @param progress the progress to show from the start (null: none)
+   */
+  public Operation start(
+      OperationKind kind,
+      String jobId,
+      Duration timeLimit,
+      boolean cancellable,
+      OperationProgress progress,
+      Body body) {
     Instant now = clock.instant();
     Operation operation =
         new Operation(
@@ -97,8 +127,13 @@ public class Operations implements AutoCloseable {
             null,
             null,
             null,
-            List.of());
+            List.of(),
+            progress,
+            null);
     operations.put(operation.id(), operation);
+    if (cancellable) {
+      cancellers.put(operation.id(), () -> {});
+    }
     executor.execute(() -> execute(operation, body));
     return operation;
   }
@@ -106,6 +141,36 @@ public class Operations implements AutoCloseable {
   public Optional<Operation> find(String id) {
     loadPrevious();
     return Optional.ofNullable(operations.get(id));
+  }
+
+  /**
+   * Asks an operation in progress to stop early; it ends CANCELLED once its body has stopped.
+   *
+   * @throws OperationNotFoundException when there is no such operation
+   * @throws ApiException (conflict) when it has ended or cannot be cancelled
+   */
+  public Operation cancel(String id) {
+    Operation operation = find(id).orElseThrow(() -> new OperationNotFoundException(id));
+    if (operation.state() != OperationState.IN_PROGRESS) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "Operation " + id + " has already ended (" + operation.state() + ")",
+          Map.of("state", operation.state().name()));
+    }
+    Runnable canceller = cancellers.get(id);
+    if (canceller == null) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "Operations of kind "
+              + operation.kind()
+              + " cannot be cancelled (only backtests can); wait for it to end",
+          Map.of("kind", operation.kind().name()));
+    }
+    if (cancelRequested.add(id)) {
+      log.info("Operation {} {} asked to cancel", operation.kind(), id);
+      canceller.run();
+    }
+    return operations.getOrDefault(id, operation);
   }
 
   /** Every retained operation, newest first. */
@@ -144,6 +209,29 @@ public class Operations implements AutoCloseable {
             OperationStep step = new OperationStep(clock.instant(), message);
             update(id, op -> op.withStep(step));
           }
+
+          @Override
+          public void progress(OperationProgress progress) {
+            operations.computeIfPresent(id, (k, op) -> op.withProgress(progress));
+          }
+
+          @Override
+          public void result(tools.jackson.databind.JsonNode result) {
+            operations.computeIfPresent(id, (k, op) -> op.withResult(result));
+          }
+
+          @Override
+          public void onCancel(Runnable cancel) {
+            cancellers.put(id, cancel);
+            if (cancelRequested.contains(id)) {
+              cancel.run();
+            }
+          }
+
+          @Override
+          public boolean cancelRequested() {
+            return cancelRequested.contains(id);
+          }
         };
     String newJobId = null;
     Exception failure = null;
@@ -161,9 +249,17 @@ public class Operations implements AutoCloseable {
         Timer.builder("fraud.operations")
             .description("Duration of long-running job operations, by kind and outcome")
             .tag("kind", accepted.kind().name().toLowerCase(java.util.Locale.ROOT))
-            .tag("outcome", failure == null ? "completed" : "failed")
+            .tag(
+                "outcome",
+                cancelRequested.contains(id)
+                    ? "cancelled"
+                    : failure == null ? "completed" : "failed")
             .register(meters));
-    if (failure == null) {
+    cancellers.remove(id);
+    if (cancelRequested.remove(id)) {
+      update(id, op -> op.cancelled(clock.instant(), CANCELLED));
+      log.info("Operation {} {} on job {} cancelled", accepted.kind(), id, accepted.jobId());
+    } else if (failure == null) {
       String replacement = newJobId;
       update(id, op -> op.completed(clock.instant(), replacement));
       log.info("Operation {} {} on job {} completed", accepted.kind(), id, accepted.jobId());

@@ -2,6 +2,8 @@ package io.fraudpipeline.control.operations;
 
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -9,7 +11,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping("/api/v1/operations")
-@Tag(name = "operations", description = "Long-running job operations (202 Accepted)")
+@Tag(
+    name = "operations",
+    description = "Long-running operations (202 Accepted): job actions and backtests")
 class OperationsController {
 
   private final Operations operations;
@@ -34,5 +38,15 @@ class OperationsController {
               + " names the replacing job in `new_job_id`.")
   Operation get(@PathVariable("operation_id") String id) {
     return operations.find(id).orElseThrow(() -> new OperationNotFoundException(id));
+  }
+
+  @DeleteMapping("/{operation_id}")
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "Cancel an operation in progress (backtests only)",
+      description =
+          "202 with the operation, which ends CANCELLED once its work has stopped (GET it); 409"
+              + " when it has ended or is of a kind that cannot be cancelled.")
+  ResponseEntity<Operation> cancel(@PathVariable("operation_id") String id) {
+    return ResponseEntity.accepted().body(operations.cancel(id));
   }
 }

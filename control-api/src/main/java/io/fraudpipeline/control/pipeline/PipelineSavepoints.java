@@ -43,6 +43,16 @@ class PipelineSavepoints implements SavepointPins, RunningJob {
                             + ") restores from it (restore_savepoint_path)")));
     status
         .read()
+        .filter(PipelineStatus::upgrading)
+        .map(s -> s.upgrade().rollbackPoint())
+        .ifPresent(
+            point ->
+                pins.add(
+                    new Pin(
+                        point.path(),
+                        "an upgrade in progress rolls back to it if the new jar is not ready")));
+    status
+        .read()
         .map(PipelineStatus::lastState)
         .ifPresent(
             last ->

@@ -20,6 +20,7 @@ import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.rules.IfMatch;
 import io.fraudpipeline.control.rules.JsonMergePatch;
+import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.savepoints.SavepointView;
@@ -68,6 +69,7 @@ public class PipelineService {
   private final JobJarUploader uploader;
   private final EmbeddedJobJar jar;
   private final JobJars jars;
+  private final Restorability restorability;
   private final SavepointCatalog savepointCatalog;
   private final Operations operations;
   private final Leadership leadership;
@@ -84,6 +86,7 @@ public class PipelineService {
       JobJarUploader uploader,
       EmbeddedJobJar jar,
       JobJars jars,
+      Restorability restorability,
       SavepointCatalog savepointCatalog,
       Operations operations,
       Leadership leadership,
@@ -97,6 +100,7 @@ public class PipelineService {
     this.uploader = uploader;
     this.jar = jar;
     this.jars = jars;
+    this.restorability = restorability;
     this.savepointCatalog = savepointCatalog;
     this.operations = operations;
     this.leadership = leadership;
@@ -127,6 +131,9 @@ public class PipelineService {
         observation.observedAt(),
         observation.flinkReachable() && inSync,
         status,
+        status == null || status.lastState() == null
+            ? null
+            : restorability.assess(status.lastState().transactionsOffsets()),
         upgradeView(wanted.orElse(null), job, status),
         leadership.leaderId().orElse(null),
         leadership.replicaId());

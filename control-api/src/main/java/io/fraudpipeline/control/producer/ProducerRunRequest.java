@@ -17,11 +17,16 @@ import java.time.Duration;
  * @param malformedRatio share of malformed records (they go to the DLQ), 0 to 1
  * @param seed seed of the generator: the same seed and settings give the same records
  * @param accounts size of the account pool
+ * @param patternShare share of the injected velocity bursts made as the patterns named rules catch
+ *     instead, 0 to 1: half {@code merchant_spree} (one account paying a different merchant each
+ *     time), half {@code split_payments} (one account paying one merchant parts under the amount
+ *     threshold that together exceed it); left out: 0
  */
 @Schema(
     example =
         "{\"rate_per_second\": 500, \"count\": 10000, \"fraud_ratio\": 0.02,"
-            + " \"malformed_ratio\": 0.001, \"seed\": 42, \"accounts\": 10000}")
+            + " \"malformed_ratio\": 0.001, \"seed\": 42, \"accounts\": 10000,"
+            + " \"pattern_share\": 0.5}")
 public record ProducerRunRequest(
     @Min(1) Long ratePerSecond,
     @Min(1) Long count,
@@ -29,4 +34,5 @@ public record ProducerRunRequest(
     @DecimalMin("0.0") @DecimalMax("1.0") Double fraudRatio,
     @DecimalMin("0.0") @DecimalMax("1.0") Double malformedRatio,
     Long seed,
-    @Min(1) Integer accounts) {}
+    @Min(1) Integer accounts,
+    @DecimalMin("0.0") @DecimalMax("1.0") Double patternShare) {}

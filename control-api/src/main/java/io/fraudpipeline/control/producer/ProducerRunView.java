@@ -23,6 +23,7 @@ import java.util.TreeMap;
  * @param malformedRatio share of malformed records
  * @param seed the generator's seed
  * @param accounts the account pool's size
+ * @param patternShare share of the velocity bursts made as merchant sprees or split payments
  * @param startTime event time of its first record: with the seed, reproduces the run's records
  * @param sent records handed to Kafka
  * @param acknowledged records the broker acknowledged (acks=all)
@@ -32,7 +33,9 @@ import java.util.TreeMap;
  * @param averageRate acknowledged records per second over the whole run
  * @param elapsed time since it started, frozen when it ended
  * @param lastError the latest failure
- * @param sentByLabel records sent per generator label (legit, high_amount, velocity_burst...)
+ * @param sentByLabel records sent per generator label: {@code legit}, the fraud patterns {@code
+ *     high_amount}, {@code velocity_burst}, {@code merchant_spree}, {@code split_payments}, and one
+ *     label per kind of malformed record (docs/producer.md)
  */
 public record ProducerRunView(
     String id,
@@ -46,6 +49,7 @@ public record ProducerRunView(
     double malformedRatio,
     long seed,
     int accounts,
+    double patternShare,
     Instant startTime,
     long sent,
     long acknowledged,
@@ -76,6 +80,7 @@ public record ProducerRunView(
         settings.generator().malformedRatio(),
         settings.generator().seed(),
         settings.generator().accounts(),
+        settings.generator().patternShare(),
         managed.run().generatorSettings().startTime(),
         progress.sent(),
         progress.acknowledged(),

@@ -156,6 +156,9 @@ public class ProducerRuns implements SmartLifecycle {
               if (request.accounts() != null) {
                 g.accounts(request.accounts());
               }
+              if (request.patternShare() != null) {
+                g.patternShare(request.patternShare());
+              }
             })
         .build();
   }

@@ -109,6 +109,35 @@ class ProducerRunsApiTest {
   }
 
   @Test
+  void makesTheBurstsOfAPatternShareMerchantSpreesAndSplitPayments() {
+    Reply outOfRange = api.write("POST", "/api/v1/producer/runs", JSON, "{\"pattern_share\": 1.5}");
+    assertThat(outOfRange.status()).isEqualTo(400);
+    assertThat(outOfRange.json().path("errors").get(0).path("field").asString())
+        .isEqualTo("pattern_share");
+
+    Reply started =
+        api.write(
+            "POST",
+            "/api/v1/producer/runs",
+            JSON,
+            "{\"rate_per_second\": 1000, \"count\": 600, \"fraud_ratio\": 0.5,"
+                + " \"pattern_share\": 1.0, \"seed\": 11, \"accounts\": 20000}");
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    JsonNode done =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> api.get(started.header("Location")).json(),
+                r -> "COMPLETED".equals(r.path("state").asString()));
+    assertThat(done.path("pattern_share").asDouble()).isEqualTo(1.0);
+    JsonNode labels = done.path("sent_by_label");
+    // Every burst is one of the two patterns: none is a plain velocity burst.
+    assertThat(labels.path("merchant_spree").asLong()).isPositive();
+    assertThat(labels.path("split_payments").asLong()).isPositive();
+    assertThat(labels.path("velocity_burst").asLong()).isZero();
+  }
+
+  @Test
   void boundsTheRateAndTheConcurrentRunsAndStopsARunWithItsRecordsFlushed() {
     Reply tooFast = api.write("POST", "/api/v1/producer/runs", JSON, "{\"rate_per_second\": 5000}");
     assertThat(tooFast.status()).isEqualTo(400);

@@ -36,10 +36,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * in Kafka, through the live job's own operators ({@link RuleEvaluationOperator} for threshold
  * rules, {@link AggregateRuleFunction} for aggregates), so it raises what the live job would.
  *
- * <p>It reads from the widest candidate window before {@code from}, so windows are full at {@code
- * from}, to the end the topic had when the job started, and reports the named rules' alerts on
- * transactions with event time in {@code [from, to)}. The source ends, its final watermark flushes
- * every window, and the job finishes. Nothing is written to Kafka.
+ * <p>It reads from the widest candidate window (and {@code --max-future-skew}) before {@code from},
+ * so windows are full at {@code from}, to the end the topic had when the job started, and reports
+ * the named rules' alerts on transactions with event time in {@code [from, to)}. The source ends,
+ * its final watermark flushes every window, and the job finishes. Nothing is written to Kafka.
  */
 public final class BacktestPipeline {
 
@@ -61,7 +61,9 @@ public final class BacktestPipeline {
       Instant from,
       Instant to) {
     byte[] rulesJson = FraudJson.write(candidates);
-    Instant readFrom = from.minus(widestWindow(candidates));
+    // Kafka is searched by record timestamp, which may precede the event time by up to the
+    // future skew the live job accepts.
+    Instant readFrom = from.minus(widestWindow(candidates)).minus(params.maxFutureSkew());
     KafkaSource<ParsedRecord> source =
         KafkaSource.<ParsedRecord>builder()
             .setBootstrapServers(params.bootstrapServers())

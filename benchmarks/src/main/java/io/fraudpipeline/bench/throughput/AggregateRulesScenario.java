@@ -1,0 +1,217 @@
+package io.fraudpipeline.bench.throughput;
+
+import io.fraudpipeline.bench.BenchmarkSettings;
+import io.fraudpipeline.bench.Progress;
+import io.fraudpipeline.bench.Scenario;
+import io.fraudpipeline.bench.cluster.BenchCluster;
+import io.fraudpipeline.bench.kafka.TransactionsFill;
+import io.fraudpipeline.bench.report.Charts;
+import io.fraudpipeline.bench.report.Format;
+import io.fraudpipeline.bench.report.Section;
+import io.fraudpipeline.bench.report.Summary;
+import io.fraudpipeline.bench.report.Table;
+import io.fraudpipeline.bench.report.TargetCheck;
+import io.fraudpipeline.bench.report.Verdict;
+import io.fraudpipeline.bench.rules.BenchRuleSets;
+import io.fraudpipeline.model.FraudJson;
+import io.fraudpipeline.model.Topics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Scenario 6: the fraud job's throughput with the default rule set against the same job with 20
+ * aggregate named rules beside it ({@link BenchRuleSets}), same pre-filled topic, passes measured
+ * as in scenario 1 and interleaved.
+ */
+public final class AggregateRulesScenario implements Scenario {
+
+  public static final String TITLE = "6. Aggregate rules";
+  private static final double TARGET_RATIO = 0.5;
+  private static final String CHART = "aggregate-rules.png";
+  private static final List<JobThroughputScenario.Config> CONFIGS =
+      List.of(
+          new JobThroughputScenario.Config(false, 2), new JobThroughputScenario.Config(true, 2));
+
+  private final BenchCluster cluster;
+  private final BenchmarkSettings settings;
+  private final Path chartsDir;
+  private final JobThroughputScenario passes;
+
+  public AggregateRulesScenario(BenchCluster cluster, BenchmarkSettings settings, Path chartsDir) {
+    this.cluster = cluster;
+    this.settings = settings;
+    this.chartsDir = chartsDir;
+    this.passes = new JobThroughputScenario(cluster, settings, chartsDir);
+  }
+
+  @Override
+  public String title() {
+    return TITLE;
+  }
+
+  @Override
+  public List<String> targets() {
+    return CONFIGS.stream().map(AggregateRulesScenario::target).toList();
+  }
+
+  private static String target(JobThroughputScenario.Config config) {
+    return "with "
+        + BenchRuleSets.AGGREGATE_RULES
+        + " aggregate rules / default rules ≥ "
+        + TARGET_RATIO
+        + " ("
+        + config.label()
+        + ")";
+  }
+
+  @Override
+  public Section run() throws Exception {
+    String transactions = "aggregates-transactions";
+    String defaultRules = "aggregates-rules-default";
+    String aggregateRules = "aggregates-rules-20";
+    cluster.createTopic(transactions, settings.partitions(), Map.of());
+    cluster.createTopic(defaultRules, 1, BenchCluster.COMPACTED);
+    cluster.createTopic(aggregateRules, 1, BenchCluster.COMPACTED);
+    publish(aggregateRules);
+    Progress.say("aggregate rules: pre-filling %d transactions", settings.throughputRecords());
+    TransactionsFill fill =
+        TransactionsFill.fill(
+            cluster.bootstrapServers(),
+            transactions,
+            settings.partitions(),
+            settings.throughputRecords(),
+            settings.seed());
+
+    // One unmeasured pass of each, for a cold JVM when this scenario runs alone.
+    JobThroughputScenario.Config warmUp = CONFIGS.get(0);
+    passes.measureJob(fill, defaultRules, warmUp, "ag-default-warm-up", null);
+    passes.measureJob(fill, aggregateRules, warmUp, "ag-20-warm-up", null);
+
+    Map<JobThroughputScenario.Config, List<ThroughputSample>> plain = new LinkedHashMap<>();
+    Map<JobThroughputScenario.Config, List<ThroughputSample>> with20 = new LinkedHashMap<>();
+    for (int rep = 1; rep <= settings.repetitions(); rep++) {
+      for (JobThroughputScenario.Config config : CONFIGS) {
+        boolean defaultFirst = rep % 2 == 1;
+        for (int turn = 0; turn < 2; turn++) {
+          boolean isDefault = (turn == 0) == defaultFirst;
+          String name = "ag-" + (isDefault ? "default" : "20") + "-" + config.tag() + "-r" + rep;
+          ThroughputSample sample =
+              passes.measureJob(
+                  fill, isDefault ? defaultRules : aggregateRules, config, name, null);
+          (isDefault ? plain : with20).computeIfAbsent(config, c -> new ArrayList<>()).add(sample);
+          Progress.say(
+              "aggregate rules: %s %s rep %d: %.0f tx/s%s",
+              isDefault ? "default rules" : "20 aggregate rules",
+              config.label(),
+              rep,
+              sample.recordsPerSecond(),
+              sample.exact() ? "" : " (output not exact: " + sample + ")");
+        }
+      }
+    }
+
+    Section.Builder section = Section.titled(TITLE);
+    section.text(describe(fill));
+    Table.Builder table =
+        Table.withHeader(
+            "Delivery, parallelism",
+            "Default rules (tx/s)",
+            "With 20 aggregate rules (tx/s)",
+            "Ratio 20 aggregates / default",
+            "Default runs (tx/s)",
+            "Aggregates runs (tx/s)",
+            "Output vs ground truth");
+    List<Charts.Bar> bars = new ArrayList<>();
+    for (JobThroughputScenario.Config config : CONFIGS) {
+      List<ThroughputSample> d = plain.get(config);
+      List<ThroughputSample> a = with20.get(config);
+      Summary dRate = rates(d);
+      Summary aRate = rates(a);
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < d.size(); i++) {
+        ratios.add(a.get(i).recordsPerSecond() / d.get(i).recordsPerSecond());
+      }
+      Summary ratio = new Summary(ratios);
+      boolean exact =
+          d.stream().allMatch(ThroughputSample::exact)
+              && a.stream().allMatch(ThroughputSample::exact);
+      table.row(
+          config.label(),
+          Format.medianRange(dRate, Format::count),
+          Format.medianRange(aRate, Format::count),
+          Format.medianRange(ratio, Format::ratio),
+          Format.runs(dRate, Format::count),
+          Format.runs(aRate, Format::count),
+          exact
+              ? "exact in every run (" + Format.count(d.get(0).distinctAlerts()) + " alerts)"
+              : "NOT exact: " + d + " / " + a);
+      bars.add(new Charts.Bar(config.label(), "default rules", dRate));
+      bars.add(new Charts.Bar(config.label(), "with 20 aggregate rules", aRate));
+      section.target(
+          new TargetCheck(
+              TITLE,
+              target(config),
+              Format.count(aRate.median()) + " vs " + Format.count(dRate.median()) + " tx/s",
+              Format.ratio(ratio.median()),
+              Verdict.of(exact && ratio.median() >= TARGET_RATIO)));
+    }
+    section.table(table.build());
+    Charts.bars(
+        chartsDir.resolve(CHART),
+        "Throughput with and without 20 aggregate rules",
+        Format.medianOf(settings.repetitions()),
+        "transactions / s",
+        bars,
+        false);
+    section.chart(CHART, "Throughput of the fraud job with the default rules and with 20 more");
+    cluster.deleteTopics(transactions, defaultRules, aggregateRules);
+    return section.build();
+  }
+
+  private String describe(TransactionsFill fill) {
+    return "The same measurement as scenario 1 (a pre-filled topic of "
+        + Format.count(fill.records())
+        + " generated transactions, "
+        + settings.partitions()
+        + " partitions, read from the beginning; throughput = input records ÷ time from every"
+        + " task RUNNING to every expected alert visible to a `read_committed` consumer), for the"
+        + " fraud job with two rule sets, passes interleaved: the **default rules** (the built-in"
+        + " amount threshold) and the same with **"
+        + BenchRuleSets.AGGREGATE_RULES
+        + " aggregate named rules** beside it (every function: count, count_distinct, sum, avg,"
+        + " max, min; grouped by `account_id`, by `merchant`, or by `account_id` and"
+        + " `merchant_category`; windows of 1 min, 10 min and 1 h). Their limits lie beyond"
+        + " anything the traffic reaches, so the alerts are the built-in rule's in both (checked"
+        + " against the ground truth) while each aggregate rule still costs what it always"
+        + " does: the keyed hop to `aggregate-rules` once per distinct grouping, window state"
+        + " per group, an evaluation per transaction. The rule set is on the job's rules topic"
+        + " before it starts. The last alert comes from the main path; `aggregate-rules` is held"
+        + " to it by backpressure, and only the transactions within the job's out-of-orderness"
+        + " bound (5 s of event time) of the end wait for a watermark.";
+  }
+
+  private void publish(String topic) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", cluster.bootstrapServers(), "acks", "all"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              Topics.RULES_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              FraudJson.write(BenchRuleSets.withAggregates(1))));
+      producer.flush();
+    }
+  }
+
+  private static Summary rates(List<ThroughputSample> samples) {
+    return new Summary(samples.stream().map(ThroughputSample::recordsPerSecond).toList());
+  }
+}

@@ -1,0 +1,307 @@
+package io.fraudpipeline.control.backtests;
+
+import io.fraudpipeline.control.jobs.FraudJobArguments;
+import io.fraudpipeline.control.jobs.JobJarUploader;
+import io.fraudpipeline.control.jobs.JobProperties;
+import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationContext;
+import io.fraudpipeline.control.operations.OperationKind;
+import io.fraudpipeline.control.operations.OperationProgress;
+import io.fraudpipeline.control.operations.OperationState;
+import io.fraudpipeline.control.operations.Operations;
+import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.web.FieldProblem;
+import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
+import io.fraudpipeline.model.FraudAlert;
+import io.fraudpipeline.model.FraudJson;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.messages.job.metrics.AggregatedMetric;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunRequestBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs backtests: checks the request against what Kafka retains, then, as an operation, runs the
+ * fraud job jar's backtest entry class as a bounded Flink job on the same cluster, follows its
+ * progress (records read of the range's total), reads the alerts it wrote to a topic of its own,
+ * compares them with the live alerts of the range and keeps the report as the operation's result.
+ *
+ * <p>The alerts travel through Kafka rather than Flink accumulators: a report needs every alerted
+ * transaction id (for the overlap), which accumulators would carry through the JobManager's memory
+ * and REST answers; a topic holds any number, is read with the code that reads the alerts topic,
+ * and is deleted once read.
+ */
+@Component
+public class Backtests {
+
+  /** The bounded job's operator that counts the transaction records it reads. */
+  static final String COUNTING_OPERATOR = "backtest-validate-transactions";
+
+  private static final String RECORDS = "records";
+
+  static final String RECORDS_READ_METRIC = COUNTING_OPERATOR + ".transactionsIn";
+
+  private static final Logger log = LoggerFactory.getLogger(Backtests.class);
+
+  private final Operations operations;
+  private final FlinkRestClient flink;
+  private final JobJarUploader uploader;
+  private final FraudJobArguments arguments;
+  private final BacktestKafka kafka;
+  private final BacktestProperties properties;
+  private final String jobName;
+  private final Clock clock;
+
+  @Autowired
+  Backtests(
+      Operations operations,
+      FlinkRestClient flink,
+      JobJarUploader uploader,
+      FraudJobArguments arguments,
+      BacktestKafka kafka,
+      BacktestProperties properties,
+      JobProperties job) {
+    this(operations, flink, uploader, arguments, kafka, properties, job, Clock.systemUTC());
+  }
+
+  Backtests(
+      Operations operations,
+      FlinkRestClient flink,
+      JobJarUploader uploader,
+      FraudJobArguments arguments,
+      BacktestKafka kafka,
+      BacktestProperties properties,
+      JobProperties job,
+      Clock clock) {
+    this.operations = operations;
+    this.flink = flink;
+    this.uploader = uploader;
+    this.arguments = arguments;
+    this.kafka = kafka;
+    this.properties = properties;
+    this.jobName = job.name();
+    this.clock = clock;
+  }
+
+  /**
+   * Validates the request and starts the backtest.
+   *
+   * @throws ApiException validation (400), too many backtests (429)
+   */
+  public synchronized Operation start(JsonNode body) {
+    BacktestRequest request = BacktestRequests.read(body, clock.instant(), properties.maxSpan());
+    long running =
+        operations.list().stream()
+            .filter(
+                op ->
+                    op.kind() == OperationKind.BACKTEST && op.state() == OperationState.IN_PROGRESS)
+            .count();
+    if (running >= properties.maxConcurrent()) {
+      throw new ApiException(
+          ProblemType.TOO_MANY_REQUESTS,
+          running
+              + " backtests are running, the most allowed (fraud.backtests.max-concurrent); try"
+              + " again when one has ended",
+          Map.of("max_concurrent", properties.maxConcurrent()));
+    }
+    requireRetained(request);
+    long total = kafka.recordsSince(request.readFrom().minus(properties.lookback()));
+    JobID jobId = new JobID();
+    return operations.start(
+        OperationKind.BACKTEST,
+        jobId.toHexString(),
+        properties.timeout(),
+        true,
+        new OperationProgress(0, total, RECORDS),
+        context -> run(request, jobId, total, context));
+  }
+
+  private void requireRetained(BacktestRequest request) {
+    if (!kafka.transactionsTopicExists()) {
+      throw BacktestRequests.invalid(
+          List.of(new FieldProblem("from", "there are no transactions: the topic does not exist")));
+    }
+    Instant oldest = kafka.oldestRetained();
+    if (oldest != null && request.readFrom().isBefore(oldest)) {
+      String window =
+          request.readFrom().equals(request.from())
+              ? ""
+              : " (from minus the widest candidate window, "
+                  + request.readFrom()
+                  + ", so that windows are full)";
+      throw BacktestRequests.invalid(
+          List.of(
+              new FieldProblem(
+                  "from",
+                  "reading must start"
+                      + window
+                      + " at or after the oldest transaction Kafka still retains, "
+                      + oldest)));
+    }
+  }
+
+  private String run(BacktestRequest request, JobID jobId, long total, OperationContext context)
+      throws Exception {
+    String topic = properties.outputTopicPrefix() + context.operationId();
+    context.onCancel(() -> cancelQuietly(jobId));
+    kafka.createOutput(topic);
+    try {
+      if (context.cancelRequested()) {
+        return null;
+      }
+      submit(request, jobId, topic, context.operationId());
+      if (context.cancelRequested()) {
+        // The cancel may have come before Flink knew the job.
+        cancelQuietly(jobId);
+      }
+      JobStatus end = await(jobId, total, context);
+      if (end == JobStatus.CANCELED) {
+        if (context.cancelRequested()) {
+          return null;
+        }
+        throw new IllegalStateException("The backtest job " + jobId + " was cancelled in Flink");
+      }
+      if (end != JobStatus.FINISHED) {
+        throw new IllegalStateException(
+            "The backtest job " + jobId + " ended " + end + ": " + rootCause(jobId));
+      }
+      context.progress(new OperationProgress(total, total, RECORDS));
+      List<FraudAlert> alerts = kafka.readOutput(topic);
+      List<FraudAlert> live = kafka.liveAlerts(request.from(), request.to(), properties.lookback());
+      BacktestReport report =
+          BacktestReport.of(request, total, alerts, live, properties.sampleSize());
+      context.result(FraudJson.mapper().valueToTree(report));
+      log.info(
+          "Backtest {} of {} over [{}, {}): {} alerts, {} also live, {} only live",
+          context.operationId(),
+          request.ruleIds(),
+          request.from(),
+          request.to(),
+          report.alerts(),
+          report.overlap().both(),
+          report.overlap().onlyLive());
+      return null;
+    } finally {
+      try {
+        kafka.deleteOutput(topic);
+      } catch (RuntimeException e) {
+        log.warn("Backtest output topic {} is left behind: {}", topic, e.getMessage());
+      }
+    }
+  }
+
+  private void submit(BacktestRequest request, JobID jobId, String topic, String operationId) {
+    List<String> args =
+        new ArrayList<>(
+            arguments.boundedReader(
+                jobName + "-backtest-" + operationId, jobName + "-backtest-" + operationId));
+    args.addAll(
+        List.of(
+            "--backtest-rules",
+            Base64.getUrlEncoder().encodeToString(FraudJson.write(request.candidates())),
+            "--backtest-from",
+            Long.toString(request.from().toEpochMilli()),
+            "--backtest-to",
+            Long.toString(request.to().toEpochMilli()),
+            "--backtest-output-topic",
+            topic));
+    JarRunRequestBody body =
+        new JarRunRequestBody(
+            properties.entryClass(),
+            args,
+            properties.parallelism(),
+            jobId,
+            null,
+            null,
+            null,
+            Map.of());
+    String jarId = uploader.ensureUploaded().jarId();
+    try {
+      flink.runJar(jarId, body);
+    } catch (FlinkRequestException e) {
+      if (!e.isNotFound()) {
+        throw e;
+      }
+      // Flink lost the jar since the listing (a JobManager restart): upload it again.
+      flink.runJar(uploader.ensureUploaded().jarId(), body);
+    }
+  }
+
+  /** Follows the job to its end, showing the records it read; cancels it past the deadline. */
+  private JobStatus await(JobID jobId, long total, OperationContext context)
+      throws InterruptedException {
+    while (true) {
+      if (clock.instant().isAfter(context.deadline())) {
+        cancelQuietly(jobId);
+        throw new IllegalStateException(
+            "The backtest did not finish within "
+                + properties.timeout()
+                + " (fraud.backtests.timeout); its job "
+                + jobId
+                + " was cancelled");
+      }
+      try {
+        JobDetailsInfo details = flink.jobDetails(jobId);
+        JobStatus status = details.getJobStatus();
+        if (status.isGloballyTerminalState()) {
+          return status;
+        }
+        Long read = recordsRead(jobId, details);
+        if (read != null) {
+          context.progress(new OperationProgress(Math.min(read, total), total, RECORDS));
+        }
+      } catch (FlinkUnavailableException | FlinkRequestException e) {
+        // A JobManager that does not answer now may answer at the next look, until the deadline.
+        log.debug("Backtest job {} not observed: {}", jobId, e.getMessage());
+      }
+      Thread.sleep(properties.pollInterval().toMillis());
+    }
+  }
+
+  private Long recordsRead(JobID jobId, JobDetailsInfo details) {
+    for (var vertex : details.getJobVertexInfos()) {
+      if (vertex.getName() != null && vertex.getName().contains(COUNTING_OPERATOR)) {
+        return flink
+            .aggregatedSubtaskMetric(jobId, vertex.getJobVertexID(), RECORDS_READ_METRIC)
+            .map(AggregatedMetric::getSum)
+            .map(Double::longValue)
+            .orElse(null);
+      }
+    }
+    return null;
+  }
+
+  private String rootCause(JobID jobId) {
+    try {
+      for (var entry : flink.exceptions(jobId, 1).getExceptionHistory().getEntries()) {
+        return entry.getExceptionName();
+      }
+    } catch (RuntimeException e) {
+      log.debug("No exception history for backtest job {}", jobId, e);
+    }
+    return "no cause reported";
+  }
+
+  private void cancelQuietly(JobID jobId) {
+    try {
+      flink.cancel(jobId);
+    } catch (RuntimeException e) {
+      // Not submitted yet, or already ended: nothing to cancel.
+      log.debug("Cancel of backtest job {}: {}", jobId, e.getMessage());
+    }
+  }
+}
