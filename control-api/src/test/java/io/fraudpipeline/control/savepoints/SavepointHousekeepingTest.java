@@ -98,7 +98,7 @@ class SavepointHousekeepingTest {
 
   @Test
   @Order(1)
-  void aPeriodicSavepointIsTakenFromTheRunningJobWithTheOffsetsItResumesFrom() {
+  void aPeriodicSavepointIsTakenFromTheRunningJob() {
     Response deployed = api.post("/api/v1/jobs", "{}");
     assertThat(deployed.status()).as(deployed.toString()).isEqualTo(201);
     jobId = deployed.body().path("job_id").asString();
