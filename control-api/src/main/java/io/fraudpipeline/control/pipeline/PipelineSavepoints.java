@@ -71,15 +71,17 @@ class PipelineSavepoints implements SavepointPins, RunningJob {
       return Optional.empty();
     }
     return flink.fraudJobs().stream()
-        // A savepoint of a job whose tasks are still being deployed fails ("Not all required tasks
-        // are currently running"); when Flink does not say, a completed checkpoint shows they ran.
-        .filter(j -> j.jobId().equals(expected) && j.isRunning() && tasksRunning(j))
+        .filter(j -> j.jobId().equals(expected) && j.isRunning() && settled(j))
         .findFirst()
         .map(PipelineSavepoints::info);
   }
 
-  private static boolean tasksRunning(FlinkJob job) {
-    return job.tasksRunning() != null ? job.tasksRunning() : job.lastCheckpoint() != null;
+  /**
+   * A savepoint of a job whose tasks are still being deployed fails ("Not all required tasks are
+   * currently running"); one taken before its first checkpoint finds no offsets committed yet.
+   */
+  private static boolean settled(FlinkJob job) {
+    return !Boolean.FALSE.equals(job.tasksRunning()) && job.lastCheckpoint() != null;
   }
 
   private static RunningJobInfo info(FlinkJob job) {

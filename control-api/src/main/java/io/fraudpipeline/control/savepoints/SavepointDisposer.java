@@ -5,12 +5,15 @@ import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.jobs.FlinkService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
  * Drops a savepoint for good: Flink disposes of it (its files are deleted), then the history
  * forgets it. The record goes only once the files are gone, so a failed disposal leaves it in the
- * history to be tried again, with an event and a metric saying why.
+ * history to be tried again: every failure is counted, the first of a run of failures of one
+ * savepoint is also an event (retention retries every round; one warning is enough).
  */
 @Component
 public class SavepointDisposer {
@@ -21,6 +24,9 @@ public class SavepointDisposer {
   private final SavepointProperties properties;
   private final Counter disposed;
   private final Counter failures;
+
+  /** Savepoints whose disposal failed and was told: retention retries them without more events. */
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
   public SavepointDisposer(
       FlinkService flink,
@@ -56,6 +62,9 @@ public class SavepointDisposer {
       history.remove(savepoint.path());
     } catch (RuntimeException e) {
       failures.increment();
+      if (!failing.add(savepoint.path())) {
+        throw e;
+      }
       events.warning(
           EventReason.SAVEPOINT_DISPOSAL_FAILED,
           "Savepoint "
@@ -67,6 +76,7 @@ public class SavepointDisposer {
           savepoint.jobId());
       throw e;
     }
+    failing.remove(savepoint.path());
     disposed.increment();
     events.normal(
         EventReason.SAVEPOINT_DISPOSED,

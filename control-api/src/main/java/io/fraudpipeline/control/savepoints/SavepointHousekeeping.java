@@ -8,6 +8,7 @@ import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -80,7 +81,7 @@ public class SavepointHousekeeping extends PeriodicLifecycle {
 
   private void applyRetention() throws InterruptedException {
     List<SavepointRecord> all = history.list();
-    Function<java.util.Map<Integer, Long>, RestoreSafety> assess = restorability.assessor();
+    Function<Map<Integer, Long>, RestoreSafety> assess = restorability.assessor();
     List<RetentionPolicy.Drop> drops =
         retention.select(
             all, r -> assess.apply(r.transactionsOffsets()), pinned.get(), clock.instant());

@@ -98,7 +98,7 @@ class SavepointHousekeepingTest {
 
   @Test
   @Order(1)
-  void aPeriodicSavepointIsTakenFromTheRunningJobWithTheOffsetsItResumesFrom() {
+  void aPeriodicSavepointIsTakenFromTheRunningJob() {
     Response deployed = api.post("/api/v1/jobs", "{}");
     assertThat(deployed.status()).as(deployed.toString()).isEqualTo(201);
     jobId = deployed.body().path("job_id").asString();
@@ -136,9 +136,14 @@ class SavepointHousekeepingTest {
     assertThat(newest.path("restorable_without_loss").asBoolean()).isTrue();
     assertThat(newest.path("records_deleted").asLong()).isZero();
     assertThat(newest.path("transactions_offsets").path("0").isNumber()).isTrue();
-    assertThat(events(EventReason.SAVEPOINT_DISPOSED)).hasSize(2);
-    assertThat(scrape())
-        .contains("fraud_savepoints_disposed_total{application=\"control-api\"} 2.0");
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              assertThat(events(EventReason.SAVEPOINT_DISPOSED)).hasSize(2);
+              assertThat(scrape())
+                  .contains("fraud_savepoints_disposed_total{application=\"control-api\"} 2.0");
+            });
   }
 
   @Test
@@ -264,6 +269,61 @@ class SavepointHousekeepingTest {
                 .path("state")
                 .asString())
         .isEqualTo("suspended");
+  }
+
+  @Test
+  @Order(7)
+  void aSavepointFlinkCannotDisposeOfStaysInTheHistoryUntilItsFilesAreGone() throws Exception {
+    // A savepoint directory whose metadata Flink cannot read, old enough for the retention.
+    Path broken = Files.createDirectories(savepointDir.resolve("savepoint-broken"));
+    Files.write(broken.resolve("_metadata"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    String path = broken.toUri().toString();
+    control
+        .bean(SavepointHistory.class)
+        .append(
+            new SavepointRecord(
+                path,
+                jobId,
+                SavepointRecord.Kind.SAVEPOINT,
+                java.time.Instant.now().minus(Duration.ofHours(1)),
+                1,
+                "exactly-once",
+                null,
+                null,
+                Map.of(0, 0L, 1, 0L)));
+
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(() -> assertThat(events(EventReason.SAVEPOINT_DISPOSAL_FAILED)).hasSize(1));
+    assertThat(events(EventReason.SAVEPOINT_DISPOSAL_FAILED).get(0).path("message").asString())
+        .contains(path);
+    // Retried every round (counted), told once, and kept meanwhile.
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(scrape())
+                    .containsPattern(
+                        "fraud_savepoints_disposal_failures_total\\{application=\"control-api\"}"
+                            + " [2-9]"));
+    assertThat(events(EventReason.SAVEPOINT_DISPOSAL_FAILED)).hasSize(1);
+    assertThat(paths()).contains(path);
+
+    // Gone by other means: the next round drops it as gone.
+    Files.delete(broken.resolve("_metadata"));
+    Files.delete(broken);
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(300))
+        .untilAsserted(() -> assertThat(paths()).doesNotContain(path));
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(events(EventReason.SAVEPOINT_DISPOSED).get(0).path("message").asString())
+                    .contains(path)
+                    .contains("already gone"));
   }
 
   private static String savepointNow() {
