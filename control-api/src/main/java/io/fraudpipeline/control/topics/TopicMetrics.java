@@ -2,10 +2,9 @@ package io.fraudpipeline.control.topics;
 
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,15 +17,15 @@ import org.springframework.stereotype.Component;
 class TopicMetrics implements OffsetsListener {
 
   private final String alertsTopic;
-  private final MultiGauge startOffsets;
-  private final MultiGauge endOffsets;
-  private final MultiGauge recordsPerSecond;
-  private final MultiGauge alertsPerSecond;
-  private final MultiGauge lagRecords;
-  private final MultiGauge lagSeconds;
-  private final MultiGauge groupLagRecords;
-  private final MultiGauge groupLagSeconds;
-  private final MultiGauge lagStatus;
+  private final LiveMultiGauge startOffsets;
+  private final LiveMultiGauge endOffsets;
+  private final LiveMultiGauge recordsPerSecond;
+  private final LiveMultiGauge alertsPerSecond;
+  private final LiveMultiGauge lagRecords;
+  private final LiveMultiGauge lagSeconds;
+  private final LiveMultiGauge groupLagRecords;
+  private final LiveMultiGauge groupLagSeconds;
+  private final LiveMultiGauge lagStatus;
 
   TopicMetrics(MeterRegistry registry, TopicsProperties topics) {
     this.alertsTopic = topics.fraudAlerts();
@@ -74,39 +73,39 @@ class TopicMetrics implements OffsetsListener {
             "1 for the group's current lag status (OK, LAGGING, STALLED, UNKNOWN), 0 for the others");
   }
 
-  private static MultiGauge gauge(MeterRegistry registry, String name, String description) {
-    return MultiGauge.builder(name).description(description).register(registry);
+  private static LiveMultiGauge gauge(MeterRegistry registry, String name, String description) {
+    return new LiveMultiGauge(registry, name, description);
   }
 
   @Override
   public void onObservation(OffsetsObservation observation) {
-    List<MultiGauge.Row<?>> starts = new ArrayList<>();
-    List<MultiGauge.Row<?>> ends = new ArrayList<>();
-    List<MultiGauge.Row<?>> rates = new ArrayList<>();
-    List<MultiGauge.Row<?>> alerts = new ArrayList<>();
+    Map<Tags, Number> starts = new LinkedHashMap<>();
+    Map<Tags, Number> ends = new LinkedHashMap<>();
+    Map<Tags, Number> rates = new LinkedHashMap<>();
+    Map<Tags, Number> alerts = new LinkedHashMap<>();
     for (TopicOffsets topic : observation.topics()) {
       if (!topic.exists()) {
         continue;
       }
-      rates.add(MultiGauge.Row.of(Tags.of("topic", topic.name()), topic.recordsPerSecond()));
+      rates.put(Tags.of("topic", topic.name()), topic.recordsPerSecond());
       if (topic.name().equals(alertsTopic)) {
-        alerts.add(MultiGauge.Row.of(Tags.empty(), topic.recordsPerSecond()));
+        alerts.put(Tags.empty(), topic.recordsPerSecond());
       }
       for (PartitionOffsets p : topic.partitions()) {
         Tags tags = Tags.of("topic", topic.name(), "partition", Integer.toString(p.partition()));
-        starts.add(MultiGauge.Row.of(tags, p.earliestOffset()));
-        ends.add(MultiGauge.Row.of(tags, p.lastStableOffset()));
+        starts.put(tags, p.earliestOffset());
+        ends.put(tags, p.lastStableOffset());
       }
     }
-    startOffsets.register(starts, true);
-    endOffsets.register(ends, true);
-    recordsPerSecond.register(rates, true);
-    alertsPerSecond.register(alerts, true);
+    startOffsets.set(starts);
+    endOffsets.set(ends);
+    recordsPerSecond.set(rates);
+    alertsPerSecond.set(alerts);
 
     ConsumerLag lag = observation.lag();
     Tags group = Tags.of("group", lag.groupId(), "topic", lag.topic());
-    List<MultiGauge.Row<?>> records = new ArrayList<>();
-    List<MultiGauge.Row<?>> seconds = new ArrayList<>();
+    Map<Tags, Number> records = new LinkedHashMap<>();
+    Map<Tags, Number> seconds = new LinkedHashMap<>();
     boolean anyCommitted = false;
     for (PartitionLag p : lag.partitions()) {
       if (p.lagRecords() == null) {
@@ -114,23 +113,19 @@ class TopicMetrics implements OffsetsListener {
       }
       anyCommitted = true;
       Tags tags = group.and("partition", Integer.toString(p.partition()));
-      records.add(MultiGauge.Row.of(tags, p.lagRecords()));
+      records.put(tags, p.lagRecords());
       if (p.lagSeconds() != null) {
-        seconds.add(MultiGauge.Row.of(tags, p.lagSeconds()));
+        seconds.put(tags, p.lagSeconds());
       }
     }
-    lagRecords.register(records, true);
-    lagSeconds.register(seconds, true);
-    groupLagRecords.register(
-        anyCommitted ? List.of(MultiGauge.Row.of(group, lag.lagRecords())) : List.of(), true);
-    groupLagSeconds.register(
-        lag.lagSeconds() != null ? List.of(MultiGauge.Row.of(group, lag.lagSeconds())) : List.of(),
-        true);
-    List<MultiGauge.Row<?>> statuses = new ArrayList<>();
+    lagRecords.set(records);
+    lagSeconds.set(seconds);
+    groupLagRecords.set(anyCommitted ? Map.of(group, lag.lagRecords()) : Map.of());
+    groupLagSeconds.set(lag.lagSeconds() != null ? Map.of(group, lag.lagSeconds()) : Map.of());
+    Map<Tags, Number> statuses = new LinkedHashMap<>();
     for (LagStatus status : LagStatus.values()) {
-      statuses.add(
-          MultiGauge.Row.of(group.and("status", status.name()), status == lag.status() ? 1 : 0));
+      statuses.put(group.and("status", status.name()), status == lag.status() ? 1 : 0);
     }
-    lagStatus.register(statuses, true);
+    lagStatus.set(statuses);
   }
 }
