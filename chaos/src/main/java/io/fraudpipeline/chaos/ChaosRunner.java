@@ -148,7 +148,7 @@ public final class ChaosRunner {
                   + ", exactly-once, checkpoint interval "
                   + CHECKPOINT_INTERVAL
                   + ", the job's Kafka clients giving up on a broker that does not answer after "
-                  + FraudJobParameters.DEFAULT_KAFKA_REQUEST_TIMEOUT.toSeconds()
+                  + FraudJobParameters.DEFAULT_KAFKA_REQUEST_TIMEOUT_MS / 1000
                   + " s (`--kafka-request-timeout`, the job's default)",
               "load per scenario: the synthetic producer at "
                   + settings.ratePerSecond()

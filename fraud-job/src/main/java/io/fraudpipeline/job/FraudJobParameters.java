@@ -117,7 +117,11 @@ public record FraudJobParameters(
    * just past that, the retry finds the new leader. Far above a healthy request's time (a fetch
    * waits at most {@code fetch.max.wait.ms}, 500 ms).
    */
-  public static final Duration DEFAULT_KAFKA_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_KAFKA_REQUEST_TIMEOUT =
+      Duration.ofMillis(FraudJobParameters.DEFAULT_KAFKA_REQUEST_TIMEOUT_MS);
+
+  /** {@link #DEFAULT_KAFKA_REQUEST_TIMEOUT} as a constant, for tools that quote it. */
+  public static final int DEFAULT_KAFKA_REQUEST_TIMEOUT_MS = 10_000;
 
   /** Below this a request times out on a busy but healthy broker. */
   public static final Duration MIN_KAFKA_REQUEST_TIMEOUT = Duration.ofSeconds(1);

@@ -70,7 +70,18 @@ public final class BrokerFreeze implements Fault {
             + ") frozen with SIGSTOP for "
             + frozenFor.toSeconds()
             + " s, then resumed with SIGCONT");
-    return log.note(moved);
+    log.note(moved);
+    return log.note(
+        "Why alerts wait past that move: under exactly-once a checkpoint completes only after"
+            + " every sink has flushed its Kafka transaction, and Flink's KafkaSink"
+            + " (flink-connector-kafka 5.0, FlinkKafkaInternalProducer.flushNewPartitions) waits"
+            + " for the transaction coordinator's answer with no deadline of its own. A sink whose"
+            + " transaction coordinator, or whose in-flight batches, sat on the frozen broker waits"
+            + " until its producer gives up on that broker (the job's --kafka-request-timeout),"
+            + " finds where Kafka moved the coordinator and the partitions, and retries; the"
+            + " difference between the move above and 'Alerts flow again after' below is that"
+            + " wait. Nothing is lost or duplicated meanwhile: each open transaction commits or"
+            + " aborts as a whole");
   }
 
   @Override
