@@ -16,6 +16,7 @@ import io.fraudpipeline.chaos.scenario.ScenarioResult;
 import io.fraudpipeline.chaos.scenario.ScenarioRunner;
 import io.fraudpipeline.chaos.scenario.ScenarioSettings;
 import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.job.FraudJobParameters;
 import io.fraudpipeline.model.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,8 +95,9 @@ public final class ChaosRunner {
             new ScenarioRunner(context, alerts, Topics.TRANSACTIONS_DLQ, settings);
         for (Fault fault : faults) {
           say("scenario: " + fault.title());
+          ScenarioResult result = null;
           try {
-            ScenarioResult result = runner.run(fault);
+            result = runner.run(fault);
             results.add(result);
             say(
                 String.format(
@@ -111,6 +113,19 @@ public final class ChaosRunner {
           }
           try {
             fault.heal(context);
+            // A Flink process the fault did not kill must not die of it: say so, and restart it
+            // so the next scenario has the whole cluster.
+            for (String exited : cluster.flink().restartExited(ProcessCluster.restartTimeout())) {
+              String note =
+                  exited
+                      + " exited during the scenario without being killed by the harness (see"
+                      + " its log); the job went on without it, and the harness restarted it"
+                      + " after the counting";
+              say("  " + note);
+              if (result != null) {
+                result.log().note(note);
+              }
+            }
           } catch (Exception e) {
             failures.add("the cluster did not recover after " + fault.title() + ": " + e);
             say("  the cluster did not recover: " + e + "; stopping");
@@ -131,7 +146,10 @@ public final class ChaosRunner {
                   + " through `POST /api/v1/jobs` of replica 1: parallelism "
                   + PARALLELISM
                   + ", exactly-once, checkpoint interval "
-                  + CHECKPOINT_INTERVAL,
+                  + CHECKPOINT_INTERVAL
+                  + ", the job's Kafka clients giving up on a broker that does not answer after "
+                  + FraudJobParameters.DEFAULT_KAFKA_REQUEST_TIMEOUT_MS / 1000
+                  + " s (`--kafka-request-timeout`, the job's default)",
               "load per scenario: the synthetic producer at "
                   + settings.ratePerSecond()
                   + " transactions/s (5 % high-amount fraud, 1 % malformed, no velocity bursts),"

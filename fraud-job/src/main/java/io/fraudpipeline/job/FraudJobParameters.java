@@ -43,6 +43,10 @@ import org.apache.flink.util.ParameterTool;
  *     fits as long as the DLQ topic accepts it
  * @param bufferTimeout longest time a record waits in a network buffer between operators before it
  *     is sent on; 0 sends every record at once (costly)
+ * @param kafkaRequestTimeout the {@code request.timeout.ms} of every Kafka client of the job: how
+ *     long a request to a broker that does not answer (frozen, partitioned away) waits before the
+ *     client gives up on that connection, refreshes its metadata and retries where the partition's
+ *     leadership went
  * @param jobName the Flink job name
  * @param kafkaProperties extra client properties ({@code --kafka.security.protocol SASL_SSL} ...)
  *     applied to every Kafka client of the job
@@ -65,6 +69,7 @@ public record FraudJobParameters(
     Duration rulesBootstrapTimeout,
     int dlqMaxRequestBytes,
     Duration bufferTimeout,
+    Duration kafkaRequestTimeout,
     String jobName,
     Map<String, String> kafkaProperties)
     implements Serializable {
@@ -88,6 +93,7 @@ public record FraudJobParameters(
   public static final String RULES_BOOTSTRAP_TIMEOUT = "rules-bootstrap-timeout";
   public static final String DLQ_MAX_REQUEST_BYTES = "dlq-max-request-bytes";
   public static final String BUFFER_TIMEOUT = "buffer-timeout";
+  public static final String KAFKA_REQUEST_TIMEOUT = "kafka-request-timeout";
   public static final String JOB_NAME = "job-name";
 
   /** Prefix of pass-through Kafka client properties: {@code --kafka.<property> value}. */
@@ -103,10 +109,29 @@ public record FraudJobParameters(
   public static final Duration DEFAULT_RULES_BOOTSTRAP_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_DLQ_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
   public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
+
+  /**
+   * Kafka's own default (30 s) keeps the sinks' flush, and so every checkpoint and every alert,
+   * waiting that long on a frozen broker. A broker that stops heartbeating is fenced by the KRaft
+   * controller after {@code broker.session.timeout.ms} (9 s by default) and its partitions move;
+   * just past that, the retry finds the new leader. Far above a healthy request's time (a fetch
+   * waits at most {@code fetch.max.wait.ms}, 500 ms).
+   */
+  public static final Duration DEFAULT_KAFKA_REQUEST_TIMEOUT =
+      Duration.ofMillis(FraudJobParameters.DEFAULT_KAFKA_REQUEST_TIMEOUT_MS);
+
+  /** {@link #DEFAULT_KAFKA_REQUEST_TIMEOUT} as a constant, for tools that quote it. */
+  public static final int DEFAULT_KAFKA_REQUEST_TIMEOUT_MS = 10_000;
+
+  /** Below this a request times out on a busy but healthy broker. */
+  public static final Duration MIN_KAFKA_REQUEST_TIMEOUT = Duration.ofSeconds(1);
+
   public static final String DEFAULT_JOB_NAME = "fraud-detection";
 
   /** The broker's default {@code transaction.max.timeout.ms}: a longer timeout is refused. */
   public static final Duration BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+  private static final String REQUEST_TIMEOUT_PROPERTY = "request.timeout.ms";
 
   /** What {@link ParameterTool} stores for a flag given without a value. */
   private static final String NO_VALUE = "__NO_VALUE_KEY";
@@ -130,6 +155,7 @@ public record FraudJobParameters(
           RULES_BOOTSTRAP_TIMEOUT,
           DLQ_MAX_REQUEST_BYTES,
           BUFFER_TIMEOUT,
+          KAFKA_REQUEST_TIMEOUT,
           JOB_NAME);
 
   public FraudJobParameters {
@@ -190,6 +216,22 @@ public record FraudJobParameters(
     if (bufferTimeout.isNegative()) {
       problems.add("--" + BUFFER_TIMEOUT + " must not be negative");
     }
+    if (kafkaRequestTimeout.compareTo(MIN_KAFKA_REQUEST_TIMEOUT) < 0) {
+      problems.add(
+          "--"
+              + KAFKA_REQUEST_TIMEOUT
+              + " must be at least "
+              + MIN_KAFKA_REQUEST_TIMEOUT.toMillis());
+    }
+    if (kafkaProperties.containsKey(REQUEST_TIMEOUT_PROPERTY)) {
+      problems.add(
+          "--"
+              + KAFKA_PROPERTY_PREFIX
+              + REQUEST_TIMEOUT_PROPERTY
+              + " is set by --"
+              + KAFKA_REQUEST_TIMEOUT
+              + "; use that");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("Invalid fraud job parameters: " + problems);
     }
@@ -238,6 +280,7 @@ public record FraudJobParameters(
     Duration bootstrap = a.millis(RULES_BOOTSTRAP_TIMEOUT, DEFAULT_RULES_BOOTSTRAP_TIMEOUT);
     int dlqMaxRequest = (int) a.number(DLQ_MAX_REQUEST_BYTES, DEFAULT_DLQ_MAX_REQUEST_BYTES);
     Duration bufferTimeout = a.millis(BUFFER_TIMEOUT, DEFAULT_BUFFER_TIMEOUT);
+    Duration requestTimeout = a.millis(KAFKA_REQUEST_TIMEOUT, DEFAULT_KAFKA_REQUEST_TIMEOUT);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("Invalid fraud job parameters: " + problems);
     }
@@ -259,6 +302,7 @@ public record FraudJobParameters(
         bootstrap,
         dlqMaxRequest,
         bufferTimeout,
+        requestTimeout,
         a.text(JOB_NAME, DEFAULT_JOB_NAME),
         kafka);
   }
@@ -283,14 +327,19 @@ public record FraudJobParameters(
     add(args, RULES_BOOTSTRAP_TIMEOUT, Long.toString(rulesBootstrapTimeout.toMillis()));
     add(args, DLQ_MAX_REQUEST_BYTES, Integer.toString(dlqMaxRequestBytes));
     add(args, BUFFER_TIMEOUT, Long.toString(bufferTimeout.toMillis()));
+    add(args, KAFKA_REQUEST_TIMEOUT, Long.toString(kafkaRequestTimeout.toMillis()));
     add(args, JOB_NAME, jobName);
     kafkaProperties.forEach((k, v) -> add(args, KAFKA_PROPERTY_PREFIX + k, v));
     return args.toArray(String[]::new);
   }
 
-  /** The pass-through client properties as {@link Properties}, for a Kafka client or builder. */
+  /**
+   * What every Kafka client of the job is given: the request timeout and the pass-through
+   * properties, as {@link Properties} for a client or builder.
+   */
   public Properties kafkaClientProperties() {
     Properties props = new Properties();
+    props.setProperty(REQUEST_TIMEOUT_PROPERTY, Long.toString(kafkaRequestTimeout.toMillis()));
     props.putAll(kafkaProperties);
     return props;
   }

@@ -31,6 +31,7 @@ class FraudJobParametersTest {
     assertThat(p.rulesBootstrapTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.dlqMaxRequestBytes()).isEqualTo(16 * 1024 * 1024);
     assertThat(p.bufferTimeout()).isEqualTo(Duration.ofMillis(5));
+    assertThat(p.kafkaRequestTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(p.jobName()).isEqualTo("fraud-detection");
     assertThat(p.kafkaProperties()).isEmpty();
   }
@@ -72,6 +73,7 @@ class FraudJobParametersTest {
               "--rules-bootstrap-timeout", "0",
               "--dlq-max-request-bytes", "2097152",
               "--buffer-timeout", "0",
+              "--kafka-request-timeout", "4000",
               "--job-name", "fraud-2",
               "--kafka.security.protocol", "SASL_SSL"
             });
@@ -92,6 +94,7 @@ class FraudJobParametersTest {
     assertThat(p.rulesBootstrapTimeout()).isZero();
     assertThat(p.dlqMaxRequestBytes()).isEqualTo(2097152);
     assertThat(p.bufferTimeout()).isZero();
+    assertThat(p.kafkaRequestTimeout()).isEqualTo(Duration.ofSeconds(4));
     assertThat(p.jobName()).isEqualTo("fraud-2");
     assertThat(p.kafkaProperties()).isEqualTo(Map.of("security.protocol", "SASL_SSL"));
   }
@@ -149,6 +152,34 @@ class FraudJobParametersTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(
             "--transaction-timeout (30000 ms) must be longer than --checkpoint-interval");
+  }
+
+  @Test
+  void everyKafkaClientGetsTheRequestTimeoutAndThePassThroughProperties() {
+    FraudJobParameters p =
+        FraudJobParameters.fromArgs(
+            new String[] {"--kafka-request-timeout", "7000", "--kafka.acks", "all"});
+    assertThat(p.kafkaClientProperties())
+        .containsEntry("request.timeout.ms", "7000")
+        .containsEntry("acks", "all")
+        .hasSize(2);
+  }
+
+  @Test
+  void refusesARequestTimeoutGivenTwice() {
+    assertThatThrownBy(
+            () -> FraudJobParameters.fromArgs(new String[] {"--kafka.request.timeout.ms", "5000"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "--kafka.request.timeout.ms is set by --kafka-request-timeout; use that");
+  }
+
+  @Test
+  void refusesARequestTimeoutABusyBrokerCouldNotMeet() {
+    assertThatThrownBy(
+            () -> FraudJobParameters.fromArgs(new String[] {"--kafka-request-timeout", "200"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--kafka-request-timeout must be at least 1000");
   }
 
   @Test

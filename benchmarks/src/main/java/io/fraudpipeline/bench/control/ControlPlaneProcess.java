@@ -125,7 +125,8 @@ public final class ControlPlaneProcess implements AutoCloseable {
     Process process = builder.start();
     String baseUrl = "http://localhost:" + port;
     try {
-      awaitHealthy(process, baseUrl, Duration.ofMinutes(3));
+      // On 2 cores shared with other builds a replica has been seen to need 2.5 min to start.
+      awaitHealthy(process, baseUrl, Duration.ofMinutes(6));
     } catch (IOException | InterruptedException | RuntimeException e) {
       process.destroyForcibly();
       throw e;

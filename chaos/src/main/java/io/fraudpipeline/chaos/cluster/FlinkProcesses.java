@@ -213,6 +213,25 @@ public final class FlinkProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * Restarts every Flink process that has exited and waits for the TaskManagers to register.
+   *
+   * @return the names of those restarted
+   */
+  public List<String> restartExited(Duration timeout) throws IOException, InterruptedException {
+    List<String> exited = new ArrayList<>();
+    for (ChildProcess process : all()) {
+      if (!process.isAlive()) {
+        exited.add(process.name());
+        process.restart();
+      }
+    }
+    if (!exited.isEmpty()) {
+      awaitTaskManagers(TASK_MANAGERS, timeout);
+    }
+    return exited;
+  }
+
   /** The control plane's own Flink client, for the harness's questions to the JobManager. */
   public static FlinkRestClient client(String restUrl) {
     return new FlinkRestClient(URI.create(restUrl), Duration.ofSeconds(10), Duration.ofMinutes(2));

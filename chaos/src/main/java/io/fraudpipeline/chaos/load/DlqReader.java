@@ -22,8 +22,10 @@ public final class DlqReader implements AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final List<TopicPartition> partitions;
+  private final String bootstrapServers;
 
   public DlqReader(String bootstrapServers, String dlqTopic) {
+    this.bootstrapServers = bootstrapServers;
     this.consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -70,6 +72,31 @@ public final class DlqReader implements AutoCloseable {
       }
     }
     return new DlqCount(records, sources.size());
+  }
+
+  /**
+   * Per DLQ partition, how many records lie beyond what a {@code read_committed} reader may see:
+   * the log end minus the last stable offset. More than zero for long means a transaction on that
+   * partition is still open, and every later dead letter there waits for it.
+   */
+  public Map<TopicPartition, Long> uncommittedTail() {
+    Map<TopicPartition, Long> stable = endOffsets();
+    Map<TopicPartition, Long> tail =
+        new java.util.TreeMap<>(java.util.Comparator.comparing(TopicPartition::partition));
+    try (KafkaConsumer<byte[], byte[]> uncommitted =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_uncommitted"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      uncommitted
+          .endOffsets(partitions, Duration.ofSeconds(30))
+          .forEach((partition, end) -> tail.put(partition, end - stable.get(partition)));
+    }
+    return tail;
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -27,6 +27,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class ScenarioRunner {
 
+  /** How long dead letters may lag behind the alerts (another sink, its own transactions). */
+  private static final Duration DLQ_WAIT = Duration.ofSeconds(60);
+
   private final ChaosContext context;
   private final AlertWatcher alerts;
   private final String dlqTopic;
@@ -76,7 +79,7 @@ public final class ScenarioRunner {
       }
       // Late copies (a replayed transaction) arrive after the originals: wait for quiet.
       alerts.awaitQuiet(Duration.ofSeconds(10), Duration.ofSeconds(60));
-      DlqCount dead = dlq.count(dlqFrom, byPartition(from), byPartition(to));
+      DlqCount dead = awaitDeadLetters(dlq, dlqFrom, from, to, truth, log);
       List<ObservedAlert> seen = alerts.alerts();
       return measure(
           fault,
@@ -88,6 +91,38 @@ public final class ScenarioRunner {
           loadStart,
           loadSeconds);
     }
+  }
+
+  /**
+   * Counts the scenario's dead letters, again until every expected one is visible to a {@code
+   * read_committed} reader or {@link #DLQ_WAIT} has passed; says in the log what holds back those
+   * still missing.
+   */
+  private DlqCount awaitDeadLetters(
+      DlqReader dlq,
+      Map<TopicPartition, Long> dlqFrom,
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> to,
+      TopicReader.GroundTruth truth,
+      FaultLog log)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + DLQ_WAIT.toNanos();
+    DlqCount dead = dlq.count(dlqFrom, byPartition(from), byPartition(to));
+    while (dead.distinct() < truth.invalid() && System.nanoTime() < deadline) {
+      Thread.sleep(2000);
+      dead = dlq.count(dlqFrom, byPartition(from), byPartition(to));
+    }
+    if (dead.distinct() < truth.invalid()) {
+      log.note(
+          (truth.invalid() - dead.distinct())
+              + " dead letters still not visible to a read_committed reader "
+              + DLQ_WAIT.toSeconds()
+              + " s after the alerts were complete; records beyond the last stable offset, per"
+              + " DLQ partition: "
+              + dlq.uncommittedTail()
+              + " (more than 0: a transaction on that partition is still open)");
+    }
+    return dead;
   }
 
   private ScenarioResult measure(

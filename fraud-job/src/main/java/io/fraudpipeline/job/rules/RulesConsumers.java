@@ -16,7 +16,7 @@ final class RulesConsumers {
   static KafkaConsumer<byte[], byte[]> create(
       FraudJobParameters params, String clientId, Properties overrides) {
     Properties props = new Properties();
-    props.putAll(params.kafkaProperties());
+    props.putAll(params.kafkaClientProperties());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, params.bootstrapServers());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -61,7 +61,7 @@ public final class KafkaSinks {
       Properties extra) {
     Properties props = new Properties();
     props.putAll(extra);
-    props.putAll(params.kafkaProperties());
+    props.putAll(params.kafkaClientProperties());
     if (params.exactlyOnce()) {
       props.setProperty(
           ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
