@@ -25,6 +25,7 @@ import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.FileUpload;
 import org.apache.flink.runtime.rest.RestClient;
+import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationInfo;
 import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationResult;
 import org.apache.flink.runtime.rest.handler.async.TriggerResponse;
 import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
@@ -63,6 +64,9 @@ import org.apache.flink.runtime.rest.messages.job.metrics.Metric;
 import org.apache.flink.runtime.rest.messages.job.metrics.MetricCollectionResponseBody;
 import org.apache.flink.runtime.rest.messages.job.metrics.MetricsAggregationParameter;
 import org.apache.flink.runtime.rest.messages.job.metrics.MetricsFilterParameter;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointDisposalRequest;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointDisposalStatusHeaders;
+import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointDisposalTriggerHeaders;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointInfo;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointStatusHeaders;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerHeaders;
@@ -419,6 +423,47 @@ public class FlinkRestClient implements AutoCloseable {
       }
     }
     return new SavepointStatus(true, location, describe(error));
+  }
+
+  /**
+   * Asks Flink to dispose of a savepoint: delete its files ({@code POST /savepoint-disposal}).
+   *
+   * @return the trigger to ask {@link #savepointDisposalStatus} about
+   */
+  public TriggerId triggerSavepointDisposal(String path) {
+    TriggerResponse response =
+        send(
+            "POST /savepoint-disposal",
+            SavepointDisposalTriggerHeaders.getInstance(),
+            null,
+            null,
+            new SavepointDisposalRequest(path));
+    return response.getTriggerId();
+  }
+
+  /** Where a savepoint disposal stands. */
+  public DisposalStatus savepointDisposalStatus(TriggerId triggerId) {
+    AsynchronousOperationResult<AsynchronousOperationInfo> result =
+        send(
+            "GET /savepoint-disposal/" + triggerId,
+            SavepointDisposalStatusHeaders.getInstance(),
+            null,
+            triggerId,
+            null);
+    if (result.queueStatus().getId() != QueueStatus.Id.COMPLETED) {
+      return DisposalStatus.IN_PROGRESS;
+    }
+    SerializedThrowable failure = result.resource().getFailureCause();
+    if (failure == null) {
+      return DisposalStatus.DISPOSED;
+    }
+    Throwable error = failure.deserializeError(FlinkRestClient.class.getClassLoader());
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof java.io.FileNotFoundException) {
+        return new DisposalStatus(true, null, true);
+      }
+    }
+    return new DisposalStatus(true, describe(error), false);
   }
 
   public void cancel(JobID jobId) {

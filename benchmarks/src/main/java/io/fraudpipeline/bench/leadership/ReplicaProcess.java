@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,32 +59,51 @@ public final class ReplicaProcess implements AutoCloseable {
       Duration session,
       Path logDir)
       throws IOException {
+    return start(
+        jar, bootstrapServers, flinkRestUrl, token, prefix, id, session, logDir, List.of());
+  }
+
+  /** As above, with more control-api settings ({@code --name=value}). */
+  public static ReplicaProcess start(
+      Path jar,
+      String bootstrapServers,
+      String flinkRestUrl,
+      String token,
+      String prefix,
+      String id,
+      Duration session,
+      Path logDir,
+      List<String> settings)
+      throws IOException {
     int port = freePort();
     Files.createDirectories(logDir);
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toAbsolutePath().toString(),
+                "--fraud.topics.leadership=" + prefix + "leadership",
+                "--fraud.leadership.group-id=" + prefix + "control-plane",
+                "--fraud.leadership.replica-id=" + id,
+                "--fraud.leadership.session-timeout=" + session.toMillis() + "ms",
+                "--fraud.topics.transactions=" + prefix + "transactions",
+                "--fraud.topics.fraud-alerts=" + prefix + "fraud-alerts",
+                "--fraud.topics.transactions-dlq=" + prefix + "transactions-dlq",
+                "--fraud.topics.fraud-rules=" + prefix + "fraud-rules",
+                "--fraud.topics.savepoints=" + prefix + "fraud-savepoints",
+                "--fraud.topics.rules-history=" + prefix + "fraud-rules-history",
+                "--fraud.topics.operations=" + prefix + "operations",
+                "--fraud.topics.pipeline=" + prefix + "pipeline",
+                "--fraud.topics.pipeline-status=" + prefix + "pipeline-status",
+                "--fraud.topics.events=" + prefix + "events",
+                "--fraud.reconciler.interval=500ms",
+                "--fraud.rules.transactional-id=" + prefix + id + "-rules-"));
+    command.addAll(settings);
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m",
-                    "-XX:TieredStopAtLevel=1",
-                    "-jar",
-                    jar.toAbsolutePath().toString(),
-                    "--fraud.topics.leadership=" + prefix + "leadership",
-                    "--fraud.leadership.group-id=" + prefix + "control-plane",
-                    "--fraud.leadership.replica-id=" + id,
-                    "--fraud.leadership.session-timeout=" + session.toMillis() + "ms",
-                    "--fraud.topics.transactions=" + prefix + "transactions",
-                    "--fraud.topics.fraud-alerts=" + prefix + "fraud-alerts",
-                    "--fraud.topics.transactions-dlq=" + prefix + "transactions-dlq",
-                    "--fraud.topics.fraud-rules=" + prefix + "fraud-rules",
-                    "--fraud.topics.savepoints=" + prefix + "fraud-savepoints",
-                    "--fraud.topics.rules-history=" + prefix + "fraud-rules-history",
-                    "--fraud.topics.operations=" + prefix + "operations",
-                    "--fraud.topics.pipeline=" + prefix + "pipeline",
-                    "--fraud.topics.pipeline-status=" + prefix + "pipeline-status",
-                    "--fraud.topics.events=" + prefix + "events",
-                    "--fraud.reconciler.interval=500ms",
-                    "--fraud.rules.transactional-id=" + prefix + id + "-rules-"))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(logDir.resolve(id + ".log").toFile());
     builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
@@ -102,6 +122,17 @@ public final class ReplicaProcess implements AutoCloseable {
   /** Whether the replica answers that it leads; false when it does not answer. */
   boolean leads() {
     return LEADER.matcher(get("/api/v1/leadership")).find();
+  }
+
+  /** Waits until the replica answers that it leads (it started and won the election). */
+  public void awaitLeading(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!leads()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("replica " + id + " did not lead within " + timeout);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Whether it has joined the election's group (its health says so). */
@@ -160,6 +191,24 @@ public final class ReplicaProcess implements AutoCloseable {
 
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * A write with the API token: {@code method path} with a JSON body.
+   *
+   * @return the answer, whatever its status
+   */
+  public HttpResponse<String> write(
+      String method, String path, String json, String token, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofMinutes(3))
+            .method(method, HttpRequest.BodyPublishers.ofString(json));
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Whether it answers at all (a stopped JVM does not). */

@@ -4,9 +4,6 @@ import io.fraudpipeline.bench.leadership.ReplicaProcess;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +49,6 @@ public final class FlinkRecovery implements Callable<Integer> {
       description = "Kafka and Flink data, the control-api's log. Default: %DEFAULT-VALUE%")
   Path workDir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-
   public static void main(String[] args) {
     System.exit(new CommandLine(new FlinkRecovery()).execute(args));
   }
@@ -82,7 +77,7 @@ public final class FlinkRecovery implements Callable<Integer> {
               "recovery",
               Duration.ofSeconds(10),
               run.resolve("logs"))) {
-        awaitLeading(control);
+        control.awaitLeading(Duration.ofMinutes(3));
         String deployed = post(control, "/api/v1/jobs", "{\"parallelism\": 1}", token);
         say("deployed: %s", deployed);
         String job = awaitRunning(control, null, Duration.ofMinutes(3));
@@ -119,16 +114,6 @@ public final class FlinkRecovery implements Callable<Integer> {
     return LocalFlink.start(new LocalFlink.Options(port, 1, 4, data, Map.of()));
   }
 
-  private static void awaitLeading(ReplicaProcess control) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (!control.json("/api/v1/leadership").path("leader").asBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the control plane did not lead within 3 minutes");
-      }
-      Thread.sleep(100);
-    }
-  }
-
   /** Until the control plane reports a RUNNING fraud job other than {@code previous}. */
   private static String awaitRunning(ReplicaProcess control, String previous, Duration timeout)
       throws InterruptedException {
@@ -162,17 +147,9 @@ public final class FlinkRecovery implements Callable<Integer> {
     }
   }
 
-  private String post(ReplicaProcess control, String path, String json, String token)
+  private static String post(ReplicaProcess control, String path, String json, String token)
       throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(control.baseUrl() + path))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofMinutes(3))
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = control.write("POST", path, json, token, Map.of());
     if (response.statusCode() != 201) {
       throw new IllegalStateException(
           "deploy answered " + response.statusCode() + ": " + response.body());

@@ -64,6 +64,21 @@ public final class EventReason {
   /** A fraud job the control plane did not deploy is managed from now on. */
   public static final String JOB_ADOPTED = "JobAdopted";
 
+  /** A periodic savepoint could not be taken; the next one is tried at the next interval. */
+  public static final String SAVEPOINT_FAILED = "SavepointFailed";
+
+  /** A savepoint was disposed of (its files deleted) and removed from the history. */
+  public static final String SAVEPOINT_DISPOSED = "SavepointDisposed";
+
+  /** Disposing of a savepoint failed; it stays in the history and is tried again. */
+  public static final String SAVEPOINT_DISPOSAL_FAILED = "SavepointDisposalFailed";
+
+  /** A restore from the latest savepoint skipped savepoints whose records Kafka already deleted. */
+  public static final String UNSAFE_SAVEPOINT_SKIPPED = "UnsafeSavepointSkipped";
+
+  /** Retention deleted records before the fraud job's consumer group read them. */
+  public static final String DATA_LOSS = "DataLoss";
+
   /** A job is being moved onto another jar (an upgrade, or a resume on a new jar). */
   public static final String UPGRADE_STARTED = "UpgradeStarted";
 
@@ -103,7 +118,12 @@ public final class EventReason {
           UPGRADE_STARTED,
           UPGRADE_SUCCEEDED,
           UPGRADE_ROLLED_BACK,
-          UPGRADE_FAILED);
+          UPGRADE_FAILED,
+          SAVEPOINT_FAILED,
+          SAVEPOINT_DISPOSED,
+          SAVEPOINT_DISPOSAL_FAILED,
+          UNSAFE_SAVEPOINT_SKIPPED,
+          DATA_LOSS);
 
   private EventReason() {}
 

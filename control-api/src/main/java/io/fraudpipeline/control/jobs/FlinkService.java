@@ -27,6 +27,23 @@ public interface FlinkService {
   String stopWithSavepoint(String jobId, boolean drain, Duration timeout)
       throws InterruptedException;
 
+  /**
+   * Takes a savepoint of the running job, which keeps running, and waits for it; returns its path.
+   *
+   * @throws io.fraudpipeline.control.savepoints.SavepointAwaiter.SavepointFailedException when
+   *     Flink reports a failure or the timeout passes
+   */
+  String triggerSavepoint(String jobId, Duration timeout) throws InterruptedException;
+
+  /**
+   * Disposes of a savepoint (Flink deletes its files) and waits until done.
+   *
+   * @return true when disposed of, false when Flink found nothing at the path (already deleted)
+   * @throws FlinkRequestException when Flink reports the disposal failed
+   * @throws FlinkUnavailableException when Flink does not answer or finish within the timeout
+   */
+  boolean disposeSavepoint(String path, Duration timeout) throws InterruptedException;
+
   /** Cancels the job and waits until it has ended. */
   void cancel(String jobId, Duration timeout) throws InterruptedException;
 }

@@ -7,9 +7,9 @@ import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.OperationState;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.savepoints.SavepointAwaiter;
-import io.fraudpipeline.control.savepoints.SavepointHistory;
 import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
+import io.fraudpipeline.control.savepoints.SavepointRecorder;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.ProblemType;
 import io.fraudpipeline.flink.FlinkRequestException;
@@ -38,7 +38,7 @@ public class JobOperations {
   private final FlinkRestClient flink;
   private final Operations operations;
   private final SavepointAwaiter awaiter;
-  private final SavepointHistory history;
+  private final SavepointRecorder recorder;
   private final SavepointProperties savepointProperties;
   private final FraudJobObserver observer;
   private final EmbeddedJobJar jar;
@@ -49,7 +49,7 @@ public class JobOperations {
       FlinkRestClient flink,
       Operations operations,
       SavepointAwaiter awaiter,
-      SavepointHistory history,
+      SavepointRecorder recorder,
       SavepointProperties savepointProperties,
       FraudJobObserver observer,
       EmbeddedJobJar jar,
@@ -57,7 +57,7 @@ public class JobOperations {
     this.flink = flink;
     this.operations = operations;
     this.awaiter = awaiter;
-    this.history = history;
+    this.recorder = recorder;
     this.savepointProperties = savepointProperties;
     this.observer = observer;
     this.jar = jar;
@@ -115,7 +115,7 @@ public class JobOperations {
     KafkaUnavailableException last = null;
     while (clock.instant().isBefore(context.deadline())) {
       try {
-        history.append(record);
+        recorder.record(record);
         return;
       } catch (KafkaUnavailableException e) {
         last = e;

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.savepoints.SavepointAwaiter;
+import io.fraudpipeline.flink.DisposalStatus;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.flink.FlinkUnavailableException;
@@ -304,6 +305,51 @@ class RestFlinkService implements FlinkService {
     String path = awaiter.await(jobId, trigger, deadline, written -> {});
     awaitTerminal(jobId, deadline);
     return path;
+  }
+
+  @Override
+  public String triggerSavepoint(String jobIdHex, Duration timeout) throws InterruptedException {
+    JobID jobId = JobID.fromHexString(jobIdHex);
+    Instant deadline = clock.instant().plus(timeout);
+    TriggerId trigger = new TriggerId();
+    try {
+      flink.triggerSavepoint(jobId, savepointDirectory, trigger);
+    } catch (FlinkUnavailableException lost) {
+      // Flink may still have taken it: the status poll under the same trigger id tells.
+    }
+    return awaiter.await(jobId, trigger, deadline, written -> {});
+  }
+
+  @Override
+  public boolean disposeSavepoint(String path, Duration timeout) throws InterruptedException {
+    Instant deadline = clock.instant().plus(timeout);
+    TriggerId trigger = flink.triggerSavepointDisposal(path);
+    String lastProblem = null;
+    while (clock.instant().isBefore(deadline)) {
+      DisposalStatus status;
+      try {
+        status = flink.savepointDisposalStatus(trigger);
+      } catch (FlinkUnavailableException e) {
+        lastProblem = e.getMessage();
+        Thread.sleep(STATE_POLL.toMillis());
+        continue;
+      }
+      if (status.completed()) {
+        if (status.failure() != null) {
+          throw new FlinkRequestException(
+              500, "Flink could not dispose of savepoint " + path + ": " + status.failure(), null);
+        }
+        return !status.nothingThere();
+      }
+      Thread.sleep(STATE_POLL.toMillis());
+    }
+    throw new FlinkUnavailableException(
+        "Flink did not finish disposing of savepoint "
+            + path
+            + " within "
+            + timeout
+            + (lastProblem == null ? "" : " (last problem: " + lastProblem + ")"),
+        null);
   }
 
   @Override

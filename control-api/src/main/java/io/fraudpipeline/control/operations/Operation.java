@@ -42,114 +42,91 @@ public record Operation(
   }
 
   Operation withStep(OperationStep step) {
-    List<OperationStep> more = new ArrayList<>(steps);
-    more.add(step);
-    return new Operation(
-        id,
-        kind,
-        jobId,
-        state,
-        createdAt,
-        deadline,
-        completedAt,
-        savepointPath,
-        newJobId,
-        failureCause,
-        more,
-        progress,
-        result);
+    Builder next = new Builder(this);
+    next.steps = new ArrayList<>(steps);
+    next.steps.add(step);
+    return next.build();
   }
 
   Operation withSavepointPath(String path) {
-    return new Operation(
-        id,
-        kind,
-        jobId,
-        state,
-        createdAt,
-        deadline,
-        completedAt,
-        path,
-        newJobId,
-        failureCause,
-        steps,
-        progress,
-        result);
+    Builder next = new Builder(this);
+    next.savepointPath = path;
+    return next.build();
   }
 
-  Operation withProgress(OperationProgress next) {
-    return new Operation(
-        id,
-        kind,
-        jobId,
-        state,
-        createdAt,
-        deadline,
-        completedAt,
-        savepointPath,
-        newJobId,
-        failureCause,
-        steps,
-        next,
-        result);
+  Operation withProgress(OperationProgress value) {
+    Builder next = new Builder(this);
+    next.progress = value;
+    return next.build();
   }
 
-  Operation withResult(JsonNode next) {
-    return new Operation(
-        id,
-        kind,
-        jobId,
-        state,
-        createdAt,
-        deadline,
-        completedAt,
-        savepointPath,
-        newJobId,
-        failureCause,
-        steps,
-        progress,
-        next);
+  Operation withResult(JsonNode value) {
+    Builder next = new Builder(this);
+    next.result = value;
+    return next.build();
   }
 
   Operation completed(Instant at, String newJob) {
-    return new Operation(
-        id,
-        kind,
-        jobId,
-        OperationState.COMPLETED,
-        createdAt,
-        deadline,
-        at,
-        savepointPath,
-        newJob,
-        null,
-        steps,
-        progress,
-        result);
+    Builder next = ended(OperationState.COMPLETED, at, null);
+    next.newJobId = newJob;
+    return next.build();
   }
 
   Operation failed(Instant at, String cause) {
-    return ended(OperationState.FAILED, at, cause);
+    return ended(OperationState.FAILED, at, cause).build();
   }
 
   Operation cancelled(Instant at, String cause) {
-    return ended(OperationState.CANCELLED, at, cause);
+    return ended(OperationState.CANCELLED, at, cause).build();
   }
 
-  private Operation ended(OperationState end, Instant at, String cause) {
-    return new Operation(
-        id,
-        kind,
-        jobId,
-        end,
-        createdAt,
-        deadline,
-        at,
-        savepointPath,
-        newJobId,
-        cause,
-        steps,
-        progress,
-        result);
+  private Builder ended(OperationState end, Instant at, String cause) {
+    Builder next = new Builder(this);
+    next.state = end;
+    next.completedAt = at;
+    next.failureCause = cause;
+    return next;
+  }
+
+  /** A copy of an operation, changed one field at a time. */
+  private static final class Builder {
+    private final Operation from;
+    private OperationState state;
+    private Instant completedAt;
+    private String savepointPath;
+    private String newJobId;
+    private String failureCause;
+    private List<OperationStep> steps;
+    private OperationProgress progress;
+    private JsonNode result;
+
+    Builder(Operation from) {
+      this.from = from;
+      state = from.state;
+      completedAt = from.completedAt;
+      savepointPath = from.savepointPath;
+      newJobId = from.newJobId;
+      failureCause = from.failureCause;
+      steps = from.steps;
+      progress = from.progress;
+      result = from.result;
+    }
+
+    Operation build() {
+      return new Operation(
+          from.id,
+          from.kind,
+          from.jobId,
+          state,
+          from.createdAt,
+          from.deadline,
+          completedAt,
+          savepointPath,
+          newJobId,
+          failureCause,
+          steps,
+          progress,
+          result);
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.fraudpipeline.control.jobs.JarNotAvailableException;
 import io.fraudpipeline.control.jobs.JobJar;
 import io.fraudpipeline.control.jobs.JobSubmission;
 import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.savepoints.RestoreSafety;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
@@ -56,7 +57,8 @@ public class PipelineReconciler {
   private final EventRecorder events;
   private final Leadership leadership;
   private final Consumer<PipelineStatus> intentWriter;
-  private final Consumer<SavepointRecord> savepointRecorder;
+  private final UnaryOperator<SavepointRecord> savepointRecorder;
+  private final TransactionsRetention retention;
   private final UnaryOperator<DesiredState> desiredWriter;
   private final Predicate<String> jarKept;
   private final ReconcilerProperties properties;
@@ -79,7 +81,9 @@ public class PipelineReconciler {
   /**
    * @param intentWriter writes the status durably before a deployment is submitted, so a successor
    *     knows which job to expect; throws when it cannot, and nothing is submitted
-   * @param savepointRecorder appends a savepoint the reconciler took to the savepoint history
+   * @param savepointRecorder appends a savepoint the reconciler took to the savepoint history,
+   *     returning it with the offsets it resumes from
+   * @param retention where checkpoints resume and whether Kafka still has those records
    * @param desiredWriter proposes a new desired version (a rollback records itself there); throws
    *     {@link StaleDesiredStateException} when another change was accepted first
    * @param jarKept whether the jar store holds a jar, by checksum
@@ -91,7 +95,8 @@ public class PipelineReconciler {
       EventRecorder events,
       Leadership leadership,
       Consumer<PipelineStatus> intentWriter,
-      Consumer<SavepointRecord> savepointRecorder,
+      UnaryOperator<SavepointRecord> savepointRecorder,
+      TransactionsRetention retention,
       UnaryOperator<DesiredState> desiredWriter,
       Predicate<String> jarKept,
       ReconcilerProperties properties,
@@ -104,6 +109,7 @@ public class PipelineReconciler {
     this.leadership = leadership;
     this.intentWriter = intentWriter;
     this.savepointRecorder = savepointRecorder;
+    this.retention = retention;
     this.desiredWriter = desiredWriter;
     this.jarKept = jarKept;
     this.properties = properties;
@@ -166,7 +172,14 @@ public class PipelineReconciler {
               RestorePoint.Kind.CHECKPOINT,
               checkpoint.completedAt(),
               expected.jobId());
-      next.lastState = RestorePoint.newer(status.lastState(), point);
+      RestorePoint newest = RestorePoint.newer(status.lastState(), point);
+      if (newest == point
+          && (status.lastState() == null || !point.path().equals(status.lastState().path()))) {
+        // The job commits its offsets as a checkpoint completes: read now, they are (at most a
+        // checkpoint past) where this one resumes.
+        newest = point.withOffsets(retention.committedOffsets());
+      }
+      next.lastState = newest;
       String directory = CheckpointStorage.directoryOf(checkpoint.path());
       if (directory != null) {
         next.checkpointDirectory = directory;
@@ -181,7 +194,8 @@ public class PipelineReconciler {
                   savepoint.path(),
                   RestorePoint.Kind.SAVEPOINT,
                   savepoint.createdAt(),
-                  savepoint.jobId()));
+                  savepoint.jobId(),
+                  savepoint.transactionsOffsets()));
     }
     if (desired.version() != status.desiredVersion()) {
       // A new declaration: a fresh restart budget, and a reason to try again after giving up.
@@ -1035,6 +1049,7 @@ public class PipelineReconciler {
     } else {
       events.normal(reason, message + " as job " + jobId, jobId);
     }
+    warnOfDeletedRecords(from, jobId);
     return withStep(recorded, action, message + " as job " + jobId);
   }
 
@@ -1042,17 +1057,41 @@ public class PipelineReconciler {
       throws InterruptedException {
     String path = flink.stopWithSavepoint(job.jobId(), drain, properties.savepointTimeout());
     Instant now = clock.instant();
-    savepointRecorder.accept(
-        new SavepointRecord(
-            path,
-            job.jobId(),
-            kind,
-            now,
-            job.parallelism(),
-            job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
-            job.jarSha256() == null ? jarSha256 : job.jarSha256(),
-            null));
-    return new RestorePoint(path, RestorePoint.Kind.SAVEPOINT, now, job.jobId());
+    SavepointRecord recorded =
+        savepointRecorder.apply(
+            new SavepointRecord(
+                path,
+                job.jobId(),
+                kind,
+                now,
+                job.parallelism(),
+                job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
+                job.jarSha256() == null ? jarSha256 : job.jarSha256(),
+                null));
+    return new RestorePoint(
+        path, RestorePoint.Kind.SAVEPOINT, now, job.jobId(), recorded.transactionsOffsets());
+  }
+
+  /** A restore from a state whose records Kafka deleted since: say how many raise no alert. */
+  private void warnOfDeletedRecords(RestorePoint from, String jobId) {
+    if (from == null) {
+      return;
+    }
+    RestoreSafety safety = retention.assess(from.transactionsOffsets());
+    if (safety.unsafe()) {
+      events.warning(
+          EventReason.DATA_LOSS,
+          "Job "
+              + jobId
+              + " resumes from "
+              + describe(from)
+              + ", but Kafka's retention already deleted "
+              + safety.recordsDeleted()
+              + " transactions records after its offsets (by partition "
+              + safety.recordsDeletedByPartition()
+              + "): they raise no alert",
+          jobId);
+    }
   }
 
   /**
@@ -1066,8 +1105,9 @@ public class PipelineReconciler {
         && known != null
         && known.kind() == RestorePoint.Kind.CHECKPOINT
         && stored.jobId().equals(known.jobId())) {
-      // The storage's highest checkpoint of the same job is never older than one observed.
-      return stored;
+      // The storage's highest checkpoint of the same job is never older than one observed; the
+      // same one keeps the offsets observed with it.
+      return stored.path().equals(known.path()) ? known : stored;
     }
     return RestorePoint.newer(known, stored);
   }

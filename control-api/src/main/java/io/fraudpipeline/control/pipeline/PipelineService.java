@@ -20,8 +20,10 @@ import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.rules.IfMatch;
 import io.fraudpipeline.control.rules.JsonMergePatch;
-import io.fraudpipeline.control.savepoints.SavepointHistory;
+import io.fraudpipeline.control.savepoints.Restorability;
+import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
+import io.fraudpipeline.control.savepoints.SavepointView;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.FieldProblem;
 import io.fraudpipeline.control.web.ProblemType;
@@ -67,7 +69,8 @@ public class PipelineService {
   private final JobJarUploader uploader;
   private final EmbeddedJobJar jar;
   private final JobJars jars;
-  private final SavepointHistory savepoints;
+  private final Restorability restorability;
+  private final SavepointCatalog savepointCatalog;
   private final Operations operations;
   private final Leadership leadership;
   private final EventRecorder events;
@@ -83,7 +86,8 @@ public class PipelineService {
       JobJarUploader uploader,
       EmbeddedJobJar jar,
       JobJars jars,
-      SavepointHistory savepoints,
+      Restorability restorability,
+      SavepointCatalog savepointCatalog,
       Operations operations,
       Leadership leadership,
       EventRecorder events,
@@ -96,7 +100,8 @@ public class PipelineService {
     this.uploader = uploader;
     this.jar = jar;
     this.jars = jars;
-    this.savepoints = savepoints;
+    this.restorability = restorability;
+    this.savepointCatalog = savepointCatalog;
     this.operations = operations;
     this.leadership = leadership;
     this.events = events;
@@ -126,6 +131,9 @@ public class PipelineService {
         observation.observedAt(),
         observation.flinkReachable() && inSync,
         status,
+        status == null || status.lastState() == null
+            ? null
+            : restorability.assess(status.lastState().transactionsOffsets()),
         upgradeView(wanted.orElse(null), job, status),
         leadership.leaderId().orElse(null),
         leadership.replicaId());
@@ -748,16 +756,45 @@ public class PipelineService {
     }
   }
 
+  /**
+   * The newest savepoint that can be restored without loss; newer ones whose records Kafka already
+   * deleted are skipped with a warning, and none left is refused naming them.
+   */
   private String latestSavepoint() {
-    return savepoints
-        .latest()
-        .map(SavepointRecord::path)
-        .orElseThrow(
-            () ->
-                new ApiException(
-                    ProblemType.CONFLICT,
-                    "restore.latest asks for the newest savepoint, but the savepoint history is"
-                        + " empty; stop the job with a savepoint first or give savepoint_path"));
+    SavepointCatalog.LatestChoice choice = savepointCatalog.latestRestorable();
+    List<String> skipped =
+        choice.skipped().stream()
+            .map(s -> s.id() + " (" + s.path() + ", " + s.recordsDeleted() + " records deleted)")
+            .toList();
+    if (choice.chosen().isEmpty()) {
+      if (skipped.isEmpty()) {
+        throw new ApiException(
+            ProblemType.CONFLICT,
+            "restore.latest asks for the newest savepoint, but the savepoint history is"
+                + " empty; stop the job with a savepoint first or give savepoint_path");
+      }
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "restore.latest found no savepoint that can be restored without loss: Kafka already"
+              + " deleted records after the offsets of every one: "
+              + String.join(", ", skipped)
+              + ". Give savepoint_path to restore one anyway (the deleted records raise no alerts)",
+          Map.of("unsafe_savepoints", choice.skipped().stream().map(SavepointView::id).toList()));
+    }
+    SavepointRecord chosen = choice.chosen().get();
+    if (!skipped.isEmpty()) {
+      events.warning(
+          EventReason.UNSAFE_SAVEPOINT_SKIPPED,
+          "restore.latest skipped newer savepoints whose records Kafka already deleted: "
+              + String.join(", ", skipped)
+              + "; restoring "
+              + chosen.id()
+              + " ("
+              + chosen.path()
+              + ")",
+          null);
+    }
+    return chosen.path();
   }
 
   private static String describe(PipelineSpec spec) {

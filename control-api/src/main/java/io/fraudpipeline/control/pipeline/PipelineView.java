@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.savepoints.RestoreSafety;
 import java.time.Instant;
 
 /**
@@ -12,6 +13,8 @@ import java.time.Instant;
  * @param observedAt when Flink was last observed
  * @param inSync whether the observed job matches the desired state
  * @param status what the reconciler last did and knows (null before its first step)
+ * @param lastStateSafety whether the reconciler's last state ({@code status.last_state}) can be
+ *     restored without loss: Kafka still has every transactions record after its offsets
  * @param upgrade whether an upgrade is available and why, and the upgrade under way or the last
  * @param leader the replica that reconciles, when known
  * @param replica the replica that answered
@@ -23,6 +26,7 @@ public record PipelineView(
     Instant observedAt,
     boolean inSync,
     PipelineStatus status,
+    RestoreSafety lastStateSafety,
     UpgradeView upgrade,
     String leader,
     String replica) {}

@@ -7,10 +7,14 @@ import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.savepoints.Restorability;
+import io.fraudpipeline.control.savepoints.RestoreSafety;
 import io.fraudpipeline.control.savepoints.SavepointHistory;
+import io.fraudpipeline.control.savepoints.SavepointRecorder;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,8 @@ public class ReconcileLoop extends PeriodicLifecycle {
       PipelineStatusStore store,
       FlinkService flink,
       SavepointHistory savepoints,
+      SavepointRecorder recorder,
+      Restorability restorability,
       CheckpointStorage storage,
       EventRecorder events,
       Leadership leadership,
@@ -65,7 +71,8 @@ public class ReconcileLoop extends PeriodicLifecycle {
             events,
             leadership,
             store::write,
-            savepoints::append,
+            recorder::record,
+            retention(restorability),
             desired::propose,
             jars::contains,
             properties,
@@ -77,6 +84,26 @@ public class ReconcileLoop extends PeriodicLifecycle {
             ? new AutoUpgrade(
                 jars.shippedSha256(), desired::propose, events, leadership.replicaId(), clock)
             : null;
+  }
+
+  /** Kafka's answers through the savepoints' {@link Restorability}; unknown while Kafka is down. */
+  private static TransactionsRetention retention(Restorability restorability) {
+    return new TransactionsRetention() {
+      @Override
+      public Map<Integer, Long> committedOffsets() {
+        try {
+          Map<Integer, Long> committed = restorability.committedOffsets();
+          return committed.isEmpty() ? null : committed;
+        } catch (KafkaUnavailableException e) {
+          return null;
+        }
+      }
+
+      @Override
+      public RestoreSafety assess(Map<Integer, Long> offsets) {
+        return restorability.assess(offsets);
+      }
+    };
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A state the fraud job can be started from.
@@ -9,8 +10,19 @@ import java.time.Instant;
  * @param kind a checkpoint or a savepoint
  * @param at when it completed
  * @param jobId the job that wrote it
+ * @param transactionsOffsets the {@code transactions} offsets it resumes from (partition → next
+ *     offset), as the job's group committed them when it completed; null when unknown
  */
-public record RestorePoint(String path, Kind kind, Instant at, String jobId) {
+public record RestorePoint(
+    String path, Kind kind, Instant at, String jobId, Map<Integer, Long> transactionsOffsets) {
+
+  public RestorePoint(String path, Kind kind, Instant at, String jobId) {
+    this(path, kind, at, jobId, null);
+  }
+
+  RestorePoint withOffsets(Map<Integer, Long> offsets) {
+    return new RestorePoint(path, kind, at, jobId, offsets == null ? null : Map.copyOf(offsets));
+  }
 
   public enum Kind {
     CHECKPOINT,

@@ -51,6 +51,17 @@ public class SavepointHistory implements AutoCloseable {
     log.info("Savepoint {} of job {} recorded ({})", record.path(), record.jobId(), record.kind());
   }
 
+  /** Removes a savepoint from the history (a tombstone); returns once Kafka has it. */
+  public void remove(String path) {
+    topic.remove(path);
+    log.info("Savepoint {} removed from the history", path);
+  }
+
+  /** The recorded savepoint with this {@link SavepointRecord#id()}, if any. */
+  public Optional<SavepointRecord> find(String id) {
+    return list().stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+
   /** Every recorded savepoint, newest first. */
   public List<SavepointRecord> list() {
     List<SavepointRecord> records = new ArrayList<>(topic.readAll().values());

@@ -5,9 +5,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -15,24 +19,39 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "savepoints", description = "The durable savepoint history")
 class SavepointsController {
 
-  private final SavepointHistory history;
+  private final SavepointCatalog catalog;
 
-  SavepointsController(SavepointHistory history) {
-    this.history = history;
+  SavepointsController(SavepointCatalog catalog) {
+    this.catalog = catalog;
   }
 
   /** The savepoints page. */
-  record SavepointList(List<SavepointRecord> savepoints) {}
+  record SavepointList(List<SavepointView> savepoints) {}
 
   @GetMapping
   @Operation(
       summary = "Savepoint history, newest first",
       description =
-          "Every savepoint the control plane had Flink take (trigger, stop, rescale), kept in a"
-              + " compacted Kafka topic so it survives restarts of the control plane and of Flink."
-              + " `restore: {latest: true}` restores the first entry.")
+          "Every savepoint the control plane had Flink take (trigger, stop, rescale, periodic),"
+              + " kept in a compacted Kafka topic so it survives restarts of the control plane and"
+              + " of Flink. Each says whether it can be restored without loss"
+              + " (restorable_without_loss: true, false, or \"unknown\" when it kept no offsets)"
+              + " and how many records after its offsets Kafka already deleted."
+              + " `restore: {latest: true}` restores the newest one not known to lose records.")
   SavepointList list(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
-    List<SavepointRecord> all = history.list();
-    return new SavepointList(all.subList(0, Math.min(limit, all.size())));
+    return new SavepointList(catalog.list(limit));
+  }
+
+  @DeleteMapping("/{id}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  @Operation(
+      summary = "Dispose of a savepoint and drop it from the history",
+      description =
+          "Flink disposes of the savepoint (its files are deleted), then the history forgets it."
+              + " 409 when the control plane still needs it (the state the pipeline restores"
+              + " from), 404 for an unknown id; when Flink cannot dispose of it the savepoint"
+              + " stays in the history.")
+  void delete(@PathVariable String id) throws InterruptedException {
+    catalog.delete(id);
   }
 }

@@ -15,18 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -135,29 +132,7 @@ final class KafkaOffsetsReader {
   }
 
   private Map<Integer, Long> committedOffsets() throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> offsets;
-    try {
-      offsets =
-          await(
-              admin
-                  .listConsumerGroupOffsets(
-                      groupId,
-                      new ListConsumerGroupOffsetsOptions().timeoutMs((int) timeout.toMillis()))
-                  .partitionsToOffsetAndMetadata());
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof GroupIdNotFoundException) {
-        return Map.of();
-      }
-      throw e;
-    }
-    Map<Integer, Long> result = new HashMap<>();
-    offsets.forEach(
-        (tp, offset) -> {
-          if (offset != null && tp.topic().equals(lagTopic)) {
-            result.put(tp.partition(), offset.offset());
-          }
-        });
-    return Map.copyOf(result);
+    return TransactionsOffsets.committedOffsets(admin, groupId, lagTopic, timeout);
   }
 
   private Map<Integer, Long> countGaps(List<TopicSample> samples, Map<Integer, Long> committed) {

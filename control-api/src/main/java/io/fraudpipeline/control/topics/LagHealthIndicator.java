@@ -6,11 +6,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Health component {@code lag}: the fraud job's lag status from the poller's last sample. DOWN when
- * Kafka is unreachable or the group is STALLED; UP when OK or LAGGING (still consuming, the detail
- * says which); UNKNOWN without a committed offset or before the window is covered.
+ * Kafka is unreachable or a partition is STALLED; {@value #DATA_LOSS} (a warning that answers 200,
+ * see {@code management.endpoint.health.status}) while the group's committed offset is below a
+ * partition's earliest offset; UP when OK or LAGGING (still consuming, the detail says which) or
+ * UNKNOWN (no committed offset, or the window not covered yet).
  */
 @Component("lagHealthIndicator")
 class LagHealthIndicator implements HealthIndicator {
+
+  static final String DATA_LOSS = "DATA_LOSS";
 
   private final OffsetsPoller poller;
 
@@ -32,16 +36,17 @@ class LagHealthIndicator implements HealthIndicator {
       return down.build();
     }
     ConsumerLag lag = observation.lag();
+    boolean stalled = lag.partitions().stream().anyMatch(p -> p.status() == LagStatus.STALLED);
     Health.Builder health =
-        switch (lag.status()) {
-          case OK, LAGGING, UNKNOWN -> Health.up();
-          case STALLED -> Health.down();
-        };
+        stalled
+            ? Health.down()
+            : lag.status() == LagStatus.DATA_LOSS ? Health.status(DATA_LOSS) : Health.up();
     health
         .withDetail("status", lag.status().name())
         .withDetail("group_id", lag.groupId())
         .withDetail("topic", lag.topic())
         .withDetail("lag_records", lag.lagRecords())
+        .withDetail("records_lost", lag.recordsLost())
         .withDetail("observed_at", observation.observedAt().toString());
     if (lag.lagSeconds() != null) {
       health.withDetail("lag_seconds", lag.lagSeconds());

@@ -12,7 +12,12 @@ public enum LagStatus {
   /** The group has not committed for the whole window although records wait for it. */
   STALLED,
   /** No committed offset, not enough history yet, or Kafka unreachable. */
-  UNKNOWN;
+  UNKNOWN,
+  /**
+   * The group's committed offset is below the partition's earliest offset: retention deleted
+   * records before the job read them; they are lost to it.
+   */
+  DATA_LOSS;
 
   /** Orders statuses by severity, so a group takes the worst status of its partitions. */
   int severity() {
@@ -21,6 +26,8 @@ public enum LagStatus {
       case OK -> 1;
       case LAGGING -> 2;
       case STALLED -> 3;
+      // Lost records are a fact the group cannot undo: worse than any judgement of its pace.
+      case DATA_LOSS -> 4;
     };
   }
 }

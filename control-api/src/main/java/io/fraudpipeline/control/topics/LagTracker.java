@@ -29,6 +29,9 @@ final class LagTracker {
   private final Map<Integer, LagWindow> lagWindows = new HashMap<>();
   private final Map<String, Deque<Total>> rateWindows = new HashMap<>();
 
+  /** Per partition, the offset up to which lost records were already counted. */
+  private final Map<Integer, Long> lossCountedUpTo = new HashMap<>();
+
   LagTracker(String groupId, String lagTopic, LagProperties properties) {
     this.groupId = groupId;
     this.lagTopic = lagTopic;
@@ -99,6 +102,8 @@ final class LagTracker {
     long totalRecords = 0;
     Double maxSeconds = null;
     LagStatus worst = null;
+    long totalLost = 0;
+    Map<Integer, Long> newlyLost = new HashMap<>();
     for (PartitionSample p : partitions) {
       EndOffsetHistory history =
           endHistory.computeIfAbsent(p.partition(), k -> new EndOffsetHistory(historySize));
@@ -107,20 +112,29 @@ final class LagTracker {
       if (committed == null) {
         lagWindows.remove(p.partition());
         result.add(
-            new PartitionLag(p.partition(), null, p.lastStable(), null, null, LagStatus.UNKNOWN));
+            new PartitionLag(
+                p.partition(), null, p.lastStable(), null, null, null, LagStatus.UNKNOWN));
         continue;
       }
-      // Records removed by retention cannot be read any more: they are not lag.
-      long readFrom = Math.max(committed, p.earliest());
+      // Below the log start the group's next records were deleted before it read them: they are
+      // lost, not lag, and the records it can still read start at the earliest offset.
+      long lost = Math.max(0, p.earliest() - committed);
+      long readFrom = committed + lost;
+      long newly = newlyLost(p.partition(), committed, p.earliest());
+      if (newly > 0) {
+        newlyLost.put(p.partition(), newly);
+      }
       Long counted = sample.countedLag().get(p.partition());
       long records = counted != null ? counted : Math.max(0, p.lastStable() - readFrom);
       Double seconds = records == 0 ? Double.valueOf(0.0) : history.lagSeconds(readFrom, now);
       LagWindow window =
           lagWindows.computeIfAbsent(p.partition(), k -> new LagWindow(evaluationWindow));
       window.add(now, committed, records);
-      LagStatus status = window.status();
+      LagStatus status = lost > 0 ? LagStatus.DATA_LOSS : window.status();
       result.add(
-          new PartitionLag(p.partition(), committed, p.lastStable(), records, seconds, status));
+          new PartitionLag(
+              p.partition(), committed, p.lastStable(), records, seconds, lost, status));
+      totalLost += lost;
       totalRecords += records;
       if (seconds != null && (maxSeconds == null || seconds > maxSeconds)) {
         maxSeconds = seconds;
@@ -135,6 +149,27 @@ final class LagTracker {
         worst == null ? LagStatus.UNKNOWN : worst,
         totalRecords,
         maxSeconds,
-        List.copyOf(result));
+        totalLost,
+        List.copyOf(result),
+        Map.copyOf(newlyLost));
+  }
+
+  /**
+   * Lost records not counted before: those between the committed offset (or where counting stopped)
+   * and the earliest offset. A log start below the counted mark means the topic was recreated:
+   * counting starts over.
+   */
+  private long newlyLost(int partition, long committed, long earliest) {
+    Long countedUpTo = lossCountedUpTo.get(partition);
+    if (countedUpTo != null && earliest < countedUpTo) {
+      lossCountedUpTo.remove(partition);
+      countedUpTo = null;
+    }
+    if (earliest <= committed) {
+      return 0;
+    }
+    long from = countedUpTo == null ? committed : Math.max(committed, countedUpTo);
+    lossCountedUpTo.put(partition, earliest);
+    return Math.max(0, earliest - from);
   }
 }

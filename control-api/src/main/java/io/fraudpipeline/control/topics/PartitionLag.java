@@ -10,7 +10,10 @@ package io.fraudpipeline.control.topics;
  *     small gap is counted record by record, so transaction markers and aborted records are not lag
  * @param lagSeconds estimated age of the oldest record the group has not read (interpolated from
  *     the history of end offsets), or null when it cannot be estimated yet
- * @param status the partition's status over the evaluation window
+ * @param recordsLost records between the committed offset and the partition's earliest offset:
+ *     deleted by retention before the group read them (0 when none; null without a committed
+ *     offset)
+ * @param status the partition's status over the evaluation window; DATA_LOSS while records are lost
  */
 public record PartitionLag(
     int partition,
@@ -18,4 +21,5 @@ public record PartitionLag(
     long endOffset,
     Long lagRecords,
     Double lagSeconds,
+    Long recordsLost,
     LagStatus status) {}

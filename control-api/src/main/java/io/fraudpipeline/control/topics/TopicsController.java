@@ -31,6 +31,7 @@ class TopicsController {
       LagStatus status,
       long lagRecords,
       Double lagSeconds,
+      long recordsLost,
       List<PartitionLag> partitions) {}
 
   private final OffsetsPoller poller;
@@ -58,8 +59,10 @@ class TopicsController {
       description =
           "Per partition and in total, in records and in seconds (interpolated from the history of"
               + " end offsets), with a status over the evaluation window: OK, LAGGING, STALLED or"
-              + " UNKNOWN. Flink commits the group's offsets on checkpoints, so the lag includes up"
-              + " to one checkpoint interval of records.")
+              + " UNKNOWN; DATA_LOSS when the group's committed offset is below a partition's"
+              + " earliest offset (retention deleted records before the job read them: records_lost"
+              + " per partition). Flink commits the group's offsets on checkpoints, so the lag"
+              + " includes up to one checkpoint interval of records.")
   LagResponse lag() {
     OffsetsObservation observation = reachable();
     ConsumerLag lag = observation.lag();
@@ -70,6 +73,7 @@ class TopicsController {
         lag.status(),
         lag.lagRecords(),
         lag.lagSeconds(),
+        lag.recordsLost(),
         lag.partitions());
   }
 

@@ -83,6 +83,8 @@ class KafkaEventRecorderTest {
       assertThat(
               meters
                   .get("fraud.events")
+                  // Every type of every reason is registered: name the one recorded.
+                  .tag("type", "warning")
                   .tag("reason", EventReason.FLINK_UNREACHABLE)
                   .counter()
                   .count())

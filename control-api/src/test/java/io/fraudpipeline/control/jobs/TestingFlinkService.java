@@ -71,6 +71,8 @@ public class TestingFlinkService implements FlinkService {
   private String failSavepoint;
   private String refuseSubmission;
   private int savepoints;
+  private final java.util.Set<String> savepointFiles = new java.util.LinkedHashSet<>();
+  private String failDisposal;
   private final java.util.Set<String> brokenJars = new java.util.HashSet<>();
 
   public TestingFlinkService(Clock clock) {
@@ -129,6 +131,16 @@ public class TestingFlinkService implements FlinkService {
 
   public void failSavepoints(String cause) {
     failSavepoint = cause;
+  }
+
+  /** Every disposal fails with this cause (null: disposals succeed again). */
+  public void failDisposals(String cause) {
+    failDisposal = cause;
+  }
+
+  /** Savepoints written and not disposed of. */
+  public java.util.Set<String> savepointFiles() {
+    return java.util.Set.copyOf(savepointFiles);
   }
 
   public void refuseSubmissions(String cause) {
@@ -215,7 +227,35 @@ public class TestingFlinkService implements FlinkService {
       throw new IllegalStateException("Savepoint failed: " + failSavepoint);
     }
     job.state = "FINISHED";
-    return "file:/savepoints/savepoint-" + jobId.substring(0, 6) + "-" + (++savepoints);
+    return written(jobId);
+  }
+
+  @Override
+  public String triggerSavepoint(String jobId, Duration timeout) {
+    requireReachable();
+    Job job = requireActive(jobId);
+    if (!"RUNNING".equals(job.state)) {
+      throw new IllegalStateException("Job " + jobId + " is " + job.state + ", not RUNNING");
+    }
+    if (failSavepoint != null) {
+      throw new IllegalStateException("Savepoint failed: " + failSavepoint);
+    }
+    return written(jobId);
+  }
+
+  @Override
+  public boolean disposeSavepoint(String path, Duration timeout) {
+    requireReachable();
+    if (failDisposal != null) {
+      throw new FlinkRequestException(500, "Disposal failed: " + failDisposal, null);
+    }
+    return savepointFiles.remove(path);
+  }
+
+  private String written(String jobId) {
+    String path = "file:/savepoints/savepoint-" + jobId.substring(0, 6) + "-" + (++savepoints);
+    savepointFiles.add(path);
+    return path;
   }
 
   @Override

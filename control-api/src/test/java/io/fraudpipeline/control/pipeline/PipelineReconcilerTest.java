@@ -8,6 +8,7 @@ import io.fraudpipeline.control.jobs.DeliveryGuarantee;
 import io.fraudpipeline.control.jobs.TestingFlinkService;
 import io.fraudpipeline.control.jobs.TestingFlinkService.Job;
 import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.savepoints.RestoreSafety;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.support.MutableClock;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,7 @@ class PipelineReconcilerTest {
   final List<PipelineStatus> intents = new ArrayList<>();
   final List<SavepointRecord> savepoints = new ArrayList<>();
   final List<DesiredState> proposed = new ArrayList<>();
+  TransactionsRetention retention = TransactionsRetention.UNKNOWN;
   final TestLeadership leadership = new TestLeadership();
   ReconcilerProperties properties = properties(false);
   PipelineReconciler reconciler;
@@ -544,6 +547,42 @@ class PipelineReconcilerTest {
     assertThat(flink.activeJobs()).hasSize(1);
   }
 
+  @Test
+  void keepsTheOffsetsOfACheckpointAndWarnsWhenRetentionDeletedRecordsAfterThem() throws Exception {
+    retention =
+        new TransactionsRetention() {
+          @Override
+          public Map<Integer, Long> committedOffsets() {
+            return Map.of(0, 100L, 1, 120L);
+          }
+
+          @Override
+          public RestoreSafety assess(Map<Integer, Long> offsets) {
+            // Retention moved partition 0's earliest offset 50 records past the checkpoint.
+            return RestoreSafety.of(offsets, Map.of(0, 150L, 1, 100L));
+          }
+        };
+    reconciler = reconciler(leadership);
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    flink.completeCheckpoint(job, 4, checkpoint(job, 4), clock.instant());
+    step(desired);
+    assertThat(status.lastState().transactionsOffsets()).isEqualTo(Map.of(0, 100L, 1, 120L));
+
+    flink.loseAllJobs();
+    step(desired);
+
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("DataLoss");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.message()).contains("deleted 50 transactions records");
+            });
+  }
+
   // Upgrades onto another jar.
 
   private static final String NEW_JAR = "b".repeat(64);
@@ -836,7 +875,11 @@ class PipelineReconcilerTest {
         recorder,
         leader,
         intents::add,
-        savepoints::add,
+        sp -> {
+          savepoints.add(sp);
+          return sp;
+        },
+        retention,
         d -> {
           proposed.add(d);
           return d;

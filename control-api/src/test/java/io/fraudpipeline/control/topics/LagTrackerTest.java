@@ -26,7 +26,7 @@ class LagTrackerTest {
               Duration.ofSeconds(10)));
 
   @Test
-  void prefersTheRecordCountOfAGapAndIgnoresRecordsRemovedByRetention() {
+  void prefersTheRecordCountOfAGapAndCountsRecordsRemovedByRetentionAsLostNotLag() {
     OffsetsObservation observation =
         tracker.update(
             sample(
@@ -40,6 +40,49 @@ class LagTrackerTest {
     assertThat(lag.partitions().get(0).lagSeconds()).isZero();
     assertThat(lag.partitions().get(1).lagRecords()).isEqualTo(30); // 80 - max(10, 50)
     assertThat(lag.lagRecords()).isEqualTo(30);
+    assertThat(lag.partitions().get(1).recordsLost()).isEqualTo(40);
+  }
+
+  @Test
+  void reportsRecordsDeletedBeforeTheGroupReadThemAsDataLossNotAsNoLag() {
+    OffsetsObservation observation =
+        tracker.update(
+            sample(
+                0,
+                List.of(new PartitionSample(0, 0, 13, 13), new PartitionSample(1, 50, 80, 80)),
+                Map.of(0, 13L, 1, 10L),
+                Map.of()));
+
+    ConsumerLag lag = observation.lag();
+    PartitionLag lost = lag.partitions().get(1);
+    assertThat(lost.status()).isEqualTo(LagStatus.DATA_LOSS);
+    assertThat(lost.recordsLost()).isEqualTo(40); // 50 - 10: deleted, never read
+    assertThat(lost.lagRecords()).isEqualTo(30); // 80 - 50: still there to read
+    assertThat(lag.partitions().get(0).recordsLost()).isZero();
+    assertThat(lag.status()).isEqualTo(LagStatus.DATA_LOSS);
+    assertThat(lag.recordsLost()).isEqualTo(40);
+    assertThat(lag.newlyLost()).containsExactly(Map.entry(1, 40L));
+  }
+
+  @Test
+  void countsEachLostRecordOnceHoweverManySamplesSeeIt() {
+    List<PartitionSample> deleted = List.of(new PartitionSample(0, 50, 80, 80));
+    tracker.update(sample(0, deleted, Map.of(0, 10L), Map.of()));
+    OffsetsObservation again = tracker.update(sample(5_000, deleted, Map.of(0, 10L), Map.of()));
+    OffsetsObservation more =
+        tracker.update(
+            sample(10_000, List.of(new PartitionSample(0, 70, 90, 90)), Map.of(0, 10L), Map.of()));
+    OffsetsObservation caughtUp =
+        tracker.update(
+            sample(15_000, List.of(new PartitionSample(0, 70, 90, 90)), Map.of(0, 90L), Map.of()));
+
+    assertThat(again.lag().recordsLost()).isEqualTo(40);
+    assertThat(again.lag().newlyLost()).isEmpty();
+    assertThat(more.lag().recordsLost()).isEqualTo(60);
+    assertThat(more.lag().newlyLost()).containsExactly(Map.entry(0, 20L));
+    assertThat(caughtUp.lag().status()).isEqualTo(LagStatus.OK);
+    assertThat(caughtUp.lag().recordsLost()).isZero();
+    assertThat(caughtUp.lag().newlyLost()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,57 @@
+package io.fraudpipeline.control.savepoints;
+
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.topics.TransactionsOffsets;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells whether a savepoint or checkpoint can be restored without loss: a restored job resumes
+ * {@code transactions} at the offsets it kept, and if Kafka's retention deleted records after them
+ * the job silently starts from the earliest record left (its source resets to earliest), so those
+ * records never raise alerts.
+ */
+@Component
+public class Restorability {
+
+  private static final Logger log = LoggerFactory.getLogger(Restorability.class);
+
+  private final TransactionsOffsets offsets;
+
+  public Restorability(TransactionsOffsets offsets) {
+    this.offsets = offsets;
+  }
+
+  /** The safety of one state, from Kafka's earliest offsets now; unknown when Kafka is down. */
+  public RestoreSafety assess(Map<Integer, Long> resumeFrom) {
+    return assessor().apply(resumeFrom);
+  }
+
+  /**
+   * A judge of many states against one read of the earliest offsets; when Kafka does not answer it
+   * says unknown for every one.
+   */
+  public Function<Map<Integer, Long>, RestoreSafety> assessor() {
+    Map<Integer, Long> earliest;
+    try {
+      earliest = offsets.earliest();
+    } catch (KafkaUnavailableException e) {
+      log.warn("Restorability unknown: {}", e.getMessage());
+      return resumeFrom -> RestoreSafety.unknown();
+    }
+    return resumeFrom -> RestoreSafety.of(resumeFrom, earliest);
+  }
+
+  /**
+   * The fraud job's offsets committed now (partition → next offset to read): what a checkpoint or
+   * savepoint that just completed resumes from.
+   *
+   * @throws KafkaUnavailableException when Kafka does not answer
+   */
+  public Map<Integer, Long> committedOffsets() {
+    return offsets.committed();
+  }
+}
