@@ -185,8 +185,9 @@ public final class AggregateRulesScenario implements Scenario {
         + " amount threshold) and the same with **"
         + BenchRuleSets.AGGREGATE_RULES
         + " aggregate named rules** beside it (every function: count, count_distinct, sum, avg,"
-        + " max, min; grouped by `account_id`, by `merchant`, or by `account_id` and"
-        + " `merchant_category`; windows of 1 min, 10 min and 1 h). Their limits lie beyond"
+        + " max, min; per card as analysts write them: grouped by `account_id`, by `account_id`"
+        + " and `merchant_category`, or by `account_id` and `merchant`; windows of 1 min, 10 min"
+        + " and 1 h). Their limits lie beyond"
         + " anything the traffic reaches, so the alerts are the built-in rule's in both (checked"
         + " against the ground truth) while each aggregate rule still costs what it always"
         + " does: the keyed hop to `aggregate-rules` once per distinct grouping, window state"
