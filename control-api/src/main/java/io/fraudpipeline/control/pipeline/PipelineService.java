@@ -33,7 +33,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -149,7 +151,7 @@ public class PipelineService {
                 : status != null && job.jobId().equals(status.jobId())
                     ? status.jobJarSha256()
                     : null;
-    List<String> reasons = new java.util.ArrayList<>();
+    List<String> reasons = new ArrayList<>();
     boolean upgrading = status != null && status.upgrading();
     if (wanted != null && wanted.spec().running() && job != null && !upgrading) {
       if (shipped != null && !shipped.equals(running)) {
@@ -175,7 +177,7 @@ public class PipelineService {
       }
     }
     return new UpgradeView(
-        properties.upgrade().mode().name().toLowerCase(java.util.Locale.ROOT),
+        properties.upgrade().mode().name().toLowerCase(Locale.ROOT),
         !reasons.isEmpty(),
         reasons,
         shipped,
@@ -192,7 +194,7 @@ public class PipelineService {
    */
   public Operation upgrade(UpgradeRequest request, String actor) {
     String target = request.jarSha256() == null ? jars.require(null).sha256() : request.jarSha256();
-    target = target.toLowerCase(java.util.Locale.ROOT);
+    target = target.toLowerCase(Locale.ROOT);
     if (!jars.contains(target)) {
       String message =
           "no job jar with this checksum is in the jar store (fraud.job.jar-store), which keeps"
@@ -295,7 +297,7 @@ public class PipelineService {
                 "Upgrade to jar "
                     + jar
                     + " "
-                    + upgrade.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + upgrade.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                     + ": "
                     + upgrade.reason());
           }
