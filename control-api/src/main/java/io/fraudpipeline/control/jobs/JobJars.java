@@ -5,12 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -101,21 +98,6 @@ public class JobJars {
   /** Whether a jar with this checksum can be run. */
   public boolean contains(String sha256) {
     return find(sha256).isPresent();
-  }
-
-  /** The short names of the jars kept, for messages. */
-  public List<String> kept() {
-    List<String> names = new ArrayList<>();
-    try (Stream<Path> files = Files.list(directory)) {
-      files
-          .map(f -> f.getFileName().toString())
-          .filter(n -> n.startsWith("fraud-job-") && n.endsWith(".jar"))
-          .sorted()
-          .forEach(names::add);
-    } catch (IOException e) {
-      log.debug("Cannot list {}", directory, e);
-    }
-    return names;
   }
 
   private String entryClassOf(Path file) {
