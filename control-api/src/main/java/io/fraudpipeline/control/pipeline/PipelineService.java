@@ -135,7 +135,7 @@ public class PipelineService {
         status,
         status == null || status.lastState() == null
             ? null
-            : restorability.assess(status.lastState().transactionsOffsets()),
+            : restorability.assessFromLastSample(status.lastState().transactionsOffsets()),
         upgradeView(wanted.orElse(null), job, status),
         leadership.leaderId().orElse(null),
         leadership.replicaId());

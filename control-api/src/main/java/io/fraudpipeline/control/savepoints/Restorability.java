@@ -1,7 +1,12 @@
 package io.fraudpipeline.control.savepoints;
 
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.kafka.TopicsProperties;
+import io.fraudpipeline.control.topics.OffsetsObservation;
+import io.fraudpipeline.control.topics.OffsetsPoller;
+import io.fraudpipeline.control.topics.TopicOffsets;
 import io.fraudpipeline.control.topics.TransactionsOffsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -20,9 +25,35 @@ public class Restorability {
   private static final Logger log = LoggerFactory.getLogger(Restorability.class);
 
   private final TransactionsOffsets offsets;
+  private final OffsetsPoller poller;
+  private final String transactionsTopic;
 
-  public Restorability(TransactionsOffsets offsets) {
+  public Restorability(TransactionsOffsets offsets, OffsetsPoller poller, TopicsProperties topics) {
     this.offsets = offsets;
+    this.poller = poller;
+    this.transactionsTopic = topics.transactions();
+  }
+
+  /**
+   * The safety of one state from the offsets poller's last sample, without a Kafka call: for reads
+   * answered on every request (retention moves slowly; a sample a poll interval old is enough).
+   * Unknown while Kafka is unreachable.
+   */
+  public RestoreSafety assessFromLastSample(Map<Integer, Long> resumeFrom) {
+    OffsetsObservation sample = poller.current();
+    if (!sample.kafkaReachable()) {
+      return RestoreSafety.unknown();
+    }
+    return sample
+        .topic(transactionsTopic)
+        .filter(TopicOffsets::exists)
+        .map(
+            topic -> {
+              Map<Integer, Long> earliest = new HashMap<>();
+              topic.partitions().forEach(p -> earliest.put(p.partition(), p.earliestOffset()));
+              return RestoreSafety.of(resumeFrom, earliest);
+            })
+        .orElseGet(RestoreSafety::unknown);
   }
 
   /** The safety of one state, from Kafka's earliest offsets now; unknown when Kafka is down. */
