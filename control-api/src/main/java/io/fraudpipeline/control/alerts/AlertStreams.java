@@ -1,7 +1,6 @@
 package io.fraudpipeline.control.alerts;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.ConcurrencyLimitException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -42,8 +41,7 @@ final class AlertStreams {
   SseEmitter subscribe(String topic) {
     if (count.incrementAndGet() > properties.maxSubscribers()) {
       count.decrementAndGet();
-      throw new ApiException(
-          ProblemType.TOO_MANY_REQUESTS,
+      throw new ConcurrencyLimitException(
           "The alerts stream already has its "
               + properties.maxSubscribers()
               + " subscribers (fraud.alerts.max-subscribers); retry later",

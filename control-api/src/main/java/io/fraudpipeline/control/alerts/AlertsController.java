@@ -1,10 +1,11 @@
 package io.fraudpipeline.control.alerts;
 
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.topics.OffsetsObservation;
 import io.fraudpipeline.control.topics.OffsetsPoller;
 import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
 import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.model.FieldError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -49,7 +50,7 @@ class AlertsController {
       throw new ApiException(
           ProblemType.VALIDATION,
           "Invalid parameter 'limit': " + message,
-          Map.of("errors", List.of(new FieldProblem("limit", message))));
+          Map.of("errors", List.of(new FieldError("limit", message))));
     }
     requireKafka();
     List<AlertEntry> alerts = tail.newest(limit);
@@ -71,8 +72,7 @@ class AlertsController {
   private void requireKafka() {
     OffsetsObservation observation = offsets.current();
     if (!observation.kafkaReachable()) {
-      throw new ApiException(
-          ProblemType.KAFKA_UNAVAILABLE,
+      throw new KafkaUnavailableException(
           "Kafka did not answer at " + observation.observedAt() + ": " + observation.error());
     }
   }

@@ -1,16 +1,14 @@
 package io.fraudpipeline.control.backtests;
 
+import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.rules.CandidateRules;
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.RuleSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -27,22 +25,22 @@ final class BacktestRequests {
 
   static BacktestRequest read(JsonNode body, Instant now, Duration maxSpan) {
     if (body == null || !body.isObject()) {
-      throw invalid(List.of(new FieldProblem("", "must be a JSON object")));
+      throw new InvalidInputException(List.of(new FieldError("", "must be a JSON object")));
     }
-    List<FieldProblem> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     for (String name : body.propertyNames()) {
       if (!FIELDS.contains(name)) {
-        errors.add(new FieldProblem(name, "unknown field"));
+        errors.add(new FieldError(name, "unknown field"));
       }
     }
     Instant from = instant(body, "from", errors);
     Instant to = instant(body, "to", errors);
     if (from != null && to != null) {
       if (!from.isBefore(to)) {
-        errors.add(new FieldProblem("to", "must be after from"));
+        errors.add(new FieldError("to", "must be after from"));
       } else if (Duration.between(from, to).compareTo(maxSpan) > 0) {
         errors.add(
-            new FieldProblem(
+            new FieldError(
                 "to",
                 "the range spans "
                     + Duration.between(from, to)
@@ -52,53 +50,37 @@ final class BacktestRequests {
       }
       if (to.isAfter(now)) {
         errors.add(
-            new FieldProblem(
+            new FieldError(
                 "to", "must not be in the future (now is " + now + "): nothing to read"));
       }
     }
     RuleSet candidates = null;
     try {
       candidates = CandidateRules.read(body.get("rules"));
-    } catch (ApiException e) {
-      errors.addAll(problems(e));
+    } catch (InvalidInputException e) {
+      errors.addAll(e.errors());
     }
     if (!errors.isEmpty()) {
-      throw invalid(errors);
+      throw new InvalidInputException(errors);
     }
     return new BacktestRequest(candidates, from, to);
   }
 
-  private static Instant instant(JsonNode body, String field, List<FieldProblem> errors) {
+  private static Instant instant(JsonNode body, String field, List<FieldError> errors) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
-      errors.add(new FieldProblem(field, "is required (an ISO-8601 instant)"));
+      errors.add(new FieldError(field, "is required (an ISO-8601 instant)"));
       return null;
     }
     if (!value.isString()) {
-      errors.add(new FieldProblem(field, "must be an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z"));
+      errors.add(new FieldError(field, "must be an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z"));
       return null;
     }
     try {
       return Instant.parse(value.asString());
     } catch (DateTimeParseException e) {
-      errors.add(new FieldProblem(field, "must be an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z"));
+      errors.add(new FieldError(field, "must be an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z"));
       return null;
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<FieldProblem> problems(ApiException e) {
-    Object errors = e.properties().get("errors");
-    if (errors instanceof List<?> list) {
-      return (List<FieldProblem>) list;
-    }
-    throw e;
-  }
-
-  static ApiException invalid(List<FieldProblem> errors) {
-    return new ApiException(
-        ProblemType.VALIDATION,
-        FieldProblem.summary(errors),
-        Map.of("errors", List.copyOf(errors)));
   }
 }

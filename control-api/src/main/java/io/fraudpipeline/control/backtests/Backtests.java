@@ -1,5 +1,7 @@
 package io.fraudpipeline.control.backtests;
 
+import io.fraudpipeline.control.errors.ConcurrencyLimitException;
+import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.jobs.FraudJobArguments;
 import io.fraudpipeline.control.jobs.JobJarUploader;
 import io.fraudpipeline.control.jobs.JobProperties;
@@ -9,12 +11,10 @@ import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.OperationProgress;
 import io.fraudpipeline.control.operations.OperationState;
 import io.fraudpipeline.control.operations.Operations;
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.flink.FlinkUnavailableException;
+import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.FraudJson;
 import java.time.Clock;
@@ -100,7 +100,8 @@ public class Backtests {
   /**
    * Validates the request and starts the backtest.
    *
-   * @throws ApiException validation (400), too many backtests (429)
+   * @throws InvalidInputException if the request is invalid
+   * @throws ConcurrencyLimitException when as many backtests run as allowed
    */
   public synchronized Operation start(JsonNode body) {
     BacktestRequest request = BacktestRequests.read(body, clock.instant(), properties.maxSpan());
@@ -111,8 +112,7 @@ public class Backtests {
                     op.kind() == OperationKind.BACKTEST && op.state() == OperationState.IN_PROGRESS)
             .count();
     if (running >= properties.maxConcurrent()) {
-      throw new ApiException(
-          ProblemType.TOO_MANY_REQUESTS,
+      throw new ConcurrencyLimitException(
           running
               + " backtests are running, the most allowed (fraud.backtests.max-concurrent); try"
               + " again when one has ended",
@@ -132,8 +132,8 @@ public class Backtests {
 
   private void requireRetained(BacktestRequest request) {
     if (!kafka.transactionsTopicExists()) {
-      throw BacktestRequests.invalid(
-          List.of(new FieldProblem("from", "there are no transactions: the topic does not exist")));
+      throw new InvalidInputException(
+          List.of(new FieldError("from", "there are no transactions: the topic does not exist")));
     }
     Instant oldest = kafka.oldestRetained();
     if (oldest != null && request.readFrom().isBefore(oldest)) {
@@ -143,9 +143,9 @@ public class Backtests {
               : " (from minus the widest candidate window, "
                   + request.readFrom()
                   + ", so that windows are full)";
-      throw BacktestRequests.invalid(
+      throw new InvalidInputException(
           List.of(
-              new FieldProblem(
+              new FieldError(
                   "from",
                   "reading must start"
                       + window

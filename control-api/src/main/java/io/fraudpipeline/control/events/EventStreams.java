@@ -1,7 +1,6 @@
 package io.fraudpipeline.control.events;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.ConcurrencyLimitException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -43,8 +42,7 @@ final class EventStreams {
   SseEmitter subscribe(EventQuery filter) {
     if (count.incrementAndGet() > properties.maxSubscribers()) {
       count.decrementAndGet();
-      throw new ApiException(
-          ProblemType.TOO_MANY_REQUESTS,
+      throw new ConcurrencyLimitException(
           "The events stream already has its "
               + properties.maxSubscribers()
               + " subscribers (fraud.events.max-subscribers); retry later",

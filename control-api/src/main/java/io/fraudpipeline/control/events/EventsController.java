@@ -1,15 +1,14 @@
 package io.fraudpipeline.control.events;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.model.FieldError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -48,9 +47,9 @@ class EventsController {
       @RequestParam(name = "job_id", required = false) String jobId,
       @RequestParam(required = false) String since,
       @RequestParam(defaultValue = "20") int limit) {
-    List<FieldProblem> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     if (limit < 1 || limit > properties.maxLimit()) {
-      errors.add(new FieldProblem("limit", "must be between 1 and " + properties.maxLimit()));
+      errors.add(new FieldError("limit", "must be between 1 and " + properties.maxLimit()));
     }
     EventQuery query =
         new EventQuery(parseType(type, errors), reason, jobId, parseSince(since, errors), limit);
@@ -72,50 +71,47 @@ class EventsController {
       @RequestParam(required = false) String type,
       @RequestParam(required = false) String reason,
       @RequestParam(name = "job_id", required = false) String jobId) {
-    List<FieldProblem> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     EventQuery filter = new EventQuery(parseType(type, errors), reason, jobId, null, 0);
     reject(errors);
     requireCaughtUp();
     return follower.subscribe(filter);
   }
 
-  private static PipelineEvent.Type parseType(String type, List<FieldProblem> errors) {
+  private static PipelineEvent.Type parseType(String type, List<FieldError> errors) {
     if (type == null) {
       return null;
     }
     try {
       return PipelineEvent.Type.of(type);
     } catch (IllegalArgumentException e) {
-      errors.add(new FieldProblem("type", e.getMessage()));
+      errors.add(new FieldError("type", e.getMessage()));
       return null;
     }
   }
 
-  private static Instant parseSince(String since, List<FieldProblem> errors) {
+  private static Instant parseSince(String since, List<FieldError> errors) {
     if (since == null) {
       return null;
     }
     try {
       return Instant.parse(since);
     } catch (DateTimeParseException e) {
-      errors.add(
-          new FieldProblem("since", "must be an ISO-8601 instant, e.g. 2026-01-01T00:00:00Z"));
+      errors.add(new FieldError("since", "must be an ISO-8601 instant, e.g. 2026-01-01T00:00:00Z"));
       return null;
     }
   }
 
-  private static void reject(List<FieldProblem> errors) {
+  private static void reject(List<FieldError> errors) {
     if (!errors.isEmpty()) {
-      throw new ApiException(
-          ProblemType.VALIDATION, FieldProblem.summary(errors), Map.of("errors", errors));
+      throw new InvalidInputException(errors);
     }
   }
 
   /** An empty list from a replica that could never read the topic would be a lie. */
   private void requireCaughtUp() {
     if (!follower.caughtUp()) {
-      throw new ApiException(
-          ProblemType.KAFKA_UNAVAILABLE,
+      throw new KafkaUnavailableException(
           "The event topic " + follower.topic() + " has not been read yet; Kafka may be down");
     }
   }

@@ -1,7 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.IncompleteBuildException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -151,8 +150,7 @@ public class EmbeddedJobJar {
 
   private EmbeddedJobJar requirePresent() {
     if (file == null) {
-      throw new ApiException(
-          ProblemType.INTERNAL,
+      throw new IncompleteBuildException(
           "This build of the control plane has no embedded fraud job jar ("
               + RESOURCE
               + "); build it with ./mvnw -pl control-api -am package");

@@ -1,11 +1,10 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.NotFoundException;
 
-public class JobNotFoundException extends ApiException {
+public class JobNotFoundException extends NotFoundException {
 
   public JobNotFoundException(String jobId, String jobName) {
-    super(ProblemType.NOT_FOUND, "Flink knows no '" + jobName + "' job with id " + jobId);
+    super("Flink knows no '" + jobName + "' job with id " + jobId);
   }
 }

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationContext;
@@ -10,8 +11,6 @@ import io.fraudpipeline.control.savepoints.SavepointAwaiter;
 import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.savepoints.SavepointRecorder;
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.flink.FlinkUnavailableException;
@@ -141,8 +140,7 @@ public class JobOperations {
   private JobDetailsInfo requireRunning(JobID jobId) {
     JobDetailsInfo details = requireFraudJob(jobId);
     if (details.getJobStatus() != JobStatus.RUNNING) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "Job " + jobId + " is " + details.getJobStatus() + ", not RUNNING",
           Map.of("job_state", details.getJobStatus().name()));
     }
@@ -172,8 +170,7 @@ public class JobOperations {
         .findFirst()
         .ifPresent(
             op -> {
-              throw new ApiException(
-                  ProblemType.CONFLICT,
+              throw new StateConflictException(
                   "Operation " + op.id() + " (" + op.kind() + ") is in progress on job " + jobId,
                   Map.of("operation_id", op.id()));
             });

@@ -5,6 +5,10 @@ package io.fraudpipeline.control.kafka;
  */
 public class KafkaUnavailableException extends RuntimeException {
 
+  public KafkaUnavailableException(String detail) {
+    super(detail);
+  }
+
   public KafkaUnavailableException(String detail, Throwable cause) {
     super(detail, cause);
   }

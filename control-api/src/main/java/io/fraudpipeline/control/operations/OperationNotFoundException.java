@@ -1,13 +1,11 @@
 package io.fraudpipeline.control.operations;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.NotFoundException;
 
-public class OperationNotFoundException extends ApiException {
+public class OperationNotFoundException extends NotFoundException {
 
   public OperationNotFoundException(String id) {
     super(
-        ProblemType.NOT_FOUND,
         "No operation "
             + id
             + " (the latest "

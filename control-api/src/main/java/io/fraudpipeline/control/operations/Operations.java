@@ -1,8 +1,7 @@
 package io.fraudpipeline.control.operations;
 
+import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -147,20 +146,18 @@ public class Operations implements AutoCloseable {
    * Asks an operation in progress to stop early; it ends CANCELLED once its body has stopped.
    *
    * @throws OperationNotFoundException when there is no such operation
-   * @throws ApiException (conflict) when it has ended or cannot be cancelled
+   * @throws StateConflictException when it has ended or cannot be cancelled
    */
   public Operation cancel(String id) {
     Operation operation = find(id).orElseThrow(() -> new OperationNotFoundException(id));
     if (operation.state() != OperationState.IN_PROGRESS) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "Operation " + id + " has already ended (" + operation.state() + ")",
           Map.of("state", operation.state().name()));
     }
     Runnable canceller = cancellers.get(id);
     if (canceller == null) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "Operations of kind "
               + operation.kind()
               + " cannot be cancelled (only backtests can); wait for it to end",

@@ -1,5 +1,10 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.errors.ExecutionFailedException;
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.errors.StateConflictException;
+import io.fraudpipeline.control.errors.VersionMismatchException;
+import io.fraudpipeline.control.errors.VersionRequiredException;
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.jobs.DeployRequest;
@@ -24,11 +29,9 @@ import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.savepoints.SavepointView;
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
 import io.fraudpipeline.flink.ClusterOverview;
 import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.model.FieldError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -199,12 +202,11 @@ public class PipelineService {
       String message =
           "no job jar with this checksum is in the jar store (fraud.job.jar-store), which keeps"
               + " the jar this control plane ships and every jar it ran";
-      throw PipelineSpecDocuments.invalid(List.of(new FieldProblem("jar_sha256", message)));
+      throw new InvalidInputException(List.of(new FieldError("jar_sha256", message)));
     }
     PipelineStatus status = statusStore.read().orElse(null);
     if (status != null && status.upgrading()) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "An upgrade to jar "
               + status.upgrade().toJar()
               + " is in progress ("
@@ -219,8 +221,7 @@ public class PipelineService {
     if (current.isPresent()
         && jarToRun.equals(current.get().spec().jarSha256())
         && (active.isEmpty() || jarToRun.equals(runningJar))) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "The pipeline already "
               + (active.isEmpty() ? "asks for" : "runs")
               + " jar "
@@ -413,8 +414,7 @@ public class PipelineService {
     } catch (StaleDesiredStateException e) {
       // Another change won the race; if it started the job, this deploy is a duplicate.
       requireNotRunning(Optional.ofNullable(e.current()));
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "The desired state changed while this deploy was being recorded; read GET"
               + " /api/v1/pipeline and retry");
     }
@@ -446,8 +446,7 @@ public class PipelineService {
   public Operation cancel(String jobId, String actor) {
     FraudJob job = requireFraudJob(jobId);
     if (!job.isActive()) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "Job " + jobId + " has already ended (" + job.state() + ")",
           Map.of("job_state", job.state()));
     }
@@ -490,8 +489,7 @@ public class PipelineService {
     requireParallelismWithinLimit(parallelism);
     FraudJob job = requireRunningJob(jobId);
     if (job.parallelism() != null && job.parallelism() == parallelism) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "Job " + jobId + " already runs at parallelism " + parallelism,
           Map.of("parallelism", parallelism));
     }
@@ -522,8 +520,7 @@ public class PipelineService {
     for (int attempt = 0; ; attempt++) {
       Optional<DesiredState> current = desired.current();
       if (current.isEmpty()) {
-        throw new ApiException(
-            ProblemType.CONFLICT,
+        throw new StateConflictException(
             "No desired state is declared yet: deploy the job (POST /api/v1/jobs) or PUT"
                 + " /api/v1/pipeline first");
       }
@@ -531,8 +528,7 @@ public class PipelineService {
         return propose(current, edit.apply(current.get().spec()), false, actor, cause);
       } catch (StaleDesiredStateException e) {
         if (attempt == 2) {
-          throw new ApiException(
-              ProblemType.CONFLICT, "The desired state keeps changing; retry in a moment");
+          throw new StateConflictException("The desired state keeps changing; retry in a moment");
         }
       }
     }
@@ -597,8 +593,7 @@ public class PipelineService {
             && last.desiredVersion() == accepted.version()
             && step.at().isAfter(since)
             && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
-          throw new ApiException(
-              ProblemType.FLINK_ERROR,
+          throw new ExecutionFailedException(
               "Desired state version "
                   + accepted.version()
                   + " was accepted, but the reconciler's step failed: "
@@ -613,8 +608,7 @@ public class PipelineService {
         break;
       }
     }
-    throw new ApiException(
-        ProblemType.CONFLICT,
+    throw new StateConflictException(
         "Desired state version "
             + accepted.version()
             + " was accepted, but the reconciler had not carried it out within "
@@ -641,8 +635,7 @@ public class PipelineService {
       active = awaitActiveJob();
     }
     if (active.isPresent()) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "The fraud job already runs on Flink as "
               + active.get().jobId()
               + " ("
@@ -700,8 +693,7 @@ public class PipelineService {
   private FraudJob requireRunningJob(String jobId) {
     FraudJob job = requireFraudJob(jobId);
     if (!"RUNNING".equals(job.state())) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "Job " + jobId + " is " + job.state() + ", not RUNNING",
           Map.of("job_state", job.state()));
     }
@@ -719,8 +711,7 @@ public class PipelineService {
         .findFirst()
         .ifPresent(
             op -> {
-              throw new ApiException(
-                  ProblemType.CONFLICT,
+              throw new StateConflictException(
                   "Operation " + op.id() + " (" + op.kind() + ") is in progress on job " + jobId,
                   Map.of("operation_id", op.id()));
             });
@@ -730,10 +721,7 @@ public class PipelineService {
     if (parallelism > jobProperties.maxParallelism()) {
       String message =
           "must be at most " + jobProperties.maxParallelism() + " (fraud.job.max-parallelism)";
-      throw new ApiException(
-          ProblemType.VALIDATION,
-          "Invalid field 'parallelism': " + message,
-          Map.of("errors", List.of(new FieldProblem("parallelism", message))));
+      throw new InvalidInputException(List.of(new FieldError("parallelism", message)));
     }
   }
 
@@ -741,8 +729,7 @@ public class PipelineService {
   private void requireFreeSlots(int parallelism) {
     ClusterOverview cluster = flink.clusterOverview();
     if (parallelism > cluster.slotsAvailable()) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "Parallelism "
               + parallelism
               + " needs "
@@ -770,13 +757,11 @@ public class PipelineService {
             .toList();
     if (choice.chosen().isEmpty()) {
       if (skipped.isEmpty()) {
-        throw new ApiException(
-            ProblemType.CONFLICT,
+        throw new StateConflictException(
             "restore.latest asks for the newest savepoint, but the savepoint history is"
                 + " empty; stop the job with a savepoint first or give savepoint_path");
       }
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "restore.latest found no savepoint that can be restored without loss: Kafka already"
               + " deleted records after the offsets of every one: "
               + String.join(", ", skipped)
@@ -824,8 +809,7 @@ public class PipelineService {
   private static IfMatch required(String ifMatch) {
     IfMatch precondition = IfMatch.parse(ifMatch);
     if (precondition == null) {
-      throw new ApiException(
-          ProblemType.PRECONDITION_REQUIRED,
+      throw new VersionRequiredException(
           "A change of the desired state needs an If-Match header with the version it is based"
               + " on, e.g. If-Match: \"3\" (GET /api/v1/pipeline returns it as the ETag; \"0\""
               + " before the first change)");
@@ -833,9 +817,8 @@ public class PipelineService {
     return precondition;
   }
 
-  private static ApiException stale(long version) {
-    return new ApiException(
-        ProblemType.PRECONDITION_FAILED,
+  private static VersionMismatchException stale(long version) {
+    return new VersionMismatchException(
         "The desired state is at version "
             + version
             + ", not the one in If-Match: read it again (GET /api/v1/pipeline) and retry",

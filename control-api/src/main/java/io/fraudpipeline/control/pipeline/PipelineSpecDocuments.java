@@ -1,14 +1,13 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.errors.MalformedInputException;
 import io.fraudpipeline.control.jobs.DeliveryGuarantee;
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -41,13 +40,12 @@ final class PipelineSpecDocuments {
 
   static JsonNode parse(String body) {
     if (body == null || body.isBlank()) {
-      throw new ApiException(ProblemType.MALFORMED_BODY, "The request body is missing");
+      throw new MalformedInputException("The request body is missing");
     }
     try {
       return FraudJson.mapper().readTree(body);
     } catch (JacksonException e) {
-      throw new ApiException(
-          ProblemType.MALFORMED_BODY,
+      throw new MalformedInputException(
           "The request body is not valid JSON: " + e.getOriginalMessage());
     }
   }
@@ -83,13 +81,13 @@ final class PipelineSpecDocuments {
   static PipelineSpec read(
       JsonNode document, PipelineSpec defaults, int maxParallelism, Predicate<String> jarKnown) {
     if (!document.isObject()) {
-      throw invalid(List.of(new FieldProblem("", "must be a JSON object")));
+      throw new InvalidInputException(List.of(new FieldError("", "must be a JSON object")));
     }
-    List<FieldProblem> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     for (String name : document.propertyNames()) {
       if (!FIELDS.contains(name)) {
         errors.add(
-            new FieldProblem(
+            new FieldError(
                 name,
                 "unknown field (the spec's fields: "
                     + String.join(", ", FIELDS.stream().sorted().toList())
@@ -102,7 +100,7 @@ final class PipelineSpecDocuments {
     if (p != null && !p.isNull()) {
       if (!p.isIntegralNumber() || p.asLong() < 1 || p.asLong() > maxParallelism) {
         errors.add(
-            new FieldProblem(
+            new FieldError(
                 "parallelism",
                 "must be a whole number from 1 to "
                     + maxParallelism
@@ -132,7 +130,7 @@ final class PipelineSpecDocuments {
         restore = null;
       } else if (!r.isString() || r.asString().isBlank() || r.asString().length() > 4096) {
         errors.add(
-            new FieldProblem(
+            new FieldError(
                 "restore_savepoint_path", "must be a savepoint path (at most 4096 characters)"));
       } else {
         restore = r.asString().strip();
@@ -142,10 +140,10 @@ final class PipelineSpecDocuments {
     JsonNode j = document.get("jar_sha256");
     if (j != null && !j.isNull()) {
       if (!j.isString() || !SHA256.matcher(j.asString().strip()).matches()) {
-        errors.add(new FieldProblem("jar_sha256", "must be a SHA-256 checksum (64 hex digits)"));
+        errors.add(new FieldError("jar_sha256", "must be a SHA-256 checksum (64 hex digits)"));
       } else if (!jarKnown.test(j.asString().strip().toLowerCase(Locale.ROOT))) {
         errors.add(
-            new FieldProblem(
+            new FieldError(
                 "jar_sha256",
                 "no job jar with this checksum is in the jar store (fraud.job.jar-store), which"
                     + " keeps the jar this control plane ships and every jar it ran"));
@@ -154,7 +152,7 @@ final class PipelineSpecDocuments {
       }
     }
     if (!errors.isEmpty()) {
-      throw invalid(errors);
+      throw new InvalidInputException(errors);
     }
     return new PipelineSpec(
         state,
@@ -173,38 +171,33 @@ final class PipelineSpecDocuments {
       String field,
       Function<String, T> parse,
       T fallback,
-      List<FieldProblem> errors) {
+      List<FieldError> errors) {
     JsonNode value = document.get(field);
     if (value == null || value.isNull()) {
       return fallback;
     }
     if (!value.isString()) {
-      errors.add(new FieldProblem(field, "must be a string"));
+      errors.add(new FieldError(field, "must be a string"));
       return fallback;
     }
     try {
       return parse.apply(value.asString());
     } catch (IllegalArgumentException e) {
-      errors.add(new FieldProblem(field, e.getMessage()));
+      errors.add(new FieldError(field, e.getMessage()));
       return fallback;
     }
   }
 
   private static boolean bool(
-      JsonNode document, String field, boolean fallback, List<FieldProblem> errors) {
+      JsonNode document, String field, boolean fallback, List<FieldError> errors) {
     JsonNode value = document.get(field);
     if (value == null || value.isNull()) {
       return fallback;
     }
     if (!value.isBoolean()) {
-      errors.add(new FieldProblem(field, "must be true or false"));
+      errors.add(new FieldError(field, "must be true or false"));
       return fallback;
     }
     return value.asBoolean();
-  }
-
-  static ApiException invalid(List<FieldProblem> errors) {
-    return new ApiException(
-        ProblemType.VALIDATION, FieldProblem.summary(errors), Map.of("errors", errors));
   }
 }

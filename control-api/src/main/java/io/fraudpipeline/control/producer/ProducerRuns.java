@@ -1,11 +1,14 @@
 package io.fraudpipeline.control.producer;
 
+import io.fraudpipeline.control.errors.ConcurrencyLimitException;
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.errors.NotFoundException;
+import io.fraudpipeline.control.errors.StateConflictException;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.topics.OffsetsObservation;
 import io.fraudpipeline.control.topics.OffsetsPoller;
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.producer.send.ProducerRun;
 import io.fraudpipeline.producer.send.RunProgress;
 import io.fraudpipeline.producer.send.RunSettings;
@@ -77,21 +80,17 @@ public class ProducerRuns implements SmartLifecycle {
   /** Starts a run; 400 for invalid settings, 429 beyond the concurrent runs, 503 without Kafka. */
   public synchronized ManagedRun start(ProducerRunRequest request) {
     if (!running) {
-      throw new ApiException(ProblemType.CONFLICT, "The service is shutting down");
+      throw new StateConflictException("The service is shutting down");
     }
     long rate =
         request.ratePerSecond() == null ? properties.defaultRate() : request.ratePerSecond();
     if (rate > properties.maxRate()) {
       String message = "must be at most " + properties.maxRate() + " (fraud.producer.max-rate)";
-      throw new ApiException(
-          ProblemType.VALIDATION,
-          "Invalid field 'rate_per_second': " + message,
-          Map.of("errors", List.of(new FieldProblem("rate_per_second", message))));
+      throw new InvalidInputException(List.of(new FieldError("rate_per_second", message)));
     }
     long active = runs.values().stream().filter(r -> !r.isFinished()).count();
     if (active >= properties.maxConcurrentRuns()) {
-      throw new ApiException(
-          ProblemType.TOO_MANY_REQUESTS,
+      throw new ConcurrencyLimitException(
           active
               + " producer runs are already running (fraud.producer.max-concurrent-runs = "
               + properties.maxConcurrentRuns()
@@ -100,15 +99,14 @@ public class ProducerRuns implements SmartLifecycle {
     }
     OffsetsObservation kafka = offsets.current();
     if (!kafka.kafkaReachable()) {
-      throw new ApiException(
-          ProblemType.KAFKA_UNAVAILABLE,
+      throw new KafkaUnavailableException(
           "Kafka did not answer at " + kafka.observedAt() + ": " + kafka.error());
     }
     RunSettings settings;
     try {
       settings = settings(request, rate);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(ProblemType.VALIDATION, "Invalid producer run: " + e.getMessage());
+      throw new InvalidInputException("Invalid producer run: " + e.getMessage());
     }
     ProducerRun run = SyntheticProducer.start(settings, kafkaProperties);
     ManagedRun managed = new ManagedRun(UUID.randomUUID().toString(), clock.instant(), run);
@@ -173,7 +171,7 @@ public class ProducerRuns implements SmartLifecycle {
   public synchronized ManagedRun get(String id) {
     ManagedRun run = runs.get(id);
     if (run == null) {
-      throw new ApiException(ProblemType.NOT_FOUND, "No producer run " + id);
+      throw new NotFoundException("No producer run " + id);
     }
     return run;
   }

@@ -1,6 +1,6 @@
 package io.fraudpipeline.control.rules;
 
-import io.fraudpipeline.control.web.FieldProblem;
+import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.NamedRule;
@@ -24,16 +24,16 @@ public final class CandidateRules {
    * ignores), each candidate made active: whatever state it has in the rule set, a backtest asks
    * what it would raise.
    *
-   * @throws io.fraudpipeline.control.web.ApiException a validation problem naming each bad field
+   * @throws InvalidInputException naming each bad field
    */
   public static RuleSet read(JsonNode rules) {
     if (rules == null || rules.isNull() || rules.isMissingNode()) {
-      throw RuleSetBodies.invalid(
-          List.of(new FieldProblem("rules", "is required: one or more candidate rules")));
+      throw new InvalidInputException(
+          List.of(new FieldError("rules", "is required: one or more candidate rules")));
     }
     if (rules.isArray() && rules.isEmpty()) {
-      throw RuleSetBodies.invalid(
-          List.of(new FieldProblem("rules", "must hold at least one candidate rule")));
+      throw new InvalidInputException(
+          List.of(new FieldError("rules", "must hold at least one candidate rule")));
     }
     ObjectNode document = FraudJson.mapper().createObjectNode();
     document.put("amount_threshold", RuleSet.DEFAULT_AMOUNT_THRESHOLD);
@@ -41,8 +41,7 @@ public final class CandidateRules {
     RuleSet candidates = RuleSetBodies.read(document).toRuleSet(0, null, null);
     List<FieldError> errors = RuleSetValidator.validate(candidates);
     if (!errors.isEmpty()) {
-      throw RuleSetBodies.invalid(
-          errors.stream().map(e -> new FieldProblem(e.field(), e.message())).toList());
+      throw new InvalidInputException(errors);
     }
     List<NamedRule> active =
         candidates.rules().stream()

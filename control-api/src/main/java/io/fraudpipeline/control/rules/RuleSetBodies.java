@@ -1,8 +1,8 @@
 package io.fraudpipeline.control.rules;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.errors.MalformedInputException;
+import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +48,12 @@ final class RuleSetBodies {
   /** Parses a request body as JSON; a body that is not JSON is a malformed-body problem. */
   static JsonNode parse(String body) {
     if (body == null || body.isBlank()) {
-      throw new ApiException(ProblemType.MALFORMED_BODY, "The request body is missing");
+      throw new MalformedInputException("The request body is missing");
     }
     try {
       return FraudJson.mapper().readTree(body);
     } catch (JacksonException e) {
-      throw new ApiException(
-          ProblemType.MALFORMED_BODY,
+      throw new MalformedInputException(
           "The request body is not valid JSON: " + firstLine(e.getOriginalMessage()));
     }
   }
@@ -62,23 +61,23 @@ final class RuleSetBodies {
   /** The rule parameters of a document, or a validation problem listing what is wrong. */
   static RuleSetBody read(JsonNode document) {
     if (!document.isObject()) {
-      throw invalid(List.of(new FieldProblem("", "must be a JSON object")));
+      throw new InvalidInputException(List.of(new FieldError("", "must be a JSON object")));
     }
-    List<FieldProblem> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     for (String name : document.propertyNames()) {
       if (RuleDocuments.SERVER_FIELDS.contains(name)) {
         errors.add(
-            new FieldProblem(
+            new FieldError(
                 name, "is read-only: the server sets it (send the version you read in If-Match)"));
       } else if (!FIELDS.contains(name)) {
-        errors.add(new FieldProblem(name, "unknown field"));
+        errors.add(new FieldError(name, "unknown field"));
       }
     }
     JsonNode velocity = document.get("velocity");
     if (velocity != null && velocity.isObject()) {
       for (String name : velocity.propertyNames()) {
         if (!VELOCITY_FIELDS.contains(name)) {
-          errors.add(new FieldProblem("velocity." + name, "unknown field"));
+          errors.add(new FieldError("velocity." + name, "unknown field"));
         }
       }
     }
@@ -86,28 +85,29 @@ final class RuleSetBodies {
     if (categories != null && categories.isObject()) {
       for (Map.Entry<String, JsonNode> category : categories.properties()) {
         if (category.getValue().isNull()) {
-          errors.add(new FieldProblem("category_thresholds." + category.getKey(), "is required"));
+          errors.add(new FieldError("category_thresholds." + category.getKey(), "is required"));
         }
       }
     }
     checkNamedRuleMembers(document.get("rules"), errors);
     if (!errors.isEmpty()) {
-      throw invalid(errors);
+      throw new InvalidInputException(errors);
     }
     RuleSetBody body;
     try {
       body = READER.treeToValue(document, RuleSetBody.class);
     } catch (JacksonException e) {
-      throw invalid(List.of(new FieldProblem(FraudJson.fieldPath(e), typeMessage(e))));
+      throw new InvalidInputException(
+          List.of(new FieldError(FraudJson.fieldPath(e), typeMessage(e))));
     }
     if (body.amountThreshold() == null) {
-      throw invalid(List.of(new FieldProblem("amount_threshold", "is required")));
+      throw new InvalidInputException(List.of(new FieldError("amount_threshold", "is required")));
     }
     return body;
   }
 
   /** Unknown members of each named rule, which strict data binding would report one at a time. */
-  private static void checkNamedRuleMembers(JsonNode rules, List<FieldProblem> errors) {
+  private static void checkNamedRuleMembers(JsonNode rules, List<FieldError> errors) {
     if (rules == null || !rules.isArray()) {
       return;
     }
@@ -116,20 +116,13 @@ final class RuleSetBodies {
       if (rule.isObject()) {
         for (String name : rule.propertyNames()) {
           if (!NAMED_RULE_FIELDS.contains(name)) {
-            errors.add(new FieldProblem("rules[" + i + "]." + name, "unknown field"));
+            errors.add(new FieldError("rules[" + i + "]." + name, "unknown field"));
           }
         }
       } else if (!rule.isNull()) {
-        errors.add(new FieldProblem("rules[" + i + "]", "must be a JSON object"));
+        errors.add(new FieldError("rules[" + i + "]", "must be a JSON object"));
       }
     }
-  }
-
-  static ApiException invalid(List<FieldProblem> errors) {
-    return new ApiException(
-        ProblemType.VALIDATION,
-        FieldProblem.summary(errors),
-        Map.of("errors", List.copyOf(errors)));
   }
 
   private static String typeMessage(JacksonException e) {

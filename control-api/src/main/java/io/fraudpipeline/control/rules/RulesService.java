@@ -1,8 +1,10 @@
 package io.fraudpipeline.control.rules;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.FieldProblem;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.errors.StateConflictException;
+import io.fraudpipeline.control.errors.VersionMismatchException;
+import io.fraudpipeline.control.errors.VersionRequiredException;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.RuleSetValidator;
@@ -87,8 +89,7 @@ class RulesService {
     try {
       RuleSet current = kafka(rules::latest);
       if (!precondition.matches(current.version())) {
-        throw new ApiException(
-            ProblemType.PRECONDITION_FAILED,
+        throw new VersionMismatchException(
             "The rules are at version "
                 + current.version()
                 + ", not the one in If-Match: read them again (GET /api/v1/rules) and retry",
@@ -99,8 +100,7 @@ class RulesService {
       RuleSet next = body.toRuleSet(current.version() + 1, now, actor);
       List<FieldError> errors = RuleSetValidator.validate(next);
       if (!errors.isEmpty()) {
-        throw RuleSetBodies.invalid(
-            errors.stream().map(e -> new FieldProblem(e.field(), e.message())).toList());
+        throw new InvalidInputException(errors);
       }
       List<FieldChange> changes = RuleDocuments.changes(current, next);
       if (changes.isEmpty()) {
@@ -126,15 +126,13 @@ class RulesService {
     try {
       publisher.publish(next, change);
     } catch (RuntimeException e) {
-      throw new ApiException(
-          ProblemType.KAFKA_UNAVAILABLE,
+      throw new KafkaUnavailableException(
           "Kafka did not confirm rules version "
               + next.version()
               + " ("
               + rootMessage(e)
               + "). The rule set and its history entry are written together or not at all:"
               + " GET /api/v1/rules shows whether it was",
-          Map.of(),
           e);
     }
   }
@@ -148,8 +146,7 @@ class RulesService {
     long deadline = System.nanoTime() + properties.publishTimeout().toNanos();
     while (kafka(rules::latest).version() < version) {
       if (System.nanoTime() > deadline) {
-        throw new ApiException(
-            ProblemType.KAFKA_UNAVAILABLE,
+        throw new KafkaUnavailableException(
             "Kafka committed rules version "
                 + version
                 + " but it is not readable yet; GET /api/v1/rules shows when it is");
@@ -158,7 +155,7 @@ class RulesService {
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ApiException(ProblemType.KAFKA_UNAVAILABLE, "Interrupted reading back the rules");
+        throw new KafkaUnavailableException("Interrupted reading back the rules");
       }
     }
   }
@@ -166,8 +163,7 @@ class RulesService {
   private static IfMatch required(String ifMatch) {
     IfMatch precondition = IfMatch.parse(ifMatch);
     if (precondition == null) {
-      throw new ApiException(
-          ProblemType.PRECONDITION_REQUIRED,
+      throw new VersionRequiredException(
           "A rule change needs an If-Match header with the version it is based on, e.g."
               + " If-Match: \"3\" (GET /api/v1/rules returns it as the ETag)");
     }
@@ -177,12 +173,12 @@ class RulesService {
   private void acquireLock() {
     try {
       if (!lock.tryLock(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new ApiException(
-            ProblemType.CONFLICT, "Another rule change is being published; retry in a moment");
+        throw new StateConflictException(
+            "Another rule change is being published; retry in a moment");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiException(ProblemType.CONFLICT, "Interrupted while waiting for another change");
+      throw new StateConflictException("Interrupted while waiting for another change");
     }
   }
 
@@ -191,11 +187,8 @@ class RulesService {
     try {
       return read.get();
     } catch (org.apache.kafka.common.KafkaException | org.springframework.kafka.KafkaException e) {
-      throw new ApiException(
-          ProblemType.KAFKA_UNAVAILABLE,
-          "Kafka did not answer reading the rules: " + rootMessage(e),
-          Map.of(),
-          e);
+      throw new KafkaUnavailableException(
+          "Kafka did not answer reading the rules: " + rootMessage(e), e);
     }
   }
 

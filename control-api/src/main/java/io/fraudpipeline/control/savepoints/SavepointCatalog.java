@@ -1,7 +1,7 @@
 package io.fraudpipeline.control.savepoints;
 
-import io.fraudpipeline.control.web.ApiException;
-import io.fraudpipeline.control.web.ProblemType;
+import io.fraudpipeline.control.errors.NotFoundException;
+import io.fraudpipeline.control.errors.StateConflictException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +59,8 @@ public class SavepointCatalog {
   /**
    * Disposes of the savepoint with this id and removes it from the history.
    *
-   * @throws ApiException not found, or conflict when another part still needs it
+   * @throws NotFoundException if there is no such savepoint
+   * @throws StateConflictException when another part still needs it
    */
   public SavepointRecord delete(String id) throws InterruptedException {
     SavepointRecord savepoint =
@@ -67,15 +68,13 @@ public class SavepointCatalog {
             .find(id)
             .orElseThrow(
                 () ->
-                    new ApiException(
-                        ProblemType.NOT_FOUND,
+                    new NotFoundException(
                         "No savepoint "
                             + id
                             + " in the history (GET /api/v1/savepoints lists them with their ids)"));
     String pinnedBy = pinned().get(savepoint.path());
     if (pinnedBy != null) {
-      throw new ApiException(
-          ProblemType.CONFLICT,
+      throw new StateConflictException(
           "Savepoint " + id + " is still needed and is not deleted: " + pinnedBy,
           Map.of("savepoint_id", id, "path", savepoint.path(), "pinned_by", pinnedBy));
     }

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.web;
 
+import io.fraudpipeline.model.FieldError;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class Actor {
             Map.of(
                 "errors",
                 List.of(
-                    new FieldProblem(
+                    new FieldError(
                         UPDATED_BY, "must be 1 to 64 letters, digits, spaces or ._@+:-"))));
       }
       return name;

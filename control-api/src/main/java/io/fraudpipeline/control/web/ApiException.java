@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An error the API reports as a problem detail of a given {@link ProblemType}. Capabilities throw
- * subclasses (e.g. a job that is not found) or this class directly; {@link ApiExceptionHandler}
- * renders them.
+ * An error the API reports as a problem detail of a given {@link ProblemType}. Only web-facing code
+ * (controllers, security handlers) throws it; capabilities throw a {@link
+ * io.fraudpipeline.control.errors.DomainException}, which {@link ApiExceptionHandler} maps to one.
  */
 public class ApiException extends RuntimeException {
 

@@ -1,8 +1,19 @@
 package io.fraudpipeline.control.web;
 
+import io.fraudpipeline.control.errors.ConcurrencyLimitException;
+import io.fraudpipeline.control.errors.DomainException;
+import io.fraudpipeline.control.errors.ExecutionFailedException;
+import io.fraudpipeline.control.errors.IncompleteBuildException;
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.errors.MalformedInputException;
+import io.fraudpipeline.control.errors.NotFoundException;
+import io.fraudpipeline.control.errors.StateConflictException;
+import io.fraudpipeline.control.errors.VersionMismatchException;
+import io.fraudpipeline.control.errors.VersionRequiredException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
+import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
 import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
@@ -18,7 +29,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 import org.springframework.validation.method.ParameterErrors;
 import org.springframework.validation.method.ParameterValidationResult;
@@ -62,6 +72,36 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return ResponseEntity.status(e.type().status()).body(problem);
   }
 
+  @ExceptionHandler(DomainException.class)
+  ResponseEntity<ProblemDetail> handleDomain(DomainException e) {
+    return handleApi(new ApiException(typeOf(e), e.getMessage(), e.properties(), e));
+  }
+
+  /** The problem type each kind of domain failure is answered with. */
+  static ProblemType typeOf(DomainException e) {
+    if (e instanceof NotFoundException) {
+      return ProblemType.NOT_FOUND;
+    } else if (e instanceof StateConflictException) {
+      return ProblemType.CONFLICT;
+    } else if (e instanceof InvalidInputException) {
+      return ProblemType.VALIDATION;
+    } else if (e instanceof MalformedInputException) {
+      return ProblemType.MALFORMED_BODY;
+    } else if (e instanceof ConcurrencyLimitException) {
+      return ProblemType.TOO_MANY_REQUESTS;
+    } else if (e instanceof VersionMismatchException) {
+      return ProblemType.PRECONDITION_FAILED;
+    } else if (e instanceof VersionRequiredException) {
+      return ProblemType.PRECONDITION_REQUIRED;
+    } else if (e instanceof ExecutionFailedException) {
+      return ProblemType.FLINK_ERROR;
+    } else if (e instanceof IncompleteBuildException) {
+      return ProblemType.INTERNAL;
+    }
+    // Unreachable while every permitted kind has a branch above (ApiExceptionHandlerTest checks).
+    return ProblemType.INTERNAL;
+  }
+
   @ExceptionHandler(FlinkUnavailableException.class)
   ResponseEntity<ProblemDetail> handleFlinkUnavailable(FlinkUnavailableException e) {
     return handleApi(new ApiException(ProblemType.FLINK_UNAVAILABLE, e.getMessage()));
@@ -94,12 +134,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ConstraintViolationException.class)
   ResponseEntity<ProblemDetail> handleConstraintViolation(ConstraintViolationException e) {
-    List<FieldProblem> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     e.getConstraintViolations()
         .forEach(
             v ->
                 errors.add(
-                    new FieldProblem(
+                    new FieldError(
                         snakePath(lastNode(v.getPropertyPath().toString())), v.getMessage())));
     return validation(errors);
   }
@@ -122,12 +162,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    List<FieldProblem> errors = new ArrayList<>();
-    for (FieldError error : ex.getBindingResult().getFieldErrors()) {
-      errors.add(new FieldProblem(snakePath(error.getField()), error.getDefaultMessage()));
+    List<FieldError> errors = new ArrayList<>();
+    for (var error : ex.getBindingResult().getFieldErrors()) {
+      errors.add(new FieldError(snakePath(error.getField()), error.getDefaultMessage()));
     }
     for (ObjectError error : ex.getBindingResult().getGlobalErrors()) {
-      errors.add(new FieldProblem(error.getObjectName(), error.getDefaultMessage()));
+      errors.add(new FieldError(error.getObjectName(), error.getDefaultMessage()));
     }
     return new ResponseEntity<>(validation(errors).getBody(), headers, status);
   }
@@ -138,15 +178,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    List<FieldProblem> errors = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     for (ParameterValidationResult result : ex.getParameterValidationResults()) {
       if (result instanceof ParameterErrors bound) {
         // A @Valid request body: report its fields, not the parameter.
-        for (FieldError error : bound.getFieldErrors()) {
-          errors.add(new FieldProblem(snakePath(error.getField()), error.getDefaultMessage()));
+        for (var error : bound.getFieldErrors()) {
+          errors.add(new FieldError(snakePath(error.getField()), error.getDefaultMessage()));
         }
         for (ObjectError error : bound.getGlobalErrors()) {
-          errors.add(new FieldProblem(error.getObjectName(), error.getDefaultMessage()));
+          errors.add(new FieldError(error.getObjectName(), error.getDefaultMessage()));
         }
         continue;
       }
@@ -160,7 +200,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       }
       for (var error : result.getResolvableErrors()) {
         errors.add(
-            new FieldProblem(
+            new FieldError(
                 name == null ? "parameter" : snakePath(name), error.getDefaultMessage()));
       }
     }
@@ -180,7 +220,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           jackson instanceof UnrecognizedPropertyException
               ? "unknown field"
               : firstLine(rootMessage(jackson));
-      problem = validation(List.of(new FieldProblem(field, message))).getBody();
+      problem = validation(List.of(new FieldError(field, message))).getBody();
     } else {
       String detail =
           ex.getCause() instanceof JacksonException jackson
@@ -209,10 +249,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return response;
   }
 
-  private static ResponseEntity<ProblemDetail> validation(List<FieldProblem> errors) {
-    ProblemDetail problem = problem(ProblemType.VALIDATION, FieldProblem.summary(errors));
-    problem.setProperty("errors", errors);
-    return ResponseEntity.badRequest().body(problem);
+  private ResponseEntity<ProblemDetail> validation(List<FieldError> errors) {
+    return handleDomain(new InvalidInputException(errors));
   }
 
   private static String rootMessage(JacksonException e) {

@@ -3,7 +3,7 @@ package io.fraudpipeline.control.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fraudpipeline.control.web.ApiException;
+import io.fraudpipeline.control.errors.IncompleteBuildException;
 import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -64,7 +64,7 @@ class EmbeddedJobJarTest {
 
       assertThat(missing.isPresent()).isFalse();
       assertThatThrownBy(missing::file)
-          .isInstanceOf(ApiException.class)
+          .isInstanceOf(IncompleteBuildException.class)
           .hasMessageContaining("no embedded fraud job jar");
     }
   }
