@@ -5,6 +5,7 @@ import io.fraudpipeline.bench.cluster.FraudJobRun;
 import io.fraudpipeline.bench.kafka.AlertWatcher;
 import io.fraudpipeline.bench.kafka.ObservedAlert;
 import io.fraudpipeline.bench.leadership.ReplicaProcess;
+import io.fraudpipeline.model.Sha256;
 import io.fraudpipeline.producer.generate.GeneratorSettings;
 import io.fraudpipeline.producer.send.ProducerRun;
 import io.fraudpipeline.producer.send.RunSettings;
@@ -16,10 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,8 +86,8 @@ public final class UpgradeDowntime implements Callable<Integer> {
     Path run = Files.createTempDirectory(workDir.toAbsolutePath(), "run-");
     Path jarA = fraudJobJar.toAbsolutePath();
     Path jarB = anotherBuild(jarA, run.resolve("fraud-job-b.jar"));
-    String shaA = sha256(jarA);
-    String shaB = sha256(jarB);
+    String shaA = Sha256.hex(jarA);
+    String shaB = Sha256.hex(jarB);
     // The control plane ships B and keeps A in its jar store, as after a release.
     Path store = Files.createDirectories(run.resolve("jars"));
     Files.copy(jarA, store.resolve("fraud-job-" + shaA.substring(0, 16) + ".jar"));
@@ -307,11 +306,6 @@ public final class UpgradeDowntime implements Callable<Integer> {
       out.closeEntry();
     }
     return target;
-  }
-
-  private static String sha256(Path file) throws Exception {
-    return HexFormat.of()
-        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   private static long median(List<Duration> values) {

@@ -1,16 +1,13 @@
 package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.errors.IncompleteBuildException;
+import io.fraudpipeline.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -77,11 +74,8 @@ public class EmbeddedJobJar {
         // that it is deleted after (and only once emptied of) the jar.
         dir.toFile().deleteOnExit();
         extracted = dir.resolve("fraud-job.jar");
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (DigestInputStream digesting = new DigestInputStream(in, sha)) {
-          size = Files.copy(digesting, extracted, StandardCopyOption.REPLACE_EXISTING);
-        }
-        digest = HexFormat.of().formatHex(sha.digest());
+        size = Files.copy(in, extracted, StandardCopyOption.REPLACE_EXISTING);
+        digest = Sha256.hex(extracted);
         // Flink keeps the uploaded file's name: let it carry the checksum.
         extracted = Files.move(extracted, dir.resolve(nameFor(digest)));
         extracted.toFile().deleteOnExit();
@@ -101,8 +95,6 @@ public class EmbeddedJobJar {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the embedded fraud job jar " + resource, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
     }
     this.file = extracted;
     this.sha256 = digest;

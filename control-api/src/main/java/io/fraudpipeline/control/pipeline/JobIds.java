@@ -1,9 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.fraudpipeline.model.Sha256;
 
 /**
  * The JobID of each deployment, derived from what the deployment follows: the pipeline, the desired
@@ -24,12 +21,6 @@ final class JobIds {
   static String derive(String pipelineId, long desiredVersion, String predecessor) {
     String input =
         pipelineId + "|" + desiredVersion + "|" + (predecessor == null ? "-" : predecessor);
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Sha256.hex(input).substring(0, 32);
   }
 }

@@ -1,12 +1,9 @@
 package io.fraudpipeline.control.savepoints;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.fraudpipeline.model.Sha256;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -79,13 +76,7 @@ public record SavepointRecord(
 
   /** The first 12 hex digits of the path's SHA-256. */
   public static String idOf(String path) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Sha256.hex(path).substring(0, 12);
   }
 
   /** Why a savepoint was taken. */

@@ -1,8 +1,8 @@
 package io.fraudpipeline.control.security;
 
+import io.fraudpipeline.model.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Checks a presented bearer token against the configured one in constant time. Both are hashed
@@ -30,10 +30,6 @@ public final class ApiTokenVerifier {
   }
 
   private static byte[] sha256(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.digest(value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fraudpipeline.control.errors.IncompleteBuildException;
+import io.fraudpipeline.model.Sha256;
 import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -37,9 +36,7 @@ class EmbeddedJobJarTest {
       jarOut.write(new byte[] {1, 2, 3});
       jarOut.closeEntry();
     }
-    String expectedSha =
-        HexFormat.of()
-            .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
+    String expectedSha = Sha256.hex(jar);
 
     try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
       EmbeddedJobJar embedded =
