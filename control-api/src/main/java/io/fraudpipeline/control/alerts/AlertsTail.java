@@ -2,6 +2,7 @@ package io.fraudpipeline.control.alerts;
 
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
+import io.fraudpipeline.control.sse.SseFanOut;
 import io.fraudpipeline.model.FraudJson;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ public class AlertsTail implements SmartLifecycle {
   private final String topic;
   private final AlertsProperties properties;
   private final LatestAlerts latest;
-  private final AlertStreams streams;
+  private final SseFanOut<AlertEntry> streams;
   private volatile boolean running;
   private Thread thread;
   private Consumer<byte[], byte[]> consumer;
@@ -51,7 +52,17 @@ public class AlertsTail implements SmartLifecycle {
     this.topic = topics.fraudAlerts();
     this.properties = properties;
     this.latest = new LatestAlerts(properties.bufferSize());
-    this.streams = new AlertStreams(properties);
+    this.streams =
+        new SseFanOut<>(
+            "alerts",
+            properties.maxSubscribers(),
+            properties.streamTimeout(),
+            properties.subscriberQueue(),
+            entry ->
+                SseEmitter.event()
+                    .id(entry.partition() + "-" + entry.offset())
+                    .name("alert")
+                    .data(entry.alert().toString()));
   }
 
   /** The newest committed alerts, newest first. */
@@ -61,7 +72,7 @@ public class AlertsTail implements SmartLifecycle {
 
   /** A new stream of the alerts committed from now on; 429 beyond the subscriber limit. */
   public SseEmitter subscribe() {
-    return streams.subscribe(topic);
+    return streams.subscribe("new committed alerts of " + topic, entry -> true);
   }
 
   public String topic() {

@@ -2,6 +2,7 @@ package io.fraudpipeline.control.events;
 
 import io.fraudpipeline.control.kafka.TopicTail;
 import io.fraudpipeline.control.scheduling.PeriodicTask;
+import io.fraudpipeline.control.sse.SseFanOut;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,7 +24,7 @@ final class EventFollower implements SmartLifecycle, AutoCloseable {
   private final TopicTail tail;
   private final String topic;
   private final EventBuffer buffer;
-  private final EventStreams streams;
+  private final SseFanOut<PipelineEvent> streams;
   private final Duration heartbeatInterval;
   private final PeriodicTask task;
   private volatile boolean caughtUp;
@@ -34,7 +35,7 @@ final class EventFollower implements SmartLifecycle, AutoCloseable {
       TopicTail tail,
       String topic,
       EventBuffer buffer,
-      EventStreams streams,
+      SseFanOut<PipelineEvent> streams,
       EventsProperties properties) {
     this.tail = tail;
     this.topic = topic;
@@ -61,7 +62,7 @@ final class EventFollower implements SmartLifecycle, AutoCloseable {
   }
 
   SseEmitter subscribe(EventQuery filter) {
-    return streams.subscribe(filter);
+    return streams.subscribe("new control-plane events", filter::matches);
   }
 
   String topic() {

@@ -4,6 +4,7 @@ import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicTail;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.sse.SseFanOut;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** The event log, its followers and the webhooks, built from Boot's Kafka settings. */
 @Configuration(proxyBeanMethods = false)
@@ -86,7 +88,13 @@ class EventsConfiguration {
         tail,
         topics.events(),
         new EventBuffer(properties.bufferSize()),
-        new EventStreams(properties),
+        new SseFanOut<PipelineEvent>(
+            "events",
+            properties.maxSubscribers(),
+            properties.streamTimeout(),
+            properties.subscriberQueue(),
+            event ->
+                SseEmitter.event().id(event.id()).name("event").data(EventJson.writeString(event))),
         properties);
   }
 }

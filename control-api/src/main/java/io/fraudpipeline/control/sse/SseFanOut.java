@@ -1,0 +1,183 @@
+package io.fraudpipeline.control.sse;
+
+import io.fraudpipeline.control.errors.ConcurrencyLimitException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The server-sent-event subscribers of one live feed (the alerts, the control-plane events), at
+ * most {@code fraud.<feed>.max-subscribers}. The feed's reader hands each item to every matching
+ * subscriber's bounded queue and moves on; one sender thread per subscriber writes to its
+ * connection, so a slow client delays only itself (and loses its oldest queued items, counted, once
+ * its queue is full).
+ *
+ * @param <T> the feed's items
+ */
+public final class SseFanOut<T> {
+
+  private final String feed;
+  private final int maxSubscribers;
+  private final Duration streamTimeout;
+  private final int queueCapacity;
+  private final Function<T, SseEmitter.SseEventBuilder> toEvent;
+  private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger count = new AtomicInteger();
+  private final AtomicInteger threads = new AtomicInteger();
+  private final ExecutorService senders;
+
+  /**
+   * @param feed what the stream carries, plural ({@code alerts}); it also names the threads and the
+   *     setting the limit comes from ({@code fraud.<feed>.max-subscribers})
+   * @param toEvent the server-sent event of an item (built once, sent to every subscriber)
+   */
+  public SseFanOut(
+      String feed,
+      int maxSubscribers,
+      Duration streamTimeout,
+      int queueCapacity,
+      Function<T, SseEmitter.SseEventBuilder> toEvent) {
+    this.feed = feed;
+    this.maxSubscribers = maxSubscribers;
+    this.streamTimeout = streamTimeout;
+    this.queueCapacity = queueCapacity;
+    this.toEvent = toEvent;
+    this.senders =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, feed + "-sse-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * A new stream of the items published from now on that match the filter.
+   *
+   * @param greeting the comment that opens the stream (a client sees it is connected)
+   * @throws ConcurrencyLimitException when the feed already has its maximum of subscribers
+   */
+  public SseEmitter subscribe(String greeting, Predicate<? super T> filter) {
+    if (count.incrementAndGet() > maxSubscribers) {
+      count.decrementAndGet();
+      throw new ConcurrencyLimitException(
+          "The "
+              + feed
+              + " stream already has its "
+              + maxSubscribers
+              + " subscribers (fraud."
+              + feed
+              + ".max-subscribers); retry later",
+          Map.of("max_subscribers", maxSubscribers));
+    }
+    SseEmitter emitter = new SseEmitter(streamTimeout.toMillis());
+    Subscriber subscriber = new Subscriber(emitter, filter);
+    emitter.onCompletion(() -> remove(subscriber));
+    emitter.onTimeout(
+        () -> {
+          remove(subscriber);
+          emitter.complete();
+        });
+    emitter.onError(e -> remove(subscriber));
+    subscribers.add(subscriber);
+    subscriber.offer(SseEmitter.event().comment(greeting));
+    senders.execute(subscriber::drain);
+    return emitter;
+  }
+
+  /** Queues the item for every subscriber whose filter it matches. */
+  public void publish(T item) {
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    SseEmitter.SseEventBuilder event = toEvent.apply(item);
+    for (Subscriber s : subscribers) {
+      if (s.filter.test(item)) {
+        s.offer(event);
+      }
+    }
+  }
+
+  /** A comment to every subscriber: an idle stream stays open, and a client gone away is found. */
+  public void heartbeat() {
+    subscribers.forEach(s -> s.offer(SseEmitter.event().comment("heartbeat")));
+  }
+
+  /** Ends every stream and the sender threads. */
+  public void closeAll() {
+    subscribers.forEach(Subscriber::close);
+    senders.shutdownNow();
+  }
+
+  private void remove(Subscriber subscriber) {
+    if (subscribers.remove(subscriber)) {
+      count.decrementAndGet();
+      subscriber.closed = true;
+    }
+  }
+
+  private final class Subscriber {
+    private final SseEmitter emitter;
+    private final Predicate<? super T> filter;
+    private final BlockingQueue<SseEmitter.SseEventBuilder> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean closed;
+
+    Subscriber(SseEmitter emitter, Predicate<? super T> filter) {
+      this.emitter = emitter;
+      this.filter = filter;
+      this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    }
+
+    void offer(SseEmitter.SseEventBuilder event) {
+      while (!closed && !queue.offer(event)) {
+        if (queue.poll() != null) {
+          dropped.incrementAndGet();
+        }
+      }
+    }
+
+    void drain() {
+      try {
+        while (!closed) {
+          SseEmitter.SseEventBuilder event = queue.poll(200, TimeUnit.MILLISECONDS);
+          if (event != null) {
+            emitter.send(event);
+          }
+          long lost = dropped.getAndSet(0);
+          if (lost > 0) {
+            emitter.send(
+                SseEmitter.event()
+                    .comment(lost + " " + feed + " dropped: this client reads too slowly"));
+          }
+        }
+      } catch (IOException | IllegalStateException e) {
+        // The client went away (or the emitter already completed).
+        remove(this);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void close() {
+      closed = true;
+      try {
+        emitter.complete();
+      } catch (RuntimeException e) {
+        // already completed
+      }
+    }
+  }
+}
