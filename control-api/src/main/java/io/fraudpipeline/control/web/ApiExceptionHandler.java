@@ -98,7 +98,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     } else if (e instanceof IncompleteBuildException) {
       return ProblemType.INTERNAL;
     }
-    // Unreachable while every permitted kind has a branch above (ApiExceptionHandlerTest checks).
+    // Unreachable while every permitted kind has a branch above (DomainProblemsTest checks).
     return ProblemType.INTERNAL;
   }
 
