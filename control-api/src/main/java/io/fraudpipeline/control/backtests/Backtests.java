@@ -204,11 +204,14 @@ public class Backtests {
     }
   }
 
+  /** The bounded job's name (and consumer group) for the live job's name and the operation. */
+  static String jobName(String liveJobName, String operationId) {
+    return liveJobName + "-backtest-" + operationId;
+  }
+
   private void submit(BacktestRequest request, JobID jobId, String topic, String operationId) {
-    List<String> args =
-        new ArrayList<>(
-            arguments.boundedReader(
-                jobName + "-backtest-" + operationId, jobName + "-backtest-" + operationId));
+    String name = jobName(jobName, operationId);
+    List<String> args = new ArrayList<>(arguments.boundedReader(name, name));
     args.addAll(
         List.of(
             "--backtest-rules",
