@@ -71,7 +71,9 @@ class AbandonedBacktests extends PeriodicLifecycle {
     try {
       sweep();
     } catch (FlinkUnavailableException | FlinkRequestException | KafkaUnavailableException e) {
-      log.info("Looking for abandoned backtests failed, trying again later: {}", e.getMessage());
+      if (!Thread.currentThread().isInterrupted()) {
+        log.info("Looking for abandoned backtests failed, trying again later: {}", e.getMessage());
+      }
     } catch (RuntimeException e) {
       log.warn("Looking for abandoned backtests failed", e);
     }

@@ -216,6 +216,9 @@ public class Operations implements AutoCloseable {
    * @return the operation as now recorded, if it is one of those
    */
   public Optional<Operation> failAbandoned(Operation recorded, String cause) {
+    // Loaded first, so a load that read the record before this write cannot report it interrupted
+    // after it.
+    loadPrevious();
     boolean interrupted =
         recorded.state() == OperationState.FAILED && INTERRUPTED.equals(recorded.failureCause());
     if (runsHere(recorded.id())
