@@ -98,15 +98,17 @@ class AbandonedBacktests extends PeriodicLifecycle {
         topics.add(id);
       }
     }
-    if (jobs.isEmpty() && topics.isEmpty()) {
+    Set<String> ids = new TreeSet<>(jobs.keySet());
+    ids.addAll(topics);
+    // This replica's own backtests in progress: nothing to read about them.
+    ids.removeIf(operations::runsHere);
+    if (ids.isEmpty()) {
       return;
     }
     // Read after the listing: an operation is recorded before its topic and job exist.
     Map<String, Operation> recorded = operations.recorded();
     LeftoverOwnership ownership =
         new LeftoverOwnership(leadership.replicaId(), leadership.isLeader(), leadership.replicas());
-    Set<String> ids = new TreeSet<>(jobs.keySet());
-    ids.addAll(topics);
     for (String id : ids) {
       Operation operation = recorded.get(id);
       String owner = operation == null ? null : operation.replica();
