@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -200,7 +201,7 @@ public class Operations implements AutoCloseable {
    * @throws KafkaUnavailableException when Kafka cannot be read
    */
   public Map<String, Operation> recorded() {
-    Map<String, Operation> all = new java.util.HashMap<>();
+    Map<String, Operation> all = new HashMap<>();
     store.load().forEach(op -> all.put(op.id(), op));
     operations.values().stream()
         .filter(op -> replicaId.equals(op.replica()))
