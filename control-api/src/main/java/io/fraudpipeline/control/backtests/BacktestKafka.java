@@ -11,9 +11,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -155,6 +157,20 @@ class BacktestKafka {
           byId.putIfAbsent(alert.alertId(), alert);
         });
     return List.copyOf(byId.values());
+  }
+
+  /** The names of the topics that start with {@code prefix}. */
+  Set<String> topicsStartingWith(String prefix) {
+    try {
+      return admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream()
+          .filter(name -> name.startsWith(prefix))
+          .collect(Collectors.toSet());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable("list the topics", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw unavailable("list the topics", e);
+    }
   }
 
   /** Deletes a backtest's output topic; a topic already gone is fine. */

@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  *     {@code --max-future-skew} (1 h by default); the bounded job reads that much earlier too
  * @param pollInterval time between two looks at the bounded job's state and progress
  * @param entryClass the backtest's entry class in the embedded fraud job jar
+ * @param cleanupInterval time between two looks for backtest jobs and output topics that no running
+ *     operation owns any more (their control plane stopped), from start-up on
  */
 @Validated
 @ConfigurationProperties("fraud.backtests")
@@ -35,4 +37,5 @@ public record BacktestProperties(
     @NotBlank String outputTopicPrefix,
     @NotNull Duration lookback,
     @NotNull Duration pollInterval,
-    @NotBlank String entryClass) {}
+    @NotBlank String entryClass,
+    @NotNull Duration cleanupInterval) {}

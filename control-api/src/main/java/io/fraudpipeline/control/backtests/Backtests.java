@@ -159,6 +159,7 @@ public class Backtests {
     String topic = properties.outputTopicPrefix() + context.operationId();
     context.onCancel(() -> cancelQuietly(jobId));
     kafka.createOutput(topic);
+    boolean stopping = false;
     try {
       if (context.cancelRequested()) {
         return null;
@@ -195,20 +196,31 @@ public class Backtests {
           report.overlap().both(),
           report.overlap().onlyLive());
       return null;
+    } catch (InterruptedException e) {
+      stopping = true;
+      throw e;
     } finally {
-      try {
-        kafka.deleteOutput(topic);
-      } catch (RuntimeException e) {
-        log.warn("Backtest output topic {} is left behind: {}", topic, e.getMessage());
+      // Interrupted, this control plane is stopping: the job runs on, and the topic is left with it
+      // for the next control plane to clean up with the job and to say why (AbandonedBacktests),
+      // as after a crash.
+      if (!stopping && !Thread.currentThread().isInterrupted()) {
+        try {
+          kafka.deleteOutput(topic);
+        } catch (RuntimeException e) {
+          log.warn("Backtest output topic {} is left behind: {}", topic, e.getMessage());
+        }
       }
     }
   }
 
+  /** The bounded job's name (and consumer group) for the live job's name and the operation. */
+  static String jobName(String liveJobName, String operationId) {
+    return liveJobName + "-backtest-" + operationId;
+  }
+
   private void submit(BacktestRequest request, JobID jobId, String topic, String operationId) {
-    List<String> args =
-        new ArrayList<>(
-            arguments.boundedReader(
-                jobName + "-backtest-" + operationId, jobName + "-backtest-" + operationId));
+    String name = jobName(jobName, operationId);
+    List<String> args = new ArrayList<>(arguments.boundedReader(name, name));
     args.addAll(
         List.of(
             "--backtest-rules",

@@ -91,6 +91,12 @@ public final class EventReason {
   /** An upgrade neither succeeded nor could be rolled back (e.g. the previous jar is unknown). */
   public static final String UPGRADE_FAILED = "UpgradeFailed";
 
+  /**
+   * A backtest whose control plane stopped during it had its Flink job cancelled and its output
+   * topic deleted.
+   */
+  public static final String BACKTEST_ABANDONED = "BacktestAbandoned";
+
   /** The metric tag of a reason outside this vocabulary (the event itself keeps its reason). */
   public static final String OTHER = "Other";
 
@@ -123,7 +129,8 @@ public final class EventReason {
           SAVEPOINT_DISPOSED,
           SAVEPOINT_DISPOSAL_FAILED,
           UNSAFE_SAVEPOINT_SKIPPED,
-          DATA_LOSS);
+          DATA_LOSS,
+          BACKTEST_ABANDONED);
 
   private EventReason() {}
 

@@ -198,7 +198,11 @@ public class FraudJobObserver extends PeriodicLifecycle {
         restarts(jobId),
         checkpoints(jobId, now),
         exceptions(jobId),
-        applied(versions, details),
+        applied(
+            versions,
+            details.getJobVertexInfos().stream()
+                .map(JobDetailsInfo.JobVertexDetailsInfo::getName)
+                .toList()),
         versions,
         parameters.jarSha256(),
         now);
@@ -284,13 +288,17 @@ public class FraudJobObserver extends PeriodicLifecycle {
   /**
    * The version every rules operator applies: the lowest of theirs, and none while one of the
    * operators in the job has not reported a version yet (a rule change is confirmed only once all
-   * of them applied it).
+   * of them applied it). An operator the job does not have (a job of an older jar) is not waited
+   * for; none at all in the job is no version.
+   *
+   * @param versions each rules operator's reported version
+   * @param vertexNames the names of the job's vertices (chained operators share one)
    */
-  static Long applied(Map<String, Long> versions, JobDetailsInfo details) {
+  static Long applied(Map<String, Long> versions, List<String> vertexNames) {
     Long lowest = null;
-    for (var vertex : details.getJobVertexInfos()) {
+    for (String vertex : vertexNames) {
       for (String operator : RULES_OPERATORS) {
-        if (vertex.getName() == null || !vertex.getName().contains(operator)) {
+        if (vertex == null || !vertex.contains(operator)) {
           continue;
         }
         Long version = versions.get(operator);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -195,6 +196,11 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
     }
     // This replica, named by Kafka while its own lease has run out, does not act: not a leader.
     return lookup.leader().filter(id -> !id.equals(settings.replicaId()));
+  }
+
+  @Override
+  public Optional<Set<String>> replicas() {
+    return lookup.members();
   }
 
   /** Everything the API, health and metrics report, read at one moment. */

@@ -4,9 +4,11 @@ import io.fraudpipeline.control.scheduling.PeriodicTask;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
@@ -16,11 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which replica the group coordinator has given the leadership partition, asked of Kafka in the
- * background (a replica's Kafka client id is its replica id), so that followers can name the
- * leader. The coordinator is asked rather than a record the leader writes: a record outlives its
- * writer, and would name a crashed leader until the next one writes, while the group's membership
- * is what actually decides.
+ * Which replica the group coordinator has given the leadership partition, and which replicas are in
+ * the group, asked of Kafka in the background (a replica's Kafka client id is its replica id), so
+ * that followers can name the leader and anyone can tell whether a replica is still there. The
+ * coordinator is asked rather than a record the leader writes: a record outlives its writer, and
+ * would name a crashed leader until the next one writes, while the group's membership is what
+ * actually decides.
  */
 final class LeaderLookup implements AutoCloseable {
 
@@ -32,6 +35,7 @@ final class LeaderLookup implements AutoCloseable {
   private final Duration timeout;
   private final PeriodicTask task;
   private volatile Optional<String> leader = Optional.empty();
+  private volatile Optional<Set<String>> members = Optional.empty();
   private boolean failing;
 
   LeaderLookup(Admin admin, String groupId, TopicPartition partition, Duration interval) {
@@ -51,6 +55,11 @@ final class LeaderLookup implements AutoCloseable {
     return leader;
   }
 
+  /** The replicas in the group when the coordinator was last asked; empty if unknown. */
+  Optional<Set<String>> members() {
+    return members;
+  }
+
   private void refresh() {
     try {
       ConsumerGroupDescription group =
@@ -66,12 +75,18 @@ final class LeaderLookup implements AutoCloseable {
               .filter(m -> m.assignment().topicPartitions().contains(partition))
               .map(MemberDescription::clientId)
               .findFirst();
+      members =
+          Optional.of(
+              group.members().stream()
+                  .map(MemberDescription::clientId)
+                  .collect(Collectors.toUnmodifiableSet()));
       failing = false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       // Unknown is said as unknown, never as the last answer.
       leader = Optional.empty();
+      members = Optional.empty();
       if (!failing) {
         log.info("Cannot tell which replica leads (group {}): {}", groupId, e.toString());
         failing = true;

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.leadership;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which control-plane replica may act on Flink. Every replica serves reads and takes writes
@@ -25,4 +26,11 @@ public interface Leadership {
 
   /** The replica that leads, when known (this one or another). */
   Optional<String> leaderId();
+
+  /**
+   * The ids of the replicas taking part in the election now (this one included once it joined), as
+   * last learnt; empty when unknown (Kafka unreachable, not asked yet). A replica that stopped or
+   * crashed leaves it within a session timeout.
+   */
+  Optional<Set<String>> replicas();
 }

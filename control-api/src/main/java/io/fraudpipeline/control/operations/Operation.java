@@ -21,6 +21,8 @@ import tools.jackson.databind.JsonNode;
  * @param steps what it did so far, oldest first (operations that take several steps)
  * @param progress how far it got, for operations that can tell (a backtest: records read)
  * @param result what it found, for operations that report something (a backtest: its report)
+ * @param replica the control-plane replica that runs it (the only one watching it while it is in
+ *     progress); null in records written before replicas were named
  */
 public record Operation(
     String id,
@@ -35,7 +37,8 @@ public record Operation(
     String failureCause,
     List<OperationStep> steps,
     OperationProgress progress,
-    JsonNode result) {
+    JsonNode result,
+    String replica) {
 
   public Operation {
     steps = steps == null ? List.of() : List.copyOf(steps);
@@ -126,7 +129,8 @@ public record Operation(
           failureCause,
           steps,
           progress,
-          result);
+          result,
+          from.replica);
     }
   }
 }

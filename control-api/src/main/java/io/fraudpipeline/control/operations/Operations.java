@@ -2,6 +2,7 @@ package io.fraudpipeline.control.operations;
 
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.leadership.Leadership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +69,7 @@ public class Operations implements AutoCloseable {
   private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
 
   private final OperationStore store;
+  private final String replicaId;
   private final ExecutorService executor;
   private final MeterRegistry meters;
   private final Clock clock;
@@ -76,13 +79,14 @@ public class Operations implements AutoCloseable {
   private volatile boolean closed;
 
   @Autowired
-  Operations(MeterRegistry meters, OperationStore store) {
-    this(meters, store, Clock.systemUTC());
+  Operations(MeterRegistry meters, OperationStore store, Leadership leadership) {
+    this(meters, store, leadership.replicaId(), Clock.systemUTC());
   }
 
-  Operations(MeterRegistry meters, OperationStore store, Clock clock) {
+  Operations(MeterRegistry meters, OperationStore store, String replicaId, Clock clock) {
     this.meters = meters;
     this.store = store;
+    this.replicaId = replicaId;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -128,7 +132,8 @@ public class Operations implements AutoCloseable {
             null,
             List.of(),
             progress,
-            null);
+            null,
+            replicaId);
     operations.put(operation.id(), operation);
     if (cancellable) {
       cancellers.put(operation.id(), () -> {});
@@ -176,6 +181,53 @@ public class Operations implements AutoCloseable {
     return operations.values().stream()
         .sorted(Comparator.comparing(Operation::createdAt).reversed())
         .toList();
+  }
+
+  /** Whether the operation runs in this replica now (started here, not ended). */
+  public boolean runsHere(String id) {
+    Operation operation = operations.get(id);
+    return operation != null
+        && operation.state() == OperationState.IN_PROGRESS
+        && replicaId.equals(operation.replica());
+  }
+
+  /**
+   * Every operation as last recorded, read from the store now (so those other replicas started
+   * since this one loaded are in), with this replica's own as it has them in memory.
+   *
+   * @throws KafkaUnavailableException when Kafka cannot be read
+   */
+  public Map<String, Operation> recorded() {
+    Map<String, Operation> all = new HashMap<>();
+    store.load().forEach(op -> all.put(op.id(), op));
+    operations.values().stream()
+        .filter(op -> replicaId.equals(op.replica()))
+        .forEach(op -> all.put(op.id(), op));
+    return all;
+  }
+
+  /**
+   * Ends an operation nobody watches any more (its replica stopped) as FAILED with {@code cause}:
+   * one still recorded in progress, or one already reported {@link #INTERRUPTED} (the cause says
+   * more now). One that ended otherwise, or runs here, is left as it is.
+   *
+   * @return the operation as now recorded, if it is one of those
+   */
+  public Optional<Operation> failAbandoned(Operation recorded, String cause) {
+    // Loaded first, so a load that read the record before this write cannot report it interrupted
+    // after it.
+    loadPrevious();
+    boolean interrupted =
+        recorded.state() == OperationState.FAILED && INTERRUPTED.equals(recorded.failureCause());
+    if (runsHere(recorded.id())
+        || (recorded.state() != OperationState.IN_PROGRESS && !interrupted)) {
+      return Optional.empty();
+    }
+    Operation failed =
+        recorded.failed(interrupted ? recorded.completedAt() : clock.instant(), cause);
+    store.save(failed);
+    operations.computeIfPresent(failed.id(), (id, current) -> failed);
+    return Optional.of(failed);
   }
 
   private void execute(Operation accepted, Body body) {

@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The applied version from the jobs capability's Flink observer (the running job's {@code
- * evaluate-rules.rulesVersionApplied} gauge, minimum over subtasks). It follows the observer's
- * observations every poll interval, without calling Flink itself, to know since when the job has
- * applied its version.
+ * The applied version from the jobs capability's Flink observer (the lowest of the running job's
+ * rules operators' {@code rulesVersionApplied} gauges, each the minimum over subtasks; see {@code
+ * FraudJobObserver.applied}). It follows the observer's observations every poll interval, without
+ * calling Flink itself, to know since when the job has applied its version.
  */
 @Component
 class ObservedAppliedRulesVersion extends PeriodicLifecycle implements AppliedRulesVersion {

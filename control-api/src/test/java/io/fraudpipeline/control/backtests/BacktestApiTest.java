@@ -68,37 +68,12 @@ class BacktestApiTest {
         LocalFlink.start(
             new LocalFlink.Options(
                 0, 1, 4, null, Map.of("metrics.fetcher.update-interval", "1000")));
-    Map<String, Object> settings = new HashMap<>();
-    for (String[] topic :
-        new String[][] {
-          {"transactions", "transactions"},
-          {"fraud-alerts", "alerts"},
-          {"fraud-alerts-shadow", "alerts-shadow"},
-          {"transactions-dlq", "dlq"},
-          {"fraud-rules", "rules"},
-          {"rules-history", "rules-history"},
-          {"savepoints", "savepoints"},
-          {"operations", "operations"},
-          {"pipeline", "pipeline"},
-          {"pipeline-status", "pipeline-status"},
-          {"events", "events"},
-          {"leadership", "leadership"}
-        }) {
-      settings.put("fraud.topics." + topic[0], PREFIX + "-" + topic[1]);
-    }
-    settings.put("fraud.leadership.group-id", PREFIX + "-control-plane");
-    settings.put("fraud.lag.group-id", PREFIX + "-fraud-job");
-    settings.put("fraud.rules.transactional-id", PREFIX + "-rules-tx-");
+    Map<String, Object> settings = new HashMap<>(TestKafka.settings(PREFIX));
     settings.put("fraud.backtests.max-concurrent", "1");
     settings.put("fraud.backtests.poll-interval", "250ms");
     settings.put("fraud.backtests.output-topic-prefix", PREFIX + "-output-");
     control = ControlPlane.start(flink.restUrl(), TestKafka.broker().bootstrapServers(), settings);
-    int port =
-        Integer.parseInt(
-            control
-                .bean(org.springframework.core.env.Environment.class)
-                .getRequiredProperty("local.server.port"));
-    api = new ApiClient(port, ControlPlane.TOKEN);
+    api = new ApiClient(control.port(), ControlPlane.TOKEN);
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.control.support.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,6 +167,43 @@ class OperationsTest {
     assertThat(offline.list()).extracting(Operation::id).containsExactly(accepted.id());
   }
 
+  @Test
+  void anAbandonedOperationSaysWhyOnceItsLeftoversAreCleanedButAnEndedOneIsLeftAlone()
+      throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Operation abandoned =
+        stop(
+            context -> {
+              running.countDown();
+              new CountDownLatch(1).await();
+              return null;
+            });
+    Operation completed = stop(context -> null);
+    running.await();
+    awaitEnd(operations, completed.id());
+    assertThat(operations.runsHere(abandoned.id())).isTrue();
+    assertThat(operations.failAbandoned(abandoned, "cleaned")).as("it runs here").isEmpty();
+    operations.close();
+
+    Operations next = controlPlane();
+    Map<String, Operation> recorded = next.recorded();
+    assertThat(recorded).containsKeys(abandoned.id(), completed.id());
+    assertThat(next.runsHere(abandoned.id())).isFalse();
+    // Reported interrupted first (the next control plane's first look), then the cleaner's why.
+    assertThat(next.find(abandoned.id()).orElseThrow().failureCause())
+        .isEqualTo(Operations.INTERRUPTED);
+    Operation failed =
+        next.failAbandoned(next.recorded().get(abandoned.id()), "its job was cancelled")
+            .orElseThrow();
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    assertThat(failed.failureCause()).isEqualTo("its job was cancelled");
+    assertThat(next.find(abandoned.id())).contains(failed);
+    assertThat(next.failAbandoned(recorded.get(completed.id()), "its job was cancelled")).isEmpty();
+    assertThat(controlPlane().find(abandoned.id())).contains(failed);
+    assertThat(controlPlane().find(completed.id()).orElseThrow().state())
+        .isEqualTo(OperationState.COMPLETED);
+  }
+
   private Operation stop(Operations.Body body) {
     return operations.start(OperationKind.STOP, "job-1", Duration.ofMinutes(1), body);
   }
@@ -177,7 +215,9 @@ class OperationsTest {
   /** Operations as one control plane has them, on this test's topic. */
   private Operations controlPlane(String bootstrap, Duration timeout) {
     OperationStore store = new OperationStore(topic(bootstrap, timeout));
-    Operations started = new Operations(meters, store);
+    // Each one a new process: a replica id of its own.
+    Operations started =
+        new Operations(meters, store, "replica-" + UUID.randomUUID(), Clock.systemUTC());
     toClose.add(store);
     toClose.add(started);
     return started;

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -926,6 +927,11 @@ class PipelineReconcilerTest {
     @Override
     public Optional<String> leaderId() {
       return leader ? Optional.of(replicaId()) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Set<String>> replicas() {
+      return Optional.of(Set.of(replicaId()));
     }
   }
 }

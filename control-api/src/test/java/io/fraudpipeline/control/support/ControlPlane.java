@@ -20,8 +20,7 @@ public final class ControlPlane implements AutoCloseable {
 
   private ControlPlane(ConfigurableApplicationContext context) {
     this.context = context;
-    int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    this.api = new ControlApiClient("http://localhost:" + port, TOKEN);
+    this.api = new ControlApiClient("http://localhost:" + port(), TOKEN);
   }
 
   /** Starts against the given Flink REST URL and Kafka bootstrap servers. */
@@ -43,6 +42,11 @@ public final class ControlPlane implements AutoCloseable {
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(ControlApiApplication.class).run(args);
     return new ControlPlane(context);
+  }
+
+  /** The port it serves on. */
+  public int port() {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
   }
 
   public ControlApiClient api() {

@@ -1,6 +1,8 @@
 package io.fraudpipeline.control.support;
 
 import io.fraudpipeline.embedded.LocalKafka;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -29,20 +31,35 @@ public final class TestKafka {
    */
   public static void register(DynamicPropertyRegistry registry, String prefix) {
     registry.add("spring.kafka.bootstrap-servers", () -> broker().bootstrapServers());
-    registry.add("fraud.topics.transactions", () -> prefix + "-transactions");
-    registry.add("fraud.topics.fraud-alerts", () -> prefix + "-alerts");
-    registry.add("fraud.topics.fraud-alerts-shadow", () -> prefix + "-alerts-shadow");
-    registry.add("fraud.topics.transactions-dlq", () -> prefix + "-dlq");
-    registry.add("fraud.topics.fraud-rules", () -> prefix + "-rules");
-    registry.add("fraud.topics.rules-history", () -> prefix + "-rules-history");
-    registry.add("fraud.topics.savepoints", () -> prefix + "-savepoints");
-    registry.add("fraud.topics.operations", () -> prefix + "-operations");
-    registry.add("fraud.topics.pipeline", () -> prefix + "-pipeline");
-    registry.add("fraud.topics.pipeline-status", () -> prefix + "-pipeline-status");
-    registry.add("fraud.topics.events", () -> prefix + "-events");
-    registry.add("fraud.topics.leadership", () -> prefix + "-leadership");
-    registry.add("fraud.leadership.group-id", () -> prefix + "-control-plane");
-    registry.add("fraud.lag.group-id", () -> prefix + "-fraud-job");
-    registry.add("fraud.rules.transactional-id", () -> prefix + "-rules-tx-");
+    settings(prefix).forEach((name, value) -> registry.add(name, () -> value));
+  }
+
+  /**
+   * Topic names, consumer groups and transactional id prefixed by {@code prefix}: the settings of a
+   * test class's own control plane ({@link ControlPlane#start}) on the shared broker.
+   */
+  public static Map<String, String> settings(String prefix) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String[] topic :
+        new String[][] {
+          {"transactions", "transactions"},
+          {"fraud-alerts", "alerts"},
+          {"fraud-alerts-shadow", "alerts-shadow"},
+          {"transactions-dlq", "dlq"},
+          {"fraud-rules", "rules"},
+          {"rules-history", "rules-history"},
+          {"savepoints", "savepoints"},
+          {"operations", "operations"},
+          {"pipeline", "pipeline"},
+          {"pipeline-status", "pipeline-status"},
+          {"events", "events"},
+          {"leadership", "leadership"}
+        }) {
+      settings.put("fraud.topics." + topic[0], prefix + "-" + topic[1]);
+    }
+    settings.put("fraud.leadership.group-id", prefix + "-control-plane");
+    settings.put("fraud.lag.group-id", prefix + "-fraud-job");
+    settings.put("fraud.rules.transactional-id", prefix + "-rules-tx-");
+    return settings;
   }
 }

@@ -1,5 +1,7 @@
 package io.fraudpipeline.job.named;
 
+import io.fraudpipeline.model.AggregateFunction;
+import io.fraudpipeline.model.ComparisonOperator;
 import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.model.RuleKind;
 import io.fraudpipeline.model.RuleSet;
@@ -16,12 +18,21 @@ import java.util.Map;
  */
 public final class CompiledRules {
 
-  /** A rule with its parsed parts. */
+  /**
+   * A rule with its parsed parts.
+   *
+   * @param field the field compared or aggregated; null for {@code count}
+   * @param function the aggregate; null for a threshold rule
+   * @param windowMillis the aggregate's window; 0 for a threshold rule
+   */
   public record Compiled(
       NamedRule rule,
       List<TransactionField> groupBy,
       String groupBySpec,
       Map<TransactionField, String> filter,
+      TransactionField field,
+      ComparisonOperator operator,
+      AggregateFunction function,
       long windowMillis) {
 
     /** Whether the transaction passes the rule's filter (every field equal). */
@@ -67,6 +78,9 @@ public final class CompiledRules {
               groupBy,
               spec,
               rule.filterValue(),
+              rule.fieldValue(),
+              rule.operatorValue(),
+              aggregate ? rule.functionValue() : null,
               aggregate ? rule.windowValue().toMillis() : 0);
       if (aggregate) {
         aggregatesByGroupBy.computeIfAbsent(spec, s -> new ArrayList<>()).add(compiled);

@@ -24,8 +24,8 @@ public final class NamedRuleEvaluator {
     if (!rule.matches(tx)) {
       return null;
     }
-    BigDecimal value = rule.rule().fieldValue().number(tx);
-    if (value == null || !rule.rule().operatorValue().holds(value, rule.rule().limit())) {
+    BigDecimal value = rule.field().number(tx);
+    if (value == null || !rule.operator().holds(value, rule.rule().limit())) {
       return null;
     }
     return FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, null, value, now);
@@ -34,20 +34,19 @@ public final class NamedRuleEvaluator {
   /**
    * The outcome of judging one transaction by one aggregate rule.
    *
-   * @param window the group's window for the rule afterwards
    * @param judged whether the transaction passed the rule's filter (and so was judged)
    * @param alertOrNull the alert when the rule fired
    */
-  public record Judgement(List<WindowEntry> window, boolean judged, FraudAlert alertOrNull) {}
+  public record Judgement(boolean judged, FraudAlert alertOrNull) {}
 
   /**
    * An aggregate rule on one transaction of its group: adds the transaction to the group's window
    * (when it passes the filter), evicts what lies before the window, computes the aggregate over
    * the window ending at the transaction and compares it with the limit.
    *
-   * @param window the group's entries for this rule (never changed)
-   * @return the new window, and the alert when the rule fires; for a transaction the filter
-   *     rejects, the window unchanged and no alert
+   * @param window the group's entries for this rule, in judging order; changed in place
+   * @return whether the transaction was judged, and the alert when the rule fires; a transaction
+   *     the filter rejects leaves the window alone
    */
   public static Judgement aggregate(
       CompiledRules.Compiled rule,
@@ -56,27 +55,25 @@ public final class NamedRuleEvaluator {
       long rulesVersion,
       Instant now) {
     if (!rule.matches(tx)) {
-      return new Judgement(window, false, null);
+      return new Judgement(false, null);
     }
-    AggregateFunction function = rule.rule().functionValue();
+    AggregateFunction function = rule.function();
     long time = tx.timestamp().toEpochMilli();
-    WindowEntry entry =
+    RuleWindows.insert(
+        window,
         new WindowEntry(
             time,
             tx.transactionId(),
-            function.numeric() ? rule.rule().fieldValue().number(tx) : null,
-            function == AggregateFunction.COUNT_DISTINCT
-                ? rule.rule().fieldValue().text(tx)
-                : null);
-    List<WindowEntry> updated =
-        RuleWindows.evictUpTo(RuleWindows.insert(window, entry), time - rule.windowMillis());
+            function.numeric() ? rule.field().number(tx) : null,
+            function == AggregateFunction.COUNT_DISTINCT ? rule.field().text(tx) : null));
+    RuleWindows.evictUpTo(window, time - rule.windowMillis());
     BigDecimal value =
-        RuleWindows.aggregate(function, updated, time, tx.transactionId(), rule.windowMillis());
+        RuleWindows.aggregate(function, window, time, tx.transactionId(), rule.windowMillis());
     FraudAlert alert = null;
-    if (value != null && rule.rule().operatorValue().holds(value, rule.rule().limit())) {
+    if (value != null && rule.operator().holds(value, rule.rule().limit())) {
       alert =
           FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, rule.groupKey(tx), value, now);
     }
-    return new Judgement(updated, true, alert);
+    return new Judgement(true, alert);
   }
 }

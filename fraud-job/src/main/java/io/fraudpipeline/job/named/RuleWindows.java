@@ -3,15 +3,13 @@ package io.fraudpipeline.job.named;
 import io.fraudpipeline.model.AggregateFunction;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The window of one rule for one group: its entries in judging order (event time, then transaction
- * id). Every operation returns a new list and leaves its argument alone: Flink's heap state backend
- * snapshots state objects asynchronously, so they must never change in place.
+ * id), changed in place (see {@link GroupState} for why that is safe in keyed state).
  */
 public final class RuleWindows {
 
@@ -20,26 +18,24 @@ public final class RuleWindows {
 
   private RuleWindows() {}
 
-  /** A copy of {@code entries} with {@code entry} in its place (after equal entries). */
-  public static List<WindowEntry> insert(List<WindowEntry> entries, WindowEntry entry) {
+  /** Puts {@code entry} in its place in {@code entries} (after equal entries). */
+  public static void insert(List<WindowEntry> entries, WindowEntry entry) {
     int at = entries.size();
     while (at > 0 && !entries.get(at - 1).notAfter(entry.time(), entry.transactionId())) {
       at--;
     }
-    List<WindowEntry> result = new ArrayList<>(entries.size() + 1);
-    result.addAll(entries.subList(0, at));
-    result.add(entry);
-    result.addAll(entries.subList(at, entries.size()));
-    return result;
+    entries.add(at, entry);
   }
 
-  /** {@code entries} without those at or before {@code cutoff} (event time). */
-  public static List<WindowEntry> evictUpTo(List<WindowEntry> entries, long cutoff) {
+  /** Removes the entries at or before {@code cutoff} (event time) from {@code entries}. */
+  public static void evictUpTo(List<WindowEntry> entries, long cutoff) {
     int from = 0;
     while (from < entries.size() && entries.get(from).time() <= cutoff) {
       from++;
     }
-    return from == 0 ? entries : new ArrayList<>(entries.subList(from, entries.size()));
+    if (from > 0) {
+      entries.subList(0, from).clear();
+    }
   }
 
   /**

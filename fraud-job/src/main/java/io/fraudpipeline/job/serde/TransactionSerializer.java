@@ -3,15 +3,12 @@ package io.fraudpipeline.job.serde;
 import io.fraudpipeline.model.Transaction;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * A compact, reflection-free serializer for {@link Transaction}, the record every valid transaction
@@ -20,10 +17,8 @@ import org.apache.flink.types.StringValue;
  * writes one null mask, the strings, the amount as scale + unscaled long and the timestamp as
  * seconds + nanos.
  *
- * <p>Wire form: {@code byte nullMask}, then each present field in component order; strings as
- * {@code int length + ASCII bytes}, or {@code -1} and Flink's {@link StringValue} form when not
- * ASCII; amount as {@code int scale, byte kind (0: long unscaled, 1: int length + two's-complement
- * bytes)}; timestamp as {@code long epochSecond, int nano}.
+ * <p>Wire form: {@code byte nullMask}, then each present field in component order; strings and the
+ * amount in {@link CompactFields}' forms; timestamp as {@code long epochSecond, int nano}.
  */
 public final class TransactionSerializer extends TypeSerializerSingleton<Transaction> {
 
@@ -39,12 +34,6 @@ public final class TransactionSerializer extends TypeSerializerSingleton<Transac
   private static final int MERCHANT_CATEGORY = 1 << 5;
   private static final int COUNTRY = 1 << 6;
   private static final int TIMESTAMP = 1 << 7;
-
-  private static final byte UNSCALED_LONG = 0;
-  private static final byte UNSCALED_BYTES = 1;
-
-  /** In place of a string's length: the string follows in Flink's {@link StringValue} form. */
-  private static final int NOT_ASCII = -1;
 
   @Override
   public boolean isImmutableType() {
@@ -86,7 +75,7 @@ public final class TransactionSerializer extends TypeSerializerSingleton<Transac
     writeString(tx.transactionId(), out);
     writeString(tx.accountId(), out);
     if (tx.amount() != null) {
-      writeAmount(tx.amount(), out);
+      CompactFields.writeAmount(tx.amount(), out);
     }
     writeString(tx.currency(), out);
     writeString(tx.merchant(), out);
@@ -103,7 +92,7 @@ public final class TransactionSerializer extends TypeSerializerSingleton<Transac
     int mask = in.readUnsignedByte();
     String transactionId = readString(mask, TRANSACTION_ID, in);
     String accountId = readString(mask, ACCOUNT_ID, in);
-    BigDecimal amount = (mask & AMOUNT) != 0 ? readAmount(in) : null;
+    BigDecimal amount = (mask & AMOUNT) != 0 ? CompactFields.readAmount(in) : null;
     String currency = readString(mask, CURRENCY, in);
     String merchant = readString(mask, MERCHANT, in);
     String merchantCategory = readString(mask, MERCHANT_CATEGORY, in);
@@ -129,68 +118,14 @@ public final class TransactionSerializer extends TypeSerializerSingleton<Transac
     return new Snapshot();
   }
 
-  // ASCII strings (almost every string of a transaction) as a length and their bytes, decoded by
-  // the JDK with an array copy. Flink's StringValue, used for the rest so that any UTF-16 content
-  // (lone surrogates included) round-trips exactly, looks up a thread-local buffer per string; that
-  // lookup was the hottest frame of the rules task in a JFR profile.
   private static void writeString(String value, DataOutputView out) throws IOException {
-    if (value == null) {
-      return;
-    }
-    if (isAscii(value)) {
-      out.writeInt(value.length());
-      out.write(value.getBytes(StandardCharsets.ISO_8859_1));
-    } else {
-      out.writeInt(NOT_ASCII);
-      StringValue.writeString(value, out);
+    if (value != null) {
+      CompactFields.writeString(value, out);
     }
   }
 
   private static String readString(int mask, int field, DataInputView in) throws IOException {
-    if ((mask & field) == 0) {
-      return null;
-    }
-    int length = in.readInt();
-    if (length == NOT_ASCII) {
-      return StringValue.readString(in);
-    }
-    byte[] ascii = new byte[length];
-    in.readFully(ascii);
-    return new String(ascii, StandardCharsets.ISO_8859_1);
-  }
-
-  private static boolean isAscii(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      if (value.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static void writeAmount(BigDecimal amount, DataOutputView out) throws IOException {
-    out.writeInt(amount.scale());
-    BigInteger unscaled = amount.unscaledValue();
-    if (unscaled.bitLength() < 64) {
-      out.writeByte(UNSCALED_LONG);
-      out.writeLong(unscaled.longValue());
-    } else {
-      byte[] bytes = unscaled.toByteArray();
-      out.writeByte(UNSCALED_BYTES);
-      out.writeInt(bytes.length);
-      out.write(bytes);
-    }
-  }
-
-  private static BigDecimal readAmount(DataInputView in) throws IOException {
-    int scale = in.readInt();
-    byte kind = in.readByte();
-    if (kind == UNSCALED_LONG) {
-      return BigDecimal.valueOf(in.readLong(), scale);
-    }
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    return new BigDecimal(new BigInteger(bytes), scale);
+    return (mask & field) == 0 ? null : CompactFields.readString(in);
   }
 
   /** Snapshot of this stateless serializer: it has no configuration, only a format version. */

@@ -16,7 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -91,18 +91,17 @@ class AggregateRuleFunctionTest {
         (KeyedStateBackend<String>) (Object) harness.getOperator().getKeyedStateBackend();
     Object before = backend.getCurrentKey();
     List<String> keys =
-        backend.getKeys(AggregateRuleFunction.WINDOWS.getName(), VoidNamespace.INSTANCE).toList();
+        backend.getKeys(AggregateRuleFunction.GROUPS.getName(), VoidNamespace.INSTANCE).toList();
     int windows = 0;
     for (String key : keys) {
       backend.setCurrentKey(key);
-      MapState<String, List<WindowEntry>> state =
+      ValueState<GroupState> state =
           backend.getPartitionedState(
               VoidNamespace.INSTANCE,
               VoidNamespaceSerializer.INSTANCE,
-              AggregateRuleFunction.WINDOWS);
-      for (String ignored : state.keys()) {
-        windows++;
-      }
+              AggregateRuleFunction.GROUPS);
+      GroupState group = state.value();
+      windows += group == null ? 0 : group.windows.size();
     }
     if (before != null) {
       backend.setCurrentKey((String) before);
@@ -303,6 +302,38 @@ class AggregateRuleFunctionTest {
       harness.processWatermark(Generated.START + 89_999);
       assertThat(windowEntries(harness)).isEqualTo(1);
       harness.processWatermark(Generated.START + 90_000);
+      assertThat(windowEntries(harness)).isZero();
+      assertThat(keyedStateEntries(harness)).isZero();
+    }
+  }
+
+  @Test
+  void evictsAWindowThatARuleChangeWidenedOnceTheWiderWindowHasSlidPast() throws Exception {
+    RuleSet v1 = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    NamedRule hourly =
+        new NamedRule(
+            "burst",
+            "Burst",
+            null,
+            "aggregate",
+            null,
+            ">=",
+            new BigDecimal(3),
+            null,
+            List.of("account_id"),
+            "count",
+            "PT1H");
+    try (var harness = harness()) {
+      harness.processBroadcastElement(FraudJson.write(v1), 0);
+      send(harness, v1, tx("a1", "A", 0));
+      harness.processWatermark(Generated.START);
+      // Only the window changes, so the entries stay: no transaction of the group follows.
+      harness.processBroadcastElement(FraudJson.write(ruleSet(2, List.of(hourly))), 0);
+      harness.processWatermark(Generated.START + 60_000);
+      assertThat(windowEntries(harness)).isEqualTo(1);
+      harness.processWatermark(Generated.START + 3_599_999);
+      assertThat(windowEntries(harness)).isEqualTo(1);
+      harness.processWatermark(Generated.START + 3_600_000);
       assertThat(windowEntries(harness)).isZero();
       assertThat(keyedStateEntries(harness)).isZero();
     }

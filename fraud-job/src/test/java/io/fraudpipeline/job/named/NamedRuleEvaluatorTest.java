@@ -52,8 +52,7 @@ class NamedRuleEvaluatorTest {
           String state = g.key() + "/" + rule.rule().id();
           NamedRuleEvaluator.Judgement j =
               NamedRuleEvaluator.aggregate(
-                  rule, windows.getOrDefault(state, List.of()), tx, 3, NOW);
-          windows.put(state, j.window());
+                  rule, windows.computeIfAbsent(state, s -> new ArrayList<>()), tx, 3, NOW);
           if (j.alertOrNull() != null) {
             alerts.add(j.alertOrNull());
           }

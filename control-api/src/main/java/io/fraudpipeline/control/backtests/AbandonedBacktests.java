@@ -1,0 +1,166 @@
+package io.fraudpipeline.control.backtests;
+
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.jobs.JobProperties;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.Operations;
+import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.FlinkUnavailableException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Cleans up after backtests nobody watches any more. A backtest is watched by the control plane
+ * that started it; one that stops (a restart, a crash) leaves its bounded Flink job running and its
+ * output topic behind. From start-up and every {@code fraud.backtests.cleanup-interval}, each
+ * replica looks for backtest jobs ({@code <job name>-backtest-<operation id>}) and output topics
+ * ({@code <output-topic-prefix><operation id>}) and, for those {@link LeftoverOwnership} gives it,
+ * cancels the job, deletes the topic, records a warning event and fails the operation with a cause
+ * that says so.
+ */
+@Component
+class AbandonedBacktests extends PeriodicLifecycle {
+
+  static final String RESTARTED = "The control plane restarted during the backtest; ";
+
+  private static final Logger log = LoggerFactory.getLogger(AbandonedBacktests.class);
+
+  private final FlinkRestClient flink;
+  private final BacktestKafka kafka;
+  private final Operations operations;
+  private final Leadership leadership;
+  private final EventRecorder events;
+  private final String jobPrefix;
+  private final String topicPrefix;
+
+  AbandonedBacktests(
+      FlinkRestClient flink,
+      BacktestKafka kafka,
+      Operations operations,
+      Leadership leadership,
+      EventRecorder events,
+      BacktestProperties properties,
+      JobProperties job) {
+    super("backtest-cleanup", properties.cleanupInterval(), Duration.ofSeconds(30));
+    this.flink = flink;
+    this.kafka = kafka;
+    this.operations = operations;
+    this.leadership = leadership;
+    this.events = events;
+    this.jobPrefix = Backtests.jobName(job.name(), "");
+    this.topicPrefix = properties.outputTopicPrefix();
+  }
+
+  @Override
+  protected void poll() {
+    try {
+      sweep();
+    } catch (FlinkUnavailableException | FlinkRequestException | KafkaUnavailableException e) {
+      if (!Thread.currentThread().isInterrupted()) {
+        log.info("Looking for abandoned backtests failed, trying again later: {}", e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      log.warn("Looking for abandoned backtests failed", e);
+    }
+  }
+
+  /** One look: everything a backtest left, by operation id, then who owns it. */
+  void sweep() {
+    Map<String, JobID> jobs = new TreeMap<>();
+    for (JobDetails job : flink.jobsOverview()) {
+      String id = operationId(job.getJobName(), jobPrefix);
+      // A job being cancelled already is on its way out.
+      if (id != null
+          && !job.getStatus().isGloballyTerminalState()
+          && job.getStatus() != JobStatus.CANCELLING) {
+        jobs.put(id, job.getJobId());
+      }
+    }
+    Set<String> topics = new TreeSet<>();
+    for (String topic : kafka.topicsStartingWith(topicPrefix)) {
+      String id = operationId(topic, topicPrefix);
+      if (id != null) {
+        topics.add(id);
+      }
+    }
+    Set<String> ids = new TreeSet<>(jobs.keySet());
+    ids.addAll(topics);
+    // This replica's own backtests in progress: nothing to read about them.
+    ids.removeIf(operations::runsHere);
+    if (ids.isEmpty()) {
+      return;
+    }
+    // Read after the listing: an operation is recorded before its topic and job exist.
+    Map<String, Operation> recorded = operations.recorded();
+    LeftoverOwnership ownership =
+        new LeftoverOwnership(leadership.replicaId(), leadership.isLeader(), leadership.replicas());
+    for (String id : ids) {
+      Operation operation = recorded.get(id);
+      String owner = operation == null ? null : operation.replica();
+      if (!ownership.cleansUp(operations.runsHere(id), owner)) {
+        continue;
+      }
+      try {
+        cleanUp(id, jobs.get(id), topics.contains(id), operation);
+      } catch (FlinkUnavailableException | FlinkRequestException | KafkaUnavailableException e) {
+        // Left as it is: the next look tries again.
+        log.info("Cleaning up after backtest {} failed: {}", id, e.getMessage());
+      }
+    }
+  }
+
+  private void cleanUp(String id, JobID job, boolean hasTopic, Operation operation) {
+    if (job != null) {
+      flink.cancel(job);
+    }
+    if (hasTopic) {
+      kafka.deleteOutput(topicPrefix + id);
+    }
+    String what =
+        (job != null ? "its job was cancelled" : "its job was no longer running")
+            + (hasTopic ? " and its output deleted" : " and it left no output");
+    if (operation != null) {
+      operations.failAbandoned(operation, RESTARTED + what);
+    }
+    String owner = operation == null ? "no recorded replica" : "replica " + operation.replica();
+    String message =
+        "Backtest "
+            + id
+            + " was left behind by "
+            + owner
+            + ", which no longer runs it: "
+            + (job != null ? "its Flink job " + job + " was cancelled" : "no job was running")
+            + (hasTopic ? ", its output topic " + topicPrefix + id + " deleted" : "");
+    log.warn(message);
+    events.warning(EventReason.BACKTEST_ABANDONED, message, job == null ? null : job.toHexString());
+  }
+
+  /** The operation id a backtest job or topic name ends with; null for any other name. */
+  static String operationId(String name, String prefix) {
+    if (name == null || !name.startsWith(prefix)) {
+      return null;
+    }
+    String id = name.substring(prefix.length());
+    try {
+      // Only what a backtest named: never a topic or job someone else gave a similar name.
+      return UUID.fromString(id).toString().equals(id) ? id : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

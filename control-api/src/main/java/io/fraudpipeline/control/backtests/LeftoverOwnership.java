@@ -1,0 +1,36 @@
+package io.fraudpipeline.control.backtests;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which replica cleans up after a backtest whose Flink job or output topic is found, so that at
+ * most one does and never one whose owner still watches it. A backtest is watched only by the
+ * replica that started it (its operation lives in that replica's memory), so: its owner, if it no
+ * longer runs it (an earlier process with the same replica id, or leftovers of one that ended);
+ * else the leader, once the owner has left the election (stopped or crashed) or when no owner is
+ * recorded. While the replicas in the election are unknown, a named owner is assumed alive.
+ *
+ * @param self this replica's id
+ * @param leader whether this replica leads
+ * @param replicas the replicas in the election now; empty when unknown
+ */
+record LeftoverOwnership(String self, boolean leader, Optional<Set<String>> replicas) {
+
+  /**
+   * @param runsHere whether the backtest's operation runs in this replica now
+   * @param owner the replica its operation records; null when there is no record, or an old one
+   */
+  boolean cleansUp(boolean runsHere, String owner) {
+    if (runsHere) {
+      return false;
+    }
+    if (self.equals(owner)) {
+      return true;
+    }
+    if (owner != null && replicas.map(live -> live.contains(owner)).orElse(true)) {
+      return false;
+    }
+    return leader;
+  }
+}

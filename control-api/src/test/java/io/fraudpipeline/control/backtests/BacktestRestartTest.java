@@ -1,0 +1,235 @@
+package io.fraudpipeline.control.backtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.support.ApiClient;
+import io.fraudpipeline.control.support.ApiClient.Reply;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.TestKafka;
+import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.model.FraudJson;
+import io.fraudpipeline.model.Transaction;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A backtest whose control plane stops, on a real broker and a real Flink cluster: the restarted
+ * control plane (a new application context on the same Kafka and Flink) cancels its Flink job,
+ * deletes its output topic and fails its operation saying so; a second replica leaves a backtest
+ * its live owner runs alone, and takes over the clean-up once that owner stops.
+ *
+ * <p>The backtests ask for one slot more than the cluster has, so their jobs stay RUNNING, waiting
+ * for a slot (as a backtest on a busy cluster does), for as long as the test needs them to.
+ */
+class BacktestRestartTest {
+
+  private static final String PREFIX = "backtest-restart";
+  private static final Duration LONG = Duration.ofMinutes(2);
+  private static final String RULES =
+      "[{\"id\": \"big\", \"kind\": \"threshold\", \"field\": \"amount\", \"operator\": \">\","
+          + " \"limit\": 500}]";
+
+  static LocalFlink flink;
+  static FlinkRestClient flinkClient;
+  static Admin admin;
+  static final Map<String, Object> settings = new HashMap<>(TestKafka.settings(PREFIX));
+
+  @BeforeAll
+  static void startClusters() {
+    flink = LocalFlink.start(new LocalFlink.Options(0, 1, 1, null, Map.of()));
+    flinkClient =
+        new FlinkRestClient(
+            URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1));
+    admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers()));
+    settings.put("fraud.backtests.parallelism", "2");
+    settings.put("fraud.backtests.cleanup-interval", "500ms");
+    settings.put("fraud.backtests.output-topic-prefix", PREFIX + "-output-");
+    settings.put("fraud.leadership.session-timeout", "6s");
+    sendTransactions();
+  }
+
+  @AfterAll
+  static void stopClusters() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (flinkClient != null) {
+      flinkClient.close();
+    }
+    if (flink != null) {
+      flink.close();
+    }
+  }
+
+  @Test
+  void aRestartCancelsTheJobOfABacktestInProgressDeletesItsOutputAndSaysWhy() throws Exception {
+    ControlPlane first = start();
+    ControlPlane second = null;
+    ControlPlane third = null;
+    try {
+      String abandoned = startBacktest(first);
+      first.close();
+      // Stopping leaves the backtest's job running and its topic, as a crash would.
+      assertThat(jobState(abandoned)).contains(JobStatus.RUNNING);
+      assertThat(outputTopics()).contains(PREFIX + "-output-" + abandoned);
+
+      second = start();
+      ApiClient api = client(second);
+      awaitCleanedUp(abandoned);
+      JsonNode failed =
+          await()
+              .atMost(LONG)
+              .until(
+                  () -> api.get("/api/v1/operations/" + abandoned).json(),
+                  op ->
+                      op.path("failure_cause")
+                          .asString()
+                          .startsWith("The control plane restarted"));
+      assertThat(failed.path("state").asString()).isEqualTo("FAILED");
+      assertThat(failed.path("failure_cause").asString())
+          .isEqualTo(
+              "The control plane restarted during the backtest; its job was cancelled and its"
+                  + " output deleted");
+      JsonNode events =
+          await()
+              .atMost(LONG)
+              .until(
+                  () -> api.get("/api/v1/events?reason=BacktestAbandoned").json().path("events"),
+                  e -> e.size() == 1);
+      assertThat(events.get(0).path("type").asString()).isEqualTo("warning");
+      assertThat(events.get(0).path("message").asString()).contains(abandoned);
+
+      // A second replica joins while the first runs a backtest: not its to clean up.
+      String running = startBacktest(second);
+      third = start();
+      Leadership thirdLeadership = third.bean(Leadership.class);
+      String secondId = second.bean(Leadership.class).replicaId();
+      await()
+          .atMost(LONG)
+          .until(
+              thirdLeadership::replicas,
+              r -> r.equals(Optional.of(Set.of(secondId, thirdLeadership.replicaId()))));
+      third.bean(AbandonedBacktests.class).sweep();
+      second.bean(AbandonedBacktests.class).sweep();
+      assertThat(jobState(running)).contains(JobStatus.RUNNING);
+      assertThat(outputTopics()).contains(PREFIX + "-output-" + running);
+
+      second.close();
+      ApiClient thirdApi = client(third);
+      awaitCleanedUp(running);
+      await()
+          .atMost(LONG)
+          .until(
+              () -> thirdApi.get("/api/v1/operations/" + running).json(),
+              op -> op.path("failure_cause").asString().startsWith("The control plane restarted"));
+    } finally {
+      first.close();
+      if (second != null) {
+        second.close();
+      }
+      if (third != null) {
+        third.close();
+      }
+    }
+  }
+
+  private static ControlPlane start() {
+    return ControlPlane.start(flink.restUrl(), TestKafka.broker().bootstrapServers(), settings);
+  }
+
+  private static ApiClient client(ControlPlane control) {
+    return new ApiClient(control.port(), ControlPlane.TOKEN);
+  }
+
+  /** Starts a backtest and waits until its job runs and its output topic exists. */
+  private static String startBacktest(ControlPlane control) throws Exception {
+    Instant to = Instant.now().minusSeconds(1);
+    Reply accepted =
+        client(control)
+            .write(
+                "POST",
+                "/api/v1/rules/backtests",
+                "application/json",
+                "{\"rules\": "
+                    + RULES
+                    + ", \"from\": \""
+                    + to.minus(Duration.ofMinutes(30))
+                    + "\", \"to\": \""
+                    + to
+                    + "\"}");
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    String id = accepted.json().path("id").asString();
+    await().atMost(LONG).until(() -> jobState(id), s -> s.equals(Optional.of(JobStatus.RUNNING)));
+    assertThat(outputTopics()).contains(PREFIX + "-output-" + id);
+    return id;
+  }
+
+  private static void awaitCleanedUp(String operationId) {
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              assertThat(jobState(operationId)).contains(JobStatus.CANCELED);
+              assertThat(outputTopics()).doesNotContain(PREFIX + "-output-" + operationId);
+            });
+  }
+
+  private static Optional<JobStatus> jobState(String operationId) {
+    return flinkClient.jobsOverview().stream()
+        .filter(j -> j.getJobName().equals("fraud-detection-backtest-" + operationId))
+        .map(JobDetails::getStatus)
+        .findFirst();
+  }
+
+  private static Set<String> outputTopics() throws Exception {
+    return admin.listTopics().names().get();
+  }
+
+  private static void sendTransactions() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 20; i++) {
+        Transaction tx =
+            new Transaction(
+                "restart-" + i,
+                "acct-" + (i % 3),
+                BigDecimal.valueOf(100L * i),
+                "EUR",
+                "merchant",
+                "retail",
+                "NL",
+                Instant.now().minusSeconds(600 - i));
+        producer.send(
+            new ProducerRecord<>(PREFIX + "-transactions", tx.accountId(), FraudJson.write(tx)));
+      }
+    }
+  }
+}
