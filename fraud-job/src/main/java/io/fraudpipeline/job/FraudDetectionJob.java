@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * transactions-source ─ validate-transactions ─ evaluate-rules ─ alerts-sink     (one chained task)
  *                              │                    │    └ follows the rules topic (KafkaRuleSetFeed)
  *                              └ dlq-sink           └ (velocity on) keyBy account ─ velocity-rule ─ velocity-alerts-sink
- *                                                    └ (aggregate rules) keyBy group ─ aggregate-rules ─ aggregate-alerts-sink
+ *                                                    └ (aggregate rules) keyBy card/merchant/group ─ aggregate-rules ─ aggregate-alerts-sink
  *                                                           rules-source (broadcast) ────┘ (to both keyed rules)
  * </pre>
  */
@@ -140,11 +140,12 @@ public final class FraudDetectionJob {
         .uid(Operators.VELOCITY_ALERTS_SINK)
         .name(Operators.VELOCITY_ALERTS_SINK);
 
-    // Aggregate named rules: keyed by group, so a transaction crosses the network once per distinct
-    // group_by while such rules exist; their own sink keeps the main path chained.
+    // Aggregate named rules: keyed by card (every rule grouping by account_id), else by merchant,
+    // else by the whole group_by (CompiledRules.keyFields), so a transaction crosses the network
+    // once per distinct key while such rules exist; their own sink keeps the main path chained.
     amountAlerts
         .getSideOutput(RuleEvaluationOperator.AGGREGATE_CANDIDATES)
-        .keyBy(GroupedTransaction::key, Types.STRING)
+        .keyBy(GroupedTransaction::key, GroupedTransaction.KEY_TYPE)
         .connect(rules)
         .process(new AggregateRuleFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
         .uid(Operators.AGGREGATE_RULES)

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The named rules of one rule set that the job evaluates (active and shadow; paused ones are left
@@ -21,6 +22,9 @@ public final class CompiledRules {
   /**
    * A rule with its parsed parts.
    *
+   * @param keyFields the fields {@code aggregate-rules} is keyed by for this rule (see {@link
+   *     #keyFields(List)})
+   * @param keySpec {@code keyFields}' wire names, comma-separated
    * @param field the field compared or aggregated; null for {@code count}
    * @param function the aggregate; null for a threshold rule
    * @param windowMillis the aggregate's window; 0 for a threshold rule
@@ -28,7 +32,8 @@ public final class CompiledRules {
   public record Compiled(
       NamedRule rule,
       List<TransactionField> groupBy,
-      String groupBySpec,
+      List<TransactionField> keyFields,
+      String keySpec,
       Map<TransactionField, String> filter,
       TransactionField field,
       ComparisonOperator operator,
@@ -45,6 +50,29 @@ public final class CompiledRules {
       return true;
     }
 
+    /** Whether the transaction belongs to a group: it has every {@code group_by} field. */
+    public boolean hasGroup(Transaction tx) {
+      for (TransactionField f : groupBy) {
+        if (f.text(tx) == null) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Whether two transactions of the same key are in the same group: equal in the {@code group_by}
+     * fields the key does not already hold.
+     */
+    public boolean sameGroup(Transaction a, Transaction b) {
+      for (TransactionField f : groupBy) {
+        if (!keyFields.contains(f) && !Objects.equals(f.text(a), f.text(b))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     /** The group's fields and values, in rule order. */
     public Map<String, String> groupKey(Transaction tx) {
       Map<String, String> key = new LinkedHashMap<>();
@@ -55,12 +83,34 @@ public final class CompiledRules {
     }
   }
 
+  /**
+   * Identifiers with many values, most selective first: every aggregate rule whose {@code group_by}
+   * holds one of them is keyed by that field alone, so rules per card with different groupings
+   * share one keyed hop, one state value and one timer per card.
+   */
+  private static final List<TransactionField> SHARED_KEYS =
+      List.of(TransactionField.ACCOUNT_ID, TransactionField.MERCHANT);
+
+  /**
+   * The fields {@code aggregate-rules} is keyed by for a rule grouping by {@code groupBy}: the
+   * first of {@link #SHARED_KEYS} it holds, else all of it (a grouping of few values, such as a
+   * category, keeps its own keys rather than crowding onto fewer).
+   */
+  static List<TransactionField> keyFields(List<TransactionField> groupBy) {
+    for (TransactionField shared : SHARED_KEYS) {
+      if (groupBy.contains(shared)) {
+        return List.of(shared);
+      }
+    }
+    return groupBy;
+  }
+
   public static final CompiledRules NONE = new CompiledRules(RuleSet.DEFAULT);
 
   private final RuleSet source;
   private final List<Compiled> thresholds = new ArrayList<>();
-  private final Map<String, List<Compiled>> aggregatesByGroupBy = new LinkedHashMap<>();
-  private final Map<String, List<TransactionField>> groupByFields = new LinkedHashMap<>();
+  private final Map<String, List<Compiled>> aggregatesByKeySpec = new LinkedHashMap<>();
+  private final Map<String, List<TransactionField>> keyFieldsBySpec = new LinkedHashMap<>();
 
   /** Compiles a valid rule set's named rules. */
   public CompiledRules(RuleSet rules) {
@@ -71,20 +121,23 @@ public final class CompiledRules {
       }
       boolean aggregate = rule.kindValue() == RuleKind.AGGREGATE;
       List<TransactionField> groupBy = rule.groupByValue();
-      String spec = String.join(",", groupBy.stream().map(TransactionField::wireName).toList());
+      List<TransactionField> keyFields = keyFields(groupBy);
+      String keySpec =
+          String.join(",", keyFields.stream().map(TransactionField::wireName).toList());
       Compiled compiled =
           new Compiled(
               rule,
               groupBy,
-              spec,
+              keyFields,
+              keySpec,
               rule.filterValue(),
               rule.fieldValue(),
               rule.operatorValue(),
               aggregate ? rule.functionValue() : null,
               aggregate ? rule.windowValue().toMillis() : 0);
       if (aggregate) {
-        aggregatesByGroupBy.computeIfAbsent(spec, s -> new ArrayList<>()).add(compiled);
-        groupByFields.putIfAbsent(spec, groupBy);
+        aggregatesByKeySpec.computeIfAbsent(keySpec, s -> new ArrayList<>()).add(compiled);
+        keyFieldsBySpec.putIfAbsent(keySpec, keyFields);
       } else {
         thresholds.add(compiled);
       }
@@ -100,29 +153,42 @@ public final class CompiledRules {
     return thresholds;
   }
 
-  /** The aggregate rules grouping by {@code spec} (see {@link GroupedTransaction#groupBy()}). */
+  /** The aggregate rules keyed by {@code spec} (see {@link GroupedTransaction#keySpec()}). */
   public List<Compiled> aggregates(String spec) {
-    return aggregatesByGroupBy.getOrDefault(spec, List.of());
+    return aggregatesByKeySpec.getOrDefault(spec, List.of());
+  }
+
+  /**
+   * How long a key of {@code spec} keeps a transaction: the widest window of its rules; 0 when no
+   * rule is keyed by it.
+   */
+  public long widestWindowMillis(String spec) {
+    long widest = 0;
+    for (Compiled rule : aggregates(spec)) {
+      widest = Math.max(widest, rule.windowMillis());
+    }
+    return widest;
   }
 
   public boolean hasAggregates() {
-    return !aggregatesByGroupBy.isEmpty();
+    return !aggregatesByKeySpec.isEmpty();
   }
 
   /** Every evaluated aggregate rule, by id. */
   public Map<String, Compiled> aggregatesById() {
     Map<String, Compiled> byId = new LinkedHashMap<>();
-    aggregatesByGroupBy.values().forEach(list -> list.forEach(c -> byId.put(c.rule().id(), c)));
+    aggregatesByKeySpec.values().forEach(list -> list.forEach(c -> byId.put(c.rule().id(), c)));
     return byId;
   }
 
   /**
-   * The transaction once for each distinct {@code group_by} of the aggregate rules, keyed by its
-   * group; none for a group with a missing field (such a transaction belongs to no group).
+   * The transaction once for each distinct key of the aggregate rules (see {@link
+   * #keyFields(List)}), keyed by its values; none for a key with a missing field (such a
+   * transaction belongs to no group of those rules).
    */
   public List<GroupedTransaction> groupings(Transaction tx) {
-    List<GroupedTransaction> out = new ArrayList<>(groupByFields.size());
-    for (Map.Entry<String, List<TransactionField>> spec : groupByFields.entrySet()) {
+    List<GroupedTransaction> out = new ArrayList<>(keyFieldsBySpec.size());
+    for (Map.Entry<String, List<TransactionField>> spec : keyFieldsBySpec.entrySet()) {
       StringBuilder key = new StringBuilder(spec.getKey());
       boolean complete = true;
       for (TransactionField f : spec.getValue()) {

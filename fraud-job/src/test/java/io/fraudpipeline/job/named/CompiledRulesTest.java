@@ -1,0 +1,78 @@
+package io.fraudpipeline.job.named;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fraudpipeline.model.NamedRule;
+import io.fraudpipeline.model.RuleSet;
+import io.fraudpipeline.model.Transaction;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompiledRulesTest {
+
+  private static NamedRule count(String id, List<String> groupBy, String window) {
+    return new NamedRule(
+        id, null, null, "aggregate", null, ">=", BigDecimal.TEN, null, groupBy, "count", window);
+  }
+
+  private static final Transaction TX =
+      new Transaction("t1", "acc-1", BigDecimal.ONE, "EUR", "shop-9", "food", "FR", Instant.EPOCH);
+
+  @Test
+  void rulesPerCardShareOneKeyedHopWhateverElseTheyGroupBy() {
+    CompiledRules compiled =
+        new CompiledRules(
+            new RuleSet(
+                1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(
+                    count("per-card", List.of("account_id"), "PT1M"),
+                    count("per-card-merchant", List.of("merchant", "account_id"), "PT1H"),
+                    count("per-card-category", List.of("account_id", "merchant_category"), "PT10M"),
+                    count("per-merchant", List.of("merchant"), "PT1M"),
+                    count(
+                        "per-category-country", List.of("merchant_category", "country"), "PT1M"))));
+
+    assertThat(compiled.groupings(TX))
+        .extracting(GroupedTransaction::key)
+        .containsExactly(
+            "account_id\0acc-1", "merchant\0shop-9", "merchant_category,country\0food\0FR");
+    assertThat(compiled.aggregates("account_id"))
+        .extracting(c -> c.rule().id())
+        .containsExactly("per-card", "per-card-merchant", "per-card-category");
+    assertThat(compiled.widestWindowMillis("account_id")).isEqualTo(3_600_000);
+    assertThat(compiled.widestWindowMillis("merchant")).isEqualTo(60_000);
+  }
+
+  @Test
+  void aTransactionOfOneKeyIsInARulesGroupOnlyWithEqualGroupFields() {
+    CompiledRules.Compiled perCardMerchant =
+        new CompiledRules(
+                new RuleSet(
+                    1,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    List.of(count("r", List.of("account_id", "merchant"), "PT1M"))))
+            .aggregates("account_id")
+            .get(0);
+    Transaction otherMerchant =
+        new Transaction(
+            "t2", "acc-1", BigDecimal.ONE, "EUR", "shop-1", "food", "FR", Instant.EPOCH);
+    Transaction noMerchant =
+        new Transaction("t3", "acc-1", BigDecimal.ONE, "EUR", null, "food", "FR", Instant.EPOCH);
+
+    assertThat(perCardMerchant.sameGroup(TX, TX)).isTrue();
+    assertThat(perCardMerchant.sameGroup(otherMerchant, TX)).isFalse();
+    assertThat(perCardMerchant.hasGroup(noMerchant)).isFalse();
+    assertThat(perCardMerchant.sameGroup(noMerchant, TX)).isFalse();
+  }
+}
