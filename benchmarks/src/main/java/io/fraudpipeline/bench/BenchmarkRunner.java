@@ -55,8 +55,16 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Option(
       names = "--out",
       defaultValue = "docs",
-      description = "Directory of benchmarks.md; charts go to its benchmarks/ (default: docs)")
+      description = "Directory of the report; charts go to its <report>/ (default: docs)")
   Path out;
+
+  @Option(
+      names = "--report",
+      defaultValue = "benchmarks",
+      description =
+          "Name of the report: <out>/<report>.md, charts in <out>/<report>/ (default: benchmarks;"
+              + " a run of some scenarios can go beside the full report instead of replacing it)")
+  String reportName;
 
   @Option(
       names = "--quick",
@@ -144,7 +152,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
   public Integer call() throws Exception {
     BenchmarkSettings settings = settings();
     Files.createDirectories(settings.workDir());
-    Path chartsDir = out.resolve("benchmarks");
+    Path chartsDir = out.resolve(reportName);
     Files.createDirectories(chartsDir);
     Path jar = fraudJobJar != null ? fraudJobJar : besideOwnJar("fraud-job.jar");
     if (!Files.isRegularFile(jar)) {
@@ -213,8 +221,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
             Versions.read(),
             describe(settings),
             sections);
-    Path markdown = out.resolve("benchmarks.md");
-    new ReportWriter("benchmarks").write(report, markdown);
+    Path markdown = out.resolve(reportName + ".md");
+    new ReportWriter(reportName).write(report, markdown);
     Progress.say("wrote %s and charts in %s", markdown, chartsDir);
     for (TargetCheck target : report.targets()) {
       Progress.say("%-55s %-30s %s", target.target(), target.ratio(), target.verdict().label());
