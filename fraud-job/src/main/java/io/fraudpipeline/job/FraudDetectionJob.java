@@ -10,7 +10,7 @@ import io.fraudpipeline.job.rules.KafkaRuleSetFeed;
 import io.fraudpipeline.job.rules.RuleEvaluationOperator;
 import io.fraudpipeline.job.rules.RuleEvaluationOperatorFactory;
 import io.fraudpipeline.job.rules.RulesBootstrap;
-import io.fraudpipeline.job.serde.TransactionTypeInfo;
+import io.fraudpipeline.job.serde.TransactionSerializer;
 import io.fraudpipeline.job.sink.KafkaSinks;
 import io.fraudpipeline.job.source.KafkaSources;
 import io.fraudpipeline.job.velocity.VelocityRuleFunction;
@@ -104,7 +104,7 @@ public final class FraudDetectionJob {
 
     SingleOutputStreamOperator<Transaction> valid =
         parsed
-            .process(new ValidationRouter(), TransactionTypeInfo.INSTANCE)
+            .process(new ValidationRouter(), TransactionSerializer.TYPE)
             .uid(Operators.VALIDATE)
             .name(Operators.VALIDATE);
 

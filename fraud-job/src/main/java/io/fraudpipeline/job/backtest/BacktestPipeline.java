@@ -10,7 +10,7 @@ import io.fraudpipeline.job.rules.AppliedRules;
 import io.fraudpipeline.job.rules.RuleEvaluationOperator;
 import io.fraudpipeline.job.rules.RuleEvaluationOperatorFactory;
 import io.fraudpipeline.job.rules.RuleSetFeed;
-import io.fraudpipeline.job.serde.TransactionTypeInfo;
+import io.fraudpipeline.job.serde.TransactionSerializer;
 import io.fraudpipeline.job.source.KafkaSources;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.FraudJson;
@@ -82,7 +82,7 @@ public final class BacktestPipeline {
                 source, KafkaSources.transactionWatermarks(params), PREFIX + "transactions-source")
             .uid(PREFIX + "transactions-source")
             .name(PREFIX + "transactions-source")
-            .process(new ValidationRouter(), TransactionTypeInfo.INSTANCE)
+            .process(new ValidationRouter(), TransactionSerializer.TYPE)
             .uid(PREFIX + "validate-transactions")
             .name(PREFIX + "validate-transactions");
 

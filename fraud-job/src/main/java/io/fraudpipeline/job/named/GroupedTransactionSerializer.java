@@ -1,11 +1,11 @@
 package io.fraudpipeline.job.named;
 
 import io.fraudpipeline.job.serde.CompactFields;
+import io.fraudpipeline.job.serde.ImmutableSerializer;
 import io.fraudpipeline.job.serde.TransactionSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -14,37 +14,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * CompactFields}' form and the transaction in {@link TransactionSerializer}'s; the {@code keySpec}
  * is the key's first part, so it is not sent twice.
  */
-public final class GroupedTransactionSerializer
-    extends TypeSerializerSingleton<GroupedTransaction> {
+public final class GroupedTransactionSerializer extends ImmutableSerializer<GroupedTransaction> {
 
   private static final long serialVersionUID = 1L;
 
   public static final GroupedTransactionSerializer INSTANCE = new GroupedTransactionSerializer();
-
-  @Override
-  public boolean isImmutableType() {
-    return true;
-  }
-
-  @Override
-  public GroupedTransaction createInstance() {
-    return null;
-  }
-
-  @Override
-  public GroupedTransaction copy(GroupedTransaction from) {
-    return from;
-  }
-
-  @Override
-  public GroupedTransaction copy(GroupedTransaction from, GroupedTransaction reuse) {
-    return from;
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
-  }
 
   @Override
   public void serialize(GroupedTransaction grouped, DataOutputView out) throws IOException {
@@ -57,17 +31,6 @@ public final class GroupedTransactionSerializer
     String key = CompactFields.readString(in);
     return new GroupedTransaction(
         GroupedTransaction.keySpecOf(key), key, TransactionSerializer.INSTANCE.deserialize(in));
-  }
-
-  @Override
-  public GroupedTransaction deserialize(GroupedTransaction reuse, DataInputView in)
-      throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView source, DataOutputView target) throws IOException {
-    serialize(deserialize(source), target);
   }
 
   @Override

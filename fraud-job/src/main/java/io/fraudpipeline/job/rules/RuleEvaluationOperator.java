@@ -5,7 +5,7 @@ import io.fraudpipeline.job.named.CompiledRules;
 import io.fraudpipeline.job.named.GroupedTransaction;
 import io.fraudpipeline.job.named.NamedRuleEvaluator;
 import io.fraudpipeline.job.named.RuleMetrics;
-import io.fraudpipeline.job.serde.TransactionTypeInfo;
+import io.fraudpipeline.job.serde.TransactionSerializer;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.Transaction;
@@ -58,7 +58,7 @@ public final class RuleEvaluationOperator extends AbstractStreamOperator<FraudAl
 
   /** Transactions with an account id, while the velocity rule is enabled. */
   public static final OutputTag<Transaction> VELOCITY_CANDIDATES =
-      new OutputTag<>("velocity-candidates", TransactionTypeInfo.INSTANCE);
+      new OutputTag<>("velocity-candidates", TransactionSerializer.TYPE);
 
   private final byte[] initialRulesJson;
   private final RuleSetFeed feed;

@@ -3,7 +3,6 @@ package io.fraudpipeline.job.serde;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,35 +12,15 @@ import org.apache.flink.core.memory.DataOutputView;
  * stream call per byte: the keys of {@code aggregate-rules}' state and timers took most of its
  * checkpoints' time in a JFR profile.
  */
-public final class CompactStringSerializer extends TypeSerializerSingleton<String> {
+public final class CompactStringSerializer extends ImmutableSerializer<String> {
 
   private static final long serialVersionUID = 1L;
 
   public static final CompactStringSerializer INSTANCE = new CompactStringSerializer();
 
   @Override
-  public boolean isImmutableType() {
-    return true;
-  }
-
-  @Override
   public String createInstance() {
     return "";
-  }
-
-  @Override
-  public String copy(String from) {
-    return from;
-  }
-
-  @Override
-  public String copy(String from, String reuse) {
-    return from;
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -52,16 +31,6 @@ public final class CompactStringSerializer extends TypeSerializerSingleton<Strin
   @Override
   public String deserialize(DataInputView in) throws IOException {
     return CompactFields.readString(in);
-  }
-
-  @Override
-  public String deserialize(String reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView source, DataOutputView target) throws IOException {
-    serialize(deserialize(source), target);
   }
 
   @Override

@@ -4,9 +4,9 @@ import io.fraudpipeline.model.Transaction;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -20,11 +20,19 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Wire form: {@code byte nullMask}, then each present field in component order; strings and the
  * amount in {@link CompactFields}' forms; timestamp as {@code long epochSecond, int nano}.
  */
-public final class TransactionSerializer extends TypeSerializerSingleton<Transaction> {
+public final class TransactionSerializer extends ImmutableSerializer<Transaction> {
 
   private static final long serialVersionUID = 1L;
 
   public static final TransactionSerializer INSTANCE = new TransactionSerializer();
+
+  /**
+   * Type information of {@link Transaction} on the job's network edges. Keyed state keeps Flink's
+   * own type information for {@link Transaction}, so savepoints taken before this serializer
+   * existed still restore.
+   */
+  public static final TypeInformation<Transaction> TYPE =
+      SerializerTypeInfo.of(Transaction.class, INSTANCE);
 
   private static final int TRANSACTION_ID = 1;
   private static final int ACCOUNT_ID = 1 << 1;
@@ -34,31 +42,6 @@ public final class TransactionSerializer extends TypeSerializerSingleton<Transac
   private static final int MERCHANT_CATEGORY = 1 << 5;
   private static final int COUNTRY = 1 << 6;
   private static final int TIMESTAMP = 1 << 7;
-
-  @Override
-  public boolean isImmutableType() {
-    return true;
-  }
-
-  @Override
-  public Transaction createInstance() {
-    return null;
-  }
-
-  @Override
-  public Transaction copy(Transaction from) {
-    return from;
-  }
-
-  @Override
-  public Transaction copy(Transaction from, Transaction reuse) {
-    return from;
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
-  }
 
   @Override
   public void serialize(Transaction tx, DataOutputView out) throws IOException {
@@ -101,16 +84,6 @@ public final class TransactionSerializer extends TypeSerializerSingleton<Transac
         (mask & TIMESTAMP) != 0 ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
     return new Transaction(
         transactionId, accountId, amount, currency, merchant, merchantCategory, country, timestamp);
-  }
-
-  @Override
-  public Transaction deserialize(Transaction reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView source, DataOutputView target) throws IOException {
-    serialize(deserialize(source), target);
   }
 
   @Override
