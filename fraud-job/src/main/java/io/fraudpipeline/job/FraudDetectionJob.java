@@ -144,7 +144,7 @@ public final class FraudDetectionJob {
     // group_by while such rules exist; their own sink keeps the main path chained.
     amountAlerts
         .getSideOutput(RuleEvaluationOperator.AGGREGATE_CANDIDATES)
-        .keyBy(GroupedTransaction::key, Types.STRING)
+        .keyBy(GroupedTransaction::key, GroupedTransaction.KEY_TYPE)
         .connect(rules)
         .process(new AggregateRuleFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
         .uid(Operators.AGGREGATE_RULES)

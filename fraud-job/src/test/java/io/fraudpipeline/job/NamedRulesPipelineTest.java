@@ -150,7 +150,7 @@ class NamedRulesPipelineTest extends PipelineTestBase {
           .extracting(FraudAlert::alertId)
           .containsExactly("p1-a3:burst");
 
-      // Deleted: burst's windows go; shadow-total keeps its own.
+      // Deleted: burst stops; group A keeps its transactions for shadow-total's hour.
       client().publishRules(t.rules(), rules(2, SHADOW_TOTAL));
       awaitBothRuleOperatorsAt(cluster, job, 2);
       client().sendTransactions(t.tx(), List.of(spree("p2-a1", "A", "1", base.plusSeconds(120))));
@@ -159,8 +159,8 @@ class NamedRulesPipelineTest extends PipelineTestBase {
           .extracting(FraudAlert::alertId)
           .containsExactly("p1-a3:shadow-total", "p2-a1:shadow-total");
 
-      // Added again under the same id: it counts from nothing, not from its deleted window
-      // (which would make p3-a1 the fourth payment within the hour).
+      // Added again under the same id: it counts what group A still holds for shadow-total's
+      // hour (p1-a1..a3, p2-a1), so each of p3's payments is at least the fifth within the hour.
       client().publishRules(t.rules(), rules(3, BURST, SHADOW_TOTAL));
       awaitBothRuleOperatorsAt(cluster, job, 3);
       client()
@@ -172,14 +172,14 @@ class NamedRulesPipelineTest extends PipelineTestBase {
                   spree("p3-a3", "A", "1", base.plusSeconds(242))));
       clock.set(base.plusSeconds(300).toEpochMilli());
 
-      List<FraudAlert> alerts = client().alertsSettled(t.alerts(), 2, WAIT, SETTLE);
+      List<FraudAlert> alerts = client().alertsSettled(t.alerts(), 4, WAIT, SETTLE);
       assertThat(alerts)
           .extracting(FraudAlert::alertId)
-          .containsExactlyInAnyOrder("p1-a3:burst", "p3-a3:burst");
+          .containsExactlyInAnyOrder("p1-a3:burst", "p3-a1:burst", "p3-a2:burst", "p3-a3:burst");
       FraudAlert last =
           alerts.stream().filter(a -> a.alertId().equals("p3-a3:burst")).findFirst().orElseThrow();
       assertThat(last.rulesVersion()).isEqualTo(3);
-      assertThat(last.value()).isEqualByComparingTo("3");
+      assertThat(last.value()).isEqualByComparingTo("7");
       assertThat(last.groupKey()).isEqualTo(Map.of("account_id", "A"));
       assertThat(last.ruleName()).isEqualTo("Spree burst");
 

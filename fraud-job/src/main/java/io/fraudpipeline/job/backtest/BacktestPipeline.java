@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -99,7 +98,7 @@ public final class BacktestPipeline {
     DataStream<FraudAlert> aggregateAlerts =
         thresholdAlerts
             .getSideOutput(RuleEvaluationOperator.AGGREGATE_CANDIDATES)
-            .keyBy(GroupedTransaction::key, Types.STRING)
+            .keyBy(GroupedTransaction::key, GroupedTransaction.KEY_TYPE)
             .connect(
                 env.fromData(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, rulesJson)
                     .uid(PREFIX + "rules")

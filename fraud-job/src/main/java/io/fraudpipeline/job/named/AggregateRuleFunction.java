@@ -8,12 +8,9 @@ import io.fraudpipeline.model.Transaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -37,11 +34,11 @@ import org.apache.flink.util.Collector;
  * order within the source's out-of-orderness bound; a late one is judged at the next watermark
  * against what the window still holds.
  *
- * <p>State stays bounded: each judgement evicts what lies before its window, a timer one window
- * after the newest transaction evicts the rest (and sets the next one while anything is left, so a
- * window a rule change widened is still evicted), a rule deleted, paused or redefined has its
- * entries dropped from every group at once, and a TTL drops a group untouched for {@link
- * #STATE_TTL} in case anything escaped all that.
+ * <p>State stays bounded: a group holds its transactions for the widest window of its rules. Each
+ * judgement evicts what lies before it, a timer one window after the newest transaction evicts the
+ * rest (and sets the next one while anything is left), a rule change that narrows or removes a
+ * grouping's widest window trims or drops its groups at once, and a TTL drops a group untouched for
+ * {@link #STATE_TTL} in case anything escaped all that.
  */
 public final class AggregateRuleFunction
     extends KeyedBroadcastProcessFunction<String, GroupedTransaction, byte[], FraudAlert>
@@ -53,10 +50,6 @@ public final class AggregateRuleFunction
   public static final Duration STATE_TTL = NamedRule.MAX_WINDOW.multipliedBy(2);
 
   static final ValueStateDescriptor<GroupState> GROUPS = groupsDescriptor();
-
-  private static final Comparator<Transaction> JUDGING_ORDER =
-      Comparator.comparingLong((Transaction tx) -> tx.timestamp().toEpochMilli())
-          .thenComparing(Transaction::transactionId);
 
   private final byte[] initialRulesJson;
 
@@ -79,14 +72,13 @@ public final class AggregateRuleFunction
         new ValueStateDescriptor<>("group-windows", GroupStateSerializer.INSTANCE);
     // No cleanup in the background: on the heap backend it visits (and copies) a few other groups'
     // state on every state access, which cost about 80 % of this operator's time in the
-    // benchmark's profile. The timers evict every window; expired state is dropped when read and
-    // left out of every snapshot.
+    // benchmark's profile; nor in full snapshots, which filter every entry. The timers evict every
+    // window; what they would miss is dropped when read.
     descriptor.enableTimeToLive(
         StateTtlConfig.newBuilder(STATE_TTL)
             .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
             .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
             .disableCleanupInBackground()
-            .cleanupFullSnapshot()
             .build());
     return descriptor;
   }
@@ -136,14 +128,19 @@ public final class AggregateRuleFunction
     if (state == null) {
       return;
     }
+    String groupBy = GroupedTransaction.groupByOf(ctx.getCurrentKey());
+    long widest = compiled.widestWindowMillis(groupBy);
     List<Transaction> due = takeDue(state.pending, timestamp);
     if (!due.isEmpty()) {
-      judge(GroupedTransaction.groupByOf(ctx.getCurrentKey()), due, state, out);
+      judge(groupBy, widest, due, state.held, out);
     }
-    // Evicts this group's windows once the widest has slid past its newest transaction.
-    long next = evictUpTo(state, timestamp);
-    if (next > timestamp) {
-      ctx.timerService().registerEventTimeTimer(next);
+    // Evicts the group's transactions once the widest window has slid past the newest.
+    RuleWindows.evictUpTo(state.held, widest == 0 ? Long.MAX_VALUE : timestamp - widest);
+    if (!state.held.isEmpty()) {
+      long next = RuleWindows.time(state.held.get(state.held.size() - 1)) + widest;
+      if (next > timestamp) {
+        ctx.timerService().registerEventTimeTimer(next);
+      }
     }
     if (state.isEmpty()) {
       groups.clear();
@@ -157,70 +154,42 @@ public final class AggregateRuleFunction
     List<Transaction> due = new ArrayList<>(pending.size());
     pending.removeIf(
         tx -> {
-          boolean isDue = tx.timestamp().toEpochMilli() <= time;
+          boolean isDue = RuleWindows.time(tx) <= time;
           if (isDue) {
             due.add(tx);
           }
           return isDue;
         });
-    due.sort(JUDGING_ORDER);
+    due.sort(RuleWindows.JUDGING_ORDER);
     return due;
   }
 
   private void judge(
-      String groupBy, List<Transaction> due, GroupState state, Collector<FraudAlert> out) {
+      String groupBy,
+      long widest,
+      List<Transaction> due,
+      List<Transaction> held,
+      Collector<FraudAlert> out) {
     List<CompiledRules.Compiled> applicable = compiled.aggregates(groupBy);
     if (applicable.isEmpty()) {
       return;
     }
     long version = rules.version();
     Instant now = Instant.now();
-    for (CompiledRules.Compiled rule : applicable) {
-      String id = rule.rule().id();
-      List<WindowEntry> window = state.windows.computeIfAbsent(id, unused -> new ArrayList<>());
-      RuleMetrics.Of metrics = ruleMetrics.of(id);
-      for (Transaction tx : due) {
-        NamedRuleEvaluator.Judgement judgement =
-            NamedRuleEvaluator.aggregate(rule, window, tx, version, now);
-        if (judgement.judged()) {
-          metrics.evaluations().inc();
+    for (Transaction tx : due) {
+      for (NamedRuleEvaluator.Judgement judgement :
+          NamedRuleEvaluator.aggregates(applicable, widest, held, tx, version, now)) {
+        if (!judgement.judged()) {
+          continue;
         }
+        RuleMetrics.Of metrics = ruleMetrics.of(judgement.rule().rule().id());
+        metrics.evaluations().inc();
         if (judgement.alertOrNull() != null) {
           metrics.alerts().inc();
           out.collect(judgement.alertOrNull());
         }
       }
-      if (window.isEmpty()) {
-        state.windows.remove(id);
-      }
     }
-  }
-
-  /**
-   * Drops every entry of the group that no window ending at or after {@code time} holds, and the
-   * windows of rules no longer evaluated.
-   *
-   * @return when the newest entry left slides out of its rule's window, or {@link Long#MIN_VALUE}
-   *     when nothing is left
-   */
-  private long evictUpTo(GroupState state, long time) {
-    Map<String, CompiledRules.Compiled> live = compiled.aggregatesById();
-    long next = Long.MIN_VALUE;
-    var windows = state.windows.entrySet().iterator();
-    while (windows.hasNext()) {
-      Map.Entry<String, List<WindowEntry>> e = windows.next();
-      CompiledRules.Compiled rule = live.get(e.getKey());
-      List<WindowEntry> entries = e.getValue();
-      if (rule != null) {
-        RuleWindows.evictUpTo(entries, time - rule.windowMillis());
-      }
-      if (rule == null || entries.isEmpty()) {
-        windows.remove();
-        continue;
-      }
-      next = Math.max(next, entries.get(entries.size() - 1).time() + rule.windowMillis());
-    }
-    return next;
   }
 
   @Override
@@ -230,14 +199,15 @@ public final class AggregateRuleFunction
     if (offer instanceof AppliedRules.Offer.Applied) {
       rules.store(ctx.getBroadcastState(AppliedRules.STATE));
       CompiledRules next = new CompiledRules(rules.current());
-      Set<String> dropped = droppedRules(compiled, next);
+      Map<String, Long> narrowed = narrowedGroupings(compiled, next);
       compiled = next;
-      if (!dropped.isEmpty()) {
+      if (!narrowed.isEmpty()) {
         ctx.applyToKeyedState(
             GROUPS,
             (key, state) -> {
-              GroupState group = state.value();
-              if (group != null && group.windows.keySet().removeAll(dropped)) {
+              Long widest = narrowed.get(GroupedTransaction.groupByOf(key));
+              GroupState group = widest == null ? null : state.value();
+              if (group != null && trim(group.held, widest)) {
                 if (group.isEmpty()) {
                   state.clear();
                 } else {
@@ -252,27 +222,32 @@ public final class AggregateRuleFunction
   }
 
   /**
-   * Rules whose windows no longer mean anything: deleted, paused, or changed in what their entries
-   * hold or which transactions they hold (kind, field, function, filter, group). A changed limit,
-   * operator, window, name or active/shadow keeps them.
+   * Groupings whose widest window the change narrowed, with the new one (0: no rule groups by it
+   * any more, so its groups hold nothing).
    */
-  static Set<String> droppedRules(CompiledRules before, CompiledRules after) {
-    Map<String, CompiledRules.Compiled> next = after.aggregatesById();
-    Set<String> dropped = new HashSet<>();
-    for (Map.Entry<String, CompiledRules.Compiled> e : before.aggregatesById().entrySet()) {
-      CompiledRules.Compiled now = next.get(e.getKey());
-      if (now == null || !sameEntries(e.getValue().rule(), now.rule())) {
-        dropped.add(e.getKey());
+  static Map<String, Long> narrowedGroupings(CompiledRules before, CompiledRules after) {
+    Map<String, Long> narrowed = new HashMap<>();
+    for (CompiledRules.Compiled rule : before.aggregatesById().values()) {
+      String spec = rule.groupBySpec();
+      long now = after.widestWindowMillis(spec);
+      if (now < before.widestWindowMillis(spec)) {
+        narrowed.put(spec, now);
       }
     }
-    return dropped;
+    return narrowed;
   }
 
-  private static boolean sameEntries(NamedRule a, NamedRule b) {
-    return Objects.equals(a.kind(), b.kind())
-        && Objects.equals(a.field(), b.field())
-        && Objects.equals(a.function(), b.function())
-        && Objects.equals(a.filter(), b.filter())
-        && Objects.equals(a.groupBy(), b.groupBy());
+  /** Keeps what a window of {@code widest} ending at the newest transaction holds. */
+  private static boolean trim(List<Transaction> held, long widest) {
+    if (held.isEmpty()) {
+      return false;
+    }
+    int before = held.size();
+    if (widest == 0) {
+      held.clear();
+    } else {
+      RuleWindows.evictUpTo(held, RuleWindows.time(held.get(before - 1)) - widest);
+    }
+    return held.size() != before;
   }
 }

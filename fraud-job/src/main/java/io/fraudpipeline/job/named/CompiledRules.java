@@ -105,6 +105,18 @@ public final class CompiledRules {
     return aggregatesByGroupBy.getOrDefault(spec, List.of());
   }
 
+  /**
+   * How long a group of {@code spec} keeps a transaction: the widest window of its rules; 0 when no
+   * rule groups by it.
+   */
+  public long widestWindowMillis(String spec) {
+    long widest = 0;
+    for (Compiled rule : aggregates(spec)) {
+      widest = Math.max(widest, rule.windowMillis());
+    }
+    return widest;
+  }
+
   public boolean hasAggregates() {
     return !aggregatesByGroupBy.isEmpty();
   }

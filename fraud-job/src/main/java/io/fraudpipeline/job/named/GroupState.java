@@ -2,14 +2,14 @@ package io.fraudpipeline.job.named;
 
 import io.fraudpipeline.model.Transaction;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything {@code aggregate-rules} keeps for one group, in one keyed value so that a transaction
  * costs one state read and one write however many rules it feeds: the transactions waiting for the
- * watermark, and each rule's window (rule id → entries in judging order).
+ * watermark, and the transactions judged that the widest window of the group's rules still holds,
+ * in judging order. Every rule of the group evaluates that one list, so a transaction is kept once,
+ * not once per rule.
  *
  * <p>Changed in place: Flink's heap backend copies a value ({@link GroupStateSerializer#copy}) the
  * first time it is read after a snapshot began, so a snapshot never sees a later change; other
@@ -18,25 +18,23 @@ import java.util.Map;
 public final class GroupState {
 
   final List<Transaction> pending;
-  final Map<String, List<WindowEntry>> windows;
+  final List<Transaction> held;
 
   public GroupState() {
-    this(new ArrayList<>(), new HashMap<>());
+    this(new ArrayList<>(), new ArrayList<>());
   }
 
-  GroupState(List<Transaction> pending, Map<String, List<WindowEntry>> windows) {
+  GroupState(List<Transaction> pending, List<Transaction> held) {
     this.pending = pending;
-    this.windows = windows;
+    this.held = held;
   }
 
   boolean isEmpty() {
-    return pending.isEmpty() && windows.isEmpty();
+    return pending.isEmpty() && held.isEmpty();
   }
 
-  /** A copy that shares nothing mutable with this one (entries and transactions are immutable). */
+  /** A copy that shares nothing mutable with this one (transactions are immutable). */
   GroupState deepCopy() {
-    Map<String, List<WindowEntry>> copied = new HashMap<>(windows.size() * 2);
-    windows.forEach((id, entries) -> copied.put(id, new ArrayList<>(entries)));
-    return new GroupState(new ArrayList<>(pending), copied);
+    return new GroupState(new ArrayList<>(pending), new ArrayList<>(held));
   }
 }

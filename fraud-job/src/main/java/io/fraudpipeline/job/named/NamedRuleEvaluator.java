@@ -1,10 +1,10 @@
 package io.fraudpipeline.job.named;
 
-import io.fraudpipeline.model.AggregateFunction;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.Transaction;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,46 +34,53 @@ public final class NamedRuleEvaluator {
   /**
    * The outcome of judging one transaction by one aggregate rule.
    *
+   * @param rule the rule
    * @param judged whether the transaction passed the rule's filter (and so was judged)
    * @param alertOrNull the alert when the rule fired
    */
-  public record Judgement(boolean judged, FraudAlert alertOrNull) {}
+  public record Judgement(CompiledRules.Compiled rule, boolean judged, FraudAlert alertOrNull) {}
 
   /**
-   * An aggregate rule on one transaction of its group: adds the transaction to the group's window
-   * (when it passes the filter), evicts what lies before the window, computes the aggregate over
-   * the window ending at the transaction and compares it with the limit.
+   * One transaction of a group by the group's aggregate rules: adds it to the transactions the
+   * group holds (when any rule's filter takes it), evicts what lies before the widest window, then,
+   * for each rule whose filter it passes, computes the aggregate over the rule's window ending at
+   * the transaction and compares it with the limit.
    *
-   * @param window the group's entries for this rule, in judging order; changed in place
-   * @return whether the transaction was judged, and the alert when the rule fires; a transaction
-   *     the filter rejects leaves the window alone
+   * @param rules the aggregate rules grouping by the group's fields
+   * @param widestMillis the widest of their windows (see {@link
+   *     CompiledRules#widestWindowMillis(String)})
+   * @param held the group's transactions, in judging order; changed in place
+   * @return a judgement per rule, in rule order
    */
-  public static Judgement aggregate(
-      CompiledRules.Compiled rule,
-      List<WindowEntry> window,
+  public static List<Judgement> aggregates(
+      List<CompiledRules.Compiled> rules,
+      long widestMillis,
+      List<Transaction> held,
       Transaction tx,
       long rulesVersion,
       Instant now) {
-    if (!rule.matches(tx)) {
-      return new Judgement(false, null);
+    List<Judgement> judgements = new ArrayList<>(rules.size());
+    boolean taken = false;
+    for (CompiledRules.Compiled rule : rules) {
+      taken |= rule.matches(tx);
     }
-    AggregateFunction function = rule.function();
-    long time = tx.timestamp().toEpochMilli();
-    RuleWindows.insert(
-        window,
-        new WindowEntry(
-            time,
-            tx.transactionId(),
-            function.numeric() ? rule.field().number(tx) : null,
-            function == AggregateFunction.COUNT_DISTINCT ? rule.field().text(tx) : null));
-    RuleWindows.evictUpTo(window, time - rule.windowMillis());
-    BigDecimal value =
-        RuleWindows.aggregate(function, window, time, tx.transactionId(), rule.windowMillis());
-    FraudAlert alert = null;
-    if (value != null && rule.operator().holds(value, rule.rule().limit())) {
-      alert =
-          FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, rule.groupKey(tx), value, now);
+    if (taken) {
+      RuleWindows.insert(held, tx);
+      RuleWindows.evictUpTo(held, RuleWindows.time(tx) - widestMillis);
     }
-    return new Judgement(true, alert);
+    for (CompiledRules.Compiled rule : rules) {
+      if (!rule.matches(tx)) {
+        judgements.add(new Judgement(rule, false, null));
+        continue;
+      }
+      BigDecimal value = RuleWindows.aggregate(rule, held, tx);
+      FraudAlert alert = null;
+      if (value != null && rule.operator().holds(value, rule.rule().limit())) {
+        alert =
+            FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, rule.groupKey(tx), value, now);
+      }
+      judgements.add(new Judgement(rule, true, alert));
+    }
+    return judgements;
   }
 }

@@ -1,77 +1,95 @@
 package io.fraudpipeline.job.named;
 
 import io.fraudpipeline.model.AggregateFunction;
+import io.fraudpipeline.model.Transaction;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The window of one rule for one group: its entries in judging order (event time, then transaction
- * id), changed in place (see {@link GroupState} for why that is safe in keyed state).
+ * The transactions a group holds, in judging order (event time in milliseconds, then transaction
+ * id), changed in place (see {@link GroupState} for why that is safe in keyed state), and the
+ * aggregate of one rule over them.
  */
 public final class RuleWindows {
 
   /** Precision of {@code avg}: what a double would print, and plenty for money. */
   public static final MathContext AVG_CONTEXT = MathContext.DECIMAL64;
 
+  /** Judging order: event time in milliseconds, then transaction id. */
+  public static final Comparator<Transaction> JUDGING_ORDER =
+      Comparator.comparingLong(RuleWindows::time).thenComparing(Transaction::transactionId);
+
   private RuleWindows() {}
 
-  /** Puts {@code entry} in its place in {@code entries} (after equal entries). */
-  public static void insert(List<WindowEntry> entries, WindowEntry entry) {
-    int at = entries.size();
-    while (at > 0 && !entries.get(at - 1).notAfter(entry.time(), entry.transactionId())) {
-      at--;
-    }
-    entries.add(at, entry);
+  static long time(Transaction tx) {
+    return tx.timestamp().toEpochMilli();
   }
 
-  /** Removes the entries at or before {@code cutoff} (event time) from {@code entries}. */
-  public static void evictUpTo(List<WindowEntry> entries, long cutoff) {
+  /** Puts {@code tx} in its place in {@code held} (after equal ones). */
+  public static void insert(List<Transaction> held, Transaction tx) {
+    int at = held.size();
+    while (at > 0 && JUDGING_ORDER.compare(held.get(at - 1), tx) > 0) {
+      at--;
+    }
+    held.add(at, tx);
+  }
+
+  /** Removes the transactions at or before {@code cutoff} (event time) from {@code held}. */
+  public static void evictUpTo(List<Transaction> held, long cutoff) {
     int from = 0;
-    while (from < entries.size() && entries.get(from).time() <= cutoff) {
+    while (from < held.size() && time(held.get(from)) <= cutoff) {
       from++;
     }
     if (from > 0) {
-      entries.subList(0, from).clear();
+      held.subList(0, from).clear();
     }
   }
 
   /**
-   * The aggregate over the window ending at {@code (time, transactionId)} and including it: entries
-   * with event time in {@code (time - windowMillis, time]}, not after it in judging order.
+   * The rule's aggregate over the window ending at {@code tx} and including it: the held
+   * transactions with event time in {@code (time - window, time]}, not after {@code tx} in judging
+   * order, that pass the rule's filter.
    *
    * @return the value; {@code count} and {@code count_distinct} of nothing are 0, the others null
    */
   public static BigDecimal aggregate(
-      AggregateFunction function,
-      List<WindowEntry> entries,
-      long time,
-      String transactionId,
-      long windowMillis) {
-    long from = time - windowMillis;
+      CompiledRules.Compiled rule, List<Transaction> held, Transaction tx) {
+    AggregateFunction function = rule.function();
+    long from = time(tx) - rule.windowMillis();
     long count = 0;
     BigDecimal sum = BigDecimal.ZERO;
     BigDecimal min = null;
     BigDecimal max = null;
     Set<String> distinct = function == AggregateFunction.COUNT_DISTINCT ? new HashSet<>() : null;
-    for (WindowEntry e : entries) {
-      if (e.time() <= from || !e.notAfter(time, transactionId)) {
+    // From the newest back: the window is a run at the end, but for a late transaction.
+    for (int i = held.size() - 1; i >= 0; i--) {
+      Transaction e = held.get(i);
+      if (time(e) <= from) {
+        break;
+      }
+      if (JUDGING_ORDER.compare(e, tx) > 0 || !rule.matches(e)) {
         continue;
       }
       switch (function) {
         case COUNT -> count++;
         case COUNT_DISTINCT -> {
-          if (e.text() != null) {
-            distinct.add(e.text());
+          String text = rule.field().text(e);
+          if (text != null) {
+            distinct.add(text);
           }
         }
         default -> {
-          count++;
-          sum = sum.add(e.number());
-          min = min == null || e.number().compareTo(min) < 0 ? e.number() : min;
-          max = max == null || e.number().compareTo(max) > 0 ? e.number() : max;
+          BigDecimal number = rule.field().number(e);
+          if (number != null) {
+            count++;
+            sum = sum.add(number);
+            min = min == null || number.compareTo(min) < 0 ? number : min;
+            max = max == null || number.compareTo(max) > 0 ? number : max;
+          }
         }
       }
     }

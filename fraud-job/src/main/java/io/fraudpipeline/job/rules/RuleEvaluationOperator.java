@@ -12,7 +12,6 @@ import io.fraudpipeline.model.Transaction;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -54,7 +53,7 @@ public final class RuleEvaluationOperator extends AbstractStreamOperator<FraudAl
    * by group; nothing while there are none, so the default rule set shuffles nothing.
    */
   public static final OutputTag<GroupedTransaction> AGGREGATE_CANDIDATES =
-      new OutputTag<>("aggregate-candidates", TypeInformation.of(GroupedTransaction.class));
+      new OutputTag<>("aggregate-candidates", GroupedTransaction.TYPE);
 
   /** Transactions with an account id, while the velocity rule is enabled. */
   public static final OutputTag<Transaction> VELOCITY_CANDIDATES =

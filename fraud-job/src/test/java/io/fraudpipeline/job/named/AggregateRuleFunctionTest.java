@@ -83,16 +83,15 @@ class AggregateRuleFunctionTest {
     }
   }
 
-  /** Rule windows held, over all groups: (group, rule) pairs with state. */
+  /** Transactions held for the rules' windows, over all groups. */
   @SuppressWarnings("unchecked")
-  private static int windowEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness)
-      throws Exception {
+  private static int held(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) throws Exception {
     KeyedStateBackend<String> backend =
         (KeyedStateBackend<String>) (Object) harness.getOperator().getKeyedStateBackend();
     Object before = backend.getCurrentKey();
     List<String> keys =
         backend.getKeys(AggregateRuleFunction.GROUPS.getName(), VoidNamespace.INSTANCE).toList();
-    int windows = 0;
+    int held = 0;
     for (String key : keys) {
       backend.setCurrentKey(key);
       ValueState<GroupState> state =
@@ -101,12 +100,12 @@ class AggregateRuleFunctionTest {
               VoidNamespaceSerializer.INSTANCE,
               AggregateRuleFunction.GROUPS);
       GroupState group = state.value();
-      windows += group == null ? 0 : group.windows.size();
+      held += group == null ? 0 : group.held.size();
     }
     if (before != null) {
       backend.setCurrentKey((String) before);
     }
-    return windows;
+    return held;
   }
 
   /** Keyed state entries of any kind (pending transactions, windows), over all groups. */
@@ -207,8 +206,8 @@ class AggregateRuleFunctionTest {
   }
 
   @Test
-  void clearsTheStateOfADeletedRuleInEveryGroup() throws Exception {
-    NamedRule other =
+  void dropsWhatOnlyADeletedRuleNeededFromEveryGroupAtOnce() throws Exception {
+    NamedRule hourlySpend =
         new NamedRule(
             "spend",
             null,
@@ -221,30 +220,29 @@ class AggregateRuleFunctionTest {
             List.of("account_id"),
             "sum",
             "PT1H");
-    RuleSet both = ruleSet(1, List.of(COUNT_3_PER_MINUTE, other));
+    RuleSet both = ruleSet(1, List.of(COUNT_3_PER_MINUTE, hourlySpend));
     try (var harness = harness()) {
       harness.processBroadcastElement(FraudJson.write(both), 0);
-      send(harness, both, tx("a1", "A", 1));
-      send(harness, both, tx("b1", "B", 1));
-      harness.processWatermark(Generated.START + 1_000);
-      // Two groups, two rules each.
-      assertThat(windowEntries(harness)).isEqualTo(4);
+      send(harness, both, tx("a1", "A", 0));
+      send(harness, both, tx("b1", "B", 0));
+      send(harness, both, tx("a2", "A", 90));
+      send(harness, both, tx("b2", "B", 90));
+      harness.processWatermark(Generated.START + 90_000);
+      // The hourly rule keeps both transactions of each group.
+      assertThat(held(harness)).isEqualTo(4);
 
-      harness.processBroadcastElement(FraudJson.write(ruleSet(2, List.of(other))), 0);
-      assertThat(windowEntries(harness)).isEqualTo(2);
+      // Only the minute is left: what lies before it goes, in every group, without a transaction.
+      harness.processBroadcastElement(FraudJson.write(ruleSet(2, List.of(COUNT_3_PER_MINUTE))), 0);
+      assertThat(held(harness)).isEqualTo(2);
 
-      // The rule comes back under the same id: it starts from nothing, not from its old window.
-      RuleSet again = ruleSet(3, List.of(COUNT_3_PER_MINUTE, other));
-      harness.processBroadcastElement(FraudJson.write(again), 0);
-      send(harness, again, tx("a2", "A", 2));
-      send(harness, again, tx("a3", "A", 3));
-      harness.processWatermark(Generated.START + 3_000);
-      assertThat(harness.extractOutputValues()).isEmpty();
+      harness.processBroadcastElement(FraudJson.write(ruleSet(3, List.of())), 0);
+      assertThat(held(harness)).isZero();
+      assertThat(keyedStateEntries(harness)).isZero();
     }
   }
 
   @Test
-  void keepsAWindowWhenOnlyTheLimitChangesAndDropsItWhenTheFunctionChanges() throws Exception {
+  void aChangedRuleEvaluatesWhatItsGroupAlreadyHolds() throws Exception {
     try (var harness = harness()) {
       RuleSet v1 = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
       harness.processBroadcastElement(FraudJson.write(v1), 0);
@@ -272,21 +270,26 @@ class AggregateRuleFunctionTest {
       assertThat(alertIds(harness.extractOutputValues())).containsExactly("a3:burst");
       assertThat(harness.extractOutputValues().get(0).value()).isEqualByComparingTo("3");
 
+      // Another function over the same window: the group's transactions are still there.
       NamedRule distinct =
           new NamedRule(
               "burst",
               "Burst",
               null,
               "aggregate",
-              "merchant",
+              "amount",
               ">=",
-              new BigDecimal(1),
+              new BigDecimal(40),
               null,
               List.of("account_id"),
-              "count_distinct",
+              "sum",
               "PT1M");
-      harness.processBroadcastElement(FraudJson.write(ruleSet(3, List.of(distinct))), 0);
-      assertThat(windowEntries(harness)).isZero();
+      RuleSet v3 = ruleSet(3, List.of(distinct));
+      harness.processBroadcastElement(FraudJson.write(v3), 0);
+      send(harness, v3, tx("a4", "A", 4));
+      harness.processWatermark(Generated.START + 4_000);
+      assertThat(alertIds(harness.extractOutputValues())).containsExactly("a3:burst", "a4:burst");
+      assertThat(harness.extractOutputValues().get(1).value()).isEqualByComparingTo("40");
     }
   }
 
@@ -298,11 +301,13 @@ class AggregateRuleFunctionTest {
       send(harness, set, tx("a1", "A", 0));
       send(harness, set, tx("a2", "A", 30));
       harness.processWatermark(Generated.START + 30_000);
-      assertThat(windowEntries(harness)).isEqualTo(1);
+      assertThat(held(harness)).isEqualTo(2);
+      harness.processWatermark(Generated.START + 60_000);
+      assertThat(held(harness)).isEqualTo(1);
       harness.processWatermark(Generated.START + 89_999);
-      assertThat(windowEntries(harness)).isEqualTo(1);
+      assertThat(held(harness)).isEqualTo(1);
       harness.processWatermark(Generated.START + 90_000);
-      assertThat(windowEntries(harness)).isZero();
+      assertThat(held(harness)).isZero();
       assertThat(keyedStateEntries(harness)).isZero();
     }
   }
@@ -330,11 +335,11 @@ class AggregateRuleFunctionTest {
       // Only the window changes, so the entries stay: no transaction of the group follows.
       harness.processBroadcastElement(FraudJson.write(ruleSet(2, List.of(hourly))), 0);
       harness.processWatermark(Generated.START + 60_000);
-      assertThat(windowEntries(harness)).isEqualTo(1);
+      assertThat(held(harness)).isEqualTo(1);
       harness.processWatermark(Generated.START + 3_599_999);
-      assertThat(windowEntries(harness)).isEqualTo(1);
+      assertThat(held(harness)).isEqualTo(1);
       harness.processWatermark(Generated.START + 3_600_000);
-      assertThat(windowEntries(harness)).isZero();
+      assertThat(held(harness)).isZero();
       assertThat(keyedStateEntries(harness)).isZero();
     }
   }

@@ -38,7 +38,7 @@ class NamedRuleEvaluatorTest {
     List<Transaction> ordered = new ArrayList<>(txs);
     ordered.sort(
         Comparator.comparing(Transaction::timestamp).thenComparing(Transaction::transactionId));
-    Map<String, List<WindowEntry>> windows = new HashMap<>();
+    Map<String, List<Transaction>> held = new HashMap<>();
     List<FraudAlert> alerts = new ArrayList<>();
     for (Transaction tx : ordered) {
       for (CompiledRules.Compiled rule : compiled.thresholds()) {
@@ -48,11 +48,14 @@ class NamedRuleEvaluatorTest {
         }
       }
       for (GroupedTransaction g : compiled.groupings(tx)) {
-        for (CompiledRules.Compiled rule : compiled.aggregates(g.groupBy())) {
-          String state = g.key() + "/" + rule.rule().id();
-          NamedRuleEvaluator.Judgement j =
-              NamedRuleEvaluator.aggregate(
-                  rule, windows.computeIfAbsent(state, s -> new ArrayList<>()), tx, 3, NOW);
+        for (NamedRuleEvaluator.Judgement j :
+            NamedRuleEvaluator.aggregates(
+                compiled.aggregates(g.groupBy()),
+                compiled.widestWindowMillis(g.groupBy()),
+                held.computeIfAbsent(g.key(), k -> new ArrayList<>()),
+                tx,
+                3,
+                NOW)) {
           if (j.alertOrNull() != null) {
             alerts.add(j.alertOrNull());
           }
