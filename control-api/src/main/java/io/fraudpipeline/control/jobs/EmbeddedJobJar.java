@@ -77,7 +77,7 @@ public class EmbeddedJobJar {
         size = Files.copy(in, extracted, StandardCopyOption.REPLACE_EXISTING);
         digest = Sha256.hex(extracted);
         // Flink keeps the uploaded file's name: let it carry the checksum.
-        extracted = Files.move(extracted, dir.resolve(nameFor(digest)));
+        extracted = Files.move(extracted, dir.resolve(JobJar.fileName(digest)));
         extracted.toFile().deleteOnExit();
         try (JarFile jar = new JarFile(extracted.toFile())) {
           Manifest manifest = jar.getManifest();
@@ -123,16 +123,6 @@ public class EmbeddedJobJar {
   /** The jar's {@code Implementation-Version}, or null. */
   public String version() {
     return version;
-  }
-
-  /** The name the jar carries on Flink: the checksum makes "already uploaded" a name lookup. */
-  public String uploadName() {
-    return nameFor(requirePresent().sha256);
-  }
-
-  /** The file name a jar with this checksum carries on Flink and in the jar store. */
-  static String nameFor(String sha256) {
-    return "fraud-job-" + sha256.substring(0, 16) + ".jar";
   }
 
   /** The jar as a file, for the upload. */

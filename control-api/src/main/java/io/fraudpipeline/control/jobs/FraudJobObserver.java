@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
@@ -28,9 +31,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Polls Flink in the background and keeps the last observation, so reads, health and metrics do not
- * hit the JobManager per request. Flink stays the source of truth: nothing here outlives a poll,
- * and an unreachable Flink yields an observation that says so, never the last good one.
+ * The one observer of Flink: polls it and keeps the last observation, which the reads, health,
+ * metrics and (through {@link FlinkService#fraudJobs()}) the reconciler all take their facts from,
+ * so nothing else asks the JobManager for the job's state. The reconciler asks for a fresh
+ * observation before each step (it must see the result of its last one); that observation is
+ * recorded too, and the background poll skips a round that such an observation already covered, so
+ * Flink is asked once per poll interval, not once per consumer. Flink stays the source of truth:
+ * nothing here outlives a poll, and an unreachable Flink yields an observation that says so, never
+ * the last good one.
  */
 @Component
 public class FraudJobObserver extends PeriodicLifecycle {
@@ -45,12 +53,23 @@ public class FraudJobObserver extends PeriodicLifecycle {
   static final String RESTARTS_METRIC = "numRestarts";
   private static final int MAX_JOBS = 20;
   private static final int MAX_EXCEPTIONS = 5;
+
+  /** Terminated jobs whose root cause is asked for: the reconciler only looks at the newest. */
+  private static final int DETAILED_TERMINATED = 3;
+
   private static final Logger log = LoggerFactory.getLogger(FraudJobObserver.class);
 
   private final FlinkRestClient flink;
   private final String jobName;
+  private final Duration pollInterval;
   private final Clock clock;
   private volatile Observation last;
+
+  /**
+   * Root causes of FAILED jobs by id, asked for until Flink names one: a terminated job's exception
+   * history no longer changes once written. Used only under the lock of {@link #observeNow()}.
+   */
+  private final Map<String, String> rootCauses = new HashMap<>();
 
   @Autowired
   public FraudJobObserver(
@@ -62,11 +81,17 @@ public class FraudJobObserver extends PeriodicLifecycle {
     super("flink-observer", pollInterval, Duration.ZERO);
     this.flink = flink;
     this.jobName = jobName;
+    this.pollInterval = pollInterval;
     this.clock = clock;
   }
 
   @Override
   protected void poll() {
+    Observation previous = last;
+    if (previous != null && previous.observedAt().plus(pollInterval).isAfter(clock.instant())) {
+      // Observed within this interval already (by the reconciler, or a read that needed it now).
+      return;
+    }
     try {
       observeNow();
     } catch (RuntimeException e) {
@@ -113,14 +138,35 @@ public class FraudJobObserver extends PeriodicLifecycle {
       ours.sort(
           Comparator.comparing((JobDetails d) -> d.getStatus().isGloballyTerminalState())
               .thenComparing(Comparator.comparingLong(JobDetails::getStartTime).reversed()));
+      rootCauses
+          .keySet()
+          .retainAll(
+              ours.stream().map(d -> d.getJobId().toHexString()).collect(Collectors.toSet()));
       List<FraudJob> jobs = new ArrayList<>();
-      for (JobDetails details : ours.subList(0, Math.min(MAX_JOBS, ours.size()))) {
-        jobs.add(
-            details.getStatus().isGloballyTerminalState()
-                ? terminated(details, now)
-                : active(details.getJobId(), now));
+      List<FlinkJob> flinkJobs = new ArrayList<>();
+      int terminated = 0;
+      for (JobDetails details : ours) {
+        if (details.getStatus().isGloballyTerminalState()) {
+          boolean detailed =
+              terminated++ < DETAILED_TERMINATED && details.getStatus() == JobStatus.FAILED;
+          flinkJobs.add(
+              FlinkJob.ended(
+                  details.getJobId().toHexString(),
+                  details.getStatus().name(),
+                  instant(details.getStartTime()),
+                  detailed ? rootCause(details.getJobId()) : null));
+          if (jobs.size() < MAX_JOBS) {
+            jobs.add(terminated(details, now));
+          }
+        } else {
+          ActiveJob active = active(details, now);
+          flinkJobs.add(active.flinkJob());
+          if (jobs.size() < MAX_JOBS) {
+            jobs.add(active.fraudJob());
+          }
+        }
       }
-      return new Observation(now, true, null, cluster, List.copyOf(jobs));
+      return new Observation(now, true, null, cluster, List.copyOf(jobs), List.copyOf(flinkJobs));
     } catch (FlinkUnavailableException e) {
       return Observation.unreachable(now, e.getMessage());
     } catch (FlinkRequestException e) {
@@ -132,80 +178,116 @@ public class FraudJobObserver extends PeriodicLifecycle {
   }
 
   private FraudJob terminated(JobDetails details, Instant now) {
-    return new FraudJob(
+    return withoutDetails(
         details.getJobId().toHexString(),
         details.getJobName(),
         details.getStatus().name(),
         instant(details.getStartTime()),
         instant(details.getEndTime()),
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        null,
         now);
   }
 
-  private FraudJob active(JobID jobId, Instant now) {
-    JobDetailsInfo details = flink.jobDetails(jobId);
-    JobStatus status = details.getJobStatus();
+  /** A job Flink is not asked about further: ended, or without a JobMaster yet. */
+  private static FraudJob withoutDetails(
+      String jobId, String name, String state, Instant startTime, Instant endTime, Instant now) {
+    return new FraudJob(
+        jobId, name, state, startTime, endTime, null, null, null, null, null, List.of(), null, null,
+        null, now);
+  }
+
+  /** An active job from one set of calls, as the API and as the reconciler see it. */
+  private record ActiveJob(FraudJob fraudJob, FlinkJob flinkJob) {}
+
+  private ActiveJob active(JobDetails overview, Instant now) {
+    JobID jobId = overview.getJobId();
+    JobDetailsInfo details;
+    try {
+      details = flink.jobDetails(jobId);
+    } catch (FlinkRequestException e) {
+      // Ended between the overview and this call: the next observation says so.
+      details = null;
+    }
+    JobStatus status = details != null ? details.getJobStatus() : overview.getStatus();
+    String name = details != null ? details.getName() : overview.getJobName();
+    Instant startTime = instant(details != null ? details.getStartTime() : overview.getStartTime());
     if (status == JobStatus.INITIALIZING) {
       // The JobMaster is not there yet: asking for checkpoints or metrics only makes Flink log
       // errors.
-      return new FraudJob(
-          jobId.toHexString(),
-          details.getName(),
-          status.name(),
-          instant(details.getStartTime()),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          List.of(),
-          null,
-          null,
-          null,
-          now);
+      return new ActiveJob(
+          withoutDetails(jobId.toHexString(), name, status.name(), startTime, null, now),
+          new FlinkJob(
+              jobId.toHexString(),
+              status.name(),
+              startTime,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              false));
     }
     Duration uptime = null;
-    if (status == JobStatus.RUNNING) {
-      Long runningSince = details.getTimestamps().get(JobStatus.RUNNING);
-      long since = runningSince != null && runningSince > 0 ? runningSince : details.getStartTime();
-      uptime = Duration.ofMillis(Math.max(0, now.toEpochMilli() - since));
+    Integer parallelism = null;
+    Boolean tasksRunning = null;
+    Map<String, Long> versions = Map.of();
+    Long applied = null;
+    if (details != null) {
+      if (status == JobStatus.RUNNING) {
+        Long runningSince = details.getTimestamps().get(JobStatus.RUNNING);
+        long since =
+            runningSince != null && runningSince > 0 ? runningSince : details.getStartTime();
+        uptime = Duration.ofMillis(Math.max(0, now.toEpochMilli() - since));
+      }
+      int highest =
+          details.getJobVertexInfos().stream()
+              .mapToInt(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
+              .max()
+              .orElse(0);
+      parallelism = highest > 0 ? highest : null;
+      tasksRunning =
+          !details.getJobVertexInfos().isEmpty()
+              && details.getJobVertexInfos().stream()
+                  .allMatch(v -> v.getExecutionState() == ExecutionState.RUNNING);
+      versions = rulesVersions(jobId, details);
+      applied =
+          applied(
+              versions,
+              details.getJobVertexInfos().stream()
+                  .map(JobDetailsInfo.JobVertexDetailsInfo::getName)
+                  .toList());
     }
-    Map<String, Long> versions = rulesVersions(jobId, details);
     JobParameters parameters = JobParameters.of(flink, jobId);
-    int parallelism =
-        details.getJobVertexInfos().stream()
-            .mapToInt(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
-            .max()
-            .orElse(0);
-    return new FraudJob(
-        jobId.toHexString(),
-        details.getName(),
-        status.name(),
-        instant(details.getStartTime()),
-        instant(details.getEndTime()),
-        uptime,
-        parallelism > 0 ? parallelism : null,
-        parameters.guarantee(),
-        restarts(jobId),
-        checkpoints(jobId, now),
-        exceptions(jobId),
-        applied(
+    Long restarts = restarts(jobId);
+    CheckpointingStatistics checkpoints = checkpointStatistics(jobId);
+    return new ActiveJob(
+        new FraudJob(
+            jobId.toHexString(),
+            name,
+            status.name(),
+            startTime,
+            details != null ? instant(details.getEndTime()) : null,
+            uptime,
+            parallelism,
+            parameters.guarantee(),
+            restarts,
+            checkpoints == null ? null : summary(checkpoints, now),
+            exceptions(jobId),
+            applied,
             versions,
-            details.getJobVertexInfos().stream()
-                .map(JobDetailsInfo.JobVertexDetailsInfo::getName)
-                .toList()),
-        versions,
-        parameters.jarSha256(),
-        now);
+            parameters.jarSha256(),
+            now),
+        new FlinkJob(
+            jobId.toHexString(),
+            status.name(),
+            instant(overview.getStartTime()),
+            parallelism,
+            parameters.guarantee(),
+            restarts,
+            checkpoints == null ? null : lastCompleted(checkpoints),
+            null,
+            parameters.jarSha256(),
+            tasksRunning));
   }
 
   /** Optional details: a 404 (e.g. a job still initialising) leaves them out, nothing more. */
@@ -218,13 +300,15 @@ public class FraudJobObserver extends PeriodicLifecycle {
     }
   }
 
-  private CheckpointSummary checkpoints(JobID jobId, Instant now) {
-    CheckpointingStatistics stats;
+  private CheckpointingStatistics checkpointStatistics(JobID jobId) {
     try {
-      stats = flink.checkpointStatistics(jobId);
+      return flink.checkpointStatistics(jobId);
     } catch (FlinkRequestException e) {
       return null;
     }
+  }
+
+  private static CheckpointSummary summary(CheckpointingStatistics stats, Instant now) {
     var counts = stats.getCounts();
     var latest = stats.getLatestCheckpoints();
     CheckpointSummary.LastCheckpoint completed =
@@ -245,20 +329,75 @@ public class FraudJobObserver extends PeriodicLifecycle {
         failed);
   }
 
+  /** The newest completed checkpoint with its path: what the reconciler restores from. */
+  private static FlinkJob.CompletedCheckpoint lastCompleted(CheckpointingStatistics stats) {
+    var latest = stats.getLatestCheckpoints();
+    CheckpointStatistics.CompletedCheckpointStatistics completed =
+        latest == null ? null : latest.getCompletedCheckpointStatistics();
+    // A discarded (subsumed) one still names the storage directory the newer ones are in.
+    if (completed == null || completed.getExternalPath() == null) {
+      return null;
+    }
+    return new FlinkJob.CompletedCheckpoint(
+        completed.getId(), completed.getExternalPath(), Instant.ofEpochMilli(endedAt(completed)));
+  }
+
+  private static long endedAt(CheckpointStatistics stats) {
+    return stats.getLatestAckTimestamp() > 0
+        ? stats.getLatestAckTimestamp()
+        : stats.getTriggerTimestamp() + stats.getDuration();
+  }
+
+  /** The root cause Flink reports for a FAILED job, asked for until it names one. */
+  private String rootCause(JobID jobId) {
+    String known = rootCauses.get(jobId.toHexString());
+    if (known != null) {
+      return known;
+    }
+    try {
+      for (var entry : flink.exceptions(jobId, 1).getExceptionHistory().getEntries()) {
+        String cause =
+            entry.getStacktrace() == null
+                ? entry.getExceptionName()
+                : deepestCause(entry.getStacktrace());
+        if (cause != null) {
+          rootCauses.put(jobId.toHexString(), cause);
+        }
+        return cause;
+      }
+    } catch (FlinkRequestException e) {
+      log.debug("No exception history for {}", jobId, e);
+    }
+    return null;
+  }
+
+  /** The innermost "Caused by:" of a stack trace (its first line when there is none). */
+  static String deepestCause(String stacktrace) {
+    String cause = null;
+    for (String line : stacktrace.split("\n")) {
+      String trimmed = line.strip();
+      if (cause == null) {
+        cause = trimmed;
+      } else if (trimmed.startsWith("Caused by: ")) {
+        cause = trimmed.substring("Caused by: ".length());
+      }
+    }
+    if (cause == null) {
+      return null;
+    }
+    return cause.length() > 500 ? cause.substring(0, 500) + "..." : cause;
+  }
+
   private static CheckpointSummary.LastCheckpoint last(
       CheckpointStatistics stats, String failure, Instant now) {
     if (stats == null) {
       return null;
     }
-    long endedAt =
-        stats.getLatestAckTimestamp() > 0
-            ? stats.getLatestAckTimestamp()
-            : stats.getTriggerTimestamp() + stats.getDuration();
     return new CheckpointSummary.LastCheckpoint(
         stats.getId(),
         instant(stats.getTriggerTimestamp()),
         Duration.ofMillis(Math.max(0, stats.getDuration())),
-        Duration.ofMillis(Math.max(0, now.toEpochMilli() - endedAt)),
+        Duration.ofMillis(Math.max(0, now.toEpochMilli() - endedAt(stats))),
         stats.isSavepoint(),
         failure == null ? null : firstLine(failure));
   }

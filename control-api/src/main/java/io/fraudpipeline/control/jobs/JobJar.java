@@ -13,7 +13,15 @@ public record JobJar(String sha256, Path file, String entryClass) {
 
   /** The name the jar carries on Flink: the checksum makes "already uploaded" a name lookup. */
   public String uploadName() {
-    return EmbeddedJobJar.nameFor(sha256);
+    return fileName(sha256);
+  }
+
+  /**
+   * The file name a jar with this checksum carries on Flink, in the jar store and where the shipped
+   * jar is extracted: one name wherever the jar is.
+   */
+  static String fileName(String sha256) {
+    return "fraud-job-" + sha256.substring(0, 16) + ".jar";
   }
 
   /** The first 12 hex digits, for messages. */

@@ -43,7 +43,7 @@ public class JobJars {
   }
 
   private void keep(EmbeddedJobJar jar) {
-    Path target = directory.resolve(EmbeddedJobJar.nameFor(jar.sha256()));
+    Path target = directory.resolve(JobJar.fileName(jar.sha256()));
     try {
       Files.createDirectories(directory);
       if (!Files.exists(target)) {
@@ -79,7 +79,7 @@ public class JobJars {
     if (shipped.isPresent() && sha256.equals(shipped.sha256())) {
       return shipped();
     }
-    Path file = directory.resolve(EmbeddedJobJar.nameFor(sha256));
+    Path file = directory.resolve(JobJar.fileName(sha256));
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }

@@ -12,17 +12,21 @@ import java.util.Optional;
  * @param flinkReachable whether Flink answered
  * @param error why Flink could not be observed
  * @param cluster the cluster overview, when reachable
- * @param jobs the fraud jobs Flink knows (active first, then newest first), when reachable
+ * @param jobs the fraud jobs Flink knows (active first, then newest first; at most 20), when
+ *     reachable
+ * @param flinkJobs every fraud job Flink knows, in the same order, as the reconciler sees them
+ *     ({@link FlinkService#fraudJobs()}): from the same answers of Flink as {@code jobs}
  */
 public record Observation(
     Instant observedAt,
     boolean flinkReachable,
     String error,
     ClusterOverview cluster,
-    List<FraudJob> jobs) {
+    List<FraudJob> jobs,
+    List<FlinkJob> flinkJobs) {
 
   static Observation unreachable(Instant at, String error) {
-    return new Observation(at, false, error, null, List.of());
+    return new Observation(at, false, error, null, List.of(), List.of());
   }
 
   /** The fraud job that is not terminated, if any. */

@@ -8,21 +8,13 @@ import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.core.execution.RecoveryClaimMode;
-import org.apache.flink.runtime.execution.ExecutionState;
-import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.messages.TriggerId;
-import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
-import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
-import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
 import org.apache.flink.runtime.webmonitor.handlers.JarRunRequestBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,180 +26,50 @@ import org.springframework.stereotype.Component;
 @Component
 class RestFlinkService implements FlinkService {
 
-  /** Terminated jobs whose root cause is asked for: the reconciler only looks at the newest. */
-  private static final int DETAILED_TERMINATED = 3;
-
   private static final Duration STATE_POLL = Duration.ofMillis(250);
   private static final Logger log = LoggerFactory.getLogger(RestFlinkService.class);
 
   private final FlinkRestClient flink;
+  private final FraudJobObserver observer;
   private final JobJarUploader uploader;
   private final JobJars jars;
   private final FraudJobArguments arguments;
   private final SavepointAwaiter awaiter;
-  private final String jobName;
   private final String savepointDirectory;
   private final Clock clock = Clock.systemUTC();
 
   RestFlinkService(
       FlinkRestClient flink,
+      FraudJobObserver observer,
       JobJarUploader uploader,
       JobJars jars,
       FraudJobArguments arguments,
       SavepointAwaiter awaiter,
-      JobProperties jobProperties,
       io.fraudpipeline.control.savepoints.SavepointProperties savepoints) {
     this.flink = flink;
+    this.observer = observer;
     this.uploader = uploader;
     this.jars = jars;
     this.arguments = arguments;
     this.awaiter = awaiter;
-    this.jobName = jobProperties.name();
     this.savepointDirectory = savepoints.hasDirectory() ? savepoints.directory() : null;
   }
 
+  /**
+   * A fresh observation of the one observer (recorded, so it also serves the reads, health and
+   * metrics until the next one): the reconciler must see the result of its previous step.
+   */
   @Override
   public List<FlinkJob> fraudJobs() {
-    List<JobDetails> ours = new ArrayList<>();
-    for (JobDetails details : flink.jobsOverview()) {
-      if (jobName.equals(details.getJobName())) {
-        ours.add(details);
-      }
+    Observation observation = observer.observeNow();
+    if (Thread.currentThread().isInterrupted()) {
+      // The observer keeps its previous observation when interrupted: not an answer of Flink.
+      throw new FlinkUnavailableException("Interrupted while observing Flink", null);
     }
-    ours.sort(
-        Comparator.comparing((JobDetails d) -> d.getStatus().isGloballyTerminalState())
-            .thenComparing(Comparator.comparingLong(JobDetails::getStartTime).reversed()));
-    List<FlinkJob> jobs = new ArrayList<>();
-    int terminated = 0;
-    for (JobDetails details : ours) {
-      JobStatus status = details.getStatus();
-      if (!status.isGloballyTerminalState()) {
-        jobs.add(active(details));
-      } else {
-        boolean detailed = terminated++ < DETAILED_TERMINATED && status == JobStatus.FAILED;
-        jobs.add(
-            FlinkJob.ended(
-                details.getJobId().toHexString(),
-                status.name(),
-                instant(details.getStartTime()),
-                detailed ? rootCause(details.getJobId()) : null));
-      }
+    if (!observation.flinkReachable()) {
+      throw new FlinkUnavailableException(observation.error(), null);
     }
-    return List.copyOf(jobs);
-  }
-
-  private FlinkJob active(JobDetails overview) {
-    JobID jobId = overview.getJobId();
-    JobStatus status = overview.getStatus();
-    if (status == JobStatus.INITIALIZING) {
-      // No JobMaster yet: asking for checkpoints or metrics only makes Flink log errors.
-      return new FlinkJob(
-          jobId.toHexString(),
-          status.name(),
-          instant(overview.getStartTime()),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          false);
-    }
-    Integer parallelism = null;
-    Boolean tasksRunning = null;
-    try {
-      JobDetailsInfo details = flink.jobDetails(jobId);
-      status = details.getJobStatus();
-      tasksRunning =
-          !details.getJobVertexInfos().isEmpty()
-              && details.getJobVertexInfos().stream()
-                  .allMatch(v -> v.getExecutionState() == ExecutionState.RUNNING);
-      parallelism =
-          details.getJobVertexInfos().stream()
-              .mapToInt(JobDetailsInfo.JobVertexDetailsInfo::getParallelism)
-              .max()
-              .stream()
-              .boxed()
-              .findFirst()
-              .orElse(null);
-    } catch (FlinkRequestException e) {
-      // Ended between the overview and this call: the next observation says so.
-    }
-    JobParameters parameters = JobParameters.of(flink, jobId);
-    return new FlinkJob(
-        jobId.toHexString(),
-        status.name(),
-        instant(overview.getStartTime()),
-        parallelism,
-        parameters.guarantee(),
-        restarts(jobId),
-        lastCheckpoint(jobId),
-        null,
-        parameters.jarSha256(),
-        tasksRunning);
-  }
-
-  private Long restarts(JobID jobId) {
-    try {
-      String value =
-          flink
-              .jobMetrics(jobId, List.of(FraudJobObserver.RESTARTS_METRIC))
-              .get(FraudJobObserver.RESTARTS_METRIC);
-      return value == null ? null : (long) Double.parseDouble(value);
-    } catch (FlinkRequestException | NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private FlinkJob.CompletedCheckpoint lastCheckpoint(JobID jobId) {
-    try {
-      CheckpointingStatistics stats = flink.checkpointStatistics(jobId);
-      var latest = stats.getLatestCheckpoints();
-      CheckpointStatistics.CompletedCheckpointStatistics completed =
-          latest == null ? null : latest.getCompletedCheckpointStatistics();
-      // A discarded (subsumed) one still names the storage directory the newer ones are in.
-      if (completed == null || completed.getExternalPath() == null) {
-        return null;
-      }
-      long endedAt =
-          completed.getLatestAckTimestamp() > 0
-              ? completed.getLatestAckTimestamp()
-              : completed.getTriggerTimestamp() + completed.getDuration();
-      return new FlinkJob.CompletedCheckpoint(
-          completed.getId(), completed.getExternalPath(), Instant.ofEpochMilli(endedAt));
-    } catch (FlinkRequestException e) {
-      return null;
-    }
-  }
-
-  private String rootCause(JobID jobId) {
-    try {
-      for (var entry : flink.exceptions(jobId, 1).getExceptionHistory().getEntries()) {
-        return entry.getStacktrace() == null
-            ? entry.getExceptionName()
-            : deepestCause(entry.getStacktrace());
-      }
-    } catch (FlinkRequestException e) {
-      log.debug("No exception history for {}", jobId, e);
-    }
-    return null;
-  }
-
-  /** The innermost "Caused by:" of a stack trace (its first line when there is none). */
-  static String deepestCause(String stacktrace) {
-    String cause = null;
-    for (String line : stacktrace.split("\n")) {
-      String trimmed = line.strip();
-      if (cause == null) {
-        cause = trimmed;
-      } else if (trimmed.startsWith("Caused by: ")) {
-        cause = trimmed.substring("Caused by: ".length());
-      }
-    }
-    if (cause == null) {
-      return null;
-    }
-    return cause.length() > 500 ? cause.substring(0, 500) + "..." : cause;
+    return observation.flinkJobs();
   }
 
   @Override
@@ -371,9 +233,5 @@ class RestFlinkService implements FlinkService {
       Thread.sleep(STATE_POLL.toMillis());
     }
     throw new IllegalStateException("Job " + jobId + " did not end by " + deadline);
-  }
-
-  private static Instant instant(long epochMillis) {
-    return epochMillis > 0 ? Instant.ofEpochMilli(epochMillis) : null;
   }
 }

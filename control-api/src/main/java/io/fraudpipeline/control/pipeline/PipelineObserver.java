@@ -11,7 +11,11 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Records what Flink and the savepoint history say, for one reconciliation; decides nothing. */
+/**
+ * What one reconciliation sees: the jobs of a fresh observation of Flink ({@link
+ * FlinkService#fraudJobs()}: the one observer's, which also serves the reads, health and metrics)
+ * and the newest savepoint of the history. Decides nothing.
+ */
 public class PipelineObserver {
 
   private static final Logger log = LoggerFactory.getLogger(PipelineObserver.class);

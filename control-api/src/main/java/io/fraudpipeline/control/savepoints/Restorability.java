@@ -40,20 +40,28 @@ public class Restorability {
    * Unknown while Kafka is unreachable.
    */
   public RestoreSafety assessFromLastSample(Map<Integer, Long> resumeFrom) {
+    return lastSampleAssessor().apply(resumeFrom);
+  }
+
+  /**
+   * A judge of many states against the offsets poller's last sample, without a Kafka call (see
+   * {@link #assessFromLastSample}); unknown for every one while Kafka is unreachable.
+   */
+  public Function<Map<Integer, Long>, RestoreSafety> lastSampleAssessor() {
     OffsetsObservation sample = poller.current();
     if (!sample.kafkaReachable()) {
-      return RestoreSafety.unknown();
+      return resumeFrom -> RestoreSafety.unknown();
     }
     return sample
         .topic(transactionsTopic)
         .filter(TopicOffsets::exists)
-        .map(
+        .<Function<Map<Integer, Long>, RestoreSafety>>map(
             topic -> {
               Map<Integer, Long> earliest = new HashMap<>();
               topic.partitions().forEach(p -> earliest.put(p.partition(), p.earliestOffset()));
-              return RestoreSafety.of(resumeFrom, earliest);
+              return resumeFrom -> RestoreSafety.of(resumeFrom, earliest);
             })
-        .orElseGet(RestoreSafety::unknown);
+        .orElse(resumeFrom -> RestoreSafety.unknown());
   }
 
   /** The safety of one state, from Kafka's earliest offsets now; unknown when Kafka is down. */

@@ -34,10 +34,14 @@ public class SavepointCatalog {
     this.disposer = disposer;
   }
 
-  /** The newest {@code limit} savepoints, newest first. */
+  /**
+   * The newest {@code limit} savepoints, newest first, judged against the offsets poller's last
+   * sample as {@code GET /api/v1/pipeline} judges its last state: a listing waits for no Kafka
+   * round trip (nor for the admin timeout while Kafka is down: then unknown).
+   */
   public List<SavepointView> list(int limit) {
     List<SavepointRecord> all = history.list();
-    Function<Map<Integer, Long>, RestoreSafety> assess = restorability.assessor();
+    Function<Map<Integer, Long>, RestoreSafety> assess = restorability.lastSampleAssessor();
     Map<String, String> pinned = pinned();
     return all.subList(0, Math.min(limit, all.size())).stream()
         .map(r -> SavepointView.of(r, assess.apply(r.transactionsOffsets()), pinned.get(r.path())))

@@ -47,9 +47,11 @@ class EmbeddedJobJarTest {
       assertThat(embedded.sizeBytes()).isEqualTo(Files.size(jar));
       assertThat(embedded.entryClass()).isEqualTo("org.example.Job");
       assertThat(embedded.version()).isEqualTo("1.2.3");
-      assertThat(embedded.uploadName())
-          .isEqualTo("fraud-job-" + expectedSha.substring(0, 16) + ".jar");
-      assertThat(embedded.file().getFileName().toString()).isEqualTo(embedded.uploadName());
+      // Flink keeps the uploaded file's name: the extracted file carries the upload name.
+      assertThat(embedded.file().getFileName().toString())
+          .isEqualTo("fraud-job-" + expectedSha.substring(0, 16) + ".jar")
+          .isEqualTo(
+              new JobJar(embedded.sha256(), embedded.file(), embedded.entryClass()).uploadName());
       assertThat(Files.readAllBytes(embedded.file())).isEqualTo(Files.readAllBytes(jar));
     }
   }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.pipeline.CheckpointStorage;
+import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +96,7 @@ class RestFlinkServiceTest {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void refusesARepeatedSubmissionAsADuplicate() {
     assertThatThrownBy(
             () ->
@@ -104,7 +107,7 @@ class RestFlinkServiceTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void stopsWithASavepointAndRunsAgainFromIt() throws Exception {
     savepoint = service.stopWithSavepoint(JOB, false, LONG);
 
@@ -120,7 +123,7 @@ class RestFlinkServiceTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void cancelsAJobAndKeepsItsLastCheckpoint() throws Exception {
     await()
         .atMost(LONG)
@@ -137,7 +140,7 @@ class RestFlinkServiceTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void refusesAJobThatCannotRestoreAndReportsItFailedWithTheCause() {
     String failing = "00000000000000000000000000000bad";
 
@@ -162,6 +165,50 @@ class RestFlinkServiceTest {
               assertThat(job.state()).isEqualTo("FAILED");
               assertThat(job.failureCause()).contains("no/such/savepoint");
             });
+  }
+
+  /**
+   * One observation per poll: the reconciler's observation (through {@link
+   * FlinkService#fraudJobs()}) is the one the reads, health and metrics use, and the background
+   * poll within the same interval asks Flink nothing more.
+   */
+  @Test
+  @Order(2)
+  void theReconcilersObservationServesEveryReaderForThePollInterval() {
+    try (CountingFlinkRestClient counting = new CountingFlinkRestClient(flink.restUrl())) {
+      FraudJobObserver observer =
+          new FraudJobObserver(
+              counting, "fraud-detection", Duration.ofMinutes(1), Clock.systemUTC());
+      FlinkService reconcilers =
+          new RestFlinkService(
+              counting, observer, null, null, null, null, control.bean(SavepointProperties.class));
+
+      List<FlinkJob> jobs = reconcilers.fraudJobs();
+      Map<String, Integer> oneObservation = counting.calls();
+      observer.poll();
+      Observation read = observer.current();
+
+      System.out.println(
+          "Flink REST calls of one observation: " + counting.total() + " " + counting.calls());
+      assertThat(counting.calls()).isEqualTo(oneObservation);
+      assertThat(oneObservation)
+          .containsEntry("GET /jobs/overview", 1)
+          .containsEntry("GET /jobs/:id", 1)
+          .containsEntry("GET /jobs/:id/checkpoints", 1)
+          .containsEntry("GET /jobs/:id/config", 1)
+          .containsEntry("GET /jobs/:id/metrics", 1);
+      assertThat(read.flinkJobs()).isEqualTo(jobs);
+      FlinkJob running = jobs.stream().filter(FlinkJob::isActive).findFirst().orElseThrow();
+      assertThat(read.activeJob())
+          .hasValueSatisfying(
+              job -> {
+                assertThat(job.jobId()).isEqualTo(running.jobId()).isEqualTo(JOB);
+                assertThat(job.state()).isEqualTo(running.state());
+                assertThat(job.parallelism()).isEqualTo(running.parallelism());
+                assertThat(job.jarSha256()).isEqualTo(running.jarSha256());
+                assertThat(job.checkpoints().lastCompleted()).isNotNull();
+              });
+    }
   }
 
   private static Optional<FlinkJob> find(String jobId) {
