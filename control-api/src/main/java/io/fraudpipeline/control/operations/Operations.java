@@ -83,6 +83,7 @@ public class Operations implements AutoCloseable {
   private final MeterRegistry meters;
   private final Clock clock;
   private final Object loading = new Object();
+  private final Object abandoning = new Object();
   private volatile boolean loaded;
   private Instant nextLoad = Instant.MIN;
   private volatile Instant nextRead = Instant.MIN;
@@ -350,20 +351,28 @@ public class Operations implements AutoCloseable {
   }
 
   private Optional<Operation> abandon(Operation recorded, String cause) {
-    // Failed already because its replica stopped: a cleaner may say more now.
-    boolean interrupted =
-        recorded.state() == OperationState.FAILED
-            && recorded.failureCause() != null
-            && recorded.failureCause().startsWith(STOPPED);
-    if (runsHere(recorded.id())
-        || (recorded.state() != OperationState.IN_PROGRESS && !interrupted)) {
-      return Optional.empty();
+    // One at a time, and from what memory has once it has ended: the backtest cleaner and the look
+    // for abandoned operations may fail the same one, and the later must not undo a refined cause.
+    synchronized (abandoning) {
+      Operation known = operations.get(recorded.id());
+      Operation current =
+          known != null && known.state() != OperationState.IN_PROGRESS ? known : recorded;
+      // Failed already because its replica stopped: a cleaner may say more now.
+      boolean interrupted =
+          current.state() == OperationState.FAILED
+              && current.failureCause() != null
+              && current.failureCause().startsWith(STOPPED);
+      if (runsHere(current.id())
+          || (current.state() != OperationState.IN_PROGRESS && !interrupted)
+          || cause.equals(current.failureCause())) {
+        return Optional.empty();
+      }
+      Operation failed =
+          current.failed(interrupted ? current.completedAt() : clock.instant(), cause);
+      store.save(failed);
+      operations.put(failed.id(), failed);
+      return Optional.of(failed);
     }
-    Operation failed =
-        recorded.failed(interrupted ? recorded.completedAt() : clock.instant(), cause);
-    store.save(failed);
-    operations.put(failed.id(), failed);
-    return Optional.of(failed);
   }
 
   private void execute(Operation accepted, Body body) {

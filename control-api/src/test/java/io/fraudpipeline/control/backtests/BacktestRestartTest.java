@@ -5,30 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.support.ApiClient;
-import io.fraudpipeline.control.support.ApiClient.Reply;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.TestKafka;
+import io.fraudpipeline.control.support.WaitingBacktests;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.flink.FlinkRestClient;
-import io.fraudpipeline.model.FraudJson;
-import io.fraudpipeline.model.Transaction;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,12 +37,10 @@ class BacktestRestartTest {
 
   private static final String PREFIX = "backtest-restart";
   private static final Duration LONG = Duration.ofMinutes(2);
-  private static final String RULES =
-      "[{\"id\": \"big\", \"kind\": \"threshold\", \"field\": \"amount\", \"operator\": \">\","
-          + " \"limit\": 500}]";
 
   static LocalFlink flink;
   static FlinkRestClient flinkClient;
+  static WaitingBacktests backtests;
   static Admin admin;
   static final Map<String, Object> settings = new HashMap<>(TestKafka.settings(PREFIX));
 
@@ -70,7 +58,8 @@ class BacktestRestartTest {
     settings.put("fraud.backtests.cleanup-interval", "500ms");
     settings.put("fraud.backtests.output-topic-prefix", PREFIX + "-output-");
     settings.put("fraud.leadership.session-timeout", "6s");
-    sendTransactions();
+    backtests = new WaitingBacktests(flinkClient);
+    WaitingBacktests.sendTransactions(PREFIX);
   }
 
   @AfterAll
@@ -93,6 +82,7 @@ class BacktestRestartTest {
     ControlPlane third = null;
     try {
       String abandoned = startBacktest(first);
+      String firstId = first.bean(Leadership.class).replicaId();
       first.close();
       // Stopping leaves the backtest's job running and its topic, as a crash would.
       assertThat(jobState(abandoned)).contains(JobStatus.RUNNING);
@@ -114,7 +104,9 @@ class BacktestRestartTest {
       assertThat(failed.path("failure_cause").asString())
           .isEqualTo(
               "The control plane restarted during the backtest; its job was cancelled and its"
-                  + " output deleted");
+                  + " output deleted (it ran on replica "
+                  + firstId
+                  + ")");
       JsonNode events =
           await()
               .atMost(LONG)
@@ -168,23 +160,7 @@ class BacktestRestartTest {
 
   /** Starts a backtest and waits until its job runs and its output topic exists. */
   private static String startBacktest(ControlPlane control) throws Exception {
-    Instant to = Instant.now().minusSeconds(1);
-    Reply accepted =
-        client(control)
-            .write(
-                "POST",
-                "/api/v1/rules/backtests",
-                "application/json",
-                "{\"rules\": "
-                    + RULES
-                    + ", \"from\": \""
-                    + to.minus(Duration.ofMinutes(30))
-                    + "\", \"to\": \""
-                    + to
-                    + "\"}");
-    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-    String id = accepted.json().path("id").asString();
-    await().atMost(LONG).until(() -> jobState(id), s -> s.equals(Optional.of(JobStatus.RUNNING)));
+    String id = backtests.start(client(control));
     assertThat(outputTopics()).contains(PREFIX + "-output-" + id);
     return id;
   }
@@ -200,36 +176,10 @@ class BacktestRestartTest {
   }
 
   private static Optional<JobStatus> jobState(String operationId) {
-    return flinkClient.jobsOverview().stream()
-        .filter(j -> j.getJobName().equals("fraud-detection-backtest-" + operationId))
-        .map(JobDetails::getStatus)
-        .findFirst();
+    return backtests.jobState(operationId);
   }
 
   private static Set<String> outputTopics() throws Exception {
     return admin.listTopics().names().get();
-  }
-
-  private static void sendTransactions() {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < 20; i++) {
-        Transaction tx =
-            new Transaction(
-                "restart-" + i,
-                "acct-" + (i % 3),
-                BigDecimal.valueOf(100L * i),
-                "EUR",
-                "merchant",
-                "retail",
-                "NL",
-                Instant.now().minusSeconds(600 - i));
-        producer.send(
-            new ProducerRecord<>(PREFIX + "-transactions", tx.accountId(), FraudJson.write(tx)));
-      }
-    }
   }
 }
