@@ -79,6 +79,7 @@ public class Operations implements AutoCloseable {
   private final Leadership leadership;
   private final String replicaId;
   private final Duration progressInterval;
+  private final Duration abandonedGrace;
   private final ExecutorService executor;
   private final MeterRegistry meters;
   private final Clock clock;
@@ -95,24 +96,34 @@ public class Operations implements AutoCloseable {
       OperationStore store,
       Leadership leadership,
       OperationsProperties properties) {
-    this(meters, store, leadership, properties.progressInterval(), Clock.systemUTC());
+    this(
+        meters,
+        store,
+        leadership,
+        properties.progressInterval(),
+        properties.abandonedGrace(),
+        Clock.systemUTC());
   }
 
   /**
    * @param progressInterval the least time between two writes of an operation's progress to the
    *     store (other replicas serve it from there)
+   * @param abandonedGrace how old another replica's operation must be before this one fails it for
+   *     that replica's absence from the group
    */
   Operations(
       MeterRegistry meters,
       OperationStore store,
       Leadership leadership,
       Duration progressInterval,
+      Duration abandonedGrace,
       Clock clock) {
     this.meters = meters;
     this.store = store;
     this.leadership = leadership;
     this.replicaId = leadership.replicaId();
     this.progressInterval = progressInterval;
+    this.abandonedGrace = abandonedGrace;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -327,7 +338,7 @@ public class Operations implements AutoCloseable {
     LeftoverOwnership ownership = LeftoverOwnership.of(leadership);
     return recorded().values().stream()
         .filter(op -> op.state() == OperationState.IN_PROGRESS && op.replica() != null)
-        .filter(op -> ownership.cleansUp(runsHere(op.id()), op.replica()))
+        .filter(op -> failsHere(ownership, op))
         .flatMap(op -> abandon(op, interrupted(op.replica())).stream())
         .peek(
             op ->
@@ -339,6 +350,17 @@ public class Operations implements AutoCloseable {
                     op.jobId(),
                     op.replica()))
         .toList();
+  }
+
+  /** Whether this replica fails an operation in progress that its replica may have left. */
+  private boolean failsHere(LeftoverOwnership ownership, Operation operation) {
+    if (!ownership.cleansUp(runsHere(operation.id()), operation.replica())) {
+      return false;
+    }
+    // Another replica's, not in the group as last learnt: it may have started since, and taken
+    // requests before joining. Left to a later look until it is older than that can last.
+    return replicaId.equals(operation.replica())
+        || !clock.instant().isBefore(operation.createdAt().plus(abandonedGrace));
   }
 
   /** Why an operation failed whose replica stopped while it was in progress. */
@@ -541,8 +563,7 @@ public class Operations implements AutoCloseable {
       return operation;
     }
     if (operation.replica() != null) {
-      LeftoverOwnership ownership = LeftoverOwnership.of(leadership);
-      if (!ownership.cleansUp(false, operation.replica())) {
+      if (!failsHere(LeftoverOwnership.of(leadership), operation)) {
         return operation;
       }
       Operation failed = operation.failed(clock.instant(), interrupted(operation.replica()));

@@ -12,8 +12,13 @@ import org.springframework.validation.annotation.Validated;
  *     the operations topic, from which the other replicas serve it
  * @param abandonedCheckInterval time between two looks for operations in progress whose replica
  *     stopped (failed by the leader once that replica has left the group)
+ * @param abandonedGrace an operation whose replica is missing from the group is failed only once it
+ *     is older than this: a replica that has just started may take requests before it has joined
+ *     the group (and the others learn members only every heartbeat interval)
  */
 @Validated
 @ConfigurationProperties("fraud.operations")
 public record OperationsProperties(
-    @NotNull Duration progressInterval, @NotNull Duration abandonedCheckInterval) {}
+    @NotNull Duration progressInterval,
+    @NotNull Duration abandonedCheckInterval,
+    @NotNull Duration abandonedGrace) {}

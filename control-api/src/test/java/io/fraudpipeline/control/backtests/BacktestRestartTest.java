@@ -8,11 +8,7 @@ import io.fraudpipeline.control.support.ApiClient;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.TestKafka;
 import io.fraudpipeline.control.support.WaitingBacktests;
-import io.fraudpipeline.embedded.LocalFlink;
-import io.fraudpipeline.flink.FlinkRestClient;
-import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,28 +34,16 @@ class BacktestRestartTest {
   private static final String PREFIX = "backtest-restart";
   private static final Duration LONG = Duration.ofMinutes(2);
 
-  static LocalFlink flink;
-  static FlinkRestClient flinkClient;
   static WaitingBacktests backtests;
   static Admin admin;
-  static final Map<String, Object> settings = new HashMap<>(TestKafka.settings(PREFIX));
 
   @BeforeAll
   static void startClusters() {
-    flink = LocalFlink.start(new LocalFlink.Options(0, 1, 1, null, Map.of()));
-    flinkClient =
-        new FlinkRestClient(
-            URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1));
+    backtests = WaitingBacktests.start(PREFIX, Map.of());
     admin =
         Admin.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers()));
-    settings.put("fraud.backtests.parallelism", "2");
-    settings.put("fraud.backtests.cleanup-interval", "500ms");
-    settings.put("fraud.backtests.output-topic-prefix", PREFIX + "-output-");
-    settings.put("fraud.leadership.session-timeout", "6s");
-    backtests = new WaitingBacktests(flinkClient);
-    WaitingBacktests.sendTransactions(PREFIX);
   }
 
   @AfterAll
@@ -67,11 +51,8 @@ class BacktestRestartTest {
     if (admin != null) {
       admin.close();
     }
-    if (flinkClient != null) {
-      flinkClient.close();
-    }
-    if (flink != null) {
-      flink.close();
+    if (backtests != null) {
+      backtests.close();
     }
   }
 
@@ -86,7 +67,7 @@ class BacktestRestartTest {
       first.close();
       // Stopping leaves the backtest's job running and its topic, as a crash would.
       assertThat(jobState(abandoned)).contains(JobStatus.RUNNING);
-      assertThat(outputTopics()).contains(PREFIX + "-output-" + abandoned);
+      assertThat(outputTopics()).contains(WaitingBacktests.outputTopicPrefix(PREFIX) + abandoned);
 
       second = start();
       ApiClient api = client(second);
@@ -129,7 +110,7 @@ class BacktestRestartTest {
       third.bean(AbandonedBacktests.class).sweep();
       second.bean(AbandonedBacktests.class).sweep();
       assertThat(jobState(running)).contains(JobStatus.RUNNING);
-      assertThat(outputTopics()).contains(PREFIX + "-output-" + running);
+      assertThat(outputTopics()).contains(WaitingBacktests.outputTopicPrefix(PREFIX) + running);
 
       second.close();
       ApiClient thirdApi = client(third);
@@ -151,7 +132,7 @@ class BacktestRestartTest {
   }
 
   private static ControlPlane start() {
-    return ControlPlane.start(flink.restUrl(), TestKafka.broker().bootstrapServers(), settings);
+    return backtests.controlPlane();
   }
 
   private static ApiClient client(ControlPlane control) {
@@ -161,7 +142,7 @@ class BacktestRestartTest {
   /** Starts a backtest and waits until its job runs and its output topic exists. */
   private static String startBacktest(ControlPlane control) throws Exception {
     String id = backtests.start(client(control));
-    assertThat(outputTopics()).contains(PREFIX + "-output-" + id);
+    assertThat(outputTopics()).contains(WaitingBacktests.outputTopicPrefix(PREFIX) + id);
     return id;
   }
 
@@ -171,7 +152,8 @@ class BacktestRestartTest {
         .untilAsserted(
             () -> {
               assertThat(jobState(operationId)).contains(JobStatus.CANCELED);
-              assertThat(outputTopics()).doesNotContain(PREFIX + "-output-" + operationId);
+              assertThat(outputTopics())
+                  .doesNotContain(WaitingBacktests.outputTopicPrefix(PREFIX) + operationId);
             });
   }
 

@@ -7,13 +7,8 @@ import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.support.ApiClient;
 import io.fraudpipeline.control.support.ApiClient.Reply;
 import io.fraudpipeline.control.support.ControlPlane;
-import io.fraudpipeline.control.support.TestKafka;
 import io.fraudpipeline.control.support.WaitingBacktests;
-import io.fraudpipeline.embedded.LocalFlink;
-import io.fraudpipeline.flink.FlinkRestClient;
-import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,33 +28,24 @@ class OperationsReplicasTest {
   private static final String PREFIX = "operations-replicas";
   private static final Duration LONG = Duration.ofMinutes(2);
 
-  static LocalFlink flink;
-  static FlinkRestClient flinkClient;
   static WaitingBacktests backtests;
-  static final Map<String, Object> settings = new HashMap<>(TestKafka.settings(PREFIX));
 
   @BeforeAll
   static void startClusters() {
-    flink = LocalFlink.start(new LocalFlink.Options(0, 1, 1, null, Map.of()));
-    flinkClient =
-        new FlinkRestClient(
-            URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1));
-    settings.put("fraud.backtests.parallelism", "2");
-    settings.put("fraud.backtests.cleanup-interval", "500ms");
-    settings.put("fraud.backtests.output-topic-prefix", PREFIX + "-output-");
-    settings.put("fraud.operations.abandoned-check-interval", "500ms");
-    settings.put("fraud.leadership.session-timeout", "6s");
-    backtests = new WaitingBacktests(flinkClient);
-    WaitingBacktests.sendTransactions(PREFIX);
+    backtests =
+        WaitingBacktests.start(
+            PREFIX,
+            Map.of(
+                "fraud.operations.abandoned-check-interval",
+                "500ms",
+                "fraud.operations.abandoned-grace",
+                "1s"));
   }
 
   @AfterAll
   static void stopClusters() {
-    if (flinkClient != null) {
-      flinkClient.close();
-    }
-    if (flink != null) {
-      flink.close();
+    if (backtests != null) {
+      backtests.close();
     }
   }
 
@@ -131,7 +117,7 @@ class OperationsReplicasTest {
   }
 
   private static ControlPlane start() {
-    return ControlPlane.start(flink.restUrl(), TestKafka.broker().bootstrapServers(), settings);
+    return backtests.controlPlane();
   }
 
   private static ApiClient client(ControlPlane control) {

@@ -10,6 +10,7 @@ import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.support.MutableClock;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.control.support.TestKafka;
+import io.fraudpipeline.control.support.TestLeadership;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -179,13 +180,7 @@ class OperationsTest {
   void anAbandonedOperationSaysWhyOnceItsLeftoversAreCleanedButAnEndedOneIsLeftAlone()
       throws Exception {
     CountDownLatch running = new CountDownLatch(1);
-    Operation abandoned =
-        stop(
-            context -> {
-              running.countDown();
-              new CountDownLatch(1).await();
-              return null;
-            });
+    Operation abandoned = stop(runsUntilStopped(running));
     Operation completed = stop(context -> null);
     running.await();
     awaitEnd(operations, completed.id());
@@ -217,7 +212,7 @@ class OperationsTest {
       throws Exception {
     String ownerId = "owner-" + UUID.randomUUID();
     MutableClock ownerClock = new MutableClock(Instant.now());
-    Operations owner = controlPlane(TestReplica.alone(ownerId), ownerClock);
+    Operations owner = controlPlane(TestLeadership.alone(ownerId), ownerClock);
     CountDownLatch reported = new CountDownLatch(1);
     CountDownLatch later = new CountDownLatch(1);
     Operation accepted =
@@ -241,7 +236,7 @@ class OperationsTest {
     String peerId = "peer-" + UUID.randomUUID();
     // The peer leads, and the owner is in the group: a live replica's operation.
     Operations peer =
-        controlPlane(new TestReplica(peerId, true, Optional.of(Set.of(ownerId, peerId))));
+        controlPlane(new TestLeadership(peerId, true, Optional.of(Set.of(ownerId, peerId))));
 
     assertThat(owner.find(accepted.id()).orElseThrow().progress().done()).isEqualTo(2);
     Operation served = peer.find(accepted.id()).orElseThrow();
@@ -275,18 +270,12 @@ class OperationsTest {
   void anOperationWhoseReplicaLeftTheGroupIsFailedOnceByTheLeaderOnlyNamingThatReplica()
       throws Exception {
     CountDownLatch running = new CountDownLatch(1);
-    Operation accepted =
-        stop(
-            context -> {
-              running.countDown();
-              new CountDownLatch(1).await();
-              return null;
-            });
+    Operation accepted = stop(runsUntilStopped(running));
     running.await();
     operations.close();
     Optional<Set<String>> survivors = Optional.of(Set.of("follower", "leader"));
-    Operations follower = controlPlane(new TestReplica("follower", false, survivors));
-    Operations unsure = controlPlane(new TestReplica("unsure", true, Optional.empty()));
+    Operations follower = controlPlane(new TestLeadership("follower", false, survivors));
+    Operations unsure = controlPlane(new TestLeadership("unsure", true, Optional.empty()));
 
     assertThat(follower.failLeftBehind()).isEmpty();
     assertThat(follower.find(accepted.id()).orElseThrow().state())
@@ -295,7 +284,7 @@ class OperationsTest {
     assertThat(unsure.find(accepted.id()).orElseThrow().state())
         .isEqualTo(OperationState.IN_PROGRESS);
 
-    Operations leader = controlPlane(new TestReplica("leader", true, survivors));
+    Operations leader = controlPlane(new TestLeadership("leader", true, survivors));
     leader.failLeftBehind();
     Operation failed = leader.find(accepted.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(OperationState.FAILED);
@@ -308,25 +297,40 @@ class OperationsTest {
   }
 
   @Test
+  void theLeaderLeavesAnOperationOfAReplicaItHasNotSeenInTheGroupAloneForTheGrace()
+      throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Operation accepted = stop(runsUntilStopped(running));
+    running.await();
+    MutableClock clock = new MutableClock(Instant.now());
+    // Its group, as last learnt, lacks the owner: as when the owner has only just started.
+    Operations leader =
+        controlPlane(
+            TestLeadership.alone("leader-" + UUID.randomUUID()), clock, Duration.ofMinutes(1));
+
+    assertThat(leader.failLeftBehind()).isEmpty();
+    assertThat(leader.find(accepted.id()).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(leader.failLeftBehind())
+        .extracting(Operation::failureCause)
+        .containsExactly(Operations.interrupted(accepted.replica()));
+  }
+
+  @Test
   void aReplicaBackUnderItsOwnIdFailsWhatItLeftInProgressEvenWhenItDoesNotLead() throws Exception {
     String id = "fixed-" + UUID.randomUUID();
-    Operations before = controlPlane(TestReplica.alone(id));
+    Operations before = controlPlane(TestLeadership.alone(id));
     CountDownLatch running = new CountDownLatch(1);
     Operation accepted =
         before.start(
-            OperationKind.SAVEPOINT,
-            "job-1",
-            Duration.ofMinutes(1),
-            context -> {
-              running.countDown();
-              new CountDownLatch(1).await();
-              return null;
-            });
+            OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), runsUntilStopped(running));
     running.await();
     before.close();
 
     Operations after =
-        controlPlane(new TestReplica(id, false, Optional.of(Set.of(id, "the-leader"))));
+        controlPlane(new TestLeadership(id, false, Optional.of(Set.of(id, "the-leader"))));
 
     Operation failed = after.find(accepted.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(OperationState.FAILED);
@@ -355,11 +359,20 @@ class OperationsTest {
     topic(TestKafka.broker().bootstrapServers()).put(old.id(), old);
 
     Operations follower =
-        controlPlane(new TestReplica("any", false, Optional.of(Set.of("any", "other"))));
+        controlPlane(new TestLeadership("any", false, Optional.of(Set.of("any", "other"))));
 
     Operation failed = follower.find(old.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(OperationState.FAILED);
     assertThat(failed.failureCause()).isEqualTo(Operations.INTERRUPTED);
+  }
+
+  /** A body that counts {@code running} down, then runs until its control plane stops. */
+  private static Operations.Body runsUntilStopped(CountDownLatch running) {
+    return context -> {
+      running.countDown();
+      new CountDownLatch(1).await();
+      return null;
+    };
   }
 
   private Operation stop(Operations.Body body) {
@@ -373,26 +386,31 @@ class OperationsTest {
   /** Operations as one control plane has them, on this test's topic. */
   private Operations controlPlane(String bootstrap, Duration timeout) {
     // Each one a new process: a replica id of its own, alone in its group.
-    return controlPlane(bootstrap, timeout, TestReplica.alone("replica-" + UUID.randomUUID()));
+    return controlPlane(bootstrap, timeout, TestLeadership.alone("replica-" + UUID.randomUUID()));
   }
 
-  private Operations controlPlane(TestReplica replica) {
+  private Operations controlPlane(TestLeadership replica) {
     return controlPlane(replica, Clock.systemUTC());
   }
 
-  private Operations controlPlane(TestReplica replica, Clock clock) {
-    return controlPlane(
-        TestKafka.broker().bootstrapServers(), Duration.ofSeconds(10), replica, clock);
+  private Operations controlPlane(TestLeadership replica, Clock clock) {
+    return controlPlane(replica, clock, Duration.ZERO);
   }
 
-  private Operations controlPlane(String bootstrap, Duration timeout, TestReplica replica) {
-    return controlPlane(bootstrap, timeout, replica, Clock.systemUTC());
+  private Operations controlPlane(TestLeadership replica, Clock clock, Duration grace) {
+    return controlPlane(
+        TestKafka.broker().bootstrapServers(), Duration.ofSeconds(10), replica, clock, grace);
+  }
+
+  private Operations controlPlane(String bootstrap, Duration timeout, TestLeadership replica) {
+    return controlPlane(bootstrap, timeout, replica, Clock.systemUTC(), Duration.ZERO);
   }
 
   private Operations controlPlane(
-      String bootstrap, Duration timeout, TestReplica replica, Clock clock) {
+      String bootstrap, Duration timeout, TestLeadership replica, Clock clock, Duration grace) {
     OperationStore store = new OperationStore(topic(bootstrap, timeout));
-    Operations started = new Operations(meters, store, replica, Duration.ofSeconds(1), clock);
+    Operations started =
+        new Operations(meters, store, replica, Duration.ofSeconds(1), grace, clock);
     toClose.add(store);
     toClose.add(started);
     return started;

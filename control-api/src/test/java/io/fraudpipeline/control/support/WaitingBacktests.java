@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.support.ApiClient.Reply;
+import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.Transaction;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,25 +24,58 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Backtests that run for as long as a test needs: with {@code fraud.backtests.parallelism} one more
- * than the cluster's slots, their jobs stay RUNNING, waiting for a slot (as a backtest on a busy
- * cluster does).
+ * Backtests that run for as long as a test needs, on a real Flink cluster of one slot started for
+ * them: control planes started by {@link #controlPlane()} run backtests at parallelism 2, so their
+ * jobs stay RUNNING, waiting for a slot (as a backtest on a busy cluster does). Their transactions
+ * are sent to the test's broker under the given prefix.
  */
-public final class WaitingBacktests {
+public final class WaitingBacktests implements AutoCloseable {
 
   private static final Duration LONG = Duration.ofMinutes(2);
   private static final String RULES =
       "[{\"id\": \"big\", \"kind\": \"threshold\", \"field\": \"amount\", \"operator\": \">\","
           + " \"limit\": 500}]";
 
+  private final LocalFlink cluster;
   private final FlinkRestClient flink;
+  private final Map<String, Object> settings;
 
-  public WaitingBacktests(FlinkRestClient flink) {
-    this.flink = flink;
+  private WaitingBacktests(String prefix, Map<String, String> extra) {
+    cluster = LocalFlink.start(new LocalFlink.Options(0, 1, 1, null, Map.of()));
+    flink =
+        new FlinkRestClient(
+            URI.create(cluster.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1));
+    settings = new HashMap<>(TestKafka.settings(prefix));
+    settings.put("fraud.backtests.parallelism", "2");
+    settings.put("fraud.backtests.cleanup-interval", "500ms");
+    settings.put("fraud.backtests.output-topic-prefix", outputTopicPrefix(prefix));
+    settings.put("fraud.leadership.session-timeout", "6s");
+    settings.putAll(extra);
+    sendTransactions(prefix);
+  }
+
+  /**
+   * Starts the cluster and sends the transactions.
+   *
+   * @param extra control-plane settings beside the backtests' (prefixed topics, quick clean-up, a 6
+   *     s session timeout)
+   */
+  public static WaitingBacktests start(String prefix, Map<String, String> extra) {
+    return new WaitingBacktests(prefix, extra);
+  }
+
+  /** The output topic of backtests is this + their operation id. */
+  public static String outputTopicPrefix(String prefix) {
+    return prefix + "-output-";
+  }
+
+  /** A control plane on the test's broker and this cluster. */
+  public ControlPlane controlPlane() {
+    return ControlPlane.start(cluster.restUrl(), TestKafka.broker().bootstrapServers(), settings);
   }
 
   /** Sends 20 transactions of the last ten minutes to {@code <prefix>-transactions}. */
-  public static void sendTransactions(String prefix) {
+  private static void sendTransactions(String prefix) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -82,6 +117,12 @@ public final class WaitingBacktests {
     String id = accepted.json().path("id").asString();
     await().atMost(LONG).until(() -> jobState(id), s -> s.equals(Optional.of(JobStatus.RUNNING)));
     return id;
+  }
+
+  @Override
+  public void close() {
+    flink.close();
+    cluster.close();
   }
 
   /** The state of the backtest's Flink job, if there is one. */

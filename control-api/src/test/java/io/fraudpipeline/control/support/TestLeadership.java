@@ -1,25 +1,30 @@
-package io.fraudpipeline.control.operations;
+package io.fraudpipeline.control.support;
 
 import io.fraudpipeline.control.leadership.Leadership;
 import java.util.Optional;
 import java.util.Set;
 
 /** One replica's view of the election, as a test sets it. */
-final class TestReplica implements Leadership {
+public final class TestLeadership implements Leadership {
 
   private final String id;
-  volatile boolean leader;
-  volatile Optional<Set<String>> replicas;
+  public volatile boolean leader;
+  public volatile Optional<Set<String>> replicas;
 
-  TestReplica(String id, boolean leader, Optional<Set<String>> replicas) {
+  /** The leader, alone in its group. */
+  public TestLeadership() {
+    this("replica-test", true, Optional.of(Set.of("replica-test")));
+  }
+
+  public TestLeadership(String id, boolean leader, Optional<Set<String>> replicas) {
     this.id = id;
     this.leader = leader;
     this.replicas = replicas;
   }
 
   /** A replica alone in its group, so leading it. */
-  static TestReplica alone(String id) {
-    return new TestReplica(id, true, Optional.of(Set.of(id)));
+  public static TestLeadership alone(String id) {
+    return new TestLeadership(id, true, Optional.of(Set.of(id)));
   }
 
   @Override
