@@ -339,17 +339,23 @@ public class Operations implements AutoCloseable {
     return recorded().values().stream()
         .filter(op -> op.state() == OperationState.IN_PROGRESS && op.replica() != null)
         .filter(op -> failsHere(ownership, op))
-        .flatMap(op -> abandon(op, interrupted(op.replica())).stream())
-        .peek(
-            op ->
-                log.warn(
-                    "Operation {} {} on job {} was in progress on replica {}, which stopped; it is"
-                        + " reported as failed",
-                    op.kind(),
-                    op.id(),
-                    op.jobId(),
-                    op.replica()))
+        .flatMap(op -> leftBehind(op).stream())
         .toList();
+  }
+
+  /** Fails an operation its replica left in progress, saying so. */
+  private Optional<Operation> leftBehind(Operation operation) {
+    Optional<Operation> failed = abandon(operation, interrupted(operation.replica()));
+    failed.ifPresent(
+        op ->
+            log.warn(
+                "Operation {} {} on job {} was in progress on replica {}, which stopped; it is"
+                    + " reported as failed",
+                op.kind(),
+                op.id(),
+                op.jobId(),
+                op.replica()));
+    return failed;
   }
 
   /** Whether this replica fails an operation in progress that its replica may have left. */
@@ -563,19 +569,9 @@ public class Operations implements AutoCloseable {
       return operation;
     }
     if (operation.replica() != null) {
-      if (!failsHere(LeftoverOwnership.of(leadership), operation)) {
-        return operation;
-      }
-      Operation failed = operation.failed(clock.instant(), interrupted(operation.replica()));
-      store.save(failed);
-      log.warn(
-          "Operation {} {} on job {} was in progress on replica {}, which stopped; it is reported"
-              + " as failed",
-          operation.kind(),
-          operation.id(),
-          operation.jobId(),
-          operation.replica());
-      return failed;
+      return failsHere(LeftoverOwnership.of(leadership), operation)
+          ? leftBehind(operation).orElse(operation)
+          : operation;
     }
     Operation interrupted = operation.failed(clock.instant(), INTERRUPTED);
     store.save(interrupted);
