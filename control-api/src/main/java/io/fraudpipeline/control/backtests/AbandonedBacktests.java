@@ -5,6 +5,7 @@ import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.leadership.LeftoverOwnership;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
@@ -107,8 +108,7 @@ class AbandonedBacktests extends PeriodicLifecycle {
     }
     // Read after the listing: an operation is recorded before its topic and job exist.
     Map<String, Operation> recorded = operations.recorded();
-    LeftoverOwnership ownership =
-        new LeftoverOwnership(leadership.replicaId(), leadership.isLeader(), leadership.replicas());
+    LeftoverOwnership ownership = LeftoverOwnership.of(leadership);
     for (String id : ids) {
       Operation operation = recorded.get(id);
       String owner = operation == null ? null : operation.replica();
@@ -135,7 +135,9 @@ class AbandonedBacktests extends PeriodicLifecycle {
         (job != null ? "its job was cancelled" : "its job was no longer running")
             + (hasTopic ? " and its output deleted" : " and it left no output");
     if (operation != null) {
-      operations.failAbandoned(operation, RESTARTED + what);
+      String ranOn =
+          operation.replica() == null ? "" : " (it ran on replica " + operation.replica() + ")";
+      operations.failAbandoned(operation, RESTARTED + what + ranOn);
     }
     String owner = operation == null ? "no recorded replica" : "replica " + operation.replica();
     String message =

@@ -9,7 +9,6 @@ import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.OperationProgress;
-import io.fraudpipeline.control.operations.OperationState;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
@@ -107,9 +106,8 @@ public class Backtests {
     BacktestRequest request = BacktestRequests.read(body, clock.instant(), properties.maxSpan());
     long running =
         operations.list().stream()
-            .filter(
-                op ->
-                    op.kind() == OperationKind.BACKTEST && op.state() == OperationState.IN_PROGRESS)
+            // Those of other replicas count against their own limit.
+            .filter(op -> op.kind() == OperationKind.BACKTEST && operations.runsHere(op.id()))
             .count();
     if (running >= properties.maxConcurrent()) {
       throw new ConcurrencyLimitException(

@@ -16,7 +16,10 @@ public interface OperationContext {
   /** Records a step the operation took, shown with it while it runs and after. */
   void step(String message);
 
-  /** Shows how far the operation got (kept in memory only: it changes often). */
+  /**
+   * Shows how far the operation got; written to the store at most once per {@code
+   * fraud.operations.progress-interval} (it may change often), so other replicas serve it.
+   */
   void progress(OperationProgress progress);
 
   /** Records what the operation found; shown once it has ended. */

@@ -3,6 +3,7 @@ package io.fraudpipeline.control.operations;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.leadership.LeftoverOwnership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -29,8 +30,12 @@ import org.springframework.stereotype.Component;
 /**
  * Runs long actions in the background and keeps their outcome for {@code GET
  * /api/v1/operations/{id}}. Every state change is written to the {@link OperationStore} before it
- * is shown, so a restarted control plane answers for its predecessor's operations; one that was
- * still in progress then is reported as failed, since nothing watches it any more.
+ * is shown, so a restarted control plane answers for its predecessor's operations, and every
+ * replica for the others' (an operation in progress elsewhere is read from the store, progress
+ * included). One still in progress whose replica stopped is reported as failed, since nothing
+ * watches it any more: by that replica itself when it comes back under the same id, else by the
+ * leader once the replica has left the group ({@link LeftoverOwnership}); one recorded before
+ * replicas were named, by the first replica that loads it.
  */
 @Component
 public class Operations implements AutoCloseable {
@@ -42,6 +47,8 @@ public class Operations implements AutoCloseable {
   static final String INTERRUPTED =
       "The control plane stopped while this operation was in progress; check the job's state (GET"
           + " /api/v1/jobs) and the savepoint history (GET /api/v1/savepoints)";
+
+  private static final String STOPPED = "The control plane stopped while this operation was";
 
   /** Why a cancelled operation ended. */
   static final String CANCELLED = "Cancelled on request (DELETE /api/v1/operations/{id})";
@@ -69,24 +76,54 @@ public class Operations implements AutoCloseable {
   private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
 
   private final OperationStore store;
+  private final Leadership leadership;
   private final String replicaId;
+  private final Duration progressInterval;
+  private final Duration abandonedGrace;
   private final ExecutorService executor;
   private final MeterRegistry meters;
   private final Clock clock;
   private final Object loading = new Object();
+  private final Object abandoning = new Object();
   private volatile boolean loaded;
   private Instant nextLoad = Instant.MIN;
+  private volatile Instant nextRead = Instant.MIN;
   private volatile boolean closed;
 
   @Autowired
-  Operations(MeterRegistry meters, OperationStore store, Leadership leadership) {
-    this(meters, store, leadership.replicaId(), Clock.systemUTC());
+  Operations(
+      MeterRegistry meters,
+      OperationStore store,
+      Leadership leadership,
+      OperationsProperties properties) {
+    this(
+        meters,
+        store,
+        leadership,
+        properties.progressInterval(),
+        properties.abandonedGrace(),
+        Clock.systemUTC());
   }
 
-  Operations(MeterRegistry meters, OperationStore store, String replicaId, Clock clock) {
+  /**
+   * @param progressInterval the least time between two writes of an operation's progress to the
+   *     store (other replicas serve it from there)
+   * @param abandonedGrace how old another replica's operation must be before this one fails it for
+   *     that replica's absence from the group
+   */
+  Operations(
+      MeterRegistry meters,
+      OperationStore store,
+      Leadership leadership,
+      Duration progressInterval,
+      Duration abandonedGrace,
+      Clock clock) {
     this.meters = meters;
     this.store = store;
-    this.replicaId = replicaId;
+    this.leadership = leadership;
+    this.replicaId = leadership.replicaId();
+    this.progressInterval = progressInterval;
+    this.abandonedGrace = abandonedGrace;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -142,9 +179,57 @@ public class Operations implements AutoCloseable {
     return operation;
   }
 
+  /**
+   * The operation as this replica knows it: from memory when it runs here or has ended, else as
+   * last recorded (another replica's in progress, one started elsewhere since the load), or from
+   * memory while Kafka cannot be read.
+   */
   public Optional<Operation> find(String id) {
     loadPrevious();
-    return Optional.ofNullable(operations.get(id));
+    Operation known = operations.get(id);
+    if (known != null && (known.state() != OperationState.IN_PROGRESS || runsHere(id))) {
+      return Optional.of(known);
+    }
+    return readStore()
+        .map(all -> all.get(id))
+        .map(this::refreshed)
+        .or(() -> Optional.ofNullable(known));
+  }
+
+  /**
+   * Every operation in the store now, or empty while Kafka cannot be read (then not asked again for
+   * {@link #LOAD_RETRY}: each try waits for its timeout, and memory can answer meanwhile).
+   */
+  private Optional<Map<String, Operation>> readStore() {
+    if (clock.instant().isBefore(nextRead)) {
+      return Optional.empty();
+    }
+    try {
+      Map<String, Operation> all = new HashMap<>();
+      store.load().forEach(op -> all.put(op.id(), op));
+      return Optional.of(all);
+    } catch (KafkaUnavailableException e) {
+      nextRead = clock.instant().plus(LOAD_RETRY);
+      log.warn(
+          "Cannot read the operations of other replicas, serving them from memory for {}: {}",
+          LOAD_RETRY,
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Keeps a record read from the store in memory, unless memory knows better. */
+  private Operation refreshed(Operation recorded) {
+    return operations.compute(
+        recorded.id(),
+        (id, known) ->
+            known != null
+                    && (runsHere(known)
+                        // Ended here (e.g. failed as abandoned) while Kafka missed the write.
+                        || (known.state() != OperationState.IN_PROGRESS
+                            && recorded.state() == OperationState.IN_PROGRESS))
+                ? known
+                : recorded);
   }
 
   /**
@@ -159,6 +244,16 @@ public class Operations implements AutoCloseable {
       throw new StateConflictException(
           "Operation " + id + " has already ended (" + operation.state() + ")",
           Map.of("state", operation.state().name()));
+    }
+    if (!runsHere(id) && operation.replica() != null && !replicaId.equals(operation.replica())) {
+      // Only the owner holds what stops the work; it is not forwarded there.
+      throw new StateConflictException(
+          "Operation "
+              + id
+              + " runs on control-plane replica "
+              + operation.replica()
+              + ", which alone can cancel it; send the DELETE to that replica",
+          Map.of("replica", operation.replica()));
     }
     Runnable canceller = cancellers.get(id);
     if (canceller == null) {
@@ -175,9 +270,15 @@ public class Operations implements AutoCloseable {
     return operations.getOrDefault(id, operation);
   }
 
-  /** Every retained operation, newest first. */
+  /** Every retained operation, newest first; those of other replicas as last recorded. */
   public List<Operation> list() {
     loadPrevious();
+    readStore()
+        .ifPresent(
+            all -> {
+              all.values().forEach(this::refreshed);
+              evictOld(true);
+            });
     return operations.values().stream()
         .sorted(Comparator.comparing(Operation::createdAt).reversed())
         .toList();
@@ -186,9 +287,13 @@ public class Operations implements AutoCloseable {
   /** Whether the operation runs in this replica now (started here, not ended). */
   public boolean runsHere(String id) {
     Operation operation = operations.get(id);
-    return operation != null
-        && operation.state() == OperationState.IN_PROGRESS
-        && replicaId.equals(operation.replica());
+    return operation != null && runsHere(operation);
+  }
+
+  private boolean runsHere(Operation known) {
+    // Only this process's executor starts an operation under its id, and restored() never keeps
+    // one of its own id in progress: so in memory, in progress and its id means it runs here.
+    return known.state() == OperationState.IN_PROGRESS && replicaId.equals(known.replica());
   }
 
   /**
@@ -217,17 +322,85 @@ public class Operations implements AutoCloseable {
     // Loaded first, so a load that read the record before this write cannot report it interrupted
     // after it.
     loadPrevious();
-    boolean interrupted =
-        recorded.state() == OperationState.FAILED && INTERRUPTED.equals(recorded.failureCause());
-    if (runsHere(recorded.id())
-        || (recorded.state() != OperationState.IN_PROGRESS && !interrupted)) {
-      return Optional.empty();
+    return abandon(recorded, cause);
+  }
+
+  /**
+   * Fails the operations in progress whose replica stopped and that {@link LeftoverOwnership} gives
+   * this replica (its own from before a restart; the leader: those whose replica left the group),
+   * saying which replica ran them.
+   *
+   * @return the operations it failed
+   * @throws KafkaUnavailableException when Kafka cannot be read
+   */
+  public List<Operation> failLeftBehind() {
+    loadPrevious();
+    LeftoverOwnership ownership = LeftoverOwnership.of(leadership);
+    return recorded().values().stream()
+        .filter(op -> op.state() == OperationState.IN_PROGRESS && op.replica() != null)
+        .filter(op -> failsHere(ownership, op))
+        .flatMap(op -> leftBehind(op).stream())
+        .toList();
+  }
+
+  /** Fails an operation its replica left in progress, saying so. */
+  private Optional<Operation> leftBehind(Operation operation) {
+    Optional<Operation> failed = abandon(operation, interrupted(operation.replica()));
+    failed.ifPresent(
+        op ->
+            log.warn(
+                "Operation {} {} on job {} was in progress on replica {}, which stopped; it is"
+                    + " reported as failed",
+                op.kind(),
+                op.id(),
+                op.jobId(),
+                op.replica()));
+    return failed;
+  }
+
+  /** Whether this replica fails an operation in progress that its replica may have left. */
+  private boolean failsHere(LeftoverOwnership ownership, Operation operation) {
+    if (!ownership.cleansUp(runsHere(operation.id()), operation.replica())) {
+      return false;
     }
-    Operation failed =
-        recorded.failed(interrupted ? recorded.completedAt() : clock.instant(), cause);
-    store.save(failed);
-    operations.computeIfPresent(failed.id(), (id, current) -> failed);
-    return Optional.of(failed);
+    // Another replica's, not in the group as last learnt: it may have started since, and taken
+    // requests before joining. Left to a later look until it is older than that can last.
+    return replicaId.equals(operation.replica())
+        || !clock.instant().isBefore(operation.createdAt().plus(abandonedGrace));
+  }
+
+  /** Why an operation failed whose replica stopped while it was in progress. */
+  static String interrupted(String replica) {
+    return STOPPED
+        + " in progress on it (replica "
+        + replica
+        + "); check the job's state (GET /api/v1/jobs) and the savepoint history (GET"
+        + " /api/v1/savepoints)";
+  }
+
+  private Optional<Operation> abandon(Operation recorded, String cause) {
+    // One at a time, and from what memory has once it has ended: the backtest cleaner and the look
+    // for abandoned operations may fail the same one, and the later must not undo a refined cause.
+    synchronized (abandoning) {
+      Operation known = operations.get(recorded.id());
+      Operation current =
+          known != null && known.state() != OperationState.IN_PROGRESS ? known : recorded;
+      // Failed already because its replica stopped: a cleaner may say more now.
+      boolean interrupted =
+          current.state() == OperationState.FAILED
+              && current.failureCause() != null
+              && current.failureCause().startsWith(STOPPED);
+      if (runsHere(current.id())
+          || (current.state() != OperationState.IN_PROGRESS && !interrupted)
+          || cause.equals(current.failureCause())) {
+        return Optional.empty();
+      }
+      Operation failed =
+          current.failed(interrupted ? current.completedAt() : clock.instant(), cause);
+      store.save(failed);
+      operations.put(failed.id(), failed);
+      return Optional.of(failed);
+    }
   }
 
   private void execute(Operation accepted, Body body) {
@@ -238,6 +411,9 @@ public class Operations implements AutoCloseable {
     evictOld(recorded);
     OperationContext context =
         new OperationContext() {
+          /** When progress was last written to the store; only the body's thread reads it. */
+          private Instant progressWritten = Instant.MIN;
+
           @Override
           public String operationId() {
             return id;
@@ -261,7 +437,15 @@ public class Operations implements AutoCloseable {
 
           @Override
           public void progress(OperationProgress progress) {
-            operations.computeIfPresent(id, (k, op) -> op.withProgress(progress));
+            Instant now = clock.instant();
+            // Throttled: other replicas serve it from the store, but it may change many times a
+            // second.
+            if (now.isBefore(progressWritten.plus(progressInterval))) {
+              operations.computeIfPresent(id, (k, op) -> op.withProgress(progress));
+              return;
+            }
+            progressWritten = now;
+            update(id, op -> op.withProgress(progress));
           }
 
           @Override
@@ -373,9 +557,21 @@ public class Operations implements AutoCloseable {
     evictOld(true);
   }
 
+  /**
+   * An operation of the store as this replica keeps it: one in progress on a replica that still
+   * runs (or may) is left as it is, read again when asked for; one whose replica stopped is failed
+   * here if {@link LeftoverOwnership} says so, else by the replica it does (a later {@link
+   * #failLeftBehind}); one recorded before replicas were named is failed at once, as every replica
+   * did then.
+   */
   private Operation restored(Operation operation) {
     if (operation.state() != OperationState.IN_PROGRESS) {
       return operation;
+    }
+    if (operation.replica() != null) {
+      return failsHere(LeftoverOwnership.of(leadership), operation)
+          ? leftBehind(operation).orElse(operation)
+          : operation;
     }
     Operation interrupted = operation.failed(clock.instant(), INTERRUPTED);
     store.save(interrupted);

@@ -35,7 +35,9 @@ class OperationsController {
       summary = "One operation: IN_PROGRESS, COMPLETED or FAILED",
       description =
           "A savepoint written before a later step failed keeps its `savepoint_path`; a rescale"
-              + " names the replacing job in `new_job_id`.")
+              + " names the replacing job in `new_job_id`. `replica` names the replica that runs"
+              + " it; another replica answers from its latest record in the operations topic"
+              + " (progress written at most once per fraud.operations.progress-interval).")
   Operation get(@PathVariable("operation_id") String id) {
     return operations.find(id).orElseThrow(() -> new OperationNotFoundException(id));
   }
@@ -45,7 +47,8 @@ class OperationsController {
       summary = "Cancel an operation in progress (backtests only)",
       description =
           "202 with the operation, which ends CANCELLED once its work has stopped (GET it); 409"
-              + " when it has ended or is of a kind that cannot be cancelled.")
+              + " when it has ended, is of a kind that cannot be cancelled, or runs on another"
+              + " replica (named in `replica`: send the DELETE there).")
   ResponseEntity<Operation> cancel(@PathVariable("operation_id") String id) {
     return ResponseEntity.accepted().body(operations.cancel(id));
   }

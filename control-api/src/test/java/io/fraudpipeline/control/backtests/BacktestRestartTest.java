@@ -5,30 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.support.ApiClient;
-import io.fraudpipeline.control.support.ApiClient.Reply;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.TestKafka;
-import io.fraudpipeline.embedded.LocalFlink;
-import io.fraudpipeline.flink.FlinkRestClient;
-import io.fraudpipeline.model.FraudJson;
-import io.fraudpipeline.model.Transaction;
-import java.math.BigDecimal;
-import java.net.URI;
+import io.fraudpipeline.control.support.WaitingBacktests;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,30 +33,17 @@ class BacktestRestartTest {
 
   private static final String PREFIX = "backtest-restart";
   private static final Duration LONG = Duration.ofMinutes(2);
-  private static final String RULES =
-      "[{\"id\": \"big\", \"kind\": \"threshold\", \"field\": \"amount\", \"operator\": \">\","
-          + " \"limit\": 500}]";
 
-  static LocalFlink flink;
-  static FlinkRestClient flinkClient;
+  static WaitingBacktests backtests;
   static Admin admin;
-  static final Map<String, Object> settings = new HashMap<>(TestKafka.settings(PREFIX));
 
   @BeforeAll
   static void startClusters() {
-    flink = LocalFlink.start(new LocalFlink.Options(0, 1, 1, null, Map.of()));
-    flinkClient =
-        new FlinkRestClient(
-            URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1));
+    backtests = WaitingBacktests.start(PREFIX, Map.of());
     admin =
         Admin.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers()));
-    settings.put("fraud.backtests.parallelism", "2");
-    settings.put("fraud.backtests.cleanup-interval", "500ms");
-    settings.put("fraud.backtests.output-topic-prefix", PREFIX + "-output-");
-    settings.put("fraud.leadership.session-timeout", "6s");
-    sendTransactions();
   }
 
   @AfterAll
@@ -78,11 +51,8 @@ class BacktestRestartTest {
     if (admin != null) {
       admin.close();
     }
-    if (flinkClient != null) {
-      flinkClient.close();
-    }
-    if (flink != null) {
-      flink.close();
+    if (backtests != null) {
+      backtests.close();
     }
   }
 
@@ -93,10 +63,11 @@ class BacktestRestartTest {
     ControlPlane third = null;
     try {
       String abandoned = startBacktest(first);
+      String firstId = first.bean(Leadership.class).replicaId();
       first.close();
       // Stopping leaves the backtest's job running and its topic, as a crash would.
       assertThat(jobState(abandoned)).contains(JobStatus.RUNNING);
-      assertThat(outputTopics()).contains(PREFIX + "-output-" + abandoned);
+      assertThat(outputTopics()).contains(WaitingBacktests.outputTopicPrefix(PREFIX) + abandoned);
 
       second = start();
       ApiClient api = client(second);
@@ -114,7 +85,9 @@ class BacktestRestartTest {
       assertThat(failed.path("failure_cause").asString())
           .isEqualTo(
               "The control plane restarted during the backtest; its job was cancelled and its"
-                  + " output deleted");
+                  + " output deleted (it ran on replica "
+                  + firstId
+                  + ")");
       JsonNode events =
           await()
               .atMost(LONG)
@@ -137,7 +110,7 @@ class BacktestRestartTest {
       third.bean(AbandonedBacktests.class).sweep();
       second.bean(AbandonedBacktests.class).sweep();
       assertThat(jobState(running)).contains(JobStatus.RUNNING);
-      assertThat(outputTopics()).contains(PREFIX + "-output-" + running);
+      assertThat(outputTopics()).contains(WaitingBacktests.outputTopicPrefix(PREFIX) + running);
 
       second.close();
       ApiClient thirdApi = client(third);
@@ -159,7 +132,7 @@ class BacktestRestartTest {
   }
 
   private static ControlPlane start() {
-    return ControlPlane.start(flink.restUrl(), TestKafka.broker().bootstrapServers(), settings);
+    return backtests.controlPlane();
   }
 
   private static ApiClient client(ControlPlane control) {
@@ -168,24 +141,8 @@ class BacktestRestartTest {
 
   /** Starts a backtest and waits until its job runs and its output topic exists. */
   private static String startBacktest(ControlPlane control) throws Exception {
-    Instant to = Instant.now().minusSeconds(1);
-    Reply accepted =
-        client(control)
-            .write(
-                "POST",
-                "/api/v1/rules/backtests",
-                "application/json",
-                "{\"rules\": "
-                    + RULES
-                    + ", \"from\": \""
-                    + to.minus(Duration.ofMinutes(30))
-                    + "\", \"to\": \""
-                    + to
-                    + "\"}");
-    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-    String id = accepted.json().path("id").asString();
-    await().atMost(LONG).until(() -> jobState(id), s -> s.equals(Optional.of(JobStatus.RUNNING)));
-    assertThat(outputTopics()).contains(PREFIX + "-output-" + id);
+    String id = backtests.start(client(control));
+    assertThat(outputTopics()).contains(WaitingBacktests.outputTopicPrefix(PREFIX) + id);
     return id;
   }
 
@@ -195,41 +152,16 @@ class BacktestRestartTest {
         .untilAsserted(
             () -> {
               assertThat(jobState(operationId)).contains(JobStatus.CANCELED);
-              assertThat(outputTopics()).doesNotContain(PREFIX + "-output-" + operationId);
+              assertThat(outputTopics())
+                  .doesNotContain(WaitingBacktests.outputTopicPrefix(PREFIX) + operationId);
             });
   }
 
   private static Optional<JobStatus> jobState(String operationId) {
-    return flinkClient.jobsOverview().stream()
-        .filter(j -> j.getJobName().equals("fraud-detection-backtest-" + operationId))
-        .map(JobDetails::getStatus)
-        .findFirst();
+    return backtests.jobState(operationId);
   }
 
   private static Set<String> outputTopics() throws Exception {
     return admin.listTopics().names().get();
-  }
-
-  private static void sendTransactions() {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < 20; i++) {
-        Transaction tx =
-            new Transaction(
-                "restart-" + i,
-                "acct-" + (i % 3),
-                BigDecimal.valueOf(100L * i),
-                "EUR",
-                "merchant",
-                "retail",
-                "NL",
-                Instant.now().minusSeconds(600 - i));
-        producer.send(
-            new ProducerRecord<>(PREFIX + "-transactions", tx.accountId(), FraudJson.write(tx)));
-      }
-    }
   }
 }

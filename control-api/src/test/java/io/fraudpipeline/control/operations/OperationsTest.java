@@ -1,18 +1,25 @@
 package io.fraudpipeline.control.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.kafka.CompactedTopic;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
+import io.fraudpipeline.control.support.MutableClock;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.control.support.TestKafka;
+import io.fraudpipeline.control.support.TestLeadership;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
@@ -127,7 +134,9 @@ class OperationsTest {
     Operation interrupted = controlPlane().find(accepted.id()).orElseThrow();
 
     assertThat(interrupted.state()).isEqualTo(OperationState.FAILED);
-    assertThat(interrupted.failureCause()).isEqualTo(Operations.INTERRUPTED);
+    assertThat(interrupted.failureCause())
+        .isEqualTo(Operations.interrupted(accepted.replica()))
+        .contains(accepted.replica());
     assertThat(interrupted.savepointPath()).isEqualTo("file:/savepoints/sp-4");
     assertThat(interrupted.completedAt()).isAfterOrEqualTo(accepted.createdAt());
     // Written back: a later control plane reports the same failure, not a new one.
@@ -171,13 +180,7 @@ class OperationsTest {
   void anAbandonedOperationSaysWhyOnceItsLeftoversAreCleanedButAnEndedOneIsLeftAlone()
       throws Exception {
     CountDownLatch running = new CountDownLatch(1);
-    Operation abandoned =
-        stop(
-            context -> {
-              running.countDown();
-              new CountDownLatch(1).await();
-              return null;
-            });
+    Operation abandoned = stop(runsUntilStopped(running));
     Operation completed = stop(context -> null);
     running.await();
     awaitEnd(operations, completed.id());
@@ -191,7 +194,7 @@ class OperationsTest {
     assertThat(next.runsHere(abandoned.id())).isFalse();
     // Reported interrupted first (the next control plane's first look), then the cleaner's why.
     assertThat(next.find(abandoned.id()).orElseThrow().failureCause())
-        .isEqualTo(Operations.INTERRUPTED);
+        .isEqualTo(Operations.interrupted(abandoned.replica()));
     Operation failed =
         next.failAbandoned(next.recorded().get(abandoned.id()), "its job was cancelled")
             .orElseThrow();
@@ -204,6 +207,174 @@ class OperationsTest {
         .isEqualTo(OperationState.COMPLETED);
   }
 
+  @Test
+  void anotherLiveReplicasOperationStaysInProgressAndIsServedWithTheProgressItsOwnerWrote()
+      throws Exception {
+    String ownerId = "owner-" + UUID.randomUUID();
+    MutableClock ownerClock = new MutableClock(Instant.now());
+    Operations owner = controlPlane(TestLeadership.alone(ownerId), ownerClock);
+    CountDownLatch reported = new CountDownLatch(1);
+    CountDownLatch later = new CountDownLatch(1);
+    Operation accepted =
+        owner.start(
+            OperationKind.BACKTEST,
+            "job-1",
+            Duration.ofMinutes(1),
+            true,
+            null,
+            context -> {
+              context.progress(new OperationProgress(1, 10L, "records"));
+              // At the same instant: shown by the owner, not written.
+              context.progress(new OperationProgress(2, 10L, "records"));
+              reported.countDown();
+              later.await();
+              context.progress(new OperationProgress(3, 10L, "records"));
+              new CountDownLatch(1).await();
+              return null;
+            });
+    reported.await();
+    String peerId = "peer-" + UUID.randomUUID();
+    // The peer leads, and the owner is in the group: a live replica's operation.
+    Operations peer =
+        controlPlane(new TestLeadership(peerId, true, Optional.of(Set.of(ownerId, peerId))));
+
+    assertThat(owner.find(accepted.id()).orElseThrow().progress().done()).isEqualTo(2);
+    Operation served = peer.find(accepted.id()).orElseThrow();
+    assertThat(served.state()).isEqualTo(OperationState.IN_PROGRESS);
+    assertThat(served.replica()).isEqualTo(ownerId);
+    assertThat(served.progress()).isEqualTo(new OperationProgress(1, 10L, "records"));
+    assertThat(peer.failLeftBehind()).isEmpty();
+    assertThat(peer.list())
+        .extracting(Operation::state)
+        .containsExactly(OperationState.IN_PROGRESS);
+
+    ownerClock.advance(Duration.ofSeconds(1));
+    later.countDown();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> peer.find(accepted.id()).orElseThrow().progress().done() == 3);
+
+    assertThatThrownBy(() -> peer.cancel(accepted.id()))
+        .isInstanceOfSatisfying(
+            StateConflictException.class,
+            e -> {
+              assertThat(e.getMessage()).contains(ownerId);
+              assertThat(e.properties()).containsEntry("replica", ownerId);
+            });
+    assertThat(owner.runsHere(accepted.id())).isTrue();
+    assertThat(owner.find(accepted.id()).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
+  }
+
+  @Test
+  void anOperationWhoseReplicaLeftTheGroupIsFailedOnceByTheLeaderOnlyNamingThatReplica()
+      throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Operation accepted = stop(runsUntilStopped(running));
+    running.await();
+    operations.close();
+    Optional<Set<String>> survivors = Optional.of(Set.of("follower", "leader"));
+    Operations follower = controlPlane(new TestLeadership("follower", false, survivors));
+    Operations unsure = controlPlane(new TestLeadership("unsure", true, Optional.empty()));
+
+    assertThat(follower.failLeftBehind()).isEmpty();
+    assertThat(follower.find(accepted.id()).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
+    assertThat(unsure.failLeftBehind()).as("the group is not known: assumed alive").isEmpty();
+    assertThat(unsure.find(accepted.id()).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    Operations leader = controlPlane(new TestLeadership("leader", true, survivors));
+    leader.failLeftBehind();
+    Operation failed = leader.find(accepted.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    assertThat(failed.failureCause())
+        .isEqualTo(Operations.interrupted(accepted.replica()))
+        .contains(accepted.replica());
+    assertThat(leader.failLeftBehind()).as("failed once").isEmpty();
+    assertThat(follower.find(accepted.id())).contains(failed);
+    assertThat(unsure.find(accepted.id())).contains(failed);
+  }
+
+  @Test
+  void theLeaderLeavesAnOperationOfAReplicaItHasNotSeenInTheGroupAloneForTheGrace()
+      throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    Operation accepted = stop(runsUntilStopped(running));
+    running.await();
+    MutableClock clock = new MutableClock(Instant.now());
+    // Its group, as last learnt, lacks the owner: as when the owner has only just started.
+    Operations leader =
+        controlPlane(
+            TestLeadership.alone("leader-" + UUID.randomUUID()), clock, Duration.ofMinutes(1));
+
+    assertThat(leader.failLeftBehind()).isEmpty();
+    assertThat(leader.find(accepted.id()).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(leader.failLeftBehind())
+        .extracting(Operation::failureCause)
+        .containsExactly(Operations.interrupted(accepted.replica()));
+  }
+
+  @Test
+  void aReplicaBackUnderItsOwnIdFailsWhatItLeftInProgressEvenWhenItDoesNotLead() throws Exception {
+    String id = "fixed-" + UUID.randomUUID();
+    Operations before = controlPlane(TestLeadership.alone(id));
+    CountDownLatch running = new CountDownLatch(1);
+    Operation accepted =
+        before.start(
+            OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), runsUntilStopped(running));
+    running.await();
+    before.close();
+
+    Operations after =
+        controlPlane(new TestLeadership(id, false, Optional.of(Set.of(id, "the-leader"))));
+
+    Operation failed = after.find(accepted.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    assertThat(failed.failureCause()).isEqualTo(Operations.interrupted(id));
+  }
+
+  @Test
+  void anOperationRecordedInProgressWithoutAReplicaIsFailedByTheFirstReplicaThatLoadsIt() {
+    Instant created = Instant.now();
+    Operation old =
+        new Operation(
+            UUID.randomUUID().toString(),
+            OperationKind.STOP,
+            "job-1",
+            OperationState.IN_PROGRESS,
+            created,
+            created.plusSeconds(60),
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            null,
+            null);
+    topic(TestKafka.broker().bootstrapServers()).put(old.id(), old);
+
+    Operations follower =
+        controlPlane(new TestLeadership("any", false, Optional.of(Set.of("any", "other"))));
+
+    Operation failed = follower.find(old.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    assertThat(failed.failureCause()).isEqualTo(Operations.INTERRUPTED);
+  }
+
+  /** A body that counts {@code running} down, then runs until its control plane stops. */
+  private static Operations.Body runsUntilStopped(CountDownLatch running) {
+    return context -> {
+      running.countDown();
+      new CountDownLatch(1).await();
+      return null;
+    };
+  }
+
   private Operation stop(Operations.Body body) {
     return operations.start(OperationKind.STOP, "job-1", Duration.ofMinutes(1), body);
   }
@@ -214,10 +385,32 @@ class OperationsTest {
 
   /** Operations as one control plane has them, on this test's topic. */
   private Operations controlPlane(String bootstrap, Duration timeout) {
+    // Each one a new process: a replica id of its own, alone in its group.
+    return controlPlane(bootstrap, timeout, TestLeadership.alone("replica-" + UUID.randomUUID()));
+  }
+
+  private Operations controlPlane(TestLeadership replica) {
+    return controlPlane(replica, Clock.systemUTC());
+  }
+
+  private Operations controlPlane(TestLeadership replica, Clock clock) {
+    return controlPlane(replica, clock, Duration.ZERO);
+  }
+
+  private Operations controlPlane(TestLeadership replica, Clock clock, Duration grace) {
+    return controlPlane(
+        TestKafka.broker().bootstrapServers(), Duration.ofSeconds(10), replica, clock, grace);
+  }
+
+  private Operations controlPlane(String bootstrap, Duration timeout, TestLeadership replica) {
+    return controlPlane(bootstrap, timeout, replica, Clock.systemUTC(), Duration.ZERO);
+  }
+
+  private Operations controlPlane(
+      String bootstrap, Duration timeout, TestLeadership replica, Clock clock, Duration grace) {
     OperationStore store = new OperationStore(topic(bootstrap, timeout));
-    // Each one a new process: a replica id of its own.
     Operations started =
-        new Operations(meters, store, "replica-" + UUID.randomUUID(), Clock.systemUTC());
+        new Operations(meters, store, replica, Duration.ofSeconds(1), grace, clock);
     toClose.add(store);
     toClose.add(started);
     return started;

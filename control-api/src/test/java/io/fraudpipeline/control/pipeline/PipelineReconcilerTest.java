@@ -11,6 +11,7 @@ import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.RestoreSafety;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.support.MutableClock;
+import io.fraudpipeline.control.support.TestLeadership;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -904,34 +904,5 @@ class PipelineReconcilerTest {
         new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, restartUnhealthy),
         new ReconcilerProperties.Upgrade(
             ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)));
-  }
-
-  static final class TestLeadership implements Leadership {
-    boolean leader = true;
-
-    @Override
-    public String replicaId() {
-      return "replica-test";
-    }
-
-    @Override
-    public boolean isLeader() {
-      return leader;
-    }
-
-    @Override
-    public long epoch() {
-      return 1;
-    }
-
-    @Override
-    public Optional<String> leaderId() {
-      return leader ? Optional.of(replicaId()) : Optional.empty();
-    }
-
-    @Override
-    public Optional<Set<String>> replicas() {
-      return Optional.of(Set.of(replicaId()));
-    }
   }
 }

@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.backtests;
+package io.fraudpipeline.control.leadership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,24 @@
+package io.fraudpipeline.control.operations;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Long-running operations across replicas.
+ *
+ * @param progressInterval the least time between two writes of a running operation's progress to
+ *     the operations topic, from which the other replicas serve it
+ * @param abandonedCheckInterval time between two looks for operations in progress whose replica
+ *     stopped (failed by the leader once that replica has left the group)
+ * @param abandonedGrace an operation whose replica is missing from the group is failed only once it
+ *     is older than this: a replica that has just started may take requests before it has joined
+ *     the group (and the others learn members only every heartbeat interval)
+ */
+@Validated
+@ConfigurationProperties("fraud.operations")
+public record OperationsProperties(
+    @NotNull Duration progressInterval,
+    @NotNull Duration abandonedCheckInterval,
+    @NotNull Duration abandonedGrace) {}
