@@ -34,11 +34,11 @@ import org.apache.flink.util.Collector;
  * order within the source's out-of-orderness bound; a late one is judged at the next watermark
  * against what the window still holds.
  *
- * <p>State stays bounded: a group holds its transactions for the widest window of its rules. Each
- * judgement evicts what lies before it, a timer one window after the newest transaction evicts the
- * rest (and sets the next one while anything is left), a rule change that narrows or removes a
- * grouping's widest window trims or drops its groups at once, and a TTL drops a group untouched for
- * {@link #STATE_TTL} in case anything escaped all that.
+ * <p>State stays bounded: a key holds its transactions for the widest window of its rules. Each
+ * judgement evicts what lies before it, a timer evicts the oldest when the widest window has slid
+ * past it (and sets the next one while anything is left), a rule change that narrows or removes a
+ * key's widest window trims or drops its state at once, and a TTL drops a key untouched for {@link
+ * #STATE_TTL} in case anything escaped all that.
  */
 public final class AggregateRuleFunction
     extends KeyedBroadcastProcessFunction<String, GroupedTransaction, byte[], FraudAlert>
@@ -134,13 +134,11 @@ public final class AggregateRuleFunction
     if (!due.isEmpty()) {
       judge(keySpec, widest, due, state.held, out);
     }
-    // Evicts the group's transactions once the widest window has slid past the newest.
     RuleWindows.evictUpTo(state.held, widest == 0 ? Long.MAX_VALUE : timestamp - widest);
     if (!state.held.isEmpty()) {
-      long next = RuleWindows.time(state.held.get(state.held.size() - 1)) + widest;
-      if (next > timestamp) {
-        ctx.timerService().registerEventTimeTimer(next);
-      }
+      // One eviction timer per key, when the oldest transaction leaves the widest window: not
+      // one per transaction, which every checkpoint would write and the timer queue would sort.
+      ctx.timerService().registerEventTimeTimer(RuleWindows.time(state.held.get(0)) + widest);
     }
     if (state.isEmpty()) {
       groups.clear();

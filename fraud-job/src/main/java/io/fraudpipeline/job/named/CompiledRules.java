@@ -42,6 +42,9 @@ public final class CompiledRules {
 
     /** Whether the transaction passes the rule's filter (every field equal). */
     public boolean matches(Transaction tx) {
+      if (filter.isEmpty()) {
+        return true;
+      }
       for (Map.Entry<TransactionField, String> f : filter.entrySet()) {
         if (!f.getValue().equals(f.getKey().text(tx))) {
           return false;
@@ -65,6 +68,9 @@ public final class CompiledRules {
      * fields the key does not already hold.
      */
     public boolean sameGroup(Transaction a, Transaction b) {
+      if (groupBy.size() == keyFields.size()) {
+        return true;
+      }
       for (TransactionField f : groupBy) {
         if (!keyFields.contains(f) && !Objects.equals(f.text(a), f.text(b))) {
           return false;

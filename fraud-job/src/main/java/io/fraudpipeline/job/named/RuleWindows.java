@@ -59,7 +59,8 @@ public final class RuleWindows {
   public static BigDecimal aggregate(
       CompiledRules.Compiled rule, List<Transaction> held, Transaction tx) {
     AggregateFunction function = rule.function();
-    long from = time(tx) - rule.windowMillis();
+    long time = time(tx);
+    long from = time - rule.windowMillis();
     long count = 0;
     BigDecimal sum = BigDecimal.ZERO;
     BigDecimal min = null;
@@ -68,10 +69,13 @@ public final class RuleWindows {
     // From the newest back: the window is a run at the end, but for a late transaction.
     for (int i = held.size() - 1; i >= 0; i--) {
       Transaction e = held.get(i);
-      if (time(e) <= from) {
+      long at = time(e);
+      if (at <= from) {
         break;
       }
-      if (JUDGING_ORDER.compare(e, tx) > 0 || !rule.matches(e) || !rule.sameGroup(e, tx)) {
+      boolean after =
+          at > time || (at == time && e.transactionId().compareTo(tx.transactionId()) > 0);
+      if (after || !rule.matches(e) || !rule.sameGroup(e, tx)) {
         continue;
       }
       switch (function) {
