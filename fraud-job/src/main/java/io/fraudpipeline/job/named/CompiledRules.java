@@ -25,6 +25,7 @@ public final class CompiledRules {
    * @param keyFields the fields {@code aggregate-rules} is keyed by for this rule (see {@link
    *     #keyFields(List)})
    * @param keySpec {@code keyFields}' wire names, comma-separated
+   * @param beyondKey the {@code group_by} fields the key does not hold
    * @param field the field compared or aggregated; null for {@code count}
    * @param function the aggregate; null for a threshold rule
    * @param windowMillis the aggregate's window; 0 for a threshold rule
@@ -34,6 +35,7 @@ public final class CompiledRules {
       List<TransactionField> groupBy,
       List<TransactionField> keyFields,
       String keySpec,
+      List<TransactionField> beyondKey,
       Map<TransactionField, String> filter,
       TransactionField field,
       ComparisonOperator operator,
@@ -68,11 +70,10 @@ public final class CompiledRules {
      * fields the key does not already hold.
      */
     public boolean sameGroup(Transaction a, Transaction b) {
-      if (groupBy.size() == keyFields.size()) {
-        return true;
-      }
-      for (TransactionField f : groupBy) {
-        if (!keyFields.contains(f) && !Objects.equals(f.text(a), f.text(b))) {
+      // Indexed, without an iterator: this runs for every transaction in every window scan.
+      for (int i = 0; i < beyondKey.size(); i++) {
+        TransactionField f = beyondKey.get(i);
+        if (!Objects.equals(f.text(a), f.text(b))) {
           return false;
         }
       }
@@ -136,6 +137,7 @@ public final class CompiledRules {
               groupBy,
               keyFields,
               keySpec,
+              groupBy.stream().filter(f -> !keyFields.contains(f)).toList(),
               rule.filterValue(),
               rule.fieldValue(),
               rule.operatorValue(),
