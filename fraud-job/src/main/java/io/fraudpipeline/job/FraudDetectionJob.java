@@ -148,7 +148,7 @@ public final class FraudDetectionJob {
         .keyBy(GroupedTransaction::key, GroupedTransaction.KEY_TYPE)
         .connect(rules)
         .process(new AggregateRuleFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
-        .uid(Operators.AGGREGATE_RULES)
+        .uid(Operators.AGGREGATE_RULES_UID)
         .name(Operators.AGGREGATE_RULES)
         .sinkTo(KafkaSinks.aggregateAlerts(params))
         .uid(Operators.AGGREGATE_ALERTS_SINK)

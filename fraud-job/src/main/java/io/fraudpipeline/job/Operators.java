@@ -1,9 +1,10 @@
 package io.fraudpipeline.job;
 
 /**
- * The uid and name of every operator. A uid must never change: savepoints map state to operators by
- * it. Names are what Flink's web UI, REST API and metrics show; the control plane relies on {@link
- * #EVALUATE_RULES} (see {@link JobMetrics}).
+ * The uid and name of every operator (the same string, but for {@link #AGGREGATE_RULES_UID}). A uid
+ * must never change while its state can be restored: savepoints map state to operators by it. Names
+ * are what Flink's web UI, REST API and metrics show; the control plane relies on them (see {@link
+ * JobMetrics}).
  */
 public final class Operators {
 
@@ -22,8 +23,17 @@ public final class Operators {
   /** Keyed by account: the velocity rule in event time. */
   public static final String VELOCITY_RULE = "velocity-rule";
 
-  /** Keyed by group: the aggregate named rules in event time. */
+  /** Keyed by card, merchant or group: the aggregate named rules in event time. */
   public static final String AGGREGATE_RULES = "aggregate-rules";
+
+  /**
+   * The uid of {@link #AGGREGATE_RULES}. Its state changed shape (one value per key, keys in the
+   * job's own serializer), which the earlier layout's savepoints cannot restore into; a new uid
+   * leaves their state unclaimed instead, so a job resumed from one with {@code
+   * allow_non_restored_state} runs with its aggregate windows empty (they fill again within the
+   * widest window) and every other operator's state restored.
+   */
+  public static final String AGGREGATE_RULES_UID = "aggregate-rules-v2";
 
   /** KafkaSink of aggregate named rules' alerts (active ones to the alerts topic, shadow apart). */
   public static final String AGGREGATE_ALERTS_SINK = "aggregate-alerts-sink";

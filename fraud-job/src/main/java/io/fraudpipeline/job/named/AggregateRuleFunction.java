@@ -25,8 +25,8 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 
 /**
- * {@code aggregate-rules}: the aggregate named rules, keyed by group ({@link
- * GroupedTransaction#key()}), in event time. Everything a group holds is one {@link GroupState}
+ * {@code aggregate-rules}: the aggregate named rules, keyed by card, merchant or group ({@link
+ * GroupedTransaction#key()}), in event time. Everything a key holds is one {@link GroupState}
  * value; the evaluation itself is {@link NamedRuleEvaluator}'s.
  *
  * <p>As the velocity rule does, transactions wait until the watermark passes them and are then
@@ -46,7 +46,7 @@ public final class AggregateRuleFunction
 
   private static final long serialVersionUID = 1L;
 
-  /** Processing time after which an untouched group is dropped: twice the widest window. */
+  /** Processing time after which an untouched key is dropped: twice the widest window. */
   public static final Duration STATE_TTL = NamedRule.MAX_WINDOW.multipliedBy(2);
 
   static final ValueStateDescriptor<GroupState> GROUPS = groupsDescriptor();
@@ -70,7 +70,7 @@ public final class AggregateRuleFunction
   private static ValueStateDescriptor<GroupState> groupsDescriptor() {
     ValueStateDescriptor<GroupState> descriptor =
         new ValueStateDescriptor<>("group-windows", GroupStateSerializer.INSTANCE);
-    // No cleanup in the background: on the heap backend it visits (and copies) a few other groups'
+    // No cleanup in the background: on the heap backend it visits (and copies) a few other keys'
     // state on every state access, which cost about 80 % of this operator's time in the
     // benchmark's profile; nor in full snapshots, which filter every entry. The timers evict every
     // window; what they would miss is dropped when read.

@@ -5,11 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything {@code aggregate-rules} keeps for one group, in one keyed value so that a transaction
+ * Everything {@code aggregate-rules} keeps for one key (a card, a merchant, or the values of one
+ * {@code group_by}: {@link CompiledRules#keyFields}), in one keyed value so that a transaction
  * costs one state read and one write however many rules it feeds: the transactions waiting for the
- * watermark, and the transactions judged that the widest window of the group's rules still holds,
- * in judging order. Every rule of the group evaluates that one list, so a transaction is kept once,
- * not once per rule.
+ * watermark, and the transactions judged that the widest window of the key's rules still holds, in
+ * judging order. Every rule of the key evaluates that one list (its own group's part of it), so a
+ * transaction is kept once, not once per rule.
  *
  * <p>Changed in place: Flink's heap backend copies a value ({@link GroupStateSerializer#copy}) the
  * first time it is read after a snapshot began, so a snapshot never sees a later change; other
