@@ -29,19 +29,23 @@ import org.junit.jupiter.api.Test;
 
 class AggregateRuleFunctionTest {
 
-  private static final NamedRule COUNT_3_PER_MINUTE =
-      new NamedRule(
-          "burst",
-          "Burst",
-          null,
-          "aggregate",
-          null,
-          ">=",
-          new BigDecimal(3),
-          null,
-          List.of("account_id"),
-          "count",
-          "PT1M");
+  /** Rule {@code burst} per account: {@code function(field) >= limit} over {@code window}. */
+  private static NamedRule burst(String function, String field, int limit, String window) {
+    return new NamedRule(
+        "burst",
+        "Burst",
+        null,
+        "aggregate",
+        field,
+        ">=",
+        new BigDecimal(limit),
+        null,
+        List.of("account_id"),
+        function,
+        window);
+  }
+
+  private static final NamedRule COUNT_3_PER_MINUTE = burst("count", null, 3, "PT1M");
 
   private static Transaction tx(String id, String account, long seconds) {
     return new Transaction(
@@ -250,19 +254,7 @@ class AggregateRuleFunctionTest {
       send(harness, v1, tx("a2", "A", 2));
       harness.processWatermark(Generated.START + 2_000);
 
-      NamedRule lower =
-          new NamedRule(
-              "burst",
-              "Burst",
-              null,
-              "aggregate",
-              null,
-              ">=",
-              new BigDecimal(2),
-              null,
-              List.of("account_id"),
-              "count",
-              "PT1M");
+      NamedRule lower = burst("count", null, 2, "PT1M");
       RuleSet v2 = ruleSet(2, List.of(lower));
       harness.processBroadcastElement(FraudJson.write(v2), 0);
       send(harness, v2, tx("a3", "A", 3));
@@ -271,20 +263,8 @@ class AggregateRuleFunctionTest {
       assertThat(harness.extractOutputValues().get(0).value()).isEqualByComparingTo("3");
 
       // Another function over the same window: the group's transactions are still there.
-      NamedRule distinct =
-          new NamedRule(
-              "burst",
-              "Burst",
-              null,
-              "aggregate",
-              "amount",
-              ">=",
-              new BigDecimal(40),
-              null,
-              List.of("account_id"),
-              "sum",
-              "PT1M");
-      RuleSet v3 = ruleSet(3, List.of(distinct));
+      NamedRule total = burst("sum", "amount", 40, "PT1M");
+      RuleSet v3 = ruleSet(3, List.of(total));
       harness.processBroadcastElement(FraudJson.write(v3), 0);
       send(harness, v3, tx("a4", "A", 4));
       harness.processWatermark(Generated.START + 4_000);
@@ -315,19 +295,7 @@ class AggregateRuleFunctionTest {
   @Test
   void evictsAWindowThatARuleChangeWidenedOnceTheWiderWindowHasSlidPast() throws Exception {
     RuleSet v1 = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
-    NamedRule hourly =
-        new NamedRule(
-            "burst",
-            "Burst",
-            null,
-            "aggregate",
-            null,
-            ">=",
-            new BigDecimal(3),
-            null,
-            List.of("account_id"),
-            "count",
-            "PT1H");
+    NamedRule hourly = burst("count", null, 3, "PT1H");
     try (var harness = harness()) {
       harness.processBroadcastElement(FraudJson.write(v1), 0);
       send(harness, v1, tx("a1", "A", 0));

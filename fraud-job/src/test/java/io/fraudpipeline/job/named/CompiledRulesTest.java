@@ -17,27 +17,22 @@ class CompiledRulesTest {
         id, null, null, "aggregate", null, ">=", BigDecimal.TEN, null, groupBy, "count", window);
   }
 
+  private static CompiledRules compile(NamedRule... rules) {
+    return new CompiledRules(new RuleSet(1, null, null, null, null, null, List.of(rules)));
+  }
+
   private static final Transaction TX =
       new Transaction("t1", "acc-1", BigDecimal.ONE, "EUR", "shop-9", "food", "FR", Instant.EPOCH);
 
   @Test
   void rulesPerCardShareOneKeyedHopWhateverElseTheyGroupBy() {
     CompiledRules compiled =
-        new CompiledRules(
-            new RuleSet(
-                1,
-                null,
-                null,
-                null,
-                null,
-                null,
-                List.of(
-                    count("per-card", List.of("account_id"), "PT1M"),
-                    count("per-card-merchant", List.of("merchant", "account_id"), "PT1H"),
-                    count("per-card-category", List.of("account_id", "merchant_category"), "PT10M"),
-                    count("per-merchant", List.of("merchant"), "PT1M"),
-                    count(
-                        "per-category-country", List.of("merchant_category", "country"), "PT1M"))));
+        compile(
+            count("per-card", List.of("account_id"), "PT1M"),
+            count("per-card-merchant", List.of("merchant", "account_id"), "PT1H"),
+            count("per-card-category", List.of("account_id", "merchant_category"), "PT10M"),
+            count("per-merchant", List.of("merchant"), "PT1M"),
+            count("per-category-country", List.of("merchant_category", "country"), "PT1M"));
 
     assertThat(compiled.groupings(TX))
         .extracting(GroupedTransaction::key)
@@ -53,15 +48,7 @@ class CompiledRulesTest {
   @Test
   void aTransactionOfOneKeyIsInARulesGroupOnlyWithEqualGroupFields() {
     CompiledRules.Compiled perCardMerchant =
-        new CompiledRules(
-                new RuleSet(
-                    1,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    List.of(count("r", List.of("account_id", "merchant"), "PT1M"))))
+        compile(count("r", List.of("account_id", "merchant"), "PT1M"))
             .aggregates("account_id")
             .get(0);
     Transaction otherMerchant =
