@@ -205,9 +205,7 @@ public class Operations implements AutoCloseable {
       return Optional.empty();
     }
     try {
-      Map<String, Operation> all = new HashMap<>();
-      store.load().forEach(op -> all.put(op.id(), op));
-      return Optional.of(all);
+      return Optional.of(loadById());
     } catch (KafkaUnavailableException e) {
       nextRead = clock.instant().plus(LOAD_RETRY);
       log.warn(
@@ -216,6 +214,13 @@ public class Operations implements AutoCloseable {
           e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** Every operation in the store, by id. */
+  private Map<String, Operation> loadById() {
+    Map<String, Operation> all = new HashMap<>();
+    store.load().forEach(op -> all.put(op.id(), op));
+    return all;
   }
 
   /** Keeps a record read from the store in memory, unless memory knows better. */
@@ -303,8 +308,7 @@ public class Operations implements AutoCloseable {
    * @throws KafkaUnavailableException when Kafka cannot be read
    */
   public Map<String, Operation> recorded() {
-    Map<String, Operation> all = new HashMap<>();
-    store.load().forEach(op -> all.put(op.id(), op));
+    Map<String, Operation> all = loadById();
     operations.values().stream()
         .filter(op -> replicaId.equals(op.replica()))
         .forEach(op -> all.put(op.id(), op));
