@@ -134,11 +134,11 @@ public final class AggregateRuleFunction
     if (!due.isEmpty()) {
       judge(keySpec, widest, due, state.held, out);
     }
-    RuleWindows.evictUpTo(state.held, widest == 0 ? Long.MAX_VALUE : timestamp - widest);
+    state.held.evictUpTo(widest == 0 ? Long.MAX_VALUE : timestamp - widest);
     if (!state.held.isEmpty()) {
       // One eviction timer per key, when the oldest transaction leaves the widest window: not
       // one per transaction, which every checkpoint would write and the timer queue would sort.
-      ctx.timerService().registerEventTimeTimer(RuleWindows.time(state.held.get(0)) + widest);
+      ctx.timerService().registerEventTimeTimer(state.held.time(0) + widest);
     }
     if (state.isEmpty()) {
       groups.clear();
@@ -166,7 +166,7 @@ public final class AggregateRuleFunction
       String keySpec,
       long widest,
       List<Transaction> due,
-      List<Transaction> held,
+      HeldTransactions held,
       Collector<FraudAlert> out) {
     List<CompiledRules.Compiled> applicable = compiled.aggregates(keySpec);
     if (applicable.isEmpty()) {
@@ -236,7 +236,7 @@ public final class AggregateRuleFunction
   }
 
   /** Keeps what a window of {@code widest} ending at the newest transaction holds. */
-  private static boolean trim(List<Transaction> held, long widest) {
+  private static boolean trim(HeldTransactions held, long widest) {
     if (held.isEmpty()) {
       return false;
     }
@@ -244,7 +244,7 @@ public final class AggregateRuleFunction
     if (widest == 0) {
       held.clear();
     } else {
-      RuleWindows.evictUpTo(held, RuleWindows.time(held.get(before - 1)) - widest);
+      held.evictUpTo(held.time(before - 1) - widest);
     }
     return held.size() != before;
   }

@@ -9,9 +9,10 @@ import io.fraudpipeline.model.Transaction;
 import io.fraudpipeline.model.TransactionField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * The named rules of one rule set that the job evaluates (active and shadow; paused ones are left
@@ -26,6 +27,8 @@ public final class CompiledRules {
    *     #keyFields(List)})
    * @param keySpec {@code keyFields}' wire names, comma-separated
    * @param beyondKey the {@code group_by} fields the key does not hold
+   * @param sameAsJudged the fields in which a held transaction must equal the judged one to count
+   *     in its window: the filter's (the judged one passes it) and {@code beyondKey}
    * @param field the field compared or aggregated; null for {@code count}
    * @param function the aggregate; null for a threshold rule
    * @param windowMillis the aggregate's window; 0 for a threshold rule
@@ -36,6 +39,7 @@ public final class CompiledRules {
       List<TransactionField> keyFields,
       String keySpec,
       List<TransactionField> beyondKey,
+      List<TransactionField> sameAsJudged,
       Map<TransactionField, String> filter,
       TransactionField field,
       ComparisonOperator operator,
@@ -59,21 +63,6 @@ public final class CompiledRules {
     public boolean hasGroup(Transaction tx) {
       for (TransactionField f : groupBy) {
         if (f.text(tx) == null) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /**
-     * Whether two transactions of the same key are in the same group: equal in the {@code group_by}
-     * fields the key does not already hold.
-     */
-    public boolean sameGroup(Transaction a, Transaction b) {
-      // Indexed, without an iterator: this runs for every transaction in every window scan.
-      for (int i = 0; i < beyondKey.size(); i++) {
-        TransactionField f = beyondKey.get(i);
-        if (!Objects.equals(f.text(a), f.text(b))) {
           return false;
         }
       }
@@ -131,13 +120,18 @@ public final class CompiledRules {
       List<TransactionField> keyFields = keyFields(groupBy);
       String keySpec =
           String.join(",", keyFields.stream().map(TransactionField::wireName).toList());
+      List<TransactionField> beyondKey =
+          groupBy.stream().filter(f -> !keyFields.contains(f)).toList();
+      Set<TransactionField> sameAsJudged = new LinkedHashSet<>(rule.filterValue().keySet());
+      sameAsJudged.addAll(beyondKey);
       Compiled compiled =
           new Compiled(
               rule,
               groupBy,
               keyFields,
               keySpec,
-              groupBy.stream().filter(f -> !keyFields.contains(f)).toList(),
+              beyondKey,
+              List.copyOf(sameAsJudged),
               rule.filterValue(),
               rule.fieldValue(),
               rule.operatorValue(),

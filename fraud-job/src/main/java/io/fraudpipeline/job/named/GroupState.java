@@ -8,9 +8,9 @@ import java.util.List;
  * Everything {@code aggregate-rules} keeps for one key (a card, a merchant, or the values of one
  * {@code group_by}: {@link CompiledRules#keyFields}), in one keyed value so that a transaction
  * costs one state read and one write however many rules it feeds: the transactions waiting for the
- * watermark, and the transactions judged that the widest window of the key's rules still holds, in
- * judging order. Every rule of the key evaluates that one list (its own group's part of it), so a
- * transaction is kept once, not once per rule.
+ * watermark, and the transactions judged that the widest window of the key's rules still holds
+ * ({@link HeldTransactions}). Every rule of the key evaluates those (its own group's part of them),
+ * so a transaction is kept once, not once per rule.
  *
  * <p>Changed in place: Flink's heap backend copies a value ({@link GroupStateSerializer#copy}) the
  * first time it is read after a snapshot began, so a snapshot never sees a later change; other
@@ -19,13 +19,13 @@ import java.util.List;
 public final class GroupState {
 
   final List<Transaction> pending;
-  final List<Transaction> held;
+  final HeldTransactions held;
 
   public GroupState() {
-    this(new ArrayList<>(), new ArrayList<>());
+    this(new ArrayList<>(), new HeldTransactions());
   }
 
-  GroupState(List<Transaction> pending, List<Transaction> held) {
+  GroupState(List<Transaction> pending, HeldTransactions held) {
     this.pending = pending;
     this.held = held;
   }
@@ -36,6 +36,6 @@ public final class GroupState {
 
   /** A copy that shares nothing mutable with this one (transactions are immutable). */
   GroupState deepCopy() {
-    return new GroupState(new ArrayList<>(pending), new ArrayList<>(held));
+    return new GroupState(new ArrayList<>(pending), held.copy());
   }
 }

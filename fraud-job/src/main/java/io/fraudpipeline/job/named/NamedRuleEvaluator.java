@@ -41,21 +41,21 @@ public final class NamedRuleEvaluator {
   public record Judgement(CompiledRules.Compiled rule, boolean judged, FraudAlert alertOrNull) {}
 
   /**
-   * One transaction of a group by the group's aggregate rules: adds it to the transactions the
-   * group holds (when any rule's filter takes it), evicts what lies before the widest window, then,
+   * One transaction of a group by the group's aggregate rules: evicts what lies before the widest
+   * window and adds it to the transactions the group holds (when any rule's filter takes it), then,
    * for each rule whose filter it passes, computes the aggregate over the rule's window ending at
    * the transaction and compares it with the limit.
    *
    * @param rules the aggregate rules grouping by the group's fields
    * @param widestMillis the widest of their windows (see {@link
    *     CompiledRules#widestWindowMillis(String)})
-   * @param held the key's transactions, in judging order; changed in place
+   * @param held the key's transactions; changed in place
    * @return a judgement per rule, in rule order
    */
   public static List<Judgement> aggregates(
       List<CompiledRules.Compiled> rules,
       long widestMillis,
-      List<Transaction> held,
+      HeldTransactions held,
       Transaction tx,
       long rulesVersion,
       Instant now) {
@@ -64,16 +64,18 @@ public final class NamedRuleEvaluator {
     for (CompiledRules.Compiled rule : rules) {
       taken |= rule.hasGroup(tx) && rule.matches(tx);
     }
+    int[] txCodes = null;
     if (taken) {
-      RuleWindows.insert(held, tx);
-      RuleWindows.evictUpTo(held, RuleWindows.time(tx) - widestMillis);
+      // Evicting first: an eviction may renumber the codes insert returns.
+      held.evictUpTo(RuleWindows.time(tx) - widestMillis);
+      txCodes = held.insert(tx);
     }
     for (CompiledRules.Compiled rule : rules) {
       if (!rule.hasGroup(tx) || !rule.matches(tx)) {
         judgements.add(new Judgement(rule, false, null));
         continue;
       }
-      BigDecimal value = RuleWindows.aggregate(rule, held, tx);
+      BigDecimal value = RuleWindows.aggregate(rule, held, tx, txCodes);
       FraudAlert alert = null;
       if (value != null && rule.operator().holds(value, rule.rule().limit())) {
         alert =

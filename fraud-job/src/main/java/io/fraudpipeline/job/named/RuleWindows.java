@@ -2,18 +2,16 @@ package io.fraudpipeline.job.named;
 
 import io.fraudpipeline.model.AggregateFunction;
 import io.fraudpipeline.model.Transaction;
+import io.fraudpipeline.model.TransactionField;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
-/**
- * The transactions a group holds, in judging order (event time in milliseconds, then transaction
- * id), changed in place (see {@link GroupState} for why that is safe in keyed state), and the
- * aggregate of one rule over them.
- */
+/** The aggregate of one rule over the transactions a key holds ({@link HeldTransactions}). */
 public final class RuleWindows {
 
   /** Precision of {@code avg}: what a double would print, and plenty for money. */
@@ -29,65 +27,65 @@ public final class RuleWindows {
     return tx.timestamp().toEpochMilli();
   }
 
-  /** Puts {@code tx} in its place in {@code held} (after equal ones). */
-  public static void insert(List<Transaction> held, Transaction tx) {
-    int at = held.size();
-    while (at > 0 && JUDGING_ORDER.compare(held.get(at - 1), tx) > 0) {
-      at--;
-    }
-    held.add(at, tx);
-  }
-
-  /** Removes the transactions at or before {@code cutoff} (event time) from {@code held}. */
-  public static void evictUpTo(List<Transaction> held, long cutoff) {
-    int from = 0;
-    while (from < held.size() && time(held.get(from)) <= cutoff) {
-      from++;
-    }
-    if (from > 0) {
-      held.subList(0, from).clear();
-    }
-  }
-
   /**
    * The rule's aggregate over the window ending at {@code tx} and including it: the held
    * transactions with event time in {@code (time - window, time]}, not after {@code tx} in judging
    * order, of {@code tx}'s group, that pass the rule's filter.
    *
+   * @param tx a transaction that passes the rule's filter and has a group, among {@code held}
+   * @param txCodes {@code tx}'s codes in {@code held} (see {@link HeldTransactions#insert})
    * @return the value; {@code count} and {@code count_distinct} of nothing are 0, the others null
    */
   public static BigDecimal aggregate(
-      CompiledRules.Compiled rule, List<Transaction> held, Transaction tx) {
+      CompiledRules.Compiled rule, HeldTransactions held, Transaction tx, int[] txCodes) {
     AggregateFunction function = rule.function();
+    List<TransactionField> sameAsJudged = rule.sameAsJudged();
     long time = time(tx);
     long from = time - rule.windowMillis();
+    int distinctColumn = rule.field() == null ? -1 : HeldTransactions.column(rule.field());
     long count = 0;
     BigDecimal sum = BigDecimal.ZERO;
     BigDecimal min = null;
     BigDecimal max = null;
-    Set<String> distinct = function == AggregateFunction.COUNT_DISTINCT ? new HashSet<>() : null;
+    long[] distinctCodes = null;
+    Set<String> distinctTexts = null;
+    if (function == AggregateFunction.COUNT_DISTINCT) {
+      if (distinctColumn >= 0) {
+        distinctCodes = new long[(held.dictionarySize() + 63) >>> 6];
+      } else {
+        distinctTexts = new HashSet<>();
+      }
+    }
     // From the newest back: the window is a run at the end, but for a late transaction.
     for (int i = held.size() - 1; i >= 0; i--) {
-      Transaction e = held.get(i);
-      long at = time(e);
+      long at = held.time(i);
       if (at <= from) {
         break;
       }
-      boolean after =
-          at > time || (at == time && e.transactionId().compareTo(tx.transactionId()) > 0);
-      if (after || !rule.matches(e) || !rule.sameGroup(e, tx)) {
+      if ((at == time && held.id(i).compareTo(tx.transactionId()) > 0)
+          || at > time
+          || !sameAs(held, i, sameAsJudged, tx, txCodes)) {
         continue;
       }
       switch (function) {
         case COUNT -> count++;
         case COUNT_DISTINCT -> {
-          String text = rule.field().text(e);
-          if (text != null) {
-            distinct.add(text);
+          if (distinctCodes != null) {
+            int code = held.code(distinctColumn, i);
+            if (code != HeldTransactions.ABSENT
+                && (distinctCodes[code >>> 6] & (1L << code)) == 0) {
+              distinctCodes[code >>> 6] |= 1L << code;
+              count++;
+            }
+          } else {
+            String text = held.text(rule.field(), i);
+            if (text != null && distinctTexts.add(text)) {
+              count++;
+            }
           }
         }
         default -> {
-          BigDecimal number = rule.field().number(e);
+          BigDecimal number = held.amount(i);
           if (number != null) {
             count++;
             sum = sum.add(number);
@@ -98,12 +96,31 @@ public final class RuleWindows {
       }
     }
     return switch (function) {
-      case COUNT -> BigDecimal.valueOf(count);
-      case COUNT_DISTINCT -> BigDecimal.valueOf(distinct.size());
+      case COUNT, COUNT_DISTINCT -> BigDecimal.valueOf(count);
       case SUM -> sum;
       case AVG -> count == 0 ? null : sum.divide(BigDecimal.valueOf(count), AVG_CONTEXT);
       case MIN -> min;
       case MAX -> max;
     };
+  }
+
+  /**
+   * Whether the {@code i}-th held transaction equals {@code tx} in {@code fields}. For a {@code tx}
+   * that passes the rule's filter and has a group, that is: it passes the filter too and is in the
+   * same group (the key already holds the rest of the group).
+   */
+  private static boolean sameAs(
+      HeldTransactions held, int i, List<TransactionField> fields, Transaction tx, int[] txCodes) {
+    // Indexed, without an iterator: this runs for every transaction in every window scan.
+    for (int k = 0; k < fields.size(); k++) {
+      TransactionField f = fields.get(k);
+      int column = HeldTransactions.column(f);
+      if (column >= 0
+          ? held.code(column, i) != txCodes[column]
+          : !Objects.equals(held.text(f, i), f.text(tx))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.Transaction;
+import io.fraudpipeline.model.TransactionField;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CompiledRulesTest {
@@ -46,20 +48,28 @@ class CompiledRulesTest {
   }
 
   @Test
-  void aTransactionOfOneKeyIsInARulesGroupOnlyWithEqualGroupFields() {
-    CompiledRules.Compiled perCardMerchant =
-        compile(count("r", List.of("account_id", "merchant"), "PT1M"))
-            .aggregates("account_id")
-            .get(0);
-    Transaction otherMerchant =
-        new Transaction(
-            "t2", "acc-1", BigDecimal.ONE, "EUR", "shop-1", "food", "FR", Instant.EPOCH);
+  void aRuleCountsHeldTransactionsEqualToTheJudgedOneInItsFilterAndItsGroupBeyondTheKey() {
+    NamedRule rule =
+        new NamedRule(
+            "r",
+            null,
+            null,
+            "aggregate",
+            null,
+            ">=",
+            BigDecimal.TEN,
+            Map.of("merchant_category", "food"),
+            List.of("account_id", "merchant"),
+            "count",
+            "PT1M");
+    CompiledRules.Compiled perCardMerchant = compile(rule).aggregates("account_id").get(0);
     Transaction noMerchant =
         new Transaction("t3", "acc-1", BigDecimal.ONE, "EUR", null, "food", "FR", Instant.EPOCH);
 
-    assertThat(perCardMerchant.sameGroup(TX, TX)).isTrue();
-    assertThat(perCardMerchant.sameGroup(otherMerchant, TX)).isFalse();
+    assertThat(perCardMerchant.beyondKey()).containsExactly(TransactionField.MERCHANT);
+    assertThat(perCardMerchant.sameAsJudged())
+        .containsExactly(TransactionField.MERCHANT_CATEGORY, TransactionField.MERCHANT);
+    assertThat(perCardMerchant.hasGroup(TX)).isTrue();
     assertThat(perCardMerchant.hasGroup(noMerchant)).isFalse();
-    assertThat(perCardMerchant.sameGroup(noMerchant, TX)).isFalse();
   }
 }

@@ -38,7 +38,7 @@ class NamedRuleEvaluatorTest {
     List<Transaction> ordered = new ArrayList<>(txs);
     ordered.sort(
         Comparator.comparing(Transaction::timestamp).thenComparing(Transaction::transactionId));
-    Map<String, List<Transaction>> held = new HashMap<>();
+    Map<String, HeldTransactions> held = new HashMap<>();
     List<FraudAlert> alerts = new ArrayList<>();
     for (Transaction tx : ordered) {
       for (CompiledRules.Compiled rule : compiled.thresholds()) {
@@ -52,7 +52,7 @@ class NamedRuleEvaluatorTest {
             NamedRuleEvaluator.aggregates(
                 compiled.aggregates(g.keySpec()),
                 compiled.widestWindowMillis(g.keySpec()),
-                held.computeIfAbsent(g.key(), k -> new ArrayList<>()),
+                held.computeIfAbsent(g.key(), k -> new HeldTransactions()),
                 tx,
                 3,
                 NOW)) {

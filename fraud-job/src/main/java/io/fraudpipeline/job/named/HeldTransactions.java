@@ -1,0 +1,417 @@
+package io.fraudpipeline.job.named;
+
+import io.fraudpipeline.job.serde.CompactFields;
+import io.fraudpipeline.model.Transaction;
+import io.fraudpipeline.model.TransactionField;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The transactions one key of {@code aggregate-rules} holds, in judging order (event time in
+ * milliseconds, then transaction id), as columns rather than objects: event times, ids, amounts,
+ * and each other text field as a code into the key's own dictionary of values.
+ *
+ * <p>Why columns: a card's transactions repeat the same few values (its account, currency, country,
+ * a handful of categories and merchants), and every checkpoint of the heap backend writes all that
+ * a key holds. As objects each held transaction was five strings written a byte at a time (the
+ * async snapshot thread was busier than the job's main path in a JFR profile); as columns a value
+ * is written once per key, a transaction is a few numbers, and the rules compare codes instead of
+ * strings ({@link RuleWindows}).
+ *
+ * <p>Changed in place; see {@link GroupState} for why that is safe in keyed state.
+ */
+public final class HeldTransactions {
+
+  /** The text fields kept as dictionary codes, in column order. */
+  static final TransactionField[] CODED = {
+    TransactionField.ACCOUNT_ID,
+    TransactionField.CURRENCY,
+    TransactionField.MERCHANT,
+    TransactionField.MERCHANT_CATEGORY,
+    TransactionField.COUNTRY
+  };
+
+  /** The code of an absent (null) value. */
+  static final int ABSENT = -1;
+
+  /** What {@link #codeOf} answers for a value no held transaction has. */
+  static final int UNKNOWN = -2;
+
+  private static final int[] COLUMN_BY_ORDINAL = columnByOrdinal();
+
+  private int size;
+  private long[] times;
+  private String[] ids;
+  private BigDecimal[] amounts;
+  private final int[][] codes;
+  private String[] dictionary;
+  // The values' hash codes: a lookup compares numbers before strings.
+  private int[] hashes;
+  private int dictionarySize;
+  // The dictionary's size after the last compaction (or when read).
+  private int compactedSize;
+
+  public HeldTransactions() {
+    this(
+        0,
+        new long[4],
+        new String[4],
+        new BigDecimal[4],
+        new int[CODED.length][4],
+        new String[8],
+        new int[8],
+        0);
+  }
+
+  private HeldTransactions(
+      int size,
+      long[] times,
+      String[] ids,
+      BigDecimal[] amounts,
+      int[][] codes,
+      String[] dictionary,
+      int[] hashes,
+      int dictionarySize) {
+    this.size = size;
+    this.times = times;
+    this.ids = ids;
+    this.amounts = amounts;
+    this.codes = codes;
+    this.dictionary = dictionary;
+    this.hashes = hashes;
+    this.dictionarySize = dictionarySize;
+    this.compactedSize = dictionarySize;
+  }
+
+  private static int[] columnByOrdinal() {
+    int[] columns = new int[TransactionField.values().length];
+    Arrays.fill(columns, -1);
+    for (int c = 0; c < CODED.length; c++) {
+      columns[CODED[c].ordinal()] = c;
+    }
+    return columns;
+  }
+
+  /** The dictionary column of {@code field}, or -1 for the transaction id and the amount. */
+  static int column(TransactionField field) {
+    return COLUMN_BY_ORDINAL[field.ordinal()];
+  }
+
+  /** The held transactions of {@code transactions}, which must be in judging order. */
+  public static HeldTransactions of(Iterable<Transaction> transactions) {
+    HeldTransactions held = new HeldTransactions();
+    for (Transaction tx : transactions) {
+      held.insert(tx);
+    }
+    return held;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** Event time in milliseconds of the {@code i}-th transaction. */
+  public long time(int i) {
+    return times[i];
+  }
+
+  public String id(int i) {
+    return ids[i];
+  }
+
+  public BigDecimal amount(int i) {
+    return amounts[i];
+  }
+
+  /** The dictionary code of {@code field} (a {@link #column} of it) of the {@code i}-th one. */
+  int code(int column, int i) {
+    return codes[column][i];
+  }
+
+  /** The value of a code (not {@link #ABSENT}). */
+  String value(int code) {
+    return dictionary[code];
+  }
+
+  /** {@code field} of the {@code i}-th transaction as text, as {@link TransactionField#text}. */
+  public String text(TransactionField field, int i) {
+    return switch (field) {
+      case TRANSACTION_ID -> ids[i];
+      case AMOUNT -> amounts[i] == null ? null : amounts[i].toPlainString();
+      default -> {
+        int code = codes[column(field)][i];
+        yield code == ABSENT ? null : dictionary[code];
+      }
+    };
+  }
+
+  /** The code of {@code value} in this key's dictionary; {@link #UNKNOWN} if no entry has it. */
+  int codeOf(String value) {
+    if (value == null) {
+      return ABSENT;
+    }
+    int hash = value.hashCode();
+    for (int code = 0; code < dictionarySize; code++) {
+      if (hashes[code] == hash && value.equals(dictionary[code])) {
+        return code;
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private int encode(String value) {
+    int code = codeOf(value);
+    if (code != UNKNOWN) {
+      return code;
+    }
+    if (dictionarySize == dictionary.length) {
+      dictionary = Arrays.copyOf(dictionary, dictionarySize * 2);
+      hashes = Arrays.copyOf(hashes, dictionarySize * 2);
+    }
+    dictionary[dictionarySize] = value;
+    hashes[dictionarySize] = value.hashCode();
+    return dictionarySize++;
+  }
+
+  /** Whether the {@code i}-th transaction comes after {@code tx} in judging order. */
+  boolean isAfter(int i, Transaction tx) {
+    long time = tx.timestamp().toEpochMilli();
+    return times[i] > time || (times[i] == time && ids[i].compareTo(tx.transactionId()) > 0);
+  }
+
+  /**
+   * Puts {@code tx} in its place in judging order (after equal ones).
+   *
+   * @return its codes, by column: valid until the next eviction
+   */
+  public int[] insert(Transaction tx) {
+    int at = size;
+    while (at > 0 && isAfter(at - 1, tx)) {
+      at--;
+    }
+    if (size == times.length) {
+      grow();
+    }
+    int tail = size - at;
+    if (tail > 0) {
+      System.arraycopy(times, at, times, at + 1, tail);
+      System.arraycopy(ids, at, ids, at + 1, tail);
+      System.arraycopy(amounts, at, amounts, at + 1, tail);
+      for (int[] column : codes) {
+        System.arraycopy(column, at, column, at + 1, tail);
+      }
+    }
+    times[at] = tx.timestamp().toEpochMilli();
+    ids[at] = tx.transactionId();
+    amounts[at] = tx.amount();
+    int[] txCodes = new int[CODED.length];
+    for (int c = 0; c < CODED.length; c++) {
+      txCodes[c] = encode(CODED[c].text(tx));
+      codes[c][at] = txCodes[c];
+    }
+    size++;
+    return txCodes;
+  }
+
+  private void grow() {
+    int capacity = Math.max(4, size * 2);
+    times = Arrays.copyOf(times, capacity);
+    ids = Arrays.copyOf(ids, capacity);
+    amounts = Arrays.copyOf(amounts, capacity);
+    for (int c = 0; c < codes.length; c++) {
+      codes[c] = Arrays.copyOf(codes[c], capacity);
+    }
+  }
+
+  /** Removes the transactions at or before {@code cutoff} (event time). */
+  public void evictUpTo(long cutoff) {
+    int from = 0;
+    while (from < size && times[from] <= cutoff) {
+      from++;
+    }
+    if (from == 0) {
+      return;
+    }
+    int left = size - from;
+    System.arraycopy(times, from, times, 0, left);
+    System.arraycopy(ids, from, ids, 0, left);
+    System.arraycopy(amounts, from, amounts, 0, left);
+    for (int[] column : codes) {
+      System.arraycopy(column, from, column, 0, left);
+    }
+    Arrays.fill(ids, left, size, null);
+    Arrays.fill(amounts, left, size, null);
+    size = left;
+    // Values only evicted transactions had would otherwise pile up for as long as the key lives;
+    // compacting once the dictionary doubled keeps it linear in what is held, at amortized O(1).
+    if (dictionarySize > 2 * compactedSize + 16) {
+      compactDictionary();
+    }
+  }
+
+  public void clear() {
+    Arrays.fill(ids, 0, size, null);
+    Arrays.fill(amounts, 0, size, null);
+    Arrays.fill(dictionary, 0, dictionarySize, null);
+    size = 0;
+    dictionarySize = 0;
+    compactedSize = 0;
+  }
+
+  private void compactDictionary() {
+    int[] remap = new int[dictionarySize];
+    Arrays.fill(remap, ABSENT);
+    String[] kept = new String[Math.max(8, dictionarySize)];
+    int[] keptHashes = new int[kept.length];
+    int keptSize = 0;
+    for (int[] column : codes) {
+      for (int i = 0; i < size; i++) {
+        int code = column[i];
+        if (code == ABSENT) {
+          continue;
+        }
+        if (remap[code] == ABSENT) {
+          remap[code] = keptSize;
+          keptHashes[keptSize] = hashes[code];
+          kept[keptSize++] = dictionary[code];
+        }
+        column[i] = remap[code];
+      }
+    }
+    dictionary = kept;
+    hashes = keptHashes;
+    dictionarySize = keptSize;
+    compactedSize = keptSize;
+  }
+
+  /** The number of dictionary entries (values held, and maybe a few only evicted ones had). */
+  int dictionarySize() {
+    return dictionarySize;
+  }
+
+  /** A copy that shares nothing mutable with this one. */
+  public HeldTransactions copy() {
+    int[][] codesCopy = new int[codes.length][];
+    for (int c = 0; c < codes.length; c++) {
+      codesCopy[c] = Arrays.copyOf(codes[c], Math.max(size, 4));
+    }
+    return new HeldTransactions(
+        size,
+        Arrays.copyOf(times, Math.max(size, 4)),
+        Arrays.copyOf(ids, Math.max(size, 4)),
+        Arrays.copyOf(amounts, Math.max(size, 4)),
+        codesCopy,
+        Arrays.copyOf(dictionary, Math.max(dictionarySize, 8)),
+        Arrays.copyOf(hashes, Math.max(dictionarySize, 8)),
+        dictionarySize);
+  }
+
+  // The form in snapshots (GroupStateSerializer): int size, int dictionary size, the dictionary's
+  // values, then per transaction: long time, byte mask (id, amount present), the id, the amount,
+  // and each coded column's code + 1 as a var-int (0: absent).
+
+  void writeTo(DataOutputView out) throws IOException {
+    out.writeInt(size);
+    out.writeInt(dictionarySize);
+    for (int code = 0; code < dictionarySize; code++) {
+      CompactFields.writeString(dictionary[code], out);
+    }
+    for (int i = 0; i < size; i++) {
+      out.writeLong(times[i]);
+      out.writeByte((ids[i] != null ? 1 : 0) | (amounts[i] != null ? 2 : 0));
+      if (ids[i] != null) {
+        CompactFields.writeString(ids[i], out);
+      }
+      if (amounts[i] != null) {
+        CompactFields.writeAmount(amounts[i], out);
+      }
+      for (int[] column : codes) {
+        writeVarInt(column[i] + 1, out);
+      }
+    }
+  }
+
+  static HeldTransactions readFrom(DataInputView in) throws IOException {
+    int size = in.readInt();
+    int dictionarySize = in.readInt();
+    String[] dictionary = new String[Math.max(8, dictionarySize)];
+    int[] hashes = new int[dictionary.length];
+    for (int code = 0; code < dictionarySize; code++) {
+      dictionary[code] = CompactFields.readString(in);
+      hashes[code] = dictionary[code].hashCode();
+    }
+    int capacity = Math.max(4, size);
+    long[] times = new long[capacity];
+    String[] ids = new String[capacity];
+    BigDecimal[] amounts = new BigDecimal[capacity];
+    int[][] codes = new int[CODED.length][capacity];
+    for (int i = 0; i < size; i++) {
+      times[i] = in.readLong();
+      int mask = in.readUnsignedByte();
+      ids[i] = (mask & 1) != 0 ? CompactFields.readString(in) : null;
+      amounts[i] = (mask & 2) != 0 ? CompactFields.readAmount(in) : null;
+      for (int[] column : codes) {
+        column[i] = readVarInt(in) - 1;
+      }
+    }
+    return new HeldTransactions(
+        size, times, ids, amounts, codes, dictionary, hashes, dictionarySize);
+  }
+
+  private static void writeVarInt(int value, DataOutputView out) throws IOException {
+    while ((value & ~0x7F) != 0) {
+      out.writeByte((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out.writeByte(value);
+  }
+
+  private static int readVarInt(DataInputView in) throws IOException {
+    int value = 0;
+    for (int shift = 0; ; shift += 7) {
+      int b = in.readUnsignedByte();
+      value |= (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof HeldTransactions other) || other.size != size) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      if (times[i] != other.times[i]
+          || !Objects.equals(ids[i], other.ids[i])
+          || !Objects.equals(amounts[i], other.amounts[i])) {
+        return false;
+      }
+      for (TransactionField f : CODED) {
+        if (!Objects.equals(text(f, i), other.text(f, i))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(size, size == 0 ? 0 : times[size - 1]);
+  }
+
+  @Override
+  public String toString() {
+    return "HeldTransactions[" + size + " transactions, " + dictionarySize + " values]";
+  }
+}

@@ -1,0 +1,113 @@
+package io.fraudpipeline.job.named;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fraudpipeline.model.Transaction;
+import io.fraudpipeline.model.TransactionField;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class HeldTransactionsTest {
+
+  private static Transaction tx(String id, long millis, String merchant, String country) {
+    return new Transaction(
+        id,
+        "acc-1",
+        new BigDecimal("12.50"),
+        "EUR",
+        merchant,
+        "food",
+        country,
+        Instant.ofEpochMilli(millis));
+  }
+
+  private static List<String> ids(HeldTransactions held) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < held.size(); i++) {
+      ids.add(held.id(i));
+    }
+    return ids;
+  }
+
+  @Test
+  void keepsJudgingOrderWhenALateTransactionComesInBetween() {
+    HeldTransactions held = new HeldTransactions();
+    held.insert(tx("b", 1_000, "m1", "FR"));
+    held.insert(tx("d", 3_000, "m2", "FR"));
+    held.insert(tx("c", 1_000, "m3", null));
+    held.insert(tx("a", 1_000, "m1", "DE"));
+
+    assertThat(ids(held)).containsExactly("a", "b", "c", "d");
+    assertThat(held.text(TransactionField.MERCHANT, 2)).isEqualTo("m3");
+    assertThat(held.text(TransactionField.COUNTRY, 2)).isNull();
+    assertThat(held.text(TransactionField.COUNTRY, 0)).isEqualTo("DE");
+    assertThat(held.text(TransactionField.AMOUNT, 0)).isEqualTo("12.50");
+    assertThat(held.text(TransactionField.ACCOUNT_ID, 3)).isEqualTo("acc-1");
+  }
+
+  @Test
+  void giveEqualValuesOneCodeAndOnlyEvictsUpToTheCutoff() {
+    HeldTransactions held = new HeldTransactions();
+    int[] first = held.insert(tx("a", 1_000, "m1", "FR"));
+    int[] second = held.insert(tx("b", 2_000, "m1", "DE"));
+    int merchant = HeldTransactions.column(TransactionField.MERCHANT);
+    int country = HeldTransactions.column(TransactionField.COUNTRY);
+
+    assertThat(second[merchant]).isEqualTo(first[merchant]);
+    assertThat(second[country]).isNotEqualTo(first[country]);
+    assertThat(held.codeOf("m1")).isEqualTo(first[merchant]);
+    assertThat(held.codeOf("nowhere")).isEqualTo(HeldTransactions.UNKNOWN);
+
+    held.evictUpTo(1_000);
+    assertThat(ids(held)).containsExactly("b");
+  }
+
+  @Test
+  void dropsValuesOnlyEvictedTransactionsHadWhileKeepingEveryHeldValue() {
+    HeldTransactions held = new HeldTransactions();
+    List<Transaction> all = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      Transaction tx = tx("t" + (1000 + i), 1_000L * i, "m" + i, "c" + (i % 3));
+      all.add(tx);
+      held.insert(tx);
+      held.evictUpTo(1_000L * i - 10_000);
+    }
+
+    assertThat(held.size()).isEqualTo(10);
+    // 10 merchants, 3 countries, an account and a currency, and at most as many stale values.
+    assertThat(held.dictionarySize()).isLessThanOrEqualTo(2 * (10 + 3 + 2) + 16);
+    assertThat(held).isEqualTo(HeldTransactions.of(all.subList(490, 500)));
+  }
+
+  @Test
+  void roundTripsThroughItsSnapshotForm() throws IOException {
+    Random random = new Random(7);
+    HeldTransactions held = new HeldTransactions();
+    for (int i = 0; i < 300; i++) {
+      held.insert(
+          new Transaction(
+              "t" + random.nextInt(1000),
+              "acc-" + random.nextInt(3),
+              i % 13 == 0 ? null : BigDecimal.valueOf(random.nextInt(100_000), 2),
+              i % 11 == 0 ? null : "EUR",
+              "Händler " + random.nextInt(200),
+              "food",
+              "FR",
+              Instant.ofEpochMilli(random.nextInt(10_000))));
+    }
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    held.writeTo(out);
+
+    HeldTransactions read =
+        HeldTransactions.readFrom(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(read).isEqualTo(held);
+    assertThat(read.size()).isEqualTo(300);
+  }
+}
