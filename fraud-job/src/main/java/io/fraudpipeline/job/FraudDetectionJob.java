@@ -1,7 +1,7 @@
 package io.fraudpipeline.job;
 
 import io.fraudpipeline.job.dlq.DeadLetter;
-import io.fraudpipeline.job.named.AggregateRuleFunction;
+import io.fraudpipeline.job.named.AggregateRulesOperator;
 import io.fraudpipeline.job.named.GroupedTransaction;
 import io.fraudpipeline.job.parse.ParsedRecord;
 import io.fraudpipeline.job.parse.ValidationRouter;
@@ -87,7 +87,7 @@ public final class FraudDetectionJob {
             .uid(Operators.TRANSACTIONS_SOURCE)
             .name(Operators.TRANSACTIONS_SOURCE);
 
-    BroadcastStream<byte[]> rules =
+    DataStream<byte[]> ruleSets =
         env.fromSource(
                 KafkaSources.rules(params),
                 KafkaSources.rulesWatermarks(),
@@ -96,11 +96,11 @@ public final class FraudDetectionJob {
             .uid(Operators.RULES_SOURCE)
             .name(Operators.RULES_SOURCE)
             // One partition, one key: more readers would only sit idle.
-            .setParallelism(1)
-            // Only the keyed rules (velocity, aggregates) take it: they sit behind a keyBy hop
-            // anyway, so a broadcast input costs them nothing and keeps rule changes in step with
-            // their keyed state (a deleted rule's state is cleared on every key at once).
-            .broadcast(AppliedRules.STATE);
+            .setParallelism(1);
+    // Only the keyed rules (velocity, aggregates) take it: they sit behind a keyBy hop anyway, so a
+    // broadcast input costs them nothing and keeps rule changes in step with their keyed state (a
+    // deleted rule's state is cleared on every key at once).
+    BroadcastStream<byte[]> rules = ruleSets.broadcast(AppliedRules.STATE);
 
     SingleOutputStreamOperator<Transaction> valid =
         parsed
@@ -146,8 +146,11 @@ public final class FraudDetectionJob {
     amountAlerts
         .getSideOutput(RuleEvaluationOperator.AGGREGATE_CANDIDATES)
         .keyBy(GroupedTransaction::key, GroupedTransaction.KEY_TYPE)
-        .connect(rules)
-        .process(new AggregateRuleFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
+        .connect(ruleSets.broadcast())
+        .transform(
+            Operators.AGGREGATE_RULES,
+            TypeInformation.of(FraudAlert.class),
+            new AggregateRulesOperator(initialRulesJson))
         .uid(Operators.AGGREGATE_RULES_UID)
         .name(Operators.AGGREGATE_RULES)
         .sinkTo(KafkaSinks.aggregateAlerts(params))

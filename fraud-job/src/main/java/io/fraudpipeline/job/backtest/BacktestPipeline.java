@@ -1,12 +1,11 @@
 package io.fraudpipeline.job.backtest;
 
 import io.fraudpipeline.job.FraudJobParameters;
-import io.fraudpipeline.job.named.AggregateRuleFunction;
+import io.fraudpipeline.job.named.AggregateRulesOperator;
 import io.fraudpipeline.job.named.GroupedTransaction;
 import io.fraudpipeline.job.parse.ParsedRecord;
 import io.fraudpipeline.job.parse.TransactionDeserializer;
 import io.fraudpipeline.job.parse.ValidationRouter;
-import io.fraudpipeline.job.rules.AppliedRules;
 import io.fraudpipeline.job.rules.RuleEvaluationOperator;
 import io.fraudpipeline.job.rules.RuleEvaluationOperatorFactory;
 import io.fraudpipeline.job.rules.RuleSetFeed;
@@ -33,7 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 /**
  * A backtest as a bounded Flink job: candidate named rules run over the transactions still retained
  * in Kafka, through the live job's own operators ({@link RuleEvaluationOperator} for threshold
- * rules, {@link AggregateRuleFunction} for aggregates), so it raises what the live job would.
+ * rules, {@link AggregateRulesOperator} for aggregates), so it raises what the live job would.
  *
  * <p>It reads from the widest candidate window (and {@code --max-future-skew}) before {@code from},
  * so windows are full at {@code from}, to the end the topic had when the job started, and reports
@@ -103,8 +102,11 @@ public final class BacktestPipeline {
                 env.fromData(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, rulesJson)
                     .uid(PREFIX + "rules")
                     .name(PREFIX + "rules")
-                    .broadcast(AppliedRules.STATE))
-            .process(new AggregateRuleFunction(rulesJson), TypeInformation.of(FraudAlert.class))
+                    .broadcast())
+            .transform(
+                PREFIX + "aggregate-rules",
+                TypeInformation.of(FraudAlert.class),
+                new AggregateRulesOperator(rulesJson))
             .uid(PREFIX + "aggregate-rules")
             .name(PREFIX + "aggregate-rules");
 

@@ -2,7 +2,6 @@ package io.fraudpipeline.job.named;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fraudpipeline.job.rules.AppliedRules;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.NamedRule;
@@ -22,12 +21,28 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-class AggregateRuleFunctionTest {
+class AggregateRulesOperatorTest {
+
+  private static final class Harness
+      extends KeyedTwoInputStreamOperatorTestHarness<
+          String, GroupedTransaction, byte[], FraudAlert> {
+    Harness(AggregateRulesOperator operator, int parallelism, int index) throws Exception {
+      super(
+          operator,
+          GroupedTransaction::key,
+          null,
+          Types.STRING,
+          MAX_PARALLELISM,
+          parallelism,
+          index);
+    }
+  }
 
   /** Rule {@code burst} per account: {@code function(field) >= limit} over {@code window}. */
   private static NamedRule burst(String function, String field, int limit, String window) {
@@ -63,38 +78,48 @@ class AggregateRuleFunctionTest {
     return new RuleSet(version, null, null, null, null, null, rules);
   }
 
-  private static KeyedBroadcastOperatorTestHarness<String, GroupedTransaction, byte[], FraudAlert>
-      harness() throws Exception {
-    var harness =
-        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new AggregateRuleFunction(null),
-            GroupedTransaction::key,
-            Types.STRING,
-            AppliedRules.STATE);
+  private static Harness harness() throws Exception {
+    return harness(1, 0, null);
+  }
+
+  /** Subtask {@code index} of {@code parallelism}, set up, restored and open. */
+  private static Harness harness(
+      int parallelism, int index, org.apache.flink.runtime.checkpoint.OperatorSubtaskState state)
+      throws Exception {
+    Harness harness = new Harness(new AggregateRulesOperator(null), parallelism, index);
+    harness.setup();
+    harness.initializeState(state);
+    harness.open();
     // As in the job: the rules input is idle, so event time comes from the transactions alone.
-    harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
+    harness.processWatermarkStatus2(WatermarkStatus.IDLE);
     return harness;
   }
 
+  private static final int MAX_PARALLELISM = 128;
+
+  private static void rules(Harness harness, RuleSet rules) throws Exception {
+    harness.processElement2(FraudJson.write(rules), 0);
+  }
+
+  private static void watermark(Harness harness, long time) throws Exception {
+    harness.processWatermark1(new Watermark(time));
+  }
+
   /** What evaluate-rules does upstream: the transaction once per group_by of the rule set. */
-  private static void send(
-      KeyedBroadcastOperatorTestHarness<String, GroupedTransaction, byte[], FraudAlert> harness,
-      RuleSet rules,
-      Transaction tx)
-      throws Exception {
+  private static void send(Harness harness, RuleSet rules, Transaction tx) throws Exception {
     for (GroupedTransaction g : new CompiledRules(rules).groupings(tx)) {
-      harness.processElement(g, tx.timestamp().toEpochMilli());
+      harness.processElement1(g, tx.timestamp().toEpochMilli());
     }
   }
 
   /** Transactions held for the rules' windows, over all groups. */
   @SuppressWarnings("unchecked")
-  private static int held(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) throws Exception {
+  private static int held(Harness harness) throws Exception {
     KeyedStateBackend<String> backend =
         (KeyedStateBackend<String>) (Object) harness.getOperator().getKeyedStateBackend();
     Object before = backend.getCurrentKey();
     List<String> keys =
-        backend.getKeys(AggregateRuleFunction.GROUPS.getName(), VoidNamespace.INSTANCE).toList();
+        backend.getKeys(AggregateRulesOperator.GROUPS.getName(), VoidNamespace.INSTANCE).toList();
     int held = 0;
     for (String key : keys) {
       backend.setCurrentKey(key);
@@ -102,7 +127,7 @@ class AggregateRuleFunctionTest {
           backend.getPartitionedState(
               VoidNamespace.INSTANCE,
               VoidNamespaceSerializer.INSTANCE,
-              AggregateRuleFunction.GROUPS);
+              AggregateRulesOperator.GROUPS);
       GroupState group = state.value();
       held += group == null ? 0 : group.held.size();
     }
@@ -113,7 +138,7 @@ class AggregateRuleFunctionTest {
   }
 
   /** Keyed state entries of any kind (pending transactions, windows), over all groups. */
-  private static int keyedStateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) {
+  private static int keyedStateEntries(Harness harness) {
     return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
         .numKeyValueStateEntries();
   }
@@ -142,15 +167,15 @@ class AggregateRuleFunctionTest {
       arrival.sort(Comparator.comparingLong(a -> a[0]));
       List<FraudAlert> alerts;
       try (var harness = harness()) {
-        harness.processBroadcastElement(FraudJson.write(set), 0);
+        rules(harness, set);
         long newest = Long.MIN_VALUE;
         for (long[] a : arrival) {
           Transaction tx = txs.get((int) a[1]);
           send(harness, set, tx);
           newest = Math.max(newest, tx.timestamp().toEpochMilli());
-          harness.processWatermark(newest - maxDelayMillis - 1);
+          watermark(harness, newest - maxDelayMillis - 1);
         }
-        harness.processWatermark(Long.MAX_VALUE);
+        watermark(harness, Long.MAX_VALUE);
         alerts = harness.extractOutputValues();
         assertThat(keyedStateEntries(harness)).as("state left after the end of time").isZero();
       }
@@ -191,11 +216,11 @@ class AggregateRuleFunctionTest {
   void anAlertNamesTheRuleItsGroupTheValueAndTheWindow() throws Exception {
     RuleSet set = ruleSet(4, List.of(COUNT_3_PER_MINUTE));
     try (var harness = harness()) {
-      harness.processBroadcastElement(FraudJson.write(set), 0);
+      rules(harness, set);
       for (int i = 0; i < 3; i++) {
         send(harness, set, tx("x" + i, "A", 10 + i));
       }
-      harness.processWatermark(Generated.START + 20_000);
+      watermark(harness, Generated.START + 20_000);
       FraudAlert alert = harness.extractOutputValues().get(0);
       assertThat(alert.alertId()).isEqualTo("x2:burst");
       assertThat(alert.ruleId()).isEqualTo("burst");
@@ -226,20 +251,20 @@ class AggregateRuleFunctionTest {
             "PT1H");
     RuleSet both = ruleSet(1, List.of(COUNT_3_PER_MINUTE, hourlySpend));
     try (var harness = harness()) {
-      harness.processBroadcastElement(FraudJson.write(both), 0);
+      rules(harness, both);
       send(harness, both, tx("a1", "A", 0));
       send(harness, both, tx("b1", "B", 0));
       send(harness, both, tx("a2", "A", 90));
       send(harness, both, tx("b2", "B", 90));
-      harness.processWatermark(Generated.START + 90_000);
+      watermark(harness, Generated.START + 90_000);
       // The hourly rule keeps both transactions of each group.
       assertThat(held(harness)).isEqualTo(4);
 
       // Only the minute is left: what lies before it goes, in every group, without a transaction.
-      harness.processBroadcastElement(FraudJson.write(ruleSet(2, List.of(COUNT_3_PER_MINUTE))), 0);
+      rules(harness, ruleSet(2, List.of(COUNT_3_PER_MINUTE)));
       assertThat(held(harness)).isEqualTo(2);
 
-      harness.processBroadcastElement(FraudJson.write(ruleSet(3, List.of())), 0);
+      rules(harness, ruleSet(3, List.of()));
       assertThat(held(harness)).isZero();
       assertThat(keyedStateEntries(harness)).isZero();
     }
@@ -249,25 +274,25 @@ class AggregateRuleFunctionTest {
   void aChangedRuleEvaluatesWhatItsGroupAlreadyHolds() throws Exception {
     try (var harness = harness()) {
       RuleSet v1 = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
-      harness.processBroadcastElement(FraudJson.write(v1), 0);
+      rules(harness, v1);
       send(harness, v1, tx("a1", "A", 1));
       send(harness, v1, tx("a2", "A", 2));
-      harness.processWatermark(Generated.START + 2_000);
+      watermark(harness, Generated.START + 2_000);
 
       NamedRule lower = burst("count", null, 2, "PT1M");
       RuleSet v2 = ruleSet(2, List.of(lower));
-      harness.processBroadcastElement(FraudJson.write(v2), 0);
+      rules(harness, v2);
       send(harness, v2, tx("a3", "A", 3));
-      harness.processWatermark(Generated.START + 3_000);
+      watermark(harness, Generated.START + 3_000);
       assertThat(alertIds(harness.extractOutputValues())).containsExactly("a3:burst");
       assertThat(harness.extractOutputValues().get(0).value()).isEqualByComparingTo("3");
 
       // Another function over the same window: the group's transactions are still there.
       NamedRule total = burst("sum", "amount", 40, "PT1M");
       RuleSet v3 = ruleSet(3, List.of(total));
-      harness.processBroadcastElement(FraudJson.write(v3), 0);
+      rules(harness, v3);
       send(harness, v3, tx("a4", "A", 4));
-      harness.processWatermark(Generated.START + 4_000);
+      watermark(harness, Generated.START + 4_000);
       assertThat(alertIds(harness.extractOutputValues())).containsExactly("a3:burst", "a4:burst");
       assertThat(harness.extractOutputValues().get(1).value()).isEqualByComparingTo("40");
     }
@@ -277,16 +302,16 @@ class AggregateRuleFunctionTest {
   void evictsAGroupsWindowOnceItHasSlidPastItsNewestTransaction() throws Exception {
     RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
     try (var harness = harness()) {
-      harness.processBroadcastElement(FraudJson.write(set), 0);
+      rules(harness, set);
       send(harness, set, tx("a1", "A", 0));
       send(harness, set, tx("a2", "A", 30));
-      harness.processWatermark(Generated.START + 30_000);
+      watermark(harness, Generated.START + 30_000);
       assertThat(held(harness)).isEqualTo(2);
-      harness.processWatermark(Generated.START + 60_000);
+      watermark(harness, Generated.START + 60_000);
       assertThat(held(harness)).isEqualTo(1);
-      harness.processWatermark(Generated.START + 89_999);
+      watermark(harness, Generated.START + 89_999);
       assertThat(held(harness)).isEqualTo(1);
-      harness.processWatermark(Generated.START + 90_000);
+      watermark(harness, Generated.START + 90_000);
       assertThat(held(harness)).isZero();
       assertThat(keyedStateEntries(harness)).isZero();
     }
@@ -297,16 +322,16 @@ class AggregateRuleFunctionTest {
     RuleSet v1 = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
     NamedRule hourly = burst("count", null, 3, "PT1H");
     try (var harness = harness()) {
-      harness.processBroadcastElement(FraudJson.write(v1), 0);
+      rules(harness, v1);
       send(harness, v1, tx("a1", "A", 0));
-      harness.processWatermark(Generated.START);
+      watermark(harness, Generated.START);
       // Only the window changes, so the entries stay: no transaction of the group follows.
-      harness.processBroadcastElement(FraudJson.write(ruleSet(2, List.of(hourly))), 0);
-      harness.processWatermark(Generated.START + 60_000);
+      rules(harness, ruleSet(2, List.of(hourly)));
+      watermark(harness, Generated.START + 60_000);
       assertThat(held(harness)).isEqualTo(1);
-      harness.processWatermark(Generated.START + 3_599_999);
+      watermark(harness, Generated.START + 3_599_999);
       assertThat(held(harness)).isEqualTo(1);
-      harness.processWatermark(Generated.START + 3_600_000);
+      watermark(harness, Generated.START + 3_600_000);
       assertThat(held(harness)).isZero();
       assertThat(keyedStateEntries(harness)).isZero();
     }
@@ -330,11 +355,11 @@ class AggregateRuleFunctionTest {
     RuleSet set = ruleSet(1, List.of(paused));
     assertThat(new CompiledRules(set).groupings(tx("a1", "A", 0))).isEmpty();
     try (var harness = harness()) {
-      harness.processBroadcastElement(FraudJson.write(set), 0);
+      rules(harness, set);
       // Even a transaction routed under an older rule set finds no rule to feed.
-      harness.processElement(
+      harness.processElement1(
           new GroupedTransaction("account_id", "account_id\0A", tx("a1", "A", 0)), Generated.START);
-      harness.processWatermark(Generated.START + 1);
+      watermark(harness, Generated.START + 1);
       assertThat(harness.extractOutputValues()).isEmpty();
       assertThat(keyedStateEntries(harness)).isZero();
     }
@@ -345,29 +370,51 @@ class AggregateRuleFunctionTest {
     RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
     org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
     try (var harness = harness()) {
-      harness.processBroadcastElement(FraudJson.write(set), 0);
+      rules(harness, set);
       send(harness, set, tx("a1", "A", 1));
       send(harness, set, tx("a2", "A", 2));
-      harness.processWatermark(Generated.START + 2_000);
+      watermark(harness, Generated.START + 2_000);
       snapshot = harness.snapshot(1, 1);
     }
-    var harness =
-        new KeyedBroadcastOperatorTestHarness<>(
-            new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                new AggregateRuleFunction(null), List.of(AppliedRules.STATE)),
-            GroupedTransaction::key,
-            Types.STRING,
-            1,
-            1,
-            0);
-    try (harness) {
-      harness.setup();
-      harness.initializeState(snapshot);
-      harness.open();
-      harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
+    try (var harness = harness(1, 0, snapshot)) {
       send(harness, set, tx("a3", "A", 3));
-      harness.processWatermark(Generated.START + 3_000);
+      watermark(harness, Generated.START + 3_000);
       assertThat(alertIds(harness.extractOutputValues())).containsExactly("a3:burst");
     }
+  }
+
+  @Test
+  void
+      transactionsWaitingForTheWatermarkAtACheckpointAreJudgedByTheSubtaskOwningTheirKeyAfterRescaling()
+          throws Exception {
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    List<String> accounts = List.of("A", "B", "C", "D", "E", "F", "G", "H");
+    org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+    try (var harness = harness()) {
+      rules(harness, set);
+      for (String account : accounts) {
+        send(harness, set, tx(account + "1", account, 1));
+        send(harness, set, tx(account + "2", account, 2));
+      }
+      watermark(harness, Generated.START + 2_000);
+      for (String account : accounts) {
+        send(harness, set, tx(account + "3", account, 3));
+      }
+      snapshot = harness.snapshot(1, 1);
+      assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    List<FraudAlert> alerts = new ArrayList<>();
+    for (int index = 0; index < 2; index++) {
+      var part =
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(
+              snapshot, MAX_PARALLELISM, 1, 2, index);
+      try (var harness = harness(2, index, part)) {
+        watermark(harness, Generated.START + 3_000);
+        alerts.addAll(harness.extractOutputValues());
+      }
+    }
+    assertThat(alertIds(alerts))
+        .containsExactlyElementsOf(accounts.stream().map(a -> a + "3:burst").toList());
   }
 }

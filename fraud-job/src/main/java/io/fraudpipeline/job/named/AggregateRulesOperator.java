@@ -1,0 +1,341 @@
+package io.fraudpipeline.job.named;
+
+import io.fraudpipeline.job.JobMetrics;
+import io.fraudpipeline.job.rules.AppliedRules;
+import io.fraudpipeline.model.FraudAlert;
+import io.fraudpipeline.model.NamedRule;
+import io.fraudpipeline.model.Transaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * {@code aggregate-rules}: the aggregate named rules, keyed by card, merchant or group ({@link
+ * GroupedTransaction#key()}), in event time; the rule sets arrive on the second, broadcast input.
+ * Everything a key holds is one {@link GroupState} value; the evaluation itself is {@link
+ * NamedRuleEvaluator}'s.
+ *
+ * <p>As the velocity rule does, transactions wait until the watermark passes them and are then
+ * judged in event-time order (ties by transaction id), so the result does not depend on arrival
+ * order within the source's out-of-orderness bound; a late one is judged at the next watermark
+ * against what the window still holds. They wait in one queue of the operator, not in keyed state
+ * with a timer each: a timer per transaction (registered, sorted, written by every checkpoint, then
+ * fired) and a second state access were a third of this operator's time in a JFR profile. The queue
+ * is checkpointed as union list state; after a restore each subtask keeps the transactions of its
+ * own key groups, so it rescales.
+ *
+ * <p>State stays bounded: a key holds its transactions for the widest window of its rules. Each
+ * judgement evicts what lies before it, a timer evicts the oldest when the widest window has slid
+ * past it (set when the oldest changes, and again while anything is left), a rule change that
+ * narrows or removes a key's widest window trims or drops its state at once, and a TTL drops a key
+ * untouched for {@link #STATE_TTL} in case anything escaped all that.
+ */
+public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAlert>
+    implements TwoInputStreamOperator<GroupedTransaction, byte[], FraudAlert>,
+        Triggerable<String, VoidNamespace> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Processing time after which an untouched key is dropped: twice the widest window. */
+  public static final Duration STATE_TTL = NamedRule.MAX_WINDOW.multipliedBy(2);
+
+  static final ValueStateDescriptor<GroupState> GROUPS = groupsDescriptor();
+
+  /**
+   * The timer service's name: that of Flink's keyed process operators, which ran this operator's
+   * function before, so their timers in a savepoint restore here.
+   */
+  private static final String TIMERS = "user-timers";
+
+  private static final ListStateDescriptor<GroupedTransaction> WAITING =
+      new ListStateDescriptor<>("waiting-for-watermark", GroupedTransaction.TYPE);
+
+  private static final Comparator<GroupedTransaction> JUDGING_ORDER =
+      Comparator.comparing(GroupedTransaction::transaction, RuleWindows.JUDGING_ORDER);
+
+  private final byte[] initialRulesJson;
+
+  private transient AppliedRules rules;
+  private transient CompiledRules compiled;
+  private transient ValueState<GroupState> groups;
+  private transient InternalTimerService<VoidNamespace> timers;
+  private transient PriorityQueue<GroupedTransaction> waiting;
+  private transient ListState<GroupedTransaction> waitingState;
+  private transient RuleMetrics ruleMetrics;
+  private transient Counter invalidRuleSets;
+  private transient Counter lateTransactions;
+  private transient StreamRecord<FraudAlert> outRecord;
+
+  /**
+   * @param initialRulesJson the rule set read when the job was submitted, or null for the defaults
+   */
+  public AggregateRulesOperator(byte[] initialRulesJson) {
+    this.initialRulesJson = initialRulesJson;
+  }
+
+  private static ValueStateDescriptor<GroupState> groupsDescriptor() {
+    ValueStateDescriptor<GroupState> descriptor =
+        new ValueStateDescriptor<>("group-windows", GroupStateSerializer.INSTANCE);
+    // No cleanup in the background: on the heap backend it visits (and copies) a few other keys'
+    // state on every state access, which cost about 80 % of this operator's time in the
+    // benchmark's profile; nor in full snapshots, which filter every entry. The timers evict every
+    // window; what they would miss is dropped when read.
+    descriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(STATE_TTL)
+            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+            .disableCleanupInBackground()
+            .build());
+    return descriptor;
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    rules = AppliedRules.restore(initialRulesJson, context);
+    compiled = new CompiledRules(rules.current());
+    waiting = new PriorityQueue<>(JUDGING_ORDER);
+    waitingState = context.getOperatorStateStore().getUnionListState(WAITING);
+    if (context.isRestored()) {
+      TaskInfo task = getRuntimeContext().getTaskInfo();
+      for (GroupedTransaction grouped : waitingState.get()) {
+        int subtask =
+            KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                grouped.key(),
+                task.getMaxNumberOfParallelSubtasks(),
+                task.getNumberOfParallelSubtasks());
+        if (subtask == task.getIndexOfThisSubtask()) {
+          waiting.add(grouped);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    groups = getPartitionedState(GROUPS);
+    timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+    outRecord = new StreamRecord<>(null);
+    MetricGroup metrics = getMetricGroup();
+    ruleMetrics = new RuleMetrics(metrics);
+    invalidRuleSets = metrics.counter(JobMetrics.INVALID_RULE_SETS);
+    lateTransactions = metrics.counter(JobMetrics.LATE_TRANSACTIONS);
+    metrics.gauge(JobMetrics.RULES_VERSION_APPLIED, (Gauge<Long>) rules::version);
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    waitingState.update(new ArrayList<>(waiting));
+  }
+
+  @Override
+  public void processElement1(StreamRecord<GroupedTransaction> record) {
+    GroupedTransaction grouped = record.getValue();
+    if (RuleWindows.time(grouped.transaction()) <= timers.currentWatermark()) {
+      lateTransactions.inc();
+    }
+    waiting.add(grouped);
+  }
+
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    long time = mark.getTimestamp();
+    while (!waiting.isEmpty() && RuleWindows.time(waiting.peek().transaction()) <= time) {
+      GroupedTransaction grouped = waiting.poll();
+      setCurrentKey(grouped.key());
+      judgeInKey(grouped);
+    }
+    // Then the eviction timers the watermark passed, and the watermark goes on.
+    super.processWatermark(mark);
+  }
+
+  /** Judges one transaction whose key is the current key. */
+  private void judgeInKey(GroupedTransaction grouped) throws Exception {
+    GroupState state = groups.value();
+    boolean fresh = state == null;
+    if (fresh) {
+      state = new GroupState();
+    }
+    long widest = compiled.widestWindowMillis(grouped.keySpec());
+    long oldest = state.held.isEmpty() ? Long.MIN_VALUE : state.held.time(0);
+    judge(grouped.keySpec(), widest, List.of(grouped.transaction()), state.held);
+    if (widest == 0) {
+      state.held.clear();
+    }
+    if (state.isEmpty()) {
+      if (!fresh) {
+        groups.clear();
+      }
+      return;
+    }
+    if (state.held.time(0) != oldest) {
+      // One eviction timer per key, when the oldest transaction leaves the widest window. A timer
+      // set for an older oldest fires early and only sets the next one.
+      timers.registerEventTimeTimer(VoidNamespace.INSTANCE, state.held.time(0) + widest);
+    }
+    groups.update(state);
+  }
+
+  /** An eviction timer of the current key. */
+  @Override
+  public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    GroupState state = groups.value();
+    if (state == null) {
+      return;
+    }
+    long timestamp = timer.getTimestamp();
+    String keySpec = GroupedTransaction.keySpecOf(timer.getKey());
+    long widest = compiled.widestWindowMillis(keySpec);
+    // Only state restored from a savepoint of the build that kept waiting transactions in keyed
+    // state, with a timer each (this one), has any.
+    List<Transaction> due = takeDue(state.pending, timestamp);
+    if (!due.isEmpty()) {
+      judge(keySpec, widest, due, state.held);
+    }
+    state.held.evictUpTo(widest == 0 ? Long.MAX_VALUE : timestamp - widest);
+    if (!state.held.isEmpty()) {
+      // Again while anything is left: a rule change may have widened the window since it was set.
+      timers.registerEventTimeTimer(VoidNamespace.INSTANCE, state.held.time(0) + widest);
+    }
+    if (state.isEmpty()) {
+      groups.clear();
+    } else {
+      groups.update(state);
+    }
+  }
+
+  @Override
+  public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+  /** Removes from {@code pending} the transactions at or before {@code time}, in judging order. */
+  private static List<Transaction> takeDue(List<Transaction> pending, long time) {
+    if (pending.isEmpty()) {
+      return List.of();
+    }
+    List<Transaction> due = new ArrayList<>(pending.size());
+    pending.removeIf(
+        tx -> {
+          boolean isDue = RuleWindows.time(tx) <= time;
+          if (isDue) {
+            due.add(tx);
+          }
+          return isDue;
+        });
+    due.sort(RuleWindows.JUDGING_ORDER);
+    return due;
+  }
+
+  private void judge(String keySpec, long widest, List<Transaction> due, HeldTransactions held) {
+    List<CompiledRules.Compiled> applicable = compiled.aggregates(keySpec);
+    if (applicable.isEmpty()) {
+      return;
+    }
+    long version = rules.version();
+    Instant now = Instant.now();
+    for (Transaction tx : due) {
+      for (NamedRuleEvaluator.Judgement judgement :
+          NamedRuleEvaluator.aggregates(applicable, widest, held, tx, version, now)) {
+        if (!judgement.judged()) {
+          continue;
+        }
+        RuleMetrics.Of metrics = ruleMetrics.of(judgement.rule().rule().id());
+        metrics.evaluations().inc();
+        if (judgement.alertOrNull() != null) {
+          metrics.alerts().inc();
+          output.collect(outRecord.replace(judgement.alertOrNull(), RuleWindows.time(tx)));
+        }
+      }
+    }
+  }
+
+  /** A rule set from the broadcast input. */
+  @Override
+  public void processElement2(StreamRecord<byte[]> record) throws Exception {
+    AppliedRules.Offer offer = rules.offer(record.getValue());
+    if (offer instanceof AppliedRules.Offer.Applied) {
+      rules.store(getOperatorStateBackend().getBroadcastState(AppliedRules.STATE));
+      CompiledRules next = new CompiledRules(rules.current());
+      Map<String, Long> narrowed = narrowedGroupings(compiled, next);
+      compiled = next;
+      if (!narrowed.isEmpty()) {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        backend.applyToAllKeys(
+            VoidNamespace.INSTANCE,
+            VoidNamespaceSerializer.INSTANCE,
+            GROUPS,
+            (key, state) -> {
+              Long widest = narrowed.get(GroupedTransaction.keySpecOf(key));
+              GroupState group = widest == null ? null : state.value();
+              if (group != null && trim(group.held, widest)) {
+                if (group.isEmpty()) {
+                  state.clear();
+                } else {
+                  state.update(group);
+                }
+              }
+            });
+      }
+    } else if (offer instanceof AppliedRules.Offer.Invalid) {
+      invalidRuleSets.inc();
+    }
+  }
+
+  /**
+   * Key specs whose widest window the change narrowed, with the new one (0: no rule is keyed by it
+   * any more, so its keys hold nothing).
+   */
+  static Map<String, Long> narrowedGroupings(CompiledRules before, CompiledRules after) {
+    Map<String, Long> narrowed = new HashMap<>();
+    for (CompiledRules.Compiled rule : before.aggregatesById().values()) {
+      String spec = rule.keySpec();
+      long now = after.widestWindowMillis(spec);
+      if (now < before.widestWindowMillis(spec)) {
+        narrowed.put(spec, now);
+      }
+    }
+    return narrowed;
+  }
+
+  /** Keeps what a window of {@code widest} ending at the newest transaction holds. */
+  private static boolean trim(HeldTransactions held, long widest) {
+    if (held.isEmpty()) {
+      return false;
+    }
+    int before = held.size();
+    if (widest == 0) {
+      held.clear();
+    } else {
+      held.evictUpTo(held.time(before - 1) - widest);
+    }
+    return held.size() != before;
+  }
+}
