@@ -213,21 +213,7 @@ class AbandonedBacktestsTest {
 
   /** A backtest in progress as the replica {@code replica} recorded it when it started. */
   private static Operation recordedBacktest(String replica, Instant created) {
-    return new Operation(
-        UUID.randomUUID().toString(),
-        OperationKind.BACKTEST,
-        JOB_NAME,
-        OperationState.IN_PROGRESS,
-        created,
-        created.plus(TIMEOUT),
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        null,
-        null,
-        replica);
+    return InMemoryOperations.inProgress(OperationKind.BACKTEST, replica, created);
   }
 
   /** Flink's job list, and the jobs cancelled, kept in memory: no request is sent. */

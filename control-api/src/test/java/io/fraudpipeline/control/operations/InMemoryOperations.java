@@ -4,10 +4,12 @@ import io.fraudpipeline.control.leadership.Leadership;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,6 +50,28 @@ public final class InMemoryOperations implements AutoCloseable {
     operations =
         new Operations(
             new SimpleMeterRegistry(), store, leadership, Duration.ofSeconds(1), grace, clock);
+  }
+
+  /**
+   * An operation in progress as {@code replica} (null: a record from before replicas were named)
+   * wrote it when it accepted it at {@code created}, with a minute to run.
+   */
+  public static Operation inProgress(OperationKind kind, String replica, Instant created) {
+    return new Operation(
+        UUID.randomUUID().toString(),
+        kind,
+        "job-1",
+        OperationState.IN_PROGRESS,
+        created,
+        created.plusSeconds(60),
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        replica);
   }
 
   public Operations operations() {
