@@ -4,7 +4,6 @@ import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
-import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.leadership.LeftoverOwnership;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.Operations;
@@ -13,11 +12,13 @@ import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
@@ -33,6 +34,13 @@ import org.springframework.stereotype.Component;
  * ({@code <output-topic-prefix><operation id>}) and, for those {@link LeftoverOwnership} gives it,
  * cancels the job, deletes the topic, records a warning event and fails the operation with a cause
  * that says so.
+ *
+ * <p>The leader waits out {@code fraud.operations.abandoned-grace} from the operation's creation,
+ * as for other operations: the owner may have started it before joining the election. A backtest
+ * with no record at all cannot be told from one whose owner failed to record it (Kafka down at its
+ * start) and still runs it, so the grace runs from the latest that owner would stop it by itself:
+ * its Flink job's start (else the first time this replica saw its topic) plus {@code
+ * fraud.backtests.timeout}.
  */
 @Component
 class AbandonedBacktests extends PeriodicLifecycle {
@@ -44,16 +52,18 @@ class AbandonedBacktests extends PeriodicLifecycle {
   private final FlinkRestClient flink;
   private final BacktestKafka kafka;
   private final Operations operations;
-  private final Leadership leadership;
   private final EventRecorder events;
   private final String jobPrefix;
   private final String topicPrefix;
+  private final Duration timeout;
+
+  /** When this replica first saw the output topic of a backtest that has neither record nor job. */
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
   AbandonedBacktests(
       FlinkRestClient flink,
       BacktestKafka kafka,
       Operations operations,
-      Leadership leadership,
       EventRecorder events,
       BacktestProperties properties,
       JobProperties job) {
@@ -61,10 +71,10 @@ class AbandonedBacktests extends PeriodicLifecycle {
     this.flink = flink;
     this.kafka = kafka;
     this.operations = operations;
-    this.leadership = leadership;
     this.events = events;
     this.jobPrefix = Backtests.jobName(job.name(), "");
     this.topicPrefix = properties.outputTopicPrefix();
+    this.timeout = properties.timeout();
   }
 
   @Override
@@ -83,12 +93,17 @@ class AbandonedBacktests extends PeriodicLifecycle {
   /** One look: everything a backtest left, by operation id, then who owns it. */
   void sweep() {
     Map<String, JobID> jobs = new TreeMap<>();
+    Map<String, Instant> started = new TreeMap<>();
     for (JobDetails job : flink.jobsOverview()) {
       String id = operationId(job.getJobName(), jobPrefix);
+      if (id == null) {
+        continue;
+      }
+      if (job.getStartTime() > 0) {
+        started.merge(id, Instant.ofEpochMilli(job.getStartTime()), AbandonedBacktests::later);
+      }
       // A job being cancelled already is on its way out.
-      if (id != null
-          && !job.getStatus().isGloballyTerminalState()
-          && job.getStatus() != JobStatus.CANCELLING) {
+      if (!job.getStatus().isGloballyTerminalState() && job.getStatus() != JobStatus.CANCELLING) {
         jobs.put(id, job.getJobId());
       }
     }
@@ -103,16 +118,19 @@ class AbandonedBacktests extends PeriodicLifecycle {
     ids.addAll(topics);
     // This replica's own backtests in progress: nothing to read about them.
     ids.removeIf(operations::runsHere);
+    firstSeen.keySet().retainAll(ids);
     if (ids.isEmpty()) {
       return;
     }
     // Read after the listing: an operation is recorded before its topic and job exist.
     Map<String, Operation> recorded = operations.recorded();
-    LeftoverOwnership ownership = LeftoverOwnership.of(leadership);
+    LeftoverOwnership ownership = operations.leftoverOwnership();
     for (String id : ids) {
       Operation operation = recorded.get(id);
       String owner = operation == null ? null : operation.replica();
-      if (!ownership.cleansUp(operations.runsHere(id), owner)) {
+      Instant since =
+          operation != null ? operation.createdAt() : unrecordedSince(id, started, ownership.now());
+      if (!ownership.cleansUp(operations.runsHere(id), owner, since)) {
         continue;
       }
       try {
@@ -122,6 +140,23 @@ class AbandonedBacktests extends PeriodicLifecycle {
         log.info("Cleaning up after backtest {} failed: {}", id, e.getMessage());
       }
     }
+  }
+
+  /**
+   * The latest a replica that failed to record a backtest would still run it: it stops its own at
+   * {@code fraud.backtests.timeout} after starting it, which was before its job started (or before
+   * this replica first saw its topic, when Flink lists no job).
+   */
+  private Instant unrecordedSince(String id, Map<String, Instant> started, Instant now) {
+    Instant start = started.get(id);
+    if (start == null) {
+      start = firstSeen.computeIfAbsent(id, unused -> now);
+    }
+    return start.plus(timeout);
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private void cleanUp(String id, JobID job, boolean hasTopic, Operation operation) {

@@ -13,7 +13,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxConcurrent backtests running at the same time; one more is refused with 429
  * @param maxSpan longest range ({@code to - from}) one backtest may cover
- * @param timeout a backtest still running after this long is cancelled and fails
+ * @param timeout a backtest still running after this long is cancelled and fails; the leader leaves
+ *     the job of a backtest with no recorded operation this long after its start (plus the
+ *     operations' abandoned grace), as its owner may still run it
  * @param parallelism parallelism of the bounded Flink job
  * @param sampleSize alerts shown in the report's sample (the earliest by event time)
  * @param outputTopicPrefix prefix of the topic each backtest's job writes its alerts to (created
@@ -24,7 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval time between two looks at the bounded job's state and progress
  * @param entryClass the backtest's entry class in the embedded fraud job jar
  * @param cleanupInterval time between two looks for backtest jobs and output topics that no running
- *     operation owns any more (their control plane stopped), from start-up on
+ *     operation owns any more (their control plane stopped), from start-up on; the leader leaves
+ *     another replica's until older than {@code fraud.operations.abandoned-grace}
  */
 @Validated
 @ConfigurationProperties("fraud.backtests")

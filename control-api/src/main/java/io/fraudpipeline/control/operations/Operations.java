@@ -339,7 +339,7 @@ public class Operations implements AutoCloseable {
    */
   public List<Operation> failLeftBehind() {
     loadPrevious();
-    LeftoverOwnership ownership = LeftoverOwnership.of(leadership);
+    LeftoverOwnership ownership = leftoverOwnership();
     return recorded().values().stream()
         .filter(op -> op.state() == OperationState.IN_PROGRESS && op.replica() != null)
         .filter(op -> failsHere(ownership, op))
@@ -362,15 +362,19 @@ public class Operations implements AutoCloseable {
     return failed;
   }
 
+  /**
+   * The rule by which this replica, as it stands now, acts on what others left behind: with the
+   * grace ({@code fraud.operations.abandoned-grace}) that operations and backtest leftovers share.
+   */
+  public LeftoverOwnership leftoverOwnership() {
+    return LeftoverOwnership.of(leadership, clock.instant(), abandonedGrace);
+  }
+
   /** Whether this replica fails an operation in progress that its replica may have left. */
   private boolean failsHere(LeftoverOwnership ownership, Operation operation) {
-    if (!ownership.cleansUp(runsHere(operation.id()), operation.replica())) {
-      return false;
-    }
-    // Another replica's, not in the group as last learnt: it may have started since, and taken
-    // requests before joining. Left to a later look until it is older than that can last.
-    return replicaId.equals(operation.replica())
-        || !clock.instant().isBefore(operation.createdAt().plus(abandonedGrace));
+    // Another replica's, not in the group as last learnt, may have started since and taken
+    // requests before joining: the grace runs from its creation.
+    return ownership.cleansUp(runsHere(operation.id()), operation.replica(), operation.createdAt());
   }
 
   /** Why an operation failed whose replica stopped while it was in progress. */
@@ -573,7 +577,7 @@ public class Operations implements AutoCloseable {
       return operation;
     }
     if (operation.replica() != null) {
-      return failsHere(LeftoverOwnership.of(leadership), operation)
+      return failsHere(leftoverOwnership(), operation)
           ? leftBehind(operation).orElse(operation)
           : operation;
     }

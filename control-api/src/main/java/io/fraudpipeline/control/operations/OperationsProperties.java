@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  *     stopped (failed by the leader once that replica has left the group)
  * @param abandonedGrace an operation whose replica is missing from the group is failed only once it
  *     is older than this: a replica that has just started may take requests before it has joined
- *     the group (and the others learn members only every heartbeat interval)
+ *     the group (and the others learn members only every heartbeat interval); the leader waits as
+ *     long before it cleans up that replica's backtest job and output topic
  */
 @Validated
 @ConfigurationProperties("fraud.operations")

@@ -39,7 +39,8 @@ class BacktestRestartTest {
 
   @BeforeAll
   static void startClusters() {
-    backtests = WaitingBacktests.start(PREFIX, Map.of());
+    // A short grace: the leader's wait for young backtests is proven by AbandonedBacktestsTest.
+    backtests = WaitingBacktests.start(PREFIX, Map.of("fraud.operations.abandoned-grace", "1s"));
     admin =
         Admin.create(
             Map.of(

@@ -339,23 +339,7 @@ class OperationsTest {
 
   @Test
   void anOperationRecordedInProgressWithoutAReplicaIsFailedByTheFirstReplicaThatLoadsIt() {
-    Instant created = Instant.now();
-    Operation old =
-        new Operation(
-            UUID.randomUUID().toString(),
-            OperationKind.STOP,
-            "job-1",
-            OperationState.IN_PROGRESS,
-            created,
-            created.plusSeconds(60),
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            null,
-            null,
-            null);
+    Operation old = InMemoryOperations.inProgress(OperationKind.STOP, null, Instant.now());
     topic(TestKafka.broker().bootstrapServers()).put(old.id(), old);
 
     Operations follower =

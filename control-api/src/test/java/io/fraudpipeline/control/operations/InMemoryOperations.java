@@ -1,0 +1,95 @@
+package io.fraudpipeline.control.operations;
+
+import io.fraudpipeline.control.leadership.Leadership;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link Operations} on a store kept in memory instead of the operations topic, for unit tests of
+ * what reads and fails other replicas' operations (the backtest cleaner): a test records an
+ * operation as another replica would have written it, and reads back what was written.
+ */
+public final class InMemoryOperations implements AutoCloseable {
+
+  private final Map<String, Operation> records = new ConcurrentHashMap<>();
+  private final Operations operations;
+
+  /**
+   * @param grace {@code fraud.operations.abandoned-grace}
+   */
+  public InMemoryOperations(Leadership leadership, Clock clock, Duration grace) {
+    OperationStore store =
+        new OperationStore(null) {
+          @Override
+          boolean save(Operation operation) {
+            records.put(operation.id(), operation);
+            return true;
+          }
+
+          @Override
+          void forget(String id) {
+            records.remove(id);
+          }
+
+          @Override
+          Collection<Operation> load() {
+            return List.copyOf(records.values());
+          }
+
+          @Override
+          public void close() {}
+        };
+    operations =
+        new Operations(
+            new SimpleMeterRegistry(), store, leadership, Duration.ofSeconds(1), grace, clock);
+  }
+
+  /**
+   * An operation in progress as {@code replica} (null: a record from before replicas were named)
+   * wrote it when it accepted it at {@code created}, with a minute to run.
+   */
+  public static Operation inProgress(OperationKind kind, String replica, Instant created) {
+    return new Operation(
+        UUID.randomUUID().toString(),
+        kind,
+        "job-1",
+        OperationState.IN_PROGRESS,
+        created,
+        created.plusSeconds(60),
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        replica);
+  }
+
+  public Operations operations() {
+    return operations;
+  }
+
+  /** Writes an operation to the store, as the replica it names would have. */
+  public void record(Operation operation) {
+    records.put(operation.id(), operation);
+  }
+
+  /** The operation as last written to the store. */
+  public Optional<Operation> recorded(String id) {
+    return Optional.ofNullable(records.get(id));
+  }
+
+  @Override
+  public void close() {
+    operations.close();
+  }
+}
