@@ -46,9 +46,13 @@ public final class HeldTransactions {
   private int size;
   private long[] times;
   private String[] ids;
+  // Each id's and each dictionary value's CompactFields.asciiForm (null: not ASCII), encoded once:
+  // every checkpoint writes them all again.
+  private byte[][] idForms;
   private BigDecimal[] amounts;
   private final int[][] codes;
   private String[] dictionary;
+  private byte[][] dictionaryForms;
   // The values' hash codes: a lookup compares numbers before strings.
   private int[] hashes;
   private int dictionarySize;
@@ -60,9 +64,11 @@ public final class HeldTransactions {
         0,
         new long[4],
         new String[4],
+        new byte[4][],
         new BigDecimal[4],
         new int[CODED.length][4],
         new String[8],
+        new byte[8][],
         new int[8],
         0);
   }
@@ -71,17 +77,21 @@ public final class HeldTransactions {
       int size,
       long[] times,
       String[] ids,
+      byte[][] idForms,
       BigDecimal[] amounts,
       int[][] codes,
       String[] dictionary,
+      byte[][] dictionaryForms,
       int[] hashes,
       int dictionarySize) {
     this.size = size;
     this.times = times;
     this.ids = ids;
+    this.idForms = idForms;
     this.amounts = amounts;
     this.codes = codes;
     this.dictionary = dictionary;
+    this.dictionaryForms = dictionaryForms;
     this.hashes = hashes;
     this.dictionarySize = dictionarySize;
     this.compactedSize = dictionarySize;
@@ -174,9 +184,11 @@ public final class HeldTransactions {
     }
     if (dictionarySize == dictionary.length) {
       dictionary = Arrays.copyOf(dictionary, dictionarySize * 2);
+      dictionaryForms = Arrays.copyOf(dictionaryForms, dictionarySize * 2);
       hashes = Arrays.copyOf(hashes, dictionarySize * 2);
     }
     dictionary[dictionarySize] = value;
+    dictionaryForms[dictionarySize] = CompactFields.asciiForm(value);
     hashes[dictionarySize] = value.hashCode();
     return dictionarySize++;
   }
@@ -204,6 +216,7 @@ public final class HeldTransactions {
     if (tail > 0) {
       System.arraycopy(times, at, times, at + 1, tail);
       System.arraycopy(ids, at, ids, at + 1, tail);
+      System.arraycopy(idForms, at, idForms, at + 1, tail);
       System.arraycopy(amounts, at, amounts, at + 1, tail);
       for (int[] column : codes) {
         System.arraycopy(column, at, column, at + 1, tail);
@@ -211,6 +224,7 @@ public final class HeldTransactions {
     }
     times[at] = tx.timestamp().toEpochMilli();
     ids[at] = tx.transactionId();
+    idForms[at] = ids[at] == null ? null : CompactFields.asciiForm(ids[at]);
     amounts[at] = tx.amount();
     int[] txCodes = new int[CODED.length];
     for (int c = 0; c < CODED.length; c++) {
@@ -225,6 +239,7 @@ public final class HeldTransactions {
     int capacity = Math.max(4, size * 2);
     times = Arrays.copyOf(times, capacity);
     ids = Arrays.copyOf(ids, capacity);
+    idForms = Arrays.copyOf(idForms, capacity);
     amounts = Arrays.copyOf(amounts, capacity);
     for (int c = 0; c < codes.length; c++) {
       codes[c] = Arrays.copyOf(codes[c], capacity);
@@ -243,11 +258,13 @@ public final class HeldTransactions {
     int left = size - from;
     System.arraycopy(times, from, times, 0, left);
     System.arraycopy(ids, from, ids, 0, left);
+    System.arraycopy(idForms, from, idForms, 0, left);
     System.arraycopy(amounts, from, amounts, 0, left);
     for (int[] column : codes) {
       System.arraycopy(column, from, column, 0, left);
     }
     Arrays.fill(ids, left, size, null);
+    Arrays.fill(idForms, left, size, null);
     Arrays.fill(amounts, left, size, null);
     size = left;
     // Values only evicted transactions had would otherwise pile up for as long as the key lives;
@@ -259,8 +276,10 @@ public final class HeldTransactions {
 
   public void clear() {
     Arrays.fill(ids, 0, size, null);
+    Arrays.fill(idForms, 0, size, null);
     Arrays.fill(amounts, 0, size, null);
     Arrays.fill(dictionary, 0, dictionarySize, null);
+    Arrays.fill(dictionaryForms, 0, dictionarySize, null);
     size = 0;
     dictionarySize = 0;
     compactedSize = 0;
@@ -270,6 +289,7 @@ public final class HeldTransactions {
     int[] remap = new int[dictionarySize];
     Arrays.fill(remap, ABSENT);
     String[] kept = new String[Math.max(8, dictionarySize)];
+    byte[][] keptForms = new byte[kept.length][];
     int[] keptHashes = new int[kept.length];
     int keptSize = 0;
     for (int[] column : codes) {
@@ -281,12 +301,14 @@ public final class HeldTransactions {
         if (remap[code] == ABSENT) {
           remap[code] = keptSize;
           keptHashes[keptSize] = hashes[code];
+          keptForms[keptSize] = dictionaryForms[code];
           kept[keptSize++] = dictionary[code];
         }
         column[i] = remap[code];
       }
     }
     dictionary = kept;
+    dictionaryForms = keptForms;
     hashes = keptHashes;
     dictionarySize = keptSize;
     compactedSize = keptSize;
@@ -307,9 +329,11 @@ public final class HeldTransactions {
         size,
         Arrays.copyOf(times, Math.max(size, 4)),
         Arrays.copyOf(ids, Math.max(size, 4)),
+        Arrays.copyOf(idForms, Math.max(size, 4)),
         Arrays.copyOf(amounts, Math.max(size, 4)),
         codesCopy,
         Arrays.copyOf(dictionary, Math.max(dictionarySize, 8)),
+        Arrays.copyOf(dictionaryForms, Math.max(dictionarySize, 8)),
         Arrays.copyOf(hashes, Math.max(dictionarySize, 8)),
         dictionarySize);
   }
@@ -322,13 +346,13 @@ public final class HeldTransactions {
     out.writeInt(size);
     out.writeInt(dictionarySize);
     for (int code = 0; code < dictionarySize; code++) {
-      CompactFields.writeString(dictionary[code], out);
+      CompactFields.writeString(dictionary[code], dictionaryForms[code], out);
     }
     for (int i = 0; i < size; i++) {
       out.writeLong(times[i]);
       out.writeByte((ids[i] != null ? 1 : 0) | (amounts[i] != null ? 2 : 0));
       if (ids[i] != null) {
-        CompactFields.writeString(ids[i], out);
+        CompactFields.writeString(ids[i], idForms[i], out);
       }
       if (amounts[i] != null) {
         CompactFields.writeAmount(amounts[i], out);
@@ -343,27 +367,40 @@ public final class HeldTransactions {
     int size = in.readInt();
     int dictionarySize = in.readInt();
     String[] dictionary = new String[Math.max(8, dictionarySize)];
+    byte[][] dictionaryForms = new byte[dictionary.length][];
     int[] hashes = new int[dictionary.length];
     for (int code = 0; code < dictionarySize; code++) {
       dictionary[code] = CompactFields.readString(in);
+      dictionaryForms[code] = CompactFields.asciiForm(dictionary[code]);
       hashes[code] = dictionary[code].hashCode();
     }
     int capacity = Math.max(4, size);
     long[] times = new long[capacity];
     String[] ids = new String[capacity];
+    byte[][] idForms = new byte[capacity][];
     BigDecimal[] amounts = new BigDecimal[capacity];
     int[][] codes = new int[CODED.length][capacity];
     for (int i = 0; i < size; i++) {
       times[i] = in.readLong();
       int mask = in.readUnsignedByte();
       ids[i] = (mask & 1) != 0 ? CompactFields.readString(in) : null;
+      idForms[i] = ids[i] == null ? null : CompactFields.asciiForm(ids[i]);
       amounts[i] = (mask & 2) != 0 ? CompactFields.readAmount(in) : null;
       for (int[] column : codes) {
         column[i] = readVarInt(in) - 1;
       }
     }
     return new HeldTransactions(
-        size, times, ids, amounts, codes, dictionary, hashes, dictionarySize);
+        size,
+        times,
+        ids,
+        idForms,
+        amounts,
+        codes,
+        dictionary,
+        dictionaryForms,
+        hashes,
+        dictionarySize);
   }
 
   private static void writeVarInt(int value, DataOutputView out) throws IOException {

@@ -29,7 +29,16 @@ public final class CompactFields {
   // (lone surrogates included) round-trips exactly, looks up a thread-local buffer per string; that
   // lookup was the hottest frame of the rules task in a JFR profile.
   public static void writeString(String value, DataOutputView out) throws IOException {
-    byte[] ascii = asciiOrNull(value);
+    writeString(value, asciiForm(value), out);
+  }
+
+  /**
+   * Writes {@code value} as {@link #writeString(String, DataOutputView)} does, given its {@link
+   * #asciiForm}: a value kept for many writes (held in state that every checkpoint writes) is
+   * encoded once.
+   */
+  public static void writeString(String value, byte[] ascii, DataOutputView out)
+      throws IOException {
     if (ascii != null) {
       out.writeInt(ascii.length);
       out.write(ascii);
@@ -55,7 +64,7 @@ public final class CompactFields {
    * snapshot thread in a JFR profile. One byte per character means ASCII, or lone surrogates
    * encoded as '?', which only a string holding '?' needs checking for.
    */
-  private static byte[] asciiOrNull(String value) {
+  public static byte[] asciiForm(String value) {
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     if (utf8.length != value.length()) {
       return null;
