@@ -177,7 +177,17 @@ public final class HeldTransactions {
     return UNKNOWN;
   }
 
-  private int encode(String value) {
+  /**
+   * @param hint the code the newest held transaction has in the same column: a card's transactions
+   *     mostly repeat it (the account, the currency, the country), so it is tried first
+   */
+  private int encode(String value, int hint) {
+    if (value == null) {
+      return ABSENT;
+    }
+    if (hint >= 0 && value.equals(dictionary[hint])) {
+      return hint;
+    }
     int code = codeOf(value);
     if (code != UNKNOWN) {
       return code;
@@ -205,6 +215,10 @@ public final class HeldTransactions {
    * @return its codes, by column: valid until the next eviction
    */
   public int[] insert(Transaction tx) {
+    int[] txCodes = new int[CODED.length];
+    for (int c = 0; c < CODED.length; c++) {
+      txCodes[c] = encode(CODED[c].text(tx), size == 0 ? ABSENT : codes[c][size - 1]);
+    }
     int at = size;
     while (at > 0 && isAfter(at - 1, tx)) {
       at--;
@@ -226,9 +240,7 @@ public final class HeldTransactions {
     ids[at] = tx.transactionId();
     idForms[at] = ids[at] == null ? null : CompactFields.asciiForm(ids[at]);
     amounts[at] = tx.amount();
-    int[] txCodes = new int[CODED.length];
     for (int c = 0; c < CODED.length; c++) {
-      txCodes[c] = encode(CODED[c].text(tx));
       codes[c][at] = txCodes[c];
     }
     size++;
