@@ -8,7 +8,6 @@ import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
@@ -24,7 +23,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * written one by one like the pending ones) still restore: {@link Snapshot} reads them with {@link
  * PreviousForm} and Flink migrates the state.
  */
-public final class GroupStateSerializer extends TypeSerializerSingleton<GroupState> {
+public final class GroupStateSerializer extends GroupStateSerializerBase {
 
   private static final long serialVersionUID = 1L;
 
@@ -36,31 +35,6 @@ public final class GroupStateSerializer extends TypeSerializerSingleton<GroupSta
   // Per thread: the task thread copies and the asynchronous snapshot thread writes at once.
   private static final ThreadLocal<DataOutputSerializer> BUFFER =
       ThreadLocal.withInitial(() -> new DataOutputSerializer(4096));
-
-  @Override
-  public boolean isImmutableType() {
-    return false;
-  }
-
-  @Override
-  public GroupState createInstance() {
-    return new GroupState();
-  }
-
-  @Override
-  public GroupState copy(GroupState from) {
-    return from.deepCopy();
-  }
-
-  @Override
-  public GroupState copy(GroupState from, GroupState reuse) {
-    return from.deepCopy();
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
-  }
 
   @Override
   public void serialize(GroupState state, DataOutputView out) throws IOException {
@@ -98,11 +72,6 @@ public final class GroupStateSerializer extends TypeSerializerSingleton<GroupSta
   }
 
   @Override
-  public GroupState deserialize(GroupState reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
   public void copy(DataInputView source, DataOutputView target) throws IOException {
     serialize(deserialize(source), target);
   }
@@ -117,36 +86,11 @@ public final class GroupStateSerializer extends TypeSerializerSingleton<GroupSta
    * {@code int held}, the held transactions, all in {@link TransactionSerializer}'s form. Only for
    * restoring; state is written in the current form.
    */
-  static final class PreviousForm extends TypeSerializerSingleton<GroupState> {
+  static final class PreviousForm extends GroupStateSerializerBase {
 
     private static final long serialVersionUID = 1L;
 
     static final PreviousForm INSTANCE = new PreviousForm();
-
-    @Override
-    public boolean isImmutableType() {
-      return false;
-    }
-
-    @Override
-    public GroupState createInstance() {
-      return new GroupState();
-    }
-
-    @Override
-    public GroupState copy(GroupState from) {
-      return from.deepCopy();
-    }
-
-    @Override
-    public GroupState copy(GroupState from, GroupState reuse) {
-      return from.deepCopy();
-    }
-
-    @Override
-    public int getLength() {
-      return -1;
-    }
 
     @Override
     public void serialize(GroupState record, DataOutputView target) {
@@ -157,11 +101,6 @@ public final class GroupStateSerializer extends TypeSerializerSingleton<GroupSta
     public GroupState deserialize(DataInputView in) throws IOException {
       List<Transaction> pending = readTransactions(in);
       return new GroupState(pending, HeldTransactions.of(readTransactions(in)));
-    }
-
-    @Override
-    public GroupState deserialize(GroupState reuse, DataInputView in) throws IOException {
-      return deserialize(in);
     }
 
     @Override
