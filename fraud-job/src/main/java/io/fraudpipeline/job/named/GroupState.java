@@ -7,10 +7,12 @@ import java.util.List;
 /**
  * Everything {@code aggregate-rules} keeps for one key (a card, a merchant, or the values of one
  * {@code group_by}: {@link CompiledRules#keyFields}), in one keyed value so that a transaction
- * costs one state read and one write however many rules it feeds: the transactions waiting for the
- * watermark, and the transactions judged that the widest window of the key's rules still holds
- * ({@link HeldTransactions}). Every rule of the key evaluates those (its own group's part of them),
- * so a transaction is kept once, not once per rule.
+ * costs one state read and one write however many rules it feeds: the transactions judged that the
+ * widest window of the key's rules still holds ({@link HeldTransactions}). Every rule of the key
+ * evaluates those (its own group's part of them), so a transaction is kept once, not once per rule.
+ * {@code pending} holds transactions waiting for the watermark only in state restored from a build
+ * that kept them here (now they wait in {@link AggregateRulesOperator}'s queue); their timers judge
+ * them.
  *
  * <p>Changed in place: Flink's heap backend copies a value ({@link GroupStateSerializer#copy}) the
  * first time it is read after a snapshot began, so a snapshot never sees a later change; other
