@@ -110,4 +110,33 @@ class HeldTransactionsTest {
     assertThat(read).isEqualTo(held);
     assertThat(read.size()).isEqualTo(300);
   }
+
+  @Test
+  void copiesShareTheirArraysYetNoChangeToOneReachesAnother() {
+    List<Transaction> first =
+        List.of(tx("a", 1_000, "m1", "FR"), tx("b", 2_000, "m2", "FR"), tx("c", 3_000, "m3", "DE"));
+    HeldTransactions original = HeldTransactions.of(first);
+    HeldTransactions snapshot = HeldTransactions.of(first);
+
+    // As the heap backend does: the task goes on with the copy while a snapshot reads the original.
+    HeldTransactions copy = original.copy();
+    copy.insert(tx("d", 4_000, "m4", "FR"));
+    copy.insert(tx("e", 5_000, "m5", "IT"));
+    assertThat(original).isEqualTo(snapshot);
+    HeldTransactions second = copy.copy();
+    second.insert(tx("f", 6_000, "m6", "ES"));
+    // A late one, an eviction, an append to a frozen version: each clones before writing.
+    second.insert(tx("bb", 2_000, "m7", "FR"));
+    copy.insert(tx("g", 7_000, "m8", "PT"));
+    original.evictUpTo(1_000);
+    original.insert(tx("h", 8_000, "m9", "NL"));
+
+    assertThat(ids(copy)).containsExactly("a", "b", "c", "d", "e", "g");
+    assertThat(copy.text(TransactionField.COUNTRY, 5)).isEqualTo("PT");
+    assertThat(ids(second)).containsExactly("a", "b", "bb", "c", "d", "e", "f");
+    assertThat(second.text(TransactionField.MERCHANT, 2)).isEqualTo("m7");
+    assertThat(second.text(TransactionField.COUNTRY, 6)).isEqualTo("ES");
+    assertThat(ids(original)).containsExactly("b", "c", "h");
+    assertThat(original.text(TransactionField.MERCHANT, 2)).isEqualTo("m9");
+  }
 }
