@@ -123,6 +123,9 @@ class HeldTransactionsTest {
     copy.insert(tx("d", 4_000, "m4", "FR"));
     copy.insert(tx("e", 5_000, "m5", "IT"));
     assertThat(original).isEqualTo(snapshot);
+    // The copy's new values are in the shared index, but not the original's.
+    assertThat(original.codeOf("m4")).isEqualTo(HeldTransactions.UNKNOWN);
+    assertThat(copy.codeOf("m4")).isNotNegative();
     HeldTransactions second = copy.copy();
     second.insert(tx("f", 6_000, "m6", "ES"));
     // A late one, an eviction, an append to a frozen version: each clones before writing.
