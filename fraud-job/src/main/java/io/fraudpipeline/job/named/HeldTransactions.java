@@ -163,11 +163,6 @@ public final class HeldTransactions {
     return codes[column][i];
   }
 
-  /** The value of a code (not {@link #ABSENT}). */
-  String value(int code) {
-    return dictionary[code];
-  }
-
   /** {@code field} of the {@code i}-th transaction as text, as {@link TransactionField#text}. */
   public String text(TransactionField field, int i) {
     return switch (field) {
@@ -249,10 +244,12 @@ public final class HeldTransactions {
     return dictionarySize++;
   }
 
-  /** Whether the {@code i}-th transaction comes after {@code tx} in judging order. */
-  boolean isAfter(int i, Transaction tx) {
-    long time = tx.timestamp().toEpochMilli();
-    return times[i] > time || (times[i] == time && ids[i].compareTo(tx.transactionId()) > 0);
+  /**
+   * Whether the {@code i}-th transaction comes after the one with event time {@code time} (in
+   * milliseconds) and id {@code id} in judging order.
+   */
+  boolean isAfter(int i, long time, String id) {
+    return times[i] > time || (times[i] == time && ids[i].compareTo(id) > 0);
   }
 
   /**
@@ -265,8 +262,9 @@ public final class HeldTransactions {
     for (int c = 0; c < CODED.length; c++) {
       txCodes[c] = encode(CODED[c].text(tx), size == 0 ? ABSENT : codes[c][size - 1]);
     }
+    long time = tx.timestamp().toEpochMilli();
     int at = size;
-    while (at > 0 && isAfter(at - 1, tx)) {
+    while (at > 0 && isAfter(at - 1, time, tx.transactionId())) {
       at--;
     }
     if (size == times.length) {
@@ -284,7 +282,7 @@ public final class HeldTransactions {
         System.arraycopy(column, at, column, at + 1, tail);
       }
     }
-    times[at] = tx.timestamp().toEpochMilli();
+    times[at] = time;
     ids[at] = tx.transactionId();
     idForms[at] = ids[at] == null ? null : CompactFields.asciiForm(ids[at]);
     amounts[at] = tx.amount();

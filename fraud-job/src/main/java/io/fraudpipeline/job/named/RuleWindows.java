@@ -62,8 +62,7 @@ public final class RuleWindows {
       if (at <= from) {
         break;
       }
-      if ((at == time && held.id(i).compareTo(tx.transactionId()) > 0)
-          || at > time
+      if (held.isAfter(i, time, tx.transactionId())
           || !sameAs(held, i, sameAsJudged, tx, txCodes)) {
         continue;
       }
