@@ -4,10 +4,13 @@ import io.fraudpipeline.job.serde.CompactFields;
 import io.fraudpipeline.model.Transaction;
 import io.fraudpipeline.model.TransactionField;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -43,16 +46,35 @@ public final class HeldTransactions {
 
   private static final int[] COLUMN_BY_ORDINAL = columnByOrdinal();
 
-  private int size;
+  // A row's mask: which of its id and amount are present.
+  private static final int HAS_ID = 1;
+  private static final int HAS_AMOUNT = 2;
+
+  /** Where a row's id begins: after its time and its mask. */
+  private static final int ID_OFFSET = Long.BYTES + 1;
+
+  // A row's or a value's snapshot form is written here first, to learn its length. Per thread: two
+  // subtasks of the operator may share a JVM.
+  private static final ThreadLocal<DataOutputSerializer> SCRATCH =
+      ThreadLocal.withInitial(() -> new DataOutputSerializer(128));
+
+  // Rows [first, end) of the columns are held. An eviction only moves first: writing into arrays a
+  // running snapshot shares would clone them all (see copy), and most judgements evict.
+  private int first;
+  private int end;
   private long[] times;
-  private String[] ids;
-  // Each id's and each dictionary value's CompactFields.asciiForm (null: not ASCII), encoded once:
-  // every checkpoint writes them all again.
-  private byte[][] idForms;
   private BigDecimal[] amounts;
   private final int[][] codes;
+  // Every held row in its snapshot form (writeTo), back to back: encoded once on arrival, not at
+  // every checkpoint. A row starts at rowStart[i]; the last one ends at rowsEnd. The ids live only
+  // here: they are read just to order transactions of the same millisecond.
+  private byte[] rows;
+  private int[] rowStart;
+  private int rowsEnd;
   private String[] dictionary;
-  private byte[][] dictionaryForms;
+  // The dictionary's values in their snapshot form, back to back, up to valuesEnd.
+  private byte[] values;
+  private int valuesEnd;
   // The values' hash codes: a lookup compares numbers before strings.
   private int[] hashes;
   // Open addressing over the dictionary (code + 1 per slot, 0 free, twice its capacity), built when
@@ -68,50 +90,46 @@ public final class HeldTransactions {
   private enum Sharing {
     /** Its own arrays. */
     NONE,
-    /** Shared with earlier versions, which read only below their size: it may append. */
+    /** Shared with earlier versions, which read only below their ends: it may append. */
     APPEND,
-    /** Shared with a copy that may append: any write clones them first. */
+    /** Shared with a copy that may append: any write repacks them first. */
     FROZEN
   }
 
   private Sharing sharing = Sharing.NONE;
 
   public HeldTransactions() {
-    this(
-        0,
-        new long[4],
-        new String[4],
-        new byte[4][],
-        new BigDecimal[4],
-        new int[CODED.length][4],
-        new String[8],
-        new byte[8][],
-        new int[8],
-        0);
+    this(4, 8);
   }
 
-  private HeldTransactions(
-      int size,
-      long[] times,
-      String[] ids,
-      byte[][] idForms,
-      BigDecimal[] amounts,
-      int[][] codes,
-      String[] dictionary,
-      byte[][] dictionaryForms,
-      int[] hashes,
-      int dictionarySize) {
-    this.size = size;
-    this.times = times;
-    this.ids = ids;
-    this.idForms = idForms;
-    this.amounts = amounts;
-    this.codes = codes;
-    this.dictionary = dictionary;
-    this.dictionaryForms = dictionaryForms;
-    this.hashes = hashes;
-    this.dictionarySize = dictionarySize;
-    this.compactedSize = dictionarySize;
+  private HeldTransactions(int rowCapacity, int dictionaryCapacity) {
+    times = new long[rowCapacity];
+    amounts = new BigDecimal[rowCapacity];
+    codes = new int[CODED.length][rowCapacity];
+    rows = new byte[rowCapacity * 64];
+    rowStart = new int[rowCapacity];
+    dictionary = new String[dictionaryCapacity];
+    values = new byte[dictionaryCapacity * 16];
+    hashes = new int[dictionaryCapacity];
+  }
+
+  /** A version sharing every array with {@code from}. */
+  private HeldTransactions(HeldTransactions from) {
+    first = from.first;
+    end = from.end;
+    times = from.times;
+    amounts = from.amounts;
+    codes = from.codes.clone();
+    rows = from.rows;
+    rowStart = from.rowStart;
+    rowsEnd = from.rowsEnd;
+    dictionary = from.dictionary;
+    values = from.values;
+    valuesEnd = from.valuesEnd;
+    hashes = from.hashes;
+    index = from.index;
+    dictionarySize = from.dictionarySize;
+    compactedSize = from.compactedSize;
   }
 
   private static int[] columnByOrdinal() {
@@ -138,41 +156,55 @@ public final class HeldTransactions {
   }
 
   public int size() {
-    return size;
+    return end - first;
   }
 
   public boolean isEmpty() {
-    return size == 0;
+    return end == first;
   }
 
   /** Event time in milliseconds of the {@code i}-th transaction. */
   public long time(int i) {
-    return times[i];
+    return times[first + i];
   }
 
   public String id(int i) {
-    return ids[i];
+    return idAt(first + i);
   }
 
   public BigDecimal amount(int i) {
-    return amounts[i];
+    return amounts[first + i];
   }
 
   /** The dictionary code of {@code field} (a {@link #column} of it) of the {@code i}-th one. */
   int code(int column, int i) {
-    return codes[column][i];
+    return codes[column][first + i];
   }
 
   /** {@code field} of the {@code i}-th transaction as text, as {@link TransactionField#text}. */
   public String text(TransactionField field, int i) {
     return switch (field) {
-      case TRANSACTION_ID -> ids[i];
-      case AMOUNT -> amounts[i] == null ? null : amounts[i].toPlainString();
+      case TRANSACTION_ID -> id(i);
+      case AMOUNT -> amount(i) == null ? null : amount(i).toPlainString();
       default -> {
-        int code = codes[column(field)][i];
+        int code = code(column(field), i);
         yield code == ABSENT ? null : dictionary[code];
       }
     };
+  }
+
+  /** The id of the row at {@code row} (an array index), decoded from its snapshot form. */
+  private String idAt(int row) {
+    int start = rowStart[row];
+    if ((rows[start + Long.BYTES] & HAS_ID) == 0) {
+      return null;
+    }
+    try {
+      return CompactFields.readString(
+          new DataInputDeserializer(rows, start + ID_OFFSET, rowsEnd - start - ID_OFFSET));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a held row is corrupt", e);
+    }
   }
 
   /** The code of {@code value} in this key's dictionary; {@link #UNKNOWN} if no entry has it. */
@@ -227,21 +259,40 @@ public final class HeldTransactions {
       return hint;
     }
     int code = codeOf(value);
-    if (code != UNKNOWN) {
-      return code;
+    return code != UNKNOWN ? code : addValue(value);
+  }
+
+  private int addValue(String value) {
+    DataOutputSerializer form = scratch();
+    try {
+      CompactFields.writeString(value, form);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    if (dictionarySize == dictionary.length) {
-      cloneArrays(times.length, dictionarySize * 2);
+    int length = form.length();
+    if (dictionarySize == dictionary.length || valuesEnd + length > values.length) {
+      repack(
+          times.length,
+          rows.length,
+          Math.max(8, 2 * (dictionarySize + 1)),
+          2 * (valuesEnd + length));
     } else {
       writable(true);
     }
     dictionary[dictionarySize] = value;
-    dictionaryForms[dictionarySize] = CompactFields.asciiForm(value);
     hashes[dictionarySize] = value.hashCode();
+    System.arraycopy(form.getSharedBuffer(), 0, values, valuesEnd, length);
+    valuesEnd += length;
     if (index != null) {
       addToIndex(dictionarySize);
     }
     return dictionarySize++;
+  }
+
+  private static DataOutputSerializer scratch() {
+    DataOutputSerializer scratch = SCRATCH.get();
+    scratch.clear();
+    return scratch;
   }
 
   /**
@@ -249,7 +300,22 @@ public final class HeldTransactions {
    * milliseconds) and id {@code id} in judging order.
    */
   boolean isAfter(int i, long time, String id) {
-    return times[i] > time || (times[i] == time && ids[i].compareTo(id) > 0);
+    return rowIsAfter(first + i, time, id);
+  }
+
+  private boolean rowIsAfter(int row, long time, String id) {
+    if (times[row] != time) {
+      return times[row] > time;
+    }
+    int start = rowStart[row];
+    if ((rows[start + Long.BYTES] & HAS_ID) == 0) {
+      return false;
+    }
+    try {
+      return CompactFields.compareWritten(rows, start + ID_OFFSET, id) > 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("a held row is corrupt", e);
+    }
   }
 
   /**
@@ -260,87 +326,131 @@ public final class HeldTransactions {
   public int[] insert(Transaction tx) {
     int[] txCodes = new int[CODED.length];
     for (int c = 0; c < CODED.length; c++) {
-      txCodes[c] = encode(CODED[c].text(tx), size == 0 ? ABSENT : codes[c][size - 1]);
+      txCodes[c] = encode(CODED[c].text(tx), isEmpty() ? ABSENT : codes[c][end - 1]);
     }
     long time = tx.timestamp().toEpochMilli();
-    int at = size;
-    while (at > 0 && isAfter(at - 1, time, tx.transactionId())) {
+    int at = end;
+    while (at > first && rowIsAfter(at - 1, time, tx.transactionId())) {
       at--;
     }
-    if (size == times.length) {
-      cloneArrays(Math.max(4, size * 2), dictionary.length);
-    } else {
-      writable(at == size);
+    DataOutputSerializer row = scratch();
+    writeRow(time, tx.transactionId(), tx.amount(), txCodes, row);
+    place(at - first, time, tx.amount(), txCodes, row);
+    return txCodes;
+  }
+
+  private static void writeRow(
+      long time, String id, BigDecimal amount, int[] rowCodes, DataOutputSerializer out) {
+    try {
+      out.writeLong(time);
+      out.writeByte((id != null ? HAS_ID : 0) | (amount != null ? HAS_AMOUNT : 0));
+      if (id != null) {
+        CompactFields.writeString(id, out);
+      }
+      if (amount != null) {
+        CompactFields.writeAmount(amount, out);
+      }
+      for (int code : rowCodes) {
+        writeVarInt(code + 1, out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    int tail = size - at;
-    if (tail > 0) {
+  }
+
+  /** Puts a row, given its snapshot form, {@code position} rows after the first held one. */
+  private void place(
+      int position, long time, BigDecimal amount, int[] rowCodes, DataOutputSerializer form) {
+    int length = form.length();
+    if (end == times.length || rowsEnd + length > rows.length) {
+      repack(
+          Math.max(4, 2 * (size() + 1)),
+          Math.max(64, 2 * (rowsEnd - heldFrom() + length)),
+          dictionary.length,
+          values.length);
+    } else {
+      writable(position == size());
+    }
+    int at = first + position;
+    int byteAt = at == end ? rowsEnd : rowStart[at];
+    if (at < end) {
+      int tail = end - at;
       System.arraycopy(times, at, times, at + 1, tail);
-      System.arraycopy(ids, at, ids, at + 1, tail);
-      System.arraycopy(idForms, at, idForms, at + 1, tail);
       System.arraycopy(amounts, at, amounts, at + 1, tail);
       for (int[] column : codes) {
         System.arraycopy(column, at, column, at + 1, tail);
       }
+      System.arraycopy(rows, byteAt, rows, byteAt + length, rowsEnd - byteAt);
+      for (int k = end; k > at; k--) {
+        rowStart[k] = rowStart[k - 1] + length;
+      }
     }
+    System.arraycopy(form.getSharedBuffer(), 0, rows, byteAt, length);
+    rowStart[at] = byteAt;
+    rowsEnd += length;
     times[at] = time;
-    ids[at] = tx.transactionId();
-    idForms[at] = ids[at] == null ? null : CompactFields.asciiForm(ids[at]);
-    amounts[at] = tx.amount();
+    amounts[at] = amount;
     for (int c = 0; c < CODED.length; c++) {
-      codes[c][at] = txCodes[c];
+      codes[c][at] = rowCodes[c];
     }
-    size++;
-    return txCodes;
+    end++;
+  }
+
+  /** Where the held rows' bytes begin. */
+  private int heldFrom() {
+    return isEmpty() ? rowsEnd : rowStart[first];
   }
 
   /**
-   * Before a write: unless this instance may write there (an append, at or above the size of every
+   * Before a write: unless this instance may write there (an append, at or above the end of every
    * version it shares its arrays with), makes the arrays its own.
    */
   private void writable(boolean appending) {
     if (sharing == Sharing.FROZEN || (sharing == Sharing.APPEND && !appending)) {
-      cloneArrays(times.length, dictionary.length);
+      repack(times.length, rows.length, dictionary.length, values.length);
     }
   }
 
-  /** Makes every array its own, with these capacities. */
-  private void cloneArrays(int rowCapacity, int dictionaryCapacity) {
-    times = Arrays.copyOf(times, rowCapacity);
-    ids = Arrays.copyOf(ids, rowCapacity);
-    idForms = Arrays.copyOf(idForms, rowCapacity);
-    amounts = Arrays.copyOf(amounts, rowCapacity);
+  /**
+   * Copies what is held into arrays of its own with these capacities, from index 0 (dropping the
+   * evicted rows before {@code first}).
+   */
+  private void repack(
+      int rowCapacity, int rowBytesCapacity, int dictionaryCapacity, int valueBytesCapacity) {
+    int size = size();
+    int from = heldFrom();
+    int bytes = rowsEnd - from;
+    times = Arrays.copyOfRange(times, first, first + rowCapacity);
+    amounts = Arrays.copyOfRange(amounts, first, first + rowCapacity);
     for (int c = 0; c < codes.length; c++) {
-      codes[c] = Arrays.copyOf(codes[c], rowCapacity);
+      codes[c] = Arrays.copyOfRange(codes[c], first, first + rowCapacity);
     }
+    int[] starts = new int[rowCapacity];
+    for (int k = 0; k < size; k++) {
+      starts[k] = rowStart[first + k] - from;
+    }
+    rowStart = starts;
+    rows = Arrays.copyOfRange(rows, from, from + rowBytesCapacity);
+    rowsEnd = bytes;
+    first = 0;
+    end = size;
     dictionary = Arrays.copyOf(dictionary, dictionaryCapacity);
-    dictionaryForms = Arrays.copyOf(dictionaryForms, dictionaryCapacity);
     hashes = Arrays.copyOf(hashes, dictionaryCapacity);
+    values = Arrays.copyOf(values, valueBytesCapacity);
     index = null;
     sharing = Sharing.NONE;
   }
 
   /** Removes the transactions at or before {@code cutoff} (event time). */
   public void evictUpTo(long cutoff) {
-    int from = 0;
-    while (from < size && times[from] <= cutoff) {
+    int from = first;
+    while (from < end && times[from] <= cutoff) {
       from++;
     }
-    if (from == 0) {
+    if (from == first) {
       return;
     }
-    writable(false);
-    int left = size - from;
-    System.arraycopy(times, from, times, 0, left);
-    System.arraycopy(ids, from, ids, 0, left);
-    System.arraycopy(idForms, from, idForms, 0, left);
-    System.arraycopy(amounts, from, amounts, 0, left);
-    for (int[] column : codes) {
-      System.arraycopy(column, from, column, 0, left);
-    }
-    Arrays.fill(ids, left, size, null);
-    Arrays.fill(idForms, left, size, null);
-    Arrays.fill(amounts, left, size, null);
-    size = left;
+    first = from;
     // Values only evicted transactions had would otherwise pile up for as long as the key lives;
     // compacting once the dictionary doubled keeps it linear in what is held, at amortized O(1).
     if (dictionarySize > 2 * compactedSize + 16) {
@@ -349,46 +459,83 @@ public final class HeldTransactions {
   }
 
   public void clear() {
-    writable(false);
-    Arrays.fill(ids, 0, size, null);
-    Arrays.fill(idForms, 0, size, null);
-    Arrays.fill(amounts, 0, size, null);
-    Arrays.fill(dictionary, 0, dictionarySize, null);
-    Arrays.fill(dictionaryForms, 0, dictionarySize, null);
+    HeldTransactions empty = new HeldTransactions();
+    first = 0;
+    end = 0;
+    times = empty.times;
+    amounts = empty.amounts;
+    System.arraycopy(empty.codes, 0, codes, 0, codes.length);
+    rows = empty.rows;
+    rowStart = empty.rowStart;
+    rowsEnd = 0;
+    dictionary = empty.dictionary;
+    values = empty.values;
+    valuesEnd = 0;
+    hashes = empty.hashes;
     index = null;
-    size = 0;
     dictionarySize = 0;
     compactedSize = 0;
+    sharing = Sharing.NONE;
   }
 
+  /**
+   * Keeps only the values held rows have, renumbered, into arrays of its own; each row's codes are
+   * the var-ints that end its snapshot form, so the rest of the form is copied as it is.
+   */
   private void compactDictionary() {
+    int size = size();
     int[] remap = new int[dictionarySize];
     Arrays.fill(remap, ABSENT);
     String[] kept = new String[Math.max(8, dictionarySize)];
-    byte[][] keptForms = new byte[kept.length][];
     int[] keptHashes = new int[kept.length];
+    DataOutputSerializer keptValues = new DataOutputSerializer(Math.max(16, valuesEnd));
     int keptSize = 0;
-    for (int[] column : codes) {
-      for (int i = 0; i < size; i++) {
-        int code = column[i];
-        if (code == ABSENT) {
-          continue;
+    int capacity = Math.max(4, size * 2);
+    int[][] keptCodes = new int[codes.length][capacity];
+    DataOutputSerializer keptRows = new DataOutputSerializer(Math.max(64, rowsEnd - heldFrom()));
+    int[] starts = new int[capacity];
+    try {
+      for (int k = 0; k < size; k++) {
+        int row = first + k;
+        int start = rowStart[row];
+        int rowEnd = row + 1 < end ? rowStart[row + 1] : rowsEnd;
+        int codeBytes = 0;
+        for (int c = 0; c < codes.length; c++) {
+          int code = codes[c][row];
+          codeBytes += varIntLength(code + 1);
+          if (code != ABSENT && remap[code] == ABSENT) {
+            remap[code] = keptSize;
+            keptHashes[keptSize] = hashes[code];
+            kept[keptSize++] = dictionary[code];
+            CompactFields.writeString(dictionary[code], keptValues);
+          }
+          keptCodes[c][k] = code == ABSENT ? ABSENT : remap[code];
         }
-        if (remap[code] == ABSENT) {
-          remap[code] = keptSize;
-          keptHashes[keptSize] = hashes[code];
-          keptForms[keptSize] = dictionaryForms[code];
-          kept[keptSize++] = dictionary[code];
+        starts[k] = keptRows.length();
+        keptRows.write(rows, start, rowEnd - start - codeBytes);
+        for (int[] column : keptCodes) {
+          writeVarInt(column[k] + 1, keptRows);
         }
-        column[i] = remap[code];
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    times = Arrays.copyOfRange(times, first, first + capacity);
+    amounts = Arrays.copyOfRange(amounts, first, first + capacity);
+    System.arraycopy(keptCodes, 0, codes, 0, codes.length);
+    rows = keptRows.getSharedBuffer();
+    rowsEnd = keptRows.length();
+    rowStart = starts;
+    first = 0;
+    end = size;
     dictionary = kept;
-    dictionaryForms = keptForms;
     hashes = keptHashes;
+    values = keptValues.getSharedBuffer();
+    valuesEnd = keptValues.length();
     index = null;
     dictionarySize = keptSize;
     compactedSize = keptSize;
+    sharing = Sharing.NONE;
   }
 
   /** The number of dictionary entries (values held, and maybe a few only evicted ones had). */
@@ -400,25 +547,12 @@ public final class HeldTransactions {
    * A copy that no later change to either could reach, in O(1): the heap backend copies every key
    * the task touches while a snapshot runs, and copying the arrays made those copies a large share
    * of the garbage (young-GC pauses were about a fifth of the benchmark's wall time). The two share
-   * the arrays: the copy may append in place (the snapshot's version reads only below its size),
-   * anything else on either clones them first. A copy of a frozen version is frozen too: another
+   * the arrays: the copy may append in place (the snapshot's version reads only below its ends),
+   * anything else on either repacks them first. A copy of a frozen version is frozen too: another
    * copy may already be appending.
    */
   public HeldTransactions copy() {
-    HeldTransactions copy =
-        new HeldTransactions(
-            size,
-            times,
-            ids,
-            idForms,
-            amounts,
-            codes.clone(),
-            dictionary,
-            dictionaryForms,
-            hashes,
-            dictionarySize);
-    copy.compactedSize = compactedSize;
-    copy.index = index;
+    HeldTransactions copy = new HeldTransactions(this);
     copy.sharing = sharing == Sharing.FROZEN ? Sharing.FROZEN : Sharing.APPEND;
     sharing = Sharing.FROZEN;
     return copy;
@@ -426,67 +560,48 @@ public final class HeldTransactions {
 
   // The form in snapshots (GroupStateSerializer): int size, int dictionary size, the dictionary's
   // values, then per transaction: long time, byte mask (id, amount present), the id, the amount,
-  // and each coded column's code + 1 as a var-int (0: absent).
+  // and each coded column's code + 1 as a var-int (0: absent). Both parts are kept encoded, so a
+  // snapshot writes them with two array copies.
 
   void writeTo(DataOutputView out) throws IOException {
-    out.writeInt(size);
+    out.writeInt(size());
     out.writeInt(dictionarySize);
-    for (int code = 0; code < dictionarySize; code++) {
-      CompactFields.writeString(dictionary[code], dictionaryForms[code], out);
-    }
-    for (int i = 0; i < size; i++) {
-      out.writeLong(times[i]);
-      out.writeByte((ids[i] != null ? 1 : 0) | (amounts[i] != null ? 2 : 0));
-      if (ids[i] != null) {
-        CompactFields.writeString(ids[i], idForms[i], out);
-      }
-      if (amounts[i] != null) {
-        CompactFields.writeAmount(amounts[i], out);
-      }
-      for (int[] column : codes) {
-        writeVarInt(column[i] + 1, out);
-      }
-    }
+    out.write(values, 0, valuesEnd);
+    int from = heldFrom();
+    out.write(rows, from, rowsEnd - from);
   }
 
   static HeldTransactions readFrom(DataInputView in) throws IOException {
     int size = in.readInt();
     int dictionarySize = in.readInt();
-    String[] dictionary = new String[Math.max(8, dictionarySize)];
-    byte[][] dictionaryForms = new byte[dictionary.length][];
-    int[] hashes = new int[dictionary.length];
+    HeldTransactions held = new HeldTransactions(Math.max(4, size), Math.max(8, dictionarySize));
     for (int code = 0; code < dictionarySize; code++) {
-      dictionary[code] = CompactFields.readString(in);
-      dictionaryForms[code] = CompactFields.asciiForm(dictionary[code]);
-      hashes[code] = dictionary[code].hashCode();
+      held.addValue(CompactFields.readString(in));
     }
-    int capacity = Math.max(4, size);
-    long[] times = new long[capacity];
-    String[] ids = new String[capacity];
-    byte[][] idForms = new byte[capacity][];
-    BigDecimal[] amounts = new BigDecimal[capacity];
-    int[][] codes = new int[CODED.length][capacity];
+    held.compactedSize = dictionarySize;
+    int[] rowCodes = new int[CODED.length];
     for (int i = 0; i < size; i++) {
-      times[i] = in.readLong();
+      long time = in.readLong();
       int mask = in.readUnsignedByte();
-      ids[i] = (mask & 1) != 0 ? CompactFields.readString(in) : null;
-      idForms[i] = ids[i] == null ? null : CompactFields.asciiForm(ids[i]);
-      amounts[i] = (mask & 2) != 0 ? CompactFields.readAmount(in) : null;
-      for (int[] column : codes) {
-        column[i] = readVarInt(in) - 1;
+      String id = (mask & HAS_ID) != 0 ? CompactFields.readString(in) : null;
+      BigDecimal amount = (mask & HAS_AMOUNT) != 0 ? CompactFields.readAmount(in) : null;
+      for (int c = 0; c < CODED.length; c++) {
+        rowCodes[c] = readVarInt(in) - 1;
       }
+      DataOutputSerializer row = scratch();
+      writeRow(time, id, amount, rowCodes, row);
+      held.place(i, time, amount, rowCodes, row);
     }
-    return new HeldTransactions(
-        size,
-        times,
-        ids,
-        idForms,
-        amounts,
-        codes,
-        dictionary,
-        dictionaryForms,
-        hashes,
-        dictionarySize);
+    return held;
+  }
+
+  private static int varIntLength(int value) {
+    int length = 1;
+    while ((value & ~0x7F) != 0) {
+      value >>>= 7;
+      length++;
+    }
+    return length;
   }
 
   private static void writeVarInt(int value, DataOutputView out) throws IOException {
@@ -510,13 +625,13 @@ public final class HeldTransactions {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof HeldTransactions other) || other.size != size) {
+    if (!(o instanceof HeldTransactions other) || other.size() != size()) {
       return false;
     }
-    for (int i = 0; i < size; i++) {
-      if (times[i] != other.times[i]
-          || !Objects.equals(ids[i], other.ids[i])
-          || !Objects.equals(amounts[i], other.amounts[i])) {
+    for (int i = 0; i < size(); i++) {
+      if (time(i) != other.time(i)
+          || !Objects.equals(id(i), other.id(i))
+          || !Objects.equals(amount(i), other.amount(i))) {
         return false;
       }
       for (TransactionField f : CODED) {
@@ -530,11 +645,11 @@ public final class HeldTransactions {
 
   @Override
   public int hashCode() {
-    return Objects.hash(size, size == 0 ? 0 : times[size - 1]);
+    return Objects.hash(size(), isEmpty() ? 0 : times[end - 1]);
   }
 
   @Override
   public String toString() {
-    return "HeldTransactions[" + size + " transactions, " + dictionarySize + " values]";
+    return "HeldTransactions[" + size() + " transactions, " + dictionarySize + " values]";
   }
 }

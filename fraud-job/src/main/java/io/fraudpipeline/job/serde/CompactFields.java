@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
@@ -29,23 +31,54 @@ public final class CompactFields {
   // (lone surrogates included) round-trips exactly, looks up a thread-local buffer per string; that
   // lookup was the hottest frame of the rules task in a JFR profile.
   public static void writeString(String value, DataOutputView out) throws IOException {
-    writeString(value, asciiForm(value), out);
-  }
-
-  /**
-   * Writes {@code value} as {@link #writeString(String, DataOutputView)} does, given its {@link
-   * #asciiForm}: a value kept for many writes (held in state that every checkpoint writes) is
-   * encoded once.
-   */
-  public static void writeString(String value, byte[] ascii, DataOutputView out)
-      throws IOException {
-    if (ascii != null) {
-      out.writeInt(ascii.length);
-      out.write(ascii);
+    if (isAscii(value)) {
+      out.writeInt(value.length());
+      if (out instanceof DataOutputSerializer buffer) {
+        // Straight into the buffer: an encoded copy first was a byte[] per string on the hop. Not
+        // by its writeBytes(String), which advances its position twice (Flink 2.2).
+        for (int i = 0; i < value.length(); i++) {
+          buffer.write(value.charAt(i));
+        }
+      } else {
+        out.write(value.getBytes(StandardCharsets.ISO_8859_1));
+      }
     } else {
       out.writeInt(NOT_ASCII);
       StringValue.writeString(value, out);
     }
+  }
+
+  private static boolean isAscii(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Compares the string {@link #writeString} wrote at {@code bytes[offset]} with {@code other}, as
+   * {@link String#compareTo} would, without decoding an ASCII one.
+   */
+  public static int compareWritten(byte[] bytes, int offset, String other) throws IOException {
+    int length =
+        (bytes[offset] & 0xFF) << 24
+            | (bytes[offset + 1] & 0xFF) << 16
+            | (bytes[offset + 2] & 0xFF) << 8
+            | (bytes[offset + 3] & 0xFF);
+    if (length == NOT_ASCII) {
+      return readString(new DataInputDeserializer(bytes, offset, bytes.length - offset))
+          .compareTo(other);
+    }
+    int common = Math.min(length, other.length());
+    for (int i = 0; i < common; i++) {
+      int difference = (bytes[offset + Integer.BYTES + i] & 0xFF) - other.charAt(i);
+      if (difference != 0) {
+        return difference;
+      }
+    }
+    return length - other.length();
   }
 
   public static String readString(DataInputView in) throws IOException {
@@ -56,25 +89,6 @@ public final class CompactFields {
     byte[] ascii = new byte[length];
     in.readFully(ascii);
     return new String(ascii, StandardCharsets.ISO_8859_1);
-  }
-
-  /**
-   * The string's bytes if it is ASCII, else null. The JDK encodes a Latin-1 string to UTF-8 with a
-   * vectorized check and an array copy; a character-by-character check was the hottest frame of the
-   * snapshot thread in a JFR profile. One byte per character means ASCII, or lone surrogates
-   * encoded as '?', which only a string holding '?' needs checking for.
-   */
-  public static byte[] asciiForm(String value) {
-    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    if (utf8.length != value.length()) {
-      return null;
-    }
-    for (byte b : utf8) {
-      if (b == '?') {
-        return value.chars().allMatch(c -> c < 0x80) ? utf8 : null;
-      }
-    }
-    return utf8;
   }
 
   public static void writeAmount(BigDecimal amount, DataOutputView out) throws IOException {

@@ -142,4 +142,60 @@ class HeldTransactionsTest {
     assertThat(ids(original)).containsExactly("b", "c", "h");
     assertThat(original.text(TransactionField.MERCHANT, 2)).isEqualTo("m9");
   }
+
+  @Test
+  void staysEqualToAPlainListThroughLateInsertsEvictionsCompactionsAndCopies() throws IOException {
+    Random random = new Random(11);
+    for (int round = 0; round < 20; round++) {
+      HeldTransactions held = new HeldTransactions();
+      List<Transaction> expected = new ArrayList<>();
+      // Versions a snapshot would be writing, with what each held when it was taken.
+      List<HeldTransactions> snapshots = new ArrayList<>();
+      List<List<Transaction>> snapshotContents = new ArrayList<>();
+      long clock = 0;
+      for (int step = 0; step < 400; step++) {
+        int op = random.nextInt(10);
+        if (op < 6) {
+          // Mostly in order, some late, many in the same millisecond (ties by id).
+          long time = Math.max(0, clock - (random.nextInt(4) == 0 ? random.nextInt(3_000) : 0));
+          clock += random.nextInt(3) * 500;
+          Transaction tx =
+              new Transaction(
+                  "t" + random.nextInt(100_000) + (random.nextInt(20) == 0 ? "é" : ""),
+                  "acc-1",
+                  random.nextInt(15) == 0 ? null : BigDecimal.valueOf(random.nextInt(99_999), 2),
+                  "EUR",
+                  "m" + random.nextInt(step + 1),
+                  "food",
+                  random.nextInt(9) == 0 ? null : "c" + random.nextInt(4),
+                  Instant.ofEpochMilli(time));
+          held.insert(tx);
+          int at = expected.size();
+          while (at > 0 && RuleWindows.JUDGING_ORDER.compare(expected.get(at - 1), tx) > 0) {
+            at--;
+          }
+          expected.add(at, tx);
+        } else if (op < 9) {
+          long cutoff = clock - 1_000 * random.nextInt(20);
+          held.evictUpTo(cutoff);
+          expected.removeIf(tx -> RuleWindows.time(tx) <= cutoff);
+        } else {
+          snapshots.add(held);
+          snapshotContents.add(List.copyOf(expected));
+          held = held.copy();
+        }
+        assertThat(held).isEqualTo(HeldTransactions.of(expected));
+      }
+      DataOutputSerializer out = new DataOutputSerializer(64);
+      held.writeTo(out);
+      assertThat(HeldTransactions.readFrom(new DataInputDeserializer(out.getCopyOfBuffer())))
+          .isEqualTo(held);
+      for (int s = 0; s < snapshots.size(); s++) {
+        DataOutputSerializer written = new DataOutputSerializer(64);
+        snapshots.get(s).writeTo(written);
+        assertThat(HeldTransactions.readFrom(new DataInputDeserializer(written.getCopyOfBuffer())))
+            .isEqualTo(HeldTransactions.of(snapshotContents.get(s)));
+      }
+    }
+  }
 }
