@@ -8,11 +8,9 @@ import io.fraudpipeline.model.Transaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -45,11 +43,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>As the velocity rule does, transactions wait until the watermark passes them and are then
  * judged in event-time order (ties by transaction id), so the result does not depend on arrival
  * order within the source's out-of-orderness bound; a late one is judged at the next watermark
- * against what the window still holds. They wait in one queue of the operator, not in keyed state
- * with a timer each: a timer per transaction (registered, sorted, written by every checkpoint, then
- * fired) and a second state access were a third of this operator's time in a JFR profile. The queue
- * is checkpointed as union list state; after a restore each subtask keeps the transactions of its
- * own key groups, so it rescales.
+ * against what the window still holds. They wait in one queue of the operator ({@link
+ * WaitingTransactions}, a heap over primitive event times), not in keyed state with a timer each: a
+ * timer per transaction (registered, sorted, written by every checkpoint, then fired) and a second
+ * state access were a third of this operator's time in a JFR profile. The queue is checkpointed as
+ * union list state of the transactions alone (each one's event time is read again on restore);
+ * after a restore each subtask keeps the transactions of its own key groups, so it rescales.
  *
  * <p>State stays bounded: a key holds its transactions for the widest window of its rules. Each
  * judgement evicts what lies before it, a timer evicts the oldest when the widest window has slid
@@ -77,26 +76,13 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   private static final ListStateDescriptor<GroupedTransaction> WAITING =
       new ListStateDescriptor<>("waiting-for-watermark", GroupedTransaction.TYPE);
 
-  /** A transaction waiting for the watermark, with its event time read once. */
-  private record Waiting(long time, GroupedTransaction grouped) {}
-
-  // Compared field by field, not by a composed Comparator: this runs log(n) times per transaction.
-  private static final Comparator<Waiting> JUDGING_ORDER =
-      (a, b) ->
-          a.time != b.time
-              ? Long.compare(a.time, b.time)
-              : a.grouped
-                  .transaction()
-                  .transactionId()
-                  .compareTo(b.grouped.transaction().transactionId());
-
   private final byte[] initialRulesJson;
 
   private transient AppliedRules rules;
   private transient CompiledRules compiled;
   private transient ValueState<GroupState> groups;
   private transient InternalTimerService<VoidNamespace> timers;
-  private transient PriorityQueue<Waiting> waiting;
+  private transient WaitingTransactions waiting;
   private transient ListState<GroupedTransaction> waitingState;
   private transient RuleMetrics ruleMetrics;
   private transient Counter invalidRuleSets;
@@ -131,7 +117,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     super.initializeState(context);
     rules = AppliedRules.restore(initialRulesJson, context);
     compiled = new CompiledRules(rules.current());
-    waiting = new PriorityQueue<>(JUDGING_ORDER);
+    waiting = new WaitingTransactions();
     waitingState = context.getOperatorStateStore().getUnionListState(WAITING);
     if (context.isRestored()) {
       TaskInfo task = getRuntimeContext().getTaskInfo();
@@ -142,7 +128,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
                 task.getMaxNumberOfParallelSubtasks(),
                 task.getNumberOfParallelSubtasks());
         if (subtask == task.getIndexOfThisSubtask()) {
-          waiting.add(new Waiting(RuleWindows.time(grouped.transaction()), grouped));
+          waiting.add(RuleWindows.time(grouped.transaction()), grouped);
         }
       }
     }
@@ -165,7 +151,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     List<GroupedTransaction> all = new ArrayList<>(waiting.size());
-    waiting.forEach(w -> all.add(w.grouped()));
+    waiting.forEach(all::add);
     waitingState.update(all);
   }
 
@@ -176,15 +162,15 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     if (time <= timers.currentWatermark()) {
       lateTransactions.inc();
     }
-    waiting.add(new Waiting(time, grouped));
+    waiting.add(time, grouped);
   }
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     long time = mark.getTimestamp();
     Instant now = Instant.now();
-    while (!waiting.isEmpty() && waiting.peek().time() <= time) {
-      GroupedTransaction grouped = waiting.poll().grouped();
+    while (!waiting.isEmpty() && waiting.peekTime() <= time) {
+      GroupedTransaction grouped = waiting.poll();
       setCurrentKey(grouped.key());
       judgeInKey(grouped, now);
     }
