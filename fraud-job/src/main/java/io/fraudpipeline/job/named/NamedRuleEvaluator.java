@@ -64,18 +64,18 @@ public final class NamedRuleEvaluator {
     for (CompiledRules.Compiled rule : rules) {
       taken |= rule.hasGroup(tx) && rule.matches(tx);
     }
-    int[] txCodes = null;
+    int at = -1;
     if (taken) {
-      // Evicting first: an eviction may renumber the codes insert returns.
+      // Evicting first: an eviction moves the index insert returns.
       held.evictUpTo(RuleWindows.time(tx) - widestMillis);
-      txCodes = held.insert(tx);
+      at = held.insert(tx);
     }
     for (CompiledRules.Compiled rule : rules) {
       if (!rule.hasGroup(tx) || !rule.matches(tx)) {
         judgements.add(new Judgement(rule, false, null));
         continue;
       }
-      BigDecimal value = RuleWindows.aggregate(rule, held, tx, txCodes);
+      BigDecimal value = RuleWindows.aggregate(rule, held, tx, at);
       FraudAlert alert = null;
       if (value != null && rule.operator().holds(value, rule.rule().limit())) {
         alert =

@@ -55,14 +55,14 @@ class HeldTransactionsTest {
   @Test
   void giveEqualValuesOneCodeAndOnlyEvictsUpToTheCutoff() {
     HeldTransactions held = new HeldTransactions();
-    int[] first = held.insert(tx("a", 1_000, "m1", "FR"));
-    int[] second = held.insert(tx("b", 2_000, "m1", "DE"));
+    int first = held.insert(tx("a", 1_000, "m1", "FR"));
+    int second = held.insert(tx("b", 2_000, "m1", "DE"));
     int merchant = HeldTransactions.column(TransactionField.MERCHANT);
     int country = HeldTransactions.column(TransactionField.COUNTRY);
 
-    assertThat(second[merchant]).isEqualTo(first[merchant]);
-    assertThat(second[country]).isNotEqualTo(first[country]);
-    assertThat(held.codeOf("m1")).isEqualTo(first[merchant]);
+    assertThat(held.code(merchant, second)).isEqualTo(held.code(merchant, first));
+    assertThat(held.code(country, second)).isNotEqualTo(held.code(country, first));
+    assertThat(held.codeOf("m1")).isEqualTo(held.code(merchant, first));
     assertThat(held.codeOf("nowhere")).isEqualTo(HeldTransactions.UNKNOWN);
 
     held.evictUpTo(1_000);
@@ -169,12 +169,13 @@ class HeldTransactionsTest {
                   "food",
                   random.nextInt(9) == 0 ? null : "c" + random.nextInt(4),
                   Instant.ofEpochMilli(time));
-          held.insert(tx);
+          int index = held.insert(tx);
           int at = expected.size();
           while (at > 0 && RuleWindows.JUDGING_ORDER.compare(expected.get(at - 1), tx) > 0) {
             at--;
           }
           expected.add(at, tx);
+          assertThat(index).isEqualTo(at);
         } else if (op < 9) {
           long cutoff = clock - 1_000 * random.nextInt(20);
           held.evictUpTo(cutoff);
