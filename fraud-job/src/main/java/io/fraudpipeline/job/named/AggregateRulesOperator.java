@@ -88,6 +88,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   private transient Counter invalidRuleSets;
   private transient Counter lateTransactions;
   private transient StreamRecord<FraudAlert> outRecord;
+  private transient NamedRuleEvaluator.Verdicts verdicts;
 
   /**
    * @param initialRulesJson the rule set read when the job was submitted, or null for the defaults
@@ -140,6 +141,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     groups = getPartitionedState(GROUPS);
     timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
     outRecord = new StreamRecord<>(null);
+    verdicts = this::emit;
     MetricGroup metrics = getMetricGroup();
     ruleMetrics = new RuleMetrics(metrics);
     invalidRuleSets = metrics.counter(JobMetrics.INVALID_RULE_SETS);
@@ -265,18 +267,16 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     }
     long version = rules.version();
     for (Transaction tx : due) {
-      for (NamedRuleEvaluator.Judgement judgement :
-          NamedRuleEvaluator.aggregates(applicable, widest, held, tx, version, now)) {
-        if (!judgement.judged()) {
-          continue;
-        }
-        RuleMetrics.Of metrics = ruleMetrics.of(judgement.rule().rule().id());
-        metrics.evaluations().inc();
-        if (judgement.alertOrNull() != null) {
-          metrics.alerts().inc();
-          output.collect(outRecord.replace(judgement.alertOrNull(), RuleWindows.time(tx)));
-        }
-      }
+      NamedRuleEvaluator.aggregates(applicable, widest, held, tx, version, now, verdicts);
+    }
+  }
+
+  private void emit(CompiledRules.Compiled rule, FraudAlert alertOrNull) {
+    RuleMetrics.Of metrics = ruleMetrics.of(rule.rule().id());
+    metrics.evaluations().inc();
+    if (alertOrNull != null) {
+      metrics.alerts().inc();
+      output.collect(outRecord.replace(alertOrNull, RuleWindows.time(alertOrNull.transaction())));
     }
   }
 

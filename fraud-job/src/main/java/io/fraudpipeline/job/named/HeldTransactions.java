@@ -24,7 +24,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * a key holds. As objects each held transaction was five strings written a byte at a time (the
  * async snapshot thread was busier than the job's main path in a JFR profile); as columns a value
  * is written once per key, a transaction is a few numbers, and the rules compare codes instead of
- * strings ({@link RuleWindows}).
+ * strings ({@link RuleWindows}). Rows and values are also kept in their snapshot form, encoded once
+ * on arrival, so a checkpoint writes a key with a few array copies; and nothing held is an object
+ * of its own (amounts are longs, ids and values bytes), which keeps young collections short.
  *
  * <p>Changed in place; see {@link GroupState} for why that is safe in keyed state.
  */
@@ -70,10 +72,13 @@ public final class HeldTransactions {
   private int first;
   private int end;
   private long[] times;
-  private BigDecimal[] amounts;
-  // Each amount in units of 10^-UNIT_SCALE, and its scale: see units(int).
+  // Each amount in units of 10^-UNIT_SCALE, and its scale: see units(int). Only an amount without
+  // units is kept as it is, in decimals (null until one comes). Held state has no object per
+  // transaction: references the task stores into old arrays make every young GC scan them, and
+  // young-GC pauses were about a fifth of the benchmark's wall time.
   private long[] units;
   private byte[] scales;
+  private BigDecimal[] decimals;
   private final int[][] codes;
   // Every held row in its snapshot form (writeTo), back to back: encoded once on arrival, not at
   // every checkpoint. A row starts at rowStart[i]; the last one ends at rowsEnd. The ids live only
@@ -81,8 +86,10 @@ public final class HeldTransactions {
   private byte[] rows;
   private int[] rowStart;
   private int rowsEnd;
-  private String[] dictionary;
-  // The dictionary's values in their snapshot form, back to back, up to valuesEnd.
+  // The dictionary's values in their snapshot form, back to back, up to valuesEnd; value k starts
+  // at
+  // valueStart[k]. Compared and decoded there, not kept as strings (see decimals).
+  private int[] valueStart;
   private byte[] values;
   private int valuesEnd;
   // The values' hash codes: a lookup compares numbers before strings.
@@ -114,13 +121,12 @@ public final class HeldTransactions {
 
   private HeldTransactions(int rowCapacity, int dictionaryCapacity) {
     times = new long[rowCapacity];
-    amounts = new BigDecimal[rowCapacity];
     units = new long[rowCapacity];
     scales = new byte[rowCapacity];
     codes = new int[CODED.length][rowCapacity];
     rows = new byte[rowCapacity * 64];
     rowStart = new int[rowCapacity];
-    dictionary = new String[dictionaryCapacity];
+    valueStart = new int[dictionaryCapacity];
     values = new byte[dictionaryCapacity * 16];
     hashes = new int[dictionaryCapacity];
   }
@@ -130,14 +136,14 @@ public final class HeldTransactions {
     first = from.first;
     end = from.end;
     times = from.times;
-    amounts = from.amounts;
     units = from.units;
     scales = from.scales;
+    decimals = from.decimals;
     codes = from.codes.clone();
     rows = from.rows;
     rowStart = from.rowStart;
     rowsEnd = from.rowsEnd;
-    dictionary = from.dictionary;
+    valueStart = from.valueStart;
     values = from.values;
     valuesEnd = from.valuesEnd;
     hashes = from.hashes;
@@ -187,7 +193,17 @@ public final class HeldTransactions {
   }
 
   public BigDecimal amount(int i) {
-    return amounts[first + i];
+    int row = first + i;
+    if (units[row] == NO_UNITS) {
+      return decimals == null ? null : decimals[row];
+    }
+    int scale = scales[row];
+    return BigDecimal.valueOf(units[row] / unitsPerUnscaled(scale), scale);
+  }
+
+  /** How many {@link #units} one of an unscaled value at {@code scale} (at most UNIT_SCALE) is. */
+  static long unitsPerUnscaled(int scale) {
+    return POWERS_OF_TEN[UNIT_SCALE - scale];
   }
 
   /**
@@ -213,7 +229,7 @@ public final class HeldTransactions {
     if (unscaled.bitLength() > 48) {
       return NO_UNITS;
     }
-    return unscaled.longValue() * POWERS_OF_TEN[UNIT_SCALE - amount.scale()];
+    return unscaled.longValue() * unitsPerUnscaled(amount.scale());
   }
 
   /** The dictionary code of {@code field} (a {@link #column} of it) of the {@code i}-th one. */
@@ -228,7 +244,7 @@ public final class HeldTransactions {
       case AMOUNT -> amount(i) == null ? null : amount(i).toPlainString();
       default -> {
         int code = code(column(field), i);
-        yield code == ABSENT ? null : dictionary[code];
+        yield code == ABSENT ? null : value(code);
       }
     };
   }
@@ -247,6 +263,23 @@ public final class HeldTransactions {
     }
   }
 
+  private String value(int code) {
+    try {
+      return CompactFields.readString(
+          new DataInputDeserializer(values, valueStart[code], valuesEnd - valueStart[code]));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a held value is corrupt", e);
+    }
+  }
+
+  private boolean sameValue(int code, String value) {
+    try {
+      return CompactFields.compareWritten(values, valueStart[code], value) == 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("a held value is corrupt", e);
+    }
+  }
+
   /** The code of {@code value} in this key's dictionary; {@link #UNKNOWN} if no entry has it. */
   int codeOf(String value) {
     if (value == null) {
@@ -259,7 +292,7 @@ public final class HeldTransactions {
     int mask = index.length - 1;
     for (int slot = spread(hash) & mask; index[slot] != 0; slot = (slot + 1) & mask) {
       int code = index[slot] - 1;
-      if (code < dictionarySize && hashes[code] == hash && value.equals(dictionary[code])) {
+      if (code < dictionarySize && hashes[code] == hash && sameValue(code, value)) {
         return code;
       }
     }
@@ -276,7 +309,7 @@ public final class HeldTransactions {
 
   private void buildIndex() {
     // A power of two at least twice the dictionary's capacity: never more than half full.
-    index = new int[Integer.highestOneBit(Math.max(8, dictionary.length) - 1) << 2];
+    index = new int[Integer.highestOneBit(Math.max(8, valueStart.length) - 1) << 2];
     for (int code = 0; code < dictionarySize; code++) {
       addToIndex(code);
     }
@@ -299,7 +332,8 @@ public final class HeldTransactions {
     if (value == null) {
       return ABSENT;
     }
-    if (hint >= 0 && value.equals(dictionary[hint])) {
+    // By its bytes: hashing the value first cost more than a comparison that mostly fails early.
+    if (hint >= 0 && sameValue(hint, value)) {
       return hint;
     }
     int code = codeOf(value);
@@ -314,7 +348,7 @@ public final class HeldTransactions {
       throw new UncheckedIOException(e);
     }
     int length = form.length();
-    if (dictionarySize == dictionary.length || valuesEnd + length > values.length) {
+    if (dictionarySize == valueStart.length || valuesEnd + length > values.length) {
       repack(
           times.length,
           rows.length,
@@ -323,7 +357,7 @@ public final class HeldTransactions {
     } else {
       writable(true);
     }
-    dictionary[dictionarySize] = value;
+    valueStart[dictionarySize] = valuesEnd;
     hashes[dictionarySize] = value.hashCode();
     System.arraycopy(form.getSharedBuffer(), 0, values, valuesEnd, length);
     valuesEnd += length;
@@ -408,7 +442,7 @@ public final class HeldTransactions {
       repack(
           Math.max(4, 2 * (size() + 1)),
           Math.max(64, 2 * (rowsEnd - heldFrom() + length)),
-          dictionary.length,
+          valueStart.length,
           values.length);
     } else {
       writable(position == size());
@@ -418,7 +452,9 @@ public final class HeldTransactions {
     if (at < end) {
       int tail = end - at;
       System.arraycopy(times, at, times, at + 1, tail);
-      System.arraycopy(amounts, at, amounts, at + 1, tail);
+      if (decimals != null) {
+        System.arraycopy(decimals, at, decimals, at + 1, tail);
+      }
       System.arraycopy(units, at, units, at + 1, tail);
       System.arraycopy(scales, at, scales, at + 1, tail);
       for (int[] column : codes) {
@@ -433,9 +469,15 @@ public final class HeldTransactions {
     rowStart[at] = byteAt;
     rowsEnd += length;
     times[at] = time;
-    amounts[at] = amount;
     units[at] = unitsOf(amount);
     scales[at] = (byte) (units[at] == NO_UNITS ? 0 : amount.scale());
+    if (decimals == null && units[at] == NO_UNITS && amount != null) {
+      // Its own array, never shared: nothing else has one.
+      decimals = new BigDecimal[times.length];
+    }
+    if (decimals != null) {
+      decimals[at] = units[at] == NO_UNITS ? amount : null;
+    }
     for (int c = 0; c < CODED.length; c++) {
       codes[c][at] = rowCodes[c];
     }
@@ -453,7 +495,7 @@ public final class HeldTransactions {
    */
   private void writable(boolean appending) {
     if (sharing == Sharing.FROZEN || (sharing == Sharing.APPEND && !appending)) {
-      repack(times.length, rows.length, dictionary.length, values.length);
+      repack(times.length, rows.length, valueStart.length, values.length);
     }
   }
 
@@ -467,7 +509,7 @@ public final class HeldTransactions {
     int from = heldFrom();
     int bytes = rowsEnd - from;
     times = Arrays.copyOfRange(times, first, first + rowCapacity);
-    amounts = Arrays.copyOfRange(amounts, first, first + rowCapacity);
+    decimals = decimals == null ? null : Arrays.copyOfRange(decimals, first, first + rowCapacity);
     units = Arrays.copyOfRange(units, first, first + rowCapacity);
     scales = Arrays.copyOfRange(scales, first, first + rowCapacity);
     for (int c = 0; c < codes.length; c++) {
@@ -482,7 +524,7 @@ public final class HeldTransactions {
     rowsEnd = bytes;
     first = 0;
     end = size;
-    dictionary = Arrays.copyOf(dictionary, dictionaryCapacity);
+    valueStart = Arrays.copyOf(valueStart, dictionaryCapacity);
     hashes = Arrays.copyOf(hashes, dictionaryCapacity);
     values = Arrays.copyOf(values, valueBytesCapacity);
     index = null;
@@ -511,14 +553,14 @@ public final class HeldTransactions {
     first = 0;
     end = 0;
     times = empty.times;
-    amounts = empty.amounts;
+    decimals = null;
     units = empty.units;
     scales = empty.scales;
     System.arraycopy(empty.codes, 0, codes, 0, codes.length);
     rows = empty.rows;
     rowStart = empty.rowStart;
     rowsEnd = 0;
-    dictionary = empty.dictionary;
+    valueStart = empty.valueStart;
     values = empty.values;
     valuesEnd = 0;
     hashes = empty.hashes;
@@ -536,8 +578,8 @@ public final class HeldTransactions {
     int size = size();
     int[] remap = new int[dictionarySize];
     Arrays.fill(remap, ABSENT);
-    String[] kept = new String[Math.max(8, dictionarySize)];
-    int[] keptHashes = new int[kept.length];
+    int[] keptStarts = new int[Math.max(8, dictionarySize)];
+    int[] keptHashes = new int[keptStarts.length];
     DataOutputSerializer keptValues = new DataOutputSerializer(Math.max(16, valuesEnd));
     int keptSize = 0;
     int capacity = Math.max(4, size * 2);
@@ -556,8 +598,9 @@ public final class HeldTransactions {
           if (code != ABSENT && remap[code] == ABSENT) {
             remap[code] = keptSize;
             keptHashes[keptSize] = hashes[code];
-            kept[keptSize++] = dictionary[code];
-            CompactFields.writeString(dictionary[code], keptValues);
+            keptStarts[keptSize++] = keptValues.length();
+            int valueEnd = code + 1 < dictionarySize ? valueStart[code + 1] : valuesEnd;
+            keptValues.write(values, valueStart[code], valueEnd - valueStart[code]);
           }
           keptCodes[c][k] = code == ABSENT ? ABSENT : remap[code];
         }
@@ -571,7 +614,7 @@ public final class HeldTransactions {
       throw new UncheckedIOException(e);
     }
     times = Arrays.copyOfRange(times, first, first + capacity);
-    amounts = Arrays.copyOfRange(amounts, first, first + capacity);
+    decimals = decimals == null ? null : Arrays.copyOfRange(decimals, first, first + capacity);
     units = Arrays.copyOfRange(units, first, first + capacity);
     scales = Arrays.copyOfRange(scales, first, first + capacity);
     System.arraycopy(keptCodes, 0, codes, 0, codes.length);
@@ -580,7 +623,7 @@ public final class HeldTransactions {
     rowStart = starts;
     first = 0;
     end = size;
-    dictionary = kept;
+    valueStart = keptStarts;
     hashes = keptHashes;
     values = keptValues.getSharedBuffer();
     valuesEnd = keptValues.length();

@@ -4,7 +4,6 @@ import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.Transaction;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,14 +30,16 @@ public final class NamedRuleEvaluator {
     return FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, null, value, now);
   }
 
-  /**
-   * The outcome of judging one transaction by one aggregate rule.
-   *
-   * @param rule the rule
-   * @param judged whether the transaction passed the rule's filter (and so was judged)
-   * @param alertOrNull the alert when the rule fired
-   */
-  public record Judgement(CompiledRules.Compiled rule, boolean judged, FraudAlert alertOrNull) {}
+  /** Receives the judgements of one transaction, rule by rule. */
+  @FunctionalInterface
+  public interface Verdicts {
+
+    /**
+     * @param rule a rule whose filter the transaction passed, so it was judged
+     * @param alertOrNull the alert when the rule fired
+     */
+    void judged(CompiledRules.Compiled rule, FraudAlert alertOrNull);
+  }
 
   /**
    * One transaction of a group by the group's aggregate rules: evicts what lies before the widest
@@ -50,16 +51,17 @@ public final class NamedRuleEvaluator {
    * @param widestMillis the widest of their windows (see {@link
    *     CompiledRules#widestWindowMillis(String)})
    * @param held the key's transactions; changed in place
-   * @return a judgement per rule, in rule order
+   * @param verdicts gets the judgements, in rule order (not a list of them: that was garbage per
+   *     transaction)
    */
-  public static List<Judgement> aggregates(
+  public static void aggregates(
       List<CompiledRules.Compiled> rules,
       long widestMillis,
       HeldTransactions held,
       Transaction tx,
       long rulesVersion,
-      Instant now) {
-    List<Judgement> judgements = new ArrayList<>(rules.size());
+      Instant now,
+      Verdicts verdicts) {
     boolean taken = false;
     for (CompiledRules.Compiled rule : rules) {
       taken |= rule.hasGroup(tx) && rule.matches(tx);
@@ -72,7 +74,6 @@ public final class NamedRuleEvaluator {
     }
     for (CompiledRules.Compiled rule : rules) {
       if (!rule.hasGroup(tx) || !rule.matches(tx)) {
-        judgements.add(new Judgement(rule, false, null));
         continue;
       }
       BigDecimal value = RuleWindows.aggregate(rule, held, tx, at);
@@ -81,8 +82,7 @@ public final class NamedRuleEvaluator {
         alert =
             FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, rule.groupKey(tx), value, now);
       }
-      judgements.add(new Judgement(rule, true, alert));
+      verdicts.judged(rule, alert);
     }
-    return judgements;
   }
 }

@@ -134,9 +134,13 @@ public final class RuleWindows {
     };
   }
 
-  /** The BigDecimal sum of amounts whose units add up to {@code units}, the widest scale theirs. */
+  /**
+   * The BigDecimal sum of amounts whose units add up to {@code units}, {@code scale} the widest of
+   * theirs: each is a multiple of 10^(UNIT_SCALE - scale) units, so the division is exact (and far
+   * cheaper than BigDecimal.setScale, which checks for rounding).
+   */
   private static BigDecimal unitsToDecimal(long units, int scale) {
-    return BigDecimal.valueOf(units, HeldTransactions.UNIT_SCALE).setScale(scale);
+    return BigDecimal.valueOf(units / HeldTransactions.unitsPerUnscaled(scale), scale);
   }
 
   /**

@@ -48,18 +48,18 @@ class NamedRuleEvaluatorTest {
         }
       }
       for (GroupedTransaction g : compiled.groupings(tx)) {
-        for (NamedRuleEvaluator.Judgement j :
-            NamedRuleEvaluator.aggregates(
-                compiled.aggregates(g.keySpec()),
-                compiled.widestWindowMillis(g.keySpec()),
-                held.computeIfAbsent(g.key(), k -> new HeldTransactions()),
-                tx,
-                3,
-                NOW)) {
-          if (j.alertOrNull() != null) {
-            alerts.add(j.alertOrNull());
-          }
-        }
+        NamedRuleEvaluator.aggregates(
+            compiled.aggregates(g.keySpec()),
+            compiled.widestWindowMillis(g.keySpec()),
+            held.computeIfAbsent(g.key(), k -> new HeldTransactions()),
+            tx,
+            3,
+            NOW,
+            (rule, alert) -> {
+              if (alert != null) {
+                alerts.add(alert);
+              }
+            });
       }
     }
     return alerts.stream()
