@@ -26,7 +26,14 @@ public enum ComparisonOperator {
 
   /** Whether {@code value <op> limit} holds; numbers compare by value ({@code 5 == 5.00}). */
   public boolean holds(BigDecimal value, BigDecimal limit) {
-    int c = value.compareTo(limit);
+    return holds(value.compareTo(limit));
+  }
+
+  /**
+   * Whether it holds for a value that compares with the limit as {@code c} does with 0 (the sign of
+   * value - limit).
+   */
+  public boolean holds(int c) {
     return switch (this) {
       case GT -> c > 0;
       case GE -> c >= 0;

@@ -32,6 +32,9 @@ public final class CompiledRules {
    * @param field the field compared or aggregated; null for {@code count}
    * @param function the aggregate; null for a threshold rule
    * @param windowMillis the aggregate's window; 0 for a threshold rule
+   * @param limitUnits the limit in {@link HeldTransactions#units} (so that aggregates of amounts
+   *     compare with it as longs), or {@link HeldTransactions#NO_UNITS} when it has none or more
+   *     than 16 digits (see {@link RuleWindows#firing})
    */
   public record Compiled(
       NamedRule rule,
@@ -44,7 +47,8 @@ public final class CompiledRules {
       TransactionField field,
       ComparisonOperator operator,
       AggregateFunction function,
-      long windowMillis) {
+      long windowMillis,
+      long limitUnits) {
 
     /** Whether the transaction passes the rule's filter (every field equal). */
     public boolean matches(Transaction tx) {
@@ -136,7 +140,10 @@ public final class CompiledRules {
               rule.fieldValue(),
               rule.operatorValue(),
               aggregate ? rule.functionValue() : null,
-              aggregate ? rule.windowValue().toMillis() : 0);
+              aggregate ? rule.windowValue().toMillis() : 0,
+              rule.limit().precision() > RuleWindows.AVG_CONTEXT.getPrecision()
+                  ? HeldTransactions.NO_UNITS
+                  : HeldTransactions.unitsOf(rule.limit()));
       if (aggregate) {
         aggregatesByKeySpec.computeIfAbsent(keySpec, s -> new ArrayList<>()).add(compiled);
         keyFieldsBySpec.putIfAbsent(keySpec, keyFields);

@@ -76,9 +76,9 @@ public final class NamedRuleEvaluator {
       if (!rule.hasGroup(tx) || !rule.matches(tx)) {
         continue;
       }
-      BigDecimal value = RuleWindows.aggregate(rule, held, tx, at);
+      BigDecimal value = RuleWindows.firing(rule, held, tx, at);
       FraudAlert alert = null;
-      if (value != null && rule.operator().holds(value, rule.rule().limit())) {
+      if (value != null) {
         alert =
             FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, rule.groupKey(tx), value, now);
       }

@@ -121,4 +121,119 @@ class RuleWindowsTest {
     // The BigDecimal path was taken, not only the long one.
     assertThat(decimalFallbacks).isGreaterThan(100);
   }
+
+  private static CompiledRules.Compiled compile(
+      String function, String operator, BigDecimal limit) {
+    NamedRule rule =
+        new NamedRule(
+            "r",
+            null,
+            "active",
+            "aggregate",
+            function.startsWith("count")
+                ? (function.equals("count") ? null : "merchant")
+                : "amount",
+            operator,
+            limit,
+            null,
+            List.of("account_id"),
+            function,
+            "PT1M");
+    return new CompiledRules(new RuleSet(1, null, null, null, null, null, List.of(rule)))
+        .aggregatesById()
+        .get("r");
+  }
+
+  @Test
+  void firesExactlyWhenTheComparisonOfTheBigDecimalValueHoldsEvenAtTheLimit() {
+    List<String> operators = List.of(">", ">=", "<", "<=", "==", "!=");
+    int fired = 0;
+    int held = 0;
+    for (String function : List.of("count", "count_distinct", "sum", "avg", "min", "max")) {
+      for (long seed = 1; seed <= 6; seed++) {
+        Random random = new Random(seed);
+        HeldTransactions transactions = new HeldTransactions();
+        for (int i = 0; i < 40; i++) {
+          Transaction tx =
+              new Transaction(
+                  "t" + i,
+                  "acc-1",
+                  random.nextInt(8) == 0
+                      ? amount(random)
+                      : BigDecimal.valueOf(random.nextInt(3_000), 2),
+                  "EUR",
+                  "m" + random.nextInt(5),
+                  "shop",
+                  "FR",
+                  Instant.ofEpochMilli(5_000L * i));
+          transactions.evictUpTo(5_000L * i - WINDOW_MILLIS);
+          int at = transactions.insert(tx);
+          BigDecimal value =
+              RuleWindows.aggregate(compile(function, ">", BigDecimal.ONE), transactions, tx, at);
+          if (value == null) {
+            continue;
+          }
+          // Limits at the value, a unit either side, and (for avg) the exact quotient's neighbours
+          // that round to it.
+          List<BigDecimal> limits =
+              List.of(
+                  value,
+                  value.add(new BigDecimal("0.0001")),
+                  value.subtract(new BigDecimal("0.0001")),
+                  value.round(new java.math.MathContext(8)),
+                  value.stripTrailingZeros().precision() > 2
+                      ? value.round(new java.math.MathContext(value.precision() - 1))
+                      : value,
+                  BigDecimal.ZERO);
+          for (String operator : operators) {
+            for (BigDecimal limit : limits) {
+              CompiledRules.Compiled rule = compile(function, operator, limit);
+              BigDecimal expected = rule.operator().holds(value, limit) ? value : null;
+              assertThat(RuleWindows.firing(rule, transactions, tx, at))
+                  .as("%s %s %s on %s", function, operator, limit, value)
+                  .isEqualTo(expected);
+              if (expected != null) {
+                fired++;
+              } else {
+                held++;
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(fired).isGreaterThan(1000);
+    assertThat(held).isGreaterThan(1000);
+  }
+
+  @Test
+  void anAverageThatRoundsToTheLimitEqualsItThoughTheExactQuotientDoesNot() {
+    HeldTransactions held = new HeldTransactions();
+    List<String> amounts = List.of("150000000000000", "150000000000000", "0.0001");
+    Transaction last = null;
+    int at = -1;
+    // (2 * 150000000000000 + 0.0001) / 3 = 100000000000000.0000333..., 100000000000000.0 in 16
+    // digits: == holds for the value the alert would carry, not for the exact quotient.
+    for (int i = 0; i < amounts.size(); i++) {
+      last =
+          new Transaction(
+              "t" + i,
+              "acc-1",
+              new BigDecimal(amounts.get(i)),
+              "EUR",
+              "m",
+              "shop",
+              "FR",
+              Instant.ofEpochMilli(1_000));
+      at = held.insert(last);
+    }
+    CompiledRules.Compiled equal = compile("avg", "==", new BigDecimal("100000000000000"));
+
+    assertThat(RuleWindows.firing(equal, held, last, at))
+        .isEqualByComparingTo(new BigDecimal("100000000000000"));
+    assertThat(
+            RuleWindows.firing(
+                compile("avg", ">", new BigDecimal("100000000000000")), held, last, at))
+        .isNull();
+  }
 }
