@@ -187,9 +187,10 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     if (fresh) {
       state = new GroupState();
     }
-    long widest = compiled.widestWindowMillis(grouped.keySpec());
+    CompiledRules.Grouping grouping = compiled.grouping(grouped.keySpec());
+    long widest = grouping.widestMillis();
     long oldest = state.held.isEmpty() ? Long.MIN_VALUE : state.held.time(0);
-    judge(grouped.keySpec(), widest, List.of(grouped.transaction()), state.held, now);
+    judge(grouping, grouped.transaction(), state.held, now);
     if (widest == 0) {
       state.held.clear();
     }
@@ -216,12 +217,16 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     }
     long timestamp = timer.getTimestamp();
     String keySpec = GroupedTransaction.keySpecOf(timer.getKey());
-    long widest = compiled.widestWindowMillis(keySpec);
+    CompiledRules.Grouping grouping = compiled.grouping(keySpec);
+    long widest = grouping.widestMillis();
     // Only state restored from a savepoint of the build that kept waiting transactions in keyed
     // state, with a timer each (this one), has any.
     List<Transaction> due = takeDue(state.pending, timestamp);
     if (!due.isEmpty()) {
-      judge(keySpec, widest, due, state.held, Instant.now());
+      Instant now = Instant.now();
+      for (Transaction tx : due) {
+        judge(grouping, tx, state.held, now);
+      }
     }
     state.held.evictUpTo(widest == 0 ? Long.MAX_VALUE : timestamp - widest);
     if (!state.held.isEmpty()) {
@@ -260,15 +265,8 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
    * @param now the alerts' detection time: one per watermark, not a clock read per transaction
    */
   private void judge(
-      String keySpec, long widest, List<Transaction> due, HeldTransactions held, Instant now) {
-    List<CompiledRules.Compiled> applicable = compiled.aggregates(keySpec);
-    if (applicable.isEmpty()) {
-      return;
-    }
-    long version = rules.version();
-    for (Transaction tx : due) {
-      NamedRuleEvaluator.aggregates(applicable, widest, held, tx, version, now, verdicts);
-    }
+      CompiledRules.Grouping grouping, Transaction tx, HeldTransactions held, Instant now) {
+    NamedRuleEvaluator.aggregates(grouping, held, tx, rules.version(), now, verdicts);
   }
 
   private void emit(CompiledRules.Compiled rule, FraudAlert alertOrNull) {

@@ -110,6 +110,7 @@ public final class CompiledRules {
   private final RuleSet source;
   private final List<Compiled> thresholds = new ArrayList<>();
   private final Map<String, List<Compiled>> aggregatesByKeySpec = new LinkedHashMap<>();
+  private final Map<String, Grouping> groupingsByKeySpec = new LinkedHashMap<>();
   private final Map<String, List<TransactionField>> keyFieldsBySpec = new LinkedHashMap<>();
 
   /** Compiles a valid rule set's named rules. */
@@ -151,7 +152,48 @@ public final class CompiledRules {
         thresholds.add(compiled);
       }
     }
+    aggregatesByKeySpec.forEach((spec, list) -> groupingsByKeySpec.put(spec, Grouping.of(list)));
   }
+
+  /** The aggregate rules keyed by {@code spec}, with how to evaluate them. */
+  public Grouping grouping(String spec) {
+    return groupingsByKeySpec.getOrDefault(spec, NO_GROUPING);
+  }
+
+  /**
+   * The aggregate rules of one key spec, as {@code aggregate-rules} evaluates them.
+   *
+   * @param rules in rule order
+   * @param widestMillis the widest of their windows: how long a key keeps a transaction
+   * @param scans the passes over a window that serve them all (see {@link RuleWindows.Scan})
+   * @param scanOf for each rule, the index of its scan
+   */
+  public record Grouping(
+      List<Compiled> rules, long widestMillis, List<RuleWindows.Scan> scans, int[] scanOf) {
+
+    static Grouping of(List<Compiled> rules) {
+      List<RuleWindows.Scan> scans = new ArrayList<>();
+      int[] scanOf = new int[rules.size()];
+      long widest = 0;
+      for (int r = 0; r < rules.size(); r++) {
+        Compiled rule = rules.get(r);
+        widest = Math.max(widest, rule.windowMillis());
+        int s = 0;
+        while (s < scans.size() && !scans.get(s).selectsAs(rule)) {
+          s++;
+        }
+        if (s < scans.size()) {
+          scans.set(s, scans.get(s).with(rule));
+        } else {
+          scans.add(RuleWindows.Scan.of(rule));
+        }
+        scanOf[r] = s;
+      }
+      return new Grouping(List.copyOf(rules), widest, List.copyOf(scans), scanOf);
+    }
+  }
+
+  private static final Grouping NO_GROUPING = Grouping.of(List.of());
 
   /** The rule set these were compiled from. */
   public RuleSet source() {
@@ -172,11 +214,7 @@ public final class CompiledRules {
    * rule is keyed by it.
    */
   public long widestWindowMillis(String spec) {
-    long widest = 0;
-    for (Compiled rule : aggregates(spec)) {
-      widest = Math.max(widest, rule.windowMillis());
-    }
-    return widest;
+    return grouping(spec).widestMillis();
   }
 
   public boolean hasAggregates() {

@@ -45,38 +45,43 @@ public final class NamedRuleEvaluator {
    * One transaction of a group by the group's aggregate rules: evicts what lies before the widest
    * window and adds it to the transactions the group holds (when any rule's filter takes it), then,
    * for each rule whose filter it passes, computes the aggregate over the rule's window ending at
-   * the transaction and compares it with the limit.
+   * the transaction and compares it with the limit. Rules that select the same rows of a window
+   * share one pass over it.
    *
-   * @param rules the aggregate rules grouping by the group's fields
-   * @param widestMillis the widest of their windows (see {@link
-   *     CompiledRules#widestWindowMillis(String)})
+   * @param grouping the aggregate rules grouping by the group's fields
    * @param held the key's transactions; changed in place
    * @param verdicts gets the judgements, in rule order (not a list of them: that was garbage per
    *     transaction)
    */
   public static void aggregates(
-      List<CompiledRules.Compiled> rules,
-      long widestMillis,
+      CompiledRules.Grouping grouping,
       HeldTransactions held,
       Transaction tx,
       long rulesVersion,
       Instant now,
       Verdicts verdicts) {
+    List<CompiledRules.Compiled> rules = grouping.rules();
     boolean taken = false;
     for (CompiledRules.Compiled rule : rules) {
       taken |= rule.hasGroup(tx) && rule.matches(tx);
     }
-    int at = -1;
-    if (taken) {
-      // Evicting first: an eviction moves the index insert returns.
-      held.evictUpTo(RuleWindows.time(tx) - widestMillis);
-      at = held.insert(tx);
+    if (!taken) {
+      return;
     }
-    for (CompiledRules.Compiled rule : rules) {
+    // Evicting first: an eviction moves the index insert returns.
+    held.evictUpTo(RuleWindows.time(tx) - grouping.widestMillis());
+    int at = held.insert(tx);
+    RuleWindows.Window[] windows = new RuleWindows.Window[grouping.scans().size()];
+    for (int r = 0; r < rules.size(); r++) {
+      CompiledRules.Compiled rule = rules.get(r);
       if (!rule.hasGroup(tx) || !rule.matches(tx)) {
         continue;
       }
-      BigDecimal value = RuleWindows.firing(rule, held, tx, at);
+      int scan = grouping.scanOf()[r];
+      if (windows[scan] == null) {
+        windows[scan] = RuleWindows.Window.scan(grouping.scans().get(scan), held, tx, at);
+      }
+      BigDecimal value = windows[scan].firing(rule, held);
       FraudAlert alert = null;
       if (value != null) {
         alert =

@@ -5,13 +5,18 @@ import io.fraudpipeline.model.Transaction;
 import io.fraudpipeline.model.TransactionField;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-/** The aggregate of one rule over the transactions a key holds ({@link HeldTransactions}). */
+/**
+ * The aggregates of rules over the transactions a key holds ({@link HeldTransactions}): one pass
+ * over a window ({@link Window}) serves every rule that selects the same rows of it ({@link Scan}),
+ * whatever its function.
+ */
 public final class RuleWindows {
 
   /** Precision of {@code avg}: what a double would print, and plenty for money. */
@@ -28,9 +33,244 @@ public final class RuleWindows {
   }
 
   /**
-   * The rule's aggregate over the window ending at {@code tx} and including it: the held
-   * transactions with event time in {@code (time - window, time]}, not after {@code tx} in judging
-   * order, of {@code tx}'s group, that pass the rule's filter.
+   * Rules of one key that select the same rows of a window: the same window, and the same fields in
+   * which a held transaction must equal the judged one ({@link
+   * CompiledRules.Compiled#sameAsJudged}). One pass gathers what all of them need: the analysts'
+   * rules over one card mostly differ only in their function and limit, and a pass per rule was the
+   * operator's largest single cost.
+   *
+   * @param distinctFields the fields some rule counts the distinct values of
+   * @param numeric whether some rule aggregates the amount
+   */
+  public record Scan(
+      long windowMillis,
+      List<TransactionField> sameAsJudged,
+      List<TransactionField> distinctFields,
+      boolean numeric) {
+
+    /** The scan of one rule alone. */
+    static Scan of(CompiledRules.Compiled rule) {
+      return new Scan(
+          rule.windowMillis(),
+          rule.sameAsJudged(),
+          rule.function() == AggregateFunction.COUNT_DISTINCT ? List.of(rule.field()) : List.of(),
+          isNumeric(rule.function()));
+    }
+
+    /** Whether {@code rule} selects the rows this scan does (so it can take what it needs). */
+    boolean selectsAs(CompiledRules.Compiled rule) {
+      return rule.windowMillis() == windowMillis && rule.sameAsJudged().equals(sameAsJudged);
+    }
+
+    /** This scan, also gathering what {@code rule} (which {@link #selectsAs} it) needs. */
+    Scan with(CompiledRules.Compiled rule) {
+      List<TransactionField> distinct = new ArrayList<>(distinctFields);
+      if (rule.function() == AggregateFunction.COUNT_DISTINCT && !distinct.contains(rule.field())) {
+        distinct.add(rule.field());
+      }
+      return new Scan(
+          windowMillis, sameAsJudged, List.copyOf(distinct), numeric || isNumeric(rule.function()));
+    }
+
+    private static boolean isNumeric(AggregateFunction function) {
+      return function != AggregateFunction.COUNT && function != AggregateFunction.COUNT_DISTINCT;
+    }
+  }
+
+  /**
+   * What one {@link Scan} found in the window ending at the judged transaction and including it:
+   * the held transactions with event time in {@code (time - window, time]}, not after it in judging
+   * order, that equal it in the scan's fields (of its group, passing the rules' filter).
+   */
+  public static final class Window {
+
+    private final Scan scan;
+    private long rows;
+    // Amounts are added as longs (held.units) while they all have them; the first one without (or
+    // an overflow) switches to BigDecimal arithmetic from the same partial result, so the value is
+    // the BigDecimal one either way, scale included. BigDecimal.add and compareTo were about 5 % of
+    // the operator thread in a JFR profile, and garbage.
+    private long numbers;
+    private boolean decimals;
+    private long unitSum;
+    private int sumScale;
+    private int minAt = -1;
+    private int maxAt = -1;
+    private BigDecimal sum = BigDecimal.ZERO;
+    private BigDecimal min;
+    private BigDecimal max;
+    private final long[] distinct;
+
+    private Window(Scan scan) {
+      this.scan = scan;
+      this.distinct = new long[scan.distinctFields().size()];
+    }
+
+    /**
+     * @param tx a transaction that has a group, among {@code held}
+     * @param at {@code tx}'s index in {@code held} (see {@link HeldTransactions#insert})
+     */
+    public static Window scan(Scan scan, HeldTransactions held, Transaction tx, int at) {
+      Window window = new Window(scan);
+      window.gather(held, tx, at);
+      return window;
+    }
+
+    private void gather(HeldTransactions held, Transaction tx, int at) {
+      List<TransactionField> sameAsJudged = scan.sameAsJudged();
+      List<TransactionField> distinctFields = scan.distinctFields();
+      int[] distinctColumns = new int[distinctFields.size()];
+      long[][] distinctCodes = new long[distinctFields.size()][];
+      List<Set<String>> distinctTexts = new ArrayList<>(distinctFields.size());
+      for (int d = 0; d < distinctColumns.length; d++) {
+        distinctColumns[d] = HeldTransactions.column(distinctFields.get(d));
+        if (distinctColumns[d] >= 0) {
+          distinctCodes[d] = new long[(held.dictionarySize() + 63) >>> 6];
+          distinctTexts.add(null);
+        } else {
+          distinctTexts.add(new HashSet<>());
+        }
+      }
+      long from = time(tx) - scan.windowMillis();
+      // From tx back: what follows it in judging order (after a late one) is not in its window.
+      for (int i = at; i >= 0; i--) {
+        if (held.time(i) <= from) {
+          break;
+        }
+        if (!sameAs(held, i, sameAsJudged, tx, at)) {
+          continue;
+        }
+        rows++;
+        for (int d = 0; d < distinctColumns.length; d++) {
+          if (distinctCodes[d] != null) {
+            int code = held.code(distinctColumns[d], i);
+            long[] seen = distinctCodes[d];
+            if (code != HeldTransactions.ABSENT && (seen[code >>> 6] & (1L << code)) == 0) {
+              seen[code >>> 6] |= 1L << code;
+              distinct[d]++;
+            }
+          } else {
+            String text = held.text(distinctFields.get(d), i);
+            if (text != null && distinctTexts.get(d).add(text)) {
+              distinct[d]++;
+            }
+          }
+        }
+        if (scan.numeric()) {
+          addAmount(held, i);
+        }
+      }
+    }
+
+    private void addAmount(HeldTransactions held, int i) {
+      long units = held.units(i);
+      if (!decimals) {
+        if (units == HeldTransactions.NO_UNITS && held.amount(i) == null) {
+          return;
+        }
+        long added = units == HeldTransactions.NO_UNITS ? 0 : unitSum + units;
+        if (units != HeldTransactions.NO_UNITS && ((unitSum ^ added) & (units ^ added)) >= 0) {
+          numbers++;
+          unitSum = added;
+          sumScale = Math.max(sumScale, held.scale(i));
+          minAt = minAt < 0 || units < held.units(minAt) ? i : minAt;
+          maxAt = maxAt < 0 || units > held.units(maxAt) ? i : maxAt;
+          return;
+        }
+        decimals = true;
+        sum = numbers == 0 ? sum : unitsToDecimal(unitSum, sumScale);
+        min = minAt < 0 ? null : held.amount(minAt);
+        max = maxAt < 0 ? null : held.amount(maxAt);
+      }
+      BigDecimal number = held.amount(i);
+      if (number != null) {
+        numbers++;
+        sum = sum.add(number);
+        min = min == null || number.compareTo(min) < 0 ? number : min;
+        max = max == null || number.compareTo(max) > 0 ? number : max;
+      }
+    }
+
+    /**
+     * {@code rule}'s value (the scan must gather what it needs): {@code count} and {@code
+     * count_distinct} of nothing are 0, the others null.
+     */
+    BigDecimal value(CompiledRules.Compiled rule, HeldTransactions held) {
+      return switch (rule.function()) {
+        case COUNT -> BigDecimal.valueOf(rows);
+        case COUNT_DISTINCT ->
+            BigDecimal.valueOf(distinct[scan.distinctFields().indexOf(rule.field())]);
+        case SUM -> decimalSum();
+        case AVG ->
+            numbers == 0 ? null : decimalSum().divide(BigDecimal.valueOf(numbers), AVG_CONTEXT);
+        case MIN -> decimals ? min : (minAt < 0 ? null : held.amount(minAt));
+        case MAX -> decimals ? max : (maxAt < 0 ? null : held.amount(maxAt));
+      };
+    }
+
+    /**
+     * {@code rule}'s value when the rule fires (its comparison with the limit holds), else null.
+     * Most transactions fire no rule, so the comparison is made first where it can be: on the long
+     * units of amounts, without building a BigDecimal (valueOf, and avg's division, were a quarter
+     * of the operator thread in a JFR profile). For {@code avg}, whose value is rounded to 16
+     * digits, only when the exact quotient lies clearly (more than 10^-14 of the sum) on one side
+     * of a limit of at most 16 digits: rounding cannot move it across then.
+     */
+    BigDecimal firing(CompiledRules.Compiled rule, HeldTransactions held) {
+      if (!decimals) {
+        int sign = signAgainstLimit(rule, held);
+        if (sign != UNDECIDED && !rule.operator().holds(sign)) {
+          return null;
+        }
+      }
+      BigDecimal value = value(rule, held);
+      return value != null && rule.operator().holds(value, rule.rule().limit()) ? value : null;
+    }
+
+    /**
+     * The sign of value - limit, from the scan's long results, or {@link #UNDECIDED} (also when
+     * there is no value: no amount in the window).
+     */
+    private int signAgainstLimit(CompiledRules.Compiled rule, HeldTransactions held) {
+      long limit = rule.limitUnits();
+      AggregateFunction function = rule.function();
+      if (limit == HeldTransactions.NO_UNITS || (Scan.isNumeric(function) && minAt < 0)) {
+        return UNDECIDED;
+      }
+      try {
+        return switch (function) {
+          case COUNT -> Long.signum(Math.subtractExact(unitsOfCount(rows), limit));
+          case COUNT_DISTINCT ->
+              Long.signum(
+                  Math.subtractExact(
+                      unitsOfCount(distinct[scan.distinctFields().indexOf(rule.field())]), limit));
+          case SUM -> Long.signum(Math.subtractExact(unitSum, limit));
+          case MIN -> Long.signum(Math.subtractExact(held.units(minAt), limit));
+          case MAX -> Long.signum(Math.subtractExact(held.units(maxAt), limit));
+          case AVG -> {
+            long difference = Math.subtractExact(unitSum, Math.multiplyExact(limit, numbers));
+            yield Math.abs(difference) > Math.abs(unitSum) / 100_000_000_000_000L
+                ? Long.signum(difference)
+                : UNDECIDED;
+          }
+        };
+      } catch (ArithmeticException overflow) {
+        return UNDECIDED;
+      }
+    }
+
+    private BigDecimal decimalSum() {
+      return decimals || numbers == 0 ? sum : unitsToDecimal(unitSum, sumScale);
+    }
+
+    private static long unitsOfCount(long count) {
+      return Math.multiplyExact(count, HeldTransactions.unitsPerUnscaled(0));
+    }
+  }
+
+  /**
+   * The rule's aggregate over the window ending at {@code tx} and including it (see {@link
+   * Window}).
    *
    * @param tx a transaction that passes the rule's filter and has a group, among {@code held}
    * @param at {@code tx}'s index in {@code held} (see {@link HeldTransactions#insert})
@@ -38,179 +278,17 @@ public final class RuleWindows {
    */
   public static BigDecimal aggregate(
       CompiledRules.Compiled rule, HeldTransactions held, Transaction tx, int at) {
-    return evaluate(rule, held, tx, at, false);
+    return Window.scan(Scan.of(rule), held, tx, at).value(rule, held);
   }
 
-  /**
-   * The rule's {@link #aggregate} when the rule fires (its comparison with the limit holds), else
-   * null. Most transactions fire no rule, so the comparison is made first where it can be: on the
-   * long units of amounts, without building a BigDecimal (valueOf, and avg's division, were a
-   * quarter of the operator thread in a JFR profile). For {@code avg}, whose value is rounded to 16
-   * digits, only when the exact quotient lies clearly (more than 10^-14 of the sum) on one side of
-   * a limit of at most 16 digits: rounding cannot move it across then.
-   */
+  /** {@link #aggregate} when the rule fires, else null (see {@link Window#firing}). */
   public static BigDecimal firing(
       CompiledRules.Compiled rule, HeldTransactions held, Transaction tx, int at) {
-    return evaluate(rule, held, tx, at, true);
+    return Window.scan(Scan.of(rule), held, tx, at).firing(rule, held);
   }
 
-  private static BigDecimal evaluate(
-      CompiledRules.Compiled rule,
-      HeldTransactions held,
-      Transaction tx,
-      int at,
-      boolean onlyIfFiring) {
-    AggregateFunction function = rule.function();
-    List<TransactionField> sameAsJudged = rule.sameAsJudged();
-    long time = time(tx);
-    long from = time - rule.windowMillis();
-    int distinctColumn = rule.field() == null ? -1 : HeldTransactions.column(rule.field());
-    long count = 0;
-    // Amounts are added as longs (held.units) while they all have them; the first one without (or
-    // an overflow) switches to BigDecimal arithmetic from the same partial result, so the value is
-    // the BigDecimal one either way, scale included. BigDecimal.add and compareTo were about 5 % of
-    // the operator thread in a JFR profile, and garbage.
-    boolean decimals = false;
-    long unitSum = 0;
-    int sumScale = 0;
-    int minAt = -1;
-    int maxAt = -1;
-    BigDecimal sum = BigDecimal.ZERO;
-    BigDecimal min = null;
-    BigDecimal max = null;
-    long[] distinctCodes = null;
-    Set<String> distinctTexts = null;
-    if (function == AggregateFunction.COUNT_DISTINCT) {
-      if (distinctColumn >= 0) {
-        distinctCodes = new long[(held.dictionarySize() + 63) >>> 6];
-      } else {
-        distinctTexts = new HashSet<>();
-      }
-    }
-    // From tx back: what follows it in judging order (after a late one) is not in its window.
-    for (int i = at; i >= 0; i--) {
-      if (held.time(i) <= from) {
-        break;
-      }
-      if (!sameAs(held, i, sameAsJudged, tx, at)) {
-        continue;
-      }
-      switch (function) {
-        case COUNT -> count++;
-        case COUNT_DISTINCT -> {
-          if (distinctCodes != null) {
-            int code = held.code(distinctColumn, i);
-            if (code != HeldTransactions.ABSENT
-                && (distinctCodes[code >>> 6] & (1L << code)) == 0) {
-              distinctCodes[code >>> 6] |= 1L << code;
-              count++;
-            }
-          } else {
-            String text = held.text(rule.field(), i);
-            if (text != null && distinctTexts.add(text)) {
-              count++;
-            }
-          }
-        }
-        default -> {
-          long units = held.units(i);
-          if (!decimals) {
-            if (units == HeldTransactions.NO_UNITS && held.amount(i) == null) {
-              continue;
-            }
-            long added = units == HeldTransactions.NO_UNITS ? 0 : unitSum + units;
-            if (units != HeldTransactions.NO_UNITS && ((unitSum ^ added) & (units ^ added)) >= 0) {
-              count++;
-              unitSum = added;
-              sumScale = Math.max(sumScale, held.scale(i));
-              minAt = minAt < 0 || units < held.units(minAt) ? i : minAt;
-              maxAt = maxAt < 0 || units > held.units(maxAt) ? i : maxAt;
-              continue;
-            }
-            decimals = true;
-            sum = count == 0 ? sum : unitsToDecimal(unitSum, sumScale);
-            min = minAt < 0 ? null : held.amount(minAt);
-            max = maxAt < 0 ? null : held.amount(maxAt);
-          }
-          BigDecimal number = held.amount(i);
-          if (number != null) {
-            count++;
-            sum = sum.add(number);
-            min = min == null || number.compareTo(min) < 0 ? number : min;
-            max = max == null || number.compareTo(max) > 0 ? number : max;
-          }
-        }
-      }
-    }
-    if (onlyIfFiring && !decimals) {
-      int sign = signAgainstLimit(rule, held, function, count, unitSum, minAt, maxAt);
-      if (sign != UNDECIDED && !rule.operator().holds(sign)) {
-        return null;
-      }
-    }
-    if (!decimals && minAt >= 0) {
-      sum = unitsToDecimal(unitSum, sumScale);
-      min = held.amount(minAt);
-      max = held.amount(maxAt);
-    }
-    BigDecimal value =
-        switch (function) {
-          case COUNT, COUNT_DISTINCT -> BigDecimal.valueOf(count);
-          case SUM -> sum;
-          case AVG -> count == 0 ? null : sum.divide(BigDecimal.valueOf(count), AVG_CONTEXT);
-          case MIN -> min;
-          case MAX -> max;
-        };
-    if (onlyIfFiring && (value == null || !rule.operator().holds(value, rule.rule().limit()))) {
-      return null;
-    }
-    return value;
-  }
-
-  /** What {@link #signAgainstLimit} answers when only the BigDecimal value can tell. */
+  /** What {@link Window#signAgainstLimit} answers when only the BigDecimal value can tell. */
   private static final int UNDECIDED = 2;
-
-  /**
-   * The sign of value - limit, from the scan's long results, or {@link #UNDECIDED} (also when there
-   * is no value: no amount in the window).
-   */
-  private static int signAgainstLimit(
-      CompiledRules.Compiled rule,
-      HeldTransactions held,
-      AggregateFunction function,
-      long count,
-      long unitSum,
-      int minAt,
-      int maxAt) {
-    long limit = rule.limitUnits();
-    if (limit == HeldTransactions.NO_UNITS) {
-      return UNDECIDED;
-    }
-    if (minAt < 0
-        && function != AggregateFunction.COUNT
-        && function != AggregateFunction.COUNT_DISTINCT) {
-      return UNDECIDED;
-    }
-    try {
-      return switch (function) {
-        case COUNT, COUNT_DISTINCT ->
-            Long.signum(
-                Math.subtractExact(
-                    Math.multiplyExact(count, HeldTransactions.unitsPerUnscaled(0)), limit));
-        case SUM -> Long.signum(Math.subtractExact(unitSum, limit));
-        case MIN -> Long.signum(Math.subtractExact(held.units(minAt), limit));
-        case MAX -> Long.signum(Math.subtractExact(held.units(maxAt), limit));
-        case AVG -> {
-          long difference = Math.subtractExact(unitSum, Math.multiplyExact(limit, count));
-          yield Math.abs(difference) > Math.abs(unitSum) / 100_000_000_000_000L
-              ? Long.signum(difference)
-              : UNDECIDED;
-        }
-      };
-    } catch (ArithmeticException overflow) {
-      return UNDECIDED;
-    }
-  }
 
   /**
    * The BigDecimal sum of amounts whose units add up to {@code units}, {@code scale} the widest of

@@ -49,8 +49,7 @@ class NamedRuleEvaluatorTest {
       }
       for (GroupedTransaction g : compiled.groupings(tx)) {
         NamedRuleEvaluator.aggregates(
-            compiled.aggregates(g.keySpec()),
-            compiled.widestWindowMillis(g.keySpec()),
+            compiled.grouping(g.keySpec()),
             held.computeIfAbsent(g.key(), k -> new HeldTransactions()),
             tx,
             3,
@@ -139,6 +138,27 @@ class NamedRuleEvaluatorTest {
     }
     // The generated limits are meant to make rules fire sometimes, not never.
     assertThat(alertsSeen).isGreaterThan(500);
+  }
+
+  @Test
+  void rulesThatShareAPassOverTheirWindowAgreeWithTheBruteForceReference() {
+    int shared = 0;
+    for (long seed = 1; seed <= 15; seed++) {
+      Random random = new Random(seed);
+      // Many rules over few windows and groupings: most share a pass with another.
+      List<NamedRule> rules = Generated.rules(random, 30);
+      CompiledRules compiled =
+          new CompiledRules(new RuleSet(3, null, null, null, null, null, rules));
+      for (String spec : List.of("account_id", "country")) {
+        CompiledRules.Grouping grouping = compiled.grouping(spec);
+        shared += grouping.rules().size() - grouping.scans().size();
+      }
+      List<Transaction> txs = Generated.transactions(random, 150, 900);
+      assertThat(sorted(evaluate(rules, txs)))
+          .as("seed %d", seed)
+          .isEqualTo(sorted(BruteForce.alerts(rules, txs)));
+    }
+    assertThat(shared).isGreaterThan(100);
   }
 
   static List<String> sorted(List<BruteForce.Expected> alerts) {
