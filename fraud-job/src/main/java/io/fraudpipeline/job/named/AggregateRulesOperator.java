@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.TaskInfo;
@@ -89,6 +90,9 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   private transient Counter lateTransactions;
   private transient StreamRecord<FraudAlert> outRecord;
   private transient NamedRuleEvaluator.Verdicts verdicts;
+  // The metrics of each grouping's rules, by index, for the current rules (compiled).
+  private transient Map<CompiledRules.Grouping, RuleMetrics.Of[]> metricsByGrouping;
+  private transient RuleMetrics.Of[] judgedMetrics;
 
   /**
    * @param initialRulesJson the rule set read when the job was submitted, or null for the defaults
@@ -118,6 +122,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     super.initializeState(context);
     rules = AppliedRules.restore(initialRulesJson, context);
     compiled = new CompiledRules(rules.current());
+    metricsByGrouping = new IdentityHashMap<>();
     waiting = new WaitingTransactions();
     waitingState = context.getOperatorStateStore().getUnionListState(WAITING);
     if (context.isRestored()) {
@@ -266,11 +271,19 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
    */
   private void judge(
       CompiledRules.Grouping grouping, Transaction tx, HeldTransactions held, Instant now) {
+    // By the rule's index, not its id: 20 map lookups per transaction were 6 % of the thread.
+    judgedMetrics =
+        metricsByGrouping.computeIfAbsent(
+            grouping,
+            g ->
+                g.rules().stream()
+                    .map(r -> ruleMetrics.of(r.rule().id()))
+                    .toArray(RuleMetrics.Of[]::new));
     NamedRuleEvaluator.aggregates(grouping, held, tx, rules.version(), now, verdicts);
   }
 
-  private void emit(CompiledRules.Compiled rule, FraudAlert alertOrNull) {
-    RuleMetrics.Of metrics = ruleMetrics.of(rule.rule().id());
+  private void emit(int index, CompiledRules.Compiled rule, FraudAlert alertOrNull) {
+    RuleMetrics.Of metrics = judgedMetrics[index];
     metrics.evaluations().inc();
     if (alertOrNull != null) {
       metrics.alerts().inc();
@@ -287,6 +300,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
       CompiledRules next = new CompiledRules(rules.current());
       Map<String, Long> narrowed = narrowedGroupings(compiled, next);
       compiled = next;
+      metricsByGrouping.clear();
       if (!narrowed.isEmpty()) {
         KeyedStateBackend<String> backend = getKeyedStateBackend();
         backend.applyToAllKeys(

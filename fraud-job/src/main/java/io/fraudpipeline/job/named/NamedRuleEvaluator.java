@@ -35,10 +35,11 @@ public final class NamedRuleEvaluator {
   public interface Verdicts {
 
     /**
+     * @param index the rule's index in its {@link CompiledRules.Grouping#rules()}
      * @param rule a rule whose filter the transaction passed, so it was judged
      * @param alertOrNull the alert when the rule fired
      */
-    void judged(CompiledRules.Compiled rule, FraudAlert alertOrNull);
+    void judged(int index, CompiledRules.Compiled rule, FraudAlert alertOrNull);
   }
 
   /**
@@ -87,7 +88,7 @@ public final class NamedRuleEvaluator {
         alert =
             FraudAlert.namedRuleAlert(tx, rule.rule(), rulesVersion, rule.groupKey(tx), value, now);
       }
-      verdicts.judged(rule, alert);
+      verdicts.judged(r, rule, alert);
     }
   }
 }

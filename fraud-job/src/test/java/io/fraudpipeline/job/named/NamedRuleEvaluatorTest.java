@@ -54,7 +54,7 @@ class NamedRuleEvaluatorTest {
             tx,
             3,
             NOW,
-            (rule, alert) -> {
+            (index, rule, alert) -> {
               if (alert != null) {
                 alerts.add(alert);
               }
