@@ -65,23 +65,7 @@ class RuleWindowsTest {
   void sumsAndComparesAmountsAsLongsWithTheExactBigDecimalResultScaleIncluded() {
     int decimalFallbacks = 0;
     for (String function : List.of("sum", "avg", "min", "max")) {
-      NamedRule rule =
-          new NamedRule(
-              "r",
-              null,
-              "active",
-              "aggregate",
-              "amount",
-              ">",
-              BigDecimal.ONE,
-              null,
-              List.of("account_id"),
-              function,
-              "PT1M");
-      CompiledRules.Compiled compiled =
-          new CompiledRules(new RuleSet(1, null, null, null, null, null, List.of(rule)))
-              .aggregatesById()
-              .get("r");
+      CompiledRules.Compiled compiled = compile(function, ">", BigDecimal.ONE);
       for (long seed = 1; seed <= 40; seed++) {
         Random random = new Random(seed);
         HeldTransactions held = new HeldTransactions();
