@@ -86,13 +86,12 @@ public final class HeldTransactions {
   private byte[] rows;
   private int[] rowStart;
   private int rowsEnd;
-  // The dictionary's values in their snapshot form, back to back, up to valuesEnd; value k starts
-  // at
-  // valueStart[k]. Compared and decoded there, not kept as strings (see decimals).
+  // The dictionary's values in their snapshot form, back to back, up to valuesEnd (value k from
+  // valueStart[k]): compared and decoded there, not kept as strings (see decimals).
   private int[] valueStart;
   private byte[] values;
   private int valuesEnd;
-  // The values' hash codes: a lookup compares numbers before strings.
+  // The values' hash codes: a lookup compares numbers before bytes.
   private int[] hashes;
   // Open addressing over the dictionary (code + 1 per slot, 0 free, twice its capacity), built when
   // first needed: a card's merchants are mostly new, and a scan for each was a sixth of the
