@@ -22,10 +22,28 @@ public final class BenchRuleSets {
 
   private static final String UNREACHABLE = "100000000000";
 
+  /** A merchant category the generator never uses: a rule filtering on it takes no transaction. */
+  private static final Map<String, String> NO_TRANSACTION =
+      Map.of("merchant_category", "no-generated-category");
+
   private BenchRuleSets() {}
 
   /** The 20 aggregate rules. */
   public static List<NamedRule> aggregateRules() {
+    return aggregateRules(null);
+  }
+
+  /**
+   * The 20 aggregate rules, each with a filter no generated transaction passes: every transaction
+   * still takes the keyed hop to {@code aggregate-rules} (the main path forwards it by key, not by
+   * filter) and its key's state is looked up, but nothing is held or scanned. What the job costs
+   * with them is the hop's share of what the 20 rules cost.
+   */
+  public static List<NamedRule> idleAggregateRules() {
+    return aggregateRules(NO_TRANSACTION);
+  }
+
+  private static List<NamedRule> aggregateRules(Map<String, String> filter) {
     String[] functions = {"count", "count_distinct", "sum", "avg", "max", "min"};
     // Card rules, as analysts write them (issue 16's examples): every grouping is per account.
     List<List<String>> groupings =
@@ -55,7 +73,7 @@ public final class BenchRuleSets {
               field,
               min ? "<" : ">",
               min ? BigDecimal.ZERO : new BigDecimal(UNREACHABLE),
-              null,
+              filter,
               groupBy,
               function,
               windows[i % windows.length]));
@@ -65,15 +83,18 @@ public final class BenchRuleSets {
 
   /** The built-in rules at their defaults with the 20 aggregate rules beside them. */
   public static RuleSet withAggregates(long version) {
+    return withBuiltIn(version, aggregateRules());
+  }
+
+  /** The built-in rules at their defaults with the 20 {@link #idleAggregateRules} beside them. */
+  public static RuleSet withIdleAggregates(long version) {
+    return withBuiltIn(version, idleAggregateRules());
+  }
+
+  private static RuleSet withBuiltIn(long version, List<NamedRule> named) {
     RuleSet rules =
         new RuleSet(
-            version,
-            RuleSet.DEFAULT_AMOUNT_THRESHOLD,
-            Map.of(),
-            null,
-            null,
-            "benchmarks",
-            aggregateRules());
+            version, RuleSet.DEFAULT_AMOUNT_THRESHOLD, Map.of(), null, null, "benchmarks", named);
     var errors = RuleSetValidator.validate(rules);
     if (!errors.isEmpty()) {
       throw new IllegalStateException("the benchmark's rule set is invalid: " + errors);

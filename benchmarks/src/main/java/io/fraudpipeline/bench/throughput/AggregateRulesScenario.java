@@ -14,6 +14,7 @@ import io.fraudpipeline.bench.report.TargetCheck;
 import io.fraudpipeline.bench.report.Verdict;
 import io.fraudpipeline.bench.rules.BenchRuleSets;
 import io.fraudpipeline.model.FraudJson;
+import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Scenario 6: the fraud job's throughput with the default rule set against the same job with 20
  * aggregate named rules beside it ({@link BenchRuleSets}), same pre-filled topic, passes measured
- * as in scenario 1 and interleaved.
+ * as in scenario 1 and interleaved; and, to show where the cost lies, with the same 20 rules taking
+ * no transaction ({@link BenchRuleSets#idleAggregateRules}: the keyed hop alone).
  */
 public final class AggregateRulesScenario implements Scenario {
 
@@ -75,10 +77,13 @@ public final class AggregateRulesScenario implements Scenario {
     String transactions = "aggregates-transactions";
     String defaultRules = "aggregates-rules-default";
     String aggregateRules = "aggregates-rules-20";
+    String idleRules = "aggregates-rules-20-idle";
     cluster.createTopic(transactions, settings.partitions(), Map.of());
     cluster.createTopic(defaultRules, 1, BenchCluster.COMPACTED);
     cluster.createTopic(aggregateRules, 1, BenchCluster.COMPACTED);
-    publish(aggregateRules);
+    cluster.createTopic(idleRules, 1, BenchCluster.COMPACTED);
+    publish(aggregateRules, BenchRuleSets.withAggregates(1));
+    publish(idleRules, BenchRuleSets.withIdleAggregates(1));
     Progress.say("aggregate rules: pre-filling %d transactions", settings.throughputRecords());
     TransactionsFill fill =
         TransactionsFill.fill(
@@ -94,20 +99,24 @@ public final class AggregateRulesScenario implements Scenario {
     passes.measureJob(fill, aggregateRules, warmUp, "ag-20-warm-up", null);
 
     Map<JobThroughputScenario.Config, List<ThroughputSample>> plain = new LinkedHashMap<>();
+    Map<JobThroughputScenario.Config, List<ThroughputSample>> hopOnly = new LinkedHashMap<>();
     Map<JobThroughputScenario.Config, List<ThroughputSample>> with20 = new LinkedHashMap<>();
+    List<RuleSetPass> sets =
+        List.of(
+            new RuleSetPass("default", "default rules", defaultRules, plain),
+            new RuleSetPass("20-idle", "20 rules taking no transaction", idleRules, hopOnly),
+            new RuleSetPass("20", "20 aggregate rules", aggregateRules, with20));
     for (int rep = 1; rep <= settings.repetitions(); rep++) {
       for (JobThroughputScenario.Config config : CONFIGS) {
-        boolean defaultFirst = rep % 2 == 1;
-        for (int turn = 0; turn < 2; turn++) {
-          boolean isDefault = (turn == 0) == defaultFirst;
-          String name = "ag-" + (isDefault ? "default" : "20") + "-" + config.tag() + "-r" + rep;
-          ThroughputSample sample =
-              passes.measureJob(
-                  fill, isDefault ? defaultRules : aggregateRules, config, name, null);
-          (isDefault ? plain : with20).computeIfAbsent(config, c -> new ArrayList<>()).add(sample);
+        // Forwards in odd repetitions, backwards in even ones: no set always runs first or last.
+        for (int turn = 0; turn < sets.size(); turn++) {
+          RuleSetPass set = sets.get(rep % 2 == 1 ? turn : sets.size() - 1 - turn);
+          String name = "ag-" + set.tag() + "-" + config.tag() + "-r" + rep;
+          ThroughputSample sample = passes.measureJob(fill, set.topic(), config, name, null);
+          set.samples().computeIfAbsent(config, c -> new ArrayList<>()).add(sample);
           Progress.say(
               "aggregate rules: %s %s rep %d: %.0f tx/s%s",
-              isDefault ? "default rules" : "20 aggregate rules",
+              set.label(),
               config.label(),
               rep,
               sample.recordsPerSecond(),
@@ -124,6 +133,8 @@ public final class AggregateRulesScenario implements Scenario {
             "Default rules (tx/s)",
             "With 20 aggregate rules (tx/s)",
             "Ratio 20 aggregates / default",
+            "With the 20 taking no transaction: keyed hop only (tx/s)",
+            "Ratio hop only / default",
             "Default runs (tx/s)",
             "Aggregates runs (tx/s)",
             "Output vs ground truth");
@@ -131,27 +142,29 @@ public final class AggregateRulesScenario implements Scenario {
     for (JobThroughputScenario.Config config : CONFIGS) {
       List<ThroughputSample> d = plain.get(config);
       List<ThroughputSample> a = with20.get(config);
+      List<ThroughputSample> h = hopOnly.get(config);
       Summary dRate = rates(d);
       Summary aRate = rates(a);
-      List<Double> ratios = new ArrayList<>();
-      for (int i = 0; i < d.size(); i++) {
-        ratios.add(a.get(i).recordsPerSecond() / d.get(i).recordsPerSecond());
-      }
-      Summary ratio = new Summary(ratios);
+      Summary hRate = rates(h);
+      Summary ratio = ratios(a, d);
       boolean exact =
           d.stream().allMatch(ThroughputSample::exact)
-              && a.stream().allMatch(ThroughputSample::exact);
+              && a.stream().allMatch(ThroughputSample::exact)
+              && h.stream().allMatch(ThroughputSample::exact);
       table.row(
           config.label(),
           Format.medianRange(dRate, Format::count),
           Format.medianRange(aRate, Format::count),
           Format.medianRange(ratio, Format::ratio),
+          Format.medianRange(hRate, Format::count),
+          Format.medianRange(ratios(h, d), Format::ratio),
           Format.runs(dRate, Format::count),
           Format.runs(aRate, Format::count),
           exact
               ? "exact in every run (" + Format.count(d.get(0).distinctAlerts()) + " alerts)"
-              : "NOT exact: " + d + " / " + a);
+              : "NOT exact: " + d + " / " + a + " / " + h);
       bars.add(new Charts.Bar(config.label(), "default rules", dRate));
+      bars.add(new Charts.Bar(config.label(), "20 taking no transaction (hop only)", hRate));
       bars.add(new Charts.Bar(config.label(), "with 20 aggregate rules", aRate));
       section.target(
           new TargetCheck(
@@ -170,7 +183,7 @@ public final class AggregateRulesScenario implements Scenario {
         bars,
         false);
     section.chart(CHART, "Throughput of the fraud job with the default rules and with 20 more");
-    cluster.deleteTopics(transactions, defaultRules, aggregateRules);
+    cluster.deleteTopics(transactions, defaultRules, aggregateRules, idleRules);
     return section.build();
   }
 
@@ -197,10 +210,31 @@ public final class AggregateRulesScenario implements Scenario {
         + " evaluation per rule and transaction. The rule set is on the job's rules topic"
         + " before it starts. The last alert comes from the main path; `aggregate-rules` is held"
         + " to it by backpressure, and only the transactions within the job's out-of-orderness"
-        + " bound (5 s of event time) of the end wait for a watermark.";
+        + " bound (5 s of event time) of the end wait for a watermark. A third set, passes"
+        + " interleaved with the other two, has the same 20 rules with a filter no generated"
+        + " transaction passes (`merchant_category` = a category the generator never uses): every"
+        + " transaction still takes the keyed hop (the main path forwards by key, not by filter),"
+        + " waits for the watermark and has its key's state looked up, but nothing is held or"
+        + " scanned, so its rate shows what the hop alone leaves of the default rules' throughput.";
   }
 
-  private void publish(String topic) {
+  /** One rule set's passes: a tag for the job names, a label, its rules topic, its samples. */
+  private record RuleSetPass(
+      String tag,
+      String label,
+      String topic,
+      Map<JobThroughputScenario.Config, List<ThroughputSample>> samples) {}
+
+  /** Per repetition, the first's rate over the second's (they ran side by side). */
+  private static Summary ratios(List<ThroughputSample> over, List<ThroughputSample> base) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < base.size(); i++) {
+      ratios.add(over.get(i).recordsPerSecond() / base.get(i).recordsPerSecond());
+    }
+    return new Summary(ratios);
+  }
+
+  private void publish(String topic, RuleSet rules) {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of("bootstrap.servers", cluster.bootstrapServers(), "acks", "all"),
@@ -210,7 +244,7 @@ public final class AggregateRulesScenario implements Scenario {
           new ProducerRecord<>(
               topic,
               Topics.RULES_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-              FraudJson.write(BenchRuleSets.withAggregates(1))));
+              FraudJson.write(rules)));
       producer.flush();
     }
   }
