@@ -88,7 +88,6 @@ final class WaitingTransactions {
 
   /** Places {@code grouped}, which was last, from the root down to where it belongs. */
   private void siftDown(long time, GroupedTransaction grouped) {
-    String id = grouped.transaction().transactionId();
     int at = 0;
     while (true) {
       int first = 4 * at + 1;
@@ -102,7 +101,7 @@ final class WaitingTransactions {
           least = child;
         }
       }
-      if (!precedes(least, time, id)) {
+      if (!precedes(least, time, grouped)) {
         break;
       }
       copy(least, at);
@@ -126,9 +125,14 @@ final class WaitingTransactions {
     return time != times[i] ? time < times[i] : id.compareTo(id(i)) < 0;
   }
 
-  /** Whether the {@code i}-th entry comes strictly before {@code (time, id)}. */
-  private boolean precedes(int i, long time, String id) {
-    return times[i] != time ? times[i] < time : id(i).compareTo(id) < 0;
+  /**
+   * Whether the {@code i}-th entry comes strictly before {@code grouped} at {@code time}. Its id is
+   * read only on a tie: that reads two more objects, which may well be out of the cache.
+   */
+  private boolean precedes(int i, long time, GroupedTransaction grouped) {
+    return times[i] != time
+        ? times[i] < time
+        : id(i).compareTo(grouped.transaction().transactionId()) < 0;
   }
 
   private boolean precedes(int i, int j) {
