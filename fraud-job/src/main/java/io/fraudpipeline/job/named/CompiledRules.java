@@ -34,7 +34,7 @@ public final class CompiledRules {
    * @param windowMillis the aggregate's window; 0 for a threshold rule
    * @param limitUnits the limit in {@link HeldTransactions#units} (so that aggregates of amounts
    *     compare with it as longs), or {@link HeldTransactions#NO_UNITS} when it has none or more
-   *     than 16 digits (see {@link RuleWindows#firing})
+   *     than 16 digits (see {@link RuleWindows.Window#firing})
    */
   public record Compiled(
       NamedRule rule,

@@ -196,8 +196,17 @@ public final class HeldTransactions {
     if (units[row] == NO_UNITS) {
       return decimals == null ? null : decimals[row];
     }
-    int scale = scales[row];
-    return BigDecimal.valueOf(units[row] / unitsPerUnscaled(scale), scale);
+    return decimalOf(units[row], scales[row]);
+  }
+
+  /**
+   * The amount of {@code units} at {@code scale}: {@code units} must be a multiple of
+   * 10^(UNIT_SCALE - scale) (as the units of an amount of that scale, or a sum of amounts of at
+   * most that scale, are), so the division is exact, and far cheaper than BigDecimal.setScale,
+   * which checks for rounding.
+   */
+  static BigDecimal decimalOf(long units, int scale) {
+    return BigDecimal.valueOf(units / unitsPerUnscaled(scale), scale);
   }
 
   /** How many {@link #units} one of an unscaled value at {@code scale} (at most UNIT_SCALE) is. */

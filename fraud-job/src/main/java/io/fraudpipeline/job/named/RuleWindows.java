@@ -178,7 +178,7 @@ public final class RuleWindows {
           return;
         }
         decimals = true;
-        sum = numbers == 0 ? sum : unitsToDecimal(unitSum, sumScale);
+        sum = numbers == 0 ? sum : HeldTransactions.decimalOf(unitSum, sumScale);
         min = minAt < 0 ? null : held.amount(minAt);
         max = maxAt < 0 ? null : held.amount(maxAt);
       }
@@ -211,10 +211,10 @@ public final class RuleWindows {
     /**
      * {@code rule}'s value when the rule fires (its comparison with the limit holds), else null.
      * Most transactions fire no rule, so the comparison is made first where it can be: on the long
-     * units of amounts, without building a BigDecimal (valueOf, and avg's division, were a quarter
-     * of the operator thread in a JFR profile). For {@code avg}, whose value is rounded to 16
-     * digits, only when the exact quotient lies clearly (more than 10^-14 of the sum) on one side
-     * of a limit of at most 16 digits: rounding cannot move it across then.
+     * units of amounts, without building a BigDecimal (valueOf, and avg's division, were a fifth of
+     * the operator thread in a JFR profile). For {@code avg}, whose value is rounded to 16 digits,
+     * only when the exact quotient lies clearly (more than 10^-14 of the sum) on one side of a
+     * limit of at most 16 digits: rounding cannot move it across then.
      */
     BigDecimal firing(CompiledRules.Compiled rule, HeldTransactions held) {
       if (!decimals) {
@@ -260,7 +260,8 @@ public final class RuleWindows {
     }
 
     private BigDecimal decimalSum() {
-      return decimals || numbers == 0 ? sum : unitsToDecimal(unitSum, sumScale);
+      // The sum's scale is the widest of its amounts', as BigDecimal.add gives it.
+      return decimals || numbers == 0 ? sum : HeldTransactions.decimalOf(unitSum, sumScale);
     }
 
     private static long unitsOfCount(long count) {
@@ -270,34 +271,25 @@ public final class RuleWindows {
 
   /**
    * The rule's aggregate over the window ending at {@code tx} and including it (see {@link
-   * Window}).
+   * Window}), by a pass of its own (the job shares passes: {@link CompiledRules.Grouping}).
    *
    * @param tx a transaction that passes the rule's filter and has a group, among {@code held}
    * @param at {@code tx}'s index in {@code held} (see {@link HeldTransactions#insert})
    * @return the value; {@code count} and {@code count_distinct} of nothing are 0, the others null
    */
-  public static BigDecimal aggregate(
+  static BigDecimal aggregate(
       CompiledRules.Compiled rule, HeldTransactions held, Transaction tx, int at) {
     return Window.scan(Scan.of(rule), held, tx, at).value(rule, held);
   }
 
   /** {@link #aggregate} when the rule fires, else null (see {@link Window#firing}). */
-  public static BigDecimal firing(
+  static BigDecimal firing(
       CompiledRules.Compiled rule, HeldTransactions held, Transaction tx, int at) {
     return Window.scan(Scan.of(rule), held, tx, at).firing(rule, held);
   }
 
   /** What {@link Window#signAgainstLimit} answers when only the BigDecimal value can tell. */
   private static final int UNDECIDED = 2;
-
-  /**
-   * The BigDecimal sum of amounts whose units add up to {@code units}, {@code scale} the widest of
-   * theirs: each is a multiple of 10^(UNIT_SCALE - scale) units, so the division is exact (and far
-   * cheaper than BigDecimal.setScale, which checks for rounding).
-   */
-  private static BigDecimal unitsToDecimal(long units, int scale) {
-    return BigDecimal.valueOf(units / HeldTransactions.unitsPerUnscaled(scale), scale);
-  }
 
   /**
    * Whether the {@code i}-th held transaction equals {@code tx} in {@code fields}. For a {@code tx}
