@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
@@ -51,6 +52,10 @@ import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.apache.flink.runtime.rest.messages.TriggerIdPathParameter;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointConfigHeaders;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointConfigInfo;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointInfo;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatusHeaders;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointTriggerHeaders;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointTriggerRequestBody;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsHeaders;
@@ -380,6 +385,52 @@ public class FlinkRestClient implements AutoCloseable {
             null,
             body);
     log.debug("Savepoint of {} triggered as {}", jobId, response.getTriggerId());
+  }
+
+  /**
+   * Asks for a checkpoint now, beside the periodic ones ({@code POST /jobs/:jobid/checkpoints}, of
+   * the configured type); does not wait for it.
+   *
+   * @return Flink's trigger id of the request
+   */
+  public TriggerId triggerCheckpoint(JobID jobId) {
+    TriggerResponse response =
+        send(
+            "POST /jobs/" + jobId + "/checkpoints",
+            CheckpointTriggerHeaders.getInstance(),
+            jobId,
+            null,
+            new CheckpointTriggerRequestBody(CheckpointType.CONFIGURED, null));
+    log.debug("Checkpoint of {} triggered as {}", jobId, response.getTriggerId());
+    return response.getTriggerId();
+  }
+
+  /**
+   * The checkpoint {@link #triggerCheckpoint} asked for: its id once completed, empty while in
+   * progress.
+   *
+   * @throws FlinkRequestException when Flink reports that it failed
+   */
+  public Optional<Long> triggeredCheckpoint(JobID jobId, TriggerId triggerId) {
+    AsynchronousOperationResult<CheckpointInfo> result =
+        send(
+            "GET /jobs/" + jobId + "/checkpoints/" + triggerId,
+            CheckpointStatusHeaders.getInstance(),
+            jobId,
+            triggerId,
+            null);
+    if (result.queueStatus().getId() != QueueStatus.Id.COMPLETED) {
+      return Optional.empty();
+    }
+    SerializedThrowable failure = result.resource().getFailureCause();
+    if (failure != null) {
+      throw new FlinkRequestException(
+          500,
+          "Checkpoint failed: "
+              + describe(failure.deserializeError(FlinkRestClient.class.getClassLoader())),
+          null);
+    }
+    return Optional.of(result.resource().getCheckpointId());
   }
 
   /** Stops the job with a savepoint under the caller's trigger id. */

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.events;
 
+import io.fraudpipeline.control.scheduling.DaemonThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -46,12 +47,7 @@ final class WebhookDispatcher implements AutoCloseable {
   private final HttpClient http;
   private final Clock clock;
   private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "webhook-retries");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("webhook-retries"));
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicBoolean dropping = new AtomicBoolean();
   private final Counter delivered;

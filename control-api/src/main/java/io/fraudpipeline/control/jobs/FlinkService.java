@@ -44,6 +44,11 @@ public interface FlinkService {
    */
   boolean disposeSavepoint(String path, Duration timeout) throws InterruptedException;
 
+  /**
+   * Asks Flink for a checkpoint of the running job now, beside the periodic ones; does not wait.
+   */
+  void triggerCheckpoint(String jobId);
+
   /** Cancels the job and waits until it has ended. */
   void cancel(String jobId, Duration timeout) throws InterruptedException;
 }

@@ -215,6 +215,11 @@ class RestFlinkService implements FlinkService {
   }
 
   @Override
+  public void triggerCheckpoint(String jobIdHex) {
+    flink.triggerCheckpoint(JobID.fromHexString(jobIdHex));
+  }
+
+  @Override
   public void cancel(String jobIdHex, Duration timeout) throws InterruptedException {
     JobID jobId = JobID.fromHexString(jobIdHex);
     flink.cancel(jobId);

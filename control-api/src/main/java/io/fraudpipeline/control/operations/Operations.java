@@ -4,6 +4,7 @@ import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.leadership.LeftoverOwnership;
+import io.fraudpipeline.control.scheduling.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,14 +125,7 @@ public class Operations implements AutoCloseable {
     this.progressInterval = progressInterval;
     this.abandonedGrace = abandonedGrace;
     this.clock = clock;
-    AtomicInteger threads = new AtomicInteger();
-    this.executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "operation-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.executor = Executors.newCachedThreadPool(DaemonThreads.numbered("operation"));
   }
 
   /** Accepts an operation and starts it; the returned snapshot is IN_PROGRESS. */

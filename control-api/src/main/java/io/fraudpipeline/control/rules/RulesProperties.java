@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.rules;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -17,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *     restarted control plane aborts a transaction its predecessor left open
  * @param historyLimit changes kept in memory and served by the history endpoint
  * @param refreshInterval how often the desired version is re-read for the metrics
+ * @param commitCheckpoint the checkpoint asked of an exactly-once job after a change ({@link
+ *     RuleChangeCheckpoint})
  */
 @Validated
 @ConfigurationProperties("fraud.rules")
@@ -24,4 +27,12 @@ public record RulesProperties(
     @NotNull Duration publishTimeout,
     @NotBlank String transactionalId,
     @Min(1) @Max(100_000) int historyLimit,
-    @NotNull Duration refreshInterval) {}
+    @NotNull Duration refreshInterval,
+    @NotNull @Valid CommitCheckpoint commitCheckpoint) {
+
+  /**
+   * @param enabled whether a rule change asks for a checkpoint of a running exactly-once job
+   * @param delay how long after the change is published: time for the job to read it first
+   */
+  public record CommitCheckpoint(boolean enabled, @NotNull Duration delay) {}
+}

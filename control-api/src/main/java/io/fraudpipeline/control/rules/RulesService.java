@@ -38,6 +38,7 @@ class RulesService {
   private final RulesPublisher publisher;
   private final AppliedRulesVersion applied;
   private final RulesProperties properties;
+  private final RuleChangeCheckpoint commitCheckpoint;
   private final Clock clock = Clock.systemUTC();
   private final ReentrantLock lock = new ReentrantLock(true);
 
@@ -46,12 +47,14 @@ class RulesService {
       RuleHistoryLog history,
       RulesPublisher publisher,
       AppliedRulesVersion applied,
-      RulesProperties properties) {
+      RulesProperties properties,
+      RuleChangeCheckpoint commitCheckpoint) {
     this.rules = rules;
     this.history = history;
     this.publisher = publisher;
     this.applied = applied;
     this.properties = properties;
+    this.commitCheckpoint = commitCheckpoint;
   }
 
   RulesState current() {
@@ -110,6 +113,7 @@ class RulesService {
           new RuleChange(next.version(), current.version(), now, actor, operation, changes, next);
       publish(next, change);
       awaitReadBack(next.version());
+      commitCheckpoint.afterChange(next.version());
       log.info(
           "Rules version {} published by {} ({}): {}",
           next.version(),

@@ -32,13 +32,7 @@ public final class PeriodicTask {
 
   public synchronized void start() {
     if (scheduler == null) {
-      scheduler =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, threadName);
-                t.setDaemon(true);
-                return t;
-              });
+      scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
       scheduler.scheduleWithFixedDelay(action, 0, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }

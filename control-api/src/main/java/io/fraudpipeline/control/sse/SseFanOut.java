@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.sse;
 
 import io.fraudpipeline.control.errors.ConcurrencyLimitException;
+import io.fraudpipeline.control.scheduling.DaemonThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +36,6 @@ public final class SseFanOut<T> {
   private final Function<T, SseEmitter.SseEventBuilder> toEvent;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger count = new AtomicInteger();
-  private final AtomicInteger threads = new AtomicInteger();
   private final ExecutorService senders;
 
   /**
@@ -54,13 +54,7 @@ public final class SseFanOut<T> {
     this.streamTimeout = streamTimeout;
     this.queueCapacity = queueCapacity;
     this.toEvent = toEvent;
-    this.senders =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, feed + "-sse-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.senders = Executors.newCachedThreadPool(DaemonThreads.numbered(feed + "-sse"));
   }
 
   /**

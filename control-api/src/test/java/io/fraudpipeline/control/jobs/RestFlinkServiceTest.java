@@ -9,11 +9,16 @@ import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkRestClient;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -165,6 +170,43 @@ class RestFlinkServiceTest {
               assertThat(job.state()).isEqualTo("FAILED");
               assertThat(job.failureCause()).contains("no/such/savepoint");
             });
+  }
+
+  /**
+   * What a rule change on an exactly-once job relies on ({@code rules.RuleChangeCheckpoint}): Flink
+   * takes a checkpoint when asked, and says which; a request for an unknown job is accepted and
+   * fails later, as the fake has it.
+   */
+  @Test
+  @Order(2)
+  void takesACheckpointWhenAskedBesideThePeriodicOnes() {
+    JobID id = JobID.fromHexString(JOB);
+    try (FlinkRestClient client =
+        new FlinkRestClient(URI.create(flink.restUrl()), Duration.ofSeconds(10), LONG)) {
+      TriggerId trigger = client.triggerCheckpoint(id);
+
+      long checkpoint =
+          await()
+              .atMost(LONG)
+              .until(() -> client.triggeredCheckpoint(id, trigger), Optional::isPresent)
+              .orElseThrow();
+      assertThat(checkpoint).isPositive();
+      await()
+          .atMost(LONG)
+          .untilAsserted(
+              () ->
+                  assertThat(find(JOB).orElseThrow().lastCheckpoint().id())
+                      .isGreaterThanOrEqualTo(checkpoint));
+      // A request for a job Flink does not run is accepted, and fails in its status.
+      JobID unknown = JobID.fromHexString(RESTORED);
+      TriggerId lost = client.triggerCheckpoint(unknown);
+      await()
+          .atMost(LONG)
+          .untilAsserted(
+              () ->
+                  assertThatThrownBy(() -> client.triggeredCheckpoint(unknown, lost))
+                      .isInstanceOf(FlinkRequestException.class));
+    }
   }
 
   /**

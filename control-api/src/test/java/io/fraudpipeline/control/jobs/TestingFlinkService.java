@@ -66,7 +66,8 @@ public class TestingFlinkService implements FlinkService {
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final List<JobSubmission> submissions = new ArrayList<>();
   private final Clock clock;
-  private boolean unreachable;
+  private volatile boolean unreachable;
+  private final List<String> checkpointRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Duration savepointTakes = Duration.ZERO;
   private String failSavepoint;
   private String refuseSubmission;
@@ -256,6 +257,21 @@ public class TestingFlinkService implements FlinkService {
     String path = "file:/savepoints/savepoint-" + jobId.substring(0, 6) + "-" + (++savepoints);
     savepointFiles.add(path);
     return path;
+  }
+
+  @Override
+  public void triggerCheckpoint(String jobId) {
+    requireReachable();
+    // Flink accepts a request for any job id and fails it later, in the trigger's status.
+    Job job = jobs.get(jobId);
+    if (job != null && "RUNNING".equals(job.state)) {
+      checkpointRequests.add(jobId);
+    }
+  }
+
+  /** The running jobs {@link #triggerCheckpoint} asked a checkpoint of, in order. */
+  public List<String> checkpointRequests() {
+    return List.copyOf(checkpointRequests);
   }
 
   @Override

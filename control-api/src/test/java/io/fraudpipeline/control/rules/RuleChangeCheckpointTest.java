@@ -1,0 +1,125 @@
+package io.fraudpipeline.control.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.jobs.DeliveryGuarantee;
+import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.jobs.JobSubmission;
+import io.fraudpipeline.control.jobs.TestingFlinkService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RuleChangeCheckpointTest {
+
+  private static final String EXACTLY_ONCE_JOB = "0123456789abcdef0123456789abcdef";
+  private static final String AT_LEAST_ONCE_JOB = "fedcba9876543210fedcba9876543210";
+
+  private final TestingFlinkService flink = new TestingFlinkService(Clock.systemUTC());
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final AtomicReference<FraudJob> active = new AtomicReference<>();
+  private final RuleChangeCheckpoint checkpoints =
+      new RuleChangeCheckpoint(
+          () -> Optional.ofNullable(active.get()),
+          flink,
+          new RulesProperties.CommitCheckpoint(true, Duration.ZERO),
+          registry);
+
+  @AfterEach
+  void close() throws InterruptedException {
+    checkpoints.close();
+  }
+
+  @Test
+  void asksForACheckpointOfTheRunningExactlyOnceJobAfterAChange() {
+    run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
+
+    checkpoints.afterChange(7);
+
+    await()
+        .untilAsserted(
+            () -> assertThat(flink.checkpointRequests()).containsExactly(EXACTLY_ONCE_JOB));
+    assertThat(count("requested")).isEqualTo(1);
+  }
+
+  @Test
+  void leavesAnAtLeastOnceJobAndAMissingJobAlone() {
+    checkpoints.afterChange(1);
+    run(AT_LEAST_ONCE_JOB, DeliveryGuarantee.AT_LEAST_ONCE);
+    checkpoints.afterChange(2);
+    run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
+
+    checkpoints.afterChange(3);
+
+    // One thread runs the requests in order: once the third change's is done, the first two had
+    // their turn, and asked for nothing.
+    await().untilAsserted(() -> assertThat(flink.checkpointRequests()).isNotEmpty());
+    assertThat(flink.checkpointRequests()).containsExactly(EXACTLY_ONCE_JOB);
+  }
+
+  @Test
+  void countsAFailedRequestAndAsksAgainAtTheNextChange() {
+    run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
+    flink.unreachable(true);
+
+    checkpoints.afterChange(4);
+
+    await().untilAsserted(() -> assertThat(count("failed")).isEqualTo(1));
+    flink.unreachable(false);
+    checkpoints.afterChange(5);
+    await()
+        .untilAsserted(
+            () -> assertThat(flink.checkpointRequests()).containsExactly(EXACTLY_ONCE_JOB));
+    assertThat(count("requested")).isEqualTo(1);
+  }
+
+  @Test
+  void asksNothingWhenTurnedOff() throws InterruptedException {
+    run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
+    RuleChangeCheckpoint off =
+        new RuleChangeCheckpoint(
+            () -> Optional.ofNullable(active.get()),
+            flink,
+            new RulesProperties.CommitCheckpoint(false, Duration.ZERO),
+            new SimpleMeterRegistry());
+
+    off.afterChange(6);
+    // Closing waits for whatever was scheduled.
+    off.close();
+
+    assertThat(flink.checkpointRequests()).isEmpty();
+  }
+
+  private void run(String jobId, DeliveryGuarantee guarantee) {
+    flink.submit(new JobSubmission(jobId, 1, guarantee, null, false, null));
+    active.set(
+        new FraudJob(
+            jobId,
+            "fraud-detection",
+            "RUNNING",
+            Instant.now(),
+            null,
+            Duration.ZERO,
+            1,
+            guarantee,
+            0L,
+            null,
+            List.of(),
+            null,
+            Map.of(),
+            null,
+            Instant.now()));
+  }
+
+  private double count(String outcome) {
+    return registry.counter("fraud.rules.commit.checkpoints", "outcome", outcome).count();
+  }
+}
