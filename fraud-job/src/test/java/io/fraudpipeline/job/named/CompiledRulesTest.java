@@ -72,4 +72,37 @@ class CompiledRulesTest {
     assertThat(perCardMerchant.hasGroup(TX)).isTrue();
     assertThat(perCardMerchant.hasGroup(noMerchant)).isFalse();
   }
+
+  @Test
+  void aRuleMatchesATransactionEqualInEveryFieldOfItsFilter() {
+    NamedRule rule =
+        new NamedRule(
+            "r",
+            null,
+            null,
+            "aggregate",
+            null,
+            ">=",
+            BigDecimal.TEN,
+            Map.of("merchant_category", "food", "country", "FR"),
+            List.of("account_id"),
+            "count",
+            "PT1M");
+    CompiledRules.Compiled compiled = compile(rule).aggregates("account_id").get(0);
+    Transaction elsewhere =
+        new Transaction(
+            "t2", "acc-1", BigDecimal.ONE, "EUR", "shop-9", "food", "DE", Instant.EPOCH);
+    Transaction noCountry =
+        new Transaction(
+            "t3", "acc-1", BigDecimal.ONE, "EUR", "shop-9", "food", null, Instant.EPOCH);
+    Transaction noAccount =
+        new Transaction("t4", null, BigDecimal.ONE, "EUR", "shop-9", "food", "FR", Instant.EPOCH);
+
+    assertThat(compiled.matches(TX)).isTrue();
+    assertThat(compiled.judges(TX)).isTrue();
+    assertThat(compiled.matches(elsewhere)).isFalse();
+    assertThat(compiled.matches(noCountry)).isFalse();
+    assertThat(compiled.matches(noAccount)).isTrue();
+    assertThat(compiled.judges(noAccount)).isFalse();
+  }
 }
