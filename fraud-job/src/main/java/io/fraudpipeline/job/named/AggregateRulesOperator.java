@@ -94,6 +94,10 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   private transient Map<CompiledRules.Grouping, RuleMetrics.Of[]> metricsByGrouping;
   private transient CompiledRules.Grouping judgedGrouping;
   private transient RuleMetrics.Of[] judgedMetrics;
+  // The grouping of the last key spec looked up, for the current rules: the records of one spec
+  // share its instance (see GroupedTransactionSerializer), so mostly an identity check finds it.
+  private transient String lastKeySpec;
+  private transient CompiledRules.Grouping lastGrouping;
 
   /**
    * @param initialRulesJson the rule set read when the job was submitted, or null for the defaults
@@ -193,7 +197,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     if (fresh) {
       state = new GroupState();
     }
-    CompiledRules.Grouping grouping = compiled.grouping(grouped.keySpec());
+    CompiledRules.Grouping grouping = groupingOf(grouped.keySpec());
     long widest = grouping.widestMillis();
     long oldest = state.held.isEmpty() ? Long.MIN_VALUE : state.held.time(0);
     judge(grouping, grouped.transaction(), state.held, now);
@@ -214,6 +218,14 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     groups.update(state);
   }
 
+  private CompiledRules.Grouping groupingOf(String keySpec) {
+    if (keySpec != lastKeySpec) { // by identity: an equal spec that is not the instance looks up
+      lastGrouping = compiled.grouping(keySpec);
+      lastKeySpec = keySpec;
+    }
+    return lastGrouping;
+  }
+
   /** An eviction timer of the current key. */
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
@@ -222,8 +234,8 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
       return;
     }
     long timestamp = timer.getTimestamp();
-    String keySpec = GroupedTransaction.keySpecOf(timer.getKey());
-    CompiledRules.Grouping grouping = compiled.grouping(keySpec);
+    CompiledRules.Grouping grouping =
+        groupingOf(GroupedTransaction.keySpecOf(timer.getKey(), lastKeySpec));
     long widest = grouping.widestMillis();
     // Only state restored from a savepoint of the build that kept waiting transactions in keyed
     // state, with a timer each (this one), has any.
@@ -306,6 +318,8 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
       compiled = next;
       metricsByGrouping.clear();
       judgedGrouping = null;
+      lastKeySpec = null;
+      lastGrouping = null;
       if (!narrowed.isEmpty()) {
         KeyedStateBackend<String> backend = getKeyedStateBackend();
         backend.applyToAllKeys(
