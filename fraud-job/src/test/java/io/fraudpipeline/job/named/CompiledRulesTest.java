@@ -15,8 +15,13 @@ import org.junit.jupiter.api.Test;
 class CompiledRulesTest {
 
   private static NamedRule count(String id, List<String> groupBy, String window) {
+    return count(id, null, groupBy, window);
+  }
+
+  private static NamedRule count(
+      String id, Map<String, String> filter, List<String> groupBy, String window) {
     return new NamedRule(
-        id, null, null, "aggregate", null, ">=", BigDecimal.TEN, null, groupBy, "count", window);
+        id, null, null, "aggregate", null, ">=", BigDecimal.TEN, filter, groupBy, "count", window);
   }
 
   private static CompiledRules compile(NamedRule... rules) {
@@ -50,18 +55,7 @@ class CompiledRulesTest {
   @Test
   void aRuleCountsHeldTransactionsEqualToTheJudgedOneInItsFilterAndItsGroupBeyondTheKey() {
     NamedRule rule =
-        new NamedRule(
-            "r",
-            null,
-            null,
-            "aggregate",
-            null,
-            ">=",
-            BigDecimal.TEN,
-            Map.of("merchant_category", "food"),
-            List.of("account_id", "merchant"),
-            "count",
-            "PT1M");
+        count("r", Map.of("merchant_category", "food"), List.of("account_id", "merchant"), "PT1M");
     CompiledRules.Compiled perCardMerchant = compile(rule).aggregates("account_id").get(0);
     Transaction noMerchant =
         new Transaction("t3", "acc-1", BigDecimal.ONE, "EUR", null, "food", "FR", Instant.EPOCH);
@@ -76,17 +70,10 @@ class CompiledRulesTest {
   @Test
   void aRuleMatchesATransactionEqualInEveryFieldOfItsFilter() {
     NamedRule rule =
-        new NamedRule(
+        count(
             "r",
-            null,
-            null,
-            "aggregate",
-            null,
-            ">=",
-            BigDecimal.TEN,
             Map.of("merchant_category", "food", "country", "FR"),
             List.of("account_id"),
-            "count",
             "PT1M");
     CompiledRules.Compiled compiled = compile(rule).aggregates("account_id").get(0);
     Transaction elsewhere =
