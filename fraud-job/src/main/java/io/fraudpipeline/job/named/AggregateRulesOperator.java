@@ -18,6 +18,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -48,8 +49,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * WaitingTransactions}, a heap over primitive event times), not in keyed state with a timer each: a
  * timer per transaction (registered, sorted, written by every checkpoint, then fired) and a second
  * state access were a third of this operator's time in a JFR profile. The queue is checkpointed as
- * union list state of the transactions alone (each one's event time is read again on restore);
- * after a restore each subtask keeps the transactions of its own key groups, so it rescales.
+ * union list state of the transactions alone (each one's event time is read again on restore), one
+ * list element per subtask; after a restore each subtask keeps the transactions of its own key
+ * groups, so it rescales.
  *
  * <p>State stays bounded: a key holds its transactions for the widest window of its rules. Each
  * judgement evicts what lies before it, a timer evicts the oldest when the widest window has slid
@@ -74,7 +76,21 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
    */
   private static final String TIMERS = "user-timers";
 
-  private static final ListStateDescriptor<GroupedTransaction> WAITING =
+  /**
+   * The waiting queue at a checkpoint: one element per subtask, its transactions. Not one element
+   * per transaction: list state records a stream offset per element (a position syscall each, and
+   * every offset goes into the checkpoint's metadata on the JobManager), and thousands wait per
+   * subtask at full load.
+   */
+  static final ListStateDescriptor<List<GroupedTransaction>> WAITING =
+      new ListStateDescriptor<>(
+          "waiting-transactions", new ListSerializer<>(GroupedTransactionSerializer.INSTANCE));
+
+  /**
+   * The waiting queue as builds before {@link #WAITING} wrote it, one element per transaction: read
+   * from their savepoints, then cleared.
+   */
+  static final ListStateDescriptor<GroupedTransaction> WAITING_PER_TRANSACTION =
       new ListStateDescriptor<>("waiting-for-watermark", GroupedTransaction.TYPE);
 
   private final byte[] initialRulesJson;
@@ -84,7 +100,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   private transient ValueState<GroupState> groups;
   private transient InternalTimerService<VoidNamespace> timers;
   private transient WaitingTransactions waiting;
-  private transient ListState<GroupedTransaction> waitingState;
+  private transient ListState<List<GroupedTransaction>> waitingState;
   private transient RuleMetrics ruleMetrics;
   private transient Counter invalidRuleSets;
   private transient Counter lateTransactions;
@@ -94,6 +110,10 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   private transient Map<CompiledRules.Grouping, RuleMetrics.Of[]> metricsByGrouping;
   private transient CompiledRules.Grouping judgedGrouping;
   private transient RuleMetrics.Of[] judgedMetrics;
+  // The grouping of the last key spec looked up, for the current rules: the records of one spec
+  // share its instance (see GroupedTransactionSerializer), so mostly an identity check finds it.
+  private transient String lastKeySpec;
+  private transient CompiledRules.Grouping lastGrouping;
 
   /**
    * @param initialRulesJson the rule set read when the job was submitted, or null for the defaults
@@ -127,17 +147,26 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     waiting = new WaitingTransactions();
     waitingState = context.getOperatorStateStore().getUnionListState(WAITING);
     if (context.isRestored()) {
-      TaskInfo task = getRuntimeContext().getTaskInfo();
-      for (GroupedTransaction grouped : waitingState.get()) {
-        int subtask =
-            KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                grouped.key(),
-                task.getMaxNumberOfParallelSubtasks(),
-                task.getNumberOfParallelSubtasks());
-        if (subtask == task.getIndexOfThisSubtask()) {
-          waiting.add(RuleWindows.time(grouped.transaction()), grouped);
-        }
+      for (List<GroupedTransaction> batch : waitingState.get()) {
+        batch.forEach(this::keepIfOwned);
       }
+      ListState<GroupedTransaction> perTransaction =
+          context.getOperatorStateStore().getUnionListState(WAITING_PER_TRANSACTION);
+      perTransaction.get().forEach(this::keepIfOwned);
+      perTransaction.clear();
+    }
+  }
+
+  /** Puts a restored waiting transaction in the queue if its key is this subtask's. */
+  private void keepIfOwned(GroupedTransaction grouped) {
+    TaskInfo task = getRuntimeContext().getTaskInfo();
+    int subtask =
+        KeyGroupRangeAssignment.assignKeyToParallelOperator(
+            grouped.key(),
+            task.getMaxNumberOfParallelSubtasks(),
+            task.getNumberOfParallelSubtasks());
+    if (subtask == task.getIndexOfThisSubtask()) {
+      waiting.add(RuleWindows.time(grouped.transaction()), grouped);
     }
   }
 
@@ -158,9 +187,13 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
+    if (waiting.isEmpty()) {
+      waitingState.clear();
+      return;
+    }
     List<GroupedTransaction> all = new ArrayList<>(waiting.size());
     waiting.forEach(all::add);
-    waitingState.update(all);
+    waitingState.update(List.of(all));
   }
 
   @Override
@@ -193,7 +226,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     if (fresh) {
       state = new GroupState();
     }
-    CompiledRules.Grouping grouping = compiled.grouping(grouped.keySpec());
+    CompiledRules.Grouping grouping = groupingOf(grouped.keySpec());
     long widest = grouping.widestMillis();
     long oldest = state.held.isEmpty() ? Long.MIN_VALUE : state.held.time(0);
     judge(grouping, grouped.transaction(), state.held, now);
@@ -214,6 +247,14 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     groups.update(state);
   }
 
+  private CompiledRules.Grouping groupingOf(String keySpec) {
+    if (keySpec != lastKeySpec) { // by identity: an equal spec that is not the instance looks up
+      lastGrouping = compiled.grouping(keySpec);
+      lastKeySpec = keySpec;
+    }
+    return lastGrouping;
+  }
+
   /** An eviction timer of the current key. */
   @Override
   public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
@@ -222,8 +263,8 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
       return;
     }
     long timestamp = timer.getTimestamp();
-    String keySpec = GroupedTransaction.keySpecOf(timer.getKey());
-    CompiledRules.Grouping grouping = compiled.grouping(keySpec);
+    CompiledRules.Grouping grouping =
+        groupingOf(GroupedTransaction.keySpecOf(timer.getKey(), lastKeySpec));
     long widest = grouping.widestMillis();
     // Only state restored from a savepoint of the build that kept waiting transactions in keyed
     // state, with a timer each (this one), has any.
@@ -306,6 +347,8 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
       compiled = next;
       metricsByGrouping.clear();
       judgedGrouping = null;
+      lastKeySpec = null;
+      lastGrouping = null;
       if (!narrowed.isEmpty()) {
         KeyedStateBackend<String> backend = getKeyedStateBackend();
         backend.applyToAllKeys(

@@ -29,6 +29,7 @@ public final class CompiledRules {
    * @param beyondKey the {@code group_by} fields the key does not hold
    * @param sameAsJudged the fields in which a held transaction must equal the judged one to count
    *     in its window: the filter's (the judged one passes it) and {@code beyondKey}
+   * @param filter the rule's {@code filter}, compiled (its fields are in {@code sameAsJudged})
    * @param field the field compared or aggregated; null for {@code count}
    * @param function the aggregate; null for a threshold rule
    * @param windowMillis the aggregate's window; 0 for a threshold rule
@@ -43,7 +44,7 @@ public final class CompiledRules {
       String keySpec,
       List<TransactionField> beyondKey,
       List<TransactionField> sameAsJudged,
-      Map<TransactionField, String> filter,
+      RuleFilter filter,
       TransactionField field,
       ComparisonOperator operator,
       AggregateFunction function,
@@ -52,25 +53,23 @@ public final class CompiledRules {
 
     /** Whether the transaction passes the rule's filter (every field equal). */
     public boolean matches(Transaction tx) {
-      if (filter.isEmpty()) {
-        return true;
-      }
-      for (Map.Entry<TransactionField, String> f : filter.entrySet()) {
-        if (!f.getValue().equals(f.getKey().text(tx))) {
+      return filter.matches(tx);
+    }
+
+    /** Whether the transaction belongs to a group: it has every {@code group_by} field. */
+    public boolean hasGroup(Transaction tx) {
+      // By index: the list's iterator was a tenth of aggregate-rules' thread in a JFR profile.
+      for (int i = 0; i < groupBy.size(); i++) {
+        if (groupBy.get(i).text(tx) == null) {
           return false;
         }
       }
       return true;
     }
 
-    /** Whether the transaction belongs to a group: it has every {@code group_by} field. */
-    public boolean hasGroup(Transaction tx) {
-      for (TransactionField f : groupBy) {
-        if (f.text(tx) == null) {
-          return false;
-        }
-      }
-      return true;
+    /** Whether the rule judges the transaction: it belongs to a group and passes the filter. */
+    public boolean judges(Transaction tx) {
+      return hasGroup(tx) && matches(tx);
     }
 
     /** The group's fields and values, in rule order. */
@@ -137,7 +136,7 @@ public final class CompiledRules {
               keySpec,
               beyondKey,
               List.copyOf(sameAsJudged),
-              rule.filterValue(),
+              RuleFilter.of(rule.filterValue()),
               rule.fieldValue(),
               rule.operatorValue(),
               aggregate ? rule.functionValue() : null,

@@ -25,7 +25,22 @@ public record GroupedTransaction(String keySpec, String key, Transaction transac
 
   /** The {@code keySpec} part of a {@link #key()}. */
   public static String keySpecOf(String key) {
+    return keySpecOf(key, null);
+  }
+
+  /**
+   * The {@code keySpec} part of a {@link #key()}: {@code known} itself when that is it, so that the
+   * keys of one spec share one instance (its hash code computed once, and an identity check finds
+   * it), else a new string.
+   *
+   * @param known a key spec met before, or null
+   */
+  public static String keySpecOf(String key, String known) {
     int end = key.indexOf('\0');
+    int length = end < 0 ? key.length() : end;
+    if (known != null && known.length() == length && key.startsWith(known)) {
+      return known;
+    }
     return end < 0 ? key : key.substring(0, end);
   }
 }

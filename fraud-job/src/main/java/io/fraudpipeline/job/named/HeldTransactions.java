@@ -6,7 +6,6 @@ import io.fraudpipeline.model.TransactionField;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -63,6 +62,9 @@ public final class HeldTransactions {
   static final long NO_UNITS = Long.MIN_VALUE;
 
   private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000};
+
+  /** The bound of an unscaled value that has {@link #units}: 2^48 (see {@link #unitsOf}). */
+  private static final long UNSCALED_BOUND = 1L << 48;
 
   /** Where a row's id begins: after its time and its mask. */
   private static final int ID_OFFSET = Long.BYTES + 1;
@@ -229,15 +231,18 @@ public final class HeldTransactions {
   }
 
   static long unitsOf(BigDecimal amount) {
-    if (amount == null || amount.scale() < 0 || amount.scale() > UNIT_SCALE) {
+    if (amount == null
+        || amount.scale() < 0
+        || amount.scale() > UNIT_SCALE
+        || amount.precision() > CompactFields.LONG_DIGITS) {
       return NO_UNITS;
     }
-    BigInteger unscaled = amount.unscaledValue();
-    // Below 2^48, times 10^4 stays within a long.
-    if (unscaled.bitLength() > 48) {
+    long unscaled = CompactFields.unscaledLong(amount);
+    // Within ±2^48 (a bit length of at most 48), times 10^4 stays within a long.
+    if (unscaled >= UNSCALED_BOUND || unscaled < -UNSCALED_BOUND) {
       return NO_UNITS;
     }
-    return unscaled.longValue() * unitsPerUnscaled(amount.scale());
+    return unscaled * unitsPerUnscaled(amount.scale());
   }
 
   /** The dictionary code of {@code field} (a {@link #column} of it) of the {@code i}-th one. */

@@ -62,9 +62,18 @@ public final class NamedRuleEvaluator {
       Instant now,
       Verdicts verdicts) {
     List<CompiledRules.Compiled> rules = grouping.rules();
-    boolean taken = false;
-    for (CompiledRules.Compiled rule : rules) {
-      taken |= rule.hasGroup(tx) && rule.matches(tx);
+    // Which rules judge it, decided once per transaction: bit r for rule r. A rule set may hold
+    // more rules than a long has bits; those are decided twice (no garbage either way).
+    int decided = Math.min(rules.size(), Long.SIZE);
+    long judged = 0;
+    for (int r = 0; r < decided; r++) {
+      if (rules.get(r).judges(tx)) {
+        judged |= 1L << r;
+      }
+    }
+    boolean taken = judged != 0;
+    for (int r = decided; !taken && r < rules.size(); r++) {
+      taken = rules.get(r).judges(tx);
     }
     if (!taken) {
       return;
@@ -74,10 +83,10 @@ public final class NamedRuleEvaluator {
     int at = held.insert(tx);
     RuleWindows.Window[] windows = new RuleWindows.Window[grouping.scans().size()];
     for (int r = 0; r < rules.size(); r++) {
-      CompiledRules.Compiled rule = rules.get(r);
-      if (!rule.hasGroup(tx) || !rule.matches(tx)) {
+      if (r < decided ? (judged & 1L << r) == 0 : !rules.get(r).judges(tx)) {
         continue;
       }
+      CompiledRules.Compiled rule = rules.get(r);
       int scan = grouping.scanOf()[r];
       if (windows[scan] == null) {
         windows[scan] = RuleWindows.Window.scan(grouping.scans().get(scan), held, tx, at);

@@ -15,9 +15,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
@@ -416,5 +419,81 @@ class AggregateRulesOperatorTest {
     }
     assertThat(alertIds(alerts))
         .containsExactlyElementsOf(accounts.stream().map(a -> a + "3:burst").toList());
+  }
+
+  /** How many list elements {@code snapshot} holds of the operator list state {@code name}. */
+  private static int listElements(OperatorSubtaskState snapshot, String name) {
+    int elements = 0;
+    for (OperatorStateHandle handle : snapshot.getManagedOperatorState()) {
+      OperatorStateHandle.StateMetaInfo info = handle.getStateNameToPartitionOffsets().get(name);
+      elements += info == null ? 0 : info.getOffsets().length;
+    }
+    return elements;
+  }
+
+  @Test
+  void aCheckpointWritesTheWaitingTransactionsAsOneListElement() throws Exception {
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    try (var harness = harness()) {
+      rules(harness, set);
+      OperatorSubtaskState idle = harness.snapshot(1, 1);
+      for (int i = 0; i < 50; i++) {
+        send(harness, set, tx("t" + i, "acc-" + (i % 7), i));
+      }
+      OperatorSubtaskState busy = harness.snapshot(2, 2);
+
+      assertThat(listElements(idle, AggregateRulesOperator.WAITING.getName())).isZero();
+      assertThat(listElements(busy, AggregateRulesOperator.WAITING.getName())).isEqualTo(1);
+      assertThat(listElements(busy, AggregateRulesOperator.WAITING_PER_TRANSACTION.getName()))
+          .isZero();
+    }
+  }
+
+  @Test
+  void restoresTransactionsWaitingInTheFormerLayoutOfOneElementEachAndWritesThemInTheNewOne()
+      throws Exception {
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    List<String> accounts = List.of("A", "B", "C", "D", "E", "F", "G", "H");
+    OperatorSubtaskState former;
+    try (var harness = harness()) {
+      // What a build before the batched layout wrote: each waiting transaction on its own.
+      ListState<GroupedTransaction> perTransaction =
+          harness
+              .getOperator()
+              .getOperatorStateBackend()
+              .getUnionListState(AggregateRulesOperator.WAITING_PER_TRANSACTION);
+      for (String account : accounts) {
+        for (int second = 1; second <= 3; second++) {
+          for (GroupedTransaction g :
+              new CompiledRules(set).groupings(tx(account + second, account, second))) {
+            perTransaction.add(g);
+          }
+        }
+      }
+      former = harness.snapshot(1, 1);
+    }
+    assertThat(listElements(former, AggregateRulesOperator.WAITING_PER_TRANSACTION.getName()))
+        .isEqualTo(3 * accounts.size());
+
+    List<FraudAlert> alerts = new ArrayList<>();
+    for (int index = 0; index < 2; index++) {
+      var part =
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(
+              former, MAX_PARALLELISM, 1, 2, index);
+      OperatorSubtaskState rewritten;
+      try (var harness = harness(2, index, part)) {
+        rules(harness, set);
+        rewritten = harness.snapshot(2, 2);
+      }
+      // Only the new layout, with this subtask's share: restored again, nothing is judged twice.
+      assertThat(listElements(rewritten, AggregateRulesOperator.WAITING_PER_TRANSACTION.getName()))
+          .isZero();
+      try (var harness = harness(2, index, rewritten)) {
+        watermark(harness, Generated.START + 3_000);
+        alerts.addAll(harness.extractOutputValues());
+      }
+    }
+    assertThat(alertIds(alerts))
+        .containsExactlyInAnyOrderElementsOf(accounts.stream().map(a -> a + "3:burst").toList());
   }
 }

@@ -15,8 +15,13 @@ import org.junit.jupiter.api.Test;
 class CompiledRulesTest {
 
   private static NamedRule count(String id, List<String> groupBy, String window) {
+    return count(id, null, groupBy, window);
+  }
+
+  private static NamedRule count(
+      String id, Map<String, String> filter, List<String> groupBy, String window) {
     return new NamedRule(
-        id, null, null, "aggregate", null, ">=", BigDecimal.TEN, null, groupBy, "count", window);
+        id, null, null, "aggregate", null, ">=", BigDecimal.TEN, filter, groupBy, "count", window);
   }
 
   private static CompiledRules compile(NamedRule... rules) {
@@ -50,18 +55,7 @@ class CompiledRulesTest {
   @Test
   void aRuleCountsHeldTransactionsEqualToTheJudgedOneInItsFilterAndItsGroupBeyondTheKey() {
     NamedRule rule =
-        new NamedRule(
-            "r",
-            null,
-            null,
-            "aggregate",
-            null,
-            ">=",
-            BigDecimal.TEN,
-            Map.of("merchant_category", "food"),
-            List.of("account_id", "merchant"),
-            "count",
-            "PT1M");
+        count("r", Map.of("merchant_category", "food"), List.of("account_id", "merchant"), "PT1M");
     CompiledRules.Compiled perCardMerchant = compile(rule).aggregates("account_id").get(0);
     Transaction noMerchant =
         new Transaction("t3", "acc-1", BigDecimal.ONE, "EUR", null, "food", "FR", Instant.EPOCH);
@@ -71,5 +65,31 @@ class CompiledRulesTest {
         .containsExactly(TransactionField.MERCHANT_CATEGORY, TransactionField.MERCHANT);
     assertThat(perCardMerchant.hasGroup(TX)).isTrue();
     assertThat(perCardMerchant.hasGroup(noMerchant)).isFalse();
+  }
+
+  @Test
+  void aRuleMatchesATransactionEqualInEveryFieldOfItsFilter() {
+    NamedRule rule =
+        count(
+            "r",
+            Map.of("merchant_category", "food", "country", "FR"),
+            List.of("account_id"),
+            "PT1M");
+    CompiledRules.Compiled compiled = compile(rule).aggregates("account_id").get(0);
+    Transaction elsewhere =
+        new Transaction(
+            "t2", "acc-1", BigDecimal.ONE, "EUR", "shop-9", "food", "DE", Instant.EPOCH);
+    Transaction noCountry =
+        new Transaction(
+            "t3", "acc-1", BigDecimal.ONE, "EUR", "shop-9", "food", null, Instant.EPOCH);
+    Transaction noAccount =
+        new Transaction("t4", null, BigDecimal.ONE, "EUR", "shop-9", "food", "FR", Instant.EPOCH);
+
+    assertThat(compiled.matches(TX)).isTrue();
+    assertThat(compiled.judges(TX)).isTrue();
+    assertThat(compiled.matches(elsewhere)).isFalse();
+    assertThat(compiled.matches(noCountry)).isFalse();
+    assertThat(compiled.matches(noAccount)).isTrue();
+    assertThat(compiled.judges(noAccount)).isFalse();
   }
 }

@@ -2,10 +2,12 @@ package io.fraudpipeline.job.named;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fraudpipeline.job.serde.BoundaryAmounts;
 import io.fraudpipeline.model.Transaction;
 import io.fraudpipeline.model.TransactionField;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -198,5 +200,27 @@ class HeldTransactionsTest {
             .isEqualTo(HeldTransactions.of(snapshotContents.get(s)));
       }
     }
+  }
+
+  @Test
+  void anAmountHasUnitsOnlyWithAtMostFourDecimalsAndAnUnscaledValueWithin2To48() {
+    int withUnits = 0;
+    for (BigDecimal amount : BoundaryAmounts.all()) {
+      // As defined: scale 0 to UNIT_SCALE and an unscaled value of at most 48 bits, in units of
+      // 10^-UNIT_SCALE.
+      BigInteger unscaled = amount.unscaledValue();
+      long expected =
+          amount.scale() < 0
+                  || amount.scale() > HeldTransactions.UNIT_SCALE
+                  || unscaled.bitLength() > 48
+              ? HeldTransactions.NO_UNITS
+              : amount.movePointRight(HeldTransactions.UNIT_SCALE).longValueExact();
+      assertThat(HeldTransactions.unitsOf(amount)).as("%s", amount).isEqualTo(expected);
+      if (expected != HeldTransactions.NO_UNITS) {
+        withUnits++;
+      }
+    }
+    assertThat(HeldTransactions.unitsOf(null)).isEqualTo(HeldTransactions.NO_UNITS);
+    assertThat(withUnits).isGreaterThan(20);
   }
 }

@@ -161,6 +161,46 @@ class NamedRuleEvaluatorTest {
     assertThat(shared).isGreaterThan(100);
   }
 
+  @Test
+  void aGroupingOfMoreRulesThanALongHasBitsJudgesEachRuleInOrderAsTheReferenceDoes() {
+    Random random = new Random(7);
+    List<NamedRule> rules = new ArrayList<>();
+    while (rules.size() < NamedRule.MAX_RULES) {
+      NamedRule rule = Generated.rule(random, "r" + rules.size());
+      if (rule.evaluated() && rule.groupBy() != null && rule.groupBy().contains("account_id")) {
+        rules.add(rule);
+      }
+    }
+    CompiledRules compiled = new CompiledRules(new RuleSet(3, null, null, null, null, null, rules));
+    CompiledRules.Grouping grouping = compiled.grouping("account_id");
+    assertThat(grouping.rules()).hasSize(NamedRule.MAX_RULES);
+    List<Transaction> txs = Generated.transactions(random, 150, 900);
+
+    assertThat(sorted(evaluate(rules, txs))).isEqualTo(sorted(BruteForce.alerts(rules, txs)));
+
+    // Every rule judges a transaction that passes its filter, rules past the 64th too, in order.
+    Transaction gambling = txs.get(0);
+    gambling =
+        new Transaction(
+            gambling.transactionId(),
+            gambling.accountId(),
+            gambling.amount(),
+            gambling.currency(),
+            gambling.merchant(),
+            "gambling",
+            "c1",
+            gambling.timestamp());
+    List<Integer> judged = new ArrayList<>();
+    NamedRuleEvaluator.aggregates(
+        grouping,
+        new HeldTransactions(),
+        gambling,
+        3,
+        NOW,
+        (index, rule, alert) -> judged.add(index));
+    assertThat(judged).hasSize(NamedRule.MAX_RULES).isSorted();
+  }
+
   static List<String> sorted(List<BruteForce.Expected> alerts) {
     return alerts.stream()
         .map(a -> a.ruleId() + ":" + a.transactionId() + "=" + a.value().stripTrailingZeros())

@@ -3,6 +3,8 @@ package io.fraudpipeline.job.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -29,5 +31,44 @@ class CompactFieldsTest {
     assertThat(written("a?")).containsExactly(0, 0, 0, 2, 'a', '?');
     // A lone surrogate encodes to '?' in UTF-8: it must not pass for ASCII.
     assertThat(new DataInputDeserializer(written("a\uD800")).readInt()).isEqualTo(-1);
+  }
+
+  @Test
+  void writesEveryAmountAsItsUnscaledValueInALongWhenItFitsOneElseInBytes() throws IOException {
+    for (BigDecimal amount : BoundaryAmounts.all()) {
+      DataOutputSerializer out = new DataOutputSerializer(32);
+      CompactFields.writeAmount(amount, out);
+
+      // The form as defined: the scale, then the unscaled value in a long if it has fewer than 64
+      // bits, else its two's-complement bytes.
+      DataOutputSerializer expected = new DataOutputSerializer(32);
+      expected.writeInt(amount.scale());
+      BigInteger unscaled = amount.unscaledValue();
+      if (unscaled.bitLength() < 64) {
+        expected.writeByte(0);
+        expected.writeLong(unscaled.longValue());
+      } else {
+        expected.writeByte(1);
+        expected.writeInt(unscaled.toByteArray().length);
+        expected.write(unscaled.toByteArray());
+      }
+      assertThat(out.getCopyOfBuffer()).as("%s", amount).isEqualTo(expected.getCopyOfBuffer());
+      BigDecimal read = CompactFields.readAmount(new DataInputDeserializer(out.getCopyOfBuffer()));
+      assertThat(read).as("%s", amount).isEqualTo(amount);
+    }
+  }
+
+  @Test
+  void theUnscaledLongOfAnAmountOfAtMost18DigitsIsItsUnscaledValue() {
+    int checked = 0;
+    for (BigDecimal amount : BoundaryAmounts.all()) {
+      if (amount.precision() <= CompactFields.LONG_DIGITS) {
+        assertThat(CompactFields.unscaledLong(amount))
+            .as("%s", amount)
+            .isEqualTo(amount.unscaledValue().longValueExact());
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(50);
   }
 }
