@@ -10,6 +10,10 @@ import java.util.List;
 final class ThreadKinds {
 
   static final String JOB_TASKS = "Flink tasks of the fraud job (parse, rules, serialise)";
+  static final String AGGREGATE_TASKS = "Flink task aggregate-rules (after the keyed hop)";
+  static final String CHECKPOINTS = "Flink checkpoints, asynchronous part (state snapshots)";
+  static final String GC = "JVM garbage collection";
+  static final String JIT = "JVM JIT compilers";
   static final String SOURCE_FETCHERS = "Flink Kafka source fetcher threads";
   static final String CLIENT_IO = "Kafka client I/O threads (producers, consumers)";
   static final String BROKER = "Kafka broker";
@@ -53,9 +57,29 @@ final class ThreadKinds {
 
   private ThreadKinds() {}
 
+  /**
+   * The kind of a thread of the JVM itself, by its operating-system name (at most 15 characters):
+   * {@link #GC} or {@link #JIT}; null for any other.
+   */
+  static String ofJvmThread(String osName) {
+    if (osName.startsWith("GC Thread") || osName.startsWith("G1 ")) {
+      return GC;
+    }
+    if (osName.startsWith("C1 CompilerThre") || osName.startsWith("C2 CompilerThre")) {
+      return JIT;
+    }
+    return null;
+  }
+
   static String of(String threadGroup) {
     if (threadGroup.startsWith("Source Data Fetcher")) {
       return SOURCE_FETCHERS;
+    }
+    if (threadGroup.startsWith(Operators.AGGREGATE_RULES)) {
+      return AGGREGATE_TASKS;
+    }
+    if (threadGroup.startsWith("AsyncOperations")) {
+      return CHECKPOINTS;
     }
     for (String operator : JOB_OPERATORS) {
       if (threadGroup.contains(operator)) {
@@ -84,7 +108,6 @@ final class ThreadKinds {
         || threadGroup.startsWith("pekko")
         || threadGroup.contains("jobmanager")
         || threadGroup.contains("Checkpoint")
-        || threadGroup.startsWith("AsyncOperations")
         || threadGroup.startsWith("Flink")) {
       return FLINK_RUNTIME;
     }

@@ -5,6 +5,7 @@ import io.fraudpipeline.bench.Progress;
 import io.fraudpipeline.bench.Scenario;
 import io.fraudpipeline.bench.cluster.BenchCluster;
 import io.fraudpipeline.bench.kafka.TransactionsFill;
+import io.fraudpipeline.bench.profile.CpuAccount;
 import io.fraudpipeline.bench.report.Charts;
 import io.fraudpipeline.bench.report.Format;
 import io.fraudpipeline.bench.report.Section;
@@ -175,6 +176,10 @@ public final class AggregateRulesScenario implements Scenario {
               Verdict.of(exact && ratio.median() >= TARGET_RATIO)));
     }
     section.table(table.build());
+    if (CpuAccount.supported()) {
+      section.text(cpuText());
+      section.table(cpuTable(plain, hopOnly, with20));
+    }
     Charts.bars(
         chartsDir.resolve(CHART),
         "Throughput with and without 20 aggregate rules",
@@ -216,6 +221,69 @@ public final class AggregateRulesScenario implements Scenario {
         + " transaction still takes the keyed hop (the main path forwards by key, not by filter),"
         + " waits for the watermark and has its key's state looked up, but nothing is held or"
         + " scanned, so its rate shows what the hop alone leaves of the default rules' throughput.";
+  }
+
+  private static String cpuText() {
+    return "Where the CPU goes: CPU time of the whole benchmark JVM (Kafka broker, Flink cluster and"
+        + " harness run in it) during each pass's measured window, by kind of thread, in"
+        + " microseconds per input transaction (median of the passes). It is time the operating"
+        + " system counted on a core (Java threads via `ThreadMXBean`, GC and JIT compiler threads"
+        + " via `/proc/self/task/*/schedstat`), so unlike profiler samples it adds up: the total"
+        + " row over the machine's cores bounds the throughput. Each pass submits a new job, whose"
+        + " classes the JVM compiles afresh; that is the JIT row.";
+  }
+
+  private static Table cpuTable(
+      Map<JobThroughputScenario.Config, List<ThroughputSample>> plain,
+      Map<JobThroughputScenario.Config, List<ThroughputSample>> hopOnly,
+      Map<JobThroughputScenario.Config, List<ThroughputSample>> with20) {
+    List<String> header = new ArrayList<>(List.of("Thread kind (µs CPU per transaction)"));
+    List<List<ThroughputSample>> columns = new ArrayList<>();
+    for (JobThroughputScenario.Config config : CONFIGS) {
+      header.add(config.label() + ": default");
+      header.add(config.label() + ": hop only");
+      header.add(config.label() + ": 20 aggregate rules");
+      columns.add(plain.get(config));
+      columns.add(hopOnly.get(config));
+      columns.add(with20.get(config));
+    }
+    // Kinds by what they cost with the 20 rules, at-least-once: the largest first.
+    Map<String, Double> order = new LinkedHashMap<>();
+    for (List<ThroughputSample> column : columns) {
+      for (ThroughputSample sample : column) {
+        sample.cpuSeconds().keySet().forEach(kind -> order.putIfAbsent(kind, 0.0));
+      }
+    }
+    order.replaceAll((kind, zero) -> microsPerTransaction(columns.get(2), kind));
+    List<String> kinds =
+        order.entrySet().stream()
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .map(Map.Entry::getKey)
+            .toList();
+    Table.Builder table = Table.withHeader(header.toArray(String[]::new));
+    for (String kind : kinds) {
+      List<String> row = new ArrayList<>(List.of(kind));
+      columns.forEach(c -> row.add(Format.decimal(microsPerTransaction(c, kind), 2)));
+      table.row(row.toArray(String[]::new));
+    }
+    List<String> total = new ArrayList<>(List.of("**Total**"));
+    columns.forEach(c -> total.add("**" + Format.decimal(microsPerTransaction(c, null), 2) + "**"));
+    table.row(total.toArray(String[]::new));
+    return table.build();
+  }
+
+  /** Median over the passes of one kind's CPU time (null: all kinds) per input transaction. */
+  private static double microsPerTransaction(List<ThroughputSample> samples, String kind) {
+    List<Double> micros = new ArrayList<>();
+    for (ThroughputSample sample : samples) {
+      double seconds =
+          kind == null
+              ? sample.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum()
+              : sample.cpuSeconds().getOrDefault(kind, 0.0);
+      double records = sample.recordsPerSecond() * sample.seconds();
+      micros.add(seconds * 1e6 / records);
+    }
+    return new Summary(micros).median();
   }
 
   /** One rule set's passes: a tag for the job names, a label, its rules topic, its samples. */

@@ -8,6 +8,7 @@ import io.fraudpipeline.bench.cluster.FraudJobRun;
 import io.fraudpipeline.bench.kafka.AlertWatcher;
 import io.fraudpipeline.bench.kafka.ObservedAlert;
 import io.fraudpipeline.bench.kafka.TransactionsFill;
+import io.fraudpipeline.bench.profile.CpuAccount;
 import io.fraudpipeline.bench.profile.JfrProfiler;
 import io.fraudpipeline.bench.profile.Profile;
 import io.fraudpipeline.bench.profile.ProfileReport;
@@ -275,17 +276,24 @@ public final class JobThroughputScenario implements Scenario {
                   dlq,
                   rulesTopic));
       try {
+        CpuAccount cpu = CpuAccount.now();
         if (profiled != null) {
           profiled.start();
         }
         long done =
             watcher.awaitAll(
                 fill.sentinelAlertIds(), fill.expectedAlertIds().size(), timeout(fill));
+        Map<String, Double> cpuSeconds = CpuAccount.now().secondsSince(cpu);
         if (profiled != null) {
           profiled.stop();
         }
         return sample(
-            fill, watcher, run.runningNanos(), done, (run.runningNanos() - run.submittedNanos()));
+            fill,
+            watcher,
+            run.runningNanos(),
+            done,
+            (run.runningNanos() - run.submittedNanos()),
+            cpuSeconds);
       } finally {
         run.cancel(cluster);
       }
@@ -303,6 +311,7 @@ public final class JobThroughputScenario implements Scenario {
     ExecutorService runner = Executors.newSingleThreadExecutor();
     try (AlertWatcher watcher = AlertWatcher.start(cluster.bootstrapServers(), alerts)) {
       long start = System.nanoTime();
+      CpuAccount cpu = CpuAccount.now();
       Future<Void> loop =
           runner.submit(
               () -> {
@@ -318,8 +327,9 @@ public final class JobThroughputScenario implements Scenario {
               });
       long done =
           watcher.awaitAll(fill.sentinelAlertIds(), fill.expectedAlertIds().size(), timeout(fill));
+      Map<String, Double> cpuSeconds = CpuAccount.now().secondsSince(cpu);
       loop.get();
-      return sample(fill, watcher, start, done, 0);
+      return sample(fill, watcher, start, done, 0, cpuSeconds);
     } finally {
       runner.shutdownNow();
       cluster.deleteTopics(alerts, dlq);
@@ -332,7 +342,12 @@ public final class JobThroughputScenario implements Scenario {
   }
 
   private static ThroughputSample sample(
-      TransactionsFill fill, AlertWatcher watcher, long start, long done, long deployNanos) {
+      TransactionsFill fill,
+      AlertWatcher watcher,
+      long start,
+      long done,
+      long deployNanos,
+      Map<String, Double> cpuSeconds) {
     List<ObservedAlert> alerts = watcher.alerts();
     Set<String> seen = new HashSet<>();
     for (ObservedAlert alert : alerts) {
@@ -351,7 +366,8 @@ public final class JobThroughputScenario implements Scenario {
         alerts.size() - seen.size(),
         missing.size(),
         unexpected.size(),
-        deployNanos / 1e9);
+        deployNanos / 1e9,
+        cpuSeconds);
   }
 
   private static Summary rates(List<ThroughputSample> samples) {

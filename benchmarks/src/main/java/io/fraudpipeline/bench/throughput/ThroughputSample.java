@@ -1,5 +1,8 @@
 package io.fraudpipeline.bench.throughput;
 
+import io.fraudpipeline.bench.profile.CpuAccount;
+import java.util.Map;
+
 /**
  * One measured pass over the pre-filled topic.
  *
@@ -11,6 +14,8 @@ package io.fraudpipeline.bench.throughput;
  * @param missing expected alerts never seen
  * @param unexpected alerts seen that the ground truth does not expect
  * @param deploySeconds for the job: submission to all tasks running (not part of the throughput)
+ * @param cpuSeconds CPU seconds this JVM (harness, broker and Flink cluster) spent in that time, by
+ *     kind of thread ({@link CpuAccount}); empty where they cannot be counted
  */
 public record ThroughputSample(
     double recordsPerSecond,
@@ -19,7 +24,8 @@ public record ThroughputSample(
     int duplicates,
     int missing,
     int unexpected,
-    double deploySeconds) {
+    double deploySeconds,
+    Map<String, Double> cpuSeconds) {
 
   /** The output matches the ground truth exactly, without duplicates. */
   public boolean exact() {
