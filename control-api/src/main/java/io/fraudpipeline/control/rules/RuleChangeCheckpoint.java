@@ -76,26 +76,30 @@ class RuleChangeCheckpoint implements AutoCloseable {
         .register(registry);
   }
 
-  /** Rules {@code version} was published: schedules the checkpoint when the job needs one. */
+  /**
+   * Rules {@code version} was published: schedules the request. The job is looked at when it is
+   * due, on this class's thread: the first look at Flink may have to ask it, which must not hold up
+   * the change's answer.
+   */
   void afterChange(long version) {
-    if (!settings.enabled()) {
-      return;
+    if (settings.enabled()) {
+      scheduler.schedule(
+          () -> request(version), settings.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
-    Optional<FraudJob> job =
-        activeJob
-            .get()
-            .filter(j -> "RUNNING".equals(j.state()))
-            .filter(j -> j.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE);
-    if (job.isEmpty()) {
-      return;
-    }
-    String jobId = job.get().jobId();
-    scheduler.schedule(
-        () -> request(jobId, version), settings.delay().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void request(String jobId, long version) {
+  private void request(long version) {
+    String jobId = null;
     try {
+      Optional<FraudJob> job =
+          activeJob
+              .get()
+              .filter(j -> "RUNNING".equals(j.state()))
+              .filter(j -> j.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE);
+      if (job.isEmpty()) {
+        return;
+      }
+      jobId = job.get().jobId();
       flink.triggerCheckpoint(jobId);
       requested.increment();
       log.info(

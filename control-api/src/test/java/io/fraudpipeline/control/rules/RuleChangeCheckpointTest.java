@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,18 +53,29 @@ class RuleChangeCheckpointTest {
   }
 
   @Test
-  void leavesAnAtLeastOnceJobAndAMissingJobAlone() {
-    checkpoints.afterChange(1);
-    run(AT_LEAST_ONCE_JOB, DeliveryGuarantee.AT_LEAST_ONCE);
-    checkpoints.afterChange(2);
-    run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
+  void leavesAnAtLeastOnceJobAndAMissingJobAlone() throws InterruptedException {
+    // The requests look at the job in turn on one thread: no job, an at-least-once one, then an
+    // exactly-once one.
+    FraudJob atLeastOnce = run(AT_LEAST_ONCE_JOB, DeliveryGuarantee.AT_LEAST_ONCE);
+    FraudJob exactlyOnce = run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
+    Queue<Optional<FraudJob>> looks =
+        new ConcurrentLinkedQueue<>(
+            List.of(Optional.empty(), Optional.of(atLeastOnce), Optional.of(exactlyOnce)));
+    RuleChangeCheckpoint inTurn =
+        new RuleChangeCheckpoint(
+            looks::remove,
+            flink,
+            new RulesProperties.CommitCheckpoint(true, Duration.ZERO),
+            new SimpleMeterRegistry());
 
-    checkpoints.afterChange(3);
+    inTurn.afterChange(1);
+    inTurn.afterChange(2);
+    inTurn.afterChange(3);
 
-    // One thread runs the requests in order: once the third change's is done, the first two had
-    // their turn, and asked for nothing.
+    await().untilAsserted(() -> assertThat(looks).isEmpty());
     await().untilAsserted(() -> assertThat(flink.checkpointRequests()).isNotEmpty());
     assertThat(flink.checkpointRequests()).containsExactly(EXACTLY_ONCE_JOB);
+    inTurn.close();
   }
 
   @Test
@@ -98,9 +111,10 @@ class RuleChangeCheckpointTest {
     assertThat(flink.checkpointRequests()).isEmpty();
   }
 
-  private void run(String jobId, DeliveryGuarantee guarantee) {
+  /** Runs a job on the fake Flink and makes it the observer's active job. */
+  private FraudJob run(String jobId, DeliveryGuarantee guarantee) {
     flink.submit(new JobSubmission(jobId, 1, guarantee, null, false, null));
-    active.set(
+    FraudJob job =
         new FraudJob(
             jobId,
             "fraud-detection",
@@ -116,7 +130,9 @@ class RuleChangeCheckpointTest {
             null,
             Map.of(),
             null,
-            Instant.now()));
+            Instant.now());
+    active.set(job);
+    return job;
   }
 
   private double count(String outcome) {
