@@ -23,6 +23,12 @@ public final class GroupState {
   final List<Transaction> pending;
   final HeldTransactions held;
 
+  /**
+   * When {@code aggregate-rules} last wrote this value to keyed state, which refreshes its time to
+   * live (processing time, ms; 0: not since it was read from a snapshot). Not part of the state.
+   */
+  long refreshedAt;
+
   public GroupState() {
     this(new ArrayList<>(), new HeldTransactions());
   }
@@ -38,6 +44,8 @@ public final class GroupState {
 
   /** A copy that shares nothing mutable with this one (transactions are immutable). */
   GroupState deepCopy() {
-    return new GroupState(new ArrayList<>(pending), held.copy());
+    GroupState copy = new GroupState(new ArrayList<>(pending), held.copy());
+    copy.refreshedAt = refreshedAt;
+    return copy;
   }
 }
