@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,11 +30,7 @@ class RuleChangeCheckpointTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AtomicReference<FraudJob> active = new AtomicReference<>();
   private final RuleChangeCheckpoint checkpoints =
-      new RuleChangeCheckpoint(
-          () -> Optional.ofNullable(active.get()),
-          flink,
-          new RulesProperties.CommitCheckpoint(true, Duration.ZERO),
-          registry);
+      checkpoints(() -> Optional.ofNullable(active.get()), true, registry);
 
   @AfterEach
   void close() throws InterruptedException {
@@ -61,12 +58,7 @@ class RuleChangeCheckpointTest {
     Queue<Optional<FraudJob>> looks =
         new ConcurrentLinkedQueue<>(
             List.of(Optional.empty(), Optional.of(atLeastOnce), Optional.of(exactlyOnce)));
-    RuleChangeCheckpoint inTurn =
-        new RuleChangeCheckpoint(
-            looks::remove,
-            flink,
-            new RulesProperties.CommitCheckpoint(true, Duration.ZERO),
-            new SimpleMeterRegistry());
+    RuleChangeCheckpoint inTurn = checkpoints(looks::remove, true, new SimpleMeterRegistry());
 
     inTurn.afterChange(1);
     inTurn.afterChange(2);
@@ -98,17 +90,20 @@ class RuleChangeCheckpointTest {
   void asksNothingWhenTurnedOff() throws InterruptedException {
     run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
     RuleChangeCheckpoint off =
-        new RuleChangeCheckpoint(
-            () -> Optional.ofNullable(active.get()),
-            flink,
-            new RulesProperties.CommitCheckpoint(false, Duration.ZERO),
-            new SimpleMeterRegistry());
+        checkpoints(() -> Optional.ofNullable(active.get()), false, new SimpleMeterRegistry());
 
     off.afterChange(6);
     // Closing waits for whatever was scheduled.
     off.close();
 
     assertThat(flink.checkpointRequests()).isEmpty();
+  }
+
+  /** Requests at once (no delay), against the fake Flink. */
+  private RuleChangeCheckpoint checkpoints(
+      Supplier<Optional<FraudJob>> activeJob, boolean enabled, SimpleMeterRegistry registry) {
+    return new RuleChangeCheckpoint(
+        activeJob, flink, new RulesProperties.CommitCheckpoint(enabled, Duration.ZERO), registry);
   }
 
   /** Runs a job on the fake Flink and makes it the observer's active job. */
