@@ -1,6 +1,7 @@
 package io.fraudpipeline.control;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -32,5 +33,10 @@ class ArchitectureTest {
             .resideInAnyPackage("org.springframework.http..", "io.fraudpipeline.control.web..");
 
     rule.check(MAIN);
+  }
+
+  @Test
+  void capabilityPackagesAreFreeOfCycles() {
+    slices().matching("io.fraudpipeline.control.(*)..").should().beFreeOfCycles().check(MAIN);
   }
 }

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.jobs;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;

@@ -1,5 +1,7 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
+
 /**
  * The answer to a deploy.
  *

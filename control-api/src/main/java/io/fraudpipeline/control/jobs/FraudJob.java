@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

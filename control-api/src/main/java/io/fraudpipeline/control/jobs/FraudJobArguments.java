@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.topics.LagProperties;
 import java.util.List;

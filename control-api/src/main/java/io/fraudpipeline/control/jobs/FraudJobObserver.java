@@ -1,6 +1,8 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkProperties;
+import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import io.fraudpipeline.flink.ClusterOverview;
 import io.fraudpipeline.flink.FlinkRequestException;

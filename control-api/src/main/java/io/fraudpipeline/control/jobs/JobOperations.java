@@ -1,13 +1,14 @@
 package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.errors.StateConflictException;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.SavepointAwaiter;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.OperationState;
 import io.fraudpipeline.control.operations.Operations;
-import io.fraudpipeline.control.savepoints.SavepointAwaiter;
 import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.savepoints.SavepointRecorder;
@@ -75,7 +76,8 @@ public class JobOperations {
         context -> {
           TriggerId trigger = new TriggerId();
           triggerTolerantly(() -> flink.triggerSavepoint(jobId, directory(), trigger));
-          String path = awaiter.await(jobId, trigger, context);
+          String path =
+              awaiter.await(jobId, trigger, context.deadline(), context::savepointWritten);
           record(path, jobId, SavepointRecord.Kind.SAVEPOINT, parallelism, guarantee, context);
           return null;
         });

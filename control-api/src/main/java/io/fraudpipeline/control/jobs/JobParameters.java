@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;

@@ -1,5 +1,7 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.flink.FlinkJob;
+import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.flink.ClusterOverview;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,10 @@
 package io.fraudpipeline.control.jobs;
 
-import io.fraudpipeline.control.savepoints.SavepointAwaiter;
+import io.fraudpipeline.control.flink.DuplicateJobException;
+import io.fraudpipeline.control.flink.FlinkJob;
+import io.fraudpipeline.control.flink.FlinkService;
+import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.flink.SavepointAwaiter;
 import io.fraudpipeline.flink.DisposalStatus;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;

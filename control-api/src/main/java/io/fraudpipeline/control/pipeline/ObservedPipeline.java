@@ -1,6 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
-import io.fraudpipeline.control.jobs.FlinkJob;
+import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import java.time.Instant;
 import java.util.List;

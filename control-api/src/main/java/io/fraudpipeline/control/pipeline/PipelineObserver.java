@@ -1,6 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
-import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.savepoints.SavepointHistory;
 import io.fraudpipeline.control.savepoints.SavepointRecord;

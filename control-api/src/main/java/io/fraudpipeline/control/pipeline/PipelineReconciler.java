@@ -2,12 +2,12 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
-import io.fraudpipeline.control.jobs.DuplicateJobException;
-import io.fraudpipeline.control.jobs.FlinkJob;
-import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.flink.DuplicateJobException;
+import io.fraudpipeline.control.flink.FlinkJob;
+import io.fraudpipeline.control.flink.FlinkService;
+import io.fraudpipeline.control.flink.JobSubmission;
 import io.fraudpipeline.control.jobs.JarNotAvailableException;
 import io.fraudpipeline.control.jobs.JobJar;
-import io.fraudpipeline.control.jobs.JobSubmission;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.RestoreSafety;
 import io.fraudpipeline.control.savepoints.SavepointRecord;

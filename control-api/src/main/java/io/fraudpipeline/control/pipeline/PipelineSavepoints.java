@@ -1,7 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
-import io.fraudpipeline.control.jobs.FlinkJob;
-import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.flink.FlinkJob;
+import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.savepoints.RunningJob;
 import io.fraudpipeline.control.savepoints.SavepointPins;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
-import io.fraudpipeline.control.jobs.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 
 /**
  * The settings an operator declares for the pipeline: the editable part of the {@link

@@ -2,7 +2,7 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.MalformedInputException;
-import io.fraudpipeline.control.jobs.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.jobs.EmbeddedJobJar;
-import io.fraudpipeline.control.jobs.FlinkService;
 import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;

@@ -1,7 +1,7 @@
 package io.fraudpipeline.control.rules;
 
-import io.fraudpipeline.control.jobs.DeliveryGuarantee;
-import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.scheduling.DaemonThreads;

@@ -2,7 +2,7 @@ package io.fraudpipeline.control.savepoints;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
-import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.flink.FlinkService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.fraudpipeline.control.savepoints;
 
 import io.fraudpipeline.control.events.EventRecorder;
-import io.fraudpipeline.control.jobs.FlinkService;
+import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.RecordedEvents;
-import io.fraudpipeline.control.jobs.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.operations.InMemoryOperations;
 import io.fraudpipeline.control.operations.Operation;

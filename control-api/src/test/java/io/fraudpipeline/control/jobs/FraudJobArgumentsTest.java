@@ -2,6 +2,7 @@ package io.fraudpipeline.control.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.topics.LagProperties;
 import java.time.Duration;

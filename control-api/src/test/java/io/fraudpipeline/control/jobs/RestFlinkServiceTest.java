@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.DuplicateJobException;
+import io.fraudpipeline.control.flink.FlinkJob;
+import io.fraudpipeline.control.flink.FlinkService;
+import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.pipeline.CheckpointStorage;
 import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.support.ControlPlane;

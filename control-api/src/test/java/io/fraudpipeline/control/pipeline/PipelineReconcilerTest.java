@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.events.PipelineEvent;
-import io.fraudpipeline.control.jobs.DeliveryGuarantee;
-import io.fraudpipeline.control.jobs.TestingFlinkService;
-import io.fraudpipeline.control.jobs.TestingFlinkService.Job;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.TestingFlinkService;
+import io.fraudpipeline.control.flink.TestingFlinkService.Job;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.RestoreSafety;
 import io.fraudpipeline.control.savepoints.SavepointRecord;

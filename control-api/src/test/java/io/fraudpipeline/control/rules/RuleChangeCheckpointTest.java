@@ -3,10 +3,10 @@ package io.fraudpipeline.control.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fraudpipeline.control.jobs.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.jobs.FraudJob;
-import io.fraudpipeline.control.jobs.JobSubmission;
-import io.fraudpipeline.control.jobs.TestingFlinkService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.RecordedEvents;
-import io.fraudpipeline.control.jobs.TestingFlinkService;
+import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.support.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

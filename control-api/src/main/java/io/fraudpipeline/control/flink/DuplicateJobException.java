@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.jobs;
+package io.fraudpipeline.control.flink;
 
 /** Flink already has a job with the submitted JobID: the submission was repeated or stale. */
 public class DuplicateJobException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.jobs;
+package io.fraudpipeline.control.flink;
 
 /**
  * One run of the embedded fraud job.
@@ -9,7 +9,8 @@ package io.fraudpipeline.control.jobs;
  * @param deliveryGuarantee its sink guarantee
  * @param restorePath a savepoint or retained checkpoint to start from; null starts without state
  * @param allowNonRestoredState whether state no operator claims is skipped instead of failing
- * @param jarSha256 the job jar to run, by checksum (see {@link JobJars}); null: the shipped one
+ * @param jarSha256 the job jar to run, by checksum (see {@code jobs.JobJars}); null: the shipped
+ *     one
  */
 public record JobSubmission(
     String jobId,

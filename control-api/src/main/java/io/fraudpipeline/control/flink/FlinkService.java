@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.jobs;
+package io.fraudpipeline.control.flink;
 
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the reconciler needs of Flink, in the project's own records. {@link RestFlinkService} speaks
- * Flink's REST API; tests use an in-memory fake with failure switches. Every method may throw
- * {@link FlinkUnavailableException} (no answer) or {@link FlinkRequestException} (Flink refused).
+ * What the reconciler needs of Flink, in the project's own records. {@code jobs.RestFlinkService}
+ * speaks Flink's REST API; tests use an in-memory fake with failure switches. Every method may
+ * throw {@link FlinkUnavailableException} (no answer) or {@link FlinkRequestException} (Flink
+ * refused).
  */
 public interface FlinkService {
 
@@ -30,8 +31,8 @@ public interface FlinkService {
   /**
    * Takes a savepoint of the running job, which keeps running, and waits for it; returns its path.
    *
-   * @throws io.fraudpipeline.control.savepoints.SavepointAwaiter.SavepointFailedException when
-   *     Flink reports a failure or the timeout passes
+   * @throws SavepointAwaiter.SavepointFailedException when Flink reports a failure or the timeout
+   *     passes
    */
   String triggerSavepoint(String jobId, Duration timeout) throws InterruptedException;
 

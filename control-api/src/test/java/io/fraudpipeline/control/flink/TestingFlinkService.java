@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.jobs;
+package io.fraudpipeline.control.flink;
 
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;

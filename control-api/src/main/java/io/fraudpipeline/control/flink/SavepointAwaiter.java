@@ -1,6 +1,5 @@
-package io.fraudpipeline.control.savepoints;
+package io.fraudpipeline.control.flink;
 
-import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.flink.FlinkUnavailableException;
@@ -34,16 +33,6 @@ public class SavepointAwaiter {
   SavepointAwaiter(FlinkRestClient flink, Clock clock) {
     this.flink = flink;
     this.clock = clock;
-  }
-
-  /**
-   * @return the savepoint's path
-   * @throws SavepointFailedException when Flink reports a failure (its path kept, if one was
-   *     written) or the deadline passes
-   */
-  public String await(JobID jobId, TriggerId triggerId, OperationContext context)
-      throws InterruptedException {
-    return await(jobId, triggerId, context.deadline(), context::savepointWritten);
   }
 
   /**
