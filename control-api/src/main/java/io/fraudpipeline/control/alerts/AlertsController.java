@@ -66,7 +66,7 @@ class AlertsController {
               + " all share one Kafka consumer. Try: curl -N .../api/v1/alerts/stream")
   SseEmitter stream() {
     requireKafka();
-    return tail.subscribe();
+    return tail.streams().subscribe("new committed alerts of " + tail.topic(), entry -> true);
   }
 
   private void requireKafka() {

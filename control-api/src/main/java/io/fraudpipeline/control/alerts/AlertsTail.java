@@ -3,6 +3,7 @@ package io.fraudpipeline.control.alerts;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.sse.SseFanOut;
+import io.fraudpipeline.control.sse.StreamEvent;
 import io.fraudpipeline.model.FraudJson;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -59,10 +59,8 @@ public class AlertsTail implements SmartLifecycle {
             properties.streamTimeout(),
             properties.subscriberQueue(),
             entry ->
-                SseEmitter.event()
-                    .id(entry.partition() + "-" + entry.offset())
-                    .name("alert")
-                    .data(entry.alert().toString()));
+                new StreamEvent(
+                    entry.partition() + "-" + entry.offset(), "alert", entry.alert().toString()));
   }
 
   /** The newest committed alerts, newest first. */
@@ -70,9 +68,9 @@ public class AlertsTail implements SmartLifecycle {
     return latest.newest(limit);
   }
 
-  /** A new stream of the alerts committed from now on; 429 beyond the subscriber limit. */
-  public SseEmitter subscribe() {
-    return streams.subscribe("new committed alerts of " + topic, entry -> true);
+  /** The subscribers of the alerts committed from now on. */
+  public SseFanOut<AlertEntry> streams() {
+    return streams;
   }
 
   public String topic() {

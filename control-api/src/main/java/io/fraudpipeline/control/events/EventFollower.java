@@ -9,7 +9,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Follows the event topic on every replica: every poll interval it reads the events appended since
@@ -61,8 +60,9 @@ final class EventFollower implements SmartLifecycle, AutoCloseable {
     return buffer.newest(query);
   }
 
-  SseEmitter subscribe(EventQuery filter) {
-    return streams.subscribe("new control-plane events", filter::matches);
+  /** The subscribers of the events read from now on. */
+  SseFanOut<PipelineEvent> streams() {
+    return streams;
   }
 
   String topic() {

@@ -5,6 +5,7 @@ import io.fraudpipeline.control.kafka.TopicTail;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.sse.SseFanOut;
+import io.fraudpipeline.control.sse.StreamEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -18,7 +19,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** The event log, its followers and the webhooks, built from Boot's Kafka settings. */
 @Configuration(proxyBeanMethods = false)
@@ -93,8 +93,7 @@ class EventsConfiguration {
             properties.maxSubscribers(),
             properties.streamTimeout(),
             properties.subscriberQueue(),
-            event ->
-                SseEmitter.event().id(event.id()).name("event").data(EventJson.writeString(event))),
+            event -> new StreamEvent(event.id(), "event", EventJson.writeString(event))),
         properties);
   }
 }

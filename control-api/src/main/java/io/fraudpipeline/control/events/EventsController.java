@@ -75,7 +75,7 @@ class EventsController {
     EventQuery filter = new EventQuery(parseType(type, errors), reason, jobId, null, 0);
     reject(errors);
     requireCaughtUp();
-    return follower.subscribe(filter);
+    return follower.streams().subscribe("new control-plane events", filter::matches);
   }
 
   private static PipelineEvent.Type parseType(String type, List<FieldError> errors) {

@@ -33,7 +33,7 @@ public final class SseFanOut<T> {
   private final int maxSubscribers;
   private final Duration streamTimeout;
   private final int queueCapacity;
-  private final Function<T, SseEmitter.SseEventBuilder> toEvent;
+  private final Function<T, StreamEvent> toEvent;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger count = new AtomicInteger();
   private final ExecutorService senders;
@@ -48,7 +48,7 @@ public final class SseFanOut<T> {
       int maxSubscribers,
       Duration streamTimeout,
       int queueCapacity,
-      Function<T, SseEmitter.SseEventBuilder> toEvent) {
+      Function<T, StreamEvent> toEvent) {
     this.feed = feed;
     this.maxSubscribers = maxSubscribers;
     this.streamTimeout = streamTimeout;
@@ -96,7 +96,9 @@ public final class SseFanOut<T> {
     if (subscribers.isEmpty()) {
       return;
     }
-    SseEmitter.SseEventBuilder event = toEvent.apply(item);
+    StreamEvent described = toEvent.apply(item);
+    SseEmitter.SseEventBuilder event =
+        SseEmitter.event().id(described.id()).name(described.name()).data(described.data());
     for (Subscriber s : subscribers) {
       if (s.filter.test(item)) {
         s.offer(event);
