@@ -1,8 +1,8 @@
 package io.fraudpipeline.control.backtests;
 
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.web.OperationResponses;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,8 +34,6 @@ class BacktestsController {
               + " no longer retains), 429 beyond fraud.backtests.max-concurrent.")
   ResponseEntity<Operation> start(@RequestBody JsonNode body) {
     Operation operation = backtests.start(body);
-    return ResponseEntity.accepted()
-        .location(URI.create("/api/v1/operations/" + operation.id()))
-        .body(operation);
+    return OperationResponses.accepted(operation);
   }
 }

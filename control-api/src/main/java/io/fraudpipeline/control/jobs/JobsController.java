@@ -2,11 +2,11 @@ package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.web.JobIdParameter;
+import io.fraudpipeline.control.web.OperationResponses;
 import io.fraudpipeline.flink.FlinkUnavailableException;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Pattern;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -82,13 +82,7 @@ class JobsController {
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
           String jobId) {
-    return accepted(jobOperations.savepoint(JobIdParameter.normalize(jobId)));
-  }
-
-  private static ResponseEntity<Operation> accepted(Operation operation) {
-    return ResponseEntity.accepted()
-        .location(URI.create("/api/v1/operations/" + operation.id()))
-        .body(operation);
+    return OperationResponses.accepted(jobOperations.savepoint(JobIdParameter.normalize(jobId)));
   }
 
   private static Observation reachable(Observation observation) {

@@ -5,6 +5,7 @@ import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.web.Actor;
 import io.fraudpipeline.control.web.JobIdParameter;
+import io.fraudpipeline.control.web.OperationResponses;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -81,7 +82,7 @@ class JobCommandsController {
       @Valid @RequestBody(required = false) StopRequest request,
       Principal principal) {
     boolean drain = request != null && Boolean.TRUE.equals(request.drain());
-    return accepted(
+    return OperationResponses.accepted(
         pipeline.stop(JobIdParameter.normalize(jobId), drain, Actor.of(null, principal)));
   }
 
@@ -103,7 +104,7 @@ class JobCommandsController {
           String jobId,
       @Valid @RequestBody RescaleRequest request,
       Principal principal) {
-    return accepted(
+    return OperationResponses.accepted(
         pipeline.rescale(
             JobIdParameter.normalize(jobId), request.parallelism(), Actor.of(null, principal)));
   }
@@ -122,12 +123,7 @@ class JobCommandsController {
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
           String jobId,
       Principal principal) {
-    return accepted(pipeline.cancel(JobIdParameter.normalize(jobId), Actor.of(null, principal)));
-  }
-
-  private static ResponseEntity<Operation> accepted(Operation operation) {
-    return ResponseEntity.accepted()
-        .location(URI.create("/api/v1/operations/" + operation.id()))
-        .body(operation);
+    return OperationResponses.accepted(
+        pipeline.cancel(JobIdParameter.normalize(jobId), Actor.of(null, principal)));
   }
 }

@@ -2,6 +2,7 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.rules.IfMatch;
 import io.fraudpipeline.control.web.Actor;
+import io.fraudpipeline.control.web.OperationResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -11,7 +12,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
@@ -134,9 +134,7 @@ class PipelineController {
     io.fraudpipeline.control.operations.Operation operation =
         service.upgrade(
             request == null ? UpgradeRequest.defaults() : request, Actor.of(updatedBy, principal));
-    return ResponseEntity.accepted()
-        .location(URI.create("/api/v1/operations/" + operation.id()))
-        .body(operation);
+    return OperationResponses.accepted(operation);
   }
 
   @GetMapping("/history")
