@@ -6,25 +6,39 @@ import io.fraudpipeline.control.topics.OffsetsPoller;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.ProblemType;
 import io.fraudpipeline.model.FieldError;
+import io.fraudpipeline.model.NamedRule;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
 
-/** A look at the alerts for curl users: the latest committed ones, or a live stream. */
+/**
+ * A look at the alerts for curl users and analysts: the latest committed ones, or a live stream, of
+ * the alerts people act on and of the shadow rules' alerts, optionally of one rule.
+ */
 @RestController
 @RequestMapping("/api/v1/alerts")
-@Tag(name = "alerts", description = "The latest committed fraud alerts, and a live stream")
+@Tag(
+    name = "alerts",
+    description = "The latest committed fraud alerts and shadow alerts, and live streams of them")
 class AlertsController {
 
   /** The latest committed alerts, newest first. */
   record AlertsView(String topic, int count, List<AlertEntry> alerts) {}
+
+  private static final String RULE_DESCRIPTION =
+      "Only the alerts of this rule: a named rule's id (the alert's rule_id) or a built-in rule"
+          + " (amount_threshold, category_threshold, velocity; named: every named rule's).";
 
   private final AlertsTail tail;
   private final OffsetsPoller offsets;
@@ -44,17 +58,22 @@ class AlertsController {
               + " read with read_committed by the control plane's one alerts consumer, so"
               + " alerts of aborted or open transactions never show. limit is 1 to"
               + " fraud.alerts.max-limit (200).")
-  AlertsView latest(@RequestParam(defaultValue = "20") int limit) {
-    if (limit < 1 || limit > properties.maxLimit()) {
-      String message = "must be between 1 and " + properties.maxLimit();
-      throw new ApiException(
-          ProblemType.VALIDATION,
-          "Invalid parameter 'limit': " + message,
-          Map.of("errors", List.of(new FieldError("limit", message))));
-    }
-    requireKafka();
-    List<AlertEntry> alerts = tail.newest(limit);
-    return new AlertsView(tail.topic(), alerts.size(), alerts);
+  AlertsView latest(
+      @RequestParam(defaultValue = "20") int limit,
+      @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
+    return peek(AlertFeed.ALERTS, limit, rule);
+  }
+
+  @GetMapping(path = "/shadow", produces = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(
+      summary = "The latest committed alerts of shadow rules",
+      description =
+          "What named rules in shadow state would raise, from fraud.topics.fraud-alerts-shadow;"
+              + " otherwise as GET /api/v1/alerts.")
+  AlertsView latestShadow(
+      @RequestParam(defaultValue = "20") int limit,
+      @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
+    return peek(AlertFeed.SHADOW, limit, rule);
   }
 
   @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -62,11 +81,76 @@ class AlertsController {
       summary = "New committed alerts as server-sent events",
       description =
           "Event name 'alert', id '<partition>-<offset>', data the alert JSON; a comment every"
-              + " heartbeat interval. At most fraud.alerts.max-subscribers streams (429 beyond);"
-              + " all share one Kafka consumer. Try: curl -N .../api/v1/alerts/stream")
-  SseEmitter stream() {
+              + " heartbeat interval. At most fraud.alerts.max-subscribers streams, with the"
+              + " shadow alerts' (429 beyond); all share one Kafka consumer. Try: curl -N"
+              + " .../api/v1/alerts/stream")
+  SseEmitter stream(
+      @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
+    return subscribe(AlertFeed.ALERTS, rule);
+  }
+
+  @GetMapping(path = "/shadow/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @Operation(
+      summary = "New committed alerts of shadow rules as server-sent events",
+      description = "As GET /api/v1/alerts/stream, for fraud.topics.fraud-alerts-shadow.")
+  SseEmitter streamShadow(
+      @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
+    return subscribe(AlertFeed.SHADOW, rule);
+  }
+
+  private AlertsView peek(AlertFeed feed, int limit, String rule) {
+    List<FieldError> errors = new ArrayList<>();
+    if (limit < 1 || limit > properties.maxLimit()) {
+      errors.add(new FieldError("limit", "must be between 1 and " + properties.maxLimit()));
+    }
+    Predicate<AlertEntry> filter = ruleFilter(rule, errors);
+    requireValid(errors);
     requireKafka();
-    return tail.streams().subscribe("new committed alerts of " + tail.topic(), entry -> true);
+    List<AlertEntry> alerts = tail.newest(feed, limit, filter);
+    return new AlertsView(tail.topic(feed), alerts.size(), alerts);
+  }
+
+  private SseEmitter subscribe(AlertFeed feed, String rule) {
+    List<FieldError> errors = new ArrayList<>();
+    Predicate<AlertEntry> filter = ruleFilter(rule, errors);
+    requireValid(errors);
+    requireKafka();
+    return tail.streams()
+        .subscribe(
+            "new committed alerts of " + tail.topic(feed),
+            item -> item.feed() == feed && filter.test(item.entry()));
+  }
+
+  /** The alerts {@code rule} asks for (all when absent); a problem goes to {@code errors}. */
+  private static Predicate<AlertEntry> ruleFilter(String rule, List<FieldError> errors) {
+    if (rule == null) {
+      return entry -> true;
+    }
+    // Built-in rule names have the form of ids too: anything else could never match.
+    if (!NamedRule.ID_PATTERN.matcher(rule).matches()) {
+      errors.add(
+          new FieldError(
+              "rule",
+              "must be a rule id (lower-case letters, digits, - and _, 1 to 64, a letter or digit"
+                  + " first) or a built-in rule's name"));
+      return entry -> false;
+    }
+    return entry -> is(entry.alert(), "rule_id", rule) || is(entry.alert(), "rule", rule);
+  }
+
+  private static boolean is(JsonNode alert, String field, String value) {
+    JsonNode node = alert.get(field);
+    return node != null && node.isString() && value.equals(node.stringValue());
+  }
+
+  private static void requireValid(List<FieldError> errors) {
+    if (!errors.isEmpty()) {
+      FieldError first = errors.get(0);
+      throw new ApiException(
+          ProblemType.VALIDATION,
+          "Invalid parameter '" + first.field() + "': " + first.message(),
+          Map.of("errors", List.copyOf(errors)));
+    }
   }
 
   private void requireKafka() {

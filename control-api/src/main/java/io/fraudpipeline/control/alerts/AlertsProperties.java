@@ -10,9 +10,11 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The alerts peek and stream.
  *
- * @param bufferSize latest committed alerts kept in memory per partition by the shared consumer
+ * @param bufferSize latest committed alerts kept in memory per partition (of both alerts topics) by
+ *     the shared consumer
  * @param maxLimit largest {@code limit} of a peek
- * @param maxSubscribers concurrent stream subscribers; one more is refused with 429
+ * @param maxSubscribers concurrent stream subscribers, of both feeds together; one more is refused
+ *     with 429
  * @param subscriberQueue alerts queued for a slow subscriber before the oldest are dropped
  * @param heartbeatInterval how often a stream gets an SSE comment, so dead connections are noticed
  * @param streamTimeout a stream is closed after this long (EventSource clients reconnect)

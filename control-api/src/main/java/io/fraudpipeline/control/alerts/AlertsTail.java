@@ -7,11 +7,13 @@ import io.fraudpipeline.control.sse.StreamEvent;
 import io.fraudpipeline.model.FraudJson;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,9 +28,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The one consumer of the alerts topic ({@code read_committed}: only alerts of committed
- * transactions). It starts at the latest {@code buffer-size} alerts of each partition, keeps them
- * for peeks, and hands every new one to the stream subscribers: one consumer for all clients.
+ * The one consumer of the alerts topics, the alerts and the shadow alerts ({@link AlertFeed}), with
+ * {@code read_committed}: only alerts of committed transactions. It starts at the latest {@code
+ * buffer-size} alerts of each partition, keeps them for peeks, and hands every new one to the
+ * stream subscribers: one consumer for all clients and both topics.
  */
 @Component
 public class AlertsTail implements SmartLifecycle {
@@ -38,10 +41,12 @@ public class AlertsTail implements SmartLifecycle {
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
 
   private final ReadCommittedConsumers consumers;
-  private final String topic;
+  private final Map<AlertFeed, String> topics = new EnumMap<>(AlertFeed.class);
+  private final Map<String, AlertFeed> feeds = new HashMap<>();
   private final AlertsProperties properties;
-  private final LatestAlerts latest;
-  private final SseFanOut<AlertEntry> streams;
+  private final Map<AlertFeed, LatestAlerts> latest = new EnumMap<>(AlertFeed.class);
+  // One fan-out for both feeds, so fraud.alerts.max-subscribers bounds their streams together.
+  private final SseFanOut<FeedEntry> streams;
   private volatile boolean running;
   private Thread thread;
   private Consumer<byte[], byte[]> consumer;
@@ -49,32 +54,42 @@ public class AlertsTail implements SmartLifecycle {
   public AlertsTail(
       ReadCommittedConsumers consumers, TopicsProperties topics, AlertsProperties properties) {
     this.consumers = consumers;
-    this.topic = topics.fraudAlerts();
+    this.topics.put(AlertFeed.ALERTS, topics.fraudAlerts());
+    this.topics.put(AlertFeed.SHADOW, topics.fraudAlertsShadow());
+    this.topics.forEach((feed, topic) -> feeds.put(topic, feed));
     this.properties = properties;
-    this.latest = new LatestAlerts(properties.bufferSize());
+    for (AlertFeed feed : AlertFeed.values()) {
+      latest.put(feed, new LatestAlerts(properties.bufferSize()));
+    }
     this.streams =
         new SseFanOut<>(
             "alerts",
             properties.maxSubscribers(),
             properties.streamTimeout(),
             properties.subscriberQueue(),
-            entry ->
+            item ->
                 new StreamEvent(
-                    entry.partition() + "-" + entry.offset(), "alert", entry.alert().toString()));
+                    item.entry().partition() + "-" + item.entry().offset(),
+                    "alert",
+                    item.entry().alert().toString()));
   }
 
-  /** The newest committed alerts, newest first. */
-  public List<AlertEntry> newest(int limit) {
-    return latest.newest(limit);
+  /** An alert and the feed it was read from, on its way to the streams. */
+  public record FeedEntry(AlertFeed feed, AlertEntry entry) {}
+
+  /** The newest committed alerts of {@code feed} that match {@code filter}, newest first. */
+  public List<AlertEntry> newest(AlertFeed feed, int limit, Predicate<? super AlertEntry> filter) {
+    return latest.get(feed).newest(limit, filter);
   }
 
-  /** The subscribers of the alerts committed from now on. */
-  public SseFanOut<AlertEntry> streams() {
+  /** The subscribers of the alerts of both feeds committed from now on. */
+  public SseFanOut<FeedEntry> streams() {
     return streams;
   }
 
-  public String topic() {
-    return topic;
+  /** The topic {@code feed} is read from. */
+  public String topic(AlertFeed feed) {
+    return topics.get(feed);
   }
 
   private void run() {
@@ -101,7 +116,7 @@ public class AlertsTail implements SmartLifecycle {
       } catch (WakeupException | InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        log.debug("Reading {} failed, retrying: {}", topic, e.toString());
+        log.debug("Reading {} failed, retrying: {}", topics.values(), e.toString());
         nextAssignment = 0;
         sleepQuietly();
       }
@@ -110,10 +125,12 @@ public class AlertsTail implements SmartLifecycle {
 
   /** Follows new partitions; a new one starts at its latest buffer-size offsets. */
   private Set<TopicPartition> reassign(Set<TopicPartition> assigned) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, KAFKA_TIMEOUT);
     Set<TopicPartition> current = new HashSet<>();
-    if (infos != null) {
-      infos.forEach(p -> current.add(new TopicPartition(topic, p.partition())));
+    for (String topic : topics.values()) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, KAFKA_TIMEOUT);
+      if (infos != null) {
+        infos.forEach(p -> current.add(new TopicPartition(topic, p.partition())));
+      }
     }
     if (current.equals(assigned)) {
       return assigned;
@@ -139,7 +156,8 @@ public class AlertsTail implements SmartLifecycle {
   }
 
   private void accept(ConsumerRecord<byte[], byte[]> record) {
-    if (record.value() == null) {
+    AlertFeed feed = feeds.get(record.topic());
+    if (record.value() == null || feed == null) {
       return;
     }
     JsonNode alert;
@@ -147,14 +165,17 @@ public class AlertsTail implements SmartLifecycle {
       alert = FraudJson.mapper().readTree(record.value());
     } catch (JacksonException e) {
       log.debug(
-          "Skipping the unreadable alert at {}-{}@{}", topic, record.partition(), record.offset());
+          "Skipping the unreadable alert at {}-{}@{}",
+          record.topic(),
+          record.partition(),
+          record.offset());
       return;
     }
     AlertEntry entry =
         new AlertEntry(
             record.partition(), record.offset(), Instant.ofEpochMilli(record.timestamp()), alert);
-    latest.add(entry);
-    streams.publish(entry);
+    latest.get(feed).add(entry);
+    streams.publish(new FeedEntry(feed, entry));
   }
 
   private static void sleepQuietly() {

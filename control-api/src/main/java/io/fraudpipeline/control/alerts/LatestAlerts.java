@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** The latest alerts of each partition, bounded; a peek merges them newest first. */
 final class LatestAlerts {
@@ -33,9 +34,10 @@ final class LatestAlerts {
     }
   }
 
-  synchronized List<AlertEntry> newest(int limit) {
+  /** The newest {@code limit} alerts kept that match {@code filter}, newest first. */
+  synchronized List<AlertEntry> newest(int limit, Predicate<? super AlertEntry> filter) {
     List<AlertEntry> all = new ArrayList<>();
-    partitions.values().forEach(all::addAll);
+    partitions.values().forEach(latest -> latest.stream().filter(filter).forEach(all::add));
     all.sort(NEWEST_FIRST);
     return List.copyOf(all.subList(0, Math.min(limit, all.size())));
   }

@@ -67,6 +67,7 @@ public class OffsetsPoller implements SmartLifecycle {
         List.of(
             topicsProperties.transactions(),
             topicsProperties.fraudAlerts(),
+            topicsProperties.fraudAlertsShadow(),
             topicsProperties.transactionsDlq(),
             topicsProperties.fraudRules());
     this.lagTopic = topicsProperties.transactions();

@@ -8,6 +8,7 @@ import io.fraudpipeline.control.support.ApiClient.Reply;
 import io.fraudpipeline.control.support.TestKafka;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.FraudJson;
+import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.Transaction;
 import java.io.InputStream;
@@ -55,6 +56,33 @@ class AlertsApiTest {
 
   private static final String PREFIX = "alerts";
   private static final String TOPIC = PREFIX + "-alerts";
+  private static final String SHADOW_TOPIC = PREFIX + "-alerts-shadow";
+  private static final NamedRule SHADOW_RULE =
+      new NamedRule(
+          "many-merchants",
+          "Card paying many merchants",
+          "shadow",
+          "aggregate",
+          "merchant",
+          ">=",
+          new BigDecimal("5"),
+          null,
+          List.of("account_id"),
+          "count_distinct",
+          "PT10M");
+  private static final NamedRule OTHER_SHADOW_RULE =
+      new NamedRule(
+          "hourly-total",
+          null,
+          "shadow",
+          "aggregate",
+          "amount",
+          ">",
+          new BigDecimal("10000"),
+          null,
+          List.of("account_id"),
+          "sum",
+          "PT1H");
 
   @DynamicPropertySource
   static void kafka(DynamicPropertyRegistry registry) {
@@ -72,7 +100,7 @@ class AlertsApiTest {
   @Test
   void peeksTheLatestCommittedAlertsNewestFirstAndStreamsNewOnes() throws Exception {
     awaitKafka();
-    try (KafkaProducer<String, byte[]> producer = transactionalProducer()) {
+    try (KafkaProducer<String, byte[]> producer = transactionalProducer("alerts-test-tx")) {
       producer.initTransactions();
       writeInTransaction(producer, List.of("t-1", "t-2", "t-3"), true);
       writeInTransaction(producer, List.of("aborted-1", "aborted-2"), false);
@@ -121,7 +149,7 @@ class AlertsApiTest {
       assertThat(second.status()).isEqualTo(429);
       assertThat(second.problemType()).isEqualTo("too-many-requests");
 
-      try (KafkaProducer<String, byte[]> producer = transactionalProducer()) {
+      try (KafkaProducer<String, byte[]> producer = transactionalProducer("alerts-test-tx")) {
         producer.initTransactions();
         writeInTransaction(producer, List.of("aborted-3"), false);
         writeInTransaction(producer, List.of("t-5"), true);
@@ -133,6 +161,110 @@ class AlertsApiTest {
       stream.body().close();
       reader.interrupt();
     }
+  }
+
+  @Test
+  void showsTheShadowRulesAlertsApartAndFiltersByRule() throws Exception {
+    awaitKafka();
+    try (KafkaProducer<String, byte[]> producer = transactionalProducer("alerts-test-shadow")) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(shadowAlert("s-1", SHADOW_RULE));
+      producer.send(shadowAlert("s-2", OTHER_SHADOW_RULE));
+      producer.send(shadowAlert("s-3", SHADOW_RULE));
+      producer.commitTransaction();
+    }
+
+    JsonNode shadow =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> api.get("/api/v1/alerts/shadow?limit=10").json(),
+                p -> p.path("count").asInt() == 3);
+    assertThat(shadow.path("topic").asString()).isEqualTo(SHADOW_TOPIC);
+    assertThat(alertIds(shadow))
+        .containsExactlyInAnyOrder("s-1:many-merchants", "s-2:hourly-total", "s-3:many-merchants");
+    assertThat(alertIds(api.get("/api/v1/alerts/shadow?rule=many-merchants").json()))
+        .containsExactlyInAnyOrder("s-1:many-merchants", "s-3:many-merchants");
+    assertThat(alertIds(api.get("/api/v1/alerts/shadow?rule=named&limit=1").json())).hasSize(1);
+    // Never among the alerts people act on, whose own rule filter works alike.
+    assertThat(alertIds(api.get("/api/v1/alerts?limit=50").json()))
+        .noneMatch(id -> id.startsWith("s-"));
+    assertThat(api.get("/api/v1/alerts?rule=many-merchants").json().path("count").asInt()).isZero();
+
+    Reply badRule = api.get("/api/v1/alerts/shadow?rule=Not%20A%20Rule");
+    assertThat(badRule.status()).isEqualTo(400);
+    assertThat(badRule.problemType()).isEqualTo("validation");
+    assertThat(badRule.json().path("errors").get(0).path("field").asString()).isEqualTo("rule");
+
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    // max-subscribers is 1: the other test's stream may still hold the slot for a moment.
+    HttpResponse<InputStream> stream =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> openStream("/api/v1/alerts/shadow/stream?rule=hourly-total"), this::isOpen);
+    Thread reader = readLines(stream.body(), lines);
+    try {
+      awaitLine(lines, l -> l.startsWith(":"));
+      try (KafkaProducer<String, byte[]> producer = transactionalProducer("alerts-test-shadow")) {
+        producer.initTransactions();
+        producer.beginTransaction();
+        producer.send(shadowAlert("s-4", SHADOW_RULE));
+        producer.send(shadowAlert("s-5", OTHER_SHADOW_RULE));
+        producer.commitTransaction();
+      }
+      String data = awaitLine(lines, l -> l.startsWith("data:"));
+      assertThat(ApiClient.JSON.readTree(data.substring(5)).path("alert_id").asString())
+          .isEqualTo("s-5:hourly-total");
+    } finally {
+      stream.body().close();
+      reader.interrupt();
+    }
+  }
+
+  private HttpResponse<InputStream> openStream(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Accept", "text/event-stream")
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  private boolean isOpen(HttpResponse<InputStream> stream) {
+    if (stream.statusCode() == 200) {
+      return true;
+    }
+    try {
+      stream.body().close();
+    } catch (java.io.IOException e) {
+      // refused anyway
+    }
+    return false;
+  }
+
+  private static List<String> alertIds(JsonNode peek) {
+    List<String> ids = new ArrayList<>();
+    peek.path("alerts").forEach(a -> ids.add(a.path("alert").path("alert_id").asString()));
+    return ids;
+  }
+
+  private static ProducerRecord<String, byte[]> shadowAlert(String transactionId, NamedRule rule) {
+    Transaction tx =
+        new Transaction(
+            transactionId,
+            "acc-2",
+            new BigDecimal("120"),
+            "USD",
+            "m-2",
+            "retail",
+            "US",
+            Instant.parse("2025-01-01T00:00:00Z"));
+    FraudAlert alert =
+        FraudAlert.namedRuleAlert(
+            tx, rule, 7, Map.of("account_id", "acc-2"), new BigDecimal("5"), Instant.now());
+    return new ProducerRecord<>(SHADOW_TOPIC, 0, "acc-2", FraudJson.write(alert));
   }
 
   private void awaitKafka() {
@@ -198,12 +330,12 @@ class AlertsApiTest {
     }
   }
 
-  private static KafkaProducer<String, byte[]> transactionalProducer() {
+  private static KafkaProducer<String, byte[]> transactionalProducer(String transactionalId) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "alerts-test-tx");
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     return new KafkaProducer<>(config);
   }
 }
