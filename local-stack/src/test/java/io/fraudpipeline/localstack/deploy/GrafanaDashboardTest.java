@@ -88,7 +88,9 @@ class GrafanaDashboardTest {
             "Rules version: desired vs applied",
             "Producer rate",
             "API latency",
-            "Control plane events by reason");
+            "Control plane events by reason",
+            "Named rules: alerts per second",
+            "Named rules: evaluations per second");
   }
 
   @Test
