@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -295,12 +296,22 @@ public class FlinkRestClient implements AutoCloseable {
   /** A metric of one job vertex aggregated over its subtasks (min, max and sum). */
   public Optional<AggregatedMetric> aggregatedSubtaskMetric(
       JobID jobId, JobVertexID vertexId, String metric) {
+    return Optional.ofNullable(
+        aggregatedSubtaskMetrics(jobId, vertexId, List.of(metric)).get(metric));
+  }
+
+  /**
+   * Metrics of one job vertex aggregated over its subtasks (min, max and sum), in one request; a
+   * metric no subtask reports (yet) is absent from the answer.
+   */
+  public Map<String, AggregatedMetric> aggregatedSubtaskMetrics(
+      JobID jobId, JobVertexID vertexId, List<String> metrics) {
     var headers = AggregatedSubtaskMetricsHeaders.getInstance();
     var params = headers.getUnresolvedMessageParameters();
     resolvePath(params, jobId, vertexId, null);
     for (var query : params.getQueryParameters()) {
       if (query instanceof MetricsFilterParameter filter) {
-        filter.resolve(List.of(metric));
+        filter.resolve(List.copyOf(metrics));
       } else if (query instanceof MetricsAggregationParameter aggregation) {
         aggregation.resolve(
             List.of(
@@ -314,7 +325,14 @@ public class FlinkRestClient implements AutoCloseable {
             "GET /jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics",
             requestTimeout,
             () -> rest.sendRequest(host, port, headers, params, EmptyRequestBody.getInstance()));
-    return body.getMetrics().stream().filter(m -> metric.equals(m.getId())).findFirst();
+    Set<String> wanted = Set.copyOf(metrics);
+    Map<String, AggregatedMetric> found = new java.util.HashMap<>();
+    for (AggregatedMetric metric : body.getMetrics()) {
+      if (wanted.contains(metric.getId())) {
+        found.put(metric.getId(), metric);
+      }
+    }
+    return found;
   }
 
   public JarListInfo listJars() {

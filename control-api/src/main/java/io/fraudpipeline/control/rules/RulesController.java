@@ -35,9 +35,11 @@ class RulesController {
   record HistoryView(List<RuleChange> changes) {}
 
   private final RulesService service;
+  private final RuleStatistics statistics;
 
-  RulesController(RulesService service) {
+  RulesController(RulesService service, RuleStatistics statistics) {
     this.service = service;
+    this.statistics = statistics;
   }
 
   @GetMapping
@@ -108,6 +110,19 @@ class RulesController {
               + " changed parameters (from, to) and the whole rule set published.")
   HistoryView history(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
     return new HistoryView(service.history(limit));
+  }
+
+  @GetMapping("/stats")
+  @Operation(
+      summary = "What the running job reports for each named rule",
+      description =
+          "Each named rule of the current rule set with the transactions it judged and the alerts"
+              + " it raised since the job last started, and both per second over the last minute,"
+              + " summed over the subtasks of the operator that judges it; asked of Flink on each"
+              + " request (Flink refreshes its copy every 10 s by default). No figures without an"
+              + " active job, or for a rule that has not judged a transaction yet.")
+  RuleStatisticsView stats() {
+    return statistics.of(service.current().rules());
   }
 
   private static ResponseEntity<RulesView> answer(RulesState state) {

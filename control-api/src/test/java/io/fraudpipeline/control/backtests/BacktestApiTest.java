@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -188,6 +189,43 @@ class BacktestApiTest {
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> alertIdsInRange(from, to), ids -> ids.equals(expectedAlertIds));
     int liveAlertsBefore = committedAlerts().size();
+
+    // What the job reports per rule: every alert it committed, and every transaction each rule
+    // judged: big-gambling those its filter lets through, on the main path at once; many-merchants
+    // all of txs, once the watermark passed them (the ticks wait for one that never comes).
+    long judgedByBigGambling =
+        Stream.concat(txs.stream(), ticks.stream())
+            .filter(t -> t.merchantCategory().equals("gambling"))
+            .count();
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              Map<String, Long> committedPerRule = new HashMap<>();
+              for (FraudAlert alert : committedAlerts()) {
+                committedPerRule.merge(alert.ruleId(), 1L, Long::sum);
+              }
+              JsonNode s = api.get("/api/v1/rules/stats").json();
+              assertThat(ruleStats(s, "big-gambling").path("evaluations").asLong())
+                  .isEqualTo(judgedByBigGambling);
+              assertThat(ruleStats(s, "many-merchants").path("evaluations").asLong())
+                  .isEqualTo(txs.size());
+              assertThat(ruleStats(s, "big-gambling").path("alerts").asLong())
+                  .isEqualTo(committedPerRule.get("big-gambling"));
+              assertThat(ruleStats(s, "many-merchants").path("alerts").asLong())
+                  .isEqualTo(committedPerRule.get("many-merchants"));
+            });
+    JsonNode stats = api.get("/api/v1/rules/stats").json();
+    assertThat(stats.path("job_id").asString())
+        .isEqualTo(deployed.json().path("job_id").asString());
+    assertThat(stats.path("version").asLong()).isEqualTo(version + 1);
+    JsonNode manyMerchants = ruleStats(stats, "many-merchants");
+    assertThat(manyMerchants.path("kind").asString()).isEqualTo("aggregate");
+    assertThat(manyMerchants.path("state").asString()).isEqualTo("active");
+    // The meters' names resolve too (their values depend on the last minute's pace).
+    assertThat(manyMerchants.path("evaluations_per_second").isNumber()).isTrue();
+    assertThat(ruleStats(stats, "big-gambling").path("alerts_per_second").isNumber()).isTrue();
 
     Reply accepted = post(backtest(RULES, from, to));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
@@ -378,6 +416,15 @@ class BacktestApiTest {
       }
     }
     return alerts;
+  }
+
+  private static JsonNode ruleStats(JsonNode stats, String ruleId) {
+    for (JsonNode rule : stats.path("rules")) {
+      if (rule.path("id").asString().equals(ruleId)) {
+        return rule;
+      }
+    }
+    throw new AssertionError("no rule " + ruleId + " in " + stats);
   }
 
   private static Set<String> alertIdsInRange(Instant from, Instant to) {
