@@ -3,7 +3,6 @@ package io.fraudpipeline.control.jobs;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.web.JobIdParameter;
 import io.fraudpipeline.control.web.OperationResponses;
-import io.fraudpipeline.flink.FlinkUnavailableException;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Pattern;
@@ -49,7 +48,7 @@ class JobsController {
       summary = "The fraud jobs on Flink, from the last observation")
   @ApiResponse(responseCode = "503", description = "Flink unreachable: the state is unknown")
   JobList list() {
-    Observation observation = reachable(observer.current());
+    Observation observation = observer.current().requireReachable();
     return new JobList(observation.observedAt(), observation.jobs());
   }
 
@@ -63,11 +62,11 @@ class JobsController {
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
           String jobId) {
     String id = JobIdParameter.normalize(jobId);
-    Observation observation = reachable(observer.current());
+    Observation observation = observer.current().requireReachable();
     if (observation.job(id).isEmpty()
         && Duration.between(observation.observedAt(), Instant.now()).toMillis() > 500) {
       // A job deployed a moment ago may not be in the last poll yet.
-      observation = reachable(observer.observeNow());
+      observation = observer.observeNow().requireReachable();
     }
     return observation.job(id).orElseThrow(() -> new JobNotFoundException(id, jobName));
   }
@@ -83,18 +82,5 @@ class JobsController {
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
           String jobId) {
     return OperationResponses.accepted(jobOperations.savepoint(JobIdParameter.normalize(jobId)));
-  }
-
-  private static Observation reachable(Observation observation) {
-    if (!observation.flinkReachable()) {
-      throw new FlinkUnavailableException(
-          "The fraud job's state is unknown: Flink could not be observed at "
-              + observation.observedAt()
-              + " ("
-              + observation.error()
-              + ")",
-          null);
-    }
-    return observation;
   }
 }

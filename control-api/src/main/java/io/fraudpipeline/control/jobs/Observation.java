@@ -3,6 +3,7 @@ package io.fraudpipeline.control.jobs;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.flink.ClusterOverview;
+import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,25 @@ public record Observation(
 
   static Observation unreachable(Instant at, String error) {
     return new Observation(at, false, error, null, List.of(), List.of());
+  }
+
+  /**
+   * This observation, when Flink answered it: what was seen before Flink became unreachable is no
+   * answer to a read ("the state is unknown").
+   *
+   * @throws FlinkUnavailableException when Flink could not be observed
+   */
+  public Observation requireReachable() {
+    if (!flinkReachable) {
+      throw new FlinkUnavailableException(
+          "The fraud job's state is unknown: Flink could not be observed at "
+              + observedAt
+              + " ("
+              + error
+              + ")",
+          null);
+    }
+    return this;
   }
 
   /** The fraud job that is not terminated, if any. */

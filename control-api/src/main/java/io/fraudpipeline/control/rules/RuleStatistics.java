@@ -55,7 +55,7 @@ class RuleStatistics {
    */
   RuleStatisticsView of(RuleSet rules) {
     List<NamedRule> named = rules.rules() == null ? List.of() : rules.rules();
-    Optional<FraudJob> job = observer.current().activeJob();
+    Optional<FraudJob> job = observer.current().requireReachable().activeJob();
     Map<String, AggregatedMetric> metrics =
         job.isEmpty() || named.isEmpty() ? Map.of() : metricsOf(job.get().jobId(), named);
     List<RuleStatisticsView.Rule> views = new ArrayList<>(named.size());

@@ -138,6 +138,18 @@ class BacktestApiTest {
             "If-Match",
             "\"" + version + "\"");
     assertThat(put.status()).as(put.body()).isEqualTo(200);
+    // Before the job (which the deploy below proves none ran): the rules, with no figures.
+    JsonNode beforeJob =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> api.get("/api/v1/rules/stats").json(),
+                s -> s.path("version").asLong() == version + 1);
+    assertThat(beforeJob.path("job_id").isString()).isFalse();
+    assertThat(beforeJob.path("rules")).hasSize(2);
+    beforeJob
+        .path("rules")
+        .forEach(r -> assertThat(r.path("evaluations").isNumber()).as(r.toString()).isFalse());
     Reply deployed = api.write("POST", "/api/v1/jobs", "application/json", "{\"parallelism\": 1}");
     assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
     await()
