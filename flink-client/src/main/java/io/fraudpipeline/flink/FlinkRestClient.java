@@ -335,6 +335,42 @@ public class FlinkRestClient implements AutoCloseable {
     return found;
   }
 
+  /**
+   * Metrics of named operators, each aggregated over the subtasks of its vertex: one request per
+   * vertex whose name holds a wanted operator (chained operators share a vertex, whose name lists
+   * them), where Flink reports an operator's metric as {@code <operator>.<metric>}. A vertex whose
+   * metrics Flink cannot give yet (one still being deployed) is left out of the answer.
+   *
+   * @param vertices the job's vertices ({@link #jobDetails})
+   * @param metricsByOperator for each operator name, the metrics wanted, without that prefix
+   * @return what Flink reported, by {@code <operator>.<metric>}
+   */
+  public Map<String, AggregatedMetric> operatorMetrics(
+      JobID jobId,
+      Collection<JobDetailsInfo.JobVertexDetailsInfo> vertices,
+      Map<String, List<String>> metricsByOperator) {
+    Map<String, AggregatedMetric> found = new java.util.HashMap<>();
+    for (var vertex : vertices) {
+      String name = vertex.getName() == null ? "" : vertex.getName();
+      List<String> wanted = new java.util.ArrayList<>();
+      metricsByOperator.forEach(
+          (operator, metrics) -> {
+            if (name.contains(operator)) {
+              metrics.forEach(metric -> wanted.add(operator + "." + metric));
+            }
+          });
+      if (wanted.isEmpty()) {
+        continue;
+      }
+      try {
+        found.putAll(aggregatedSubtaskMetrics(jobId, vertex.getJobVertexID(), wanted));
+      } catch (FlinkRequestException e) {
+        // Metrics of a vertex still being deployed: left out of this answer.
+      }
+    }
+    return found;
+  }
+
   public JarListInfo listJars() {
     return call(
         "GET /jars",

@@ -454,21 +454,15 @@ public class FraudJobObserver extends PeriodicLifecycle {
 
   /** Each rules operator's version, the minimum over its subtasks. */
   private Map<String, Long> rulesVersions(JobID jobId, JobDetailsInfo details) {
+    Map<String, List<String>> wanted = new java.util.LinkedHashMap<>();
+    RULES_OPERATORS.forEach(operator -> wanted.put(operator, List.of(RULES_VERSION_GAUGE)));
+    Map<String, AggregatedMetric> found =
+        flink.operatorMetrics(jobId, details.getJobVertexInfos(), wanted);
     Map<String, Long> versions = new TreeMap<>();
-    for (var vertex : details.getJobVertexInfos()) {
-      for (String operator : RULES_OPERATORS) {
-        if (vertex.getName() == null || !vertex.getName().contains(operator)) {
-          continue;
-        }
-        try {
-          flink
-              .aggregatedSubtaskMetric(
-                  jobId, vertex.getJobVertexID(), operator + "." + RULES_VERSION_GAUGE)
-              .map(AggregatedMetric::getMin)
-              .ifPresent(min -> versions.put(operator, min.longValue()));
-        } catch (FlinkRequestException e) {
-          // Metrics of a vertex still being deployed: leave them out of this observation.
-        }
+    for (String operator : RULES_OPERATORS) {
+      AggregatedMetric gauge = found.get(operator + "." + RULES_VERSION_GAUGE);
+      if (gauge != null && gauge.getMin() != null) {
+        versions.put(operator, gauge.getMin().longValue());
       }
     }
     return java.util.Collections.unmodifiableMap(versions);

@@ -2,7 +2,6 @@ package io.fraudpipeline.control.rules;
 
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
-import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.model.RuleKind;
@@ -79,31 +78,15 @@ class RuleStatistics {
   /** The rules' metrics, by their id in Flink's REST API ({@code <operator>.rule.<id>.<name>}). */
   private Map<String, AggregatedMetric> metricsOf(String jobId, List<NamedRule> rules) {
     JobID id = JobID.fromHexString(jobId);
-    Map<String, AggregatedMetric> found = new HashMap<>();
-    for (var vertex : flink.jobDetails(id).getJobVertexInfos()) {
-      String name = vertex.getName() == null ? "" : vertex.getName();
-      for (String operator : List.of(THRESHOLD_OPERATOR, AGGREGATE_OPERATOR)) {
-        List<String> wanted = new ArrayList<>();
-        for (NamedRule rule : rules) {
-          if (name.contains(operator) && operatorOf(rule).equals(operator)) {
-            String prefix = operator + ".rule." + rule.id() + ".";
-            for (String metric :
-                List.of(EVALUATIONS, ALERTS, EVALUATIONS_PER_SECOND, ALERTS_PER_SECOND)) {
-              wanted.add(prefix + metric);
-            }
-          }
-        }
-        if (wanted.isEmpty()) {
-          continue;
-        }
-        try {
-          found.putAll(flink.aggregatedSubtaskMetrics(id, vertex.getJobVertexID(), wanted));
-        } catch (FlinkRequestException e) {
-          // A vertex still being deployed has no metrics yet: its rules get no figures.
-        }
+    Map<String, List<String>> wanted = new HashMap<>();
+    for (NamedRule rule : rules) {
+      List<String> metrics = wanted.computeIfAbsent(operatorOf(rule), o -> new ArrayList<>());
+      for (String metric :
+          List.of(EVALUATIONS, ALERTS, EVALUATIONS_PER_SECOND, ALERTS_PER_SECOND)) {
+        metrics.add("rule." + rule.id() + "." + metric);
       }
     }
-    return found;
+    return flink.operatorMetrics(id, flink.jobDetails(id).getJobVertexInfos(), wanted);
   }
 
   private static String operatorOf(NamedRule rule) {

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.jobgraph.JobVertexID;
@@ -95,9 +94,9 @@ class CountingFlinkRestClient extends FlinkRestClient {
   }
 
   @Override
-  public Optional<AggregatedMetric> aggregatedSubtaskMetric(
-      JobID jobId, JobVertexID vertexId, String metric) {
+  public Map<String, AggregatedMetric> aggregatedSubtaskMetrics(
+      JobID jobId, JobVertexID vertexId, List<String> metrics) {
     count("GET /jobs/:id/vertices/:vid/subtasks/metrics");
-    return super.aggregatedSubtaskMetric(jobId, vertexId, metric);
+    return super.aggregatedSubtaskMetrics(jobId, vertexId, metrics);
   }
 }
