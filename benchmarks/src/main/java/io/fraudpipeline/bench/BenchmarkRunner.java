@@ -14,6 +14,7 @@ import io.fraudpipeline.bench.rules.NamedRulePropagationScenario;
 import io.fraudpipeline.bench.rules.RulePropagationScenario;
 import io.fraudpipeline.bench.throughput.AggregateRulesScenario;
 import io.fraudpipeline.bench.throughput.JobThroughputScenario;
+import io.fraudpipeline.job.FraudJobParameters;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -112,8 +113,16 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Option(
       names = "--checkpoint-interval-ms",
       defaultValue = "1000",
-      description = "The fraud job's checkpoint interval in every scenario. Default: 1000")
+      description =
+          "The fraud job's checkpoint interval in every scenario but AGGREGATES. Default: 1000")
   long checkpointIntervalMs;
+
+  @Option(
+      names = "--aggregates-checkpoint-interval-ms",
+      description =
+          "The fraud job's checkpoint interval in AGGREGATES, where every checkpoint writes the"
+              + " rules' window state in full. Default: the job's own default (10000)")
+  Long aggregatesCheckpointIntervalMs;
 
   @Option(
       names = "--scenarios",
@@ -272,12 +281,19 @@ public final class BenchmarkRunner implements Callable<Integer> {
     }
   }
 
+  private Duration aggregatesCheckpointInterval() {
+    return aggregatesCheckpointIntervalMs == null
+        ? FraudJobParameters.DEFAULT_CHECKPOINT_INTERVAL
+        : Duration.ofMillis(aggregatesCheckpointIntervalMs);
+  }
+
   private BenchmarkSettings settings() {
     if (quick) {
       return new BenchmarkSettings(
           1,
           2,
           Duration.ofMillis(checkpointIntervalMs),
+          aggregatesCheckpointInterval(),
           20_000,
           50_000,
           List.of(1000L),
@@ -293,6 +309,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
         repetitions,
         2,
         Duration.ofMillis(checkpointIntervalMs),
+        aggregatesCheckpointInterval(),
         throughputRecords,
         producerRecords,
         latencyRates,

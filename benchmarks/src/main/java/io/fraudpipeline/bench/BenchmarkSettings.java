@@ -11,7 +11,10 @@ import java.util.Map;
  *
  * @param repetitions repetitions of every measurement (the report gives median and min–max)
  * @param partitions partitions of every transactions and alerts topic
- * @param checkpointInterval the fraud job's checkpoint interval in every scenario
+ * @param checkpointInterval the fraud job's checkpoint interval in every scenario but the aggregate
+ *     rules'
+ * @param aggregatesCheckpointInterval the fraud job's checkpoint interval in the aggregate rules'
+ *     scenario, whose window state every checkpoint writes in full
  * @param throughputRecords records pre-filled for the throughput scenario
  * @param producerRecords records per producer run
  * @param latencyRates the fixed rates of the latency scenario, records/s
@@ -28,6 +31,7 @@ public record BenchmarkSettings(
     int repetitions,
     int partitions,
     Duration checkpointInterval,
+    Duration aggregatesCheckpointInterval,
     long throughputRecords,
     long producerRecords,
     List<Long> latencyRates,
@@ -52,6 +56,9 @@ public record BenchmarkSettings(
     d.put("Repetitions per measurement", Integer.toString(repetitions));
     d.put("Partitions (transactions, alerts)", Integer.toString(partitions));
     d.put("Fraud job checkpoint interval", checkpointInterval.toMillis() + " ms");
+    d.put(
+        "Fraud job checkpoint interval, aggregate rules scenario",
+        aggregatesCheckpointInterval.toMillis() + " ms");
     d.put("Throughput: pre-filled records", Long.toString(throughputRecords));
     d.put("Producer: records per run", Long.toString(producerRecords));
     d.put("Latency: fixed rates (records/s)", latencyRates.toString());

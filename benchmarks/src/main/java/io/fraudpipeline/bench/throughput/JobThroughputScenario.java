@@ -258,6 +258,18 @@ public final class JobThroughputScenario implements Scenario {
   ThroughputSample measureJob(
       TransactionsFill fill, String rulesTopic, Config config, String name, ProfiledPass profiled)
       throws Exception {
+    return measureJob(fill, rulesTopic, config, name, profiled, settings.checkpointInterval());
+  }
+
+  /** A pass with the job checkpointing every {@code checkpointInterval}. */
+  ThroughputSample measureJob(
+      TransactionsFill fill,
+      String rulesTopic,
+      Config config,
+      String name,
+      ProfiledPass profiled,
+      Duration checkpointInterval)
+      throws Exception {
     String alerts = name + "-alerts";
     String dlq = name + "-dlq";
     cluster.createTopic(alerts, settings.partitions(), Map.of());
@@ -270,7 +282,7 @@ public final class JobThroughputScenario implements Scenario {
                   name,
                   config.exactlyOnce(),
                   config.parallelism(),
-                  settings.checkpointInterval(),
+                  checkpointInterval,
                   fill.topic(),
                   alerts,
                   dlq,
