@@ -119,10 +119,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
   @Option(
       names = "--aggregates-checkpoint-interval-ms",
+      defaultValue = "" + FraudJobParameters.DEFAULT_CHECKPOINT_INTERVAL_MS,
       description =
           "The fraud job's checkpoint interval in AGGREGATES, where every checkpoint writes the"
-              + " rules' window state in full. Default: the job's own default (10000)")
-  Long aggregatesCheckpointIntervalMs;
+              + " rules' window state in full. Default: the job's own default, ${DEFAULT-VALUE}")
+  long aggregatesCheckpointIntervalMs;
 
   @Option(
       names = "--scenarios",
@@ -281,19 +282,13 @@ public final class BenchmarkRunner implements Callable<Integer> {
     }
   }
 
-  private Duration aggregatesCheckpointInterval() {
-    return aggregatesCheckpointIntervalMs == null
-        ? FraudJobParameters.DEFAULT_CHECKPOINT_INTERVAL
-        : Duration.ofMillis(aggregatesCheckpointIntervalMs);
-  }
-
   private BenchmarkSettings settings() {
     if (quick) {
       return new BenchmarkSettings(
           1,
           2,
           Duration.ofMillis(checkpointIntervalMs),
-          aggregatesCheckpointInterval(),
+          Duration.ofMillis(aggregatesCheckpointIntervalMs),
           20_000,
           50_000,
           List.of(1000L),
@@ -309,7 +304,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
         repetitions,
         2,
         Duration.ofMillis(checkpointIntervalMs),
-        aggregatesCheckpointInterval(),
+        Duration.ofMillis(aggregatesCheckpointIntervalMs),
         throughputRecords,
         producerRecords,
         latencyRates,
