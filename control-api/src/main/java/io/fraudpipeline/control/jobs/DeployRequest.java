@@ -9,11 +9,12 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
 /**
- * How to deploy the fraud job; every field is optional.
+ * How to deploy the fraud job; every field is optional. Parallelism and delivery guarantee, left
+ * out, keep what the pipeline last declared ({@code GET /api/v1/pipeline}); before any declaration
+ * they are {@code fraud.job.parallelism} and {@code fraud.job.delivery-guarantee}.
  *
- * @param parallelism the job's parallelism (default {@code fraud.job.parallelism})
- * @param deliveryGuarantee {@code exactly-once} or {@code at-least-once} (default {@code
- *     fraud.job.delivery-guarantee})
+ * @param parallelism the job's parallelism
+ * @param deliveryGuarantee {@code exactly-once} or {@code at-least-once}
  * @param restore where to restore state from; absent starts without state
  * @param allowNonRestoredState whether state in the savepoint that no operator claims is skipped
  *     instead of failing the restore

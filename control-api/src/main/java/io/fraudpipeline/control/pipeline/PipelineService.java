@@ -378,11 +378,13 @@ public class PipelineService {
 
   /** POST /api/v1/jobs: running, from the given savepoint or without state. */
   public Deployment deploy(DeployRequest request, String actor) {
-    int parallelism =
-        request.parallelism() == null ? jobProperties.parallelism() : request.parallelism();
-    requireParallelismWithinLimit(parallelism);
     Instant started = clock.instant();
     Optional<DesiredState> current = desired.current();
+    // What the request leaves out keeps what the pipeline last declared, as a PATCH would: a job
+    // stopped at parallelism 4 and resumed from its savepoint comes back at 4, not at the default.
+    PipelineSpec base = current.map(DesiredState::spec).orElse(defaults());
+    int parallelism = request.parallelism() == null ? base.parallelism() : request.parallelism();
+    requireParallelismWithinLimit(parallelism);
     requireNotRunning(current);
     String restorePath = null;
     if (request.restore() != null) {
@@ -393,13 +395,12 @@ public class PipelineService {
     }
     requireFreeSlots(parallelism);
     JobJarUploader.UploadedJar uploaded = uploader.ensureUploaded();
-    PipelineSpec base = current.map(DesiredState::spec).orElse(defaults());
     PipelineSpec spec =
         new PipelineSpec(
             PipelineState.RUNNING,
             parallelism,
             request.deliveryGuarantee() == null
-                ? jobProperties.deliveryGuarantee()
+                ? base.deliveryGuarantee()
                 : request.deliveryGuarantee(),
             base.upgradeMode(),
             base.suspendMode(),

@@ -229,7 +229,7 @@ class JobLifecycleTest {
 
   @Test
   @Order(5)
-  void aRestartedControlPlaneFindsTheRunningJobAndResumesFromTheLatestSavepoint() {
+  void aRestartedControlPlaneFindsTheRunningJobAndResumesFromTheLatestSavepointAtItsParallelism() {
     try (ControlPlane restarted =
         ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of())) {
       ControlApiClient other = restarted.api();
@@ -257,6 +257,8 @@ class JobLifecycleTest {
       Response resumed = other.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
       assertThat(resumed.status()).as(resumed.toString()).isEqualTo(201);
       assertThat(resumed.body().path("restored_from").asString()).isEqualTo(latest);
+      // Left out, the parallelism is the one declared last (by the rescale), not the default (1).
+      assertThat(resumed.body().path("parallelism").asInt()).isEqualTo(2);
       jobId = resumed.body().path("job_id").asString();
     }
     // The first control plane sees the job the second one started: Flink is the source of truth.
