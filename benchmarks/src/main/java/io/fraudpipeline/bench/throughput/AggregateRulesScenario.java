@@ -14,6 +14,7 @@ import io.fraudpipeline.bench.report.Table;
 import io.fraudpipeline.bench.report.TargetCheck;
 import io.fraudpipeline.bench.report.Verdict;
 import io.fraudpipeline.bench.rules.BenchRuleSets;
+import io.fraudpipeline.job.FraudJobParameters;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.Topics;
@@ -196,6 +197,7 @@ public final class AggregateRulesScenario implements Scenario {
   }
 
   private String describe(TransactionsFill fill) {
+    Duration interval = settings.aggregatesCheckpointInterval();
     return "The same measurement as scenario 1 (a pre-filled topic of "
         + Format.count(fill.records())
         + " generated transactions, "
@@ -225,15 +227,19 @@ public final class AggregateRulesScenario implements Scenario {
         + " waits for the watermark and has its key's state looked up, but nothing is held or"
         + " scanned, so its rate shows what the hop alone leaves of the default rules' throughput."
         + " Every pass of this scenario checkpoints every "
-        + Format.count(settings.aggregatesCheckpointInterval().toMillis())
+        + Format.count(interval.toMillis())
         + " ms (the other scenarios: "
         + Format.count(settings.checkpointInterval().toMillis())
-        + " ms, for exactly-once latency): the fraud job's own default"
-        + " (`--checkpoint-interval`, and the control plane's `fraud.job.checkpoint-interval`),"
-        + " which is how the product deploys it. The heap state backend writes the rules' whole"
-        + " window state at every checkpoint (here up to every transaction of the run), so a"
-        + " shorter interval costs the aggregate rules in proportion;"
-        + " `--aggregates-checkpoint-interval-ms` measures another.";
+        + " ms, for exactly-once latency)"
+        + (interval.toMillis() == FraudJobParameters.DEFAULT_CHECKPOINT_INTERVAL_MS
+            ? ": the fraud job's own default (`--checkpoint-interval`, and the control plane's"
+                + " `fraud.job.checkpoint-interval`), which is how the product deploys it"
+            : ", set by `--aggregates-checkpoint-interval-ms`; the fraud job's own default is "
+                + Format.count(FraudJobParameters.DEFAULT_CHECKPOINT_INTERVAL_MS)
+                + " ms")
+        + ". The heap state backend writes the rules' whole window state at every checkpoint"
+        + " (here up to every transaction of the run), so a shorter interval costs the aggregate"
+        + " rules more.";
   }
 
   private static String cpuText() {
