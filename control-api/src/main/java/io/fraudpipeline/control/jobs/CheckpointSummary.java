@@ -29,6 +29,8 @@ public record CheckpointSummary(
    * @param duration how long it took (end to end)
    * @param age how long ago it ended, as of the observation
    * @param savepoint whether it was a savepoint
+   * @param stateSize bytes of state it holds, all operators together: with aggregate rules mostly
+   *     the transactions their windows hold, which every checkpoint writes in full
    * @param failure why it failed, for a failed one
    */
   public record LastCheckpoint(
@@ -37,5 +39,6 @@ public record CheckpointSummary(
       Duration duration,
       Duration age,
       boolean savepoint,
+      long stateSize,
       String failure) {}
 }

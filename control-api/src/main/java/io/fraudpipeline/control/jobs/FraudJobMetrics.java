@@ -76,6 +76,12 @@ class FraudJobMetrics implements MeterBinder {
         "seconds",
         "Time since the fraud job's latest completed checkpoint ended (as of the last poll)",
         job -> lastCompleted(job).map(c -> c.age().toMillis() / 1000.0).orElse(Double.NaN));
+    gauge(
+        registry,
+        "fraud.job.checkpoint.last.size",
+        "bytes",
+        "State size of the fraud job's latest completed checkpoint",
+        job -> lastCompleted(job).map(c -> (double) c.stateSize()).orElse(Double.NaN));
     // The applied rules version is exported once, as fraud.rules.version.applied (rules package).
     Gauge.builder("fraud.flink.reachable", observer, o -> o.current().flinkReachable() ? 1 : 0)
         .description("1 when the last poll of Flink's REST API succeeded")

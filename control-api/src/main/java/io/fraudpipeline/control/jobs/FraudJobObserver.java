@@ -401,6 +401,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
         Duration.ofMillis(Math.max(0, stats.getDuration())),
         Duration.ofMillis(Math.max(0, now.toEpochMilli() - endedAt(stats))),
         stats.isSavepoint(),
+        Math.max(0, stats.getStateSize()),
         failure == null ? null : firstLine(failure));
   }
 

@@ -168,6 +168,9 @@ class JobLifecycleTest {
         .containsPattern("fraud_job_checkpoints_completed\\{application=\"control-api\"} [1-9]")
         .contains("fraud_job_checkpoint_last_duration_seconds{")
         .contains("fraud_job_checkpoint_last_age_seconds{")
+        // The job holds state (source offsets, the rule set): never an empty checkpoint.
+        .containsPattern(
+            "fraud_job_checkpoint_last_size_bytes\\{application=\"control-api\"} [1-9]")
         .contains("fraud_job_uptime_seconds{")
         .contains("fraud_job_restarts{application=\"control-api\"} 0.0");
   }
