@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.rest.messages.TriggerId;
@@ -107,6 +108,36 @@ public final class FlinkJobs implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("no savepoint of " + jobId + " within " + timeout);
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /**
+   * Takes a checkpoint now (beside the periodic ones) and waits for it.
+   *
+   * @return the bytes of state it holds, all operators together, as Flink's checkpoint statistics
+   *     give them
+   */
+  public long checkpointStateSize(String jobId, Duration timeout) throws InterruptedException {
+    JobID job = JobID.fromHexString(jobId);
+    TriggerId trigger = flink.triggerCheckpoint(job);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Optional<Long> taken = Optional.empty();
+    while (true) {
+      if (taken.isEmpty()) {
+        taken = flink.triggeredCheckpoint(job, trigger);
+      }
+      if (taken.isPresent()) {
+        // The statistics may show it a moment after the trigger reports it done.
+        var latest = flink.checkpointStatistics(job).getLatestCheckpoints();
+        var completed = latest == null ? null : latest.getCompletedCheckpointStatistics();
+        if (completed != null && completed.getId() >= taken.get()) {
+          return completed.getStateSize();
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no checkpoint of " + jobId + " within " + timeout);
       }
       Thread.sleep(POLL.toMillis());
     }

@@ -99,8 +99,8 @@ public final class AggregateRulesScenario implements Scenario {
     // One unmeasured pass of each, for a cold JVM when this scenario runs alone.
     JobThroughputScenario.Config warmUp = CONFIGS.get(0);
     Duration interval = settings.aggregatesCheckpointInterval();
-    passes.measureJob(fill, defaultRules, warmUp, "ag-default-warm-up", null, interval);
-    passes.measureJob(fill, aggregateRules, warmUp, "ag-20-warm-up", null, interval);
+    passes.measureJob(fill, defaultRules, warmUp, "ag-default-warm-up", null, interval, false);
+    passes.measureJob(fill, aggregateRules, warmUp, "ag-20-warm-up", null, interval, false);
 
     Map<JobThroughputScenario.Config, List<ThroughputSample>> plain = new LinkedHashMap<>();
     Map<JobThroughputScenario.Config, List<ThroughputSample>> hopOnly = new LinkedHashMap<>();
@@ -117,7 +117,7 @@ public final class AggregateRulesScenario implements Scenario {
           RuleSetPass set = sets.get(rep % 2 == 1 ? turn : sets.size() - 1 - turn);
           String name = "ag-" + set.tag() + "-" + config.tag() + "-r" + rep;
           ThroughputSample sample =
-              passes.measureJob(fill, set.topic(), config, name, null, interval);
+              passes.measureJob(fill, set.topic(), config, name, null, interval, true);
           set.samples().computeIfAbsent(config, c -> new ArrayList<>()).add(sample);
           Progress.say(
               "aggregate rules: %s %s rep %d: %.0f tx/s%s",
@@ -180,6 +180,8 @@ public final class AggregateRulesScenario implements Scenario {
               Verdict.of(exact && ratio.median() >= TARGET_RATIO)));
     }
     section.table(table.build());
+    section.text(stateText());
+    section.table(stateTable(fill, plain, hopOnly, with20));
     if (CpuAccount.supported()) {
       section.text(cpuText());
       section.table(cpuTable(plain, hopOnly, with20));
@@ -240,6 +242,46 @@ public final class AggregateRulesScenario implements Scenario {
         + ". The heap state backend writes the rules' whole window state at every checkpoint"
         + " (here up to every transaction of the run), so a shorter interval costs the aggregate"
         + " rules more.";
+  }
+
+  private static String stateText() {
+    return "The state each pass held at its end: a checkpoint taken once its last alert was seen"
+        + " (after the measured time), all operators together, as Flink's checkpoint statistics"
+        + " give its size (median of the passes, min – max). With the 20 rules it is what every"
+        + " checkpoint of such a job writes, and what the heap state backend keeps in the"
+        + " TaskManagers' memory, as objects rather than these bytes.";
+  }
+
+  private static Table stateTable(
+      TransactionsFill fill,
+      Map<JobThroughputScenario.Config, List<ThroughputSample>> plain,
+      Map<JobThroughputScenario.Config, List<ThroughputSample>> hopOnly,
+      Map<JobThroughputScenario.Config, List<ThroughputSample>> with20) {
+    Table.Builder table =
+        Table.withHeader(
+            "Delivery, parallelism",
+            "Default rules (MB)",
+            "20 taking no transaction (MB)",
+            "20 aggregate rules (MB)",
+            "20 aggregate rules: bytes per input transaction");
+    for (JobThroughputScenario.Config config : CONFIGS) {
+      Summary aggregates = stateBytes(with20.get(config));
+      table.row(
+          config.label(),
+          Format.medianRange(megabytes(stateBytes(plain.get(config))), v -> Format.decimal(v, 1)),
+          Format.medianRange(megabytes(stateBytes(hopOnly.get(config))), v -> Format.decimal(v, 1)),
+          Format.medianRange(megabytes(aggregates), v -> Format.decimal(v, 1)),
+          Format.count(aggregates.median() / fill.records()));
+    }
+    return table.build();
+  }
+
+  private static Summary stateBytes(List<ThroughputSample> samples) {
+    return new Summary(samples.stream().map(s -> (double) s.stateBytes()).toList());
+  }
+
+  private static Summary megabytes(Summary bytes) {
+    return new Summary(bytes.values().stream().map(b -> b / 1e6).toList());
   }
 
   private static String cpuText() {

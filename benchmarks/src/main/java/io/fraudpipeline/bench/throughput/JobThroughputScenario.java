@@ -258,17 +258,24 @@ public final class JobThroughputScenario implements Scenario {
   ThroughputSample measureJob(
       TransactionsFill fill, String rulesTopic, Config config, String name, ProfiledPass profiled)
       throws Exception {
-    return measureJob(fill, rulesTopic, config, name, profiled, settings.checkpointInterval());
+    return measureJob(
+        fill, rulesTopic, config, name, profiled, settings.checkpointInterval(), false);
   }
 
-  /** A pass with the job checkpointing every {@code checkpointInterval}. */
+  /**
+   * A pass with the job checkpointing every {@code checkpointInterval}.
+   *
+   * @param measureState whether to take a checkpoint once the last alert was seen (outside the
+   *     measured time) and report its state size
+   */
   ThroughputSample measureJob(
       TransactionsFill fill,
       String rulesTopic,
       Config config,
       String name,
       ProfiledPass profiled,
-      Duration checkpointInterval)
+      Duration checkpointInterval,
+      boolean measureState)
       throws Exception {
     String alerts = name + "-alerts";
     String dlq = name + "-dlq";
@@ -299,13 +306,16 @@ public final class JobThroughputScenario implements Scenario {
         if (profiled != null) {
           profiled.stop();
         }
+        long stateBytes =
+            measureState ? cluster.flink().checkpointStateSize(run.jobId(), timeout(fill)) : -1;
         return sample(
             fill,
             watcher,
             run.runningNanos(),
             done,
             (run.runningNanos() - run.submittedNanos()),
-            cpuSeconds);
+            cpuSeconds,
+            stateBytes);
       } finally {
         run.cancel(cluster);
       }
@@ -341,7 +351,7 @@ public final class JobThroughputScenario implements Scenario {
           watcher.awaitAll(fill.sentinelAlertIds(), fill.expectedAlertIds().size(), timeout(fill));
       Map<String, Double> cpuSeconds = CpuAccount.now().secondsSince(cpu);
       loop.get();
-      return sample(fill, watcher, start, done, 0, cpuSeconds);
+      return sample(fill, watcher, start, done, 0, cpuSeconds, -1);
     } finally {
       runner.shutdownNow();
       cluster.deleteTopics(alerts, dlq);
@@ -359,7 +369,8 @@ public final class JobThroughputScenario implements Scenario {
       long start,
       long done,
       long deployNanos,
-      Map<String, Double> cpuSeconds) {
+      Map<String, Double> cpuSeconds,
+      long stateBytes) {
     List<ObservedAlert> alerts = watcher.alerts();
     Set<String> seen = new HashSet<>();
     for (ObservedAlert alert : alerts) {
@@ -379,7 +390,8 @@ public final class JobThroughputScenario implements Scenario {
         missing.size(),
         unexpected.size(),
         deployNanos / 1e9,
-        cpuSeconds);
+        cpuSeconds,
+        stateBytes);
   }
 
   private static Summary rates(List<ThroughputSample> samples) {

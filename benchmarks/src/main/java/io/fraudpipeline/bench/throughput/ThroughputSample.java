@@ -16,6 +16,8 @@ import java.util.Map;
  * @param deploySeconds for the job: submission to all tasks running (not part of the throughput)
  * @param cpuSeconds CPU seconds this JVM (harness, broker and Flink cluster) spent in that time, by
  *     kind of thread ({@link CpuAccount}); empty where they cannot be counted
+ * @param stateBytes for the job: the state of a checkpoint taken once the last alert was seen (all
+ *     operators together, in Flink's checkpoint statistics); -1 where not measured
  */
 public record ThroughputSample(
     double recordsPerSecond,
@@ -25,7 +27,8 @@ public record ThroughputSample(
     int missing,
     int unexpected,
     double deploySeconds,
-    Map<String, Double> cpuSeconds) {
+    Map<String, Double> cpuSeconds,
+    long stateBytes) {
 
   /** The output matches the ground truth exactly, without duplicates. */
   public boolean exact() {
