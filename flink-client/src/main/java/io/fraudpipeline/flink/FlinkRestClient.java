@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -284,7 +286,7 @@ public class FlinkRestClient implements AutoCloseable {
   }
 
   private static Map<String, String> values(MetricCollectionResponseBody body) {
-    Map<String, String> values = new java.util.HashMap<>();
+    Map<String, String> values = new HashMap<>();
     for (Metric metric : body.getMetrics()) {
       if (metric.getValue() != null) {
         values.put(metric.getId(), metric.getValue());
@@ -326,7 +328,7 @@ public class FlinkRestClient implements AutoCloseable {
             requestTimeout,
             () -> rest.sendRequest(host, port, headers, params, EmptyRequestBody.getInstance()));
     Set<String> wanted = Set.copyOf(metrics);
-    Map<String, AggregatedMetric> found = new java.util.HashMap<>();
+    Map<String, AggregatedMetric> found = new HashMap<>();
     for (AggregatedMetric metric : body.getMetrics()) {
       if (wanted.contains(metric.getId())) {
         found.put(metric.getId(), metric);
@@ -349,10 +351,10 @@ public class FlinkRestClient implements AutoCloseable {
       JobID jobId,
       Collection<JobDetailsInfo.JobVertexDetailsInfo> vertices,
       Map<String, List<String>> metricsByOperator) {
-    Map<String, AggregatedMetric> found = new java.util.HashMap<>();
+    Map<String, AggregatedMetric> found = new HashMap<>();
     for (var vertex : vertices) {
       String name = vertex.getName() == null ? "" : vertex.getName();
-      List<String> wanted = new java.util.ArrayList<>();
+      List<String> wanted = new ArrayList<>();
       metricsByOperator.forEach(
           (operator, metrics) -> {
             if (name.contains(operator)) {

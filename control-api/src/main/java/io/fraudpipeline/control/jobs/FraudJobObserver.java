@@ -12,8 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -455,7 +457,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
 
   /** Each rules operator's version, the minimum over its subtasks. */
   private Map<String, Long> rulesVersions(JobID jobId, JobDetailsInfo details) {
-    Map<String, List<String>> wanted = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> wanted = new LinkedHashMap<>();
     RULES_OPERATORS.forEach(operator -> wanted.put(operator, List.of(RULES_VERSION_GAUGE)));
     Map<String, AggregatedMetric> found =
         flink.operatorMetrics(jobId, details.getJobVertexInfos(), wanted);
@@ -466,7 +468,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
         versions.put(operator, gauge.getMin().longValue());
       }
     }
-    return java.util.Collections.unmodifiableMap(versions);
+    return Collections.unmodifiableMap(versions);
   }
 
   /** The first line of a stack trace is "Class: message". */
