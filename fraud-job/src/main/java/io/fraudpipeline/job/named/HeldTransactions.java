@@ -61,6 +61,11 @@ public final class HeldTransactions {
   /** {@link #units} of an absent amount, or of one without an exact long form. */
   static final long NO_UNITS = Long.MIN_VALUE;
 
+  // Capacity 0: the first write to any of them repacks into arrays of the instance's own.
+  private static final long[] NO_LONGS = {};
+  private static final int[] NO_INTS = {};
+  private static final byte[] NO_BYTES = {};
+
   private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000};
 
   /** The bound of an unscaled value that has {@link #units}: 2^48 (see {@link #unitsOf}). */
@@ -116,8 +121,22 @@ public final class HeldTransactions {
 
   private Sharing sharing = Sharing.NONE;
 
+  /**
+   * Holding nothing, in arrays shared by every empty instance: a key's own arrays are made at its
+   * first transaction. Made with every instance, they were about a seventh of what {@code
+   * aggregate-rules} allocated in a JFR profile.
+   */
   public HeldTransactions() {
-    this(4, 8);
+    times = NO_LONGS;
+    units = NO_LONGS;
+    scales = NO_BYTES;
+    codes = new int[CODED.length][];
+    Arrays.fill(codes, NO_INTS);
+    rows = NO_BYTES;
+    rowStart = NO_INTS;
+    valueStart = NO_INTS;
+    values = NO_BYTES;
+    hashes = NO_INTS;
   }
 
   private HeldTransactions(int rowCapacity, int dictionaryCapacity) {
@@ -287,7 +306,7 @@ public final class HeldTransactions {
 
   private boolean sameValue(int code, String value) {
     try {
-      return CompactFields.compareWritten(values, valueStart[code], value) == 0;
+      return CompactFields.equalsWritten(values, valueStart[code], value);
     } catch (IOException e) {
       throw new UncheckedIOException("a held value is corrupt", e);
     }
@@ -341,7 +360,7 @@ public final class HeldTransactions {
    * @param hint the code the newest held transaction has in the same column: a card's transactions
    *     mostly repeat it (the account, the currency, the country), so it is tried first
    */
-  private int encode(String value, int hint) {
+  private int encode(String value, int hint, DataOutputSerializer scratch) {
     if (value == null) {
       return ABSENT;
     }
@@ -350,11 +369,14 @@ public final class HeldTransactions {
       return hint;
     }
     int code = codeOf(value);
-    return code != UNKNOWN ? code : addValue(value);
+    return code != UNKNOWN ? code : addValue(value, scratch);
   }
 
-  private int addValue(String value) {
-    DataOutputSerializer form = scratch();
+  /**
+   * @param form cleared, then the value's snapshot form is written to it to learn its length
+   */
+  private int addValue(String value, DataOutputSerializer form) {
+    form.clear();
     try {
       CompactFields.writeString(value, form);
     } catch (IOException e) {
@@ -381,12 +403,14 @@ public final class HeldTransactions {
   }
 
   /**
-   * A buffer to write a row's or a value's snapshot form into first, to learn its length. A new one
-   * each time: a thread-local one cost more to look up (ThreadLocalMap was 8 % of the operator
-   * thread in a JFR profile) than this costs to allocate.
+   * What {@link #insert(Transaction, Buffers)} writes a row's and a value's snapshot form into
+   * first, to learn its length, and the row's codes: one per thread that inserts, reused for every
+   * insert (new ones per insert were a seventh of what {@code aggregate-rules} allocated in a JFR
+   * profile; a thread-local one cost more to look up, ThreadLocalMap 8 % of its thread, than that).
    */
-  private static DataOutputSerializer scratch() {
-    return new DataOutputSerializer(96);
+  public static final class Buffers {
+    private final DataOutputSerializer form = new DataOutputSerializer(96);
+    private final int[] codes = new int[CODED.length];
   }
 
   /** Whether the row at {@code row} (an array index) comes after the given one in judging order. */
@@ -412,16 +436,22 @@ public final class HeldTransactions {
    *     it (valid until the next eviction)
    */
   public int insert(Transaction tx) {
-    int[] txCodes = new int[CODED.length];
+    return insert(tx, new Buffers());
+  }
+
+  /** {@link #insert(Transaction)} with this thread's buffers. */
+  public int insert(Transaction tx, Buffers buffers) {
+    int[] txCodes = buffers.codes;
+    DataOutputSerializer row = buffers.form;
     for (int c = 0; c < CODED.length; c++) {
-      txCodes[c] = encode(CODED[c].text(tx), isEmpty() ? ABSENT : codes[c][end - 1]);
+      txCodes[c] = encode(CODED[c].text(tx), isEmpty() ? ABSENT : codes[c][end - 1], row);
     }
     long time = tx.timestamp().toEpochMilli();
     int at = end;
     while (at > first && rowIsAfter(at - 1, time, tx.transactionId())) {
       at--;
     }
-    DataOutputSerializer row = scratch();
+    row.clear();
     writeRow(time, tx.transactionId(), tx.amount(), txCodes, row);
     int position = at - first;
     place(position, time, tx.amount(), txCodes, row);
@@ -689,8 +719,9 @@ public final class HeldTransactions {
     int size = in.readInt();
     int dictionarySize = in.readInt();
     HeldTransactions held = new HeldTransactions(Math.max(4, size), Math.max(8, dictionarySize));
+    DataOutputSerializer row = new DataOutputSerializer(96);
     for (int code = 0; code < dictionarySize; code++) {
-      held.addValue(CompactFields.readString(in));
+      held.addValue(CompactFields.readString(in), row);
     }
     held.compactedSize = dictionarySize;
     int[] rowCodes = new int[CODED.length];
@@ -702,7 +733,7 @@ public final class HeldTransactions {
       for (int c = 0; c < CODED.length; c++) {
         rowCodes[c] = readVarInt(in) - 1;
       }
-      DataOutputSerializer row = scratch();
+      row.clear();
       writeRow(time, id, amount, rowCodes, row);
       held.place(i, time, amount, rowCodes, row);
     }

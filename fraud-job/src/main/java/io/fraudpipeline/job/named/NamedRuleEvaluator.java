@@ -43,55 +43,86 @@ public final class NamedRuleEvaluator {
   }
 
   /**
+   * What one thread reuses to judge transactions by one grouping's rules, so that judging one
+   * allocates nothing unless a rule fires: a window per scan and the buffers of {@link
+   * HeldTransactions#insert(Transaction, HeldTransactions.Buffers)}. Not thread-safe.
+   */
+  public static final class Workspace {
+
+    private final CompiledRules.Grouping grouping;
+    private final RuleWindows.Window[] windows;
+    // The transaction each window was last gathered for (by count): a window is gathered once per
+    // transaction, by the first rule that needs it.
+    private final long[] gatheredFor;
+    private long judged;
+    private final HeldTransactions.Buffers buffers = new HeldTransactions.Buffers();
+
+    public Workspace(CompiledRules.Grouping grouping) {
+      this.grouping = grouping;
+      this.windows =
+          grouping.scans().stream().map(RuleWindows.Window::new).toArray(RuleWindows.Window[]::new);
+      this.gatheredFor = new long[windows.length];
+    }
+
+    public CompiledRules.Grouping grouping() {
+      return grouping;
+    }
+  }
+
+  /**
    * One transaction of a group by the group's aggregate rules: evicts what lies before the widest
    * window and adds it to the transactions the group holds (when any rule's filter takes it), then,
    * for each rule whose filter it passes, computes the aggregate over the rule's window ending at
    * the transaction and compares it with the limit. Rules that select the same rows of a window
    * share one pass over it.
    *
-   * @param grouping the aggregate rules grouping by the group's fields
+   * @param workspace of the aggregate rules grouping by the group's fields
    * @param held the key's transactions; changed in place
    * @param verdicts gets the judgements, in rule order (not a list of them: that was garbage per
    *     transaction)
    */
   public static void aggregates(
-      CompiledRules.Grouping grouping,
+      Workspace workspace,
       HeldTransactions held,
       Transaction tx,
       long rulesVersion,
       Instant now,
       Verdicts verdicts) {
+    CompiledRules.Grouping grouping = workspace.grouping;
     List<CompiledRules.Compiled> rules = grouping.rules();
+    int present = CompiledRules.presentFields(tx);
     // Which rules judge it, decided once per transaction: bit r for rule r. A rule set may hold
     // more rules than a long has bits; those are decided twice (no garbage either way).
     int decided = Math.min(rules.size(), Long.SIZE);
     long judged = 0;
     for (int r = 0; r < decided; r++) {
-      if (rules.get(r).judges(tx)) {
+      if (rules.get(r).judges(tx, present)) {
         judged |= 1L << r;
       }
     }
     boolean taken = judged != 0;
     for (int r = decided; !taken && r < rules.size(); r++) {
-      taken = rules.get(r).judges(tx);
+      taken = rules.get(r).judges(tx, present);
     }
     if (!taken) {
       return;
     }
     // Evicting first: an eviction moves the index insert returns.
     held.evictUpTo(RuleWindows.time(tx) - grouping.widestMillis());
-    int at = held.insert(tx);
-    RuleWindows.Window[] windows = new RuleWindows.Window[grouping.scans().size()];
+    int at = held.insert(tx, workspace.buffers);
+    long judging = ++workspace.judged;
     for (int r = 0; r < rules.size(); r++) {
-      if (r < decided ? (judged & 1L << r) == 0 : !rules.get(r).judges(tx)) {
+      if (r < decided ? (judged & 1L << r) == 0 : !rules.get(r).judges(tx, present)) {
         continue;
       }
       CompiledRules.Compiled rule = rules.get(r);
       int scan = grouping.scanOf()[r];
-      if (windows[scan] == null) {
-        windows[scan] = RuleWindows.Window.scan(grouping.scans().get(scan), held, tx, at);
+      RuleWindows.Window window = workspace.windows[scan];
+      if (workspace.gatheredFor[scan] != judging) {
+        window.gather(held, tx, at);
+        workspace.gatheredFor[scan] = judging;
       }
-      BigDecimal value = windows[scan].firing(rule, held);
+      BigDecimal value = window.firing(rule, held);
       FraudAlert alert = null;
       if (value != null) {
         alert =

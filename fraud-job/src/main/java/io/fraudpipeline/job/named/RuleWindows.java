@@ -6,6 +6,7 @@ import io.fraudpipeline.model.TransactionField;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -85,6 +86,13 @@ public final class RuleWindows {
   public static final class Window {
 
     private final Scan scan;
+    // Of each distinct field: its dictionary column, or -1 for one that is not coded (then its
+    // values are collected as text).
+    private final int[] distinctColumns;
+    // Per distinct field, the codes seen (a bit per code) or the texts seen: kept for the next
+    // gathering, cleared by it.
+    private final long[][] distinctCodes;
+    private final List<Set<String>> distinctTexts;
     private long rows;
     // Amounts are added as longs (held.units) while they all have them; the first one without (or
     // an overflow) switches to BigDecimal arithmetic from the same partial result, so the value is
@@ -101,12 +109,29 @@ public final class RuleWindows {
     private BigDecimal max;
     private final long[] distinct;
 
-    private Window(Scan scan) {
+    /**
+     * A window of {@code scan} to {@link #gather} into, again and again: a judging thread keeps one
+     * per scan ({@link NamedRuleEvaluator.Workspace}), as a new one per scan and transaction, with
+     * its arrays, was an eighth of what {@code aggregate-rules} allocated in a JFR profile.
+     */
+    public Window(Scan scan) {
       this.scan = scan;
-      this.distinct = new long[scan.distinctFields().size()];
+      List<TransactionField> distinctFields = scan.distinctFields();
+      this.distinct = new long[distinctFields.size()];
+      this.distinctColumns = new int[distinctFields.size()];
+      this.distinctCodes = new long[distinctFields.size()][];
+      this.distinctTexts = new ArrayList<>(distinctFields.size());
+      for (int d = 0; d < distinctColumns.length; d++) {
+        distinctColumns[d] = HeldTransactions.column(distinctFields.get(d));
+        boolean coded = distinctColumns[d] >= 0;
+        distinctCodes[d] = coded ? new long[1] : null;
+        distinctTexts.add(coded ? null : new HashSet<>());
+      }
     }
 
     /**
+     * A new window of {@code scan} over {@code held}, gathered (see {@link #gather}).
+     *
      * @param tx a transaction that has a group, among {@code held}
      * @param at {@code tx}'s index in {@code held} (see {@link HeldTransactions#insert})
      */
@@ -116,21 +141,16 @@ public final class RuleWindows {
       return window;
     }
 
-    private void gather(HeldTransactions held, Transaction tx, int at) {
+    /**
+     * Gathers the window ending at {@code tx}, forgetting what was gathered before.
+     *
+     * @param tx a transaction that has a group, among {@code held}
+     * @param at {@code tx}'s index in {@code held} (see {@link HeldTransactions#insert})
+     */
+    public void gather(HeldTransactions held, Transaction tx, int at) {
+      reset(held);
       List<TransactionField> sameAsJudged = scan.sameAsJudged();
       List<TransactionField> distinctFields = scan.distinctFields();
-      int[] distinctColumns = new int[distinctFields.size()];
-      long[][] distinctCodes = new long[distinctFields.size()][];
-      List<Set<String>> distinctTexts = new ArrayList<>(distinctFields.size());
-      for (int d = 0; d < distinctColumns.length; d++) {
-        distinctColumns[d] = HeldTransactions.column(distinctFields.get(d));
-        if (distinctColumns[d] >= 0) {
-          distinctCodes[d] = new long[(held.dictionarySize() + 63) >>> 6];
-          distinctTexts.add(null);
-        } else {
-          distinctTexts.add(new HashSet<>());
-        }
-      }
       long from = time(tx) - scan.windowMillis();
       // From tx back: what follows it in judging order (after a late one) is not in its window.
       for (int i = at; i >= 0; i--) {
@@ -158,6 +178,30 @@ public final class RuleWindows {
         }
         if (scan.numeric()) {
           addAmount(held, i);
+        }
+      }
+    }
+
+    private void reset(HeldTransactions held) {
+      rows = 0;
+      numbers = 0;
+      decimals = false;
+      unitSum = 0;
+      sumScale = 0;
+      minAt = -1;
+      maxAt = -1;
+      sum = BigDecimal.ZERO;
+      min = null;
+      max = null;
+      Arrays.fill(distinct, 0);
+      int words = (held.dictionarySize() + 63) >>> 6;
+      for (int d = 0; d < distinctColumns.length; d++) {
+        if (distinctCodes[d] == null) {
+          distinctTexts.get(d).clear();
+        } else if (distinctCodes[d].length < words) {
+          distinctCodes[d] = new long[Math.max(words, 2 * distinctCodes[d].length)];
+        } else {
+          Arrays.fill(distinctCodes[d], 0, words, 0);
         }
       }
     }

@@ -72,14 +72,22 @@ public final class TransactionSerializer extends ImmutableSerializer<Transaction
 
   @Override
   public Transaction deserialize(DataInputView in) throws IOException {
+    return deserialize(in, null);
+  }
+
+  /**
+   * @param strings reads the strings, or null to read each into an array of its own first
+   */
+  public Transaction deserialize(DataInputView in, CompactFields.StringReader strings)
+      throws IOException {
     int mask = in.readUnsignedByte();
-    String transactionId = readString(mask, TRANSACTION_ID, in);
-    String accountId = readString(mask, ACCOUNT_ID, in);
+    String transactionId = readString(mask, TRANSACTION_ID, in, strings);
+    String accountId = readString(mask, ACCOUNT_ID, in, strings);
     BigDecimal amount = (mask & AMOUNT) != 0 ? CompactFields.readAmount(in) : null;
-    String currency = readString(mask, CURRENCY, in);
-    String merchant = readString(mask, MERCHANT, in);
-    String merchantCategory = readString(mask, MERCHANT_CATEGORY, in);
-    String country = readString(mask, COUNTRY, in);
+    String currency = readString(mask, CURRENCY, in, strings);
+    String merchant = readString(mask, MERCHANT, in, strings);
+    String merchantCategory = readString(mask, MERCHANT_CATEGORY, in, strings);
+    String country = readString(mask, COUNTRY, in, strings);
     Instant timestamp =
         (mask & TIMESTAMP) != 0 ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
     return new Transaction(
@@ -97,8 +105,13 @@ public final class TransactionSerializer extends ImmutableSerializer<Transaction
     }
   }
 
-  private static String readString(int mask, int field, DataInputView in) throws IOException {
-    return (mask & field) == 0 ? null : CompactFields.readString(in);
+  private static String readString(
+      int mask, int field, DataInputView in, CompactFields.StringReader strings)
+      throws IOException {
+    if ((mask & field) == 0) {
+      return null;
+    }
+    return strings == null ? CompactFields.readString(in) : strings.read(in);
   }
 
   /** Snapshot of this stateless serializer: it has no configuration, only a format version. */

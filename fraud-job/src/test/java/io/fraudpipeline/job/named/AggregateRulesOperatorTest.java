@@ -369,6 +369,33 @@ class AggregateRulesOperatorTest {
   }
 
   @Test
+  void aTransactionNoRuleJudgesLeavesNoStateAndNoTimer() throws Exception {
+    NamedRule gambling =
+        new NamedRule(
+            "gambling-burst",
+            null,
+            "active",
+            "aggregate",
+            null,
+            ">=",
+            BigDecimal.ONE,
+            Map.of("merchant_category", "gambling"),
+            List.of("account_id"),
+            "count",
+            "PT1M");
+    RuleSet set = ruleSet(1, List.of(gambling));
+    try (var harness = harness()) {
+      rules(harness, set);
+      send(harness, set, tx("a1", "A", 0)); // category "shop": routed by key, taken by no rule
+      watermark(harness, Generated.START + 1);
+
+      assertThat(harness.extractOutputValues()).isEmpty();
+      assertThat(keyedStateEntries(harness)).isZero();
+      assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
   void restoresWindowsAndRulesFromASnapshot() throws Exception {
     RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
     org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;

@@ -8,6 +8,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -67,6 +71,32 @@ class GroupedTransactionSerializerTest {
     String fromFirst = roundTrip(first, grouped("account_id", "a", "t1")).get(0).keySpec();
     String fromSecond = roundTrip(second, grouped("account_id", "a", "t1")).get(0).keySpec();
     assertThat(fromSecond).isEqualTo(fromFirst).isNotSameAs(fromFirst);
+  }
+
+  @Test
+  void threadsReadingWithOneInstanceAtOnceEachReadTheirOwnRecords() throws Exception {
+    // As the static instance in a state descriptor may be, by two subtasks restoring at once.
+    GroupedTransactionSerializer shared = GroupedTransactionSerializer.INSTANCE;
+    List<Callable<Void>> readers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      String values = "account-" + t + "-" + "x".repeat(t * 40);
+      readers.add(
+          () -> {
+            for (int i = 0; i < 2_000; i++) {
+              GroupedTransaction record = grouped("account_id", values, "tx-" + i);
+              assertThat(roundTrip(shared, record)).containsExactly(record);
+            }
+            return null;
+          });
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(readers.size());
+    try {
+      for (Future<Void> done : pool.invokeAll(readers)) {
+        done.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

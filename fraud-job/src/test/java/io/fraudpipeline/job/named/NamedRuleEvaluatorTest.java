@@ -39,6 +39,8 @@ class NamedRuleEvaluatorTest {
     ordered.sort(
         Comparator.comparing(Transaction::timestamp).thenComparing(Transaction::transactionId));
     Map<String, HeldTransactions> held = new HashMap<>();
+    // One per grouping for every key and transaction, as the operator reuses it.
+    Map<String, NamedRuleEvaluator.Workspace> workspaces = new HashMap<>();
     List<FraudAlert> alerts = new ArrayList<>();
     for (Transaction tx : ordered) {
       for (CompiledRules.Compiled rule : compiled.thresholds()) {
@@ -49,7 +51,8 @@ class NamedRuleEvaluatorTest {
       }
       for (GroupedTransaction g : compiled.groupings(tx)) {
         NamedRuleEvaluator.aggregates(
-            compiled.grouping(g.keySpec()),
+            workspaces.computeIfAbsent(
+                g.keySpec(), spec -> new NamedRuleEvaluator.Workspace(compiled.grouping(spec))),
             held.computeIfAbsent(g.key(), k -> new HeldTransactions()),
             tx,
             3,
@@ -192,7 +195,7 @@ class NamedRuleEvaluatorTest {
             gambling.timestamp());
     List<Integer> judged = new ArrayList<>();
     NamedRuleEvaluator.aggregates(
-        grouping,
+        new NamedRuleEvaluator.Workspace(grouping),
         new HeldTransactions(),
         gambling,
         3,

@@ -26,6 +26,40 @@ class CompactFieldsTest {
     assertThat(read).isEqualTo(value);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"", "tx-42", "why?", "Café", "\u4e2d", "\uD800", "?\uD800", "a\uDC00?"})
+  void aReaderReadsEveryStringWhateverItReadBefore(String value) throws IOException {
+    CompactFields.StringReader reader = new CompactFields.StringReader();
+    String longer = "x".repeat(200); // beyond the reader's first buffer
+    DataOutputSerializer out = new DataOutputSerializer(16);
+    for (String s : new String[] {value, longer, value, "", value}) {
+      CompactFields.writeString(s, out);
+    }
+    DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+
+    assertThat(reader.read(in)).isEqualTo(value);
+    assertThat(reader.read(in)).isEqualTo(longer);
+    assertThat(reader.read(in)).isEqualTo(value);
+    assertThat(reader.read(in)).isEmpty();
+    assertThat(reader.read(in)).isEqualTo(value);
+    assertThat(in.available()).isZero();
+  }
+
+  @Test
+  void aWrittenStringEqualsExactlyTheStringsThatCompareEqualToIt() throws IOException {
+    String[] values = {
+      "", "m", "merchant-0041", "merchant-0042", "merchant-004", "nerchant-0041", "Café", "\uD800"
+    };
+    for (String written : values) {
+      byte[] bytes = written(written);
+      for (String other : values) {
+        assertThat(CompactFields.equalsWritten(bytes, 0, other))
+            .as("%s vs %s", written, other)
+            .isEqualTo(written.equals(other));
+      }
+    }
+  }
+
   @Test
   void writesAnAsciiStringAsItsLengthAndBytes() throws IOException {
     assertThat(written("a?")).containsExactly(0, 0, 0, 2, 'a', '?');
