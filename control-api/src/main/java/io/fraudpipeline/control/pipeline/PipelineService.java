@@ -379,11 +379,16 @@ public class PipelineService {
   /** POST /api/v1/jobs: running, from the given savepoint or without state. */
   public Deployment deploy(DeployRequest request, String actor) {
     Instant started = clock.instant();
+    // A request that cannot be valid is told so first, even while the desired state is unreadable.
+    if (request.parallelism() != null) {
+      requireParallelismWithinLimit(request.parallelism());
+    }
     Optional<DesiredState> current = desired.current();
     // What the request leaves out keeps what the pipeline last declared, as a PATCH would: a job
     // stopped at parallelism 4 and resumed from its savepoint comes back at 4, not at the default.
     PipelineSpec base = current.map(DesiredState::spec).orElse(defaults());
     int parallelism = request.parallelism() == null ? base.parallelism() : request.parallelism();
+    // Again for one declared before fraud.job.max-parallelism was lowered.
     requireParallelismWithinLimit(parallelism);
     requireNotRunning(current);
     String restorePath = null;

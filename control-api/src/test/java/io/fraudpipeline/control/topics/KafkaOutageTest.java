@@ -87,6 +87,11 @@ class KafkaOutageTest {
     assertThat(put.status()).isEqualTo(503);
     Reply run = api.write("POST", "/api/v1/producer/runs", "application/json", "{\"count\": 5}");
     assertThat(run.status()).isEqualTo(503);
+    // A request that cannot be valid is a 400 whatever is down: retrying it would not help.
+    Reply invalidDeploy =
+        api.write("POST", "/api/v1/jobs", "application/json", "{\"parallelism\": 100000}");
+    assertThat(invalidDeploy.status()).as(invalidDeploy.toString()).isEqualTo(400);
+    assertThat(invalidDeploy.json().toString()).contains("parallelism");
     Reply health = api.get("/actuator/health");
     assertThat(health.status()).isEqualTo(503);
     assertThat(health.json().path("components").path("lag").path("status").asString())
