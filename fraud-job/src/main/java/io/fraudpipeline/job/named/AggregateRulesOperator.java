@@ -179,7 +179,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
             task.getMaxNumberOfParallelSubtasks(),
             task.getNumberOfParallelSubtasks());
     if (subtask == task.getIndexOfThisSubtask()) {
-      waiting.add(RuleWindows.time(grouped.transaction()), grouped);
+      waiting.add(grouped.time(), grouped);
     }
   }
 
@@ -213,7 +213,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   @Override
   public void processElement1(StreamRecord<GroupedTransaction> record) {
     GroupedTransaction grouped = record.getValue();
-    long time = RuleWindows.time(grouped.transaction());
+    long time = grouped.time();
     if (time <= timers.currentWatermark()) {
       lateTransactions.inc();
     }

@@ -40,12 +40,11 @@ final class WaitingTransactions {
       times = Arrays.copyOf(times, capacity);
       transactions = Arrays.copyOf(transactions, capacity);
     }
-    String id = grouped.transaction().transactionId();
     int at = size++;
     // A hole moves up instead of swapping: one write per level.
     while (at > 0) {
       int parent = (at - 1) >>> 2;
-      if (!precedes(time, id, parent)) {
+      if (!precedes(time, grouped, parent)) {
         break;
       }
       copy(parent, at);
@@ -120,26 +119,22 @@ final class WaitingTransactions {
     transactions[at] = grouped;
   }
 
-  /** Whether {@code (time, id)} comes strictly before the {@code i}-th entry. */
-  private boolean precedes(long time, String id, int i) {
-    return time != times[i] ? time < times[i] : id.compareTo(id(i)) < 0;
+  /**
+   * Whether {@code grouped} at {@code time} comes strictly before the {@code i}-th entry. The ids
+   * are compared only on a tie: that reads the entry, which may well be out of the cache.
+   */
+  private boolean precedes(long time, GroupedTransaction grouped, int i) {
+    return time != times[i] ? time < times[i] : grouped.compareIdWith(transactions[i]) < 0;
   }
 
-  /**
-   * Whether the {@code i}-th entry comes strictly before {@code grouped} at {@code time}. Its id is
-   * read only on a tie: that reads two more objects, which may well be out of the cache.
-   */
+  /** Whether the {@code i}-th entry comes strictly before {@code grouped} at {@code time}. */
   private boolean precedes(int i, long time, GroupedTransaction grouped) {
-    return times[i] != time
-        ? times[i] < time
-        : id(i).compareTo(grouped.transaction().transactionId()) < 0;
+    return times[i] != time ? times[i] < time : transactions[i].compareIdWith(grouped) < 0;
   }
 
   private boolean precedes(int i, int j) {
-    return times[i] != times[j] ? times[i] < times[j] : id(i).compareTo(id(j)) < 0;
-  }
-
-  private String id(int i) {
-    return transactions[i].transaction().transactionId();
+    return times[i] != times[j]
+        ? times[i] < times[j]
+        : transactions[i].compareIdWith(transactions[j]) < 0;
   }
 }

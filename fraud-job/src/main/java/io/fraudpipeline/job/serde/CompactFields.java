@@ -117,6 +117,32 @@ public final class CompactFields {
     return new String(ascii, StandardCharsets.ISO_8859_1);
   }
 
+  /** Copies a string {@link #writeString} wrote from {@code in} to {@code out}, as it is. */
+  public static void copyString(DataInputView in, DataOutputView out) throws IOException {
+    int length = in.readInt();
+    if (length == NOT_ASCII) {
+      out.writeInt(NOT_ASCII);
+      StringValue.copyString(in, out);
+    } else {
+      out.writeInt(length);
+      out.write(in, length);
+    }
+  }
+
+  /** Copies an amount {@link #writeAmount} wrote from {@code in} to {@code out}, as it is. */
+  public static void copyAmount(DataInputView in, DataOutputView out) throws IOException {
+    out.writeInt(in.readInt());
+    byte kind = in.readByte();
+    out.writeByte(kind);
+    if (kind == UNSCALED_LONG) {
+      out.writeLong(in.readLong());
+    } else {
+      int length = in.readInt();
+      out.writeInt(length);
+      out.write(in, length);
+    }
+  }
+
   /**
    * Reads what {@link #writeString} wrote through a buffer it keeps, so that a string costs one
    * array (the string's own) rather than two. One per reading thread: a serializer duplicate's.

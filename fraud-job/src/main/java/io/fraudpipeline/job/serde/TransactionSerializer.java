@@ -4,6 +4,7 @@ import io.fraudpipeline.model.Transaction;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -92,6 +93,72 @@ public final class TransactionSerializer extends ImmutableSerializer<Transaction
         (mask & TIMESTAMP) != 0 ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
     return new Transaction(
         transactionId, accountId, amount, currency, merchant, merchantCategory, country, timestamp);
+  }
+
+  /**
+   * Copies one transaction's wire form from {@code in} to {@code out} as it is, without decoding
+   * its strings.
+   *
+   * @return its event time in milliseconds ({@code Instant.toEpochMilli}), or {@code noTime} when
+   *     it has no timestamp
+   */
+  public static long copyForm(DataInputView in, DataOutputView out, long noTime)
+      throws IOException {
+    int mask = in.readUnsignedByte();
+    out.writeByte(mask);
+    for (int field : new int[] {TRANSACTION_ID, ACCOUNT_ID}) {
+      copyString(mask, field, in, out);
+    }
+    if ((mask & AMOUNT) != 0) {
+      CompactFields.copyAmount(in, out);
+    }
+    for (int field : new int[] {CURRENCY, MERCHANT, MERCHANT_CATEGORY, COUNTRY}) {
+      copyString(mask, field, in, out);
+    }
+    if ((mask & TIMESTAMP) == 0) {
+      return noTime;
+    }
+    long seconds = in.readLong();
+    int nanos = in.readInt();
+    out.writeLong(seconds);
+    out.writeInt(nanos);
+    return Instant.ofEpochSecond(seconds, nanos).toEpochMilli();
+  }
+
+  /** What {@link #compareIds} answers when the wire forms alone cannot tell. */
+  public static final int UNDECIDED = Integer.MIN_VALUE;
+
+  /**
+   * Compares the transaction ids of two wire forms with the sign of {@link String#compareTo}, from
+   * their bytes; {@link #UNDECIDED} when either has no id or one that is not ASCII.
+   */
+  public static int compareIds(byte[] form, byte[] other) {
+    int length = asciiIdLength(form);
+    int otherLength = asciiIdLength(other);
+    if (length < 0 || otherLength < 0) {
+      return UNDECIDED;
+    }
+    // Bytes of ASCII characters compare as the characters do (signed or not: all below 0x80).
+    int start = 1 + Integer.BYTES;
+    return Arrays.compare(form, start, start + length, other, start, start + otherLength);
+  }
+
+  /** The length of the form's id if it is there in ASCII, else -1. */
+  private static int asciiIdLength(byte[] form) {
+    if ((form[0] & TRANSACTION_ID) == 0) {
+      return -1;
+    }
+    return (form[1] & 0xFF) << 24
+        | (form[2] & 0xFF) << 16
+        | (form[3] & 0xFF) << 8
+        | (form[4] & 0xFF);
+  }
+
+  private static void copyString(int mask, int field, DataInputView in, DataOutputView out)
+      throws IOException {
+    if ((mask & field) != 0) {
+      CompactFields.copyString(in, out);
+    }
   }
 
   @Override

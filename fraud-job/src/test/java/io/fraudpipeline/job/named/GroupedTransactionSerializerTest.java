@@ -100,6 +100,45 @@ class GroupedTransactionSerializerTest {
   }
 
   @Test
+  void aRecordReadFromTheHopIsWrittenAgainByteForByteAndDecodesToItsTransaction()
+      throws IOException {
+    Transaction[] transactions = {
+      new Transaction(
+          "t1", "acc-1", new BigDecimal("9.99"), "EUR", "m", "food", "FR", Instant.EPOCH),
+      // Not ASCII, absent fields, an amount beyond a long, a time before the epoch, none at all.
+      new Transaction(
+          "tä\uD800",
+          null,
+          new BigDecimal("123456789012345678901234567890.5"),
+          null,
+          "Café",
+          null,
+          "DE",
+          Instant.ofEpochSecond(-2, 999_999_999)),
+      new Transaction("t3", "acc-3", null, "EUR", null, "food", null, null),
+    };
+    GroupedTransactionSerializer serializer = GroupedTransactionSerializer.INSTANCE.duplicate();
+    for (Transaction tx : transactions) {
+      GroupedTransaction made = new GroupedTransaction("account_id", "account_id\0a", tx);
+      DataOutputSerializer first = new DataOutputSerializer(64);
+      serializer.serialize(made, first);
+
+      GroupedTransaction read =
+          serializer.deserialize(new DataInputDeserializer(first.getCopyOfBuffer()));
+      DataOutputSerializer again = new DataOutputSerializer(64);
+      serializer.serialize(read, again);
+
+      assertThat(read.encodedOrNull()).as("%s", tx).isNotNull();
+      assertThat(read.time()).as("%s", tx).isEqualTo(made.time());
+      assertThat(again.getCopyOfBuffer()).as("%s", tx).isEqualTo(first.getCopyOfBuffer());
+      assertThat(read.transaction()).isEqualTo(tx);
+      assertThat(read).isEqualTo(made).hasSameHashCodeAs(made);
+    }
+    assertThat(new GroupedTransaction("account_id", "account_id\0a", transactions[1]).time())
+        .isEqualTo(-1_001L);
+  }
+
+  @Test
   void theKeySpecOfAKeyIsTheKnownInstanceOnlyWhenItIsThatSpec() {
     String known = "account_id";
 

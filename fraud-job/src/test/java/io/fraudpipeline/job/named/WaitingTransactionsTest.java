@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.model.Transaction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 class WaitingTransactionsTest {
@@ -37,27 +41,42 @@ class WaitingTransactionsTest {
     return new GroupedTransaction(keySpec, keySpec + "\0x", tx);
   }
 
+  /** As {@code aggregate-rules} gets it from the hop: its transaction in the wire form. */
+  private static GroupedTransaction readFromTheHop(GroupedTransaction grouped) {
+    try {
+      DataOutputSerializer out = new DataOutputSerializer(64);
+      GroupedTransactionSerializer.INSTANCE.serialize(grouped, out);
+      return GroupedTransactionSerializer.INSTANCE.deserialize(
+          new DataInputDeserializer(out.getCopyOfBuffer()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * Few distinct times and ids, so that times tie and a (time, id) pair repeats; some transactions
-   * are fanned out to several key specs, as the job does, and so share their time and id.
+   * are fanned out to several key specs, as the job does, and so share their time and id. Half of
+   * them as read from the hop, whose ids compare in their wire form, and some ids are not ASCII.
    */
   private static List<GroupedTransaction> randomInput(Random random, int count) {
     int times = 1 + random.nextInt(50);
     int ids = 1 + random.nextInt(100);
     List<GroupedTransaction> input = new ArrayList<>();
     while (input.size() < count) {
-      String id = "t" + random.nextInt(ids);
+      String id = (random.nextInt(5) == 0 ? "tä" : "t") + random.nextInt(ids);
+      boolean fromTheHop = random.nextBoolean();
       long millis = random.nextInt(times) * (random.nextBoolean() ? 1 : 1_000);
       int specs = random.nextInt(4) == 0 ? 1 + random.nextInt(KEY_SPECS.size()) : 1;
       for (int s = 0; s < specs && input.size() < count; s++) {
-        input.add(grouped(KEY_SPECS.get(s), id, millis));
+        GroupedTransaction grouped = grouped(KEY_SPECS.get(s), id, millis);
+        input.add(fromTheHop ? readFromTheHop(grouped) : grouped);
       }
     }
     return input;
   }
 
   private static void add(WaitingTransactions waiting, GroupedTransaction grouped) {
-    waiting.add(RuleWindows.time(grouped.transaction()), grouped);
+    waiting.add(grouped.time(), grouped);
   }
 
   /** Time and id: equal ones may come out in any order, as they did from the PriorityQueue. */
