@@ -598,21 +598,20 @@ public final class HeldTransactions {
   }
 
   public void clear() {
-    HeldTransactions empty = new HeldTransactions();
     first = 0;
     end = 0;
-    times = empty.times;
+    times = NO_LONGS;
     decimals = null;
-    units = empty.units;
-    scales = empty.scales;
-    System.arraycopy(empty.codes, 0, codes, 0, codes.length);
-    rows = empty.rows;
-    rowStart = empty.rowStart;
+    units = NO_LONGS;
+    scales = NO_BYTES;
+    Arrays.fill(codes, NO_INTS);
+    rows = NO_BYTES;
+    rowStart = NO_INTS;
     rowsEnd = 0;
-    valueStart = empty.valueStart;
-    values = empty.values;
+    valueStart = NO_INTS;
+    values = NO_BYTES;
     valuesEnd = 0;
-    hashes = empty.hashes;
+    hashes = NO_INTS;
     index = null;
     dictionarySize = 0;
     compactedSize = 0;

@@ -100,7 +100,8 @@ public final class CompactFields {
     return true;
   }
 
-  private static int lengthAt(byte[] bytes, int offset) {
+  /** The length {@link #writeString} wrote at {@code bytes[offset]}: -1 for a string not ASCII. */
+  static int lengthAt(byte[] bytes, int offset) {
     return (bytes[offset] & 0xFF) << 24
         | (bytes[offset + 1] & 0xFF) << 16
         | (bytes[offset + 2] & 0xFF) << 8

@@ -106,15 +106,15 @@ public final class TransactionSerializer extends ImmutableSerializer<Transaction
       throws IOException {
     int mask = in.readUnsignedByte();
     out.writeByte(mask);
-    for (int field : new int[] {TRANSACTION_ID, ACCOUNT_ID}) {
-      copyString(mask, field, in, out);
-    }
+    copyString(mask, TRANSACTION_ID, in, out);
+    copyString(mask, ACCOUNT_ID, in, out);
     if ((mask & AMOUNT) != 0) {
       CompactFields.copyAmount(in, out);
     }
-    for (int field : new int[] {CURRENCY, MERCHANT, MERCHANT_CATEGORY, COUNTRY}) {
-      copyString(mask, field, in, out);
-    }
+    copyString(mask, CURRENCY, in, out);
+    copyString(mask, MERCHANT, in, out);
+    copyString(mask, MERCHANT_CATEGORY, in, out);
+    copyString(mask, COUNTRY, in, out);
     if ((mask & TIMESTAMP) == 0) {
       return noTime;
     }
@@ -143,15 +143,10 @@ public final class TransactionSerializer extends ImmutableSerializer<Transaction
     return Arrays.compare(form, start, start + length, other, start, start + otherLength);
   }
 
-  /** The length of the form's id if it is there in ASCII, else -1. */
+  /** The length of the form's id if it is there in ASCII, else negative. */
   private static int asciiIdLength(byte[] form) {
-    if ((form[0] & TRANSACTION_ID) == 0) {
-      return -1;
-    }
-    return (form[1] & 0xFF) << 24
-        | (form[2] & 0xFF) << 16
-        | (form[3] & 0xFF) << 8
-        | (form[4] & 0xFF);
+    // The id, when present, is the first field: its length (-1: not ASCII) follows the mask.
+    return (form[0] & TRANSACTION_ID) == 0 ? -1 : CompactFields.lengthAt(form, 1);
   }
 
   private static void copyString(int mask, int field, DataInputView in, DataOutputView out)
