@@ -44,8 +44,9 @@ public final class NamedRuleEvaluator {
 
   /**
    * What one thread reuses to judge transactions by one grouping's rules, so that judging one
-   * allocates nothing unless a rule fires: a window per scan and the buffers of {@link
-   * HeldTransactions#insert(Transaction, HeldTransactions.Buffers)}. Not thread-safe.
+   * allocates no scratch of its own (new are only a key's arrays as they grow and a firing rule's
+   * alert): a window per scan and the buffers of {@link HeldTransactions#insert(Transaction,
+   * HeldTransactions.Buffers)}. Not thread-safe.
    */
   public static final class Workspace {
 
