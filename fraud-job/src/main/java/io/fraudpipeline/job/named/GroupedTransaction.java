@@ -73,6 +73,15 @@ public final class GroupedTransaction {
     return keySpec;
   }
 
+  /**
+   * Reads the start and the end of the wire form (a decoding reads it all), for {@code
+   * aggregate-rules} to read ahead what it is about to judge; see {@link
+   * HeldTransactions#readAhead}.
+   */
+  int readAhead() {
+    return encoded == null ? 0 : encoded[0] + encoded[encoded.length - 1];
+  }
+
   public String key() {
     return key;
   }

@@ -152,67 +152,92 @@ class AggregateRulesOperatorTest {
 
   @Test
   void agreesWithTheBruteForceReferenceWhenTransactionsArriveOutOfOrder() throws Exception {
-    long maxDelayMillis = 20_000;
     int alertsSeen = 0;
     for (long seed = 1; seed <= 25; seed++) {
-      Random random = new Random(seed);
-      List<NamedRule> rules = Generated.rules(random, 6);
-      RuleSet set = ruleSet(1, rules);
-      List<Transaction> txs = Generated.transactions(random, 120, 600);
-      // Arrival order: each transaction delayed by up to maxDelay, as a bounded-out-of-orderness
-      // source allows; the watermark trails the newest event time by that bound, so none is late.
-      List<long[]> arrival = new ArrayList<>();
-      for (int i = 0; i < txs.size(); i++) {
-        long at =
-            txs.get(i).timestamp().toEpochMilli() + (long) (random.nextDouble() * maxDelayMillis);
-        arrival.add(new long[] {at, i});
-      }
-      arrival.sort(Comparator.comparingLong(a -> a[0]));
-      List<FraudAlert> alerts;
-      try (var harness = harness()) {
-        rules(harness, set);
-        long newest = Long.MIN_VALUE;
-        for (long[] a : arrival) {
-          Transaction tx = txs.get((int) a[1]);
-          send(harness, set, tx);
-          newest = Math.max(newest, tx.timestamp().toEpochMilli());
-          watermark(harness, newest - maxDelayMillis - 1);
-        }
-        watermark(harness, Long.MAX_VALUE);
-        alerts = harness.extractOutputValues();
-        assertThat(keyedStateEntries(harness)).as("state left after the end of time").isZero();
-      }
-      List<BruteForce.Expected> actual =
-          alerts.stream()
-              .map(
-                  x ->
-                      new BruteForce.Expected(
-                          x.ruleId(), x.transaction().transactionId(), x.value()))
-              .toList();
-      List<BruteForce.Expected> expected = BruteForce.alerts(rules, txs);
-      assertThat(NamedRuleEvaluatorTest.sorted(actual))
-          .as("seed %d", seed)
-          .isEqualTo(
-              NamedRuleEvaluatorTest.sorted(
-                  expected.stream()
-                      .filter(
-                          e ->
-                              rules.stream()
-                                  .anyMatch(
-                                      r ->
-                                          r.id().equals(e.ruleId())
-                                              && "aggregate".equals(r.kind())))
-                      .toList()));
-      for (FraudAlert alert : alerts) {
-        NamedRule rule =
-            rules.stream().filter(r -> r.id().equals(alert.ruleId())).findFirst().orElseThrow();
-        assertThat(alert.ruleState()).isEqualTo(rule.stateValue());
-        assertThat(alert.window()).isEqualTo(rule.window());
-        assertThat(alert.rulesVersion()).isEqualTo(1);
-      }
-      alertsSeen += alerts.size();
+      alertsSeen += judgeAgainstTheBruteForceReference(seed, 1);
     }
     assertThat(alertsSeen).isGreaterThan(300);
+  }
+
+  /**
+   * Watermarks that each release many transactions, of keys that repeat among them and of keys the
+   * first of them creates: the operator reads their state ahead in batches before judging any.
+   */
+  @Test
+  void agreesWithTheBruteForceReferenceWhenAWatermarkReleasesManyTransactionsAtOnce()
+      throws Exception {
+    int alertsSeen = 0;
+    for (long seed = 101; seed <= 115; seed++) {
+      alertsSeen += judgeAgainstTheBruteForceReference(seed, 97);
+    }
+    assertThat(alertsSeen).isGreaterThan(150);
+  }
+
+  /**
+   * Sends generated transactions, out of order, with a watermark after every {@code watermarkEvery}
+   * of them, and checks the alerts against the brute-force reference.
+   *
+   * @return how many alerts the operator raised
+   */
+  private static int judgeAgainstTheBruteForceReference(long seed, int watermarkEvery)
+      throws Exception {
+    long maxDelayMillis = 20_000;
+    Random random = new Random(seed);
+    List<NamedRule> rules = Generated.rules(random, 6);
+    RuleSet set = ruleSet(1, rules);
+    List<Transaction> txs = Generated.transactions(random, 120, 600);
+    // Arrival order: each transaction delayed by up to maxDelay, as a bounded-out-of-orderness
+    // source allows; the watermark trails the newest event time by that bound, so none is late.
+    List<long[]> arrival = new ArrayList<>();
+    for (int i = 0; i < txs.size(); i++) {
+      long at =
+          txs.get(i).timestamp().toEpochMilli() + (long) (random.nextDouble() * maxDelayMillis);
+      arrival.add(new long[] {at, i});
+    }
+    arrival.sort(Comparator.comparingLong(a -> a[0]));
+    List<FraudAlert> alerts;
+    try (var harness = harness()) {
+      rules(harness, set);
+      long newest = Long.MIN_VALUE;
+      int sent = 0;
+      for (long[] a : arrival) {
+        Transaction tx = txs.get((int) a[1]);
+        send(harness, set, tx);
+        newest = Math.max(newest, tx.timestamp().toEpochMilli());
+        if (++sent % watermarkEvery == 0) {
+          watermark(harness, newest - maxDelayMillis - 1);
+        }
+      }
+      watermark(harness, Long.MAX_VALUE);
+      alerts = harness.extractOutputValues();
+      assertThat(keyedStateEntries(harness)).as("state left after the end of time").isZero();
+    }
+    List<BruteForce.Expected> actual =
+        alerts.stream()
+            .map(
+                x ->
+                    new BruteForce.Expected(x.ruleId(), x.transaction().transactionId(), x.value()))
+            .toList();
+    List<BruteForce.Expected> expected = BruteForce.alerts(rules, txs);
+    assertThat(NamedRuleEvaluatorTest.sorted(actual))
+        .as("seed %d", seed)
+        .isEqualTo(
+            NamedRuleEvaluatorTest.sorted(
+                expected.stream()
+                    .filter(
+                        e ->
+                            rules.stream()
+                                .anyMatch(
+                                    r -> r.id().equals(e.ruleId()) && "aggregate".equals(r.kind())))
+                    .toList()));
+    for (FraudAlert alert : alerts) {
+      NamedRule rule =
+          rules.stream().filter(r -> r.id().equals(alert.ruleId())).findFirst().orElseThrow();
+      assertThat(alert.ruleState()).isEqualTo(rule.stateValue());
+      assertThat(alert.window()).isEqualTo(rule.window());
+      assertThat(alert.rulesVersion()).isEqualTo(1);
+    }
+    return alerts.size();
   }
 
   @Test

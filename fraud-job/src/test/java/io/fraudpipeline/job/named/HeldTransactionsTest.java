@@ -146,6 +146,17 @@ class HeldTransactionsTest {
   }
 
   @Test
+  void readsAheadWhatAKeyHoldsEvenWithoutAnyTextValueAndChangesNothing() {
+    assertThat(new HeldTransactions().readAhead()).isZero();
+    Transaction bare = new Transaction(null, null, null, null, null, null, null, Instant.EPOCH);
+    HeldTransactions held = HeldTransactions.of(List.of(bare));
+    assertThat(held.dictionarySize()).isZero();
+    held.readAhead();
+    assertThat(held).isEqualTo(HeldTransactions.of(List.of(bare)));
+    assertThat(held.text(TransactionField.ACCOUNT_ID, 0)).isNull();
+  }
+
+  @Test
   void staysEqualToAPlainListThroughLateInsertsEvictionsCompactionsAndCopies() throws IOException {
     Random random = new Random(11);
     for (int round = 0; round < 20; round++) {
@@ -187,6 +198,9 @@ class HeldTransactionsTest {
           snapshotContents.add(List.copyOf(expected));
           held = held.copy();
         }
+        assertThat(held).isEqualTo(HeldTransactions.of(expected));
+        // Reads only, whatever shape the arrays are in (shared, evicted from, compacted).
+        held.readAhead();
         assertThat(held).isEqualTo(HeldTransactions.of(expected));
       }
       DataOutputSerializer out = new DataOutputSerializer(64);
