@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -65,6 +67,8 @@ public final class LocalFlink implements AutoCloseable {
       return new Options(restPort, taskManagers, slots, dataDir, extraConfig);
     }
   }
+
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
   private final MiniCluster miniCluster;
   private final String restUrl;
@@ -198,17 +202,33 @@ public final class LocalFlink implements AutoCloseable {
 
   /** Stops the cluster and every job on it (and deletes temporary data). Idempotent. */
   @Override
-  public synchronized void close() {
+  public void close() {
+    close(CLOSE_TIMEOUT);
+  }
+
+  /**
+   * Stops the cluster and every job on it, waiting at most {@code timeout} for it (and deletes
+   * temporary data either way). Idempotent: a second call returns true at once.
+   *
+   * @return false when the cluster had not stopped within {@code timeout}; it goes on stopping in
+   *     the background
+   */
+  public synchronized boolean close(Duration timeout) {
     if (closed) {
-      return;
+      return true;
     }
     closed = true;
     try {
-      miniCluster.closeAsync().get(60, TimeUnit.SECONDS);
+      miniCluster.closeAsync().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      // The cluster is going away either way; a slow shutdown must not fail the caller.
+      return false;
+    } catch (ExecutionException e) {
+      // It stopped, with an error on the way; the cluster is gone either way.
+      return true;
+    } catch (TimeoutException e) {
+      return false;
     } finally {
       if (deleteOnClose) {
         TempDirs.deleteQuietly(dataDir);

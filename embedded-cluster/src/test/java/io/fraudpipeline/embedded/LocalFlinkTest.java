@@ -1,11 +1,14 @@
 package io.fraudpipeline.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class LocalFlinkTest {
@@ -29,5 +32,21 @@ class LocalFlinkTest {
       assertThat(jars.body()).contains("\"files\":[]");
       assertThat(flink.savepointDir()).exists();
     }
+  }
+
+  @Test
+  void aBoundedCloseSaysTheClusterStoppedAndASecondCloseIsANoOp() throws Exception {
+    LocalFlink flink = LocalFlink.start();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest overview =
+        HttpRequest.newBuilder(URI.create(flink.restUrl() + "/overview")).build();
+    assertThat(http.send(overview, HttpResponse.BodyHandlers.discarding()).statusCode())
+        .isEqualTo(200);
+
+    assertThat(flink.close(Duration.ofSeconds(30))).isTrue();
+
+    assertThatThrownBy(() -> http.send(overview, HttpResponse.BodyHandlers.discarding()))
+        .isInstanceOf(IOException.class);
+    assertThat(flink.close(Duration.ZERO)).isTrue();
   }
 }
