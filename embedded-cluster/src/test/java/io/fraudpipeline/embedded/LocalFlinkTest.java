@@ -2,6 +2,7 @@ package io.fraudpipeline.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,12 +18,19 @@ class LocalFlinkTest {
   void servesTheJobManagerRestApiWithJarUploadEnabled() throws Exception {
     try (LocalFlink flink = LocalFlink.start(LocalFlink.Options.defaults().withTaskManagers(2))) {
       HttpClient http = HttpClient.newHttpClient();
-      String overview =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(flink.restUrl() + "/overview")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      assertThat(overview).contains("\"taskmanagers\":2").contains("\"slots-total\":8");
+      // The TaskManagers register with the ResourceManager after the REST API is up.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          http.send(
+                                  HttpRequest.newBuilder(URI.create(flink.restUrl() + "/overview"))
+                                      .build(),
+                                  HttpResponse.BodyHandlers.ofString())
+                              .body())
+                      .contains("\"taskmanagers\":2")
+                      .contains("\"slots-total\":8"));
 
       HttpResponse<String> jars =
           http.send(

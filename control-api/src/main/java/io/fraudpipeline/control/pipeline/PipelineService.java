@@ -37,10 +37,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -267,7 +269,7 @@ public class PipelineService {
       context.step("The pipeline is suspended: it resumes on the new jar");
       return null;
     }
-    ReconcileStep reported = null;
+    Set<ReconcileStep> reported = new HashSet<>();
     while (clock.instant().isBefore(context.deadline())) {
       PipelineStatus status;
       try {
@@ -276,10 +278,10 @@ public class PipelineService {
         status = null;
       }
       if (status != null) {
-        ReconcileStep step = status.lastStep();
-        if (step != null && !step.equals(reported) && step.at().isAfter(since)) {
-          context.step(step.message());
-          reported = step;
+        for (ReconcileStep step : status.recentSteps()) {
+          if (step.at().isAfter(since) && reported.add(step)) {
+            context.step(step.message());
+          }
         }
         Upgrade upgrade = status.upgrade();
         if (upgrade != null

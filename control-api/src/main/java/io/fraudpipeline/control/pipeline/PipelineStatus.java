@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +26,9 @@ import java.util.List;
  * @param rejectedJars jars an upgrade was rolled back from: an automatic upgrade skips them (an
  *     explicit one may still ask for them)
  * @param lastStep the last decision
+ * @param recentSteps the last {@value #RECENT_STEPS} decisions, oldest first, ending with {@code
+ *     lastStep}: an operation following the reconciler reads the status every few hundred
+ *     milliseconds, and a step may last less than that before the next replaces it
  * @param updatedAt when this was written
  */
 public record PipelineStatus(
@@ -43,11 +47,16 @@ public record PipelineStatus(
     Upgrade upgrade,
     List<String> rejectedJars,
     ReconcileStep lastStep,
+    List<ReconcileStep> recentSteps,
     Instant updatedAt) {
+
+  /** How many of the last decisions {@link #recentSteps} keeps. */
+  static final int RECENT_STEPS = 16;
 
   public PipelineStatus {
     failureRestarts = failureRestarts == null ? List.of() : List.copyOf(failureRestarts);
     rejectedJars = rejectedJars == null ? List.of() : List.copyOf(rejectedJars);
+    recentSteps = recentSteps == null ? List.of() : List.copyOf(recentSteps);
   }
 
   /** Whether an upgrade is under way. */
@@ -59,7 +68,7 @@ public record PipelineStatus(
   public static PipelineStatus initial() {
     return new PipelineStatus(
         0, 0, null, 0, null, null, false, List.of(), null, null, null, null, null, List.of(), null,
-        null);
+        List.of(), null);
   }
 
   Builder toBuilder() {
@@ -83,6 +92,7 @@ public record PipelineStatus(
     Upgrade upgrade;
     List<String> rejectedJars;
     ReconcileStep lastStep;
+    List<ReconcileStep> recentSteps;
     Instant updatedAt;
 
     private Builder(PipelineStatus s) {
@@ -101,6 +111,7 @@ public record PipelineStatus(
       upgrade = s.upgrade;
       rejectedJars = s.rejectedJars;
       lastStep = s.lastStep;
+      recentSteps = s.recentSteps;
       updatedAt = s.updatedAt;
     }
 
@@ -121,7 +132,19 @@ public record PipelineStatus(
           upgrade,
           rejectedJars,
           lastStep,
+          withLastStep(recentSteps, lastStep),
           updatedAt);
+    }
+
+    /** {@code recent} ending with {@code last}, the oldest dropped past {@link #RECENT_STEPS}. */
+    private static List<ReconcileStep> withLastStep(
+        List<ReconcileStep> recent, ReconcileStep last) {
+      if (last == null || (!recent.isEmpty() && recent.get(recent.size() - 1).equals(last))) {
+        return recent;
+      }
+      List<ReconcileStep> steps = new ArrayList<>(recent);
+      steps.add(last);
+      return steps.subList(Math.max(0, steps.size() - RECENT_STEPS), steps.size());
     }
   }
 }

@@ -131,11 +131,15 @@ class JobLifecycleTest {
     assertThat(running.path("delivery_guarantee").asString()).isEqualTo("exactly-once");
     assertThat(running.path("parallelism").asInt()).isEqualTo(1);
     assertThat(running.path("uptime").asString()).startsWith("PT");
-    String metrics = api.get("/actuator/prometheus").raw().body();
-    assertThat(metrics)
-        .contains("fraud_job_state{application=\"control-api\",state=\"running\"} 1.0")
-        .contains("fraud_rules_version_applied{application=\"control-api\"} 0.0")
-        .contains("fraud_flink_reachable{application=\"control-api\"} 1.0");
+    // The gauge copies the observation every 250 ms: awaited, not read once.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(api.get("/actuator/prometheus").raw().body())
+                    .contains("fraud_job_state{application=\"control-api\",state=\"running\"} 1.0")
+                    .contains("fraud_rules_version_applied{application=\"control-api\"} 0.0")
+                    .contains("fraud_flink_reachable{application=\"control-api\"} 1.0"));
 
     JsonNode health = api.get("/actuator/health").body();
     assertThat(health.path("components").path("fraudJob").path("status").asString())

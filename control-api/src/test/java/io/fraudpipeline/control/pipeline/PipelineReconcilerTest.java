@@ -670,6 +670,13 @@ class PipelineReconcilerTest {
     assertThat(back.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
     assertThat(back.restoredFrom()).as("the state from before the upgrade").isEqualTo(savepoint);
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    // Every step of the way, not only the last: an operation following it reads them all.
+    assertThat(status.recentSteps()).last().isEqualTo(status.lastStep());
+    assertThat(status.recentSteps())
+        .extracting(ReconcileStep::message)
+        .anySatisfy(m -> assertThat(m).contains("stopped with savepoint " + savepoint))
+        .anySatisfy(m -> assertThat(m).contains("does not run every task"))
+        .anySatisfy(m -> assertThat(m).contains("Rolled back to jar"));
     step(rollback);
     assertThat(flink.activeJobs()).hasSize(1);
   }

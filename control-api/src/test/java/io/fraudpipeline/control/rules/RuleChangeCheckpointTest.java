@@ -43,10 +43,13 @@ class RuleChangeCheckpointTest {
 
     checkpoints.afterChange(7);
 
+    // The counter moves on the requesting thread just after the request: both awaited.
     await()
         .untilAsserted(
-            () -> assertThat(flink.checkpointRequests()).containsExactly(EXACTLY_ONCE_JOB));
-    assertThat(count("requested")).isEqualTo(1);
+            () -> {
+              assertThat(flink.checkpointRequests()).containsExactly(EXACTLY_ONCE_JOB);
+              assertThat(count("requested")).isEqualTo(1);
+            });
   }
 
   @Test
@@ -80,10 +83,13 @@ class RuleChangeCheckpointTest {
     await().untilAsserted(() -> assertThat(count("failed")).isEqualTo(1));
     flink.unreachable(false);
     checkpoints.afterChange(5);
+    // The counter moves on the requesting thread just after the request: both awaited.
     await()
         .untilAsserted(
-            () -> assertThat(flink.checkpointRequests()).containsExactly(EXACTLY_ONCE_JOB));
-    assertThat(count("requested")).isEqualTo(1);
+            () -> {
+              assertThat(flink.checkpointRequests()).containsExactly(EXACTLY_ONCE_JOB);
+              assertThat(count("requested")).isEqualTo(1);
+            });
   }
 
   @Test
