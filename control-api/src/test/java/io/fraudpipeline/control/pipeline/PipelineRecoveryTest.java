@@ -137,13 +137,7 @@ class PipelineRecoveryTest {
         .atMost(LONG)
         .untilAsserted(
             () ->
-                assertThat(
-                        api.get("/api/v1/pipeline")
-                            .body()
-                            .path("status")
-                            .path("last_step")
-                            .path("action")
-                            .asString())
+                assertThat(status().path("last_step").path("action").asString())
                     .isIn("restore", "none"));
     JsonNode job = api.get("/api/v1/jobs/" + runningJobId()).body();
     assertThat(job.path("checkpoints").path("restored").asLong()).isGreaterThanOrEqualTo(1);
@@ -169,8 +163,7 @@ class PipelineRecoveryTest {
     assertThat(after).isNotEqualTo(before);
     load.runFor(Duration.ofSeconds(3));
     awaitEveryExpectedAlertExactlyOnce();
-    JsonNode status = api.get("/api/v1/pipeline").body().path("status");
-    assertThat(status.path("failure_restarts").size()).isEqualTo(1);
+    assertThat(status().path("failure_restarts").size()).isEqualTo(1);
   }
 
   @Test
@@ -262,15 +255,12 @@ class PipelineRecoveryTest {
     await()
         .atMost(LONG)
         .untilAsserted(
-            () ->
-                assertThat(
-                        api.get("/api/v1/pipeline")
-                            .body()
-                            .path("status")
-                            .path("last_state")
-                            .path("job_id")
-                            .asString())
-                    .isEqualTo(job));
+            () -> assertThat(status().path("last_state").path("job_id").asString()).isEqualTo(job));
+  }
+
+  /** The reconciler's status, as {@code GET /api/v1/pipeline} shows it. */
+  private static JsonNode status() {
+    return api.get("/api/v1/pipeline").body().path("status");
   }
 
   private static void awaitEveryExpectedAlertExactlyOnce() {
