@@ -44,6 +44,9 @@ public record TransactionsFill(
     Set<String> sentinelAlertIds,
     double fillRate) {
 
+  /** How fast the generated transactions' event time advances. */
+  public static final long EVENTS_PER_SECOND = 1000;
+
   /** The rules a fresh job applies; the fill's expected alerts are judged by them. */
   public static final RuleSet RULES = RuleSet.DEFAULT;
 
@@ -65,7 +68,14 @@ public record TransactionsFill(
             .topic(topic)
             .ratePerSecond(0)
             .count(records)
-            .generator(g -> g.seed(seed).startTime(Instant.now()))
+            // Event time ends about now instead of starting now: the job sends a transaction
+            // more than its --max-future-skew (1 h) ahead of its Kafka record's time to the DLQ,
+            // and at this rate a fill past 3.6 million records would reach that far ahead.
+            .generator(
+                g ->
+                    g.seed(seed)
+                        .eventsPerSecond(EVENTS_PER_SECOND)
+                        .startTime(Instant.now().minusMillis(records * 1000 / EVENTS_PER_SECOND)))
             .build();
     ProducerRun run = SyntheticProducer.start(settings, Map.of());
     if (!run.awaitCompletion(Duration.ofMinutes(30))) {
