@@ -217,7 +217,9 @@ public final class AggregateRulesScenario implements Scenario {
         + " against the ground truth) while each aggregate rule still costs what it always"
         + " does: the keyed hop to `aggregate-rules` (once per transaction for all 20: they all"
         + " group per card, so they share the account key), the transactions each card holds for"
-        + " its widest window (1 h: at the generator's 1 000 transactions per second of event time"
+        + " its widest window (1 h: at the generator's "
+        + Format.count(TransactionsFill.EVENTS_PER_SECOND)
+        + " transactions per second of event time"
         + " every transaction of the run stays in state, and every checkpoint writes it all), an"
         + " evaluation per rule and transaction. The rule set is on the job's rules topic"
         + " before it starts. The last alert comes from the main path; `aggregate-rules` is held"
