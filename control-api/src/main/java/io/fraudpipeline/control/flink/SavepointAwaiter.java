@@ -20,7 +20,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class SavepointAwaiter {
 
-  static final Duration POLL = Duration.ofMillis(500);
+  /**
+   * A stop with a savepoint is done when Flink says so, not up to one poll later; the status of a
+   * trigger is a cheap read of the JobManager's cache.
+   */
+  static final Duration POLL = Duration.ofMillis(100);
 
   private final FlinkRestClient flink;
   private final Clock clock;

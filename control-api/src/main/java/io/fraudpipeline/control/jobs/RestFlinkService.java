@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
 @Component
 class RestFlinkService implements FlinkService {
 
-  private static final Duration STATE_POLL = Duration.ofMillis(250);
+  // As SavepointAwaiter's: a command ends when the job does, not up to one poll later.
+  private static final Duration STATE_POLL = Duration.ofMillis(100);
   private static final Logger log = LoggerFactory.getLogger(RestFlinkService.class);
 
   private final FlinkRestClient flink;

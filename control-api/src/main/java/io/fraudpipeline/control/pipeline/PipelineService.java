@@ -61,7 +61,8 @@ import tools.jackson.databind.JsonNode;
 @Service
 public class PipelineService {
 
-  private static final long AWAIT_POLL_MILLIS = 200;
+  // How often a command reads the reconciler's status: a read of its topic's new records.
+  private static final long AWAIT_POLL_MILLIS = 100;
 
   /** Last steps after which no job is on its way: a deploy need not wait for one. */
   private static final java.util.Set<String> SETTLED_WITHOUT_JOB =

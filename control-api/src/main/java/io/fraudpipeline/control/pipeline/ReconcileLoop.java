@@ -84,6 +84,9 @@ public class ReconcileLoop extends PeriodicLifecycle {
             ? new AutoUpgrade(
                 jars.shippedSha256(), desired::propose, events, leadership.replicaId(), clock)
             : null;
+    // A command waits for the step it asked for: half an interval on average, were it left to the
+    // schedule (docs/benchmarks.md, scenario 5, measures the commands against Flink's own).
+    desired.onAccepted(this::pollSoon);
   }
 
   /** Kafka's answers through the savepoints' {@link Restorability}; unknown while Kafka is down. */

@@ -90,6 +90,11 @@ public record SavepointRecord(
     /** Taken while stopping the job to run it on a new jar; a rollback restores it. */
     UPGRADE,
     /** Taken on schedule ({@code fraud.savepoints.periodic-interval}) from the running job. */
-    PERIODIC
+    PERIODIC;
+
+    /** Whether the job had ended when the savepoint was recorded (a stop with a savepoint). */
+    public boolean endsTheJob() {
+      return this == STOP || this == RESCALE || this == UPGRADE;
+    }
   }
 }

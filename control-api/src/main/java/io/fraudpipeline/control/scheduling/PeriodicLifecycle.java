@@ -24,6 +24,11 @@ public abstract class PeriodicLifecycle implements SmartLifecycle {
   /** One round of the background work; must not throw, a throw would end the schedule. */
   protected abstract void poll();
 
+  /** One more {@link #poll()} as soon as the thread is free; see {@link PeriodicTask#runSoon()}. */
+  protected final void pollSoon() {
+    task.runSoon();
+  }
+
   @Override
   public final void start() {
     task.start();

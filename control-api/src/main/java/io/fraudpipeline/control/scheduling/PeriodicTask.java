@@ -2,8 +2,10 @@ package io.fraudpipeline.control.scheduling;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One action run on a daemon thread of its own, at a fixed delay, from {@link #start()} (at once)
@@ -17,6 +19,7 @@ public final class PeriodicTask {
   private final Runnable action;
   private final Duration delay;
   private final Duration stopTimeout;
+  private final AtomicBoolean soonPending = new AtomicBoolean();
   private ScheduledExecutorService scheduler;
 
   /**
@@ -34,6 +37,27 @@ public final class PeriodicTask {
     if (scheduler == null) {
       scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
       scheduler.scheduleWithFixedDelay(action, 0, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Runs the action once more as soon as the thread is free (after a run in progress), besides the
+   * schedule: for a caller that just changed what the action acts on and should not wait up to a
+   * whole delay. Calls made while such a run is still waiting to start add nothing; a call made
+   * while it runs adds one more run after it. Does nothing unless started.
+   */
+  public synchronized void runSoon() {
+    if (scheduler == null || !soonPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      scheduler.execute(
+          () -> {
+            soonPending.set(false);
+            action.run();
+          });
+    } catch (RejectedExecutionException stopping) {
+      soonPending.set(false);
     }
   }
 

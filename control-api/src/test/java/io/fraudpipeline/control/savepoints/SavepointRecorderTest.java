@@ -1,0 +1,107 @@
+package io.fraudpipeline.control.savepoints;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class SavepointRecorderTest {
+
+  private final List<SavepointRecord> history = new ArrayList<>();
+
+  private static SavepointRecord taken(SavepointRecord.Kind kind) {
+    return new SavepointRecord(
+        "file:/savepoints/savepoint-1",
+        "job-1",
+        kind,
+        Instant.EPOCH,
+        2,
+        "exactly-once",
+        null,
+        null);
+  }
+
+  /** Answers {@code answers} in turn, then the last one forever; counts the reads. */
+  private static Supplier<Map<Integer, Long>> reads(
+      AtomicInteger count, List<Map<Integer, Long>> answers) {
+    Iterator<Map<Integer, Long>> next = answers.iterator();
+    AtomicReference<Map<Integer, Long>> last = new AtomicReference<>(Map.of());
+    return () -> {
+      count.incrementAndGet();
+      if (next.hasNext()) {
+        last.set(next.next());
+      }
+      return last.get();
+    };
+  }
+
+  @Test
+  void offsetsOfAJobTheSavepointStoppedAreReadOnceWithoutWaitingForThemToSettle() {
+    AtomicInteger count = new AtomicInteger();
+    SavepointRecorder recorder =
+        new SavepointRecorder(history::add, reads(count, List.of(Map.of(0, 10L, 1, 20L))));
+
+    for (SavepointRecord.Kind kind :
+        List.of(
+            SavepointRecord.Kind.STOP,
+            SavepointRecord.Kind.RESCALE,
+            SavepointRecord.Kind.UPGRADE)) {
+      SavepointRecord recorded = recorder.record(taken(kind));
+      assertThat(recorded.transactionsOffsets()).isEqualTo(Map.of(0, 10L, 1, 20L));
+    }
+
+    assertThat(count).hasValue(3);
+    assertThat(history).hasSize(3);
+  }
+
+  @Test
+  void aStoppedJobWhoseGroupCommittedNothingIsRecordedWithOffsetsUnknown() {
+    AtomicInteger count = new AtomicInteger();
+    SavepointRecorder recorder = new SavepointRecorder(history::add, reads(count, List.of()));
+
+    SavepointRecord recorded = recorder.record(taken(SavepointRecord.Kind.STOP));
+
+    assertThat(recorded.transactionsOffsets()).isNull();
+    assertThat(count).hasValue(1);
+    assertThat(history).containsExactly(recorded);
+  }
+
+  @Test
+  void offsetsOfAJobThatKeepsRunningAreTheOnesThatStoppedMoving() {
+    AtomicInteger count = new AtomicInteger();
+    // The savepoint's commit lands a moment after Flink reports the savepoint complete.
+    SavepointRecorder recorder =
+        new SavepointRecorder(
+            history::add, reads(count, List.of(Map.of(0, 5L), Map.of(0, 5L), Map.of(0, 9L))));
+
+    SavepointRecord recorded = recorder.record(taken(SavepointRecord.Kind.SAVEPOINT));
+
+    assertThat(recorded.transactionsOffsets()).isEqualTo(Map.of(0, 9L));
+    // Read again after the change until a whole settling time passed without one.
+    assertThat(count.get())
+        .isGreaterThan(3 + (int) (SavepointRecorder.SETTLE.toMillis() / 250) - 1);
+  }
+
+  @Test
+  void kafkaNotAnsweringLeavesTheOffsetsUnknownButTheSavepointRecorded() {
+    SavepointRecorder recorder =
+        new SavepointRecorder(
+            history::add,
+            () -> {
+              throw new KafkaUnavailableException("broker down");
+            });
+
+    SavepointRecord recorded = recorder.record(taken(SavepointRecord.Kind.STOP));
+
+    assertThat(recorded.transactionsOffsets()).isNull();
+    assertThat(history).containsExactly(recorded);
+  }
+}
