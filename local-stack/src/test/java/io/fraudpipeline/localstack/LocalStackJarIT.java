@@ -248,6 +248,11 @@ class LocalStackJarIT {
     System.out.printf(
         "local-stack.jar: stopped %.1f s after SIGTERM%n", (System.nanoTime() - stopping) / 1e9);
     awaitLine("Stopped.");
+    // Flink's REST endpoint waits, before it stops, until every asynchronous operation's result
+    // (a checkpoint the control plane asked for after the tour's rule change, say) has been read.
+    assertThat(output)
+        .as("Flink stopped in time: no result of a request it answered was left unread")
+        .noneMatch(line -> line.contains("Flink did not stop within"));
 
     ControlApiClient client = new ControlApiClient(api, token);
     assertThatThrownBy(() -> client.get("/actuator/health")).isInstanceOf(ConnectException.class);

@@ -4,6 +4,7 @@ import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the reconciler needs of Flink, in the project's own records. {@code jobs.RestFlinkService}
@@ -47,8 +48,20 @@ public interface FlinkService {
 
   /**
    * Asks Flink for a checkpoint of the running job now, beside the periodic ones; does not wait.
+   * Read its outcome ({@link #checkpointOutcome}) until it has one: Flink's REST endpoint keeps the
+   * result of every such request until it is read once, and a JobManager shutting down waits for
+   * the unread ones (up to {@code rest.async.store-duration}, five minutes by default).
    */
-  void triggerCheckpoint(String jobId);
+  CheckpointTrigger triggerCheckpoint(String jobId);
+
+  /**
+   * The outcome of a {@link #triggerCheckpoint} request: the checkpoint's id once it completed,
+   * empty while it is in progress.
+   *
+   * @throws FlinkRequestException when Flink reports that it failed (also for a job that does not
+   *     run: Flink accepts the request and fails it)
+   */
+  Optional<Long> checkpointOutcome(CheckpointTrigger trigger);
 
   /** Cancels the job and waits until it has ended. */
   void cancel(String jobId, Duration timeout) throws InterruptedException;

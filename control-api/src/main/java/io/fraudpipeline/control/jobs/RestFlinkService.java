@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
+import io.fraudpipeline.control.flink.CheckpointTrigger;
 import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -220,8 +222,15 @@ class RestFlinkService implements FlinkService {
   }
 
   @Override
-  public void triggerCheckpoint(String jobIdHex) {
-    flink.triggerCheckpoint(JobID.fromHexString(jobIdHex));
+  public CheckpointTrigger triggerCheckpoint(String jobIdHex) {
+    TriggerId trigger = flink.triggerCheckpoint(JobID.fromHexString(jobIdHex));
+    return new CheckpointTrigger(jobIdHex, trigger.toHexString());
+  }
+
+  @Override
+  public Optional<Long> checkpointOutcome(CheckpointTrigger trigger) {
+    return flink.triggeredCheckpoint(
+        JobID.fromHexString(trigger.jobId()), TriggerId.fromHexString(trigger.triggerId()));
   }
 
   @Override

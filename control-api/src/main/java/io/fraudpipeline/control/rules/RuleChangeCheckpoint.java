@@ -1,10 +1,12 @@
 package io.fraudpipeline.control.rules;
 
+import io.fraudpipeline.control.flink.CheckpointTrigger;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.scheduling.DaemonThreads;
+import io.fraudpipeline.flink.FlinkRequestException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -29,6 +31,11 @@ import org.springframework.stereotype.Component;
  * The delay lets every subtask read the new rule set first, so the alerts it raises under them are
  * in that checkpoint. An at-least-once job writes its alerts at once: nothing to do. Best effort: a
  * failure is logged and counted, and the next periodic checkpoint commits the alerts as before.
+ *
+ * <p>The request's outcome is read until Flink has one (at most {@link #OUTCOME_TIMEOUT}), on the
+ * same thread, so a request waits for the one before it: Flink keeps the result of each request
+ * until it is read once, and a JobManager shutting down waits up to five minutes for unread ones
+ * (it held the local stack's stop for a minute).
  */
 @Component
 class RuleChangeCheckpoint implements AutoCloseable {
@@ -37,11 +44,17 @@ class RuleChangeCheckpoint implements AutoCloseable {
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+  /** How long a checkpoint's outcome is waited for: Flink's default checkpoint timeout. */
+  static final Duration OUTCOME_TIMEOUT = Duration.ofMinutes(10);
+
+  private static final long OUTCOME_POLL_MILLIS = 100;
+
   private final Supplier<Optional<FraudJob>> activeJob;
   private final FlinkService flink;
   private final RulesProperties.CommitCheckpoint settings;
   private final ScheduledExecutorService scheduler;
   private final Counter requested;
+  private final Counter completed;
   private final Counter failed;
 
   @Autowired
@@ -65,6 +78,7 @@ class RuleChangeCheckpoint implements AutoCloseable {
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rule-change-checkpoint"));
     this.requested = outcome(registry, "requested");
+    this.completed = outcome(registry, "completed");
     this.failed = outcome(registry, "failed");
   }
 
@@ -100,13 +114,14 @@ class RuleChangeCheckpoint implements AutoCloseable {
         return;
       }
       jobId = job.get().jobId();
-      flink.triggerCheckpoint(jobId);
+      CheckpointTrigger trigger = flink.triggerCheckpoint(jobId);
       requested.increment();
       log.info(
           "Asked Flink for a checkpoint of exactly-once job {}: alerts under rules version {}"
               + " commit with it",
           jobId,
           version);
+      awaitOutcome(trigger, version);
     } catch (RuntimeException e) {
       failed.increment();
       log.warn(
@@ -118,7 +133,53 @@ class RuleChangeCheckpoint implements AutoCloseable {
     }
   }
 
-  /** Lets a request already scheduled go out (it only helps), for a few seconds at most. */
+  private void awaitOutcome(CheckpointTrigger trigger, long version) {
+    long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+    RuntimeException lastProblem = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        Optional<Long> checkpoint = flink.checkpointOutcome(trigger);
+        if (checkpoint.isPresent()) {
+          completed.increment();
+          log.debug(
+              "Checkpoint {} of job {} (rules version {}) completed",
+              checkpoint.get(),
+              trigger.jobId(),
+              version);
+          return;
+        }
+      } catch (FlinkRequestException e) {
+        failed.increment();
+        log.warn(
+            "The checkpoint of job {} asked for after rules version {} failed ({}); the next"
+                + " periodic checkpoint commits its alerts",
+            trigger.jobId(),
+            version,
+            e.getMessage());
+        return;
+      } catch (RuntimeException e) {
+        lastProblem = e; // Flink not answering for a moment: asked again
+      }
+      try {
+        Thread.sleep(OUTCOME_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // closing
+      }
+    }
+    failed.increment();
+    log.warn(
+        "No outcome within {} of the checkpoint of job {} asked for after rules version {}{}",
+        OUTCOME_TIMEOUT,
+        trigger.jobId(),
+        version,
+        lastProblem == null ? "" : " (last problem: " + lastProblem.getMessage() + ")");
+  }
+
+  /**
+   * Lets a request already scheduled go out and its outcome be read (it only helps), for a few
+   * seconds at most.
+   */
   @Override
   public void close() throws InterruptedException {
     scheduler.shutdown();

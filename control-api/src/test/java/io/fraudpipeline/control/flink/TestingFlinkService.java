@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An in-memory Flink session cluster for unit tests of the reconciler, with failure switches: the
@@ -68,6 +69,10 @@ public class TestingFlinkService implements FlinkService {
   private final Clock clock;
   private volatile boolean unreachable;
   private final List<String> checkpointRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<CheckpointTrigger, Long> pendingCheckpoints =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean checkpointsInProgress;
+  private long checkpointTriggers;
   private Duration savepointTakes = Duration.ZERO;
   private String failSavepoint;
   private String refuseSubmission;
@@ -260,13 +265,51 @@ public class TestingFlinkService implements FlinkService {
   }
 
   @Override
-  public void triggerCheckpoint(String jobId) {
+  public synchronized CheckpointTrigger triggerCheckpoint(String jobId) {
     requireReachable();
+    CheckpointTrigger trigger =
+        new CheckpointTrigger(jobId, String.format("%032x", ++checkpointTriggers));
     // Flink accepts a request for any job id and fails it later, in the trigger's status.
     Job job = jobs.get(jobId);
     if (job != null && "RUNNING".equals(job.state)) {
       checkpointRequests.add(jobId);
+      pendingCheckpoints.put(trigger, checkpointTriggers);
+    } else {
+      pendingCheckpoints.put(trigger, -1L);
     }
+    return trigger;
+  }
+
+  /**
+   * Completes at once (or fails, for a job that did not run) unless {@link #checkpointsInProgress}
+   * holds them; an outcome read once is forgotten, as Flink's REST endpoint does once the result
+   * cache expires.
+   */
+  @Override
+  public Optional<Long> checkpointOutcome(CheckpointTrigger trigger) {
+    requireReachable();
+    Long id = pendingCheckpoints.get(trigger);
+    if (id == null) {
+      throw new FlinkRequestException(404, "Unknown checkpoint trigger " + trigger, null);
+    }
+    if (checkpointsInProgress) {
+      return Optional.empty();
+    }
+    pendingCheckpoints.remove(trigger);
+    if (id < 0) {
+      throw new FlinkRequestException(500, "Checkpoint failed: job not running", null);
+    }
+    return Optional.of(id);
+  }
+
+  /** Holds every checkpoint asked for in progress (true) or lets them complete (false). */
+  public void checkpointsInProgress(boolean value) {
+    checkpointsInProgress = value;
+  }
+
+  /** Checkpoint requests whose outcome nobody has read since they completed (or while pending). */
+  public java.util.Set<CheckpointTrigger> unreadCheckpointOutcomes() {
+    return java.util.Set.copyOf(pendingCheckpoints.keySet());
   }
 
   /** The running jobs {@link #triggerCheckpoint} asked a checkpoint of, in order. */

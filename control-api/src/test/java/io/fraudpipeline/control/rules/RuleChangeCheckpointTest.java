@@ -93,6 +93,39 @@ class RuleChangeCheckpointTest {
   }
 
   @Test
+  void readsTheOutcomeOfTheCheckpointItAskedFor() {
+    run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
+    flink.checkpointsInProgress(true);
+
+    checkpoints.afterChange(8);
+
+    await().untilAsserted(() -> assertThat(flink.unreadCheckpointOutcomes()).hasSize(1));
+    assertThat(count("completed")).isZero();
+    flink.checkpointsInProgress(false);
+    // Read once completed: Flink would otherwise keep it, and hold up its own shutdown for it.
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(flink.unreadCheckpointOutcomes()).isEmpty();
+              assertThat(count("completed")).isEqualTo(1);
+            });
+    assertThat(count("failed")).isZero();
+  }
+
+  @Test
+  void countsACheckpointFlinkFailedAsFailed() {
+    // The observer still sees the job running; Flink has already cancelled it.
+    run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
+    flink.state(EXACTLY_ONCE_JOB, "CANCELED");
+
+    checkpoints.afterChange(9);
+
+    await().untilAsserted(() -> assertThat(count("failed")).isEqualTo(1));
+    assertThat(flink.unreadCheckpointOutcomes()).isEmpty();
+    assertThat(count("completed")).isZero();
+  }
+
+  @Test
   void asksNothingWhenTurnedOff() throws InterruptedException {
     run(EXACTLY_ONCE_JOB, DeliveryGuarantee.EXACTLY_ONCE);
     RuleChangeCheckpoint off =
