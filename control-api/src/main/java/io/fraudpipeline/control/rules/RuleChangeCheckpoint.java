@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
  * <p>The request's outcome is read until Flink has one (at most {@link #OUTCOME_TIMEOUT}), on the
  * same thread, so a request waits for the one before it: Flink keeps the result of each request
  * until it is read once, and a JobManager shutting down waits up to five minutes for unread ones
- * (it held the local stack's stop for a minute).
+ * (it held the local stack's stop past its 15 s bound, LocalStackJarIT).
  */
 @Component
 class RuleChangeCheckpoint implements AutoCloseable {
