@@ -8,6 +8,7 @@ import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.ParseResult;
 import io.fraudpipeline.model.Transaction;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -60,6 +61,32 @@ class TransactionGeneratorTest {
       assertThat(b.value()).isEqualTo(a.value());
       assertThat(b.label()).isEqualTo(a.label());
     }
+  }
+
+  @Test
+  void seed42GivesTheRecordsDocumentedInProducerMd() {
+    GeneratorSettings settings =
+        GeneratorSettings.builder()
+            .seed(42)
+            .startTime(Instant.parse("2025-04-01T09:00:00Z"))
+            .build();
+
+    List<GeneratedRecord> records = generate(settings, 2);
+
+    assertThat(records.get(0).key()).isEqualTo("acct-0023403");
+    assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"transaction_id\":\"tx-3cgx6gr5-0\",\"account_id\":\"acct-0023403\","
+                + "\"amount\":103.17,\"currency\":\"GBP\",\"merchant\":\"Lucky Wave Boutique\","
+                + "\"merchant_category\":\"fashion\",\"country\":\"GB\","
+                + "\"timestamp\":\"2025-04-01T09:00:00Z\"}");
+    assertThat(records.get(1).key()).isEqualTo("acct-0027173");
+    assertThat(new String(records.get(1).value(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"transaction_id\":\"tx-3cgx6gr5-1\",\"account_id\":\"acct-0027173\","
+                + "\"amount\":30.26,\"currency\":\"USD\",\"merchant\":\"Lucky Point Bistro\","
+                + "\"merchant_category\":\"restaurants\",\"country\":\"US\","
+                + "\"timestamp\":\"2025-04-01T09:00:00.001Z\"}");
   }
 
   @Test
