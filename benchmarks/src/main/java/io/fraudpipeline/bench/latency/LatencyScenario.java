@@ -277,7 +277,10 @@ public final class LatencyScenario implements Scenario {
     }
     if (mode.profile() != null) {
       ProfileReport.addTo(
-          section, "one more at-least-once measurement at 10 000/s", mode.profile());
+          section,
+          "one more at-least-once measurement at 10 000/s",
+          ProfileReport.BENCHMARK_JVM,
+          mode.profile());
     }
   }
 

@@ -223,6 +223,7 @@ public final class ProducerScenario implements Scenario {
       ProfileReport.addTo(
           section,
           "one more synthetic producer run, recorded in its own JVM (the broker is not in it)",
+          "the producer's JVM",
           JfrProfiler.summarise(jfr, 12));
     }
     section.target(

@@ -8,14 +8,18 @@ import java.util.List;
 /** Writes a {@link Profile} into a report section. */
 public final class ProfileReport {
 
+  /** The JVM the harness runs in, with the broker and the Flink cluster. */
+  public static final String BENCHMARK_JVM = "this JVM (broker, Flink cluster, harness)";
+
   private ProfileReport() {}
 
   /**
    * Adds the profile's findings to {@code section}.
    *
    * @param what what was profiled, e.g. "one extra pass of the fraud job (at-least-once, p=1)"
+   * @param jvm the JVM the recording is of, e.g. {@link #BENCHMARK_JVM}
    */
-  public static void addTo(Section.Builder section, String what, Profile profile) {
+  public static void addTo(Section.Builder section, String what, String jvm, Profile profile) {
     section.text(
         "**Profile** (JFR, `profile` settings) of "
             + what
@@ -23,7 +27,9 @@ public final class ProfileReport {
             + Format.count(profile.executionSamples())
             + " execution samples; the machine's CPU was "
             + Format.decimal(100 * profile.machineCpu(), 0)
-            + " % busy on average, this JVM (broker, Flink cluster, harness) used "
+            + " % busy on average, "
+            + jvm
+            + " used "
             + Format.decimal(100 * profile.jvmCpu(), 0)
             + " % of the machine. "
             + boundBy(profile));

@@ -199,6 +199,7 @@ public final class JobThroughputScenario implements Scenario {
           "one extra pass of the fraud job ("
               + worst.label()
               + "), where the ratio is lowest, from all tasks running to the last alert",
+          ProfileReport.BENCHMARK_JVM,
           pass.profile);
     }
     cluster.deleteTopics(transactions, rules);
