@@ -282,8 +282,8 @@ public class TestingFlinkService implements FlinkService {
 
   /**
    * Completes at once (or fails, for a job that did not run) unless {@link #checkpointsInProgress}
-   * holds them; an outcome read once is forgotten, as Flink's REST endpoint does once the result
-   * cache expires.
+   * holds them. An outcome read once leaves {@link #unreadCheckpointOutcomes}: Flink's REST
+   * endpoint waits, before it stops, for the results nobody has read.
    */
   @Override
   public Optional<Long> checkpointOutcome(CheckpointTrigger trigger) {
