@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.alerts;
 
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
+import io.fraudpipeline.control.kafka.TopicFollower;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.sse.SseFanOut;
 import io.fraudpipeline.control.sse.StreamEvent;
@@ -9,17 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -37,7 +32,6 @@ import tools.jackson.databind.JsonNode;
 public class AlertsTail implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(AlertsTail.class);
-  private static final Duration REASSIGN_INTERVAL = Duration.ofSeconds(10);
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
 
   private final ReadCommittedConsumers consumers;
@@ -47,9 +41,9 @@ public class AlertsTail implements SmartLifecycle {
   private final Map<AlertFeed, LatestAlerts> latest = new EnumMap<>(AlertFeed.class);
   // One fan-out for both feeds, so fraud.alerts.max-subscribers bounds their streams together.
   private final SseFanOut<FeedEntry> streams;
-  private volatile boolean running;
-  private Thread thread;
-  private Consumer<byte[], byte[]> consumer;
+  private TopicFollower follower;
+  // The follower thread's own.
+  private long nextHeartbeat;
 
   public AlertsTail(
       ReadCommittedConsumers consumers, TopicsProperties topics, AlertsProperties properties) {
@@ -92,67 +86,12 @@ public class AlertsTail implements SmartLifecycle {
     return topics.get(feed);
   }
 
-  private void run() {
-    Set<TopicPartition> assigned = Set.of();
-    long nextAssignment = 0;
-    long nextHeartbeat = System.nanoTime() + properties.heartbeatInterval().toNanos();
-    while (running) {
-      try {
-        if (System.nanoTime() >= nextAssignment) {
-          assigned = reassign(assigned);
-          nextAssignment = System.nanoTime() + REASSIGN_INTERVAL.toNanos();
-        }
-        if (assigned.isEmpty()) {
-          Thread.sleep(500);
-        } else {
-          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-            accept(record);
-          }
-        }
-        if (System.nanoTime() >= nextHeartbeat) {
-          streams.heartbeat();
-          nextHeartbeat = System.nanoTime() + properties.heartbeatInterval().toNanos();
-        }
-      } catch (WakeupException | InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        log.debug("Reading {} failed, retrying: {}", topics.values(), e.toString());
-        nextAssignment = 0;
-        sleepQuietly();
-      }
+  private void read(ConsumerRecords<byte[], byte[]> records) {
+    records.forEach(this::accept);
+    if (System.nanoTime() >= nextHeartbeat) {
+      streams.heartbeat();
+      nextHeartbeat = System.nanoTime() + properties.heartbeatInterval().toNanos();
     }
-  }
-
-  /** Follows new partitions; a new one starts at its latest buffer-size offsets. */
-  private Set<TopicPartition> reassign(Set<TopicPartition> assigned) {
-    Set<TopicPartition> current = new HashSet<>();
-    for (String topic : topics.values()) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, KAFKA_TIMEOUT);
-      if (infos != null) {
-        infos.forEach(p -> current.add(new TopicPartition(topic, p.partition())));
-      }
-    }
-    if (current.equals(assigned)) {
-      return assigned;
-    }
-    Map<TopicPartition, Long> positions = new HashMap<>();
-    for (TopicPartition tp : assigned) {
-      if (current.contains(tp)) {
-        positions.put(tp, consumer.position(tp, KAFKA_TIMEOUT));
-      }
-    }
-    Set<TopicPartition> added = new HashSet<>(current);
-    added.removeAll(assigned);
-    consumer.assign(current);
-    positions.forEach(consumer::seek);
-    if (!added.isEmpty()) {
-      Map<TopicPartition, Long> begin = consumer.beginningOffsets(added, KAFKA_TIMEOUT);
-      Map<TopicPartition, Long> end = consumer.endOffsets(added, KAFKA_TIMEOUT);
-      for (TopicPartition tp : added) {
-        consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - properties.bufferSize()));
-      }
-    }
-    return Set.copyOf(current);
   }
 
   private void accept(ConsumerRecord<byte[], byte[]> record) {
@@ -178,49 +117,37 @@ public class AlertsTail implements SmartLifecycle {
     streams.publish(new FeedEntry(feed, entry));
   }
 
-  private static void sleepQuietly() {
-    try {
-      Thread.sleep(1_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public synchronized void start() {
-    if (running) {
+    if (follower != null) {
       return;
     }
-    consumer = consumers.create("control-api-alerts", KAFKA_TIMEOUT);
-    running = true;
-    thread = new Thread(this::run, "alerts-tail");
-    thread.setDaemon(true);
-    thread.start();
+    nextHeartbeat = System.nanoTime() + properties.heartbeatInterval().toNanos();
+    follower =
+        new TopicFollower(
+            "alerts-tail",
+            // Not createFollower(): the alerts are written in transactions, and a commit does not
+            // answer a fetch parked at the broker, so a long fetch wait would delay every alert.
+            consumers.create("control-api-alerts", KAFKA_TIMEOUT),
+            List.copyOf(topics.values()),
+            properties.bufferSize(),
+            this::read);
+    follower.start();
   }
 
   /** Ends the streams first, so the web server's graceful shutdown does not wait for them. */
   @Override
   public synchronized void stop() {
-    if (!running) {
+    if (follower == null) {
       return;
     }
-    running = false;
     streams.closeAll();
-    consumer.wakeup();
-    try {
-      thread.join(KAFKA_TIMEOUT.toMillis() + 1_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
-    } catch (RuntimeException e) {
-      log.debug("Closing the alerts consumer failed: {}", e.toString());
-    }
+    follower.close();
+    follower = null;
   }
 
   @Override
   public synchronized boolean isRunning() {
-    return running;
+    return follower != null;
   }
 }

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.events;
 
+import io.fraudpipeline.control.scheduling.Backoff;
 import io.fraudpipeline.control.scheduling.DaemonThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -28,8 +28,28 @@ public class ReadCommittedConsumers {
    * @param clientId the Kafka client id, to recognise the reader in broker logs and quotas
    * @param apiTimeout the default timeout of its blocking calls
    */
-  @SuppressWarnings("unchecked")
   public Consumer<byte[], byte[]> create(String clientId, Duration apiTimeout) {
+    // These readers poll on demand up to a known end offset, then stop. The fetch a consumer
+    // leaves parked at the broker after a poll is not answered when a transaction commits (the
+    // read_committed end moves, no bytes arrive), so with the default 500 ms wait the next read
+    // after a write (a rule change's read-back) waited for it to expire: PATCH /api/v1/rules
+    // took 250-350 ms instead of tens of milliseconds.
+    return create(clientId, apiTimeout, Duration.ofMillis(10));
+  }
+
+  /**
+   * A new consumer for a {@link TopicFollower} of a topic written without transactions; the caller
+   * owns and closes it. Such a follower waits in poll for records, and an append answers its parked
+   * fetch at once, so the broker may hold the fetch for Kafka's default 500 ms: with the 10 ms of
+   * {@link #create} it would fetch a hundred times a second while nothing happens.
+   */
+  public Consumer<byte[], byte[]> createFollower(String clientId, Duration apiTimeout) {
+    return create(clientId, apiTimeout, Duration.ofMillis(500));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Consumer<byte[], byte[]> create(
+      String clientId, Duration apiTimeout, Duration fetchMaxWait) {
     Properties overrides = new Properties();
     overrides.put(
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -43,12 +63,7 @@ public class ReadCommittedConsumers {
     overrides.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     overrides.put(
         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(apiTimeout.toMillis()));
-    // These readers poll on demand up to a known end offset, then stop. The fetch a consumer
-    // leaves parked at the broker after a poll is not answered when a transaction commits (the
-    // read_committed end moves, no bytes arrive), so with the default 500 ms wait the next read
-    // after a write (a rule change's read-back) waited for it to expire: PATCH /api/v1/rules
-    // took 250-350 ms instead of tens of milliseconds.
-    overrides.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+    overrides.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(fetchMaxWait.toMillis()));
     // A broker that is down must not turn into a reconnect storm in the log.
     overrides.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
     return (Consumer<byte[], byte[]>) factory.createConsumer(null, clientId, null, overrides);

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
@@ -39,7 +38,6 @@ public class DesiredStateLog implements AutoCloseable {
   record Proposal(String id, long basedOn, DesiredState state) {}
 
   private final CompactedTopic<Proposal> topic;
-  private final List<Runnable> acceptedListeners = new CopyOnWriteArrayList<>();
 
   public DesiredStateLog(
       TopicsProperties topics,
@@ -73,15 +71,6 @@ public class DesiredStateLog implements AutoCloseable {
   }
 
   /**
-   * Calls {@code listener} whenever a proposal made through this instance is accepted: the
-   * reconciler on this replica acts on it at once rather than at its next interval (a replica that
-   * did not make the change learns of it at its next interval).
-   */
-  public void onAccepted(Runnable listener) {
-    acceptedListeners.add(listener);
-  }
-
-  /**
    * Proposes {@code next} as the version after {@code next.version() - 1}.
    *
    * @return the accepted state
@@ -93,7 +82,6 @@ public class DesiredStateLog implements AutoCloseable {
     Set<String> accepted = new HashSet<>();
     List<DesiredState> states = fold(accepted);
     if (accepted.contains(proposal.id())) {
-      acceptedListeners.forEach(Runnable::run);
       return next;
     }
     throw new StaleDesiredStateException(

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the reconciler every {@code fraud.reconciler.interval} on the replica that leads: reads the
- * desired state, observes, takes at most one step, and writes the status when it changed. A replica
- * that gains the leadership reads the status its predecessor left before acting.
+ * Runs the reconciler every {@code fraud.reconciler.interval} on the replica that leads, and at
+ * once when any replica changes the desired state: reads the desired state, observes, takes at most
+ * one step, and writes the status when it changed. A replica that gains the leadership reads the
+ * status its predecessor left before acting.
  */
 @Component
 public class ReconcileLoop extends PeriodicLifecycle {
@@ -43,6 +44,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
 
   ReconcileLoop(
       DesiredStateLog desired,
+      DesiredStateChanges changes,
       PipelineStatusStore store,
       FlinkService flink,
       SavepointHistory savepoints,
@@ -85,8 +87,9 @@ public class ReconcileLoop extends PeriodicLifecycle {
                 jars.shippedSha256(), desired::propose, events, leadership.replicaId(), clock)
             : null;
     // A command waits for the step it asked for: half an interval on average, were it left to the
-    // schedule (docs/benchmarks.md, scenario 5, measures the commands against Flink's own).
-    desired.onAccepted(this::pollSoon);
+    // schedule (docs/benchmarks.md, scenario 5, measures the commands against Flink's own), and
+    // whichever replica accepted it.
+    changes.onChange(this::pollSoon);
   }
 
   /** Kafka's answers through the savepoints' {@link Restorability}; unknown while Kafka is down. */

@@ -1,17 +1,17 @@
-package io.fraudpipeline.control.events;
+package io.fraudpipeline.control.scheduling;
 
 import java.time.Duration;
 
 /**
- * Exponential backoff between webhook tries: {@code initial} after the first failure, doubled after
- * each further one, never more than {@code max}. No jitter: one replica sends few webhooks, so
- * there is no herd of clients to spread, and a fixed schedule is one operators can read in the
- * docs.
+ * Exponential backoff between tries (a webhook's, a topic follower's reads): {@code initial} after
+ * the first failure, doubled after each further one, never more than {@code max}. No jitter: a
+ * replica has only a handful of such clients, so there is no herd to spread, and a fixed schedule
+ * is one operators can read in the docs.
  */
-record Backoff(Duration initial, Duration max) {
+public record Backoff(Duration initial, Duration max) {
 
   /** The wait before the next try, after {@code failures} (1 or more) failed tries. */
-  Duration afterFailures(int failures) {
+  public Duration afterFailures(int failures) {
     if (failures < 1) {
       throw new IllegalArgumentException("failures must be at least 1");
     }

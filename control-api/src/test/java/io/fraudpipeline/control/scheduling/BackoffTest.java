@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.events;
+package io.fraudpipeline.control.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

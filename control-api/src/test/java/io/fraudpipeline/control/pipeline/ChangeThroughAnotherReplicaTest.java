@@ -1,0 +1,106 @@
+package io.fraudpipeline.control.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.TestKafka;
+import io.fraudpipeline.embedded.LocalFlink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two replicas (two application contexts) on the shared broker and a real Flink, with a reconciler
+ * interval far longer than the test: a change accepted through the replica that does not lead is
+ * carried out by the leader within seconds, so only its following of the desired-state topic can
+ * have woken it; one accepted through the leader, too.
+ */
+class ChangeThroughAnotherReplicaTest {
+
+  private static final Duration AT_ONCE = Duration.ofSeconds(5);
+  private static final Duration INTERVAL = Duration.ofMinutes(10);
+
+  static LocalFlink flink;
+  static final List<ControlPlane> replicas = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    flink = LocalFlink.start();
+    Map<String, String> settings = new HashMap<>(TestKafka.settings("change-through-replica"));
+    settings.put("fraud.reconciler.interval", INTERVAL.toSeconds() + "s");
+    settings.put("fraud.leadership.session-timeout", "6s");
+    for (int i = 0; i < 2; i++) {
+      replicas.add(
+          ControlPlane.start(flink.restUrl(), TestKafka.broker().bootstrapServers(), settings));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    replicas.forEach(ControlPlane::close);
+    if (flink != null) {
+      flink.close();
+    }
+  }
+
+  @Test
+  void theLeaderCarriesOutAChangeAtOnceWhicheverReplicaAcceptedIt() {
+    ControlPlane leader =
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () ->
+                    replicas.stream()
+                        .filter(r -> r.bean(Leadership.class).isLeader())
+                        .findFirst()
+                        .orElse(null),
+                r -> r != null);
+    ControlPlane other = replicas.get(replicas.get(0) == leader ? 1 : 0);
+    String leaderId = leader.bean(Leadership.class).replicaId();
+    PipelineStatusStore status = leader.bean(PipelineStatusStore.class);
+
+    // Each proposal appended through the other replica wakes the leader, the first and the next.
+    Response put =
+        other
+            .api()
+            .put("/api/v1/pipeline", "{\"state\": \"suspended\"}", Map.of("If-Match", "\"0\""));
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    awaitReconciled(status, 1, leaderId);
+
+    Response patch =
+        other
+            .api()
+            .patch(
+                "/api/v1/pipeline", "{\"suspend_mode\": \"cancel\"}", Map.of("If-Match", "\"1\""));
+    assertThat(patch.status()).as(patch.toString()).isEqualTo(200);
+    awaitReconciled(status, 2, leaderId);
+
+    // And one accepted through the leader itself, by the same way.
+    Response own =
+        leader
+            .api()
+            .patch(
+                "/api/v1/pipeline",
+                "{\"suspend_mode\": \"savepoint\"}",
+                Map.of("If-Match", "\"2\""));
+    assertThat(own.status()).as(own.toString()).isEqualTo(200);
+    awaitReconciled(status, 3, leaderId);
+  }
+
+  private static void awaitReconciled(PipelineStatusStore store, long version, String leaderId) {
+    PipelineStatus reconciled =
+        await()
+            .atMost(AT_ONCE)
+            .until(
+                () -> store.read().orElse(null), s -> s != null && s.desiredVersion() == version);
+    assertThat(reconciled.lastStep().replica()).isEqualTo(leaderId);
+  }
+}
