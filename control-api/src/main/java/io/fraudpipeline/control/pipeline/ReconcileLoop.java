@@ -7,6 +7,7 @@ import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.leadership.LeadershipChange;
 import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.RestoreSafety;
 import io.fraudpipeline.control.savepoints.SavepointHistory;
@@ -18,13 +19,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs the reconciler every {@code fraud.reconciler.interval} on the replica that leads, and at
- * once when any replica changes the desired state: reads the desired state, observes, takes at most
- * one step, and writes the status when it changed. A replica that gains the leadership reads the
- * status its predecessor left before acting.
+ * once when any replica changes the desired state or this one gains the leadership: reads the
+ * desired state, observes, takes at most one step, and writes the status when it changed. A replica
+ * that gains the leadership reads the status its predecessor left before acting.
  */
 @Component
 public class ReconcileLoop extends PeriodicLifecycle {
@@ -90,6 +92,18 @@ public class ReconcileLoop extends PeriodicLifecycle {
     // schedule (docs/benchmarks.md, scenario 5, measures the commands against Flink's own), and
     // whichever replica accepted it.
     changes.onChange(this::pollSoon);
+  }
+
+  /**
+   * A replica that gains the leadership reconciles at once: after a failover the pipeline is
+   * unattended until the new leader's first pass, which the schedule would put up to an interval
+   * later.
+   */
+  @EventListener
+  void onLeadershipChange(LeadershipChange change) {
+    if (change.leader()) {
+      pollSoon();
+    }
   }
 
   /** Kafka's answers through the savepoints' {@link Restorability}; unknown while Kafka is down. */

@@ -15,14 +15,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two replicas (two application contexts) on the shared broker and a real Flink, with a reconciler
  * interval far longer than the test: a change accepted through the replica that does not lead is
  * carried out by the leader within seconds, so only its following of the desired-state topic can
- * have woken it; one accepted through the leader, too.
+ * have woken it; one accepted through the leader, too. Then the leader stops, and the other replica
+ * reconciles within seconds of gaining the leadership.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChangeThroughAnotherReplicaTest {
 
   private static final Duration AT_ONCE = Duration.ofSeconds(5);
@@ -52,17 +57,9 @@ class ChangeThroughAnotherReplicaTest {
   }
 
   @Test
+  @Order(1)
   void theLeaderCarriesOutAChangeAtOnceWhicheverReplicaAcceptedIt() {
-    ControlPlane leader =
-        await()
-            .atMost(Duration.ofMinutes(1))
-            .until(
-                () ->
-                    replicas.stream()
-                        .filter(r -> r.bean(Leadership.class).isLeader())
-                        .findFirst()
-                        .orElse(null),
-                r -> r != null);
+    ControlPlane leader = awaitLeader();
     ControlPlane other = replicas.get(replicas.get(0) == leader ? 1 : 0);
     String leaderId = leader.bean(Leadership.class).replicaId();
     PipelineStatusStore status = leader.bean(PipelineStatusStore.class);
@@ -93,6 +90,37 @@ class ChangeThroughAnotherReplicaTest {
                 Map.of("If-Match", "\"2\""));
     assertThat(own.status()).as(own.toString()).isEqualTo(200);
     awaitReconciled(status, 3, leaderId);
+  }
+
+  @Test
+  @Order(2)
+  void aReplicaThatGainsTheLeadershipReconcilesAtOnce() {
+    ControlPlane leader = awaitLeader();
+    leader.close();
+    replicas.remove(leader);
+    ControlPlane next = awaitLeader();
+    String nextId = next.bean(Leadership.class).replicaId();
+
+    // Its first pass says it took over; nothing else would wake it before its interval.
+    PipelineStatus status =
+        await()
+            .atMost(AT_ONCE)
+            .until(
+                () -> next.bean(PipelineStatusStore.class).read().orElse(null),
+                s -> s != null && s.lastStep() != null && nextId.equals(s.lastStep().replica()));
+    assertThat(status.lastStep().action()).isEqualTo("take-over");
+  }
+
+  private static ControlPlane awaitLeader() {
+    return await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () ->
+                replicas.stream()
+                    .filter(r -> r.bean(Leadership.class).isLeader())
+                    .findFirst()
+                    .orElse(null),
+            r -> r != null);
   }
 
   private static void awaitReconciled(PipelineStatusStore store, long version, String leaderId) {
