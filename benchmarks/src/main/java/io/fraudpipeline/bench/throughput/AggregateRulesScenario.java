@@ -200,7 +200,8 @@ public final class AggregateRulesScenario implements Scenario {
 
   private String describe(TransactionsFill fill) {
     Duration interval = settings.aggregatesCheckpointInterval();
-    return "The same measurement as scenario 1 (a pre-filled topic of "
+    return "The same measurement as scenario 1 (a full garbage collection before each pass, a"
+        + " pre-filled topic of "
         + Format.count(fill.records())
         + " generated transactions, "
         + settings.partitions()
