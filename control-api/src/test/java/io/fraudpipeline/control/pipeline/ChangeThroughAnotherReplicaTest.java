@@ -101,14 +101,13 @@ class ChangeThroughAnotherReplicaTest {
     ControlPlane next = awaitLeader();
     String nextId = next.bean(Leadership.class).replicaId();
 
-    // Its first pass says it took over; nothing else would wake it before its interval.
-    PipelineStatus status =
-        await()
-            .atMost(AT_ONCE)
-            .until(
-                () -> next.bean(PipelineStatusStore.class).read().orElse(null),
-                s -> s != null && s.lastStep() != null && nextId.equals(s.lastStep().replica()));
-    assertThat(status.lastStep().action()).isEqualTo("take-over");
+    // Its first pass writes a step of its own (that it took over, when nothing else is to be
+    // done); nothing else would wake it before its interval.
+    await()
+        .atMost(AT_ONCE)
+        .until(
+            () -> next.bean(PipelineStatusStore.class).read().orElse(null),
+            s -> s != null && s.lastStep() != null && nextId.equals(s.lastStep().replica()));
   }
 
   private static ControlPlane awaitLeader() {
