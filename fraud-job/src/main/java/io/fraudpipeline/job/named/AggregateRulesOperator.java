@@ -84,7 +84,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
    * How many transactions a watermark releases are read ahead together ({@link #readAhead}): what
    * they read stays in the core's cache until they are judged.
    */
-  private static final int READ_AHEAD = 64;
+  static final int READ_AHEAD = 128;
 
   /**
    * The timer service's name: that of Flink's keyed process operators, which ran this operator's

@@ -154,38 +154,41 @@ class AggregateRulesOperatorTest {
   void agreesWithTheBruteForceReferenceWhenTransactionsArriveOutOfOrder() throws Exception {
     int alertsSeen = 0;
     for (long seed = 1; seed <= 25; seed++) {
-      alertsSeen += judgeAgainstTheBruteForceReference(seed, 1);
+      alertsSeen += judgeAgainstTheBruteForceReference(seed, 120, 1);
     }
     assertThat(alertsSeen).isGreaterThan(300);
   }
 
   /**
    * Watermarks that each release many transactions, of keys that repeat among them and of keys the
-   * first of them creates: the operator reads their state ahead in batches before judging any.
+   * first of them creates: the operator reads their state ahead in batches before judging any, more
+   * than one batch per watermark.
    */
   @Test
   void agreesWithTheBruteForceReferenceWhenAWatermarkReleasesManyTransactionsAtOnce()
       throws Exception {
+    int batch = AggregateRulesOperator.READ_AHEAD;
     int alertsSeen = 0;
     for (long seed = 101; seed <= 115; seed++) {
-      alertsSeen += judgeAgainstTheBruteForceReference(seed, 97);
+      alertsSeen += judgeAgainstTheBruteForceReference(seed, 3 * batch, batch + batch / 2 + 1);
     }
     assertThat(alertsSeen).isGreaterThan(150);
   }
 
   /**
-   * Sends generated transactions, out of order, with a watermark after every {@code watermarkEvery}
-   * of them, and checks the alerts against the brute-force reference.
+   * Sends {@code count} generated transactions (over 600 s of event time), out of order, with a
+   * watermark after every {@code watermarkEvery} of them, and checks the alerts against the
+   * brute-force reference.
    *
    * @return how many alerts the operator raised
    */
-  private static int judgeAgainstTheBruteForceReference(long seed, int watermarkEvery)
+  private static int judgeAgainstTheBruteForceReference(long seed, int count, int watermarkEvery)
       throws Exception {
     long maxDelayMillis = 20_000;
     Random random = new Random(seed);
     List<NamedRule> rules = Generated.rules(random, 6);
     RuleSet set = ruleSet(1, rules);
-    List<Transaction> txs = Generated.transactions(random, 120, 600);
+    List<Transaction> txs = Generated.transactions(random, count, 600);
     // Arrival order: each transaction delayed by up to maxDelay, as a bounded-out-of-orderness
     // source allows; the watermark trails the newest event time by that bound, so none is late.
     List<long[]> arrival = new ArrayList<>();
