@@ -134,6 +134,13 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Option(names = "--no-profile", description = "Skip the JFR profiles of missed targets")
   boolean noProfile;
 
+  @Option(
+      names = "--no-gc-between-passes",
+      description =
+          "Skip the full garbage collection before each throughput pass (scenarios 1 and 6), to"
+              + " compare")
+  boolean noGcBetweenPasses;
+
   @Option(names = "--seed", defaultValue = "42")
   long seed;
 
@@ -298,6 +305,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
           1,
           seed,
           !noProfile,
+          !noGcBetweenPasses,
           workDir);
     }
     return new BenchmarkSettings(
@@ -314,6 +322,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
         restartChanges,
         seed,
         !noProfile,
+        !noGcBetweenPasses,
         workDir);
   }
 

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param restartChanges rule changes by stop-with-savepoint and restart measured
  * @param seed the generator's seed
  * @param profile record a JFR profile where a target is missed
+ * @param gcBetweenPasses run a full garbage collection before each throughput pass, outside its
+ *     measured time
  * @param workDir where payload files, logs and profiles go
  */
 public record BenchmarkSettings(
@@ -41,6 +43,7 @@ public record BenchmarkSettings(
     int restartChanges,
     long seed,
     boolean profile,
+    boolean gcBetweenPasses,
     Path workDir) {
 
   public BenchmarkSettings {
@@ -67,6 +70,9 @@ public record BenchmarkSettings(
     d.put("Rules: live changes", Integer.toString(ruleChanges));
     d.put("Rules: restart-based changes", Integer.toString(restartChanges));
     d.put("Generator seed", Long.toString(seed));
+    d.put(
+        "Throughput passes: full garbage collection before each",
+        gcBetweenPasses ? "yes" : "no (--no-gc-between-passes)");
     return d;
   }
 }

@@ -366,14 +366,13 @@ public final class JobThroughputScenario implements Scenario {
    * A full collection before each pass, outside its measured time: the broker, the Flink cluster
    * and every pass share this JVM, and a pass with aggregate rules leaves its job's window state
    * behind (over a GB on the heap), which would otherwise be collected, or raise the occupancy that
-   * starts G1's concurrent cycles, during some later pass. {@code
-   * -Dfraud.bench.no-gc-between-passes=true} turns it off, to compare.
+   * starts G1's concurrent cycles, during some later pass. {@code --no-gc-between-passes} turns it
+   * off, to compare.
    */
-  private static void collectGarbage() {
-    if (Boolean.getBoolean("fraud.bench.no-gc-between-passes")) {
-      return;
+  private void collectGarbage() {
+    if (settings.gcBetweenPasses()) {
+      System.gc();
     }
-    System.gc();
   }
 
   private static Duration timeout(TransactionsFill fill) {
