@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -137,6 +139,9 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   // it is read ahead (see readAhead).
   private transient GroupedTransaction[] due;
   private transient GroupState[] dueStates;
+  // The keys whose value judging dropped since the batch began: what readAhead read for them is
+  // stale.
+  private transient Set<String> droppedInBatch;
   // What readAhead read, summed: kept in a field so that the compiler keeps the reads.
   private transient long readAheadSum;
 
@@ -204,6 +209,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     outRecord = new StreamRecord<>(null);
     due = new GroupedTransaction[READ_AHEAD];
     dueStates = new GroupState[READ_AHEAD];
+    droppedInBatch = new HashSet<>();
     verdicts = this::emit;
     MetricGroup metrics = getMetricGroup();
     ruleMetrics = new RuleMetrics(metrics);
@@ -244,10 +250,14 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
         due[count++] = waiting.poll();
       }
       readAhead(count);
+      droppedInBatch.clear();
       for (int i = 0; i < count; i++) {
         setCurrentKey(due[i].key());
-        judgeInKey(due[i], now);
+        GroupState known = dueStates[i];
+        judgeInKey(
+            due[i], known == null || droppedInBatch.contains(due[i].key()) ? null : known, now);
         due[i] = null;
+        dueStates[i] = null;
       }
     }
     // Then the eviction timers the watermark passed, and the watermark goes on.
@@ -260,8 +270,11 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
    * step for all keys before the next. With many cards (the benchmark's 100 000), a key's state is
    * mostly out of the cache when its next transaction comes, and judging it read one array after
    * another, each a cache miss the thread waited for; reads of different keys in one loop overlap.
-   * Judging then reads it all again (nothing read here is kept), so a key two of them share, or a
-   * value the first one creates, is judged as it stands.
+   * The values read stay in {@link #dueStates} for judging, which would otherwise look each up a
+   * second time (7.5 % of the operator's thread in a profile): on the heap backend a value is the
+   * stored object itself, and no snapshot begins within a watermark, so it stays the stored one
+   * unless judging an earlier transaction of the same key drops it ({@link #droppedInBatch}). A key
+   * absent here is looked up again when judged, as an earlier transaction may create it.
    */
   private void readAhead(int count) throws Exception {
     if (!valuesLive || count < 2) {
@@ -277,15 +290,19 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
       sum += dueStates[i] == null ? 0 : dueStates[i].held.size();
     }
     for (int i = 0; i < count; i++) {
-      sum += dueStates[i] == null ? 0 : dueStates[i].held.readAhead();
-      dueStates[i] = null;
+      sum += dueStates[i] == null ? 0 : dueStates[i].held.readAhead(due[i].transaction());
     }
     readAheadSum += sum;
   }
 
-  /** Judges one transaction whose key is the current key. */
-  private void judgeInKey(GroupedTransaction grouped, Instant now) throws Exception {
-    GroupState state = groups.value();
+  /**
+   * Judges one transaction whose key is the current key.
+   *
+   * @param known the key's stored value as {@link #readAhead} read it, or null to look it up
+   */
+  private void judgeInKey(GroupedTransaction grouped, GroupState known, Instant now)
+      throws Exception {
+    GroupState state = known != null ? known : groups.value();
     CompiledRules.Grouping grouping = groupingOf(grouped.keySpec());
     boolean fresh = state == null;
     if (fresh) {
@@ -303,6 +320,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     if (state.isEmpty()) {
       if (!fresh) {
         groups.clear();
+        droppedInBatch.add(grouped.key());
       }
       return;
     }

@@ -20,7 +20,13 @@ import java.util.List;
  */
 public final class GroupState {
 
+  /**
+   * Mutable only when it holds any (see {@link #NO_PENDING}): every key of this build has none, and
+   * an empty list of its own per key was one more object for every state access to read ({@link
+   * #isEmpty}) and for every copy-on-write to copy.
+   */
   final List<Transaction> pending;
+
   final HeldTransactions held;
 
   /**
@@ -29,12 +35,19 @@ public final class GroupState {
    */
   long refreshedAt;
 
+  /** The pending transactions of a key that has none: shared, never changed. */
+  static final List<Transaction> NO_PENDING = List.of();
+
   public GroupState() {
-    this(new ArrayList<>(), new HeldTransactions());
+    this(NO_PENDING, new HeldTransactions());
   }
 
+  /**
+   * @param pending transactions restored waiting for the watermark: kept as a list of its own when
+   *     there are any
+   */
   GroupState(List<Transaction> pending, HeldTransactions held) {
-    this.pending = pending;
+    this.pending = pending.isEmpty() ? NO_PENDING : new ArrayList<>(pending);
     this.held = held;
   }
 
@@ -44,7 +57,7 @@ public final class GroupState {
 
   /** A copy that shares nothing mutable with this one (transactions are immutable). */
   GroupState deepCopy() {
-    GroupState copy = new GroupState(new ArrayList<>(pending), held.copy());
+    GroupState copy = new GroupState(pending, held.copy());
     copy.refreshedAt = refreshedAt;
     return copy;
   }

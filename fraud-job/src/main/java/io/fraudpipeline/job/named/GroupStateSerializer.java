@@ -38,12 +38,16 @@ public final class GroupStateSerializer extends GroupStateSerializerBase {
 
   @Override
   public void serialize(GroupState state, DataOutputView out) throws IOException {
-    DataOutputSerializer buffer = BUFFER.get();
-    buffer.clear();
-    writeTransactions(state.pending, buffer);
-    out.write(buffer.getSharedBuffer(), 0, buffer.length());
-    if (buffer.getSharedBuffer().length > KEPT_BUFFER_BYTES) {
-      BUFFER.remove();
+    if (state.pending.isEmpty()) {
+      out.writeInt(0); // every key of this build
+    } else {
+      DataOutputSerializer buffer = BUFFER.get();
+      buffer.clear();
+      writeTransactions(state.pending, buffer);
+      out.write(buffer.getSharedBuffer(), 0, buffer.length());
+      if (buffer.getSharedBuffer().length > KEPT_BUFFER_BYTES) {
+        BUFFER.remove();
+      }
     }
     // Already encoded: a few bulk writes.
     state.held.writeTo(out);

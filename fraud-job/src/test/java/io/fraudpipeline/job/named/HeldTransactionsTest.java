@@ -147,11 +147,13 @@ class HeldTransactionsTest {
 
   @Test
   void readsAheadWhatAKeyHoldsEvenWithoutAnyTextValueAndChangesNothing() {
-    assertThat(new HeldTransactions().readAhead()).isZero();
     Transaction bare = new Transaction(null, null, null, null, null, null, null, Instant.EPOCH);
+    assertThat(new HeldTransactions().readAhead(bare)).isZero();
     HeldTransactions held = HeldTransactions.of(List.of(bare));
     assertThat(held.dictionarySize()).isZero();
-    held.readAhead();
+    held.readAhead(bare);
+    held.readAhead(
+        new Transaction("t", "a", BigDecimal.ONE, "EUR", "m", "food", "PT", Instant.EPOCH));
     assertThat(held).isEqualTo(HeldTransactions.of(List.of(bare)));
     assertThat(held.text(TransactionField.ACCOUNT_ID, 0)).isNull();
   }
@@ -199,8 +201,18 @@ class HeldTransactionsTest {
           held = held.copy();
         }
         assertThat(held).isEqualTo(HeldTransactions.of(expected));
-        // Reads only, whatever shape the arrays are in (shared, evicted from, compacted).
-        held.readAhead();
+        // Reads only, whatever shape the arrays are in (shared, evicted from, compacted), for a
+        // transaction whose values the key holds or not.
+        held.readAhead(
+            new Transaction(
+                "p",
+                random.nextBoolean() ? "acc-1" : "acc-2",
+                BigDecimal.ONE,
+                "EUR",
+                "m" + random.nextInt(step + 2),
+                random.nextBoolean() ? "food" : null,
+                "c" + random.nextInt(5),
+                Instant.ofEpochMilli(clock)));
         assertThat(held).isEqualTo(HeldTransactions.of(expected));
       }
       DataOutputSerializer out = new DataOutputSerializer(64);
