@@ -1,6 +1,7 @@
 package io.fraudpipeline.bench.report;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Locale;
  * @param os operating system name, version and architecture
  * @param java the JVM's name and version
  * @param maxHeap the JVM's maximum heap, e.g. "4.0 GiB"
+ * @param initialHeap the heap the JVM started with ({@code -Xms}), e.g. "3.0 GiB"
  * @param loadAverage the 1, 5 and 15 minute load averages at the start of the run
  */
 public record MachineInfo(
@@ -24,6 +26,7 @@ public record MachineInfo(
     String os,
     String java,
     String maxHeap,
+    String initialHeap,
     String loadAverage) {
 
   public static MachineInfo current() {
@@ -38,6 +41,7 @@ public record MachineInfo(
             + System.getProperty("os.arch"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
         gib(Runtime.getRuntime().maxMemory()),
+        gib(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit()),
         currentLoadAverage());
   }
 

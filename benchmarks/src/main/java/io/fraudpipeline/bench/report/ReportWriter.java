@@ -65,6 +65,7 @@ public final class ReportWriter {
             .row("OS", m.os())
             .row("JVM", m.java())
             .row("JVM max heap", m.maxHeap())
+            .row("JVM initial heap", m.initialHeap())
             .row("Load average (1, 5, 15 min) at start", m.loadAverage())
             .row("Load average at end", report.loadAtEnd())
             .build());

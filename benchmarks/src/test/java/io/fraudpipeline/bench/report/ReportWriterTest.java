@@ -44,7 +44,14 @@ class ReportWriterTest {
             Instant.parse("2026-01-02T03:04:05Z"),
             Duration.ofSeconds(75),
             new MachineInfo(
-                2, "23.5 GiB", "AMD EPYC", "Linux", "OpenJDK 17", "3.0 GiB", "1.0, 2.0, 3.0"),
+                2,
+                "23.5 GiB",
+                "AMD EPYC",
+                "Linux",
+                "OpenJDK 17",
+                "3.0 GiB",
+                "1.0 GiB",
+                "1.0, 2.0, 3.0"),
             "0.5, 1.0, 2.0",
             Map.of("Apache Flink", "2.2.1"),
             Map.of("Repetitions", "3"),
@@ -57,6 +64,7 @@ class ReportWriterTest {
     assertThat(md)
         .contains("```\nbench/run.sh\n```")
         .contains("the whole run took 1 min 15 s")
+        .contains("| JVM initial heap | 1.0 GiB |")
         .contains("| 1. Job throughput | job / loop ≥ 1.0 | x | 0.91 | **not met** |")
         .contains("| Processors (`nproc`) | 2 |")
         .contains("| Load average at end | 0.5, 1.0, 2.0 |")
