@@ -202,11 +202,11 @@ public final class HeldTransactions {
   /**
    * Reads what inserting {@code tx} reads first (the newest row of every column, the end of the row
    * bytes, and for each coded field of {@code tx} the bytes of the value its insert compares it
-   * with first and the dictionary entry a lookup of it would find) and returns a sum of what it
-   * read, for the caller to keep so that the reads stay. Called for many keys before any of them is
-   * judged, their cache misses overlap instead of coming one after another (see {@code
-   * AggregateRulesOperator#readAhead}). Reading further back (the rows the window passes scan)
-   * measured slower. Changes nothing.
+   * with first and, once the dictionary's index is built, the entry a lookup of it would find; an
+   * index is never built here) and returns a sum of what it read, for the caller to keep so that
+   * the reads stay. Called for many keys before any of them is judged, their cache misses overlap
+   * instead of coming one after another (see {@code AggregateRulesOperator#readAhead}). Reading
+   * further back (the rows the window passes scan) measured slower. Changes nothing.
    */
   long readAhead(Transaction tx) {
     if (isEmpty()) {
