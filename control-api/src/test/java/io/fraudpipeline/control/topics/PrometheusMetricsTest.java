@@ -92,6 +92,18 @@ class PrometheusMetricsTest {
   }
 
   @Test
+  void leavesTheControlPlanesOwnKafkaConsumersOutOfTheScrape() {
+    ApiClient api = new ApiClient(port, "unused");
+    // By then the background readers (events, desired state, lag) have their consumers: with Spring
+    // Kafka's Micrometer binding on, each would serve its kafka_consumer_* series.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> api.get("/actuator/prometheus").body().contains("fraud_consumer_lag_status"));
+    assertThat(api.get("/actuator/prometheus").body())
+        .doesNotContainPattern("(?m)^kafka_consumer_");
+  }
+
+  @Test
   void describesEveryEndpointOfThisCapabilityInOpenApi() {
     ApiClient api = new ApiClient(port, "unused");
     tools.jackson.databind.JsonNode docs = api.get("/v3/api-docs").json();
