@@ -401,7 +401,7 @@ public class PipelineService {
               ? latestSavepoint()
               : request.restore().savepointPath().strip();
     }
-    requireFreeSlots(parallelism);
+    requireFreeSlots(parallelism, 0);
     JobJarUploader.UploadedJar uploaded = uploader.ensureUploaded();
     PipelineSpec spec =
         new PipelineSpec(
@@ -502,6 +502,9 @@ public class PipelineService {
           "Job " + jobId + " already runs at parallelism " + parallelism,
           Map.of("parallelism", parallelism));
     }
+    // Refused before anything stops: the replacing job would wait for slots until the operation
+    // timed out, with the old one already gone. Unknown, the old job's slots are not counted.
+    requireFreeSlots(parallelism, job.parallelism() == null ? 0 : job.parallelism());
     Instant started = clock.instant();
     DesiredState accepted =
         changeSpec(
@@ -734,10 +737,14 @@ public class PipelineService {
     }
   }
 
-  /** Fails with 409 unless Flink has {@code parallelism} free slots. */
-  private void requireFreeSlots(int parallelism) {
+  /**
+   * Fails with 409 unless Flink has {@code parallelism} free slots, counting those {@code
+   * freedSlots} the job it replaces holds (a job of parallelism p holds p slots: one slot sharing
+   * group).
+   */
+  private void requireFreeSlots(int parallelism, int freedSlots) {
     ClusterOverview cluster = flink.clusterOverview();
-    if (parallelism > cluster.slotsAvailable()) {
+    if (parallelism > cluster.slotsAvailable() + freedSlots) {
       throw new StateConflictException(
           "Parallelism "
               + parallelism
@@ -749,7 +756,8 @@ public class PipelineService {
               + cluster.slotsTotal()
               + " ("
               + cluster.taskManagers()
-              + " TaskManagers)",
+              + " TaskManagers)"
+              + (freedSlots > 0 ? ", and the job it replaces frees " + freedSlots : ""),
           Map.of("slots_available", cluster.slotsAvailable(), "slots_total", cluster.slotsTotal()));
     }
   }

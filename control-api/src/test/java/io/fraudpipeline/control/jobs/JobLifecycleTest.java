@@ -217,6 +217,14 @@ class JobLifecycleTest {
   @Test
   @Order(4)
   void rescalesFromOneToTwoKeepingState() {
+    // One TaskManager of 4 slots, the job holding 1: a rescale to 8 is refused before anything
+    // stops, and the job runs on untouched.
+    Response tooWide = api.post("/api/v1/jobs/" + jobId + "/rescale", "{\"parallelism\": 8}");
+    assertThat(tooWide.status()).as(tooWide.toString()).isEqualTo(409);
+    assertThat(tooWide.body().path("slots_available").asInt()).isEqualTo(3);
+    assertThat(tooWide.body().path("detail").asString()).contains("the job it replaces frees 1");
+    assertThat(job(jobId).path("state").asString()).isEqualTo("RUNNING");
+
     Response accepted = api.post("/api/v1/jobs/" + jobId + "/rescale", "{\"parallelism\": 2}");
     assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
     JsonNode operation = awaitOperation(accepted);
