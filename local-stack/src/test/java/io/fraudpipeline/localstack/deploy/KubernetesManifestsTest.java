@@ -30,6 +30,13 @@ class KubernetesManifestsTest {
           "jobmanager.memory.process.size",
           "taskmanager.memory.process.size");
 
+  /**
+   * Keys only Kubernetes has: Flink's native resource manager starts TaskManagers there, and this
+   * keeps one running (compose starts its TaskManager itself; a standalone cluster ignores it).
+   */
+  private static final Set<String> KUBERNETES_ONLY_FLINK_KEYS =
+      Set.of("slotmanager.number-of-slots.min");
+
   private final JsonNode flinkDeployment = manifest("flink-deployment.yaml");
   private final JsonNode deployment = manifest("control-api-deployment.yaml");
   private final JsonNode container = deployment.at("/spec/template/spec/containers/0");
@@ -65,6 +72,17 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void flinkDeploymentKeepsATaskManagerRunningSoTheControlPlaneCanDeploy() {
+    // The control-api refuses a deploy without free slots and reports Flink DOWN without a
+    // TaskManager; on demand, none would start before a job asks for slots.
+    JsonNode config = flinkDeployment.at("/spec/flinkConfiguration");
+    int slotsPerTaskManager =
+        Integer.parseInt(config.path("taskmanager.numberOfTaskSlots").asString());
+    assertThat(Integer.parseInt(config.path("slotmanager.number-of-slots.min").asString("0")))
+        .isGreaterThanOrEqualTo(slotsPerTaskManager);
+  }
+
+  @Test
   void flinkDeploymentCarriesTheSameFlinkSettingsAsCompose() {
     Map<String, String> expected = new TreeMap<>(FlinkConfigFile.asMap());
     COMPOSE_ONLY_FLINK_KEYS.forEach(expected::remove);
@@ -72,6 +90,7 @@ class KubernetesManifestsTest {
     flinkDeployment
         .at("/spec/flinkConfiguration")
         .forEachEntry((key, value) -> actual.put(key, value.asString()));
+    KUBERNETES_ONLY_FLINK_KEYS.forEach(actual::remove);
     assertThat(actual).isEqualTo(expected);
 
     assertThat(flinkDeployment.at("/spec/jobManager/resource/memory").asString())
