@@ -33,7 +33,10 @@ public final class JobMetrics {
   /** Counter on both rule operators: rule sets read from the topic and ignored as invalid. */
   public static final String INVALID_RULE_SETS = "invalidRuleSets";
 
-  /** Counter on {@link Operators#VELOCITY_RULE}: transactions that arrived behind the watermark. */
+  /**
+   * Counter on {@link Operators#VELOCITY_RULE} and {@link Operators#AGGREGATE_RULES}: transactions
+   * that arrived behind the watermark.
+   */
   public static final String LATE_TRANSACTIONS = "lateTransactions";
 
   /**

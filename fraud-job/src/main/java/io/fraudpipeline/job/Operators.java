@@ -17,7 +17,10 @@ public final class Operators {
   /** Splits valid transactions from rejected records (to the dead-letter side output). */
   public static final String VALIDATE = "validate-transactions";
 
-  /** Evaluates the amount rules against the broadcast rule set; forwards velocity candidates. */
+  /**
+   * Evaluates the amount and named threshold rules against the rule set it follows itself; forwards
+   * velocity and aggregate candidates.
+   */
   public static final String EVALUATE_RULES = "evaluate-rules";
 
   /** Keyed by account: the velocity rule in event time. */

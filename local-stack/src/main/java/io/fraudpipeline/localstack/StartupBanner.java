@@ -46,7 +46,7 @@ final class StartupBanner {
     out.append('\n');
     ApiTokenStore.ApiToken token = stack.apiToken();
     switch (token.source()) {
-      case GIVEN -> line(out, "API token", "from FRAUD_API_TOKEN / --api-token", "");
+      case GIVEN -> line(out, "API token", "from FRAUD_API_TOKEN", "");
       case STORED, GENERATED ->
           line(
               out,

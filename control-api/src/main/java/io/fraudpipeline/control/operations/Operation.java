@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * @param jobId the job it acts on
  * @param state where it stands
  * @param createdAt when it was accepted
- * @param deadline when it is given up on (the job's checkpoint timeout plus a margin)
+ * @param deadline when it is given up on (set by its kind: docs/api.md, "Long operations")
  * @param completedAt when it completed or failed
  * @param savepointPath the savepoint it wrote, kept even when a later step failed
  * @param newJobId the job that replaced {@code jobId} (rescale)

@@ -22,8 +22,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * a topic of this backtest's own, at-least-once (no Kafka transactions, so no transactional id the
  * live job could be fenced by). The reader deduplicates by alert id.
  *
- * <p>Arguments: the fraud job's own ({@link FraudJobParameters}; only the Kafka connection, the
- * transactions topic, the group id and the job name matter here) plus {@code --backtest-rules} (the
+ * <p>Arguments: the fraud job's own ({@link FraudJobParameters}; only the Kafka connection and
+ * client settings, the transactions topic, the group id, the job name and the event-time settings
+ * (out-of-orderness, source idleness, future skew) matter here) plus {@code --backtest-rules} (the
  * candidate rule set's JSON, base64url), {@code --backtest-from} and {@code --backtest-to} (epoch
  * milliseconds) and {@code --backtest-output-topic}.
  */
