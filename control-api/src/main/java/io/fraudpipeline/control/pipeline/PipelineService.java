@@ -431,6 +431,7 @@ public class PipelineService {
         awaitStatus(
             accepted,
             started,
+            properties.awaitTimeout(),
             s -> s.lineage() >= accepted.version() && s.jobId() != null && jobActive(s.jobId()));
     FraudJob job = observer.observeNow().job(status.jobId()).orElse(null);
     return new Deployment(
@@ -469,15 +470,17 @@ public class PipelineService {
     Instant started = clock.instant();
     DesiredState accepted =
         changeSpec(actor, cause, spec -> spec.withState(PipelineState.SUSPENDED, mode));
+    Duration limit = operationTimeout();
     return operations.start(
         kind,
         jobId,
-        properties.awaitTimeout().plus(properties.savepointTimeout()),
+        limit,
         context -> {
           PipelineStatus status =
               awaitStatus(
                   accepted,
                   started,
+                  limit,
                   s ->
                       s.suspended()
                           && s.desiredVersion() >= accepted.version()
@@ -509,15 +512,17 @@ public class PipelineService {
     DesiredState accepted =
         changeSpec(
             actor, "POST /api/v1/jobs/{id}/rescale", spec -> spec.withParallelism(parallelism));
+    Duration limit = operationTimeout();
     return operations.start(
         OperationKind.RESCALE,
         jobId,
-        properties.awaitTimeout().plus(properties.savepointTimeout()),
+        limit,
         context -> {
           PipelineStatus status =
               awaitStatus(
                   accepted,
                   started,
+                  limit,
                   s -> s.jobId() != null && !s.jobId().equals(jobId) && jobActive(s.jobId()));
           if (status.lastState() != null
               && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
@@ -583,12 +588,21 @@ public class PipelineService {
   }
 
   /**
+   * How long a stop, cancel or rescale operation waits for the reconciler: the await timeout plus
+   * the savepoint timeout, since the step it waits for may itself take a savepoint that long (a
+   * large state's). Its reported deadline is the same.
+   */
+  private Duration operationTimeout() {
+    return properties.awaitTimeout().plus(properties.savepointTimeout());
+  }
+
+  /**
    * Waits until the reconciler's status satisfies {@code done}; fails early when the reconciler
-   * reports a failed step for this version, or with a conflict past the await timeout.
+   * reports a failed step for this version, or with a conflict past {@code timeout}.
    */
   private PipelineStatus awaitStatus(
-      DesiredState accepted, Instant since, Predicate<PipelineStatus> done) {
-    Instant deadline = clock.instant().plus(properties.awaitTimeout());
+      DesiredState accepted, Instant since, Duration timeout, Predicate<PipelineStatus> done) {
+    Instant deadline = clock.instant().plus(timeout);
     PipelineStatus last = null;
     while (clock.instant().isBefore(deadline)) {
       try {
@@ -624,8 +638,12 @@ public class PipelineService {
         "Desired state version "
             + accepted.version()
             + " was accepted, but the reconciler had not carried it out within "
-            + properties.awaitTimeout()
-            + " (fraud.reconciler.await-timeout); GET /api/v1/pipeline shows its progress"
+            + timeout
+            + " ("
+            + (timeout.equals(properties.awaitTimeout())
+                ? "fraud.reconciler.await-timeout"
+                : "fraud.reconciler.await-timeout plus fraud.reconciler.savepoint-timeout")
+            + "); GET /api/v1/pipeline shows its progress"
             + (last == null || last.lastStep() == null
                 ? ""
                 : ". Its last step: " + last.lastStep().message()),

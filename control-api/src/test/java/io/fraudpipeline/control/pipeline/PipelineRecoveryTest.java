@@ -13,6 +13,7 @@ import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,7 +64,8 @@ class PipelineRecoveryTest {
             Map.of(
                 "fraud.reconciler.interval", "500ms",
                 "fraud.reconciler.restart-budget.initial-backoff", "1s",
-                "fraud.reconciler.await-timeout", "90s"));
+                // Shorter than a stop with savepoint here: see the last test.
+                "fraud.reconciler.await-timeout", "1s"));
     api = control.api();
     traffic = new Traffic(kafka.bootstrapServers());
   }
@@ -226,6 +228,29 @@ class PipelineRecoveryTest {
     JsonNode history = api.get("/api/v1/pipeline/history").body().path("versions");
     assertThat(history.get(0).path("spec").path("state").asString()).isEqualTo("running");
     assertThat(history.get(1).path("spec").path("state").asString()).isEqualTo("suspended");
+  }
+
+  @Test
+  @Order(6)
+  void aStopOperationWaitsOutASavepointLongerThanTheAwaitTimeout() {
+    // The operation waits for the reconciler's stop as long as its deadline says (the await
+    // timeout, 1 s here, plus the savepoint timeout): a large state's savepoint outlasts the first.
+    String jobId = runningJobId();
+    Response accepted = api.post("/api/v1/jobs/" + jobId + "/stop", "{}");
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    String operation = "/api/v1/operations/" + accepted.body().path("id").asString();
+    await()
+        .atMost(LONG)
+        .until(() -> !api.get(operation).body().path("state").asString().equals("IN_PROGRESS"));
+    JsonNode stopped = api.get(operation).body();
+    assertThat(stopped.path("state").asString()).as(stopped.toString()).isEqualTo("COMPLETED");
+    assertThat(stopped.path("savepoint_path").asString()).isNotBlank();
+    assertThat(
+            Duration.between(
+                Instant.parse(stopped.path("created_at").asString()),
+                Instant.parse(stopped.path("completed_at").asString())))
+        .as("the stop took longer than the await timeout, or this proves nothing")
+        .isGreaterThan(Duration.ofSeconds(1));
   }
 
   // Helpers.
