@@ -251,6 +251,9 @@ class JobLifecycleTest {
       JsonNode jobs = other.get("/api/v1/jobs").body().path("jobs");
       assertThat(jobs.get(0).path("job_id").asString()).isEqualTo(jobId);
       assertThat(jobs.get(0).path("state").asString()).isEqualTo("RUNNING");
+      // What operations.md's jq picks the job by (select(.active)).
+      assertThat(jobs.get(0).path("active").isBoolean()).as(jobs.toString()).isTrue();
+      assertThat(jobs.get(0).path("active").asBoolean()).isTrue();
       assertThat(kinds(other)).containsExactly("RESCALE", "STOP", "SAVEPOINT");
       // The first control plane's operations are in Kafka, not only in its memory.
       Response earlierStop = other.get(stopOperation);
