@@ -56,7 +56,7 @@ public final class ChaosRunner {
             new BrokerFreeze(Duration.ofSeconds(30)),
             new RollingBrokerRestart(),
             new JobManagerKill(Duration.ofSeconds(60)),
-            new ControlPlaneLeaderKill(Duration.ofSeconds(20)));
+            new ControlPlaneLeaderKill(Duration.ofSeconds(30)));
     List<Fault> faults = select(all, List.of(args), quick);
     // Only now: a mistyped option must not wipe the last run's logs.
     deleteRecursively(workDir);

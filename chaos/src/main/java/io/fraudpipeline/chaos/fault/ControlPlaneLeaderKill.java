@@ -1,19 +1,26 @@
 package io.fraudpipeline.chaos.fault;
 
 import io.fraudpipeline.bench.control.ControlPlaneProcess;
+import io.fraudpipeline.model.FraudJson;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import tools.jackson.core.JacksonException;
 
 /**
- * {@code kill -9} of the control-api replica that leads. Until replicas elect a leader (issue 13)
- * every replica acts alone; the one the job was deployed through is killed.
+ * {@code kill -9} of the control-api replica that leads, as {@code GET /api/v1/leadership} says;
+ * then how long the other one takes to lead, and whether Flink still runs exactly one job.
  */
 public final class ControlPlaneLeaderKill implements Fault {
 
+  private static final Duration FIND_LEADER = Duration.ofSeconds(30);
+
   private final Duration watchFor;
+  private final HttpClient http = HttpClient.newHttpClient();
 
   public ControlPlaneLeaderKill(Duration watchFor) {
     this.watchFor = watchFor;
@@ -31,39 +38,89 @@ public final class ControlPlaneLeaderKill implements Fault {
 
   @Override
   public FaultLog inject(ChaosContext context) throws Exception {
-    ControlPlaneProcess leader = context.cluster().controlPlane(1);
-    ControlPlaneProcess survivor = context.cluster().controlPlane(2);
+    List<ControlPlaneProcess> replicas =
+        List.of(context.cluster().controlPlane(1), context.cluster().controlPlane(2));
+    FaultLog log = new FaultLog();
+    int leading = awaitLeader(replicas, FIND_LEADER);
+    if (leading < 0) {
+      log.fail("no control-api replica said it leads within " + FIND_LEADER.toSeconds() + " s");
+      return log;
+    }
+    ControlPlaneProcess leader = replicas.get(leading);
+    ControlPlaneProcess survivor = replicas.get(1 - leading);
+    String leaderName = "control-api-" + (leading + 1);
+    String survivorName = "control-api-" + (2 - leading);
     long pid = leader.pid();
-    FaultLog log = new FaultLog().mark("kill -9 control-api-1");
+    log.mark("kill -9 " + leaderName);
+    long killed = System.nanoTime();
     leader.kill9();
     log.note(
-        "kill -9 of control-api-1 (pid "
+        "kill -9 of "
+            + leaderName
+            + " (pid "
             + pid
-            + "), the replica the job was deployed through: the replicas elect no leader yet"
-            + " (issue 13), so it stands for the leader");
-    Thread.sleep(watchFor.toMillis());
-    int status = healthStatus(survivor.baseUrl());
+            + "), the replica GET /api/v1/leadership named the leader");
+    boolean tookOver = awaitLeader(List.of(survivor), watchFor) == 0;
+    long tookMillis = Duration.ofNanos(System.nanoTime() - killed).toMillis();
+    if (tookOver) {
+      log.mark(survivorName + " leads");
+      log.note(survivorName + " led " + tookMillis + " ms after the kill");
+    } else {
+      log.fail(survivorName + " did not take the leadership within " + watchFor.toSeconds() + " s");
+    }
+    List<String> jobs = context.runningJobs();
     log.note(
-        "control-api-2 after "
-            + watchFor.toSeconds()
-            + " s: GET /actuator/health answered "
-            + status
+        survivorName
+            + ": GET /actuator/health answered "
+            + healthStatus(survivor.baseUrl())
             + "; Flink runs "
-            + context.runningJobs().size()
+            + jobs.size()
             + " job(s)");
+    if (jobs.size() != 1) {
+      log.fail("Flink runs " + jobs.size() + " fraud jobs after the leader's kill, not one");
+    }
     return log;
   }
 
-  private static int healthStatus(String baseUrl) throws InterruptedException {
+  /** The index of the first of {@code replicas} that says it leads, or -1 after {@code timeout}. */
+  private int awaitLeader(List<ControlPlaneProcess> replicas, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (int i = 0; i < replicas.size(); i++) {
+        if (leads(replicas.get(i))) {
+          return i;
+        }
+      }
+      Thread.sleep(200);
+    }
+    return -1;
+  }
+
+  private boolean leads(ControlPlaneProcess replica) throws InterruptedException {
     try {
-      return HttpClient.newHttpClient()
-          .send(
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(replica.baseUrl() + "/api/v1/leadership"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      return response.statusCode() == 200
+          && FraudJson.mapper().readTree(response.body()).path("leader").asBoolean();
+    } catch (IOException | JacksonException e) {
+      return false; // not answering (yet), or killed
+    }
+  }
+
+  private int healthStatus(String baseUrl) throws InterruptedException {
+    try {
+      return http.send(
               HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return -1;
     }
   }
