@@ -3,7 +3,8 @@
 # on this machine, every part its own JVM (3 KRaft brokers, a Flink JobManager and 2 TaskManagers,
 # 2 control-api replicas), runs every fault scenario under load and writes docs/reliability.md
 # with a chart per scenario in docs/reliability/. Exits non-zero when any scenario lost or
-# duplicated an alert. `chaos/run.sh --quick` runs a short subset (TaskManager kill, broker kill);
+# duplicated an alert, the system did not recover, or a scenario could not be measured.
+# `chaos/run.sh --quick` runs a short subset (TaskManager kill, broker kill);
 # `chaos/run.sh --only broker-freeze` (ids comma-separated) runs only the named scenarios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
