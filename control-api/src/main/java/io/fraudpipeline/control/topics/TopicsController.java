@@ -45,9 +45,9 @@ class TopicsController {
       summary = "Partitions and offsets of the pipeline topics",
       description =
           "Earliest, latest (high watermark) and last stable offsets (the end for read_committed"
-              + " consumers) of transactions, fraud-alerts, fraud-alerts-shadow, transactions-dlq and"
-              + " fraud-rules, from the background poller's last sample (observed_at). 503 when"
-              + " Kafka did not answer it.")
+              + " consumers) of transactions, fraud-alerts, fraud-alerts-shadow,"
+              + " transactions-dlq and fraud-rules, from the background poller's last sample"
+              + " (observed_at). 503 when Kafka did not answer it.")
   TopicsResponse topics() {
     OffsetsObservation observation = reachable();
     return new TopicsResponse(observation.observedAt(), observation.topics());
