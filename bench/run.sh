@@ -2,7 +2,7 @@
 # The benchmark command: builds the harness (and the fraud job it uploads to Flink), then runs every
 # scenario on a real KRaft broker and a real Flink cluster and writes docs/benchmarks.md with its
 # charts in docs/benchmarks/. About 25 minutes on 2 cores; `bench/run.sh --quick` checks the
-# harness in about a minute (and says so in the report). `bench/run.sh --help` lists the options.
+# harness in about 6 minutes (and says so in the report). `bench/run.sh --help` lists the options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

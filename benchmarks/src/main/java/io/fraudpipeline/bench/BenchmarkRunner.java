@@ -70,7 +70,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "Tiny sizes and one repetition, to check the harness in a minute (the report"
+          "Tiny sizes and one repetition, to check the harness in about 6 minutes (the report"
               + " says so)")
   boolean quick;
 
