@@ -64,6 +64,11 @@ public class PipelineService {
   // How often a command reads the reconciler's status: a read of its topic's new records.
   private static final long AWAIT_POLL_MILLIS = 100;
 
+  // The settings each wait's timeout comes from, named when it runs out.
+  private static final String AWAIT_TIMEOUT = "fraud.reconciler.await-timeout";
+  private static final String OPERATION_TIMEOUT =
+      AWAIT_TIMEOUT + " plus fraud.reconciler.savepoint-timeout";
+
   /** Last steps after which no job is on its way: a deploy need not wait for one. */
   private static final java.util.Set<String> SETTLED_WITHOUT_JOB =
       java.util.Set.of("failed", "failed-reported", "give-up");
@@ -432,6 +437,7 @@ public class PipelineService {
             accepted,
             started,
             properties.awaitTimeout(),
+            AWAIT_TIMEOUT,
             s -> s.lineage() >= accepted.version() && s.jobId() != null && jobActive(s.jobId()));
     FraudJob job = observer.observeNow().job(status.jobId()).orElse(null);
     return new Deployment(
@@ -481,6 +487,7 @@ public class PipelineService {
                   accepted,
                   started,
                   limit,
+                  OPERATION_TIMEOUT,
                   s ->
                       s.suspended()
                           && s.desiredVersion() >= accepted.version()
@@ -523,6 +530,7 @@ public class PipelineService {
                   accepted,
                   started,
                   limit,
+                  OPERATION_TIMEOUT,
                   s -> s.jobId() != null && !s.jobId().equals(jobId) && jobActive(s.jobId()));
           if (status.lastState() != null
               && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
@@ -599,9 +607,15 @@ public class PipelineService {
   /**
    * Waits until the reconciler's status satisfies {@code done}; fails early when the reconciler
    * reports a failed step for this version, or with a conflict past {@code timeout}.
+   *
+   * @param timeoutSettings the settings {@code timeout} comes from, for the conflict's message
    */
   private PipelineStatus awaitStatus(
-      DesiredState accepted, Instant since, Duration timeout, Predicate<PipelineStatus> done) {
+      DesiredState accepted,
+      Instant since,
+      Duration timeout,
+      String timeoutSettings,
+      Predicate<PipelineStatus> done) {
     Instant deadline = clock.instant().plus(timeout);
     PipelineStatus last = null;
     while (clock.instant().isBefore(deadline)) {
@@ -640,9 +654,7 @@ public class PipelineService {
             + " was accepted, but the reconciler had not carried it out within "
             + timeout
             + " ("
-            + (timeout.equals(properties.awaitTimeout())
-                ? "fraud.reconciler.await-timeout"
-                : "fraud.reconciler.await-timeout plus fraud.reconciler.savepoint-timeout")
+            + timeoutSettings
             + "); GET /api/v1/pipeline shows its progress"
             + (last == null || last.lastStep() == null
                 ? ""
