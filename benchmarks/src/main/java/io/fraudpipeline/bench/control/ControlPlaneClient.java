@@ -101,6 +101,16 @@ public final class ControlPlaneClient {
     return next;
   }
 
+  /** {@code GET /api/v1/leadership}: whether this replica says it leads. */
+  public boolean leads() throws IOException, InterruptedException {
+    return send(get("/api/v1/leadership")).path("leader").asBoolean();
+  }
+
+  /** The status {@code GET /actuator/health} answers with. */
+  public int healthStatus() throws IOException, InterruptedException {
+    return http.send(get("/actuator/health"), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   private JsonNode awaitOperation(JsonNode operation) throws IOException, InterruptedException {
     String id = operation.path("id").asString();
     long deadline = System.nanoTime() + TIMEOUT.toNanos();

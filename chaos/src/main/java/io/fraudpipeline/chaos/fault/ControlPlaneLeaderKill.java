@@ -1,15 +1,10 @@
 package io.fraudpipeline.chaos.fault;
 
+import io.fraudpipeline.bench.control.ControlPlaneClient;
 import io.fraudpipeline.bench.control.ControlPlaneProcess;
-import io.fraudpipeline.model.FraudJson;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import tools.jackson.core.JacksonException;
 
 /**
  * {@code kill -9} of the control-api replica that leads, as {@code GET /api/v1/leadership} says;
@@ -20,7 +15,6 @@ public final class ControlPlaneLeaderKill implements Fault {
   private static final Duration FIND_LEADER = Duration.ofSeconds(30);
 
   private final Duration watchFor;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   public ControlPlaneLeaderKill(Duration watchFor) {
     this.watchFor = watchFor;
@@ -40,14 +34,15 @@ public final class ControlPlaneLeaderKill implements Fault {
   public FaultLog inject(ChaosContext context) throws Exception {
     List<ControlPlaneProcess> replicas =
         List.of(context.cluster().controlPlane(1), context.cluster().controlPlane(2));
+    List<ControlPlaneClient> clients = replicas.stream().map(ControlPlaneProcess::client).toList();
     FaultLog log = new FaultLog();
-    int leading = awaitLeader(replicas, FIND_LEADER);
+    int leading = awaitLeader(clients, FIND_LEADER);
     if (leading < 0) {
       log.fail("no control-api replica said it leads within " + FIND_LEADER.toSeconds() + " s");
       return log;
     }
     ControlPlaneProcess leader = replicas.get(leading);
-    ControlPlaneProcess survivor = replicas.get(1 - leading);
+    ControlPlaneClient survivor = clients.get(1 - leading);
     String leaderName = "control-api-" + (leading + 1);
     String survivorName = "control-api-" + (2 - leading);
     long pid = leader.pid();
@@ -72,7 +67,7 @@ public final class ControlPlaneLeaderKill implements Fault {
     log.note(
         survivorName
             + ": GET /actuator/health answered "
-            + healthStatus(survivor.baseUrl())
+            + healthStatus(survivor)
             + "; Flink runs "
             + jobs.size()
             + " job(s)");
@@ -83,7 +78,7 @@ public final class ControlPlaneLeaderKill implements Fault {
   }
 
   /** The index of the first of {@code replicas} that says it leads, or -1 after {@code timeout}. */
-  private int awaitLeader(List<ControlPlaneProcess> replicas, Duration timeout)
+  private static int awaitLeader(List<ControlPlaneClient> replicas, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -97,29 +92,17 @@ public final class ControlPlaneLeaderKill implements Fault {
     return -1;
   }
 
-  private boolean leads(ControlPlaneProcess replica) throws InterruptedException {
+  private static boolean leads(ControlPlaneClient replica) throws InterruptedException {
     try {
-      HttpResponse<byte[]> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(replica.baseUrl() + "/api/v1/leadership"))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      return response.statusCode() == 200
-          && FraudJson.mapper().readTree(response.body()).path("leader").asBoolean();
-    } catch (IOException | JacksonException e) {
+      return replica.leads();
+    } catch (IOException | RuntimeException e) {
       return false; // not answering (yet), or killed
     }
   }
 
-  private int healthStatus(String baseUrl) throws InterruptedException {
+  private static int healthStatus(ControlPlaneClient replica) throws InterruptedException {
     try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
+      return replica.healthStatus();
     } catch (IOException e) {
       return -1;
     }
