@@ -10,28 +10,34 @@ import org.springframework.stereotype.Component;
 
 /**
  * Health component {@code flink}: the JobManager answers, with its TaskManagers and free slots.
- * Asked live (one small call), so health never reports a stale "up".
+ * Asked live (one small call), so health never reports a stale "up". A cluster without TaskManagers
+ * is DOWN, since no job can run there, unless Flink starts them on demand ({@code
+ * fraud.flink.slots-on-demand}).
  */
 @Component("flink")
 class FlinkHealthIndicator implements HealthIndicator {
 
   private final FlinkRestClient flink;
+  private final boolean slotsOnDemand;
 
-  FlinkHealthIndicator(FlinkRestClient flink) {
+  FlinkHealthIndicator(FlinkRestClient flink, FlinkProperties properties) {
     this.flink = flink;
+    this.slotsOnDemand = properties.slotsOnDemand();
   }
 
   @Override
   public Health health() {
     try {
       ClusterOverview cluster = flink.clusterOverview();
-      Health.Builder health = cluster.taskManagers() > 0 ? Health.up() : Health.down();
+      Health.Builder health =
+          cluster.taskManagers() > 0 || slotsOnDemand ? Health.up() : Health.down();
       return health
           .withDetail("rest_url", flink.restUrl())
           .withDetail("flink_version", cluster.flinkVersion())
           .withDetail("task_managers", cluster.taskManagers())
           .withDetail("slots_total", cluster.slotsTotal())
           .withDetail("slots_available", cluster.slotsAvailable())
+          .withDetail("slots_on_demand", slotsOnDemand)
           .build();
     } catch (FlinkUnavailableException | FlinkRequestException e) {
       return Health.down()

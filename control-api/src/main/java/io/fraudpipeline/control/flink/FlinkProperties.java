@@ -14,6 +14,10 @@ import org.springframework.validation.annotation.Validated;
  * @param requestTimeout the longest a single REST call to Flink may take
  * @param submitTimeout the longest a jar upload or run may take (the run executes the job's main
  *     method on the JobManager)
+ * @param slotsOnDemand whether Flink's resource manager starts TaskManagers as jobs ask for slots
+ *     (native Kubernetes, YARN): deploys and rescales are then not held to the free slots Flink
+ *     reports, and no TaskManager registered is not a DOWN cluster. Off for a fixed-size cluster
+ *     (standalone, compose, the local stack), where a job without slots would only wait.
  */
 @Validated
 @ConfigurationProperties("fraud.flink")
@@ -21,4 +25,5 @@ public record FlinkProperties(
     @NotNull URI restUrl,
     @NotNull Duration pollInterval,
     @NotNull Duration requestTimeout,
-    @NotNull Duration submitTimeout) {}
+    @NotNull Duration submitTimeout,
+    boolean slotsOnDemand) {}

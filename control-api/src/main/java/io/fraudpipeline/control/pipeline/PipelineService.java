@@ -7,6 +7,7 @@ import io.fraudpipeline.control.errors.VersionMismatchException;
 import io.fraudpipeline.control.errors.VersionRequiredException;
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.FlinkProperties;
 import io.fraudpipeline.control.jobs.DeployRequest;
 import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.jobs.EmbeddedJobJar;
@@ -88,6 +89,7 @@ public class PipelineService {
   private final Leadership leadership;
   private final EventRecorder events;
   private final JobProperties jobProperties;
+  private final FlinkProperties flinkProperties;
   private final ReconcilerProperties properties;
   private final Clock clock = Clock.systemUTC();
 
@@ -105,6 +107,7 @@ public class PipelineService {
       Leadership leadership,
       EventRecorder events,
       JobProperties jobProperties,
+      FlinkProperties flinkProperties,
       ReconcilerProperties properties) {
     this.desired = desired;
     this.statusStore = statusStore;
@@ -119,6 +122,7 @@ public class PipelineService {
     this.leadership = leadership;
     this.events = events;
     this.jobProperties = jobProperties;
+    this.flinkProperties = flinkProperties;
     this.properties = properties;
   }
 
@@ -770,9 +774,13 @@ public class PipelineService {
   /**
    * Fails with 409 unless Flink has {@code parallelism} free slots, counting those {@code
    * freedSlots} the job it replaces holds (a job of parallelism p holds p slots: one slot sharing
-   * group).
+   * group). Where Flink starts TaskManagers on demand ({@code fraud.flink.slots-on-demand}) the
+   * free slots it reports say nothing of what it can start, so nothing is refused.
    */
   private void requireFreeSlots(int parallelism, int freedSlots) {
+    if (flinkProperties.slotsOnDemand()) {
+      return;
+    }
     ClusterOverview cluster = flink.clusterOverview();
     if (parallelism > cluster.slotsAvailable() + freedSlots) {
       throw new StateConflictException(

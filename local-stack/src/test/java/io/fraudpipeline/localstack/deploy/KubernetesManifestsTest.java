@@ -72,9 +72,14 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void flinkDeploymentKeepsATaskManagerRunningSoTheControlPlaneCanDeploy() {
-    // The control-api refuses a deploy without free slots and reports Flink DOWN without a
-    // TaskManager; on demand, none would start before a job asks for slots.
+  void controlApiLetsFlinkStartTaskManagersOnDemandAndOneRunsFromTheStart() {
+    // Without the setting the control-api would refuse a job wider than the slots it sees free.
+    assertThat(
+            manifest("control-api-configmap.yaml")
+                .at("/data/FRAUD_FLINK_SLOTS_ON_DEMAND")
+                .asString())
+        .isEqualTo("true");
+    // A deploy or a restart does not wait for a pod to be scheduled.
     JsonNode config = flinkDeployment.at("/spec/flinkConfiguration");
     int slotsPerTaskManager =
         Integer.parseInt(config.path("taskmanager.numberOfTaskSlots").asString());
