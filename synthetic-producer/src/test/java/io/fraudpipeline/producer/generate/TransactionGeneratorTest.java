@@ -363,26 +363,4 @@ class TransactionGeneratorTest {
     assertThatThrownBy(() -> GeneratorSettings.builder().amountThreshold(BigDecimal.ZERO).build())
         .hasMessageStartingWith("amount threshold must be between 1 and");
   }
-
-  /** Not an assertion on speed: prints the generator's own throughput for the record. */
-  @Test
-  void reportsGeneratorThroughput() {
-    GeneratorSettings settings =
-        GeneratorSettings.builder().seed(1).fraudRatio(0.02).eventsPerSecond(1000).build();
-    TransactionGenerator generator = new TransactionGenerator(settings);
-    long bytes = 0;
-    for (int i = 0; i < 30_000; i++) { // warm-up
-      bytes += generator.next().value().length;
-    }
-    int count = 150_000;
-    long start = System.nanoTime();
-    for (int i = 0; i < count; i++) {
-      bytes += generator.next().value().length;
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(
-        "generator throughput: %,.0f records/s (%d records in %.2f s, mean %d bytes/record)%n",
-        count / seconds, count, seconds, bytes / (count + 30_000));
-    assertThat(bytes).isPositive();
-  }
 }
