@@ -25,7 +25,14 @@ public interface FlinkService {
    */
   void submit(JobSubmission submission);
 
-  /** Stops the job with a savepoint and waits until it has ended; returns the savepoint's path. */
+  /**
+   * Stops the job with a savepoint and waits until it has ended; returns the savepoint's path.
+   *
+   * @throws SavepointAwaiter.SavepointFailedException when Flink reports a failure or the timeout
+   *     passes before the savepoint's outcome
+   * @throws IllegalStateException when the savepoint was written but the job had not ended by the
+   *     timeout
+   */
   String stopWithSavepoint(String jobId, boolean drain, Duration timeout)
       throws InterruptedException;
 

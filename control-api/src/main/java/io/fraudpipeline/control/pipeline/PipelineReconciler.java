@@ -6,6 +6,7 @@ import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.flink.SavepointAwaiter.SavepointFailedException;
 import io.fraudpipeline.control.jobs.JarNotAvailableException;
 import io.fraudpipeline.control.jobs.JobJar;
 import io.fraudpipeline.control.leadership.Leadership;
@@ -149,6 +150,7 @@ public class PipelineReconciler {
       return decide(desired, observed, learnt);
     } catch (FlinkUnavailableException
         | FlinkRequestException
+        | SavepointFailedException
         | IllegalStateException
         | JarNotAvailableException e) {
       events.warning(

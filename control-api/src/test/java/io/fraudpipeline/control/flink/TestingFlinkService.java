@@ -222,15 +222,18 @@ public class TestingFlinkService implements FlinkService {
     requireReachable();
     Job job = requireActive(jobId);
     if (savepointTakes.compareTo(timeout) > 0) {
-      throw new IllegalStateException(
+      // What RestFlinkService throws: SavepointAwaiter's type, not an IllegalStateException.
+      throw new SavepointAwaiter.SavepointFailedException(
           "No savepoint outcome from Flink within "
               + timeout
               + " (it takes "
               + savepointTakes
-              + ")");
+              + ")",
+          null);
     }
     if (failSavepoint != null) {
-      throw new IllegalStateException("Savepoint failed: " + failSavepoint);
+      throw new SavepointAwaiter.SavepointFailedException(
+          "Savepoint failed: " + failSavepoint, null);
     }
     job.state = "FINISHED";
     return written(jobId);
@@ -244,7 +247,8 @@ public class TestingFlinkService implements FlinkService {
       throw new IllegalStateException("Job " + jobId + " is " + job.state + ", not RUNNING");
     }
     if (failSavepoint != null) {
-      throw new IllegalStateException("Savepoint failed: " + failSavepoint);
+      throw new SavepointAwaiter.SavepointFailedException(
+          "Savepoint failed: " + failSavepoint, null);
     }
     return written(jobId);
   }

@@ -9,6 +9,7 @@ import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.flink.SavepointAwaiter;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.pipeline.CheckpointStorage;
 import io.fraudpipeline.control.savepoints.SavepointProperties;
@@ -257,6 +258,29 @@ class RestFlinkServiceTest {
                 assertThat(job.checkpoints().lastCompleted()).isNotNull();
               });
     }
+  }
+
+  /**
+   * The type the reconciler catches as a failed step, and {@link TestingFlinkService} throws: a
+   * stop whose savepoint has no outcome by the timeout fails as a savepoint failure.
+   */
+  @Test
+  @Order(7)
+  void aStopWithSavepointWithoutAnOutcomeInTimeFailsAsASavepointFailure() {
+    String stopped = "0000000000000000000000000000beef";
+    service.submit(
+        new JobSubmission(stopped, 1, DeliveryGuarantee.AT_LEAST_ONCE, null, false, null));
+    await()
+        .atMost(LONG)
+        .until(() -> find(stopped).map(j -> Boolean.TRUE.equals(j.tasksRunning())).orElse(false));
+
+    assertThatThrownBy(() -> service.stopWithSavepoint(stopped, false, Duration.ofMillis(1)))
+        .isInstanceOf(SavepointAwaiter.SavepointFailedException.class)
+        .hasMessageContaining("No savepoint outcome");
+    // Flink took the request all the same: the job stops, as the next observation shows.
+    await()
+        .atMost(LONG)
+        .untilAsserted(() -> assertThat(find(stopped).orElseThrow().isActive()).isFalse());
   }
 
   private static Optional<FlinkJob> find(String jobId) {
