@@ -41,7 +41,7 @@ public final class SseFanOut<T> {
   /**
    * @param feed what the stream carries, plural ({@code alerts}); it also names the threads and the
    *     setting the limit comes from ({@code fraud.<feed>.max-subscribers})
-   * @param toEvent the server-sent event of an item (built once, sent to every subscriber)
+   * @param toEvent the server-sent event of an item (described once, sent to every subscriber)
    */
   public SseFanOut(
       String feed,
@@ -86,7 +86,7 @@ public final class SseFanOut<T> {
         });
     emitter.onError(e -> remove(subscriber));
     subscribers.add(subscriber);
-    subscriber.offer(SseEmitter.event().comment(greeting));
+    subscriber.offer(Frame.comment(greeting));
     senders.execute(subscriber::drain);
     return emitter;
   }
@@ -96,9 +96,7 @@ public final class SseFanOut<T> {
     if (subscribers.isEmpty()) {
       return;
     }
-    StreamEvent described = toEvent.apply(item);
-    SseEmitter.SseEventBuilder event =
-        SseEmitter.event().id(described.id()).name(described.name()).data(described.data());
+    Frame event = new Frame(toEvent.apply(item), null);
     for (Subscriber s : subscribers) {
       if (s.filter.test(item)) {
         s.offer(event);
@@ -108,7 +106,8 @@ public final class SseFanOut<T> {
 
   /** A comment to every subscriber: an idle stream stays open, and a client gone away is found. */
   public void heartbeat() {
-    subscribers.forEach(s -> s.offer(SseEmitter.event().comment("heartbeat")));
+    Frame heartbeat = Frame.comment("heartbeat");
+    subscribers.forEach(s -> s.offer(heartbeat));
   }
 
   /** Ends every stream and the sender threads. */
@@ -124,10 +123,28 @@ public final class SseFanOut<T> {
     }
   }
 
+  /**
+   * What a subscriber's queue holds: an event or a comment. Spring's {@code SseEventBuilder} is
+   * built anew for each send, by the sender thread: its {@code build()} appends to the builder, so
+   * one builder shared by the subscribers' threads would be written by all of them at once.
+   */
+  private record Frame(StreamEvent event, String comment) {
+
+    static Frame comment(String text) {
+      return new Frame(null, text);
+    }
+
+    SseEmitter.SseEventBuilder toBuilder() {
+      return event == null
+          ? SseEmitter.event().comment(comment)
+          : SseEmitter.event().id(event.id()).name(event.name()).data(event.data());
+    }
+  }
+
   private final class Subscriber {
     private final SseEmitter emitter;
     private final Predicate<? super T> filter;
-    private final BlockingQueue<SseEmitter.SseEventBuilder> queue;
+    private final BlockingQueue<Frame> queue;
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
 
@@ -137,7 +154,7 @@ public final class SseFanOut<T> {
       this.queue = new ArrayBlockingQueue<>(queueCapacity);
     }
 
-    void offer(SseEmitter.SseEventBuilder event) {
+    void offer(Frame event) {
       while (!closed && !queue.offer(event)) {
         if (queue.poll() != null) {
           dropped.incrementAndGet();
@@ -148,9 +165,9 @@ public final class SseFanOut<T> {
     void drain() {
       try {
         while (!closed) {
-          SseEmitter.SseEventBuilder event = queue.poll(200, TimeUnit.MILLISECONDS);
-          if (event != null) {
-            emitter.send(event);
+          Frame frame = queue.poll(200, TimeUnit.MILLISECONDS);
+          if (frame != null) {
+            emitter.send(frame.toBuilder());
           }
           long lost = dropped.getAndSet(0);
           if (lost > 0) {

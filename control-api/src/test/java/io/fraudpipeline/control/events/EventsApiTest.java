@@ -215,6 +215,67 @@ class EventsApiTest {
   }
 
   @Test
+  @Order(3)
+  void everySubscriberOfTheStreamReceivesAnEventByteForByteAlike() throws Exception {
+    String job = newJobId();
+    List<HttpResponse<InputStream>> streams = new ArrayList<>();
+    List<BlockingQueue<String>> received = new ArrayList<>();
+    List<Thread> readers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<InputStream> stream =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                other.api().baseUrl() + "/api/v1/events/stream?job_id=" + job))
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        streams.add(stream);
+        received.add(lines);
+        readers.add(readLines(stream.body(), lines));
+        awaitLine(lines, l -> l.startsWith(":")); // the subscription comment: the stream is open
+      }
+
+      recording.bean(EventRecorder.class).normal(EventReason.JOB_REPLACED, "seen by three", job);
+
+      List<List<String>> frames = new ArrayList<>();
+      for (BlockingQueue<String> lines : received) {
+        frames.add(linesFromEventToHeartbeat(lines));
+      }
+      // id, event, data and the blank line that ends the event; nothing more before the heartbeat.
+      assertThat(frames.get(0)).hasSize(4).last().isEqualTo("");
+      assertThat(frames.get(1)).isEqualTo(frames.get(0));
+      assertThat(frames.get(2)).isEqualTo(frames.get(0));
+    } finally {
+      for (HttpResponse<InputStream> stream : streams) {
+        stream.body().close();
+      }
+      readers.forEach(Thread::interrupt);
+    }
+  }
+
+  /** The lines of the next event, from its {@code id:} line up to the next heartbeat comment. */
+  private static List<String> linesFromEventToHeartbeat(BlockingQueue<String> lines)
+      throws InterruptedException {
+    List<String> frame = new ArrayList<>();
+    frame.add(awaitLine(lines, l -> l.startsWith("id:")));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(200, TimeUnit.MILLISECONDS);
+      if (":heartbeat".equals(line)) {
+        return frame;
+      }
+      if (line != null) {
+        frame.add(line);
+      }
+    }
+    throw new AssertionError("no heartbeat within 30 s after " + frame);
+  }
+
+  @Test
   @Order(4)
   void eventsAreCountedByTypeAndReasonOnTheRecordingReplicaOnly() {
     String job = newJobId();
