@@ -5,6 +5,7 @@ import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What the reconciler needs of Flink, in the project's own records. {@code jobs.RestFlinkService}
@@ -42,7 +43,16 @@ public interface FlinkService {
    * @throws SavepointAwaiter.SavepointFailedException when Flink reports a failure or the timeout
    *     passes
    */
-  String triggerSavepoint(String jobId, Duration timeout) throws InterruptedException;
+  default String triggerSavepoint(String jobId, Duration timeout) throws InterruptedException {
+    return triggerSavepoint(jobId, timeout, path -> {});
+  }
+
+  /**
+   * {@link #triggerSavepoint(String, Duration)}, telling {@code onWritten} the savepoint's path as
+   * soon as Flink reports it written, also when the savepoint then fails (its files exist).
+   */
+  String triggerSavepoint(String jobId, Duration timeout, Consumer<String> onWritten)
+      throws InterruptedException;
 
   /**
    * Disposes of a savepoint (Flink deletes its files) and waits until done.

@@ -83,7 +83,6 @@ public class SavepointAwaiter {
     throw new SavepointFailedException(
         "No savepoint outcome from Flink by the deadline "
             + deadline
-            + " (the job's checkpoint timeout plus fraud.savepoints.deadline-margin)"
             + (lastProblem == null ? "" : "; last problem: " + lastProblem),
         null);
   }

@@ -36,13 +36,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one observer of Flink: polls it and keeps the last observation, which the reads, health,
- * metrics and (through {@link FlinkService#fraudJobs()}) the reconciler all take their facts from,
- * so nothing else asks the JobManager for the job's state. The reconciler asks for a fresh
- * observation before each step (it must see the result of its last one); that observation is
- * recorded too, and the background poll skips a round that such an observation already covered, so
- * Flink is asked once per poll interval, not once per consumer. Flink stays the source of truth:
- * nothing here outlives a poll, and an unreachable Flink yields an observation that says so, never
- * the last good one.
+ * metrics, the commands' checks of a job id ({@link #requireJob}) and (through {@link
+ * FlinkService#fraudJobs()}) the reconciler all take their facts from. What else asks the
+ * JobManager about a job asks about something else: whether a job it stopped or submitted has ended
+ * or exists ({@code RestFlinkService}), a backtest's bounded job, and the per-rule counts ({@code
+ * rules/stats}, live on purpose). The reconciler asks for a fresh observation before each step (it
+ * must see the result of its last one); that observation is recorded too, and the background poll
+ * skips a round that such an observation already covered, so Flink is asked once per poll interval,
+ * not once per consumer. Flink stays the source of truth: nothing here outlives a poll, and an
+ * unreachable Flink yields an observation that says so, never the last good one.
  */
 @Component
 public class FraudJobObserver extends PeriodicLifecycle {
@@ -107,6 +109,20 @@ public class FraudJobObserver extends PeriodicLifecycle {
   public Observation current() {
     Observation observation = last;
     return observation != null ? observation : observeNow();
+  }
+
+  /**
+   * The fraud job with this id as Flink reports it now: what every command checks a job id against.
+   *
+   * @throws FlinkUnavailableException when Flink cannot be observed
+   * @throws JobNotFoundException when Flink knows no fraud job with this id
+   */
+  public FraudJob requireJob(String jobId) {
+    Observation observation = observeNow();
+    if (!observation.flinkReachable()) {
+      throw new FlinkUnavailableException("Flink cannot be observed: " + observation.error(), null);
+    }
+    return observation.job(jobId).orElseThrow(() -> new JobNotFoundException(jobId, jobName));
   }
 
   /** Asks Flink now (e.g. right after a deploy) and keeps the answer. */

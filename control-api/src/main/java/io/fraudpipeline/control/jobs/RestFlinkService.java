@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -177,7 +178,8 @@ class RestFlinkService implements FlinkService {
   }
 
   @Override
-  public String triggerSavepoint(String jobIdHex, Duration timeout) throws InterruptedException {
+  public String triggerSavepoint(String jobIdHex, Duration timeout, Consumer<String> onWritten)
+      throws InterruptedException {
     JobID jobId = JobID.fromHexString(jobIdHex);
     Instant deadline = clock.instant().plus(timeout);
     TriggerId trigger = new TriggerId();
@@ -186,7 +188,7 @@ class RestFlinkService implements FlinkService {
     } catch (FlinkUnavailableException lost) {
       // Flink may still have taken it: the status poll under the same trigger id tells.
     }
-    return awaiter.await(jobId, trigger, deadline, written -> {});
+    return awaiter.await(jobId, trigger, deadline, onWritten);
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,6 +267,26 @@ public class Operations implements AutoCloseable {
       canceller.run();
     }
     return operations.getOrDefault(id, operation);
+  }
+
+  /**
+   * Fails with 409 naming the operation when one whose kind {@code blocks} is in progress on the
+   * job (on any replica).
+   */
+  public void requireNoneInProgress(String jobId, Predicate<OperationKind> blocks) {
+    list().stream()
+        .filter(
+            op ->
+                op.state() == OperationState.IN_PROGRESS
+                    && jobId.equals(op.jobId())
+                    && blocks.test(op.kind()))
+        .findFirst()
+        .ifPresent(
+            op -> {
+              throw new StateConflictException(
+                  "Operation " + op.id() + " (" + op.kind() + ") is in progress on job " + jobId,
+                  Map.of("operation_id", op.id()));
+            });
   }
 
   /** Every retained operation, newest first; those of other replicas as last recorded. */

@@ -15,7 +15,6 @@ import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.jobs.JobJarUploader;
 import io.fraudpipeline.control.jobs.JobJars;
-import io.fraudpipeline.control.jobs.JobNotFoundException;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.jobs.Observation;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
@@ -726,14 +725,7 @@ public class PipelineService {
   }
 
   private FraudJob requireFraudJob(String jobId) {
-    Observation observation = observer.observeNow();
-    if (!observation.flinkReachable()) {
-      throw new io.fraudpipeline.flink.FlinkUnavailableException(
-          "Flink cannot be observed: " + observation.error(), null);
-    }
-    return observation
-        .job(jobId)
-        .orElseThrow(() -> new JobNotFoundException(jobId, jobProperties.name()));
+    return observer.requireJob(jobId);
   }
 
   private FraudJob requireRunningJob(String jobId) {
@@ -748,19 +740,8 @@ public class PipelineService {
   }
 
   private void requireNoOperationInProgress(String jobId) {
-    operations.list().stream()
-        .filter(
-            op ->
-                op.state() == io.fraudpipeline.control.operations.OperationState.IN_PROGRESS
-                    && jobId.equals(op.jobId())
-                    && op.kind() != OperationKind.SAVEPOINT)
-        .findFirst()
-        .ifPresent(
-            op -> {
-              throw new StateConflictException(
-                  "Operation " + op.id() + " (" + op.kind() + ") is in progress on job " + jobId,
-                  Map.of("operation_id", op.id()));
-            });
+    // A savepoint being taken does not hold up a stop, cancel or rescale.
+    operations.requireNoneInProgress(jobId, kind -> kind != OperationKind.SAVEPOINT);
   }
 
   private void requireParallelismWithinLimit(int parallelism) {

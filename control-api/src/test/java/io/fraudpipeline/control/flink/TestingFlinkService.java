@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * An in-memory Flink session cluster for unit tests of the reconciler, with failure switches: the
@@ -240,7 +241,7 @@ public class TestingFlinkService implements FlinkService {
   }
 
   @Override
-  public String triggerSavepoint(String jobId, Duration timeout) {
+  public String triggerSavepoint(String jobId, Duration timeout, Consumer<String> onWritten) {
     requireReachable();
     Job job = requireActive(jobId);
     if (!"RUNNING".equals(job.state)) {
@@ -250,7 +251,9 @@ public class TestingFlinkService implements FlinkService {
       throw new SavepointAwaiter.SavepointFailedException(
           "Savepoint failed: " + failSavepoint, null);
     }
-    return written(jobId);
+    String path = written(jobId);
+    onWritten.accept(path);
+    return path;
   }
 
   @Override

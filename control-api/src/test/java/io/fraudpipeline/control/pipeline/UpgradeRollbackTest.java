@@ -176,6 +176,21 @@ class UpgradeRollbackTest {
                 assertThat(webhooks.all())
                     .anySatisfy(hook -> assertThat(hook.body()).contains("UpgradeRolledBack")));
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+
+    // A savepoint taken on request now records the jar the job runs, not the one shipped.
+    Response taken = api.post("/api/v1/jobs/" + after + "/savepoints", null);
+    assertThat(taken.status()).as(taken.toString()).isEqualTo(202);
+    String savepointOperation = taken.header("Location").orElseThrow();
+    JsonNode done =
+        await()
+            .atMost(LONG)
+            .until(
+                () -> api.get(savepointOperation).body(),
+                op -> !"IN_PROGRESS".equals(op.path("state").asString()));
+    assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("COMPLETED");
+    JsonNode recorded = api.get("/api/v1/savepoints").body().path("savepoints").get(0);
+    assertThat(recorded.path("path").asString()).isEqualTo(done.path("savepoint_path").asString());
+    assertThat(recorded.path("jar_sha256").asString()).isEqualTo(firstJar).isNotEqualTo(brokenJar);
   }
 
   @Test
