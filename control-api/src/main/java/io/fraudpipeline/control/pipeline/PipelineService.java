@@ -338,18 +338,13 @@ public class PipelineService {
     IfMatch precondition = required(ifMatch);
     JsonNode document = PipelineSpecDocuments.parse(body);
     return change(
-        precondition,
-        actor,
-        "PUT /api/v1/pipeline",
-        current ->
-            PipelineSpecDocuments.read(
-                document,
-                defaults().withJar(current.jarSha256(), defaults().upgradeMode()),
-                jobProperties.maxParallelism(),
-                jars::contains));
+        precondition, actor, "PUT /api/v1/pipeline", current -> readWhole(document, current));
   }
 
-  /** PATCH: the body is a JSON merge patch (RFC 7396) of the current spec. */
+  /**
+   * PATCH: the body is a JSON merge patch (RFC 7396) of the current spec, and the result is read as
+   * a PUT of the merged document: a member the patch removes ({@code null}) takes its default.
+   */
   public DesiredState mergePatch(String ifMatch, String body, String actor) {
     IfMatch precondition = required(ifMatch);
     JsonNode patch = PipelineSpecDocuments.parse(body);
@@ -359,9 +354,17 @@ public class PipelineService {
         "PATCH /api/v1/pipeline",
         current -> {
           JsonNode merged = JsonMergePatch.apply(PipelineSpecDocuments.document(current), patch);
-          return PipelineSpecDocuments.read(
-              merged, current, jobProperties.maxParallelism(), jars::contains);
+          return readWhole(merged, current);
         });
+  }
+
+  /** A whole spec document; what it leaves out takes the defaults, and the jar stays the same. */
+  private PipelineSpec readWhole(JsonNode document, PipelineSpec current) {
+    return PipelineSpecDocuments.read(
+        document,
+        defaults().withJar(current.jarSha256(), defaults().upgradeMode()),
+        jobProperties.maxParallelism(),
+        jars::contains);
   }
 
   private DesiredState change(

@@ -228,6 +228,26 @@ class PipelineRecoveryTest {
     JsonNode history = api.get("/api/v1/pipeline/history").body().path("versions");
     assertThat(history.get(0).path("spec").path("state").asString()).isEqualTo("running");
     assertThat(history.get(1).path("spec").path("state").asString()).isEqualTo("suspended");
+
+    // RFC 7396: null removes a member; the merged document is then read as a PUT's, so the member
+    // takes its default instead of keeping its value.
+    Response stateless =
+        api.patch(
+            "/api/v1/pipeline",
+            "{\"upgrade_mode\": \"stateless\"}",
+            Map.of("If-Match", api.get("/api/v1/pipeline").header("ETag").orElseThrow()));
+    assertThat(stateless.status()).as(stateless.toString()).isEqualTo(200);
+    assertThat(stateless.body().path("spec").path("upgrade_mode").asString())
+        .isEqualTo("stateless");
+    Response removed =
+        api.patch(
+            "/api/v1/pipeline",
+            "{\"upgrade_mode\": null}",
+            Map.of("If-Match", stateless.header("ETag").orElseThrow()));
+    assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+    assertThat(removed.body().path("spec").path("upgrade_mode").asString()).isEqualTo("savepoint");
+    assertThat(removed.body().path("version").asLong())
+        .isEqualTo(stateless.body().path("version").asLong() + 1);
   }
 
   @Test
