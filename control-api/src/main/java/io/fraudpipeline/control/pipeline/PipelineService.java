@@ -651,7 +651,8 @@ public class PipelineService {
         Thread.sleep(AWAIT_POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        throw interruptedWaiting(
+            "the reconciler to carry out desired state version " + accepted.version());
       }
     }
     throw new StateConflictException(
@@ -696,6 +697,18 @@ public class PipelineService {
   }
 
   /**
+   * A wait cut short (the operation was cancelled or the control plane is stopping) says so, not
+   * that its timeout passed, nor that nothing was found.
+   */
+  private static StateConflictException interruptedWaiting(String what) {
+    return new StateConflictException(
+        "Stopped waiting for "
+            + what
+            + ": the operation was cancelled or the control plane is stopping; GET"
+            + " /api/v1/pipeline shows the progress");
+  }
+
+  /**
    * Waits for the job of a desired state that says running, while the reconciler may still be
    * deploying it; answers at once when it has settled without one (failed, gave up).
    */
@@ -721,7 +734,7 @@ public class PipelineService {
         Thread.sleep(AWAIT_POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return Optional.empty();
+        throw interruptedWaiting("the fraud job the desired state declares");
       }
     }
     return Optional.empty();
