@@ -17,6 +17,8 @@ import io.fraudpipeline.control.jobs.JobJarUploader;
 import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.jobs.Observation;
+import io.fraudpipeline.control.json.JsonBodies;
+import io.fraudpipeline.control.json.JsonMergePatch;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.operations.Operation;
@@ -24,7 +26,6 @@ import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.rules.IfMatch;
-import io.fraudpipeline.control.rules.JsonMergePatch;
 import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
@@ -336,7 +337,7 @@ public class PipelineService {
   /** PUT: the body is the whole spec; absent fields take the configured defaults. */
   public DesiredState replace(String ifMatch, String body, String actor) {
     IfMatch precondition = required(ifMatch);
-    JsonNode document = PipelineSpecDocuments.parse(body);
+    JsonNode document = JsonBodies.parse(body);
     return change(
         precondition, actor, "PUT /api/v1/pipeline", current -> readWhole(document, current));
   }
@@ -347,7 +348,7 @@ public class PipelineService {
    */
   public DesiredState mergePatch(String ifMatch, String body, String actor) {
     IfMatch precondition = required(ifMatch);
-    JsonNode patch = PipelineSpecDocuments.parse(body);
+    JsonNode patch = JsonBodies.parse(body);
     return change(
         precondition,
         actor,

@@ -1,7 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.errors.InvalidInputException;
-import io.fraudpipeline.control.errors.MalformedInputException;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
@@ -12,7 +11,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,18 +35,6 @@ final class PipelineSpecDocuments {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
   private PipelineSpecDocuments() {}
-
-  static JsonNode parse(String body) {
-    if (body == null || body.isBlank()) {
-      throw new MalformedInputException("The request body is missing");
-    }
-    try {
-      return FraudJson.mapper().readTree(body);
-    } catch (JacksonException e) {
-      throw new MalformedInputException(
-          "The request body is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
 
   /** The editable document of a spec, as {@code GET} shows it. */
   static ObjectNode document(PipelineSpec spec) {

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.scheduling.Backoff;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -61,11 +62,7 @@ public record ReconcilerProperties(
       @NotNull Duration maxBackoff) {
 
     Duration backoff(int restartsSoFar) {
-      Duration wait = initialBackoff;
-      for (int i = 0; i < restartsSoFar && wait.compareTo(maxBackoff) < 0; i++) {
-        wait = wait.multipliedBy(2);
-      }
-      return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+      return new Backoff(initialBackoff, maxBackoff).afterFailures(restartsSoFar + 1);
     }
   }
 

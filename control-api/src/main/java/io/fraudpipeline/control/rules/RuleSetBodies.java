@@ -1,7 +1,7 @@
 package io.fraudpipeline.control.rules;
 
 import io.fraudpipeline.control.errors.InvalidInputException;
-import io.fraudpipeline.control.errors.MalformedInputException;
+import io.fraudpipeline.control.json.JsonBodies;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
 import java.util.ArrayList;
@@ -44,19 +44,6 @@ final class RuleSetBodies {
           .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private RuleSetBodies() {}
-
-  /** Parses a request body as JSON; a body that is not JSON is a malformed-body problem. */
-  static JsonNode parse(String body) {
-    if (body == null || body.isBlank()) {
-      throw new MalformedInputException("The request body is missing");
-    }
-    try {
-      return FraudJson.mapper().readTree(body);
-    } catch (JacksonException e) {
-      throw new MalformedInputException(
-          "The request body is not valid JSON: " + firstLine(e.getOriginalMessage()));
-    }
-  }
 
   /** The rule parameters of a document, or a validation problem listing what is wrong. */
   static RuleSetBody read(JsonNode document) {
@@ -147,15 +134,6 @@ final class RuleSetBodies {
         return "must be a JSON array";
       }
     }
-    return firstLine(e.getOriginalMessage());
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int newline = message.indexOf('\n');
-    String line = newline < 0 ? message : message.substring(0, newline);
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    return JsonBodies.firstLine(e.getOriginalMessage());
   }
 }

@@ -4,6 +4,8 @@ import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.errors.VersionMismatchException;
 import io.fraudpipeline.control.errors.VersionRequiredException;
+import io.fraudpipeline.control.json.JsonBodies;
+import io.fraudpipeline.control.json.JsonMergePatch;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.RuleSet;
@@ -68,14 +70,14 @@ class RulesService {
   /** PUT: the body is the whole set of rule parameters. */
   RulesState replace(String ifMatch, String body, String actor) {
     IfMatch precondition = required(ifMatch);
-    JsonNode document = RuleSetBodies.parse(body);
+    JsonNode document = JsonBodies.parse(body);
     return change(RuleChange.REPLACE, precondition, actor, current -> document);
   }
 
   /** PATCH: the body is a JSON merge patch (RFC 7396) of the current rule parameters. */
   RulesState mergePatch(String ifMatch, String body, String actor) {
     IfMatch precondition = required(ifMatch);
-    JsonNode patch = RuleSetBodies.parse(body);
+    JsonNode patch = JsonBodies.parse(body);
     return change(
         RuleChange.MERGE_PATCH,
         precondition,

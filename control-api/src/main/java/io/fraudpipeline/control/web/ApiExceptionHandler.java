@@ -10,6 +10,7 @@ import io.fraudpipeline.control.errors.NotFoundException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.errors.VersionMismatchException;
 import io.fraudpipeline.control.errors.VersionRequiredException;
+import io.fraudpipeline.control.json.JsonBodies;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
@@ -219,12 +220,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       String message =
           jackson instanceof UnrecognizedPropertyException
               ? "unknown field"
-              : firstLine(rootMessage(jackson));
+              : JsonBodies.firstLine(rootMessage(jackson));
       problem = validation(List.of(new FieldError(field, message))).getBody();
     } else {
       String detail =
           ex.getCause() instanceof JacksonException jackson
-              ? "The request body is not valid JSON: " + firstLine(jackson.getOriginalMessage())
+              ? "The request body is not valid JSON: "
+                  + JsonBodies.firstLine(jackson.getOriginalMessage())
               : "The request body is missing or unreadable";
       problem = problem(ProblemType.MALFORMED_BODY, detail);
     }
@@ -259,15 +261,6 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       return cause.getMessage();
     }
     return e.getOriginalMessage() == null ? "invalid value" : e.getOriginalMessage();
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int newline = message.indexOf('\n');
-    String line = newline < 0 ? message : message.substring(0, newline);
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 
   private static String lastNode(String propertyPath) {

@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.rules;
+package io.fraudpipeline.control.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

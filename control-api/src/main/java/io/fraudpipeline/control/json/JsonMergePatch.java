@@ -1,4 +1,4 @@
-package io.fraudpipeline.control.rules;
+package io.fraudpipeline.control.json;
 
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
