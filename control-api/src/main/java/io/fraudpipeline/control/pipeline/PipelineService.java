@@ -445,7 +445,10 @@ public class PipelineService {
             started,
             properties.awaitTimeout(),
             AWAIT_TIMEOUT,
-            s -> s.lineage() >= accepted.version() && s.jobId() != null && jobActive(s.jobId()));
+            s ->
+                s.lineage() >= accepted.version()
+                    && s.jobId() != null
+                    && jobInitialised(s.jobId()));
     FraudJob job = observer.observeNow().job(status.jobId()).orElse(null);
     return new Deployment(
         status.jobId(),
@@ -538,7 +541,7 @@ public class PipelineService {
                   started,
                   limit,
                   OPERATION_TIMEOUT,
-                  s -> s.jobId() != null && !s.jobId().equals(jobId) && jobActive(s.jobId()));
+                  s -> s.jobId() != null && !s.jobId().equals(jobId) && jobInitialised(s.jobId()));
           if (status.lastState() != null
               && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
               && jobId.equals(status.lastState().jobId())) {
@@ -632,9 +635,8 @@ public class PipelineService {
         last = null;
       }
       if (last != null) {
-        if (done.test(last)) {
-          return last;
-        }
+        // The failure first: a job whose submission failed can still look active for a moment
+        // (Flink reports it INITIALIZING before FAILED), and the last step is the newest word.
         ReconcileStep step = last.lastStep();
         if (step != null
             && last.desiredVersion() == accepted.version()
@@ -646,6 +648,9 @@ public class PipelineService {
                   + " was accepted, but the reconciler's step failed: "
                   + step.message(),
               Map.of("desired_version", accepted.version()));
+        }
+        if (done.test(last)) {
+          return last;
         }
       }
       try {
@@ -672,6 +677,19 @@ public class PipelineService {
 
   private boolean jobActive(String jobId) {
     return observer.observeNow().job(jobId).map(FraudJob::isActive).orElse(false);
+  }
+
+  /**
+   * Active and past INITIALIZING: Flink has restored the job's state. A job Flink cannot restore
+   * (an unreadable savepoint) is INITIALIZING until it fails, and the submission waits for that, so
+   * a command that took an initializing job for deployed would answer success for a failed one.
+   */
+  private boolean jobInitialised(String jobId) {
+    return observer
+        .observeNow()
+        .job(jobId)
+        .map(job -> job.isActive() && !"INITIALIZING".equals(job.state()))
+        .orElse(false);
   }
 
   private void requireNotRunning(Optional<DesiredState> current) {

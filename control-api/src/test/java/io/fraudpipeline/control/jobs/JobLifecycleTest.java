@@ -299,6 +299,22 @@ class JobLifecycleTest {
     assertThat(again.status()).isEqualTo(409);
   }
 
+  @Test
+  @Order(7)
+  void aDeployFromASavepointFlinkCannotReadFailsWithFlinksReason() {
+    // Flink shows such a job INITIALIZING until it fails; the deploy must not take it for started.
+    Response deploy =
+        api.post(
+            "/api/v1/jobs", "{\"restore\": {\"savepoint_path\": \"file:/no/such/savepoint\"}}");
+
+    assertThat(deploy.status()).as(deploy.toString()).isEqualTo(502);
+    assertThat(deploy.contentType()).startsWith("application/problem+json");
+    assertThat(deploy.body().path("type").asString())
+        .isEqualTo("https://fraud-pipeline.dev/problems/flink-error");
+    assertThat(deploy.body().path("detail").asString()).contains("no/such/savepoint");
+    assertThat(deploy.body().path("desired_version").asLong()).isPositive();
+  }
+
   private static List<String> kinds(ControlApiClient client) {
     List<String> kinds = new ArrayList<>();
     client
