@@ -429,6 +429,18 @@ public class PipelineReconciler {
           false,
           "Resumed from " + describe(from) + " (desired version " + desired.version() + ")");
     }
+    if (replacedByThisReconciler(last, from, status)) {
+      return deploy(
+          desired,
+          status,
+          from,
+          keptJar(spec, status),
+          null,
+          "deploy",
+          EventReason.JOB_DEPLOYED,
+          false,
+          "Replacement of job " + status.jobId() + " deployed from " + describe(from));
+    }
     String gone =
         last == null
             ? "is no longer on Flink (cluster lost or restarted)"
@@ -444,6 +456,26 @@ public class PipelineReconciler {
         EventReason.JOB_RESTORED_FROM_LAST_STATE,
         true,
         "Job " + status.jobId() + " " + gone + "; deployed again from " + describe(from));
+  }
+
+  /**
+   * Whether the expected job ended because a replacement (a rescale, a changed guarantee) took it
+   * down: the last step was that replacement, or the job stopped with the savepoint this reconciler
+   * took of it (a savepoint it took itself is the only kind it keeps as the state to restore). Then
+   * deploying again is the replacement's second half, not a lost job to warn about.
+   */
+  private static boolean replacedByThisReconciler(
+      FlinkJob last, RestorePoint from, PipelineStatus status) {
+    if (last == null) {
+      return false;
+    }
+    boolean replaceStep = status.lastStep() != null && "replace".equals(status.lastStep().action());
+    boolean stoppedWithOurSavepoint =
+        "FINISHED".equals(last.state())
+            && from != null
+            && from.kind() == RestorePoint.Kind.SAVEPOINT
+            && last.jobId().equals(from.jobId());
+    return replaceStep || stoppedWithOurSavepoint;
   }
 
   private PipelineStatus restartFailed(DesiredState desired, FlinkJob failed, PipelineStatus status)

@@ -405,6 +405,9 @@ class PipelineReconcilerTest {
               assertThat(job.parallelism()).isEqualTo(2);
               assertThat(job.restoredFrom()).isEqualTo(savepoints.get(0).path());
             });
+    // The second step finishes a replacement: no warning of a job lost "outside the control plane".
+    assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
+    assertThat(events.get(events.size() - 1).reason()).isEqualTo("JobDeployed");
   }
 
   @Test
@@ -436,6 +439,7 @@ class PipelineReconcilerTest {
               assertThat(j.parallelism()).isEqualTo(1);
               assertThat(j.restoredFrom()).isNull();
             });
+    assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
   }
 
   @Test
