@@ -105,6 +105,8 @@ final class NamedRuleValidator {
     } else if (limit.abs().compareTo(NamedRule.MAX_LIMIT) > 0) {
       errors.add(
           new FieldError(at + ".limit", "must lie within ±" + NamedRule.MAX_LIMIT.toPlainString()));
+    } else {
+      RuleSetValidator.checkDecimals(at + ".limit", limit, errors);
     }
   }
 

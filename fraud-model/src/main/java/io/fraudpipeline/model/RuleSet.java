@@ -35,6 +35,19 @@ public record RuleSet(
   /** The seed's amount threshold: transactions over $5000 are fraud. */
   public static final BigDecimal DEFAULT_AMOUNT_THRESHOLD = new BigDecimal("5000");
 
+  /**
+   * Most decimal places of a threshold or a named rule's limit. JSON readers refuse a number of
+   * more than a hundred characters (Jackson's default), so a rule set holding {@code 1e-400} would
+   * be written and then never read back, by the job or the control plane.
+   */
+  public static final int MAX_DECIMALS = 6;
+
+  /** Most per-category thresholds; with the named rules' bounds a rule set stays far below 1 MB. */
+  public static final int MAX_CATEGORY_THRESHOLDS = 1000;
+
+  /** Longest category name a threshold may name. */
+  public static final int MAX_CATEGORY_LENGTH = 100;
+
   /** What the job applies until it reads a rule set from the topic. */
   public static final RuleSet DEFAULT =
       new RuleSet(

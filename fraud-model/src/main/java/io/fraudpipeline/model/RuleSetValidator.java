@@ -20,10 +20,26 @@ public final class RuleSetValidator {
       errors.add(new FieldError("version", "must be 0 or greater"));
     }
     checkThreshold("amount_threshold", rules.amountThreshold(), errors);
+    if (rules.categoryThresholds().size() > RuleSet.MAX_CATEGORY_THRESHOLDS) {
+      errors.add(
+          new FieldError(
+              "category_thresholds",
+              "at most "
+                  + RuleSet.MAX_CATEGORY_THRESHOLDS
+                  + " categories are allowed, got "
+                  + rules.categoryThresholds().size()));
+    }
     for (Map.Entry<String, BigDecimal> e : rules.categoryThresholds().entrySet()) {
       String category = e.getKey();
       if (category == null || category.isBlank()) {
         errors.add(new FieldError("category_thresholds", "category names must not be blank"));
+      } else if (category.length() > RuleSet.MAX_CATEGORY_LENGTH) {
+        errors.add(
+            new FieldError(
+                "category_thresholds",
+                "category names must not be longer than "
+                    + RuleSet.MAX_CATEGORY_LENGTH
+                    + " characters"));
       } else {
         checkThreshold("category_thresholds." + category, e.getValue(), errors);
       }
@@ -54,6 +70,16 @@ public final class RuleSetValidator {
       errors.add(new FieldError(field, "must be greater than 0"));
     } else if (value.compareTo(FraudJson.MAX_AMOUNT) > 0) {
       errors.add(new FieldError(field, "must not exceed " + FraudJson.MAX_AMOUNT.toPlainString()));
+    } else {
+      checkDecimals(field, value, errors);
+    }
+  }
+
+  /** Fails a number with more than {@link RuleSet#MAX_DECIMALS} decimal places. */
+  static void checkDecimals(String field, BigDecimal value, List<FieldError> errors) {
+    if (value.stripTrailingZeros().scale() > RuleSet.MAX_DECIMALS) {
+      errors.add(
+          new FieldError(field, "must have at most " + RuleSet.MAX_DECIMALS + " decimal places"));
     }
   }
 }

@@ -129,7 +129,20 @@ class NamedRuleTest {
             "P2D");
     NamedRule noKind =
         new NamedRule("x", null, null, null, null, ">", BigDecimal.ONE, null, null, null, null);
-    assertThat(errorsOf(threshold, agg, noKind))
+    NamedRule tinyLimit =
+        new NamedRule(
+            "tiny",
+            null,
+            null,
+            "threshold",
+            "amount",
+            ">",
+            new BigDecimal("1e-400"),
+            null,
+            null,
+            null,
+            null);
+    assertThat(errorsOf(threshold, agg, noKind, tinyLimit))
         .extracting(FieldError::field)
         .containsExactlyInAnyOrder(
             "rules[0].id",
@@ -144,7 +157,8 @@ class NamedRuleTest {
             "rules[1].group_by[1]",
             "rules[1].group_by[2]",
             "rules[1].window",
-            "rules[2].kind");
+            "rules[2].kind",
+            "rules[3].limit");
   }
 
   @Test

@@ -53,6 +53,40 @@ class RuleSetTest {
     assertThat(RuleSetValidator.validate(RuleSet.DEFAULT)).isEmpty();
   }
 
+  /** Bounds that keep a published rule set readable: no 400-digit numbers, no 3 MB records. */
+  @Test
+  void refusesNumbersNoReaderTakesBackAndOversizedCategoryMaps() {
+    RuleSet tiny = new RuleSet(1, new BigDecimal("1e-400"), Map.of(), null, null, null);
+    assertThat(RuleSetValidator.validate(tiny))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("amount_threshold");
+              assertThat(e.message()).isEqualTo("must have at most 6 decimal places");
+            });
+    // Trailing zeros are not decimal places; six are fine.
+    RuleSet fine =
+        new RuleSet(
+            1,
+            new BigDecimal("4999.500000000"),
+            Map.of("gambling", new BigDecimal("0.000001")),
+            null,
+            null,
+            null);
+    assertThat(RuleSetValidator.validate(fine)).isEmpty();
+
+    Map<String, BigDecimal> many = new java.util.HashMap<>();
+    for (int i = 0; i <= RuleSet.MAX_CATEGORY_THRESHOLDS; i++) {
+      many.put("c" + i, BigDecimal.TEN);
+    }
+    many.put("x".repeat(RuleSet.MAX_CATEGORY_LENGTH + 1), BigDecimal.TEN);
+    assertThat(RuleSetValidator.validate(new RuleSet(1, BigDecimal.TEN, many, null, null, null)))
+        .extracting(FieldError::message)
+        .containsExactlyInAnyOrder(
+            "at most 1000 categories are allowed, got 1002",
+            "category names must not be longer than 100 characters");
+  }
+
   @Test
   void nextVersionBumpsVersionAndStampsAuthor() {
     Instant at = Instant.parse("2025-06-01T00:00:00Z");
