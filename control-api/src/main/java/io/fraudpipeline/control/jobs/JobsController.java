@@ -2,6 +2,7 @@ package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.web.JobIdParameter;
+import io.fraudpipeline.control.web.NoParameters;
 import io.fraudpipeline.control.web.OperationResponses;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -13,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -80,7 +82,8 @@ class JobsController {
   ResponseEntity<Operation> savepoint(
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
-          String jobId) {
+          String jobId,
+      @RequestBody(required = false) NoParameters none) {
     return OperationResponses.accepted(jobOperations.savepoint(JobIdParameter.normalize(jobId)));
   }
 }

@@ -5,6 +5,7 @@ import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.web.Actor;
 import io.fraudpipeline.control.web.JobIdParameter;
+import io.fraudpipeline.control.web.NoParameters;
 import io.fraudpipeline.control.web.OperationResponses;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -122,6 +123,7 @@ class JobCommandsController {
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
           String jobId,
+      @RequestBody(required = false) NoParameters none,
       Principal principal) {
     return OperationResponses.accepted(
         pipeline.cancel(JobIdParameter.normalize(jobId), Actor.of(null, principal)));

@@ -94,6 +94,15 @@ class BadInputAndFlinkOutageTest {
         api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/rescale", "{\"parallelism\": 0}"),
         "parallelism");
     assertFieldError(api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/rescale", "{}"), "parallelism");
+    // Commands without parameters refuse a body that is not JSON or names a field, as the others
+    // do, before anything is looked up: a mistyped body must not cancel a job.
+    for (String command : List.of("/cancel", "/savepoints")) {
+      assertFieldError(api.post("/api/v1/jobs/" + UNKNOWN_JOB + command, "{\"x\": 1}"), "x");
+      Response garbage = api.post("/api/v1/jobs/" + UNKNOWN_JOB + command, "garbage");
+      assertThat(garbage.status()).as(garbage.toString()).isEqualTo(400);
+      assertThat(garbage.body().path("type").asString()).isEqualTo(PROBLEMS + "malformed-body");
+      assertThat(api.post("/api/v1/jobs/" + UNKNOWN_JOB + command, "{}").status()).isEqualTo(404);
+    }
     Response badLimit = api.get("/api/v1/savepoints?limit=0");
     assertThat(badLimit.status()).isEqualTo(400);
     assertThat(badLimit.body().path("type").asString()).isEqualTo(PROBLEMS + "validation");
