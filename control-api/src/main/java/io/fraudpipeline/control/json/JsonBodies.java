@@ -2,8 +2,14 @@ package io.fraudpipeline.control.json;
 
 import io.fraudpipeline.control.errors.MalformedInputException;
 import io.fraudpipeline.model.FraudJson;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Request bodies the services read as JSON trees themselves (to report every field's problem at
@@ -27,6 +33,44 @@ public final class JsonBodies {
       throw new MalformedInputException(
           "The request body is not valid JSON: " + firstLine(e.getOriginalMessage()));
     }
+  }
+
+  /**
+   * What a value that could not be read as its field's type should have been, in the API's words
+   * ("must be a whole number") rather than the parser's, which names Java types and classes.
+   */
+  public static String expectation(JacksonException e) {
+    if (e instanceof InputCoercionException) {
+      return "is out of range";
+    }
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      Class<?> type = mismatch.getTargetType();
+      if (type == Boolean.class || type == boolean.class) {
+        return "must be true or false";
+      }
+      if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+        return "must be a whole number";
+      }
+      if (Number.class.isAssignableFrom(type)) {
+        return "must be a number";
+      }
+      if (type == Duration.class) {
+        return "must be an ISO-8601 duration such as PT30S or PT10M";
+      }
+      if (type == Instant.class) {
+        return "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z";
+      }
+      if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+        return "must be a JSON object";
+      }
+      if (type == String.class) {
+        return "must be a string";
+      }
+      if (List.class.isAssignableFrom(type)) {
+        return "must be a JSON array";
+      }
+    }
+    return firstLine(e.getOriginalMessage());
   }
 
   /** A parser's message as one line of at most 200 characters; empty for none. */

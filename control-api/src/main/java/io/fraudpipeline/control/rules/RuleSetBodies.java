@@ -12,7 +12,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Reads request bodies into {@link RuleSetBody}, strictly: the wire contract's types (a threshold
@@ -85,7 +84,7 @@ final class RuleSetBodies {
       body = READER.treeToValue(document, RuleSetBody.class);
     } catch (JacksonException e) {
       throw new InvalidInputException(
-          List.of(new FieldError(FraudJson.fieldPath(e), typeMessage(e))));
+          List.of(new FieldError(FraudJson.fieldPath(e), JsonBodies.expectation(e))));
     }
     if (body.amountThreshold() == null) {
       throw new InvalidInputException(List.of(new FieldError("amount_threshold", "is required")));
@@ -110,30 +109,5 @@ final class RuleSetBodies {
         errors.add(new FieldError("rules[" + i + "]", "must be a JSON object"));
       }
     }
-  }
-
-  private static String typeMessage(JacksonException e) {
-    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-      Class<?> type = mismatch.getTargetType();
-      if (type == Boolean.class || type == boolean.class) {
-        return "must be true or false";
-      }
-      if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
-        return "must be a whole number";
-      }
-      if (Number.class.isAssignableFrom(type)) {
-        return "must be a number";
-      }
-      if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-        return "must be a JSON object";
-      }
-      if (type == String.class) {
-        return "must be a string";
-      }
-      if (List.class.isAssignableFrom(type)) {
-        return "must be a JSON array";
-      }
-    }
-    return JsonBodies.firstLine(e.getOriginalMessage());
   }
 }

@@ -42,6 +42,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -222,6 +223,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
               ? "unknown field"
               : JsonBodies.firstLine(rootMessage(jackson));
       problem = validation(List.of(new FieldError(field, message))).getBody();
+    } else if (ex.getCause() instanceof MismatchedInputException whole) {
+      // The body as a whole is of the wrong kind, e.g. an array where an object is expected.
+      problem =
+          problem(ProblemType.MALFORMED_BODY, "The request body " + JsonBodies.expectation(whole));
     } else {
       String detail =
           ex.getCause() instanceof JacksonException jackson
@@ -255,12 +260,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return handleDomain(new InvalidInputException(errors));
   }
 
+  /** Why a field's value was refused: a record's own check says it, else what was expected. */
   private static String rootMessage(JacksonException e) {
     Throwable cause = e.getCause();
     if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
       return cause.getMessage();
     }
-    return e.getOriginalMessage() == null ? "invalid value" : e.getOriginalMessage();
+    return JsonBodies.expectation(e);
   }
 
   private static String lastNode(String propertyPath) {

@@ -81,6 +81,26 @@ class BadInputAndFlinkOutageTest {
     Response notJson = api.post("/api/v1/jobs", "{parallelism: 2");
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(notJson.body().path("type").asString()).isEqualTo(PROBLEMS + "malformed-body");
+
+    // A value of the wrong type is described in the API's words, never by Java type names.
+    assertThat(errorMessage(api.post("/api/v1/jobs", "{\"parallelism\": \"two\"}")))
+        .isEqualTo("must be a whole number");
+    assertThat(errorMessage(api.post("/api/v1/jobs", "{\"parallelism\": 99999999999}")))
+        .isEqualTo("is out of range");
+    assertThat(
+            errorMessage(api.post("/api/v1/jobs/" + UNKNOWN_JOB + "/stop", "{\"drain\": \"yes\"}")))
+        .isEqualTo("must be true or false");
+    assertThat(errorMessage(api.post("/api/v1/producer/runs", "{\"duration\": \"10s\"}")))
+        .isEqualTo("must be an ISO-8601 duration such as PT30S or PT10M");
+    Response array = api.post("/api/v1/jobs", "[]");
+    assertThat(array.body().path("type").asString()).isEqualTo(PROBLEMS + "malformed-body");
+    assertThat(array.body().path("detail").asString())
+        .isEqualTo("The request body must be a JSON object");
+  }
+
+  private static String errorMessage(Response response) {
+    assertThat(response.status()).as(response.toString()).isEqualTo(400);
+    return response.body().path("errors").get(0).path("message").asString();
   }
 
   @Test
