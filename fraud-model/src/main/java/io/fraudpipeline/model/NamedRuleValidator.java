@@ -3,11 +3,13 @@ package io.fraudpipeline.model;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks the named rules of a rule set, one problem per field, named by its path ({@code
@@ -15,9 +17,13 @@ import java.util.Set;
  */
 final class NamedRuleValidator {
 
-  /** Ids of the built-in rules: a named rule with one would share its alert ids. */
+  /**
+   * The alerts' rule names ({@link RuleId}): a named rule with a built-in rule's id would share its
+   * alert ids, and one called {@code named} could not be told from all of them ({@code ?rule=named}
+   * selects every named rule's alerts).
+   */
   private static final Set<String> RESERVED_IDS =
-      Set.of("amount_threshold", "category_threshold", "velocity");
+      Arrays.stream(RuleId.values()).map(RuleId::wireName).collect(Collectors.toUnmodifiableSet());
 
   private NamedRuleValidator() {}
 
@@ -81,7 +87,12 @@ final class NamedRuleValidator {
                   + id
                   + "'"));
     } else if (RESERVED_IDS.contains(id)) {
-      errors.add(new FieldError(at + ".id", "'" + id + "' is the name of a built-in rule"));
+      errors.add(
+          new FieldError(
+              at + ".id",
+              "'"
+                  + id
+                  + "' is reserved: the alerts' rule field names the built-in rules and 'named'"));
     } else {
       Integer first = seen.putIfAbsent(id, index);
       if (first != null) {

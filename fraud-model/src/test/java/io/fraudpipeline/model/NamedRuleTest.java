@@ -176,10 +176,23 @@ class NamedRuleTest {
 
   @Test
   void refusesDuplicateIdsAndBuiltInIds() {
-    assertThat(errorsOf(aggregate("a"), aggregate("b"), aggregate("a"), aggregate("velocity")))
+    assertThat(
+            errorsOf(
+                aggregate("a"),
+                aggregate("b"),
+                aggregate("a"),
+                aggregate("velocity"),
+                aggregate("named")))
         .containsExactly(
             new FieldError("rules[2].id", "duplicate id 'a' (also rules[0])"),
-            new FieldError("rules[3].id", "'velocity' is the name of a built-in rule"));
+            new FieldError(
+                "rules[3].id",
+                "'velocity' is reserved: the alerts' rule field names the built-in rules and"
+                    + " 'named'"),
+            new FieldError(
+                "rules[4].id",
+                "'named' is reserved: the alerts' rule field names the built-in rules and"
+                    + " 'named'"));
   }
 
   @Test
