@@ -1,6 +1,10 @@
 package io.fraudpipeline.control.web;
 
 import io.fraudpipeline.model.FieldError;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +23,7 @@ public final class Actor {
   /** The header's name if given (never a credential), else the authenticated client's name. */
   public static String of(String updatedBy, Principal principal) {
     if (updatedBy != null) {
-      String name = updatedBy.strip();
+      String name = asSent(updatedBy).strip();
       if (!NAME.matcher(name).matches()) {
         throw new ApiException(
             ProblemType.VALIDATION,
@@ -33,5 +37,26 @@ public final class Actor {
       return name;
     }
     return principal == null ? "anonymous" : principal.getName();
+  }
+
+  /**
+   * The header as the client wrote it. The servlet container reads header bytes as ISO-8859-1, so a
+   * name a client sent in UTF-8 (as curl and browsers do) arrives garbled ("jÃ¼rgen"); bytes that
+   * are valid UTF-8 are read again as such, anything else is kept as the container read it.
+   */
+  static String asSent(String header) {
+    if (header.chars().allMatch(c -> c < 0x80) || header.chars().anyMatch(c -> c > 0xFF)) {
+      return header;
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1)))
+          .toString();
+    } catch (CharacterCodingException notUtf8) {
+      return header;
+    }
   }
 }
