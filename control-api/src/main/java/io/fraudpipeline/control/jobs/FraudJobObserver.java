@@ -72,10 +72,16 @@ public class FraudJobObserver extends PeriodicLifecycle {
   private volatile Observation last;
 
   /**
-   * Root causes of FAILED jobs by id, asked for until Flink names one: a terminated job's exception
-   * history no longer changes once written. Used only under the lock of {@link #observeNow()}.
+   * The failures of FAILED jobs by id, asked for until Flink names a root cause: a terminated job's
+   * exception history no longer changes once written. Used only under the lock of {@link
+   * #observeNow()}.
    */
-  private final Map<String, String> rootCauses = new HashMap<>();
+  private final Map<String, EndedFailures> endedFailures = new HashMap<>();
+
+  /** What a FAILED job's exception history says: its root cause and its latest failures. */
+  private record EndedFailures(String rootCause, List<JobFailure> failures) {
+    static final EndedFailures NONE = new EndedFailures(null, List.of());
+  }
 
   @Autowired
   public FraudJobObserver(
@@ -158,7 +164,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
       ours.sort(
           Comparator.comparing((JobDetails d) -> d.getStatus().isGloballyTerminalState())
               .thenComparing(Comparator.comparingLong(JobDetails::getStartTime).reversed()));
-      rootCauses
+      endedFailures
           .keySet()
           .retainAll(
               ours.stream().map(d -> d.getJobId().toHexString()).collect(Collectors.toSet()));
@@ -169,14 +175,16 @@ public class FraudJobObserver extends PeriodicLifecycle {
         if (details.getStatus().isGloballyTerminalState()) {
           boolean detailed =
               terminated++ < DETAILED_TERMINATED && details.getStatus() == JobStatus.FAILED;
+          EndedFailures failures =
+              detailed ? endedFailures(details.getJobId()) : EndedFailures.NONE;
           flinkJobs.add(
               FlinkJob.ended(
                   details.getJobId().toHexString(),
                   details.getStatus().name(),
                   instant(details.getStartTime()),
-                  detailed ? rootCause(details.getJobId()) : null));
+                  failures.rootCause()));
           if (jobs.size() < MAX_JOBS) {
-            jobs.add(terminated(details, now));
+            jobs.add(terminated(details, failures.failures(), now));
           }
         } else {
           ActiveJob active = active(details, now);
@@ -197,21 +205,31 @@ public class FraudJobObserver extends PeriodicLifecycle {
     }
   }
 
-  private FraudJob terminated(JobDetails details, Instant now) {
+  private FraudJob terminated(JobDetails details, List<JobFailure> failures, Instant now) {
     return withoutDetails(
         details.getJobId().toHexString(),
         details.getJobName(),
         details.getStatus().name(),
         instant(details.getStartTime()),
         instant(details.getEndTime()),
+        failures,
         now);
   }
 
-  /** A job Flink is not asked about further: ended, or without a JobMaster yet. */
+  /**
+   * A job Flink is not asked about further: ended (with the failures of a FAILED one, when known),
+   * or without a JobMaster yet.
+   */
   private static FraudJob withoutDetails(
-      String jobId, String name, String state, Instant startTime, Instant endTime, Instant now) {
+      String jobId,
+      String name,
+      String state,
+      Instant startTime,
+      Instant endTime,
+      List<JobFailure> failures,
+      Instant now) {
     return new FraudJob(
-        jobId, name, state, startTime, endTime, null, null, null, null, null, List.of(), null, null,
+        jobId, name, state, startTime, endTime, null, null, null, null, null, failures, null, null,
         null, now);
   }
 
@@ -234,7 +252,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
       // The JobMaster is not there yet: asking for checkpoints or metrics only makes Flink log
       // errors.
       return new ActiveJob(
-          withoutDetails(jobId.toHexString(), name, status.name(), startTime, null, now),
+          withoutDetails(jobId.toHexString(), name, status.name(), startTime, null, List.of(), now),
           new FlinkJob(
               jobId.toHexString(),
               status.name(),
@@ -368,27 +386,34 @@ public class FraudJobObserver extends PeriodicLifecycle {
         : stats.getTriggerTimestamp() + stats.getDuration();
   }
 
-  /** The root cause Flink reports for a FAILED job, asked for until it names one. */
-  private String rootCause(JobID jobId) {
-    String known = rootCauses.get(jobId.toHexString());
+  /** What Flink reports of a FAILED job's failures, asked for until it names a root cause. */
+  private EndedFailures endedFailures(JobID jobId) {
+    EndedFailures known = endedFailures.get(jobId.toHexString());
     if (known != null) {
       return known;
     }
+    JobExceptionsInfoWithHistory info;
     try {
-      for (var entry : flink.exceptions(jobId, 1).getExceptionHistory().getEntries()) {
-        String cause =
-            entry.getStacktrace() == null
-                ? entry.getExceptionName()
-                : deepestCause(entry.getStacktrace());
-        if (cause != null) {
-          rootCauses.put(jobId.toHexString(), cause);
-        }
-        return cause;
-      }
+      info = flink.exceptions(jobId, MAX_EXCEPTIONS);
     } catch (FlinkRequestException e) {
       log.debug("No exception history for {}", jobId, e);
+      return EndedFailures.NONE;
     }
-    return null;
+    List<JobFailure> failures = failuresOf(info);
+    var entries = info.getExceptionHistory().getEntries();
+    if (entries.isEmpty()) {
+      return new EndedFailures(null, failures);
+    }
+    var newest = entries.iterator().next();
+    String cause =
+        newest.getStacktrace() == null
+            ? newest.getExceptionName()
+            : deepestCause(newest.getStacktrace());
+    EndedFailures ended = new EndedFailures(cause, failures);
+    if (cause != null) {
+      endedFailures.put(jobId.toHexString(), ended);
+    }
+    return ended;
   }
 
   /** The innermost "Caused by:" of a stack trace (its first line when there is none). */
@@ -424,12 +449,14 @@ public class FraudJobObserver extends PeriodicLifecycle {
   }
 
   private List<JobFailure> exceptions(JobID jobId) {
-    JobExceptionsInfoWithHistory info;
     try {
-      info = flink.exceptions(jobId, MAX_EXCEPTIONS);
+      return failuresOf(flink.exceptions(jobId, MAX_EXCEPTIONS));
     } catch (FlinkRequestException e) {
       return List.of();
     }
+  }
+
+  private static List<JobFailure> failuresOf(JobExceptionsInfoWithHistory info) {
     List<JobFailure> failures = new ArrayList<>();
     for (var entry : info.getExceptionHistory().getEntries()) {
       failures.add(
@@ -437,6 +464,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
               instant(entry.getTimestamp()),
               entry.getExceptionName(),
               firstLine(messageOf(entry.getStacktrace())),
+              entry.getStacktrace() == null ? null : deepestCause(entry.getStacktrace()),
               entry.getTaskName()));
       if (failures.size() == MAX_EXCEPTIONS) {
         break;

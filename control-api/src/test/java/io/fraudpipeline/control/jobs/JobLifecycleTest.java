@@ -313,6 +313,23 @@ class JobLifecycleTest {
         .isEqualTo("https://fraud-pipeline.dev/problems/flink-error");
     assertThat(deploy.body().path("detail").asString()).contains("no/such/savepoint");
     assertThat(deploy.body().path("desired_version").asLong()).isPositive();
+    // The failed job shows why it failed.
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              JsonNode failed = null;
+              for (JsonNode job : api.get("/api/v1/jobs").body().path("jobs")) {
+                if ("FAILED".equals(job.path("state").asString())) {
+                  failed = job;
+                  break;
+                }
+              }
+              assertThat(failed).as("a FAILED job").isNotNull();
+              JsonNode detail = job(failed.path("job_id").asString());
+              assertThat(detail.path("exceptions").findValuesAsString("root_cause"))
+                  .anySatisfy(m -> assertThat(m).contains("no/such/savepoint"));
+            });
   }
 
   private static List<String> kinds(ControlApiClient client) {
