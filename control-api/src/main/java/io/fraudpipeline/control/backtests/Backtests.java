@@ -3,7 +3,9 @@ package io.fraudpipeline.control.backtests;
 import io.fraudpipeline.control.errors.ConcurrencyLimitException;
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.jobs.FraudJobArguments;
-import io.fraudpipeline.control.jobs.JobJarUploader;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.JarRunner;
+import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationContext;
@@ -58,7 +60,8 @@ public class Backtests {
 
   private final Operations operations;
   private final FlinkRestClient flink;
-  private final JobJarUploader uploader;
+  private final JarRunner runner;
+  private final JobJars jars;
   private final FraudJobArguments arguments;
   private final BacktestKafka kafka;
   private final BacktestProperties properties;
@@ -69,18 +72,20 @@ public class Backtests {
   Backtests(
       Operations operations,
       FlinkRestClient flink,
-      JobJarUploader uploader,
+      JarRunner runner,
+      JobJars jars,
       FraudJobArguments arguments,
       BacktestKafka kafka,
       BacktestProperties properties,
       JobProperties job) {
-    this(operations, flink, uploader, arguments, kafka, properties, job, Clock.systemUTC());
+    this(operations, flink, runner, jars, arguments, kafka, properties, job, Clock.systemUTC());
   }
 
   Backtests(
       Operations operations,
       FlinkRestClient flink,
-      JobJarUploader uploader,
+      JarRunner runner,
+      JobJars jars,
       FraudJobArguments arguments,
       BacktestKafka kafka,
       BacktestProperties properties,
@@ -88,7 +93,8 @@ public class Backtests {
       Clock clock) {
     this.operations = operations;
     this.flink = flink;
-    this.uploader = uploader;
+    this.runner = runner;
+    this.jars = jars;
     this.arguments = arguments;
     this.kafka = kafka;
     this.properties = properties;
@@ -239,16 +245,9 @@ public class Backtests {
             null,
             null,
             Map.of());
-    String jarId = uploader.ensureUploaded().jarId();
-    try {
-      flink.runJar(jarId, body);
-    } catch (FlinkRequestException e) {
-      if (!e.isNotFound()) {
-        throw e;
-      }
-      // Flink lost the jar since the listing (a JobManager restart): upload it again.
-      flink.runJar(uploader.ensureUploaded().jarId(), body);
-    }
+    // The jar this control plane ships; a lost answer is asked about rather than taken for a
+    // failure, which would delete the output topic of a job Flink may be running.
+    runner.run(jars.require(null), body);
   }
 
   /** Follows the job to its end, showing the records it read; cancels it past the deadline. */
@@ -298,7 +297,9 @@ public class Backtests {
   private String rootCause(JobID jobId) {
     try {
       for (var entry : flink.exceptions(jobId, 1).getExceptionHistory().getEntries()) {
-        return entry.getExceptionName();
+        return entry.getStacktrace() == null
+            ? entry.getExceptionName()
+            : FraudJobObserver.deepestCause(entry.getStacktrace());
       }
     } catch (RuntimeException e) {
       log.debug("No exception history for backtest job {}", jobId, e);

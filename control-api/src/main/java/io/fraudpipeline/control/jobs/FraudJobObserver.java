@@ -417,7 +417,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
   }
 
   /** The innermost "Caused by:" of a stack trace (its first line when there is none). */
-  static String deepestCause(String stacktrace) {
+  public static String deepestCause(String stacktrace) {
     String cause = null;
     for (String line : stacktrace.split("\n")) {
       String trimmed = line.strip();

@@ -1,7 +1,6 @@
 package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.flink.CheckpointTrigger;
-import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.JobSubmission;
@@ -23,8 +22,6 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.apache.flink.runtime.webmonitor.handlers.JarRunRequestBody;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,11 +32,10 @@ class RestFlinkService implements FlinkService {
 
   // As SavepointAwaiter's: a command ends when the job does, not up to one poll later.
   private static final Duration STATE_POLL = Duration.ofMillis(100);
-  private static final Logger log = LoggerFactory.getLogger(RestFlinkService.class);
 
   private final FlinkRestClient flink;
   private final FraudJobObserver observer;
-  private final JobJarUploader uploader;
+  private final JarRunner runner;
   private final JobJars jars;
   private final FraudJobArguments arguments;
   private final SavepointAwaiter awaiter;
@@ -49,14 +45,14 @@ class RestFlinkService implements FlinkService {
   RestFlinkService(
       FlinkRestClient flink,
       FraudJobObserver observer,
-      JobJarUploader uploader,
+      JarRunner runner,
       JobJars jars,
       FraudJobArguments arguments,
       SavepointAwaiter awaiter,
       io.fraudpipeline.control.savepoints.SavepointProperties savepoints) {
     this.flink = flink;
     this.observer = observer;
-    this.uploader = uploader;
+    this.runner = runner;
     this.jars = jars;
     this.arguments = arguments;
     this.awaiter = awaiter;
@@ -101,64 +97,7 @@ class RestFlinkService implements FlinkService {
                 // come back from.
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key(),
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION.name()));
-    String jarId = uploader.ensureUploaded(jar).jarId();
-    try {
-      run(jarId, body, jobId);
-    } catch (FlinkRequestException e) {
-      if (!e.isNotFound()) {
-        throw e;
-      }
-      // Flink lost the jar (e.g. a JobManager restart since the listing): upload and try again.
-      log.info("Flink no longer has jar {}; uploading it again", jarId);
-      run(uploader.ensureUploaded(jar).jarId(), body, jobId);
-    }
-  }
-
-  /**
-   * Runs the jar under the given JobID. When the answer is lost, Flink may have started the job
-   * anyway: ask for the JobID before trying again. A refusal for a JobID Flink knows is a
-   * duplicate: the caller must not count it as its own run.
-   */
-  private void run(String jarId, JarRunRequestBody body, JobID jobId) {
-    try {
-      flink.runJar(jarId, body);
-    } catch (FlinkUnavailableException lost) {
-      if (jobKnown(jobId)) {
-        // Our own request went through before the answer was lost.
-        return;
-      }
-      log.warn("Run of {} got no answer ({}); trying once more", jobId, lost.getMessage());
-      try {
-        flink.runJar(jarId, body);
-      } catch (FlinkRequestException refused) {
-        if (!jobKnown(jobId)) {
-          throw refused;
-        }
-      }
-    } catch (FlinkRequestException refused) {
-      if (isDuplicate(refused)) {
-        throw new DuplicateJobException(jobId.toHexString(), refused);
-      }
-      throw refused;
-    }
-  }
-
-  /**
-   * Flink's refusal of a JobID it has seen. A run that fails to initialise (e.g. a savepoint that
-   * cannot be read) also leaves its JobID known, as FAILED, so only Flink's own words tell.
-   */
-  private static boolean isDuplicate(FlinkRequestException refused) {
-    String message = String.valueOf(refused.getMessage());
-    return message.contains("DuplicateJobSubmission") || message.contains("already been submitted");
-  }
-
-  private boolean jobKnown(JobID jobId) {
-    try {
-      flink.jobDetails(jobId);
-      return true;
-    } catch (FlinkRequestException e) {
-      return false;
-    }
+    runner.run(jar, body);
   }
 
   @Override
