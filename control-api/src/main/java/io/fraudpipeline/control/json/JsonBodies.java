@@ -44,33 +44,44 @@ public final class JsonBodies {
       return "is out of range";
     }
     if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-      Class<?> type = mismatch.getTargetType();
-      if (type == Boolean.class || type == boolean.class) {
-        return "must be true or false";
-      }
-      if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
-        return "must be a whole number";
-      }
-      if (Number.class.isAssignableFrom(type)) {
-        return "must be a number";
-      }
-      if (type == Duration.class) {
-        return "must be an ISO-8601 duration such as PT30S or PT10M";
-      }
-      if (type == Instant.class) {
-        return "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z";
-      }
-      if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-        return "must be a JSON object";
-      }
-      if (type == String.class) {
-        return "must be a string";
-      }
-      if (List.class.isAssignableFrom(type)) {
-        return "must be a JSON array";
+      String expected = expectationOf(mismatch.getTargetType());
+      if (expected != null) {
+        return expected;
       }
     }
     return firstLine(e.getOriginalMessage());
+  }
+
+  /**
+   * What a value of this type must look like, in the API's words; null for a type without a
+   * description of its own.
+   */
+  public static String expectationOf(Class<?> type) {
+    if (type == Boolean.class || type == boolean.class) {
+      return "must be true or false";
+    }
+    if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+      return "must be a whole number";
+    }
+    if (Number.class.isAssignableFrom(type)) {
+      return "must be a number";
+    }
+    if (type == Duration.class) {
+      return "must be an ISO-8601 duration such as PT30S or PT10M";
+    }
+    if (type == Instant.class) {
+      return "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "must be a JSON object";
+    }
+    if (type == String.class) {
+      return "must be a string";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "must be a JSON array";
+    }
+    return null;
   }
 
   /** A parser's message as one line of at most 200 characters; empty for none. */

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -40,6 +41,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -207,6 +209,23 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       }
     }
     return new ResponseEntity<>(validation(errors).getBody(), headers, status);
+  }
+
+  /** A query or path parameter that cannot be converted ({@code ?limit=abc}): a field error. */
+  @Override
+  protected ResponseEntity<Object> handleTypeMismatch(
+      TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    String name =
+        ex instanceof MethodArgumentTypeMismatchException argument
+            ? argument.getName()
+            : ex.getPropertyName();
+    String expected =
+        ex.getRequiredType() == null ? null : JsonBodies.expectationOf(ex.getRequiredType());
+    FieldError error =
+        new FieldError(
+            name == null ? "parameter" : snakePath(name),
+            expected == null ? "has an invalid value" : expected);
+    return new ResponseEntity<>(validation(List.of(error)).getBody(), headers, status);
   }
 
   @Override

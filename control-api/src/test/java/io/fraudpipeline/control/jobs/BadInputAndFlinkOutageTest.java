@@ -126,6 +126,12 @@ class BadInputAndFlinkOutageTest {
     Response badLimit = api.get("/api/v1/savepoints?limit=0");
     assertThat(badLimit.status()).isEqualTo(400);
     assertThat(badLimit.body().path("type").asString()).isEqualTo(PROBLEMS + "validation");
+    // A parameter that is not even a number is a field error too, not a bare "Bad Request".
+    Response notANumber = api.get("/api/v1/savepoints?limit=abc");
+    assertFieldError(notANumber, "limit");
+    assertThat(errorMessage(notANumber)).isEqualTo("must be a whole number");
+    assertThat(notANumber.body().path("title").asString())
+        .isEqualTo(badLimit.body().path("title").asString());
   }
 
   @Test
