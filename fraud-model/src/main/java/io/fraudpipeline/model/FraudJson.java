@@ -20,6 +20,7 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.cfg.MapperBuilder;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
@@ -277,7 +278,7 @@ public final class FraudJson {
             .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(100).build())
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
-    return JsonMapper.builder(factory)
+    return strictScalars(JsonMapper.builder(factory))
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -287,11 +288,24 @@ public final class FraudJson {
         .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
         .changeDefaultPropertyInclusion(
             incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
-        // Strict types: "amount": "12" or "transaction_id": 12 are rejected, not guessed at.
+        .addModule(timestamps)
+        .build();
+  }
+
+  /**
+   * Strict scalar types, for every mapper that reads the contract or the API's bodies: {@code
+   * "amount": "12"}, {@code "transaction_id": 12} or {@code "parallelism": 2.5} are rejected, not
+   * guessed at.
+   */
+  public static <B extends MapperBuilder<?, B>> B strictScalars(B builder) {
+    return builder
         .withCoercionConfig(
             LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
         .withCoercionConfig(
-            LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            LogicalType.Integer,
+            c ->
+                c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
         .withCoercionConfig(
             LogicalType.Textual,
             c ->
@@ -299,9 +313,8 @@ public final class FraudJson {
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
         .withCoercionConfig(
-            LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
-        .addModule(timestamps)
-        .build();
+            LogicalType.Boolean,
+            c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail));
   }
 
   /**

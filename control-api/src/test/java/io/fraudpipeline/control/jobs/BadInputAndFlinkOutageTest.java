@@ -92,6 +92,20 @@ class BadInputAndFlinkOutageTest {
         .isEqualTo("must be true or false");
     assertThat(errorMessage(api.post("/api/v1/producer/runs", "{\"duration\": \"10s\"}")))
         .isEqualTo("must be an ISO-8601 duration such as PT30S or PT10M");
+    // Nothing is guessed at: no fraction or text for a number, no key given twice.
+    assertThat(errorMessage(api.post("/api/v1/jobs", "{\"parallelism\": 2.5}")))
+        .isEqualTo("must be a whole number");
+    assertThat(errorMessage(api.post("/api/v1/jobs", "{\"parallelism\": \"2\"}")))
+        .isEqualTo("must be a whole number");
+    Response twice = api.post("/api/v1/jobs", "{\"parallelism\": 1, \"parallelism\": 2}");
+    assertThat(twice.status()).as(twice.toString()).isEqualTo(400);
+    assertThat(twice.body().path("detail").asString()).contains("Duplicate");
+    Response twiceInRules =
+        api.put(
+            "/api/v1/rules",
+            "{\"amount_threshold\": 3000, \"amount_threshold\": 4000}",
+            Map.of("If-Match", "*"));
+    assertThat(twiceInRules.status()).as(twiceInRules.toString()).isEqualTo(400);
     Response array = api.post("/api/v1/jobs", "[]");
     assertThat(array.body().path("type").asString()).isEqualTo(PROBLEMS + "malformed-body");
     assertThat(array.body().path("detail").asString())
