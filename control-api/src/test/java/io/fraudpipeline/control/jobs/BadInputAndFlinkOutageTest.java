@@ -3,6 +3,7 @@ package io.fraudpipeline.control.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
@@ -51,16 +52,8 @@ class BadInputAndFlinkOutageTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (control != null) {
-      control.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void stop() throws Exception {
+    Closing.inOrder(control, flink, kafka);
   }
 
   @Test
@@ -140,6 +133,12 @@ class BadInputAndFlinkOutageTest {
     Response badLimit = api.get("/api/v1/savepoints?limit=0");
     assertThat(badLimit.status()).isEqualTo(400);
     assertThat(badLimit.body().path("type").asString()).isEqualTo(PROBLEMS + "validation");
+    // JSON only: no second contract in YAML (camelCase, epoch seconds), while the OpenAPI
+    // document is still served as YAML too.
+    Response yaml = api.get("/api/v1/leadership", Map.of("Accept", "application/yaml"));
+    assertThat(yaml.status()).as(yaml.toString()).isEqualTo(406);
+    assertThat(yaml.contentType()).startsWith("application/problem+json");
+    assertThat(api.get("/v3/api-docs.yaml").status()).isEqualTo(200);
     // A parameter that is not even a number is a field error too, not a bare "Bad Request".
     Response notANumber = api.get("/api/v1/savepoints?limit=abc");
     assertFieldError(notANumber, "limit");

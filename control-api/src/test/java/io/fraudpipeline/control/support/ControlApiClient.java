@@ -48,6 +48,13 @@ public final class ControlApiClient {
     return send(HttpRequest.newBuilder(uri(path)).GET(), false);
   }
 
+  /** A GET with the given headers (e.g. Accept). */
+  public Response get(String path, java.util.Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+    headers.forEach(request::header);
+    return send(request, false);
+  }
+
   /** A POST with the bearer token. */
   public Response post(String path, String json) {
     return send(jsonRequest(path, json), true);
