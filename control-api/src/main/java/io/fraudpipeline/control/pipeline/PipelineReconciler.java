@@ -429,33 +429,25 @@ public class PipelineReconciler {
           false,
           "Resumed from " + describe(from) + " (desired version " + desired.version() + ")");
     }
-    if (replacedByThisReconciler(last, from, status)) {
-      return deploy(
-          desired,
-          status,
-          from,
-          keptJar(spec, status),
-          null,
-          "deploy",
-          EventReason.JOB_DEPLOYED,
-          false,
-          "Replacement of job " + status.jobId() + " deployed from " + describe(from));
-    }
+    // A lost or failed job comes back as it was, on its own jar; an upgrade is a step of its own.
+    // After a replacement this is its second half, said as such rather than as a lost job.
+    boolean replaced = replacedByThisReconciler(last, from, status);
     String gone =
         last == null
             ? "is no longer on Flink (cluster lost or restarted)"
             : "is " + last.state() + " outside the control plane";
-    // A lost or failed job comes back as it was, on its own jar; an upgrade is a step of its own.
     return deploy(
         desired,
         status,
         from,
         keptJar(spec, status),
         null,
-        "restore",
-        EventReason.JOB_RESTORED_FROM_LAST_STATE,
-        true,
-        "Job " + status.jobId() + " " + gone + "; deployed again from " + describe(from));
+        replaced ? "deploy" : "restore",
+        replaced ? EventReason.JOB_DEPLOYED : EventReason.JOB_RESTORED_FROM_LAST_STATE,
+        !replaced,
+        replaced
+            ? "Replacement of job " + status.jobId() + " deployed from " + describe(from)
+            : "Job " + status.jobId() + " " + gone + "; deployed again from " + describe(from));
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.support.ApiClient;
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.TestKafka;
 import io.fraudpipeline.control.support.WaitingBacktests;
@@ -48,13 +49,8 @@ class BacktestRestartTest {
   }
 
   @AfterAll
-  static void stopClusters() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (backtests != null) {
-      backtests.close();
-    }
+  static void stopClusters() throws Exception {
+    Closing.inOrder(admin, backtests);
   }
 
   @Test

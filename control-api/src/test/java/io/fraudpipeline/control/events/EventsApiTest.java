@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.support.ApiClient;
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.Ports;
@@ -108,16 +109,8 @@ class EventsApiTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (other != null) {
-      other.close();
-    }
-    if (recording != null) {
-      recording.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
+  static void stop() throws Exception {
+    Closing.inOrder(other, recording, receiver);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.fraudpipeline.control.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.flink.FlinkRestClient;
@@ -32,13 +33,8 @@ class FraudJobObserverTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
+  static void stop() throws Exception {
+    Closing.inOrder(client, flink);
   }
 
   /** Stopping the control plane interrupts the observer: that is not Flink being unreachable. */

@@ -3,6 +3,7 @@ package io.fraudpipeline.control.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
@@ -63,19 +64,8 @@ class JobLifecycleTest {
   }
 
   @AfterAll
-  static void stopPipeline() {
-    if (traffic != null) {
-      traffic.close();
-    }
-    if (control != null) {
-      control.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void stopPipeline() throws Exception {
+    Closing.inOrder(traffic, control, flink, kafka);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.fraudpipeline.control.flink.SavepointAwaiter;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.pipeline.CheckpointStorage;
 import io.fraudpipeline.control.savepoints.SavepointProperties;
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
@@ -66,16 +67,8 @@ class RestFlinkServiceTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (control != null) {
-      control.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void stop() throws Exception {
+    Closing.inOrder(control, flink, kafka);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.fraudpipeline.control.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
@@ -47,16 +48,8 @@ class SlotsOnDemandTest {
   }
 
   @AfterAll
-  static void stop() {
-    if (control != null) {
-      control.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void stop() throws Exception {
+    Closing.inOrder(control, flink, kafka);
   }
 
   @Test

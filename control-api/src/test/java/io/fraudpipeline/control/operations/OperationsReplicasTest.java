@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.support.ApiClient;
 import io.fraudpipeline.control.support.ApiClient.Reply;
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.WaitingBacktests;
 import java.time.Duration;
@@ -43,10 +44,8 @@ class OperationsReplicasTest {
   }
 
   @AfterAll
-  static void stopClusters() {
-    if (backtests != null) {
-      backtests.close();
-    }
+  static void stopClusters() throws Exception {
+    Closing.inOrder(backtests);
   }
 
   @Test

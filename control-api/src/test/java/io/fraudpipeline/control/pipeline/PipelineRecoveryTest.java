@@ -3,6 +3,7 @@ package io.fraudpipeline.control.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
@@ -82,19 +83,8 @@ class PipelineRecoveryTest {
   }
 
   @AfterAll
-  static void stopPipeline() {
-    if (traffic != null) {
-      traffic.close();
-    }
-    if (control != null) {
-      control.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void stopPipeline() throws Exception {
+    Closing.inOrder(traffic, control, flink, kafka);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.support.ApiClient;
 import io.fraudpipeline.control.support.ApiClient.Reply;
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.TestKafka;
 import io.fraudpipeline.embedded.LocalFlink;
@@ -73,13 +74,8 @@ class LiveRuleChangeTest {
   }
 
   @AfterAll
-  static void stopPipeline() {
-    if (control != null) {
-      control.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
+  static void stopPipeline() throws Exception {
+    Closing.inOrder(control, flink);
   }
 
   @Test

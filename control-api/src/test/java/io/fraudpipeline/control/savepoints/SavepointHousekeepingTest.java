@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
@@ -81,19 +82,8 @@ class SavepointHousekeepingTest {
   }
 
   @AfterAll
-  static void stopPipeline() {
-    if (traffic != null) {
-      traffic.close();
-    }
-    if (control != null) {
-      control.close();
-    }
-    if (flink != null) {
-      flink.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void stopPipeline() throws Exception {
+    Closing.inOrder(traffic, control, flink, kafka);
   }
 
   @Test
