@@ -2,9 +2,11 @@ package io.fraudpipeline.control.events;
 
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.web.JobIdParameter;
 import io.fraudpipeline.model.FieldError;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Pattern;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -44,7 +46,9 @@ class EventsController {
   EventsView list(
       @RequestParam(required = false) String type,
       @RequestParam(required = false) String reason,
-      @RequestParam(name = "job_id", required = false) String jobId,
+      @RequestParam(name = "job_id", required = false)
+          @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
+          String jobId,
       @RequestParam(required = false) String since,
       @RequestParam(defaultValue = "20") int limit) {
     List<FieldError> errors = new ArrayList<>();
@@ -52,7 +56,8 @@ class EventsController {
       errors.add(new FieldError("limit", "must be between 1 and " + properties.maxLimit()));
     }
     EventQuery query =
-        new EventQuery(parseType(type, errors), reason, jobId, parseSince(since, errors), limit);
+        new EventQuery(
+            parseType(type, errors), reason, normalized(jobId), parseSince(since, errors), limit);
     reject(errors);
     requireCaughtUp();
     List<PipelineEvent> events = follower.newest(query);
@@ -70,12 +75,18 @@ class EventsController {
   SseEmitter stream(
       @RequestParam(required = false) String type,
       @RequestParam(required = false) String reason,
-      @RequestParam(name = "job_id", required = false) String jobId) {
+      @RequestParam(name = "job_id", required = false)
+          @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
+          String jobId) {
     List<FieldError> errors = new ArrayList<>();
-    EventQuery filter = new EventQuery(parseType(type, errors), reason, jobId, null, 0);
+    EventQuery filter = new EventQuery(parseType(type, errors), reason, normalized(jobId), null, 0);
     reject(errors);
     requireCaughtUp();
     return follower.streams().subscribe("new control-plane events", filter::matches);
+  }
+
+  private static String normalized(String jobId) {
+    return jobId == null ? null : JobIdParameter.normalize(jobId);
   }
 
   private static PipelineEvent.Type parseType(String type, List<FieldError> errors) {

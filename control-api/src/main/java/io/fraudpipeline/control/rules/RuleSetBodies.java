@@ -54,7 +54,11 @@ final class RuleSetBodies {
       if (RuleDocuments.SERVER_FIELDS.contains(name)) {
         errors.add(
             new FieldError(
-                name, "is read-only: the server sets it (send the version you read in If-Match)"));
+                name,
+                name.equals("version")
+                    ? "is read-only: the server sets it (send the version you read in If-Match)"
+                    : "is read-only: the server sets it"
+                        + (name.equals("updated_by") ? " (name yourself in X-Updated-By)" : "")));
       } else if (!FIELDS.contains(name)) {
         errors.add(new FieldError(name, "unknown field"));
       }

@@ -164,6 +164,12 @@ class EventsApiTest {
     assertThat(fields).containsExactlyInAnyOrder("limit", "type", "since");
     assertThat(other.api().get("/api/v1/events?limit=0").status()).isEqualTo(400);
     assertThat(other.api().get("/api/v1/events/stream?type=fatal").status()).isEqualTo(400);
+    // A job id that cannot be one is refused as in the job endpoints' paths, not searched for.
+    for (String path : List.of("/api/v1/events?job_id=xyz", "/api/v1/events/stream?job_id=xyz")) {
+      ControlApiClient.Response badJob = other.api().get(path);
+      assertThat(badJob.status()).as(badJob.toString()).isEqualTo(400);
+      assertThat(badJob.body().path("errors").get(0).path("field").asString()).isEqualTo("job_id");
+    }
   }
 
   @Test

@@ -160,6 +160,9 @@ class RulesApiTest {
         put(version, "{\"amount_threshold\": 100, \"colour\": \"red\", \"version\": 9}");
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(errorFields(unknown)).containsExactlyInAnyOrder("colour", "version");
+    Reply author = put(version, "{\"amount_threshold\": 100, \"updated_by\": \"me\"}");
+    assertThat(author.json().path("errors").get(0).path("message").asString())
+        .isEqualTo("is read-only: the server sets it (name yourself in X-Updated-By)");
 
     Reply wrongType = put(version, "{\"amount_threshold\": \"100\"}");
     assertThat(wrongType.status()).isEqualTo(400);
