@@ -133,6 +133,11 @@ class BadInputAndFlinkOutageTest {
     Response badLimit = api.get("/api/v1/savepoints?limit=0");
     assertThat(badLimit.status()).isEqualTo(400);
     assertThat(badLimit.body().path("type").asString()).isEqualTo(PROBLEMS + "validation");
+    // A path the security firewall rejects gets a problem document like any other error.
+    Response rejected = api.get("/api/v1/jobs/%2e%2e");
+    assertThat(rejected.status()).as(rejected.toString()).isEqualTo(400);
+    assertThat(rejected.contentType()).startsWith("application/problem+json");
+    assertThat(rejected.body().path("type").asString()).startsWith(PROBLEMS);
     // JSON only: no second contract in YAML (camelCase, epoch seconds), while the OpenAPI
     // document is still served as YAML too.
     Response yaml = api.get("/api/v1/leadership", Map.of("Accept", "application/yaml"));
