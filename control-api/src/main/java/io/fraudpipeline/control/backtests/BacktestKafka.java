@@ -2,6 +2,7 @@ package io.fraudpipeline.control.backtests;
 
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
+import io.fraudpipeline.control.kafka.TopicCreation;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.FraudJson;
@@ -133,17 +134,7 @@ class BacktestKafka {
 
   /** Creates a backtest's output topic (one partition: the alerts of one bounded run). */
   void createOutput(String topic) {
-    try {
-      admin
-          .createTopics(List.of(new NewTopic(topic, 1, topics.replicationFactor())))
-          .all()
-          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable("create " + topic, e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw unavailable("create " + topic, e);
-    }
+    TopicCreation.ensure(admin, new NewTopic(topic, 1, topics.replicationFactor()), TIMEOUT);
   }
 
   /** Every alert of a backtest's output topic, once each (the job writes at-least-once). */

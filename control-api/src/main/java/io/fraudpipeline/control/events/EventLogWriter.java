@@ -1,21 +1,18 @@
 package io.fraudpipeline.control.events;
 
+import io.fraudpipeline.control.kafka.TopicCreation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -159,28 +156,10 @@ final class EventLogWriter implements AutoCloseable {
     if (topicEnsured) {
       return;
     }
-    try {
-      if (!admin
-          .listTopics()
-          .names()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .contains(topic.name())) {
-        admin.createTopics(Set.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("Created the event topic {}", topic.name());
-      }
-      topicEnsured = true;
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException(
-            "cannot create topic " + topic.name() + ": " + e.getCause(), e);
-      }
-      topicEnsured = true;
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer within " + timeout, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+    if (TopicCreation.ensure(admin, topic, timeout)) {
+      log.info("Created the event topic {}", topic.name());
     }
+    topicEnsured = true;
   }
 
   /** Writes what is still queued (within the Kafka timeout), then stops. */

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -193,31 +191,9 @@ public final class CompactedTopic<V> implements AutoCloseable {
     NewTopic newTopic =
         new NewTopic(topic, 1, replicationFactor)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-    try {
-      if (!admin
-          .listTopics()
-          .names()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .contains(topic)) {
-        admin.createTopics(Set.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("Created compacted {} topic {}", description, topic);
-      }
-      topicEnsured = true;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof TopicExistsException) {
-        topicEnsured = true;
-        return;
-      }
-      throw new KafkaUnavailableException(
-          "Cannot create the " + description + " topic " + topic + ": " + e.getCause().getMessage(),
-          e);
-    } catch (TimeoutException e) {
-      throw new KafkaUnavailableException(
-          "Kafka did not answer within " + timeout + " (" + description + " topic " + topic + ")",
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaUnavailableException("Interrupted", e);
+    if (TopicCreation.ensure(admin, newTopic, timeout)) {
+      log.info("Created compacted {} topic {}", description, topic);
     }
+    topicEnsured = true;
   }
 }

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.leadership;
 
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -10,9 +11,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -234,12 +233,9 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      } catch (RuntimeException e) {
         // Kafka unreachable at start-up, or a consumer failure: not fatal, never leading meanwhile.
-        String reason =
-            e instanceof ExecutionException && e.getCause() != null
-                ? e.getCause().toString()
-                : e.toString();
+        String reason = e instanceof KafkaUnavailableException ? e.getMessage() : e.toString();
         if (!reason.equals(problem)) {
           log.warn(
               "Leader election in group {} cannot proceed, retrying: {}",

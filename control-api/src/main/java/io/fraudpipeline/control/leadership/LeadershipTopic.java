@@ -1,15 +1,11 @@
 package io.fraudpipeline.control.leadership;
 
+import io.fraudpipeline.control.kafka.TopicCreation;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +35,10 @@ final class LeadershipTopic {
   }
 
   /**
-   * @throws ExecutionException Kafka refused or could not be reached
-   * @throws TimeoutException Kafka did not answer within the timeout
+   * @throws io.fraudpipeline.control.kafka.KafkaUnavailableException Kafka refused, could not be
+   *     reached or did not answer in time
    */
-  void ensureExists() throws ExecutionException, TimeoutException, InterruptedException {
+  void ensureExists() {
     NewTopic topic =
         new NewTopic(name, 1, replicationFactor)
             .configs(
@@ -51,13 +47,8 @@ final class LeadershipTopic {
                     TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG,
                     "3600000"));
-    try {
-      admin.createTopics(Set.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (TopicCreation.ensure(admin, topic, timeout)) {
       log.info("Created the leadership topic {}", name);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
     }
   }
 }
