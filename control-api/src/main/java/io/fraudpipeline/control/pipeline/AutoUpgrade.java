@@ -72,8 +72,7 @@ final class AutoUpgrade {
         || shippedJar.equals(wanted.spec().jarSha256())) {
       return false;
     }
-    String deployedWith =
-        wanted.spec().jarSha256() != null ? wanted.spec().jarSha256() : status.jobJarSha256();
+    String deployedWith = status.desiredJar(wanted.spec());
     if (shippedJar.equals(deployedWith)) {
       return false;
     }

@@ -234,8 +234,8 @@ public class PipelineReconciler {
     if (!job.jobId().equals(status.jobId())) {
       return adopt(job, status);
     }
-    String runningJar = runningJar(job, status);
-    String wantedJar = desiredJar(spec, status);
+    String runningJar = status.runningJar(job.jobId(), job.jarSha256());
+    String wantedJar = status.desiredJar(spec);
     if (wantedJar != null && !wantedJar.equals(runningJar)) {
       return replace(
           job,
@@ -355,7 +355,7 @@ public class PipelineReconciler {
           desired,
           fresh.build(),
           fresh.lastState,
-          desiredJar(spec, status),
+          status.desiredJar(spec),
           null,
           "deploy",
           EventReason.JOB_DEPLOYED,
@@ -381,7 +381,7 @@ public class PipelineReconciler {
           desired,
           status,
           from,
-          desiredJar(spec, status),
+          status.desiredJar(spec),
           null,
           "deploy",
           EventReason.JOB_DEPLOYED,
@@ -389,7 +389,7 @@ public class PipelineReconciler {
           "Deployed for desired version " + desired.version() + " from " + describe(from));
     }
     if (status.suspended()) {
-      String jar = desiredJar(spec, status);
+      String jar = status.desiredJar(spec);
       Upgrade upgrade =
           jar == null || status.jobJarSha256() == null || jar.equals(status.jobJarSha256())
               ? null
@@ -665,7 +665,7 @@ public class PipelineReconciler {
       DesiredState desired, ObservedPipeline observed, FlinkJob job, PipelineStatus status)
       throws InterruptedException {
     Upgrade upgrade = status.upgrade();
-    String wanted = desiredJar(desired.spec(), status);
+    String wanted = status.desiredJar(desired.spec());
     if (upgrade.phase() != Upgrade.Phase.ROLLING_BACK && !upgrade.toJar().equals(wanted)) {
       return abandonUpgrade(
           status, "the desired state now asks for jar " + JobJar.shortSha(wanted));
@@ -897,21 +897,9 @@ public class PipelineReconciler {
   }
 
   /** The jar the job runs: as Flink reports it, else as the reconciler deployed it. */
-  private static String runningJar(FlinkJob job, PipelineStatus status) {
-    if (job.jarSha256() != null) {
-      return job.jarSha256();
-    }
-    return job.jobId().equals(status.jobId()) ? status.jobJarSha256() : null;
-  }
-
   /** The jar a lost or failed job was deployed with, else the one the desired state asks for. */
   private static String keptJar(PipelineSpec spec, PipelineStatus status) {
     return status.jobJarSha256() != null ? status.jobJarSha256() : spec.jarSha256();
-  }
-
-  /** The jar the desired state asks for; when it names none, the one the job was deployed with. */
-  private static String desiredJar(PipelineSpec spec, PipelineStatus status) {
-    return spec.jarSha256() != null ? spec.jarSha256() : status.jobJarSha256();
   }
 
   private PipelineStatus watchHealth(FlinkJob job, PipelineStatus status)

@@ -161,11 +161,7 @@ public class PipelineService {
     String running =
         job == null
             ? null
-            : job.jarSha256() != null
-                ? job.jarSha256()
-                : status != null && job.jobId().equals(status.jobId())
-                    ? status.jobJarSha256()
-                    : null;
+            : status == null ? job.jarSha256() : status.runningJar(job.jobId(), job.jarSha256());
     List<String> reasons = new ArrayList<>();
     boolean upgrading = status != null && status.upgrading();
     if (wanted != null && wanted.spec().running() && job != null && !upgrading) {

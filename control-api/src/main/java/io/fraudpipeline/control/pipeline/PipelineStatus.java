@@ -59,6 +59,22 @@ public record PipelineStatus(
     recentSteps = recentSteps == null ? List.of() : List.copyOf(recentSteps);
   }
 
+  /** The jar the spec asks for; when it names none, the one the expected job was deployed with. */
+  public String desiredJar(PipelineSpec spec) {
+    return spec.jarSha256() != null ? spec.jarSha256() : jobJarSha256;
+  }
+
+  /**
+   * The jar a job runs: the one Flink reports for it ({@code reported}), else, for the expected
+   * job, the one it was deployed with.
+   */
+  public String runningJar(String jobId, String reported) {
+    if (reported != null) {
+      return reported;
+    }
+    return jobId.equals(this.jobId) ? jobJarSha256 : null;
+  }
+
   /** Whether an upgrade is under way. */
   public boolean upgrading() {
     return upgrade != null && upgrade.inProgress();
