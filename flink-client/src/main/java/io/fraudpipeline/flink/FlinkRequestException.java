@@ -13,7 +13,18 @@ public class FlinkRequestException extends RuntimeException {
     this.flinkStatus = flinkStatus;
   }
 
-  /** The HTTP status Flink answered with, e.g. 404 for an unknown job or trigger. */
+  /**
+   * An operation Flink accepted and then reported as failed (a checkpoint, a savepoint disposal):
+   * its answer carried the failure, not an error status.
+   */
+  public static FlinkRequestException operationFailed(String detail) {
+    return new FlinkRequestException(0, detail, null);
+  }
+
+  /**
+   * The HTTP status Flink answered with, e.g. 404 for an unknown job or trigger; 0 for {@link
+   * #operationFailed an operation that failed after Flink accepted it}.
+   */
   public int flinkStatus() {
     return flinkStatus;
   }

@@ -480,11 +480,9 @@ public class FlinkRestClient implements AutoCloseable {
     }
     SerializedThrowable failure = result.resource().getFailureCause();
     if (failure != null) {
-      throw new FlinkRequestException(
-          500,
+      throw FlinkRequestException.operationFailed(
           "Checkpoint failed: "
-              + describe(failure.deserializeError(FlinkRestClient.class.getClassLoader())),
-          null);
+              + describe(failure.deserializeError(FlinkRestClient.class.getClassLoader())));
     }
     return Optional.of(result.resource().getCheckpointId());
   }

@@ -146,8 +146,8 @@ class RestFlinkService implements FlinkService {
       }
       if (status.completed()) {
         if (status.failure() != null) {
-          throw new FlinkRequestException(
-              500, "Flink could not dispose of savepoint " + path + ": " + status.failure(), null);
+          throw FlinkRequestException.operationFailed(
+              "Flink could not dispose of savepoint " + path + ": " + status.failure());
         }
         return !status.nothingThere();
       }

@@ -113,9 +113,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(FlinkRequestException.class)
   ResponseEntity<ProblemDetail> handleFlinkRefusal(FlinkRequestException e) {
+    // An operation that failed after Flink accepted it has no status of Flink's to quote.
     return handleApi(
-        new ApiException(
-            ProblemType.FLINK_ERROR, e.getMessage(), Map.of("flink_status", e.flinkStatus())));
+        e.flinkStatus() > 0
+            ? new ApiException(
+                ProblemType.FLINK_ERROR, e.getMessage(), Map.of("flink_status", e.flinkStatus()))
+            : new ApiException(ProblemType.FLINK_ERROR, e.getMessage()));
   }
 
   @ExceptionHandler(KafkaUnavailableException.class)

@@ -260,7 +260,7 @@ public class TestingFlinkService implements FlinkService {
   public boolean disposeSavepoint(String path, Duration timeout) {
     requireReachable();
     if (failDisposal != null) {
-      throw new FlinkRequestException(500, "Disposal failed: " + failDisposal, null);
+      throw FlinkRequestException.operationFailed("Disposal failed: " + failDisposal);
     }
     return savepointFiles.remove(path);
   }
@@ -304,7 +304,7 @@ public class TestingFlinkService implements FlinkService {
     }
     pendingCheckpoints.remove(trigger);
     if (id < 0) {
-      throw new FlinkRequestException(500, "Checkpoint failed: job not running", null);
+      throw FlinkRequestException.operationFailed("Checkpoint failed: job not running");
     }
     return Optional.of(id);
   }
