@@ -2,6 +2,7 @@ package io.fraudpipeline.control.backtests;
 
 import io.fraudpipeline.control.errors.ConcurrencyLimitException;
 import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.flink.FreeSlots;
 import io.fraudpipeline.control.jobs.FraudJobArguments;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.jobs.JarRunner;
@@ -61,6 +62,7 @@ public class Backtests {
   private final Operations operations;
   private final FlinkRestClient flink;
   private final JarRunner runner;
+  private final FreeSlots freeSlots;
   private final JobJars jars;
   private final FraudJobArguments arguments;
   private final BacktestKafka kafka;
@@ -74,11 +76,22 @@ public class Backtests {
       FlinkRestClient flink,
       JarRunner runner,
       JobJars jars,
+      FreeSlots freeSlots,
       FraudJobArguments arguments,
       BacktestKafka kafka,
       BacktestProperties properties,
       JobProperties job) {
-    this(operations, flink, runner, jars, arguments, kafka, properties, job, Clock.systemUTC());
+    this(
+        operations,
+        flink,
+        runner,
+        jars,
+        freeSlots,
+        arguments,
+        kafka,
+        properties,
+        job,
+        Clock.systemUTC());
   }
 
   Backtests(
@@ -86,6 +99,7 @@ public class Backtests {
       FlinkRestClient flink,
       JarRunner runner,
       JobJars jars,
+      FreeSlots freeSlots,
       FraudJobArguments arguments,
       BacktestKafka kafka,
       BacktestProperties properties,
@@ -95,6 +109,7 @@ public class Backtests {
     this.flink = flink;
     this.runner = runner;
     this.jars = jars;
+    this.freeSlots = freeSlots;
     this.arguments = arguments;
     this.kafka = kafka;
     this.properties = properties;
@@ -123,6 +138,10 @@ public class Backtests {
           Map.of("max_concurrent", properties.maxConcurrent()));
     }
     requireRetained(request);
+    freeSlots.require(
+        properties.parallelism(),
+        0,
+        "A backtest (fraud.backtests.parallelism " + properties.parallelism() + ")");
     long total = kafka.recordsSince(request.readFrom().minus(properties.lookback()));
     JobID jobId = new JobID();
     return operations.start(

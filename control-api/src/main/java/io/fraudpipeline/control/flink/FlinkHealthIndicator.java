@@ -20,9 +20,9 @@ class FlinkHealthIndicator implements HealthIndicator {
   private final FlinkRestClient flink;
   private final boolean slotsOnDemand;
 
-  FlinkHealthIndicator(FlinkRestClient flink, FlinkProperties properties) {
+  FlinkHealthIndicator(FlinkRestClient flink, FreeSlots freeSlots) {
     this.flink = flink;
-    this.slotsOnDemand = properties.slotsOnDemand();
+    this.slotsOnDemand = freeSlots.onDemand();
   }
 
   @Override

@@ -7,7 +7,7 @@ import io.fraudpipeline.control.errors.VersionMismatchException;
 import io.fraudpipeline.control.errors.VersionRequiredException;
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
-import io.fraudpipeline.control.flink.FlinkProperties;
+import io.fraudpipeline.control.flink.FreeSlots;
 import io.fraudpipeline.control.jobs.DeployRequest;
 import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.jobs.EmbeddedJobJar;
@@ -30,7 +30,6 @@ import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.savepoints.SavepointView;
-import io.fraudpipeline.flink.ClusterOverview;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.model.FieldError;
 import java.time.Clock;
@@ -89,7 +88,7 @@ public class PipelineService {
   private final Leadership leadership;
   private final EventRecorder events;
   private final JobProperties jobProperties;
-  private final FlinkProperties flinkProperties;
+  private final FreeSlots freeSlots;
   private final ReconcilerProperties properties;
   private final Clock clock = Clock.systemUTC();
 
@@ -107,7 +106,7 @@ public class PipelineService {
       Leadership leadership,
       EventRecorder events,
       JobProperties jobProperties,
-      FlinkProperties flinkProperties,
+      FreeSlots freeSlots,
       ReconcilerProperties properties) {
     this.desired = desired;
     this.statusStore = statusStore;
@@ -122,7 +121,7 @@ public class PipelineService {
     this.leadership = leadership;
     this.events = events;
     this.jobProperties = jobProperties;
-    this.flinkProperties = flinkProperties;
+    this.freeSlots = freeSlots;
     this.properties = properties;
   }
 
@@ -783,33 +782,8 @@ public class PipelineService {
     }
   }
 
-  /**
-   * Fails with 409 unless Flink has {@code parallelism} free slots, counting those {@code
-   * freedSlots} the job it replaces holds (a job of parallelism p holds p slots: one slot sharing
-   * group). Where Flink starts TaskManagers on demand ({@code fraud.flink.slots-on-demand}) the
-   * free slots it reports say nothing of what it can start, so nothing is refused.
-   */
   private void requireFreeSlots(int parallelism, int freedSlots) {
-    if (flinkProperties.slotsOnDemand()) {
-      return;
-    }
-    ClusterOverview cluster = flink.clusterOverview();
-    if (parallelism > cluster.slotsAvailable() + freedSlots) {
-      throw new StateConflictException(
-          "Parallelism "
-              + parallelism
-              + " needs "
-              + parallelism
-              + " free task slots; Flink has "
-              + cluster.slotsAvailable()
-              + " of "
-              + cluster.slotsTotal()
-              + " ("
-              + cluster.taskManagers()
-              + " TaskManagers)"
-              + (freedSlots > 0 ? ", and the job it replaces frees " + freedSlots : ""),
-          Map.of("slots_available", cluster.slotsAvailable(), "slots_total", cluster.slotsTotal()));
-    }
+    freeSlots.require(parallelism, freedSlots, "Parallelism " + parallelism);
   }
 
   /**
