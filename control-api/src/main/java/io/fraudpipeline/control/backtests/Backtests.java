@@ -137,11 +137,11 @@ public class Backtests {
               + " again when one has ended",
           Map.of("max_concurrent", properties.maxConcurrent()));
     }
-    requireRetained(request);
     freeSlots.require(
         properties.parallelism(),
         0,
         "A backtest (fraud.backtests.parallelism " + properties.parallelism() + ")");
+    requireRetained(request);
     long total = kafka.recordsSince(request.readFrom().minus(properties.lookback()));
     JobID jobId = new JobID();
     return operations.start(

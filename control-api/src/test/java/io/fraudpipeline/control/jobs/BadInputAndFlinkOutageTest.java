@@ -11,6 +11,7 @@ import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,10 @@ class BadInputAndFlinkOutageTest {
     kafka = LocalKafka.start();
     flinkPort = Ports.free();
     flink = LocalFlink.start(new LocalFlink.Options(flinkPort, 1, 4, null, Map.of()));
-    control = ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of());
+    // Wider than Flink's 4 slots: a backtest is refused before it starts.
+    control =
+        ControlPlane.start(
+            flink.restUrl(), kafka.bootstrapServers(), Map.of("fraud.backtests.parallelism", 5));
     api = control.api();
   }
 
@@ -179,6 +183,21 @@ class BadInputAndFlinkOutageTest {
     Response tooWide = api.post("/api/v1/jobs", "{\"parallelism\": 8}");
     assertThat(tooWide.status()).as(tooWide.toString()).isEqualTo(409);
     assertThat(tooWide.body().path("slots_available").asInt()).isEqualTo(4);
+
+    Instant to = Instant.now().minusSeconds(1);
+    Response backtest =
+        api.post(
+            "/api/v1/rules/backtests",
+            "{\"rules\": [{\"id\": \"big\", \"kind\": \"threshold\", \"field\": \"amount\","
+                + " \"operator\": \">\", \"limit\": 500}], \"from\": \""
+                + to.minus(Duration.ofMinutes(10))
+                + "\", \"to\": \""
+                + to
+                + "\"}");
+    assertThat(backtest.status()).as(backtest.toString()).isEqualTo(409);
+    assertThat(backtest.body().path("detail").asString())
+        .startsWith("A backtest (fraud.backtests.parallelism 5) needs 5 free task slots");
+    assertThat(backtest.body().path("slots_available").asInt()).isEqualTo(4);
   }
 
   @Test

@@ -26,8 +26,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Backtests that run for as long as a test needs, on a real Flink cluster of one slot started for
  * them: control planes started by {@link #controlPlane()} run backtests at parallelism 2, so their
- * jobs stay RUNNING, waiting for a slot (as a backtest on a busy cluster does). Their transactions
- * are sent to the test's broker under the given prefix.
+ * jobs stay RUNNING, waiting for a slot (as a backtest does on a cluster that starts TaskManagers
+ * on demand, while none has come up: such control planes say {@code fraud.flink.slots-on-demand},
+ * else the backtest would be refused for want of slots). Their transactions are sent to the test's
+ * broker under the given prefix.
  */
 public final class WaitingBacktests implements AutoCloseable {
 
@@ -47,6 +49,7 @@ public final class WaitingBacktests implements AutoCloseable {
             URI.create(cluster.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1));
     settings = new HashMap<>(TestKafka.settings(prefix));
     settings.put("fraud.backtests.parallelism", "2");
+    settings.put("fraud.flink.slots-on-demand", "true");
     settings.put("fraud.backtests.cleanup-interval", "500ms");
     settings.put("fraud.backtests.output-topic-prefix", outputTopicPrefix(prefix));
     settings.put("fraud.leadership.session-timeout", "6s");
