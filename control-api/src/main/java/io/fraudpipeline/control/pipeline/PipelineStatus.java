@@ -65,6 +65,14 @@ public record PipelineStatus(
   }
 
   /**
+   * The jar a lost or failed job comes back on: the one it was deployed with (an upgrade is a step
+   * of its own), else the one the spec asks for.
+   */
+  String keptJar(PipelineSpec spec) {
+    return jobJarSha256 != null ? jobJarSha256 : spec.jarSha256();
+  }
+
+  /**
    * The jar a job runs: the one Flink reports for it ({@code reported}), else, for the expected
    * job, the one it was deployed with.
    */

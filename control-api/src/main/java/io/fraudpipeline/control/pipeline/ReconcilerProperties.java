@@ -5,6 +5,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -60,6 +62,12 @@ public record ReconcilerProperties(
       @NotNull Duration window,
       @NotNull Duration initialBackoff,
       @NotNull Duration maxBackoff) {
+
+    /** The restarts that count against the budget at {@code now}: those within its window. */
+    List<Instant> recent(List<Instant> restarts, Instant now) {
+      Instant since = now.minus(window);
+      return restarts.stream().filter(t -> t.isAfter(since)).toList();
+    }
 
     Duration backoff(int restartsSoFar) {
       return new Backoff(initialBackoff, maxBackoff).afterFailures(restartsSoFar + 1);

@@ -29,6 +29,16 @@ public record RestorePoint(
     SAVEPOINT
   }
 
+  /** How steps and events name a state to start from: "checkpoint …", "savepoint …" or none. */
+  static String describe(RestorePoint point) {
+    return point == null ? "no state" : point.kind().name().toLowerCase() + " " + point.path();
+  }
+
+  /** How steps and events name a savepoint asked for by path, or none. */
+  static String describeSavepoint(String path) {
+    return path == null ? "no state" : "savepoint " + path;
+  }
+
   /** The newer of two, either of which may be absent. */
   static RestorePoint newer(RestorePoint a, RestorePoint b) {
     if (a == null) {

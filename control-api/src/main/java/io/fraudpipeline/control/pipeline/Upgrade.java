@@ -67,6 +67,34 @@ public record Upgrade(
         && fromJobId.equals(rollbackPoint.jobId());
   }
 
+  /**
+   * An upgrade from its start: in {@code REPLACING} once the old job is down, or straight in {@code
+   * AWAITING_READINESS} when a suspended pipeline resumes on another jar.
+   */
+  static Upgrade begin(
+      long desiredVersion,
+      String fromJar,
+      String toJar,
+      UpgradeMode mode,
+      RestorePoint rollbackPoint,
+      String fromJobId,
+      Phase phase,
+      Instant startedAt) {
+    return new Upgrade(
+        desiredVersion,
+        fromJar,
+        toJar,
+        mode,
+        rollbackPoint,
+        fromJobId,
+        null,
+        phase,
+        startedAt,
+        null,
+        null,
+        null);
+  }
+
   Upgrade deployed(String jobId, Instant readyDeadline) {
     return new Upgrade(
         desiredVersion,

@@ -1,0 +1,144 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.FlinkJob;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Watches the job that runs as desired: it is unhealthy when Flink's restarts of it keep climbing
+ * or no checkpoint completes for {@code fraud.reconciler.unhealthy.missed-checkpoints} intervals.
+ * An unhealthy job is reported, and restarted from its last checkpoint if so configured (within the
+ * restart budget). Remembers what it saw between reconciliations, so one watch per reconciler.
+ */
+final class JobHealthWatch {
+
+  private final PipelineActions actions;
+  private final ReconcileSteps steps;
+  private final EventRecorder events;
+  private final ReconcilerProperties properties;
+  private final Duration checkpointInterval;
+  private final Clock clock;
+
+  /** Restart counts of the running job as observed, to tell when they keep climbing. */
+  private final Deque<RestartSample> restartSamples = new ArrayDeque<>();
+
+  /** When the watch first saw the current job RUNNING: checkpoints are due from then on. */
+  private String runningJob;
+
+  private Instant runningSince;
+
+  private record RestartSample(Instant at, String jobId, long restarts) {}
+
+  JobHealthWatch(
+      PipelineActions actions,
+      ReconcileSteps steps,
+      EventRecorder events,
+      ReconcilerProperties properties,
+      Duration checkpointInterval,
+      Clock clock) {
+    this.actions = actions;
+    this.steps = steps;
+    this.events = events;
+    this.properties = properties;
+    this.checkpointInterval = checkpointInterval;
+    this.clock = clock;
+  }
+
+  /** The step for the expected job, found active: none while healthy, else report or restart. */
+  PipelineStatus watch(FlinkJob job, PipelineStatus status) throws InterruptedException {
+    PipelineStatus.Builder next = status.toBuilder();
+    next.suspended = false;
+    String problem = job.isRunning() ? healthProblem(job) : null;
+    if (problem == null) {
+      if (status.unhealthy() != null && job.isRunning()) {
+        events.normal(
+            EventReason.JOB_HEALTHY, "Job " + job.jobId() + " is healthy again", job.jobId());
+      }
+      next.unhealthy = job.isRunning() ? null : status.unhealthy();
+      if (job.isRunning()) {
+        next.gaveUp = null;
+      }
+      return steps.withStep(next.build(), "none", "Job " + job.jobId() + " is " + job.state());
+    }
+    if (status.unhealthy() == null) {
+      events.warning(
+          EventReason.JOB_UNHEALTHY,
+          "Job " + job.jobId() + " is unhealthy: " + problem,
+          job.jobId());
+    }
+    next.unhealthy = problem;
+    if (!properties.unhealthy().restart()) {
+      return steps.withStep(next.build(), "report-unhealthy", problem);
+    }
+    Instant now = clock.instant();
+    List<Instant> recent = properties.restartBudget().recent(status.failureRestarts(), now);
+    if (recent.size() >= properties.restartBudget().maxRestarts()) {
+      return steps.withStep(
+          next.build(), "report-unhealthy", problem + " (restart budget exhausted)");
+    }
+    if (!actions.leading()) {
+      return status;
+    }
+    actions.cancel(job);
+    List<Instant> restarts = new ArrayList<>(recent);
+    restarts.add(now);
+    next.failureRestarts = restarts;
+    next.lastState = actions.newestState(status, job.jobId());
+    restartSamples.clear();
+    String message =
+        "Job "
+            + job.jobId()
+            + " cancelled because it is unhealthy ("
+            + problem
+            + "); the next step deploys it from "
+            + RestorePoint.describe(next.lastState);
+    events.warning(EventReason.JOB_REPLACED, message, job.jobId());
+    return steps.withStep(next.build(), "replace", message);
+  }
+
+  /** Why the running job is unhealthy, or null. */
+  private String healthProblem(FlinkJob job) {
+    Instant now = clock.instant();
+    if (job.restarts() != null) {
+      restartSamples.removeIf(
+          s ->
+              !s.jobId().equals(job.jobId())
+                  || s.at().isBefore(now.minus(properties.unhealthy().window())));
+      restartSamples.addLast(new RestartSample(now, job.jobId(), job.restarts()));
+      long climbed = job.restarts() - restartSamples.peekFirst().restarts();
+      if (climbed >= properties.unhealthy().maxRestarts()) {
+        return "restarted "
+            + climbed
+            + " times within "
+            + properties.unhealthy().window()
+            + " (Flink's restart strategy keeps recovering it)";
+      }
+    }
+    if (!job.jobId().equals(runningJob)) {
+      runningJob = job.jobId();
+      runningSince = now;
+    }
+    Duration stale = checkpointInterval.multipliedBy(properties.unhealthy().missedCheckpoints());
+    Instant since =
+        job.lastCheckpoint() != null && job.lastCheckpoint().completedAt().isAfter(runningSince)
+            ? job.lastCheckpoint().completedAt()
+            : runningSince;
+    if (since != null && since.isBefore(now.minus(stale))) {
+      return "no checkpoint completed since "
+          + since
+          + " ("
+          + properties.unhealthy().missedCheckpoints()
+          + " checkpoint intervals of "
+          + checkpointInterval
+          + ")";
+    }
+    return null;
+  }
+}

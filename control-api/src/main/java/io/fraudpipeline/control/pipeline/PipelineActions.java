@@ -1,0 +1,220 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.DuplicateJobException;
+import io.fraudpipeline.control.flink.FlinkJob;
+import io.fraudpipeline.control.flink.FlinkService;
+import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.savepoints.RestoreSafety;
+import io.fraudpipeline.control.savepoints.SavepointRecord;
+import io.fraudpipeline.flink.FlinkRequestException;
+import io.fraudpipeline.flink.FlinkUnavailableException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the reconciler does to Flink once it has decided: deploy a job (its intent written first),
+ * stop one with a savepoint it records, cancel one; and which state a job starts from. The
+ * decisions are {@link PipelineReconciler}'s and its parts'; each of them asks {@link #leading()}
+ * before acting, so a replica that lost the leadership does nothing.
+ */
+final class PipelineActions {
+
+  private static final Logger log = LoggerFactory.getLogger(PipelineActions.class);
+
+  private final FlinkService flink;
+  private final CheckpointStorage storage;
+  private final EventRecorder events;
+  private final Leadership leadership;
+  private final Consumer<PipelineStatus> intentWriter;
+  private final UnaryOperator<SavepointRecord> savepointRecorder;
+  private final TransactionsRetention retention;
+  private final ReconcilerProperties properties;
+  private final String jarSha256;
+  private final ReconcileSteps steps;
+  private final Clock clock;
+
+  /** See {@link PipelineReconciler}'s constructor for what each part is. */
+  PipelineActions(
+      FlinkService flink,
+      CheckpointStorage storage,
+      EventRecorder events,
+      Leadership leadership,
+      Consumer<PipelineStatus> intentWriter,
+      UnaryOperator<SavepointRecord> savepointRecorder,
+      TransactionsRetention retention,
+      ReconcilerProperties properties,
+      String jarSha256,
+      ReconcileSteps steps,
+      Clock clock) {
+    this.flink = flink;
+    this.storage = storage;
+    this.events = events;
+    this.leadership = leadership;
+    this.intentWriter = intentWriter;
+    this.savepointRecorder = savepointRecorder;
+    this.retention = retention;
+    this.properties = properties;
+    this.jarSha256 = jarSha256;
+    this.steps = steps;
+    this.clock = clock;
+  }
+
+  /** Whether this replica may act (it leads); says so in the log when it may not. */
+  boolean leading() {
+    if (leadership.isLeader()) {
+      return true;
+    }
+    log.info("Not acting: replica {} no longer leads", leadership.replicaId());
+    return false;
+  }
+
+  void cancel(FlinkJob job) throws InterruptedException {
+    flink.cancel(job.jobId(), properties.cancelTimeout());
+  }
+
+  /**
+   * Deploys the fraud job as the desired state says, from the given state and jar, under a JobID
+   * derived from the desired version. The status naming the new job is written before Flink sees
+   * it; a submission Flink refuses leaves a failed step and a backoff before the next try.
+   *
+   * @param jar the jar's checksum; null for the jar this control plane ships
+   * @param upgrade the upgrade this deployment belongs to, or null
+   */
+  PipelineStatus deploy(
+      DesiredState desired,
+      PipelineStatus status,
+      RestorePoint from,
+      String jar,
+      Upgrade upgrade,
+      StepEvent said)
+      throws InterruptedException {
+    if (!leading()) {
+      return status;
+    }
+    PipelineSpec spec = desired.spec();
+    String jobId = JobIds.derive(desired.pipelineId(), desired.version(), status.jobId());
+    PipelineStatus.Builder intent = status.toBuilder();
+    intent.jobId = jobId;
+    intent.deployments = status.deployments() + 1;
+    intent.lastState = from;
+    intent.suspended = false;
+    intent.unhealthy = null;
+    intent.jobJarSha256 = jar == null ? jarSha256 : jar;
+    if (upgrade != null) {
+      intent.upgrade =
+          upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
+              ? upgrade.deployed(
+                  jobId, clock.instant().plus(properties.upgrade().readinessTimeout()))
+              : upgrade;
+    }
+    intent.lastStep = steps.step(said.action(), "Deploying " + jobId + ": " + said.message());
+    intent.updatedAt = clock.instant();
+    PipelineStatus recorded = intent.build();
+    // Durable before Flink sees the job: a successor must know which job to expect.
+    intentWriter.accept(recorded);
+    try {
+      flink.submit(
+          new JobSubmission(
+              jobId,
+              spec.parallelism(),
+              spec.deliveryGuarantee(),
+              from == null ? null : from.path(),
+              spec.allowNonRestoredState(),
+              jar));
+    } catch (DuplicateJobException e) {
+      log.info(
+          "Job {} was already submitted (by an earlier leader or try): {}", jobId, e.getMessage());
+      return steps.withStep(recorded, said.action(), "Job " + jobId + " was already submitted");
+    } catch (FlinkRequestException | FlinkUnavailableException e) {
+      PipelineStatus.Builder failed = recorded.toBuilder();
+      Instant now = clock.instant();
+      failed.notBefore =
+          now.plus(properties.restartBudget().backoff(status.failureRestarts().size()));
+      events.warning(
+          EventReason.RECONCILE_FAILED,
+          "Submitting job "
+              + jobId
+              + " failed ("
+              + e.getMessage()
+              + "); next try at "
+              + failed.notBefore,
+          jobId);
+      return steps.withStep(
+          failed.build(), "failed", "Submitting " + jobId + " failed: " + e.getMessage());
+    }
+    if (said.warning()) {
+      events.warning(said.reason(), said.message() + " as job " + jobId, jobId);
+    } else {
+      events.normal(said.reason(), said.message() + " as job " + jobId, jobId);
+    }
+    warnOfDeletedRecords(from, jobId);
+    return steps.withStep(recorded, said.action(), said.message() + " as job " + jobId);
+  }
+
+  /** Stops the job with a savepoint, records it, and returns it as the state to start from. */
+  RestorePoint stopWithSavepoint(FlinkJob job, boolean drain, SavepointRecord.Kind kind)
+      throws InterruptedException {
+    String path = flink.stopWithSavepoint(job.jobId(), drain, properties.savepointTimeout());
+    Instant now = clock.instant();
+    SavepointRecord recorded =
+        savepointRecorder.apply(
+            new SavepointRecord(
+                path,
+                job.jobId(),
+                kind,
+                now,
+                job.parallelism(),
+                job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
+                job.jarSha256() == null ? jarSha256 : job.jarSha256(),
+                null));
+    return new RestorePoint(
+        path, RestorePoint.Kind.SAVEPOINT, now, job.jobId(), recorded.transactionsOffsets());
+  }
+
+  /**
+   * The newest state to start from: a checkpoint of the job found in the storage (newer than any
+   * observation), else the newest one observed or savepoint recorded.
+   */
+  RestorePoint newestState(PipelineStatus status, String jobId) {
+    RestorePoint known = status.lastState();
+    RestorePoint stored = storage.newest(status.checkpointDirectory(), jobId).orElse(null);
+    if (stored != null
+        && known != null
+        && known.kind() == RestorePoint.Kind.CHECKPOINT
+        && stored.jobId().equals(known.jobId())) {
+      // The storage's highest checkpoint of the same job is never older than one observed; the
+      // same one keeps the offsets observed with it.
+      return stored.path().equals(known.path()) ? known : stored;
+    }
+    return RestorePoint.newer(known, stored);
+  }
+
+  /** A restore from a state whose records Kafka deleted since: say how many raise no alert. */
+  private void warnOfDeletedRecords(RestorePoint from, String jobId) {
+    if (from == null) {
+      return;
+    }
+    RestoreSafety safety = retention.assess(from.transactionsOffsets());
+    if (safety.unsafe()) {
+      events.warning(
+          EventReason.DATA_LOSS,
+          "Job "
+              + jobId
+              + " resumes from "
+              + RestorePoint.describe(from)
+              + ", but Kafka's retention already deleted "
+              + safety.recordsDeleted()
+              + " transactions records after its offsets (by partition "
+              + safety.recordsDeletedByPartition()
+              + "): they raise no alert",
+          jobId);
+    }
+  }
+}

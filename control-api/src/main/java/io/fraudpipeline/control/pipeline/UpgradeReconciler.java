@@ -1,0 +1,365 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.FlinkJob;
+import io.fraudpipeline.control.jobs.JobJar;
+import io.fraudpipeline.control.leadership.Leadership;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * Takes an upgrade onto another jar through its phases ({@link Upgrade.Phase}): once the old job is
+ * down, the new one is deployed and must be ready in time (RUNNING, every task running, a
+ * checkpoint completed); if it is not, it is cancelled and the old jar deployed again from the
+ * state saved before the upgrade, a rollback recorded in the desired state. Another change of the
+ * desired state abandons it. One step per reconciliation, as the rest of the reconciler.
+ */
+final class UpgradeReconciler {
+
+  /** An upgrade a replacement starts: the desired version that asked, and the jars. */
+  record Intent(long desiredVersion, String fromJar, String toJar) {}
+
+  private final PipelineActions actions;
+  private final ReconcileSteps steps;
+  private final EventRecorder events;
+  private final Leadership leadership;
+  private final UnaryOperator<DesiredState> desiredWriter;
+  private final Predicate<String> jarKept;
+  private final Duration readinessTimeout;
+  private final Clock clock;
+
+  /** See {@link PipelineReconciler}'s constructor for what each part is. */
+  UpgradeReconciler(
+      PipelineActions actions,
+      ReconcileSteps steps,
+      EventRecorder events,
+      Leadership leadership,
+      UnaryOperator<DesiredState> desiredWriter,
+      Predicate<String> jarKept,
+      Duration readinessTimeout,
+      Clock clock) {
+    this.actions = actions;
+    this.steps = steps;
+    this.events = events;
+    this.leadership = leadership;
+    this.desiredWriter = desiredWriter;
+    this.jarKept = jarKept;
+    this.readinessTimeout = readinessTimeout;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts the upgrade whose old job was just taken down (replacing it; the next step deploys the
+   * new jar) and says so.
+   *
+   * @param before the old job's state, which a rollback restores
+   * @param how what was done to the old job
+   */
+  PipelineStatus started(
+      PipelineStatus.Builder next,
+      Intent intent,
+      UpgradeMode mode,
+      RestorePoint before,
+      FlinkJob old,
+      String how) {
+    next.upgrade =
+        Upgrade.begin(
+            intent.desiredVersion(),
+            intent.fromJar(),
+            intent.toJar(),
+            mode,
+            before,
+            old.jobId(),
+            Upgrade.Phase.REPLACING,
+            clock.instant());
+    String message =
+        "Upgrading from jar "
+            + JobJar.shortSha(intent.fromJar())
+            + " to "
+            + JobJar.shortSha(intent.toJar())
+            + " ("
+            + mode.json()
+            + "): job "
+            + old.jobId()
+            + " "
+            + how;
+    events.normal(EventReason.UPGRADE_STARTED, message, old.jobId());
+    return steps.withStep(next.build(), "replace", message);
+  }
+
+  /**
+   * The upgrade a resume on another jar than the suspended job ran is (its readiness awaited, a
+   * rollback restoring the state it was suspended with), or null when the jar is the same.
+   */
+  Upgrade resuming(DesiredState desired, PipelineStatus status, RestorePoint from, String jar) {
+    String suspendedOn = status.jobJarSha256();
+    if (jar == null || suspendedOn == null || jar.equals(suspendedOn)) {
+      return null;
+    }
+    events.normal(
+        EventReason.UPGRADE_STARTED,
+        "Resuming on jar "
+            + JobJar.shortSha(jar)
+            + " (suspended on "
+            + JobJar.shortSha(suspendedOn)
+            + "): an upgrade, rolled back to "
+            + RestorePoint.describe(from)
+            + " if not ready in time",
+        status.jobId());
+    return Upgrade.begin(
+        desired.version(),
+        suspendedOn,
+        jar,
+        desired.spec().upgradeMode(),
+        from,
+        status.jobId(),
+        Upgrade.Phase.AWAITING_READINESS,
+        clock.instant());
+  }
+
+  /**
+   * The step of the upgrade under way, or null when the usual decisions apply (e.g. a lost new job
+   * is brought back like any other).
+   */
+  PipelineStatus carryOn(
+      DesiredState desired, ObservedPipeline observed, FlinkJob job, PipelineStatus status)
+      throws InterruptedException {
+    Upgrade upgrade = status.upgrade();
+    String wanted = status.desiredJar(desired.spec());
+    if (upgrade.phase() != Upgrade.Phase.ROLLING_BACK && !upgrade.toJar().equals(wanted)) {
+      return abandon(status, "the desired state now asks for jar " + JobJar.shortSha(wanted));
+    }
+    return switch (upgrade.phase()) {
+      case REPLACING ->
+          job != null
+              ? null
+              : actions.deploy(
+                  desired,
+                  status,
+                  status.lastState(),
+                  upgrade.toJar(),
+                  upgrade.deployed(null, null),
+                  StepEvent.normal(
+                      "upgrade",
+                      EventReason.JOB_DEPLOYED,
+                      "Deployed jar "
+                          + JobJar.shortSha(upgrade.toJar())
+                          + " from "
+                          + RestorePoint.describe(status.lastState())
+                          + " (upgrade, desired version "
+                          + desired.version()
+                          + ")"));
+      case AWAITING_READINESS -> awaitReadiness(desired, observed, job, status);
+      case ROLLING_BACK -> {
+        if (job != null && job.jobId().equals(upgrade.toJobId())) {
+          if (!actions.leading()) {
+            yield status;
+          }
+          actions.cancel(job);
+          yield steps.withStep(
+              status, "rollback", "Cancelled job " + job.jobId() + " of the upgrade");
+        }
+        yield job != null
+            ? null
+            : actions.deploy(
+                desired,
+                status,
+                upgrade.rollbackPoint(),
+                upgrade.fromJar(),
+                upgrade.moveTo(Upgrade.Phase.ROLLED_BACK, clock.instant(), null),
+                StepEvent.warning(
+                    "rollback",
+                    EventReason.JOB_DEPLOYED,
+                    "Rolled back to jar "
+                        + JobJar.shortSha(upgrade.fromJar())
+                        + " from "
+                        + RestorePoint.describe(upgrade.rollbackPoint())
+                        + " (its state from before the upgrade)"));
+      }
+      default -> null;
+    };
+  }
+
+  /** Ends an upgrade under way because the desired state changed; the status as it is if none. */
+  PipelineStatus abandon(PipelineStatus status, String why) {
+    if (!status.upgrading()) {
+      return status;
+    }
+    PipelineStatus.Builder next = status.toBuilder();
+    next.upgrade = status.upgrade().moveTo(Upgrade.Phase.ABANDONED, clock.instant(), why);
+    String message =
+        "Upgrade to jar " + JobJar.shortSha(status.upgrade().toJar()) + " abandoned: " + why;
+    events.normal(EventReason.UPGRADE_FAILED, message, status.upgrade().toJobId());
+    return steps.withStep(next.build(), "upgrade-abandoned", message);
+  }
+
+  private PipelineStatus awaitReadiness(
+      DesiredState desired, ObservedPipeline observed, FlinkJob job, PipelineStatus status)
+      throws InterruptedException {
+    Upgrade upgrade = status.upgrade();
+    Instant now = clock.instant();
+    FlinkJob upgraded =
+        upgrade.toJobId() == null ? null : observed.job(upgrade.toJobId()).orElse(null);
+    boolean late = upgrade.readyBy() == null || now.isAfter(upgrade.readyBy());
+    if (upgraded != null && upgraded.isActive() && upgraded.equals(job)) {
+      String missing = notReady(upgraded);
+      if (missing == null) {
+        PipelineStatus.Builder next = status.toBuilder();
+        next.upgrade = upgrade.moveTo(Upgrade.Phase.SUCCEEDED, now, null);
+        String message =
+            "Upgrade to jar "
+                + JobJar.shortSha(upgrade.toJar())
+                + " succeeded: job "
+                + upgraded.jobId()
+                + " is RUNNING, every task runs and checkpoint "
+                + upgraded.lastCheckpoint().id()
+                + " completed ("
+                + Duration.between(upgrade.startedAt(), now).toMillis()
+                + " ms after the old job was taken down)";
+        events.normal(EventReason.UPGRADE_SUCCEEDED, message, upgraded.jobId());
+        return steps.withStep(next.build(), "upgrade-succeeded", message);
+      }
+      if (late) {
+        return rollBack(
+            desired,
+            status,
+            upgraded,
+            "job "
+                + upgraded.jobId()
+                + " was not ready within "
+                + readinessTimeout
+                + " ("
+                + missing
+                + ")");
+      }
+      return steps.withStep(
+          status,
+          "await-readiness",
+          "Upgrade to jar "
+              + JobJar.shortSha(upgrade.toJar())
+              + ": job "
+              + upgraded.jobId()
+              + " "
+              + missing
+              + "; it must be ready by "
+              + upgrade.readyBy());
+    }
+    if (upgraded != null && upgraded.isFailed()) {
+      String cause =
+          upgraded.failureCause() == null ? "no cause reported" : upgraded.failureCause();
+      return rollBack(desired, status, job, "job " + upgraded.jobId() + " FAILED: " + cause);
+    }
+    if (late) {
+      return rollBack(
+          desired,
+          status,
+          job,
+          "job "
+              + upgrade.toJobId()
+              + (upgraded == null ? " is not on Flink" : " is " + upgraded.state())
+              + " after "
+              + readinessTimeout);
+    }
+    return null;
+  }
+
+  /**
+   * Takes the upgraded job down and records the rollback in the desired state; the next step
+   * deploys the previous jar from the state saved before the upgrade.
+   */
+  private PipelineStatus rollBack(
+      DesiredState desired, PipelineStatus status, FlinkJob active, String why)
+      throws InterruptedException {
+    if (!actions.leading()) {
+      return status;
+    }
+    Upgrade upgrade = status.upgrade();
+    Instant now = clock.instant();
+    PipelineStatus.Builder next = status.toBuilder();
+    if (upgrade.fromJar() == null || !jarKept.test(upgrade.fromJar())) {
+      String message =
+          "Upgrade to jar "
+              + JobJar.shortSha(upgrade.toJar())
+              + " failed ("
+              + why
+              + ") and cannot be rolled back: the previous jar "
+              + (upgrade.fromJar() == null
+                  ? "is unknown (the old job was deployed before jars were recorded)"
+                  : JobJar.shortSha(upgrade.fromJar())
+                      + " is not in the jar store (fraud.job.jar-store)")
+              + "; the new job is left as it is";
+      next.upgrade = upgrade.moveTo(Upgrade.Phase.FAILED, now, why);
+      events.warning(EventReason.UPGRADE_FAILED, message, upgrade.toJobId());
+      return steps.withStep(next.build(), "upgrade-failed", message);
+    }
+    // Down first: if recording the rollback fails, the next round finds the job gone and tries
+    // the rollback again, rather than leaving a broken job running.
+    if (active != null && active.jobId().equals(upgrade.toJobId())) {
+      actions.cancel(active);
+    }
+    DesiredState recorded;
+    try {
+      recorded =
+          desiredWriter.apply(
+              desired.next(
+                  desired.spec().withJar(upgrade.fromJar(), desired.spec().upgradeMode()),
+                  false,
+                  now,
+                  "reconciler (" + leadership.replicaId() + ")",
+                  "rollback of the upgrade to jar "
+                      + JobJar.shortSha(upgrade.toJar())
+                      + ": "
+                      + why));
+    } catch (StaleDesiredStateException e) {
+      return steps.withStep(
+          status,
+          "failed",
+          "Rolling back the upgrade to jar "
+              + JobJar.shortSha(upgrade.toJar())
+              + ": the desired state changed meanwhile; deciding again");
+    }
+    next.desiredVersion = recorded.version();
+    List<String> rejected = new ArrayList<>(status.rejectedJars());
+    if (!rejected.contains(upgrade.toJar())) {
+      rejected.add(upgrade.toJar());
+    }
+    next.rejectedJars = rejected;
+    next.upgrade = upgrade.moveTo(Upgrade.Phase.ROLLING_BACK, now, why);
+    String message =
+        "Upgrade to jar "
+            + JobJar.shortSha(upgrade.toJar())
+            + " rolled back: "
+            + why
+            + ". Jar "
+            + JobJar.shortSha(upgrade.fromJar())
+            + " runs again from "
+            + RestorePoint.describe(upgrade.rollbackPoint())
+            + " (desired version "
+            + recorded.version()
+            + ")";
+    events.warning(EventReason.UPGRADE_ROLLED_BACK, message, upgrade.toJobId());
+    return steps.withStep(next.build(), "rollback", message);
+  }
+
+  /** What keeps an upgraded job from being ready, or null when it is. */
+  private static String notReady(FlinkJob job) {
+    if (!job.isRunning()) {
+      return "is " + job.state();
+    }
+    if (!Boolean.TRUE.equals(job.tasksRunning())) {
+      return "does not run every task yet";
+    }
+    FlinkJob.CompletedCheckpoint checkpoint = job.lastCheckpoint();
+    if (checkpoint == null
+        || (job.startTime() != null && checkpoint.completedAt().isBefore(job.startTime()))) {
+      return "has completed no checkpoint yet";
+    }
+    return null;
+  }
+}
