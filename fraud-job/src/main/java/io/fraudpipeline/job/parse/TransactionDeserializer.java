@@ -1,6 +1,7 @@
 package io.fraudpipeline.job.parse;
 
 import io.fraudpipeline.job.dlq.DeadLetter;
+import io.fraudpipeline.job.source.KafkaClientClasses;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.ParseResult;
 import io.fraudpipeline.model.Transaction;
@@ -24,6 +25,11 @@ public final class TransactionDeserializer
     implements KafkaRecordDeserializationSchema<ParsedRecord> {
 
   private static final long serialVersionUID = 1L;
+
+  static {
+    // With the source, on the JobManager and the TaskManagers, while the job's loader is open.
+    KafkaClientClasses.load();
+  }
 
   private final long maxFutureSkewMillis;
 

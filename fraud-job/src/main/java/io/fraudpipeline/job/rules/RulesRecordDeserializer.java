@@ -1,5 +1,6 @@
 package io.fraudpipeline.job.rules;
 
+import io.fraudpipeline.job.source.KafkaClientClasses;
 import io.fraudpipeline.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,6 +19,11 @@ public final class RulesRecordDeserializer implements KafkaRecordDeserialization
   private static final long serialVersionUID = 1L;
 
   private static final byte[] RULES_KEY = Topics.RULES_KEY.getBytes(StandardCharsets.UTF_8);
+
+  static {
+    // With the source, on the JobManager and the TaskManagers, while the job's loader is open.
+    KafkaClientClasses.load();
+  }
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<byte[]> out) {
