@@ -39,10 +39,7 @@ public record FlinkJob(
   }
 
   public boolean isTerminal() {
-    return switch (state) {
-      case "FINISHED", "CANCELED", "FAILED" -> true;
-      default -> false;
-    };
+    return JobStates.isGloballyTerminal(state);
   }
 
   public boolean isRunning() {

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.jobs;
 
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.JobStates;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,9 +49,6 @@ public record FraudJob(
 
   /** Whether the job is not in a globally terminal state (it holds or wants slots). */
   public boolean isActive() {
-    return switch (state) {
-      case "FINISHED", "CANCELED", "FAILED" -> false;
-      default -> true;
-    };
+    return !JobStates.isGloballyTerminal(state);
   }
 }

@@ -72,16 +72,11 @@ public class FraudJobObserver extends PeriodicLifecycle {
   private volatile Observation last;
 
   /**
-   * The failures of FAILED jobs by id, asked for until Flink names a root cause: a terminated job's
-   * exception history no longer changes once written. Used only under the lock of {@link
-   * #observeNow()}.
+   * The latest failures of FAILED jobs by id, asked for until they name a root cause: a terminated
+   * job's exception history no longer changes once written, so Flink is not asked again each poll.
+   * Used only under the lock of {@link #observeNow()}.
    */
-  private final Map<String, EndedFailures> endedFailures = new HashMap<>();
-
-  /** What a FAILED job's exception history says: its root cause and its latest failures. */
-  private record EndedFailures(String rootCause, List<JobFailure> failures) {
-    static final EndedFailures NONE = new EndedFailures(null, List.of());
-  }
+  private final Map<String, List<JobFailure>> endedFailures = new HashMap<>();
 
   @Autowired
   public FraudJobObserver(
@@ -128,6 +123,16 @@ public class FraudJobObserver extends PeriodicLifecycle {
     if (!observation.flinkReachable()) {
       throw new FlinkUnavailableException("Flink cannot be observed: " + observation.error(), null);
     }
+    return requireJob(observation, jobId);
+  }
+
+  /**
+   * The fraud job with this id in an observation: how both a read (of the last observation) and a
+   * command (of a fresh one) look a job id up.
+   *
+   * @throws JobNotFoundException when the observation has no fraud job with this id
+   */
+  FraudJob requireJob(Observation observation, String jobId) {
     return observation.job(jobId).orElseThrow(() -> new JobNotFoundException(jobId, jobName));
   }
 
@@ -175,16 +180,15 @@ public class FraudJobObserver extends PeriodicLifecycle {
         if (details.getStatus().isGloballyTerminalState()) {
           boolean detailed =
               terminated++ < DETAILED_TERMINATED && details.getStatus() == JobStatus.FAILED;
-          EndedFailures failures =
-              detailed ? endedFailures(details.getJobId()) : EndedFailures.NONE;
+          List<JobFailure> failures = detailed ? endedFailures(details.getJobId()) : List.of();
           flinkJobs.add(
               FlinkJob.ended(
                   details.getJobId().toHexString(),
                   details.getStatus().name(),
                   instant(details.getStartTime()),
-                  failures.rootCause()));
+                  rootCause(failures)));
           if (jobs.size() < MAX_JOBS) {
-            jobs.add(terminated(details, failures.failures(), now));
+            jobs.add(terminated(details, failures, now));
           }
         } else {
           ActiveJob active = active(details, now);
@@ -386,34 +390,35 @@ public class FraudJobObserver extends PeriodicLifecycle {
         : stats.getTriggerTimestamp() + stats.getDuration();
   }
 
-  /** What Flink reports of a FAILED job's failures, asked for until it names a root cause. */
-  private EndedFailures endedFailures(JobID jobId) {
-    EndedFailures known = endedFailures.get(jobId.toHexString());
+  /** What Flink reports of a FAILED job's failures, asked for until they name a root cause. */
+  private List<JobFailure> endedFailures(JobID jobId) {
+    List<JobFailure> known = endedFailures.get(jobId.toHexString());
     if (known != null) {
       return known;
     }
-    JobExceptionsInfoWithHistory info;
+    List<JobFailure> failures;
     try {
-      info = flink.exceptions(jobId, MAX_EXCEPTIONS);
+      failures = failuresOf(flink.exceptions(jobId, MAX_EXCEPTIONS));
     } catch (FlinkRequestException e) {
       log.debug("No exception history for {}", jobId, e);
-      return EndedFailures.NONE;
+      return List.of();
     }
-    List<JobFailure> failures = failuresOf(info);
-    var entries = info.getExceptionHistory().getEntries();
-    if (entries.isEmpty()) {
-      return new EndedFailures(null, failures);
+    if (rootCause(failures) != null) {
+      endedFailures.put(jobId.toHexString(), failures);
     }
-    var newest = entries.iterator().next();
-    String cause =
-        newest.getStacktrace() == null
-            ? newest.getExceptionName()
-            : deepestCause(newest.getStacktrace());
-    EndedFailures ended = new EndedFailures(cause, failures);
-    if (cause != null) {
-      endedFailures.put(jobId.toHexString(), ended);
+    return failures;
+  }
+
+  /**
+   * Why a FAILED job ended, as the reconciler reports it: the root cause of its newest failure, or
+   * that failure's exception when Flink kept no stack trace.
+   */
+  private static String rootCause(List<JobFailure> failures) {
+    if (failures.isEmpty()) {
+      return null;
     }
-    return ended;
+    JobFailure newest = failures.get(0);
+    return newest.rootCause() != null ? newest.rootCause() : newest.exception();
   }
 
   /** The innermost "Caused by:" of a stack trace (its first line when there is none). */

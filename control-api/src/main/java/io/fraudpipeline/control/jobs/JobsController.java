@@ -29,12 +29,10 @@ class JobsController {
 
   private final JobOperations jobOperations;
   private final FraudJobObserver observer;
-  private final String jobName;
 
-  JobsController(JobOperations jobOperations, FraudJobObserver observer, JobProperties properties) {
+  JobsController(JobOperations jobOperations, FraudJobObserver observer) {
     this.jobOperations = jobOperations;
     this.observer = observer;
-    this.jobName = properties.name();
   }
 
   /**
@@ -70,7 +68,7 @@ class JobsController {
       // A job deployed a moment ago may not be in the last poll yet.
       observation = observer.observeNow().requireReachable();
     }
-    return observation.job(id).orElseThrow(() -> new JobNotFoundException(id, jobName));
+    return observer.requireJob(observation, id);
   }
 
   @PostMapping("/{job_id}/savepoints")

@@ -1,14 +1,16 @@
 package io.fraudpipeline.control.kafka;
 
-import io.fraudpipeline.model.Topics;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The pipeline's topic names and how new topics are created. The names default to the wire
- * contract's {@link Topics}; Kafka's bootstrap servers are Boot's own {@code
- * spring.kafka.bootstrap-servers}.
+ * The pipeline's topic names and how new topics are created. Every default is in application.yaml
+ * (the job's topics there are the wire contract's {@code io.fraudpipeline.model.Topics}). A blank
+ * name stops the start-up: it is usually an environment variable left empty, and quietly taking the
+ * default instead would point the pipeline at a topic nobody chose. Kafka's bootstrap servers are
+ * Boot's own {@code spring.kafka.bootstrap-servers}.
  *
  * @param transactions incoming transactions
  * @param fraudAlerts the job's alerts
@@ -29,37 +31,17 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("fraud.topics")
 public record TopicsProperties(
-    String transactions,
-    String fraudAlerts,
-    String transactionsDlq,
-    String fraudRules,
-    String savepoints,
+    @NotBlank String transactions,
+    @NotBlank String fraudAlerts,
+    @NotBlank String transactionsDlq,
+    @NotBlank String fraudRules,
+    @NotBlank String savepoints,
     @Min(1) int partitions,
     @Min(1) short replicationFactor,
-    String rulesHistory,
-    String operations,
-    String pipeline,
-    String pipelineStatus,
-    String events,
-    String leadership,
-    String fraudAlertsShadow) {
-
-  public TopicsProperties {
-    transactions = orDefault(transactions, Topics.TRANSACTIONS);
-    fraudAlerts = orDefault(fraudAlerts, Topics.FRAUD_ALERTS);
-    transactionsDlq = orDefault(transactionsDlq, Topics.TRANSACTIONS_DLQ);
-    fraudRules = orDefault(fraudRules, Topics.FRAUD_RULES);
-    savepoints = orDefault(savepoints, "fraud-savepoints");
-    rulesHistory = orDefault(rulesHistory, "fraud-rules-history");
-    operations = orDefault(operations, "fraud-control-operations");
-    pipeline = orDefault(pipeline, "fraud-pipeline-desired");
-    pipelineStatus = orDefault(pipelineStatus, "fraud-pipeline-status");
-    events = orDefault(events, "fraud-control-events");
-    leadership = orDefault(leadership, "fraud-control-leader");
-    fraudAlertsShadow = orDefault(fraudAlertsShadow, Topics.FRAUD_ALERTS_SHADOW);
-  }
-
-  private static String orDefault(String value, String fallback) {
-    return value == null || value.isBlank() ? fallback : value;
-  }
-}
+    @NotBlank String rulesHistory,
+    @NotBlank String operations,
+    @NotBlank String pipeline,
+    @NotBlank String pipelineStatus,
+    @NotBlank String events,
+    @NotBlank String leadership,
+    @NotBlank String fraudAlertsShadow) {}

@@ -1,7 +1,8 @@
 package io.fraudpipeline.control.pipeline;
 
-import io.fraudpipeline.control.rules.IfMatch;
+import io.fraudpipeline.control.versioning.ExpectedVersion;
 import io.fraudpipeline.control.web.Actor;
+import io.fraudpipeline.control.web.IfMatch;
 import io.fraudpipeline.control.web.OperationResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -38,6 +39,11 @@ import org.springframework.web.bind.annotation.RestController;
 class PipelineController {
 
   static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
+  private static final String IF_MATCH_REQUIRED =
+      "A change of the desired state needs an If-Match header with the version it is based"
+          + " on, e.g. If-Match: \"3\" (GET /api/v1/pipeline returns it as the ETag; \"0\""
+          + " before the first change)";
 
   /** Accepted versions, newest first. */
   record HistoryView(List<DesiredState> versions) {}
@@ -84,7 +90,9 @@ class PipelineController {
           @RequestBody
           String body,
       Principal principal) {
-    return answer(service.replace(ifMatch, body, Actor.of(updatedBy, principal)));
+    String actor = Actor.of(updatedBy, principal);
+    ExpectedVersion expected = IfMatch.required(ifMatch, IF_MATCH_REQUIRED);
+    return answer(service.replace(expected, body, actor));
   }
 
   @PatchMapping(consumes = MERGE_PATCH_JSON)
@@ -106,7 +114,9 @@ class PipelineController {
           @RequestBody
           String body,
       Principal principal) {
-    return answer(service.mergePatch(ifMatch, body, Actor.of(updatedBy, principal)));
+    String actor = Actor.of(updatedBy, principal);
+    ExpectedVersion expected = IfMatch.required(ifMatch, IF_MATCH_REQUIRED);
+    return answer(service.mergePatch(expected, body, actor));
   }
 
   @PostMapping(value = "/upgrade")

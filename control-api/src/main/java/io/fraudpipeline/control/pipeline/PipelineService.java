@@ -4,7 +4,6 @@ import io.fraudpipeline.control.errors.ExecutionFailedException;
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.errors.VersionMismatchException;
-import io.fraudpipeline.control.errors.VersionRequiredException;
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.flink.FreeSlots;
@@ -25,11 +24,11 @@ import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
-import io.fraudpipeline.control.rules.IfMatch;
 import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.savepoints.SavepointView;
+import io.fraudpipeline.control.versioning.ExpectedVersion;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.model.FieldError;
 import java.time.Clock;
@@ -330,22 +329,19 @@ public class PipelineService {
   }
 
   /** PUT: the body is the whole spec; absent fields take the configured defaults. */
-  public DesiredState replace(String ifMatch, String body, String actor) {
-    IfMatch precondition = required(ifMatch);
+  public DesiredState replace(ExpectedVersion expected, String body, String actor) {
     JsonNode document = JsonBodies.parse(body);
-    return change(
-        precondition, actor, "PUT /api/v1/pipeline", current -> readWhole(document, current));
+    return change(expected, actor, "PUT /api/v1/pipeline", current -> readWhole(document, current));
   }
 
   /**
    * PATCH: the body is a JSON merge patch (RFC 7396) of the current spec, and the result is read as
    * a PUT of the merged document: a member the patch removes ({@code null}) takes its default.
    */
-  public DesiredState mergePatch(String ifMatch, String body, String actor) {
-    IfMatch precondition = required(ifMatch);
+  public DesiredState mergePatch(ExpectedVersion expected, String body, String actor) {
     JsonNode patch = JsonBodies.parse(body);
     return change(
-        precondition,
+        expected,
         actor,
         "PATCH /api/v1/pipeline",
         current -> {
@@ -364,10 +360,10 @@ public class PipelineService {
   }
 
   private DesiredState change(
-      IfMatch precondition, String actor, String cause, UnaryOperator<PipelineSpec> edit) {
+      ExpectedVersion expected, String actor, String cause, UnaryOperator<PipelineSpec> edit) {
     Optional<DesiredState> current = desired.current();
     long version = current.map(DesiredState::version).orElse(0L);
-    if (!precondition.matches(version)) {
+    if (!expected.matches(version)) {
       throw stale(version);
     }
     PipelineSpec before = current.map(DesiredState::spec).orElse(defaults());
@@ -845,17 +841,6 @@ public class PipelineService {
         null,
         false,
         null);
-  }
-
-  private static IfMatch required(String ifMatch) {
-    IfMatch precondition = IfMatch.parse(ifMatch);
-    if (precondition == null) {
-      throw new VersionRequiredException(
-          "A change of the desired state needs an If-Match header with the version it is based"
-              + " on, e.g. If-Match: \"3\" (GET /api/v1/pipeline returns it as the ETag; \"0\""
-              + " before the first change)");
-    }
-    return precondition;
   }
 
   private static VersionMismatchException stale(long version) {

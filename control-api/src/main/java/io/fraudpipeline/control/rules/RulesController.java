@@ -1,6 +1,8 @@
 package io.fraudpipeline.control.rules;
 
+import io.fraudpipeline.control.versioning.ExpectedVersion;
 import io.fraudpipeline.control.web.Actor;
+import io.fraudpipeline.control.web.IfMatch;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -30,6 +32,10 @@ class RulesController {
 
   static final String MERGE_PATCH_JSON = "application/merge-patch+json";
   static final String UPDATED_BY = Actor.UPDATED_BY;
+
+  private static final String IF_MATCH_REQUIRED =
+      "A rule change needs an If-Match header with the version it is based on, e.g."
+          + " If-Match: \"3\" (GET /api/v1/rules returns it as the ETag)";
 
   /** The latest changes, newest first. */
   record HistoryView(List<RuleChange> changes) {}
@@ -74,7 +80,9 @@ class RulesController {
           @RequestBody
           String body,
       Principal principal) {
-    return answer(service.replace(ifMatch, body, actor(updatedBy, principal)));
+    String actor = actor(updatedBy, principal);
+    ExpectedVersion expected = IfMatch.required(ifMatch, IF_MATCH_REQUIRED);
+    return answer(service.replace(expected, body, actor));
   }
 
   @PatchMapping(consumes = MERGE_PATCH_JSON)
@@ -99,7 +107,9 @@ class RulesController {
           @RequestBody
           String body,
       Principal principal) {
-    return answer(service.mergePatch(ifMatch, body, actor(updatedBy, principal)));
+    String actor = actor(updatedBy, principal);
+    ExpectedVersion expected = IfMatch.required(ifMatch, IF_MATCH_REQUIRED);
+    return answer(service.mergePatch(expected, body, actor));
   }
 
   @GetMapping("/history")

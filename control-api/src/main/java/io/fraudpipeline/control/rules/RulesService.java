@@ -3,10 +3,10 @@ package io.fraudpipeline.control.rules;
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.errors.VersionMismatchException;
-import io.fraudpipeline.control.errors.VersionRequiredException;
 import io.fraudpipeline.control.json.JsonBodies;
 import io.fraudpipeline.control.json.JsonMergePatch;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.versioning.ExpectedVersion;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.RuleSetValidator;
@@ -26,9 +26,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads and changes the rule set with optimistic concurrency. A change holds a lock, re-reads the
- * latest version from Kafka, checks the client's {@code If-Match} against it, validates the result
- * with the wire contract's {@link RuleSetValidator} and publishes it with its history entry in one
- * transaction; the answer is read back from the topic.
+ * latest version from Kafka, checks the version the client based the change on against it,
+ * validates the result with the wire contract's {@link RuleSetValidator} and publishes it with its
+ * history entry in one transaction; the answer is read back from the topic.
  */
 @Service
 class RulesService {
@@ -68,32 +68,30 @@ class RulesService {
   }
 
   /** PUT: the body is the whole set of rule parameters. */
-  RulesState replace(String ifMatch, String body, String actor) {
-    IfMatch precondition = required(ifMatch);
+  RulesState replace(ExpectedVersion expected, String body, String actor) {
     JsonNode document = JsonBodies.parse(body);
-    return change(RuleChange.REPLACE, precondition, actor, current -> document);
+    return change(RuleChange.REPLACE, expected, actor, current -> document);
   }
 
   /** PATCH: the body is a JSON merge patch (RFC 7396) of the current rule parameters. */
-  RulesState mergePatch(String ifMatch, String body, String actor) {
-    IfMatch precondition = required(ifMatch);
+  RulesState mergePatch(ExpectedVersion expected, String body, String actor) {
     JsonNode patch = JsonBodies.parse(body);
     return change(
         RuleChange.MERGE_PATCH,
-        precondition,
+        expected,
         actor,
         current -> JsonMergePatch.apply(RuleDocuments.editable(current), patch));
   }
 
   private RulesState change(
       String operation,
-      IfMatch precondition,
+      ExpectedVersion expected,
       String actor,
       Function<RuleSet, JsonNode> newDocument) {
     acquireLock();
     try {
       RuleSet current = kafka(rules::latest);
-      if (!precondition.matches(current.version())) {
+      if (!expected.matches(current.version())) {
         throw new VersionMismatchException(
             "The rules are at version "
                 + current.version()
@@ -164,16 +162,6 @@ class RulesService {
         throw new KafkaUnavailableException("Interrupted reading back the rules");
       }
     }
-  }
-
-  private static IfMatch required(String ifMatch) {
-    IfMatch precondition = IfMatch.parse(ifMatch);
-    if (precondition == null) {
-      throw new VersionRequiredException(
-          "A rule change needs an If-Match header with the version it is based on, e.g."
-              + " If-Match: \"3\" (GET /api/v1/rules returns it as the ETag)");
-    }
-    return precondition;
   }
 
   private void acquireLock() {

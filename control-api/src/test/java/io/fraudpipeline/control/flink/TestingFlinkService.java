@@ -345,9 +345,6 @@ public class TestingFlinkService implements FlinkService {
   }
 
   private static boolean terminal(String state) {
-    return switch (state) {
-      case "FINISHED", "CANCELED", "FAILED" -> true;
-      default -> false;
-    };
+    return JobStates.isGloballyTerminal(state);
   }
 }

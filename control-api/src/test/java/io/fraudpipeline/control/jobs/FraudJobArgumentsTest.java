@@ -18,8 +18,20 @@ class FraudJobArgumentsTest {
     kafka.setBootstrapServers(List.of("broker-1:9092", "broker-2:9092"));
     TopicsProperties topics =
         new TopicsProperties(
-            "tx", "alerts", "dlq", "rules", null, 2, (short) 1, null, null, null, null, null, null,
-            null);
+            "tx",
+            "alerts",
+            "dlq",
+            "rules",
+            "fraud-savepoints",
+            2,
+            (short) 1,
+            "fraud-rules-history",
+            "fraud-control-operations",
+            "fraud-pipeline-desired",
+            "fraud-pipeline-status",
+            "fraud-control-events",
+            "fraud-control-leader",
+            "shadow-alerts");
     JobProperties job =
         new JobProperties(
             "fraud-detection",
@@ -46,7 +58,7 @@ class FraudJobArgumentsTest {
     assertThat(String.join(" ", args))
         .contains("--bootstrap-servers broker-1:9092,broker-2:9092")
         .contains("--transactions-topic tx")
-        .contains("--shadow-alerts-topic fraud-alerts-shadow")
+        .contains("--shadow-alerts-topic shadow-alerts")
         .contains("--rules-topic rules")
         .contains("--group-id payments-fraud")
         .contains("--checkpoint-interval 2000")

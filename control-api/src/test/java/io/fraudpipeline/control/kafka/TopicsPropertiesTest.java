@@ -3,43 +3,59 @@ package io.fraudpipeline.control.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.model.Topics;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.StandardEnvironment;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.ClassPathResource;
 
 class TopicsPropertiesTest {
 
-  @Test
-  void applicationYamlNamesTheWireContractsTopics() throws Exception {
-    StandardEnvironment environment = new StandardEnvironment();
-    new YamlPropertySourceLoader()
-        .load("application", new ClassPathResource("application.yaml"))
-        .forEach(environment.getPropertySources()::addLast);
-    TopicsProperties topics =
-        new Binder(ConfigurationPropertySources.get(environment))
-            .bind("fraud.topics", TopicsProperties.class)
-            .get();
+  /** The settings bound as at start-up: application.yaml, under what a test sets. */
+  private final ApplicationContextRunner startup =
+      new ApplicationContextRunner()
+          .withUserConfiguration(BindsTopics.class)
+          .withInitializer(
+              context -> {
+                try {
+                  new YamlPropertySourceLoader()
+                      .load("application", new ClassPathResource("application.yaml"))
+                      .forEach(context.getEnvironment().getPropertySources()::addLast);
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
 
-    assertThat(topics.transactions()).isEqualTo(Topics.TRANSACTIONS);
-    assertThat(topics.fraudAlerts()).isEqualTo(Topics.FRAUD_ALERTS);
-    assertThat(topics.transactionsDlq()).isEqualTo(Topics.TRANSACTIONS_DLQ);
-    assertThat(topics.fraudRules()).isEqualTo(Topics.FRAUD_RULES);
+  @EnableConfigurationProperties(TopicsProperties.class)
+  static class BindsTopics {}
+
+  @Test
+  void applicationYamlNamesTheWireContractsTopics() {
+    startup.run(
+        context -> {
+          TopicsProperties topics = context.getBean(TopicsProperties.class);
+          assertThat(topics.transactions()).isEqualTo(Topics.TRANSACTIONS);
+          assertThat(topics.fraudAlerts()).isEqualTo(Topics.FRAUD_ALERTS);
+          assertThat(topics.fraudAlertsShadow()).isEqualTo(Topics.FRAUD_ALERTS_SHADOW);
+          assertThat(topics.transactionsDlq()).isEqualTo(Topics.TRANSACTIONS_DLQ);
+          assertThat(topics.fraudRules()).isEqualTo(Topics.FRAUD_RULES);
+          assertThat(topics.leadership()).isEqualTo("fraud-control-leader");
+        });
   }
 
   @Test
-  void fallsBackToTheWireContractWhenANameIsLeftOut() {
-    TopicsProperties topics =
-        new TopicsProperties(
-            null, "", null, null, null, 1, (short) 1, null, null, null, null, null, null, null);
-
-    assertThat(topics.transactions()).isEqualTo(Topics.TRANSACTIONS);
-    assertThat(topics.fraudAlerts()).isEqualTo(Topics.FRAUD_ALERTS);
-    assertThat(topics.savepoints()).isEqualTo("fraud-savepoints");
-    assertThat(topics.operations()).isEqualTo("fraud-control-operations");
-    assertThat(topics.events()).isEqualTo("fraud-control-events");
-    assertThat(topics.leadership()).isEqualTo("fraud-control-leader");
+  void aBlankTopicNameStopsTheStartUp() {
+    startup
+        .withPropertyValues("fraud.topics.fraud-alerts=")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("fraud.topics")
+                  .hasMessageContaining("fraudAlerts")
+                  .hasMessageContaining("must not be blank");
+            });
   }
 }
