@@ -64,6 +64,8 @@ class BacktestKafka {
   Instant oldestRetained() {
     try (var consumer = consumers.create("control-api-backtest-retention", TIMEOUT)) {
       List<TopicPartition> partitions = partitions(consumer, topics.transactions());
+      // Assigned before their offsets are asked for: see readFrom.
+      consumer.assign(partitions);
       Map<TopicPartition, Long> trimmed = new HashMap<>();
       consumer
           .beginningOffsets(partitions, TIMEOUT)
@@ -76,9 +78,10 @@ class BacktestKafka {
       if (trimmed.isEmpty()) {
         return null;
       }
+      // Only these are read (the others have no oldest record to look for).
+      consumer.assign(trimmed.keySet());
       Map<TopicPartition, Long> end = consumer.endOffsets(trimmed.keySet(), TIMEOUT);
       Map<TopicPartition, Long> first = new HashMap<>();
-      consumer.assign(trimmed.keySet());
       trimmed.forEach(consumer::seek);
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (first.size() < trimmed.size() && System.nanoTime() < deadline) {
@@ -104,6 +107,8 @@ class BacktestKafka {
   long recordsSince(Instant from) {
     try (var consumer = consumers.create("control-api-backtest-range", TIMEOUT)) {
       List<TopicPartition> partitions = partitions(consumer, topics.transactions());
+      // Assigned before their offsets are asked for: see readFrom.
+      consumer.assign(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
       Map<TopicPartition, Long> start = startOffsets(consumer, partitions, from, end);
       long total = 0;
@@ -184,9 +189,12 @@ class BacktestKafka {
       String topic, Instant since, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
     try (var consumer = consumers.create("control-api-backtest-reader", TIMEOUT)) {
       List<TopicPartition> partitions = partitions(consumer, topic);
+      // Assigned first: a read_committed consumer asked for the offsets of partitions it is not
+      // assigned warns of each ("Not updating last stable offset ... no longer assigned"), a dozen
+      // lines on the console per backtest.
+      consumer.assign(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
       Map<TopicPartition, Long> start = startOffsets(consumer, partitions, since, end);
-      consumer.assign(partitions);
       start.forEach(consumer::seek);
       long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
       while (behind(consumer, end)) {
