@@ -175,6 +175,19 @@ class NamedRuleTest {
   }
 
   @Test
+  void aWindowGivenAsANumberIsRefusedAsADuration() {
+    ParseResult<RuleSet> result =
+        FraudJson.parseRuleSet(
+            "{\"version\":2,\"rules\":[{\"id\":\"x\",\"kind\":\"aggregate\",\"function\":\"count\",\"group_by\":[\"account_id\"],\"window\":600,\"operator\":\">\",\"limit\":3}]}"
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(result)
+        .isEqualTo(
+            ParseResult.invalid(
+                "field 'rules[0].window' has the wrong type: expected an ISO-8601 duration such"
+                    + " as PT10M, got a number"));
+  }
+
+  @Test
   void refusesDuplicateIdsAndBuiltInIds() {
     assertThat(
             errorsOf(

@@ -281,6 +281,24 @@ class RulesApiTest {
   }
 
   @Test
+  void aWindowGivenAsANumberIsRefusedAsADuration() {
+    long version = currentVersion();
+    Reply refused =
+        put(
+            version,
+            "{\"amount_threshold\": 5000, \"rules\": [{\"id\": \"w\", \"kind\": \"aggregate\","
+                + " \"group_by\": [\"account_id\"], \"function\": \"count\", \"window\": 600,"
+                + " \"operator\": \">\", \"limit\": 5}]}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.problemType()).isEqualTo("validation");
+    JsonNode error = refused.json().path("errors").get(0);
+    assertThat(error.path("field").asString()).isEqualTo("rules[0].window");
+    assertThat(error.path("message").asString())
+        .isEqualTo("must be an ISO-8601 duration such as PT30S or PT10M");
+    assertThat(currentVersion()).isEqualTo(version);
+  }
+
+  @Test
   void letsExactlyOneOfConcurrentWritersOfTheSameVersionWin() throws Exception {
     long version = currentVersion();
     ExecutorService pool = Executors.newFixedThreadPool(4);
