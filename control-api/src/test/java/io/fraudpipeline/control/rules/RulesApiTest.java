@@ -281,6 +281,24 @@ class RulesApiTest {
   }
 
   @Test
+  void aFilterComparingTheAmountWithANonNumberIsRefused() {
+    long version = currentVersion();
+    Reply refused =
+        put(
+            version,
+            "{\"amount_threshold\": 5000, \"rules\": [{\"id\": \"odd\", \"kind\": \"threshold\","
+                + " \"field\": \"amount\", \"operator\": \">\", \"limit\": 1,"
+                + " \"filter\": {\"amount\": \"abc\"}}]}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(refused.problemType()).isEqualTo("validation");
+    JsonNode error = refused.json().path("errors").get(0);
+    assertThat(error.path("field").asString()).isEqualTo("rules[0].filter.amount");
+    assertThat(error.path("message").asString()).startsWith("must be a number");
+    assertThat(currentVersion()).isEqualTo(version);
+  }
+
+  @Test
   void aWindowGivenAsANumberIsRefusedAsADuration() {
     long version = currentVersion();
     Reply refused =
