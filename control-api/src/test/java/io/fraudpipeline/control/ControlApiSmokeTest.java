@@ -130,6 +130,23 @@ class ControlApiSmokeTest {
     }
   }
 
+  @Test
+  void anUnknownHealthComponentIsAnsweredWithANotFoundProblem() throws Exception {
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(uri("/actuator/health/nope")).GET());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.path("type").asString())
+        .isEqualTo("https://fraud-pipeline.dev/problems/not-found");
+    assertThat(problem.path("instance").asString()).isEqualTo("/actuator/health/nope");
+    // The components that exist still answer as the actuator does.
+    assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/liveness")).GET()).body())
+        .contains("\"status\":\"UP\"");
+  }
+
   /**
    * A GET written on the socket as given (HttpClient refuses to send a path such as "{x}"), as
    * HTTP/1.0 so that the body comes whole, not in chunks.
