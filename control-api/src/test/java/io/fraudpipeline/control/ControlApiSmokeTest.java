@@ -2,10 +2,13 @@ package io.fraudpipeline.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -101,6 +104,63 @@ class ControlApiSmokeTest {
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(response.body()).path("type").asString())
         .isEqualTo("https://fraud-pipeline.dev/problems/not-found");
+  }
+
+  @Test
+  void aPathTomcatRefusesIsAnsweredWithAProblemNotAnHtmlPage() throws Exception {
+    // Refused by Tomcat before any filter runs: an encoded NUL, a broken escape, an encoded slash,
+    // a character the request line may not hold. An encoded ".." is refused later, by Spring's
+    // firewall, and answered by ProblemErrorController: the same document either way.
+    for (String path :
+        List.of(
+            "/api/v1/jobs/%00",
+            "/api/v1/jobs/%zz", "/api/v1/jobs/a%2Fb", "/api/v1/jobs/{x}", "/api/v1/jobs/%2e%2e")) {
+      String answer = rawGet(path);
+      String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+      String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+      assertThat(head)
+          .as(path)
+          .startsWith("HTTP/1.1 400")
+          .containsIgnoringCase("Content-Type: application/problem+json");
+      JsonNode problem = JSON.readTree(body);
+      assertThat(problem.path("type").asString())
+          .isEqualTo("https://fraud-pipeline.dev/problems/validation");
+      assertThat(problem.path("status").asInt()).isEqualTo(400);
+      assertThat(answer).doesNotContainIgnoringCase("tomcat").doesNotContain("<html");
+    }
+  }
+
+  @Test
+  void anUnknownHealthComponentIsAnsweredWithANotFoundProblem() throws Exception {
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(uri("/actuator/health/nope")).GET());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.path("type").asString())
+        .isEqualTo("https://fraud-pipeline.dev/problems/not-found");
+    assertThat(problem.path("instance").asString()).isEqualTo("/actuator/health/nope");
+    // The components that exist still answer as the actuator does.
+    assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/liveness")).GET()).body())
+        .contains("\"status\":\"UP\"");
+  }
+
+  /**
+   * A GET written on the socket as given (HttpClient refuses to send a path such as "{x}"), as
+   * HTTP/1.0 so that the body comes whole, not in chunks.
+   */
+  private String rawGet(String path) throws Exception {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private URI uri(String path) {

@@ -3,7 +3,9 @@ package io.fraudpipeline.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -242,6 +244,9 @@ public final class FraudJson {
     if (type == Instant.class) {
       return "an ISO-8601 timestamp or epoch milliseconds";
     }
+    if (type == Duration.class) {
+      return "an ISO-8601 duration such as PT10M";
+    }
     if (Map.class.isAssignableFrom(type) || type.isRecord()) {
       return "an object";
     }
@@ -295,10 +300,14 @@ public final class FraudJson {
   /**
    * Strict scalar types, for every mapper that reads the contract or the API's bodies: {@code
    * "amount": "12"}, {@code "transaction_id": 12} or {@code "parallelism": 2.5} are rejected, not
-   * guessed at.
+   * guessed at; so is a duration given as a number ({@code "duration": 10}), which Jackson would
+   * otherwise read as seconds although durations are documented as ISO-8601 text.
    */
   public static <B extends MapperBuilder<?, B>> B strictScalars(B builder) {
+    SimpleModule durations = new SimpleModule("fraud-iso-durations");
+    durations.addDeserializer(Duration.class, new IsoDurationDeserializer());
     return builder
+        .addModule(durations)
         .withCoercionConfig(
             LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
         .withCoercionConfig(
@@ -315,6 +324,43 @@ public final class FraudJson {
         .withCoercionConfig(
             LogicalType.Boolean,
             c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail));
+  }
+
+  /**
+   * An ISO-8601 duration ({@code PT30S}) and nothing else: the coercion settings of {@link
+   * #strictScalars} do not reach Jackson's own duration reader, which takes a number as seconds
+   * (or, with other settings, milliseconds). Whoever sends {@code 10} meant some unit; which one is
+   * a guess, so the value is refused.
+   */
+  private static final class IsoDurationDeserializer extends ValueDeserializer<Duration> {
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctxt) {
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
+      }
+      String text = p.getString().trim();
+      try {
+        return Duration.parse(text);
+      } catch (DateTimeParseException e) {
+        return (Duration)
+            ctxt.handleWeirdStringValue(Duration.class, text, "not an ISO-8601 duration");
+      }
+    }
+  }
+
+  /**
+   * The text of a duration a document keeps as sent ({@link NamedRule#window()}, which the
+   * validator parses to name what is wrong with it): a number is refused as a wrong duration, in
+   * the same words as a {@link Duration} field, not as a wrong string.
+   */
+  static final class IsoDurationText extends ValueDeserializer<String> {
+    @Override
+    public String deserialize(JsonParser p, DeserializationContext ctxt) {
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        return (String) ctxt.handleUnexpectedToken(Duration.class, p);
+      }
+      return p.getString();
+    }
   }
 
   /**

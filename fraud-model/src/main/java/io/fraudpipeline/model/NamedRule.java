@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A rule a fraud analyst wrote, as it travels in the rule set's {@code rules} list. Kept as sent
@@ -39,7 +40,7 @@ public record NamedRule(
     Map<String, String> filter,
     List<String> groupBy,
     String function,
-    String window) {
+    @JsonDeserialize(using = FraudJson.IsoDurationText.class) String window) {
 
   /** Most named rules in one rule set: each aggregate rule costs state and work per transaction. */
   public static final int MAX_RULES = 100;

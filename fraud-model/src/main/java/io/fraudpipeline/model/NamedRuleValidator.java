@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +25,9 @@ final class NamedRuleValidator {
    */
   private static final Set<String> RESERVED_IDS =
       Arrays.stream(RuleId.values()).map(RuleId::wireName).collect(Collectors.toUnmodifiableSet());
+
+  /** A number in plain notation: an optional minus, digits, an optional fraction. */
+  private static final Pattern PLAIN_DECIMAL = Pattern.compile("-?\\d{1,100}(\\.\\d{1,100})?");
 
   private NamedRuleValidator() {}
 
@@ -130,11 +134,41 @@ final class NamedRuleValidator {
           new FieldError(at + ".filter", "at most " + NamedRule.MAX_FILTERS + " fields allowed"));
     }
     for (Map.Entry<String, String> e : rule.filter().entrySet()) {
-      if (TransactionField.fromWire(e.getKey()).isEmpty()) {
+      TransactionField field = TransactionField.fromWire(e.getKey()).orElse(null);
+      if (field == null) {
         errors.add(new FieldError(at + ".filter." + e.getKey(), unknownField()));
       } else if (e.getValue() == null) {
         errors.add(new FieldError(at + ".filter." + e.getKey(), "must be a string, got null"));
+      } else if (field.numeric()) {
+        checkAmountFilter(e.getValue(), at + ".filter." + e.getKey(), errors);
       }
+    }
+  }
+
+  /**
+   * Refuses an amount no valid transaction reads as: the filter compares the amount's plain
+   * notation ({@link TransactionField#text}) with the value as text, so {@code "abc"}, {@code
+   * "1e3"}, {@code "+5"} or {@code "-5"} would be accepted and never match.
+   */
+  private static void checkAmountFilter(String value, String path, List<FieldError> errors) {
+    BigDecimal amount = PLAIN_DECIMAL.matcher(value).matches() ? new BigDecimal(value) : null;
+    if (amount == null || !amount.toPlainString().equals(value)) {
+      errors.add(
+          new FieldError(
+              path,
+              "must be a number, written as a string in plain notation (no exponent, sign or"
+                  + " leading zeros) such as \"250.00\", got '"
+                  + value
+                  + "'"));
+    } else if (amount.signum() <= 0 || amount.compareTo(FraudJson.MAX_AMOUNT) > 0) {
+      errors.add(
+          new FieldError(
+              path,
+              "must be greater than 0 and at most "
+                  + FraudJson.MAX_AMOUNT
+                  + ", as every transaction's amount is, got '"
+                  + value
+                  + "'"));
     }
   }
 

@@ -1,16 +1,21 @@
 package io.fraudpipeline.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
 
 class FraudJsonTest {
 
@@ -172,6 +177,32 @@ class FraudJsonTest {
       '}'
     };
     assertThat(reason(FraudJson.parseTransaction(badUtf8))).startsWith("not valid UTF-8");
+  }
+
+  /** A body with a duration, read by a mapper configured like the API's. */
+  record Run(Duration duration) {}
+
+  @Test
+  void aDurationGivenAsANumberIsRefused() {
+    JsonMapper strict = FraudJson.strictScalars(JsonMapper.builder()).build();
+    for (String number : List.of("10", "10.5", "-1")) {
+      assertThatThrownBy(() -> strict.readValue("{\"duration\": " + number + "}", Run.class))
+          .as(number)
+          .isInstanceOfSatisfying(
+              MismatchedInputException.class,
+              e -> assertThat(e.getTargetType()).isEqualTo(Duration.class));
+    }
+    assertThatThrownBy(() -> strict.readValue("{\"duration\": \"10s\"}", Run.class))
+        .isInstanceOfSatisfying(
+            MismatchedInputException.class,
+            e -> assertThat(e.getTargetType()).isEqualTo(Duration.class));
+    assertThat(strict.readValue("{\"duration\": \"PT30S\"}", Run.class).duration())
+        .isEqualTo(Duration.ofSeconds(30));
+    // What the contract's own mapper writes it reads back: durations travel as text.
+    String written = FraudJson.mapper().writeValueAsString(new Run(Duration.ofMinutes(10)));
+    assertThat(written).isEqualTo("{\"duration\":\"PT10M\"}");
+    assertThat(FraudJson.mapper().readValue(written, Run.class).duration())
+        .isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test

@@ -175,6 +175,84 @@ class NamedRuleTest {
   }
 
   @Test
+  void aWindowGivenAsANumberIsRefusedAsADuration() {
+    ParseResult<RuleSet> result =
+        FraudJson.parseRuleSet(
+            "{\"version\":2,\"rules\":[{\"id\":\"x\",\"kind\":\"aggregate\",\"function\":\"count\",\"group_by\":[\"account_id\"],\"window\":600,\"operator\":\">\",\"limit\":3}]}"
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(result)
+        .isEqualTo(
+            ParseResult.invalid(
+                "field 'rules[0].window' has the wrong type: expected an ISO-8601 duration such"
+                    + " as PT10M, got a number"));
+  }
+
+  private static NamedRule thresholdFiltered(String id, Map<String, String> filter) {
+    return new NamedRule(
+        id, null, null, "threshold", "amount", ">", BigDecimal.ONE, filter, null, null, null);
+  }
+
+  @Test
+  void aFilterComparingTheAmountWithANonNumberIsRefused() {
+    assertThat(
+            errorsOf(
+                thresholdFiltered("a", Map.of("amount", "abc")),
+                thresholdFiltered("b", Map.of("amount", "1e3")),
+                thresholdFiltered("c", Map.of("amount", "+5")),
+                thresholdFiltered("d", Map.of("amount", "-5")),
+                thresholdFiltered("e", Map.of("amount", "2000000000")),
+                thresholdFiltered("f", Map.of("amount", "250.00", "merchant", "abc"))))
+        .containsExactly(
+            new FieldError(
+                "rules[0].filter.amount",
+                "must be a number, written as a string in plain notation (no exponent, sign or"
+                    + " leading zeros) such as \"250.00\", got 'abc'"),
+            new FieldError(
+                "rules[1].filter.amount",
+                "must be a number, written as a string in plain notation (no exponent, sign or"
+                    + " leading zeros) such as \"250.00\", got '1e3'"),
+            new FieldError(
+                "rules[2].filter.amount",
+                "must be a number, written as a string in plain notation (no exponent, sign or"
+                    + " leading zeros) such as \"250.00\", got '+5'"),
+            new FieldError(
+                "rules[3].filter.amount",
+                "must be greater than 0 and at most 1000000000, as every transaction's amount is,"
+                    + " got '-5'"),
+            new FieldError(
+                "rules[4].filter.amount",
+                "must be greater than 0 and at most 1000000000, as every transaction's amount is,"
+                    + " got '2000000000'"));
+  }
+
+  @Test
+  void anAmountFilterIsAcceptedExactlyWhenATransactionsAmountCanReadAsIt() {
+    // The job's filter compares text (RuleFilter, and BruteForce in fraud-job's tests): what the
+    // validator accepts is what some transaction's amount reads as, and what it refuses is not.
+    for (String accepted : List.of("250", "250.00", "0.5", "1000000000")) {
+      assertThat(errorsOf(thresholdFiltered("a", Map.of("amount", accepted))))
+          .as(accepted)
+          .isEmpty();
+      assertThat(TransactionField.AMOUNT.text(transactionOf(accepted))).isEqualTo(accepted);
+    }
+    for (String refused : List.of("1e3", "0250", ".5", "5.")) {
+      assertThat(errorsOf(thresholdFiltered("a", Map.of("amount", refused))))
+          .as(refused)
+          .hasSize(1);
+    }
+    assertThat(TransactionField.AMOUNT.text(transactionOf("1e3"))).isEqualTo("1000");
+  }
+
+  private static Transaction transactionOf(String amount) {
+    ParseResult<Transaction> read =
+        FraudJson.parseTransaction(
+            ("{\"transaction_id\": \"t\", \"amount\": " + amount + "}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(read).isInstanceOf(ParseResult.Valid.class);
+    return ((ParseResult.Valid<Transaction>) read).value();
+  }
+
+  @Test
   void refusesDuplicateIdsAndBuiltInIds() {
     assertThat(
             errorsOf(

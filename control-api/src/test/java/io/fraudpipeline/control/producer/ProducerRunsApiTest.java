@@ -182,6 +182,25 @@ class ProducerRunsApiTest {
   }
 
   @Test
+  void aDurationGivenAsANumberIsRefused() {
+    // Jackson alone reads 10 as ten seconds; the API documents ISO-8601 text, and a bare number's
+    // unit would be a guess.
+    int runsBefore = runs.list().size();
+    for (String number : List.of("10", "2.5")) {
+      Reply refused =
+          api.write("POST", "/api/v1/producer/runs", JSON, "{\"duration\": " + number + "}");
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+      assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(refused.problemType()).isEqualTo("validation");
+      JsonNode error = refused.json().path("errors").get(0);
+      assertThat(error.path("field").asString()).isEqualTo("duration");
+      assertThat(error.path("message").asString())
+          .isEqualTo("must be an ISO-8601 duration such as PT30S or PT10M");
+    }
+    assertThat(runs.list()).hasSize(runsBefore);
+  }
+
+  @Test
   void stopsRunningRunsCleanlyWhenTheServiceShutsDown() {
     Reply started = api.write("POST", "/api/v1/producer/runs", JSON, "{\"rate_per_second\": 300}");
     assertThat(started.status()).isEqualTo(202);

@@ -281,6 +281,42 @@ class RulesApiTest {
   }
 
   @Test
+  void aFilterComparingTheAmountWithANonNumberIsRefused() {
+    long version = currentVersion();
+    Reply refused =
+        put(
+            version,
+            "{\"amount_threshold\": 5000, \"rules\": [{\"id\": \"odd\", \"kind\": \"threshold\","
+                + " \"field\": \"amount\", \"operator\": \">\", \"limit\": 1,"
+                + " \"filter\": {\"amount\": \"abc\"}}]}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(refused.problemType()).isEqualTo("validation");
+    JsonNode error = refused.json().path("errors").get(0);
+    assertThat(error.path("field").asString()).isEqualTo("rules[0].filter.amount");
+    assertThat(error.path("message").asString()).startsWith("must be a number");
+    assertThat(currentVersion()).isEqualTo(version);
+  }
+
+  @Test
+  void aWindowGivenAsANumberIsRefusedAsADuration() {
+    long version = currentVersion();
+    Reply refused =
+        put(
+            version,
+            "{\"amount_threshold\": 5000, \"rules\": [{\"id\": \"w\", \"kind\": \"aggregate\","
+                + " \"group_by\": [\"account_id\"], \"function\": \"count\", \"window\": 600,"
+                + " \"operator\": \">\", \"limit\": 5}]}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.problemType()).isEqualTo("validation");
+    JsonNode error = refused.json().path("errors").get(0);
+    assertThat(error.path("field").asString()).isEqualTo("rules[0].window");
+    assertThat(error.path("message").asString())
+        .isEqualTo("must be an ISO-8601 duration such as PT30S or PT10M");
+    assertThat(currentVersion()).isEqualTo(version);
+  }
+
+  @Test
   void letsExactlyOneOfConcurrentWritersOfTheSameVersionWin() throws Exception {
     long version = currentVersion();
     ExecutorService pool = Executors.newFixedThreadPool(4);
