@@ -146,18 +146,17 @@ final class NamedRuleValidator {
   }
 
   /**
-   * Refuses an amount no valid transaction reads as: the filter compares the amount's plain
-   * notation ({@link TransactionField#text}) with the value as text, so {@code "abc"}, {@code
-   * "1e3"}, {@code "+5"} or {@code "-5"} would be accepted and never match.
+   * Refuses an amount no valid transaction has: the filter compares the amount by value, so {@code
+   * "abc"} or {@code "1e3"} could not be read and {@code "-5"} would never match.
    */
   private static void checkAmountFilter(String value, String path, List<FieldError> errors) {
     BigDecimal amount = PLAIN_DECIMAL.matcher(value).matches() ? new BigDecimal(value) : null;
-    if (amount == null || !amount.toPlainString().equals(value)) {
+    if (amount == null) {
       errors.add(
           new FieldError(
               path,
-              "must be a number, written as a string in plain notation (no exponent, sign or"
-                  + " leading zeros) such as \"250.00\", got '"
+              "must be a number, written as a string in plain notation (no exponent) such as"
+                  + " \"250.00\", got '"
                   + value
                   + "'"));
     } else if (amount.signum() <= 0 || amount.compareTo(FraudJson.MAX_AMOUNT) > 0) {

@@ -205,16 +205,16 @@ class NamedRuleTest {
         .containsExactly(
             new FieldError(
                 "rules[0].filter.amount",
-                "must be a number, written as a string in plain notation (no exponent, sign or"
-                    + " leading zeros) such as \"250.00\", got 'abc'"),
+                "must be a number, written as a string in plain notation (no exponent) such as"
+                    + " \"250.00\", got 'abc'"),
             new FieldError(
                 "rules[1].filter.amount",
-                "must be a number, written as a string in plain notation (no exponent, sign or"
-                    + " leading zeros) such as \"250.00\", got '1e3'"),
+                "must be a number, written as a string in plain notation (no exponent) such as"
+                    + " \"250.00\", got '1e3'"),
             new FieldError(
                 "rules[2].filter.amount",
-                "must be a number, written as a string in plain notation (no exponent, sign or"
-                    + " leading zeros) such as \"250.00\", got '+5'"),
+                "must be a number, written as a string in plain notation (no exponent) such as"
+                    + " \"250.00\", got '+5'"),
             new FieldError(
                 "rules[3].filter.amount",
                 "must be greater than 0 and at most 1000000000, as every transaction's amount is,"
@@ -226,30 +226,18 @@ class NamedRuleTest {
   }
 
   @Test
-  void anAmountFilterIsAcceptedExactlyWhenATransactionsAmountCanReadAsIt() {
-    // The job's filter compares text (RuleFilter, and BruteForce in fraud-job's tests): what the
-    // validator accepts is what some transaction's amount reads as, and what it refuses is not.
-    for (String accepted : List.of("250", "250.00", "0.5", "1000000000")) {
+  void anAmountFilterTakesAnyPositiveNumberInPlainNotation() {
+    // The job compares the amount by value (RuleFilter), so "250" and "0250" match 250.00.
+    for (String accepted : List.of("250", "250.00", "0250", "0.5", "1000000000")) {
       assertThat(errorsOf(thresholdFiltered("a", Map.of("amount", accepted))))
           .as(accepted)
           .isEmpty();
-      assertThat(TransactionField.AMOUNT.text(transactionOf(accepted))).isEqualTo(accepted);
     }
-    for (String refused : List.of("1e3", "0250", ".5", "5.")) {
+    for (String refused : List.of("1e3", ".5", "5.", "+5", "")) {
       assertThat(errorsOf(thresholdFiltered("a", Map.of("amount", refused))))
           .as(refused)
           .hasSize(1);
     }
-    assertThat(TransactionField.AMOUNT.text(transactionOf("1e3"))).isEqualTo("1000");
-  }
-
-  private static Transaction transactionOf(String amount) {
-    ParseResult<Transaction> read =
-        FraudJson.parseTransaction(
-            ("{\"transaction_id\": \"t\", \"amount\": " + amount + "}")
-                .getBytes(StandardCharsets.UTF_8));
-    assertThat(read).isInstanceOf(ParseResult.Valid.class);
-    return ((ParseResult.Valid<Transaction>) read).value();
   }
 
   @Test

@@ -106,7 +106,13 @@ public final class BruteForce {
       return true;
     }
     for (Map.Entry<String, String> f : rule.filter().entrySet()) {
-      if (!f.getValue().equals(TransactionField.fromWire(f.getKey()).orElseThrow().text(tx))) {
+      TransactionField field = TransactionField.fromWire(f.getKey()).orElseThrow();
+      boolean equal =
+          field.numeric()
+              ? field.number(tx) != null
+                  && field.number(tx).compareTo(new java.math.BigDecimal(f.getValue())) == 0
+              : f.getValue().equals(field.text(tx));
+      if (!equal) {
         return false;
       }
     }
