@@ -49,9 +49,13 @@ class PipelineController {
   record HistoryView(List<DesiredState> versions) {}
 
   private final PipelineService service;
+  private final PipelineViews views;
+  private final PipelineUpgrades upgrades;
 
-  PipelineController(PipelineService service) {
+  PipelineController(PipelineService service, PipelineViews views, PipelineUpgrades upgrades) {
     this.service = service;
+    this.views = views;
+    this.upgrades = upgrades;
   }
 
   @GetMapping
@@ -60,7 +64,7 @@ class PipelineController {
       description =
           "The ETag is the desired version (\"0\" before any); send it in If-Match to change it.")
   ResponseEntity<PipelineView> get() {
-    PipelineView view = service.view();
+    PipelineView view = views.current();
     return ResponseEntity.ok()
         .eTag(IfMatch.etag(view.desired() == null ? 0 : view.desired().version()))
         .body(view);
@@ -142,7 +146,7 @@ class PipelineController {
           String updatedBy,
       Principal principal) {
     io.fraudpipeline.control.operations.Operation operation =
-        service.upgrade(
+        upgrades.upgrade(
             request == null ? UpgradeRequest.defaults() : request, Actor.of(updatedBy, principal));
     return OperationResponses.accepted(operation);
   }

@@ -1,6 +1,5 @@
 package io.fraudpipeline.control.pipeline;
 
-import io.fraudpipeline.control.errors.ExecutionFailedException;
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.errors.VersionMismatchException;
@@ -18,35 +17,21 @@ import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.jobs.Observation;
 import io.fraudpipeline.control.json.JsonBodies;
 import io.fraudpipeline.control.json.JsonMergePatch;
-import io.fraudpipeline.control.kafka.KafkaUnavailableException;
-import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.operations.Operation;
-import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
-import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.savepoints.SavepointView;
 import io.fraudpipeline.control.versioning.ExpectedVersion;
-import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.model.FieldError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
@@ -60,31 +45,20 @@ import tools.jackson.databind.JsonNode;
 @Service
 public class PipelineService {
 
-  // How often a command reads the reconciler's status: a read of its topic's new records.
-  private static final long AWAIT_POLL_MILLIS = 100;
-
   // The settings each wait's timeout comes from, named when it runs out.
   private static final String AWAIT_TIMEOUT = "fraud.reconciler.await-timeout";
   private static final String OPERATION_TIMEOUT =
       AWAIT_TIMEOUT + " plus fraud.reconciler.savepoint-timeout";
 
-  /** Last steps after which no job is on its way: a deploy need not wait for one. */
-  private static final java.util.Set<String> SETTLED_WITHOUT_JOB =
-      java.util.Set.of("failed", "failed-reported", "give-up");
-
-  private static final Logger log = LoggerFactory.getLogger(PipelineService.class);
-
   private final DesiredStateLog desired;
-  private final PipelineStatusStore statusStore;
+  private final DesiredStateWriter writer;
+  private final StatusAwaiter awaiter;
   private final FraudJobObserver observer;
-  private final FlinkRestClient flink;
   private final JobJarUploader uploader;
   private final EmbeddedJobJar jar;
   private final JobJars jars;
-  private final Restorability restorability;
   private final SavepointCatalog savepointCatalog;
   private final Operations operations;
-  private final Leadership leadership;
   private final EventRecorder events;
   private final JobProperties jobProperties;
   private final FreeSlots freeSlots;
@@ -93,234 +67,31 @@ public class PipelineService {
 
   PipelineService(
       DesiredStateLog desired,
-      PipelineStatusStore statusStore,
+      DesiredStateWriter writer,
+      StatusAwaiter awaiter,
       FraudJobObserver observer,
-      FlinkRestClient flink,
       JobJarUploader uploader,
       EmbeddedJobJar jar,
       JobJars jars,
-      Restorability restorability,
       SavepointCatalog savepointCatalog,
       Operations operations,
-      Leadership leadership,
       EventRecorder events,
       JobProperties jobProperties,
       FreeSlots freeSlots,
       ReconcilerProperties properties) {
     this.desired = desired;
-    this.statusStore = statusStore;
+    this.writer = writer;
+    this.awaiter = awaiter;
     this.observer = observer;
-    this.flink = flink;
     this.uploader = uploader;
     this.jar = jar;
     this.jars = jars;
-    this.restorability = restorability;
     this.savepointCatalog = savepointCatalog;
     this.operations = operations;
-    this.leadership = leadership;
     this.events = events;
     this.jobProperties = jobProperties;
     this.freeSlots = freeSlots;
     this.properties = properties;
-  }
-
-  public PipelineView view() {
-    Optional<DesiredState> wanted = desired.current();
-    PipelineStatus status = statusStore.read().orElse(null);
-    Observation observation = observer.current();
-    FraudJob job = observation.activeJob().orElse(null);
-    boolean inSync =
-        wanted
-            .map(
-                d ->
-                    d.spec().running()
-                        ? job != null
-                            && "RUNNING".equals(job.state())
-                            && d.spec().sameJobSettings(job.parallelism(), job.deliveryGuarantee())
-                        : job == null)
-            .orElse(false);
-    return new PipelineView(
-        wanted.orElse(null),
-        job,
-        observation.flinkReachable(),
-        observation.observedAt(),
-        observation.flinkReachable() && inSync,
-        status,
-        status == null || status.lastState() == null
-            ? null
-            : restorability.assessFromLastSample(status.lastState().transactionsOffsets()),
-        upgradeView(wanted.orElse(null), job, status),
-        leadership.leaderId().orElse(null),
-        leadership.replicaId());
-  }
-
-  private UpgradeView upgradeView(DesiredState wanted, FraudJob job, PipelineStatus status) {
-    String shipped = jars.shippedSha256();
-    String running =
-        job == null
-            ? null
-            : status == null ? job.jarSha256() : status.runningJar(job.jobId(), job.jarSha256());
-    List<String> reasons = new ArrayList<>();
-    boolean upgrading = status != null && status.upgrading();
-    if (wanted != null && wanted.spec().running() && job != null && !upgrading) {
-      if (shipped != null && !shipped.equals(running)) {
-        boolean rejected = status != null && status.rejectedJars().contains(shipped);
-        reasons.add(
-            "The job runs jar "
-                + (running == null ? "unknown (deployed before jars were recorded)" : running)
-                + "; this control plane ships "
-                + shipped
-                + (rejected ? " (an upgrade to it was rolled back before)" : ""));
-      }
-      PipelineSpec spec = wanted.spec();
-      if (!spec.sameJobSettings(job.parallelism(), job.deliveryGuarantee())) {
-        reasons.add(
-            "The desired settings changed: parallelism "
-                + job.parallelism()
-                + " → "
-                + spec.parallelism()
-                + ", "
-                + (job.deliveryGuarantee() == null ? "?" : job.deliveryGuarantee().argument())
-                + " → "
-                + spec.deliveryGuarantee().argument());
-      }
-    }
-    return new UpgradeView(
-        properties.upgrade().mode().name().toLowerCase(Locale.ROOT),
-        !reasons.isEmpty(),
-        reasons,
-        shipped,
-        running,
-        wanted == null ? null : wanted.spec().jarSha256(),
-        status == null ? List.of() : status.rejectedJars(),
-        status == null ? null : status.upgrade());
-  }
-
-  /**
-   * POST /api/v1/pipeline/upgrade: the desired state names the new jar; the reconciler takes the
-   * old job down as the upgrade mode says, runs the new jar, and rolls back when it is not ready in
-   * time. The operation follows it step by step.
-   */
-  public Operation upgrade(UpgradeRequest request, String actor) {
-    String target = request.jarSha256() == null ? jars.require(null).sha256() : request.jarSha256();
-    target = target.toLowerCase(Locale.ROOT);
-    if (!jars.contains(target)) {
-      String message =
-          "no job jar with this checksum is in the jar store (fraud.job.jar-store), which keeps"
-              + " the jar this control plane ships and every jar it ran";
-      throw new InvalidInputException(List.of(new FieldError("jar_sha256", message)));
-    }
-    PipelineStatus status = statusStore.read().orElse(null);
-    if (status != null && status.upgrading()) {
-      throw new StateConflictException(
-          "An upgrade to jar "
-              + status.upgrade().toJar()
-              + " is in progress ("
-              + status.upgrade().phase()
-              + "); wait for it to end (GET /api/v1/pipeline)",
-          Map.of("upgrade_phase", status.upgrade().phase().name()));
-    }
-    String jarToRun = target;
-    Optional<FraudJob> active = observer.observeNow().activeJob();
-    String runningJar = active.map(FraudJob::jarSha256).orElse(null);
-    Optional<DesiredState> current = desired.current();
-    if (current.isPresent()
-        && jarToRun.equals(current.get().spec().jarSha256())
-        && (active.isEmpty() || jarToRun.equals(runningJar))) {
-      throw new StateConflictException(
-          "The pipeline already "
-              + (active.isEmpty() ? "asks for" : "runs")
-              + " jar "
-              + jarToRun
-              + "; nothing to upgrade",
-          Map.of("jar_sha256", jarToRun));
-    }
-    Instant started = clock.instant();
-    DesiredState accepted =
-        changeSpec(
-            actor,
-            "POST /api/v1/pipeline/upgrade",
-            spec ->
-                spec.withJar(
-                    jarToRun,
-                    request.upgradeMode() == null ? spec.upgradeMode() : request.upgradeMode()));
-    String jobId = active.map(FraudJob::jobId).orElse(null);
-    Duration limit =
-        properties
-            .savepointTimeout()
-            .plus(properties.upgrade().readinessTimeout())
-            .plus(properties.awaitTimeout());
-    return operations.start(
-        OperationKind.UPGRADE,
-        jobId,
-        limit,
-        context -> followUpgrade(accepted, jarToRun, started, context));
-  }
-
-  /** Reports each step of the upgrade the desired version asked for, until it has ended. */
-  private String followUpgrade(
-      DesiredState accepted, String jar, Instant since, OperationContext context)
-      throws InterruptedException {
-    context.step(
-        "Desired state version "
-            + accepted.version()
-            + " names jar "
-            + jar
-            + " ("
-            + accepted.spec().upgradeMode().json()
-            + ")");
-    if (!accepted.spec().running()) {
-      context.step("The pipeline is suspended: it resumes on the new jar");
-      return null;
-    }
-    Set<ReconcileStep> reported = new HashSet<>();
-    while (clock.instant().isBefore(context.deadline())) {
-      PipelineStatus status;
-      try {
-        status = statusStore.read().orElse(null);
-      } catch (KafkaUnavailableException e) {
-        status = null;
-      }
-      if (status != null) {
-        for (ReconcileStep step : status.recentSteps()) {
-          if (step.at().isAfter(since) && reported.add(step)) {
-            context.step(step.message());
-          }
-        }
-        Upgrade upgrade = status.upgrade();
-        if (upgrade != null
-            && upgrade.desiredVersion() == accepted.version()
-            && upgrade.toJar().equals(jar)) {
-          if (upgrade.phase() == Upgrade.Phase.SUCCEEDED) {
-            if (upgrade.fromJobId() != null && upgrade.savepointTaken()) {
-              context.savepointWritten(upgrade.rollbackPoint().path());
-            }
-            return upgrade.toJobId();
-          }
-          if (upgrade.phase() == Upgrade.Phase.ROLLED_BACK
-              || upgrade.phase() == Upgrade.Phase.FAILED
-              || upgrade.phase() == Upgrade.Phase.ABANDONED) {
-            throw new IllegalStateException(
-                "Upgrade to jar "
-                    + jar
-                    + " "
-                    + upgrade.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                    + ": "
-                    + upgrade.reason());
-          }
-        } else if (status.desiredVersion() >= accepted.version()
-            && jar.equals(status.jobJarSha256())
-            && !status.upgrading()
-            && jobActive(status.jobId())) {
-          // No upgrade was needed (the job already ran this jar), or a later version took over.
-          context.step("Job " + status.jobId() + " runs jar " + jar);
-          return status.jobId();
-        }
-      }
-      Thread.sleep(AWAIT_POLL_MILLIS);
-    }
-    throw new IllegalStateException(
-        "The upgrade to jar " + jar + " had not ended by " + context.deadline());
   }
 
   public List<DesiredState> history(int limit) {
@@ -354,7 +125,7 @@ public class PipelineService {
   private PipelineSpec readWhole(JsonNode document, PipelineSpec current) {
     return PipelineSpecDocuments.read(
         document,
-        defaults().withJar(current.jarSha256(), defaults().upgradeMode()),
+        writer.defaults().withJar(current.jarSha256(), writer.defaults().upgradeMode()),
         jobProperties.maxParallelism(),
         jars::contains);
   }
@@ -366,7 +137,7 @@ public class PipelineService {
     if (!expected.matches(version)) {
       throw stale(version);
     }
-    PipelineSpec before = current.map(DesiredState::spec).orElse(defaults());
+    PipelineSpec before = current.map(DesiredState::spec).orElse(writer.defaults());
     PipelineSpec after = edit.apply(before);
     if (current.isPresent() && after.equals(before)) {
       return current.get();
@@ -376,7 +147,7 @@ public class PipelineService {
             || (after.restoreSavepointPath() != null
                 && !after.restoreSavepointPath().equals(before.restoreSavepointPath()));
     try {
-      return propose(current, after, newRestore, actor, cause);
+      return writer.propose(current, after, newRestore, actor, cause);
     } catch (StaleDesiredStateException e) {
       throw stale(e.current() == null ? 0 : e.current().version());
     }
@@ -392,7 +163,7 @@ public class PipelineService {
     Optional<DesiredState> current = desired.current();
     // What the request leaves out keeps what the pipeline last declared, as a PATCH would: a job
     // stopped at parallelism 4 and resumed from its savepoint comes back at 4, not at the default.
-    PipelineSpec base = current.map(DesiredState::spec).orElse(defaults());
+    PipelineSpec base = current.map(DesiredState::spec).orElse(writer.defaults());
     int parallelism = request.parallelism() == null ? base.parallelism() : request.parallelism();
     // Again for one declared before fraud.job.max-parallelism was lowered.
     requireParallelismWithinLimit(parallelism);
@@ -422,7 +193,7 @@ public class PipelineService {
             jars.shippedSha256());
     DesiredState accepted;
     try {
-      accepted = propose(current, spec, true, actor, "POST /api/v1/jobs");
+      accepted = writer.propose(current, spec, true, actor, "POST /api/v1/jobs");
     } catch (StaleDesiredStateException e) {
       // Another change won the race; if it started the job, this deploy is a duplicate.
       requireNotRunning(Optional.ofNullable(e.current()));
@@ -431,7 +202,7 @@ public class PipelineService {
               + " /api/v1/pipeline and retry");
     }
     PipelineStatus status =
-        awaitStatus(
+        awaiter.awaitStatus(
             accepted,
             started,
             properties.awaitTimeout(),
@@ -439,7 +210,7 @@ public class PipelineService {
             s ->
                 s.lineage() >= accepted.version()
                     && s.jobId() != null
-                    && jobInitialised(s.jobId()));
+                    && awaiter.jobInitialised(s.jobId()));
     FraudJob job = observer.observeNow().job(status.jobId()).orElse(null);
     return new Deployment(
         status.jobId(),
@@ -476,7 +247,7 @@ public class PipelineService {
       OperationKind kind, String jobId, SuspendMode mode, String actor, String cause) {
     Instant started = clock.instant();
     DesiredState accepted =
-        changeSpec(actor, cause, spec -> spec.withState(PipelineState.SUSPENDED, mode));
+        writer.changeSpec(actor, cause, spec -> spec.withState(PipelineState.SUSPENDED, mode));
     Duration limit = operationTimeout();
     return operations.start(
         kind,
@@ -484,7 +255,7 @@ public class PipelineService {
         limit,
         context -> {
           PipelineStatus status =
-              awaitStatus(
+              awaiter.awaitStatus(
                   accepted,
                   started,
                   limit,
@@ -492,7 +263,7 @@ public class PipelineService {
                   s ->
                       s.suspended()
                           && s.desiredVersion() >= accepted.version()
-                          && !jobActive(jobId));
+                          && !awaiter.jobActive(jobId));
           if (mode != SuspendMode.CANCEL
               && status.lastState() != null
               && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
@@ -518,7 +289,7 @@ public class PipelineService {
     requireFreeSlots(parallelism, job.parallelism() == null ? 0 : job.parallelism());
     Instant started = clock.instant();
     DesiredState accepted =
-        changeSpec(
+        writer.changeSpec(
             actor, "POST /api/v1/jobs/{id}/rescale", spec -> spec.withParallelism(parallelism));
     Duration limit = operationTimeout();
     return operations.start(
@@ -527,12 +298,15 @@ public class PipelineService {
         limit,
         context -> {
           PipelineStatus status =
-              awaitStatus(
+              awaiter.awaitStatus(
                   accepted,
                   started,
                   limit,
                   OPERATION_TIMEOUT,
-                  s -> s.jobId() != null && !s.jobId().equals(jobId) && jobInitialised(s.jobId()));
+                  s ->
+                      s.jobId() != null
+                          && !s.jobId().equals(jobId)
+                          && awaiter.jobInitialised(s.jobId()));
           if (status.lastState() != null
               && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
               && jobId.equals(status.lastState().jobId())) {
@@ -540,60 +314,6 @@ public class PipelineService {
           }
           return status.jobId();
         });
-  }
-
-  private DesiredState changeSpec(String actor, String cause, UnaryOperator<PipelineSpec> edit) {
-    for (int attempt = 0; ; attempt++) {
-      Optional<DesiredState> current = desired.current();
-      if (current.isEmpty()) {
-        throw new StateConflictException(
-            "No desired state is declared yet: deploy the job (POST /api/v1/jobs) or PUT"
-                + " /api/v1/pipeline first");
-      }
-      try {
-        return propose(current, edit.apply(current.get().spec()), false, actor, cause);
-      } catch (StaleDesiredStateException e) {
-        if (attempt == 2) {
-          throw new StateConflictException("The desired state keeps changing; retry in a moment");
-        }
-      }
-    }
-  }
-
-  private DesiredState propose(
-      Optional<DesiredState> current,
-      PipelineSpec spec,
-      boolean newRestore,
-      String actor,
-      String cause) {
-    long version = current.map(DesiredState::version).orElse(0L) + 1;
-    String pipelineId =
-        current.map(DesiredState::pipelineId).orElseGet(() -> UUID.randomUUID().toString());
-    long restoreGeneration =
-        newRestore ? version : current.map(DesiredState::restoreGeneration).orElse(0L);
-    DesiredState next =
-        new DesiredState(
-            version,
-            pipelineId,
-            spec,
-            restoreGeneration,
-            clock.instant().truncatedTo(ChronoUnit.MILLIS),
-            actor,
-            cause);
-    DesiredState accepted = desired.propose(next);
-    log.info("Desired state version {} accepted ({}, by {}): {}", version, cause, actor, spec);
-    events.normal(
-        EventReason.DESIRED_STATE_CHANGED,
-        "Desired state version "
-            + version
-            + " ("
-            + cause
-            + ", by "
-            + actor
-            + "): "
-            + describe(spec),
-        null);
-    return accepted;
   }
 
   /**
@@ -605,84 +325,6 @@ public class PipelineService {
     return properties.awaitTimeout().plus(properties.savepointTimeout());
   }
 
-  /**
-   * Waits until the reconciler's status satisfies {@code done}; fails early when the reconciler
-   * reports a failed step for this version, or with a conflict past {@code timeout}.
-   *
-   * @param timeoutSettings the settings {@code timeout} comes from, for the conflict's message
-   */
-  private PipelineStatus awaitStatus(
-      DesiredState accepted,
-      Instant since,
-      Duration timeout,
-      String timeoutSettings,
-      Predicate<PipelineStatus> done) {
-    Instant deadline = clock.instant().plus(timeout);
-    PipelineStatus last = null;
-    while (clock.instant().isBefore(deadline)) {
-      try {
-        last = statusStore.read().orElse(null);
-      } catch (KafkaUnavailableException e) {
-        last = null;
-      }
-      if (last != null) {
-        // The failure first: a job whose submission failed can still look active for a moment
-        // (Flink reports it INITIALIZING before FAILED), and the last step is the newest word.
-        ReconcileStep step = last.lastStep();
-        if (step != null
-            && last.desiredVersion() == accepted.version()
-            && step.at().isAfter(since)
-            && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
-          throw new ExecutionFailedException(
-              "Desired state version "
-                  + accepted.version()
-                  + " was accepted, but the reconciler's step failed: "
-                  + step.message(),
-              Map.of("desired_version", accepted.version()));
-        }
-        if (done.test(last)) {
-          return last;
-        }
-      }
-      try {
-        Thread.sleep(AWAIT_POLL_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw interruptedWaiting(
-            "the reconciler to carry out desired state version " + accepted.version());
-      }
-    }
-    throw new StateConflictException(
-        "Desired state version "
-            + accepted.version()
-            + " was accepted, but the reconciler had not carried it out within "
-            + timeout
-            + " ("
-            + timeoutSettings
-            + "); GET /api/v1/pipeline shows its progress"
-            + (last == null || last.lastStep() == null
-                ? ""
-                : ". Its last step: " + last.lastStep().message()),
-        Map.of("desired_version", accepted.version()));
-  }
-
-  private boolean jobActive(String jobId) {
-    return observer.observeNow().job(jobId).map(FraudJob::isActive).orElse(false);
-  }
-
-  /**
-   * Active and past INITIALIZING: Flink has restored the job's state. A job Flink cannot restore
-   * (an unreadable savepoint) is INITIALIZING until it fails, and the submission waits for that, so
-   * a command that took an initializing job for deployed would answer success for a failed one.
-   */
-  private boolean jobInitialised(String jobId) {
-    return observer
-        .observeNow()
-        .job(jobId)
-        .map(job -> job.isActive() && !"INITIALIZING".equals(job.state()))
-        .orElse(false);
-  }
-
   private void requireNotRunning(Optional<DesiredState> current) {
     if (current.isEmpty() || !current.get().spec().running()) {
       return;
@@ -691,7 +333,7 @@ public class PipelineService {
     Optional<FraudJob> active = observation.activeJob();
     if (active.isEmpty()) {
       // Declared running but nothing runs (e.g. a deploy a moment ago): wait for it briefly.
-      active = awaitActiveJob();
+      active = awaiter.awaitActiveJob();
     }
     if (active.isPresent()) {
       throw new StateConflictException(
@@ -704,50 +346,6 @@ public class PipelineService {
               "running_job_id", active.get().jobId(),
               "running_job_state", active.get().state()));
     }
-  }
-
-  /**
-   * A wait cut short (the operation was cancelled or the control plane is stopping) says so, not
-   * that its timeout passed, nor that nothing was found.
-   */
-  private static StateConflictException interruptedWaiting(String what) {
-    return new StateConflictException(
-        "Stopped waiting for "
-            + what
-            + ": the operation was cancelled or the control plane is stopping; GET"
-            + " /api/v1/pipeline shows the progress");
-  }
-
-  /**
-   * Waits for the job of a desired state that says running, while the reconciler may still be
-   * deploying it; answers at once when it has settled without one (failed, gave up).
-   */
-  private Optional<FraudJob> awaitActiveJob() {
-    Instant deadline = clock.instant().plus(properties.awaitTimeout());
-    while (clock.instant().isBefore(deadline)) {
-      Optional<FraudJob> active = observer.observeNow().activeJob();
-      if (active.isPresent()) {
-        return active;
-      }
-      Optional<DesiredState> wanted = desired.current();
-      PipelineStatus status = statusStore.read().orElse(null);
-      boolean settled =
-          wanted.isEmpty()
-              || (status != null
-                  && status.desiredVersion() >= wanted.get().version()
-                  && status.lastStep() != null
-                  && SETTLED_WITHOUT_JOB.contains(status.lastStep().action()));
-      if (settled) {
-        return Optional.empty();
-      }
-      try {
-        Thread.sleep(AWAIT_POLL_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw interruptedWaiting("the fraud job the desired state declares");
-      }
-    }
-    return Optional.empty();
   }
 
   private FraudJob requireFraudJob(String jobId) {
@@ -819,28 +417,6 @@ public class PipelineService {
           null);
     }
     return chosen.path();
-  }
-
-  private static String describe(PipelineSpec spec) {
-    return spec.state().json()
-        + ", parallelism "
-        + spec.parallelism()
-        + ", "
-        + spec.deliveryGuarantee().argument()
-        + (spec.restoreSavepointPath() == null ? "" : ", restore " + spec.restoreSavepointPath());
-  }
-
-  private PipelineSpec defaults() {
-    return new PipelineSpec(
-        PipelineState.SUSPENDED,
-        jobProperties.parallelism(),
-        jobProperties.deliveryGuarantee(),
-        UpgradeMode.SAVEPOINT,
-        SuspendMode.SAVEPOINT,
-        true,
-        null,
-        false,
-        null);
   }
 
   private static VersionMismatchException stale(long version) {

@@ -1,0 +1,188 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.errors.StateConflictException;
+import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.JobJars;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationContext;
+import io.fraudpipeline.control.operations.OperationKind;
+import io.fraudpipeline.control.operations.Operations;
+import io.fraudpipeline.model.FieldError;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+
+/**
+ * {@code POST /api/v1/pipeline/upgrade}: moves the job onto another jar of the jar store by naming
+ * it in the desired state, as an operation that reports each step the reconciler takes until the
+ * upgrade succeeded, was rolled back or failed.
+ */
+@Service
+public class PipelineUpgrades {
+
+  private final JobJars jars;
+  private final PipelineStatusStore statusStore;
+  private final FraudJobObserver observer;
+  private final DesiredStateLog desired;
+  private final DesiredStateWriter writer;
+  private final StatusAwaiter awaiter;
+  private final Operations operations;
+  private final ReconcilerProperties properties;
+  private final Clock clock = Clock.systemUTC();
+
+  PipelineUpgrades(
+      JobJars jars,
+      PipelineStatusStore statusStore,
+      FraudJobObserver observer,
+      DesiredStateLog desired,
+      DesiredStateWriter writer,
+      StatusAwaiter awaiter,
+      Operations operations,
+      ReconcilerProperties properties) {
+    this.jars = jars;
+    this.statusStore = statusStore;
+    this.observer = observer;
+    this.desired = desired;
+    this.writer = writer;
+    this.awaiter = awaiter;
+    this.operations = operations;
+    this.properties = properties;
+  }
+
+  /**
+   * POST /api/v1/pipeline/upgrade: the desired state names the new jar; the reconciler takes the
+   * old job down as the upgrade mode says, runs the new jar, and rolls back when it is not ready in
+   * time. The operation follows it step by step.
+   */
+  public Operation upgrade(UpgradeRequest request, String actor) {
+    String target = request.jarSha256() == null ? jars.require(null).sha256() : request.jarSha256();
+    target = target.toLowerCase(Locale.ROOT);
+    if (!jars.contains(target)) {
+      String message =
+          "no job jar with this checksum is in the jar store (fraud.job.jar-store), which keeps"
+              + " the jar this control plane ships and every jar it ran";
+      throw new InvalidInputException(List.of(new FieldError("jar_sha256", message)));
+    }
+    PipelineStatus status = statusStore.read().orElse(null);
+    if (status != null && status.upgrading()) {
+      throw new StateConflictException(
+          "An upgrade to jar "
+              + status.upgrade().toJar()
+              + " is in progress ("
+              + status.upgrade().phase()
+              + "); wait for it to end (GET /api/v1/pipeline)",
+          Map.of("upgrade_phase", status.upgrade().phase().name()));
+    }
+    String jarToRun = target;
+    Optional<FraudJob> active = observer.observeNow().activeJob();
+    String runningJar = active.map(FraudJob::jarSha256).orElse(null);
+    Optional<DesiredState> current = desired.current();
+    if (current.isPresent()
+        && jarToRun.equals(current.get().spec().jarSha256())
+        && (active.isEmpty() || jarToRun.equals(runningJar))) {
+      throw new StateConflictException(
+          "The pipeline already "
+              + (active.isEmpty() ? "asks for" : "runs")
+              + " jar "
+              + jarToRun
+              + "; nothing to upgrade",
+          Map.of("jar_sha256", jarToRun));
+    }
+    Instant started = clock.instant();
+    DesiredState accepted =
+        writer.changeSpec(
+            actor,
+            "POST /api/v1/pipeline/upgrade",
+            spec ->
+                spec.withJar(
+                    jarToRun,
+                    request.upgradeMode() == null ? spec.upgradeMode() : request.upgradeMode()));
+    String jobId = active.map(FraudJob::jobId).orElse(null);
+    Duration limit =
+        properties
+            .savepointTimeout()
+            .plus(properties.upgrade().readinessTimeout())
+            .plus(properties.awaitTimeout());
+    return operations.start(
+        OperationKind.UPGRADE,
+        jobId,
+        limit,
+        context -> followUpgrade(accepted, jarToRun, started, context));
+  }
+
+  /** Reports each step of the upgrade the desired version asked for, until it has ended. */
+  private String followUpgrade(
+      DesiredState accepted, String jar, Instant since, OperationContext context)
+      throws InterruptedException {
+    context.step(
+        "Desired state version "
+            + accepted.version()
+            + " names jar "
+            + jar
+            + " ("
+            + accepted.spec().upgradeMode().json()
+            + ")");
+    if (!accepted.spec().running()) {
+      context.step("The pipeline is suspended: it resumes on the new jar");
+      return null;
+    }
+    Set<ReconcileStep> reported = new HashSet<>();
+    while (clock.instant().isBefore(context.deadline())) {
+      PipelineStatus status;
+      try {
+        status = statusStore.read().orElse(null);
+      } catch (KafkaUnavailableException e) {
+        status = null;
+      }
+      if (status != null) {
+        for (ReconcileStep step : status.recentSteps()) {
+          if (step.at().isAfter(since) && reported.add(step)) {
+            context.step(step.message());
+          }
+        }
+        Upgrade upgrade = status.upgrade();
+        if (upgrade != null
+            && upgrade.desiredVersion() == accepted.version()
+            && upgrade.toJar().equals(jar)) {
+          if (upgrade.phase() == Upgrade.Phase.SUCCEEDED) {
+            if (upgrade.fromJobId() != null && upgrade.savepointTaken()) {
+              context.savepointWritten(upgrade.rollbackPoint().path());
+            }
+            return upgrade.toJobId();
+          }
+          if (upgrade.phase() == Upgrade.Phase.ROLLED_BACK
+              || upgrade.phase() == Upgrade.Phase.FAILED
+              || upgrade.phase() == Upgrade.Phase.ABANDONED) {
+            throw new IllegalStateException(
+                "Upgrade to jar "
+                    + jar
+                    + " "
+                    + upgrade.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + ": "
+                    + upgrade.reason());
+          }
+        } else if (status.desiredVersion() >= accepted.version()
+            && jar.equals(status.jobJarSha256())
+            && !status.upgrading()
+            && awaiter.jobActive(status.jobId())) {
+          // No upgrade was needed (the job already ran this jar), or a later version took over.
+          context.step("Job " + status.jobId() + " runs jar " + jar);
+          return status.jobId();
+        }
+      }
+      Thread.sleep(StatusAwaiter.POLL_MILLIS);
+    }
+    throw new IllegalStateException(
+        "The upgrade to jar " + jar + " had not ended by " + context.deadline());
+  }
+}

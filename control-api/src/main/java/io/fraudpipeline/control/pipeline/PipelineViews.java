@@ -1,0 +1,119 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.JobJars;
+import io.fraudpipeline.control.jobs.Observation;
+import io.fraudpipeline.control.leadership.Leadership;
+import io.fraudpipeline.control.savepoints.Restorability;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * What {@code GET /api/v1/pipeline} shows: the desired state beside what runs, whether they agree,
+ * the reconciler's status, and whether an upgrade is due. Reads only: the last observation of
+ * Flink, the desired state and status as last read.
+ */
+@Component
+public class PipelineViews {
+
+  private final DesiredStateLog desired;
+  private final PipelineStatusStore statusStore;
+  private final FraudJobObserver observer;
+  private final JobJars jars;
+  private final Restorability restorability;
+  private final Leadership leadership;
+  private final ReconcilerProperties properties;
+
+  PipelineViews(
+      DesiredStateLog desired,
+      PipelineStatusStore statusStore,
+      FraudJobObserver observer,
+      JobJars jars,
+      Restorability restorability,
+      Leadership leadership,
+      ReconcilerProperties properties) {
+    this.desired = desired;
+    this.statusStore = statusStore;
+    this.observer = observer;
+    this.jars = jars;
+    this.restorability = restorability;
+    this.leadership = leadership;
+    this.properties = properties;
+  }
+
+  public PipelineView current() {
+    Optional<DesiredState> wanted = desired.current();
+    PipelineStatus status = statusStore.read().orElse(null);
+    Observation observation = observer.current();
+    FraudJob job = observation.activeJob().orElse(null);
+    boolean inSync =
+        wanted
+            .map(
+                d ->
+                    d.spec().running()
+                        ? job != null
+                            && "RUNNING".equals(job.state())
+                            && d.spec().sameJobSettings(job.parallelism(), job.deliveryGuarantee())
+                        : job == null)
+            .orElse(false);
+    return new PipelineView(
+        wanted.orElse(null),
+        job,
+        observation.flinkReachable(),
+        observation.observedAt(),
+        observation.flinkReachable() && inSync,
+        status,
+        status == null || status.lastState() == null
+            ? null
+            : restorability.assessFromLastSample(status.lastState().transactionsOffsets()),
+        upgradeView(wanted.orElse(null), job, status),
+        leadership.leaderId().orElse(null),
+        leadership.replicaId());
+  }
+
+  private UpgradeView upgradeView(DesiredState wanted, FraudJob job, PipelineStatus status) {
+    String shipped = jars.shippedSha256();
+    String running =
+        job == null
+            ? null
+            : status == null ? job.jarSha256() : status.runningJar(job.jobId(), job.jarSha256());
+    List<String> reasons = new ArrayList<>();
+    boolean upgrading = status != null && status.upgrading();
+    if (wanted != null && wanted.spec().running() && job != null && !upgrading) {
+      if (shipped != null && !shipped.equals(running)) {
+        boolean rejected = status != null && status.rejectedJars().contains(shipped);
+        reasons.add(
+            "The job runs jar "
+                + (running == null ? "unknown (deployed before jars were recorded)" : running)
+                + "; this control plane ships "
+                + shipped
+                + (rejected ? " (an upgrade to it was rolled back before)" : ""));
+      }
+      PipelineSpec spec = wanted.spec();
+      if (!spec.sameJobSettings(job.parallelism(), job.deliveryGuarantee())) {
+        reasons.add(
+            "The desired settings changed: parallelism "
+                + job.parallelism()
+                + " → "
+                + spec.parallelism()
+                + ", "
+                + (job.deliveryGuarantee() == null ? "?" : job.deliveryGuarantee().argument())
+                + " → "
+                + spec.deliveryGuarantee().argument());
+      }
+    }
+    return new UpgradeView(
+        properties.upgrade().mode().name().toLowerCase(Locale.ROOT),
+        !reasons.isEmpty(),
+        reasons,
+        shipped,
+        running,
+        wanted == null ? null : wanted.spec().jarSha256(),
+        status == null ? List.of() : status.rejectedJars(),
+        status == null ? null : status.upgrade());
+  }
+}

@@ -1,0 +1,170 @@
+package io.fraudpipeline.control.pipeline;
+
+import io.fraudpipeline.control.errors.ExecutionFailedException;
+import io.fraudpipeline.control.errors.StateConflictException;
+import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.springframework.stereotype.Component;
+
+/**
+ * How a request that changed the desired state waits for the reconciler (on whichever replica
+ * leads) to have carried it out: by reading its status and Flink's jobs until they say so, failing
+ * early when the reconciler reports a failed step.
+ */
+@Component
+class StatusAwaiter {
+
+  /** How often the reconciler's status is read: a read of its topic's new records. */
+  static final long POLL_MILLIS = 100;
+
+  /** Last steps after which no job is on its way: a deploy need not wait for one. */
+  private static final Set<String> SETTLED_WITHOUT_JOB =
+      Set.of("failed", "failed-reported", "give-up");
+
+  private final DesiredStateLog desired;
+  private final PipelineStatusStore statusStore;
+  private final FraudJobObserver observer;
+  private final ReconcilerProperties properties;
+  private final Clock clock = Clock.systemUTC();
+
+  StatusAwaiter(
+      DesiredStateLog desired,
+      PipelineStatusStore statusStore,
+      FraudJobObserver observer,
+      ReconcilerProperties properties) {
+    this.desired = desired;
+    this.statusStore = statusStore;
+    this.observer = observer;
+    this.properties = properties;
+  }
+
+  /**
+   * Waits until the reconciler's status satisfies {@code done}; fails early when the reconciler
+   * reports a failed step for this version, or with a conflict past {@code timeout}.
+   *
+   * @param timeoutSettings the settings {@code timeout} comes from, for the conflict's message
+   */
+  PipelineStatus awaitStatus(
+      DesiredState accepted,
+      Instant since,
+      Duration timeout,
+      String timeoutSettings,
+      Predicate<PipelineStatus> done) {
+    Instant deadline = clock.instant().plus(timeout);
+    PipelineStatus last = null;
+    while (clock.instant().isBefore(deadline)) {
+      try {
+        last = statusStore.read().orElse(null);
+      } catch (KafkaUnavailableException e) {
+        last = null;
+      }
+      if (last != null) {
+        // The failure first: a job whose submission failed can still look active for a moment
+        // (Flink reports it INITIALIZING before FAILED), and the last step is the newest word.
+        ReconcileStep step = last.lastStep();
+        if (step != null
+            && last.desiredVersion() == accepted.version()
+            && step.at().isAfter(since)
+            && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
+          throw new ExecutionFailedException(
+              "Desired state version "
+                  + accepted.version()
+                  + " was accepted, but the reconciler's step failed: "
+                  + step.message(),
+              Map.of("desired_version", accepted.version()));
+        }
+        if (done.test(last)) {
+          return last;
+        }
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw interruptedWaiting(
+            "the reconciler to carry out desired state version " + accepted.version());
+      }
+    }
+    throw new StateConflictException(
+        "Desired state version "
+            + accepted.version()
+            + " was accepted, but the reconciler had not carried it out within "
+            + timeout
+            + " ("
+            + timeoutSettings
+            + "); GET /api/v1/pipeline shows its progress"
+            + (last == null || last.lastStep() == null
+                ? ""
+                : ". Its last step: " + last.lastStep().message()),
+        Map.of("desired_version", accepted.version()));
+  }
+
+  boolean jobActive(String jobId) {
+    return observer.observeNow().job(jobId).map(FraudJob::isActive).orElse(false);
+  }
+
+  /**
+   * Active and past INITIALIZING: Flink has restored the job's state. A job Flink cannot restore
+   * (an unreadable savepoint) is INITIALIZING until it fails, and the submission waits for that, so
+   * a command that took an initializing job for deployed would answer success for a failed one.
+   */
+  boolean jobInitialised(String jobId) {
+    return observer
+        .observeNow()
+        .job(jobId)
+        .map(job -> job.isActive() && !"INITIALIZING".equals(job.state()))
+        .orElse(false);
+  }
+
+  /**
+   * Waits for the job of a desired state that says running, while the reconciler may still be
+   * deploying it; answers at once when it has settled without one (failed, gave up).
+   */
+  Optional<FraudJob> awaitActiveJob() {
+    Instant deadline = clock.instant().plus(properties.awaitTimeout());
+    while (clock.instant().isBefore(deadline)) {
+      Optional<FraudJob> active = observer.observeNow().activeJob();
+      if (active.isPresent()) {
+        return active;
+      }
+      Optional<DesiredState> wanted = desired.current();
+      PipelineStatus status = statusStore.read().orElse(null);
+      boolean settled =
+          wanted.isEmpty()
+              || (status != null
+                  && status.desiredVersion() >= wanted.get().version()
+                  && status.lastStep() != null
+                  && SETTLED_WITHOUT_JOB.contains(status.lastStep().action()));
+      if (settled) {
+        return Optional.empty();
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw interruptedWaiting("the fraud job the desired state declares");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A wait cut short (the operation was cancelled or the control plane is stopping) says so, not
+   * that its timeout passed, nor that nothing was found.
+   */
+  private static StateConflictException interruptedWaiting(String what) {
+    return new StateConflictException(
+        "Stopped waiting for "
+            + what
+            + ": the operation was cancelled or the control plane is stopping; GET"
+            + " /api/v1/pipeline shows the progress");
+  }
+}
