@@ -20,6 +20,7 @@ import io.fraudpipeline.control.json.JsonMergePatch;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
+import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.control.savepoints.SavepointView;
@@ -53,11 +54,13 @@ public class PipelineService {
   private final DesiredStateLog desired;
   private final DesiredStateWriter writer;
   private final StatusAwaiter awaiter;
+  private final PipelineStatusStore statusStore;
   private final FraudJobObserver observer;
   private final JobJarUploader uploader;
   private final EmbeddedJobJar jar;
   private final JobJars jars;
   private final SavepointCatalog savepointCatalog;
+  private final Restorability restorability;
   private final Operations operations;
   private final EventRecorder events;
   private final JobProperties jobProperties;
@@ -69,11 +72,13 @@ public class PipelineService {
       DesiredStateLog desired,
       DesiredStateWriter writer,
       StatusAwaiter awaiter,
+      PipelineStatusStore statusStore,
       FraudJobObserver observer,
       JobJarUploader uploader,
       EmbeddedJobJar jar,
       JobJars jars,
       SavepointCatalog savepointCatalog,
+      Restorability restorability,
       Operations operations,
       EventRecorder events,
       JobProperties jobProperties,
@@ -82,11 +87,13 @@ public class PipelineService {
     this.desired = desired;
     this.writer = writer;
     this.awaiter = awaiter;
+    this.statusStore = statusStore;
     this.observer = observer;
     this.uploader = uploader;
     this.jar = jar;
     this.jars = jars;
     this.savepointCatalog = savepointCatalog;
+    this.restorability = restorability;
     this.operations = operations;
     this.events = events;
     this.jobProperties = jobProperties;
@@ -172,7 +179,7 @@ public class PipelineService {
     if (request.restore() != null) {
       restorePath =
           request.restore().wantsLatest()
-              ? latestSavepoint()
+              ? latestState()
               : request.restore().savepointPath().strip();
     }
     requireFreeSlots(parallelism, 0);
@@ -381,11 +388,32 @@ public class PipelineService {
   }
 
   /**
+   * What {@code restore: {"latest": true}} restores: the last job's retained checkpoint when it is
+   * newer than every savepoint, else the newest savepoint that can be restored without loss.
+   *
+   * <p>A cancel leaves the job's newest checkpoint, not a savepoint: restoring the savepoint before
+   * it would read again what the cancelled job had read since, and write the alerts already
+   * committed for it a second time. The checkpoint is the state the reconciler itself resumes from.
+   */
+  private String latestState() {
+    SavepointCatalog.LatestChoice choice = savepointCatalog.latestRestorable();
+    RestorePoint last = statusStore.read().map(PipelineStatus::lastState).orElse(null);
+    boolean checkpointIsNewest =
+        last != null
+            && last.kind() == RestorePoint.Kind.CHECKPOINT
+            && choice.chosen().map(s -> last.at().isAfter(s.createdAt())).orElse(true)
+            && !restorability.assess(last.transactionsOffsets()).unsafe();
+    if (checkpointIsNewest) {
+      return last.path();
+    }
+    return latestSavepoint(choice);
+  }
+
+  /**
    * The newest savepoint that can be restored without loss; newer ones whose records Kafka already
    * deleted are skipped with a warning, and none left is refused naming them.
    */
-  private String latestSavepoint() {
-    SavepointCatalog.LatestChoice choice = savepointCatalog.latestRestorable();
+  private String latestSavepoint(SavepointCatalog.LatestChoice choice) {
     List<String> skipped =
         choice.skipped().stream()
             .map(s -> s.id() + " (" + s.path() + ", " + s.recordsDeleted() + " records deleted)")

@@ -332,6 +332,27 @@ class JobLifecycleTest {
 
   @Test
   @Order(7)
+  void theLatestStateAfterACancelIsTheCancelledJobsCheckpointNotAnOlderSavepoint() {
+    // The newest savepoint is the stop of the previous test but one; the job committed alerts
+    // after it, then was cancelled. Restoring that savepoint would commit those alerts again.
+    String cancelled = jobId;
+    Response resumed = api.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
+    assertThat(resumed.status()).as(resumed.toString()).isEqualTo(201);
+    assertThat(resumed.body().path("restored_from").asString())
+        .contains(cancelled)
+        .contains("/chk-");
+    jobId = resumed.body().path("job_id").asString();
+    awaitJobState(jobId, "RUNNING");
+    expectedAlerts.addAll(traffic.send("after-cancel", 20, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+
+    Response cancel = api.post("/api/v1/jobs/" + jobId + "/cancel", null);
+    assertThat(cancel.status()).as(cancel.toString()).isEqualTo(202);
+    assertThat(awaitOperation(cancel).path("state").asString()).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  @Order(8)
   void aDeployFromASavepointFlinkCannotReadFailsWithFlinksReason() {
     // Flink shows such a job INITIALIZING until it fails; the deploy must not take it for started.
     Response deploy =
