@@ -149,6 +149,12 @@ public class PipelineService {
     if (current.isPresent() && after.equals(before)) {
       return current.get();
     }
+    if (after.running() && (!before.running() || after.parallelism() != before.parallelism())) {
+      // As a deploy or rescale: a job Flink has no slots for would restart forever, with the one
+      // it replaces already gone.
+      Integer freed = observer.observeNow().activeJob().map(FraudJob::parallelism).orElse(null);
+      requireFreeSlots(after.parallelism(), freed == null ? 0 : freed);
+    }
     boolean newRestore =
         current.isEmpty()
             || (after.restoreSavepointPath() != null

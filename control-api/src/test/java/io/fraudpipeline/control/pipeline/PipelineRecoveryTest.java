@@ -211,6 +211,16 @@ class PipelineRecoveryTest {
     assertThat(missing.status()).isEqualTo(428);
 
     String etag = api.get("/api/v1/pipeline").header("ETag").orElseThrow();
+    // Wider than Flink's 4 slots: refused before the running job is taken down, as a rescale is.
+    String running = runningJobId();
+    Response tooWide =
+        api.patch("/api/v1/pipeline", "{\"parallelism\": 5}", Map.of("If-Match", etag));
+    assertThat(tooWide.status()).as(tooWide.toString()).isEqualTo(409);
+    assertThat(tooWide.body().path("detail").asString()).contains("needs 5 free task slots");
+    assertThat(tooWide.body().path("slots_total").asInt()).isEqualTo(4);
+    assertThat(api.get("/api/v1/pipeline").header("ETag")).hasValue(etag);
+    assertThat(runningJobId()).isEqualTo(running);
+
     Response invalid =
         api.patch(
             "/api/v1/pipeline",
