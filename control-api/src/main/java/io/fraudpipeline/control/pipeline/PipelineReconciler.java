@@ -513,7 +513,7 @@ public class PipelineReconciler {
         // The replacement starts without state; a rollback would still restore the old one.
         before = actions.newestState(status, job.jobId());
         next.lastState = null;
-        how = "cancelled; its replacement starts without state";
+        how = "cancelled; its replacement does not take its state";
       }
     }
     next.suspended = false;

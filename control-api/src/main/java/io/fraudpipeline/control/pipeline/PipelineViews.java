@@ -95,15 +95,7 @@ public class PipelineViews {
       }
       PipelineSpec spec = wanted.spec();
       if (!spec.sameJobSettings(job.parallelism(), job.deliveryGuarantee())) {
-        reasons.add(
-            "The desired settings changed: parallelism "
-                + job.parallelism()
-                + " → "
-                + spec.parallelism()
-                + ", "
-                + (job.deliveryGuarantee() == null ? "?" : job.deliveryGuarantee().argument())
-                + " → "
-                + spec.deliveryGuarantee().argument());
+        reasons.add("The desired settings changed: " + settingsChanged(job, spec));
       }
     }
     return new UpgradeView(
@@ -115,5 +107,20 @@ public class PipelineViews {
         wanted == null ? null : wanted.spec().jarSha256(),
         status == null ? List.of() : status.rejectedJars(),
         status == null ? null : status.upgrade());
+  }
+
+  /**
+   * The job's settings the spec changes, as "parallelism 2 → 1" (those that differ, as {@link
+   * PipelineSpec#sameJobSettings} tells them).
+   */
+  static String settingsChanged(FraudJob job, PipelineSpec spec) {
+    List<String> changed = new ArrayList<>();
+    if (job.parallelism() != null && job.parallelism() != spec.parallelism()) {
+      changed.add("parallelism " + job.parallelism() + " → " + spec.parallelism());
+    }
+    if (job.deliveryGuarantee() != null && job.deliveryGuarantee() != spec.deliveryGuarantee()) {
+      changed.add(job.deliveryGuarantee().argument() + " → " + spec.deliveryGuarantee().argument());
+    }
+    return String.join(", ", changed);
   }
 }
