@@ -289,6 +289,28 @@ public class Operations implements AutoCloseable {
             });
   }
 
+  /**
+   * Fails with 409 naming the operation when one of {@code kind} is in progress on any job (on any
+   * replica): for operations on the pipeline as a whole, such as an upgrade.
+   */
+  public void requireNoneInProgress(OperationKind kind) {
+    list().stream()
+        .filter(op -> op.state() == OperationState.IN_PROGRESS && op.kind() == kind)
+        .findFirst()
+        .ifPresent(
+            op -> {
+              throw new StateConflictException(
+                  "Operation "
+                      + op.id()
+                      + " ("
+                      + op.kind()
+                      + ") is in progress; wait for it to end (GET /api/v1/operations/"
+                      + op.id()
+                      + ")",
+                  Map.of("operation_id", op.id()));
+            });
+  }
+
   /** Every retained operation, newest first; those of other replicas as last recorded. */
   public List<Operation> list() {
     loadPrevious();

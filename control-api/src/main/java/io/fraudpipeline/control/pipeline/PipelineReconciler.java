@@ -217,7 +217,13 @@ public class PipelineReconciler {
     PipelineSpec spec = desired.spec();
     if (!spec.running()) {
       PipelineStatus ended = upgrades.abandon(status, "the pipeline was suspended");
-      return job == null ? steps.steady(ended, "suspended") : suspend(spec, job, ended);
+      if (job != null) {
+        return suspend(spec, job, ended);
+      }
+      if (!ended.suspended() && ended.jobId() != null && actions.leading()) {
+        return suspendedWithoutJob(desired, ended);
+      }
+      return steps.steady(ended, "suspended");
     }
     if (status.upgrading()) {
       PipelineStatus next = upgrades.carryOn(desired, observed, job, status);
@@ -332,6 +338,27 @@ public class PipelineReconciler {
     next.suspended = true;
     next.unhealthy = null;
     events.normal(EventReason.JOB_SUSPENDED, message, job.jobId());
+    return steps.withStep(next.build(), "suspend", message);
+  }
+
+  /**
+   * Desired suspended while no job is active: one a replacement (a rescale) just took down, or one
+   * that ended otherwise. Recorded as a suspend all the same, so the next running version resumes
+   * the pipeline from its last state rather than finishing the replacement.
+   */
+  private PipelineStatus suspendedWithoutJob(DesiredState desired, PipelineStatus status) {
+    PipelineStatus.Builder next = status.toBuilder();
+    next.suspended = true;
+    next.unhealthy = null;
+    String message =
+        "Pipeline suspended (desired version "
+            + desired.version()
+            + "): job "
+            + status.jobId()
+            + " was no longer active, so nothing was stopped; its last state, "
+            + RestorePoint.describe(status.lastState())
+            + ", is kept";
+    events.normal(EventReason.JOB_SUSPENDED, message, status.jobId());
     return steps.withStep(next.build(), "suspend", message);
   }
 

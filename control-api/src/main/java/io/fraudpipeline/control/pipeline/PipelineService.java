@@ -18,6 +18,7 @@ import io.fraudpipeline.control.jobs.Observation;
 import io.fraudpipeline.control.json.JsonBodies;
 import io.fraudpipeline.control.json.JsonMergePatch;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.savepoints.Restorability;
@@ -267,21 +268,28 @@ public class PipelineService {
         jobId,
         limit,
         context -> {
-          PipelineStatus status =
-              awaiter.awaitStatus(
-                  accepted,
-                  started,
-                  limit,
-                  OPERATION_TIMEOUT,
-                  s ->
-                      s.suspended()
-                          && s.desiredVersion() >= accepted.version()
-                          && !awaiter.jobActive(jobId));
-          if (mode != SuspendMode.CANCEL
-              && status.lastState() != null
-              && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
-              && jobId.equals(status.lastState().jobId())) {
-            context.savepointWritten(status.lastState().path());
+          PipelineStatus status;
+          try {
+            status =
+                awaiter.awaitStatus(
+                    accepted,
+                    started,
+                    limit,
+                    OPERATION_TIMEOUT,
+                    // A later version that runs the pipeline again: this job is not taken down.
+                    spec -> spec.running() ? "which runs the pipeline again" : null,
+                    s ->
+                        s.suspended()
+                            && s.desiredVersion() >= accepted.version()
+                            && !awaiter.jobActive(jobId));
+          } catch (StatusAwaiter.SupersededException e) {
+            if (mode != SuspendMode.CANCEL) {
+              keepSavepoint(context, e.status(), jobId);
+            }
+            throw e;
+          }
+          if (mode != SuspendMode.CANCEL) {
+            keepSavepoint(context, status, jobId);
           }
           observer.observeNow();
           return null;
@@ -310,23 +318,46 @@ public class PipelineService {
         jobId,
         limit,
         context -> {
-          PipelineStatus status =
-              awaiter.awaitStatus(
-                  accepted,
-                  started,
-                  limit,
-                  OPERATION_TIMEOUT,
-                  s ->
-                      s.jobId() != null
-                          && !s.jobId().equals(jobId)
-                          && awaiter.jobInitialised(s.jobId()));
-          if (status.lastState() != null
-              && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
-              && jobId.equals(status.lastState().jobId())) {
-            context.savepointWritten(status.lastState().path());
+          PipelineStatus status;
+          try {
+            status =
+                awaiter.awaitStatus(
+                    accepted,
+                    started,
+                    limit,
+                    OPERATION_TIMEOUT,
+                    // A later version that suspends or asks for another parallelism: no job at
+                    // this one will come; one that keeps it (e.g. a resume) still leads there.
+                    spec ->
+                        !spec.running()
+                            ? "which suspends the pipeline"
+                            : spec.parallelism() != parallelism
+                                ? "which asks for parallelism " + spec.parallelism()
+                                : null,
+                    s ->
+                        s.jobId() != null
+                            && !s.jobId().equals(jobId)
+                            && awaiter.jobInitialised(s.jobId()));
+          } catch (StatusAwaiter.SupersededException e) {
+            keepSavepoint(context, e.status(), jobId);
+            throw e;
           }
+          keepSavepoint(context, status, jobId);
           return status.jobId();
         });
+  }
+
+  /**
+   * Reports the savepoint the reconciler took of {@code jobId} as the operation's, when its status
+   * shows one: written by its stop step, it is kept (and in the history) however the operation
+   * ends.
+   */
+  private static void keepSavepoint(OperationContext context, PipelineStatus status, String jobId) {
+    if (status.lastState() != null
+        && status.lastState().kind() == RestorePoint.Kind.SAVEPOINT
+        && jobId.equals(status.lastState().jobId())) {
+      context.savepointWritten(status.lastState().path());
+    }
   }
 
   /**

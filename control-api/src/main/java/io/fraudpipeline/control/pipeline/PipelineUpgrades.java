@@ -65,6 +65,14 @@ public class PipelineUpgrades {
    * time. The operation follows it step by step.
    */
   public Operation upgrade(UpgradeRequest request, String actor) {
+    // One at a time here: two requests at once would both pass the check below before either
+    // started its operation.
+    synchronized (this) {
+      return startUpgrade(request, actor);
+    }
+  }
+
+  private Operation startUpgrade(UpgradeRequest request, String actor) {
     String target = request.jarSha256() == null ? jars.require(null).sha256() : request.jarSha256();
     target = target.toLowerCase(Locale.ROOT);
     if (!jars.contains(target)) {
@@ -73,6 +81,9 @@ public class PipelineUpgrades {
               + " the jar this control plane ships and every jar it ran";
       throw new InvalidInputException(List.of(new FieldError("jar_sha256", message)));
     }
+    // The reconciler reports an upgrade only once it has started it: until then, the operation
+    // following the upgrade asked for says one is in progress.
+    operations.requireNoneInProgress(OperationKind.UPGRADE);
     PipelineStatus status = statusStore.read().orElse(null);
     if (status != null && status.upgrading()) {
       throw new StateConflictException(

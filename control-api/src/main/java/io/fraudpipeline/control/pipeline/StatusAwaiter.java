@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 
@@ -58,6 +59,25 @@ class StatusAwaiter {
       Duration timeout,
       String timeoutSettings,
       Predicate<PipelineStatus> done) {
+    return awaitStatus(accepted, since, timeout, timeoutSettings, spec -> null, done);
+  }
+
+  /**
+   * As {@link #awaitStatus(DesiredState, Instant, Duration, String, Predicate)}, and ends early
+   * when a later desired version makes {@code done} unreachable: once the reconciler has taken up a
+   * version after {@code accepted} and the newest one's spec contradicts the goal.
+   *
+   * @param contradiction why a spec rules out the goal (e.g. "which suspends the pipeline"), or
+   *     null when it still leads there
+   * @throws SupersededException when a later desired version ruled out the goal
+   */
+  PipelineStatus awaitStatus(
+      DesiredState accepted,
+      Instant since,
+      Duration timeout,
+      String timeoutSettings,
+      Function<PipelineSpec, String> contradiction,
+      Predicate<PipelineStatus> done) {
     Instant deadline = clock.instant().plus(timeout);
     PipelineStatus last = null;
     while (clock.instant().isBefore(deadline)) {
@@ -84,6 +104,9 @@ class StatusAwaiter {
         if (done.test(last)) {
           return last;
         }
+        if (last.desiredVersion() > accepted.version()) {
+          requireNotSuperseded(accepted, last, contradiction);
+        }
       }
       try {
         Thread.sleep(POLL_MILLIS);
@@ -105,6 +128,61 @@ class StatusAwaiter {
                 ? ""
                 : ". Its last step: " + last.lastStep().message()),
         Map.of("desired_version", accepted.version()));
+  }
+
+  /**
+   * Fails when the newest desired version, after {@code accepted}, contradicts its goal: the
+   * reconciler will not carry out {@code accepted} any more, and waiting for it would only run out
+   * the timeout.
+   */
+  private void requireNotSuperseded(
+      DesiredState accepted, PipelineStatus last, Function<PipelineSpec, String> contradiction) {
+    Optional<DesiredState> newest;
+    try {
+      newest = desired.current();
+    } catch (KafkaUnavailableException e) {
+      return;
+    }
+    if (newest.isEmpty() || newest.get().version() <= accepted.version()) {
+      return;
+    }
+    String why = contradiction.apply(newest.get().spec());
+    if (why == null) {
+      return;
+    }
+    DesiredState later = newest.get();
+    throw new SupersededException(
+        "Desired state version "
+            + accepted.version()
+            + " was superseded by desired version "
+            + later.version()
+            + " ("
+            + later.cause()
+            + (later.updatedBy() == null ? "" : " by " + later.updatedBy())
+            + "), "
+            + why
+            + "; the reconciler will not carry out version "
+            + accepted.version()
+            + (last.lastStep() == null ? "" : ". Its last step: " + last.lastStep().message()),
+        last);
+  }
+
+  /**
+   * A wait ended because a later desired version ruled out its goal; carries the reconciler's
+   * status then, so what it already did (a savepoint it took) can still be reported.
+   */
+  static final class SupersededException extends RuntimeException {
+
+    private final transient PipelineStatus status;
+
+    SupersededException(String message, PipelineStatus status) {
+      super(message);
+      this.status = status;
+    }
+
+    PipelineStatus status() {
+      return status;
+    }
   }
 
   boolean jobActive(String jobId) {

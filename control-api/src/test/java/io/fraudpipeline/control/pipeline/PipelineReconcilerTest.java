@@ -344,6 +344,42 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aSuspendRightAfterARescaleIsRecordedAsASuspendAndTheResumeAsAResume() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String old = status.jobId();
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+    step(rescaled);
+    assertThat(flink.job(old).state()).isEqualTo("FINISHED");
+    DesiredState suspended =
+        next(rescaled, rescaled.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    // The replacement already took the job down: nothing to stop, but the pipeline is suspended.
+    step(suspended);
+
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastStep().action()).isEqualTo("suspend");
+    assertThat(reasons()).endsWith("JobReplaced", "JobSuspended");
+    assertThat(events.get(events.size() - 1).message())
+        .contains(old)
+        .contains(savepoints.get(0).path());
+    step(suspended);
+    assertThat(reasons()).endsWith("JobReplaced", "JobSuspended");
+    assertThat(flink.submissions()).hasSize(1);
+
+    step(next(suspended, rescaled.spec()));
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.parallelism()).isEqualTo(2);
+              assertThat(job.restoredFrom()).isEqualTo(savepoints.get(0).path());
+            });
+    assertThat(reasons()).endsWith("JobResumed");
+    assertThat(status.suspended()).isFalse();
+  }
+
+  @Test
   void suspendsWithCancelWhenTheSuspendModeSaysSo() throws Exception {
     DesiredState desired = running(1);
     step(desired);
