@@ -19,6 +19,7 @@ import io.fraudpipeline.control.jobs.Observation;
 import io.fraudpipeline.control.operations.InMemoryOperations;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationState;
+import io.fraudpipeline.control.savepoints.Restorability;
 import io.fraudpipeline.control.savepoints.SavepointCatalog;
 import io.fraudpipeline.control.support.TestLeadership;
 import java.time.Clock;
@@ -86,11 +87,13 @@ class SupersededOperationsTest {
             desiredLog,
             writer,
             awaiter,
+            statusStore,
             observer,
             mock(JobJarUploader.class),
             mock(EmbeddedJobJar.class),
             mock(JobJars.class),
             mock(SavepointCatalog.class),
+            mock(Restorability.class),
             operations.operations(),
             mock(EventRecorder.class),
             jobProperties,
