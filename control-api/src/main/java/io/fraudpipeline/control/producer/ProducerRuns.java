@@ -92,6 +92,7 @@ public class ProducerRuns implements SmartLifecycle {
     }
     long rate =
         request.ratePerSecond() == null ? properties.defaultRate() : request.ratePerSecond();
+    // Every check of the request itself before the limits: an invalid run is 400 however many run.
     List<FieldError> invalid = new ArrayList<>();
     if (rate > properties.maxRate()) {
       String message = "must be at most " + properties.maxRate() + " (fraud.producer.max-rate)";
@@ -100,6 +101,12 @@ public class ProducerRuns implements SmartLifecycle {
     invalidDuration(request.duration()).ifPresent(m -> invalid.add(new FieldError("duration", m)));
     if (!invalid.isEmpty()) {
       throw new InvalidInputException(invalid);
+    }
+    RunSettings settings;
+    try {
+      settings = settings(request, rate);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("Invalid producer run: " + e.getMessage());
     }
     long active = runs.values().stream().filter(r -> !r.isFinished()).count();
     if (active >= properties.maxConcurrentRuns()) {
@@ -114,12 +121,6 @@ public class ProducerRuns implements SmartLifecycle {
     if (!kafka.kafkaReachable()) {
       throw new KafkaUnavailableException(
           "Kafka did not answer at " + kafka.observedAt() + ": " + kafka.error());
-    }
-    RunSettings settings;
-    try {
-      settings = settings(request, rate);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("Invalid producer run: " + e.getMessage());
     }
     ProducerRun run = SyntheticProducer.start(settings, kafkaProperties);
     ManagedRun managed = new ManagedRun(UUID.randomUUID().toString(), clock.instant(), run);

@@ -201,6 +201,27 @@ class ProducerRunsApiTest {
   }
 
   @Test
+  void anInvalidRunIsRefusedAsInvalidEvenWhileEveryConcurrentRunIsTaken() {
+    Reply endless = api.write("POST", "/api/v1/producer/runs", JSON, "{\"rate_per_second\": 100}");
+    assertThat(endless.status()).as(endless.toString()).isEqualTo(202);
+    try {
+      for (String invalid :
+          List.of(
+              "{\"fraud_ratio\": 0.7, \"malformed_ratio\": 0.5}",
+              "{\"duration\": \"PT0S\"}",
+              "{\"rate_per_second\": 5000}")) {
+        Reply refused = api.write("POST", "/api/v1/producer/runs", JSON, invalid);
+        assertThat(refused.status()).as(invalid + " " + refused).isEqualTo(400);
+        assertThat(refused.problemType()).isEqualTo("validation");
+      }
+      Reply valid = api.write("POST", "/api/v1/producer/runs", JSON, "{\"count\": 10}");
+      assertThat(valid.status()).isEqualTo(429);
+    } finally {
+      assertThat(api.delete(endless.header("Location")).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aDurationOverAYearOrNotPositiveIsAFieldErrorNotAnInternalError() {
     int runsBefore = runs.list().size();
     // P1000000D overflowed the send loop's nanoseconds: a 500.
