@@ -313,6 +313,11 @@ public class Operations implements AutoCloseable {
 
   /** Every retained operation, newest first; those of other replicas as last recorded. */
   public List<Operation> list() {
+    return list(Integer.MAX_VALUE);
+  }
+
+  /** The newest {@code limit} retained operations, newest first, as {@link #list()}. */
+  public List<Operation> list(int limit) {
     loadPrevious();
     readStore()
         .ifPresent(
@@ -322,6 +327,7 @@ public class Operations implements AutoCloseable {
             });
     return operations.values().stream()
         .sorted(Comparator.comparing(Operation::createdAt).reversed())
+        .limit(limit)
         .toList();
   }
 

@@ -1,12 +1,15 @@
 package io.fraudpipeline.control.operations;
 
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -25,9 +28,11 @@ class OperationsController {
   record OperationList(List<Operation> operations) {}
 
   @GetMapping
-  @io.swagger.v3.oas.annotations.Operation(summary = "Recent operations, newest first")
-  OperationList list() {
-    return new OperationList(operations.list());
+  @io.swagger.v3.oas.annotations.Operation(
+      summary = "Recent operations, newest first",
+      description = "limit is 1 to 1000; without it, every retained one (the newest 200).")
+  OperationList list(@RequestParam(required = false) @Min(1) @Max(1000) Integer limit) {
+    return new OperationList(limit == null ? operations.list() : operations.list(limit));
   }
 
   @GetMapping("/{operation_id}")

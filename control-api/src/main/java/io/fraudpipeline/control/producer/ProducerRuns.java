@@ -14,6 +14,7 @@ import io.fraudpipeline.producer.send.RunProgress;
 import io.fraudpipeline.producer.send.RunSettings;
 import io.fraudpipeline.producer.send.SyntheticProducer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,6 +42,12 @@ import org.springframework.stereotype.Component;
 public class ProducerRuns implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(ProducerRuns.class);
+
+  /**
+   * The longest run by duration: far beyond any test or demo, and well within what the send loop
+   * counts in nanoseconds (about 292 years); a run meant to go on has no duration.
+   */
+  static final Duration MAX_DURATION = Duration.ofDays(365);
 
   /** Counts of runs no longer listed, so the counters never go backwards. */
   private record Totals(long sent, long acknowledged, long failed) {}
@@ -84,9 +92,21 @@ public class ProducerRuns implements SmartLifecycle {
     }
     long rate =
         request.ratePerSecond() == null ? properties.defaultRate() : request.ratePerSecond();
+    // Every check of the request itself before the limits: an invalid run is 400 however many run.
+    List<FieldError> invalid = new ArrayList<>();
     if (rate > properties.maxRate()) {
       String message = "must be at most " + properties.maxRate() + " (fraud.producer.max-rate)";
-      throw new InvalidInputException(List.of(new FieldError("rate_per_second", message)));
+      invalid.add(new FieldError("rate_per_second", message));
+    }
+    invalidDuration(request.duration()).ifPresent(m -> invalid.add(new FieldError("duration", m)));
+    if (!invalid.isEmpty()) {
+      throw new InvalidInputException(invalid);
+    }
+    RunSettings settings;
+    try {
+      settings = settings(request, rate);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("Invalid producer run: " + e.getMessage());
     }
     long active = runs.values().stream().filter(r -> !r.isFinished()).count();
     if (active >= properties.maxConcurrentRuns()) {
@@ -101,12 +121,6 @@ public class ProducerRuns implements SmartLifecycle {
     if (!kafka.kafkaReachable()) {
       throw new KafkaUnavailableException(
           "Kafka did not answer at " + kafka.observedAt() + ": " + kafka.error());
-    }
-    RunSettings settings;
-    try {
-      settings = settings(request, rate);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("Invalid producer run: " + e.getMessage());
     }
     ProducerRun run = SyntheticProducer.start(settings, kafkaProperties);
     ManagedRun managed = new ManagedRun(UUID.randomUUID().toString(), clock.instant(), run);
@@ -131,6 +145,21 @@ public class ProducerRuns implements SmartLifecycle {
                     p.failed()));
     forgetOldRuns();
     return managed;
+  }
+
+  /** Why a run's duration is refused, if it is. */
+  private static Optional<String> invalidDuration(Duration duration) {
+    if (duration == null) {
+      return Optional.empty();
+    }
+    if (duration.isNegative() || duration.isZero()) {
+      return Optional.of("must be positive, e.g. PT30S");
+    }
+    if (duration.compareTo(MAX_DURATION) > 0) {
+      return Optional.of(
+          "must be at most P365D; leave it out for a run that goes on until stopped");
+    }
+    return Optional.empty();
   }
 
   private RunSettings settings(ProducerRunRequest request, long rate) {

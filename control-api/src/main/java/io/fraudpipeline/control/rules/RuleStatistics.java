@@ -20,8 +20,10 @@ import org.springframework.stereotype.Component;
  * What the running fraud job reports for each named rule of a rule set: the transactions the rule
  * judged and the alerts it raised since the job last started (restarts and restores start the
  * counts afresh), and both per second (the job's meters, over the last minute). Asked of Flink's
- * REST API on each request: the job's vertices, then one request per rules operator. Flink's own
- * copy of the metrics is refreshed every {@code metrics.fetcher.update-interval} (10 s by default).
+ * REST API on each request: the job's vertices, then one request per rules operator (two more for
+ * one with a rule that has no metrics yet, see {@link FlinkRestClient#aggregatedSubtaskMetrics}).
+ * Flink's own copy of the metrics is refreshed every {@code metrics.fetcher.update-interval} (10 s
+ * by default).
  */
 @Component
 class RuleStatistics {
@@ -48,7 +50,7 @@ class RuleStatistics {
 
   /**
    * Each named rule of {@code rules} with what the job reports for it; no figures without an active
-   * job, or for a rule the job has not judged a transaction with yet.
+   * job, for a rule the job has not judged a transaction with yet, or for a paused rule.
    *
    * @throws io.fraudpipeline.flink.FlinkUnavailableException when Flink does not answer
    */
@@ -59,6 +61,8 @@ class RuleStatistics {
         job.isEmpty() || named.isEmpty() ? Map.of() : metricsOf(job.get().jobId(), named);
     List<RuleStatisticsView.Rule> views = new ArrayList<>(named.size());
     for (NamedRule rule : named) {
+      // Nothing is asked for a paused rule, so it has no figures: Flink keeps a metric once
+      // registered, and the counts of a rule paused since would stand still, as if it still ran.
       String prefix = operatorOf(rule) + ".rule." + rule.id() + ".";
       views.add(
           new RuleStatisticsView.Rule(
@@ -80,11 +84,17 @@ class RuleStatistics {
     JobID id = JobID.fromHexString(jobId);
     Map<String, List<String>> wanted = new HashMap<>();
     for (NamedRule rule : rules) {
+      if (!rule.evaluated()) {
+        continue;
+      }
       List<String> metrics = wanted.computeIfAbsent(operatorOf(rule), o -> new ArrayList<>());
       for (String metric :
           List.of(EVALUATIONS, ALERTS, EVALUATIONS_PER_SECOND, ALERTS_PER_SECOND)) {
         metrics.add("rule." + rule.id() + "." + metric);
       }
+    }
+    if (wanted.isEmpty()) {
+      return Map.of();
     }
     return flink.operatorMetrics(id, flink.jobDetails(id).getJobVertexInfos(), wanted);
   }

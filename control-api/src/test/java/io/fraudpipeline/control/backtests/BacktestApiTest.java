@@ -59,6 +59,17 @@ class BacktestApiTest {
           + " {\"id\": \"many-merchants\", \"kind\": \"aggregate\", \"group_by\": [\"account_id\"],"
           + " \"function\": \"count_distinct\", \"field\": \"merchant\", \"window\": \"PT1M\","
           + " \"operator\": \">=\", \"limit\": 3}]";
+  // Live beside RULES, with no metrics in Flink: one active rule no transaction passes the filter
+  // of (Flink's aggregated-metrics answer is empty when one id asked for does not exist, which
+  // hid every rule's figures) and a paused rule of each kind.
+  private static final String WITHOUT_METRICS =
+      "{\"id\": \"never-matches\", \"kind\": \"threshold\", \"field\": \"amount\","
+          + " \"operator\": \">\", \"limit\": 1, \"filter\": {\"merchant_category\": \"none-such\"}},"
+          + " {\"id\": \"paused-threshold\", \"kind\": \"threshold\", \"state\": \"paused\","
+          + " \"field\": \"amount\", \"operator\": \">\", \"limit\": 1},"
+          + " {\"id\": \"paused-aggregate\", \"kind\": \"aggregate\", \"state\": \"paused\","
+          + " \"group_by\": [\"account_id\"], \"function\": \"count\", \"window\": \"PT1M\","
+          + " \"operator\": \">=\", \"limit\": 1}";
 
   static LocalFlink flink;
   static ControlPlane control;
@@ -130,7 +141,9 @@ class BacktestApiTest {
             "PUT",
             "/api/v1/rules",
             "application/json",
-            "{\"amount_threshold\": 1000000, \"rules\": " + RULES + "}",
+            "{\"amount_threshold\": 1000000, \"rules\": "
+                + RULES.replace("}]", "}, " + WITHOUT_METRICS + "]")
+                + "}",
             "If-Match",
             "\"" + version + "\"");
     assertThat(put.status()).as(put.body()).isEqualTo(200);
@@ -142,7 +155,7 @@ class BacktestApiTest {
                 () -> api.get("/api/v1/rules/stats").json(),
                 s -> s.path("version").asLong() == version + 1);
     assertThat(beforeJob.path("job_id").isString()).isFalse();
-    assertThat(beforeJob.path("rules")).hasSize(2);
+    assertThat(beforeJob.path("rules")).hasSize(5);
     beforeJob
         .path("rules")
         .forEach(r -> assertThat(r.path("evaluations").isNumber()).as(r.toString()).isFalse());
@@ -236,6 +249,11 @@ class BacktestApiTest {
     // The meters' names resolve too (their values depend on the last minute's pace).
     assertThat(manyMerchants.path("evaluations_per_second").isNumber()).isTrue();
     assertThat(ruleStats(stats, "big-gambling").path("alerts_per_second").isNumber()).isTrue();
+    for (String withoutMetrics : List.of("never-matches", "paused-threshold", "paused-aggregate")) {
+      JsonNode rule = ruleStats(stats, withoutMetrics);
+      assertThat(rule.path("evaluations").isNumber()).as(rule.toString()).isFalse();
+      assertThat(rule.path("alerts_per_second").isNumber()).as(rule.toString()).isFalse();
+    }
 
     Reply accepted = post(backtest(RULES, from, to));
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
@@ -341,6 +359,32 @@ class BacktestApiTest {
                   assertThat(admin.listTopics().names().get())
                       .noneMatch(n -> n.startsWith(PREFIX + "-output-")));
     }
+
+    // Paused after it judged transactions: no figures, although Flink keeps its metrics.
+    Reply paused =
+        api.write(
+            "PUT",
+            "/api/v1/rules",
+            "application/json",
+            "{\"amount_threshold\": 1000000, \"rules\": "
+                + RULES.replace(
+                    "\"kind\": \"threshold\",", "\"kind\": \"threshold\", \"state\": \"paused\",")
+                + "}",
+            "If-Match",
+            "\"" + (version + 1) + "\"");
+    assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+    await()
+        .atMost(LONG)
+        .until(
+            () -> api.get("/api/v1/rules").json(),
+            r -> r.path("applied_version").asLong() == version + 2);
+    JsonNode afterPause = api.get("/api/v1/rules/stats").json();
+    JsonNode pausedRule = ruleStats(afterPause, "big-gambling");
+    assertThat(pausedRule.path("state").asString()).isEqualTo("paused");
+    assertThat(pausedRule.path("evaluations").isNumber()).as(pausedRule.toString()).isFalse();
+    assertThat(pausedRule.path("alerts").isNumber()).as(pausedRule.toString()).isFalse();
+    assertThat(ruleStats(afterPause, "many-merchants").path("evaluations").asLong())
+        .isEqualTo(txs.size());
   }
 
   @Test

@@ -134,9 +134,15 @@ class BadInputAndFlinkOutageTest {
       assertThat(garbage.body().path("type").asString()).isEqualTo(PROBLEMS + "malformed-body");
       assertThat(api.post("/api/v1/jobs/" + UNKNOWN_JOB + command, "{}").status()).isEqualTo(404);
     }
-    Response badLimit = api.get("/api/v1/savepoints?limit=0");
-    assertThat(badLimit.status()).isEqualTo(400);
-    assertThat(badLimit.body().path("type").asString()).isEqualTo(PROBLEMS + "validation");
+    for (String list : List.of("/api/v1/savepoints", "/api/v1/operations")) {
+      for (String limit : List.of("0", "1001")) {
+        Response badLimit = api.get(list + "?limit=" + limit);
+        assertThat(badLimit.status()).as(list + " " + badLimit).isEqualTo(400);
+        assertThat(badLimit.body().path("type").asString()).isEqualTo(PROBLEMS + "validation");
+        assertThat(badLimit.body().path("errors").get(0).path("field").asString())
+            .isEqualTo("limit");
+      }
+    }
     // A path the security firewall rejects gets a problem document like any other error.
     Response rejected = api.get("/api/v1/jobs/%2e%2e");
     assertThat(rejected.status()).as(rejected.toString()).isEqualTo(400);
@@ -153,7 +159,7 @@ class BadInputAndFlinkOutageTest {
     assertFieldError(notANumber, "limit");
     assertThat(errorMessage(notANumber)).isEqualTo("must be a whole number");
     assertThat(notANumber.body().path("title").asString())
-        .isEqualTo(badLimit.body().path("title").asString());
+        .isEqualTo(api.get("/api/v1/savepoints?limit=0").body().path("title").asString());
   }
 
   @Test

@@ -144,6 +144,20 @@ class OperationsTest {
   }
 
   @Test
+  void listsTheNewestOperationsUpToTheLimit() {
+    List<String> newestFirst = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String id =
+          operations.start(OperationKind.CANCEL, "j", Duration.ofMinutes(1), c -> null).id();
+      awaitEnd(operations, id);
+      newestFirst.add(0, id);
+    }
+
+    assertThat(operations.list(2)).extracting(Operation::id).isEqualTo(newestFirst.subList(0, 2));
+    assertThat(operations.list()).extracting(Operation::id).isEqualTo(newestFirst);
+  }
+
+  @Test
   void forgetsTheOldestEndedOperationsBeyondTheLimitInTheTopicToo() {
     String first =
         operations.start(OperationKind.CANCEL, "j", Duration.ofMinutes(1), c -> null).id();

@@ -201,6 +201,59 @@ class ProducerRunsApiTest {
   }
 
   @Test
+  void anInvalidRunIsRefusedAsInvalidEvenWhileEveryConcurrentRunIsTaken() {
+    Reply endless = api.write("POST", "/api/v1/producer/runs", JSON, "{\"rate_per_second\": 100}");
+    assertThat(endless.status()).as(endless.toString()).isEqualTo(202);
+    try {
+      for (String invalid :
+          List.of(
+              "{\"fraud_ratio\": 0.7, \"malformed_ratio\": 0.5}",
+              "{\"duration\": \"PT0S\"}",
+              "{\"rate_per_second\": 5000}")) {
+        Reply refused = api.write("POST", "/api/v1/producer/runs", JSON, invalid);
+        assertThat(refused.status()).as(invalid + " " + refused).isEqualTo(400);
+        assertThat(refused.problemType()).isEqualTo("validation");
+      }
+      Reply valid = api.write("POST", "/api/v1/producer/runs", JSON, "{\"count\": 10}");
+      assertThat(valid.status()).isEqualTo(429);
+    } finally {
+      assertThat(api.delete(endless.header("Location")).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aDurationOverAYearOrNotPositiveIsAFieldErrorNotAnInternalError() {
+    int runsBefore = runs.list().size();
+    // P1000000D overflowed the send loop's nanoseconds: a 500.
+    Map<String, String> messages =
+        Map.of(
+            "P1000000D", "must be at most P365D; leave it out for a run that goes on until stopped",
+            "P366D", "must be at most P365D; leave it out for a run that goes on until stopped",
+            "PT0S", "must be positive, e.g. PT30S",
+            "-PT5S", "must be positive, e.g. PT30S");
+    messages.forEach(
+        (duration, message) -> {
+          Reply refused =
+              api.write(
+                  "POST",
+                  "/api/v1/producer/runs",
+                  JSON,
+                  "{\"duration\": \"" + duration + "\", \"rate_per_second\": 1}");
+          assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+          assertThat(refused.problemType()).isEqualTo("validation");
+          JsonNode error = refused.json().path("errors").get(0);
+          assertThat(error.path("field").asString()).isEqualTo("duration");
+          assertThat(error.path("message").asString()).as(duration).isEqualTo(message);
+        });
+    // A count is a long: one beyond it is refused as a number that does not fit, not cut short.
+    Reply tooMany =
+        api.write("POST", "/api/v1/producer/runs", JSON, "{\"count\": 9223372036854775808}");
+    assertThat(tooMany.status()).as(tooMany.toString()).isEqualTo(400);
+    assertThat(tooMany.problemType()).isEqualTo("validation");
+    assertThat(runs.list()).hasSize(runsBefore);
+  }
+
+  @Test
   void stopsRunningRunsCleanlyWhenTheServiceShutsDown() {
     Reply started = api.write("POST", "/api/v1/producer/runs", JSON, "{\"rate_per_second\": 300}");
     assertThat(started.status()).isEqualTo(202);

@@ -78,7 +78,7 @@ final class SendLoop implements ProducerRun {
     this.ticker = ticker;
     this.maxInFlight = settings.maxInFlight();
     this.maxRecords = settings.count() == null ? Long.MAX_VALUE : settings.count();
-    this.durationNanos = settings.duration() == null ? -1 : settings.duration().toNanos();
+    this.durationNanos = settings.duration() == null ? -1 : saturatedNanos(settings.duration());
     this.startNanos = ticker.nanoTime();
     this.sampleNanos = startNanos;
   }
@@ -186,6 +186,18 @@ final class SendLoop implements ProducerRun {
 
   private boolean shouldEnd() {
     return stopRequested || failed.get() > 0 || timeIsUp();
+  }
+
+  /**
+   * A duration beyond what nanoseconds hold (about 292 years) is one the run never reaches: it is
+   * taken as the longest there is rather than failing the run.
+   */
+  static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private boolean timeIsUp() {

@@ -83,6 +83,20 @@ class SendLoopTest {
   }
 
   @Test
+  void aDurationBeyondWhatNanosecondsHoldNeverEndsTheRunInsteadOfFailingIt() {
+    SimulatedTicker ticker = new SimulatedTicker();
+    TimedMockProducer producer = new TimedMockProducer(true, ticker);
+    RunSettings run =
+        settings().ratePerSecond(0).count(100L).duration(Duration.ofDays(1_000_000)).build();
+    SendLoop loop = SyntheticProducer.newLoop(run, producer, true, ticker, FIXED);
+
+    loop.sendAll();
+
+    assertThat(loop.progress().state()).isEqualTo(RunState.COMPLETED);
+    assertThat(loop.progress().sent()).isEqualTo(100);
+  }
+
+  @Test
   void sendsExactlyTheGeneratorsRecordsKeyedByAccountForACountBoundedRun() {
     SimulatedTicker ticker = new SimulatedTicker();
     TimedMockProducer producer = new TimedMockProducer(true, ticker);
