@@ -160,6 +160,10 @@ public class PipelineService {
         current.isEmpty()
             || (after.restoreSavepointPath() != null
                 && !after.restoreSavepointPath().equals(before.restoreSavepointPath()));
+    if (after.restoreSavepointPath() != null
+        && !after.restoreSavepointPath().equals(before.restoreSavepointPath())) {
+      requireRestorable("restore_savepoint_path", after.restoreSavepointPath());
+    }
     try {
       return writer.propose(current, after, newRestore, actor, cause);
     } catch (StaleDesiredStateException e) {
@@ -188,6 +192,9 @@ public class PipelineService {
           request.restore().wantsLatest()
               ? latestState()
               : request.restore().savepointPath().strip();
+      if (!request.restore().wantsLatest()) {
+        requireRestorable("restore.savepoint_path", restorePath);
+      }
     }
     requireFreeSlots(parallelism, 0);
     JobJarUploader.UploadedJar uploaded = uploader.ensureUploaded();
@@ -410,6 +417,21 @@ public class PipelineService {
   private void requireNoOperationInProgress(String jobId) {
     // A savepoint being taken does not hold up a stop, cancel or rescale.
     operations.requireNoneInProgress(jobId, kind -> kind != OperationKind.SAVEPOINT);
+  }
+
+  /**
+   * Refuses a state to restore the control plane can see is none (a mistyped path): caught here,
+   * before the reconciler takes the running job down for it.
+   */
+  private void requireRestorable(String field, String path) {
+    String last =
+        statusStore.read().map(PipelineStatus::lastState).map(RestorePoint::path).orElse(null);
+    savepointCatalog
+        .visiblyMissing(path, last)
+        .ifPresent(
+            why -> {
+              throw new InvalidInputException(List.of(new FieldError(field, why)));
+            });
   }
 
   private void requireParallelismWithinLimit(int parallelism) {

@@ -49,6 +49,19 @@ public class SavepointCatalog {
   }
 
   /**
+   * Why {@code path} is no savepoint or checkpoint, when the control plane can see so: see {@link
+   * SavepointFiles}; {@code lastState} is the pipeline's last checkpoint or savepoint, if any.
+   */
+  public Optional<String> visiblyMissing(String path, String lastState) {
+    List<String> written = new ArrayList<>();
+    history.list().forEach(r -> written.add(r.path()));
+    if (lastState != null) {
+      written.add(lastState);
+    }
+    return SavepointFiles.visiblyMissing(path, written);
+  }
+
+  /**
    * Every savepoint another part still needs: path → why (reasons joined when more than one part
    * needs it).
    */

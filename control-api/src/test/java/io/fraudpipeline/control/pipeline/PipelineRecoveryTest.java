@@ -221,6 +221,21 @@ class PipelineRecoveryTest {
     assertThat(api.get("/api/v1/pipeline").header("ETag")).hasValue(etag);
     assertThat(runningJobId()).isEqualTo(running);
 
+    // A mistyped savepoint beside the ones Flink wrote (the control plane sees them): refused
+    // before the reconciler would take the running job down to restore it.
+    String written =
+        api.get("/api/v1/savepoints").body().path("savepoints").get(0).path("path").asString();
+    String typo = written.substring(0, written.lastIndexOf('/') + 1) + "savepoint-typo";
+    Response missingSavepoint =
+        api.patch(
+            "/api/v1/pipeline",
+            "{\"restore_savepoint_path\": \"" + typo + "\"}",
+            Map.of("If-Match", etag));
+    assertThat(missingSavepoint.status()).as(missingSavepoint.toString()).isEqualTo(400);
+    assertThat(missingSavepoint.body().path("errors").findValuesAsString("field"))
+        .containsExactly("restore_savepoint_path");
+    assertThat(runningJobId()).isEqualTo(running);
+
     Response invalid =
         api.patch(
             "/api/v1/pipeline",
