@@ -180,10 +180,14 @@ final class PipelineActions {
 
   /**
    * The newest state to start from: a checkpoint of the job found in the storage (newer than any
-   * observation), else the newest one observed or savepoint recorded.
+   * observation), else the newest one observed or savepoint recorded; for a job whose states a
+   * replacement set aside, only the state recorded for its replacement.
    */
   RestorePoint newestState(PipelineStatus status, String jobId) {
     RestorePoint known = status.lastState();
+    if (status.setAside(jobId)) {
+      return known;
+    }
     RestorePoint stored = storage.newest(status.checkpointDirectory(), jobId).orElse(null);
     if (stored != null
         && known != null

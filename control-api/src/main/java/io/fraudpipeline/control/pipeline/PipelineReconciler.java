@@ -163,7 +163,9 @@ public class PipelineReconciler {
       DesiredState desired, ObservedPipeline observed, PipelineStatus status) {
     PipelineStatus.Builder next = status.toBuilder();
     FlinkJob expected = observed.job(status.jobId()).orElse(null);
-    if (expected != null && expected.lastCheckpoint() != null) {
+    if (expected != null
+        && expected.lastCheckpoint() != null
+        && !status.setAside(expected.jobId())) {
       FlinkJob.CompletedCheckpoint checkpoint = expected.lastCheckpoint();
       RestorePoint point =
           new RestorePoint(
@@ -185,7 +187,10 @@ public class PipelineReconciler {
       }
     }
     SavepointRecord savepoint = observed.latestSavepoint();
-    if (savepoint != null && status.jobId() != null && status.jobId().equals(savepoint.jobId())) {
+    if (savepoint != null
+        && status.jobId() != null
+        && status.jobId().equals(savepoint.jobId())
+        && !status.setAside(savepoint.jobId())) {
       next.lastState =
           RestorePoint.newer(
               next.lastState,
@@ -195,6 +200,10 @@ public class PipelineReconciler {
                   savepoint.createdAt(),
                   savepoint.jobId(),
                   savepoint.transactionsOffsets()));
+    }
+    if (next.lastState != null && !next.lastState.requested()) {
+      // The replacement has a state of its own: the one it replaced is no way back any more.
+      next.replacedState = null;
     }
     if (desired.version() != status.desiredVersion()) {
       // A new declaration: a fresh restart budget, and a reason to try again after giving up.
@@ -377,10 +386,14 @@ public class PipelineReconciler {
                   spec.restoreSavepointPath(), RestorePoint.Kind.SAVEPOINT, clock.instant(), null);
       fresh.suspended = false;
       fresh.gaveUp = null;
+      fresh.replacedState = stateBefore(status);
       return deployAsDesired(desired, fresh.build(), fresh.lastState);
     }
     FlinkJob last = observed.job(status.jobId()).orElse(null);
     if (last != null && last.isFailed()) {
+      if (spec.restoreSavepointPath() == null && status.restoreWithdrawable()) {
+        return withdrawRestore(desired, status);
+      }
       return failedJobRestarts.restart(desired, last, status);
     }
     if (status.gaveUp() != null) {
@@ -440,6 +453,48 @@ public class PipelineReconciler {
                     + gone
                     + "; deployed again from "
                     + RestorePoint.describe(from)));
+  }
+
+  /**
+   * The state the pipeline has before a new restore generation starts: what withdrawing that
+   * restore goes back to. An earlier request no job took state from is not one.
+   */
+  private RestorePoint stateBefore(PipelineStatus status) {
+    RestorePoint newest =
+        status.lastState() != null && status.lastState().requested()
+            ? null
+            : actions.newestState(status, status.jobId());
+    return newest != null ? newest : status.replacedState();
+  }
+
+  /**
+   * The restore path was cleared while the job started from it has failed and no job has recorded a
+   * state since the restore was asked for (typically: Flink could not read it, so every start
+   * failed): the pipeline goes back to the state it had before the request rather than retrying the
+   * requested one.
+   */
+  private PipelineStatus withdrawRestore(DesiredState desired, PipelineStatus status)
+      throws InterruptedException {
+    PipelineStatus.Builder next = status.toBuilder();
+    RestorePoint before = status.replacedState();
+    next.replacedState = null;
+    next.gaveUp = null;
+    next.notBefore = null;
+    return actions.deploy(
+        desired,
+        next.build(),
+        before,
+        status.keptJar(desired.spec()),
+        null,
+        StepEvent.normal(
+            "withdraw-restore",
+            EventReason.JOB_DEPLOYED,
+            "The restore from "
+                + RestorePoint.describe(status.lastState())
+                + " was withdrawn (desired version "
+                + desired.version()
+                + ") before any job took state from it; deployed from the state before it, "
+                + RestorePoint.describe(before)));
   }
 
   /** A deployment the desired state asked for (its first, or a new restore generation's). */
@@ -537,9 +592,11 @@ public class PipelineReconciler {
       }
       default -> {
         actions.cancel(job);
-        // The replacement starts without state; a rollback would still restore the old one.
+        // The replacement starts without state, and the old job's checkpoints must not be found
+        // for it; a rollback, or withdrawing a requested restore, still goes back to that state.
         before = actions.newestState(status, job.jobId());
         next.lastState = null;
+        next.replacedState = before != null ? before : status.replacedState();
         how = "cancelled; its replacement does not take its state";
       }
     }

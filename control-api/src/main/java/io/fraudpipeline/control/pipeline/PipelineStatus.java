@@ -13,6 +13,10 @@ import java.util.List;
  * @param jobId the job the control plane deployed last (the one it expects on Flink)
  * @param deployments jobs deployed so far
  * @param lastState the newest state to restore from (checkpoint or savepoint), if any
+ * @param replacedState the newest state of the job a {@code stateless} replacement or a requested
+ *     restore took down, kept until its replacement records a state of its own: never restored by
+ *     itself (that job's checkpoints are not looked for either), only when the requested restore is
+ *     withdrawn before any job took state from it
  * @param checkpointDirectory the checkpoint storage the jobs write to ({@code .../checkpoints}),
  *     learnt from their checkpoint paths, so a checkpoint completed after the last observation is
  *     still found
@@ -37,6 +41,7 @@ public record PipelineStatus(
     String jobId,
     int deployments,
     RestorePoint lastState,
+    RestorePoint replacedState,
     String checkpointDirectory,
     boolean suspended,
     List<Instant> failureRestarts,
@@ -83,6 +88,23 @@ public record PipelineStatus(
     return jobId.equals(this.jobId) ? jobJarSha256 : null;
   }
 
+  /**
+   * Whether {@code jobId}'s states were set aside by a replacement that does not take them ({@link
+   * #replacedState}): its checkpoints and savepoints are then no state to restore.
+   */
+  boolean setAside(String jobId) {
+    return replacedState != null && jobId != null && jobId.equals(replacedState.jobId());
+  }
+
+  /**
+   * Whether the state the pipeline starts from is the one a restore asked for and no job has
+   * recorded a state of its own since, while the state before that request is known: the restore
+   * can still be withdrawn.
+   */
+  boolean restoreWithdrawable() {
+    return lastState != null && lastState.requested() && replacedState != null;
+  }
+
   /** Whether an upgrade is under way. */
   public boolean upgrading() {
     return upgrade != null && upgrade.inProgress();
@@ -91,8 +113,8 @@ public record PipelineStatus(
   /** Nothing reconciled yet. */
   public static PipelineStatus initial() {
     return new PipelineStatus(
-        0, 0, null, 0, null, null, false, List.of(), null, null, null, null, null, List.of(), null,
-        List.of(), null);
+        0, 0, null, 0, null, null, null, false, List.of(), null, null, null, null, null, List.of(),
+        null, List.of(), null);
   }
 
   Builder toBuilder() {
@@ -106,6 +128,7 @@ public record PipelineStatus(
     String jobId;
     int deployments;
     RestorePoint lastState;
+    RestorePoint replacedState;
     String checkpointDirectory;
     boolean suspended;
     List<Instant> failureRestarts;
@@ -125,6 +148,7 @@ public record PipelineStatus(
       jobId = s.jobId;
       deployments = s.deployments;
       lastState = s.lastState;
+      replacedState = s.replacedState;
       checkpointDirectory = s.checkpointDirectory;
       suspended = s.suspended;
       failureRestarts = s.failureRestarts;
@@ -146,6 +170,7 @@ public record PipelineStatus(
           jobId,
           deployments,
           lastState,
+          replacedState,
           checkpointDirectory,
           suspended,
           failureRestarts,

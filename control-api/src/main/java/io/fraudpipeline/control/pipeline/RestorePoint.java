@@ -29,6 +29,11 @@ public record RestorePoint(
     SAVEPOINT
   }
 
+  /** A state a restore asked for by path: no job of this pipeline wrote it or ran from it yet. */
+  boolean requested() {
+    return jobId == null;
+  }
+
   /** How steps and events name a state to start from: "checkpoint …", "savepoint …" or none. */
   static String describe(RestorePoint point) {
     return point == null ? "no state" : point.kind().name().toLowerCase() + " " + point.path();

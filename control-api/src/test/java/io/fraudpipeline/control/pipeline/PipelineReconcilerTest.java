@@ -479,6 +479,30 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aStatelessReplacementStartsEmptyEvenWhenTheReplacedJobLeftACheckpoint() throws Exception {
+    DesiredState desired = running(1, true, UpgradeMode.STATELESS);
+    step(desired);
+    String job = status.jobId();
+    flink.completeCheckpoint(job, 4, checkpoint(job, 4), clock.instant());
+    step(desired);
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+
+    step(rescaled);
+    step(rescaled);
+    step(rescaled);
+
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(2);
+              assertThat(j.restoredFrom()).isNull();
+            });
+    assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
+  }
+
+  @Test
   void cancelsASecondFraudJobAndKeepsTheOneItDeployed() throws Exception {
     DesiredState desired = running(1);
     step(desired);
@@ -569,6 +593,76 @@ class PipelineReconcilerTest {
         .extracting(j -> j.restoredFrom())
         .isEqualTo("file:/sp/chosen");
     assertThat(status.lineage()).isEqualTo(restore.version());
+  }
+
+  @Test
+  void clearingARestorePathFlinkCannotReadGoesBackToTheStateBeforeTheRequest() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String replaced = status.jobId();
+    String before = checkpoint(replaced, 9);
+    flink.completeCheckpoint(replaced, 9, before, clock.instant());
+    step(desired);
+    DesiredState restore = restoreFrom(desired, "file:/sp/mistyped");
+    step(restore);
+    step(restore);
+    String failed = status.jobId();
+    flink.fail(failed, "java.io.FileNotFoundException: Cannot find checkpoint or savepoint file");
+    step(restore);
+    clock.advance(Duration.ofSeconds(10));
+    step(restore);
+    assertThat(flink.activeJobs())
+        .as("without a change, a failed restore is retried from the requested path")
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo("file:/sp/mistyped");
+    flink.fail(status.jobId(), "java.io.FileNotFoundException: Cannot find checkpoint");
+    // Its old checkpoints stay in the storage, but the request replaced them: never found instead.
+    step(restore);
+    clock.advance(Duration.ofSeconds(20));
+    step(restore);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo("file:/sp/mistyped");
+    flink.fail(status.jobId(), "java.io.FileNotFoundException: Cannot find checkpoint");
+
+    DesiredState cleared = next(restore, withRestorePath(restore.spec(), null));
+    step(cleared);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(before);
+    assertThat(status.lastState().path()).isEqualTo(before);
+    assertThat(status.replacedState()).isNull();
+    assertThat(events.get(events.size() - 1).message()).contains("withdrawn", "file:/sp/mistyped");
+  }
+
+  @Test
+  void aJobThatRanFromTheRequestedStateKeepsItAfterThePathIsCleared() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String replaced = status.jobId();
+    flink.completeCheckpoint(replaced, 9, checkpoint(replaced, 9), clock.instant());
+    step(desired);
+    DesiredState restore = restoreFrom(desired, "file:/sp/chosen");
+    step(restore);
+    step(restore);
+    String restored = status.jobId();
+    clock.advance(Duration.ofSeconds(5));
+    String own = checkpoint(restored, 1);
+    flink.completeCheckpoint(restored, 1, own, clock.instant());
+    step(restore);
+    assertThat(status.replacedState()).isNull();
+    flink.fail(restored, "java.lang.RuntimeException: boom");
+
+    DesiredState cleared = next(restore, withRestorePath(restore.spec(), null));
+    step(cleared);
+    clock.advance(Duration.ofSeconds(10));
+    step(cleared);
+
+    assertThat(flink.activeJobs()).singleElement().extracting(j -> j.restoredFrom()).isEqualTo(own);
   }
 
   @Test
@@ -780,6 +874,25 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aStatelessUpgradeRunsTheNewJarWithoutStateAndKeepsTheOldStateForARollback()
+      throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String old = status.jobId();
+    String checkpoint = checkpoint(old, 7);
+    flink.completeCheckpoint(old, 7, checkpoint, clock.instant());
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.STATELESS));
+
+    step(upgrade);
+    step(upgrade);
+
+    assertThat(flink.job(old).state()).isEqualTo("CANCELED");
+    assertThat(flink.job(status.jobId()).restoredFrom()).isNull();
+    assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(checkpoint);
+  }
+
+  @Test
   void reportsAnUpgradeThatCannotBeRolledBackBecauseThePreviousJarIsGone() throws Exception {
     DesiredState onLostJar = running(1);
     onLostJar = next(onLostJar, onLostJar.spec().withJar(LOST_JAR, UpgradeMode.SAVEPOINT));
@@ -890,6 +1003,30 @@ class PipelineReconcilerTest {
         previous.updatedAt(),
         "test",
         "test");
+  }
+
+  private DesiredState restoreFrom(DesiredState previous, String path) {
+    return new DesiredState(
+        previous.version() + 1,
+        previous.pipelineId(),
+        withRestorePath(previous.spec(), path),
+        previous.version() + 1,
+        clock.instant(),
+        "test",
+        "test");
+  }
+
+  private static PipelineSpec withRestorePath(PipelineSpec spec, String path) {
+    return new PipelineSpec(
+        spec.state(),
+        spec.parallelism(),
+        spec.deliveryGuarantee(),
+        spec.upgradeMode(),
+        spec.suspendMode(),
+        spec.restartFailed(),
+        path,
+        spec.allowNonRestoredState(),
+        spec.jarSha256());
   }
 
   private static PipelineSpec withUpgradeMode(PipelineSpec spec, UpgradeMode mode) {

@@ -272,6 +272,53 @@ class PipelineRecoveryTest {
 
   @Test
   @Order(6)
+  void clearingARestorePathFlinkCannotReadBringsBackTheStateBeforeIt() {
+    String before = runningJobId();
+    awaitCheckpointRecorded();
+    expectedAlerts.addAll(traffic.send("before-unreadable-restore", 20, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+    // Not beside a state Flink wrote, so the control plane cannot tell it is none: accepted, the
+    // running job is replaced, and Flink fails the restore as the new job starts.
+    String unreadable = flinkData.resolve("elsewhere").resolve("savepoint-0").toUri().toString();
+    Response restore =
+        api.patch(
+            "/api/v1/pipeline",
+            "{\"restore_savepoint_path\": \"" + unreadable + "\"}",
+            Map.of("If-Match", api.get("/api/v1/pipeline").header("ETag").orElseThrow()));
+    assertThat(restore.status()).as(restore.toString()).isEqualTo(200);
+    await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              String job = status().path("job_id").asString();
+              assertThat(job).isNotEqualTo(before);
+              assertThat(api.get("/api/v1/jobs/" + job).body().path("state").asString())
+                  .isEqualTo("FAILED");
+            });
+    assertThat(status().path("replaced_state").path("job_id").asString()).isEqualTo(before);
+    expectedAlerts.addAll(traffic.send("during-unreadable-restore", 20, 4));
+
+    Response cleared =
+        api.patch(
+            "/api/v1/pipeline",
+            "{\"restore_savepoint_path\": null}",
+            Map.of("If-Match", api.get("/api/v1/pipeline").header("ETag").orElseThrow()));
+    assertThat(cleared.status()).as(cleared.toString()).isEqualTo(200);
+
+    String after = awaitRunningJob(before);
+    assertThat(status().path("recent_steps").findValuesAsString("action"))
+        .contains("withdraw-restore");
+    assertThat(
+            api.get("/api/v1/jobs/" + after).body().path("checkpoints").path("restored").asLong())
+        .as("restored from the replaced job's checkpoint")
+        .isEqualTo(1);
+    expectedAlerts.addAll(traffic.send("after-withdrawn-restore", 20, 4));
+    awaitEveryExpectedAlertExactlyOnce();
+  }
+
+  @Test
+  @Order(7)
   void aStopOperationWaitsOutASavepointLongerThanTheAwaitTimeout() {
     // The operation waits for the reconciler's stop as long as its deadline says (the await
     // timeout plus the savepoint timeout): a large state's savepoint outlasts the first.

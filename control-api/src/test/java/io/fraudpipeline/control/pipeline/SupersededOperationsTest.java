@@ -273,6 +273,7 @@ class SupersededOperationsTest {
         2,
         lastState,
         null,
+        null,
         false,
         List.of(),
         null,
