@@ -76,6 +76,8 @@ class ControlApiSmokeTest {
                 .path("scheme")
                 .asString())
         .isEqualTo("bearer");
+    // Spring's fallback error page is no operation of this API.
+    assertThat(docs.path("paths").propertyNames()).isNotEmpty().doesNotContain("/error");
     assertThat(send(HttpRequest.newBuilder(uri("/swagger-ui/index.html")).GET()).statusCode())
         .isEqualTo(200);
   }

@@ -96,7 +96,7 @@ class DesiredStateWriter {
             + ", by "
             + actor
             + "): "
-            + describe(spec),
+            + describe(spec, newRestore),
         null);
     return accepted;
   }
@@ -115,12 +115,15 @@ class DesiredStateWriter {
         null);
   }
 
-  private static String describe(PipelineSpec spec) {
+  /** The spec as an event says it; a restore path only for the version that asks for it. */
+  private static String describe(PipelineSpec spec, boolean newRestore) {
     return spec.state().json()
         + ", parallelism "
         + spec.parallelism()
         + ", "
         + spec.deliveryGuarantee().argument()
-        + (spec.restoreSavepointPath() == null ? "" : ", restore " + spec.restoreSavepointPath());
+        + (newRestore
+            ? ", from " + RestorePoint.describeSavepoint(spec.restoreSavepointPath())
+            : "");
   }
 }
