@@ -321,7 +321,9 @@ public class PipelineReconciler {
 
   private PipelineStatus suspend(PipelineSpec spec, FlinkJob job, PipelineStatus status)
       throws InterruptedException {
-    if (spec.suspendMode() != SuspendMode.CANCEL && !job.isRunning()) {
+    boolean fromStart =
+        spec.suspendMode() != SuspendMode.CANCEL && stuckWithoutProgress(job, status);
+    if (spec.suspendMode() != SuspendMode.CANCEL && !job.isRunning() && !fromStart) {
       return steps.withStep(
           status,
           "wait",
@@ -332,7 +334,15 @@ public class PipelineReconciler {
     }
     PipelineStatus.Builder next = status.toBuilder();
     String message;
-    if (spec.suspendMode() == SuspendMode.CANCEL) {
+    if (fromStart) {
+      actions.cancel(job);
+      message =
+          "Job "
+              + job.jobId()
+              + " cancelled (suspended): "
+              + withoutProgress(job, status)
+              + ", which the pipeline resumes from";
+    } else if (spec.suspendMode() == SuspendMode.CANCEL) {
       actions.cancel(job);
       next.lastState = actions.newestState(status, job.jobId());
       message = "Job " + job.jobId() + " cancelled (suspended; its last checkpoint is kept)";
@@ -557,7 +567,8 @@ public class PipelineReconciler {
       String why,
       UpgradeReconciler.Intent upgrade)
       throws InterruptedException {
-    if (!job.isRunning() && mode == UpgradeMode.SAVEPOINT) {
+    boolean fromStart = mode == UpgradeMode.SAVEPOINT && stuckWithoutProgress(job, status);
+    if (!job.isRunning() && mode == UpgradeMode.SAVEPOINT && !fromStart) {
       return steps.withStep(
           status,
           "wait",
@@ -574,30 +585,36 @@ public class PipelineReconciler {
     PipelineStatus.Builder next = status.toBuilder();
     String how;
     RestorePoint before;
-    switch (mode) {
-      case SAVEPOINT -> {
-        next.lastState =
-            actions.stopWithSavepoint(
-                job,
-                false,
-                upgrade == null ? SavepointRecord.Kind.RESCALE : SavepointRecord.Kind.UPGRADE);
-        before = next.lastState;
-        how = "stopped with savepoint " + next.lastState.path();
-      }
-      case LAST_STATE -> {
-        actions.cancel(job);
-        next.lastState = actions.newestState(status, job.jobId());
-        before = next.lastState;
-        how = "cancelled; its replacement starts from " + RestorePoint.describe(next.lastState);
-      }
-      default -> {
-        actions.cancel(job);
-        // The replacement starts without state, and the old job's checkpoints must not be found
-        // for it; a rollback, or withdrawing a requested restore, still goes back to that state.
-        before = actions.newestState(status, job.jobId());
-        next.lastState = null;
-        next.replacedState = before != null ? before : status.replacedState();
-        how = "cancelled; its replacement does not take its state";
+    if (fromStart) {
+      actions.cancel(job);
+      before = status.lastState();
+      how = "cancelled: " + withoutProgress(job, status) + ", which its replacement starts from";
+    } else {
+      switch (mode) {
+        case SAVEPOINT -> {
+          next.lastState =
+              actions.stopWithSavepoint(
+                  job,
+                  false,
+                  upgrade == null ? SavepointRecord.Kind.RESCALE : SavepointRecord.Kind.UPGRADE);
+          before = next.lastState;
+          how = "stopped with savepoint " + next.lastState.path();
+        }
+        case LAST_STATE -> {
+          actions.cancel(job);
+          next.lastState = actions.newestState(status, job.jobId());
+          before = next.lastState;
+          how = "cancelled; its replacement starts from " + RestorePoint.describe(next.lastState);
+        }
+        default -> {
+          actions.cancel(job);
+          // The replacement starts without state, and the old job's checkpoints must not be found
+          // for it; a rollback, or withdrawing a requested restore, still goes back to that state.
+          before = actions.newestState(status, job.jobId());
+          next.lastState = null;
+          next.replacedState = before != null ? before : status.replacedState();
+          how = "cancelled; its replacement does not take its state";
+        }
       }
     }
     next.suspended = false;
@@ -608,6 +625,31 @@ public class PipelineReconciler {
     String message = "Job " + job.jobId() + " " + how + " because " + why;
     events.normal(EventReason.JOB_REPLACED, message, job.jobId());
     return steps.withStep(next.build(), "replace", message);
+  }
+
+  /**
+   * Whether the job cannot take a savepoint (not RUNNING, or not every task running: no slots, or
+   * failing over) and has completed no checkpoint since it started, so it is still at the state it
+   * started from ({@code status.lastState}): taking it down from there loses nothing (exactly-once,
+   * none of its output was committed), where waiting for a savepoint might never end.
+   */
+  private boolean stuckWithoutProgress(FlinkJob job, PipelineStatus status) {
+    if ((job.isRunning() && !Boolean.FALSE.equals(job.tasksRunning()))
+        || job.lastCheckpoint() != null
+        || !job.jobId().equals(status.jobId())) {
+      return false;
+    }
+    RestorePoint newest = actions.newestState(status, job.jobId());
+    return newest == null || !job.jobId().equals(newest.jobId());
+  }
+
+  private static String withoutProgress(FlinkJob job, PipelineStatus status) {
+    return "it is "
+        + job.state()
+        + (job.isRunning() ? " without every task running" : "")
+        + " and has completed no checkpoint since it started from "
+        + RestorePoint.describe(status.lastState())
+        + " (a savepoint needs it running)";
   }
 
   /** The status with a step saying this replica took over the reconciliation. */

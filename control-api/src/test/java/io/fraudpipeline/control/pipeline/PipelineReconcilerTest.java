@@ -395,7 +395,10 @@ class PipelineReconcilerTest {
   void waitsForARestartingJobBeforeTakingTheSuspendSavepoint() throws Exception {
     DesiredState desired = running(1);
     step(desired);
-    flink.state(status.jobId(), "RESTARTING");
+    String job = status.jobId();
+    flink.completeCheckpoint(job, 1, checkpoint(job, 1), clock.instant());
+    step(desired);
+    flink.state(job, "RESTARTING");
     DesiredState suspended =
         next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
 
@@ -403,6 +406,84 @@ class PipelineReconcilerTest {
 
     assertThat(flink.activeJobs()).hasSize(1);
     assertThat(status.lastStep().action()).isEqualTo("wait");
+  }
+
+  @Test
+  void replacesAJobStuckWithoutACheckpointOfItsOwnFromTheStateItStartedFrom() throws Exception {
+    DesiredState desired = running(1);
+    String checkpoint = jobRestoredFromACheckpointThatCannotRun(desired);
+    String stuck = status.jobId();
+    DesiredState narrower = next(desired, desired.spec().withParallelism(2));
+
+    step(narrower);
+    assertThat(flink.job(stuck).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    step(narrower);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(2);
+              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
+            });
+    assertThat(reasons()).endsWith("JobReplaced", "JobDeployed");
+  }
+
+  @Test
+  void waitsForASavepointOfAStuckJobThatCompletedACheckpointOfItsOwn() throws Exception {
+    DesiredState desired = running(1);
+    jobRestoredFromACheckpointThatCannotRun(desired);
+    String stuck = status.jobId();
+    flink.completeCheckpoint(stuck, 5, checkpoint(stuck, 5), clock.instant());
+    step(desired);
+    DesiredState narrower = next(desired, desired.spec().withParallelism(2));
+
+    step(narrower);
+
+    assertThat(flink.job(stuck).state()).isEqualTo("RESTARTING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+  }
+
+  @Test
+  void suspendsAJobStuckWithoutACheckpointOfItsOwnAtTheStateItStartedFrom() throws Exception {
+    DesiredState desired = running(1);
+    String checkpoint = jobRestoredFromACheckpointThatCannotRun(desired);
+    String stuck = status.jobId();
+    flink.state(stuck, "RUNNING");
+    flink.tasksRunning(stuck, false);
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    step(suspended);
+    assertThat(flink.job(stuck).state()).isEqualTo("CANCELED");
+    assertThat(status.suspended()).isTrue();
+    DesiredState resumed =
+        next(suspended, suspended.spec().withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT));
+    step(resumed);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(checkpoint);
+    assertThat(reasons()).endsWith("JobSuspended", "JobResumed");
+  }
+
+  /**
+   * A job restored from its predecessor's checkpoint that cannot run (RESTARTING: no slots since a
+   * TaskManager was lost for good); returns that checkpoint.
+   */
+  private String jobRestoredFromACheckpointThatCannotRun(DesiredState desired) throws Exception {
+    step(desired);
+    String first = status.jobId();
+    String checkpoint = checkpoint(first, 4);
+    flink.completeCheckpoint(first, 4, checkpoint, clock.instant());
+    step(desired);
+    flink.loseAllJobs();
+    step(desired);
+    flink.state(status.jobId(), "RESTARTING");
+    step(desired);
+    return checkpoint;
   }
 
   @Test
