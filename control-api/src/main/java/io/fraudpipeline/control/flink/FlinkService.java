@@ -80,6 +80,12 @@ public interface FlinkService {
    */
   Optional<Long> checkpointOutcome(CheckpointTrigger trigger);
 
+  /**
+   * The newest savepoint Flink reports for the job, also for one that has ended (while Flink still
+   * lists it): the one a stop with savepoint left, whoever asked for it.
+   */
+  Optional<FlinkJob.CompletedCheckpoint> lastSavepoint(String jobId);
+
   /** Cancels the job and waits until it has ended. */
   void cancel(String jobId, Duration timeout) throws InterruptedException;
 }

@@ -377,7 +377,13 @@ public class FraudJobObserver extends PeriodicLifecycle {
     CheckpointStatistics.CompletedCheckpointStatistics completed =
         latest == null ? null : latest.getCompletedCheckpointStatistics();
     // A discarded (subsumed) one still names the storage directory the newer ones are in.
-    if (completed == null || completed.getExternalPath() == null) {
+    return completed == null ? null : completedCheckpoint(completed);
+  }
+
+  /** A completed checkpoint or savepoint as the reconciler restores it; null without a path. */
+  static FlinkJob.CompletedCheckpoint completedCheckpoint(
+      CheckpointStatistics.CompletedCheckpointStatistics completed) {
+    if (completed.getExternalPath() == null) {
       return null;
     }
     return new FlinkJob.CompletedCheckpoint(

@@ -117,6 +117,14 @@ class RestFlinkService implements FlinkService {
   }
 
   @Override
+  public Optional<FlinkJob.CompletedCheckpoint> lastSavepoint(String jobIdHex) {
+    var latest = flink.checkpointStatistics(JobID.fromHexString(jobIdHex)).getLatestCheckpoints();
+    var savepoint = latest == null ? null : latest.getSavepointStatistics();
+    return Optional.ofNullable(
+        savepoint == null ? null : FraudJobObserver.completedCheckpoint(savepoint));
+  }
+
+  @Override
   public String triggerSavepoint(String jobIdHex, Duration timeout, Consumer<String> onWritten)
       throws InterruptedException {
     JobID jobId = JobID.fromHexString(jobIdHex);

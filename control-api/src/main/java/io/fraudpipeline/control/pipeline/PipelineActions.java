@@ -158,6 +158,48 @@ final class PipelineActions {
     return steps.withStep(recorded, said.action(), said.message() + " as job " + jobId);
   }
 
+  /**
+   * The status with the savepoint {@code ended} was stopped with as its last state, when Flink
+   * reports one newer than the status knows: a stop whose initiator did not record it (a leader
+   * that died during it, or a stop through Flink itself). Flink discards a FINISHED job's
+   * checkpoints, so the last state known before would be gone. Recorded in the savepoint history,
+   * as a stop.
+   */
+  PipelineStatus withFinalSavepoint(FlinkJob ended, PipelineStatus status) {
+    RestorePoint known = status.lastState();
+    if (status.setAside(ended.jobId())
+        || (known != null
+            && known.kind() == RestorePoint.Kind.SAVEPOINT
+            && ended.jobId().equals(known.jobId()))
+        || !leading()) {
+      return status;
+    }
+    FlinkJob.CompletedCheckpoint savepoint = flink.lastSavepoint(ended.jobId()).orElse(null);
+    if (savepoint == null || (known != null && !savepoint.completedAt().isAfter(known.at()))) {
+      return status;
+    }
+    SavepointRecord recorded =
+        savepointRecorder.apply(
+            new SavepointRecord(
+                savepoint.path(),
+                ended.jobId(),
+                SavepointRecord.Kind.STOP,
+                savepoint.completedAt(),
+                null,
+                null,
+                ended.jobId().equals(status.jobId()) ? status.jobJarSha256() : null,
+                null));
+    PipelineStatus.Builder next = status.toBuilder();
+    next.lastState =
+        new RestorePoint(
+            savepoint.path(),
+            RestorePoint.Kind.SAVEPOINT,
+            savepoint.completedAt(),
+            ended.jobId(),
+            recorded.transactionsOffsets());
+    return next.build();
+  }
+
   /** Stops the job with a savepoint, records it, and returns it as the state to start from. */
   RestorePoint stopWithSavepoint(FlinkJob job, boolean drain, SavepointRecord.Kind kind)
       throws InterruptedException {

@@ -412,6 +412,9 @@ public class PipelineReconciler {
     if (status.notBefore() != null && clock.instant().isBefore(status.notBefore())) {
       return steps.withStep(status, "wait", "Next attempt not before " + status.notBefore());
     }
+    if (last != null && "FINISHED".equals(last.state())) {
+      status = actions.withFinalSavepoint(last, status);
+    }
     RestorePoint from = actions.newestState(status, status.jobId());
     if (status.jobId() == null) {
       return deployAsDesired(desired, status, from);
@@ -527,9 +530,10 @@ public class PipelineReconciler {
 
   /**
    * Whether the expected job ended because a replacement (a rescale, a changed guarantee) took it
-   * down: the last step was that replacement, or the job stopped with the savepoint this reconciler
-   * took of it (a savepoint it took itself is the only kind it keeps as the state to restore). Then
-   * deploying again is the replacement's second half, not a lost job to warn about.
+   * down: the last step was that replacement, or the job stopped with a savepoint, which only a
+   * replacement of the control plane's takes while the pipeline runs (also one whose leader died
+   * before recording it: {@link PipelineActions#withFinalSavepoint}). Then deploying again is the
+   * replacement's second half, not a lost job to warn about.
    */
   private static boolean replacedByThisReconciler(
       FlinkJob last, RestorePoint from, PipelineStatus status) {
@@ -537,12 +541,12 @@ public class PipelineReconciler {
       return false;
     }
     boolean replaceStep = status.lastStep() != null && "replace".equals(status.lastStep().action());
-    boolean stoppedWithOurSavepoint =
+    boolean stoppedWithSavepoint =
         "FINISHED".equals(last.state())
             && from != null
             && from.kind() == RestorePoint.Kind.SAVEPOINT
             && last.jobId().equals(from.jobId());
-    return replaceStep || stoppedWithOurSavepoint;
+    return replaceStep || stoppedWithSavepoint;
   }
 
   private PipelineStatus adopt(FlinkJob job, PipelineStatus status) {

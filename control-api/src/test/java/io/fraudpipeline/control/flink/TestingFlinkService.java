@@ -34,6 +34,7 @@ public class TestingFlinkService implements FlinkService {
     boolean tasksRunning = true;
     long restarts;
     FlinkJob.CompletedCheckpoint checkpoint;
+    FlinkJob.CompletedCheckpoint savepoint;
     String failureCause;
 
     Job(String id, String state, Instant start, int parallelism, DeliveryGuarantee g, String from) {
@@ -237,7 +238,9 @@ public class TestingFlinkService implements FlinkService {
           "Savepoint failed: " + failSavepoint, null);
     }
     job.state = "FINISHED";
-    return written(jobId);
+    String path = written(jobId);
+    job.savepoint = new FlinkJob.CompletedCheckpoint(0, path, clock.instant());
+    return path;
   }
 
   @Override
@@ -252,8 +255,19 @@ public class TestingFlinkService implements FlinkService {
           "Savepoint failed: " + failSavepoint, null);
     }
     String path = written(jobId);
+    job.savepoint = new FlinkJob.CompletedCheckpoint(0, path, clock.instant());
     onWritten.accept(path);
     return path;
+  }
+
+  @Override
+  public Optional<FlinkJob.CompletedCheckpoint> lastSavepoint(String jobId) {
+    requireReachable();
+    Job job = jobs.get(jobId);
+    if (job == null) {
+      throw new FlinkRequestException(404, "Job " + jobId + " not found", null);
+    }
+    return Optional.ofNullable(job.savepoint);
   }
 
   @Override

@@ -118,6 +118,9 @@ class RestFlinkServiceTest {
 
     assertThat(savepoint).isNotBlank();
     assertThat(find(JOB).orElseThrow().state()).isEqualTo("FINISHED");
+    // What a leader that dies during the stop leaves its successor: only Flink knows the savepoint.
+    assertThat(service.lastSavepoint(JOB))
+        .hasValueSatisfying(sp -> assertThat(sp.path()).isEqualTo(savepoint));
     service.submit(
         new JobSubmission(RESTORED, 1, DeliveryGuarantee.AT_LEAST_ONCE, savepoint, false, null));
     await()

@@ -117,6 +117,42 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void restoresTheSavepointAJobWasStoppedWithWhenNobodyRecordedTheStop() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String stopped = status.jobId();
+    flink.completeCheckpoint(stopped, 37, checkpoint(stopped, 37), clock.instant());
+    step(desired);
+    clock.advance(Duration.ofSeconds(5));
+    // A leader stopped it for a rescale and died before recording anything; Flink discarded the
+    // checkpoints of the FINISHED job.
+    String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
+    try (var files = Files.walk(checkpoints.resolve(stopped))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+
+    step(rescaled);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(2);
+              assertThat(j.restoredFrom()).isEqualTo(savepoint);
+            });
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(
+            sp -> {
+              assertThat(sp.path()).isEqualTo(savepoint);
+              assertThat(sp.jobId()).isEqualTo(stopped);
+              assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP);
+            });
+    assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
+  }
+
+  @Test
   void restoresTheNewestCheckpointInTheStorageRatherThanTheLastObservedOne() throws Exception {
     DesiredState desired = running(1);
     step(desired);
