@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -46,6 +47,23 @@ class GrafanaDashboardTest {
       }
     }
     assertThat(problems).isEmpty();
+  }
+
+  /**
+   * Every control-api replica exports the same pipeline-wide gauges (offsets, rates, lag: each from
+   * its own poller of the same topics), so a sum over replicas counts the pipeline once per
+   * replica.
+   */
+  @Test
+  void neverSumsAPipelineWideGaugeOverReplicas() {
+    Pattern summedAcrossReplicas =
+        Pattern.compile(
+            "sum(\\s+by\\s*\\([^)]*\\))?\\s*\\(\\s*(rate\\()?(fraud_topic_|fraud_alerts_per_second|fraud_consumer_lag_)");
+    assertThat(dashboard.queries())
+        .isNotEmpty()
+        .filteredOn(q -> summedAcrossReplicas.matcher(q.expr()).find())
+        .extracting(DashboardQueries.Query::expr)
+        .isEmpty();
   }
 
   @Test
