@@ -8,6 +8,7 @@ import io.fraudpipeline.control.topics.TopicOffsets;
 import io.fraudpipeline.control.topics.TransactionsOffsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,5 +93,22 @@ public class Restorability {
    */
   public Map<Integer, Long> committedOffsets() {
     return offsets.committed();
+  }
+
+  /**
+   * The {@code transactions} offsets a savepoint resumes from, read from its own state where this
+   * process can (see {@link SavedSourceOffsets}).
+   */
+  public Optional<Map<Integer, Long>> savedOffsets(String path) {
+    return SavedSourceOffsets.read(path, transactionsTopic);
+  }
+
+  /**
+   * Moves the ended job's group forward to the offsets its final savepoint resumes from, so that a
+   * job started without state reads on from there (see {@link
+   * TransactionsOffsets#advanceCommitted}).
+   */
+  public Map<Integer, Long> advanceCommittedOffsets(Map<Integer, Long> savepointOffsets) {
+    return offsets.advanceCommitted(savepointOffsets);
   }
 }

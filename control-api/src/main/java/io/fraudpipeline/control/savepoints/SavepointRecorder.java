@@ -4,8 +4,11 @@ import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,15 +16,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes a completed savepoint to the history together with the {@code transactions} offsets it
- * resumes from. The job commits its source offsets to its consumer group when Flink tells it a
- * checkpoint or savepoint completed, asynchronously and a moment after Flink reports the savepoint
- * complete. Of a job that goes on running, the offsets are read until they have not moved for
- * {@link #SETTLE}, within {@link #MAX_WAIT}; a checkpoint completing within that moment would make
- * them a little newer than the savepoint's: keep the checkpoint interval well above it. Of a job
- * the savepoint stopped ({@link SavepointRecord.Kind#endsTheJob()}), recorded once the job ended,
- * they are read once: its Kafka consumer was closed with it, and a closing consumer finishes its
- * pending commits first, so nothing moves them any more (waiting for them to settle added a second
- * to every stop, docs/benchmarks.md scenario 5).
+ * resumes from: read from the savepoint's own state where this process sees Flink's file system
+ * ({@link SavedSourceOffsets}), else from the job's consumer group.
+ *
+ * <p>The group is the fallback because it is only as new as the last commit the job got to send:
+ * the job commits its source offsets when Flink tells it a checkpoint or savepoint completed,
+ * asynchronously. Of a job that goes on running, they are read until they have not moved for {@link
+ * #SETTLE}, within {@link #MAX_WAIT}; a checkpoint completing within that moment would make them a
+ * little newer than the savepoint's. Of a job the savepoint stopped ({@link
+ * SavepointRecord.Kind#endsTheJob()}) they are read once, and they may be a checkpoint interval
+ * old, or absent: the job closed its consumer before the savepoint's commit was sent.
+ *
+ * <p>Hence also, for a savepoint that ended the job and whose state was read, the group is moved
+ * forward to the savepoint's offsets: a job deployed afterwards without state starts from the
+ * group's offsets, and would otherwise read again what the stopped job had already alerted on.
  */
 @Component
 public class SavepointRecorder {
@@ -33,21 +41,35 @@ public class SavepointRecorder {
 
   private final Consumer<SavepointRecord> history;
   private final Supplier<Map<Integer, Long>> committedOffsets;
+  private final Function<String, Optional<Map<Integer, Long>>> savedOffsets;
+  private final UnaryOperator<Map<Integer, Long>> advanceCommitted;
 
   @Autowired
   public SavepointRecorder(SavepointHistory history, Restorability restorability) {
-    this(history::append, restorability::committedOffsets);
+    this(
+        history::append,
+        restorability::committedOffsets,
+        restorability::savedOffsets,
+        restorability::advanceCommittedOffsets);
   }
 
   /**
    * @param history appends a record; returns once Kafka has it
    * @param committedOffsets the job group's committed {@code transactions} offsets by partition
    *     (empty when it has none), or {@link KafkaUnavailableException}
+   * @param savedOffsets a savepoint's {@code transactions} offsets read from its state, if readable
+   * @param advanceCommitted moves the job group's committed offsets forward to these; returns those
+   *     it moved, or {@link KafkaUnavailableException}
    */
   SavepointRecorder(
-      Consumer<SavepointRecord> history, Supplier<Map<Integer, Long>> committedOffsets) {
+      Consumer<SavepointRecord> history,
+      Supplier<Map<Integer, Long>> committedOffsets,
+      Function<String, Optional<Map<Integer, Long>>> savedOffsets,
+      UnaryOperator<Map<Integer, Long>> advanceCommitted) {
     this.history = history;
     this.committedOffsets = committedOffsets;
+    this.savedOffsets = savedOffsets;
+    this.advanceCommitted = advanceCommitted;
   }
 
   /**
@@ -57,15 +79,42 @@ public class SavepointRecorder {
    * @throws KafkaUnavailableException when the history cannot be written
    */
   public SavepointRecord record(SavepointRecord savepoint) {
+    if (savepoint.transactionsOffsets() != null) {
+      history.accept(savepoint);
+      return savepoint;
+    }
+    boolean endedTheJob = savepoint.kind() != null && savepoint.kind().endsTheJob();
+    Map<Integer, Long> saved = savedOffsets.apply(savepoint.path()).orElse(null);
     SavepointRecord complete =
-        savepoint.transactionsOffsets() != null
-            ? savepoint
-            : savepoint.withOffsets(
-                savepoint.kind() != null && savepoint.kind().endsTheJob()
-                    ? finalOffsets(savepoint.path())
-                    : settledOffsets(savepoint.path()));
+        savepoint.withOffsets(
+            saved != null
+                ? saved
+                : endedTheJob ? finalOffsets(savepoint.path()) : settledOffsets(savepoint.path()));
     history.accept(complete);
+    if (endedTheJob && saved != null) {
+      advanceGroup(savepoint, saved);
+    }
     return complete;
+  }
+
+  private void advanceGroup(SavepointRecord savepoint, Map<Integer, Long> saved) {
+    try {
+      Map<Integer, Long> moved = advanceCommitted.apply(saved);
+      if (!moved.isEmpty()) {
+        log.info(
+            "The fraud job's group moved forward to the offsets of savepoint {}, which ended job {}:"
+                + " {}",
+            savepoint.path(),
+            savepoint.jobId(),
+            new java.util.TreeMap<>(moved));
+      }
+    } catch (KafkaUnavailableException e) {
+      log.warn(
+          "The fraud job's group could not be moved to the offsets of savepoint {} ({}): a job"
+              + " deployed without state would read again from its older offsets",
+          savepoint.path(),
+          e.getMessage());
+    }
   }
 
   private Map<Integer, Long> finalOffsets(String path) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -48,6 +49,40 @@ public class TransactionsOffsets {
    */
   public Map<Integer, Long> committed() {
     return kafka(() -> committedOffsets(admin, groupId, topic, TIMEOUT));
+  }
+
+  /**
+   * Moves the job's committed offsets forward to {@code offsets} (partition → next offset to read)
+   * where they are behind; never back. For a job that has ended: the group has no member then
+   * (Flink's Kafka source assigns its partitions rather than joining), so Kafka accepts the change.
+   *
+   * @return the partitions moved, with their new offsets
+   * @throws KafkaUnavailableException when Kafka does not answer or refuses
+   */
+  public Map<Integer, Long> advanceCommitted(Map<Integer, Long> offsets) {
+    return kafka(
+        () -> {
+          Map<Integer, Long> committed = committedOffsets(admin, groupId, topic, TIMEOUT);
+          Map<TopicPartition, OffsetAndMetadata> behind = new HashMap<>();
+          Map<Integer, Long> moved = new HashMap<>();
+          offsets.forEach(
+              (partition, offset) -> {
+                if (offset > committed.getOrDefault(partition, -1L)) {
+                  behind.put(new TopicPartition(topic, partition), new OffsetAndMetadata(offset));
+                  moved.put(partition, offset);
+                }
+              });
+          if (!behind.isEmpty()) {
+            await(
+                admin
+                    .alterConsumerGroupOffsets(
+                        groupId,
+                        behind,
+                        new AlterConsumerGroupOffsetsOptions().timeoutMs((int) TIMEOUT.toMillis()))
+                    .all());
+          }
+          return Map.copyOf(moved);
+        });
   }
 
   /**

@@ -8,14 +8,35 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class SavepointRecorderTest {
 
   private final List<SavepointRecord> history = new ArrayList<>();
+  private final List<Map<Integer, Long>> advanced = new ArrayList<>();
+
+  /** A recorder that cannot read a savepoint's state (Flink's file system is elsewhere). */
+  private SavepointRecorder recorder(Supplier<Map<Integer, Long>> committed) {
+    return recorder(committed, path -> Optional.empty());
+  }
+
+  private SavepointRecorder recorder(
+      Supplier<Map<Integer, Long>> committed,
+      Function<String, Optional<Map<Integer, Long>>> saved) {
+    return new SavepointRecorder(
+        history::add,
+        committed,
+        saved,
+        offsets -> {
+          advanced.add(offsets);
+          return offsets;
+        });
+  }
 
   private static SavepointRecord taken(SavepointRecord.Kind kind) {
     return new SavepointRecord(
@@ -46,8 +67,7 @@ class SavepointRecorderTest {
   @Test
   void offsetsOfAJobTheSavepointStoppedAreReadOnceWithoutWaitingForThemToSettle() {
     AtomicInteger count = new AtomicInteger();
-    SavepointRecorder recorder =
-        new SavepointRecorder(history::add, reads(count, List.of(Map.of(0, 10L, 1, 20L))));
+    SavepointRecorder recorder = recorder(reads(count, List.of(Map.of(0, 10L, 1, 20L))));
 
     for (SavepointRecord.Kind kind :
         List.of(
@@ -65,7 +85,7 @@ class SavepointRecorderTest {
   @Test
   void aStoppedJobWhoseGroupCommittedNothingIsRecordedWithOffsetsUnknown() {
     AtomicInteger count = new AtomicInteger();
-    SavepointRecorder recorder = new SavepointRecorder(history::add, reads(count, List.of()));
+    SavepointRecorder recorder = recorder(reads(count, List.of()));
 
     SavepointRecord recorded = recorder.record(taken(SavepointRecord.Kind.STOP));
 
@@ -79,8 +99,7 @@ class SavepointRecorderTest {
     AtomicInteger count = new AtomicInteger();
     // The savepoint's commit lands a moment after Flink reports the savepoint complete.
     SavepointRecorder recorder =
-        new SavepointRecorder(
-            history::add, reads(count, List.of(Map.of(0, 5L), Map.of(0, 5L), Map.of(0, 9L))));
+        recorder(reads(count, List.of(Map.of(0, 5L), Map.of(0, 5L), Map.of(0, 9L))));
 
     SavepointRecord recorded = recorder.record(taken(SavepointRecord.Kind.SAVEPOINT));
 
@@ -92,8 +111,7 @@ class SavepointRecorderTest {
   @Test
   void kafkaNotAnsweringLeavesTheOffsetsUnknownButTheSavepointRecorded() {
     SavepointRecorder recorder =
-        new SavepointRecorder(
-            history::add,
+        recorder(
             () -> {
               throw new KafkaUnavailableException("broker down");
             });
@@ -102,5 +120,49 @@ class SavepointRecorderTest {
 
     assertThat(recorded.transactionsOffsets()).isNull();
     assertThat(history).containsExactly(recorded);
+  }
+
+  @Test
+  void aSavepointThatEndedItsJobTakesTheOffsetsOfItsOwnStateAndMovesTheGroupToThem() {
+    AtomicInteger count = new AtomicInteger();
+    // The group lags: the stopped job closed its consumer before the savepoint's commit was sent.
+    SavepointRecorder recorder =
+        recorder(reads(count, List.of(Map.of(0, 3L))), path -> Optional.of(Map.of(0, 42L)));
+
+    SavepointRecord recorded = recorder.record(taken(SavepointRecord.Kind.STOP));
+
+    assertThat(recorded.transactionsOffsets()).isEqualTo(Map.of(0, 42L));
+    assertThat(count).hasValue(0);
+    assertThat(advanced).containsExactly(Map.of(0, 42L));
+  }
+
+  @Test
+  void aSavepointOfARunningJobTakesTheOffsetsOfItsStateButLeavesTheGroupToTheJob() {
+    AtomicInteger count = new AtomicInteger();
+    SavepointRecorder recorder =
+        recorder(reads(count, List.of(Map.of(0, 3L))), path -> Optional.of(Map.of(0, 42L)));
+
+    SavepointRecord recorded = recorder.record(taken(SavepointRecord.Kind.SAVEPOINT));
+
+    assertThat(recorded.transactionsOffsets()).isEqualTo(Map.of(0, 42L));
+    assertThat(count).hasValue(0);
+    assertThat(advanced).isEmpty();
+  }
+
+  @Test
+  void aGroupKafkaWillNotMoveLeavesTheSavepointRecorded() {
+    SavepointRecorder recorder =
+        new SavepointRecorder(
+            history::add,
+            Map::of,
+            path -> Optional.of(Map.of(0, 42L)),
+            offsets -> {
+              throw new KafkaUnavailableException("broker down");
+            });
+
+    SavepointRecord recorded = recorder.record(taken(SavepointRecord.Kind.STOP));
+
+    assertThat(history).containsExactly(recorded);
+    assertThat(recorded.transactionsOffsets()).isEqualTo(Map.of(0, 42L));
   }
 }
