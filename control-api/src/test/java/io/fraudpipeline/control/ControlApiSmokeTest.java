@@ -2,6 +2,7 @@ package io.fraudpipeline.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fraudpipeline.control.support.OpenApiDocument;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -80,6 +82,138 @@ class ControlApiSmokeTest {
     assertThat(docs.path("paths").propertyNames()).isNotEmpty().doesNotContain("/error");
     assertThat(send(HttpRequest.newBuilder(uri("/swagger-ui/index.html")).GET()).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void servesAnOpenApiDocumentTheValidatorAcceptsWithEveryReferenceResolved() throws Exception {
+    OpenApiDocument docs = OpenApiDocument.parse(apiDocs());
+
+    assertThat(docs.messages()).isEmpty();
+    assertThat(docs.openApi().getComponents().getSchemas()).containsKey("Problem");
+  }
+
+  @Test
+  void documentsASuccessForEveryOperationAndEveryErrorAsAProblemDocument() throws Exception {
+    JsonNode paths = JSON.readTree(apiDocs()).path("paths");
+    for (String path : paths.propertyNames()) {
+      for (String method : paths.path(path).propertyNames()) {
+        JsonNode responses = paths.path(path).path(method).path("responses");
+        String operation = method.toUpperCase(Locale.ROOT) + " " + path;
+        assertThat(responses.propertyNames())
+            .as(operation)
+            .anyMatch(status -> status.startsWith("2"))
+            .contains("400", "406", "500");
+        for (String status : responses.propertyNames()) {
+          if (status.startsWith("4") || status.startsWith("5")) {
+            JsonNode content = responses.path(status).path("content");
+            assertThat(content.propertyNames())
+                .as(operation + " " + status)
+                .containsExactly("application/problem+json");
+            assertThat(
+                    content.path("application/problem+json").path("schema").path("$ref").asString())
+                .as(operation + " " + status)
+                .isEqualTo("#/components/schemas/Problem");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void documentsWhatGoesOverTheWireNotTheJavaTypesBehindIt() throws Exception {
+    JsonNode docs = JSON.readTree(apiDocs());
+    JsonNode schemas = docs.path("components").path("schemas");
+
+    // Jackson's JsonNode and Spring's SseEmitter are server-side objects, never on the wire.
+    assertThat(schemas.propertyNames()).doesNotContain("JsonNode", "SseEmitter");
+    assertThat(docs.toString()).doesNotContain("node_type", "missing_node", "\"timeout\"");
+    // The pipeline's and the rules' histories are two shapes, not one name springdoc kept.
+    assertThat(
+            successSchema(docs, "/api/v1/pipeline/history", "get", schemas)
+                .path("properties")
+                .propertyNames())
+        .containsExactly("versions");
+    assertThat(
+            successSchema(docs, "/api/v1/rules/history", "get", schemas)
+                .path("properties")
+                .propertyNames())
+        .containsExactly("changes");
+    for (String stream :
+        List.of("/api/v1/events/stream", "/api/v1/alerts/stream", "/api/v1/alerts/shadow/stream")) {
+      JsonNode content =
+          docs.path("paths").path(stream).path("get").path("responses").path("200").path("content");
+      assertThat(content.propertyNames()).as(stream).containsExactly("text/event-stream");
+      assertThat(content.path("text/event-stream").path("schema").path("type").asString())
+          .as(stream)
+          .isEqualTo("string");
+    }
+    JsonNode backtest =
+        docs.path("paths")
+            .path("/api/v1/rules/backtests")
+            .path("post")
+            .path("requestBody")
+            .path("content")
+            .path("application/json")
+            .path("schema");
+    assertThat(resolve(backtest, schemas).path("properties").propertyNames())
+        .containsExactlyInAnyOrder("rules", "from", "to");
+    assertThat(schemas.path("Problem").path("properties").propertyNames())
+        .contains(
+            "type",
+            "title",
+            "status",
+            "detail",
+            "instance",
+            "errors",
+            "current_version",
+            "running_job_id",
+            "operation_id",
+            "slots_available",
+            "pinned_by",
+            "error_id");
+    // Long operations say where to poll.
+    for (String[] accepted :
+        List.of(
+            new String[] {"/api/v1/producer/runs", "post", "202"},
+            new String[] {"/api/v1/rules/backtests", "post", "202"},
+            new String[] {"/api/v1/jobs/{job_id}/stop", "post", "202"},
+            new String[] {"/api/v1/jobs", "post", "201"})) {
+      assertThat(
+              docs.path("paths")
+                  .path(accepted[0])
+                  .path(accepted[1])
+                  .path("responses")
+                  .path(accepted[2])
+                  .path("headers")
+                  .has("Location"))
+          .as(String.join(" ", accepted))
+          .isTrue();
+    }
+  }
+
+  private static JsonNode successSchema(
+      JsonNode docs, String path, String method, JsonNode schemas) {
+    JsonNode schema =
+        docs.path("paths")
+            .path(path)
+            .path(method)
+            .path("responses")
+            .path("200")
+            .path("content")
+            .path("application/json")
+            .path("schema");
+    return resolve(schema, schemas);
+  }
+
+  private static JsonNode resolve(JsonNode schema, JsonNode schemas) {
+    String ref = schema.path("$ref").asString("");
+    return ref.isEmpty() ? schema : schemas.path(ref.substring(ref.lastIndexOf('/') + 1));
+  }
+
+  private String apiDocs() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v3/api-docs")).GET());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
   }
 
   @Test

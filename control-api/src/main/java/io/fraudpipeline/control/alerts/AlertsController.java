@@ -9,6 +9,7 @@ import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.NamedRule;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,8 @@ class AlertsController {
               + " read with read_committed by the control plane's one alerts consumer, so"
               + " alerts of aborted or open transactions never show. limit is 1 to"
               + " fraud.alerts.max-limit (200).")
+  @ApiResponse(responseCode = "200", description = "The alerts, newest first")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   AlertsView latest(
       @RequestParam(defaultValue = "20") int limit,
       @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
@@ -70,6 +73,8 @@ class AlertsController {
       description =
           "What named rules in shadow state would raise, from fraud.topics.fraud-alerts-shadow;"
               + " otherwise as GET /api/v1/alerts.")
+  @ApiResponse(responseCode = "200", description = "The shadow alerts, newest first")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   AlertsView latestShadow(
       @RequestParam(defaultValue = "20") int limit,
       @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
@@ -84,6 +89,9 @@ class AlertsController {
               + " heartbeat interval. At most fraud.alerts.max-subscribers streams, with the"
               + " shadow alerts' (429 beyond); all share one Kafka consumer. Try: curl -N"
               + " .../api/v1/alerts/stream")
+  @ApiResponse(responseCode = "200", description = "The stream, until fraud.alerts.stream-timeout")
+  @ApiResponse(responseCode = "429", description = "too-many-requests: every stream slot is taken")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   SseEmitter stream(
       @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
     return subscribe(AlertFeed.ALERTS, rule);
@@ -93,6 +101,9 @@ class AlertsController {
   @Operation(
       summary = "New committed alerts of shadow rules as server-sent events",
       description = "As GET /api/v1/alerts/stream, for fraud.topics.fraud-alerts-shadow.")
+  @ApiResponse(responseCode = "200", description = "The stream, until fraud.alerts.stream-timeout")
+  @ApiResponse(responseCode = "429", description = "too-many-requests: every stream slot is taken")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   SseEmitter streamShadow(
       @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
     return subscribe(AlertFeed.SHADOW, rule);

@@ -2,7 +2,13 @@ package io.fraudpipeline.control.backtests;
 
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.web.OperationResponses;
+import io.fraudpipeline.model.NamedRule;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -16,6 +22,24 @@ import tools.jackson.databind.JsonNode;
 class BacktestsController {
 
   private final Backtests backtests;
+
+  /**
+   * The request body as the API docs show it: the body is read as JSON and checked by {@link
+   * BacktestRequests}, which reports every invalid field at once.
+   */
+  record BacktestBody(
+      @Schema(
+              requiredMode = Schema.RequiredMode.REQUIRED,
+              description = "Candidate named rules, as in PUT /api/v1/rules; state is ignored")
+          List<NamedRule> rules,
+      @Schema(
+              requiredMode = Schema.RequiredMode.REQUIRED,
+              description = "Start of the range, inclusive (transaction event time)")
+          Instant from,
+      @Schema(
+              requiredMode = Schema.RequiredMode.REQUIRED,
+              description = "End of the range, exclusive; not in the future")
+          Instant to) {}
 
   BacktestsController(Backtests backtests) {
     this.backtests = backtests;
@@ -32,7 +56,23 @@ class BacktestsController {
               + " /api/v1/operations/{id}) shows records read and, once COMPLETED, the report in"
               + " `result`; DELETE it to cancel. 400 for invalid rules or range (also one Kafka"
               + " no longer retains), 429 beyond fraud.backtests.max-concurrent.")
-  ResponseEntity<Operation> start(@RequestBody JsonNode body) {
+  @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
+  @ApiResponse(
+      responseCode = "409",
+      description = "Too few free task slots beside the live job (slots_available)")
+  @ApiResponse(
+      responseCode = "429",
+      description = "too-many-requests: fraud.backtests.max-concurrent backtests are running")
+  @ApiResponse(responseCode = "502", description = "flink-error: Flink refused the job")
+  @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
+  ResponseEntity<Operation> start(
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = BacktestBody.class)))
+          @RequestBody
+          JsonNode body) {
     Operation operation = backtests.start(body);
     return OperationResponses.accepted(operation);
   }

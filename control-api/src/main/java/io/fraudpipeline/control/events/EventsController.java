@@ -5,6 +5,7 @@ import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.web.JobIdParameter;
 import io.fraudpipeline.model.FieldError;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Pattern;
 import java.time.Instant;
@@ -43,6 +44,8 @@ class EventsController {
               + " same. Filters: type (normal, warning), reason (e.g. JobFailed), job_id, since"
               + " (ISO-8601 instant, inclusive). limit (default 20) is 1 to fraud.events.max-limit (200);"
               + " the latest fraud.events.buffer-size events are searched.")
+  @ApiResponse(responseCode = "200", description = "The events, newest first")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   EventsView list(
       @RequestParam(required = false) String type,
       @RequestParam(required = false) String reason,
@@ -72,6 +75,9 @@ class EventsController {
               + " reason, job_id; a comment every heartbeat interval. At most"
               + " fraud.events.max-subscribers streams (429 beyond). Try: curl -N"
               + " .../api/v1/events/stream?type=warning")
+  @ApiResponse(responseCode = "200", description = "The stream, until fraud.events.stream-timeout")
+  @ApiResponse(responseCode = "429", description = "too-many-requests: every stream slot is taken")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   SseEmitter stream(
       @RequestParam(required = false) String type,
       @RequestParam(required = false) String reason,

@@ -46,7 +46,10 @@ class JobsController {
   @GetMapping
   @io.swagger.v3.oas.annotations.Operation(
       summary = "The fraud jobs on Flink, from the last observation")
-  @ApiResponse(responseCode = "503", description = "Flink unreachable: the state is unknown")
+  @ApiResponse(responseCode = "200", description = "The jobs, the active one first")
+  @ApiResponse(
+      responseCode = "503",
+      description = "flink-unavailable: Flink unreachable, the state is unknown")
   JobList list() {
     Observation observation = observer.current().requireReachable();
     return new JobList(observation.observedAt(), observation.jobs());
@@ -55,8 +58,11 @@ class JobsController {
   @GetMapping("/{job_id}")
   @io.swagger.v3.oas.annotations.Operation(
       summary = "One fraud job: state, uptime, restarts, checkpoints, exceptions, rules version")
+  @ApiResponse(responseCode = "200", description = "The job")
   @ApiResponse(responseCode = "404", description = "No fraud job with this id")
-  @ApiResponse(responseCode = "503", description = "Flink unreachable: the state is unknown")
+  @ApiResponse(
+      responseCode = "503",
+      description = "flink-unavailable: Flink unreachable, the state is unknown")
   FraudJob get(
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
@@ -77,6 +83,8 @@ class JobsController {
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(responseCode = "404", description = "No fraud job with this id")
   @ApiResponse(responseCode = "409", description = "The job is not RUNNING or busy")
+  @ApiResponse(responseCode = "502", description = "flink-error: Flink refused the savepoint")
+  @ApiResponse(responseCode = "503", description = "flink-unavailable: Flink unreachable")
   ResponseEntity<Operation> savepoint(
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)

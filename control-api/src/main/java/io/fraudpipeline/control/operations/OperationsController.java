@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.operations;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -54,6 +55,10 @@ class OperationsController {
           "202 with the operation, which ends CANCELLED once its work has stopped (GET it); 409"
               + " when it has ended, is of a kind that cannot be cancelled, or runs on another"
               + " replica (named in `replica`: send the DELETE there).")
+  @ApiResponse(responseCode = "202", description = "Cancelling: the operation, until CANCELLED")
+  @ApiResponse(
+      responseCode = "409",
+      description = "Ended, not a backtest, or runs on another replica (replica)")
   ResponseEntity<Operation> cancel(@PathVariable("operation_id") String id) {
     return ResponseEntity.accepted().body(operations.cancel(id));
   }

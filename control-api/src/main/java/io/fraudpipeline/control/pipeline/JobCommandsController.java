@@ -57,7 +57,10 @@ class JobCommandsController {
   @ApiResponse(
       responseCode = "409",
       description = "A fraud job already runs (running_job_id), too few slots, or no savepoint")
-  @ApiResponse(responseCode = "503", description = "Flink or Kafka unreachable")
+  @ApiResponse(
+      responseCode = "502",
+      description = "flink-error: Flink refused, or the reconciler's step failed (desired_version)")
+  @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
   ResponseEntity<Deployment> deploy(
       @Valid @RequestBody(required = false) DeployRequest request, Principal principal) {
     Deployment deployment =
@@ -76,6 +79,7 @@ class JobCommandsController {
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(responseCode = "404", description = "No fraud job with this id")
   @ApiResponse(responseCode = "409", description = "The job is not RUNNING or busy")
+  @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
   ResponseEntity<Operation> stop(
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
@@ -99,6 +103,7 @@ class JobCommandsController {
   @ApiResponse(
       responseCode = "409",
       description = "Not RUNNING, busy, already at that parallelism, or too few slots")
+  @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
   ResponseEntity<Operation> rescale(
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
@@ -119,6 +124,7 @@ class JobCommandsController {
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(responseCode = "404", description = "No fraud job with this id")
   @ApiResponse(responseCode = "409", description = "The job has already ended or is busy")
+  @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
   ResponseEntity<Operation> cancel(
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)

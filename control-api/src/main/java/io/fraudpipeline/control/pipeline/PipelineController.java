@@ -45,8 +45,8 @@ class PipelineController {
           + " on, e.g. If-Match: \"3\" (GET /api/v1/pipeline returns it as the ETag; \"0\""
           + " before the first change)";
 
-  /** Accepted versions, newest first. */
-  record HistoryView(List<DesiredState> versions) {}
+  /** Accepted versions, newest first (named apart from the rules' history for the API docs). */
+  record PipelineHistoryView(List<DesiredState> versions) {}
 
   private final PipelineService service;
   private final PipelineViews views;
@@ -63,6 +63,8 @@ class PipelineController {
       summary = "The desired state, the observed job and the reconciler's status",
       description =
           "The ETag is the desired version (\"0\" before any); send it in If-Match to change it.")
+  @ApiResponse(responseCode = "200", description = "Desired and observed state; ETag: the version")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<PipelineView> get() {
     PipelineView view = views.current();
     return ResponseEntity.ok()
@@ -79,6 +81,11 @@ class PipelineController {
               + " restart_failed, restore_savepoint_path, allow_non_restored_state; absent ones"
               + " take the defaults. Needs If-Match: 428 without, 412 when stale. The reconciler"
               + " carries the change out; GET shows its progress.")
+  @ApiResponse(responseCode = "200", description = "The accepted version; ETag: its version")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The change runs the job wider than Flink's free slots (slots_available)")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<DesiredState> put(
       @Parameter(description = "The version the change is based on, e.g. \"3\"", required = true)
           @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
@@ -103,6 +110,11 @@ class PipelineController {
   @Operation(
       summary = "Change part of the desired state (JSON merge patch, RFC 7396)",
       description = "E.g. {\"state\": \"suspended\"} or {\"parallelism\": 2}; If-Match as for PUT.")
+  @ApiResponse(responseCode = "200", description = "The accepted version; ETag: its version")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The change runs the job wider than Flink's free slots (slots_available)")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<DesiredState> patch(
       @Parameter(description = "The version the change is based on, e.g. \"3\"", required = true)
           @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
@@ -139,6 +151,7 @@ class PipelineController {
       responseCode = "409",
       description = "No desired state, an upgrade in progress, or the job already runs that jar")
   @ApiResponse(responseCode = "400", description = "Unknown jar checksum or upgrade mode")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<io.fraudpipeline.control.operations.Operation> upgrade(
       @Valid @RequestBody(required = false) UpgradeRequest request,
       @Parameter(description = "Who asks (default: the authenticated client)")
@@ -153,8 +166,10 @@ class PipelineController {
 
   @GetMapping("/history")
   @Operation(summary = "Every accepted version of the desired state, newest first")
-  HistoryView history(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
-    return new HistoryView(service.history(limit));
+  @ApiResponse(responseCode = "200", description = "The versions, newest first")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
+  PipelineHistoryView history(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
+    return new PipelineHistoryView(service.history(limit));
   }
 
   private static ResponseEntity<DesiredState> answer(DesiredState state) {

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.producer;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -39,6 +40,11 @@ class ProducerRunsController {
               + " transactions topic at rate_per_second (at most fraud.producer.max-rate) until"
               + " count records or duration. 202 with Location; 429 when"
               + " fraud.producer.max-concurrent-runs runs are running; 503 without Kafka.")
+  @ApiResponse(responseCode = "202", description = "Started; Location names the run")
+  @ApiResponse(
+      responseCode = "429",
+      description = "too-many-requests: fraud.producer.max-concurrent-runs runs are running")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<ProducerRunView> start(@Valid @RequestBody ProducerRunRequest request) {
     ManagedRun run = runs.start(request);
     return ResponseEntity.accepted()
@@ -65,6 +71,8 @@ class ProducerRunsController {
           "Sends no new record and flushes those in flight: 200 with the final progress once they"
               + " are acknowledged or failed, 202 if that takes longer than"
               + " fraud.producer.stop-timeout (the run is STOPPING; GET it later).")
+  @ApiResponse(responseCode = "200", description = "Stopped: the final progress")
+  @ApiResponse(responseCode = "202", description = "STOPPING: records still in flight")
   ResponseEntity<ProducerRunView> stop(@PathVariable String id) {
     boolean ended = runs.stop(id);
     return ResponseEntity.status(ended ? HttpStatus.OK : HttpStatus.ACCEPTED)

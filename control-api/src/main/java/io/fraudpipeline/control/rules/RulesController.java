@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -37,8 +38,10 @@ class RulesController {
       "A rule change needs an If-Match header with the version it is based on, e.g."
           + " If-Match: \"3\" (GET /api/v1/rules returns it as the ETag)";
 
-  /** The latest changes, newest first. */
-  record HistoryView(List<RuleChange> changes) {}
+  /**
+   * The latest changes, newest first (named apart from the pipeline's history for the API docs).
+   */
+  record RuleHistoryView(List<RuleChange> changes) {}
 
   private final RulesService service;
   private final RuleStatistics statistics;
@@ -54,6 +57,8 @@ class RulesController {
       description =
           "Read back from the compacted rules topic (the built-in defaults, version 0, while it is"
               + " empty). The ETag is the version; send it in If-Match to change the rules.")
+  @ApiResponse(responseCode = "200", description = "The rules; ETag: their version")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<RulesView> get() {
     return answer(service.current());
   }
@@ -65,6 +70,8 @@ class RulesController {
           "Publishes the next version with these parameters (amount_threshold required). Needs"
               + " If-Match with the current version: 428 without it, 412 when stale. The job"
               + " applies the change live; GET shows applied_version once it has.")
+  @ApiResponse(responseCode = "200", description = "The rules published; ETag: their version")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<RulesView> put(
       @Parameter(description = "The version the change is based on, e.g. \"3\"", required = true)
           @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
@@ -92,6 +99,8 @@ class RulesController {
           "E.g. {\"amount_threshold\": 3000} or {\"category_thresholds\": {\"gambling\": null}} to"
               + " remove a category. Content-Type application/merge-patch+json; If-Match as for"
               + " PUT.")
+  @ApiResponse(responseCode = "200", description = "The rules published; ETag: their version")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<RulesView> patch(
       @Parameter(description = "The version the change is based on, e.g. \"3\"", required = true)
           @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
@@ -118,8 +127,10 @@ class RulesController {
       description =
           "Newest first, from the append-only history topic (kept across restarts), each with the"
               + " changed parameters (from, to) and the whole rule set published.")
-  HistoryView history(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
-    return new HistoryView(service.history(limit));
+  @ApiResponse(responseCode = "200", description = "The changes, newest first")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
+  RuleHistoryView history(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
+    return new RuleHistoryView(service.history(limit));
   }
 
   @GetMapping("/stats")
@@ -131,6 +142,8 @@ class RulesController {
               + " summed over the subtasks of the operator that judges it; asked of Flink on each"
               + " request (Flink refreshes its copy every 10 s by default). No figures without an"
               + " active job, or for a rule that has not judged a transaction yet.")
+  @ApiResponse(responseCode = "200", description = "The figures of each named rule")
+  @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
   RuleStatisticsView stats() {
     return statistics.of(service.current().rules());
   }

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.savepoints;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -38,6 +39,8 @@ class SavepointsController {
               + " (restorable_without_loss: true, false, or \"unknown\" when it kept no offsets)"
               + " and how many records after its offsets Kafka already deleted."
               + " `restore: {latest: true}` restores the newest one not known to lose records.")
+  @ApiResponse(responseCode = "200", description = "The savepoints, newest first")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   SavepointList list(@RequestParam(defaultValue = "50") @Min(1) @Max(1000) int limit) {
     return new SavepointList(catalog.list(limit));
   }
@@ -51,6 +54,10 @@ class SavepointsController {
               + " 409 when the control plane still needs it (the state the pipeline restores"
               + " from), 404 for an unknown id; when Flink cannot dispose of it the savepoint"
               + " stays in the history.")
+  @ApiResponse(responseCode = "204", description = "Disposed of and forgotten")
+  @ApiResponse(responseCode = "409", description = "The control plane still needs it (pinned_by)")
+  @ApiResponse(responseCode = "502", description = "flink-error: Flink could not dispose of it")
+  @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
   void delete(@PathVariable String id) throws InterruptedException {
     catalog.delete(id);
   }

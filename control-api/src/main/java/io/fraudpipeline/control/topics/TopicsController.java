@@ -3,6 +3,7 @@ package io.fraudpipeline.control.topics;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.HashMap;
@@ -48,6 +49,8 @@ class TopicsController {
               + " consumers) of transactions, fraud-alerts, fraud-alerts-shadow,"
               + " transactions-dlq and fraud-rules, from the background poller's last sample"
               + " (observed_at). 503 when Kafka did not answer it.")
+  @ApiResponse(responseCode = "200", description = "The topics' offsets")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   TopicsResponse topics() {
     OffsetsObservation observation = reachable();
     return new TopicsResponse(observation.observedAt(), observation.topics());
@@ -63,6 +66,8 @@ class TopicsController {
               + " earliest offset (retention deleted records before the job read them: records_lost"
               + " per partition). Flink commits the group's offsets on checkpoints, so the lag"
               + " includes up to one checkpoint interval of records.")
+  @ApiResponse(responseCode = "200", description = "The group's lag")
+  @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   LagResponse lag() {
     OffsetsObservation observation = reachable();
     ConsumerLag lag = observation.lag();

@@ -5,26 +5,35 @@ import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.JsonSchema;
 import io.swagger.v3.oas.models.media.MediaType;
-import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-import java.util.Map;
 import java.util.Set;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The OpenAPI description: title, version, the bearer scheme on every state-changing operation, and
- * the problem-detail responses every operation may give.
+ * the problem-detail responses. Statuses that follow from an operation's shape (a write, a path
+ * parameter, a body, an If-Match header) are added here for every operation; controllers annotate
+ * the ones only some operations give (409, 429, 502, 503) and their success status when it is not
+ * 200. Every error response, annotated or not, is documented as the problem document it is.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfig {
@@ -37,6 +46,21 @@ public class OpenApiConfig {
           PathItem.HttpMethod.PUT,
           PathItem.HttpMethod.PATCH,
           PathItem.HttpMethod.DELETE);
+
+  static {
+    // swagger-core reads types through Jackson 2: it would describe Jackson 3's JsonNode by its
+    // getters (node_type, container, ...) and an SseEmitter by its timeout, neither of which is
+    // ever on the wire.
+    SpringDocUtils.getConfig()
+        .replaceWithSchema(
+            JsonNode.class, new JsonSchema().description("Any JSON value (free-form)"))
+        .replaceWithSchema(
+            SseEmitter.class,
+            ProblemSchema.typed("string")
+                .description(
+                    "A stream of server-sent events (id, event, data lines; data is one JSON"
+                        + " document), with comment lines as heartbeats"));
+  }
 
   @Bean
   OpenAPI controlApiOpenApi(ObjectProvider<BuildProperties> build) {
@@ -52,7 +76,7 @@ public class OpenApiConfig {
                         + "JSON bodies are snake_case; errors are RFC 9457 problem details "
                         + "(application/problem+json) with a stable `type` URI; every "
                         + "state-changing request needs `Authorization: Bearer <token>`.")
-                .license(new License().name("Apache-2.0")))
+                .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
         .components(
             new Components()
                 .addSecuritySchemes(
@@ -60,36 +84,79 @@ public class OpenApiConfig {
                     new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP)
                         .scheme("bearer")
-                        .description("The token set in FRAUD_API_TOKEN (fraud.security.api-token)"))
-                .addSchemas("Problem", problemSchema()));
+                        .description(
+                            "The token set in FRAUD_API_TOKEN (fraud.security.api-token)")));
   }
 
-  /** Marks writes as needing the token and documents the problem responses they can give. */
+  /**
+   * Marks writes as needing the token and documents the problem responses. Runs after springdoc
+   * dropped the schemas nothing referenced yet, so the Problem schema is added here, with the
+   * references to it.
+   */
   @Bean
   OpenApiCustomizer securityAndProblemResponses() {
     return openApi -> {
       if (openApi.getPaths() == null) {
         return;
       }
+      if (openApi.getComponents() == null) {
+        openApi.setComponents(new Components());
+      }
+      openApi.getComponents().addSchemas(ProblemSchema.NAME, ProblemSchema.schema());
       openApi
           .getPaths()
           .forEach(
               (path, item) ->
                   item.readOperationsMap()
-                      .forEach(
-                          (method, operation) -> {
-                            var responses = operation.getResponses();
-                            if (WRITES.contains(method)) {
-                              operation.addSecurityItem(new SecurityRequirement().addList(BEARER));
-                              responses.putIfAbsent(
-                                  "401", problemResponse("Missing or invalid bearer token"));
-                              responses.putIfAbsent(
-                                  "403", problemResponse("Writes disabled: no token configured"));
-                            }
-                            responses.putIfAbsent(
-                                "400", problemResponse("Invalid request (field errors)"));
-                          }));
+                      .forEach((method, operation) -> document(path, method, operation)));
     };
+  }
+
+  private static void document(String path, PathItem.HttpMethod method, Operation operation) {
+    ApiResponses responses = operation.getResponses();
+    if (WRITES.contains(method)) {
+      operation.addSecurityItem(new SecurityRequirement().addList(BEARER));
+      responses.putIfAbsent("401", problem("unauthorized: missing or invalid bearer token"));
+      responses.putIfAbsent("403", problem("forbidden: writes disabled, no token configured"));
+    }
+    responses.putIfAbsent("400", problem("validation or malformed-body: invalid request"));
+    responses.putIfAbsent("406", problem("not-acceptable: the Accept header excludes JSON"));
+    responses.putIfAbsent("500", problem("internal: an unexpected failure (error_id)"));
+    if (operation.getRequestBody() != null) {
+      responses.putIfAbsent("415", problem("unsupported-media-type: another Content-Type"));
+    }
+    if (path.contains("{")) {
+      responses.putIfAbsent("404", problem("not-found: nothing with this id"));
+    }
+    if (hasHeader(operation, "If-Match")) {
+      responses.putIfAbsent("412", problem("precondition-failed: a stale If-Match version"));
+      responses.putIfAbsent("428", problem("precondition-required: If-Match is missing"));
+    }
+    responses.forEach(
+        (status, response) -> {
+          if (isError(status)) {
+            // An annotated error status gets the method's return type from springdoc: the
+            // service answers a problem document instead.
+            response.setContent(problemContent());
+          } else if ("201".equals(status)
+              || ("202".equals(status) && method == PathItem.HttpMethod.POST)) {
+            response.addHeaderObject(
+                HttpHeaders.LOCATION,
+                new Header()
+                    .description("Where the created resource or the operation can be read")
+                    .schema(ProblemSchema.typed("string").format("uri-reference")));
+          }
+        });
+  }
+
+  private static boolean hasHeader(Operation operation, String name) {
+    return operation.getParameters() != null
+        && operation.getParameters().stream()
+            .anyMatch(p -> "header".equals(p.getIn()) && name.equalsIgnoreCase(p.getName()));
+  }
+
+  private static boolean isError(String status) {
+    return status.length() == 3 && (status.charAt(0) == '4' || status.charAt(0) == '5');
   }
 
   /** springdoc describes schemas through swagger-core's Jackson 2: tell it names are snake_case. */
@@ -99,45 +166,13 @@ public class OpenApiConfig {
         Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
   }
 
-  private static ApiResponse problemResponse(String description) {
-    return new ApiResponse()
-        .description(description)
-        .content(
-            new Content()
-                .addMediaType(
-                    PROBLEM_JSON,
-                    new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))));
+  private static ApiResponse problem(String description) {
+    return new ApiResponse().description(description).content(problemContent());
   }
 
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private static Schema<?> problemSchema() {
-    Schema schema = new Schema<>().type("object");
-    schema.description("RFC 9457 problem detail");
-    schema.setProperties(
-        Map.of(
-            "type",
-            new Schema<>()
-                .type("string")
-                .format("uri")
-                .example(ProblemType.BASE + "validation")
-                .description("Stable identifier of the error kind"),
-            "title",
-            new Schema<>().type("string"),
-            "status",
-            new Schema<>().type("integer"),
-            "detail",
-            new Schema<>().type("string"),
-            "instance",
-            new Schema<>().type("string").format("uri"),
-            "errors",
-            new Schema<>()
-                .type("array")
-                .description("Field errors of a validation problem")
-                .items(
-                    new Schema<>()
-                        .type("object")
-                        .addProperty("field", new Schema<>().type("string"))
-                        .addProperty("message", new Schema<>().type("string")))));
-    return schema;
+  private static Content problemContent() {
+    return new Content()
+        .addMediaType(
+            PROBLEM_JSON, new MediaType().schema(new JsonSchema().$ref(ProblemSchema.REF)));
   }
 }

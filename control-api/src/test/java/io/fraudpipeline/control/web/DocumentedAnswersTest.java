@@ -1,0 +1,142 @@
+package io.fraudpipeline.control.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.support.ApiClient;
+import io.fraudpipeline.control.support.ApiClient.Reply;
+import io.fraudpipeline.control.support.OpenApiDocument;
+import io.fraudpipeline.control.support.TestKafka;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Real answers of the service, each checked against what /v3/api-docs documents for its operation:
+ * the status is one of the operation's responses, the content type is that response's, a documented
+ * Location is sent, and a problem carries no member the Problem schema leaves out. With Kafka and a
+ * token, and no Flink to talk to.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "fraud.security.api-token=" + DocumentedAnswersTest.TOKEN,
+      "fraud.flink.rest-url=http://127.0.0.1:9",
+      "fraud.producer.stop-timeout=20s"
+    })
+@DirtiesContext
+class DocumentedAnswersTest {
+
+  static final String TOKEN = "openapi-test-token-0123456789";
+  private static final String JSON = "application/json";
+
+  @DynamicPropertySource
+  static void kafka(DynamicPropertyRegistry registry) {
+    TestKafka.register(registry, "openapi");
+  }
+
+  @LocalServerPort int port;
+  private ApiClient api;
+  private OpenApiDocument docs;
+
+  @BeforeEach
+  void client() {
+    api = new ApiClient(port, TOKEN);
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/topics").status() == 200);
+    docs = OpenApiDocument.parse(api.get("/v3/api-docs").body());
+  }
+
+  @Test
+  void aProducerRunIsAcceptedWithTheDocumentedStatusLocationAndBody() {
+    Reply started =
+        api.write(
+            "POST", "/api/v1/producer/runs", JSON, "{\"rate_per_second\": 50, \"count\": 20}");
+    assertDocumented("POST", "/api/v1/producer/runs", started, 202);
+    String run = started.header("Location");
+
+    assertDocumented("GET", run, api.get(run), 200);
+    Reply stopped = api.delete(run);
+    assertThat(stopped.status()).isIn(200, 202);
+    assertDocumented("DELETE", run, stopped, stopped.status());
+  }
+
+  @Test
+  void refusalsAreDocumentedProblemsOfTheirOperation() {
+    assertDocumented(
+        "GET", "/api/v1/operations?limit=0", api.get("/api/v1/operations?limit=0"), 400);
+    assertDocumented(
+        "GET", "/api/v1/producer/runs/nope", api.get("/api/v1/producer/runs/nope"), 404);
+    assertDocumented(
+        "DELETE", "/api/v1/savepoints/nope", api.delete("/api/v1/savepoints/nope"), 404);
+    assertDocumented(
+        "PUT",
+        "/api/v1/rules",
+        api.write("PUT", "/api/v1/rules", JSON, "{\"amount_threshold\": 100}"),
+        428);
+    assertDocumented(
+        "PATCH",
+        "/api/v1/rules",
+        api.write(
+            "PATCH",
+            "/api/v1/rules",
+            "application/merge-patch+json",
+            "{\"amount_threshold\": 100}",
+            "If-Match",
+            "\"999\""),
+        412);
+    assertDocumented(
+        "POST",
+        "/api/v1/producer/runs",
+        api.write("POST", "/api/v1/producer/runs", "text/plain", "count=1"),
+        415);
+    assertDocumented(
+        "POST", "/api/v1/jobs", api.writeWithoutToken("POST", "/api/v1/jobs", JSON, "{}"), 401);
+    // No Flink: the jobs cannot be known.
+    assertDocumented("GET", "/api/v1/jobs", api.get("/api/v1/jobs"), 503);
+  }
+
+  @Test
+  void readsAnswerTheDocumentedSuccess() {
+    for (String path :
+        Set.of(
+            "/api/v1/rules",
+            "/api/v1/rules/history",
+            "/api/v1/pipeline/history",
+            "/api/v1/operations",
+            "/api/v1/leadership")) {
+      assertDocumented("GET", path, api.get(path), 200);
+    }
+  }
+
+  private void assertDocumented(String method, String path, Reply reply, int expectedStatus) {
+    String request = method + " " + path;
+    assertThat(reply.status()).as(request + ": " + reply.body()).isEqualTo(expectedStatus);
+    assertThat(docs.operation(method, path)).as(request + " is documented").isPresent();
+    ApiResponse documented = docs.response(method, path, reply.status()).orElse(null);
+    assertThat(documented).as(request + " documents " + reply.status()).isNotNull();
+    String contentType = reply.header("Content-Type");
+    if (documented.getContent() == null || documented.getContent().isEmpty()) {
+      assertThat(reply.body()).as(request).isEmpty();
+      return;
+    }
+    assertThat(contentType).as(request).isNotNull();
+    String mediaType = contentType.split(";")[0].trim();
+    assertThat(documented.getContent()).as(request + " content").containsKey(mediaType);
+    if (documented.getHeaders() != null && documented.getHeaders().containsKey("Location")) {
+      assertThat(reply.header("Location")).as(request + " Location").isNotBlank();
+    }
+    if (mediaType.equals("application/problem+json")) {
+      assertThat(reply.json().propertyNames())
+          .as(request + " problem members")
+          .isSubsetOf(
+              docs.openApi().getComponents().getSchemas().get("Problem").getProperties().keySet());
+    }
+  }
+}
