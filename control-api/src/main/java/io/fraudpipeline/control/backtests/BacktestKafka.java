@@ -6,6 +6,8 @@ import io.fraudpipeline.control.kafka.TopicCreation;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.FraudJson;
+import io.fraudpipeline.model.ParseResult;
+import io.fraudpipeline.model.Transaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -103,22 +105,96 @@ class BacktestKafka {
     }
   }
 
-  /** Records (by offset) from the first one at or after {@code from} to the current end. */
-  long recordsSince(Instant from) {
+  /**
+   * What the bounded job reads of each partition.
+   *
+   * @param startOffsets partition → first offset read
+   * @param stopOffsets partition → first offset not read
+   */
+  record ReadPlan(Map<Integer, Long> startOffsets, Map<Integer, Long> stopOffsets) {
+
+    /** Records (by offset, so transaction markers count too) between start and stop. */
+    long records() {
+      long total = 0;
+      for (var stop : stopOffsets.entrySet()) {
+        total += Math.max(0, stop.getValue() - startOffsets.getOrDefault(stop.getKey(), 0L));
+      }
+      return total;
+    }
+  }
+
+  /**
+   * Where the bounded job starts and stops: from the first record stamped at or after {@code from};
+   * up to the first one stamped at or after {@code stampedAfter} when that record is dated at or
+   * after {@code to} (the partition runs in time there: what comes later belongs to later ranges,
+   * or would have come too late for the live job), else to the partition's end (records dated in
+   * the range are still appended after it: a backfill), and to the end where nothing is stamped
+   * that late yet.
+   */
+  ReadPlan plan(Instant from, Instant to, Instant stampedAfter) {
     try (var consumer = consumers.create("control-api-backtest-range", TIMEOUT)) {
       List<TopicPartition> partitions = partitions(consumer, topics.transactions());
       // Assigned before their offsets are asked for: see readFrom.
       consumer.assign(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
       Map<TopicPartition, Long> start = startOffsets(consumer, partitions, from, end);
-      long total = 0;
-      for (TopicPartition tp : partitions) {
-        total += Math.max(0, end.get(tp) - start.get(tp));
-      }
-      return total;
+      Map<TopicPartition, Long> late = startOffsets(consumer, partitions, stampedAfter, end);
+      Map<TopicPartition, Long> stop = new HashMap<>(end);
+      firstDates(consumer, late, end)
+          .forEach(
+              (tp, dated) -> {
+                if (!dated.isBefore(to)) {
+                  stop.put(tp, late.get(tp));
+                }
+              });
+      return new ReadPlan(byPartition(start), byPartition(stop));
     } catch (KafkaException e) {
       throw unavailable("count the transactions of the range", e);
     }
+  }
+
+  /**
+   * The event time of the first transaction at each offset (or after it, past aborted records), of
+   * the partitions that hold one there; a record that is no transaction is left out, as unknown.
+   */
+  private static Map<TopicPartition, Instant> firstDates(
+      org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+      Map<TopicPartition, Long> at,
+      Map<TopicPartition, Long> end) {
+    Map<TopicPartition, Instant> dated = new HashMap<>();
+    Map<TopicPartition, Long> wanted = new HashMap<>();
+    at.forEach(
+        (tp, offset) -> {
+          if (offset < end.get(tp)) {
+            wanted.put(tp, offset);
+          }
+        });
+    if (wanted.isEmpty()) {
+      return dated;
+    }
+    consumer.assign(wanted.keySet());
+    wanted.forEach(consumer::seek);
+    Map<TopicPartition, Boolean> seen = new HashMap<>();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (seen.size() < wanted.size() && System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (seen.putIfAbsent(tp, true) == null
+            && FraudJson.parseTransaction(r.value())
+                instanceof ParseResult.Valid<Transaction> valid) {
+          Transaction tx = valid.value();
+          dated.put(
+              tp, tx.timestamp() != null ? tx.timestamp() : Instant.ofEpochMilli(r.timestamp()));
+        }
+      }
+    }
+    return dated;
+  }
+
+  private static Map<Integer, Long> byPartition(Map<TopicPartition, Long> offsets) {
+    Map<Integer, Long> result = new HashMap<>();
+    offsets.forEach((tp, offset) -> result.put(tp.partition(), offset));
+    return Map.copyOf(result);
   }
 
   /** The live alerts on the alerts topic whose transaction's event time is in the range. */

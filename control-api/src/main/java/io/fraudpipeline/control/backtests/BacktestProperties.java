@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  *     for it and deleted once read); never the alerts topic
  * @param lookback how far before a range Kafka is searched by record timestamp: a transaction's
  *     record (and so its alert's) may be stamped before its event time by up to the fraud job's
- *     {@code --max-future-skew} (1 h by default); the bounded job reads that much earlier too
+ *     {@code --max-future-skew} (1 h by default); the bounded job reads that much earlier too, and
+ *     that much past the range
  * @param pollInterval time between two looks at the bounded job's state and progress
  * @param entryClass the backtest's entry class in the embedded fraud job jar
  * @param cleanupInterval time between two looks for backtest jobs and output topics that no running

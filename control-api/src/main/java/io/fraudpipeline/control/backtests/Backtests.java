@@ -142,7 +142,12 @@ public class Backtests {
         0,
         "A backtest (fraud.backtests.parallelism " + properties.parallelism() + ")");
     requireRetained(request);
-    long total = kafka.recordsSince(request.readFrom().minus(properties.lookback()));
+    BacktestKafka.ReadPlan plan =
+        kafka.plan(
+            request.readFrom().minus(properties.lookback()),
+            request.to(),
+            request.to().plus(properties.lookback()));
+    long total = plan.records();
     JobID jobId = new JobID();
     return operations.start(
         OperationKind.BACKTEST,
@@ -150,7 +155,7 @@ public class Backtests {
         properties.timeout(),
         true,
         new OperationProgress(0, total, RECORDS),
-        context -> run(request, jobId, total, context));
+        context -> run(request, jobId, plan, context));
   }
 
   private void requireRetained(BacktestRequest request) {
@@ -177,8 +182,10 @@ public class Backtests {
     }
   }
 
-  private String run(BacktestRequest request, JobID jobId, long total, OperationContext context)
+  private String run(
+      BacktestRequest request, JobID jobId, BacktestKafka.ReadPlan plan, OperationContext context)
       throws Exception {
+    long total = plan.records();
     String topic = properties.outputTopicPrefix() + context.operationId();
     context.onCancel(() -> cancelQuietly(jobId));
     kafka.createOutput(topic);
@@ -187,7 +194,7 @@ public class Backtests {
       if (context.cancelRequested()) {
         return null;
       }
-      submit(request, jobId, topic, context.operationId());
+      submit(request, jobId, topic, context.operationId(), plan.stopOffsets());
       if (context.cancelRequested()) {
         // The cancel may have come before Flink knew the job.
         cancelQuietly(jobId);
@@ -241,7 +248,12 @@ public class Backtests {
     return liveJobName + "-backtest-" + operationId;
   }
 
-  private void submit(BacktestRequest request, JobID jobId, String topic, String operationId) {
+  private void submit(
+      BacktestRequest request,
+      JobID jobId,
+      String topic,
+      String operationId,
+      Map<Integer, Long> stopOffsets) {
     String name = jobName(jobName, operationId);
     List<String> args = new ArrayList<>(arguments.boundedReader(name, name));
     args.addAll(
@@ -253,7 +265,11 @@ public class Backtests {
             "--backtest-to",
             Long.toString(request.to().toEpochMilli()),
             "--backtest-output-topic",
-            topic));
+            topic,
+            "--backtest-stop-offsets",
+            stopOffsets.entrySet().stream()
+                .map(e -> e.getKey() + ":" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(","))));
     JarRunRequestBody body =
         new JarRunRequestBody(
             properties.entryClass(),

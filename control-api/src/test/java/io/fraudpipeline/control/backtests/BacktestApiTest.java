@@ -385,6 +385,23 @@ class BacktestApiTest {
     assertThat(pausedRule.path("alerts").isNumber()).as(pausedRule.toString()).isFalse();
     assertThat(ruleStats(afterPause, "many-merchants").path("evaluations").asLong())
         .isEqualTo(txs.size());
+
+    // A range hours before the data: its records are all stamped after the range and its
+    // lookback, and dated after it, so nothing is read (it read the whole topic before).
+    Reply past =
+        post(backtest(RULES, base.minus(Duration.ofHours(3)), base.minus(Duration.ofHours(2))));
+    assertThat(past.status()).as(past.body()).isEqualTo(202);
+    assertThat(past.json().path("progress").path("total").asLong()).isZero();
+    JsonNode pastDone =
+        await()
+            .atMost(LONG)
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> api.get(past.header("Location")).json(),
+                op -> !"IN_PROGRESS".equals(op.path("state").asString()));
+    assertThat(pastDone.path("state").asString()).as(pastDone.toString()).isEqualTo("COMPLETED");
+    assertThat(pastDone.path("result").path("records_read").asLong()).isZero();
+    assertThat(pastDone.path("result").path("alerts").asLong()).isZero();
   }
 
   @Test

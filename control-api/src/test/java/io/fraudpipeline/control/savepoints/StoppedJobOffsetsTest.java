@@ -28,8 +28,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A stop with savepoint, then a deploy without state (the README's first commands), on real parts.
- * No periodic checkpoint completes here (an interval of five minutes): the stop's savepoint is the only
- * one, so the job's group has committed no offset of its own when the next job starts from it.
+ * No periodic checkpoint completes here (an interval of five minutes): the stop's savepoint is the
+ * only one, so the job's group has committed no offset of its own when the next job starts from it.
  */
 class StoppedJobOffsetsTest {
 

@@ -26,7 +26,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * client settings, the transactions topic, the group id, the job name and the event-time settings
  * (out-of-orderness, source idleness, future skew) matter here) plus {@code --backtest-rules} (the
  * candidate rule set's JSON, base64url), {@code --backtest-from} and {@code --backtest-to} (epoch
- * milliseconds) and {@code --backtest-output-topic}.
+ * milliseconds) and {@code --backtest-output-topic}, optionally {@code --backtest-stop-offsets}
+ * (where to stop reading each transactions partition, {@code partition:offset,…}; without it, the
+ * end of each when the job starts).
  */
 public final class BacktestJob {
 
@@ -34,6 +36,7 @@ public final class BacktestJob {
   public static final String FROM = "backtest-from";
   public static final String TO = "backtest-to";
   public static final String OUTPUT_TOPIC = "backtest-output-topic";
+  public static final String STOP_OFFSETS = "backtest-stop-offsets";
 
   private BacktestJob() {}
 
@@ -43,7 +46,7 @@ public final class BacktestJob {
     for (int i = 0; i < args.length; i++) {
       String name = args[i].startsWith("--") ? args[i].substring(2) : null;
       if (name != null
-          && List.of(RULES, FROM, TO, OUTPUT_TOPIC).contains(name)
+          && List.of(RULES, FROM, TO, OUTPUT_TOPIC, STOP_OFFSETS).contains(name)
           && i + 1 < args.length) {
         own.put(name, args[++i]);
       } else {
@@ -71,11 +74,31 @@ public final class BacktestJob {
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.getConfig().enableObjectReuse();
-    BacktestPipeline.alerts(env, params, rules, from, to)
+    BacktestPipeline.alerts(env, params, rules, from, to, stopOffsets(own.get(STOP_OFFSETS)))
         .sinkTo(output(params, own.get(OUTPUT_TOPIC)))
         .uid(BacktestPipeline.PREFIX + "alerts-sink")
         .name(BacktestPipeline.PREFIX + "alerts-sink");
     env.execute(params.jobName());
+  }
+
+  /** {@code partition:offset,…} as a map; null (read to the end) without the argument. */
+  static Map<Integer, Long> stopOffsets(String argument) {
+    if (argument == null) {
+      return null;
+    }
+    Map<Integer, Long> offsets = new HashMap<>();
+    for (String entry : argument.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      String[] parts = entry.split(":");
+      if (parts.length != 2) {
+        throw new IllegalArgumentException(
+            "--" + STOP_OFFSETS + " must be partition:offset,…, got '" + argument + "'");
+      }
+      offsets.put(Integer.parseInt(parts[0].trim()), Long.parseLong(parts[1].trim()));
+    }
+    return offsets;
   }
 
   private static KafkaSink<FraudAlert> output(FraudJobParameters params, String topic) {

@@ -20,6 +20,8 @@ import io.fraudpipeline.model.RuleSet;
 import io.fraudpipeline.model.Transaction;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -28,6 +30,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A backtest as a bounded Flink job: candidate named rules run over the transactions still retained
@@ -51,13 +54,16 @@ public final class BacktestPipeline {
    *
    * @param candidates a valid rule set holding the candidate named rules (its fixed rules are
    *     ignored: only named rules' alerts are reported)
+   * @param stopOffsets where to stop reading each transactions partition (the first offset not
+   *     read); null to read each to its end when the job starts
    */
   public static DataStream<FraudAlert> alerts(
       StreamExecutionEnvironment env,
       FraudJobParameters params,
       RuleSet candidates,
       Instant from,
-      Instant to) {
+      Instant to,
+      Map<Integer, Long> stopOffsets) {
     byte[] rulesJson = FraudJson.write(candidates);
     // Kafka is searched by record timestamp, which may precede the event time by up to the
     // future skew the live job accepts.
@@ -69,7 +75,15 @@ public final class BacktestPipeline {
             .setGroupId(params.groupId() + "-backtest")
             .setClientIdPrefix(params.groupId() + "-backtest")
             .setStartingOffsets(OffsetsInitializer.timestamp(readFrom.toEpochMilli()))
-            .setBounded(OffsetsInitializer.latest())
+            .setBounded(
+                stopOffsets == null
+                    ? OffsetsInitializer.latest()
+                    : OffsetsInitializer.offsets(
+                        stopOffsets.entrySet().stream()
+                            .collect(
+                                Collectors.toMap(
+                                    e -> new TopicPartition(params.transactionsTopic(), e.getKey()),
+                                    Map.Entry::getValue))))
             .setDeserializer(new TransactionDeserializer(params.maxFutureSkew()))
             .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
             // A backtest must not move the live job's committed offsets (its lag).

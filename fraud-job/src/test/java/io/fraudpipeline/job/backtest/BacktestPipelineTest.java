@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -47,9 +48,15 @@ class BacktestPipelineTest extends PipelineTestBase {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     List<FraudAlert> backtest = new ArrayList<>();
-    BacktestPipeline.alerts(env, t.params(), rules, from, to)
+    BacktestPipeline.alerts(env, t.params(), rules, from, to, null)
         .executeAndCollect("backtest")
         .forEachRemaining(backtest::add);
+    // Told to stop where it starts, it reads nothing (the control plane stops it past the range).
+    List<FraudAlert> stoppedAtOnce = new ArrayList<>();
+    BacktestPipeline.alerts(env, t.params(), rules, from, to, Map.of(0, 0L, 1, 0L))
+        .executeAndCollect("backtest-stopped")
+        .forEachRemaining(stoppedAtOnce::add);
+    assertThat(stoppedAtOnce).isEmpty();
 
     List<BruteForce.Expected> expected = BruteForce.alerts(named, txs);
     assertThat(backtest).hasSize(expected.size()).isNotEmpty();
