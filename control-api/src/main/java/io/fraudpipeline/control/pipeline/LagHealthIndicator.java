@@ -1,15 +1,22 @@
-package io.fraudpipeline.control.topics;
+package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.topics.ConsumerLag;
+import io.fraudpipeline.control.topics.LagStatus;
+import io.fraudpipeline.control.topics.OffsetsObservation;
+import io.fraudpipeline.control.topics.OffsetsPoller;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
  * Health component {@code lag}: the fraud job's lag status from the poller's last sample. DOWN when
- * Kafka is unreachable or a partition is STALLED; {@value #DATA_LOSS} (a warning that answers 200,
- * see {@code management.endpoint.health.status}) while the group's committed offset is below a
- * partition's earliest offset; UP when OK or LAGGING (still consuming, the detail says which) or
- * UNKNOWN (no committed offset, or the window not covered yet).
+ * Kafka is unreachable or a partition is STALLED, unless the desired state has the pipeline
+ * suspended (nothing consumes then, as asked: a planned stop must not page anyone, so UP with
+ * {@code suspended: true}); {@value #DATA_LOSS} (a warning that answers 200, see {@code
+ * management.endpoint.health.status}) while the group's committed offset is below a partition's
+ * earliest offset; UP when OK or LAGGING (still consuming, the detail says which) or UNKNOWN (no
+ * committed offset, or the window not covered yet). Here rather than in {@code topics}: whether a
+ * stall is wanted is the desired state's to say.
  */
 @Component("lagHealthIndicator")
 class LagHealthIndicator implements HealthIndicator {
@@ -17,9 +24,11 @@ class LagHealthIndicator implements HealthIndicator {
   static final String DATA_LOSS = "DATA_LOSS";
 
   private final OffsetsPoller poller;
+  private final PipelineFollower pipeline;
 
-  LagHealthIndicator(OffsetsPoller poller) {
+  LagHealthIndicator(OffsetsPoller poller, PipelineFollower pipeline) {
     this.poller = poller;
+    this.pipeline = pipeline;
   }
 
   @Override
@@ -37,8 +46,10 @@ class LagHealthIndicator implements HealthIndicator {
     }
     ConsumerLag lag = observation.lag();
     boolean stalled = lag.partitions().stream().anyMatch(p -> p.status() == LagStatus.STALLED);
+    DesiredState desired = pipeline.snapshot().desired();
+    boolean suspended = desired != null && !desired.spec().running();
     Health.Builder health =
-        stalled
+        stalled && !suspended
             ? Health.down()
             : lag.status() == LagStatus.DATA_LOSS ? Health.status(DATA_LOSS) : Health.up();
     health
@@ -48,6 +59,9 @@ class LagHealthIndicator implements HealthIndicator {
         .withDetail("lag_records", lag.lagRecords())
         .withDetail("records_lost", lag.recordsLost())
         .withDetail("observed_at", observation.observedAt().toString());
+    if (suspended) {
+      health.withDetail("suspended", true);
+    }
     if (lag.lagSeconds() != null) {
       health.withDetail("lag_seconds", lag.lagSeconds());
     }
