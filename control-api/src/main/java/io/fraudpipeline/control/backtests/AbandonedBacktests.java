@@ -45,7 +45,8 @@ import org.springframework.stereotype.Component;
 @Component
 class AbandonedBacktests extends PeriodicLifecycle {
 
-  static final String RESTARTED = "The control plane restarted during the backtest; ";
+  static final String RESTARTED =
+      "The control-plane replica running the backtest stopped or restarted; ";
 
   private static final Logger log = LoggerFactory.getLogger(AbandonedBacktests.class);
 

@@ -77,12 +77,12 @@ class BacktestRestartTest {
                   op ->
                       op.path("failure_cause")
                           .asString()
-                          .startsWith("The control plane restarted"));
+                          .startsWith("The control-plane replica running the backtest"));
       assertThat(failed.path("state").asString()).isEqualTo("FAILED");
       assertThat(failed.path("failure_cause").asString())
           .isEqualTo(
-              "The control plane restarted during the backtest; its job was cancelled and its"
-                  + " output deleted (it ran on replica "
+              "The control-plane replica running the backtest stopped or restarted; its job was"
+                  + " cancelled and its output deleted (it ran on replica "
                   + firstId
                   + ")");
       JsonNode events =
@@ -116,7 +116,10 @@ class BacktestRestartTest {
           .atMost(LONG)
           .until(
               () -> thirdApi.get("/api/v1/operations/" + running).json(),
-              op -> op.path("failure_cause").asString().startsWith("The control plane restarted"));
+              op ->
+                  op.path("failure_cause")
+                      .asString()
+                      .startsWith("The control-plane replica running the backtest"));
     } finally {
       first.close();
       if (second != null) {
