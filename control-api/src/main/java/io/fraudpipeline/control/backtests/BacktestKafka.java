@@ -187,6 +187,12 @@ class BacktestKafka {
               tp, tx.timestamp() != null ? tx.timestamp() : Instant.ofEpochMilli(r.timestamp()));
         }
       }
+      // Nothing committed left to read there (aborted records up to the end): unknown.
+      for (TopicPartition tp : wanted.keySet()) {
+        if (!seen.containsKey(tp) && consumer.position(tp, TIMEOUT) >= end.get(tp)) {
+          seen.put(tp, true);
+        }
+      }
     }
     return dated;
   }

@@ -13,6 +13,7 @@ import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.PipelineTopics;
 import io.fraudpipeline.control.support.Traffic;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
@@ -56,10 +57,7 @@ class JobLifecycleTest {
   @BeforeAll
   static void startPipeline() {
     kafka = LocalKafka.start();
-    kafka.createTopic("transactions", 2, Map.of());
-    kafka.createTopic("fraud-alerts", 2, Map.of());
-    kafka.createTopic("transactions-dlq", 1, Map.of());
-    kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
+    PipelineTopics.create(kafka);
     // Flink's REST API refreshes metrics every 10 s by default; the rules gauge is read through it.
     flink =
         LocalFlink.start(

@@ -7,6 +7,7 @@ import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.PipelineTopics;
 import io.fraudpipeline.control.support.Ports;
 import io.fraudpipeline.control.support.SteadyLoad;
 import io.fraudpipeline.control.support.Traffic;
@@ -58,10 +59,7 @@ class PipelineRecoveryTest {
   @BeforeAll
   static void startPipeline() {
     kafka = LocalKafka.start();
-    kafka.createTopic("transactions", 2, Map.of());
-    kafka.createTopic("fraud-alerts", 2, Map.of());
-    kafka.createTopic("transactions-dlq", 1, Map.of());
-    kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
+    PipelineTopics.create(kafka);
     flinkPort = Ports.free();
     flink = startFlink();
     control =

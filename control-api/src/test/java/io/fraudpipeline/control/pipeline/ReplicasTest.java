@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.PipelineTopics;
 import io.fraudpipeline.control.support.Traffic;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
@@ -47,10 +48,7 @@ class ReplicasTest {
   @BeforeAll
   static void start() {
     kafka = LocalKafka.start();
-    kafka.createTopic("transactions", 2, Map.of());
-    kafka.createTopic("fraud-alerts", 2, Map.of());
-    kafka.createTopic("transactions-dlq", 1, Map.of());
-    kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
+    PipelineTopics.create(kafka);
     flink = LocalFlink.start();
     replicas.add(ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), SETTINGS));
     replicas.add(ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), SETTINGS));

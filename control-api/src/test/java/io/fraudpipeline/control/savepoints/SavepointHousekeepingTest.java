@@ -8,6 +8,7 @@ import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.PipelineTopics;
 import io.fraudpipeline.control.support.Traffic;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
@@ -60,10 +61,7 @@ class SavepointHousekeepingTest {
   @BeforeAll
   static void startPipeline() {
     kafka = LocalKafka.start();
-    kafka.createTopic("transactions", 2, Map.of());
-    kafka.createTopic("fraud-alerts", 2, Map.of());
-    kafka.createTopic("transactions-dlq", 1, Map.of());
-    kafka.createTopic("fraud-rules", 1, Map.of("cleanup.policy", "compact"));
+    PipelineTopics.create(kafka);
     flink = LocalFlink.start(new LocalFlink.Options(0, 1, 2, null, Map.of()));
     control =
         ControlPlane.start(
