@@ -213,6 +213,15 @@ final class NamedRuleValidator {
     }
     if (rule.field() != null && TransactionField.fromWire(rule.field()).isEmpty()) {
       errors.add(new FieldError(at + ".field", unknownField()));
+    } else if (function == AggregateFunction.COUNT && rule.field() != null) {
+      // Accepted silently, it read as "count the distinct values of the field", which it is not.
+      errors.add(
+          new FieldError(
+              at + ".field",
+              "count counts the group's transactions and takes no field (count_distinct counts a"
+                  + " field's distinct values), got '"
+                  + rule.field()
+                  + "'"));
     } else if (function != null && function != AggregateFunction.COUNT) {
       if (rule.field() == null) {
         errors.add(new FieldError(at + ".field", "is required by " + function.wireName()));

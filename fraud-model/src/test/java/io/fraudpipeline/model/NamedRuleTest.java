@@ -292,6 +292,29 @@ class NamedRuleTest {
   }
 
   @Test
+  void aCountTakesNoField() {
+    NamedRule countOfAmounts =
+        new NamedRule(
+            "a",
+            null,
+            null,
+            "aggregate",
+            "amount",
+            ">",
+            BigDecimal.TEN,
+            null,
+            List.of("account_id"),
+            "count",
+            "PT1M");
+    assertThat(errorsOf(countOfAmounts))
+        .containsExactly(
+            new FieldError(
+                "rules[0].field",
+                "count counts the group's transactions and takes no field (count_distinct counts a"
+                    + " field's distinct values), got 'amount'"));
+  }
+
+  @Test
   void aNullRuleIsAProblemNotACrash() {
     assertThat(errorsOf((NamedRule) null))
         .containsExactly(new FieldError("rules[0]", "must be a rule object, got null"));
