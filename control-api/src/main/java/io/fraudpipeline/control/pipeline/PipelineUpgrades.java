@@ -110,14 +110,26 @@ public class PipelineUpgrades {
           Map.of("jar_sha256", jarToRun));
     }
     Instant started = clock.instant();
+    String declaredBefore = current.map(d -> d.spec().jarSha256()).orElse(null);
     DesiredState accepted =
         writer.changeSpec(
             actor,
             "POST /api/v1/pipeline/upgrade",
-            spec ->
-                spec.withJar(
-                    jarToRun,
-                    request.upgradeMode() == null ? spec.upgradeMode() : request.upgradeMode()));
+            spec -> {
+              // Another replica's request for the same jar won the race for the next version
+              // after the checks above passed here: one upgrade, not a second of the same.
+              if (jarToRun.equals(spec.jarSha256()) && !jarToRun.equals(declaredBefore)) {
+                throw new StateConflictException(
+                    "An upgrade to jar "
+                        + jarToRun
+                        + " was declared by another request a moment ago; follow it in GET"
+                        + " /api/v1/pipeline or GET /api/v1/operations",
+                    Map.of("jar_sha256", jarToRun));
+              }
+              return spec.withJar(
+                  jarToRun,
+                  request.upgradeMode() == null ? spec.upgradeMode() : request.upgradeMode());
+            });
     String jobId = active.map(FraudJob::jobId).orElse(null);
     Duration limit =
         properties

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -131,6 +132,34 @@ class UpgradeInProgressTest {
             operations.operations().list().stream()
                 .filter(op -> op.kind() == OperationKind.UPGRADE))
         .hasSize(1);
+  }
+
+  @Test
+  void anUpgradeAnotherReplicaDeclaredFirstIsRefusedRatherThanDeclaredTwice() {
+    // The other replica's request for the same jar takes the next version after the checks here
+    // passed (its operation is not known here yet): this one's write retries on that version.
+    doAnswer(
+            i -> {
+              newest.set(
+                  new DesiredState(
+                      6,
+                      "pipeline",
+                      spec(SHIPPED_JAR),
+                      1,
+                      Instant.now(),
+                      "ops",
+                      "POST /api/v1/pipeline/upgrade"));
+              UnaryOperator<PipelineSpec> edit = i.getArgument(2);
+              edit.apply(newest.get().spec());
+              return newest.get();
+            })
+        .when(writer)
+        .changeSpec(anyString(), anyString(), any());
+
+    assertThatThrownBy(() -> upgrades.upgrade(new UpgradeRequest(SHIPPED_JAR, null), "ops"))
+        .isInstanceOf(StateConflictException.class)
+        .hasMessageContaining("was declared by another request");
+    assertThat(operations.operations().list()).isEmpty();
   }
 
   private static PipelineSpec spec(String jar) {
