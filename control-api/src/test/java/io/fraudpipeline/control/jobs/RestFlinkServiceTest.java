@@ -119,8 +119,14 @@ class RestFlinkServiceTest {
     assertThat(savepoint).isNotBlank();
     assertThat(find(JOB).orElseThrow().state()).isEqualTo("FINISHED");
     // What a leader that dies during the stop leaves its successor: only Flink knows the savepoint.
-    assertThat(service.lastSavepoint(JOB))
-        .hasValueSatisfying(sp -> assertThat(sp.path()).isEqualTo(savepoint));
+    // Flink's REST API serves a job's details from a cache (web.refresh-interval, 3 s), so the
+    // stopped job's statistics may lag its end by that much; a successor comes later than that.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(service.lastSavepoint(JOB))
+                    .hasValueSatisfying(sp -> assertThat(sp.path()).isEqualTo(savepoint)));
     service.submit(
         new JobSubmission(RESTORED, 1, DeliveryGuarantee.AT_LEAST_ONCE, savepoint, false, null));
     await()
