@@ -78,6 +78,10 @@ class ControlApiSmokeTest {
                 .path("scheme")
                 .asString())
         .isEqualTo("bearer");
+    // Reads say they need no token; writes name the bearer scheme.
+    assertThat(docs.at("/paths/~1api~1v1~1pipeline/get/security").isArray()).isTrue();
+    assertThat(docs.at("/paths/~1api~1v1~1pipeline/get/security")).isEmpty();
+    assertThat(docs.at("/paths/~1api~1v1~1pipeline/patch/security/0").has("bearer")).isTrue();
     // Spring's fallback error page is no operation of this API.
     assertThat(docs.path("paths").propertyNames()).isNotEmpty().doesNotContain("/error");
     assertThat(send(HttpRequest.newBuilder(uri("/swagger-ui/index.html")).GET()).statusCode())
