@@ -23,7 +23,7 @@ class LagHealthIndicatorTest {
 
   @Test
   void aStalledGroupIsDownWhileThePipelineShouldRun() {
-    Health health = health(PipelineState.RUNNING);
+    Health health = health(PipelineState.RUNNING, checkpointed("job-b", "job-b"));
 
     assertThat(health.getStatus()).isEqualTo(Status.DOWN);
     assertThat(health.getDetails())
@@ -33,7 +33,7 @@ class LagHealthIndicatorTest {
 
   @Test
   void aStalledGroupIsExpectedWhileThePipelineIsSuspended() {
-    Health health = health(PipelineState.SUSPENDED);
+    Health health = health(PipelineState.SUSPENDED, checkpointed("job-a", "job-a"));
 
     assertThat(health.getStatus()).isEqualTo(Status.UP);
     assertThat(health.getDetails())
@@ -41,12 +41,33 @@ class LagHealthIndicatorTest {
         .containsEntry("suspended", true);
   }
 
-  private static Health health(PipelineState state) {
+  @Test
+  void aStalledGroupIsExpectedUntilAResumedJobCompletesItsFirstCheckpoint() {
+    // Resumed from the suspended job's savepoint: its group commits at its first checkpoint.
+    Health health = health(PipelineState.RUNNING, checkpointed("job-b", "job-a"));
+
+    assertThat(health.getStatus()).isEqualTo(Status.UP);
+    assertThat(health.getDetails())
+        .containsEntry("status", "STALLED")
+        .containsEntry("starting", true);
+  }
+
+  /** A status expecting {@code jobId}, whose last state {@code stateOf} wrote. */
+  private static PipelineStatus checkpointed(String jobId, String stateOf) {
+    PipelineStatus.Builder status = PipelineStatus.initial().toBuilder();
+    status.jobId = jobId;
+    status.lastState =
+        new RestorePoint(
+            "file:/checkpoints/" + stateOf + "/chk-1", RestorePoint.Kind.CHECKPOINT, NOW, stateOf);
+    return status.build();
+  }
+
+  private static Health health(PipelineState state, PipelineStatus status) {
     OffsetsPoller poller = mock(OffsetsPoller.class);
     when(poller.current()).thenReturn(stalled());
     PipelineFollower follower = mock(PipelineFollower.class);
     when(follower.snapshot())
-        .thenReturn(new PipelineFollower.Snapshot(desired(state), null, NOW, null));
+        .thenReturn(new PipelineFollower.Snapshot(desired(state), status, NOW, null));
     return new LagHealthIndicator(poller, follower).health();
   }
 
