@@ -169,7 +169,12 @@ public class Operations implements AutoCloseable {
     if (cancellable) {
       cancellers.put(operation.id(), () -> {});
     }
-    executor.execute(() -> execute(operation, body));
+    // Recorded before the request is answered, so an id given out survives this replica's crash
+    // (it was written by the body's thread, and a replica killed within that moment left an id
+    // every replica answered 404 for). Kafka down costs the request no more than the desired-state
+    // write most operations make first, and the operation still runs, from memory.
+    boolean recorded = !closed && store.save(operation);
+    executor.execute(() -> execute(operation, recorded, body));
     return operation;
   }
 
@@ -453,11 +458,9 @@ public class Operations implements AutoCloseable {
     }
   }
 
-  private void execute(Operation accepted, Body body) {
+  private void execute(Operation accepted, boolean recorded, Body body) {
     String id = accepted.id();
     Timer.Sample sample = Timer.start(meters);
-    // Written here rather than by start(), so a Kafka outage never holds up the request.
-    boolean recorded = !closed && store.save(accepted);
     evictOld(recorded);
     OperationContext context =
         new OperationContext() {

@@ -74,6 +74,37 @@ class OperationsTest {
   }
 
   @Test
+  void anAcceptedOperationIsRecordedBeforeItsIdIsGivenOut() {
+    // Which thread first writes the operation: the one that is answered its id, or the body's
+    // (a replica killed between the answer and that write left an id no replica knew).
+    List<Thread> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    OperationStore store =
+        new OperationStore(topic(TestKafka.broker().bootstrapServers())) {
+          @Override
+          boolean save(Operation operation) {
+            writers.add(Thread.currentThread());
+            return super.save(operation);
+          }
+        };
+    Operations recording =
+        new Operations(
+            meters,
+            store,
+            TestLeadership.alone("replica-" + UUID.randomUUID()),
+            Duration.ofSeconds(1),
+            Duration.ZERO,
+            Clock.systemUTC());
+    toClose.add(store);
+    toClose.add(recording);
+
+    Operation accepted =
+        recording.start(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), context -> null);
+
+    assertThat(writers).first().isEqualTo(Thread.currentThread());
+    assertThat(awaitEnd(recording, accepted.id()).state()).isEqualTo(OperationState.COMPLETED);
+  }
+
+  @Test
   void keepsTheSavepointPathWhenALaterStepFails() {
     Operation accepted =
         stop(
