@@ -230,7 +230,13 @@ public class PipelineReconciler {
         return suspend(spec, job, ended);
       }
       if (!ended.suspended() && ended.jobId() != null && actions.leading()) {
-        return suspendedWithoutJob(desired, ended);
+        // Stopped with a savepoint by a leader that died before recording it: keep that.
+        FlinkJob last = observed.job(ended.jobId()).orElse(null);
+        return suspendedWithoutJob(
+            desired,
+            last != null && "FINISHED".equals(last.state())
+                ? actions.withFinalSavepoint(last, ended)
+                : ended);
       }
       return steps.steady(ended, "suspended");
     }

@@ -153,6 +153,27 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aSuspendWhoseSavepointNobodyRecordedKeepsThatSavepoint() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String stopped = status.jobId();
+    flink.completeCheckpoint(stopped, 61, checkpoint(stopped, 61), clock.instant());
+    step(desired);
+    clock.advance(Duration.ofSeconds(5));
+    // The leader that took the suspend's savepoint died before recording it.
+    String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    step(suspended);
+
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(savepoint);
+    assertThat(events.get(events.size() - 1).message()).contains(savepoint);
+    assertThat(savepoints).extracting(SavepointRecord::path).containsExactly(savepoint);
+  }
+
+  @Test
   void restoresTheNewestCheckpointInTheStorageRatherThanTheLastObservedOne() throws Exception {
     DesiredState desired = running(1);
     step(desired);
