@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * The Kafka offsets a savepoint or checkpoint resumes a topic from, read from the state itself: the
  * splits Flink's Kafka source keeps in its reader state. The job's committed group offsets are no
  * substitute after a stop with savepoint: the source commits them as a checkpoint completes,
- * asynchronously, and a job the savepoint ends closes its consumer before that commit is sent, so
- * the group keeps the offsets of the last periodic checkpoint (or none, for a job stopped before
- * its first one).
+ * asynchronously, and the savepoint that ends a job is not committed (seen on Flink 2.2 with the
+ * Kafka connector 4: the group keeps the offsets of the last periodic checkpoint, or none for a job
+ * stopped before its first one; presumably the job's consumer closes before the commit is sent).
  *
  * <p>Read where this process sees the file system Flink writes to (the local stack, a shared
  * volume); elsewhere nothing is said and the caller falls back to the group's offsets.

@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * #SETTLE}, within {@link #MAX_WAIT}; a checkpoint completing within that moment would make them a
  * little newer than the savepoint's. Of a job the savepoint stopped ({@link
  * SavepointRecord.Kind#endsTheJob()}) they are read once, and they may be a checkpoint interval
- * old, or absent: the job closed its consumer before the savepoint's commit was sent.
+ * old, or absent: the savepoint that ends a job is not committed to the group (see {@link
+ * SavedSourceOffsets}).
  *
  * <p>Hence also, for a savepoint that ended the job and whose state was read, the group is moved
  * forward to the savepoint's offsets: a job deployed afterwards without state starts from the

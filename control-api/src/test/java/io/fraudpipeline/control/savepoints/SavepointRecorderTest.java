@@ -125,7 +125,7 @@ class SavepointRecorderTest {
   @Test
   void aSavepointThatEndedItsJobTakesTheOffsetsOfItsOwnStateAndMovesTheGroupToThem() {
     AtomicInteger count = new AtomicInteger();
-    // The group lags: the stopped job closed its consumer before the savepoint's commit was sent.
+    // The group lags: the savepoint that ended the job was not committed to it.
     SavepointRecorder recorder =
         recorder(reads(count, List.of(Map.of(0, 3L))), path -> Optional.of(Map.of(0, 42L)));
 
