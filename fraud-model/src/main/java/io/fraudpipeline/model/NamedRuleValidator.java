@@ -46,6 +46,7 @@ final class NamedRuleValidator {
         errors.add(new FieldError(at, "must be a rule object, got null"));
         continue;
       }
+      int errorsBefore = errors.size();
       checkId(rule, at, firstIndexOfId, i, errors);
       if (rule.name() != null && rule.name().length() > NamedRule.MAX_NAME_LENGTH) {
         errors.add(
@@ -74,6 +75,69 @@ final class NamedRuleValidator {
             new FieldError(
                 at + ".kind", "must be threshold or aggregate, got '" + rule.kind() + "'"));
       }
+      if (errors.size() == errorsBefore) {
+        checkSomeTransactionEscapes(rule, kind, at, errors);
+      }
+    }
+  }
+
+  /**
+   * Refuses a comparison that every transaction the rule takes meets, whatever the data: such a
+   * rule alerts on each of them (one took a live pipeline's alerts topic over by mistake: {@code
+   * count > -5}). What the value can be: an amount, and so a sum, average, minimum or maximum of
+   * amounts, is above 0; a count at least 1 (the window holds the transaction itself); a distinct
+   * count at least 0 (a missing value is not counted).
+   */
+  private static void checkSomeTransactionEscapes(
+      NamedRule rule, RuleKind kind, String at, List<FieldError> errors) {
+    ComparisonOperator operator = ComparisonOperator.fromWire(rule.operator()).orElseThrow();
+    BigDecimal limit = rule.limit();
+    AggregateFunction function =
+        kind == RuleKind.AGGREGATE
+            ? AggregateFunction.fromWire(rule.function()).orElseThrow()
+            : null;
+    String value;
+    BigDecimal least;
+    boolean leastIncluded;
+    if (function == AggregateFunction.COUNT) {
+      value = "a count";
+      least = BigDecimal.ONE;
+      leastIncluded = true;
+    } else if (function == AggregateFunction.COUNT_DISTINCT) {
+      value = "a distinct count";
+      least = BigDecimal.ZERO;
+      leastIncluded = true;
+    } else {
+      value = function == null ? "an amount" : "a " + function.wireName() + " of amounts";
+      least = BigDecimal.ZERO;
+      leastIncluded = false;
+    }
+    boolean counted =
+        function == AggregateFunction.COUNT || function == AggregateFunction.COUNT_DISTINCT;
+    int side = limit.compareTo(least);
+    boolean alwaysTrue =
+        switch (operator) {
+          case GT -> leastIncluded ? side < 0 : side <= 0;
+          case GE -> side <= 0;
+          case NE ->
+              (leastIncluded ? side < 0 : side <= 0)
+                  || (counted && limit.stripTrailingZeros().scale() > 0);
+          default -> false;
+        };
+    if (alwaysTrue) {
+      errors.add(
+          new FieldError(
+              at + ".limit",
+              rule.operator()
+                  + " "
+                  + limit.toPlainString()
+                  + " holds for every transaction the rule takes ("
+                  + value
+                  + " is always "
+                  + (leastIncluded ? "at least " : "above ")
+                  + least.toPlainString()
+                  + (counted ? ", a whole number" : "")
+                  + "): it would alert on each one"));
     }
   }
 

@@ -292,6 +292,66 @@ class NamedRuleTest {
   }
 
   @Test
+  void aComparisonEveryTransactionMeetsIsRefused() {
+    assertThat(
+            errorsOf(
+                counting("a", "count", null, ">", "-5"),
+                counting("b", "count", null, ">=", "1"),
+                counting("c", "count", null, "!=", "2.5"),
+                counting("d", "count_distinct", "merchant", ">=", "0"),
+                counting("e", "sum", "amount", ">", "0"),
+                new NamedRule(
+                    "f",
+                    null,
+                    null,
+                    "threshold",
+                    "amount",
+                    ">=",
+                    BigDecimal.ZERO,
+                    null,
+                    null,
+                    null,
+                    null)))
+        .extracting(FieldError::field)
+        .containsExactly(
+            "rules[0].limit",
+            "rules[1].limit",
+            "rules[2].limit",
+            "rules[3].limit",
+            "rules[4].limit",
+            "rules[5].limit");
+    assertThat(errorsOf(counting("a", "count", null, ">", "-5")).get(0).message())
+        .isEqualTo(
+            "> -5 holds for every transaction the rule takes (a count is always at least 1, a whole"
+                + " number): it would alert on each one");
+    // Each of these can miss: a second transaction in the window, a first merchant, any amount.
+    assertThat(
+            errorsOf(
+                counting("a", "count", null, ">", "1"),
+                counting("b", "count", null, ">=", "2"),
+                counting("c", "count_distinct", "merchant", ">=", "1"),
+                counting("d", "min", "amount", ">", "0.01"),
+                counting("e", "count", null, "<", "1")))
+        .isEmpty();
+  }
+
+  private static NamedRule counting(
+      String id, String function, String field, String operator, String limit) {
+    return new NamedRule(
+        id,
+        null,
+        null,
+        "aggregate",
+        field,
+        operator,
+        new BigDecimal(limit),
+        null,
+        List.of("account_id"),
+        function,
+        "PT1M");
+  }
+
+  @Test
   void aCountTakesNoField() {
     NamedRule countOfAmounts =
         new NamedRule(

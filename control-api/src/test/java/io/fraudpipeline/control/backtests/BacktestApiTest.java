@@ -69,7 +69,7 @@ class BacktestApiTest {
           + " \"field\": \"amount\", \"operator\": \">\", \"limit\": 1},"
           + " {\"id\": \"paused-aggregate\", \"kind\": \"aggregate\", \"state\": \"paused\","
           + " \"group_by\": [\"account_id\"], \"function\": \"count\", \"window\": \"PT1M\","
-          + " \"operator\": \">=\", \"limit\": 1}";
+          + " \"operator\": \">=\", \"limit\": 2}";
 
   static LocalFlink flink;
   static ControlPlane control;

@@ -259,7 +259,9 @@ class RuleEvaluationOperatorTest {
             "threshold",
             "amount",
             ">",
-            BigDecimal.ZERO,
+            // Every transaction of this test: paused, it still raises nothing ("> 0" would hold
+            // for every transaction whatever the data, which the validator refuses).
+            new BigDecimal("0.5"),
             null,
             null,
             null,
