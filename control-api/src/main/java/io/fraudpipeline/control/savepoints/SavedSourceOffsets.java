@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,7 +35,6 @@ public final class SavedSourceOffsets {
   /** The list state every FLIP-27 source operator keeps its reader's splits in. */
   static final String READER_STATE = "SourceReaderState";
 
-  private static final String METADATA = "_metadata";
   private static final Logger log = LoggerFactory.getLogger(SavedSourceOffsets.class);
 
   private SavedSourceOffsets() {}
@@ -125,21 +123,9 @@ public final class SavedSourceOffsets {
 
   /** The state's {@code _metadata} file, when the path is one this process can read. */
   private static Optional<Path> metadataFile(String path) {
-    try {
-      Path local =
-          path.startsWith("file:")
-              ? Path.of(URI.create(path))
-              : path.startsWith("/") ? Path.of(path) : null;
-      if (local == null) {
-        return Optional.empty();
-      }
-      Path file =
-          local.getFileName() != null && local.getFileName().toString().equals(METADATA)
-              ? local
-              : local.resolve(METADATA);
-      return Files.isReadable(file) ? Optional.of(file) : Optional.empty();
-    } catch (RuntimeException notAPath) {
-      return Optional.empty();
-    }
+    return SavepointFiles.localPath(path)
+        .map(SavepointFiles::stateDirectory)
+        .map(directory -> directory.resolve(SavepointFiles.METADATA))
+        .filter(Files::isReadable);
   }
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class SavepointFiles {
 
-  private static final String METADATA = "_metadata";
+  static final String METADATA = "_metadata";
 
   private SavepointFiles() {}
 
@@ -56,7 +56,7 @@ public final class SavepointFiles {
   }
 
   /** The directory of a state, given it or its {@code _metadata} file. */
-  private static Path stateDirectory(Path path) {
+  static Path stateDirectory(Path path) {
     Path name = path.getFileName();
     return name != null && name.toString().equals(METADATA) && path.getParent() != null
         ? path.getParent()
@@ -64,7 +64,7 @@ public final class SavepointFiles {
   }
 
   /** A {@code file:} URI or an absolute path as a local path; nothing for other schemes. */
-  private static Optional<Path> localPath(String path) {
+  static Optional<Path> localPath(String path) {
     try {
       if (path.startsWith("file:")) {
         return Optional.of(Path.of(URI.create(path)).normalize());
