@@ -185,14 +185,17 @@ class JobLifecycleTest {
     stopSavepoint = operation.path("savepoint_path").asString();
     assertThat(stopSavepoint).isNotBlank();
     assertThat(job(jobId).path("state").asString()).isEqualTo("FINISHED");
-    assertThat(
-            api.get("/actuator/health")
-                .body()
-                .path("components")
-                .path("fraudJob")
-                .path("status")
-                .asString())
-        .isEqualTo("NOT_DEPLOYED");
+    // Stopped on purpose: not "deploy it", and the service stays healthy (200).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Response health = api.get("/actuator/health");
+              assertThat(health.status()).isEqualTo(200);
+              assertThat(
+                      health.body().path("components").path("fraudJob").path("status").asString())
+                  .isEqualTo("SUSPENDED");
+            });
 
     // Written while no job runs: the resumed job must pick them up from the savepoint's offsets.
     expectedAlerts.addAll(traffic.send("while-stopped", 20, 4));

@@ -1,5 +1,9 @@
-package io.fraudpipeline.control.jobs;
+package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.JobFailure;
+import io.fraudpipeline.control.jobs.Observation;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -8,18 +12,24 @@ import org.springframework.stereotype.Component;
 /**
  * Health component {@code fraudJob}, from the observer's last look at Flink: RUNNING is UP;
  * RESTARTING, FAILING or SUSPENDED is DOWN; a job being created is STARTING; no running job is
- * NOT_DEPLOYED; Flink unreachable is UNKNOWN.
+ * NOT_DEPLOYED, or SUSPENDED while the desired state has the pipeline suspended (a planned stop is
+ * not "deploy it"); Flink unreachable is UNKNOWN. Here rather than in {@code jobs}: whether no job
+ * is wanted is the desired state's to say.
  */
 @Component("fraudJob")
 class FraudJobHealthIndicator implements HealthIndicator {
 
   static final Status STARTING = new Status("STARTING", "The fraud job is being scheduled");
   static final Status NOT_DEPLOYED = new Status("NOT_DEPLOYED", "No fraud job runs on Flink");
+  static final Status SUSPENDED =
+      new Status("SUSPENDED", "No fraud job runs: the pipeline is suspended on purpose");
 
   private final FraudJobObserver observer;
+  private final PipelineFollower pipeline;
 
-  FraudJobHealthIndicator(FraudJobObserver observer) {
+  FraudJobHealthIndicator(FraudJobObserver observer, PipelineFollower pipeline) {
     this.observer = observer;
+    this.pipeline = pipeline;
   }
 
   @Override
@@ -34,11 +44,19 @@ class FraudJobHealthIndicator implements HealthIndicator {
     return observation
         .activeJob()
         .map(job -> forJob(job, observation))
-        .orElseGet(
-            () ->
-                Health.status(NOT_DEPLOYED)
-                    .withDetail("observed_at", observation.observedAt().toString())
-                    .build());
+        .orElseGet(() -> withoutJob(observation));
+  }
+
+  private Health withoutJob(Observation observation) {
+    DesiredState desired = pipeline.snapshot().desired();
+    boolean suspended = desired != null && !desired.spec().running();
+    Health.Builder health =
+        Health.status(suspended ? SUSPENDED : NOT_DEPLOYED)
+            .withDetail("observed_at", observation.observedAt().toString());
+    if (suspended) {
+      health.withDetail("desired_version", desired.version());
+    }
+    return health.build();
   }
 
   private static Health forJob(FraudJob job, Observation observation) {

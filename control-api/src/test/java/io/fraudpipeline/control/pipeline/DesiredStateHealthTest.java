@@ -5,6 +5,8 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.Observation;
 import io.fraudpipeline.control.topics.ConsumerLag;
 import io.fraudpipeline.control.topics.LagStatus;
 import io.fraudpipeline.control.topics.OffsetsObservation;
@@ -17,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
-class LagHealthIndicatorTest {
+/**
+ * The health components whose verdict depends on the desired state: {@code lag}, {@code fraudJob}.
+ */
+class DesiredStateHealthTest {
 
   private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
 
@@ -50,6 +55,30 @@ class LagHealthIndicatorTest {
     assertThat(health.getDetails())
         .containsEntry("status", "STALLED")
         .containsEntry("starting", true);
+  }
+
+  @Test
+  void noJobWhileThePipelineIsSuspendedIsSuspendedNotUndeployed() {
+    Health health = fraudJobWithoutJob(desired(PipelineState.SUSPENDED));
+
+    assertThat(health.getStatus().getCode()).isEqualTo("SUSPENDED");
+    assertThat(health.getDetails()).containsEntry("desired_version", 2L);
+  }
+
+  @Test
+  void noJobWhileThePipelineShouldRunIsNotDeployed() {
+    assertThat(fraudJobWithoutJob(desired(PipelineState.RUNNING)).getStatus().getCode())
+        .isEqualTo("NOT_DEPLOYED");
+    assertThat(fraudJobWithoutJob(null).getStatus().getCode()).isEqualTo("NOT_DEPLOYED");
+  }
+
+  private static Health fraudJobWithoutJob(DesiredState desired) {
+    FraudJobObserver observer = mock(FraudJobObserver.class);
+    when(observer.current())
+        .thenReturn(new Observation(NOW, true, null, null, List.of(), List.of()));
+    PipelineFollower follower = mock(PipelineFollower.class);
+    when(follower.snapshot()).thenReturn(new PipelineFollower.Snapshot(desired, null, NOW, null));
+    return new FraudJobHealthIndicator(observer, follower).health();
   }
 
   /** A status expecting {@code jobId}, whose last state {@code stateOf} wrote. */
