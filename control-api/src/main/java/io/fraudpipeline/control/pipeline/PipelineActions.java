@@ -178,8 +178,9 @@ final class PipelineActions {
     if (savepoint == null || (known != null && !savepoint.completedAt().isAfter(known.at()))) {
       return status;
     }
-    SavepointRecord recorded =
-        savepointRecorder.apply(
+    PipelineStatus.Builder next = status.toBuilder();
+    next.lastState =
+        record(
             new SavepointRecord(
                 savepoint.path(),
                 ended.jobId(),
@@ -189,14 +190,6 @@ final class PipelineActions {
                 null,
                 ended.jobId().equals(status.jobId()) ? status.jobJarSha256() : null,
                 null));
-    PipelineStatus.Builder next = status.toBuilder();
-    next.lastState =
-        new RestorePoint(
-            savepoint.path(),
-            RestorePoint.Kind.SAVEPOINT,
-            savepoint.completedAt(),
-            ended.jobId(),
-            recorded.transactionsOffsets());
     return next.build();
   }
 
@@ -204,20 +197,30 @@ final class PipelineActions {
   RestorePoint stopWithSavepoint(FlinkJob job, boolean drain, SavepointRecord.Kind kind)
       throws InterruptedException {
     String path = flink.stopWithSavepoint(job.jobId(), drain, properties.savepointTimeout());
-    Instant now = clock.instant();
-    SavepointRecord recorded =
-        savepointRecorder.apply(
-            new SavepointRecord(
-                path,
-                job.jobId(),
-                kind,
-                now,
-                job.parallelism(),
-                job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
-                job.jarSha256() == null ? jarSha256 : job.jarSha256(),
-                null));
+    return record(
+        new SavepointRecord(
+            path,
+            job.jobId(),
+            kind,
+            clock.instant(),
+            job.parallelism(),
+            job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
+            job.jarSha256() == null ? jarSha256 : job.jarSha256(),
+            null));
+  }
+
+  /**
+   * Records a savepoint in the history and points at it, with the source offsets the recorder found
+   * in it.
+   */
+  private RestorePoint record(SavepointRecord savepoint) {
+    SavepointRecord recorded = savepointRecorder.apply(savepoint);
     return new RestorePoint(
-        path, RestorePoint.Kind.SAVEPOINT, now, job.jobId(), recorded.transactionsOffsets());
+        savepoint.path(),
+        RestorePoint.Kind.SAVEPOINT,
+        savepoint.createdAt(),
+        savepoint.jobId(),
+        recorded.transactionsOffsets());
   }
 
   /**

@@ -90,11 +90,9 @@ class PipelineReconcilerTest {
   @Test
   void restoresALostJobFromItsLastCheckpoint() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String first = status.jobId();
-    String checkpoint = checkpoint(first, 4);
-    flink.completeCheckpoint(first, 4, checkpoint, clock.instant());
-    step(desired);
+    Deployed deployed = deployWithCheckpoint(desired, 4);
+    String first = deployed.jobId();
+    String checkpoint = deployed.checkpoint();
     assertThat(status.lastState().path()).isEqualTo(checkpoint);
 
     flink.loseAllJobs();
@@ -119,10 +117,7 @@ class PipelineReconcilerTest {
   @Test
   void restoresTheSavepointAJobWasStoppedWithWhenNobodyRecordedTheStop() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String stopped = status.jobId();
-    flink.completeCheckpoint(stopped, 37, checkpoint(stopped, 37), clock.instant());
-    step(desired);
+    String stopped = deployWithCheckpoint(desired, 37).jobId();
     clock.advance(Duration.ofSeconds(5));
     // A leader stopped it for a rescale and died before recording anything; Flink discarded the
     // checkpoints of the FINISHED job.
@@ -155,10 +150,7 @@ class PipelineReconcilerTest {
   @Test
   void aSuspendWhoseSavepointNobodyRecordedKeepsThatSavepoint() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String stopped = status.jobId();
-    flink.completeCheckpoint(stopped, 61, checkpoint(stopped, 61), clock.instant());
-    step(desired);
+    String stopped = deployWithCheckpoint(desired, 61).jobId();
     clock.advance(Duration.ofSeconds(5));
     // The leader that took the suspend's savepoint died before recording it.
     String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
@@ -176,11 +168,9 @@ class PipelineReconcilerTest {
   @Test
   void restoresTheNewestCheckpointInTheStorageRatherThanTheLastObservedOne() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String job = status.jobId();
-    String observed = checkpoint(job, 4);
-    flink.completeCheckpoint(job, 4, observed, clock.instant());
-    step(desired);
+    Deployed deployed = deployWithCheckpoint(desired, 4);
+    String job = deployed.jobId();
+    String observed = deployed.checkpoint();
     // Completed after the last observation, then the cluster was lost.
     String newer = checkpoint(job, 5);
 
@@ -196,10 +186,7 @@ class PipelineReconcilerTest {
   @Test
   void restoresASavepointNewerThanTheLastCheckpoint() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String job = status.jobId();
-    flink.completeCheckpoint(job, 4, checkpoint(job, 4), clock.instant());
-    step(desired);
+    String job = deployWithCheckpoint(desired, 4).jobId();
     clock.advance(Duration.ofSeconds(30));
     SavepointRecord savepoint =
         new SavepointRecord(
@@ -238,11 +225,9 @@ class PipelineReconcilerTest {
   @Test
   void restartsAFailedJobFromItsLastCheckpointAfterABackoff() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String failed = status.jobId();
-    String checkpoint = checkpoint(failed, 2);
-    flink.completeCheckpoint(failed, 2, checkpoint, clock.instant());
-    step(desired);
+    Deployed deployed = deployWithCheckpoint(desired, 2);
+    String failed = deployed.jobId();
+    String checkpoint = deployed.checkpoint();
     flink.fail(failed, "java.lang.RuntimeException: boom");
 
     step(desired);
@@ -451,10 +436,7 @@ class PipelineReconcilerTest {
   @Test
   void waitsForARestartingJobBeforeTakingTheSuspendSavepoint() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String job = status.jobId();
-    flink.completeCheckpoint(job, 1, checkpoint(job, 1), clock.instant());
-    step(desired);
+    String job = deployWithCheckpoint(desired, 1).jobId();
     flink.state(job, "RESTARTING");
     DesiredState suspended =
         next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
@@ -531,11 +513,9 @@ class PipelineReconcilerTest {
    * TaskManager was lost for good); returns that checkpoint.
    */
   private String jobRestoredFromACheckpointThatCannotRun(DesiredState desired) throws Exception {
-    step(desired);
-    String first = status.jobId();
-    String checkpoint = checkpoint(first, 4);
-    flink.completeCheckpoint(first, 4, checkpoint, clock.instant());
-    step(desired);
+    Deployed deployed = deployWithCheckpoint(desired, 4);
+    String first = deployed.jobId();
+    String checkpoint = deployed.checkpoint();
     flink.loseAllJobs();
     step(desired);
     flink.state(status.jobId(), "RESTARTING");
@@ -588,11 +568,9 @@ class PipelineReconcilerTest {
   void replacesWithTheLastCheckpointInLastStateModeAndWithoutStateInStatelessMode()
       throws Exception {
     DesiredState desired = running(1, true, UpgradeMode.LAST_STATE);
-    step(desired);
-    String job = status.jobId();
-    String checkpoint = checkpoint(job, 3);
-    flink.completeCheckpoint(job, 3, checkpoint, clock.instant());
-    step(desired);
+    Deployed deployed = deployWithCheckpoint(desired, 3);
+    String job = deployed.jobId();
+    String checkpoint = deployed.checkpoint();
     DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
     step(rescaled);
     step(rescaled);
@@ -619,10 +597,7 @@ class PipelineReconcilerTest {
   @Test
   void aStatelessReplacementStartsEmptyEvenWhenTheReplacedJobLeftACheckpoint() throws Exception {
     DesiredState desired = running(1, true, UpgradeMode.STATELESS);
-    step(desired);
-    String job = status.jobId();
-    flink.completeCheckpoint(job, 4, checkpoint(job, 4), clock.instant());
-    step(desired);
+    String job = deployWithCheckpoint(desired, 4).jobId();
     DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
 
     step(rescaled);
@@ -697,10 +672,7 @@ class PipelineReconcilerTest {
   @Test
   void startsFromTheRequestedSavepointOnceForANewRestoreGeneration() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String job = status.jobId();
-    flink.completeCheckpoint(job, 9, checkpoint(job, 9), clock.instant());
-    step(desired);
+    String job = deployWithCheckpoint(desired, 9).jobId();
     PipelineSpec fromSavepoint =
         new PipelineSpec(
             PipelineState.RUNNING,
@@ -736,11 +708,9 @@ class PipelineReconcilerTest {
   @Test
   void clearingARestorePathFlinkCannotReadGoesBackToTheStateBeforeTheRequest() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String replaced = status.jobId();
-    String before = checkpoint(replaced, 9);
-    flink.completeCheckpoint(replaced, 9, before, clock.instant());
-    step(desired);
+    Deployed deployed = deployWithCheckpoint(desired, 9);
+    String replaced = deployed.jobId();
+    String before = deployed.checkpoint();
     DesiredState restore = restoreFrom(desired, "file:/sp/mistyped");
     step(restore);
     step(restore);
@@ -780,10 +750,7 @@ class PipelineReconcilerTest {
   @Test
   void aJobThatRanFromTheRequestedStateKeepsItAfterThePathIsCleared() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String replaced = status.jobId();
-    flink.completeCheckpoint(replaced, 9, checkpoint(replaced, 9), clock.instant());
-    step(desired);
+    String replaced = deployWithCheckpoint(desired, 9).jobId();
     DesiredState restore = restoreFrom(desired, "file:/sp/chosen");
     step(restore);
     step(restore);
@@ -837,10 +804,7 @@ class PipelineReconcilerTest {
         };
     reconciler = reconciler(leadership);
     DesiredState desired = running(1);
-    step(desired);
-    String job = status.jobId();
-    flink.completeCheckpoint(job, 4, checkpoint(job, 4), clock.instant());
-    step(desired);
+    String job = deployWithCheckpoint(desired, 4).jobId();
     assertThat(status.lastState().transactionsOffsets()).isEqualTo(Map.of(0, 100L, 1, 120L));
 
     flink.loseAllJobs();
@@ -910,10 +874,7 @@ class PipelineReconcilerTest {
     DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
     step(upgrade);
     String savepoint = savepoints.get(0).path();
-    step(upgrade);
-    String broken = status.jobId();
-    flink.completeCheckpoint(broken, 1, checkpoint(broken, 1), clock.instant());
-    step(upgrade);
+    String broken = deployWithCheckpoint(upgrade, 1).jobId();
     assertThat(status.lastStep().message()).contains("does not run every task");
     assertThat(flink.job(broken).state()).isEqualTo("RUNNING");
 
@@ -976,10 +937,7 @@ class PipelineReconcilerTest {
   @Test
   void neverFallsBackToACheckpointWhenTheUpgradeSavepointFails() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String old = status.jobId();
-    flink.completeCheckpoint(old, 3, checkpoint(old, 3), clock.instant());
-    step(desired);
+    String old = deployWithCheckpoint(desired, 3).jobId();
     flink.failSavepoints("disk full");
     DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
 
@@ -995,11 +953,9 @@ class PipelineReconcilerTest {
   @Test
   void aLastStateUpgradeRunsTheNewJarFromTheNewestCheckpoint() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String old = status.jobId();
-    String checkpoint = checkpoint(old, 7);
-    flink.completeCheckpoint(old, 7, checkpoint, clock.instant());
-    step(desired);
+    Deployed deployed = deployWithCheckpoint(desired, 7);
+    String old = deployed.jobId();
+    String checkpoint = deployed.checkpoint();
     DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.LAST_STATE));
 
     step(upgrade);
@@ -1015,11 +971,9 @@ class PipelineReconcilerTest {
   void aStatelessUpgradeRunsTheNewJarWithoutStateAndKeepsTheOldStateForARollback()
       throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String old = status.jobId();
-    String checkpoint = checkpoint(old, 7);
-    flink.completeCheckpoint(old, 7, checkpoint, clock.instant());
-    step(desired);
+    Deployed deployed = deployWithCheckpoint(desired, 7);
+    String old = deployed.jobId();
+    String checkpoint = deployed.checkpoint();
     DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.STATELESS));
 
     step(upgrade);
@@ -1081,6 +1035,18 @@ class PipelineReconcilerTest {
   }
 
   // Helpers.
+
+  /** Deploys {@code desired}'s job and has it complete checkpoint {@code id}, observed. */
+  private Deployed deployWithCheckpoint(DesiredState desired, long id) throws Exception {
+    step(desired);
+    String job = status.jobId();
+    String checkpoint = checkpoint(job, id);
+    flink.completeCheckpoint(job, id, checkpoint, clock.instant());
+    step(desired);
+    return new Deployed(job, checkpoint);
+  }
+
+  private record Deployed(String jobId, String checkpoint) {}
 
   private void step(DesiredState desired) throws InterruptedException {
     status = reconciler.reconcile(desired, observe(null), status);
