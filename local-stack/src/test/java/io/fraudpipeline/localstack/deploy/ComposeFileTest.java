@@ -98,6 +98,30 @@ class ComposeFileTest {
   }
 
   @Test
+  void controlApiReadsFlinksCheckpointsAndSavepointsWhereFlinkNamesThem() {
+    // Without it the reconciler restores only the newest checkpoint it observed (possibly deleted
+    // since) and cannot read a stop savepoint's offsets: alerts written twice after a redeploy.
+    Map<String, String> flink = FlinkConfigFile.asMap();
+    String checkpoints = URI.create(flink.get("execution.checkpointing.dir")).getPath();
+    String savepoints = URI.create(flink.get("execution.checkpointing.savepoint-dir")).getPath();
+    String[] flinkData =
+        compose.volumes("jobmanager").stream()
+            .filter(v -> checkpoints.startsWith(v[1] + "/"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(compose.volumes("control-api"))
+        .as("control-api mounts the JobManager's checkpoint volume at the same path, read-only")
+        .anySatisfy(
+            v -> {
+              assertThat(v[0]).isEqualTo(flinkData[0]);
+              assertThat(checkpoints).startsWith(v[1] + "/");
+              assertThat(savepoints).startsWith(v[1] + "/");
+              assertThat(v).hasSize(3);
+              assertThat(v[2]).isEqualTo("ro");
+            });
+  }
+
+  @Test
   void startsInOrderOnlyOnceWhatItNeedsIsHealthy() {
     List<String> problems = new ArrayList<>();
     for (String name : compose.names()) {

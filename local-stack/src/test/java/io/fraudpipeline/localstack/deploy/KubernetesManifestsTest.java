@@ -124,6 +124,35 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void controlApiReadsFlinksCheckpointsAndSavepointsWhereFlinkNamesThem() {
+    String checkpoints =
+        URI.create(FlinkConfigFile.asMap().get("execution.checkpointing.dir")).getPath();
+    String flinkClaim =
+        flinkDeployment
+            .at("/spec/podTemplate/spec/volumes/0/persistentVolumeClaim/claimName")
+            .asString();
+    JsonNode pod = deployment.at("/spec/template/spec");
+    List<String> claimed = new ArrayList<>();
+    pod.path("volumes")
+        .forEach(
+            v -> {
+              if (flinkClaim.equals(v.at("/persistentVolumeClaim/claimName").asString(""))) {
+                assertThat(v.at("/persistentVolumeClaim/readOnly").asBoolean()).isTrue();
+                claimed.add(v.path("name").asString());
+              }
+            });
+    assertThat(claimed).as("the control-api pod claims Flink's volume").hasSize(1);
+    assertThat(container.path("volumeMounts"))
+        .as("mounted read-only above the checkpoint directory, as in the Flink pods")
+        .anySatisfy(
+            m -> {
+              assertThat(m.path("name").asString()).isEqualTo(claimed.get(0));
+              assertThat(checkpoints).startsWith(m.path("mountPath").asString() + "/");
+              assertThat(m.path("readOnly").asBoolean()).isTrue();
+            });
+  }
+
+  @Test
   void controlApiIsProbedOnTheActuatorHealthGroups() {
     assertThat(container.at("/livenessProbe/httpGet/path").asString())
         .isEqualTo("/actuator/health/liveness");
