@@ -8,6 +8,7 @@ import java.time.Instant;
  * @param jobId Flink's job id (32 hex digits)
  * @param state Flink's job state ({@code RUNNING}, {@code RESTARTING}, {@code FAILED}...)
  * @param startTime when it was submitted
+ * @param endTime when it ended (ended jobs), if reported
  * @param parallelism the highest operator parallelism (active jobs), else null
  * @param deliveryGuarantee the guarantee it was deployed with (active jobs), if it says
  * @param restarts restarts since submission (active jobs), if reported
@@ -20,6 +21,7 @@ public record FlinkJob(
     String jobId,
     String state,
     Instant startTime,
+    Instant endTime,
     Integer parallelism,
     DeliveryGuarantee deliveryGuarantee,
     Long restarts,
@@ -29,8 +31,10 @@ public record FlinkJob(
     Boolean tasksRunning) {
 
   /** A job that has ended, as the overview lists it. */
-  public static FlinkJob ended(String jobId, String state, Instant startTime, String failureCause) {
-    return new FlinkJob(jobId, state, startTime, null, null, null, null, failureCause, null, null);
+  public static FlinkJob ended(
+      String jobId, String state, Instant startTime, Instant endTime, String failureCause) {
+    return new FlinkJob(
+        jobId, state, startTime, endTime, null, null, null, null, failureCause, null, null);
   }
 
   /** Not globally terminal: it holds slots or wants them. */

@@ -186,6 +186,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
                   details.getJobId().toHexString(),
                   details.getStatus().name(),
                   instant(details.getStartTime()),
+                  instant(details.getEndTime()),
                   rootCause(failures)));
           if (jobs.size() < MAX_JOBS) {
             jobs.add(terminated(details, failures, now));
@@ -267,6 +268,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
               null,
               null,
               null,
+              null,
               false));
     }
     Duration uptime = null;
@@ -323,6 +325,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
             jobId.toHexString(),
             status.name(),
             instant(overview.getStartTime()),
+            null,
             parallelism,
             parameters.guarantee(),
             restarts,

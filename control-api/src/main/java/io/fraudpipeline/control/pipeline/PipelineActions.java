@@ -12,7 +12,9 @@ import io.fraudpipeline.control.savepoints.SavepointRecord;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -27,6 +29,14 @@ import org.slf4j.LoggerFactory;
 final class PipelineActions {
 
   private static final Logger log = LoggerFactory.getLogger(PipelineActions.class);
+
+  /**
+   * How long after a job finished Flink's answer about its savepoints is trusted to be complete:
+   * the REST API serves a job's checkpoint statistics from a cache refreshed every {@code
+   * web.refresh-interval} (3 s by default), so right after a stop it may still answer from before
+   * the savepoint.
+   */
+  static final Duration STATISTICS_SETTLE = Duration.ofSeconds(10);
 
   private final FlinkService flink;
   private final CheckpointStorage storage;
@@ -163,20 +173,24 @@ final class PipelineActions {
    * reports one newer than the status knows: a stop whose initiator did not record it (a leader
    * that died during it, or a stop through Flink itself). Flink discards a FINISHED job's
    * checkpoints, so the last state known before would be gone. Recorded in the savepoint history,
-   * as a stop.
+   * as a stop. Empty while Flink may still answer from statistics cached before the job finished
+   * (every stop of an unbounded job takes a savepoint; see {@link #STATISTICS_SETTLE}).
    */
-  PipelineStatus withFinalSavepoint(FlinkJob ended, PipelineStatus status) {
+  Optional<PipelineStatus> withFinalSavepoint(FlinkJob ended, PipelineStatus status) {
     RestorePoint known = status.lastState();
     if (status.setAside(ended.jobId())
         || (known != null
             && known.kind() == RestorePoint.Kind.SAVEPOINT
             && ended.jobId().equals(known.jobId()))
         || !leading()) {
-      return status;
+      return Optional.of(status);
     }
     FlinkJob.CompletedCheckpoint savepoint = flink.lastSavepoint(ended.jobId()).orElse(null);
     if (savepoint == null || (known != null && !savepoint.completedAt().isAfter(known.at()))) {
-      return status;
+      boolean settling =
+          ended.endTime() != null
+              && clock.instant().isBefore(ended.endTime().plus(STATISTICS_SETTLE));
+      return settling ? Optional.empty() : Optional.of(status);
     }
     PipelineStatus.Builder next = status.toBuilder();
     next.lastState =
@@ -190,7 +204,7 @@ final class PipelineActions {
                 null,
                 ended.jobId().equals(status.jobId()) ? status.jobJarSha256() : null,
                 null));
-    return next.build();
+    return Optional.of(next.build());
   }
 
   /** Stops the job with a savepoint, records it, and returns it as the state to start from. */

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -232,11 +233,13 @@ public class PipelineReconciler {
       if (!ended.suspended() && ended.jobId() != null && actions.leading()) {
         // Stopped with a savepoint by a leader that died before recording it: keep that.
         FlinkJob last = observed.job(ended.jobId()).orElse(null);
-        return suspendedWithoutJob(
-            desired,
-            last != null && "FINISHED".equals(last.state())
-                ? actions.withFinalSavepoint(last, ended)
-                : ended);
+        if (last == null || !"FINISHED".equals(last.state())) {
+          return suspendedWithoutJob(desired, ended);
+        }
+        Optional<PipelineStatus> withSavepoint = actions.withFinalSavepoint(last, ended);
+        return withSavepoint.isPresent()
+            ? suspendedWithoutJob(desired, withSavepoint.get())
+            : awaitingFinalSavepoint(last, ended);
       }
       return steps.steady(ended, "suspended");
     }
@@ -419,7 +422,11 @@ public class PipelineReconciler {
       return steps.withStep(status, "wait", "Next attempt not before " + status.notBefore());
     }
     if (last != null && "FINISHED".equals(last.state())) {
-      status = actions.withFinalSavepoint(last, status);
+      Optional<PipelineStatus> withSavepoint = actions.withFinalSavepoint(last, status);
+      if (withSavepoint.isEmpty()) {
+        return awaitingFinalSavepoint(last, status);
+      }
+      status = withSavepoint.get();
     }
     RestorePoint from = actions.newestState(status, status.jobId());
     if (status.jobId() == null) {
@@ -532,6 +539,16 @@ public class PipelineReconciler {
                 + desired.version()
                 + " from "
                 + RestorePoint.describe(from)));
+  }
+
+  /** A finished job whose savepoint Flink does not report yet: not restored from older state. */
+  private PipelineStatus awaitingFinalSavepoint(FlinkJob finished, PipelineStatus status) {
+    return steps.withStep(
+        status,
+        "wait",
+        "Job "
+            + finished.jobId()
+            + " finished; waiting for Flink to report the savepoint it stopped with");
   }
 
   /**

@@ -36,6 +36,7 @@ public class TestingFlinkService implements FlinkService {
     FlinkJob.CompletedCheckpoint checkpoint;
     FlinkJob.CompletedCheckpoint savepoint;
     String failureCause;
+    Instant endTime;
 
     Job(String id, String state, Instant start, int parallelism, DeliveryGuarantee g, String from) {
       this.id = id;
@@ -81,6 +82,7 @@ public class TestingFlinkService implements FlinkService {
   private int savepoints;
   private final java.util.Set<String> savepointFiles = new java.util.LinkedHashSet<>();
   private String failDisposal;
+  private Duration statisticsLag = Duration.ZERO;
   private final java.util.Set<String> brokenJars = new java.util.HashSet<>();
 
   public TestingFlinkService(Clock clock) {
@@ -100,12 +102,25 @@ public class TestingFlinkService implements FlinkService {
 
   public void fail(String jobId, String cause) {
     Job job = jobs.get(jobId);
-    job.state = "FAILED";
+    end(job, "FAILED");
     job.failureCause = cause;
   }
 
   public void state(String jobId, String state) {
-    jobs.get(jobId).state = state;
+    Job job = jobs.get(jobId);
+    if (terminal(state)) {
+      end(job, state);
+    } else {
+      job.state = state;
+    }
+  }
+
+  /**
+   * Flink serves a job's checkpoint statistics from a cache ({@code web.refresh-interval}): a
+   * savepoint shows in {@link #lastSavepoint} only this long after it completed.
+   */
+  public void statisticsLag(Duration lag) {
+    statisticsLag = lag;
   }
 
   public void restarts(String jobId, long restarts) {
@@ -181,11 +196,12 @@ public class TestingFlinkService implements FlinkService {
         .map(
             j ->
                 terminal(j.state)
-                    ? FlinkJob.ended(j.id, j.state, j.startTime, j.failureCause)
+                    ? FlinkJob.ended(j.id, j.state, j.startTime, j.endTime, j.failureCause)
                     : new FlinkJob(
                         j.id,
                         j.state,
                         j.startTime,
+                        null,
                         j.parallelism,
                         j.guarantee,
                         j.restarts,
@@ -237,7 +253,7 @@ public class TestingFlinkService implements FlinkService {
       throw new SavepointAwaiter.SavepointFailedException(
           "Savepoint failed: " + failSavepoint, null);
     }
-    job.state = "FINISHED";
+    end(job, "FINISHED");
     String path = written(jobId);
     job.savepoint = new FlinkJob.CompletedCheckpoint(0, path, clock.instant());
     return path;
@@ -267,7 +283,8 @@ public class TestingFlinkService implements FlinkService {
     if (job == null) {
       throw new FlinkRequestException(404, "Job " + jobId + " not found", null);
     }
-    return Optional.ofNullable(job.savepoint);
+    return Optional.ofNullable(job.savepoint)
+        .filter(s -> !clock.instant().isBefore(s.completedAt().plus(statisticsLag)));
   }
 
   @Override
@@ -341,7 +358,12 @@ public class TestingFlinkService implements FlinkService {
   @Override
   public void cancel(String jobId, Duration timeout) {
     requireReachable();
-    requireActive(jobId).state = "CANCELED";
+    end(requireActive(jobId), "CANCELED");
+  }
+
+  private void end(Job job, String state) {
+    job.state = state;
+    job.endTime = clock.instant();
   }
 
   private Job requireActive(String jobId) {

@@ -117,10 +117,13 @@ class RestFlinkServiceTest {
     savepoint = service.stopWithSavepoint(JOB, false, LONG);
 
     assertThat(savepoint).isNotBlank();
-    assertThat(find(JOB).orElseThrow().state()).isEqualTo("FINISHED");
+    FlinkJob finished = find(JOB).orElseThrow();
+    assertThat(finished.state()).isEqualTo("FINISHED");
+    // The reconciler waits for the savepoint's statistics until a while after this.
+    assertThat(finished.endTime()).isNotNull().isAfterOrEqualTo(finished.startTime());
     // What a leader that dies during the stop leaves its successor: only Flink knows the savepoint.
     // Flink's REST API serves a job's details from a cache (web.refresh-interval, 3 s), so the
-    // stopped job's statistics may lag its end by that much; a successor comes later than that.
+    // stopped job's statistics may lag its end by that much.
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(

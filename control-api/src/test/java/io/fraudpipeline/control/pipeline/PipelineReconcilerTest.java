@@ -148,6 +148,55 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aJobStoppedOutsideIsRestoredFromItsSavepointOnceFlinkReportsIt() throws Exception {
+    DesiredState desired = running(1);
+    String stopped = deployWithCheckpoint(desired, 12).jobId();
+    clock.advance(Duration.ofSeconds(5));
+    // Stopped through Flink's UI; Flink's statistics still answer from before the stop.
+    flink.statisticsLag(Duration.ofSeconds(3));
+    String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
+    try (var files = Files.walk(checkpoints.resolve(stopped))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+
+    step(desired);
+
+    assertThat(flink.activeJobs()).isEmpty();
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message()).contains(stopped).contains("savepoint");
+
+    clock.advance(Duration.ofSeconds(3));
+    step(desired);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(savepoint));
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+  }
+
+  @Test
+  void aFinishedJobWithoutAReportedSavepointIsNotWaitedForForever() throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 12);
+    clock.advance(Duration.ofSeconds(5));
+    // Flink no longer reports the savepoint (its statistics lost): after the grace the newest
+    // state known is used, as before.
+    flink.statisticsLag(Duration.ofDays(1));
+    flink.stopWithSavepoint(deployed.jobId(), false, Duration.ofMinutes(1));
+
+    step(desired);
+    assertThat(flink.activeJobs()).isEmpty();
+    clock.advance(PipelineActions.STATISTICS_SETTLE);
+    step(desired);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint()));
+  }
+
+  @Test
   void aSuspendWhoseSavepointNobodyRecordedKeepsThatSavepoint() throws Exception {
     DesiredState desired = running(1);
     String stopped = deployWithCheckpoint(desired, 61).jobId();
