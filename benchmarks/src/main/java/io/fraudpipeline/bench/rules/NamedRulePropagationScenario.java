@@ -17,13 +17,10 @@ import io.fraudpipeline.bench.report.Verdict;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.producer.send.ProducerRun;
-import io.fraudpipeline.producer.send.RunSettings;
-import io.fraudpipeline.producer.send.SyntheticProducer;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Scenario 7: how long a change of a named rule takes to show in the alerts, with the 20 aggregate
@@ -36,8 +33,6 @@ public final class NamedRulePropagationScenario implements Scenario {
   public static final String TITLE = "7. Named rule propagation";
   static final String RULE_ID = "bench-named";
   private static final double TARGET_MS = 1000;
-  private static final long TRAFFIC_RATE = 1000;
-  private static final double TRAFFIC_FRAUD_RATIO = 0.2;
   private static final int WARM_UP_CHANGES = 2;
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -80,11 +75,7 @@ public final class NamedRulePropagationScenario implements Scenario {
   @Override
   public Section run() throws Exception {
     if (controlPlane == null) {
-      Section.Builder section =
-          Section.titled(TITLE)
-              .text("**Not measured**: the control plane did not start (" + unavailable + ").");
-      targets().forEach(t -> section.target(TargetCheck.notMeasured(TITLE, t, unavailable)));
-      return section.build();
+      return notMeasured("the control plane did not start (" + unavailable + ")", unavailable);
     }
     Section.Builder section = Section.titled(TITLE);
     section.text(
@@ -95,9 +86,9 @@ public final class NamedRulePropagationScenario implements Scenario {
             + "` (`amount > limit`, no filter). Each change is a `PATCH /api/v1/rules` merge patch"
             + " whose `rules` list alternates that rule's limit between 4900 and 5000 (every"
             + " injected fraud amount exceeds both), under steady traffic ("
-            + Format.count(TRAFFIC_RATE)
+            + Format.count(SteadyTraffic.RATE)
             + " transactions/s, "
-            + Format.decimal(100 * TRAFFIC_FRAUD_RATIO, 0)
+            + Format.decimal(100 * SteadyTraffic.FRAUD_RATIO, 0)
             + " % over the threshold). Time = from just before the PATCH to the first alert *of"
             + " that rule* (alert id `…:"
             + RULE_ID
@@ -158,18 +149,7 @@ public final class NamedRulePropagationScenario implements Scenario {
       jobId = client.deploy(1, exactlyOnce, null);
       cluster.flink().awaitAllTasksRunning(jobId, BenchCluster.deployTimeout());
       traffic =
-          SyntheticProducer.start(
-              RunSettings.builder()
-                  .bootstrapServers(cluster.bootstrapServers())
-                  .topic(topics.transactions())
-                  .ratePerSecond(TRAFFIC_RATE)
-                  .generator(
-                      g ->
-                          g.fraudRatio(TRAFFIC_FRAUD_RATIO)
-                              .velocityShare(0.0)
-                              .seed(settings.seed()))
-                  .build(),
-              Map.of());
+          SteadyTraffic.start(cluster.bootstrapServers(), topics.transactions(), settings.seed());
       // The named rules in place and alerting before the first measured change.
       version = change(client, watcher, version, limit(1)).version;
       for (int i = 0; i < WARM_UP_CHANGES; i++) {
