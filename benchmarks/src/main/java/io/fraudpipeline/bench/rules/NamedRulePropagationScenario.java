@@ -7,7 +7,6 @@ import io.fraudpipeline.bench.cluster.BenchCluster;
 import io.fraudpipeline.bench.control.ControlPlaneClient;
 import io.fraudpipeline.bench.control.ControlPlaneProcess;
 import io.fraudpipeline.bench.kafka.AlertWatcher;
-import io.fraudpipeline.bench.kafka.ObservedAlert;
 import io.fraudpipeline.bench.report.Format;
 import io.fraudpipeline.bench.report.Percentiles;
 import io.fraudpipeline.bench.report.Section;
@@ -21,6 +20,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Scenario 7: how long a change of a named rule takes to show in the alerts, with the 20 aggregate
@@ -110,10 +110,10 @@ public final class NamedRulePropagationScenario implements Scenario {
             "PATCH response p50",
             "Warm-up changes → visible");
     for (boolean exactlyOnce : new boolean[] {false, true}) {
-      List<double[]> warmUp = new ArrayList<>();
-      List<double[]> live = measureMode(exactlyOnce, warmUp);
-      Percentiles append = percentiles(live, 0);
-      Percentiles visible = percentiles(live, 1);
+      List<LiveChange> warmUp = new ArrayList<>();
+      List<LiveChange> live = measureMode(exactlyOnce, warmUp);
+      Percentiles append = percentiles(live, LiveChange::toAppendMs);
+      Percentiles visible = percentiles(live, LiveChange::toVisibleMs);
       String name = exactlyOnce ? "exactly-once" : "at-least-once";
       table.row(
           name,
@@ -122,8 +122,8 @@ public final class NamedRulePropagationScenario implements Scenario {
           Format.millis(visible.p50()),
           Format.millis(visible.p99()),
           Format.millis(visible.max()),
-          Format.millis(percentiles(live, 2).p50()),
-          String.join(", ", warmUp.stream().map(c -> Format.millis(c[1])).toList()));
+          Format.millis(percentiles(live, LiveChange::patchMs).p50()),
+          String.join(", ", warmUp.stream().map(c -> Format.millis(c.toVisibleMs())).toList()));
       section.target(
           new TargetCheck(
               TITLE,
@@ -136,10 +136,9 @@ public final class NamedRulePropagationScenario implements Scenario {
     return section.build();
   }
 
-  /**
-   * Measured changes as {append ms, visible ms, PATCH ms}; the warm-up ones into {@code warmUp}.
-   */
-  private List<double[]> measureMode(boolean exactlyOnce, List<double[]> warmUp) throws Exception {
+  /** The measured changes; the warm-up ones into {@code warmUp}. */
+  private List<LiveChange> measureMode(boolean exactlyOnce, List<LiveChange> warmUp)
+      throws Exception {
     ControlPlaneClient client = controlPlane.client();
     ControlPlaneProcess.CpTopics topics = controlPlane.topics();
     ProducerRun traffic = null;
@@ -151,26 +150,26 @@ public final class NamedRulePropagationScenario implements Scenario {
       traffic =
           SteadyTraffic.start(cluster.bootstrapServers(), topics.transactions(), settings.seed());
       // The named rules in place and alerting before the first measured change.
-      version = change(client, watcher, version, limit(1)).version;
+      version = change(client, watcher, version, limit(1)).version();
       for (int i = 0; i < WARM_UP_CHANGES; i++) {
-        Measured m = change(client, watcher, version, limit(i));
-        warmUp.add(m.times);
-        version = m.version;
+        LiveChange change = change(client, watcher, version, limit(i));
+        warmUp.add(change);
+        version = change.version();
         Thread.sleep(100);
       }
-      List<double[]> live = new ArrayList<>();
+      List<LiveChange> live = new ArrayList<>();
       for (int i = 0; i < settings.ruleChanges(); i++) {
-        Measured m = change(client, watcher, version, limit(i));
-        live.add(m.times);
-        version = m.version;
+        LiveChange change = change(client, watcher, version, limit(i));
+        live.add(change);
+        version = change.version();
         Thread.sleep(100);
       }
       Progress.say(
           "named rules %s: %d changes, visible p50 %.0f ms, max %.0f ms",
           exactlyOnce ? "exactly-once" : "at-least-once",
           live.size(),
-          percentiles(live, 1).p50(),
-          percentiles(live, 1).max());
+          percentiles(live, LiveChange::toVisibleMs).p50(),
+          percentiles(live, LiveChange::toVisibleMs).max());
       return live;
     } finally {
       if (traffic != null) {
@@ -185,24 +184,14 @@ public final class NamedRulePropagationScenario implements Scenario {
     }
   }
 
-  private record Measured(long version, double[] times) {}
-
-  private static Measured change(
+  private static LiveChange change(
       ControlPlaneClient client, AlertWatcher watcher, long version, String limit)
       throws Exception {
-    int from = watcher.count();
-    long publishedAt = System.currentTimeMillis();
-    long patchNanos = System.nanoTime();
-    long next = client.patchRules(version, rulesPatch(limit));
-    double patchMs = (System.nanoTime() - patchNanos) / 1e6;
-    ObservedAlert alert =
-        watcher.awaitFirst(
-            from, a -> a.rulesVersion() >= next && a.alertId().endsWith(":" + RULE_ID), WAIT);
-    return new Measured(
-        next,
-        new double[] {
-          alert.recordTimestamp() - publishedAt, alert.visibleAtMillis() - publishedAt, patchMs
-        });
+    return LiveChange.measure(
+        watcher,
+        () -> client.patchRules(version, rulesPatch(limit)),
+        (alert, next) -> alert.rulesVersion() >= next && alert.alertId().endsWith(":" + RULE_ID),
+        WAIT);
   }
 
   /** A merge patch replacing the named rules: the 20 aggregate rules and the threshold rule. */
@@ -228,7 +217,8 @@ public final class NamedRulePropagationScenario implements Scenario {
     return change % 2 == 0 ? "4900" : "5000";
   }
 
-  private static Percentiles percentiles(List<double[]> changes, int index) {
-    return Percentiles.of(changes.stream().mapToLong(c -> Math.round(c[index])).toArray());
+  private static Percentiles percentiles(List<LiveChange> changes, ToDoubleFunction<LiveChange> f) {
+    return Percentiles.of(
+        changes.stream().mapToLong(c -> Math.round(f.applyAsDouble(c))).toArray());
   }
 }

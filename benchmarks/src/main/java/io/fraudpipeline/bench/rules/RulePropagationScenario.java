@@ -310,20 +310,14 @@ public final class RulePropagationScenario implements Scenario {
   private static Published changeLive(
       ControlPlaneClient client, AlertWatcher watcher, long version, String threshold)
       throws Exception {
-    int from = watcher.count();
-    long publishedAt = System.currentTimeMillis();
-    long patchNanos = System.nanoTime();
-    long next = client.patchAmountThreshold(version, threshold);
-    double patchMs = (System.nanoTime() - patchNanos) / 1e6;
-    ObservedAlert alert = watcher.awaitFirst(from, a -> a.rulesVersion() >= next, WAIT);
+    LiveChange live =
+        LiveChange.measure(
+            watcher,
+            () -> client.patchAmountThreshold(version, threshold),
+            (alert, next) -> alert.rulesVersion() >= next,
+            WAIT);
     return new Published(
-        next,
-        new Change(
-            alert.recordTimestamp() - publishedAt,
-            alert.visibleAtMillis() - publishedAt,
-            patchMs,
-            0,
-            0));
+        live.version(), new Change(live.toAppendMs(), live.toVisibleMs(), live.patchMs(), 0, 0));
   }
 
   private static String threshold(int change) {
