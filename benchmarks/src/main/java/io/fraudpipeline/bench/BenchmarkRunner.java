@@ -276,16 +276,11 @@ public final class BenchmarkRunner implements Callable<Integer> {
     } catch (Exception | Error e) {
       Progress.say("%s failed: %s", scenario.title(), e);
       e.printStackTrace(System.out);
-      Section.Builder failed =
-          Section.titled(scenario.title())
-              .text(
-                  "**Not measured**: the scenario failed in this run with `"
-                      + e.toString().replace('`', '\'')
-                      + "` (the harness log has the details).");
-      for (String target : scenario.targets()) {
-        failed.target(TargetCheck.notMeasured(scenario.title(), target, "scenario failed"));
-      }
-      return failed.build();
+      return scenario.notMeasured(
+          "the scenario failed in this run with `"
+              + e.toString().replace('`', '\'')
+              + "` (the harness log has the details)",
+          "scenario failed");
     }
   }
 

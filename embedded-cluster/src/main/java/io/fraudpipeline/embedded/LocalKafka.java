@@ -1,8 +1,6 @@
 package io.fraudpipeline.embedded;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Kafka broker in KRaft mode (combined broker and controller) running in this
@@ -37,8 +33,6 @@ import org.apache.kafka.server.common.MetadataVersion;
  * tests); {@link #start(int, Path)} a broker whose data survives restarts (for the local stack).
  */
 public final class LocalKafka implements AutoCloseable {
-
-  private static final String CONTROLLER = "CONTROLLER";
 
   private final KafkaRaftServer server;
   private final String bootstrapServers;
@@ -87,23 +81,9 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private static Properties brokerProperties(int brokerPort, int controllerPort, Path logDir) {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-    p.put(
-        "listeners",
-        "PLAINTEXT://localhost:"
-            + brokerPort
-            + ","
-            + CONTROLLER
-            + "://localhost:"
-            + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-    p.put("controller.listener.names", CONTROLLER);
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
-    p.put("log.dirs", logDir.toString());
+    Properties p =
+        KraftNode.properties(
+            1, brokerPort, controllerPort, KraftNode.voters(List.of(controllerPort)), logDir);
     // One node: every internal topic has one replica; few partitions keep start-up fast.
     p.put("offsets.topic.replication.factor", "1");
     p.put("offsets.topic.num.partitions", "5");
@@ -122,19 +102,7 @@ public final class LocalKafka implements AutoCloseable {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return; // formatted by an earlier start: keep its cluster id and data
     }
-    try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
-      new Formatter()
-          .setPrintStream(quiet)
-          .setNodeId(1)
-          .setClusterId(Uuid.randomUuid().toString())
-          .setDirectories(List.of(logDir.toString()))
-          .setMetadataLogDirectory(logDir.toString())
-          .setControllerListenerName(CONTROLLER)
-          .setReleaseVersion(MetadataVersion.latestProduction())
-          .run();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot format Kafka storage in " + logDir, e);
-    }
+    KraftNode.format(1, Uuid.randomUuid().toString(), logDir);
   }
 
   private void awaitReady(Duration timeout) {

@@ -76,11 +76,7 @@ public final class ControlPlaneScenario implements Scenario {
   @Override
   public Section run() throws Exception {
     if (controlPlane == null) {
-      Section.Builder section =
-          Section.titled(TITLE)
-              .text("**Not measured**: the control plane did not start (" + unavailable + ").");
-      targets().forEach(t -> section.target(TargetCheck.notMeasured(TITLE, t, unavailable)));
-      return section.build();
+      return notMeasured("the control plane did not start (" + unavailable + ")", unavailable);
     }
     ControlPlaneClient client = controlPlane.client();
     ControlPlaneProcess.CpTopics topics = controlPlane.topics();

@@ -1,5 +1,6 @@
 package io.fraudpipeline.bench.leadership;
 
+import io.fraudpipeline.bench.report.Summary;
 import io.fraudpipeline.embedded.LocalKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,14 +151,10 @@ public final class LeaderFailover implements Callable<Integer> {
   }
 
   private void summarize(String what, List<Duration> samples) {
-    List<Long> ms = samples.stream().map(Duration::toMillis).sorted().toList();
-    long median =
-        ms.size() % 2 == 1
-            ? ms.get(ms.size() / 2)
-            : (ms.get(ms.size() / 2 - 1) + ms.get(ms.size() / 2)) / 2;
+    Summary ms = Summary.ofMillis(samples);
     say(
         "failover to %s over %d rounds (session timeout %s): median %d ms, min %d ms, max %d ms",
-        what, ms.size(), session, median, ms.get(0), ms.get(ms.size() - 1));
+        what, ms.count(), session, (long) ms.median(), (long) ms.min(), (long) ms.max());
   }
 
   private ReplicaProcess start(LocalKafka kafka, String prefix, int n) throws Exception {

@@ -1,9 +1,10 @@
 package io.fraudpipeline.bench.recovery;
 
 import io.fraudpipeline.bench.leadership.ReplicaProcess;
+import io.fraudpipeline.bench.report.Summary;
+import io.fraudpipeline.embedded.FreePorts;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ public final class FlinkRecovery implements Callable<Integer> {
     Path run = Files.createTempDirectory(workDir.toAbsolutePath(), "run-");
     String prefix = "recovery-";
     String token = UUID.randomUUID().toString();
-    int flinkPort = freePort();
+    int flinkPort = FreePorts.find();
     List<Duration> recoveries = new ArrayList<>();
     try (LocalKafka kafka = LocalKafka.start(0, run.resolve("kafka"))) {
       for (String topic : List.of("transactions", "fraud-alerts", "transactions-dlq")) {
@@ -98,15 +99,11 @@ public final class FlinkRecovery implements Callable<Integer> {
         flink.close();
       }
     }
-    List<Long> ms = recoveries.stream().map(Duration::toMillis).sorted().toList();
-    long median =
-        ms.size() % 2 == 1
-            ? ms.get(ms.size() / 2)
-            : (ms.get(ms.size() / 2 - 1) + ms.get(ms.size() / 2)) / 2;
+    Summary ms = Summary.ofMillis(recoveries);
     say(
         "Flink reachable again -> job RUNNING over %d rounds (reconciler interval 500 ms, Flink"
             + " poll 2 s): median %d ms, min %d ms, max %d ms",
-        ms.size(), median, ms.get(0), ms.get(ms.size() - 1));
+        ms.count(), (long) ms.median(), (long) ms.min(), (long) ms.max());
     return 0;
   }
 
@@ -155,12 +152,6 @@ public final class FlinkRecovery implements Callable<Integer> {
           "deploy answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void say(String format, Object... args) {

@@ -1,5 +1,6 @@
 package io.fraudpipeline.bench.report;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,6 +20,11 @@ public record Summary(List<Double> values) {
 
   public static Summary of(double... values) {
     return new Summary(Arrays.stream(values).boxed().toList());
+  }
+
+  /** Measured durations, in whole milliseconds. */
+  public static Summary ofMillis(List<Duration> durations) {
+    return new Summary(durations.stream().map(d -> (double) d.toMillis()).toList());
   }
 
   /** The middle value; the mean of the two middle ones for an even count. */

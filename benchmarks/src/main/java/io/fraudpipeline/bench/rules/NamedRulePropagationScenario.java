@@ -7,7 +7,6 @@ import io.fraudpipeline.bench.cluster.BenchCluster;
 import io.fraudpipeline.bench.control.ControlPlaneClient;
 import io.fraudpipeline.bench.control.ControlPlaneProcess;
 import io.fraudpipeline.bench.kafka.AlertWatcher;
-import io.fraudpipeline.bench.kafka.ObservedAlert;
 import io.fraudpipeline.bench.report.Format;
 import io.fraudpipeline.bench.report.Percentiles;
 import io.fraudpipeline.bench.report.Section;
@@ -17,13 +16,11 @@ import io.fraudpipeline.bench.report.Verdict;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.NamedRule;
 import io.fraudpipeline.producer.send.ProducerRun;
-import io.fraudpipeline.producer.send.RunSettings;
-import io.fraudpipeline.producer.send.SyntheticProducer;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Scenario 7: how long a change of a named rule takes to show in the alerts, with the 20 aggregate
@@ -36,8 +33,6 @@ public final class NamedRulePropagationScenario implements Scenario {
   public static final String TITLE = "7. Named rule propagation";
   static final String RULE_ID = "bench-named";
   private static final double TARGET_MS = 1000;
-  private static final long TRAFFIC_RATE = 1000;
-  private static final double TRAFFIC_FRAUD_RATIO = 0.2;
   private static final int WARM_UP_CHANGES = 2;
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -80,11 +75,7 @@ public final class NamedRulePropagationScenario implements Scenario {
   @Override
   public Section run() throws Exception {
     if (controlPlane == null) {
-      Section.Builder section =
-          Section.titled(TITLE)
-              .text("**Not measured**: the control plane did not start (" + unavailable + ").");
-      targets().forEach(t -> section.target(TargetCheck.notMeasured(TITLE, t, unavailable)));
-      return section.build();
+      return notMeasured("the control plane did not start (" + unavailable + ")", unavailable);
     }
     Section.Builder section = Section.titled(TITLE);
     section.text(
@@ -95,9 +86,9 @@ public final class NamedRulePropagationScenario implements Scenario {
             + "` (`amount > limit`, no filter). Each change is a `PATCH /api/v1/rules` merge patch"
             + " whose `rules` list alternates that rule's limit between 4900 and 5000 (every"
             + " injected fraud amount exceeds both), under steady traffic ("
-            + Format.count(TRAFFIC_RATE)
+            + Format.count(SteadyTraffic.RATE)
             + " transactions/s, "
-            + Format.decimal(100 * TRAFFIC_FRAUD_RATIO, 0)
+            + Format.decimal(100 * SteadyTraffic.FRAUD_RATIO, 0)
             + " % over the threshold). Time = from just before the PATCH to the first alert *of"
             + " that rule* (alert id `…:"
             + RULE_ID
@@ -119,10 +110,10 @@ public final class NamedRulePropagationScenario implements Scenario {
             "PATCH response p50",
             "Warm-up changes → visible");
     for (boolean exactlyOnce : new boolean[] {false, true}) {
-      List<double[]> warmUp = new ArrayList<>();
-      List<double[]> live = measureMode(exactlyOnce, warmUp);
-      Percentiles append = percentiles(live, 0);
-      Percentiles visible = percentiles(live, 1);
+      List<LiveChange> warmUp = new ArrayList<>();
+      List<LiveChange> live = measureMode(exactlyOnce, warmUp);
+      Percentiles append = percentiles(live, LiveChange::toAppendMs);
+      Percentiles visible = percentiles(live, LiveChange::toVisibleMs);
       String name = exactlyOnce ? "exactly-once" : "at-least-once";
       table.row(
           name,
@@ -131,8 +122,8 @@ public final class NamedRulePropagationScenario implements Scenario {
           Format.millis(visible.p50()),
           Format.millis(visible.p99()),
           Format.millis(visible.max()),
-          Format.millis(percentiles(live, 2).p50()),
-          String.join(", ", warmUp.stream().map(c -> Format.millis(c[1])).toList()));
+          Format.millis(percentiles(live, LiveChange::patchMs).p50()),
+          String.join(", ", warmUp.stream().map(c -> Format.millis(c.toVisibleMs())).toList()));
       section.target(
           new TargetCheck(
               TITLE,
@@ -145,10 +136,9 @@ public final class NamedRulePropagationScenario implements Scenario {
     return section.build();
   }
 
-  /**
-   * Measured changes as {append ms, visible ms, PATCH ms}; the warm-up ones into {@code warmUp}.
-   */
-  private List<double[]> measureMode(boolean exactlyOnce, List<double[]> warmUp) throws Exception {
+  /** The measured changes; the warm-up ones into {@code warmUp}. */
+  private List<LiveChange> measureMode(boolean exactlyOnce, List<LiveChange> warmUp)
+      throws Exception {
     ControlPlaneClient client = controlPlane.client();
     ControlPlaneProcess.CpTopics topics = controlPlane.topics();
     ProducerRun traffic = null;
@@ -158,39 +148,28 @@ public final class NamedRulePropagationScenario implements Scenario {
       jobId = client.deploy(1, exactlyOnce, null);
       cluster.flink().awaitAllTasksRunning(jobId, BenchCluster.deployTimeout());
       traffic =
-          SyntheticProducer.start(
-              RunSettings.builder()
-                  .bootstrapServers(cluster.bootstrapServers())
-                  .topic(topics.transactions())
-                  .ratePerSecond(TRAFFIC_RATE)
-                  .generator(
-                      g ->
-                          g.fraudRatio(TRAFFIC_FRAUD_RATIO)
-                              .velocityShare(0.0)
-                              .seed(settings.seed()))
-                  .build(),
-              Map.of());
+          SteadyTraffic.start(cluster.bootstrapServers(), topics.transactions(), settings.seed());
       // The named rules in place and alerting before the first measured change.
-      version = change(client, watcher, version, limit(1)).version;
+      version = change(client, watcher, version, limit(1)).version();
       for (int i = 0; i < WARM_UP_CHANGES; i++) {
-        Measured m = change(client, watcher, version, limit(i));
-        warmUp.add(m.times);
-        version = m.version;
+        LiveChange change = change(client, watcher, version, limit(i));
+        warmUp.add(change);
+        version = change.version();
         Thread.sleep(100);
       }
-      List<double[]> live = new ArrayList<>();
+      List<LiveChange> live = new ArrayList<>();
       for (int i = 0; i < settings.ruleChanges(); i++) {
-        Measured m = change(client, watcher, version, limit(i));
-        live.add(m.times);
-        version = m.version;
+        LiveChange change = change(client, watcher, version, limit(i));
+        live.add(change);
+        version = change.version();
         Thread.sleep(100);
       }
       Progress.say(
           "named rules %s: %d changes, visible p50 %.0f ms, max %.0f ms",
           exactlyOnce ? "exactly-once" : "at-least-once",
           live.size(),
-          percentiles(live, 1).p50(),
-          percentiles(live, 1).max());
+          percentiles(live, LiveChange::toVisibleMs).p50(),
+          percentiles(live, LiveChange::toVisibleMs).max());
       return live;
     } finally {
       if (traffic != null) {
@@ -205,24 +184,14 @@ public final class NamedRulePropagationScenario implements Scenario {
     }
   }
 
-  private record Measured(long version, double[] times) {}
-
-  private static Measured change(
+  private static LiveChange change(
       ControlPlaneClient client, AlertWatcher watcher, long version, String limit)
       throws Exception {
-    int from = watcher.count();
-    long publishedAt = System.currentTimeMillis();
-    long patchNanos = System.nanoTime();
-    long next = client.patchRules(version, rulesPatch(limit));
-    double patchMs = (System.nanoTime() - patchNanos) / 1e6;
-    ObservedAlert alert =
-        watcher.awaitFirst(
-            from, a -> a.rulesVersion() >= next && a.alertId().endsWith(":" + RULE_ID), WAIT);
-    return new Measured(
-        next,
-        new double[] {
-          alert.recordTimestamp() - publishedAt, alert.visibleAtMillis() - publishedAt, patchMs
-        });
+    return LiveChange.measure(
+        watcher,
+        () -> client.patchRules(version, rulesPatch(limit)),
+        (alert, next) -> alert.rulesVersion() >= next && alert.alertId().endsWith(":" + RULE_ID),
+        WAIT);
   }
 
   /** A merge patch replacing the named rules: the 20 aggregate rules and the threshold rule. */
@@ -248,7 +217,8 @@ public final class NamedRulePropagationScenario implements Scenario {
     return change % 2 == 0 ? "4900" : "5000";
   }
 
-  private static Percentiles percentiles(List<double[]> changes, int index) {
-    return Percentiles.of(changes.stream().mapToLong(c -> Math.round(c[index])).toArray());
+  private static Percentiles percentiles(List<LiveChange> changes, ToDoubleFunction<LiveChange> f) {
+    return Percentiles.of(
+        changes.stream().mapToLong(c -> Math.round(f.applyAsDouble(c))).toArray());
   }
 }

@@ -17,13 +17,10 @@ import io.fraudpipeline.bench.report.Table;
 import io.fraudpipeline.bench.report.TargetCheck;
 import io.fraudpipeline.bench.report.Verdict;
 import io.fraudpipeline.producer.send.ProducerRun;
-import io.fraudpipeline.producer.send.RunSettings;
-import io.fraudpipeline.producer.send.SyntheticProducer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Scenario 4: how long a new rule set takes to show in the alerts. Live: publish it to the rules
@@ -34,8 +31,6 @@ public final class RulePropagationScenario implements Scenario {
 
   public static final String TITLE = "4. Rule propagation";
   private static final double TARGET_MS = 1000;
-  private static final long TRAFFIC_RATE = 1000;
-  private static final double TRAFFIC_FRAUD_RATIO = 0.2;
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final BenchCluster cluster;
@@ -99,11 +94,7 @@ public final class RulePropagationScenario implements Scenario {
   @Override
   public Section run() throws Exception {
     if (controlPlane == null) {
-      Section.Builder section =
-          Section.titled(TITLE)
-              .text("**Not measured**: the control plane did not start (" + unavailable + ").");
-      targets().forEach(t -> section.target(TargetCheck.notMeasured(TITLE, t, unavailable)));
-      return section.build();
+      return notMeasured("the control plane did not start (" + unavailable + ")", unavailable);
     }
     List<ModeResult> modes = new ArrayList<>();
     for (boolean exactlyOnce : new boolean[] {false, true}) {
@@ -119,9 +110,9 @@ public final class RulePropagationScenario implements Scenario {
             + " checkpoint interval "
             + settings.checkpointInterval().toMillis()
             + " ms) and runs under steady traffic from the synthetic producer ("
-            + Format.count(TRAFFIC_RATE)
+            + Format.count(SteadyTraffic.RATE)
             + " transactions/s, "
-            + Format.decimal(100 * TRAFFIC_FRAUD_RATIO, 0)
+            + Format.decimal(100 * SteadyTraffic.FRAUD_RATIO, 0)
             + " % over the threshold, so an alert is due every few milliseconds). Each change"
             + " alternates the amount threshold between 5000 and 4900 (every injected fraud"
             + " amount exceeds both). Time = from just before the PATCH request to the first alert"
@@ -231,18 +222,7 @@ public final class RulePropagationScenario implements Scenario {
       jobId = client.deploy(1, exactlyOnce, null);
       cluster.flink().awaitAllTasksRunning(jobId, BenchCluster.deployTimeout());
       traffic =
-          SyntheticProducer.start(
-              RunSettings.builder()
-                  .bootstrapServers(cluster.bootstrapServers())
-                  .topic(topics.transactions())
-                  .ratePerSecond(TRAFFIC_RATE)
-                  .generator(
-                      g ->
-                          g.fraudRatio(TRAFFIC_FRAUD_RATIO)
-                              .velocityShare(0.0)
-                              .seed(settings.seed()))
-                  .build(),
-              Map.of());
+          SteadyTraffic.start(cluster.bootstrapServers(), topics.transactions(), settings.seed());
       // Running and alerting with the current rules before the first change.
       long version = client.rulesVersion();
       long current = version;
@@ -330,20 +310,14 @@ public final class RulePropagationScenario implements Scenario {
   private static Published changeLive(
       ControlPlaneClient client, AlertWatcher watcher, long version, String threshold)
       throws Exception {
-    int from = watcher.count();
-    long publishedAt = System.currentTimeMillis();
-    long patchNanos = System.nanoTime();
-    long next = client.patchAmountThreshold(version, threshold);
-    double patchMs = (System.nanoTime() - patchNanos) / 1e6;
-    ObservedAlert alert = watcher.awaitFirst(from, a -> a.rulesVersion() >= next, WAIT);
+    LiveChange live =
+        LiveChange.measure(
+            watcher,
+            () -> client.patchAmountThreshold(version, threshold),
+            (alert, next) -> alert.rulesVersion() >= next,
+            WAIT);
     return new Published(
-        next,
-        new Change(
-            alert.recordTimestamp() - publishedAt,
-            alert.visibleAtMillis() - publishedAt,
-            patchMs,
-            0,
-            0));
+        live.version(), new Change(live.toAppendMs(), live.toVisibleMs(), live.patchMs(), 0, 0));
   }
 
   private static String threshold(int change) {

@@ -5,6 +5,7 @@ import io.fraudpipeline.bench.cluster.FraudJobRun;
 import io.fraudpipeline.bench.kafka.AlertWatcher;
 import io.fraudpipeline.bench.kafka.ObservedAlert;
 import io.fraudpipeline.bench.leadership.ReplicaProcess;
+import io.fraudpipeline.bench.report.Summary;
 import io.fraudpipeline.model.Sha256;
 import io.fraudpipeline.producer.generate.GeneratorSettings;
 import io.fraudpipeline.producer.send.ProducerRun;
@@ -309,14 +310,11 @@ public final class UpgradeDowntime implements Callable<Integer> {
   }
 
   private static long median(List<Duration> values) {
-    List<Long> ms = values.stream().map(Duration::toMillis).sorted().toList();
-    return ms.size() % 2 == 1
-        ? ms.get(ms.size() / 2)
-        : (ms.get(ms.size() / 2 - 1) + ms.get(ms.size() / 2)) / 2;
+    return (long) Summary.ofMillis(values).median();
   }
 
   private static long max(List<Duration> values) {
-    return values.stream().mapToLong(Duration::toMillis).max().orElse(0);
+    return (long) Summary.ofMillis(values).max();
   }
 
   private static void say(String format, Object... args) {

@@ -2,6 +2,8 @@ package io.fraudpipeline.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatisticsTest {
@@ -13,6 +15,19 @@ class StatisticsTest {
     assertThat(odd.min()).isEqualTo(10);
     assertThat(odd.max()).isEqualTo(30);
     assertThat(Summary.of(4, 1, 3, 2).median()).isEqualTo(2.5);
+  }
+
+  @Test
+  void durationsCountInWholeMilliseconds() {
+    Summary rounds =
+        Summary.ofMillis(
+            List.of(Duration.ofMillis(1200), Duration.ofNanos(301_900_000), Duration.ofSeconds(2)));
+    assertThat(rounds.values()).containsExactly(1200.0, 301.0, 2000.0);
+    assertThat(rounds.median()).isEqualTo(1200);
+    // What the measuring tools print: a median between two whole milliseconds rounds down.
+    assertThat(
+            (long) Summary.ofMillis(List.of(Duration.ofMillis(3), Duration.ofMillis(4))).median())
+        .isEqualTo(3);
   }
 
   @Test

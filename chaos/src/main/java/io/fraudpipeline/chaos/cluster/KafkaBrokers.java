@@ -1,9 +1,8 @@
 package io.fraudpipeline.chaos.cluster;
 
 import io.fraudpipeline.embedded.FreePorts;
+import io.fraudpipeline.embedded.KraftNode;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * Three Kafka brokers in KRaft combined mode (each broker also a voter of the controller quorum),
@@ -33,7 +30,6 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class KafkaBrokers implements AutoCloseable {
 
   public static final int COUNT = 3;
-  private static final String CONTROLLER = "CONTROLLER";
 
   private final List<ChildProcess> brokers;
   private final List<Integer> brokerPorts;
@@ -60,7 +56,7 @@ public final class KafkaBrokers implements AutoCloseable {
       brokerPorts.add(FreePorts.find());
       controllerPorts.add(FreePorts.find());
     }
-    String voters = voters(controllerPorts);
+    String voters = KraftNode.voters(controllerPorts);
     String clusterId = Uuid.randomUuid().toString();
     List<ChildProcess> processes = new ArrayList<>();
     for (int i = 0; i < COUNT; i++) {
@@ -73,7 +69,7 @@ public final class KafkaBrokers implements AutoCloseable {
         serverProperties(nodeId, brokerPorts.get(i), controllerPorts.get(i), voters, dataDir)
             .store(out, "chaos harness: broker " + nodeId);
       }
-      format(nodeId, clusterId, dataDir);
+      KraftNode.format(nodeId, clusterId, dataDir);
       processes.add(
           ChildProcess.start(
               "kafka-" + nodeId,
@@ -85,33 +81,9 @@ public final class KafkaBrokers implements AutoCloseable {
     return kafka;
   }
 
-  private static String voters(List<Integer> controllerPorts) {
-    List<String> voters = new ArrayList<>();
-    for (int i = 0; i < controllerPorts.size(); i++) {
-      voters.add((i + 1) + "@localhost:" + controllerPorts.get(i));
-    }
-    return String.join(",", voters);
-  }
-
   private static Properties serverProperties(
       int nodeId, int brokerPort, int controllerPort, String voters, Path dataDir) {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", Integer.toString(nodeId));
-    p.put("controller.quorum.voters", voters);
-    p.put(
-        "listeners",
-        "PLAINTEXT://localhost:"
-            + brokerPort
-            + ","
-            + CONTROLLER
-            + "://localhost:"
-            + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-    p.put("controller.listener.names", CONTROLLER);
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
-    p.put("log.dirs", dataDir.toString());
+    Properties p = KraftNode.properties(nodeId, brokerPort, controllerPort, voters, dataDir);
     // What the issue asks of a real cluster: three copies, two of them in sync for a write.
     p.put("default.replication.factor", "3");
     p.put("min.insync.replicas", "2");
@@ -128,23 +100,6 @@ public final class KafkaBrokers implements AutoCloseable {
     // No unclean election: a lagging replica never becomes leader and drops committed records.
     p.put("unclean.leader.election.enable", "false");
     return p;
-  }
-
-  private static void format(int nodeId, String clusterId, Path dataDir) {
-    // The Formatter is what kafka-storage.sh format runs; LocalKafka formats the same way.
-    try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
-      new Formatter()
-          .setPrintStream(quiet)
-          .setNodeId(nodeId)
-          .setClusterId(clusterId)
-          .setDirectories(List.of(dataDir.toString()))
-          .setMetadataLogDirectory(dataDir.toString())
-          .setControllerListenerName(CONTROLLER)
-          .setReleaseVersion(MetadataVersion.latestProduction())
-          .run();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot format Kafka storage in " + dataDir, e);
-    }
   }
 
   private static String bootstrapServers(List<Integer> ports) {

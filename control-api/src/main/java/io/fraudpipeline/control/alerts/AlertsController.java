@@ -1,7 +1,5 @@
 package io.fraudpipeline.control.alerts;
 
-import io.fraudpipeline.control.kafka.KafkaUnavailableException;
-import io.fraudpipeline.control.topics.OffsetsObservation;
 import io.fraudpipeline.control.topics.OffsetsPoller;
 import io.fraudpipeline.control.web.ApiException;
 import io.fraudpipeline.control.web.ProblemType;
@@ -165,10 +163,6 @@ class AlertsController {
   }
 
   private void requireKafka() {
-    OffsetsObservation observation = offsets.current();
-    if (!observation.kafkaReachable()) {
-      throw new KafkaUnavailableException(
-          "Kafka did not answer at " + observation.observedAt() + ": " + observation.error());
-    }
+    offsets.current().requireKafkaReachable();
   }
 }

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -275,28 +276,23 @@ public class PipelineService {
         jobId,
         limit,
         context -> {
-          PipelineStatus status;
-          try {
-            status =
-                awaiter.awaitStatus(
-                    accepted,
-                    started,
-                    limit,
-                    OPERATION_TIMEOUT,
-                    // A later version that runs the pipeline again: this job is not taken down.
-                    spec -> spec.running() ? "which runs the pipeline again" : null,
-                    s ->
-                        s.suspended()
-                            && s.desiredVersion() >= accepted.version()
-                            && !awaiter.jobActive(jobId));
-          } catch (StatusAwaiter.SupersededException e) {
-            if (mode != SuspendMode.CANCEL) {
-              keepSavepoint(context, e.status(), jobId);
-            }
-            throw e;
-          }
-          if (mode != SuspendMode.CANCEL) {
-            keepSavepoint(context, status, jobId);
+          Supplier<PipelineStatus> suspended =
+              () ->
+                  awaiter.awaitStatus(
+                      accepted,
+                      started,
+                      limit,
+                      OPERATION_TIMEOUT,
+                      // A later version that runs the pipeline again: this job is not taken down.
+                      spec -> spec.running() ? "which runs the pipeline again" : null,
+                      s ->
+                          s.suspended()
+                              && s.desiredVersion() >= accepted.version()
+                              && !awaiter.jobActive(jobId));
+          if (mode == SuspendMode.CANCEL) {
+            suspended.get();
+          } else {
+            awaitKeepingSavepoint(context, jobId, suspended);
           }
           observer.observeNow();
           return null;
@@ -325,33 +321,47 @@ public class PipelineService {
         jobId,
         limit,
         context -> {
-          PipelineStatus status;
-          try {
-            status =
-                awaiter.awaitStatus(
-                    accepted,
-                    started,
-                    limit,
-                    OPERATION_TIMEOUT,
-                    // A later version that suspends or asks for another parallelism: no job at
-                    // this one will come; one that keeps it (e.g. a resume) still leads there.
-                    spec ->
-                        !spec.running()
-                            ? "which suspends the pipeline"
-                            : spec.parallelism() != parallelism
-                                ? "which asks for parallelism " + spec.parallelism()
-                                : null,
-                    s ->
-                        s.jobId() != null
-                            && !s.jobId().equals(jobId)
-                            && awaiter.jobInitialised(s.jobId()));
-          } catch (StatusAwaiter.SupersededException e) {
-            keepSavepoint(context, e.status(), jobId);
-            throw e;
-          }
-          keepSavepoint(context, status, jobId);
+          Supplier<PipelineStatus> replaced =
+              () ->
+                  awaiter.awaitStatus(
+                      accepted,
+                      started,
+                      limit,
+                      OPERATION_TIMEOUT,
+                      // A later version that suspends or asks for another parallelism: no job
+                      // at this one will come; one that keeps it (e.g. a resume) still leads
+                      // there.
+                      spec ->
+                          !spec.running()
+                              ? "which suspends the pipeline"
+                              : spec.parallelism() != parallelism
+                                  ? "which asks for parallelism " + spec.parallelism()
+                                  : null,
+                      s ->
+                          s.jobId() != null
+                              && !s.jobId().equals(jobId)
+                              && awaiter.jobInitialised(s.jobId()));
+          PipelineStatus status = awaitKeepingSavepoint(context, jobId, replaced);
           return status.jobId();
         });
+  }
+
+  /**
+   * The status {@code await} waits for, with the savepoint the reconciler took of {@code jobId}
+   * reported as the operation's however the wait ends: reached, or ruled out by a later version
+   * after the stop step already wrote it.
+   */
+  private static PipelineStatus awaitKeepingSavepoint(
+      OperationContext context, String jobId, Supplier<PipelineStatus> await) {
+    PipelineStatus status;
+    try {
+      status = await.get();
+    } catch (StatusAwaiter.SupersededException e) {
+      keepSavepoint(context, e.status(), jobId);
+      throw e;
+    }
+    keepSavepoint(context, status, jobId);
+    return status;
   }
 
   /**

@@ -4,9 +4,7 @@ import io.fraudpipeline.control.errors.ConcurrencyLimitException;
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.NotFoundException;
 import io.fraudpipeline.control.errors.StateConflictException;
-import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.kafka.TopicsProperties;
-import io.fraudpipeline.control.topics.OffsetsObservation;
 import io.fraudpipeline.control.topics.OffsetsPoller;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.producer.send.ProducerRun;
@@ -117,11 +115,7 @@ public class ProducerRuns implements SmartLifecycle {
               + "); stop one or wait for it to end",
           Map.of("max_concurrent_runs", properties.maxConcurrentRuns()));
     }
-    OffsetsObservation kafka = offsets.current();
-    if (!kafka.kafkaReachable()) {
-      throw new KafkaUnavailableException(
-          "Kafka did not answer at " + kafka.observedAt() + ": " + kafka.error());
-    }
+    offsets.current().requireKafkaReachable();
     ProducerRun run = SyntheticProducer.start(settings, kafkaProperties);
     ManagedRun managed = new ManagedRun(UUID.randomUUID().toString(), clock.instant(), run);
     runs.put(managed.id(), managed);

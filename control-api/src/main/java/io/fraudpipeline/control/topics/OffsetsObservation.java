@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.topics;
 
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,17 @@ public record OffsetsObservation(
       Instant at, String error, Instant lastReachableAt, String groupId, String lagTopic) {
     return new OffsetsObservation(
         at, false, error, lastReachableAt, List.of(), ConsumerLag.unknown(groupId, lagTopic));
+  }
+
+  /**
+   * Refuses, for a request that needs Kafka, a sample Kafka did not answer.
+   *
+   * @throws KafkaUnavailableException saying when Kafka did not answer and why
+   */
+  public void requireKafkaReachable() {
+    if (!kafkaReachable) {
+      throw new KafkaUnavailableException("Kafka did not answer at " + observedAt + ": " + error);
+    }
   }
 
   public Optional<TopicOffsets> topic(String name) {
