@@ -1,0 +1,98 @@
+package io.fraudpipeline.control.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.support.ApiClient;
+import io.fraudpipeline.control.support.ApiClient.Reply;
+import io.fraudpipeline.embedded.FreePorts;
+import io.fraudpipeline.embedded.LocalKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The service started before its Kafka (compose or Kubernetes bringing both up at once, or Kafka
+ * down at a restart): it serves 503 kafka-unavailable and a DOWN {@code kafka} health component
+ * without flooding its log, and connects once a broker answers on the bootstrap address.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "fraud.security.api-token=absent-kafka-test-token-0123456789",
+      "fraud.flink.rest-url=http://127.0.0.1:9",
+      "fraud.lag.poll-interval=200ms",
+      "fraud.lag.request-timeout=1s",
+      "spring.kafka.admin.operation-timeout=2s",
+      // The tests' logback configuration keeps Kafka at WARN; the service logs its INFO lines.
+      "logging.level.org.apache.kafka.clients=INFO"
+    })
+@DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
+class KafkaAbsentAtStartTest {
+
+  private static final int KAFKA_PORT = FreePorts.find();
+  private static Path dataDir;
+  private static LocalKafka kafka;
+
+  @DynamicPropertySource
+  static void kafka(DynamicPropertyRegistry registry) {
+    registry.add("spring.kafka.bootstrap-servers", () -> "localhost:" + KAFKA_PORT);
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (dataDir != null) {
+      FileSystemUtils.deleteRecursively(dataDir.toFile());
+    }
+  }
+
+  @LocalServerPort int serverPort;
+
+  @Test
+  void servesKafkaUnavailableWithoutFloodingItsLogAndConnectsOnceKafkaIsUp(CapturedOutput log)
+      throws Exception {
+    ApiClient api = new ApiClient(serverPort, "absent-kafka-test-token-0123456789");
+    Reply topics = api.get("/api/v1/topics");
+    assertThat(topics.status()).as(topics.toString()).isEqualTo(503);
+    assertThat(topics.problemType()).isEqualTo("kafka-unavailable");
+    assertThat(api.get("/actuator/health").json().path("components").path("kafka").path("status"))
+        .hasToString("\"DOWN\"");
+    // Kafka 4's clients go back to their bootstrap servers when no broker answers; its admin
+    // client did so in a tight loop when none ever had: over a thousand log lines a second.
+    long before = rebootstraps(log);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> rebootstraps(log) - before < 20);
+
+    dataDir = Files.createTempDirectory("absent-kafka-");
+    kafka = LocalKafka.start(KAFKA_PORT, dataDir);
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(api.get("/api/v1/topics").status()).isEqualTo(200);
+              assertThat(api.get("/api/v1/rules").status()).isEqualTo(200);
+            });
+  }
+
+  private static long rebootstraps(CapturedOutput log) {
+    return log.getOut().lines().filter(line -> line.contains("Rebootstrapping")).count();
+  }
+}
