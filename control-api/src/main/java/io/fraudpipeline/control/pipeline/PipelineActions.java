@@ -145,6 +145,14 @@ final class PipelineActions {
     } catch (FlinkRequestException | FlinkUnavailableException e) {
       PipelineStatus.Builder failed = recorded.toBuilder();
       Instant now = clock.instant();
+      Upgrade deploying = recorded.upgrade();
+      if (e instanceof FlinkRequestException
+          && deploying != null
+          && deploying.phase() == Upgrade.Phase.AWAITING_READINESS
+          && jobId.equals(deploying.toJobId())) {
+        // Flink answered the new jar's run request with an error: the upgrade decides (a rollback).
+        failed.upgrade = deploying.refused(e.getMessage());
+      }
       failed.notBefore =
           now.plus(properties.restartBudget().backoff(status.failureRestarts().size()));
       events.warning(

@@ -390,7 +390,9 @@ public class PipelineService {
     if (current.isEmpty() || !current.get().spec().running()) {
       return;
     }
-    Observation observation = observer.observeNow();
+    // Unreachable, Flink cannot tell whether the job runs: 503 now, not a wait for a job never
+    // seen.
+    Observation observation = observer.observeNow().requireReachable();
     Optional<FraudJob> active = observation.activeJob();
     if (active.isEmpty()) {
       // Declared running but nothing runs (e.g. a deploy a moment ago): wait for it briefly.

@@ -209,7 +209,7 @@ class StatusAwaiter {
   Optional<FraudJob> awaitActiveJob() {
     Instant deadline = clock.instant().plus(properties.awaitTimeout());
     while (clock.instant().isBefore(deadline)) {
-      Optional<FraudJob> active = observer.observeNow().activeJob();
+      Optional<FraudJob> active = observer.observeNow().requireReachable().activeJob();
       if (active.isPresent()) {
         return active;
       }

@@ -19,6 +19,8 @@ import java.time.Instant;
  *     completed), or the upgrade is rolled back
  * @param finishedAt when it succeeded, was rolled back or failed
  * @param reason why it was rolled back, failed or abandoned
+ * @param refusal why Flink refused to run the new job (its answer to the run request, e.g. the
+ *     jar's entry class missing): no retry would change it, so the upgrade is rolled back at once
  */
 public record Upgrade(
     long desiredVersion,
@@ -32,7 +34,8 @@ public record Upgrade(
     Instant startedAt,
     Instant readyBy,
     Instant finishedAt,
-    String reason) {
+    String reason,
+    String refusal) {
 
   /** Where an upgrade stands. */
   public enum Phase {
@@ -92,6 +95,7 @@ public record Upgrade(
         startedAt,
         null,
         null,
+        null,
         null);
   }
 
@@ -108,7 +112,26 @@ public record Upgrade(
         startedAt,
         readyDeadline,
         null,
+        null,
         null);
+  }
+
+  /** The new job's run request refused by Flink, for {@code why}. */
+  Upgrade refused(String why) {
+    return new Upgrade(
+        desiredVersion,
+        fromJar,
+        toJar,
+        mode,
+        rollbackPoint,
+        fromJobId,
+        toJobId,
+        phase,
+        startedAt,
+        readyBy,
+        finishedAt,
+        reason,
+        why);
   }
 
   Upgrade moveTo(Phase next, Instant at, String why) {
@@ -124,6 +147,7 @@ public record Upgrade(
         startedAt,
         readyBy,
         next == Phase.ROLLING_BACK ? null : at,
-        why == null ? reason : why);
+        why == null ? reason : why,
+        refusal);
   }
 }

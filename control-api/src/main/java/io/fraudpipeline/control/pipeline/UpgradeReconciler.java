@@ -250,6 +250,13 @@ final class UpgradeReconciler {
               + "; it must be ready by "
               + upgrade.readyBy());
     }
+    if (upgraded == null && upgrade.refusal() != null) {
+      return rollBack(
+          desired,
+          status,
+          job,
+          "Flink refused to run job " + upgrade.toJobId() + ": " + upgrade.refusal());
+    }
     if (upgraded != null && upgraded.isFailed()) {
       String cause =
           upgraded.failureCause() == null ? "no cause reported" : upgraded.failureCause();

@@ -84,6 +84,7 @@ public class TestingFlinkService implements FlinkService {
   private String failDisposal;
   private Duration statisticsLag = Duration.ZERO;
   private final java.util.Set<String> brokenJars = new java.util.HashSet<>();
+  private final Map<String, String> refusedJars = new java.util.HashMap<>();
 
   public TestingFlinkService(Clock clock) {
     this.clock = clock;
@@ -170,6 +171,11 @@ public class TestingFlinkService implements FlinkService {
     refuseSubmission = cause;
   }
 
+  /** Flink answers every run request of this jar with an error (e.g. its entry class missing). */
+  public void refuseJar(String sha256, String cause) {
+    refusedJars.put(sha256, cause);
+  }
+
   // What happened.
 
   public List<JobSubmission> submissions() {
@@ -220,6 +226,11 @@ public class TestingFlinkService implements FlinkService {
     }
     if (refuseSubmission != null) {
       throw new FlinkRequestException(500, refuseSubmission, null);
+    }
+    String refusal =
+        refusedJars.get(submission.jarSha256() == null ? SHIPPED_JAR : submission.jarSha256());
+    if (refusal != null) {
+      throw new FlinkRequestException(500, refusal, null);
     }
     submissions.add(submission);
     Job job =

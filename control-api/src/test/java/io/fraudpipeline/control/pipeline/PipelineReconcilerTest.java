@@ -984,6 +984,36 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void rollsBackAtOnceWhenFlinkRefusesToRunTheNewJar() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    flink.refuseJar(NEW_JAR, "java.lang.ClassNotFoundException: io.fraudpipeline.job.Missing");
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    String savepoint = savepoints.get(0).path();
+    step(upgrade);
+    assertThat(flink.activeJobs()).isEmpty();
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+
+    step(upgrade);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason())
+        .contains("Flink refused to run job")
+        .contains("ClassNotFoundException");
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    step(proposed.get(0));
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(savepoint);
+            });
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+  }
+
+  @Test
   void neverFallsBackToACheckpointWhenTheUpgradeSavepointFails() throws Exception {
     DesiredState desired = running(1);
     String old = deployWithCheckpoint(desired, 3).jobId();

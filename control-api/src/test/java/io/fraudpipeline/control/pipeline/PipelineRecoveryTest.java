@@ -2,6 +2,7 @@ package io.fraudpipeline.control.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlApiClient;
@@ -121,6 +122,13 @@ class PipelineRecoveryTest {
     SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "cluster-lost");
     load.runFor(Duration.ofSeconds(2));
     flink.close();
+    // Whether the job runs is unknown while Flink is away: a deploy is told so at once (it waited
+    // out fraud.reconciler.await-timeout for a job it could not see, then answered 503).
+    Response deploy =
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> api.post("/api/v1/jobs", "{}"));
+    assertThat(deploy.status()).as(deploy.toString()).isEqualTo(503);
+    assertThat(deploy.body().path("type").asString()).endsWith("flink-unavailable");
+    assertThat(deploy.body().path("detail").asString()).contains("state is unknown");
     load.runFor(Duration.ofSeconds(3));
     flink = startFlink();
     String after = awaitRunningJob(before);

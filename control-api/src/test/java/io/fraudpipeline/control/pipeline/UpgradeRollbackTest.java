@@ -220,6 +220,34 @@ class UpgradeRollbackTest {
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
   }
 
+  @Test
+  @Order(4)
+  void rollsBackAtOnceAReleaseFlinkRefusesToRun() throws Exception {
+    startRelease(TestJobJars.withoutItsEntryClass(builds), "manual");
+    String previous =
+        api.get("/api/v1/pipeline").body().path("upgrade").path("running_jar").asString();
+    assertThat(previous).isNotBlank();
+
+    SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "refused-release");
+    Response accepted = api.post("/api/v1/pipeline/upgrade", "{}");
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    String operation = accepted.header("Location").orElseThrow();
+    boolean ended =
+        load.runUntil(
+            () -> !"IN_PROGRESS".equals(api.get(operation).body().path("state").asString()), LONG);
+    assertThat(ended).as("the upgrade ended").isTrue();
+
+    JsonNode outcome = api.get(operation).body();
+    assertThat(outcome.path("state").asString()).as(outcome.toString()).isEqualTo("FAILED");
+    // Not "not on Flink after" the readiness timeout: Flink's answer, at once.
+    assertThat(outcome.path("failure_cause").asString())
+        .contains("Flink refused to run job")
+        .contains("NotInThisJar");
+    awaitRunningOn(previous);
+    load.runFor(Duration.ofSeconds(2));
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
   // Helpers.
 
   private String runningJobId() {

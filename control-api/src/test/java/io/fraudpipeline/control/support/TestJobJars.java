@@ -55,6 +55,14 @@ public final class TestJobJars {
         });
   }
 
+  /** The embedded jar naming an entry class it does not hold: Flink refuses to run it. */
+  public static Path withoutItsEntryClass(Path directory) {
+    return copy(
+        directory.resolve("fraud-job-no-entry-class.jar"),
+        "io.fraudpipeline.job.NotInThisJar",
+        out -> {});
+  }
+
   private interface Extra {
     void write(JarOutputStream out) throws IOException;
   }
