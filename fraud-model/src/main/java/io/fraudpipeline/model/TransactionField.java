@@ -33,17 +33,29 @@ public enum TransactionField {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The field's value as text (the amount in plain notation); null when absent. */
+  /**
+   * The field's value as text, the amount by value ({@link #amountText}); null when absent. Rules
+   * compare, group and count distinct values by this text.
+   */
   public String text(Transaction tx) {
     return switch (this) {
       case TRANSACTION_ID -> tx.transactionId();
       case ACCOUNT_ID -> tx.accountId();
-      case AMOUNT -> tx.amount() == null ? null : tx.amount().toPlainString();
+      case AMOUNT -> amountText(tx.amount());
       case CURRENCY -> tx.currency();
       case MERCHANT -> tx.merchant();
       case MERCHANT_CATEGORY -> tx.merchantCategory();
       case COUNTRY -> tx.country();
     };
+  }
+
+  /**
+   * An amount as text by value, in plain notation without trailing zeros: {@code 250}, {@code
+   * 250.0} and {@code 250.00} are one amount to a rule's window (a producer writes the scale it
+   * likes), and one group or distinct value. Null for null.
+   */
+  public static String amountText(BigDecimal amount) {
+    return amount == null ? null : amount.stripTrailingZeros().toPlainString();
   }
 
   /** The field's numeric value; only {@link #AMOUNT} has one. */

@@ -304,7 +304,7 @@ public final class HeldTransactions {
   public String text(TransactionField field, int i) {
     return switch (field) {
       case TRANSACTION_ID -> id(i);
-      case AMOUNT -> amount(i) == null ? null : amount(i).toPlainString();
+      case AMOUNT -> TransactionField.amountText(amount(i));
       default -> {
         int code = code(column(field), i);
         yield code == ABSENT ? null : value(code);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The reference for named rules, written from the documented semantics and nothing else: for each
@@ -75,9 +76,11 @@ public final class BruteForce {
       case COUNT:
         return BigDecimal.valueOf(in.size());
       case COUNT_DISTINCT:
-        Set<String> distinct = new HashSet<>();
+        // Amounts by value (compareTo: 250 and 250.00 are one), other fields as text.
+        Set<Object> distinct = rule.fieldValue().numeric() ? new TreeSet<>() : new HashSet<>();
         for (Transaction x : in) {
-          String v = rule.fieldValue().text(x);
+          Object v =
+              rule.fieldValue().numeric() ? rule.fieldValue().number(x) : rule.fieldValue().text(x);
           if (v != null) {
             distinct.add(v);
           }
@@ -124,7 +127,12 @@ public final class BruteForce {
   }
 
   private static boolean sameGroup(NamedRule rule, Transaction a, Transaction b) {
-    return rule.groupByValue().stream().allMatch(f -> Objects.equals(f.text(a), f.text(b)));
+    return rule.groupByValue().stream()
+        .allMatch(
+            f ->
+                f.numeric()
+                    ? f.number(a).compareTo(f.number(b)) == 0
+                    : Objects.equals(f.text(a), f.text(b)));
   }
 
   private static boolean compare(String operator, BigDecimal value, BigDecimal limit) {

@@ -33,7 +33,7 @@ public final class Generated {
           new Transaction(
               String.format("t%05d", random.nextInt(100_000)) + "-" + i,
               "acc-" + random.nextInt(4),
-              BigDecimal.valueOf(1 + random.nextInt(100_000), 2),
+              amount(random),
               "EUR",
               "m" + random.nextInt(7),
               category,
@@ -43,11 +43,29 @@ public final class Generated {
     return out;
   }
 
+  /**
+   * Mostly cents up to 1 000; a quarter of them one of a few round amounts written with 0 to 2
+   * decimals ({@code 250}, {@code 250.0}, {@code 250.00}): one amount to the rules, whatever the
+   * producer's scale.
+   */
+  private static BigDecimal amount(Random random) {
+    if (random.nextInt(4) == 0) {
+      return BigDecimal.valueOf(ROUND_AMOUNTS[random.nextInt(ROUND_AMOUNTS.length)])
+          .setScale(random.nextInt(3));
+    }
+    return BigDecimal.valueOf(1 + random.nextInt(100_000), 2);
+  }
+
+  private static final int[] ROUND_AMOUNTS = {1, 250, 999};
+
   /** One random rule (aggregate most of the time), with a limit in the range its value lands in. */
   static NamedRule rule(Random random, String id) {
     String operator = OPERATORS[random.nextInt(OPERATORS.length)];
+    int filterDraw = random.nextInt(8);
     Map<String, String> filter =
-        random.nextInt(4) == 0 ? Map.of("merchant_category", "gambling") : null;
+        filterDraw < 2
+            ? Map.of("merchant_category", "gambling")
+            : filterDraw == 2 ? Map.of("amount", String.valueOf(ROUND_AMOUNTS[1])) : null;
     if (random.nextInt(6) == 0) {
       return new NamedRule(
           id,
@@ -73,7 +91,7 @@ public final class Generated {
         limit = BigDecimal.valueOf(2 + random.nextInt(5));
       }
       case "count_distinct" -> {
-        field = random.nextBoolean() ? "merchant" : "country";
+        field = List.of("merchant", "country", "amount").get(random.nextInt(3));
         limit = BigDecimal.valueOf(1 + random.nextInt(4));
       }
       case "sum" -> {

@@ -181,13 +181,14 @@ class NamedRuleEvaluatorTest {
 
     assertThat(sorted(evaluate(rules, txs))).isEqualTo(sorted(BruteForce.alerts(rules, txs)));
 
-    // Every rule judges a transaction that passes its filter, rules past the 64th too, in order.
+    // Every rule judges a transaction that passes its filter, rules past the 64th too, in order
+    // (the amount filter's "250" by value).
     Transaction gambling = txs.get(0);
     gambling =
         new Transaction(
             gambling.transactionId(),
             gambling.accountId(),
-            gambling.amount(),
+            new BigDecimal("250.00"),
             gambling.currency(),
             gambling.merchant(),
             "gambling",
