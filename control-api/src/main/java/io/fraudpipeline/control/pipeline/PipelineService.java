@@ -404,7 +404,8 @@ public class PipelineService {
               + active.get().jobId()
               + " ("
               + active.get().state()
-              + "); stop or cancel it first",
+              + "); stop or cancel it first, or change what it runs from in the desired state"
+              + " (PATCH /api/v1/pipeline, e.g. restore_savepoint_path)",
           Map.of(
               "running_job_id", active.get().jobId(),
               "running_job_state", active.get().state()));
