@@ -23,6 +23,10 @@ import tools.jackson.databind.JsonNode;
  * @param result what it found, for operations that report something (a backtest: its report)
  * @param replica the control-plane replica that runs it (the only one watching it while it is in
  *     progress); null in records written before replicas were named
+ * @param desiredVersion the desired-state version its request wrote and it waits for the reconciler
+ *     to carry out (stop, cancel, upgrade): what ties it to the reconciler's own record when
+ *     another replica has to tell how it ended ({@link OperationOutcomes}); null for the other
+ *     kinds and in records written before this field
  */
 public record Operation(
     String id,
@@ -38,7 +42,8 @@ public record Operation(
     List<OperationStep> steps,
     OperationProgress progress,
     JsonNode result,
-    String replica) {
+    String replica,
+    Long desiredVersion) {
 
   public Operation {
     steps = steps == null ? List.of() : List.copyOf(steps);
@@ -72,6 +77,16 @@ public record Operation(
   Operation completed(Instant at, String newJob) {
     Builder next = ended(OperationState.COMPLETED, at, null);
     next.newJobId = newJob;
+    return next.build();
+  }
+
+  /** Completed as another replica learnt it: with the savepoint its body would have reported. */
+  Operation completed(Instant at, String newJob, String savepoint) {
+    Builder next = ended(OperationState.COMPLETED, at, null);
+    next.newJobId = newJob;
+    if (savepoint != null) {
+      next.savepointPath = savepoint;
+    }
     return next.build();
   }
 
@@ -130,7 +145,8 @@ public record Operation(
           steps,
           progress,
           result,
-          from.replica);
+          from.replica,
+          from.desiredVersion);
     }
   }
 }

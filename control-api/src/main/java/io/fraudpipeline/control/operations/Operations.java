@@ -36,7 +36,9 @@ import org.springframework.stereotype.Component;
  * included). One still in progress whose replica stopped is reported as failed, since nothing
  * watches it any more: by that replica itself when it comes back under the same id, else by the
  * leader once the replica has left the group ({@link LeftoverOwnership}); one recorded before
- * replicas were named, by the first replica that loads it.
+ * replicas were named, by the first replica that loads it. Unless its work went on without it (an
+ * upgrade, a stop or a cancel the reconciler carries out on whichever replica leads): then it ends
+ * as that work did, as far as an {@link OperationOutcomes} can tell.
  */
 @Component
 public class Operations implements AutoCloseable {
@@ -73,11 +75,15 @@ public class Operations implements AutoCloseable {
   /** How to cancel each cancellable operation still in progress. */
   private final Map<String, Runnable> cancellers = new ConcurrentHashMap<>();
 
+  /** The operations this process started whose body has not ended. */
+  private final Set<String> started = ConcurrentHashMap.newKeySet();
+
   /** Operations asked to cancel: their end is CANCELLED, however the body ends. */
   private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
 
   private final OperationStore store;
   private final Leadership leadership;
+  private final List<OperationOutcomes> outcomes;
   private final String replicaId;
   private final Duration progressInterval;
   private final Duration abandonedGrace;
@@ -96,22 +102,18 @@ public class Operations implements AutoCloseable {
       MeterRegistry meters,
       OperationStore store,
       Leadership leadership,
-      OperationsProperties properties) {
+      OperationsProperties properties,
+      List<OperationOutcomes> outcomes) {
     this(
         meters,
         store,
         leadership,
         properties.progressInterval(),
         properties.abandonedGrace(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        outcomes);
   }
 
-  /**
-   * @param progressInterval the least time between two writes of an operation's progress to the
-   *     store (other replicas serve it from there)
-   * @param abandonedGrace how old another replica's operation must be before this one fails it for
-   *     that replica's absence from the group
-   */
   Operations(
       MeterRegistry meters,
       OperationStore store,
@@ -119,9 +121,28 @@ public class Operations implements AutoCloseable {
       Duration progressInterval,
       Duration abandonedGrace,
       Clock clock) {
+    this(meters, store, leadership, progressInterval, abandonedGrace, clock, List.of());
+  }
+
+  /**
+   * @param progressInterval the least time between two writes of an operation's progress to the
+   *     store (other replicas serve it from there)
+   * @param abandonedGrace how old another replica's operation must be before this one fails it for
+   *     that replica's absence from the group
+   * @param outcomes what may tell how the work of an operation whose replica stopped went on
+   */
+  Operations(
+      MeterRegistry meters,
+      OperationStore store,
+      Leadership leadership,
+      Duration progressInterval,
+      Duration abandonedGrace,
+      Clock clock,
+      List<OperationOutcomes> outcomes) {
     this.meters = meters;
     this.store = store;
     this.leadership = leadership;
+    this.outcomes = List.copyOf(outcomes);
     this.replicaId = leadership.replicaId();
     this.progressInterval = progressInterval;
     this.abandonedGrace = abandonedGrace;
@@ -132,6 +153,16 @@ public class Operations implements AutoCloseable {
   /** Accepts an operation and starts it; the returned snapshot is IN_PROGRESS. */
   public Operation start(OperationKind kind, String jobId, Duration timeLimit, Body body) {
     return start(kind, jobId, timeLimit, false, null, body);
+  }
+
+  /**
+   * Accepts an operation that waits for the reconciler to carry out {@code desiredVersion}, and
+   * starts it: the version is recorded with it, so another replica can tell how it ended should
+   * this one stop ({@link OperationOutcomes}).
+   */
+  public Operation start(
+      OperationKind kind, String jobId, long desiredVersion, Duration timeLimit, Body body) {
+    return start(kind, jobId, timeLimit, false, null, desiredVersion, body);
   }
 
   /**
@@ -147,6 +178,17 @@ public class Operations implements AutoCloseable {
       Duration timeLimit,
       boolean cancellable,
       OperationProgress progress,
+      Body body) {
+    return start(kind, jobId, timeLimit, cancellable, progress, null, body);
+  }
+
+  private Operation start(
+      OperationKind kind,
+      String jobId,
+      Duration timeLimit,
+      boolean cancellable,
+      OperationProgress progress,
+      Long desiredVersion,
       Body body) {
     Instant now = clock.instant();
     Operation operation =
@@ -164,7 +206,9 @@ public class Operations implements AutoCloseable {
             List.of(),
             progress,
             null,
-            replicaId);
+            replicaId,
+            desiredVersion);
+    started.add(operation.id());
     operations.put(operation.id(), operation);
     if (cancellable) {
       cancellers.put(operation.id(), () -> {});
@@ -343,9 +387,10 @@ public class Operations implements AutoCloseable {
   }
 
   private boolean runsHere(Operation known) {
-    // Only this process's executor starts an operation under its id, and restored() never keeps
-    // one of its own id in progress: so in memory, in progress and its id means it runs here.
-    return known.state() == OperationState.IN_PROGRESS && replicaId.equals(known.replica());
+    // Started by this process, not merely of its replica id: one a replica left in progress before
+    // it restarted under the same id stays in progress while its work is under way
+    // (OperationOutcomes), and this process does not run it.
+    return known.state() == OperationState.IN_PROGRESS && started.contains(known.id());
   }
 
   /**
@@ -377,11 +422,12 @@ public class Operations implements AutoCloseable {
   }
 
   /**
-   * Fails the operations in progress whose replica stopped and that {@link LeftoverOwnership} gives
-   * this replica (its own from before a restart; the leader: those whose replica left the group),
-   * saying which replica ran them.
+   * Ends the operations in progress whose replica stopped and that {@link LeftoverOwnership} gives
+   * this replica (its own from before a restart; the leader: those whose replica left the group):
+   * as their work ended when an {@link OperationOutcomes} can tell, else failed, saying which
+   * replica ran them. One whose work is still under way is left in progress until its deadline.
    *
-   * @return the operations it failed
+   * @return the operations it ended
    * @throws KafkaUnavailableException when Kafka cannot be read
    */
   public List<Operation> failLeftBehind() {
@@ -394,9 +440,48 @@ public class Operations implements AutoCloseable {
         .toList();
   }
 
-  /** Fails an operation its replica left in progress, saying so. */
+  /**
+   * Ends an operation its replica left in progress: as its work ended when an {@link
+   * OperationOutcomes} can tell; left in progress while that work is still under way, until its
+   * deadline (its body would have given up then too); else failed, saying its replica stopped.
+   *
+   * @return the operation as now recorded, if it ended here
+   */
   private Optional<Operation> leftBehind(Operation operation) {
-    Optional<Operation> failed = abandon(operation, interrupted(operation.replica()));
+    Optional<OperationOutcomes.Outcome> outcome = outcomeOf(operation);
+    String cause = interrupted(operation.replica());
+    if (outcome.orElse(null) instanceof OperationOutcomes.Completed completed) {
+      return settle(operation, completed);
+    }
+    if (outcome.orElse(null) instanceof OperationOutcomes.Failed failed) {
+      Optional<Operation> ended = abandon(operation, failed.cause());
+      ended.ifPresent(
+          op ->
+              log.warn(
+                  "Operation {} {} on job {} was in progress on replica {}, which stopped; its work"
+                      + " failed without it: {}",
+                  op.kind(),
+                  op.id(),
+                  op.jobId(),
+                  op.replica(),
+                  failed.cause()));
+      return ended;
+    }
+    if (outcome.orElse(null) instanceof OperationOutcomes.UnderWay underWay) {
+      if (clock.instant().isBefore(operation.deadline())) {
+        // Left to a later look (every fraud.operations.abandoned-check-interval): failed now, a
+        // client would be told an upgrade failed that may yet succeed.
+        log.debug(
+            "Operation {} {} of stopped replica {} left in progress: {}",
+            operation.kind(),
+            operation.id(),
+            operation.replica(),
+            underWay.where());
+        return Optional.empty();
+      }
+      cause = cause + ". By its deadline, " + underWay.where();
+    }
+    Optional<Operation> failed = abandon(operation, cause);
     failed.ifPresent(
         op ->
             log.warn(
@@ -431,6 +516,56 @@ public class Operations implements AutoCloseable {
         + replica
         + "); check the job's state (GET /api/v1/jobs) and the savepoint history (GET"
         + " /api/v1/savepoints)";
+  }
+
+  /**
+   * What the first {@link OperationOutcomes} that answers tells of an abandoned operation. One that
+   * throws cannot tell now: asked again at the next look, as for work under way.
+   */
+  private Optional<OperationOutcomes.Outcome> outcomeOf(Operation operation) {
+    for (OperationOutcomes source : outcomes) {
+      try {
+        Optional<OperationOutcomes.Outcome> outcome = source.outcomeOf(operation);
+        if (outcome.isPresent()) {
+          return outcome;
+        }
+      } catch (RuntimeException e) {
+        log.info(
+            "Cannot tell yet how operation {} {} ended: {}",
+            operation.kind(),
+            operation.id(),
+            e.getMessage());
+        return Optional.of(
+            new OperationOutcomes.UnderWay("its outcome could not be learnt: " + e.getMessage()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Completes an operation its replica left in progress, whose work was done without it. */
+  private Optional<Operation> settle(Operation recorded, OperationOutcomes.Completed outcome) {
+    // Under the same lock as a failure: whichever ends it first, the other leaves it as it is.
+    synchronized (abandoning) {
+      Operation known = operations.get(recorded.id());
+      if (runsHere(recorded.id())
+          || recorded.state() != OperationState.IN_PROGRESS
+          || (known != null && known.state() != OperationState.IN_PROGRESS)) {
+        return Optional.empty();
+      }
+      Operation completed =
+          recorded.completed(clock.instant(), outcome.newJobId(), outcome.savepointPath());
+      store.save(completed);
+      operations.put(completed.id(), completed);
+      log.info(
+          "Operation {} {} on job {} was in progress on replica {}, which stopped; its work was"
+              + " done without it: completed{}",
+          completed.kind(),
+          completed.id(),
+          completed.jobId(),
+          completed.replica(),
+          completed.newJobId() == null ? "" : " (new job " + completed.newJobId() + ")");
+      return Optional.of(completed);
+    }
   }
 
   private Optional<Operation> abandon(Operation recorded, String cause) {
@@ -556,6 +691,8 @@ public class Operations implements AutoCloseable {
       log.warn(
           "Operation {} {} on job {} failed: {}", accepted.kind(), id, accepted.jobId(), cause);
     }
+    // Ended in memory first: whoever sees it no longer runs here sees its end.
+    started.remove(id);
   }
 
   /**

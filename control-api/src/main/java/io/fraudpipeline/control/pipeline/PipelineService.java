@@ -271,9 +271,12 @@ public class PipelineService {
     DesiredState accepted =
         writer.changeSpec(actor, cause, spec -> spec.withState(PipelineState.SUSPENDED, mode));
     Duration limit = operationTimeout();
+    // The accepted version is recorded with the operation: what tells its end, should this replica
+    // stop (a cancel: PipelineOperationOutcomes).
     return operations.start(
         kind,
         jobId,
+        accepted.version(),
         limit,
         context -> {
           Supplier<PipelineStatus> suspended =

@@ -136,11 +136,27 @@ public class PipelineUpgrades {
             .savepointTimeout()
             .plus(properties.upgrade().readinessTimeout())
             .plus(properties.awaitTimeout());
+    // The accepted version is recorded with the operation: the upgrade the reconciler reports for
+    // it is the one to end it with, should this replica stop (PipelineOperationOutcomes).
     return operations.start(
         OperationKind.UPGRADE,
         jobId,
+        accepted.version(),
         limit,
         context -> followUpgrade(accepted, jarToRun, started, context));
+  }
+
+  /**
+   * Why an upgrade that was rolled back, failed or was abandoned ended its operation: the same
+   * words whether the replica that follows it saw the end or another one learnt it afterwards.
+   */
+  static String endedWithout(Upgrade upgrade) {
+    return "Upgrade to jar "
+        + upgrade.toJar()
+        + " "
+        + upgrade.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+        + ": "
+        + upgrade.reason();
   }
 
   /** Reports each step of the upgrade the desired version asked for, until it has ended. */
@@ -186,13 +202,7 @@ public class PipelineUpgrades {
           if (upgrade.phase() == Upgrade.Phase.ROLLED_BACK
               || upgrade.phase() == Upgrade.Phase.FAILED
               || upgrade.phase() == Upgrade.Phase.ABANDONED) {
-            throw new IllegalStateException(
-                "Upgrade to jar "
-                    + jar
-                    + " "
-                    + upgrade.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                    + ": "
-                    + upgrade.reason());
+            throw new IllegalStateException(endedWithout(upgrade));
           }
         } else if (status.desiredVersion() >= accepted.version()
             && jar.equals(status.jobJarSha256())

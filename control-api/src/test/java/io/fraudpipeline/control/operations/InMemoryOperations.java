@@ -26,6 +26,14 @@ public final class InMemoryOperations implements AutoCloseable {
    * @param grace {@code fraud.operations.abandoned-grace}
    */
   public InMemoryOperations(Leadership leadership, Clock clock, Duration grace) {
+    this(leadership, clock, grace, List.of());
+  }
+
+  /**
+   * @param outcomes what tells how the work of an operation whose replica stopped went on
+   */
+  public InMemoryOperations(
+      Leadership leadership, Clock clock, Duration grace, List<OperationOutcomes> outcomes) {
     OperationStore store =
         new OperationStore(null) {
           @Override
@@ -49,7 +57,13 @@ public final class InMemoryOperations implements AutoCloseable {
         };
     operations =
         new Operations(
-            new SimpleMeterRegistry(), store, leadership, Duration.ofSeconds(1), grace, clock);
+            new SimpleMeterRegistry(),
+            store,
+            leadership,
+            Duration.ofSeconds(1),
+            grace,
+            clock,
+            outcomes);
   }
 
   /**
@@ -57,6 +71,15 @@ public final class InMemoryOperations implements AutoCloseable {
    * wrote it when it accepted it at {@code created}, with a minute to run.
    */
   public static Operation inProgress(OperationKind kind, String replica, Instant created) {
+    return inProgress(kind, replica, created, null);
+  }
+
+  /**
+   * As {@link #inProgress(OperationKind, String, Instant)}, waiting for the reconciler to carry out
+   * {@code desiredVersion} (null: none, or a record from before versions were recorded).
+   */
+  public static Operation inProgress(
+      OperationKind kind, String replica, Instant created, Long desiredVersion) {
     return new Operation(
         UUID.randomUUID().toString(),
         kind,
@@ -71,7 +94,8 @@ public final class InMemoryOperations implements AutoCloseable {
         List.of(),
         null,
         null,
-        replica);
+        replica,
+        desiredVersion);
   }
 
   public Operations operations() {

@@ -1,0 +1,211 @@
+package io.fraudpipeline.control.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fraudpipeline.control.flink.TestingFlinkService;
+import io.fraudpipeline.control.operations.InMemoryOperations;
+import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationKind;
+import io.fraudpipeline.control.operations.OperationState;
+import io.fraudpipeline.control.support.MutableClock;
+import io.fraudpipeline.control.support.TestLeadership;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The upgrade and cancel operations of a replica killed mid-way (cp-b), ended by the leader (cp-a)
+ * as the work the reconciler carried on with ended: the reconciler's status and Flink as they would
+ * stand then, the operations on a store in memory. Milliseconds.
+ */
+class PipelineOperationOutcomesTest {
+
+  private static final Instant START = Instant.parse("2026-12-07T03:00:00Z");
+  private static final String OLD_JAR = "a".repeat(64);
+  private static final String NEW_JAR = "b".repeat(64);
+  private static final String OLD_JOB = "0".repeat(31) + "1";
+  private static final String NEW_JOB = "0".repeat(31) + "2";
+  private static final String SAVEPOINT = "file:/savepoints/savepoint-000000-1";
+  private static final long VERSION = 5;
+
+  private final MutableClock clock = new MutableClock(START);
+  private final TestingFlinkService flink = new TestingFlinkService(clock);
+  private volatile PipelineStatus status = PipelineStatus.initial();
+  private final InMemoryOperations leader =
+      new InMemoryOperations(
+          new TestLeadership("cp-a", true, Optional.of(Set.of("cp-a"))),
+          clock,
+          Duration.ZERO,
+          List.of(new PipelineOperationOutcomes(() -> Optional.of(status), flink)));
+
+  @AfterEach
+  void close() {
+    leader.close();
+  }
+
+  @Test
+  void anUpgradeItsReplicaLeftEndsWithTheOutcomeTheSuccessorReached() {
+    Operation left = leftBy(OperationKind.UPGRADE, OLD_JOB);
+    status = withUpgrade(replacing(VERSION).deployed(NEW_JOB, START.plusSeconds(180)));
+    clock.advance(Duration.ofSeconds(20));
+    status =
+        withUpgrade(
+            replacing(VERSION)
+                .deployed(NEW_JOB, START.plusSeconds(180))
+                .moveTo(Upgrade.Phase.SUCCEEDED, clock.instant(), null));
+
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.newJobId()).isEqualTo(NEW_JOB);
+    assertThat(ended.savepointPath()).as("the upgrade savepoint").isEqualTo(SAVEPOINT);
+    assertThat(ended.failureCause()).isNull();
+  }
+
+  @Test
+  void anUpgradeRolledBackAfterItsReplicaLeftFailsWithTheUpgradesOwnReason() {
+    Operation left = leftBy(OperationKind.UPGRADE, OLD_JOB);
+    Upgrade rolledBack =
+        replacing(VERSION)
+            .deployed(NEW_JOB, START.plusSeconds(180))
+            .moveTo(Upgrade.Phase.ROLLING_BACK, clock.instant(), "not ready within PT3M")
+            .moveTo(Upgrade.Phase.ROLLED_BACK, clock.instant(), null);
+    status = withUpgrade(rolledBack);
+
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .isEqualTo(PipelineUpgrades.endedWithout(rolledBack))
+        .isEqualTo("Upgrade to jar " + NEW_JAR + " rolled back: not ready within PT3M");
+  }
+
+  @Test
+  void anUpgradeStillUnderWayIsLeftInProgressUntilTheOperationsDeadline() {
+    Operation left = leftBy(OperationKind.UPGRADE, OLD_JOB);
+    status = withUpgrade(replacing(VERSION).deployed(NEW_JOB, START.plusSeconds(180)));
+
+    leader.operations().failLeftBehind();
+    assertThat(leader.recorded(left.id()).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    clock.advance(Duration.ofMinutes(1));
+    leader.operations().failLeftBehind();
+    assertThat(leader.recorded(left.id()).orElseThrow().failureCause())
+        .contains("replica cp-b")
+        .endsWith("By its deadline, the upgrade to jar " + NEW_JAR + " was AWAITING_READINESS");
+  }
+
+  @Test
+  void anUpgradeALaterVersionsUpgradeHidesIsFailedAsInterruptedAsBefore() {
+    Operation left = leftBy(OperationKind.UPGRADE, OLD_JOB);
+    status =
+        withUpgrade(replacing(VERSION + 1).moveTo(Upgrade.Phase.SUCCEEDED, clock.instant(), null));
+
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause()).startsWith("The control plane stopped").contains("cp-b");
+  }
+
+  @Test
+  void aCancelItsReplicaLeftCompletesOnceFlinkShowsTheJobCanceled() throws Exception {
+    flink.startOutside(OLD_JOB, 1, START);
+    Operation left = leftBy(OperationKind.CANCEL, OLD_JOB);
+
+    leader.operations().failLeftBehind();
+    assertThat(leader.recorded(left.id()).orElseThrow().state())
+        .as("still running: the reconciler cancels it next")
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    flink.cancel(OLD_JOB, Duration.ofSeconds(10));
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.failureCause()).isNull();
+  }
+
+  @Test
+  void aCancelWhoseJobFlinkNoLongerListsCompletesWhenTheReconcilerRecordedItsSuspension() {
+    Operation left = leftBy(OperationKind.CANCEL, OLD_JOB);
+    PipelineStatus.Builder suspended = PipelineStatus.initial().toBuilder();
+    suspended.desiredVersion = VERSION;
+    suspended.jobId = OLD_JOB;
+    suspended.suspended = true;
+    status = suspended.build();
+
+    leader.operations().failLeftBehind();
+
+    assertThat(leader.recorded(left.id()).orElseThrow().state())
+        .isEqualTo(OperationState.COMPLETED);
+  }
+
+  @Test
+  void aCancelWhoseJobFailedInsteadIsFailedAsInterruptedAsBefore() {
+    flink.startOutside(OLD_JOB, 1, START);
+    flink.fail(OLD_JOB, "java.lang.OutOfMemoryError");
+    Operation left = leftBy(OperationKind.CANCEL, OLD_JOB);
+
+    leader.operations().failLeftBehind();
+
+    assertThat(leader.recorded(left.id()).orElseThrow().failureCause())
+        .startsWith("The control plane stopped")
+        .contains("cp-b");
+  }
+
+  /** An operation cp-b accepted for desired version {@link #VERSION} and left in progress. */
+  private Operation leftBy(OperationKind kind, String jobId) {
+    Operation accepted = InMemoryOperations.inProgress(kind, "cp-b", START, VERSION);
+    Operation left =
+        new Operation(
+            accepted.id(),
+            kind,
+            jobId,
+            accepted.state(),
+            accepted.createdAt(),
+            accepted.deadline(),
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            null,
+            accepted.replica(),
+            accepted.desiredVersion());
+    leader.record(left);
+    return left;
+  }
+
+  /** The upgrade {@code version} asked for, the old job stopped with a savepoint. */
+  private static Upgrade replacing(long version) {
+    RestorePoint savepoint =
+        new RestorePoint(SAVEPOINT, RestorePoint.Kind.SAVEPOINT, START, OLD_JOB, Map.of());
+    return Upgrade.begin(
+        version,
+        OLD_JAR,
+        NEW_JAR,
+        UpgradeMode.SAVEPOINT,
+        savepoint,
+        OLD_JOB,
+        Upgrade.Phase.REPLACING,
+        START);
+  }
+
+  private static PipelineStatus withUpgrade(Upgrade upgrade) {
+    PipelineStatus.Builder next = PipelineStatus.initial().toBuilder();
+    next.desiredVersion = upgrade.desiredVersion();
+    next.jobId = upgrade.toJobId();
+    next.upgrade = upgrade;
+    return next.build();
+  }
+}
