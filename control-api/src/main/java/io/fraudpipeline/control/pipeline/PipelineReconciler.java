@@ -378,13 +378,16 @@ public class PipelineReconciler {
     PipelineStatus.Builder next = status.toBuilder();
     next.suspended = true;
     next.unhealthy = null;
+    // The job may have completed checkpoints after the last observation (a cancel by a leader
+    // that died, a job cancelled outside), and Flink keeps only the newest: resume from that one.
+    next.lastState = actions.newestState(status, status.jobId());
     String message =
         "Pipeline suspended (desired version "
             + desired.version()
             + "): job "
             + status.jobId()
             + " was no longer active, so nothing was stopped; its last state, "
-            + RestorePoint.describe(status.lastState())
+            + RestorePoint.describe(next.lastState)
             + ", is kept";
     events.normal(EventReason.JOB_SUSPENDED, message, status.jobId());
     return steps.withStep(next.build(), "suspend", message);
@@ -456,12 +459,19 @@ public class PipelineReconciler {
         last == null
             ? "is no longer on Flink (cluster lost or restarted)"
             : "is " + last.state() + " outside the control plane";
+    // The new job of an upgrade awaiting readiness that never reached Flink (its leader died
+    // between recording it and submitting it): the upgrade now awaits the job deployed here.
+    Upgrade upgrade = status.upgrading() ? status.upgrade() : null;
+    boolean upgradedJobLost =
+        upgrade != null
+            && upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
+            && upgrade.toJar().equals(status.keptJar(spec));
     return actions.deploy(
         desired,
         status,
         from,
         status.keptJar(spec),
-        null,
+        upgradedJobLost ? upgrade : null,
         replaced
             ? StepEvent.normal(
                 "deploy",

@@ -215,6 +215,50 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aSuspendOfAJobCancelledUnseenKeepsItsNewestCheckpointNotTheLastObserved() throws Exception {
+    DesiredState desired = running(1);
+    String job = deployWithCheckpoint(desired, 74).jobId();
+    clock.advance(Duration.ofSeconds(2));
+    // Completed, then cancelled by a leader that died: nobody observed chk-75, and Flink keeps
+    // only the newest checkpoint (chk-74 is gone).
+    String newest = checkpoint(job, 75);
+    flink.cancel(job, Duration.ofSeconds(1));
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.CANCEL));
+
+    step(suspended);
+
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(newest);
+    assertThat(events.get(events.size() - 1).message()).contains("chk-75");
+  }
+
+  @Test
+  void anUpgradeWhoseNewJobNeverReachedFlinkAwaitsTheJobDeployedInsteadOfRollingBack()
+      throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    step(upgrade);
+    String lost = status.jobId();
+    // Its leader died between recording the new job and submitting it.
+    flink.loseAllJobs();
+
+    step(upgrade);
+
+    String deployed = status.jobId();
+    assertThat(deployed).isNotEqualTo(lost);
+    assertThat(flink.job(deployed).jar()).isEqualTo(NEW_JAR);
+    assertThat(status.upgrade().toJobId()).isEqualTo(deployed);
+    clock.advance(Duration.ofMinutes(3).plusSeconds(1));
+    flink.completeCheckpoint(deployed, 1, checkpoint(deployed, 1), clock.instant());
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    assertThat(status.rejectedJars()).isEmpty();
+  }
+
+  @Test
   void restoresTheNewestCheckpointInTheStorageRatherThanTheLastObservedOne() throws Exception {
     DesiredState desired = running(1);
     Deployed deployed = deployWithCheckpoint(desired, 4);
