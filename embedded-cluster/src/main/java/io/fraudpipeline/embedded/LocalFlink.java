@@ -13,10 +13,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.BlobServerOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -154,10 +157,12 @@ public final class LocalFlink implements AutoCloseable {
     Path checkpoints = dataDir.resolve("checkpoints");
     Path savepoints = dataDir.resolve("savepoints");
     Path uploads = dataDir.resolve("uploads");
+    Path blobs = dataDir.resolve("blobs");
     try {
       Files.createDirectories(checkpoints);
       Files.createDirectories(savepoints);
       Files.createDirectories(uploads);
+      Files.createDirectories(blobs);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Flink data directory " + dataDir, e);
     }
@@ -165,6 +170,12 @@ public final class LocalFlink implements AutoCloseable {
     config.set(RestOptions.BIND_ADDRESS, "localhost");
     config.set(RestOptions.ADDRESS, "localhost");
     config.set(RestOptions.BIND_PORT, String.valueOf(options.restPort()));
+    // The BLOB server (jars and job artifacts, no authentication) binds jobmanager.bind-host, and
+    // TaskManagers' ports taskmanager.bind-host; both default to every interface.
+    config.set(JobManagerOptions.BIND_HOST, "localhost");
+    config.set(TaskManagerOptions.BIND_HOST, "localhost");
+    // Inside the data directory rather than a /tmp/minicluster_* directory a killed process leaves.
+    config.set(BlobServerOptions.STORAGE_DIRECTORY, blobs.toString());
     // The control plane uploads and runs jars through the REST API, as on a real JobManager.
     config.set(WebOptions.SUBMIT_ENABLE, true);
     config.set(WebOptions.CANCEL_ENABLE, true);

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LocalFlinkTest {
@@ -39,6 +42,21 @@ class LocalFlinkTest {
       assertThat(jars.statusCode()).isEqualTo(200);
       assertThat(jars.body()).contains("\"files\":[]");
       assertThat(flink.savepointDir()).exists();
+    }
+  }
+
+  @Test
+  void listensOnTheLoopbackInterfaceOnly() throws Exception {
+    List<InetSocketAddress> before = ListeningSockets.ofThisProcess();
+    try (LocalFlink flink = LocalFlink.start()) {
+      List<InetSocketAddress> opened = new ArrayList<>(ListeningSockets.ofThisProcess());
+      opened.removeAll(before);
+
+      // The REST API and the BLOB server at least; before the bind hosts were set, the BLOB server
+      // listened on every interface.
+      assertThat(opened).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(opened)
+          .allSatisfy(socket -> assertThat(socket.getAddress().isLoopbackAddress()).isTrue());
     }
   }
 
