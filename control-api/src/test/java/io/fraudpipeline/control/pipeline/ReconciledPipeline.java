@@ -75,12 +75,27 @@ final class ReconciledPipeline implements AutoCloseable {
           clock);
   private PipelineStatus status = PipelineStatus.initial();
 
-  /** Declares {@code spec} as the first desired version and has the reconciler carry it out. */
-  DesiredState declare(PipelineSpec spec) throws InterruptedException {
+  /**
+   * Declares the pipeline running as the first desired version, otherwise as the defaults say
+   * (exactly-once), on {@code jar} (null: the shipped one), and has the reconciler deploy its job.
+   */
+  DesiredState declareRunning(int parallelism, UpgradeMode mode, String jar)
+      throws InterruptedException {
+    PipelineSpec spec =
+        writer
+            .defaults()
+            .withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT)
+            .withParallelism(parallelism)
+            .withJar(jar, mode);
     DesiredState first =
         writer.propose(Optional.empty(), spec, true, "ops", "PUT /api/v1/pipeline");
     step();
     return first;
+  }
+
+  /** The job the reconciler's status names, as every reader sees it. */
+  String jobId() {
+    return statusStore.read().orElseThrow().jobId();
   }
 
   /** The next desired version, {@code edit} of the current spec, as a request of {@code cause}. */

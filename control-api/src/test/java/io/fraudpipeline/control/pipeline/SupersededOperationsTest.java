@@ -117,18 +117,8 @@ class SupersededOperationsTest {
 
   /** Declares the pipeline running at parallelism 2; returns the job the reconciler deployed. */
   private String runAtParallelismTwo(UpgradeMode mode) throws InterruptedException {
-    pipeline.declare(
-        new PipelineSpec(
-            PipelineState.RUNNING,
-            2,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            mode,
-            SuspendMode.SAVEPOINT,
-            true,
-            null,
-            false,
-            null));
-    return pipeline.statusStore.read().orElseThrow().jobId();
+    pipeline.declareRunning(2, mode, null);
+    return pipeline.jobId();
   }
 
   private Operation awaitEnd(Operation operation) {

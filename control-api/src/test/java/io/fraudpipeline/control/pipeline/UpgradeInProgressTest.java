@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fraudpipeline.control.errors.StateConflictException;
-import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.jobs.TestingJobJars;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationKind;
@@ -34,18 +33,7 @@ class UpgradeInProgressTest {
   void runTheJobOnItsJar(@TempDir Path jarStore) throws InterruptedException {
     upgrades =
         pipeline.upgrades(TestingJobJars.holding(jarStore, RUNNING_JAR, SHIPPED_JAR, OTHER_JAR));
-    declared =
-        pipeline.declare(
-            new PipelineSpec(
-                PipelineState.RUNNING,
-                2,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                UpgradeMode.SAVEPOINT,
-                SuspendMode.SAVEPOINT,
-                true,
-                null,
-                false,
-                RUNNING_JAR));
+    declared = pipeline.declareRunning(2, UpgradeMode.SAVEPOINT, RUNNING_JAR);
   }
 
   @AfterEach
