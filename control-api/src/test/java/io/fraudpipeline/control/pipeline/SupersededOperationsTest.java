@@ -79,6 +79,7 @@ class SupersededOperationsTest {
         spec -> withGuarantee(spec.withParallelism(1), DeliveryGuarantee.AT_LEAST_ONCE));
     String savepoint = pipeline.step().lastState().path();
 
+    // The later version still leads to parallelism 1: the rescale waits for the new job.
     await().during(Duration.ofMillis(500)).atMost(AT_ONCE).until(() -> inProgress(rescale));
 
     String newJob = pipeline.step().jobId();

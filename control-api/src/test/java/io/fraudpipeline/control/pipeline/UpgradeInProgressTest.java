@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UpgradeInProgressTest {
 
   private static final String RUNNING_JAR = "a".repeat(64);
-  private static final String SHIPPED_JAR = "b".repeat(64);
+  private static final String NEW_JAR = "b".repeat(64);
   private static final String OTHER_JAR = "c".repeat(64);
 
   private final ReconciledPipeline pipeline = new ReconciledPipeline();
@@ -31,8 +31,7 @@ class UpgradeInProgressTest {
 
   @BeforeEach
   void runTheJobOnItsJar(@TempDir Path jarStore) throws InterruptedException {
-    upgrades =
-        pipeline.upgrades(TestingJobJars.holding(jarStore, RUNNING_JAR, SHIPPED_JAR, OTHER_JAR));
+    upgrades = pipeline.upgrades(TestingJobJars.holding(jarStore, RUNNING_JAR, NEW_JAR, OTHER_JAR));
     declared = pipeline.declareRunning(2, UpgradeMode.SAVEPOINT, RUNNING_JAR);
   }
 
@@ -43,7 +42,7 @@ class UpgradeInProgressTest {
 
   @Test
   void aSecondUpgradeWhileTheFirstIsInProgressIsRefusedNamingIt() {
-    Operation first = upgrades.upgrade(new UpgradeRequest(SHIPPED_JAR, null), "ops");
+    Operation first = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
     assertThat(first.state()).isEqualTo(OperationState.IN_PROGRESS);
     // The reconciler has not taken up the upgrade yet: its status still says the old jar runs.
     assertThat(pipeline.statusStore.read().orElseThrow().upgrading()).isFalse();
@@ -58,7 +57,7 @@ class UpgradeInProgressTest {
     // Nothing was declared for the refused one.
     DesiredState newest = pipeline.desiredLog.current().orElseThrow();
     assertThat(newest.version()).isEqualTo(declared.version() + 1);
-    assertThat(newest.spec().jarSha256()).isEqualTo(SHIPPED_JAR);
+    assertThat(newest.spec().jarSha256()).isEqualTo(NEW_JAR);
     assertThat(
             pipeline.operations.operations().list().stream()
                 .filter(op -> op.kind() == OperationKind.UPGRADE))
@@ -73,15 +72,15 @@ class UpgradeInProgressTest {
         () ->
             pipeline.change(
                 "POST /api/v1/pipeline/upgrade",
-                spec -> spec.withJar(SHIPPED_JAR, spec.upgradeMode())));
+                spec -> spec.withJar(NEW_JAR, spec.upgradeMode())));
 
-    assertThatThrownBy(() -> upgrades.upgrade(new UpgradeRequest(SHIPPED_JAR, null), "ops"))
+    assertThatThrownBy(() -> upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops"))
         .isInstanceOf(StateConflictException.class)
         .hasMessageContaining("was declared by another request");
     assertThat(pipeline.operations.operations().list()).isEmpty();
     // One upgrade declared, the other replica's.
     assertThat(pipeline.desiredLog.history())
         .extracting(d -> d.spec().jarSha256())
-        .containsExactly(SHIPPED_JAR, RUNNING_JAR);
+        .containsExactly(NEW_JAR, RUNNING_JAR);
   }
 }
