@@ -5,6 +5,7 @@ import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
@@ -39,12 +41,13 @@ public class DesiredStateLog implements AutoCloseable {
 
   private final CompactedTopic<Proposal> topic;
 
+  @Autowired
   public DesiredStateLog(
       TopicsProperties topics,
       Admin admin,
       ReadCommittedConsumers consumers,
       KafkaProperties kafka) {
-    this.topic =
+    this(
         new CompactedTopic<>(
             topics.pipeline(),
             "pipeline desired state",
@@ -54,7 +57,12 @@ public class DesiredStateLog implements AutoCloseable {
             admin,
             consumers,
             kafka,
-            TIMEOUT);
+            TIMEOUT));
+  }
+
+  /** On {@code topic}; null for a log that keeps its proposals elsewhere (a test's, in memory). */
+  DesiredStateLog(CompactedTopic<Proposal> topic) {
+    this.topic = topic;
   }
 
   /** The accepted state, if any was ever declared. */
@@ -78,7 +86,7 @@ public class DesiredStateLog implements AutoCloseable {
    */
   public DesiredState propose(DesiredState next) {
     Proposal proposal = new Proposal(UUID.randomUUID().toString(), next.version() - 1, next);
-    topic.put(proposal.id(), proposal);
+    append(proposal);
     Set<String> accepted = new HashSet<>();
     List<DesiredState> states = fold(accepted);
     if (accepted.contains(proposal.id())) {
@@ -92,7 +100,7 @@ public class DesiredStateLog implements AutoCloseable {
   private List<DesiredState> fold(Set<String> acceptedIds) {
     List<DesiredState> accepted = new ArrayList<>();
     long version = 0;
-    for (Proposal proposal : topic.readAll().values()) {
+    for (Proposal proposal : proposals()) {
       if (proposal.basedOn() == version
           && proposal.state() != null
           && proposal.state().version() == version + 1) {
@@ -104,6 +112,16 @@ public class DesiredStateLog implements AutoCloseable {
       }
     }
     return accepted;
+  }
+
+  /** Appends a proposal; returns once Kafka has it. */
+  void append(Proposal proposal) {
+    topic.put(proposal.id(), proposal);
+  }
+
+  /** Every proposal, in offset order. */
+  Collection<Proposal> proposals() {
+    return topic.readAll().values();
   }
 
   @Override

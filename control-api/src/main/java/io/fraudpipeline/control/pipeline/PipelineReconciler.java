@@ -459,19 +459,13 @@ public class PipelineReconciler {
         last == null
             ? "is no longer on Flink (cluster lost or restarted)"
             : "is " + last.state() + " outside the control plane";
-    // The new job of an upgrade awaiting readiness that never reached Flink (its leader died
-    // between recording it and submitting it): the upgrade now awaits the job deployed here.
-    Upgrade upgrade = status.upgrading() ? status.upgrade() : null;
-    boolean upgradedJobLost =
-        upgrade != null
-            && upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
-            && upgrade.toJar().equals(status.keptJar(spec));
+    String jar = status.keptJar(spec);
     return actions.deploy(
         desired,
         status,
         from,
-        status.keptJar(spec),
-        upgradedJobLost ? upgrade : null,
+        jar,
+        upgrades.broughtBack(status, jar),
         replaced
             ? StepEvent.normal(
                 "deploy",

@@ -6,6 +6,7 @@ import io.fraudpipeline.control.kafka.TopicsProperties;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
@@ -18,12 +19,13 @@ public class PipelineStatusStore implements AutoCloseable {
 
   private final CompactedTopic<PipelineStatus> topic;
 
+  @Autowired
   public PipelineStatusStore(
       TopicsProperties topics,
       Admin admin,
       ReadCommittedConsumers consumers,
       KafkaProperties kafka) {
-    this.topic =
+    this(
         new CompactedTopic<>(
             topics.pipelineStatus(),
             "pipeline status",
@@ -33,7 +35,12 @@ public class PipelineStatusStore implements AutoCloseable {
             admin,
             consumers,
             kafka,
-            TIMEOUT);
+            TIMEOUT));
+  }
+
+  /** On {@code topic}; null for a store that keeps the status elsewhere (a test's, in memory). */
+  PipelineStatusStore(CompactedTopic<PipelineStatus> topic) {
+    this.topic = topic;
   }
 
   public Optional<PipelineStatus> read() {

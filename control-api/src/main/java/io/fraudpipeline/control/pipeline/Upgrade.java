@@ -100,54 +100,76 @@ public record Upgrade(
   }
 
   Upgrade deployed(String jobId, Instant readyDeadline) {
-    return new Upgrade(
-        desiredVersion,
-        fromJar,
-        toJar,
-        mode,
-        rollbackPoint,
-        fromJobId,
-        jobId,
-        Phase.AWAITING_READINESS,
-        startedAt,
-        readyDeadline,
-        null,
-        null,
-        null);
+    Change change = change();
+    change.toJobId = jobId;
+    change.phase = Phase.AWAITING_READINESS;
+    change.readyBy = readyDeadline;
+    // A new job's wait starts afresh: nothing of an earlier end or refusal applies to it.
+    change.finishedAt = null;
+    change.reason = null;
+    change.refusal = null;
+    return change.apply();
   }
 
   /** The new job's run request refused by Flink, for {@code why}. */
   Upgrade refused(String why) {
-    return new Upgrade(
-        desiredVersion,
-        fromJar,
-        toJar,
-        mode,
-        rollbackPoint,
-        fromJobId,
-        toJobId,
-        phase,
-        startedAt,
-        readyBy,
-        finishedAt,
-        reason,
-        why);
+    Change change = change();
+    change.refusal = why;
+    return change.apply();
   }
 
   Upgrade moveTo(Phase next, Instant at, String why) {
-    return new Upgrade(
-        desiredVersion,
-        fromJar,
-        toJar,
-        mode,
-        rollbackPoint,
-        fromJobId,
-        toJobId,
-        next,
-        startedAt,
-        readyBy,
-        next == Phase.ROLLING_BACK ? null : at,
-        why == null ? reason : why,
-        refusal);
+    Change change = change();
+    change.phase = next;
+    change.finishedAt = next == Phase.ROLLING_BACK ? null : at;
+    if (why != null) {
+      change.reason = why;
+    }
+    return change.apply();
+  }
+
+  private Change change() {
+    return new Change(this);
+  }
+
+  /**
+   * A copy of an upgrade being changed: each copy method sets only what it changes. The parts fixed
+   * at the start (desired version, jars, mode, rollback point, old job, start) are not here.
+   */
+  private static final class Change {
+    private final Upgrade from;
+    String toJobId;
+    Phase phase;
+    Instant readyBy;
+    Instant finishedAt;
+    String reason;
+    String refusal;
+
+    Change(Upgrade from) {
+      this.from = from;
+      this.toJobId = from.toJobId;
+      this.phase = from.phase;
+      this.readyBy = from.readyBy;
+      this.finishedAt = from.finishedAt;
+      this.reason = from.reason;
+      this.refusal = from.refusal;
+    }
+
+    Upgrade apply() {
+      return new Upgrade(
+          from.desiredVersion,
+          from.fromJar,
+          from.toJar,
+          from.mode,
+          from.rollbackPoint,
+          from.fromJobId,
+          toJobId,
+          phase,
+          from.startedAt,
+          readyBy,
+          finishedAt,
+          reason,
+          refusal);
+    }
   }
 }

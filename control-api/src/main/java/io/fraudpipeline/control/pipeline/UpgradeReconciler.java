@@ -124,6 +124,21 @@ final class UpgradeReconciler {
   }
 
   /**
+   * The upgrade a lost job brought back on {@code jar} carries, or null. The new job of an upgrade
+   * awaiting readiness that never reached Flink (its leader died between recording it and
+   * submitting it) is brought back like any lost job; the upgrade then awaits the job deployed
+   * instead (a fresh deadline), rather than rolling back for a job that will never come.
+   */
+  Upgrade broughtBack(PipelineStatus status, String jar) {
+    Upgrade upgrade = status.upgrading() ? status.upgrade() : null;
+    boolean upgradedJobLost =
+        upgrade != null
+            && upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
+            && upgrade.toJar().equals(jar);
+    return upgradedJobLost ? upgrade : null;
+  }
+
+  /**
    * The step of the upgrade under way, or null when the usual decisions apply (e.g. a lost new job
    * is brought back like any other).
    */

@@ -132,13 +132,7 @@ class UpgradeRollbackTest {
 
     SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "broken-release");
     load.runFor(Duration.ofSeconds(2));
-    Response accepted = api.post("/api/v1/pipeline/upgrade", "{}");
-    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-    String operation = accepted.header("Location").orElseThrow();
-    boolean ended =
-        load.runUntil(
-            () -> !"IN_PROGRESS".equals(api.get(operation).body().path("state").asString()), LONG);
-    assertThat(ended).as("the upgrade ended").isTrue();
+    String operation = upgradeUnder(load);
     load.runFor(Duration.ofSeconds(3));
 
     JsonNode outcome = api.get(operation).body();
@@ -229,13 +223,7 @@ class UpgradeRollbackTest {
     assertThat(previous).isNotBlank();
 
     SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "refused-release");
-    Response accepted = api.post("/api/v1/pipeline/upgrade", "{}");
-    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
-    String operation = accepted.header("Location").orElseThrow();
-    boolean ended =
-        load.runUntil(
-            () -> !"IN_PROGRESS".equals(api.get(operation).body().path("state").asString()), LONG);
-    assertThat(ended).as("the upgrade ended").isTrue();
+    String operation = upgradeUnder(load);
 
     JsonNode outcome = api.get(operation).body();
     assertThat(outcome.path("state").asString()).as(outcome.toString()).isEqualTo("FAILED");
@@ -249,6 +237,18 @@ class UpgradeRollbackTest {
   }
 
   // Helpers.
+
+  /** Posts the upgrade and runs the load until its operation ends; returns the operation's URL. */
+  private String upgradeUnder(SteadyLoad load) throws InterruptedException {
+    Response accepted = api.post("/api/v1/pipeline/upgrade", "{}");
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    String operation = accepted.header("Location").orElseThrow();
+    boolean ended =
+        load.runUntil(
+            () -> !"IN_PROGRESS".equals(api.get(operation).body().path("state").asString()), LONG);
+    assertThat(ended).as("the upgrade ended").isTrue();
+    return operation;
+  }
 
   private String runningJobId() {
     return api.get("/api/v1/pipeline").body().path("observed").path("job_id").asString();
