@@ -8,9 +8,9 @@ import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.flink.FreeSlots;
 import io.fraudpipeline.control.jobs.DeployRequest;
 import io.fraudpipeline.control.jobs.Deployment;
-import io.fraudpipeline.control.jobs.EmbeddedJobJar;
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.JobJar;
 import io.fraudpipeline.control.jobs.JobJarUploader;
 import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
@@ -59,7 +59,6 @@ public class PipelineService {
   private final PipelineStatusStore statusStore;
   private final FraudJobObserver observer;
   private final JobJarUploader uploader;
-  private final EmbeddedJobJar jar;
   private final JobJars jars;
   private final SavepointCatalog savepointCatalog;
   private final Restorability restorability;
@@ -77,7 +76,6 @@ public class PipelineService {
       PipelineStatusStore statusStore,
       FraudJobObserver observer,
       JobJarUploader uploader,
-      EmbeddedJobJar jar,
       JobJars jars,
       SavepointCatalog savepointCatalog,
       Restorability restorability,
@@ -92,7 +90,6 @@ public class PipelineService {
     this.statusStore = statusStore;
     this.observer = observer;
     this.uploader = uploader;
-    this.jar = jar;
     this.jars = jars;
     this.savepointCatalog = savepointCatalog;
     this.restorability = restorability;
@@ -198,7 +195,8 @@ public class PipelineService {
       }
     }
     requireFreeSlots(parallelism, 0);
-    JobJarUploader.UploadedJar uploaded = uploader.ensureUploaded();
+    JobJar deployed = deployedJar(base);
+    JobJarUploader.UploadedJar uploaded = uploader.ensureUploaded(deployed);
     PipelineSpec spec =
         new PipelineSpec(
             PipelineState.RUNNING,
@@ -211,8 +209,7 @@ public class PipelineService {
             base.restartFailed(),
             restorePath,
             Boolean.TRUE.equals(request.allowNonRestoredState()),
-            // A deploy runs the jar this control plane ships.
-            jars.shippedSha256());
+            deployed.sha256());
     DesiredState accepted;
     try {
       accepted = writer.propose(current, spec, true, actor, "POST /api/v1/jobs");
@@ -241,8 +238,30 @@ public class PipelineService {
         spec.deliveryGuarantee(),
         restorePath,
         uploaded.jarId(),
-        jar.sha256(),
+        deployed.sha256(),
         uploaded.uploadedNow());
+  }
+
+  /**
+   * The jar a deploy runs: the one the pipeline last declared, as it keeps its parallelism, or the
+   * shipped one before any. A pipeline upgraded to a newer jar and deployed again through a replica
+   * of the previous release would otherwise go back to that release's jar without an upgrade's
+   * readiness check and rollback; moving to the shipped jar is an upgrade.
+   */
+  private JobJar deployedJar(PipelineSpec declared) {
+    String sha256 = declared.jarSha256();
+    if (sha256 == null) {
+      return jars.require(null);
+    }
+    return jars.find(sha256)
+        .orElseThrow(
+            () ->
+                new StateConflictException(
+                    "The pipeline runs jar "
+                        + JobJar.shortSha(sha256)
+                        + ", which this replica's jar store (fraud.job.jar-store) does not hold:"
+                        + " deploy through a replica that holds it, or name another jar with POST"
+                        + " /api/v1/pipeline/upgrade first"));
   }
 
   /** POST /api/v1/jobs/{id}/stop: suspended with a savepoint (drained if asked). */

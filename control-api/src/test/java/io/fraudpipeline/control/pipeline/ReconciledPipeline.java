@@ -151,7 +151,6 @@ final class ReconciledPipeline implements AutoCloseable {
         null,
         null,
         null,
-        null,
         operations.operations(),
         events,
         jobProperties,

@@ -236,6 +236,36 @@ class UpgradeRollbackTest {
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
   }
 
+  @Test
+  @Order(5)
+  void aDeployRunsTheJarThePipelineDeclaredNotTheOneThisReplicaShips() throws Exception {
+    // The first release again, whose shipped jar is older than the one the pipeline runs.
+    startRelease(null, "manual");
+    String declared =
+        api.get("/api/v1/pipeline")
+            .body()
+            .path("desired")
+            .path("spec")
+            .path("jar_sha256")
+            .asString();
+    assertThat(declared).isNotEqualTo(firstJar);
+    String job = runningJobId();
+    Response stop = api.post("/api/v1/jobs/" + job + "/stop", null);
+    assertThat(stop.status()).as(stop.toString()).isEqualTo(202);
+    String operation = stop.header("Location").orElseThrow();
+    await()
+        .atMost(LONG)
+        .until(() -> "COMPLETED".equals(api.get(operation).body().path("state").asString()));
+
+    Response deploy = api.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
+
+    assertThat(deploy.status()).as(deploy.toString()).isEqualTo(201);
+    assertThat(deploy.body().path("jar_sha256").asString()).isEqualTo(declared);
+    awaitRunningOn(declared);
+    expectedAlerts.addAll(traffic.send("after-deploy", 40, 4));
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
   // Helpers.
 
   /** Posts the upgrade and runs the load until its operation ends; returns the operation's URL. */
