@@ -8,7 +8,10 @@ import io.fraudpipeline.control.support.ApiClient.Reply;
 import io.fraudpipeline.control.support.OpenApiDocument;
 import io.fraudpipeline.control.support.TestKafka;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class DocumentedAnswersTest {
 
   static final String TOKEN = "openapi-test-token-0123456789";
+  private static final String UNKNOWN_JOB = "0123456789abcdef0123456789abcdef";
   private static final String JSON = "application/json";
 
   @DynamicPropertySource
@@ -113,6 +117,47 @@ class DocumentedAnswersTest {
             "/api/v1/leadership")) {
       assertDocumented("GET", path, api.get(path), 200);
     }
+  }
+
+  @Test
+  void everyWriteRefusesABodyThatIsNotUtf8OrGivesAKeyTwiceAsMalformed() {
+    byte[] notUtf8 = {'{', '"', 'x', '"', ':', ' ', '"', (byte) 0xff, '"', '}'};
+    byte[] keyTwice = "{\"x\": 1, \"x\": 1}".getBytes(StandardCharsets.UTF_8);
+    List<String> writes = new ArrayList<>();
+    docs.openApi()
+        .getPaths()
+        .forEach(
+            (template, item) ->
+                item.readOperationsMap()
+                    .forEach(
+                        (method, operation) -> {
+                          if (operation.getRequestBody() == null
+                              || operation.getRequestBody().getContent() == null) {
+                            return;
+                          }
+                          String path = template.replaceAll("\\{[^/]+}", UNKNOWN_JOB);
+                          String contentType =
+                              operation.getRequestBody().getContent().keySet().iterator().next();
+                          writes.add(method + " " + template);
+                          for (byte[] body : List.of(notUtf8, keyTwice)) {
+                            Reply reply =
+                                api.writeBytes(
+                                    method.name(), path, contentType, body, "If-Match", "*");
+                            assertThat(reply.status())
+                                .as(method + " " + path + ": " + reply.body())
+                                .isEqualTo(400);
+                            assertThat(reply.problemType())
+                                .as(method + " " + path + ": " + reply.body())
+                                .isEqualTo("malformed-body");
+                          }
+                        }));
+    // Those the probe found answering validation among them.
+    assertThat(writes)
+        .contains(
+            "POST /api/v1/jobs/{job_id}/savepoints",
+            "POST /api/v1/jobs/{job_id}/cancel",
+            "POST /api/v1/jobs",
+            "PUT /api/v1/rules");
   }
 
   private void assertDocumented(String method, String path, Reply reply, int expectedStatus) {
