@@ -7,11 +7,13 @@ import io.fraudpipeline.control.support.ApiClient;
 import io.fraudpipeline.control.support.ApiClient.Reply;
 import io.fraudpipeline.control.support.OpenApiDocument;
 import io.fraudpipeline.control.support.TestKafka;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,6 +162,26 @@ class DocumentedAnswersTest {
             "PUT /api/v1/rules");
   }
 
+  @Test
+  void responseSchemasListTheMembersAlwaysPresentAsRequiredAndRequestBodiesDoNot() {
+    Map<String, Schema> schemas = docs.openApi().getComponents().getSchemas();
+    assertThat(schemas.get("PipelineView").getRequired()).contains("flink_reachable", "in_sync");
+    assertThat(schemas.get("PipelineStatus").getRequired())
+        .contains("desired_version", "lineage", "deployments", "suspended");
+    // The body of PUT /api/v1/pipeline too: a member left out there takes its default.
+    List<String> inRequest = schemas.get("PipelineSpec").getRequired();
+    assertThat(inRequest == null ? List.<String>of() : inRequest)
+        .doesNotContain("parallelism", "restart_failed", "allow_non_restored_state");
+    schemas.forEach(
+        (name, schema) -> {
+          if (schema.getRequired() != null) {
+            assertThat(schema.getProperties())
+                .as(name)
+                .containsKeys(schema.getRequired().toArray(String[]::new));
+          }
+        });
+  }
+
   private void assertDocumented(String method, String path, Reply reply, int expectedStatus) {
     String request = method + " " + path;
     assertThat(reply.status()).as(request + ": " + reply.body()).isEqualTo(expectedStatus);
@@ -176,6 +198,19 @@ class DocumentedAnswersTest {
     assertThat(documented.getContent()).as(request + " content").containsKey(mediaType);
     if (documented.getHeaders() != null && documented.getHeaders().containsKey("Location")) {
       assertThat(reply.header("Location")).as(request + " Location").isNotBlank();
+    }
+    Schema<?> schema = documented.getContent().get(mediaType).getSchema();
+    if (schema != null && schema.get$ref() != null && reply.json().isObject()) {
+      Schema<?> model =
+          docs.openApi()
+              .getComponents()
+              .getSchemas()
+              .get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
+      if (model != null && model.getRequired() != null) {
+        for (String member : model.getRequired()) {
+          assertThat(reply.json().has(member)).as(request + " has required " + member).isTrue();
+        }
+      }
     }
     if (mediaType.equals("application/problem+json")) {
       assertThat(reply.json().propertyNames())
