@@ -6,24 +6,29 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Reads a small topic from its beginning, incrementally: each {@link #catchUp} hands over the
  * committed records appended since the previous call and returns once it has read up to the end
  * (the last stable offset) as it was when called. That end is what makes a read after a write see
- * the write.
+ * the write. One catch-up at a time; the timeout bounds each, from its call: waiting for another in
+ * progress (a background refresh) included.
  */
 public final class TopicTail implements AutoCloseable {
 
   private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
   private final String topic;
   private final Duration timeout;
+  private final ReentrantLock lock = new ReentrantLock();
   private Set<TopicPartition> assigned = Set.of();
 
   public TopicTail(
@@ -36,11 +41,31 @@ public final class TopicTail implements AutoCloseable {
   }
 
   /**
-   * @throws TimeoutException when Kafka does not answer, or the records are not read in time
+   * @throws TimeoutException when Kafka does not answer, or the records are not read, within the
+   *     timeout
    */
-  public synchronized void catchUp(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+  public void catchUp(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+    try {
+      // Not synchronized: with Kafka down, a read waited for the one in progress to time out and
+      // then for its own timeout, twice the bound a caller was promised.
+      if (!lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new TimeoutException(
+            "reading " + topic + ": the read in progress did not end within " + timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptException(e);
+    }
+    try {
+      read(handler, deadline);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void read(Consumer<ConsumerRecord<byte[], byte[]>> handler, long deadline) {
+    List<PartitionInfo> partitions = consumer.partitionsFor(topic, left(deadline));
     Set<TopicPartition> current = new HashSet<>();
     if (partitions != null) {
       partitions.forEach(p -> current.add(new TopicPartition(topic, p.partition())));
@@ -51,7 +76,7 @@ public final class TopicTail implements AutoCloseable {
       Map<TopicPartition, Long> positions = new HashMap<>();
       for (TopicPartition tp : assigned) {
         if (current.contains(tp)) {
-          positions.put(tp, consumer.position(tp, timeout));
+          positions.put(tp, consumer.position(tp, left(deadline)));
         }
       }
       consumer.assign(current);
@@ -62,8 +87,8 @@ public final class TopicTail implements AutoCloseable {
     if (assigned.isEmpty()) {
       return;
     }
-    Map<TopicPartition, Long> end = consumer.endOffsets(assigned, timeout);
-    while (behind(end)) {
+    Map<TopicPartition, Long> end = consumer.endOffsets(assigned, left(deadline));
+    while (behind(end, deadline)) {
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("reading " + topic + " did not reach its end within " + timeout);
       }
@@ -71,9 +96,16 @@ public final class TopicTail implements AutoCloseable {
     }
   }
 
-  private boolean behind(Map<TopicPartition, Long> end) {
+  /**
+   * What is left of this catch-up's timeout: each Kafka call gets that, not a timeout of its own.
+   */
+  private static Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  private boolean behind(Map<TopicPartition, Long> end, long deadline) {
     for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey(), timeout) < e.getValue()) {
+      if (consumer.position(e.getKey(), left(deadline)) < e.getValue()) {
         return true;
       }
     }
@@ -81,7 +113,12 @@ public final class TopicTail implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+  public void close() {
+    lock.lock();
+    try {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+    } finally {
+      lock.unlock();
+    }
   }
 }

@@ -1,41 +1,51 @@
 package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.flink.FlinkJob;
-import io.fraudpipeline.control.flink.FlinkService;
+import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationOutcomes;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * How an upgrade or a cancel ended when the replica that followed its operation stopped: the
- * reconciler carries on with both on whichever replica leads, so the work may well have succeeded.
- * An upgrade is told by the upgrade the reconciler's status reports for the operation's desired
- * version (only one upgrade operation is in progress at a time, and each asks for a version of its
- * own), a cancel by Flink's state of the cancelled job. Anything else, or what cannot be told
- * exactly, is left to {@link io.fraudpipeline.control.operations.Operations}, which fails it as
- * interrupted as before.
+ * How an upgrade, a stop or a cancel ended when the replica that followed its operation stopped:
+ * the reconciler carries on with all three on whichever replica leads, so the work may well have
+ * succeeded. An upgrade is told by the upgrade the reconciler's status reports for the operation's
+ * desired version (only one upgrade operation is in progress at a time, and each asks for a version
+ * of its own), a stop by the suspension the status records for that version (with the savepoint the
+ * job was stopped with, which a new leader records too when the old one died during the stop), a
+ * cancel by Flink's state of the cancelled job. Anything else, or what cannot be told exactly, is
+ * left to {@link io.fraudpipeline.control.operations.Operations}, which fails it as interrupted as
+ * before.
  */
 @Component
 class PipelineOperationOutcomes implements OperationOutcomes {
 
   private final Supplier<Optional<PipelineStatus>> status;
-  private final FlinkService flink;
+  private final Supplier<List<FlinkJob>> jobs;
 
   @Autowired
-  PipelineOperationOutcomes(PipelineStatusStore statusStore, FlinkService flink) {
-    this(statusStore::read, flink);
+  PipelineOperationOutcomes(PipelineStatusStore statusStore, FraudJobObserver observer) {
+    // The observer's last observation (at most a poll interval old), not a fresh one: a sweep
+    // asks about every abandoned operation, and an observation a poll old only delays an ending
+    // by one sweep.
+    this(statusStore::read, () -> observer.current().requireReachable().flinkJobs());
   }
 
   /**
    * @param status the reconciler's status as last written (a Kafka read: may throw, and the
    *     operation is then asked about again later)
+   * @param jobs the fraud jobs Flink last reported (may throw when Flink was unreachable, with the
+   *     same effect)
    */
-  PipelineOperationOutcomes(Supplier<Optional<PipelineStatus>> status, FlinkService flink) {
+  PipelineOperationOutcomes(
+      Supplier<Optional<PipelineStatus>> status, Supplier<List<FlinkJob>> jobs) {
     this.status = status;
-    this.flink = flink;
+    this.jobs = jobs;
   }
 
   @Override
@@ -48,6 +58,7 @@ class PipelineOperationOutcomes implements OperationOutcomes {
     long version = abandoned.desiredVersion();
     return switch (abandoned.kind()) {
       case UPGRADE -> Optional.ofNullable(upgrade(version));
+      case STOP -> Optional.ofNullable(stop(abandoned.jobId(), version, abandoned.createdAt()));
       case CANCEL -> Optional.ofNullable(cancel(abandoned.jobId(), version));
       default -> Optional.empty();
     };
@@ -82,10 +93,61 @@ class PipelineOperationOutcomes implements OperationOutcomes {
     return null;
   }
 
+  /**
+   * As {@code PipelineService.stop}'s wait would have ended: done once the status records the
+   * pipeline suspended for this version with the job no longer active, with the savepoint it was
+   * stopped with; failed when the reconciler reports its step for this version failed; else under
+   * way (the reconciler tries the stop again each step) until the operation's deadline.
+   */
+  private Outcome stop(String jobId, long version, Instant accepted) {
+    PipelineStatus current = status.get().orElse(null);
+    Optional<FlinkJob> job = job(jobId);
+    boolean active = job.isPresent() && job.get().isActive();
+    if (current != null && current.desiredVersion() >= version && jobId.equals(current.jobId())) {
+      if (current.suspended() && !active) {
+        RestorePoint last = current.lastState();
+        return new Completed(
+            null,
+            last != null && last.kind() == RestorePoint.Kind.SAVEPOINT && jobId.equals(last.jobId())
+                ? last.path()
+                : null);
+      }
+      ReconcileStep step = current.lastStep();
+      if (current.desiredVersion() == version
+          && step != null
+          && step.at().isAfter(accepted)
+          && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
+        return new Failed(StatusAwaiter.stepFailed(version, step));
+      }
+      if (current.desiredVersion() > version && !current.suspended()) {
+        // A later version runs the pipeline again: whether this job was stopped first is not
+        // known from here.
+        return null;
+      }
+    } else if (current != null && current.desiredVersion() >= version) {
+      // The status follows another job: this one was not the pipeline's when it was taken down.
+      return null;
+    }
+    String where =
+        active
+            ? "job " + jobId + " was still " + job.get().state() + ", not stopped"
+            : "the reconciler had not recorded the suspension desired state version "
+                + version
+                + " asks for"
+                + job.map(j -> " (job " + jobId + " was " + j.state() + ")").orElse("");
+    return new UnderWay(
+        current == null || current.lastStep() == null
+            ? where
+            : where + "; the reconciler's last step: " + current.lastStep().message());
+  }
+
+  private Optional<FlinkJob> job(String jobId) {
+    return jobs.get().stream().filter(j -> j.jobId().equals(jobId)).findFirst();
+  }
+
   /** Done when Flink shows the job cancelled (or, gone, the reconciler recorded it suspended). */
   private Outcome cancel(String jobId, long version) {
-    Optional<FlinkJob> job =
-        flink.fraudJobs().stream().filter(j -> j.jobId().equals(jobId)).findFirst();
+    Optional<FlinkJob> job = job(jobId);
     if (job.isPresent()) {
       if ("CANCELED".equals(job.get().state())) {
         return new Completed(null, null);

@@ -95,11 +95,7 @@ class StatusAwaiter {
             && step.at().isAfter(since)
             && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
           throw new ExecutionFailedException(
-              "Desired state version "
-                  + accepted.version()
-                  + " was accepted, but the reconciler's step failed: "
-                  + step.message(),
-              Map.of("desired_version", accepted.version()));
+              stepFailed(accepted.version(), step), Map.of("desired_version", accepted.version()));
         }
         if (done.test(last)) {
           return last;
@@ -128,6 +124,17 @@ class StatusAwaiter {
                 ? ""
                 : ". Its last step: " + last.lastStep().message()),
         Map.of("desired_version", accepted.version()));
+  }
+
+  /**
+   * Why a wait for {@code version} failed: the reconciler's step for it failed (also what tells an
+   * abandoned operation's end, {@link PipelineOperationOutcomes}).
+   */
+  static String stepFailed(long version, ReconcileStep step) {
+    return "Desired state version "
+        + version
+        + " was accepted, but the reconciler's step failed: "
+        + step.message();
   }
 
   /**

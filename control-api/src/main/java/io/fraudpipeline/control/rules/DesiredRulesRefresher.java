@@ -21,7 +21,7 @@ class DesiredRulesRefresher extends PeriodicLifecycle {
         "rules-refresher",
         properties.refreshInterval(),
         // A refresh in progress ends within the rules readers' timeout.
-        properties.publishTimeout().plusSeconds(1));
+        properties.readTimeout().plusSeconds(1));
     this.rules = rules;
   }
 

@@ -16,9 +16,9 @@ class RulesConfiguration {
       ReadCommittedConsumers consumers, TopicsProperties topics, RulesProperties properties) {
     return new RuleSetLog(
         new TopicTail(
-            consumers.create("control-api-rules-reader", properties.publishTimeout()),
+            consumers.create("control-api-rules-reader", properties.readTimeout()),
             topics.fraudRules(),
-            properties.publishTimeout()));
+            properties.readTimeout()));
   }
 
   @Bean(destroyMethod = "close")
@@ -26,9 +26,9 @@ class RulesConfiguration {
       ReadCommittedConsumers consumers, TopicsProperties topics, RulesProperties properties) {
     return new RuleHistoryLog(
         new TopicTail(
-            consumers.create("control-api-rules-history-reader", properties.publishTimeout()),
+            consumers.create("control-api-rules-history-reader", properties.readTimeout()),
             topics.rulesHistory(),
-            properties.publishTimeout()),
+            properties.readTimeout()),
         properties.historyLimit());
   }
 

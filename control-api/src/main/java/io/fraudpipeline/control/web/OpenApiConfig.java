@@ -169,6 +169,12 @@ public class OpenApiConfig {
         Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
   }
 
+  /** Which members of a response are always there. */
+  @Bean
+  OpenApiCustomizer alwaysPresentComponents() {
+    return new AlwaysPresentComponents("io.fraudpipeline");
+  }
+
   private static ApiResponse problem(String description) {
     return new ApiResponse().description(description).content(problemContent());
   }

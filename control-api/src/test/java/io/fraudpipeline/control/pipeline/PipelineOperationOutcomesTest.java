@@ -19,9 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The upgrade and cancel operations of a replica killed mid-way (cp-b), ended by the leader (cp-a)
- * as the work the reconciler carried on with ended: the reconciler's status and Flink as they would
- * stand then, the operations on a store in memory. Milliseconds.
+ * The upgrade, stop and cancel operations of a replica killed mid-way (cp-b), ended by the leader
+ * (cp-a) as the work the reconciler carried on with ended: the reconciler's status and Flink as
+ * they would stand then, the operations on a store in memory. Milliseconds.
  */
 class PipelineOperationOutcomesTest {
 
@@ -41,7 +41,7 @@ class PipelineOperationOutcomesTest {
           new TestLeadership("cp-a", true, Optional.of(Set.of("cp-a"))),
           clock,
           Duration.ZERO,
-          List.of(new PipelineOperationOutcomes(() -> Optional.of(status), flink)));
+          List.of(new PipelineOperationOutcomes(() -> Optional.of(status), flink::fraudJobs)));
 
   @AfterEach
   void close() {
@@ -117,6 +117,82 @@ class PipelineOperationOutcomesTest {
   }
 
   @Test
+  void aStopItsReplicaLeftCompletesWithTheSavepointTheJobWasStoppedWith() throws Exception {
+    flink.startOutside(OLD_JOB, 1, START);
+    Operation left = leftBy(OperationKind.STOP, OLD_JOB);
+
+    leader.operations().failLeftBehind();
+    assertThat(leader.recorded(left.id()).orElseThrow().state())
+        .as("still running: the reconciler stops it next")
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    // The leader died during the stop: its successor found the job FINISHED and recorded the
+    // savepoint Flink reports for it (PipelineActions.withFinalSavepoint).
+    String path = flink.stopWithSavepoint(OLD_JOB, false, Duration.ofSeconds(10));
+    clock.advance(Duration.ofSeconds(5));
+    status = suspendedAt(new RestorePoint(path, RestorePoint.Kind.SAVEPOINT, START, OLD_JOB));
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.savepointPath()).isEqualTo(path);
+    assertThat(ended.failureCause()).isNull();
+  }
+
+  @Test
+  void aStopWhoseJobStillRunsAtTheOperationsDeadlineFailsSayingSo() {
+    flink.startOutside(OLD_JOB, 1, START);
+    Operation left = leftBy(OperationKind.STOP, OLD_JOB);
+    PipelineStatus.Builder waiting = PipelineStatus.initial().toBuilder();
+    waiting.desiredVersion = VERSION;
+    waiting.jobId = OLD_JOB;
+    waiting.lastStep =
+        new ReconcileStep(
+            START.plusSeconds(1), "wait", "Job " + OLD_JOB + " is RESTARTING", "cp-a", 1);
+    status = waiting.build();
+
+    leader.operations().failLeftBehind();
+    assertThat(leader.recorded(left.id()).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    clock.advance(Duration.ofMinutes(1));
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .contains("replica cp-b")
+        .endsWith(
+            "By its deadline, job "
+                + OLD_JOB
+                + " was still RUNNING, not stopped; the reconciler's last step: Job "
+                + OLD_JOB
+                + " is RESTARTING");
+  }
+
+  @Test
+  void aStopWhoseSavepointFailedFailsWithTheReconcilersReasonAsItsBodyWould() {
+    flink.startOutside(OLD_JOB, 1, START);
+    Operation left = leftBy(OperationKind.STOP, OLD_JOB);
+    PipelineStatus.Builder failed = PipelineStatus.initial().toBuilder();
+    failed.desiredVersion = VERSION;
+    failed.jobId = OLD_JOB;
+    failed.lastStep =
+        new ReconcileStep(START.plusSeconds(3), "failed", "Savepoint failed: disk full", "cp-a", 1);
+    status = failed.build();
+
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .isEqualTo(
+            "Desired state version "
+                + VERSION
+                + " was accepted, but the reconciler's step failed: Savepoint failed: disk full");
+  }
+
+  @Test
   void aCancelItsReplicaLeftCompletesOnceFlinkShowsTheJobCanceled() throws Exception {
     flink.startOutside(OLD_JOB, 1, START);
     Operation left = leftBy(OperationKind.CANCEL, OLD_JOB);
@@ -160,6 +236,16 @@ class PipelineOperationOutcomesTest {
     assertThat(leader.recorded(left.id()).orElseThrow().failureCause())
         .startsWith("The control plane stopped")
         .contains("cp-b");
+  }
+
+  /** The pipeline suspended for {@link #VERSION}, its job {@link #OLD_JOB} gone. */
+  private static PipelineStatus suspendedAt(RestorePoint lastState) {
+    PipelineStatus.Builder suspended = PipelineStatus.initial().toBuilder();
+    suspended.desiredVersion = VERSION;
+    suspended.jobId = OLD_JOB;
+    suspended.suspended = true;
+    suspended.lastState = lastState;
+    return suspended.build();
   }
 
   /** An operation cp-b accepted for desired version {@link #VERSION} and left in progress. */

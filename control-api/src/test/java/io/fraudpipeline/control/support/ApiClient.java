@@ -73,6 +73,19 @@ public final class ApiClient {
     return send(request);
   }
 
+  /** {@link #write}, the body as bytes (e.g. ones that are not UTF-8). */
+  public Reply writeBytes(
+      String method, String path, String contentType, byte[] body, String... headers) {
+    HttpRequest.Builder request =
+        authorized(path)
+            .header("Content-Type", contentType)
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request);
+  }
+
   public Reply writeWithoutToken(String method, String path, String contentType, String body) {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))

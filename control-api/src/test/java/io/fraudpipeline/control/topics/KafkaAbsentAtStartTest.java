@@ -10,6 +10,7 @@ import io.fraudpipeline.embedded.LocalKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,8 +25,9 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * The service started before its Kafka (compose or Kubernetes bringing both up at once, or Kafka
- * down at a restart): it serves 503 kafka-unavailable and a DOWN {@code kafka} health component
- * without flooding its log, and connects once a broker answers on the bootstrap address.
+ * down at a restart): it serves 503 kafka-unavailable within a few seconds and a DOWN {@code kafka}
+ * health component without flooding its log, and connects once a broker answers on the bootstrap
+ * address.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -72,6 +74,19 @@ class KafkaAbsentAtStartTest {
     assertThat(topics.problemType()).isEqualTo("kafka-unavailable");
     assertThat(api.get("/actuator/health").json().path("components").path("kafka").path("status"))
         .hasToString("\"DOWN\"");
+    // A read of the rules waited for the rules reader's Kafka timeouts, behind the background
+    // refresh's read: about 25 s, past a client's 10 s timeout. Twice, so that one meets the
+    // refresh (every fraud.rules.refresh-interval) in progress.
+    for (int i = 0; i < 2; i++) {
+      for (String path : List.of("/api/v1/rules", "/api/v1/rules/history")) {
+        long started = System.nanoTime();
+        Reply rules = api.get(path);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(rules.status()).as(rules.toString()).isEqualTo(503);
+        assertThat(rules.problemType()).isEqualTo("kafka-unavailable");
+        assertThat(took).as(path + " answered 503 after " + took).isLessThan(Duration.ofSeconds(6));
+      }
+    }
     // Kafka 4's clients go back to their bootstrap servers when no broker answers; its admin
     // client did so in a tight loop when none ever had: over a thousand log lines a second.
     long before = rebootstraps(log);

@@ -7,8 +7,13 @@ import io.fraudpipeline.control.support.ApiClient;
 import io.fraudpipeline.control.support.ApiClient.Reply;
 import io.fraudpipeline.control.support.OpenApiDocument;
 import io.fraudpipeline.control.support.TestKafka;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class DocumentedAnswersTest {
 
   static final String TOKEN = "openapi-test-token-0123456789";
+  private static final String UNKNOWN_JOB = "0123456789abcdef0123456789abcdef";
   private static final String JSON = "application/json";
 
   @DynamicPropertySource
@@ -115,6 +121,67 @@ class DocumentedAnswersTest {
     }
   }
 
+  @Test
+  void everyWriteRefusesABodyThatIsNotUtf8OrGivesAKeyTwiceAsMalformed() {
+    byte[] notUtf8 = {'{', '"', 'x', '"', ':', ' ', '"', (byte) 0xff, '"', '}'};
+    byte[] keyTwice = "{\"x\": 1, \"x\": 1}".getBytes(StandardCharsets.UTF_8);
+    List<String> writes = new ArrayList<>();
+    docs.openApi()
+        .getPaths()
+        .forEach(
+            (template, item) ->
+                item.readOperationsMap()
+                    .forEach(
+                        (method, operation) -> {
+                          if (operation.getRequestBody() == null
+                              || operation.getRequestBody().getContent() == null) {
+                            return;
+                          }
+                          String path = template.replaceAll("\\{[^/]+}", UNKNOWN_JOB);
+                          String contentType =
+                              operation.getRequestBody().getContent().keySet().iterator().next();
+                          writes.add(method + " " + template);
+                          for (byte[] body : List.of(notUtf8, keyTwice)) {
+                            Reply reply =
+                                api.writeBytes(
+                                    method.name(), path, contentType, body, "If-Match", "*");
+                            assertThat(reply.status())
+                                .as(method + " " + path + ": " + reply.body())
+                                .isEqualTo(400);
+                            assertThat(reply.problemType())
+                                .as(method + " " + path + ": " + reply.body())
+                                .isEqualTo("malformed-body");
+                          }
+                        }));
+    // Those the probe found answering validation among them.
+    assertThat(writes)
+        .contains(
+            "POST /api/v1/jobs/{job_id}/savepoints",
+            "POST /api/v1/jobs/{job_id}/cancel",
+            "POST /api/v1/jobs",
+            "PUT /api/v1/rules");
+  }
+
+  @Test
+  void responseSchemasListTheMembersAlwaysPresentAsRequiredAndRequestBodiesDoNot() {
+    Map<String, Schema> schemas = docs.openApi().getComponents().getSchemas();
+    assertThat(schemas.get("PipelineView").getRequired()).contains("flink_reachable", "in_sync");
+    assertThat(schemas.get("PipelineStatus").getRequired())
+        .contains("desired_version", "lineage", "deployments", "suspended");
+    // The body of PUT /api/v1/pipeline too: a member left out there takes its default.
+    List<String> inRequest = schemas.get("PipelineSpec").getRequired();
+    assertThat(inRequest == null ? List.<String>of() : inRequest)
+        .doesNotContain("parallelism", "restart_failed", "allow_non_restored_state");
+    schemas.forEach(
+        (name, schema) -> {
+          if (schema.getRequired() != null) {
+            assertThat(schema.getProperties())
+                .as(name)
+                .containsKeys(schema.getRequired().toArray(String[]::new));
+          }
+        });
+  }
+
   private void assertDocumented(String method, String path, Reply reply, int expectedStatus) {
     String request = method + " " + path;
     assertThat(reply.status()).as(request + ": " + reply.body()).isEqualTo(expectedStatus);
@@ -131,6 +198,19 @@ class DocumentedAnswersTest {
     assertThat(documented.getContent()).as(request + " content").containsKey(mediaType);
     if (documented.getHeaders() != null && documented.getHeaders().containsKey("Location")) {
       assertThat(reply.header("Location")).as(request + " Location").isNotBlank();
+    }
+    Schema<?> schema = documented.getContent().get(mediaType).getSchema();
+    if (schema != null && schema.get$ref() != null && reply.json().isObject()) {
+      Schema<?> model =
+          docs.openApi()
+              .getComponents()
+              .getSchemas()
+              .get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
+      if (model != null && model.getRequired() != null) {
+        for (String member : model.getRequired()) {
+          assertThat(reply.json().has(member)).as(request + " has required " + member).isTrue();
+        }
+      }
     }
     if (mediaType.equals("application/problem+json")) {
       assertThat(reply.json().propertyNames())
