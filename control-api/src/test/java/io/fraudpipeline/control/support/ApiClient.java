@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -63,14 +64,7 @@ public final class ApiClient {
   /** A write with the bearer token, a body and extra headers (name, value, name, value...). */
   public Reply write(
       String method, String path, String contentType, String body, String... headers) {
-    HttpRequest.Builder request =
-        authorized(path)
-            .header("Content-Type", contentType)
-            .method(method, HttpRequest.BodyPublishers.ofString(body));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    return send(request);
+    return writeBytes(method, path, contentType, body.getBytes(StandardCharsets.UTF_8), headers);
   }
 
   /** {@link #write}, the body as bytes (e.g. ones that are not UTF-8). */
