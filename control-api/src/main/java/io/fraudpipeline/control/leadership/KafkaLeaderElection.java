@@ -70,6 +70,9 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
   private final TopicPartition partition;
   private final Lease lease;
   private final CountDownLatch stopping = new CountDownLatch(1);
+  // Set once, when the replica begins to shut down: from then on it never leads, whatever its
+  // consumer is told, though it stays in the group until close() (see resign()).
+  private volatile boolean resigned;
   private Thread thread;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean leaveOnClose = true;
@@ -150,9 +153,24 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
     lookup.start();
   }
 
-  /** Leaves the group at once, so another replica takes over within a rebalance. */
+  /**
+   * Stops leading for good, at once, while staying in the group: for a replica that begins to shut
+   * down. Its reconciler may still be in a step; until {@link #close()} hands the partition over,
+   * nobody else acts either. Without it, a replica whose lease ran out and was renewed while it
+   * shut down (it had been frozen together with its broker) led again, announced it and began a
+   * reconciliation that its own shutdown then interrupted.
+   */
+  public void resign() {
+    resigned = true;
+  }
+
+  /**
+   * Resigns (if it has not) and leaves the group at once, so another replica takes over within a
+   * rebalance.
+   */
   @Override
   public void close() {
+    resign();
     stopping.countDown();
     thaw();
     KafkaConsumer<byte[], byte[]> current = consumer;
@@ -180,7 +198,7 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
 
   @Override
   public boolean isLeader() {
-    return holdsPartition && lease.isValid();
+    return !resigned && holdsPartition && lease.isValid();
   }
 
   @Override

@@ -88,6 +88,44 @@ class KafkaLeaderElectionTest {
     assertThat(first.isLeader()).isFalse();
   }
 
+  /**
+   * What a replica does when it begins to shut down (see LeaderElectionLifecycle): it stops leading
+   * at once and for good, also when its lease runs out and is renewed meanwhile (as after a freeze
+   * of the whole process), and hands over when closed.
+   */
+  @Test
+  void aResignedLeaderNeverLeadsAgainAndHandsOverWhenClosed() {
+    List<KafkaLeaderElection> two = List.of(start("a"), start("b"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> leaders(two) == 1);
+    await().until(() -> two.stream().allMatch(r -> r.status().member()));
+    KafkaLeaderElection leaving = leader(two);
+    KafkaLeaderElection staying = other(two, leaving);
+    long epoch = leaving.epoch();
+
+    leaving.resign();
+    assertThat(leaving.isLeader()).isFalse();
+    // Frozen past its lease, within the session: thawed, it hears of an accepted heartbeat again.
+    leaving.freezeForTesting();
+    LockSupport.parkNanos(VALIDITY.plusMillis(300).toNanos());
+    leaving.thaw();
+    long until = System.nanoTime() + HEARTBEAT.multipliedBy(2).toNanos();
+    while (System.nanoTime() < until) {
+      assertThat(leaving.isLeader()).as("the resigned replica leads").isFalse();
+      assertThat(staying.isLeader()).as("another leads before it left").isFalse();
+      LockSupport.parkNanos(SAMPLE);
+    }
+    assertThat(leaving.status().member()).isTrue();
+
+    leaving.close();
+    await().atMost(SESSION).until(staying::isLeader);
+
+    assertThat(staying.epoch()).isGreaterThan(epoch);
+    assertThat(changes)
+        .filteredOn(c -> c.replicaId().equals(leaving.replicaId()))
+        .extracting(LeadershipChange::leader)
+        .containsExactly(true, false);
+  }
+
   @Test
   void aReplicaJoiningLaterDoesNotTakeTheLeadershipFromALiveLeader() {
     KafkaLeaderElection first = start("a");

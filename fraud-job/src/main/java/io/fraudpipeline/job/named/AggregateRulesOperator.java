@@ -234,10 +234,27 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   public void processElement1(StreamRecord<GroupedTransaction> record) {
     GroupedTransaction grouped = record.getValue();
     long time = grouped.time();
-    if (time <= timers.currentWatermark()) {
+    if (time <= timers.currentWatermark() && countsForItsTransaction(grouped)) {
       lateTransactions.inc();
     }
     waiting.add(time, grouped);
+  }
+
+  /**
+   * Whether the record is the one of its transaction's groupings that counts it: evaluate-rules
+   * sends a transaction once per grouping of the aggregate rules, to the subtasks owning those
+   * keys, and counting every record counted a late transaction up to once per grouping. Each
+   * subtask works out the first grouping from the transaction and the rules alone, so exactly one
+   * record counts wherever the others go; only while subtasks apply different rule sets (for a
+   * moment after a change) may a late transaction be counted twice or not at all.
+   */
+  private boolean countsForItsTransaction(GroupedTransaction grouped) {
+    return grouped.keySpec().equals(compiled.firstKeySpec(grouped.transaction()));
+  }
+
+  /** {@link JobMetrics#LATE_TRANSACTIONS}, for tests. */
+  long lateTransactionCount() {
+    return lateTransactions.getCount();
   }
 
   @Override

@@ -295,4 +295,17 @@ public final class CompiledRules {
     }
     return out;
   }
+
+  /**
+   * The key spec of the first of {@link #groupings}' records for {@code tx}, or null when it has
+   * none: the one record of the transaction that stands for it all where it is counted once.
+   */
+  public String firstKeySpec(Transaction tx) {
+    for (Map.Entry<String, List<TransactionField>> spec : keyFieldsBySpec.entrySet()) {
+      if (spec.getValue().stream().allMatch(f -> f.text(tx) != null)) {
+        return spec.getKey();
+      }
+    }
+    return null;
+  }
 }

@@ -12,13 +12,16 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -146,8 +149,85 @@ class AggregateRulesOperatorTest {
         .numKeyValueStateEntries();
   }
 
+  private static long lateTransactions(Harness harness) {
+    return ((AggregateRulesOperator) harness.getOperator()).lateTransactionCount();
+  }
+
   private static List<String> alertIds(List<FraudAlert> alerts) {
     return alerts.stream().map(FraudAlert::alertId).sorted().toList();
+  }
+
+  /** Count rules per account, per merchant and per category: three groupings per transaction. */
+  private static final RuleSet THREE_GROUPINGS =
+      ruleSet(
+          1,
+          List.of(
+              grouped("per-account", "account_id"),
+              grouped("per-merchant", "merchant"),
+              grouped("per-category", "merchant_category")));
+
+  private static NamedRule grouped(String id, String groupBy) {
+    return new NamedRule(
+        id,
+        id,
+        null,
+        "aggregate",
+        null,
+        ">=",
+        new BigDecimal(100),
+        null,
+        List.of(groupBy),
+        "count",
+        "PT1M");
+  }
+
+  @Test
+  void countsALateTransactionOnceWhateverItsNumberOfGroupings() throws Exception {
+    try (var harness = harness()) {
+      rules(harness, THREE_GROUPINGS);
+      assertThat(new CompiledRules(THREE_GROUPINGS).groupings(tx("on-time", "A", 10))).hasSize(3);
+      send(harness, THREE_GROUPINGS, tx("on-time", "A", 10));
+      watermark(harness, Generated.START + 10_000);
+      assertThat(lateTransactions(harness)).isZero();
+
+      send(harness, THREE_GROUPINGS, tx("late", "A", 5));
+
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void countsALateTransactionOnceWhenItsGroupingsLandOnDifferentSubtasks() throws Exception {
+    int parallelism = 2;
+    List<Harness> subtasks = new ArrayList<>();
+    try {
+      for (int index = 0; index < parallelism; index++) {
+        Harness subtask = harness(parallelism, index, null);
+        subtasks.add(subtask);
+        rules(subtask, THREE_GROUPINGS);
+        watermark(subtask, Generated.START + 10_000);
+      }
+      Set<Integer> reached = new HashSet<>();
+      Transaction late = tx("late", "B", 5);
+      for (GroupedTransaction g : new CompiledRules(THREE_GROUPINGS).groupings(late)) {
+        int index =
+            KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                g.key(), MAX_PARALLELISM, parallelism);
+        reached.add(index);
+        subtasks.get(index).processElement1(g, late.timestamp().toEpochMilli());
+      }
+      assertThat(reached).as("subtasks its groupings went to").hasSize(parallelism);
+
+      long counted = 0;
+      for (Harness subtask : subtasks) {
+        counted += lateTransactions(subtask);
+      }
+      assertThat(counted).isEqualTo(1);
+    } finally {
+      for (Harness subtask : subtasks) {
+        subtask.close();
+      }
+    }
   }
 
   @Test
