@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +31,8 @@ import tools.jackson.core.JacksonException;
  * created on first use, the latest value of a key wins and a tombstone removes it. Writes return
  * once Kafka has them; every read first catches up to the topic's current end (a {@link
  * TopicTail}), so it sees every write made before it, by this control plane or another. Kafka
- * failing or not answering within the timeout is a {@link KafkaUnavailableException}.
+ * failing or not answering within the timeout (a read: within the read timeout, from its call) is a
+ * {@link KafkaUnavailableException}.
  *
  * @param <V> the value type, written with the wire contract's codec ({@link FraudJson#mapper()})
  */
@@ -42,10 +44,12 @@ public final class CompactedTopic<V> implements AutoCloseable {
   private final String description;
   private final Class<V> type;
   private final Duration timeout;
+  private final Duration readTimeout;
   private final short replicationFactor;
   private final Admin admin;
   private final TopicTail tail;
   private final Map<String, V> table = new LinkedHashMap<>();
+  private final ReentrantLock reading = new ReentrantLock();
   private final Map<String, Object> producerConfig;
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean topicEnsured;
@@ -59,7 +63,9 @@ public final class CompactedTopic<V> implements AutoCloseable {
    * @param replicationFactor replication factor if the topic has to be created
    * @param admin the shared admin client
    * @param kafka Boot's Kafka settings (servers, security)
-   * @param timeout the longest each Kafka call may take
+   * @param timeout the longest each Kafka call of a write may take
+   * @param readTimeout the longest one read may take, from its call: making sure the topic exists,
+   *     waiting for a read in progress (another caller's) and catching up included
    */
   public CompactedTopic(
       String topic,
@@ -70,11 +76,13 @@ public final class CompactedTopic<V> implements AutoCloseable {
       Admin admin,
       ReadCommittedConsumers consumers,
       KafkaProperties kafka,
-      Duration timeout) {
+      Duration timeout,
+      Duration readTimeout) {
     this.topic = topic;
     this.description = description;
     this.type = type;
     this.timeout = timeout;
+    this.readTimeout = readTimeout;
     this.replicationFactor = replicationFactor;
     this.admin = admin;
     Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
@@ -87,7 +95,8 @@ public final class CompactedTopic<V> implements AutoCloseable {
     producer.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     this.producerConfig = producer;
-    this.tail = new TopicTail(consumers.create(clientId + "-reader", timeout), topic, timeout);
+    this.tail =
+        new TopicTail(consumers.create(clientId + "-reader", readTimeout), topic, readTimeout);
   }
 
   /** Writes the key's new value; returns once Kafka has it. */
@@ -101,7 +110,7 @@ public final class CompactedTopic<V> implements AutoCloseable {
   }
 
   private void send(String key, byte[] value) {
-    ensureTopic();
+    ensureTopic(timeout);
     try {
       producer()
           .send(new ProducerRecord<>(topic, key, value))
@@ -127,17 +136,39 @@ public final class CompactedTopic<V> implements AutoCloseable {
    * Every key's latest value, in the order the keys were first written; unreadable ones left out.
    */
   public Map<String, V> readAll() {
-    ensureTopic();
+    long deadline = System.nanoTime() + readTimeout.toNanos();
+    // With Kafka down, a read took the writes' timeout (10 s) to make sure of the topic and to
+    // catch up, and waited unbounded behind a background read: a GET answered 503 after 10 s or
+    // more. One deadline for all of it.
+    ensureTopic(readTimeout);
     // Its own lock, not the producer's: a write need not wait for a slow read.
-    synchronized (table) {
-      try {
-        tail.catchUp(this::apply);
-      } catch (KafkaException e) {
+    try {
+      if (!reading.tryLock(left(deadline).toNanos(), TimeUnit.NANOSECONDS)) {
         throw new KafkaUnavailableException(
-            "Cannot read the " + description + " from topic " + topic + ": " + e.getMessage(), e);
+            "Cannot read the "
+                + description
+                + " from topic "
+                + topic
+                + ": the read in progress did not end within "
+                + readTimeout);
       }
-      return new LinkedHashMap<>(table);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException("Interrupted while reading the " + description, e);
     }
+    try {
+      tail.catchUp(this::apply, left(deadline));
+      return new LinkedHashMap<>(table);
+    } catch (KafkaException e) {
+      throw new KafkaUnavailableException(
+          "Cannot read the " + description + " from topic " + topic + ": " + e.getMessage(), e);
+    } finally {
+      reading.unlock();
+    }
+  }
+
+  private static Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> r) {
@@ -184,7 +215,7 @@ public final class CompactedTopic<V> implements AutoCloseable {
    * Creates the compacted topic once; it is created here rather than at start-up so a broker that
    * is down at start-up only delays it.
    */
-  private void ensureTopic() {
+  private void ensureTopic(Duration timeout) {
     if (topicEnsured) {
       return;
     }

@@ -45,13 +45,23 @@ public final class TopicTail implements AutoCloseable {
    *     timeout
    */
   public void catchUp(Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    catchUp(handler, timeout);
+  }
+
+  /**
+   * As {@link #catchUp(Consumer)}, within {@code within} rather than the timeout: what is left of a
+   * caller's own deadline.
+   *
+   * @throws TimeoutException when Kafka does not answer, or the records are not read, within it
+   */
+  public void catchUp(Consumer<ConsumerRecord<byte[], byte[]>> handler, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
     try {
       // Not synchronized: with Kafka down, a read waited for the one in progress to time out and
       // then for its own timeout, twice the bound a caller was promised.
-      if (!lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!lock.tryLock(within.toNanos(), TimeUnit.NANOSECONDS)) {
         throw new TimeoutException(
-            "reading " + topic + ": the read in progress did not end within " + timeout);
+            "reading " + topic + ": the read in progress did not end within " + within);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -90,7 +100,7 @@ public final class TopicTail implements AutoCloseable {
     Map<TopicPartition, Long> end = consumer.endOffsets(assigned, left(deadline));
     while (behind(end, deadline)) {
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("reading " + topic + " did not reach its end within " + timeout);
+        throw new TimeoutException("reading " + topic + " did not reach its end in time");
       }
       consumer.poll(Duration.ofMillis(100)).forEach(handler);
     }

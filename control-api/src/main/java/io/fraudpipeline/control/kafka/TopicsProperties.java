@@ -2,15 +2,18 @@ package io.fraudpipeline.control.kafka;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The pipeline's topic names and how new topics are created. Every default is in application.yaml
- * (the job's topics there are the wire contract's {@code io.fraudpipeline.model.Topics}). A blank
- * name stops the start-up: it is usually an environment variable left empty, and quietly taking the
- * default instead would point the pipeline at a topic nobody chose. Kafka's bootstrap servers are
- * Boot's own {@code spring.kafka.bootstrap-servers}.
+ * The pipeline's topic names, how new topics are created and how long a read of the control plane's
+ * own topics may take. Every default is in application.yaml (the job's topics there are the wire
+ * contract's {@code io.fraudpipeline.model.Topics}). A blank name stops the start-up: it is usually
+ * an environment variable left empty, and quietly taking the default instead would point the
+ * pipeline at a topic nobody chose. Kafka's bootstrap servers are Boot's own {@code
+ * spring.kafka.bootstrap-servers}.
  *
  * @param transactions incoming transactions
  * @param fraudAlerts the job's alerts
@@ -27,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  *     fraud.events.retention})
  * @param leadership the one-partition topic whose consumer group elects the leading replica
  * @param fraudAlertsShadow the alerts of named rules in shadow state (never in {@code fraudAlerts})
+ * @param readTimeout longest one read of a topic the control plane keeps its state in (rules and
+ *     their history, desired state and status of the pipeline, savepoints, operations) may take,
+ *     waiting for a read in progress included; beyond it a request answers 503
  */
 @Validated
 @ConfigurationProperties("fraud.topics")
@@ -44,4 +50,5 @@ public record TopicsProperties(
     @NotBlank String pipelineStatus,
     @NotBlank String events,
     @NotBlank String leadership,
-    @NotBlank String fraudAlertsShadow) {}
+    @NotBlank String fraudAlertsShadow,
+    @NotNull Duration readTimeout) {}

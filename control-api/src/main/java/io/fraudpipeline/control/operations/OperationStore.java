@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 class OperationStore implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OperationStore.class);
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private final CompactedTopic<Operation> topic;
 
@@ -47,7 +47,8 @@ class OperationStore implements AutoCloseable {
             admin,
             consumers,
             kafka,
-            TIMEOUT));
+            WRITE_TIMEOUT,
+            topics.readTimeout()));
   }
 
   OperationStore(CompactedTopic<Operation> topic) {

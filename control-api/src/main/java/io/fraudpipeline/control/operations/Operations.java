@@ -58,9 +58,11 @@ public class Operations implements AutoCloseable {
 
   /**
    * A failed load of the operations of earlier control planes is tried again on a later request,
-   * but not sooner than this: while Kafka is down each try waits for its timeout.
+   * but not sooner than this: while Kafka is down each try waits for its timeout
+   * (fraud.topics.read-timeout). Short, since a replica that never loaded them answers 503 for the
+   * list until it has: at 30 s, it did so for up to 30 s after Kafka was back.
    */
-  private static final Duration LOAD_RETRY = Duration.ofSeconds(30);
+  private static final Duration LOAD_RETRY = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(Operations.class);
 
@@ -93,6 +95,10 @@ public class Operations implements AutoCloseable {
   private final Object loading = new Object();
   private final Object abandoning = new Object();
   private volatile boolean loaded;
+
+  /** Why the last load of the operations topic failed, while none has succeeded. */
+  private volatile String loadFailure = "not read yet";
+
   private Instant nextLoad = Instant.MIN;
   private volatile Instant nextRead = Instant.MIN;
   private volatile boolean closed;
@@ -233,10 +239,27 @@ public class Operations implements AutoCloseable {
     if (known != null && (known.state() != OperationState.IN_PROGRESS || runsHere(id))) {
       return Optional.of(known);
     }
+    if (known == null) {
+      // Not found by a replica that never read the topic is not "no such operation".
+      requireLoaded();
+    }
     return readStore()
         .map(all -> all.get(id))
         .map(this::refreshed)
         .or(() -> Optional.ofNullable(known));
+  }
+
+  /**
+   * @throws KafkaUnavailableException when the operations topic has never been read, so this
+   *     replica knows none but its own
+   */
+  private void requireLoaded() {
+    if (!loaded) {
+      throw new KafkaUnavailableException(
+          "Kafka did not answer reading the operations (this replica has not read them since it"
+              + " started): "
+              + loadFailure);
+    }
   }
 
   /**
@@ -368,12 +391,44 @@ public class Operations implements AutoCloseable {
   /** The newest {@code limit} retained operations, newest first, as {@link #list()}. */
   public List<Operation> list(int limit) {
     loadPrevious();
-    readStore()
-        .ifPresent(
-            all -> {
-              all.values().forEach(this::refreshed);
-              evictOld(true);
-            });
+    refresh();
+    return newest(limit);
+  }
+
+  /**
+   * The newest {@code limit} retained operations for a client, who must be able to tell "none" from
+   * "unknown": as {@link #list(int)}, but refused while the operations topic has never been read,
+   * and saying whether it could be read for this answer.
+   *
+   * @throws KafkaUnavailableException when this replica has never read the operations topic
+   */
+  public Listing listing(int limit) {
+    loadPrevious();
+    requireLoaded();
+    boolean read = refresh();
+    return new Listing(newest(limit), !read);
+  }
+
+  /**
+   * Retained operations, newest first.
+   *
+   * @param stale whether the operations topic could not be read for it: this replica's operations
+   *     are current, the others' as last read, and those they started since are missing
+   */
+  public record Listing(List<Operation> operations, boolean stale) {}
+
+  /** Takes in the store's records; says whether it could be read. */
+  private boolean refresh() {
+    Optional<Map<String, Operation>> read = readStore();
+    read.ifPresent(
+        all -> {
+          all.values().forEach(this::refreshed);
+          evictOld(true);
+        });
+    return read.isPresent();
+  }
+
+  private List<Operation> newest(int limit) {
     return operations.values().stream()
         .sorted(Comparator.comparing(Operation::createdAt).reversed())
         .limit(limit)
@@ -729,6 +784,7 @@ public class Operations implements AutoCloseable {
       try {
         previous = store.load();
       } catch (KafkaUnavailableException e) {
+        loadFailure = e.getMessage();
         nextLoad = clock.instant().plus(LOAD_RETRY);
         log.warn(
             "Cannot load the operations of earlier control planes, trying again in {}: {}",

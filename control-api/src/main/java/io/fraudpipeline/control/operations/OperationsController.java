@@ -26,14 +26,23 @@ class OperationsController {
     this.operations = operations;
   }
 
-  record OperationList(List<Operation> operations) {}
+  /**
+   * @param stale whether Kafka could not be read for this answer: this replica's operations are
+   *     current, the other replicas' as last read, and those they started since are missing
+   */
+  record OperationList(List<Operation> operations, boolean stale) {}
 
   @GetMapping
   @io.swagger.v3.oas.annotations.Operation(
       summary = "Recent operations, newest first",
-      description = "limit is 1 to 1000; without it, every retained one (the newest 200).")
+      description =
+          "limit is 1 to 1000; without it, every retained one (the newest 200). `stale` is true"
+              + " when the operations topic could not be read for this answer: the other"
+              + " replicas' operations are as last read. 503 kafka-unavailable when this replica"
+              + " has not read the topic since it started (it cannot tell none from unknown).")
   OperationList list(@RequestParam(required = false) @Min(1) @Max(1000) Integer limit) {
-    return new OperationList(limit == null ? operations.list() : operations.list(limit));
+    Operations.Listing listing = operations.listing(limit == null ? Integer.MAX_VALUE : limit);
+    return new OperationList(listing.operations(), listing.stale());
   }
 
   @GetMapping("/{operation_id}")

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class DesiredStateLog implements AutoCloseable {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * One proposed change.
@@ -57,7 +57,8 @@ public class DesiredStateLog implements AutoCloseable {
             admin,
             consumers,
             kafka,
-            TIMEOUT));
+            WRITE_TIMEOUT,
+            topics.readTimeout()));
   }
 
   /** On {@code topic}; null for a log that keeps its proposals elsewhere (a test's, in memory). */

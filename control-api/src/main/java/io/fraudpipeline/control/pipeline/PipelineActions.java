@@ -2,6 +2,7 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
@@ -117,6 +118,8 @@ final class PipelineActions {
     intent.suspended = false;
     intent.unhealthy = null;
     intent.jobJarSha256 = jar == null ? jarSha256 : jar;
+    intent.jobParallelism = spec.parallelism();
+    intent.jobDeliveryGuarantee = spec.deliveryGuarantee();
     if (upgrade != null) {
       intent.upgrade =
           upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
@@ -201,6 +204,10 @@ final class PipelineActions {
       return settling ? Optional.empty() : Optional.of(status);
     }
     PipelineStatus.Builder next = status.toBuilder();
+    // Flink reports no parallelism or guarantee for an ended job: the status says what the job it
+    // expects was deployed with (the desired spec may have changed since, a rescale for one).
+    boolean expected = ended.jobId().equals(status.jobId());
+    DeliveryGuarantee guarantee = expected ? status.jobDeliveryGuarantee() : null;
     next.lastState =
         record(
             new SavepointRecord(
@@ -208,9 +215,9 @@ final class PipelineActions {
                 ended.jobId(),
                 SavepointRecord.Kind.STOP,
                 savepoint.completedAt(),
-                null,
-                null,
-                ended.jobId().equals(status.jobId()) ? status.jobJarSha256() : null,
+                expected ? status.jobParallelism() : null,
+                guarantee == null ? null : guarantee.argument(),
+                expected ? status.jobJarSha256() : null,
                 null));
     return Optional.of(next.build());
   }

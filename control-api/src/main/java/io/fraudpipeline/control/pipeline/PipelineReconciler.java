@@ -324,6 +324,10 @@ public class PipelineReconciler {
     actions.cancel(duplicate);
     events.warning(EventReason.DUPLICATE_JOB_STOPPED, message, duplicate.jobId());
     PipelineStatus.Builder next = status.toBuilder();
+    if (!keep.jobId().equals(status.jobId())) {
+      next.jobParallelism = keep.parallelism();
+      next.jobDeliveryGuarantee = keep.deliveryGuarantee();
+    }
     next.jobId = keep.jobId();
     return steps.withStep(next.build(), "cancel-duplicate", message);
   }
@@ -580,6 +584,8 @@ public class PipelineReconciler {
     PipelineStatus.Builder next = status.toBuilder();
     next.jobId = job.jobId();
     next.jobJarSha256 = job.jarSha256();
+    next.jobParallelism = job.parallelism();
+    next.jobDeliveryGuarantee = job.deliveryGuarantee();
     next.suspended = false;
     String message =
         "Job "

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,10 @@ import java.util.List;
  * @param gaveUp why restarting stopped (the restart budget exhausted), else null
  * @param unhealthy why the running job is unhealthy, else null
  * @param jobJarSha256 the jar {@code jobId} was deployed with
+ * @param jobParallelism the parallelism {@code jobId} was deployed (or found) with, if known
+ * @param jobDeliveryGuarantee the delivery guarantee {@code jobId} was deployed (or found) with, if
+ *     known: a successor records the savepoint a stopped job left with both, as its stopper would
+ *     have, when Flink no longer reports them (an ended job)
  * @param upgrade the upgrade in progress, or the last one
  * @param rejectedJars jars an upgrade was rolled back from: an automatic upgrade skips them (an
  *     explicit one may still ask for them)
@@ -49,6 +54,8 @@ public record PipelineStatus(
     String gaveUp,
     String unhealthy,
     String jobJarSha256,
+    Integer jobParallelism,
+    DeliveryGuarantee jobDeliveryGuarantee,
     Upgrade upgrade,
     List<String> rejectedJars,
     ReconcileStep lastStep,
@@ -113,8 +120,8 @@ public record PipelineStatus(
   /** Nothing reconciled yet. */
   public static PipelineStatus initial() {
     return new PipelineStatus(
-        0, 0, null, 0, null, null, null, false, List.of(), null, null, null, null, null, List.of(),
-        null, List.of(), null);
+        0, 0, null, 0, null, null, null, false, List.of(), null, null, null, null, null, null, null,
+        List.of(), null, List.of(), null);
   }
 
   Builder toBuilder() {
@@ -136,6 +143,8 @@ public record PipelineStatus(
     String gaveUp;
     String unhealthy;
     String jobJarSha256;
+    Integer jobParallelism;
+    DeliveryGuarantee jobDeliveryGuarantee;
     Upgrade upgrade;
     List<String> rejectedJars;
     ReconcileStep lastStep;
@@ -156,6 +165,8 @@ public record PipelineStatus(
       gaveUp = s.gaveUp;
       unhealthy = s.unhealthy;
       jobJarSha256 = s.jobJarSha256;
+      jobParallelism = s.jobParallelism;
+      jobDeliveryGuarantee = s.jobDeliveryGuarantee;
       upgrade = s.upgrade;
       rejectedJars = s.rejectedJars;
       lastStep = s.lastStep;
@@ -178,6 +189,8 @@ public record PipelineStatus(
           gaveUp,
           unhealthy,
           jobJarSha256,
+          jobParallelism,
+          jobDeliveryGuarantee,
           upgrade,
           rejectedJars,
           lastStep,

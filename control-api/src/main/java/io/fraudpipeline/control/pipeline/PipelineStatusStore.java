@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 public class PipelineStatusStore implements AutoCloseable {
 
   private static final String KEY = "status";
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private final CompactedTopic<PipelineStatus> topic;
 
@@ -35,7 +35,8 @@ public class PipelineStatusStore implements AutoCloseable {
             admin,
             consumers,
             kafka,
-            TIMEOUT));
+            WRITE_TIMEOUT,
+            topics.readTimeout()));
   }
 
   /** On {@code topic}; null for a store that keeps the status elsewhere (a test's, in memory). */

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.rules;
 
+import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +17,12 @@ class DesiredRulesRefresher extends PeriodicLifecycle {
 
   private final RuleSetLog rules;
 
-  DesiredRulesRefresher(RuleSetLog rules, RulesProperties properties) {
+  DesiredRulesRefresher(RuleSetLog rules, RulesProperties properties, TopicsProperties topics) {
     super(
         "rules-refresher",
         properties.refreshInterval(),
         // A refresh in progress ends within the rules readers' timeout.
-        properties.readTimeout().plusSeconds(1));
+        topics.readTimeout().plusSeconds(1));
     this.rules = rules;
   }
 

@@ -12,13 +12,12 @@ import org.springframework.kafka.core.ProducerFactory;
 class RulesConfiguration {
 
   @Bean(destroyMethod = "close")
-  RuleSetLog ruleSetLog(
-      ReadCommittedConsumers consumers, TopicsProperties topics, RulesProperties properties) {
+  RuleSetLog ruleSetLog(ReadCommittedConsumers consumers, TopicsProperties topics) {
     return new RuleSetLog(
         new TopicTail(
-            consumers.create("control-api-rules-reader", properties.readTimeout()),
+            consumers.create("control-api-rules-reader", topics.readTimeout()),
             topics.fraudRules(),
-            properties.readTimeout()));
+            topics.readTimeout()));
   }
 
   @Bean(destroyMethod = "close")
@@ -26,9 +25,9 @@ class RulesConfiguration {
       ReadCommittedConsumers consumers, TopicsProperties topics, RulesProperties properties) {
     return new RuleHistoryLog(
         new TopicTail(
-            consumers.create("control-api-rules-history-reader", properties.readTimeout()),
+            consumers.create("control-api-rules-history-reader", topics.readTimeout()),
             topics.rulesHistory(),
-            properties.readTimeout()),
+            topics.readTimeout()),
         properties.historyLimit());
   }
 

@@ -14,8 +14,6 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param publishTimeout longest a change may take to be published and read back; beyond it the
  *     request answers 503
- * @param readTimeout longest one read of the rules or their history may take (waiting for a
- *     background read in progress included); beyond it the request answers 503
  * @param transactionalId Kafka transactional id of the publisher, stable per instance so that a
  *     restarted control plane aborts a transaction its predecessor left open
  * @param historyLimit changes kept in memory and served by the history endpoint
@@ -27,7 +25,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("fraud.rules")
 public record RulesProperties(
     @NotNull Duration publishTimeout,
-    @NotNull Duration readTimeout,
     @NotBlank String transactionalId,
     @Min(1) @Max(100_000) int historyLimit,
     @NotNull Duration refreshInterval,

@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 public class SavepointHistory implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SavepointHistory.class);
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private final CompactedTopic<SavepointRecord> topic;
 
@@ -42,7 +42,8 @@ public class SavepointHistory implements AutoCloseable {
             admin,
             consumers,
             kafka,
-            TIMEOUT);
+            WRITE_TIMEOUT,
+            topics.readTimeout());
   }
 
   /** Records a completed savepoint; returns once Kafka has it. */

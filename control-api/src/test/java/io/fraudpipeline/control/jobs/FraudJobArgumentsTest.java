@@ -31,7 +31,8 @@ class FraudJobArgumentsTest {
             "fraud-pipeline-status",
             "fraud-control-events",
             "fraud-control-leader",
-            "shadow-alerts");
+            "shadow-alerts",
+            Duration.ofSeconds(3));
     JobProperties job =
         new JobProperties(
             "fraud-detection",

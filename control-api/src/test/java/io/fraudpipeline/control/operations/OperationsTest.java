@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.kafka.CompactedTopic;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.support.MutableClock;
 import io.fraudpipeline.control.support.Ports;
@@ -16,11 +17,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,6 +45,71 @@ class OperationsTest {
     for (int i = toClose.size() - 1; i >= 0; i--) {
       toClose.get(i).close();
     }
+  }
+
+  @Test
+  void aReplicaThatNeverReadTheOperationsRefusesToListThemOrToSayOneIsUnknown() {
+    Map<String, Operation> recorded = new ConcurrentHashMap<>();
+    boolean[] kafkaDown = {true};
+    Operations replica = onStore(recorded, kafkaDown);
+
+    assertThatThrownBy(() -> replica.listing(10))
+        .isInstanceOf(KafkaUnavailableException.class)
+        .hasMessageContaining("not read them since it started");
+    assertThatThrownBy(() -> replica.find(UUID.randomUUID().toString()))
+        .isInstanceOf(KafkaUnavailableException.class);
+  }
+
+  @Test
+  void operationsReadBeforeKafkaWentAwayAreListedFromMemoryAsStale() {
+    Map<String, Operation> recorded = new ConcurrentHashMap<>();
+    Operation other =
+        InMemoryOperations.inProgress(OperationKind.SAVEPOINT, "other-replica", Instant.now());
+    recorded.put(other.id(), other);
+    boolean[] kafkaDown = {false};
+    Operations replica = onStore(recorded, kafkaDown);
+
+    Operations.Listing read = replica.listing(10);
+    kafkaDown[0] = true;
+    Operations.Listing fromMemory = replica.listing(10);
+
+    assertThat(read.stale()).isFalse();
+    assertThat(read.operations()).extracting(Operation::id).containsExactly(other.id());
+    assertThat(fromMemory.stale()).isTrue();
+    assertThat(fromMemory.operations()).extracting(Operation::id).containsExactly(other.id());
+  }
+
+  /** This replica's operations on a store in memory that fails as Kafka does while it is down. */
+  private Operations onStore(Map<String, Operation> recorded, boolean[] kafkaDown) {
+    OperationStore store =
+        new OperationStore(null) {
+          @Override
+          boolean save(Operation operation) {
+            recorded.put(operation.id(), operation);
+            return true;
+          }
+
+          @Override
+          Collection<Operation> load() {
+            if (kafkaDown[0]) {
+              throw new KafkaUnavailableException("Kafka did not answer");
+            }
+            return List.copyOf(recorded.values());
+          }
+
+          @Override
+          public void close() {}
+        };
+    Operations started =
+        new Operations(
+            meters,
+            store,
+            new TestLeadership("this-replica", false, Optional.of(Set.of("this-replica"))),
+            Duration.ofSeconds(1),
+            Duration.ZERO,
+            Clock.systemUTC());
+    toClose.add(started);
+    return started;
   }
 
   @Test
@@ -472,6 +540,7 @@ class OperationsTest {
             new ReadCommittedConsumers(
                 new DefaultKafkaConsumerFactory<>(kafka.buildConsumerProperties())),
             kafka,
+            timeout,
             timeout);
     toClose.add(admin);
     toClose.add(compacted);

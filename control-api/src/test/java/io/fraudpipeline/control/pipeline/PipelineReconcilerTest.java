@@ -143,6 +143,10 @@ class PipelineReconcilerTest {
               assertThat(sp.path()).isEqualTo(savepoint);
               assertThat(sp.jobId()).isEqualTo(stopped);
               assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP);
+              // What the stopped job ran with, not the rescale's: Flink reports neither for an
+              // ended job, and the record had none.
+              assertThat(sp.parallelism()).isEqualTo(1);
+              assertThat(sp.deliveryGuarantee()).isEqualTo("exactly-once");
             });
     assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
   }
@@ -211,7 +215,14 @@ class PipelineReconcilerTest {
     assertThat(status.suspended()).isTrue();
     assertThat(status.lastState().path()).isEqualTo(savepoint);
     assertThat(events.get(events.size() - 1).message()).contains(savepoint);
-    assertThat(savepoints).extracting(SavepointRecord::path).containsExactly(savepoint);
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(
+            sp -> {
+              assertThat(sp.path()).isEqualTo(savepoint);
+              assertThat(sp.parallelism()).isEqualTo(1);
+              assertThat(sp.deliveryGuarantee()).isEqualTo("exactly-once");
+            });
   }
 
   @Test
