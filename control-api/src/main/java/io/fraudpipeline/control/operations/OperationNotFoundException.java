@@ -9,7 +9,7 @@ public class OperationNotFoundException extends NotFoundException {
         "No operation "
             + id
             + " (the latest "
-            + Operations.RETAINED
+            + KnownOperations.RETAINED
             + " ended operations are kept; the savepoint history keeps every savepoint)");
   }
 }

@@ -92,7 +92,7 @@ class AbandonedOperationOutcomesTest {
     Operation ended = leader.recorded(left.id()).orElseThrow();
     assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
-        .startsWith(Operations.interrupted("cp-b"))
+        .startsWith(AbandonedOperationSettler.interrupted("cp-b"))
         .endsWith("By its deadline, the upgrade to jar bbb was AWAITING_READINESS");
   }
 

@@ -80,10 +80,16 @@ public final class InMemoryOperations implements AutoCloseable {
    */
   public static Operation inProgress(
       OperationKind kind, String replica, Instant created, Long desiredVersion) {
+    return inProgress(kind, "job-1", replica, created, desiredVersion);
+  }
+
+  /** As {@link #inProgress(OperationKind, String, Instant, Long)}, on {@code jobId}. */
+  public static Operation inProgress(
+      OperationKind kind, String jobId, String replica, Instant created, Long desiredVersion) {
     return new Operation(
         UUID.randomUUID().toString(),
         kind,
-        "job-1",
+        jobId,
         OperationState.IN_PROGRESS,
         created,
         created.plusSeconds(60),

@@ -234,7 +234,7 @@ class OperationsTest {
 
     assertThat(interrupted.state()).isEqualTo(OperationState.FAILED);
     assertThat(interrupted.failureCause())
-        .isEqualTo(Operations.interrupted(accepted.replica()))
+        .isEqualTo(AbandonedOperationSettler.interrupted(accepted.replica()))
         .contains(accepted.replica());
     assertThat(interrupted.savepointPath()).isEqualTo("file:/savepoints/sp-4");
     assertThat(interrupted.completedAt()).isAfterOrEqualTo(accepted.createdAt());
@@ -261,16 +261,16 @@ class OperationsTest {
     String first =
         operations.start(OperationKind.CANCEL, "j", Duration.ofMinutes(1), c -> null).id();
     awaitEnd(operations, first);
-    for (int i = 0; i < Operations.RETAINED; i++) {
+    for (int i = 0; i < KnownOperations.RETAINED; i++) {
       awaitEnd(
           operations,
           operations.start(OperationKind.CANCEL, "j", Duration.ofMinutes(1), c -> null).id());
     }
-    assertThat(operations.list()).hasSize(Operations.RETAINED);
+    assertThat(operations.list()).hasSize(KnownOperations.RETAINED);
     assertThat(operations.find(first)).isEmpty();
 
     Map<String, Operation> inTopic = topic(TestKafka.broker().bootstrapServers()).readAll();
-    assertThat(inTopic).hasSize(Operations.RETAINED).doesNotContainKey(first);
+    assertThat(inTopic).hasSize(KnownOperations.RETAINED).doesNotContainKey(first);
   }
 
   @Test
@@ -307,7 +307,7 @@ class OperationsTest {
     assertThat(next.runsHere(abandoned.id())).isFalse();
     // Reported interrupted first (the next control plane's first look), then the cleaner's why.
     assertThat(next.find(abandoned.id()).orElseThrow().failureCause())
-        .isEqualTo(Operations.interrupted(abandoned.replica()));
+        .isEqualTo(AbandonedOperationSettler.interrupted(abandoned.replica()));
     Operation failed =
         next.failAbandoned(next.recorded().get(abandoned.id()), "its job was cancelled")
             .orElseThrow();
@@ -402,7 +402,7 @@ class OperationsTest {
     Operation failed = leader.find(accepted.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(OperationState.FAILED);
     assertThat(failed.failureCause())
-        .isEqualTo(Operations.interrupted(accepted.replica()))
+        .isEqualTo(AbandonedOperationSettler.interrupted(accepted.replica()))
         .contains(accepted.replica());
     assertThat(leader.failLeftBehind()).as("failed once").isEmpty();
     assertThat(follower.find(accepted.id())).contains(failed);
@@ -428,7 +428,7 @@ class OperationsTest {
     clock.advance(Duration.ofMinutes(1));
     assertThat(leader.failLeftBehind())
         .extracting(Operation::failureCause)
-        .containsExactly(Operations.interrupted(accepted.replica()));
+        .containsExactly(AbandonedOperationSettler.interrupted(accepted.replica()));
   }
 
   @Test
@@ -447,7 +447,7 @@ class OperationsTest {
 
     Operation failed = after.find(accepted.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(OperationState.FAILED);
-    assertThat(failed.failureCause()).isEqualTo(Operations.interrupted(id));
+    assertThat(failed.failureCause()).isEqualTo(AbandonedOperationSettler.interrupted(id));
   }
 
   @Test
@@ -460,7 +460,7 @@ class OperationsTest {
 
     Operation failed = follower.find(old.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(OperationState.FAILED);
-    assertThat(failed.failureCause()).isEqualTo(Operations.INTERRUPTED);
+    assertThat(failed.failureCause()).isEqualTo(AbandonedOperationSettler.INTERRUPTED);
   }
 
   /** A body that counts {@code running} down, then runs until its control plane stops. */

@@ -250,24 +250,7 @@ class PipelineOperationOutcomesTest {
 
   /** An operation cp-b accepted for desired version {@link #VERSION} and left in progress. */
   private Operation leftBy(OperationKind kind, String jobId) {
-    Operation accepted = InMemoryOperations.inProgress(kind, "cp-b", START, VERSION);
-    Operation left =
-        new Operation(
-            accepted.id(),
-            kind,
-            jobId,
-            accepted.state(),
-            accepted.createdAt(),
-            accepted.deadline(),
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            null,
-            null,
-            accepted.replica(),
-            accepted.desiredVersion());
+    Operation left = InMemoryOperations.inProgress(kind, jobId, "cp-b", START, VERSION);
     leader.record(left);
     return left;
   }

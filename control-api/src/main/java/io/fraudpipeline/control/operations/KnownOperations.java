@@ -1,0 +1,170 @@
+package io.fraudpipeline.control.operations;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * The operations as this replica shows them, and which of them it runs: memory, written through to
+ * the {@link OperationStore} before a change is shown, so that a restarted control plane, or
+ * another replica, finds what this one gave out. Bounded: the oldest ended operations beyond {@link
+ * #RETAINED} are forgotten, in the topic too.
+ */
+final class KnownOperations {
+
+  /** Completed operations are forgotten beyond this many. */
+  static final int RETAINED = 200;
+
+  private final Map<String, Operation> operations = new ConcurrentHashMap<>();
+
+  /** The operations this process started whose body has not ended. */
+  private final Set<String> started = ConcurrentHashMap.newKeySet();
+
+  private final OperationStore store;
+  private volatile boolean closed;
+
+  KnownOperations(OperationStore store) {
+    this.store = store;
+  }
+
+  /** The operation as memory has it, or null. */
+  Operation get(String id) {
+    return operations.get(id);
+  }
+
+  boolean contains(String id) {
+    return operations.containsKey(id);
+  }
+
+  /** Every operation in memory, in no order. */
+  Stream<Operation> stream() {
+    return operations.values().stream();
+  }
+
+  /** Whether the operation runs in this replica now (started here, not ended). */
+  boolean runsHere(String id) {
+    Operation operation = operations.get(id);
+    return operation != null && runsHere(operation);
+  }
+
+  boolean runsHere(Operation known) {
+    // Started by this process, not merely of its replica id: one a replica left in progress before
+    // it restarted under the same id stays in progress while its work is under way
+    // (OperationOutcomes), and this process does not run it.
+    return known.state() == OperationState.IN_PROGRESS && started.contains(known.id());
+  }
+
+  /** Shows an operation this process has just accepted and runs from now on. */
+  void started(Operation accepted) {
+    started.add(accepted.id());
+    operations.put(accepted.id(), accepted);
+  }
+
+  /**
+   * Marks the operation's body ended; shown ended already, so whoever sees it gone sees its end.
+   */
+  void ended(String id) {
+    started.remove(id);
+  }
+
+  /**
+   * Writes an operation to the store, unless this control plane is closing; says whether it did.
+   */
+  boolean saveUnlessClosing(Operation operation) {
+    return !closed && store.save(operation);
+  }
+
+  /**
+   * Writes an operation's new state, then shows it: whoever saw it here finds it again after a
+   * restart (unless Kafka was down). Only the operation's own thread changes it while it runs.
+   */
+  void update(String id, UnaryOperator<Operation> change) {
+    Operation current = operations.get(id);
+    if (current == null) {
+      return;
+    }
+    Operation next = change.apply(current);
+    // Once this control plane is closing, the interrupted operation is left in progress in the
+    // topic: the next one reports it with a cause that says what happened.
+    saveUnlessClosing(next);
+    operations.replace(id, next);
+  }
+
+  /** Shows a change without writing it (what other replicas need not see, or not that often). */
+  void show(String id, UnaryOperator<Operation> change) {
+    operations.computeIfPresent(id, (k, op) -> change.apply(op));
+  }
+
+  /** Writes an operation to the store, even while closing, without showing it yet. */
+  void save(Operation operation) {
+    store.save(operation);
+  }
+
+  /** Writes an operation another replica left behind, as this one ended it, then shows it. */
+  void write(Operation ended) {
+    store.save(ended);
+    operations.put(ended.id(), ended);
+  }
+
+  /** Shows an operation loaded from the store, unless memory has it already (memory is newer). */
+  void putIfAbsent(Operation loaded) {
+    operations.putIfAbsent(loaded.id(), loaded);
+  }
+
+  /** Keeps a record read from the store in memory, unless memory knows better. */
+  Operation refreshed(Operation recorded) {
+    return operations.compute(
+        recorded.id(),
+        (id, known) ->
+            known != null
+                    && (runsHere(known)
+                        // Ended here (e.g. failed as abandoned) while Kafka missed the write.
+                        || (known.state() != OperationState.IN_PROGRESS
+                            && recorded.state() == OperationState.IN_PROGRESS))
+                ? known
+                : recorded);
+  }
+
+  /** The newest {@code limit} operations in memory, newest first. */
+  List<Operation> newest(int limit) {
+    return operations.values().stream()
+        .sorted(Comparator.comparing(Operation::createdAt).reversed())
+        .limit(limit)
+        .toList();
+  }
+
+  /**
+   * Forgets the oldest ended operations beyond {@link #RETAINED}, in the topic too unless Kafka
+   * just failed to answer (a later load evicts them again, without waiting on Kafka twice now).
+   */
+  void evictOld(boolean fromTopicToo) {
+    int excess = operations.size() - RETAINED;
+    if (excess <= 0) {
+      return;
+    }
+    operations.values().stream()
+        .filter(op -> op.state() != OperationState.IN_PROGRESS)
+        .sorted(Comparator.comparing(Operation::createdAt))
+        .limit(excess)
+        .toList()
+        .forEach(
+            op -> {
+              if (operations.remove(op.id(), op) && fromTopicToo && !closed) {
+                store.forget(op.id());
+              }
+            });
+  }
+
+  /**
+   * From now on, what the interrupted bodies change is shown but not written: the operations they
+   * leave in progress in the topic are reported by the next control plane, with a cause that says
+   * what happened.
+   */
+  void close() {
+    closed = true;
+  }
+}
