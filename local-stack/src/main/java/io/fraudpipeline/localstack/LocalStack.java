@@ -125,7 +125,7 @@ public final class LocalStack implements Callable<Integer> {
     RunningStack stack;
     try {
       stack = RunningStack.start(options);
-    } catch (PortCheck.PortInUseException e) {
+    } catch (PortCheck.PortInUseException | DataDirectoryLock.DataDirectoryInUseException e) {
       System.err.println(e.getMessage());
       return 2;
     } catch (RuntimeException e) {

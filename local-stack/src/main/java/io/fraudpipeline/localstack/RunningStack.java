@@ -53,6 +53,7 @@ public final class RunningStack implements AutoCloseable {
   private static final Duration FLINK_STOP_TIMEOUT = Duration.ofSeconds(15);
 
   private final LocalStackOptions options;
+  private final DataDirectoryLock dataDirectoryLock;
   private final ApiToken token;
   private LocalKafka kafka;
   private LocalFlink flink;
@@ -64,21 +65,32 @@ public final class RunningStack implements AutoCloseable {
   private Duration startupTime;
   private boolean closed;
 
-  private RunningStack(LocalStackOptions options, ApiToken token) {
+  private RunningStack(
+      LocalStackOptions options, DataDirectoryLock dataDirectoryLock, ApiToken token) {
     this.options = options;
+    this.dataDirectoryLock = dataDirectoryLock;
     this.token = token;
   }
 
   /**
    * Starts everything, or nothing: when a part fails, what already started is stopped again.
    *
+   * @throws DataDirectoryLock.DataDirectoryInUseException when another local stack uses the data
+   *     directory
    * @throws PortCheck.PortInUseException when a fixed port is taken
    */
   public static RunningStack start(LocalStackOptions options) {
     long started = System.nanoTime();
-    checkPorts(options);
-    ApiToken token = new ApiTokenStore(options.dataDir()).resolve(options.apiToken());
-    RunningStack stack = new RunningStack(options, token);
+    DataDirectoryLock dataDirectoryLock = DataDirectoryLock.acquire(options.dataDir());
+    ApiToken token;
+    try {
+      checkPorts(options);
+      token = new ApiTokenStore(options.dataDir()).resolve(options.apiToken());
+    } catch (RuntimeException e) {
+      dataDirectoryLock.close();
+      throw e;
+    }
+    RunningStack stack = new RunningStack(options, dataDirectoryLock, token);
     try {
       stack.startInfrastructure();
       stack.startControlApi();
@@ -257,6 +269,7 @@ public final class RunningStack implements AutoCloseable {
     if (kafka != null) {
       runQuietly("Kafka", kafka::close);
     }
+    runQuietly("the data directory's lock", dataDirectoryLock::close);
   }
 
   /**

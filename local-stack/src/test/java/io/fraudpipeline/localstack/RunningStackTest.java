@@ -115,6 +115,40 @@ class RunningStackTest {
 
   @Test
   @Order(3)
+  void aSecondLocalStackOnTheSameDataDirectoryIsRefusedBeforeItStartsAnything(@TempDir Path scratch)
+      throws Exception {
+    Path stderr = scratch.resolve("second-stack.err");
+    Process second =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LocalStack.class.getName(),
+                "--data-dir=" + dataDir,
+                "--api-port=0",
+                "--kafka-port=0",
+                "--flink-port=0",
+                "--flink-metrics-port=0")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(stderr.toFile())
+            .start();
+    try {
+      assertThat(second.waitFor(2, TimeUnit.MINUTES)).as("the second stack exits").isTrue();
+      assertThat(second.exitValue()).isEqualTo(2);
+      assertThat(java.nio.file.Files.readString(stderr))
+          .contains("The data directory " + dataDir + " is in use by another local stack")
+          .contains("pid " + ProcessHandle.current().pid())
+          .contains("--data-dir");
+    } finally {
+      second.destroyForcibly();
+    }
+    assertThat(get(stack.apiUrl() + "/actuator/health/liveness").statusCode())
+        .as("the running stack carries on")
+        .isEqualTo(200);
+  }
+
+  @Test
+  @Order(4)
   void stopsEverythingAndARestartOnTheSameDataKeepsTopicsRecordsAndToken() throws Exception {
     String apiUrl = stack.apiUrl();
     String flinkUrl = stack.flinkRestUrl();
