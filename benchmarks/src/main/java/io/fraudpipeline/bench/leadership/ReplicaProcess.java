@@ -99,8 +99,7 @@ public final class ReplicaProcess implements AutoCloseable {
                 "--fraud.topics.pipeline=" + prefix + "pipeline",
                 "--fraud.topics.pipeline-status=" + prefix + "pipeline-status",
                 "--fraud.topics.events=" + prefix + "events",
-                "--fraud.reconciler.interval=500ms",
-                "--fraud.rules.transactional-id=" + prefix + id + "-rules-"));
+                "--fraud.reconciler.interval=500ms"));
     command.addAll(settings);
     ProcessBuilder builder =
         new ProcessBuilder(command)

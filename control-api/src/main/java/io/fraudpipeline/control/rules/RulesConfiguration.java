@@ -36,7 +36,6 @@ class RulesConfiguration {
       ProducerFactory<?, ?> producerFactory, TopicsProperties topics, RulesProperties properties) {
     return new RulesPublisher(
         producerFactory.getConfigurationProperties(),
-        properties.transactionalId(),
         properties.publishTimeout(),
         topics.fraudRules(),
         topics.rulesHistory());

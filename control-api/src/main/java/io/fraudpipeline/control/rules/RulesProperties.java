@@ -3,7 +3,6 @@ package io.fraudpipeline.control.rules;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,8 +13,6 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param publishTimeout longest a change may take to be published and read back; beyond it the
  *     request answers 503
- * @param transactionalId Kafka transactional id of the publisher, stable per instance so that a
- *     restarted control plane aborts a transaction its predecessor left open
  * @param historyLimit changes kept in memory and served by the history endpoint
  * @param refreshInterval how often the desired version is re-read for the metrics
  * @param commitCheckpoint the checkpoint asked of an exactly-once job after a change ({@link
@@ -25,7 +22,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("fraud.rules")
 public record RulesProperties(
     @NotNull Duration publishTimeout,
-    @NotBlank String transactionalId,
     @Min(1) @Max(100_000) int historyLimit,
     @NotNull Duration refreshInterval,
     @NotNull @Valid CommitCheckpoint commitCheckpoint) {

@@ -6,34 +6,43 @@ import io.fraudpipeline.model.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.DefaultTransactionIdSuffixStrategy;
-import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Publishes a rule set and its history entry in one Kafka transaction (acks=all, idempotent): a
  * reader with {@code read_committed}, the fraud job included, sees both or neither, never half a
- * change. Callers serialise publications; with one at a time the transactional id is always the
- * configured one followed by {@code 0}.
+ * change.
+ *
+ * <p>It is also what makes a change compare-and-set across replicas. Kafka cannot refuse a record
+ * whose version another replica wrote first, but it lets one producer per transactional id commit:
+ * initialising a producer fences every earlier one with that id and completes or aborts their open
+ * transaction first. Every replica therefore writes under one id, derived from the rules topic
+ * ({@link #transactionalId}). A change {@link #claim claims} the writer, then reads the current
+ * version, then publishes: a publication fenced in between ({@link WriterFencedException}) was not
+ * committed, because another replica claimed the writer and may have written a version this one's
+ * read missed, so the change is read and checked again. Callers serialise their own publications.
  */
 final class RulesPublisher implements AutoCloseable {
 
-  private final DefaultKafkaProducerFactory<String, byte[]> factory;
-  private final KafkaTemplate<String, byte[]> template;
+  private final Map<String, Object> config;
   private final String rulesTopic;
   private final String historyTopic;
+  private Producer<String, byte[]> producer;
 
   RulesPublisher(
       Map<String, Object> producerConfig,
-      String transactionalIdPrefix,
       Duration timeout,
       String rulesTopic,
       String historyTopic) {
     Map<String, Object> config = new HashMap<>(producerConfig);
-    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(rulesTopic));
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "control-api-rules");
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -43,31 +52,93 @@ final class RulesPublisher implements AutoCloseable {
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis);
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 10_000);
-    factory =
-        new DefaultKafkaProducerFactory<>(
-            config, new StringSerializer(), new ByteArraySerializer());
-    factory.setTransactionIdPrefix(transactionalIdPrefix);
-    factory.setTransactionIdSuffixStrategy(new DefaultTransactionIdSuffixStrategy(1));
-    factory.setPhysicalCloseTimeout(2);
-    template = new KafkaTemplate<>(factory);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    this.config = config;
     this.rulesTopic = rulesTopic;
     this.historyTopic = historyTopic;
   }
 
-  /** Publishes both records and returns once the transaction is committed; throws otherwise. */
-  void publish(RuleSet rules, RuleChange change) {
+  /** The one transactional id of every replica publishing rules to {@code rulesTopic}. */
+  static String transactionalId(String rulesTopic) {
+    return "fraud-control-rules-writer-" + rulesTopic;
+  }
+
+  /**
+   * Makes this replica the one that may commit rule changes, unless it still is: from here on a
+   * read of the rules topic sees every change any replica committed, until another replica claims
+   * the writer.
+   */
+  synchronized void claim() {
+    if (producer != null) {
+      return;
+    }
+    Producer<String, byte[]> claiming = new KafkaProducer<>(config);
+    try {
+      claiming.initTransactions();
+    } catch (RuntimeException e) {
+      claiming.close(Duration.ZERO);
+      throw e;
+    }
+    producer = claiming;
+  }
+
+  /**
+   * Publishes both records and returns once the transaction is committed.
+   *
+   * @throws WriterFencedException when another replica claimed the writer since this one did: the
+   *     change was not committed
+   * @throws org.apache.kafka.common.KafkaException when Kafka did not confirm it: it may or may not
+   *     have been committed
+   */
+  synchronized void publish(RuleSet rules, RuleChange change) {
+    if (producer == null) {
+      throw new IllegalStateException("The rules writer is not claimed");
+    }
     byte[] rulesValue = FraudJson.write(rules);
     byte[] changeValue = FraudJson.mapper().writeValueAsBytes(change);
-    template.executeInTransaction(
-        operations -> {
-          operations.send(rulesTopic, Topics.RULES_KEY, rulesValue);
-          operations.send(historyTopic, Topics.RULES_KEY, changeValue);
-          return null;
-        });
+    try {
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(rulesTopic, Topics.RULES_KEY, rulesValue));
+      producer.send(new ProducerRecord<>(historyTopic, Topics.RULES_KEY, changeValue));
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      // Whatever the transaction's fate, the next claim's initialisation ends it for everybody.
+      discard();
+      throw fenced(e) ? new WriterFencedException(e) : e;
+    }
+  }
+
+  /**
+   * Kafka reports fencing itself or, for a send it failed, as the cause of a later call's error.
+   */
+  private static boolean fenced(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ProducerFencedException
+          || cause instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void discard() {
+    producer.close(Duration.ZERO);
+    producer = null;
   }
 
   @Override
-  public void close() {
-    factory.destroy();
+  public synchronized void close() {
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(2));
+      producer = null;
+    }
+  }
+
+  /** Another replica claimed the writer after this one read the rules: nothing was committed. */
+  static final class WriterFencedException extends RuntimeException {
+    WriterFencedException(Throwable cause) {
+      super(cause);
+    }
   }
 }

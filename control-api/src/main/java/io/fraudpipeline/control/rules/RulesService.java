@@ -25,15 +25,21 @@ import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reads and changes the rule set with optimistic concurrency. A change holds a lock, re-reads the
- * latest version from Kafka, checks the version the client based the change on against it,
- * validates the result with the wire contract's {@link RuleSetValidator} and publishes it with its
- * history entry in one transaction; the answer is read back from the topic.
+ * Reads and changes the rule set with optimistic concurrency, across replicas. A change holds a
+ * lock, claims the rules writer ({@link RulesPublisher}: one replica at a time may commit),
+ * re-reads the latest version from Kafka, checks the version the client based the change on against
+ * it, validates the result with the wire contract's {@link RuleSetValidator} and publishes it with
+ * its history entry in one transaction; the answer is read back from the topic. A replica that
+ * another one fenced before it committed reads and checks again, so of two changes based on one
+ * version one is published and the other answers 412.
  */
 @Service
 class RulesService {
 
   private static final Logger log = LoggerFactory.getLogger(RulesService.class);
+
+  /** Tries of a change that other replicas' changes keep fencing, before it answers 409. */
+  private static final int WRITE_ATTEMPTS = 3;
 
   private final RuleSetLog rules;
   private final RuleHistoryLog history;
@@ -90,45 +96,83 @@ class RulesService {
       Function<RuleSet, JsonNode> newDocument) {
     acquireLock();
     try {
-      RuleSet current = kafka(rules::latest);
-      if (!expected.matches(current.version())) {
-        throw new VersionMismatchException(
-            "The rules are at version "
-                + current.version()
-                + ", not the one in If-Match: read them again (GET /api/v1/rules) and retry",
-            Map.of("current_version", current.version()));
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return changeOnce(operation, expected, actor, newDocument);
+        } catch (RulesPublisher.WriterFencedException e) {
+          if (attempt == WRITE_ATTEMPTS) {
+            throw new StateConflictException(
+                "Other control-plane replicas kept changing the rules at the same time; retry in a"
+                    + " moment");
+          }
+          log.info("Another replica claimed the rules writer; reading the rules again");
+        }
       }
-      RuleSetBody body = RuleSetBodies.read(newDocument.apply(current));
-      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-      RuleSet next = body.toRuleSet(current.version() + 1, now, actor);
-      List<FieldError> errors = RuleSetValidator.validate(next);
-      if (!errors.isEmpty()) {
-        throw new InvalidInputException(errors);
-      }
-      List<FieldChange> changes = RuleDocuments.changes(current, next);
-      if (changes.isEmpty()) {
-        return new RulesState(current, applied.current());
-      }
-      RuleChange change =
-          new RuleChange(next.version(), current.version(), now, actor, operation, changes, next);
-      publish(next, change);
-      awaitReadBack(next.version());
-      commitCheckpoint.afterChange(next.version());
-      log.info(
-          "Rules version {} published by {} ({}): {}",
-          next.version(),
-          actor,
-          operation,
-          changes.stream().map(FieldChange::field).toList());
-      return new RulesState(next, applied.current());
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** One try: claims the writer, then reads, checks and publishes (see {@link RulesPublisher}). */
+  private RulesState changeOnce(
+      String operation,
+      ExpectedVersion expected,
+      String actor,
+      Function<RuleSet, JsonNode> newDocument) {
+    // A stale If-Match, or Kafka not answering, is told before this replica fences the others.
+    requireExpected(expected, kafka(rules::latest));
+    claimWriter();
+    RuleSet current = kafka(rules::latest);
+    requireExpected(expected, current);
+    RuleSetBody body = RuleSetBodies.read(newDocument.apply(current));
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    RuleSet next = body.toRuleSet(current.version() + 1, now, actor);
+    List<FieldError> errors = RuleSetValidator.validate(next);
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    List<FieldChange> changes = RuleDocuments.changes(current, next);
+    if (changes.isEmpty()) {
+      return new RulesState(current, applied.current());
+    }
+    RuleChange change =
+        new RuleChange(next.version(), current.version(), now, actor, operation, changes, next);
+    publish(next, change);
+    awaitReadBack(next.version());
+    commitCheckpoint.afterChange(next.version());
+    log.info(
+        "Rules version {} published by {} ({}): {}",
+        next.version(),
+        actor,
+        operation,
+        changes.stream().map(FieldChange::field).toList());
+    return new RulesState(next, applied.current());
+  }
+
+  private static void requireExpected(ExpectedVersion expected, RuleSet current) {
+    if (!expected.matches(current.version())) {
+      throw new VersionMismatchException(
+          "The rules are at version "
+              + current.version()
+              + ", not the one in If-Match: read them again (GET /api/v1/rules) and retry",
+          Map.of("current_version", current.version()));
+    }
+  }
+
+  private void claimWriter() {
+    try {
+      publisher.claim();
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new KafkaUnavailableException(
+          "Kafka did not let this replica write the rules: " + rootMessage(e), e);
     }
   }
 
   private void publish(RuleSet next, RuleChange change) {
     try {
       publisher.publish(next, change);
+    } catch (RulesPublisher.WriterFencedException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new KafkaUnavailableException(
           "Kafka did not confirm rules version "

@@ -99,7 +99,6 @@ class EventsApiTest {
       settings.put("fraud.topics." + topic, PREFIX + "-" + topic);
     }
     settings.put("fraud.lag.group-id", PREFIX + "-fraud-job");
-    settings.put("fraud.rules.transactional-id", PREFIX + "-rules-" + replica + "-");
     settings.put("fraud.events.poll-interval", "100ms");
     settings.put("fraud.events.heartbeat-interval", "1s");
     settings.put("fraud.events.max-limit", "20");

@@ -61,7 +61,6 @@ class LiveRuleChangeTest {
     settings.put("fraud.topics.fraud-rules", PREFIX + "-rules");
     settings.put("fraud.topics.rules-history", PREFIX + "-rules-history");
     settings.put("fraud.topics.savepoints", PREFIX + "-savepoints");
-    settings.put("fraud.rules.transactional-id", PREFIX + "-rules-tx-");
     settings.put("fraud.lag.poll-interval", "500ms");
     settings.put("fraud.lag.evaluation-window", "5s");
     control = ControlPlane.start(flink.restUrl(), TestKafka.broker().bootstrapServers(), settings);

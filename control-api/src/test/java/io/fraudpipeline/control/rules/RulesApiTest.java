@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -341,6 +342,64 @@ class RulesApiTest {
   }
 
   @Test
+  void letsExactlyOneOfTwoReplicasWritingTheSameVersionWin() throws Exception {
+    try (ConfigurableApplicationContext another = startAnotherControlPlane()) {
+      ApiClient other =
+          new ApiClient(((WebServerApplicationContext) another).getWebServer().getPort(), TOKEN);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      Map<Long, String> answeredThresholds = new HashMap<>();
+      try {
+        for (int round = 0; round < 8; round++) {
+          long version = currentVersion();
+          CountDownLatch start = new CountDownLatch(1);
+          List<Callable<Reply>> writers = new ArrayList<>();
+          for (ApiClient replica : List.of(api, other)) {
+            String threshold = (replica == api ? "3" : "4") + String.format("%03d", round);
+            String body = "{\"amount_threshold\": " + threshold + "}";
+            writers.add(
+                () -> {
+                  start.await();
+                  return replica.write(
+                      "PATCH", "/api/v1/rules", MERGE_PATCH, body, "If-Match", etag(version));
+                });
+          }
+          List<Future<Reply>> replies = new ArrayList<>();
+          writers.forEach(writer -> replies.add(pool.submit(writer)));
+          start.countDown();
+          List<Integer> statuses = new ArrayList<>();
+          for (Future<Reply> future : replies) {
+            Reply reply = future.get();
+            statuses.add(reply.status());
+            if (reply.status() == 200) {
+              assertThat(reply.json().path("version").asLong()).isEqualTo(version + 1);
+              answeredThresholds.put(
+                  version + 1, plain(reply.json().path("amount_threshold").decimalValue()));
+            }
+          }
+          // 409 when other replicas' changes fenced a writer three times in a row: not a win.
+          assertThat(statuses).as("round %d", round).isSubsetOf(200, 412, 409);
+          assertThat(statuses).as("round %d", round).filteredOn(s -> s == 200).hasSizeLessThan(2);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(answeredThresholds).isNotEmpty();
+      // Every version on the topic once, holding the change the client was told it won.
+      Map<Long, List<String>> onTopic = new HashMap<>();
+      for (RuleSet rules : rulesOnTopic()) {
+        onTopic
+            .computeIfAbsent(rules.version(), v -> new ArrayList<>())
+            .add(plain(rules.amountThreshold()));
+      }
+      answeredThresholds.forEach(
+          (version, threshold) ->
+              assertThat(onTopic.get(version))
+                  .as("version %d", version)
+                  .containsExactly(threshold));
+    }
+  }
+
+  @Test
   void createsTheRulesTopicCompactedAndTheHistoryTopicKeptForever() throws Exception {
     try (org.apache.kafka.clients.admin.Admin admin = TestKafka.broker().admin()) {
       var rules =
@@ -367,6 +426,10 @@ class RulesApiTest {
     assertThat(rules.status()).isEqualTo(200);
     assertThat(rules.header("ETag")).isEqualTo(etag(rules.json().path("version").asLong()));
     return rules.json().path("version").asLong();
+  }
+
+  private static String plain(java.math.BigDecimal amount) {
+    return amount.stripTrailingZeros().toPlainString();
   }
 
   private static String etag(long version) {
@@ -398,11 +461,16 @@ class RulesApiTest {
             "--fraud.topics.transactions-dlq=" + PREFIX + "-dlq",
             "--fraud.topics.fraud-rules=" + PREFIX + "-rules",
             "--fraud.topics.rules-history=" + PREFIX + "-rules-history",
-            "--fraud.topics.savepoints=" + PREFIX + "-savepoints",
-            "--fraud.rules.transactional-id=" + PREFIX + "-restarted-tx-");
+            "--fraud.topics.savepoints=" + PREFIX + "-savepoints");
   }
 
   private static RuleSet latestOnRulesTopic() {
+    List<RuleSet> all = rulesOnTopic();
+    return all.isEmpty() ? null : all.get(all.size() - 1);
+  }
+
+  /** Every valid rule set on the rules topic, in offset order, as the job reads them. */
+  private static List<RuleSet> rulesOnTopic() {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -413,16 +481,16 @@ class RulesApiTest {
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       long end = consumer.endOffsets(List.of(tp)).get(tp);
-      RuleSet last = null;
+      List<RuleSet> all = new ArrayList<>();
       while (consumer.position(tp) < end) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           assertThat(new String(record.key())).isEqualTo("rules");
           if (FraudJson.parseRuleSet(record.value()) instanceof ParseResult.Valid<RuleSet> v) {
-            last = v.value();
+            all.add(v.value());
           }
         }
       }
-      return last;
+      return all;
     }
   }
 }

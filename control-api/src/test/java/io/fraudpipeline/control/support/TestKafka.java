@@ -35,8 +35,9 @@ public final class TestKafka {
   }
 
   /**
-   * Topic names, consumer groups and transactional id prefixed by {@code prefix}: the settings of a
-   * test class's own control plane ({@link ControlPlane#start}) on the shared broker.
+   * Topic names and consumer groups prefixed by {@code prefix} (the rules writer's transactional id
+   * follows the rules topic): the settings of a test class's own control plane ({@link
+   * ControlPlane#start}) on the shared broker.
    */
   public static Map<String, String> settings(String prefix) {
     Map<String, String> settings = new LinkedHashMap<>();
@@ -59,7 +60,6 @@ public final class TestKafka {
     }
     settings.put("fraud.leadership.group-id", prefix + "-control-plane");
     settings.put("fraud.lag.group-id", prefix + "-fraud-job");
-    settings.put("fraud.rules.transactional-id", prefix + "-rules-tx-");
     return settings;
   }
 }
