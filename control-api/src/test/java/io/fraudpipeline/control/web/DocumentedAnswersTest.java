@@ -122,6 +122,16 @@ class DocumentedAnswersTest {
   }
 
   @Test
+  void thePipelineSaysWhatRunsEvenWhenFlinkDoesNotAnswer() {
+    Reply pipeline = api.get("/api/v1/pipeline");
+    assertDocumented("GET", "/api/v1/pipeline", pipeline, 200);
+    // No Flink here: what runs is unknown, and said so where a running job's state would be.
+    assertThat(pipeline.json().path("flink_reachable").asBoolean()).isFalse();
+    assertThat(pipeline.json().path("observed").path("state").asString()).isEqualTo("UNKNOWN");
+    assertThat(pipeline.json().path("observed").has("observed_at")).isTrue();
+  }
+
+  @Test
   void everyWriteRefusesABodyThatIsNotUtf8OrGivesAKeyTwiceAsMalformed() {
     byte[] notUtf8 = {'{', '"', 'x', '"', ':', ' ', '"', (byte) 0xff, '"', '}'};
     byte[] keyTwice = "{\"x\": 1, \"x\": 1}".getBytes(StandardCharsets.UTF_8);
@@ -165,7 +175,8 @@ class DocumentedAnswersTest {
   @Test
   void responseSchemasListTheMembersAlwaysPresentAsRequiredAndRequestBodiesDoNot() {
     Map<String, Schema> schemas = docs.openApi().getComponents().getSchemas();
-    assertThat(schemas.get("PipelineView").getRequired()).contains("flink_reachable", "in_sync");
+    assertThat(schemas.get("PipelineView").getRequired())
+        .contains("flink_reachable", "in_sync", "observed");
     assertThat(schemas.get("PipelineStatus").getRequired())
         .contains("desired_version", "lineage", "deployments", "suspended");
     // The body of PUT /api/v1/pipeline too: a member left out there takes its default.
