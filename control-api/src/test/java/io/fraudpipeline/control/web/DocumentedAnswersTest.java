@@ -330,7 +330,12 @@ class DocumentedAnswersTest {
     assertThat(schemas.get("PipelineView").getRequired())
         .contains("flink_reachable", "in_sync", "observed");
     assertThat(schemas.get("PipelineStatus").getRequired())
-        .contains("desired_version", "lineage", "deployments", "suspended");
+        .contains("desired_version", "lineage", "deployments", "suspended")
+        // Lists its constructor makes empty when given none: never null, so always written.
+        .contains("failure_restarts", "rejected_jars", "recent_steps")
+        .doesNotContain("job_id", "last_state", "upgrade");
+    // Two records are named Upgrade (the status's and a settings group): told apart by members.
+    assertThat(schemas.get("Upgrade").getRequired()).contains("desired_version");
     // The body of PUT /api/v1/pipeline too: a member left out there takes its default.
     List<String> inRequest = schemas.get("PipelineSpec").getRequired();
     assertThat(inRequest == null ? List.<String>of() : inRequest)
