@@ -88,7 +88,9 @@ class AlertsController {
               + " shadow alerts' (429 beyond); all share one Kafka consumer. Try: curl -N"
               + " .../api/v1/alerts/stream")
   @ApiResponse(responseCode = "200", description = "The stream, until fraud.alerts.stream-timeout")
-  @ApiResponse(responseCode = "429", description = "too-many-requests: every stream slot is taken")
+  @ApiResponse(
+      responseCode = "429",
+      description = "too-many-requests: every stream slot is taken; Retry-After says when to retry")
   @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   SseEmitter stream(
       @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
@@ -100,7 +102,9 @@ class AlertsController {
       summary = "New committed alerts of shadow rules as server-sent events",
       description = "As GET /api/v1/alerts/stream, for fraud.topics.fraud-alerts-shadow.")
   @ApiResponse(responseCode = "200", description = "The stream, until fraud.alerts.stream-timeout")
-  @ApiResponse(responseCode = "429", description = "too-many-requests: every stream slot is taken")
+  @ApiResponse(
+      responseCode = "429",
+      description = "too-many-requests: every stream slot is taken; Retry-After says when to retry")
   @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   SseEmitter streamShadow(
       @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {

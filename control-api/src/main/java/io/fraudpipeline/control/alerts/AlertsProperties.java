@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxSubscribers concurrent stream subscribers, of both feeds together; one more is refused
  *     with 429
  * @param subscriberQueue alerts queued for a slow subscriber before the oldest are dropped
- * @param heartbeatInterval how often a stream gets an SSE comment, so dead connections are noticed
+ * @param heartbeatInterval how often a stream gets an SSE comment (twice, a second apart), so idle
+ *     streams stay open and clients that went away are found
  * @param streamTimeout a stream is closed after this long (EventSource clients reconnect)
  */
 @Validated

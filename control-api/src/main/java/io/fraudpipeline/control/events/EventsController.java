@@ -76,7 +76,9 @@ class EventsController {
               + " fraud.events.max-subscribers streams (429 beyond). Try: curl -N"
               + " .../api/v1/events/stream?type=warning")
   @ApiResponse(responseCode = "200", description = "The stream, until fraud.events.stream-timeout")
-  @ApiResponse(responseCode = "429", description = "too-many-requests: every stream slot is taken")
+  @ApiResponse(
+      responseCode = "429",
+      description = "too-many-requests: every stream slot is taken; Retry-After says when to retry")
   @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   SseEmitter stream(
       @RequestParam(required = false) String type,

@@ -19,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param kafkaTimeout the longest a Kafka call of the event log may take
  * @param maxSubscribers concurrent stream subscribers; one more is refused with 429
  * @param subscriberQueue events queued for a slow subscriber before the oldest are dropped
- * @param heartbeatInterval how often a stream gets an SSE comment, so dead connections are noticed
+ * @param heartbeatInterval how often a stream gets an SSE comment (twice, a second apart), so idle
+ *     streams stay open and clients that went away are found
  * @param streamTimeout a stream is closed after this long (EventSource clients reconnect)
  */
 @Validated

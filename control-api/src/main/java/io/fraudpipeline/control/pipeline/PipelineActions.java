@@ -15,6 +15,7 @@ import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -90,6 +91,45 @@ final class PipelineActions {
     flink.cancel(job.jobId(), properties.cancelTimeout());
   }
 
+  /** The step recorded, before Flink is asked, of a deployment of {@code jobId}. */
+  private static String intentMessage(String jobId, String what) {
+    return "Deploying " + jobId + ": " + what;
+  }
+
+  /** The step recorded when Flink refused or did not answer the run request of {@code jobId}. */
+  private static String refusedMessage(String jobId, String why) {
+    return "Submitting " + jobId + " failed: " + why;
+  }
+
+  /**
+   * Why the expected job is missing from Flink, when the status shows it never got there: the
+   * newest step naming it is the intent to deploy it (the replica that recorded it stopped before
+   * it could record more; whether it submitted the job is unknown) or its refused submission. Empty
+   * when a later step names it (it was submitted, or seen on Flink): then Flink lost it.
+   */
+  static Optional<String> whyNeverOnFlink(PipelineStatus status) {
+    String jobId = status.jobId();
+    if (jobId == null) {
+      return Optional.empty();
+    }
+    List<ReconcileStep> recent = status.recentSteps();
+    for (int i = recent.size() - 1; i >= 0; i--) {
+      String message = recent.get(i).message();
+      if (message.startsWith(intentMessage(jobId, ""))) {
+        return Optional.of(
+            "is not on Flink and was never seen there (the replica deploying it stopped before"
+                + " recording that Flink had it)");
+      }
+      if (message.startsWith(refusedMessage(jobId, ""))) {
+        return Optional.of("was never started on Flink (its submission failed)");
+      }
+      if (message.contains(jobId)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
    * Deploys the fraud job as the desired state says, from the given state and jar, under a JobID
    * derived from the desired version. The status naming the new job is written before Flink sees
@@ -127,7 +167,7 @@ final class PipelineActions {
                   jobId, clock.instant().plus(properties.upgrade().readinessTimeout()))
               : upgrade;
     }
-    intent.lastStep = steps.step(said.action(), "Deploying " + jobId + ": " + said.message());
+    intent.lastStep = steps.step(said.action(), intentMessage(jobId, said.message()));
     intent.updatedAt = clock.instant();
     PipelineStatus recorded = intent.build();
     // Durable before Flink sees the job: a successor must know which job to expect.
@@ -167,8 +207,7 @@ final class PipelineActions {
               + "); next try at "
               + failed.notBefore,
           jobId);
-      return steps.withStep(
-          failed.build(), "failed", "Submitting " + jobId + " failed: " + e.getMessage());
+      return steps.withStep(failed.build(), "failed", refusedMessage(jobId, e.getMessage()));
     }
     if (said.warning()) {
       events.warning(said.reason(), said.message() + " as job " + jobId, jobId);

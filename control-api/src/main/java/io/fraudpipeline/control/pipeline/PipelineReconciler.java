@@ -460,9 +460,10 @@ public class PipelineReconciler {
     // After a replacement this is its second half, said as such rather than as a lost job.
     boolean replaced = replacedByThisReconciler(last, from, status);
     String gone =
-        last == null
-            ? "is no longer on Flink (cluster lost or restarted)"
-            : "is " + last.state() + " outside the control plane";
+        last != null
+            ? "is " + last.state() + " outside the control plane"
+            : PipelineActions.whyNeverOnFlink(status)
+                .orElse("is no longer on Flink (cluster lost or restarted)");
     String jar = status.keptJar(spec);
     return actions.deploy(
         desired,

@@ -2,13 +2,15 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.savepoints.RestoreSafety;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /**
  * {@code GET /api/v1/pipeline}: what should run next to what runs.
  *
  * @param desired the desired state (null until one is declared)
- * @param observed the active fraud job as last observed (null when none runs)
+ * @param observed the active fraud job as last observed; when none runs, one with only its {@code
+ *     state} ({@code NONE}, or {@code UNKNOWN} when Flink did not answer) and {@code observed_at}
  * @param flinkReachable whether Flink answered the last observation
  * @param observedAt when Flink was last observed
  * @param inSync whether the observed job matches the desired state
@@ -21,7 +23,7 @@ import java.time.Instant;
  */
 public record PipelineView(
     DesiredState desired,
-    FraudJob observed,
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED) FraudJob observed,
     boolean flinkReachable,
     Instant observedAt,
     boolean inSync,

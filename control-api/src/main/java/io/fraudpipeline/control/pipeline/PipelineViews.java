@@ -20,6 +20,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class PipelineViews {
 
+  /** {@code observed.state} when Flink runs no fraud job. */
+  static final String NO_JOB = "NONE";
+
+  /** {@code observed.state} when Flink did not answer: what runs is not known. */
+  static final String UNKNOWN = "UNKNOWN";
+
   private final DesiredStateLog desired;
   private final PipelineStatusStore statusStore;
   private final FraudJobObserver observer;
@@ -62,7 +68,7 @@ public class PipelineViews {
             .orElse(false);
     return new PipelineView(
         wanted.orElse(null),
-        job,
+        observed(observation),
         observation.flinkReachable(),
         observation.observedAt(),
         observation.flinkReachable() && inSync,
@@ -73,6 +79,34 @@ public class PipelineViews {
         upgradeView(wanted.orElse(null), job, status),
         leadership.leaderId().orElse(null),
         leadership.replicaId());
+  }
+
+  /**
+   * The {@code observed} member: the active fraud job, else a job of state {@value #NO_JOB} (Flink
+   * answered and runs none) or {@value #UNKNOWN} (Flink did not answer), so that it is always there
+   * and {@code observed.state} always says what runs.
+   */
+  static FraudJob observed(Observation observation) {
+    return observation
+        .activeJob()
+        .orElseGet(
+            () ->
+                new FraudJob(
+                    null,
+                    null,
+                    observation.flinkReachable() ? NO_JOB : UNKNOWN,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    observation.observedAt()));
   }
 
   private UpgradeView upgradeView(DesiredState wanted, FraudJob job, PipelineStatus status) {

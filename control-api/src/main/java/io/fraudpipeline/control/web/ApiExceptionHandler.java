@@ -78,7 +78,16 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(DomainException.class)
   ResponseEntity<ProblemDetail> handleDomain(DomainException e) {
-    return handleApi(new ApiException(typeOf(e), e.getMessage(), e.properties(), e));
+    ResponseEntity<ProblemDetail> response =
+        handleApi(new ApiException(typeOf(e), e.getMessage(), e.properties(), e));
+    if (e instanceof ConcurrencyLimitException limit && limit.retryAfter().isPresent()) {
+      // Whole seconds (RFC 9110), rounded up so that a client waiting this long is not early.
+      long seconds = Math.max(1, (limit.retryAfter().get().toMillis() + 999) / 1000);
+      return ResponseEntity.status(response.getStatusCode())
+          .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+          .body(response.getBody());
+    }
+    return response;
   }
 
   /** The problem type each kind of domain failure is answered with. */

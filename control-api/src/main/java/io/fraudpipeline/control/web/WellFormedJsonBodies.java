@@ -1,9 +1,13 @@
 package io.fraudpipeline.control.web;
 
+import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.json.FiniteNumbers;
+import io.fraudpipeline.model.FieldError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
+import java.util.List;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
@@ -15,6 +19,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (bytes that are not UTF-8, a key given twice) is {@code malformed-body} on every endpoint. Bound
  * directly, such a flaw was found only where the binding happened to read it, so the same body was
  * {@code validation} on one endpoint (its first field unknown there, as on a command without
- * parameters, or the flaw inside a field's value) and {@code malformed-body} on the next.
+ * parameters, or the flaw inside a field's value) and {@code malformed-body} on the next. A bare
+ * {@code NaN} or {@code Infinity}, not JSON but written by some JSON writers, is a {@code
+ * validation} error of its field instead ({@link FiniteNumbers}).
  */
 @ControllerAdvice
 class WellFormedJsonBodies extends RequestBodyAdviceAdapter {
@@ -56,11 +63,16 @@ class WellFormedJsonBodies extends RequestBodyAdviceAdapter {
       return inputMessage;
     }
     byte[] body = inputMessage.getBody().readAllBytes();
-    try (JsonParser parser = mapper.createParser(body)) {
+    // Bare NaN and Infinity are read, to be refused below as the field they are in, not as JSON.
+    try (JsonParser parser =
+        mapper.reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).createParser(body)) {
       for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
         if (token == JsonToken.VALUE_STRING) {
           // Decoded, not skipped: a skipped value's bytes are not all checked.
           parser.getString();
+        } else if (FiniteNumbers.isNonFiniteToken(parser)) {
+          throw new InvalidInputException(
+              List.of(new FieldError(FiniteNumbers.fieldPath(parser), FiniteNumbers.MESSAGE)));
         }
       }
     } catch (JacksonException e) {

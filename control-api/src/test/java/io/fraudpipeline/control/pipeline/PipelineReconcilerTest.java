@@ -892,6 +892,62 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aJobWhoseReplicaStoppedBeforeRecordingItsSubmissionIsNotSaidToHaveBeenLostByFlink()
+      throws Exception {
+    DesiredState desired = running(1);
+    String first = deployWithCheckpoint(desired, 4).jobId();
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+    // The leader records the replacement job and stops before Flink has it (here Flink refuses
+    // it, which keeps it off Flink): its successor reads the status as the intent left it.
+    flink.refuseSubmissions("the leader stopped");
+    for (int i = 0; i < 3 && intents.get(intents.size() - 1).jobId().equals(first); i++) {
+      step(rescaled);
+    }
+    PipelineStatus intent = intents.get(intents.size() - 1);
+    String neverStarted = intent.jobId();
+    assertThat(neverStarted).isNotEqualTo(first);
+    assertThat(flink.job(neverStarted)).isNull();
+    status = intent;
+    flink.refuseSubmissions(null);
+    events.clear();
+
+    step(rescaled);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(j -> assertThat(j.parallelism()).isEqualTo(2));
+    assertThat(events)
+        .filteredOn(e -> e.reason().equals("JobRestoredFromLastState"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .startsWith(
+                        "Job "
+                            + neverStarted
+                            + " is not on Flink and was never seen there (the replica deploying it"
+                            + " stopped before recording that Flink had it); deployed again from")
+                    .doesNotContain("no longer on Flink"));
+  }
+
+  @Test
+  void aJobFlinkRefusedIsSaidToHaveNeverStartedWhenItIsDeployedAgain() throws Exception {
+    DesiredState desired = running(1);
+    flink.refuseSubmissions("Could not run the jar");
+    step(desired);
+    String refused = status.jobId();
+    flink.refuseSubmissions(null);
+    clock.advance(Duration.ofSeconds(11));
+
+    step(desired);
+
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(events.get(events.size() - 1).message())
+        .startsWith("Job " + refused + " was never started on Flink (its submission failed)")
+        .doesNotContain("no longer on Flink");
+  }
+
+  @Test
   void keepsTheOffsetsOfACheckpointAndWarnsWhenRetentionDeletedRecordsAfterThem() throws Exception {
     retention =
         new TransactionsRetention() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.jobs.FraudJob;
+import io.fraudpipeline.control.jobs.Observation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,45 @@ class PipelineViewsTest {
         .isEqualTo("exactly-once → at-least-once");
     assertThat(PipelineViews.settingsChanged(job, spec(3, DeliveryGuarantee.AT_LEAST_ONCE)))
         .isEqualTo("parallelism 2 → 3, exactly-once → at-least-once");
+  }
+
+  @Test
+  void observedIsThereWhetherAJobRunsNoneRunsOrFlinkDoesNotAnswer() {
+    Instant at = Instant.parse("2026-12-07T08:00:00Z");
+    FraudJob job = running(2, DeliveryGuarantee.EXACTLY_ONCE);
+    FraudJob cancelled =
+        new FraudJob(
+            "k",
+            "fraud-detection",
+            "CANCELED",
+            Instant.EPOCH,
+            at,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            at);
+
+    assertThat(PipelineViews.observed(observation(at, true, job, cancelled))).isSameAs(job);
+
+    FraudJob none = PipelineViews.observed(observation(at, true, cancelled));
+    assertThat(none.state()).isEqualTo("NONE");
+    assertThat(none.jobId()).isNull();
+    assertThat(none.observedAt()).isEqualTo(at);
+
+    FraudJob unknown = PipelineViews.observed(observation(at, false));
+    assertThat(unknown.state()).isEqualTo("UNKNOWN");
+    assertThat(unknown.observedAt()).isEqualTo(at);
+  }
+
+  private static Observation observation(Instant at, boolean reachable, FraudJob... jobs) {
+    return new Observation(
+        at, reachable, reachable ? null : "refused", null, List.of(jobs), List.of());
   }
 
   private static FraudJob running(int parallelism, DeliveryGuarantee guarantee) {

@@ -122,6 +122,16 @@ class DocumentedAnswersTest {
   }
 
   @Test
+  void thePipelineSaysWhatRunsEvenWhenFlinkDoesNotAnswer() {
+    Reply pipeline = api.get("/api/v1/pipeline");
+    assertDocumented("GET", "/api/v1/pipeline", pipeline, 200);
+    // No Flink here: what runs is unknown, and said so where a running job's state would be.
+    assertThat(pipeline.json().path("flink_reachable").asBoolean()).isFalse();
+    assertThat(pipeline.json().path("observed").path("state").asString()).isEqualTo("UNKNOWN");
+    assertThat(pipeline.json().path("observed").has("observed_at")).isTrue();
+  }
+
+  @Test
   void everyWriteRefusesABodyThatIsNotUtf8OrGivesAKeyTwiceAsMalformed() {
     byte[] notUtf8 = {'{', '"', 'x', '"', ':', ' ', '"', (byte) 0xff, '"', '}'};
     byte[] keyTwice = "{\"x\": 1, \"x\": 1}".getBytes(StandardCharsets.UTF_8);
@@ -163,11 +173,169 @@ class DocumentedAnswersTest {
   }
 
   @Test
+  void nanOrInfinityInAnyNumericFieldOfARequestBodyIsOneErrorNamingTheField() {
+    // As reported: two contradictory range errors (">= 0.0" and "<= 1.0") before.
+    assertOneError(
+        "POST",
+        "/api/v1/producer/runs",
+        JSON,
+        "{\"fraud_ratio\": \"NaN\"}",
+        "fraud_ratio",
+        "must be a number");
+    List<String> fields = new ArrayList<>();
+    docs.openApi()
+        .getPaths()
+        .forEach(
+            (template, item) ->
+                item.readOperationsMap()
+                    .forEach(
+                        (method, operation) -> {
+                          if (operation.getRequestBody() == null
+                              || operation.getRequestBody().getContent() == null) {
+                            return;
+                          }
+                          String path = template.replaceAll("\\{[^/]+}", UNKNOWN_JOB);
+                          var content = operation.getRequestBody().getContent();
+                          String contentType = content.keySet().iterator().next();
+                          Schema<?> body = resolve(content.get(contentType).getSchema());
+                          if (body == null || body.getProperties() == null) {
+                            return;
+                          }
+                          body.getProperties()
+                              .forEach(
+                                  (name, property) -> {
+                                    Schema<?> type = resolve(property);
+                                    if (!isNumeric(type)) {
+                                      return;
+                                    }
+                                    fields.add(method + " " + template + " " + name);
+                                    String quoted =
+                                        isInteger(type)
+                                            ? "must be a whole number"
+                                            : "must be a number";
+                                    for (String value : NON_FINITE) {
+                                      assertOneError(
+                                          method.name(),
+                                          path,
+                                          contentType,
+                                          "{\"" + name + "\": " + value + "}",
+                                          name,
+                                          value.startsWith("\"") ? quoted : BARE_NON_FINITE);
+                                    }
+                                  });
+                        }));
+    assertThat(fields)
+        .contains(
+            "POST /api/v1/producer/runs fraud_ratio",
+            "POST /api/v1/producer/runs rate_per_second",
+            "PUT /api/v1/rules amount_threshold",
+            "PATCH /api/v1/pipeline parallelism");
+    // Deeper in a body too.
+    for (String value : NON_FINITE) {
+      String expected = value.startsWith("\"") ? "must be a number" : BARE_NON_FINITE;
+      assertOneError(
+          "PATCH",
+          "/api/v1/rules",
+          "application/merge-patch+json",
+          "{\"category_thresholds\": {\"gambling\": " + value + "}}",
+          "category_thresholds.gambling",
+          expected);
+      assertOneError(
+          "PUT",
+          "/api/v1/rules",
+          JSON,
+          "{\"amount_threshold\": 100, \"rules\": [{\"id\": \"r\", \"state\": \"shadow\","
+              + " \"kind\": \"field\", \"field\": \"amount\", \"operator\": \">\","
+              + " \"limit\": "
+              + value
+              + "}]}",
+          "rules[0].limit",
+          expected);
+    }
+    // A number too large for a double is read as Infinity: out of range, not two range errors.
+    assertOneError(
+        "POST",
+        "/api/v1/producer/runs",
+        JSON,
+        "{\"fraud_ratio\": 1e999}",
+        "fraud_ratio",
+        "is out of range");
+  }
+
+  /** NaN and Infinity as JSON writers send them: bare (not JSON) and quoted. */
+  private static final List<String> NON_FINITE =
+      List.of("NaN", "\"NaN\"", "Infinity", "-Infinity", "\"Infinity\"", "\"-Infinity\"");
+
+  private static final String BARE_NON_FINITE =
+      "must be a finite number (JSON has no NaN or Infinity)";
+
+  /**
+   * The body is refused with exactly one error for the field, starting with {@code message} (a
+   * field may say more, e.g. its range).
+   */
+  private void assertOneError(
+      String method, String path, String contentType, String body, String field, String message) {
+    String request = method + " " + path + " " + body;
+    Reply reply = api.write(method, path, contentType, body, "If-Match", "*");
+    assertThat(reply.status()).as(request + ": " + reply.body()).isEqualTo(400);
+    assertThat(reply.problemType()).as(request + ": " + reply.body()).isEqualTo("validation");
+    List<String> messages = new ArrayList<>();
+    reply
+        .json()
+        .path("errors")
+        .forEach(
+            e -> {
+              if (field.equals(e.path("field").asString())) {
+                messages.add(e.path("message").asString());
+              }
+            });
+    assertThat(messages)
+        .as(request + ": " + reply.body())
+        .singleElement()
+        .asString()
+        .startsWith(message);
+  }
+
+  private static boolean isInteger(Schema<?> schema) {
+    return "integer".equals(schema.getType())
+        || (schema.getTypes() != null && schema.getTypes().contains("integer"));
+  }
+
+  /** A number or integer schema, as OpenAPI 3.0 ({@code type}) or 3.1 ({@code types}) says. */
+  private static boolean isNumeric(Schema<?> schema) {
+    if (schema == null) {
+      return false;
+    }
+    Set<String> types = new java.util.HashSet<>();
+    if (schema.getType() != null) {
+      types.add(schema.getType());
+    }
+    if (schema.getTypes() != null) {
+      types.addAll(schema.getTypes());
+    }
+    return types.contains("number") || types.contains("integer");
+  }
+
+  private Schema<?> resolve(Schema<?> schema) {
+    if (schema == null || schema.get$ref() == null) {
+      return schema;
+    }
+    String ref = schema.get$ref();
+    return docs.openApi().getComponents().getSchemas().get(ref.substring(ref.lastIndexOf('/') + 1));
+  }
+
+  @Test
   void responseSchemasListTheMembersAlwaysPresentAsRequiredAndRequestBodiesDoNot() {
     Map<String, Schema> schemas = docs.openApi().getComponents().getSchemas();
-    assertThat(schemas.get("PipelineView").getRequired()).contains("flink_reachable", "in_sync");
+    assertThat(schemas.get("PipelineView").getRequired())
+        .contains("flink_reachable", "in_sync", "observed");
     assertThat(schemas.get("PipelineStatus").getRequired())
-        .contains("desired_version", "lineage", "deployments", "suspended");
+        .contains("desired_version", "lineage", "deployments", "suspended")
+        // Lists its constructor makes empty when given none: never null, so always written.
+        .contains("failure_restarts", "rejected_jars", "recent_steps")
+        .doesNotContain("job_id", "last_state", "upgrade");
+    // Two records are named Upgrade (the status's and a settings group): told apart by members.
+    assertThat(schemas.get("Upgrade").getRequired()).contains("desired_version");
     // The body of PUT /api/v1/pipeline too: a member left out there takes its default.
     List<String> inRequest = schemas.get("PipelineSpec").getRequired();
     assertThat(inRequest == null ? List.<String>of() : inRequest)
