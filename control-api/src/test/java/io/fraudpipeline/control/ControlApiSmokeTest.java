@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,8 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
       "fraud.flink.rest-url=http://127.0.0.1:9",
       "spring.kafka.bootstrap-servers=127.0.0.1:9",
       // Topic set-up at start-up waits this long for the absent broker.
-      "spring.kafka.admin.operation-timeout=2s"
+      "spring.kafka.admin.operation-timeout=2s",
+      // Then closes its admin client, waiting this long for it (10 s by default).
+      "spring.kafka.admin.close-timeout=1s"
     })
+// No other class shares this configuration: cached, the context would keep its Kafka clients
+// calling the absent broker, and its pollers running, for the rest of the suite.
+@DirtiesContext
 class ControlApiSmokeTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();

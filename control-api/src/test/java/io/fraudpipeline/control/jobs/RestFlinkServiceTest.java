@@ -19,6 +19,7 @@ import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.SavepointStatus;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -271,21 +272,66 @@ class RestFlinkServiceTest {
    */
   @Test
   @Order(7)
-  void aStopWithSavepointWithoutAnOutcomeInTimeFailsAsASavepointFailure() {
+  void aStopWithSavepointWithoutAnOutcomeInTimeFailsAsASavepointFailure() throws Exception {
     String stopped = "0000000000000000000000000000beef";
     service.submit(
         new JobSubmission(stopped, 1, DeliveryGuarantee.AT_LEAST_ONCE, null, false, null));
     await()
         .atMost(LONG)
         .until(() -> find(stopped).map(j -> Boolean.TRUE.equals(j.tasksRunning())).orElse(false));
+    // The service as the application wires it, over a client that tells the stop's trigger id.
+    try (StopRecordingClient client = new StopRecordingClient(flink.restUrl())) {
+      FlinkService stopping =
+          new RestFlinkService(
+              client,
+              new FraudJobObserver(
+                  client, "fraud-detection", Duration.ofMinutes(1), Clock.systemUTC()),
+              null,
+              null,
+              null,
+              new SavepointAwaiter(client),
+              control.bean(SavepointProperties.class));
 
-    assertThatThrownBy(() -> service.stopWithSavepoint(stopped, false, Duration.ofMillis(1)))
-        .isInstanceOf(SavepointAwaiter.SavepointFailedException.class)
-        .hasMessageContaining("No savepoint outcome");
-    // Flink took the request all the same: the job stops, as the next observation shows.
-    await()
-        .atMost(LONG)
-        .untilAsserted(() -> assertThat(find(stopped).orElseThrow().isActive()).isFalse());
+      assertThatThrownBy(() -> stopping.stopWithSavepoint(stopped, false, Duration.ofMillis(1)))
+          .isInstanceOf(SavepointAwaiter.SavepointFailedException.class)
+          .hasMessageContaining("No savepoint outcome");
+      // Flink took the request all the same: the job stops, as the next observation shows.
+      await()
+          .atMost(LONG)
+          .untilAsserted(() -> assertThat(find(stopped).orElseThrow().isActive()).isFalse());
+      // And it wrote the savepoint. Read here, the outcome no longer holds up the cluster's close:
+      // Flink's REST endpoint waits for every unread outcome (up to rest.async.store-duration, 5
+      // min), which left this class's LocalFlink.close() waiting out its whole 60 s.
+      JobID stoppedId = JobID.fromHexString(stopped);
+      SavepointStatus outcome =
+          await()
+              .atMost(LONG)
+              .until(
+                  () -> client.savepointStatus(stoppedId, client.stopTrigger()),
+                  SavepointStatus::completed);
+      assertThat(outcome.failure()).isNull();
+      assertThat(outcome.location()).isNotBlank();
+    }
+  }
+
+  /** The real client, keeping the trigger id of the last stop with a savepoint it sent. */
+  private static final class StopRecordingClient extends FlinkRestClient {
+    private volatile TriggerId stopTrigger;
+
+    StopRecordingClient(String restUrl) {
+      super(URI.create(restUrl), Duration.ofSeconds(10), LONG);
+    }
+
+    @Override
+    public void stopWithSavepoint(
+        JobID jobId, String directory, boolean drain, TriggerId triggerId) {
+      stopTrigger = triggerId;
+      super.stopWithSavepoint(jobId, directory, drain, triggerId);
+    }
+
+    TriggerId stopTrigger() {
+      return stopTrigger;
+    }
   }
 
   private static Optional<FlinkJob> find(String jobId) {
