@@ -72,6 +72,24 @@ public record NamedRule(
   public NamedRule {
     filter = filter == null ? null : Map.copyOf(filter);
     groupBy = groupBy == null ? null : List.copyOf(groupBy);
+    window = normalWindow(window);
+  }
+
+  /**
+   * A window in {@link Duration}'s ISO form ({@code pt1m} and {@code PT60S} are {@code PT1M},
+   * {@code P1D} is {@code PT24H}), so one rule is stored, compared and shown one way however it was
+   * written: else re-sending it spelled otherwise recorded a change in the rules' history. What is
+   * no duration is kept as sent, for the validator to quote.
+   */
+  private static String normalWindow(String window) {
+    if (window == null) {
+      return null;
+    }
+    try {
+      return Duration.parse(window).toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return window;
+    }
   }
 
   /** The rule's state; {@code active} when left out. Valid rules only. */

@@ -84,9 +84,8 @@ final class NamedRuleValidator {
   /**
    * Refuses a comparison that every transaction the rule takes meets, whatever the data: such a
    * rule alerts on each of them (one took a live pipeline's alerts topic over by mistake: {@code
-   * count > -5}). What the value can be: an amount, and so a sum, average, minimum or maximum of
-   * amounts, is above 0; a count at least 1 (the window holds the transaction itself); a distinct
-   * count at least 0 (a missing value is not counted).
+   * count > -5}); and one that none meets: such a rule never alerts, silently (an analyst's {@code
+   * <} for {@code >}: {@code count < 1}). What the value can be is {@link RuleValueRange}'s.
    */
   private static void checkSomeTransactionEscapes(
       NamedRule rule, RuleKind kind, String at, List<FieldError> errors) {
@@ -96,48 +95,24 @@ final class NamedRuleValidator {
         kind == RuleKind.AGGREGATE
             ? AggregateFunction.fromWire(rule.function()).orElseThrow()
             : null;
-    String value;
-    BigDecimal least;
-    boolean leastIncluded;
-    if (function == AggregateFunction.COUNT) {
-      value = "a count";
-      least = BigDecimal.ONE;
-      leastIncluded = true;
-    } else if (function == AggregateFunction.COUNT_DISTINCT) {
-      value = "a distinct count";
-      least = BigDecimal.ZERO;
-      leastIncluded = true;
-    } else {
-      value = function == null ? "an amount" : "a " + function.wireName() + " of amounts";
-      least = BigDecimal.ZERO;
-      leastIncluded = false;
-    }
-    boolean counted =
-        function == AggregateFunction.COUNT || function == AggregateFunction.COUNT_DISTINCT;
-    int side = limit.compareTo(least);
-    boolean alwaysTrue =
-        switch (operator) {
-          case GT -> leastIncluded ? side < 0 : side <= 0;
-          case GE -> side <= 0;
-          case NE ->
-              (leastIncluded ? side < 0 : side <= 0)
-                  || (counted && limit.stripTrailingZeros().scale() > 0);
-          default -> false;
-        };
-    if (alwaysTrue) {
+    RuleValueRange range = RuleValueRange.of(rule, function);
+    String comparison = rule.operator() + " " + limit.toPlainString();
+    if (range.alwaysMeets(operator, limit)) {
       errors.add(
           new FieldError(
               at + ".limit",
-              rule.operator()
-                  + " "
-                  + limit.toPlainString()
+              comparison
                   + " holds for every transaction the rule takes ("
-                  + value
-                  + " is always "
-                  + (leastIncluded ? "at least " : "above ")
-                  + least.toPlainString()
-                  + (counted ? ", a whole number" : "")
+                  + range.always()
                   + "): it would alert on each one"));
+    } else if (range.neverMeets(operator, limit)) {
+      errors.add(
+          new FieldError(
+              at + ".limit",
+              comparison
+                  + " holds for no transaction the rule takes ("
+                  + range.always()
+                  + "): it would never alert"));
     }
   }
 

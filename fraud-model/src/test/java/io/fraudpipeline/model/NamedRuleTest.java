@@ -331,8 +331,135 @@ class NamedRuleTest {
                 counting("b", "count", null, ">=", "2"),
                 counting("c", "count_distinct", "merchant", ">=", "1"),
                 counting("d", "min", "amount", ">", "0.01"),
-                counting("e", "count", null, "<", "1")))
+                counting("e", "count", null, "<", "2")))
         .isEmpty();
+  }
+
+  @Test
+  void aComparisonNoTransactionMeetsIsRefused() {
+    assertThat(
+            errorsOf(
+                counting("a", "count", null, "<", "1"),
+                counting("b", "count", null, "<=", "0"),
+                counting("c", "count", null, "==", "2.5"),
+                counting("d", "count_distinct", "merchant", "<", "0"),
+                counting("e", "sum", "amount", "<=", "0"),
+                counting("f", "avg", "amount", "<", "0"),
+                counting("g", "min", "amount", "==", "0"),
+                counting("h", "max", "amount", ">", "1000000000"),
+                threshold("i", "<=", "0"),
+                threshold("j", ">", "1000000000"),
+                // The amount and the transaction id are never missing: at least the judged one.
+                counting("k", "count_distinct", "amount", "<", "1"),
+                counting("l", "count_distinct", "transaction_id", "<=", "0.5"),
+                // The window holds one account (its group), the filter one country.
+                counting("m", "count_distinct", "account_id", ">", "1"),
+                new NamedRule(
+                    "n",
+                    null,
+                    null,
+                    "aggregate",
+                    "country",
+                    ">=",
+                    new BigDecimal("2"),
+                    Map.of("country", "NL"),
+                    List.of("account_id"),
+                    "count_distinct",
+                    "PT1M")))
+        .extracting(FieldError::field)
+        .containsExactly(
+            "rules[0].limit",
+            "rules[1].limit",
+            "rules[2].limit",
+            "rules[3].limit",
+            "rules[4].limit",
+            "rules[5].limit",
+            "rules[6].limit",
+            "rules[7].limit",
+            "rules[8].limit",
+            "rules[9].limit",
+            "rules[10].limit",
+            "rules[11].limit",
+            "rules[12].limit",
+            "rules[13].limit");
+    assertThat(errorsOf(counting("a", "count", null, "<", "1")).get(0).message())
+        .isEqualTo(
+            "< 1 holds for no transaction the rule takes (a count is always at least 1, a whole"
+                + " number): it would never alert");
+    assertThat(errorsOf(counting("a", "sum", "amount", "<=", "0")).get(0).message())
+        .isEqualTo(
+            "<= 0 holds for no transaction the rule takes (a sum of amounts is always above 0):"
+                + " it would never alert");
+    assertThat(errorsOf(threshold("a", ">", "1000000000")).get(0).message())
+        .isEqualTo(
+            "> 1000000000 holds for no transaction the rule takes (an amount is always above 0"
+                + " and at most 1000000000): it would never alert");
+    assertThat(errorsOf(counting("a", "count_distinct", "account_id", ">", "1")).get(0).message())
+        .isEqualTo(
+            "> 1 holds for no transaction the rule takes (a distinct count of a field the rule"
+                + " groups by or filters on is always 1): it would never alert");
+    // Each of these can fire: a transaction without a merchant (a distinct count of 0), a
+    // second transaction, a sum of many amounts, a small amount, another account's countries.
+    assertThat(
+            errorsOf(
+                counting("a", "count_distinct", "merchant", "<", "1"),
+                counting("b", "count_distinct", "merchant", "==", "0"),
+                counting("c", "count", null, "<", "2"),
+                counting("d", "sum", "amount", ">", "1000000000"),
+                counting("e", "min", "amount", "<", "0.01"),
+                threshold("f", "==", "999.99"),
+                counting("g", "count_distinct", "country", "<=", "1"),
+                counting("h", "max", "amount", ">=", "1000000000")))
+        .isEmpty();
+  }
+
+  @Test
+  void aDistinctCountThatCannotVaryIsRefusedWhenItWouldAlertOnEveryTransaction() {
+    assertThat(
+            errorsOf(
+                counting("a", "count_distinct", "account_id", "==", "1"),
+                counting("b", "count_distinct", "amount", ">=", "1"),
+                threshold("c", "<=", "1000000000")))
+        .extracting(FieldError::field)
+        .containsExactly("rules[0].limit", "rules[1].limit", "rules[2].limit");
+  }
+
+  private static NamedRule threshold(String id, String operator, String limit) {
+    return new NamedRule(
+        id,
+        null,
+        null,
+        "threshold",
+        "amount",
+        operator,
+        new BigDecimal(limit),
+        null,
+        null,
+        null,
+        null);
+  }
+
+  @Test
+  void aWindowIsKeptInItsNormalIsoForm() {
+    RuleSet read =
+        parse(
+            "{\"version\":2,\"rules\":["
+                + "{\"id\":\"a\",\"kind\":\"aggregate\",\"function\":\"count\","
+                + "\"group_by\":[\"account_id\"],\"window\":\"pt1m\",\"operator\":\">\",\"limit\":3},"
+                + "{\"id\":\"b\",\"kind\":\"aggregate\",\"function\":\"count\","
+                + "\"group_by\":[\"account_id\"],\"window\":\"PT60S\",\"operator\":\">\",\"limit\":3},"
+                + "{\"id\":\"c\",\"kind\":\"aggregate\",\"function\":\"count\","
+                + "\"group_by\":[\"account_id\"],\"window\":\"P1D\",\"operator\":\">\",\"limit\":3}]}");
+    assertThat(read.rules()).extracting(NamedRule::window).containsExactly("PT1M", "PT1M", "PT24H");
+    assertThat(new String(FraudJson.write(read), StandardCharsets.UTF_8))
+        .contains("\"window\":\"PT1M\"")
+        .doesNotContain("pt1m", "PT60S", "P1D");
+    // Written as the same rule, whatever the spelling: no change in the rules' history.
+    assertThat(withWindow("a", "pt10m")).isEqualTo(withWindow("a", "PT10M"));
+    // What is no duration is kept as sent, for the validator to quote.
+    assertThat(errorsOf(withWindow("a", "ten minutes")))
+        .extracting(FieldError::message)
+        .containsExactly("must be an ISO-8601 duration such as PT10M or PT1H, got 'ten minutes'");
   }
 
   private static NamedRule counting(

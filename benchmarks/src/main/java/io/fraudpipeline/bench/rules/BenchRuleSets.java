@@ -20,7 +20,15 @@ public final class BenchRuleSets {
   /** How many aggregate rules run beside the built-in rules. */
   public static final int AGGREGATE_RULES = 20;
 
+  /**
+   * Limits the generated traffic never reaches (its amounts are 0.01 to under ten times the amount
+   * threshold) but a valid transaction could: the validator refuses a rule that can never fire. A
+   * count or sum; an average or maximum of amounts (at most 1000000000 each); a minimum.
+   */
   private static final String UNREACHABLE = "100000000000";
+
+  private static final String UNREACHABLE_AMOUNT = "999999999";
+  private static final String BELOW_EVERY_GENERATED_AMOUNT = "0.01";
 
   /** A merchant category the generator never uses: a rule filtering on it takes no transaction. */
   private static final Map<String, String> NO_TRANSACTION =
@@ -62,8 +70,15 @@ public final class BenchRuleSets {
             case "count_distinct" -> groupBy.contains("merchant") ? "country" : "merchant";
             default -> "amount";
           };
-      // min < 0 never holds for a valid amount; every other function never exceeds the limit.
+      // min < 0.01 never holds for a generated amount; every other function never exceeds the
+      // limit.
       boolean min = function.equals("min");
+      String limit =
+          switch (function) {
+            case "min" -> BELOW_EVERY_GENERATED_AMOUNT;
+            case "avg", "max" -> UNREACHABLE_AMOUNT;
+            default -> UNREACHABLE;
+          };
       rules.add(
           new NamedRule(
               "bench-aggregate-" + i,
@@ -72,7 +87,7 @@ public final class BenchRuleSets {
               "aggregate",
               field,
               min ? "<" : ">",
-              min ? BigDecimal.ZERO : new BigDecimal(UNREACHABLE),
+              new BigDecimal(limit),
               filter,
               groupBy,
               function,

@@ -203,19 +203,25 @@ class BacktestKafka {
     return Map.copyOf(result);
   }
 
-  /** The live alerts on the alerts topic whose transaction's event time is in the range. */
+  /**
+   * The live alerts whose transaction's event time is in the range: those of the alerts topic, and
+   * those of the shadow topic (they say so, {@link FraudAlert#shadow()}), which an analyst
+   * backtesting a rule in shadow compares the backtest with.
+   */
   List<FraudAlert> liveAlerts(Instant from, Instant to, Duration lookback) {
     List<FraudAlert> alerts = new java.util.ArrayList<>();
-    readFrom(
-        topics.fraudAlerts(),
-        from.minus(lookback),
-        r -> {
-          FraudAlert alert = FraudJson.readAlert(r.value());
-          Instant t = alert.eventTime();
-          if (t != null && !t.isBefore(from) && t.isBefore(to)) {
-            alerts.add(alert);
-          }
-        });
+    for (String topic : List.of(topics.fraudAlerts(), topics.fraudAlertsShadow())) {
+      readFrom(
+          topic,
+          from.minus(lookback),
+          r -> {
+            FraudAlert alert = FraudJson.readAlert(r.value());
+            Instant t = alert.eventTime();
+            if (t != null && !t.isBefore(from) && t.isBefore(to)) {
+              alerts.add(alert);
+            }
+          });
+    }
     return alerts;
   }
 

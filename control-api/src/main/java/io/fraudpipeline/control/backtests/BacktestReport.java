@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * @param alertsPerHour alerts by hour of their transaction's event time (UTC), hours with none left
  *     out
  * @param sample the earliest alerts by event time, at most {@code fraud.backtests.sample-size}
- * @param overlap the comparison with the live alerts of the range, by transaction id
+ * @param overlap the comparison with the live alerts of the range, by transaction id: active and
+ *     shadow
  */
 record BacktestReport(
     Instant from,
@@ -46,18 +47,67 @@ record BacktestReport(
   record HourCount(Instant hour, long alerts) {}
 
   /**
-   * The backtest's alerted transactions against those the live job alerted on (the alerts topic,
-   * read committed, transactions of the range, any rule).
+   * The backtest's alerted transactions against those the live job alerted on (read committed,
+   * transactions of the range): the alerts topic (any rule), and beside it the shadow topic.
    *
    * @param liveAlerts alerts on the alerts topic for transactions of the range
    * @param liveTransactions distinct transactions among them
    * @param both transactions alerted by the backtest and live
    * @param onlyLive transactions alerted live but not by the backtest
    * @param onlyBacktest transactions the backtest alerts on that were not alerted live
+   * @param shadow the same against the shadow topic (rules in shadow state): for an analyst who put
+   *     a rule in shadow and backtests it
    */
   record Overlap(
-      long liveAlerts, long liveTransactions, long both, long onlyLive, long onlyBacktest) {}
+      long liveAlerts,
+      long liveTransactions,
+      long both,
+      long onlyLive,
+      long onlyBacktest,
+      Comparison shadow) {
 
+    static Overlap of(Comparison active, Comparison shadow) {
+      return new Overlap(
+          active.liveAlerts(),
+          active.liveTransactions(),
+          active.both(),
+          active.onlyLive(),
+          active.onlyBacktest(),
+          shadow);
+    }
+  }
+
+  /**
+   * The backtest's alerted transactions against those of some live alerts.
+   *
+   * @param liveAlerts the live alerts of the range
+   * @param liveTransactions distinct transactions among them
+   * @param both transactions alerted by the backtest and live
+   * @param onlyLive transactions alerted live but not by the backtest
+   * @param onlyBacktest transactions the backtest alerts on that were not alerted live
+   */
+  record Comparison(
+      long liveAlerts, long liveTransactions, long both, long onlyLive, long onlyBacktest) {
+
+    static Comparison of(Set<String> backtestTransactions, List<FraudAlert> live) {
+      Set<String> liveTransactions = new HashSet<>();
+      live.forEach(a -> liveTransactions.add(a.transaction().transactionId()));
+      long both = backtestTransactions.stream().filter(liveTransactions::contains).count();
+      return new Comparison(
+          live.size(),
+          liveTransactions.size(),
+          both,
+          liveTransactions.size() - both,
+          backtestTransactions.size() - both);
+    }
+  }
+
+  /**
+   * The report of a backtest's alerts.
+   *
+   * @param live the live alerts of the range, of both topics: an alert of a rule in shadow state
+   *     says so ({@link FraudAlert#shadow()}), as the job routes it by that to the shadow topic
+   */
   static BacktestReport of(
       BacktestRequest request,
       long recordsRead,
@@ -78,9 +128,6 @@ record BacktestReport(
       perHour.merge(
           alert.eventTime().truncatedTo(java.time.temporal.ChronoUnit.HOURS), 1L, Long::sum);
     }
-    Set<String> liveTransactions = new HashSet<>();
-    live.forEach(a -> liveTransactions.add(a.transaction().transactionId()));
-    long both = transactions.stream().filter(liveTransactions::contains).count();
     List<FraudAlert> sample = new ArrayList<>(backtest);
     sample.sort(
         Comparator.comparing(FraudAlert::eventTime)
@@ -96,11 +143,8 @@ record BacktestReport(
         perRule,
         perHour.entrySet().stream().map(e -> new HourCount(e.getKey(), e.getValue())).toList(),
         List.copyOf(sample.subList(0, Math.min(sampleSize, sample.size()))),
-        new Overlap(
-            live.size(),
-            liveTransactions.size(),
-            both,
-            liveTransactions.size() - both,
-            transactions.size() - both));
+        Overlap.of(
+            Comparison.of(transactions, live.stream().filter(a -> !a.shadow()).toList()),
+            Comparison.of(transactions, live.stream().filter(FraudAlert::shadow).toList())));
   }
 }

@@ -217,14 +217,16 @@ public class Backtests {
           BacktestReport.of(request, total, alerts, live, properties.sampleSize());
       context.result(FraudJson.mapper().valueToTree(report));
       log.info(
-          "Backtest {} of {} over [{}, {}): {} alerts, {} also live, {} only live",
+          "Backtest {} of {} over [{}, {}): {} alerts, {} also live, {} only live, {} also in"
+              + " shadow",
           context.operationId(),
           request.ruleIds(),
           request.from(),
           request.to(),
           report.alerts(),
           report.overlap().both(),
-          report.overlap().onlyLive());
+          report.overlap().onlyLive(),
+          report.overlap().shadow().both());
       return null;
     } catch (InterruptedException e) {
       stopping = true;

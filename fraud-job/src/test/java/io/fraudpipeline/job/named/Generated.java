@@ -1,6 +1,8 @@
 package io.fraudpipeline.job.named;
 
 import io.fraudpipeline.model.NamedRule;
+import io.fraudpipeline.model.RuleSet;
+import io.fraudpipeline.model.RuleSetValidator;
 import io.fraudpipeline.model.Transaction;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -58,8 +60,22 @@ public final class Generated {
 
   private static final int[] ROUND_AMOUNTS = {1, 250, 999};
 
-  /** One random rule (aggregate most of the time), with a limit in the range its value lands in. */
+  /**
+   * One random rule (aggregate most of the time), with a limit in the range its value lands in;
+   * drawn again while the validator refuses it (e.g. {@code count_distinct(country) > 1} grouped by
+   * country, which never fires), as the job would ignore the whole rule set.
+   */
   static NamedRule rule(Random random, String id) {
+    while (true) {
+      NamedRule rule = draw(random, id);
+      if (RuleSetValidator.validate(new RuleSet(1, null, null, null, null, null, List.of(rule)))
+          .isEmpty()) {
+        return rule;
+      }
+    }
+  }
+
+  private static NamedRule draw(Random random, String id) {
     String operator = OPERATORS[random.nextInt(OPERATORS.length)];
     int filterDraw = random.nextInt(8);
     Map<String, String> filter =
