@@ -103,8 +103,7 @@ class AbandonedBacktests extends PeriodicLifecycle {
       if (job.getStartTime() > 0) {
         started.merge(id, Instant.ofEpochMilli(job.getStartTime()), AbandonedBacktests::later);
       }
-      // A job being cancelled already is on its way out.
-      if (!job.getStatus().isGloballyTerminalState() && job.getStatus() != JobStatus.CANCELLING) {
+      if (running(job)) {
         jobs.put(id, job.getJobId());
       }
     }
@@ -167,13 +166,8 @@ class AbandonedBacktests extends PeriodicLifecycle {
     if (hasTopic) {
       kafka.deleteOutput(topicPrefix + id);
     }
-    String what =
-        (job != null ? "its job was cancelled" : "its job was no longer running")
-            + (hasTopic ? " and its output deleted" : " and it left no output");
     if (operation != null) {
-      String ranOn =
-          operation.replica() == null ? "" : " (it ran on replica " + operation.replica() + ")";
-      operations.failAbandoned(operation, RESTARTED + what + ranOn);
+      operations.failAbandoned(operation, cause(job != null, hasTopic, operation.replica()));
     }
     String owner = operation == null ? "no recorded replica" : "replica " + operation.replica();
     String message =
@@ -186,6 +180,27 @@ class AbandonedBacktests extends PeriodicLifecycle {
             + (hasTopic ? ", its output topic " + topicPrefix + id + " deleted" : "");
     log.warn(message);
     events.warning(EventReason.BACKTEST_ABANDONED, message, job == null ? null : job.toHexString());
+  }
+
+  /**
+   * Why a backtest whose replica stopped failed, once what it left is cleaned up: the one cause its
+   * operation ends with, whether this cleanup or the look for abandoned operations ends it ({@link
+   * AbandonedBacktestOutcomes}).
+   *
+   * @param jobCancelled whether its job was still running, and cancelled here
+   * @param hadTopic whether it left its output topic, deleted here
+   * @param replica the replica that ran it, or null when not recorded
+   */
+  static String cause(boolean jobCancelled, boolean hadTopic, String replica) {
+    return RESTARTED
+        + (jobCancelled ? "its job was cancelled" : "its job was no longer running")
+        + (hadTopic ? " and its output deleted" : " and it left no output")
+        + (replica == null ? "" : " (it ran on replica " + replica + ")");
+  }
+
+  /** Whether a backtest job still runs: not ended, nor being cancelled already (on its way out). */
+  static boolean running(JobDetails job) {
+    return !job.getStatus().isGloballyTerminalState() && job.getStatus() != JobStatus.CANCELLING;
   }
 
   /** The operation id a backtest job or topic name ends with; null for any other name. */

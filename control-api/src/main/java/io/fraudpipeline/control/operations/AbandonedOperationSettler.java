@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * Ends the operations nobody watches any more, since the replica that ran them stopped: by that
  * replica itself when it comes back under the same id, else by the leader once the replica has left
  * the group ({@link LeftoverOwnership}); one recorded before replicas were named, by the first
- * replica that loads it. Unless its work went on without it (an upgrade, a stop or a cancel the
- * reconciler carries out on whichever replica leads): then it ends as that work did, as far as an
- * {@link OperationOutcomes} can tell.
+ * replica that loads it. Unless its work went on without it (an upgrade, a stop, a cancel or a
+ * rescale the reconciler carries out on whichever replica leads): then it ends as that work did, as
+ * far as an {@link OperationOutcomes} can tell.
  */
 final class AbandonedOperationSettler {
 

@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
  * @param replica the control-plane replica that runs it (the only one watching it while it is in
  *     progress); null in records written before replicas were named
  * @param desiredVersion the desired-state version its request wrote and it waits for the reconciler
- *     to carry out (stop, cancel, upgrade): what ties it to the reconciler's own record when
- *     another replica has to tell how it ended ({@link OperationOutcomes}); null for the other
+ *     to carry out (stop, cancel, rescale, upgrade): what ties it to the reconciler's own record
+ *     when another replica has to tell how it ended ({@link OperationOutcomes}); null for the other
  *     kinds and in records written before this field
  */
 public record Operation(

@@ -4,11 +4,13 @@ import java.util.Optional;
 
 /**
  * Tells what became of an operation whose replica stopped while it was in progress, for the kinds
- * whose work goes on without it: an upgrade, a stop or a cancel only wait for the reconciler, which
- * the next leader runs on. Without this, {@link AbandonedOperationSettler} fails such an operation
- * as interrupted even when the work succeeded, and a client waiting on it (the documented way) is
- * told so. Implemented by the capability that runs the kind (so this package needs none of them),
- * each answering only for its own kinds and only from what it knows exactly, never from a guess.
+ * whose work goes on without it: an upgrade, a stop, a cancel or a rescale only wait for the
+ * reconciler, which the next leader runs on. Without this, {@link AbandonedOperationSettler} fails
+ * such an operation as interrupted even when the work succeeded, and a client waiting on it (the
+ * documented way) is told so. (A backtest's answer leaves it to the backtest cleanup, which ends it
+ * with a cause of its own.) Implemented by the capability that runs the kind (so this package needs
+ * none of them), each answering only for its own kinds and only from what it knows exactly, never
+ * from a guess.
  */
 public interface OperationOutcomes {
 

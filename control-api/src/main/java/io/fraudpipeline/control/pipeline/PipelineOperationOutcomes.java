@@ -12,28 +12,35 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * How an upgrade, a stop or a cancel ended when the replica that followed its operation stopped:
- * the reconciler carries on with all three on whichever replica leads, so the work may well have
- * succeeded. An upgrade is told by the upgrade the reconciler's status reports for the operation's
- * desired version (only one upgrade operation is in progress at a time, and each asks for a version
- * of its own), a stop by the suspension the status records for that version (with the savepoint the
- * job was stopped with, which a new leader records too when the old one died during the stop), a
- * cancel by Flink's state of the cancelled job. Anything else, or what cannot be told exactly, is
- * left to {@link io.fraudpipeline.control.operations.Operations}, which fails it as interrupted as
- * before.
+ * How an upgrade, a stop, a cancel or a rescale ended when the replica that followed its operation
+ * stopped: the reconciler carries on with all four on whichever replica leads, so the work may well
+ * have succeeded. An upgrade is told by the upgrade the reconciler's status reports for the
+ * operation's desired version (only one upgrade operation is in progress at a time, and each asks
+ * for a version of its own), a stop by the suspension the status records for that version (with the
+ * savepoint the job was stopped with, which a new leader records too when the old one died during
+ * the stop), a cancel by Flink's state of the cancelled job, a rescale by the job that replaced the
+ * rescaled one at the parallelism its desired version asked for. Anything else, or what cannot be
+ * told exactly, is left to {@link io.fraudpipeline.control.operations.Operations}, which fails it
+ * as interrupted as before. (A savepoint and a backtest are their replica's own work, not the
+ * reconciler's: nothing carries them on.)
  */
 @Component
 class PipelineOperationOutcomes implements OperationOutcomes {
 
   private final Supplier<Optional<PipelineStatus>> status;
   private final Supplier<List<FlinkJob>> jobs;
+  private final Supplier<List<DesiredState>> desired;
 
   @Autowired
-  PipelineOperationOutcomes(PipelineStatusStore statusStore, FraudJobObserver observer) {
+  PipelineOperationOutcomes(
+      PipelineStatusStore statusStore, FraudJobObserver observer, DesiredStateLog desiredLog) {
     // The observer's last observation (at most a poll interval old), not a fresh one: a sweep
     // asks about every abandoned operation, and an observation a poll old only delays an ending
     // by one sweep.
-    this(statusStore::read, () -> observer.current().requireReachable().flinkJobs());
+    this(
+        statusStore::read,
+        () -> observer.current().requireReachable().flinkJobs(),
+        desiredLog::history);
   }
 
   /**
@@ -41,11 +48,16 @@ class PipelineOperationOutcomes implements OperationOutcomes {
    *     operation is then asked about again later)
    * @param jobs the fraud jobs Flink last reported (may throw when Flink was unreachable, with the
    *     same effect)
+   * @param desired every accepted desired version, newest first (a Kafka read, with the same
+   *     effect): what a rescale's version asked for
    */
   PipelineOperationOutcomes(
-      Supplier<Optional<PipelineStatus>> status, Supplier<List<FlinkJob>> jobs) {
+      Supplier<Optional<PipelineStatus>> status,
+      Supplier<List<FlinkJob>> jobs,
+      Supplier<List<DesiredState>> desired) {
     this.status = status;
     this.jobs = jobs;
+    this.desired = desired;
   }
 
   @Override
@@ -60,6 +72,8 @@ class PipelineOperationOutcomes implements OperationOutcomes {
       case UPGRADE -> Optional.ofNullable(upgrade(version));
       case STOP -> Optional.ofNullable(stop(abandoned.jobId(), version, abandoned.createdAt()));
       case CANCEL -> Optional.ofNullable(cancel(abandoned.jobId(), version));
+      case RESCALE ->
+          Optional.ofNullable(rescale(abandoned.jobId(), version, abandoned.createdAt()));
       default -> Optional.empty();
     };
   }
@@ -139,6 +153,80 @@ class PipelineOperationOutcomes implements OperationOutcomes {
         current == null || current.lastStep() == null
             ? where
             : where + "; the reconciler's last step: " + current.lastStep().message());
+  }
+
+  /**
+   * As {@code PipelineService.rescale}'s wait would have ended: failed when the reconciler reports
+   * its step for this version failed; done once the status names a job other than the rescaled one,
+   * active and past INITIALIZING at the parallelism this version asked for, with the savepoint the
+   * rescaled job was stopped with; else under way (the reconciler stops and redeploys it, on
+   * whichever replica leads) until the operation's deadline.
+   */
+  private Outcome rescale(String jobId, long version, Instant accepted) {
+    PipelineStatus current = status.get().orElse(null);
+    if (current == null || current.desiredVersion() < version) {
+      return new UnderWay(
+          "the reconciler had not taken up desired state version "
+              + version
+              + (current == null || current.lastStep() == null
+                  ? ""
+                  : "; its last step: " + current.lastStep().message()));
+    }
+    // The failure first, as the wait does: a job whose submission failed can still look active.
+    ReconcileStep step = current.lastStep();
+    if (current.desiredVersion() == version
+        && step != null
+        && step.at().isAfter(accepted)
+        && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
+      return new Failed(StatusAwaiter.stepFailed(version, step));
+    }
+    List<DesiredState> history = desired.get();
+    PipelineSpec asked = specOf(history, version);
+    if (asked == null) {
+      return null;
+    }
+    String replacement = current.jobId();
+    Optional<FlinkJob> job =
+        replacement == null || replacement.equals(jobId) ? Optional.empty() : job(replacement);
+    if (job.isPresent()) {
+      Integer parallelism =
+          job.get().parallelism() != null ? job.get().parallelism() : current.jobParallelism();
+      if (parallelism == null || parallelism != asked.parallelism()) {
+        // At another parallelism (a later version's), or one not known: whether a job at this
+        // one ever ran is not known from here.
+        return null;
+      }
+      if (job.get().isActive() && !"INITIALIZING".equals(job.get().state())) {
+        RestorePoint last = current.lastState();
+        return new Completed(
+            replacement,
+            last != null && last.kind() == RestorePoint.Kind.SAVEPOINT && jobId.equals(last.jobId())
+                ? last.path()
+                : null);
+      }
+    }
+    PipelineSpec newest = history.isEmpty() ? null : history.get(0).spec();
+    if (current.desiredVersion() > version
+        && (newest == null || !newest.running() || newest.parallelism() != asked.parallelism())) {
+      // A later version suspends the pipeline or asks for another parallelism: no job at this
+      // one will come, and whether one ran meanwhile is not known from here.
+      return null;
+    }
+    String where =
+        job.isPresent()
+            ? "job " + replacement + " was " + job.get().state()
+            : "no job had replaced job " + jobId + " at parallelism " + asked.parallelism();
+    return new UnderWay(
+        step == null ? where : where + "; the reconciler's last step: " + step.message());
+  }
+
+  /** The spec desired state {@code version} asked for, or null when the history lacks it. */
+  private static PipelineSpec specOf(List<DesiredState> history, long version) {
+    return history.stream()
+        .filter(d -> d.version() == version)
+        .map(DesiredState::spec)
+        .findFirst()
+        .orElse(null);
   }
 
   private Optional<FlinkJob> job(String jobId) {

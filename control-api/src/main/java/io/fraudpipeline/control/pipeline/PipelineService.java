@@ -338,9 +338,12 @@ public class PipelineService {
         writer.changeSpec(
             actor, "POST /api/v1/jobs/{id}/rescale", spec -> spec.withParallelism(parallelism));
     Duration limit = operationTimeout();
+    // The accepted version is recorded with the operation: what tells its end, should this replica
+    // stop while the reconciler replaces the job (PipelineOperationOutcomes).
     return operations.start(
         OperationKind.RESCALE,
         jobId,
+        accepted.version(),
         limit,
         context -> {
           Supplier<PipelineStatus> replaced =

@@ -177,6 +177,66 @@ class AbandonedBacktestsTest {
     assertThat(kafka.topics).isEmpty();
   }
 
+  @Test
+  void aBacktestOfAMissingReplicaEndsOnceWithItsOwnCauseThoughTheLookForAbandonedOnesComesFirst() {
+    // Probe 6 (P6-2): the look for abandoned operations failed it first with the cause of job
+    // operations ("check the job's state ... and the savepoint history"), the cleanup then
+    // overwrote that; a client polling until the state left IN_PROGRESS kept the first.
+    InMemoryOperations store = operationsWithBacktestOutcomes(TestLeadership.alone("leader"));
+    Operation backtest = recordedBacktest("gone", clock.instant());
+    store.record(backtest);
+    JobID job = flink.runs(backtest.id(), clock.instant());
+    kafka.topics.add(TOPIC_PREFIX + backtest.id());
+    clock.advance(GRACE);
+
+    store.operations().failLeftBehind();
+    assertThat(store.recorded(backtest.id()).orElseThrow().state())
+        .as("left to the cleanup, which is to cancel its job and delete its output")
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    cleaner(store).sweep();
+    store.operations().failLeftBehind();
+
+    assertThat(flink.cancelled).containsExactly(job);
+    Operation failed = store.recorded(backtest.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    assertThat(failed.failureCause())
+        .isEqualTo(
+            AbandonedBacktests.RESTARTED
+                + "its job was cancelled and its output deleted (it ran on replica gone)");
+  }
+
+  @Test
+  void aBacktestThatLeftNeitherJobNorOutputFailsWithTheBacktestsCauseNotTheJobOperations() {
+    // Nothing for the cleanup to find: the look for abandoned operations ends it, as the cleanup
+    // would have.
+    InMemoryOperations store = operationsWithBacktestOutcomes(TestLeadership.alone("leader"));
+    Operation backtest = recordedBacktest("gone", clock.instant());
+    store.record(backtest);
+    clock.advance(GRACE);
+
+    store.operations().failLeftBehind();
+
+    Operation failed = store.recorded(backtest.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(OperationState.FAILED);
+    assertThat(failed.failureCause())
+        .isEqualTo(
+            AbandonedBacktests.RESTARTED
+                + "its job was no longer running and it left no output (it ran on replica gone)");
+  }
+
+  /** As production wires it: the backtests' answer among the abandoned operations' outcomes. */
+  private InMemoryOperations operationsWithBacktestOutcomes(TestLeadership leadership) {
+    InMemoryOperations operations =
+        new InMemoryOperations(
+            leadership,
+            clock,
+            GRACE,
+            List.of(new AbandonedBacktestOutcomes(flink, kafka, properties(), jobProperties())));
+    toClose.add(operations);
+    return operations;
+  }
+
   private InMemoryOperations operations(TestLeadership leadership) {
     InMemoryOperations operations = new InMemoryOperations(leadership, clock, GRACE);
     toClose.add(operations);
@@ -185,30 +245,33 @@ class AbandonedBacktestsTest {
 
   private AbandonedBacktests cleaner(InMemoryOperations store) {
     return new AbandonedBacktests(
-        flink,
-        kafka,
-        store.operations(),
-        events,
-        new BacktestProperties(
-            2,
-            Duration.ofDays(7),
-            TIMEOUT,
-            1,
-            20,
-            TOPIC_PREFIX,
-            Duration.ofHours(1),
-            Duration.ofSeconds(1),
-            "io.fraudpipeline.job.backtest.BacktestJob",
-            Duration.ofSeconds(15)),
-        new JobProperties(
-            JOB_NAME,
-            1,
-            128,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            Duration.ofSeconds(10),
-            "io.fraudpipeline.job.FraudDetectionJob",
-            null,
-            "jars"));
+        flink, kafka, store.operations(), events, properties(), jobProperties());
+  }
+
+  private static BacktestProperties properties() {
+    return new BacktestProperties(
+        2,
+        Duration.ofDays(7),
+        TIMEOUT,
+        1,
+        20,
+        TOPIC_PREFIX,
+        Duration.ofHours(1),
+        Duration.ofSeconds(1),
+        "io.fraudpipeline.job.backtest.BacktestJob",
+        Duration.ofSeconds(15));
+  }
+
+  private static JobProperties jobProperties() {
+    return new JobProperties(
+        JOB_NAME,
+        1,
+        128,
+        DeliveryGuarantee.EXACTLY_ONCE,
+        Duration.ofSeconds(10),
+        "io.fraudpipeline.job.FraudDetectionJob",
+        null,
+        "jars");
   }
 
   /** A backtest in progress as the replica {@code replica} recorded it when it started. */

@@ -2,6 +2,7 @@ package io.fraudpipeline.control.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.operations.InMemoryOperations;
 import io.fraudpipeline.control.operations.Operation;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The upgrade, stop and cancel operations of a replica killed mid-way (cp-b), ended by the leader
- * (cp-a) as the work the reconciler carried on with ended: the reconciler's status and Flink as
- * they would stand then, the operations on a store in memory. Milliseconds.
+ * The upgrade, stop, cancel and rescale operations of a replica killed mid-way (cp-b), ended by the
+ * leader (cp-a) as the work the reconciler carried on with ended: the reconciler's status and Flink
+ * as they would stand then, the operations on a store in memory. Milliseconds.
  */
 class PipelineOperationOutcomesTest {
 
@@ -36,12 +37,18 @@ class PipelineOperationOutcomesTest {
   private final MutableClock clock = new MutableClock(START);
   private final TestingFlinkService flink = new TestingFlinkService(clock);
   private volatile PipelineStatus status = PipelineStatus.initial();
+
+  /** The accepted desired versions, newest first. */
+  private volatile List<DesiredState> desired = List.of();
+
   private final InMemoryOperations leader =
       new InMemoryOperations(
           new TestLeadership("cp-a", true, Optional.of(Set.of("cp-a"))),
           clock,
           Duration.ZERO,
-          List.of(new PipelineOperationOutcomes(() -> Optional.of(status), flink::fraudJobs)));
+          List.of(
+              new PipelineOperationOutcomes(
+                  () -> Optional.of(status), flink::fraudJobs, () -> desired)));
 
   @AfterEach
   void close() {
@@ -236,6 +243,123 @@ class PipelineOperationOutcomesTest {
     assertThat(leader.recorded(left.id()).orElseThrow().failureCause())
         .startsWith("The control plane stopped")
         .contains("cp-b");
+  }
+
+  @Test
+  void aRescaleItsReplicaLeftCompletesWithTheJobTheSuccessorRunsAtTheAskedParallelism() {
+    // Probe 6 (P6-4): cp-b stopped the job with a savepoint for parallelism 2 and was killed while
+    // submitting its replacement; the replacement came up and the next leader found it in sync.
+    desired = List.of(rescaledTo(VERSION, 2), rescaledTo(VERSION - 1, 3));
+    flink.startOutside(NEW_JOB, 2, START.plusSeconds(5));
+    flink.state(NEW_JOB, "INITIALIZING");
+    Operation left = leftBy(OperationKind.RESCALE, OLD_JOB);
+    status =
+        replacedBy(
+            NEW_JOB, 2, new RestorePoint(SAVEPOINT, RestorePoint.Kind.SAVEPOINT, START, OLD_JOB));
+
+    leader.operations().failLeftBehind();
+    assertThat(leader.recorded(left.id()).orElseThrow().state())
+        .as("its state not restored yet: the rescale's own wait would not have ended either")
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    flink.state(NEW_JOB, "RUNNING");
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.newJobId()).isEqualTo(NEW_JOB);
+    assertThat(ended.savepointPath()).as("the rescale savepoint").isEqualTo(SAVEPOINT);
+    assertThat(ended.failureCause()).isNull();
+  }
+
+  @Test
+  void aRescaleWhoseReplacementFailedFailsWithTheReconcilersReasonAsItsBodyWould() {
+    desired = List.of(rescaledTo(VERSION, 2));
+    Operation left = leftBy(OperationKind.RESCALE, OLD_JOB);
+    PipelineStatus.Builder failed = replacedBy(OLD_JOB, 3, null).toBuilder();
+    failed.lastStep =
+        new ReconcileStep(
+            START.plusSeconds(3), "failed", "Submitting the job failed: no slots", "cp-a", 1);
+    status = failed.build();
+
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .isEqualTo(
+            "Desired state version "
+                + VERSION
+                + " was accepted, but the reconciler's step failed: Submitting the job failed: no"
+                + " slots");
+  }
+
+  @Test
+  void aRescaleNotCarriedOutYetStaysInProgressUntilTheOperationsDeadline() {
+    desired = List.of(rescaledTo(VERSION, 2));
+    flink.startOutside(OLD_JOB, 3, START);
+    Operation left = leftBy(OperationKind.RESCALE, OLD_JOB);
+    status = replacedBy(OLD_JOB, 3, null);
+
+    leader.operations().failLeftBehind();
+    assertThat(leader.recorded(left.id()).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
+
+    clock.advance(Duration.ofMinutes(1));
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .contains("replica cp-b")
+        .endsWith("By its deadline, no job had replaced job " + OLD_JOB + " at parallelism 2");
+  }
+
+  @Test
+  void aRescaleWhoseJobRunsAtALaterVersionsParallelismIsFailedAsInterruptedAsBefore() {
+    desired = List.of(rescaledTo(VERSION + 1, 4), rescaledTo(VERSION, 2));
+    flink.startOutside(NEW_JOB, 4, START.plusSeconds(5));
+    Operation left = leftBy(OperationKind.RESCALE, OLD_JOB);
+    PipelineStatus.Builder later = replacedBy(NEW_JOB, 4, null).toBuilder();
+    later.desiredVersion = VERSION + 1;
+    status = later.build();
+
+    leader.operations().failLeftBehind();
+
+    assertThat(leader.recorded(left.id()).orElseThrow().failureCause())
+        .startsWith("The control plane stopped")
+        .contains("cp-b");
+  }
+
+  /** Desired state {@code version}, the pipeline running at {@code parallelism}. */
+  private static DesiredState rescaledTo(long version, int parallelism) {
+    return new DesiredState(
+        version,
+        "pipeline-1",
+        new PipelineSpec(
+            PipelineState.RUNNING,
+            parallelism,
+            DeliveryGuarantee.EXACTLY_ONCE,
+            UpgradeMode.SAVEPOINT,
+            SuspendMode.SAVEPOINT,
+            true,
+            null,
+            false,
+            OLD_JAR),
+        1,
+        START,
+        "ops",
+        "POST /api/v1/jobs/{id}/rescale");
+  }
+
+  /** The reconciler's status at {@link #VERSION}, expecting {@code jobId} at that parallelism. */
+  private static PipelineStatus replacedBy(String jobId, int parallelism, RestorePoint lastState) {
+    PipelineStatus.Builder next = PipelineStatus.initial().toBuilder();
+    next.desiredVersion = VERSION;
+    next.jobId = jobId;
+    next.jobParallelism = parallelism;
+    next.lastState = lastState;
+    return next.build();
   }
 
   /** The pipeline suspended for {@link #VERSION}, its job {@link #OLD_JOB} gone. */
