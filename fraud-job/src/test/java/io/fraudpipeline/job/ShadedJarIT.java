@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class ShadedJarIT {
 
   private static List<String> entries;
+  private static Map<String, LocalDateTime> ownEntryTimes;
   private static String mainClass;
 
   @BeforeAll
@@ -27,6 +33,10 @@ class ShadedJarIT {
     assertThat(Files.size(jar)).isGreaterThan(5_000_000L);
     try (JarFile file = new JarFile(jar.toFile())) {
       entries = file.stream().map(ZipEntry::getName).toList();
+      ownEntryTimes =
+          file.stream()
+              .filter(e -> isBuiltHere(e.getName()))
+              .collect(Collectors.toMap(ZipEntry::getName, ZipEntry::getTimeLocal));
       mainClass = file.getManifest().getMainAttributes().getValue("Main-Class");
     }
   }
@@ -73,5 +83,30 @@ class ShadedJarIT {
                     || e.startsWith("org/apache/logging/")
                     || e.startsWith("org/apache/log4j/")
                     || e.startsWith("ch/qos/logback/"));
+  }
+
+  /**
+   * The control plane names the job jar by its SHA-256, so a jar whose entries carry the build's
+   * clock makes a replica rebuilt from the same commit report an upgrade. The entries this project
+   * compiles must carry the fixed {@code project.build.outputTimestamp} instead (the merged
+   * dependencies keep the times of their released jars).
+   */
+  @Test
+  void entriesBuiltHereCarryTheFixedOutputTimestampNotTheBuildTime() {
+    String configured = System.getProperty("project.build.outputTimestamp", "");
+    assertThat(configured)
+        .as("project.build.outputTimestamp, passed by failsafe")
+        .matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+    // Zip entries hold a local date and time, written as the UTC one of the timestamp.
+    LocalDateTime expected = LocalDateTime.ofInstant(Instant.parse(configured), ZoneOffset.UTC);
+    assertThat(ownEntryTimes)
+        .containsKeys("io/fraudpipeline/job/FraudDetectionJob.class", "META-INF/MANIFEST.MF")
+        .allSatisfy((name, time) -> assertThat(time).as(name).isEqualTo(expected));
+  }
+
+  private static boolean isBuiltHere(String name) {
+    return name.startsWith("io/fraudpipeline/")
+        || name.startsWith("META-INF/maven/io.fraudpipeline/")
+        || name.equals("META-INF/MANIFEST.MF");
   }
 }
