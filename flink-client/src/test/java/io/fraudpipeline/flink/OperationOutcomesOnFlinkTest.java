@@ -112,6 +112,22 @@ class OperationOutcomesOnFlinkTest {
 
   @Test
   @Order(3)
+  void aCheckpointFlinkTookReportsItsId() {
+    TriggerId trigger = client.triggerCheckpoint(job);
+
+    long checkpoint =
+        await()
+            .atMost(LONG)
+            .until(() -> client.triggeredCheckpoint(job, trigger), java.util.Optional::isPresent)
+            .orElseThrow();
+
+    assertThat(checkpoint).isPositive();
+    String operation = "checkpoint:" + job + ":" + trigger;
+    outcomes.put(operation, OutcomeReader.read(client, operation));
+  }
+
+  @Test
+  @Order(3)
   void aCheckpointFlinkFailedIsReportedAsFailedWithFlinksReason() {
     JobID unknown = new JobID();
     TriggerId trigger = client.triggerCheckpoint(unknown);
@@ -168,7 +184,7 @@ class OperationOutcomesOnFlinkTest {
   @Test
   @Order(6)
   void readsTheSameOutcomesInsideASpringBootJar() throws Exception {
-    assertThat(outcomes).hasSize(5);
+    assertThat(outcomes).hasSize(6);
     List<String> args = new java.util.ArrayList<>();
     args.add(flink.restUrl());
     args.addAll(outcomes.keySet());
