@@ -30,8 +30,6 @@ import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.FileUpload;
 import org.apache.flink.runtime.rest.RestClient;
-import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationInfo;
-import org.apache.flink.runtime.rest.handler.async.AsynchronousOperationResult;
 import org.apache.flink.runtime.rest.handler.async.TriggerResponse;
 import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
 import org.apache.flink.runtime.rest.messages.ClusterOverviewHeaders;
@@ -56,7 +54,6 @@ import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.apache.flink.runtime.rest.messages.TriggerIdPathParameter;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointConfigHeaders;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointConfigInfo;
-import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointInfo;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatusHeaders;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointTriggerHeaders;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointTriggerRequestBody;
@@ -76,13 +73,11 @@ import org.apache.flink.runtime.rest.messages.job.metrics.MetricsFilterParameter
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointDisposalRequest;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointDisposalStatusHeaders;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointDisposalTriggerHeaders;
-import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointInfo;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointStatusHeaders;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerHeaders;
 import org.apache.flink.runtime.rest.messages.job.savepoints.SavepointTriggerRequestBody;
 import org.apache.flink.runtime.rest.messages.job.savepoints.stop.StopWithSavepointRequestBody;
 import org.apache.flink.runtime.rest.messages.job.savepoints.stop.StopWithSavepointTriggerHeaders;
-import org.apache.flink.runtime.rest.messages.queue.QueueStatus;
 import org.apache.flink.runtime.rest.util.RestClientException;
 import org.apache.flink.runtime.rest.util.RestMapperUtils;
 import org.apache.flink.runtime.scheduler.stopwithsavepoint.StopWithSavepointStoppingException;
@@ -502,23 +497,22 @@ public class FlinkRestClient implements AutoCloseable {
    * @throws FlinkRequestException when Flink reports that it failed
    */
   public Optional<Long> triggeredCheckpoint(JobID jobId, TriggerId triggerId) {
-    AsynchronousOperationResult<CheckpointInfo> result =
+    OperationResult result =
         send(
             "GET /jobs/" + jobId + "/checkpoints/" + triggerId,
-            CheckpointStatusHeaders.getInstance(),
+            OperationResult.asJson(CheckpointStatusHeaders.getInstance()),
             jobId,
             triggerId,
             null);
-    if (result.queueStatus().getId() != QueueStatus.Id.COMPLETED) {
+    if (!result.completed()) {
       return Optional.empty();
     }
-    SerializedThrowable failure = result.resource().getFailureCause();
-    if (failure != null) {
+    Optional<OperationFailure> failure = OperationFailure.in(result.operation(), "failureCause");
+    if (failure.isPresent()) {
       throw FlinkRequestException.operationFailed(
-          "Checkpoint failed: "
-              + describe(failure.deserializeError(FlinkRestClient.class.getClassLoader())));
+          "Checkpoint failed: " + failure.get().description());
     }
-    return Optional.of(result.resource().getCheckpointId());
+    return Optional.of(result.operation().path("checkpointId").asLong());
   }
 
   /** Stops the job with a savepoint under the caller's trigger id. */
@@ -538,30 +532,31 @@ public class FlinkRestClient implements AutoCloseable {
 
   /** Status of a savepoint or stop-with-savepoint trigger. */
   public SavepointStatus savepointStatus(JobID jobId, TriggerId triggerId) {
-    AsynchronousOperationResult<SavepointInfo> result =
+    OperationResult result =
         send(
             "GET /jobs/" + jobId + "/savepoints/" + triggerId,
-            SavepointStatusHeaders.getInstance(),
+            OperationResult.asJson(SavepointStatusHeaders.getInstance()),
             jobId,
             triggerId,
             null);
-    if (result.queueStatus().getId() != QueueStatus.Id.COMPLETED) {
+    if (!result.completed()) {
       return SavepointStatus.inProgress();
     }
-    SavepointInfo info = result.resource();
-    SerializedThrowable failure = info.getFailureCause();
-    if (failure == null) {
-      return new SavepointStatus(true, info.getLocation(), null);
+    String location = result.operation().path("location").textValue();
+    Optional<OperationFailure> failure = OperationFailure.in(result.operation(), "failure-cause");
+    if (failure.isEmpty()) {
+      return new SavepointStatus(true, location, null);
     }
     // A savepoint written before stopping the job failed is still a good savepoint.
-    String location = info.getLocation();
-    Throwable error = failure.deserializeError(FlinkRestClient.class.getClassLoader());
-    for (Throwable t = error; t != null && location == null; t = t.getCause()) {
-      if (t instanceof StopWithSavepointStoppingException stopping) {
-        location = stopping.getSavepointPath();
-      }
+    if (location == null) {
+      location =
+          failure
+              .get()
+              .find(StopWithSavepointStoppingException.class)
+              .map(StopWithSavepointStoppingException::getSavepointPath)
+              .orElse(null);
     }
-    return new SavepointStatus(true, location, describe(error));
+    return new SavepointStatus(true, location, failure.get().description());
   }
 
   /**
@@ -582,27 +577,24 @@ public class FlinkRestClient implements AutoCloseable {
 
   /** Where a savepoint disposal stands. */
   public DisposalStatus savepointDisposalStatus(TriggerId triggerId) {
-    AsynchronousOperationResult<AsynchronousOperationInfo> result =
+    OperationResult result =
         send(
             "GET /savepoint-disposal/" + triggerId,
-            SavepointDisposalStatusHeaders.getInstance(),
+            OperationResult.asJson(SavepointDisposalStatusHeaders.getInstance()),
             null,
             triggerId,
             null);
-    if (result.queueStatus().getId() != QueueStatus.Id.COMPLETED) {
+    if (!result.completed()) {
       return DisposalStatus.IN_PROGRESS;
     }
-    SerializedThrowable failure = result.resource().getFailureCause();
-    if (failure == null) {
+    Optional<OperationFailure> failure = OperationFailure.in(result.operation(), "failure-cause");
+    if (failure.isEmpty()) {
       return DisposalStatus.DISPOSED;
     }
-    Throwable error = failure.deserializeError(FlinkRestClient.class.getClassLoader());
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof java.io.FileNotFoundException) {
-        return new DisposalStatus(true, null, true);
-      }
+    if (failure.get().has(java.io.FileNotFoundException.class)) {
+      return new DisposalStatus(true, null, true);
     }
-    return new DisposalStatus(true, describe(error), false);
+    return new DisposalStatus(true, failure.get().description(), false);
   }
 
   public void cancel(JobID jobId) {
@@ -744,7 +736,14 @@ public class FlinkRestClient implements AutoCloseable {
       root = root.getCause();
     }
     String message = root.getMessage();
-    String text = root.getClass().getSimpleName() + (message == null ? "" : ": " + message.strip());
+    // An exception whose class this side does not have stays in Flink's wrapper, named within.
+    String className =
+        root instanceof SerializedThrowable serialized
+            ? serialized.getOriginalErrorClassName()
+            : root.getClass().getName();
+    String text =
+        className.substring(className.lastIndexOf('.') + 1)
+            + (message == null ? "" : ": " + message.strip());
     int newline = text.indexOf('\n');
     text = newline < 0 ? text : text.substring(0, newline);
     return text.length() > 500 ? text.substring(0, 500) + "..." : text;

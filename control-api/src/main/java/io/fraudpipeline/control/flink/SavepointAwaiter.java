@@ -59,8 +59,15 @@ public class SavepointAwaiter {
         Thread.sleep(POLL.toMillis());
         continue;
       } catch (FlinkRequestException e) {
+        // Only a 404 says the trigger is unknown; any other refusal is Flink's own answer.
         throw new SavepointFailedException(
-            "Flink does not know the savepoint trigger " + triggerId + ": " + e.getMessage(), null);
+            (e.isNotFound()
+                    ? "Flink does not know the savepoint trigger "
+                    : "Flink gave no outcome of the savepoint trigger ")
+                + triggerId
+                + ": "
+                + e.getMessage(),
+            null);
       }
       if (status.completed()) {
         if (status.location() != null) {

@@ -40,12 +40,14 @@ class TopicMetrics implements OffsetsListener {
         gauge(
             registry,
             "fraud.topic.records.per.second",
-            "Growth of the topic's end offsets per second over the rate window");
+            "Growth of the topic's end offsets per second over the rate window (transaction"
+                + " markers and aborted records count as one each)");
     alertsPerSecond =
         gauge(
             registry,
             "fraud.alerts.per.second",
-            "Committed alerts per second, from the growth of the alerts topic's end offsets");
+            "Growth of the alerts topic's end offsets per second: alerts plus, with an"
+                + " exactly-once job, the commit markers of its transactions");
     lagRecords =
         gauge(
             registry,

@@ -8,7 +8,8 @@ import java.util.List;
  * @param name the topic name
  * @param exists whether the topic exists (the control plane creates it when missing)
  * @param records the sum of {@link PartitionOffsets#records()} over partitions
- * @param recordsPerSecond growth of the summed last stable offsets over the rate window
+ * @param recordsPerSecond growth of the summed last stable offsets over the rate window: offsets,
+ *     so each transaction marker and aborted record counts as one
  * @param partitions each partition, by number
  */
 public record TopicOffsets(
