@@ -48,12 +48,7 @@ class StoppedJobOffsetsTest {
   static void startPipeline() {
     kafka = LocalKafka.start();
     PipelineTopics.create(kafka);
-    // The job's metrics this test waits on, refreshed every second as deploy/flink/config.yaml
-    // has it, not every 10 s (Flink's default): each stop waited up to one refresh for them.
-    flink =
-        LocalFlink.start(
-            new LocalFlink.Options(
-                Ports.free(), 1, 4, flinkData, Map.of("metrics.fetcher.update-interval", "1000")));
+    flink = LocalFlink.start(new LocalFlink.Options(Ports.free(), 1, 4, flinkData, Map.of()));
     control =
         ControlPlane.start(
             flink.restUrl(),
