@@ -47,6 +47,36 @@ public record FraudJob(
     String jarSha256,
     Instant observedAt) {
 
+  /**
+   * Only what Flink's job list tells: a job Flink is not asked about further (ended, or without a
+   * JobMaster yet), or, without id and name, the pipeline view's stand-in when no job is known.
+   */
+  public static FraudJob withoutDetails(
+      String jobId,
+      String name,
+      String state,
+      Instant startTime,
+      Instant endTime,
+      List<JobFailure> exceptions,
+      Instant observedAt) {
+    return new FraudJob(
+        jobId,
+        name,
+        state,
+        startTime,
+        endTime,
+        null,
+        null,
+        null,
+        null,
+        null,
+        exceptions,
+        null,
+        null,
+        null,
+        observedAt);
+  }
+
   /** Whether the job is not in a globally terminal state (it holds or wants slots). */
   public boolean isActive() {
     return !JobStates.isGloballyTerminal(state);

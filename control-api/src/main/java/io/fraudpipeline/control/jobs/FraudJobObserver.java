@@ -211,7 +211,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
   }
 
   private FraudJob terminated(JobDetails details, List<JobFailure> failures, Instant now) {
-    return withoutDetails(
+    return FraudJob.withoutDetails(
         details.getJobId().toHexString(),
         details.getJobName(),
         details.getStatus().name(),
@@ -219,23 +219,6 @@ public class FraudJobObserver extends PeriodicLifecycle {
         instant(details.getEndTime()),
         failures,
         now);
-  }
-
-  /**
-   * A job Flink is not asked about further: ended (with the failures of a FAILED one, when known),
-   * or without a JobMaster yet.
-   */
-  private static FraudJob withoutDetails(
-      String jobId,
-      String name,
-      String state,
-      Instant startTime,
-      Instant endTime,
-      List<JobFailure> failures,
-      Instant now) {
-    return new FraudJob(
-        jobId, name, state, startTime, endTime, null, null, null, null, null, failures, null, null,
-        null, now);
   }
 
   /** An active job from one set of calls, as the API and as the reconciler see it. */
@@ -257,7 +240,8 @@ public class FraudJobObserver extends PeriodicLifecycle {
       // The JobMaster is not there yet: asking for checkpoints or metrics only makes Flink log
       // errors.
       return new ActiveJob(
-          withoutDetails(jobId.toHexString(), name, status.name(), startTime, null, List.of(), now),
+          FraudJob.withoutDetails(
+              jobId.toHexString(), name, status.name(), startTime, null, List.of(), now),
           new FlinkJob(
               jobId.toHexString(),
               status.name(),

@@ -91,18 +91,10 @@ public class PipelineViews {
         .activeJob()
         .orElseGet(
             () ->
-                new FraudJob(
+                FraudJob.withoutDetails(
                     null,
                     null,
                     observation.flinkReachable() ? NO_JOB : UNKNOWN,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
                     null,
                     null,
                     null,
