@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.security;
 
+import io.fraudpipeline.control.web.RequestBodyLimit;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,6 +41,8 @@ public class SecurityConfig {
         .logout(AbstractHttpConfigurer::disable)
         .requestCache(AbstractHttpConfigurer::disable)
         .addFilterBefore(new BearerTokenFilter(verifier), AnonymousAuthenticationFilter.class)
+        .addFilterBefore(
+            new RequestBodyLimit(properties.maxBodySize(), resolver), BearerTokenFilter.class)
         .exceptionHandling(e -> e.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
         .authorizeHttpRequests(
             auth -> {

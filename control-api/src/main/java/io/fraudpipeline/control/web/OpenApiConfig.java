@@ -127,6 +127,8 @@ public class OpenApiConfig {
     responses.putIfAbsent("500", problem("internal: an unexpected failure (error_id)"));
     if (operation.getRequestBody() != null) {
       responses.putIfAbsent("415", problem("unsupported-media-type: another Content-Type"));
+      responses.putIfAbsent(
+          "413", problem("content-too-large: a body above fraud.security.max-body-size"));
     }
     if (path.contains("{")) {
       responses.putIfAbsent("404", problem("not-found: nothing with this id"));

@@ -18,6 +18,7 @@ public enum ProblemType {
   UNSUPPORTED_MEDIA_TYPE(
       "unsupported-media-type", "Unsupported media type", HttpStatus.UNSUPPORTED_MEDIA_TYPE),
   CONFLICT("conflict", "Conflict", HttpStatus.CONFLICT),
+  CONTENT_TOO_LARGE("content-too-large", "Request body too large", HttpStatus.CONTENT_TOO_LARGE),
   PRECONDITION_FAILED("precondition-failed", "Precondition failed", HttpStatus.PRECONDITION_FAILED),
   PRECONDITION_REQUIRED(
       "precondition-required", "Precondition required", HttpStatus.PRECONDITION_REQUIRED),
@@ -63,6 +64,7 @@ public enum ProblemType {
       case 406 -> NOT_ACCEPTABLE;
       case 409 -> CONFLICT;
       case 412 -> PRECONDITION_FAILED;
+      case 413 -> CONTENT_TOO_LARGE;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 428 -> PRECONDITION_REQUIRED;
       case 429 -> TOO_MANY_REQUESTS;

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.support;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -78,6 +79,16 @@ public final class ApiClient {
       request.header(headers[i], headers[i + 1]);
     }
     return send(request);
+  }
+
+  /** {@link #write}, the body streamed without a declared length (chunked). */
+  public Reply writeChunked(String method, String path, String contentType, byte[] body) {
+    return send(
+        authorized(path)
+            .header("Content-Type", contentType)
+            .method(
+                method,
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
   }
 
   public Reply writeWithoutToken(String method, String path, String contentType, String body) {
