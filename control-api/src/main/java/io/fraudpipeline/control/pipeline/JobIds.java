@@ -6,7 +6,9 @@ import io.fraudpipeline.model.Sha256;
  * The JobID of each deployment, derived from what the deployment follows: the pipeline, the desired
  * version and the job it replaces. Two replicas that take the same step compute the same id, and
  * Flink refuses the second submission as a duplicate: a leader that lost its lease but acts on what
- * it saw cannot start a second job for a step that was already taken.
+ * it saw cannot start a second job for a step that was already taken. A successor that finds a
+ * deployment recorded but never seen on Flink submits that same JobID again rather than deriving a
+ * new one from it ({@link PipelineActions#submitAgain}): the recorded submission may land later.
  */
 final class JobIds {
 

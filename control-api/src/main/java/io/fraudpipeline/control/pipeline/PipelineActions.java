@@ -103,9 +103,10 @@ final class PipelineActions {
 
   /**
    * Why the expected job is missing from Flink, when the status shows it never got there: the
-   * newest step naming it is the intent to deploy it (the replica that recorded it stopped before
-   * it could record more; whether it submitted the job is unknown) or its refused submission. Empty
-   * when a later step names it (it was submitted, or seen on Flink): then Flink lost it.
+   * newest step naming it is the intent to deploy it (the replica that recorded it stopped or lost
+   * the leadership before it could record more; whether its submission is still under way is
+   * unknown) or its refused or unanswered submission. Empty when a later step names it (Flink took
+   * it, or it was seen there): then Flink lost it.
    */
   static Optional<String> whyNeverOnFlink(PipelineStatus status) {
     String jobId = status.jobId();
@@ -117,8 +118,9 @@ final class PipelineActions {
       String message = recent.get(i).message();
       if (message.startsWith(intentMessage(jobId, ""))) {
         return Optional.of(
-            "is not on Flink and was never seen there (the replica deploying it stopped before"
-                + " recording that Flink had it)");
+            "is not on Flink and was never seen there (the replica deploying it recorded no"
+                + " answer from Flink: it stopped or lost the leadership before, or its submission"
+                + " is still under way)");
       }
       if (message.startsWith(refusedMessage(jobId, ""))) {
         return Optional.of("was never started on Flink (its submission failed)");
@@ -150,16 +152,75 @@ final class PipelineActions {
       return status;
     }
     PipelineSpec spec = desired.spec();
-    String jobId = JobIds.derive(desired.pipelineId(), desired.version(), status.jobId());
     PipelineStatus.Builder intent = status.toBuilder();
-    intent.jobId = jobId;
+    intent.jobId = JobIds.derive(desired.pipelineId(), desired.version(), status.jobId());
     intent.deployments = status.deployments() + 1;
     intent.lastState = from;
-    intent.suspended = false;
-    intent.unhealthy = null;
     intent.jobJarSha256 = jar == null ? jarSha256 : jar;
     intent.jobParallelism = spec.parallelism();
     intent.jobDeliveryGuarantee = spec.deliveryGuarantee();
+    return submit(intent, jar, spec.allowNonRestoredState(), status, upgrade, said, false);
+  }
+
+  /**
+   * Submits again the job the status records as being deployed while Flink has never had it ({@link
+   * #whyNeverOnFlink}): the same JobID, on the same jar, parallelism and guarantee, from {@code
+   * from} (the recorded state; a newer checkpoint of that job only if it ran unseen). The recorded
+   * submission may still land (its replica lost the leadership while Flink had not answered yet, or
+   * the answer was lost), and Flink refuses a JobID it has had, so whichever of the two comes
+   * second is refused and one job runs; a job under a new JobID would run beside it. Refused as a
+   * duplicate, the job that landed is kept and said so.
+   *
+   * @param from the state to start from
+   * @param upgrade the upgrade the recorded deployment belongs to, or null
+   */
+  PipelineStatus submitAgain(
+      DesiredState desired,
+      PipelineStatus status,
+      RestorePoint from,
+      Upgrade upgrade,
+      StepEvent said)
+      throws InterruptedException {
+    if (!leading()) {
+      return status;
+    }
+    PipelineSpec spec = desired.spec();
+    PipelineStatus.Builder intent = status.toBuilder();
+    intent.lastState = from;
+    // A status written before these were recorded: what its deployment took from the spec.
+    if (intent.jobJarSha256 == null) {
+      intent.jobJarSha256 = spec.jarSha256() != null ? spec.jarSha256() : jarSha256;
+    }
+    if (intent.jobParallelism == null) {
+      intent.jobParallelism = spec.parallelism();
+    }
+    if (intent.jobDeliveryGuarantee == null) {
+      intent.jobDeliveryGuarantee = spec.deliveryGuarantee();
+    }
+    return submit(
+        intent, intent.jobJarSha256, spec.allowNonRestoredState(), status, upgrade, said, true);
+  }
+
+  /**
+   * Records {@code intent} (the job it names, with its state, jar and settings) durably, then has
+   * Flink run that job.
+   *
+   * @param jar the jar to run; null for the shipped one
+   * @param again whether the job is one recorded before ({@link #submitAgain})
+   */
+  private PipelineStatus submit(
+      PipelineStatus.Builder intent,
+      String jar,
+      boolean allowNonRestoredState,
+      PipelineStatus status,
+      Upgrade upgrade,
+      StepEvent said,
+      boolean again)
+      throws InterruptedException {
+    String jobId = intent.jobId;
+    RestorePoint from = intent.lastState;
+    intent.suspended = false;
+    intent.unhealthy = null;
     if (upgrade != null) {
       intent.upgrade =
           upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
@@ -176,14 +237,23 @@ final class PipelineActions {
       flink.submit(
           new JobSubmission(
               jobId,
-              spec.parallelism(),
-              spec.deliveryGuarantee(),
+              recorded.jobParallelism(),
+              recorded.jobDeliveryGuarantee(),
               from == null ? null : from.path(),
-              spec.allowNonRestoredState(),
+              allowNonRestoredState,
               jar));
     } catch (DuplicateJobException e) {
       log.info(
           "Job {} was already submitted (by an earlier leader or try): {}", jobId, e.getMessage());
+      if (again) {
+        events.normal(
+            EventReason.JOB_ADOPTED,
+            "Flink already had job "
+                + jobId
+                + " when it was submitted again (it never runs a JobID twice): the earlier"
+                + " submission of it landed, and no second job was started",
+            jobId);
+      }
       return steps.withStep(recorded, said.action(), "Job " + jobId + " was already submitted");
     } catch (FlinkRequestException | FlinkUnavailableException e) {
       PipelineStatus.Builder failed = recorded.toBuilder();
@@ -209,13 +279,14 @@ final class PipelineActions {
           jobId);
       return steps.withStep(failed.build(), "failed", refusedMessage(jobId, e.getMessage()));
     }
+    String done = again ? said.message() : said.message() + " as job " + jobId;
     if (said.warning()) {
-      events.warning(said.reason(), said.message() + " as job " + jobId, jobId);
+      events.warning(said.reason(), done, jobId);
     } else {
-      events.normal(said.reason(), said.message() + " as job " + jobId, jobId);
+      events.normal(said.reason(), done, jobId);
     }
     warnOfDeletedRecords(from, jobId);
-    return steps.withStep(recorded, said.action(), said.message() + " as job " + jobId);
+    return steps.withStep(recorded, said.action(), done);
   }
 
   /**

@@ -39,7 +39,9 @@ import java.util.function.UnaryOperator;
  * with {@code suspended}: stop a running job with a savepoint (or cancel it, as the suspend mode
  * says). In any state, a second active fraud job is cancelled, never joined. Every step is taken
  * only while this replica leads, and deployments carry a JobID derived from the step (see {@link
- * JobIds}), so a stale leader's submission is refused by Flink.
+ * JobIds}), so a stale leader's submission is refused by Flink. A deployment recorded but never
+ * seen on Flink is submitted again under its own JobID, never replaced by one under another: its
+ * first submission may still land.
  *
  * <p>Its parts: {@link UpgradeReconciler} carries an upgrade onto another jar through its phases,
  * {@link FailedJobRestarts} brings back a job Flink gave up on within the restart budget, {@link
@@ -456,14 +458,35 @@ public class PipelineReconciler {
                   + desired.version()
                   + ")"));
     }
+    Optional<String> neverOnFlink =
+        last == null ? PipelineActions.whyNeverOnFlink(status) : Optional.empty();
+    if (neverOnFlink.isPresent()) {
+      // Its submission may still land (P6-9: 26 s after its replica lost the leadership): that
+      // same job, never one under a new JobID, so Flink refuses whichever comes second. Its state
+      // is the recorded one, unless it ran unseen and left newer checkpoints: then it had landed.
+      return actions.submitAgain(
+          desired,
+          status,
+          from,
+          upgrades.broughtBack(status, status.jobJarSha256()),
+          StepEvent.warning(
+              "restore",
+              EventReason.JOB_RESTORED_FROM_LAST_STATE,
+              "Job "
+                  + status.jobId()
+                  + " "
+                  + neverOnFlink.get()
+                  + "; submitted again under the same JobID from "
+                  + RestorePoint.describe(from)
+                  + ", so Flink refuses whichever of the two submissions comes second"));
+    }
     // A lost or failed job comes back as it was, on its own jar; an upgrade is a step of its own.
     // After a replacement this is its second half, said as such rather than as a lost job.
     boolean replaced = replacedByThisReconciler(last, from, status);
     String gone =
         last != null
             ? "is " + last.state() + " outside the control plane"
-            : PipelineActions.whyNeverOnFlink(status)
-                .orElse("is no longer on Flink (cluster lost or restarted)");
+            : "is no longer on Flink (cluster lost or restarted)";
     String jar = status.keptJar(spec);
     return actions.deploy(
         desired,

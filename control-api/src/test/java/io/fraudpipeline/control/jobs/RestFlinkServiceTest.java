@@ -8,10 +8,15 @@ import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
+import io.fraudpipeline.control.flink.InFlightSubmissions;
 import io.fraudpipeline.control.flink.JobSubmission;
 import io.fraudpipeline.control.flink.SavepointAwaiter;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.pipeline.CheckpointStorage;
+import io.fraudpipeline.control.pipeline.DesiredState;
+import io.fraudpipeline.control.pipeline.ObservedPipeline;
+import io.fraudpipeline.control.pipeline.PipelineStatus;
+import io.fraudpipeline.control.pipeline.ReplicaReconciler;
 import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlPlane;
@@ -312,6 +317,41 @@ class RestFlinkServiceTest {
       assertThat(outcome.failure()).isNull();
       assertThat(outcome.location()).isNotBlank();
     }
+  }
+
+  /**
+   * A hand-over during a deployment (probe 6, P6-9): leader cp-b recorded the job it deploys and
+   * lost the leadership while its run request was still under way; cp-c observed Flink before that
+   * request landed and submitted after. cp-c submits the recorded job again under its JobID, Flink
+   * refuses the second submission of that JobID ({@link DuplicateJobException}, as in {@link
+   * #refusesARepeatedSubmissionAsADuplicate}), and cp-c keeps the job cp-b started: one fraud job.
+   */
+  @Test
+  @Order(8)
+  void aSuccessorsRepeatOfARecordedSubmissionIsRefusedByFlinkAndTheJobThatLandedIsKept()
+      throws Exception {
+    String shipped = control.bean(JobJars.class).shippedSha256();
+    DesiredState desired = ReplicaReconciler.running("pipeline-handover", 1);
+    InFlightSubmissions inFlight = new InFlightSubmissions(service);
+    ReplicaReconciler cpB = new ReplicaReconciler("cp-b", inFlight, shipped);
+    cpB.step(desired, cpB.observe(), PipelineStatus.initial());
+    cpB.leadership.leader = false;
+    PipelineStatus recorded = cpB.lastIntent();
+    ReplicaReconciler cpC = new ReplicaReconciler("cp-c", service, shipped);
+    ObservedPipeline beforeItLanded = cpC.observe();
+    assertThat(beforeItLanded.activeJobs()).isEmpty();
+    inFlight.land();
+
+    PipelineStatus status = cpC.step(desired, beforeItLanded, recorded);
+
+    assertThat(status.lastStep().message())
+        .isEqualTo("Job " + recorded.jobId() + " was already submitted");
+    assertThat(cpC.events.reasons()).containsExactly("JobAdopted");
+    status = cpC.step(desired, cpC.observe(), status);
+    assertThat(status.jobId()).isEqualTo(recorded.jobId());
+    assertThat(service.fraudJobs().stream().filter(FlinkJob::isActive).map(FlinkJob::jobId))
+        .containsExactly(recorded.jobId());
+    service.cancel(recorded.jobId(), LONG);
   }
 
   /** The real client, keeping the trigger id of the last stop with a savepoint it sent. */

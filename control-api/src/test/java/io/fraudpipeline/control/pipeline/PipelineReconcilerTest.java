@@ -1,10 +1,15 @@
 package io.fraudpipeline.control.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.events.PipelineEvent;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.flink.DuplicateJobException;
+import io.fraudpipeline.control.flink.FlinkService;
+import io.fraudpipeline.control.flink.InFlightSubmissions;
+import io.fraudpipeline.control.flink.JobSubmission;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.flink.TestingFlinkService.Job;
 import io.fraudpipeline.control.leadership.Leadership;
@@ -774,6 +779,92 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aSuccessorSubmitsAgainTheJobItsPredecessorRecordedSoThePredecessorsLateSubmissionIsRefused()
+      throws Exception {
+    DesiredState desired = running(1);
+    String checkpoint = deployWithCheckpoint(desired, 4).checkpoint();
+    flink.loseAllJobs();
+    InFlightSubmissions inFlight = new InFlightSubmissions(flink);
+    PipelineStatus recorded = recordedByALeaderWhoseSubmissionIsInFlight(desired, inFlight);
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-c"), flink);
+
+    status = successor.reconcile(desired, observe(null), recorded);
+
+    JobSubmission late = inFlight.inFlight().get(0);
+    assertThat(flink.submissions().get(flink.submissions().size() - 1))
+        .as("the recorded submission again: same JobID, state, jar, parallelism, guarantee")
+        .isEqualTo(late);
+    assertThat(late.jobId()).isEqualTo(recorded.jobId());
+    assertThat(late.restorePath()).isEqualTo(checkpoint);
+    assertThat(status.jobId()).isEqualTo(recorded.jobId());
+    assertThatThrownBy(inFlight::land).isInstanceOf(DuplicateJobException.class);
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(flink.job(recorded.jobId()).state()).isEqualTo("RUNNING");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobRestoredFromLastState");
+              assertThat(e.message())
+                  .startsWith("Job " + recorded.jobId() + " is not on Flink and was never seen")
+                  .contains("submitted again under the same JobID from checkpoint " + checkpoint);
+            });
+    step(desired);
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(reasons()).doesNotContain("DuplicateJobStopped");
+  }
+
+  @Test
+  void aSuccessorWhoseSubmissionComesSecondIsRefusedAndKeepsTheJobItsPredecessorStarted()
+      throws Exception {
+    DesiredState desired = running(1);
+    deployWithCheckpoint(desired, 4);
+    flink.loseAllJobs();
+    InFlightSubmissions inFlight = new InFlightSubmissions(flink);
+    PipelineStatus recorded = recordedByALeaderWhoseSubmissionIsInFlight(desired, inFlight);
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-c"), flink);
+    // The successor observes before the predecessor's submission lands, and submits after.
+    ObservedPipeline beforeItLanded = observe(null);
+    inFlight.land();
+
+    status = successor.reconcile(desired, beforeItLanded, recorded);
+
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(flink.job(recorded.jobId()).state()).isEqualTo("RUNNING");
+    assertThat(status.jobId()).isEqualTo(recorded.jobId());
+    assertThat(status.lastStep().message()).contains("already submitted");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobAdopted");
+              assertThat(e.message())
+                  .contains("Flink already had job " + recorded.jobId())
+                  .contains("no second job was started");
+            });
+    reconciler = successor;
+    step(desired);
+    assertThat(status.lastStep().action()).isEqualTo("none");
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(reasons()).doesNotContain("DuplicateJobStopped");
+  }
+
+  /**
+   * What a leader (cp-b) leaves when it loses the leadership while Flink has not answered its run
+   * request yet: the status it recorded before submitting, which its successor reads.
+   */
+  private PipelineStatus recordedByALeaderWhoseSubmissionIsInFlight(
+      DesiredState desired, InFlightSubmissions inFlight) throws InterruptedException {
+    TestLeadership cpB = TestLeadership.alone("cp-b");
+    int before = intents.size();
+    reconciler(cpB, inFlight).reconcile(desired, observe(null), status);
+    cpB.leader = false;
+    assertThat(intents).hasSize(before + 1);
+    assertThat(inFlight.inFlight()).hasSize(1);
+    assertThat(flink.activeJobs()).isEmpty();
+    events.clear();
+    return intents.get(intents.size() - 1);
+  }
+
+  @Test
   void startsFromTheRequestedSavepointOnceForANewRestoreGeneration() throws Exception {
     DesiredState desired = running(1);
     String job = deployWithCheckpoint(desired, 9).jobId();
@@ -916,6 +1007,7 @@ class PipelineReconcilerTest {
     assertThat(flink.activeJobs())
         .singleElement()
         .satisfies(j -> assertThat(j.parallelism()).isEqualTo(2));
+    assertThat(flink.job(neverStarted).state()).isEqualTo("RUNNING");
     assertThat(events)
         .filteredOn(e -> e.reason().equals("JobRestoredFromLastState"))
         .singleElement()
@@ -926,7 +1018,9 @@ class PipelineReconcilerTest {
                         "Job "
                             + neverStarted
                             + " is not on Flink and was never seen there (the replica deploying it"
-                            + " stopped before recording that Flink had it); deployed again from")
+                            + " recorded no answer from Flink: it stopped or lost the leadership"
+                            + " before, or its submission is still under way); submitted again"
+                            + " under the same JobID from")
                     .doesNotContain("no longer on Flink"));
   }
 
@@ -942,6 +1036,8 @@ class PipelineReconcilerTest {
     step(desired);
 
     assertThat(flink.activeJobs()).hasSize(1);
+    // Under its own JobID: a submission whose answer was lost may still have reached Flink.
+    assertThat(flink.job(refused).state()).isEqualTo("RUNNING");
     assertThat(events.get(events.size() - 1).message())
         .startsWith("Job " + refused + " was never started on Flink (its submission failed)")
         .doesNotContain("no longer on Flink");
@@ -1337,6 +1433,10 @@ class PipelineReconcilerTest {
   }
 
   private PipelineReconciler reconciler(Leadership leader) {
+    return reconciler(leader, flink);
+  }
+
+  private PipelineReconciler reconciler(Leadership leader, FlinkService flink) {
     EventRecorder recorder =
         (type, reason, message, jobId) ->
             events.add(
