@@ -159,7 +159,8 @@ public final class FraudJson {
   }
 
   /**
-   * Reads a rule set and checks it with {@link RuleSetValidator}; never throws.
+   * Reads a published rule set (from the rules topic, the job's state or its arguments) and checks
+   * it with {@link RuleSetValidator#forReading()}; never throws.
    *
    * @return the rule set, or the reason it cannot be applied
    */
@@ -176,7 +177,7 @@ public final class FraudJson {
     if (rules == null) {
       return ParseResult.invalid("expected a JSON object, got null");
     }
-    var errors = RuleSetValidator.validate(rules);
+    var errors = RuleSetValidator.forReading().validate(rules);
     if (!errors.isEmpty()) {
       FieldError first = errors.get(0);
       return ParseResult.invalid("field '" + first.field() + "' " + first.message());

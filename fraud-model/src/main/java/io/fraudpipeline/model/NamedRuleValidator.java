@@ -31,7 +31,12 @@ final class NamedRuleValidator {
 
   private NamedRuleValidator() {}
 
-  static void validate(List<NamedRule> rules, List<FieldError> errors) {
+  /**
+   * @param judgesUse whether to refuse a rule that is of no use as written (a comparison every or
+   *     no transaction meets, a count given a field), which the job evaluates all the same: on
+   *     writing, not on reading ({@link RuleSetValidator#forReading()})
+   */
+  static void validate(List<NamedRule> rules, boolean judgesUse, List<FieldError> errors) {
     if (rules.size() > NamedRule.MAX_RULES) {
       errors.add(
           new FieldError(
@@ -69,13 +74,13 @@ final class NamedRuleValidator {
       if (kind == RuleKind.THRESHOLD) {
         checkThreshold(rule, at, errors);
       } else if (kind == RuleKind.AGGREGATE) {
-        checkAggregate(rule, at, errors);
+        checkAggregate(rule, at, judgesUse, errors);
       } else {
         errors.add(
             new FieldError(
                 at + ".kind", "must be threshold or aggregate, got '" + rule.kind() + "'"));
       }
-      if (errors.size() == errorsBefore) {
+      if (judgesUse && errors.size() == errorsBefore) {
         checkSomeTransactionEscapes(rule, kind, at, errors);
       }
     }
@@ -233,7 +238,8 @@ final class NamedRuleValidator {
     }
   }
 
-  private static void checkAggregate(NamedRule rule, String at, List<FieldError> errors) {
+  private static void checkAggregate(
+      NamedRule rule, String at, boolean judgesUse, List<FieldError> errors) {
     AggregateFunction function = null;
     if (rule.function() == null) {
       errors.add(
@@ -253,14 +259,17 @@ final class NamedRuleValidator {
     if (rule.field() != null && TransactionField.fromWire(rule.field()).isEmpty()) {
       errors.add(new FieldError(at + ".field", unknownField()));
     } else if (function == AggregateFunction.COUNT && rule.field() != null) {
-      // Accepted silently, it read as "count the distinct values of the field", which it is not.
-      errors.add(
-          new FieldError(
-              at + ".field",
-              "count counts the group's transactions and takes no field (count_distinct counts a"
-                  + " field's distinct values), got '"
-                  + rule.field()
-                  + "'"));
+      // Accepted silently, it read as "count the distinct values of the field", which it is not;
+      // the job counts the transactions, ignoring the field.
+      if (judgesUse) {
+        errors.add(
+            new FieldError(
+                at + ".field",
+                "count counts the group's transactions and takes no field (count_distinct counts a"
+                    + " field's distinct values), got '"
+                    + rule.field()
+                    + "'"));
+      }
     } else if (function != null && function != AggregateFunction.COUNT) {
       if (rule.field() == null) {
         errors.add(new FieldError(at + ".field", "is required by " + function.wireName()));

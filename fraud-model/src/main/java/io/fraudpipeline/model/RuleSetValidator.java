@@ -6,15 +6,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one definition of a valid rule set. The control plane refuses to publish an invalid one; the
- * job ignores one that reaches the topic anyway and keeps applying the rules it has.
+ * The one definition of a valid rule set, in two modes. {@link #forWriting()}: the control plane
+ * refuses to publish a rule set that fails it. {@link #forReading()}: the job, and the control
+ * plane reading the rules topic back, ignore a stored rule set that fails it and keep the one they
+ * have.
+ *
+ * <p>Reading skips only the checks that judge whether a named rule is of use, which later releases
+ * made stricter (a comparison that holds for every transaction or for none, a {@code count} given a
+ * field): a rule set stored by an earlier release that holds such a rule stays the rules in force
+ * (the job applies it, the API shows it) instead of silently giving way to an older version. The
+ * job evaluates such a rule as it always did: one that holds for none never alerts, one that holds
+ * for all alerts on every transaction it takes. Every check that keeps the job's reading and
+ * evaluation safe (types, limits, windows, filters, ids, sizes) applies in both modes.
  */
 public final class RuleSetValidator {
 
-  private RuleSetValidator() {}
+  private static final RuleSetValidator WRITING = new RuleSetValidator(true);
+  private static final RuleSetValidator READING = new RuleSetValidator(false);
+
+  /** Whether the checks of a named rule's use apply ({@link NamedRuleValidator}). */
+  private final boolean judgesUse;
+
+  private RuleSetValidator(boolean judgesUse) {
+    this.judgesUse = judgesUse;
+  }
+
+  /** For a rule set about to be published: an API PUT or PATCH, a backtest's candidates. */
+  public static RuleSetValidator forWriting() {
+    return WRITING;
+  }
+
+  /** For a rule set already published: read from the rules topic or from the job's state. */
+  public static RuleSetValidator forReading() {
+    return READING;
+  }
 
   /** Every problem with the rule set; empty when it is valid. */
-  public static List<FieldError> validate(RuleSet rules) {
+  public List<FieldError> validate(RuleSet rules) {
     List<FieldError> errors = new ArrayList<>();
     if (rules.version() < 0) {
       errors.add(new FieldError("version", "must be 0 or greater"));
@@ -59,7 +87,7 @@ public final class RuleSetValidator {
               "velocity.window_seconds",
               "must be between 1 and " + VelocityRule.MAX_WINDOW_SECONDS + " (one day)"));
     }
-    NamedRuleValidator.validate(rules.rules(), errors);
+    NamedRuleValidator.validate(rules.rules(), judgesUse, errors);
     return errors;
   }
 

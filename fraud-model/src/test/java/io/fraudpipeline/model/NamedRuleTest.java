@@ -64,8 +64,8 @@ class NamedRuleTest {
   }
 
   private static List<FieldError> errorsOf(NamedRule... rules) {
-    return RuleSetValidator.validate(
-        new RuleSet(1, null, null, null, null, null, java.util.Arrays.asList(rules)));
+    return RuleSetValidator.forWriting()
+        .validate(new RuleSet(1, null, null, null, null, null, java.util.Arrays.asList(rules)));
   }
 
   @Test
@@ -267,7 +267,9 @@ class NamedRuleTest {
     for (int i = 0; i <= NamedRule.MAX_RULES; i++) {
       many.add(aggregate("r" + i));
     }
-    assertThat(RuleSetValidator.validate(new RuleSet(1, null, null, null, null, null, many)))
+    assertThat(
+            RuleSetValidator.forWriting()
+                .validate(new RuleSet(1, null, null, null, null, null, many)))
         .containsExactly(new FieldError("rules", "at most 100 rules are allowed, got 101"));
   }
 
@@ -499,6 +501,80 @@ class NamedRuleTest {
                 "rules[0].field",
                 "count counts the group's transactions and takes no field (count_distinct counts a"
                     + " field's distinct values), got 'amount'"));
+  }
+
+  /**
+   * A rule set an earlier release stored, holding rules the stricter checks of writing refuse: read
+   * back, it is the rules in force (else the job and the API would silently keep an older version).
+   */
+  @Test
+  void aStoredRuleOfNoUseIsReadButRefusedOnWriting() {
+    String stored =
+        """
+        {"version": 4, "rules": [
+          {"id": "never", "kind": "aggregate", "group_by": ["account_id"], "function": "count",
+           "window": "PT1M", "operator": "<", "limit": 1},
+          {"id": "always", "kind": "threshold", "field": "amount", "operator": ">", "limit": 0},
+          {"id": "count-of-merchants", "kind": "aggregate", "group_by": ["account_id"],
+           "function": "count", "field": "merchant", "window": "PT1M", "operator": ">", "limit": 3}
+        ]}
+        """;
+    RuleSet read = parse(stored);
+    assertThat(read.version()).isEqualTo(4);
+    assertThat(read.rules())
+        .extracting(NamedRule::id)
+        .containsExactly("never", "always", "count-of-merchants");
+
+    assertThat(RuleSetValidator.forReading().validate(read)).isEmpty();
+    assertThat(RuleSetValidator.forWriting().validate(read))
+        .extracting(FieldError::field)
+        .containsExactly("rules[0].limit", "rules[1].limit", "rules[2].field");
+  }
+
+  /** What would make the job fail or misread a rule is refused on reading as on writing. */
+  @Test
+  void readingKeepsEveryCheckThatProtectsTheJob() {
+    NamedRule longWindow = withWindow("w", "PT48H");
+    NamedRule badFilter = thresholdFiltered("f", Map.of("amount", "abc"));
+    NamedRule textThreshold =
+        new NamedRule(
+            "t", null, null, "threshold", "country", ">", BigDecimal.ONE, null, null, null, null);
+    NamedRule reserved = aggregate("velocity");
+    NamedRule noWindow = withWindow("n", null);
+    List<FieldError> expected =
+        List.of(
+            new FieldError("rules[0].window", "is too long: at most PT24H (one day)"),
+            new FieldError(
+                "rules[1].filter.amount",
+                "must be a number, written as a string in plain notation (no exponent) such as"
+                    + " \"250.00\", got 'abc'"),
+            new FieldError(
+                "rules[2].field", "a threshold compares a number: amount, got 'country'"),
+            new FieldError(
+                "rules[3].id",
+                "'velocity' is reserved: the alerts' rule field names the built-in rules and"
+                    + " 'named'"),
+            new FieldError("rules[4].window", "is required: an ISO-8601 duration such as PT10M"));
+    RuleSet bad =
+        new RuleSet(
+            1,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(longWindow, badFilter, textThreshold, reserved, noWindow));
+    assertThat(RuleSetValidator.forReading().validate(bad)).isEqualTo(expected);
+    assertThat(RuleSetValidator.forWriting().validate(bad)).isEqualTo(expected);
+
+    List<NamedRule> many = new ArrayList<>();
+    for (int i = 0; i <= NamedRule.MAX_RULES; i++) {
+      many.add(aggregate("r" + i));
+    }
+    assertThat(
+            RuleSetValidator.forReading()
+                .validate(new RuleSet(1, null, null, null, null, null, many)))
+        .containsExactly(new FieldError("rules", "at most 100 rules are allowed, got 101"));
   }
 
   @Test

@@ -42,7 +42,7 @@ class RuleSetTest {
             new VelocityRule(true, 0, 0),
             null,
             null);
-    assertThat(RuleSetValidator.validate(bad))
+    assertThat(RuleSetValidator.forWriting().validate(bad))
         .extracting(FieldError::field)
         .containsExactlyInAnyOrder(
             "version",
@@ -50,14 +50,14 @@ class RuleSetTest {
             "category_thresholds.x",
             "velocity.max_transactions",
             "velocity.window_seconds");
-    assertThat(RuleSetValidator.validate(RuleSet.DEFAULT)).isEmpty();
+    assertThat(RuleSetValidator.forWriting().validate(RuleSet.DEFAULT)).isEmpty();
   }
 
   /** Bounds that keep a published rule set readable: no 400-digit numbers, no 3 MB records. */
   @Test
   void refusesNumbersNoReaderTakesBackAndOversizedCategoryMaps() {
     RuleSet tiny = new RuleSet(1, new BigDecimal("1e-400"), Map.of(), null, null, null);
-    assertThat(RuleSetValidator.validate(tiny))
+    assertThat(RuleSetValidator.forWriting().validate(tiny))
         .singleElement()
         .satisfies(
             e -> {
@@ -73,14 +73,16 @@ class RuleSetTest {
             null,
             null,
             null);
-    assertThat(RuleSetValidator.validate(fine)).isEmpty();
+    assertThat(RuleSetValidator.forWriting().validate(fine)).isEmpty();
 
     Map<String, BigDecimal> many = new java.util.HashMap<>();
     for (int i = 0; i <= RuleSet.MAX_CATEGORY_THRESHOLDS; i++) {
       many.put("c" + i, BigDecimal.TEN);
     }
     many.put("x".repeat(RuleSet.MAX_CATEGORY_LENGTH + 1), BigDecimal.TEN);
-    assertThat(RuleSetValidator.validate(new RuleSet(1, BigDecimal.TEN, many, null, null, null)))
+    assertThat(
+            RuleSetValidator.forWriting()
+                .validate(new RuleSet(1, BigDecimal.TEN, many, null, null, null)))
         .extracting(FieldError::message)
         .containsExactlyInAnyOrder(
             "at most 1000 categories are allowed, got 1002",

@@ -110,7 +110,7 @@ public final class BenchRuleSets {
     RuleSet rules =
         new RuleSet(
             version, RuleSet.DEFAULT_AMOUNT_THRESHOLD, Map.of(), null, null, "benchmarks", named);
-    var errors = RuleSetValidator.validate(rules);
+    var errors = RuleSetValidator.forWriting().validate(rules);
     if (!errors.isEmpty()) {
       throw new IllegalStateException("the benchmark's rule set is invalid: " + errors);
     }

@@ -222,6 +222,7 @@ final class AbandonedOperationSettler {
           completed.jobId(),
           completed.replica(),
           completed.newJobId() == null ? "" : " (new job " + completed.newJobId() + ")");
+      outcomes.forEach(source -> source.settled(completed));
       return Optional.of(completed);
     }
   }

@@ -23,6 +23,14 @@ public interface OperationOutcomes {
    */
   Optional<Outcome> outcomeOf(Operation abandoned);
 
+  /**
+   * Told once {@code completed}, an abandoned operation, was recorded COMPLETED from an {@link
+   * #outcomeOf} answer, by the replica that recorded it: for what its work would have told as it
+   * ended and its replica, stopped, could not (e.g. the event naming the job a rescale deployed).
+   * Each implementation acts on its own kinds only, and never throws. Nothing by default.
+   */
+  default void settled(Operation completed) {}
+
   /** How an abandoned operation's work went on without it. */
   sealed interface Outcome {}
 

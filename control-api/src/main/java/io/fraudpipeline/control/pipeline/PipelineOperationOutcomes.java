@@ -1,13 +1,18 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.OperationOutcomes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -27,20 +32,27 @@ import org.springframework.stereotype.Component;
 @Component
 class PipelineOperationOutcomes implements OperationOutcomes {
 
+  private static final Logger log = LoggerFactory.getLogger(PipelineOperationOutcomes.class);
+
   private final Supplier<Optional<PipelineStatus>> status;
   private final Supplier<List<FlinkJob>> jobs;
   private final Supplier<List<DesiredState>> desired;
+  private final EventRecorder events;
 
   @Autowired
   PipelineOperationOutcomes(
-      PipelineStatusStore statusStore, FraudJobObserver observer, DesiredStateLog desiredLog) {
+      PipelineStatusStore statusStore,
+      FraudJobObserver observer,
+      DesiredStateLog desiredLog,
+      EventRecorder events) {
     // The observer's last observation (at most a poll interval old), not a fresh one: a sweep
     // asks about every abandoned operation, and an observation a poll old only delays an ending
     // by one sweep.
     this(
         statusStore::read,
         () -> observer.current().requireReachable().flinkJobs(),
-        desiredLog::history);
+        desiredLog::history,
+        events);
   }
 
   /**
@@ -50,14 +62,17 @@ class PipelineOperationOutcomes implements OperationOutcomes {
    *     same effect)
    * @param desired every accepted desired version, newest first (a Kafka read, with the same
    *     effect): what a rescale's version asked for
+   * @param events where the deployment a stopped replica did not tell of is told
    */
   PipelineOperationOutcomes(
       Supplier<Optional<PipelineStatus>> status,
       Supplier<List<FlinkJob>> jobs,
-      Supplier<List<DesiredState>> desired) {
+      Supplier<List<DesiredState>> desired,
+      EventRecorder events) {
     this.status = status;
     this.jobs = jobs;
     this.desired = desired;
+    this.events = events;
   }
 
   @Override
@@ -76,6 +91,45 @@ class PipelineOperationOutcomes implements OperationOutcomes {
           Optional.ofNullable(rescale(abandoned.jobId(), version, abandoned.createdAt()));
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * A rescale completed without its replica: the event a rescale's deployment records, naming the
+   * new job ({@link EventReason#JOB_DEPLOYED}, "Replacement of job ... deployed from ... as job
+   * ..."), when the replica that deployed it stopped before recording it, i.e. while Flink was
+   * taking the job: then the newest step naming the job is still the intent written before Flink
+   * was asked. (When the request's replica was a follower, or died later, the leader recorded it.)
+   */
+  @Override
+  public void settled(Operation completed) {
+    String newJob = completed.newJobId();
+    if (completed.kind() != OperationKind.RESCALE || newJob == null) {
+      return;
+    }
+    PipelineStatus current;
+    try {
+      current = status.get().orElse(null);
+    } catch (RuntimeException e) {
+      log.info("Cannot tell whether job {}'s deployment was recorded: {}", newJob, e.getMessage());
+      return;
+    }
+    if (current == null
+        || !newJob.equals(current.jobId())
+        || PipelineActions.whyNeverOnFlink(current).isEmpty()) {
+      return;
+    }
+    events.normal(
+        EventReason.JOB_DEPLOYED,
+        "Replacement of job "
+            + completed.jobId()
+            + " deployed from "
+            + RestorePoint.describe(current.lastState())
+            + " as job "
+            + newJob
+            + " (the replica deploying it stopped before recording it; rescale operation "
+            + completed.id()
+            + " completed)",
+        newJob);
   }
 
   /** As {@code PipelineUpgrades.followUpgrade} would have ended, from the reconciler's status. */

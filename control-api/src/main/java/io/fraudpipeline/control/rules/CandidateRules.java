@@ -39,7 +39,7 @@ public final class CandidateRules {
     document.put("amount_threshold", RuleSet.DEFAULT_AMOUNT_THRESHOLD);
     document.set("rules", rules);
     RuleSet candidates = RuleSetBodies.read(document).toRuleSet(0, null, null);
-    List<FieldError> errors = RuleSetValidator.validate(candidates);
+    List<FieldError> errors = RuleSetValidator.forWriting().validate(candidates);
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }

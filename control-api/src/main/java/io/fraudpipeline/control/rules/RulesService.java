@@ -127,7 +127,7 @@ class RulesService {
     RuleSetBody body = RuleSetBodies.read(newDocument.apply(current));
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     RuleSet next = body.toRuleSet(current.version() + 1, now, actor);
-    List<FieldError> errors = RuleSetValidator.validate(next);
+    List<FieldError> errors = RuleSetValidator.forWriting().validate(next);
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }

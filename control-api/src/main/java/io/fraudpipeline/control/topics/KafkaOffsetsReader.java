@@ -35,6 +35,12 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * lag of one that never goes away (and aborted records as lag). So a small gap between committed
  * and last stable offset is counted record by record with a {@code read_committed} consumer, which
  * skips markers and aborted records; the count is cached until either offset moves.
+ *
+ * <p>The alerts topic's new records are counted the same way at every sample, for the alert rate:
+ * with an exactly-once job its offsets hold a commit marker per partition and checkpoint, which at
+ * a low alert rate nearly doubles the offsets' growth. A stretch of more than {@code
+ * exactCountMaxGap} offsets of one partition since the last sample counts as offsets: at such a
+ * rate one marker per checkpoint is a small share.
  */
 final class KafkaOffsetsReader {
 
@@ -46,16 +52,23 @@ final class KafkaOffsetsReader {
   private final Consumer<byte[], byte[]> gapReader;
   private final List<String> topics;
   private final String lagTopic;
+  private final String alertsTopic;
   private final String groupId;
   private final Duration timeout;
   private final int exactCountMaxGap;
   private final Map<Integer, CountedGap> countedGaps = new HashMap<>();
+
+  /** Per partition of the alerts topic, the offset up to which its records were counted. */
+  private final Map<Integer, Long> alertsCountedTo = new HashMap<>();
+
+  private long alertsCommitted;
 
   KafkaOffsetsReader(
       Admin admin,
       Consumer<byte[], byte[]> gapReader,
       List<String> topics,
       String lagTopic,
+      String alertsTopic,
       String groupId,
       Duration timeout,
       int exactCountMaxGap) {
@@ -63,6 +76,7 @@ final class KafkaOffsetsReader {
     this.gapReader = gapReader;
     this.topics = List.copyOf(topics);
     this.lagTopic = lagTopic;
+    this.alertsTopic = alertsTopic;
     this.groupId = groupId;
     this.timeout = timeout;
     this.exactCountMaxGap = exactCountMaxGap;
@@ -128,7 +142,55 @@ final class KafkaOffsetsReader {
     }
     Map<Integer, Long> committed = committedOffsets();
     Map<Integer, Long> counted = countGaps(topicSamples, committed);
-    return new OffsetsSample(at, List.copyOf(topicSamples), committed, counted);
+    Long alerts = countAlerts(topicSamples);
+    return new OffsetsSample(at, List.copyOf(topicSamples), committed, counted, alerts);
+  }
+
+  /**
+   * Adds the alerts committed since the last sample to the running total and returns it; null while
+   * the alerts topic is missing. A partition's stretch not read to its end in time is counted at a
+   * later sample.
+   */
+  private Long countAlerts(List<TopicSample> samples) {
+    TopicSample alerts =
+        samples.stream().filter(t -> t.name().equals(alertsTopic)).findFirst().orElse(null);
+    if (alerts == null || !alerts.exists()) {
+      alertsCountedTo.clear();
+      return null;
+    }
+    Map<TopicPartition, Gap> toCount = new HashMap<>();
+    for (PartitionSample p : alerts.partitions()) {
+      Long countedTo = alertsCountedTo.get(p.partition());
+      if (countedTo == null || p.lastStable() < countedTo) {
+        // First seen, or the topic was recreated: the total grows from here.
+        alertsCountedTo.put(p.partition(), p.lastStable());
+        continue;
+      }
+      // Offsets retention deleted before they were counted count as offsets.
+      long deleted = Math.max(0, Math.min(p.earliest(), p.lastStable()) - countedTo);
+      Gap gap = new Gap(countedTo + deleted, p.lastStable());
+      long width = gap.to() - gap.from();
+      if (width > exactCountMaxGap) {
+        alertsCommitted += deleted + width;
+        alertsCountedTo.put(p.partition(), gap.to());
+      } else if (width > 0) {
+        alertsCommitted += deleted;
+        alertsCountedTo.put(p.partition(), gap.from());
+        toCount.put(new TopicPartition(alertsTopic, p.partition()), gap);
+      } else {
+        alertsCommitted += deleted;
+        alertsCountedTo.put(p.partition(), gap.to());
+      }
+    }
+    if (!toCount.isEmpty()) {
+      count(toCount)
+          .forEach(
+              (tp, records) -> {
+                alertsCommitted += records;
+                alertsCountedTo.put(tp.partition(), toCount.get(tp).to());
+              });
+    }
+    return alertsCommitted;
   }
 
   private Map<Integer, Long> committedOffsets() throws Exception {

@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param requestTimeout timeout of each Kafka call of a sample; beyond it Kafka is unreachable
  * @param evaluationWindow samples of this last stretch of time decide the lag status
  * @param historySize end-offset samples kept per partition for the lag in seconds
- * @param exactCountMaxGap a lag of at most this many offsets is counted record by record
+ * @param exactCountMaxGap a lag of at most this many offsets is counted record by record, and so is
+ *     an alerts partition's growth between two samples
  * @param rateWindow records per second are computed over this window of end offsets
  */
 @Validated

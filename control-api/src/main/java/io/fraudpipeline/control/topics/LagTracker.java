@@ -13,12 +13,15 @@ import java.util.Map;
 
 /**
  * Turns successive {@link OffsetsSample}s into {@link OffsetsObservation}s: keeps the end-offset
- * history (lag in seconds), the lag window (status) and the rate window (records per second). Pure
- * logic, fed by the poller's single thread.
+ * history (lag in seconds), the lag window (status) and the rate windows (records per second, and
+ * the counted alerts per second). Pure logic, fed by the poller's single thread.
  */
 final class LagTracker {
 
   private record Total(long atMillis, long sum) {}
+
+  /** The rate window of the counted alerts; no topic name has a space. */
+  private static final String COUNTED_ALERTS = "counted alerts";
 
   private final String groupId;
   private final String lagTopic;
@@ -59,7 +62,14 @@ final class LagTracker {
         lag = lag(partitions, sample, now);
       }
     }
-    return new OffsetsObservation(sample.at(), true, null, sample.at(), List.copyOf(topics), lag);
+    Double alertsPerSecond = null;
+    if (sample.alertsCommitted() == null) {
+      rateWindows.remove(COUNTED_ALERTS);
+    } else {
+      alertsPerSecond = rate(COUNTED_ALERTS, sample.alertsCommitted(), now);
+    }
+    return new OffsetsObservation(
+        sample.at(), true, null, sample.at(), List.copyOf(topics), lag, alertsPerSecond);
   }
 
   private TopicOffsets offsets(String name, List<PartitionSample> partitions, long now) {

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param lastReachableAt when Kafka last answered, or null if never
  * @param topics the pipeline topics (empty when Kafka was unreachable)
  * @param lag the fraud job's consumer lag (UNKNOWN when Kafka was unreachable)
+ * @param alertsPerSecond committed alerts per second over the rate window, counted record by record
+ *     (see {@link KafkaOffsetsReader}); null when Kafka was unreachable or the topic is missing
  */
 public record OffsetsObservation(
     Instant observedAt,
@@ -22,7 +24,19 @@ public record OffsetsObservation(
     String error,
     Instant lastReachableAt,
     List<TopicOffsets> topics,
-    ConsumerLag lag) {
+    ConsumerLag lag,
+    Double alertsPerSecond) {
+
+  /** An observation without an alert rate. */
+  public OffsetsObservation(
+      Instant observedAt,
+      boolean kafkaReachable,
+      String error,
+      Instant lastReachableAt,
+      List<TopicOffsets> topics,
+      ConsumerLag lag) {
+    this(observedAt, kafkaReachable, error, lastReachableAt, topics, lag, null);
+  }
 
   static OffsetsObservation unreachable(
       Instant at, String error, Instant lastReachableAt, String groupId, String lagTopic) {

@@ -41,6 +41,7 @@ public class OffsetsPoller implements SmartLifecycle {
   private final LagProperties properties;
   private final List<String> topics;
   private final String lagTopic;
+  private final String alertsTopic;
   private final ObjectProvider<OffsetsListener> listeners;
   private final Clock clock;
   private final LagTracker tracker;
@@ -71,6 +72,7 @@ public class OffsetsPoller implements SmartLifecycle {
             topicsProperties.transactionsDlq(),
             topicsProperties.fraudRules());
     this.lagTopic = topicsProperties.transactions();
+    this.alertsTopic = topicsProperties.fraudAlerts();
     this.listeners = listeners;
     this.clock = Clock.systemUTC();
     this.tracker = new LagTracker(properties.groupId(), lagTopic, properties);
@@ -169,6 +171,7 @@ public class OffsetsPoller implements SmartLifecycle {
             gapReader,
             topics,
             lagTopic,
+            alertsTopic,
             properties.groupId(),
             properties.requestTimeout(),
             properties.exactCountMaxGap());

@@ -12,12 +12,15 @@ import java.util.Map;
  * @param committed the group's committed offset per partition of the lag topic (absent: none)
  * @param countedLag per partition of the lag topic whose gap was counted record by record: the
  *     committed records between the committed offset and the last stable offset
+ * @param alertsCommitted a running total of the alerts topic's committed records since the reader's
+ *     first sample of it (see {@link KafkaOffsetsReader}); null while the topic is missing
  */
 record OffsetsSample(
     Instant at,
     List<TopicSample> topics,
     Map<Integer, Long> committed,
-    Map<Integer, Long> countedLag) {
+    Map<Integer, Long> countedLag,
+    Long alertsCommitted) {
 
   record TopicSample(String name, boolean exists, List<PartitionSample> partitions) {}
 

@@ -1,6 +1,5 @@
 package io.fraudpipeline.control.topics;
 
-import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import org.springframework.stereotype.Component;
 @Component
 class TopicMetrics implements OffsetsListener {
 
-  private final String alertsTopic;
   private final LiveMultiGauge startOffsets;
   private final LiveMultiGauge endOffsets;
   private final LiveMultiGauge recordsPerSecond;
@@ -27,8 +25,7 @@ class TopicMetrics implements OffsetsListener {
   private final LiveMultiGauge groupLagSeconds;
   private final LiveMultiGauge lagStatus;
 
-  TopicMetrics(MeterRegistry registry, TopicsProperties topics) {
-    this.alertsTopic = topics.fraudAlerts();
+  TopicMetrics(MeterRegistry registry) {
     startOffsets =
         gauge(registry, "fraud.topic.start.offset", "Earliest offset still in the partition");
     endOffsets =
@@ -46,8 +43,8 @@ class TopicMetrics implements OffsetsListener {
         gauge(
             registry,
             "fraud.alerts.per.second",
-            "Growth of the alerts topic's end offsets per second: alerts plus, with an"
-                + " exactly-once job, the commit markers of its transactions");
+            "Committed alerts per second over the rate window, counted record by record"
+                + " (read_committed: no transaction markers, no aborted alerts)");
     lagRecords =
         gauge(
             registry,
@@ -90,14 +87,14 @@ class TopicMetrics implements OffsetsListener {
         continue;
       }
       rates.put(Tags.of("topic", topic.name()), topic.recordsPerSecond());
-      if (topic.name().equals(alertsTopic)) {
-        alerts.put(Tags.empty(), topic.recordsPerSecond());
-      }
       for (PartitionOffsets p : topic.partitions()) {
         Tags tags = Tags.of("topic", topic.name(), "partition", Integer.toString(p.partition()));
         starts.put(tags, p.earliestOffset());
         ends.put(tags, p.lastStableOffset());
       }
+    }
+    if (observation.alertsPerSecond() != null) {
+      alerts.put(Tags.empty(), observation.alertsPerSecond());
     }
     startOffsets.set(starts);
     endOffsets.set(ends);

@@ -79,6 +79,7 @@ public class TestingFlinkService implements FlinkService {
   private Duration savepointTakes = Duration.ZERO;
   private String failSavepoint;
   private String refuseSubmission;
+  private boolean killCallerOfNextSubmission;
   private int savepoints;
   private final java.util.Set<String> savepointFiles = new java.util.LinkedHashSet<>();
   private String failDisposal;
@@ -167,6 +168,21 @@ public class TestingFlinkService implements FlinkService {
     return java.util.Set.copyOf(savepointFiles);
   }
 
+  /** What a replica killed while Flink takes its run request sees: never an answer. */
+  public static final class CallerKilled extends RuntimeException {
+    CallerKilled() {
+      super("the replica was killed while Flink took the run request");
+    }
+  }
+
+  /**
+   * Flink takes the next run request (the job runs) but its caller gets no answer: it throws {@link
+   * CallerKilled} as though its replica was killed then, so nothing after the submission runs.
+   */
+  public void killCallerOfNextSubmission() {
+    killCallerOfNextSubmission = true;
+  }
+
   public void refuseSubmissions(String cause) {
     refuseSubmission = cause;
   }
@@ -244,6 +260,10 @@ public class TestingFlinkService implements FlinkService {
     job.jar = submission.jarSha256() == null ? SHIPPED_JAR : submission.jarSha256();
     job.tasksRunning = !brokenJars.contains(job.jar);
     jobs.put(submission.jobId(), job);
+    if (killCallerOfNextSubmission) {
+      killCallerOfNextSubmission = false;
+      throw new CallerKilled();
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.fraudpipeline.control.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fraudpipeline.control.events.RecordedEvents;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.operations.InMemoryOperations;
@@ -48,7 +49,10 @@ class PipelineOperationOutcomesTest {
           Duration.ZERO,
           List.of(
               new PipelineOperationOutcomes(
-                  () -> Optional.of(status), flink::fraudJobs, () -> desired)));
+                  () -> Optional.of(status),
+                  flink::fraudJobs,
+                  () -> desired,
+                  new RecordedEvents())));
 
   @AfterEach
   void close() {

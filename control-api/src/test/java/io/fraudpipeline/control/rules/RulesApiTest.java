@@ -9,6 +9,8 @@ import io.fraudpipeline.control.support.TestKafka;
 import io.fraudpipeline.model.FraudJson;
 import io.fraudpipeline.model.ParseResult;
 import io.fraudpipeline.model.RuleSet;
+import io.fraudpipeline.model.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +24,13 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -315,6 +322,59 @@ class RulesApiTest {
     assertThat(error.path("message").asString())
         .isEqualTo("must be an ISO-8601 duration such as PT30S or PT10M");
     assertThat(currentVersion()).isEqualTo(version);
+  }
+
+  /**
+   * An earlier release wrote a rule set whose named rule can never fire (count < 1), which writing
+   * now refuses: GET still shows it as the rules in force, as the job applies it; PUT refuses the
+   * rule with the field error, and a PUT without it replaces the set.
+   */
+  @Test
+  void showsAStoredRuleSetThatWritingNowRefusesAndRefusesItOnPut() throws Exception {
+    long version = currentVersion();
+    String never =
+        "{\"id\": \"never\", \"kind\": \"aggregate\", \"group_by\": [\"account_id\"],"
+            + " \"function\": \"count\", \"window\": \"PT1M\", \"operator\": \"<\","
+            + " \"limit\": 1}";
+    String stored =
+        "{\"version\": "
+            + (version + 1)
+            + ", \"amount_threshold\": 4321, \"rules\": ["
+            + never
+            + "]}";
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  PREFIX + "-rules", Topics.RULES_KEY, stored.getBytes(StandardCharsets.UTF_8)))
+          .get();
+    }
+
+    Reply shown = api.get("/api/v1/rules");
+    assertThat(shown.status()).isEqualTo(200);
+    assertThat(shown.header("ETag")).isEqualTo(etag(version + 1));
+    assertThat(shown.json().path("amount_threshold").decimalValue()).isEqualByComparingTo("4321");
+    assertThat(shown.json().path("rules").get(0).path("id").asString()).isEqualTo("never");
+
+    Reply refused = put(version + 1, "{\"amount_threshold\": 4321, \"rules\": [" + never + "]}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.problemType()).isEqualTo("validation");
+    JsonNode error = refused.json().path("errors").get(0);
+    assertThat(error.path("field").asString()).isEqualTo("rules[0].limit");
+    assertThat(error.path("message").asString())
+        .isEqualTo(
+            "< 1 holds for no transaction the rule takes (a count is always at least 1, a whole"
+                + " number): it would never alert");
+    assertThat(currentVersion()).isEqualTo(version + 1);
+
+    Reply fixed = put(version + 1, "{\"amount_threshold\": 4321}");
+    assertThat(fixed.status()).as(fixed.toString()).isEqualTo(200);
+    assertThat(fixed.json().path("rules").isMissingNode() || fixed.json().path("rules").isEmpty())
+        .isTrue();
   }
 
   @Test

@@ -129,6 +129,36 @@ class LagTrackerTest {
     assertThat(observation.lag().lagRecords()).isEqualTo(5000);
   }
 
+  @Test
+  void takesTheAlertRateFromTheCountedAlertsNotFromTheAlertsTopicsOffsets() {
+    OffsetsObservation first = tracker.update(alerts(0, 0, 0L));
+    assertThat(first.alertsPerSecond()).isZero();
+
+    // 16 offsets in 10 s, of which 9 committed alerts (the rest markers and aborted alerts).
+    OffsetsObservation later = tracker.update(alerts(10_000, 16, 9L));
+
+    assertThat(later.alertsPerSecond()).isEqualTo(0.9);
+    assertThat(later.topic("alerts").orElseThrow().recordsPerSecond()).isEqualTo(1.6);
+    assertThat(tracker.update(alerts(11_000, 0, null)).alertsPerSecond())
+        .as("the alerts topic missing")
+        .isNull();
+  }
+
+  private static OffsetsSample alerts(long atMillis, long lastStable, Long alertsCommitted) {
+    return new OffsetsSample(
+        Instant.ofEpochMilli(atMillis),
+        List.of(
+            new TopicSample(
+                "alerts",
+                alertsCommitted != null,
+                alertsCommitted == null
+                    ? List.of()
+                    : List.of(new PartitionSample(0, 0, lastStable, lastStable)))),
+        Map.of(),
+        Map.of(),
+        alertsCommitted);
+  }
+
   private static OffsetsSample sample(
       long atMillis,
       List<PartitionSample> partitions,
@@ -138,6 +168,7 @@ class LagTrackerTest {
         Instant.ofEpochMilli(atMillis),
         List.of(new TopicSample("transactions", true, partitions)),
         committed,
-        counted);
+        counted,
+        null);
   }
 }

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.support.ApiClient;
@@ -33,7 +34,12 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"fraud.flink.rest-url=http://127.0.0.1:9", "fraud.lag.poll-interval=200ms"})
+    properties = {
+      "fraud.flink.rest-url=http://127.0.0.1:9",
+      "fraud.lag.poll-interval=200ms",
+      // Longer than a test: the rates cover all that it produced.
+      "fraud.lag.rate-window=5m"
+    })
 @DirtiesContext
 class PrometheusMetricsTest {
 
@@ -88,6 +94,62 @@ class PrometheusMetricsTest {
               assertThat(scrape)
                   .contains(
                       "fraud_consumer_lag_records{application=\"control-api\",group=\"metrics-fraud-job\",partition=\"0\",topic=\"metrics-transactions\"} 6.0");
+            });
+  }
+
+  /**
+   * Probe 6 (P6-6): with an exactly-once job, fraud_alerts_per_second grew with the alerts topic's
+   * offsets, commit markers and aborted alerts included. Here 16 offsets hold 9 committed alerts:
+   * over the same samples, the alert rate is 9/16 of the topic's offset rate (it was equal).
+   */
+  @Test
+  void servesTheRateOfCommittedAlertsWithoutTransactionMarkersOrAbortedAlerts() {
+    ApiClient api = new ApiClient(port, "unused");
+    String alerts = PREFIX + "-alerts";
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/topics").status() == 200);
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.broker().bootstrapServers());
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, PREFIX + "-alerts-test-tx");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+      producer.initTransactions();
+      // 5 alerts and a commit marker, 3 aborted alerts and an abort marker, 4 alerts and 2 markers.
+      for (int[] tx : new int[][] {{5, 0, 1}, {3, 0, 0}, {2, 2, 1}}) {
+        producer.beginTransaction();
+        for (int partition = 0; partition < 2; partition++) {
+          for (int i = 0; i < tx[partition]; i++) {
+            producer.send(new ProducerRecord<>(alerts, partition, "k", "alert"));
+          }
+        }
+        if (tx[2] == 1) {
+          producer.commitTransaction();
+        } else {
+          producer.flush();
+          producer.abortTransaction();
+        }
+      }
+    }
+
+    Pattern alertRate = Pattern.compile("(?m)^fraud_alerts_per_second\\{[^}]*} (\\S+)$");
+    Pattern offsetRate =
+        Pattern.compile(
+            "(?m)^fraud_topic_records_per_second\\{[^}]*topic=\"" + alerts + "\"[^}]*} (\\S+)$");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              String scrape = api.get("/actuator/prometheus").body();
+              Matcher alertsPerSecond = alertRate.matcher(scrape);
+              Matcher offsetsPerSecond = offsetRate.matcher(scrape);
+              assertThat(alertsPerSecond.find()).as("fraud_alerts_per_second served").isTrue();
+              assertThat(offsetsPerSecond.find()).as("the alerts topic's rate served").isTrue();
+              double offsets = Double.parseDouble(offsetsPerSecond.group(1));
+              double committed = Double.parseDouble(alertsPerSecond.group(1));
+              assertThat(offsets).as("offsets per second").isPositive();
+              assertThat(committed / offsets)
+                  .as("%s alerts / %s offsets per second", committed, offsets)
+                  .isCloseTo(9.0 / 16, within(1e-9));
             });
   }
 

@@ -63,12 +63,13 @@ public final class Generated {
   /**
    * One random rule (aggregate most of the time), with a limit in the range its value lands in;
    * drawn again while the validator refuses it (e.g. {@code count_distinct(country) > 1} grouped by
-   * country, which never fires), as the job would ignore the whole rule set.
+   * country, which never fires), as the control plane would not publish it.
    */
   static NamedRule rule(Random random, String id) {
     while (true) {
       NamedRule rule = draw(random, id);
-      if (RuleSetValidator.validate(new RuleSet(1, null, null, null, null, null, List.of(rule)))
+      if (RuleSetValidator.forWriting()
+          .validate(new RuleSet(1, null, null, null, null, null, List.of(rule)))
           .isEmpty()) {
         return rule;
       }

@@ -149,6 +149,32 @@ class RuleEvaluationOperatorTest {
     }
   }
 
+  /**
+   * A rule set an earlier release stored, with named rules the control plane now refuses to write
+   * (count < 1 never holds, amount > 0 always does): the job applies it as that release's job did,
+   * instead of keeping the older rules.
+   */
+  @Test
+  void appliesAStoredRuleSetHoldingRulesThatWritingNowRefuses() throws Exception {
+    try (var harness = harness(json(threshold(1, "1000")), null)) {
+      harness.publish(
+          """
+          {"version": 2, "amount_threshold": 100, "rules": [
+            {"id": "never", "kind": "aggregate", "group_by": ["account_id"], "function": "count",
+             "window": "PT1M", "operator": "<", "limit": 1},
+            {"id": "every", "kind": "threshold", "field": "amount", "operator": ">", "limit": 0}
+          ]}
+          """
+              .getBytes(StandardCharsets.UTF_8));
+      harness.processElement(tx("t", "150", null), 1);
+
+      assertThat(alertIds(harness)).containsExactly("t:amount_threshold", "t:every");
+      assertThat(harness.extractOutputValues())
+          .extracting(FraudAlert::rulesVersion)
+          .containsOnly(2L);
+    }
+  }
+
   @Test
   void appliesCategoryThresholdsOverTheGlobalOne() throws Exception {
     RuleSet rules =
