@@ -38,7 +38,7 @@ final class NamedRuleValidator {
               "rules",
               "at most " + NamedRule.MAX_RULES + " rules are allowed, got " + rules.size()));
     }
-    Map<String, Integer> firstIndexOfId = new HashMap<>();
+    Map<String, SeenId> firstOfMetricName = new HashMap<>();
     for (int i = 0; i < rules.size(); i++) {
       String at = "rules[" + i + "]";
       NamedRule rule = rules.get(i);
@@ -47,7 +47,7 @@ final class NamedRuleValidator {
         continue;
       }
       int errorsBefore = errors.size();
-      checkId(rule, at, firstIndexOfId, i, errors);
+      checkId(rule, at, firstOfMetricName, i, errors);
       if (rule.name() != null && rule.name().length() > NamedRule.MAX_NAME_LENGTH) {
         errors.add(
             new FieldError(
@@ -117,7 +117,7 @@ final class NamedRuleValidator {
   }
 
   private static void checkId(
-      NamedRule rule, String at, Map<String, Integer> seen, int index, List<FieldError> errors) {
+      NamedRule rule, String at, Map<String, SeenId> seen, int index, List<FieldError> errors) {
     String id = rule.id();
     if (id == null) {
       errors.add(new FieldError(at + ".id", "is required"));
@@ -137,13 +137,31 @@ final class NamedRuleValidator {
                   + id
                   + "' is reserved: the alerts' rule field names the built-in rules and 'named'"));
     } else {
-      Integer first = seen.putIfAbsent(id, index);
-      if (first != null) {
+      // Flink's Prometheus reporter writes '-' as '_' in label values: ids differing only there
+      // would be one rule="…" series, and one rule would vanish from the dashboards (probe 7).
+      SeenId first = seen.putIfAbsent(id.replace('-', '_'), new SeenId(index, id));
+      if (first != null && first.id().equals(id)) {
         errors.add(
-            new FieldError(at + ".id", "duplicate id '" + id + "' (also rules[" + first + "])"));
+            new FieldError(
+                at + ".id", "duplicate id '" + id + "' (also rules[" + first.index() + "])"));
+      } else if (first != null) {
+        errors.add(
+            new FieldError(
+                at + ".id",
+                "'"
+                    + id
+                    + "' differs from rules["
+                    + first.index()
+                    + "]'s id '"
+                    + first.id()
+                    + "' only by '-' and '_': the two rules would share their metrics (Prometheus"
+                    + " writes '-' as '_')"));
       }
     }
   }
+
+  /** The first rule whose id has a given metric name: its position and its id as written. */
+  private record SeenId(int index, String id) {}
 
   private static void checkComparison(NamedRule rule, String at, List<FieldError> errors) {
     if (rule.operator() == null) {

@@ -261,6 +261,17 @@ class NamedRuleTest {
                     + " 'named'"));
   }
 
+  /** Probe 7, P7-2: `a-b` and `a_b` were one rule="a_b" series in Prometheus. */
+  @Test
+  void refusesIdsThatDifferOnlyByDashAndUnderscoreAsTheyWouldShareTheirMetrics() {
+    assertThat(errorsOf(aggregate("p7-dup"), aggregate("p7_dup"), aggregate("p7-dup-x")))
+        .containsExactly(
+            new FieldError(
+                "rules[1].id",
+                "'p7_dup' differs from rules[0]'s id 'p7-dup' only by '-' and '_': the two rules"
+                    + " would share their metrics (Prometheus writes '-' as '_')"));
+  }
+
   @Test
   void refusesMoreRulesThanTheLimit() {
     List<NamedRule> many = new ArrayList<>();
