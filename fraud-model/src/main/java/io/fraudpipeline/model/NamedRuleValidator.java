@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -48,12 +49,7 @@ final class NamedRuleValidator {
       }
       int errorsBefore = errors.size();
       checkId(rule, at, firstOfMetricName, i, errors);
-      if (rule.name() != null && rule.name().length() > NamedRule.MAX_NAME_LENGTH) {
-        errors.add(
-            new FieldError(
-                at + ".name",
-                "must not be longer than " + NamedRule.MAX_NAME_LENGTH + " characters"));
-      }
+      checkName(rule.name(), at, errors);
       if (rule.state() != null && RuleState.fromWire(rule.state()).isEmpty()) {
         errors.add(
             new FieldError(
@@ -162,6 +158,42 @@ final class NamedRuleValidator {
 
   /** The first rule whose id has a given metric name: its position and its id as written. */
   private record SeenId(int index, String id) {}
+
+  /**
+   * At most {@link NamedRule#MAX_NAME_LENGTH} characters as a person counts them (code points: an
+   * emoji is one, not two UTF-16 units), none a control character (a NUL, a line break), which
+   * alerts, logs and dashboards would carry as they are.
+   */
+  private static void checkName(String name, String at, List<FieldError> errors) {
+    if (name == null) {
+      return;
+    }
+    int characters = name.codePointCount(0, name.length());
+    if (characters > NamedRule.MAX_NAME_LENGTH) {
+      errors.add(
+          new FieldError(
+              at + ".name",
+              "must not be longer than "
+                  + NamedRule.MAX_NAME_LENGTH
+                  + " characters, got "
+                  + characters));
+      return;
+    }
+    int[] codePoints = name.codePoints().toArray();
+    for (int i = 0; i < codePoints.length; i++) {
+      if (Character.isISOControl(codePoints[i])) {
+        errors.add(
+            new FieldError(
+                at + ".name",
+                String.format(
+                    Locale.ROOT,
+                    "must not hold control characters, got U+%04X at character %d",
+                    codePoints[i],
+                    i + 1)));
+        return;
+      }
+    }
+  }
 
   private static void checkComparison(NamedRule rule, String at, List<FieldError> errors) {
     if (rule.operator() == null) {
