@@ -276,6 +276,26 @@ class ControlApiSmokeTest {
     }
   }
 
+  /**
+   * Probe 7: {@code ..%2F..%2Fetc} was answered with a generic "The request was not accepted: Bad
+   * Request", typed {@code application/problem+json;charset=UTF-8} unlike every other problem.
+   */
+  @Test
+  void aPathWithAnEncodedSlashIsRefusedSayingSo() throws Exception {
+    String answer = rawGet("/api/v1/jobs/..%2F..%2Fetc");
+    String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+    JsonNode problem = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+
+    assertThat(head)
+        .startsWith("HTTP/1.1 400")
+        .contains("\r\nContent-Type: application/problem+json\r\n");
+    assertThat(problem.path("detail").asString())
+        .isEqualTo(
+            "The request path holds an encoded slash (%2F), which this API refuses: a path"
+                + " parameter never holds a slash");
+    assertThat(problem.path("instance").asString()).isEqualTo("/api/v1/jobs/..%2F..%2Fetc");
+  }
+
   @Test
   void anUnknownHealthComponentIsAnsweredWithANotFoundProblem() throws Exception {
     HttpResponse<String> response =

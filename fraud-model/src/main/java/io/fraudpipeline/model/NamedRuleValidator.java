@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -43,7 +44,7 @@ final class NamedRuleValidator {
               "rules",
               "at most " + NamedRule.MAX_RULES + " rules are allowed, got " + rules.size()));
     }
-    Map<String, Integer> firstIndexOfId = new HashMap<>();
+    Map<String, SeenId> firstOfMetricName = new HashMap<>();
     for (int i = 0; i < rules.size(); i++) {
       String at = "rules[" + i + "]";
       NamedRule rule = rules.get(i);
@@ -52,13 +53,8 @@ final class NamedRuleValidator {
         continue;
       }
       int errorsBefore = errors.size();
-      checkId(rule, at, firstIndexOfId, i, errors);
-      if (rule.name() != null && rule.name().length() > NamedRule.MAX_NAME_LENGTH) {
-        errors.add(
-            new FieldError(
-                at + ".name",
-                "must not be longer than " + NamedRule.MAX_NAME_LENGTH + " characters"));
-      }
+      checkId(rule, at, firstOfMetricName, i, errors);
+      checkName(rule.name(), at, errors);
       if (rule.state() != null && RuleState.fromWire(rule.state()).isEmpty()) {
         errors.add(
             new FieldError(
@@ -122,7 +118,7 @@ final class NamedRuleValidator {
   }
 
   private static void checkId(
-      NamedRule rule, String at, Map<String, Integer> seen, int index, List<FieldError> errors) {
+      NamedRule rule, String at, Map<String, SeenId> seen, int index, List<FieldError> errors) {
     String id = rule.id();
     if (id == null) {
       errors.add(new FieldError(at + ".id", "is required"));
@@ -142,10 +138,64 @@ final class NamedRuleValidator {
                   + id
                   + "' is reserved: the alerts' rule field names the built-in rules and 'named'"));
     } else {
-      Integer first = seen.putIfAbsent(id, index);
-      if (first != null) {
+      // Flink's Prometheus reporter writes '-' as '_' in label values: ids differing only there
+      // would be one rule="…" series, and one rule would vanish from the dashboards (probe 7).
+      SeenId first = seen.putIfAbsent(id.replace('-', '_'), new SeenId(index, id));
+      if (first != null && first.id().equals(id)) {
         errors.add(
-            new FieldError(at + ".id", "duplicate id '" + id + "' (also rules[" + first + "])"));
+            new FieldError(
+                at + ".id", "duplicate id '" + id + "' (also rules[" + first.index() + "])"));
+      } else if (first != null) {
+        errors.add(
+            new FieldError(
+                at + ".id",
+                "'"
+                    + id
+                    + "' differs from rules["
+                    + first.index()
+                    + "]'s id '"
+                    + first.id()
+                    + "' only by '-' and '_': the two rules would share their metrics (Prometheus"
+                    + " writes '-' as '_')"));
+      }
+    }
+  }
+
+  /** The first rule whose id has a given metric name: its position and its id as written. */
+  private record SeenId(int index, String id) {}
+
+  /**
+   * At most {@link NamedRule#MAX_NAME_LENGTH} characters as a person counts them (code points: an
+   * emoji is one, not two UTF-16 units), none a control character (a NUL, a line break), which
+   * alerts, logs and dashboards would carry as they are.
+   */
+  private static void checkName(String name, String at, List<FieldError> errors) {
+    if (name == null) {
+      return;
+    }
+    int characters = name.codePointCount(0, name.length());
+    if (characters > NamedRule.MAX_NAME_LENGTH) {
+      errors.add(
+          new FieldError(
+              at + ".name",
+              "must not be longer than "
+                  + NamedRule.MAX_NAME_LENGTH
+                  + " characters, got "
+                  + characters));
+      return;
+    }
+    int[] codePoints = name.codePoints().toArray();
+    for (int i = 0; i < codePoints.length; i++) {
+      if (Character.isISOControl(codePoints[i])) {
+        errors.add(
+            new FieldError(
+                at + ".name",
+                String.format(
+                    Locale.ROOT,
+                    "must not hold control characters, got U+%04X at character %d",
+                    codePoints[i],
+                    i + 1)));
+        return;
       }
     }
   }

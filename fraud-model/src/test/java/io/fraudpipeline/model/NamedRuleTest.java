@@ -261,6 +261,53 @@ class NamedRuleTest {
                     + " 'named'"));
   }
 
+  /** Probe 7, P7-2: `a-b` and `a_b` were one rule="a_b" series in Prometheus. */
+  @Test
+  void refusesIdsThatDifferOnlyByDashAndUnderscoreAsTheyWouldShareTheirMetrics() {
+    assertThat(errorsOf(aggregate("p7-dup"), aggregate("p7_dup"), aggregate("p7-dup-x")))
+        .containsExactly(
+            new FieldError(
+                "rules[1].id",
+                "'p7_dup' differs from rules[0]'s id 'p7-dup' only by '-' and '_': the two rules"
+                    + " would share their metrics (Prometheus writes '-' as '_')"));
+  }
+
+  /**
+   * Probe 7: 150 emoji (150 characters, 300 UTF-16 units) were refused as over 200 characters, and
+   * a name holding a NUL was accepted.
+   */
+  @Test
+  void aNameIsCountedInCharactersAndHoldsNoControlCharacter() {
+    String emoji = "\uD83D\uDE00";
+    assertThat(errorsOf(named("smiles", emoji.repeat(200)))).isEmpty();
+    assertThat(errorsOf(named("smiles", emoji.repeat(201))))
+        .containsExactly(
+            new FieldError("rules[0].name", "must not be longer than 200 characters, got 201"));
+    assertThat(errorsOf(named("nul", "a\u0000b"), named("tab", "a\tb"), named("del", "a\u007fb")))
+        .containsExactly(
+            new FieldError(
+                "rules[0].name", "must not hold control characters, got U+0000 at character 2"),
+            new FieldError(
+                "rules[1].name", "must not hold control characters, got U+0009 at character 2"),
+            new FieldError(
+                "rules[2].name", "must not hold control characters, got U+007F at character 2"));
+  }
+
+  private static NamedRule named(String id, String name) {
+    return new NamedRule(
+        id,
+        name,
+        null,
+        "aggregate",
+        null,
+        ">",
+        BigDecimal.ONE,
+        null,
+        List.of("account_id"),
+        "count",
+        "PT1M");
+  }
+
   @Test
   void refusesMoreRulesThanTheLimit() {
     List<NamedRule> many = new ArrayList<>();

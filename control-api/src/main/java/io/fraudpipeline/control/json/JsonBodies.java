@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.exc.MismatchedInputException;
 
@@ -20,6 +23,12 @@ import tools.jackson.databind.exc.MismatchedInputException;
 public final class JsonBodies {
 
   private static final int MAX_MESSAGE = 200;
+
+  private static final Pattern NESTING =
+      Pattern.compile("Document nesting depth \\(\\d+\\) exceeds the maximum allowed \\((\\d+)");
+
+  /** ", from `StreamReadConstraints.getMaxStringLength()`" in a limit's message. */
+  private static final Pattern PARSER_SETTING = Pattern.compile(", from `[^`]*`");
 
   private JsonBodies() {}
 
@@ -35,9 +44,24 @@ public final class JsonBodies {
           .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .readTree(body);
     } catch (JacksonException e) {
-      throw new MalformedInputException(
-          "The request body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+      throw new MalformedInputException("The request body is not valid JSON: " + notJsonReason(e));
     }
+  }
+
+  /**
+   * Why the parser refused a body, in one line. A limit of the parser's own ({@code
+   * StreamReadConstraints}) is said without naming the parser's method that sets it.
+   */
+  public static String notJsonReason(JacksonException e) {
+    String line = firstLine(e.getOriginalMessage());
+    if (!(e instanceof StreamConstraintsException)) {
+      return line;
+    }
+    Matcher nesting = NESTING.matcher(line);
+    if (nesting.lookingAt()) {
+      return "nested deeper than " + nesting.group(1) + " levels";
+    }
+    return PARSER_SETTING.matcher(line).replaceAll("");
   }
 
   /**

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -85,6 +86,11 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
   private volatile boolean reportedLeader;
   private volatile Instant since = Instant.now();
   private volatile String problem = "not started";
+  // A nanoTime no later than the coordinator's last sign that this member was alive (a join it
+  // answered or a heartbeat it accepted). The consumer keeps its generation while it cannot reach
+  // the coordinator, and runs no rebalance callback then: only this tells that it is no longer
+  // counted a member once a session has passed (probe 7, P7-3).
+  private volatile OptionalLong lastAlive = OptionalLong.empty();
 
   // The election thread's own.
   private long lastCheck;
@@ -223,6 +229,25 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
   /** Everything the API, health and metrics report, read at one moment. */
   public LeadershipStatus status() {
     boolean leader = isLeader();
+    long now = System.nanoTime();
+    OptionalLong alive = lastAlive;
+    // A leader is a member even before this thread has read the generation it was given.
+    boolean member =
+        leader
+            || generation > 0
+                && alive.isPresent()
+                && now - alive.getAsLong() < settings.sessionTimeout().toNanos();
+    String why = null;
+    if (!member) {
+      why =
+          generation > 0 && alive.isPresent()
+              ? "the group coordinator has accepted no heartbeat for "
+                  + seconds(Duration.ofNanos(now - alive.getAsLong()))
+                  + " (session timeout "
+                  + seconds(settings.sessionTimeout())
+                  + "): Kafka unreachable, or this replica stalled"
+              : problem;
+    }
     return new LeadershipStatus(
         settings.replicaId(),
         leader,
@@ -233,10 +258,21 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
         leader ? epoch : null,
         since,
         settings.groupId(),
-        // A leader is a member even before this thread has read the generation it was given.
-        leader || generation > 0,
-        leader || generation > 0 ? null : problem,
+        member,
+        why,
         leader ? lease.remaining() : null);
+  }
+
+  private static String seconds(Duration duration) {
+    return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+  }
+
+  /** Records a sign of life the coordinator gave, keeping the latest. */
+  private void sawAlive(long at) {
+    OptionalLong known = lastAlive;
+    if (known.isEmpty() || at - known.getAsLong() > 0) {
+      lastAlive = OptionalLong.of(at);
+    }
   }
 
   private boolean stopped() {
@@ -279,6 +315,7 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
       HeartbeatWitness witness = new HeartbeatWitness(c.metrics());
       lastCheck = System.nanoTime();
       seenGeneration = -1;
+      lastAlive = OptionalLong.empty();
       c.subscribe(List.of(topic.name()), new RebalanceListener(c));
       while (!stopped()) {
         awaitThaw();
@@ -290,6 +327,7 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
     } finally {
       stepDown();
       generation = -1;
+      lastAlive = OptionalLong.empty();
       consumer = null;
       GroupMembershipOperation leave =
           leaveOnClose
@@ -310,9 +348,13 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
       // The join that produced this generation was answered after the previous check.
       generationChangedAfter = lastCheck;
       seenGeneration = current;
+      if (current > 0) {
+        sawAlive(generationChangedAfter);
+      }
     }
-    generation = current;
     OptionalLong heartbeat = witness.check(now);
+    heartbeat.ifPresent(this::sawAlive);
+    generation = current;
     if (holdsPartition && heartbeat.isPresent()) {
       lease.renew(heartbeat.getAsLong());
     }
@@ -367,6 +409,7 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
       epoch = assignedIn;
       holdsPartition = true;
       lease.renew(aliveAt);
+      sawAlive(aliveAt);
       report();
     }
 

@@ -13,8 +13,9 @@ import java.time.Instant;
  * @param epoch the epoch of this replica's leadership; absent while it does not lead
  * @param since when this replica last started or stopped leading
  * @param groupId the Kafka consumer group of the election
- * @param member whether this replica is a member of the group now (false: joining, or Kafka
- *     unreachable)
+ * @param member whether this replica is a member of the group now: it has joined, and the group
+ *     coordinator answered its join or accepted a heartbeat within the last session timeout (false:
+ *     joining, Kafka unreachable, or its election stalled)
  * @param problem why it is not a member, when it is not
  * @param leaseRemaining how long this replica may still act without hearing from Kafka; absent
  *     while it does not lead

@@ -261,8 +261,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     } else {
       String detail =
           ex.getCause() instanceof JacksonException jackson
-              ? "The request body is not valid JSON: "
-                  + JsonBodies.firstLine(jackson.getOriginalMessage())
+              ? "The request body is not valid JSON: " + JsonBodies.notJsonReason(jackson)
               : "The request body is missing or unreadable";
       problem = problem(ProblemType.MALFORMED_BODY, detail);
     }

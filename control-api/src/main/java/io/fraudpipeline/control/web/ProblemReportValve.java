@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
@@ -12,6 +13,7 @@ import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,14 +21,18 @@ import tools.jackson.databind.json.JsonMapper;
  * encoded NUL or a broken escape, {@code /api/v1/jobs/%00}; a character the request line may not
  * hold): a problem document like every other error of the API, instead of Tomcat's HTML page. As
  * {@link ProblemErrorController} does for the requests Spring's firewall refuses, only the status
- * and the path are told, never the server or the parser's reason.
+ * and the path are told, never the server or the parser's reason; except for an encoded slash,
+ * which the client can avoid once told.
  *
  * <p>Public, with a no-argument constructor: Tomcat's host creates its error report valve by class
  * name ({@link ProblemReportValves}).
  */
 public final class ProblemReportValve extends ErrorReportValve {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  // ASCII only: written without a charset parameter, as every other problem of the API (JSON is
+  // UTF-8 by definition), through Tomcat's reporter whose default encoding is ISO-8859-1.
+  private static final JsonMapper JSON =
+      JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
   @Override
   protected void report(Request request, Response response, Throwable throwable) {
@@ -43,7 +49,6 @@ public final class ProblemReportValve extends ErrorReportValve {
     }
     try {
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-      response.setCharacterEncoding("UTF-8");
       Writer writer = response.getReporter();
       if (writer != null) {
         writer.write(JSON.writeValueAsString(problem(status, request)));
@@ -61,11 +66,16 @@ public final class ProblemReportValve extends ErrorReportValve {
     problem.put("type", type.uri().toString());
     problem.put("title", type.title());
     problem.put("status", status);
+    String path = path(request);
     problem.put(
         "detail",
-        "The request was not accepted: "
-            + (known == null ? String.valueOf(status) : known.getReasonPhrase()));
-    String path = path(request);
+        status == 400 && path != null && path.toUpperCase(Locale.ROOT).contains("%2F")
+            // Tomcat's own rule (encodedSolidusHandling: reject), the one refusal a client can
+            // act on without knowing the server: no id of this API holds a slash.
+            ? "The request path holds an encoded slash (%2F), which this API refuses: a path"
+                + " parameter never holds a slash"
+            : "The request was not accepted: "
+                + (known == null ? String.valueOf(status) : known.getReasonPhrase()));
     if (path != null) {
       problem.put("instance", path);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.support.TestKafka;
+import io.fraudpipeline.embedded.LocalKafka;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -232,6 +233,48 @@ class KafkaLeaderElectionTest {
     assertThat(lonely.leaderId()).isEmpty();
     assertThat(lonely.status().member()).isFalse();
     assertThat(changes).isEmpty();
+  }
+
+  /**
+   * Probe 7, P7-3: with the broker gone, the consumer kept its generation (it runs no rebalance
+   * callback while it cannot reach the coordinator), and the replica called itself a member for as
+   * long as Kafka stayed away.
+   */
+  @Test
+  void aReplicaWhoseBrokerIsGoneIsNoLongerAMemberAfterASession() {
+    LocalKafka own = LocalKafka.start();
+    try {
+      admin = own.admin();
+      KafkaLeaderElection alone =
+          new KafkaLeaderElection(
+              Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, own.bootstrapServers()),
+              admin,
+              settings("alone"),
+              changes::add);
+      replicas.add(alone);
+      alone.start();
+      await().atMost(Duration.ofSeconds(30)).until(alone::isLeader);
+      assertThat(alone.status().member()).isTrue();
+      assertThat(alone.status().problem()).isNull();
+
+      long stoppedAt = System.nanoTime();
+      own.close();
+
+      await()
+          .atMost(SESSION.plus(HEARTBEAT.multipliedBy(2)))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> !alone.status().member());
+      assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt))
+          .as("still a member while its last heartbeat is within the session")
+          .isGreaterThan(SESSION.minus(HEARTBEAT));
+      LeadershipStatus status = alone.status();
+      assertThat(status.leader()).isFalse();
+      assertThat(status.problem()).contains("heartbeat").contains("session timeout");
+    } finally {
+      replicas.forEach(KafkaLeaderElection::crashForTesting);
+      replicas.clear();
+      own.close();
+    }
   }
 
   private KafkaLeaderElection start(String replica) {

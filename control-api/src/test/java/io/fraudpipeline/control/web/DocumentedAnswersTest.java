@@ -130,6 +130,28 @@ class DocumentedAnswersTest {
             "The request body is more than 1048576 bytes; this API takes at most 1048576 bytes");
   }
 
+  /** Probe 7: the detail named Jackson's StreamReadConstraints.getMaxNestingDepth(). */
+  @Test
+  void aBodyNestedTooDeepIsRefusedInPlainWords() {
+    String deepArray = "{\"parallelism\": " + "[".repeat(501) + "]".repeat(501) + "}";
+    String deepObject = "{\"a\": ".repeat(501) + "1" + "}".repeat(501);
+    for (Reply reply :
+        List.of(
+            api.write("POST", "/api/v1/jobs", JSON, deepArray),
+            api.write(
+                "PATCH",
+                "/api/v1/rules",
+                "application/merge-patch+json",
+                deepObject,
+                "If-Match",
+                "*"))) {
+      assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+      assertThat(reply.problemType()).isEqualTo("malformed-body");
+      assertThat(reply.json().path("detail").asString())
+          .isEqualTo("The request body is not valid JSON: nested deeper than 500 levels");
+    }
+  }
+
   @Test
   void readsAnswerTheDocumentedSuccess() {
     for (String path :
