@@ -33,11 +33,12 @@ final class NamedRuleValidator {
   private NamedRuleValidator() {}
 
   /**
-   * @param judgesUse whether to refuse a rule that is of no use as written (a comparison every or
-   *     no transaction meets, a count given a field), which the job evaluates all the same: on
-   *     writing, not on reading ({@link RuleSetValidator#forReading()})
+   * @param writing whether the checks for writing only apply: a rule of no use as written (a
+   *     comparison every or no transaction meets, a count given a field), ids that differ only by
+   *     '-' and '_', control characters in a name; the job evaluates such rules all the same, so a
+   *     stored rule set is not refused for them ({@link RuleSetValidator#forReading()})
    */
-  static void validate(List<NamedRule> rules, boolean judgesUse, List<FieldError> errors) {
+  static void validate(List<NamedRule> rules, boolean writing, List<FieldError> errors) {
     if (rules.size() > NamedRule.MAX_RULES) {
       errors.add(
           new FieldError(
@@ -53,8 +54,8 @@ final class NamedRuleValidator {
         continue;
       }
       int errorsBefore = errors.size();
-      checkId(rule, at, firstOfMetricName, i, errors);
-      checkName(rule.name(), at, errors);
+      checkId(rule, at, firstOfMetricName, i, writing, errors);
+      checkName(rule.name(), at, writing, errors);
       if (rule.state() != null && RuleState.fromWire(rule.state()).isEmpty()) {
         errors.add(
             new FieldError(
@@ -70,13 +71,13 @@ final class NamedRuleValidator {
       if (kind == RuleKind.THRESHOLD) {
         checkThreshold(rule, at, errors);
       } else if (kind == RuleKind.AGGREGATE) {
-        checkAggregate(rule, at, judgesUse, errors);
+        checkAggregate(rule, at, writing, errors);
       } else {
         errors.add(
             new FieldError(
                 at + ".kind", "must be threshold or aggregate, got '" + rule.kind() + "'"));
       }
-      if (judgesUse && errors.size() == errorsBefore) {
+      if (writing && errors.size() == errorsBefore) {
         checkSomeTransactionEscapes(rule, kind, at, errors);
       }
     }
@@ -118,7 +119,12 @@ final class NamedRuleValidator {
   }
 
   private static void checkId(
-      NamedRule rule, String at, Map<String, SeenId> seen, int index, List<FieldError> errors) {
+      NamedRule rule,
+      String at,
+      Map<String, SeenId> seen,
+      int index,
+      boolean writing,
+      List<FieldError> errors) {
     String id = rule.id();
     if (id == null) {
       errors.add(new FieldError(at + ".id", "is required"));
@@ -140,7 +146,8 @@ final class NamedRuleValidator {
     } else {
       // Flink's Prometheus reporter writes '-' as '_' in label values: ids differing only there
       // would be one rule="…" series, and one rule would vanish from the dashboards (probe 7).
-      SeenId first = seen.putIfAbsent(id.replace('-', '_'), new SeenId(index, id));
+      // Stored rule sets are read by their ids as written: they may hold such a pair.
+      SeenId first = seen.putIfAbsent(writing ? id.replace('-', '_') : id, new SeenId(index, id));
       if (first != null && first.id().equals(id)) {
         errors.add(
             new FieldError(
@@ -169,7 +176,7 @@ final class NamedRuleValidator {
    * emoji is one, not two UTF-16 units), none a control character (a NUL, a line break), which
    * alerts, logs and dashboards would carry as they are.
    */
-  private static void checkName(String name, String at, List<FieldError> errors) {
+  private static void checkName(String name, String at, boolean writing, List<FieldError> errors) {
     if (name == null) {
       return;
     }
@@ -185,7 +192,7 @@ final class NamedRuleValidator {
       return;
     }
     int[] codePoints = name.codePoints().toArray();
-    for (int i = 0; i < codePoints.length; i++) {
+    for (int i = 0; writing && i < codePoints.length; i++) {
       if (Character.isISOControl(codePoints[i])) {
         errors.add(
             new FieldError(
@@ -289,7 +296,7 @@ final class NamedRuleValidator {
   }
 
   private static void checkAggregate(
-      NamedRule rule, String at, boolean judgesUse, List<FieldError> errors) {
+      NamedRule rule, String at, boolean writing, List<FieldError> errors) {
     AggregateFunction function = null;
     if (rule.function() == null) {
       errors.add(
@@ -311,7 +318,7 @@ final class NamedRuleValidator {
     } else if (function == AggregateFunction.COUNT && rule.field() != null) {
       // Accepted silently, it read as "count the distinct values of the field", which it is not;
       // the job counts the transactions, ignoring the field.
-      if (judgesUse) {
+      if (writing) {
         errors.add(
             new FieldError(
                 at + ".field",

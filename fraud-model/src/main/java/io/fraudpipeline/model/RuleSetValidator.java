@@ -11,24 +11,26 @@ import java.util.Map;
  * plane reading the rules topic back, ignore a stored rule set that fails it and keep the one they
  * have.
  *
- * <p>Reading skips only the checks that judge whether a named rule is of use, which later releases
- * made stricter (a comparison that holds for every transaction or for none, a {@code count} given a
- * field): a rule set stored by an earlier release that holds such a rule stays the rules in force
- * (the job applies it, the API shows it) instead of silently giving way to an older version. The
- * job evaluates such a rule as it always did: one that holds for none never alerts, one that holds
- * for all alerts on every transaction it takes. Every check that keeps the job's reading and
- * evaluation safe (types, limits, windows, filters, ids, sizes) applies in both modes.
+ * <p>Reading skips only the checks later releases added or made stricter that a stored rule set may
+ * fail without harm to the job: whether a named rule is of use (a comparison that holds for every
+ * transaction or for none, a {@code count} given a field), ids that differ only by {@code -} and
+ * {@code _} (their metrics would be one series) and control characters in a rule's name. A rule set
+ * stored by an earlier release that fails one of them stays the rules in force (the job applies it,
+ * the API shows it) instead of silently giving way to an older version. The job evaluates such a
+ * rule as it always did: one that holds for none never alerts, one that holds for all alerts on
+ * every transaction it takes. Every check that keeps the job's reading and evaluation safe (types,
+ * limits, windows, filters, unique ids, sizes) applies in both modes.
  */
 public final class RuleSetValidator {
 
   private static final RuleSetValidator WRITING = new RuleSetValidator(true);
   private static final RuleSetValidator READING = new RuleSetValidator(false);
 
-  /** Whether the checks of a named rule's use apply ({@link NamedRuleValidator}). */
-  private final boolean judgesUse;
+  /** Whether the checks for writing only apply ({@link NamedRuleValidator}). */
+  private final boolean writing;
 
-  private RuleSetValidator(boolean judgesUse) {
-    this.judgesUse = judgesUse;
+  private RuleSetValidator(boolean writing) {
+    this.writing = writing;
   }
 
   /** For a rule set about to be published: an API PUT or PATCH, a backtest's candidates. */
@@ -87,7 +89,7 @@ public final class RuleSetValidator {
               "velocity.window_seconds",
               "must be between 1 and " + VelocityRule.MAX_WINDOW_SECONDS + " (one day)"));
     }
-    NamedRuleValidator.validate(rules.rules(), judgesUse, errors);
+    NamedRuleValidator.validate(rules.rules(), writing, errors);
     return errors;
   }
 

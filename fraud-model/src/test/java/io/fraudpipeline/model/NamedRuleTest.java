@@ -563,19 +563,39 @@ class NamedRuleTest {
            "window": "PT1M", "operator": "<", "limit": 1},
           {"id": "always", "kind": "threshold", "field": "amount", "operator": ">", "limit": 0},
           {"id": "count-of-merchants", "kind": "aggregate", "group_by": ["account_id"],
-           "function": "count", "field": "merchant", "window": "PT1M", "operator": ">", "limit": 3}
+           "function": "count", "field": "merchant", "window": "PT1M", "operator": ">", "limit": 3},
+          {"id": "split-pay", "name": "Split\\tpayments", "kind": "threshold", "field": "amount",
+           "operator": ">", "limit": 100},
+          {"id": "split_pay", "kind": "threshold", "field": "amount", "operator": ">", "limit": 200}
         ]}
         """;
     RuleSet read = parse(stored);
     assertThat(read.version()).isEqualTo(4);
     assertThat(read.rules())
         .extracting(NamedRule::id)
-        .containsExactly("never", "always", "count-of-merchants");
+        .containsExactly("never", "always", "count-of-merchants", "split-pay", "split_pay");
 
     assertThat(RuleSetValidator.forReading().validate(read)).isEmpty();
     assertThat(RuleSetValidator.forWriting().validate(read))
         .extracting(FieldError::field)
-        .containsExactly("rules[0].limit", "rules[1].limit", "rules[2].field");
+        .containsExactly(
+            "rules[0].limit", "rules[1].limit", "rules[2].field", "rules[3].name", "rules[4].id");
+  }
+
+  @Test
+  void readingStillRefusesTheSameIdTwiceBesideIdsThatDifferOnlyByDashAndUnderscore() {
+    RuleSet stored =
+        new RuleSet(
+            1,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(aggregate("split-pay"), aggregate("split_pay"), aggregate("split_pay")));
+
+    assertThat(RuleSetValidator.forReading().validate(stored))
+        .containsExactly(new FieldError("rules[2].id", "duplicate id 'split_pay' (also rules[1])"));
   }
 
   /** What would make the job fail or misread a rule is refused on reading as on writing. */
