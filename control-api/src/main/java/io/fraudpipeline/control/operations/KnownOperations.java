@@ -71,6 +71,12 @@ final class KnownOperations {
     started.remove(id);
   }
 
+  /** Forgets an operation this process accepted but never started: its claim was refused. */
+  void withdrawn(String id) {
+    started.remove(id);
+    operations.remove(id);
+  }
+
   /**
    * Writes an operation to the store, unless this control plane is closing; says whether it did.
    */
