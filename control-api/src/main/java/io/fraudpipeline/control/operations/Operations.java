@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
  * operations, and every replica for the others' (an operation in progress elsewhere is read from
  * the store, progress included: {@link OperationHistory}). Each runs on the replica that accepted
  * it ({@link OperationRunner}); one still in progress whose replica stopped is ended, since nothing
- * watches it any more, as {@link AbandonedOperationSettler} says.
+ * watches it any more, as {@link AbandonedOperationSettler} says. One that must not run beside
+ * others (one at a time per job) is claimed first, in the same topic ({@link OperationClaims}).
  */
 @Component
 public class Operations implements AutoCloseable {
