@@ -83,10 +83,24 @@ final class OperationClaims {
   /**
    * Removes a claim whose operation will not run: from the topic first, while it still runs here
    * (so the look for abandoned operations leaves it alone). Should Kafka miss the tombstone, that
-   * look fails the claim later as one this replica no longer runs.
+   * look fails the claim later as one this replica no longer runs: left in progress, it would hold
+   * the job for every replica.
    */
   void withdraw(Operation claimed) {
-    store.forget(claimed.id());
-    known.withdrawn(claimed.id());
+    boolean removed;
+    try {
+      store.remove(claimed.id());
+      removed = true;
+    } catch (KafkaUnavailableException e) {
+      removed = false;
+      log.warn(
+          "Claim {} of {} on job {} could not be removed; the look for abandoned operations will"
+              + " fail it: {}",
+          claimed.id(),
+          claimed.kind(),
+          claimed.jobId(),
+          e.getMessage());
+    }
+    known.withdrawn(claimed.id(), removed);
   }
 }

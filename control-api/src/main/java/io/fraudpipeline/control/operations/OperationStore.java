@@ -109,11 +109,20 @@ class OperationStore implements AutoCloseable {
   void forget(String id) {
     warned.remove(id);
     try {
-      topic.remove(id);
+      remove(id);
     } catch (KafkaUnavailableException e) {
       // The next control plane to load the topic evicts it again.
       log.warn("Cannot remove ended operation {}: {}", id, e.getMessage());
     }
+  }
+
+  /**
+   * Removes an operation from the topic.
+   *
+   * @throws KafkaUnavailableException when Kafka does not have the tombstone
+   */
+  void remove(String id) {
+    topic.remove(id);
   }
 
   /**

@@ -45,7 +45,7 @@ public final class InMemoryOperations implements AutoCloseable {
           }
 
           @Override
-          void forget(String id) {
+          void remove(String id) {
             records.remove(id);
           }
 

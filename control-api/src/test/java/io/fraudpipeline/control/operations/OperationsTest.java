@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -415,6 +417,109 @@ class OperationsTest {
       assertThat(awaitEnd(leader, claim.start(context -> null).id()).state())
           .isEqualTo(OperationState.COMPLETED);
     }
+  }
+
+  @Test
+  void aRefusedClaimReadBackByARaceWithItsRemovalIsNeitherShownNorFailedAsAbandoned() {
+    String id = "replica-" + UUID.randomUUID();
+    // What the topic held just before the refused claim's tombstone, served to the next reads.
+    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+    List<Operation> beforeRemoval = new ArrayList<>();
+    OperationStore store =
+        new OperationStore(null) {
+          @Override
+          void put(Operation operation) {
+            records.put(operation.id(), operation);
+          }
+
+          @Override
+          void remove(String removed) {
+            beforeRemoval.addAll(records.values());
+            records.remove(removed);
+          }
+
+          @Override
+          Collection<Operation> load() {
+            return beforeRemoval.isEmpty() ? List.copyOf(records.values()) : beforeRemoval;
+          }
+
+          @Override
+          public void close() {}
+        };
+    Operations replica =
+        new Operations(
+            meters,
+            store,
+            TestLeadership.alone(id),
+            Duration.ofSeconds(1),
+            Duration.ZERO,
+            Clock.systemUTC());
+    toClose.add(replica);
+    Exclusion exclusion = Exclusion.onJob("job-1", kind -> true);
+    OperationClaim first =
+        replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), exclusion);
+    assertThatThrownBy(
+            () -> replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), exclusion))
+        .isInstanceOf(StateConflictException.class);
+    Operation refused =
+        beforeRemoval.stream()
+            .filter(op -> !op.id().equals(first.operationId()))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(replica.list()).extracting(Operation::id).containsExactly(first.operationId());
+    assertThat(replica.find(refused.id())).isEmpty();
+    assertThat(replica.failLeftBehind()).isEmpty();
+    assertThat(records).doesNotContainKey(refused.id());
+  }
+
+  @Test
+  void aRefusedClaimKafkaDidNotRemoveIsFailedByItsReplicaRatherThanHoldingTheJob() {
+    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+    OperationStore store =
+        new OperationStore(null) {
+          @Override
+          void put(Operation operation) {
+            records.put(operation.id(), operation);
+          }
+
+          @Override
+          void remove(String removed) {
+            throw new KafkaUnavailableException("Kafka did not answer");
+          }
+
+          @Override
+          Collection<Operation> load() {
+            return List.copyOf(records.values());
+          }
+
+          @Override
+          public void close() {}
+        };
+    String id = "replica-" + UUID.randomUUID();
+    Operations replica =
+        new Operations(
+            meters,
+            store,
+            TestLeadership.alone(id),
+            Duration.ofSeconds(1),
+            Duration.ZERO,
+            Clock.systemUTC());
+    toClose.add(replica);
+    Exclusion exclusion = Exclusion.onJob("job-1", kind -> true);
+    OperationClaim first =
+        replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), exclusion);
+    assertThatThrownBy(
+            () -> replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), exclusion))
+        .isInstanceOf(StateConflictException.class);
+    String refused =
+        records.keySet().stream()
+            .filter(op -> !op.equals(first.operationId()))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(replica.failLeftBehind()).extracting(Operation::id).containsExactly(refused);
+    assertThat(records.get(refused).state()).isEqualTo(OperationState.FAILED);
   }
 
   @Test
