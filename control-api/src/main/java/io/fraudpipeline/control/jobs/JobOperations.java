@@ -3,7 +3,9 @@ package io.fraudpipeline.control.jobs;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.operations.Exclusion;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationClaim;
 import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
@@ -55,27 +57,29 @@ public class JobOperations {
     this.jobProperties = jobProperties;
   }
 
-  public synchronized Operation savepoint(String jobId) {
+  public Operation savepoint(String jobId) {
     FraudJob job = observer.requireJob(jobId);
     if (!"RUNNING".equals(job.state())) {
       throw new StateConflictException(
           "Job " + jobId + " is " + job.state() + ", not RUNNING",
           Map.of("job_state", job.state()));
     }
-    operations.requireNoneInProgress(jobId, kind -> true);
-    return operations.start(
-        OperationKind.SAVEPOINT,
-        jobId,
-        deadlineFor(jobId),
-        context -> {
-          String path =
-              flinkService.triggerSavepoint(
-                  jobId,
-                  Duration.between(clock.instant(), context.deadline()),
-                  context::savepointWritten);
-          record(path, job, context);
-          return null;
-        });
+    // Any operation in progress on the job holds up a savepoint, on whichever replica it runs.
+    Exclusion exclusion = Exclusion.onJob(jobId, kind -> true);
+    operations.requireNoneInProgress(exclusion);
+    try (OperationClaim claim =
+        operations.claim(OperationKind.SAVEPOINT, jobId, deadlineFor(jobId), exclusion)) {
+      return claim.start(
+          context -> {
+            String path =
+                flinkService.triggerSavepoint(
+                    jobId,
+                    Duration.between(clock.instant(), context.deadline()),
+                    context::savepointWritten);
+            record(path, job, context);
+            return null;
+          });
+    }
   }
 
   private void record(String path, FraudJob job, OperationContext context)

@@ -82,9 +82,13 @@ class JobsController {
       summary = "Trigger a savepoint; the job keeps running (operation)")
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(responseCode = "404", description = "No fraud job with this id")
-  @ApiResponse(responseCode = "409", description = "The job is not RUNNING or busy")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The job is not RUNNING or busy (operation_id: in progress on any replica)")
   @ApiResponse(responseCode = "502", description = "flink-error: Flink refused the savepoint")
-  @ApiResponse(responseCode = "503", description = "flink-unavailable: Flink unreachable")
+  @ApiResponse(
+      responseCode = "503",
+      description = "flink-unavailable, or kafka-unavailable: the operation cannot be recorded")
   ResponseEntity<Operation> savepoint(
       @PathVariable("job_id")
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)

@@ -207,6 +207,7 @@ final class AbandonedOperationSettler {
     synchronized (abandoning) {
       Operation shown = known.get(recorded.id());
       if (known.runsHere(recorded.id())
+          || known.isWithdrawn(recorded.id())
           || recorded.state() != OperationState.IN_PROGRESS
           || (shown != null && shown.state() != OperationState.IN_PROGRESS)) {
         return Optional.empty();
@@ -246,6 +247,7 @@ final class AbandonedOperationSettler {
               && current.failureCause() != null
               && current.failureCause().startsWith(STOPPED);
       if (known.runsHere(current.id())
+          || known.isWithdrawn(current.id())
           || (current.state() != OperationState.IN_PROGRESS && !interrupted)
           || cause.equals(current.failureCause())) {
         return Optional.empty();

@@ -1,6 +1,8 @@
 package io.fraudpipeline.control.operations;
 
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,10 +21,26 @@ final class KnownOperations {
   /** Completed operations are forgotten beyond this many. */
   static final int RETAINED = 200;
 
+  private static final int WITHDRAWN_REMEMBERED = 1000;
+
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
 
   /** The operations this process started whose body has not ended. */
   private final Set<String> started = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The latest claims withdrawn here and removed from the topic: only a read that raced the removal
+   * can still hold one, so a bounded few are enough.
+   */
+  private final Set<String> withdrawn =
+      Collections.synchronizedSet(
+          Collections.newSetFromMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > WITHDRAWN_REMEMBERED;
+                }
+              }));
 
   private final OperationStore store;
   private volatile boolean closed;
@@ -72,6 +90,26 @@ final class KnownOperations {
   }
 
   /**
+   * Forgets an operation this process accepted but never started (its claim was refused or given
+   * up), and, when {@code removed} from the topic, ignores it from now on in what was read from the
+   * topic before: a read that raced the removal would bring it back, in progress, run by none.
+   */
+  void withdrawn(String id, boolean removed) {
+    if (removed) {
+      // Before it stops running here: at any moment one of the two keeps it from being failed as
+      // abandoned.
+      withdrawn.add(id);
+    }
+    started.remove(id);
+    operations.remove(id);
+  }
+
+  /** Whether the operation was withdrawn here and removed from the topic. */
+  boolean isWithdrawn(String id) {
+    return withdrawn.contains(id);
+  }
+
+  /**
    * Writes an operation to the store, unless this control plane is closing; says whether it did.
    */
   boolean saveUnlessClosing(Operation operation) {
@@ -112,11 +150,19 @@ final class KnownOperations {
 
   /** Shows an operation loaded from the store, unless memory has it already (memory is newer). */
   void putIfAbsent(Operation loaded) {
-    operations.putIfAbsent(loaded.id(), loaded);
+    if (!withdrawn.contains(loaded.id())) {
+      operations.putIfAbsent(loaded.id(), loaded);
+    }
   }
 
-  /** Keeps a record read from the store in memory, unless memory knows better. */
+  /**
+   * Keeps a record read from the store in memory, unless memory knows better; null for a claim
+   * withdrawn here (the read raced its removal).
+   */
   Operation refreshed(Operation recorded) {
+    if (withdrawn.contains(recorded.id())) {
+      return null;
+    }
     return operations.compute(
         recorded.id(),
         (id, known) ->

@@ -49,6 +49,26 @@ public record Operation(
     steps = steps == null ? List.of() : List.copyOf(steps);
   }
 
+  /** The same operation, waiting for the reconciler to carry out {@code version}. */
+  Operation withDesiredVersion(long version) {
+    return new Operation(
+        id,
+        kind,
+        jobId,
+        state,
+        createdAt,
+        deadline,
+        completedAt,
+        savepointPath,
+        newJobId,
+        failureCause,
+        steps,
+        progress,
+        result,
+        replica,
+        version);
+  }
+
   Operation withStep(OperationStep step) {
     Builder next = new Builder(this);
     next.steps = new ArrayList<>(steps);

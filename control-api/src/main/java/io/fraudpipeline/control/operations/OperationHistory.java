@@ -96,6 +96,7 @@ final class OperationHistory {
   /** As {@link Operations#recorded}. */
   Map<String, Operation> recorded() {
     Map<String, Operation> all = loadById();
+    all.keySet().removeIf(known::isWithdrawn);
     known.stream().filter(op -> replicaId.equals(op.replica())).forEach(op -> all.put(op.id(), op));
     return all;
   }

@@ -81,24 +81,39 @@ final class OperationRunner implements AutoCloseable {
       OperationProgress progress,
       Long desiredVersion,
       Operations.Body body) {
+    return run(accepted(kind, jobId, timeLimit, progress, desiredVersion), cancellable, body);
+  }
+
+  /**
+   * A new operation as it is accepted, IN_PROGRESS on this replica; not shown, recorded or run yet.
+   */
+  Operation accepted(
+      OperationKind kind,
+      String jobId,
+      Duration timeLimit,
+      OperationProgress progress,
+      Long desiredVersion) {
     Instant now = clock.instant();
-    Operation operation =
-        new Operation(
-            UUID.randomUUID().toString(),
-            kind,
-            jobId,
-            OperationState.IN_PROGRESS,
-            now,
-            now.plus(timeLimit),
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            progress,
-            null,
-            replicaId,
-            desiredVersion);
+    return new Operation(
+        UUID.randomUUID().toString(),
+        kind,
+        jobId,
+        OperationState.IN_PROGRESS,
+        now,
+        now.plus(timeLimit),
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        progress,
+        null,
+        replicaId,
+        desiredVersion);
+  }
+
+  /** Shows, records and starts an accepted operation; the returned snapshot is IN_PROGRESS. */
+  Operation run(Operation operation, boolean cancellable, Operations.Body body) {
     known.started(operation);
     if (cancellable) {
       cancellers.put(operation.id(), () -> {});

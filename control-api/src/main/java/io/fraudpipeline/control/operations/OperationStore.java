@@ -5,7 +5,9 @@ import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
@@ -58,7 +60,7 @@ class OperationStore implements AutoCloseable {
   /** Writes the operation's current state; says whether Kafka has it. */
   boolean save(Operation operation) {
     try {
-      topic.put(operation.id(), operation);
+      put(operation);
       return true;
     } catch (KafkaUnavailableException e) {
       if (warned.add(operation.id())) {
@@ -74,11 +76,40 @@ class OperationStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes the operation's current state.
+   *
+   * @throws KafkaUnavailableException when Kafka does not have it
+   */
+  void put(Operation operation) {
+    topic.put(operation.id(), operation);
+  }
+
+  /**
+   * Writes a new operation, then reads the topic back past it: the operations first recorded before
+   * it, oldest first, each as last written. The topic has one partition, so every replica that
+   * reads it sees the same order, and none of the operations recorded after this one.
+   *
+   * @throws KafkaUnavailableException when Kafka does not have it, or cannot be read back
+   */
+  List<Operation> putThenReadBefore(Operation operation) {
+    put(operation);
+    List<Operation> before = new ArrayList<>();
+    for (Operation recorded : load()) {
+      if (recorded.id().equals(operation.id())) {
+        return before;
+      }
+      before.add(recorded);
+    }
+    throw new KafkaUnavailableException(
+        "Operation " + operation.id() + " was written but not read back from the operations topic");
+  }
+
   /** Removes an operation from the topic, so it stays as bounded as the memory. */
   void forget(String id) {
     warned.remove(id);
     try {
-      topic.remove(id);
+      remove(id);
     } catch (KafkaUnavailableException e) {
       // The next control plane to load the topic evicts it again.
       log.warn("Cannot remove ended operation {}: {}", id, e.getMessage());
@@ -86,7 +117,16 @@ class OperationStore implements AutoCloseable {
   }
 
   /**
-   * Every operation in the topic, as last written.
+   * Removes an operation from the topic.
+   *
+   * @throws KafkaUnavailableException when Kafka does not have the tombstone
+   */
+  void remove(String id) {
+    topic.remove(id);
+  }
+
+  /**
+   * Every operation in the topic, as last written, in the order they were first written.
    *
    * @throws KafkaUnavailableException when Kafka cannot be read
    */

@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
  * operations, and every replica for the others' (an operation in progress elsewhere is read from
  * the store, progress included: {@link OperationHistory}). Each runs on the replica that accepted
  * it ({@link OperationRunner}); one still in progress whose replica stopped is ended, since nothing
- * watches it any more, as {@link AbandonedOperationSettler} says.
+ * watches it any more, as {@link AbandonedOperationSettler} says. One that must not run beside
+ * others (one at a time per job) is claimed first, in the same topic ({@link OperationClaims}).
  */
 @Component
 public class Operations implements AutoCloseable {
@@ -37,6 +38,7 @@ public class Operations implements AutoCloseable {
   private final OperationRunner runner;
   private final AbandonedOperationSettler settler;
   private final OperationHistory history;
+  private final OperationClaims claims;
 
   @Autowired
   Operations(
@@ -86,6 +88,7 @@ public class Operations implements AutoCloseable {
     this.settler =
         new AbandonedOperationSettler(known, leadership, outcomes, abandonedGrace, clock);
     this.history = new OperationHistory(known, store, settler, replicaId, clock);
+    this.claims = new OperationClaims(known, store, runner);
   }
 
   /** Accepts an operation and starts it; the returned snapshot is IN_PROGRESS. */
@@ -143,44 +146,49 @@ public class Operations implements AutoCloseable {
   }
 
   /**
+   * Accepts an operation that must not run beside those {@code exclusion} names, on any replica,
+   * and holds its place: recorded first, it is refused (409 naming the operation in its way) when
+   * one of those was recorded before it and is still in progress ({@link OperationClaims}). The
+   * request makes its own changes while it holds the claim, then starts it; a claim closed
+   * unstarted is withdrawn.
+   *
+   * @throws StateConflictException when an operation in its way was recorded first
+   * @throws KafkaUnavailableException when the claim cannot be recorded or read back
+   */
+  public OperationClaim claim(
+      OperationKind kind, String jobId, Duration timeLimit, Exclusion exclusion) {
+    history.loadPrevious();
+    return claims.claim(runner.accepted(kind, jobId, timeLimit, null, null), exclusion);
+  }
+
+  /**
    * Fails with 409 naming the operation when one whose kind {@code blocks} is in progress on the
-   * job (on any replica).
+   * job (on any replica, as last read): the quick look before a {@link #claim}, which alone settles
+   * a race.
    */
   public void requireNoneInProgress(String jobId, Predicate<OperationKind> blocks) {
-    list().stream()
-        .filter(
-            op ->
-                op.state() == OperationState.IN_PROGRESS
-                    && jobId.equals(op.jobId())
-                    && blocks.test(op.kind()))
-        .findFirst()
-        .ifPresent(
-            op -> {
-              throw new StateConflictException(
-                  "Operation " + op.id() + " (" + op.kind() + ") is in progress on job " + jobId,
-                  Map.of("operation_id", op.id()));
-            });
+    requireNoneInProgress(Exclusion.onJob(jobId, blocks));
   }
 
   /**
    * Fails with 409 naming the operation when one of {@code kind} is in progress on any job (on any
-   * replica): for operations on the pipeline as a whole, such as an upgrade.
+   * replica, as last read): for operations on the pipeline as a whole, such as an upgrade.
    */
   public void requireNoneInProgress(OperationKind kind) {
+    requireNoneInProgress(Exclusion.ofKind(kind));
+  }
+
+  /**
+   * Fails with {@code exclusion}'s 409 when an operation in its way is in progress (on any replica,
+   * as last read): the quick look before a {@link #claim}, which alone settles a race.
+   */
+  public void requireNoneInProgress(Exclusion exclusion) {
     list().stream()
-        .filter(op -> op.state() == OperationState.IN_PROGRESS && op.kind() == kind)
+        .filter(op -> op.state() == OperationState.IN_PROGRESS && exclusion.conflicts().test(op))
         .findFirst()
         .ifPresent(
             op -> {
-              throw new StateConflictException(
-                  "Operation "
-                      + op.id()
-                      + " ("
-                      + op.kind()
-                      + ") is in progress; wait for it to end (GET /api/v1/operations/"
-                      + op.id()
-                      + ")",
-                  Map.of("operation_id", op.id()));
+              throw exclusion.refusal().apply(op);
             });
   }
 

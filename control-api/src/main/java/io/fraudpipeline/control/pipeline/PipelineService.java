@@ -17,7 +17,9 @@ import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.jobs.Observation;
 import io.fraudpipeline.control.json.JsonBodies;
 import io.fraudpipeline.control.json.JsonMergePatch;
+import io.fraudpipeline.control.operations.Exclusion;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationClaim;
 import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
@@ -287,38 +289,39 @@ public class PipelineService {
   private Operation suspendOperation(
       OperationKind kind, String jobId, SuspendMode mode, String actor, String cause) {
     Instant started = clock.instant();
-    DesiredState accepted =
-        writer.changeSpec(actor, cause, spec -> spec.withState(PipelineState.SUSPENDED, mode));
     Duration limit = operationTimeout();
-    // The accepted version is recorded with the operation: what tells its end, should this replica
-    // stop (a cancel: PipelineOperationOutcomes).
-    return operations.start(
-        kind,
-        jobId,
-        accepted.version(),
-        limit,
-        context -> {
-          Supplier<PipelineStatus> suspended =
-              () ->
-                  awaiter.awaitStatus(
-                      accepted,
-                      started,
-                      limit,
-                      OPERATION_TIMEOUT,
-                      // A later version that runs the pipeline again: this job is not taken down.
-                      spec -> spec.running() ? "which runs the pipeline again" : null,
-                      s ->
-                          s.suspended()
-                              && s.desiredVersion() >= accepted.version()
-                              && !awaiter.jobActive(jobId));
-          if (mode == SuspendMode.CANCEL) {
-            suspended.get();
-          } else {
-            awaitKeepingSavepoint(context, jobId, suspended);
-          }
-          observer.observeNow();
-          return null;
-        });
+    // Claimed before the desired state changes: of two requests for the job at once, on any
+    // replicas, the one recorded second is refused before it takes the job down.
+    try (OperationClaim claim = operations.claim(kind, jobId, limit, inTheWayOf(jobId))) {
+      DesiredState accepted =
+          writer.changeSpec(actor, cause, spec -> spec.withState(PipelineState.SUSPENDED, mode));
+      // The accepted version is recorded with the operation: what tells its end, should this
+      // replica stop (a cancel: PipelineOperationOutcomes).
+      return claim.start(
+          accepted.version(),
+          context -> {
+            Supplier<PipelineStatus> suspended =
+                () ->
+                    awaiter.awaitStatus(
+                        accepted,
+                        started,
+                        limit,
+                        OPERATION_TIMEOUT,
+                        // A later version that runs the pipeline again: this job is not taken down.
+                        spec -> spec.running() ? "which runs the pipeline again" : null,
+                        s ->
+                            s.suspended()
+                                && s.desiredVersion() >= accepted.version()
+                                && !awaiter.jobActive(jobId));
+            if (mode == SuspendMode.CANCEL) {
+              suspended.get();
+            } else {
+              awaitKeepingSavepoint(context, jobId, suspended);
+            }
+            observer.observeNow();
+            return null;
+          });
+    }
   }
 
   /** POST /api/v1/jobs/{id}/rescale: the same job at another parallelism. */
@@ -334,41 +337,41 @@ public class PipelineService {
     // timed out, with the old one already gone. Unknown, the old job's slots are not counted.
     requireFreeSlots(parallelism, job.parallelism() == null ? 0 : job.parallelism());
     Instant started = clock.instant();
-    DesiredState accepted =
-        writer.changeSpec(
-            actor, "POST /api/v1/jobs/{id}/rescale", spec -> spec.withParallelism(parallelism));
     Duration limit = operationTimeout();
-    // The accepted version is recorded with the operation: what tells its end, should this replica
-    // stop while the reconciler replaces the job (PipelineOperationOutcomes).
-    return operations.start(
-        OperationKind.RESCALE,
-        jobId,
-        accepted.version(),
-        limit,
-        context -> {
-          Supplier<PipelineStatus> replaced =
-              () ->
-                  awaiter.awaitStatus(
-                      accepted,
-                      started,
-                      limit,
-                      OPERATION_TIMEOUT,
-                      // A later version that suspends or asks for another parallelism: no job
-                      // at this one will come; one that keeps it (e.g. a resume) still leads
-                      // there.
-                      spec ->
-                          !spec.running()
-                              ? "which suspends the pipeline"
-                              : spec.parallelism() != parallelism
-                                  ? "which asks for parallelism " + spec.parallelism()
-                                  : null,
-                      s ->
-                          s.jobId() != null
-                              && !s.jobId().equals(jobId)
-                              && awaiter.jobInitialised(s.jobId()));
-          PipelineStatus status = awaitKeepingSavepoint(context, jobId, replaced);
-          return status.jobId();
-        });
+    try (OperationClaim claim =
+        operations.claim(OperationKind.RESCALE, jobId, limit, inTheWayOf(jobId))) {
+      DesiredState accepted =
+          writer.changeSpec(
+              actor, "POST /api/v1/jobs/{id}/rescale", spec -> spec.withParallelism(parallelism));
+      // The accepted version is recorded with the operation: what tells its end, should this
+      // replica stop while the reconciler replaces the job (PipelineOperationOutcomes).
+      return claim.start(
+          accepted.version(),
+          context -> {
+            Supplier<PipelineStatus> replaced =
+                () ->
+                    awaiter.awaitStatus(
+                        accepted,
+                        started,
+                        limit,
+                        OPERATION_TIMEOUT,
+                        // A later version that suspends or asks for another parallelism: no job
+                        // at this one will come; one that keeps it (e.g. a resume) still leads
+                        // there.
+                        spec ->
+                            !spec.running()
+                                ? "which suspends the pipeline"
+                                : spec.parallelism() != parallelism
+                                    ? "which asks for parallelism " + spec.parallelism()
+                                    : null,
+                        s ->
+                            s.jobId() != null
+                                && !s.jobId().equals(jobId)
+                                && awaiter.jobInitialised(s.jobId()));
+            PipelineStatus status = awaitKeepingSavepoint(context, jobId, replaced);
+            return status.jobId();
+          });
+    }
   }
 
   /**
@@ -453,8 +456,13 @@ public class PipelineService {
   }
 
   private void requireNoOperationInProgress(String jobId) {
+    operations.requireNoneInProgress(inTheWayOf(jobId));
+  }
+
+  /** What holds up a stop, cancel or rescale of the job: any operation on it but a savepoint. */
+  private static Exclusion inTheWayOf(String jobId) {
     // A savepoint being taken does not hold up a stop, cancel or rescale.
-    operations.requireNoneInProgress(jobId, kind -> kind != OperationKind.SAVEPOINT);
+    return Exclusion.onJob(jobId, kind -> kind != OperationKind.SAVEPOINT);
   }
 
   /**

@@ -6,7 +6,9 @@ import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.operations.Exclusion;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationClaim;
 import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.Operations;
@@ -111,6 +113,28 @@ public class PipelineUpgrades {
     }
     Instant started = clock.instant();
     String declaredBefore = current.map(d -> d.spec().jarSha256()).orElse(null);
+    String jobId = active.map(FraudJob::jobId).orElse(null);
+    Duration limit =
+        properties
+            .savepointTimeout()
+            .plus(properties.upgrade().readinessTimeout())
+            .plus(properties.awaitTimeout());
+    // Claimed before the desired state names the jar: of two upgrades accepted at once on two
+    // replicas, the one recorded second is refused.
+    try (OperationClaim claim =
+        operations.claim(
+            OperationKind.UPGRADE, jobId, limit, Exclusion.ofKind(OperationKind.UPGRADE))) {
+      return startClaimed(claim, request, jarToRun, declaredBefore, started, actor);
+    }
+  }
+
+  private Operation startClaimed(
+      OperationClaim claim,
+      UpgradeRequest request,
+      String jarToRun,
+      String declaredBefore,
+      Instant started,
+      String actor) {
     DesiredState accepted =
         writer.changeSpec(
             actor,
@@ -130,20 +154,10 @@ public class PipelineUpgrades {
                   jarToRun,
                   request.upgradeMode() == null ? spec.upgradeMode() : request.upgradeMode());
             });
-    String jobId = active.map(FraudJob::jobId).orElse(null);
-    Duration limit =
-        properties
-            .savepointTimeout()
-            .plus(properties.upgrade().readinessTimeout())
-            .plus(properties.awaitTimeout());
     // The accepted version is recorded with the operation: the upgrade the reconciler reports for
     // it is the one to end it with, should this replica stop (PipelineOperationOutcomes).
-    return operations.start(
-        OperationKind.UPGRADE,
-        jobId,
-        accepted.version(),
-        limit,
-        context -> followUpgrade(accepted, jarToRun, started, context));
+    return claim.start(
+        accepted.version(), context -> followUpgrade(accepted, jarToRun, started, context));
   }
 
   /**

@@ -6,11 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link Operations} on a store kept in memory instead of the operations topic, for unit tests of
@@ -19,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryOperations implements AutoCloseable {
 
-  private final Map<String, Operation> records = new ConcurrentHashMap<>();
+  /** In the order the operations were first written, as the topic's readers see them. */
+  private final Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+
   private final Operations operations;
 
   /**
@@ -37,19 +40,20 @@ public final class InMemoryOperations implements AutoCloseable {
     OperationStore store =
         new OperationStore(null) {
           @Override
-          boolean save(Operation operation) {
+          void put(Operation operation) {
             records.put(operation.id(), operation);
-            return true;
           }
 
           @Override
-          void forget(String id) {
+          void remove(String id) {
             records.remove(id);
           }
 
           @Override
           Collection<Operation> load() {
-            return List.copyOf(records.values());
+            synchronized (records) {
+              return List.copyOf(records.values());
+            }
           }
 
           @Override

@@ -2,6 +2,7 @@ package io.fraudpipeline.control.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.errors.StateConflictException;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +28,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -271,6 +277,265 @@ class OperationsTest {
 
     Map<String, Operation> inTopic = topic(TestKafka.broker().bootstrapServers()).readAll();
     assertThat(inTopic).hasSize(KnownOperations.RETAINED).doesNotContainKey(first);
+  }
+
+  @Test
+  void ofTwoReplicasClaimingTheSameJobAtOnceOnlyTheOneRecordedFirstRunsAndTheOtherIsToldWhich()
+      throws Exception {
+    String aId = "replica-a-" + UUID.randomUUID();
+    String bId = "replica-b-" + UUID.randomUUID();
+    // Each in the other's group: alive.
+    Optional<Set<String>> group = Optional.of(Set.of(aId, bId));
+    Operations a = controlPlane(new TestLeadership(aId, true, group));
+    Operations b = controlPlane(new TestLeadership(bId, false, group));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<String> winners = new ArrayList<>();
+    try {
+      for (int round = 0; round < 10; round++) {
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Future<Object>> answers = new ArrayList<>();
+        for (Operations replica : List.of(a, b)) {
+          answers.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return savepointClaimed(replica, release);
+                  }));
+        }
+        go.countDown();
+        List<Object> outcomes = new ArrayList<>();
+        for (Future<Object> answer : answers) {
+          outcomes.add(answer.get());
+        }
+        release.countDown();
+
+        assertThat(outcomes)
+            .as("round %d", round)
+            .hasOnlyElementsOfTypes(Operation.class, StateConflictException.class);
+        List<Operation> accepted =
+            outcomes.stream()
+                .filter(Operation.class::isInstance)
+                .map(Operation.class::cast)
+                .toList();
+        assertThat(accepted).as("round %d: %s", round, outcomes).hasSize(1);
+        String winner = accepted.get(0).id();
+        StateConflictException refused =
+            outcomes.stream()
+                .filter(StateConflictException.class::isInstance)
+                .map(StateConflictException.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(refused.properties()).containsEntry("operation_id", winner);
+        assertThat(refused.getMessage())
+            .isEqualTo("Operation " + winner + " (SAVEPOINT) is in progress on job job-1");
+        assertThat(awaitEnd(a, winner).state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(awaitEnd(b, winner).state()).isEqualTo(OperationState.COMPLETED);
+        winners.add(winner);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    // The refused claims were withdrawn: neither replica knows them.
+    assertThat(a.list()).extracting(Operation::id).containsExactlyInAnyOrderElementsOf(winners);
+    assertThat(b.list()).extracting(Operation::id).containsExactlyInAnyOrderElementsOf(winners);
+  }
+
+  /** A savepoint of job-1 claimed on {@code replica}, running until {@code release}; or its 409. */
+  private static Object savepointClaimed(Operations replica, CountDownLatch release) {
+    try (OperationClaim claim =
+        replica.claim(
+            OperationKind.SAVEPOINT,
+            "job-1",
+            Duration.ofMinutes(1),
+            Exclusion.onJob("job-1", kind -> true))) {
+      return claim.start(
+          context -> {
+            release.await();
+            return null;
+          });
+    } catch (StateConflictException e) {
+      return e;
+    }
+  }
+
+  @Test
+  void aSavepointInProgressLetsAStopOfTheJobBeClaimedWhileAStopHoldsUpASavepoint() {
+    Operations replica = controlPlane(TestLeadership.alone("replica-" + UUID.randomUUID()));
+    Exclusion stopsHeldUp = Exclusion.onJob("job-1", kind -> kind != OperationKind.SAVEPOINT);
+    Exclusion savepointsHeldUp = Exclusion.onJob("job-1", kind -> true);
+    OperationClaim savepoint =
+        replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), savepointsHeldUp);
+    OperationClaim stop =
+        replica.claim(OperationKind.STOP, "job-1", Duration.ofMinutes(1), stopsHeldUp);
+    savepoint.close();
+
+    assertThatThrownBy(
+            () ->
+                replica.claim(
+                    OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), savepointsHeldUp))
+        .isInstanceOfSatisfying(
+            StateConflictException.class,
+            e -> assertThat(e.properties()).containsEntry("operation_id", stop.operationId()));
+    // Another job is not held up.
+    replica
+        .claim(
+            OperationKind.SAVEPOINT,
+            "job-2",
+            Duration.ofMinutes(1),
+            Exclusion.onJob("job-2", kind -> true))
+        .close();
+    stop.close();
+    assertThat(replica.list()).isEmpty();
+  }
+
+  @Test
+  void aClaimLeftByAReplicaThatStoppedHoldsTheJobUntilTheLeaderFailsIt() {
+    String goneId = "gone-" + UUID.randomUUID();
+    Operations gone = controlPlane(TestLeadership.alone(goneId));
+    Exclusion exclusion = Exclusion.onJob("job-1", kind -> kind != OperationKind.SAVEPOINT);
+    // Stopped while it held the claim, before it started the operation: its record stays.
+    String held =
+        gone.claim(OperationKind.RESCALE, "job-1", Duration.ofMinutes(1), exclusion).operationId();
+    gone.close();
+    TestLeadership leadership =
+        new TestLeadership("leader", true, Optional.of(Set.of("leader", goneId)));
+    Operations leader = controlPlane(leadership);
+
+    assertThatThrownBy(
+            () -> leader.claim(OperationKind.STOP, "job-1", Duration.ofMinutes(1), exclusion))
+        .isInstanceOfSatisfying(
+            StateConflictException.class,
+            e -> assertThat(e.properties()).containsEntry("operation_id", held));
+
+    leadership.replicas = Optional.of(Set.of("leader"));
+    assertThat(leader.failLeftBehind())
+        .extracting(Operation::id, Operation::failureCause)
+        .containsExactly(tuple(held, AbandonedOperationSettler.interrupted(goneId)));
+    try (OperationClaim claim =
+        leader.claim(OperationKind.STOP, "job-1", Duration.ofMinutes(1), exclusion)) {
+      assertThat(awaitEnd(leader, claim.start(context -> null).id()).state())
+          .isEqualTo(OperationState.COMPLETED);
+    }
+  }
+
+  @Test
+  void aRefusedClaimReadBackByARaceWithItsRemovalIsNeitherShownNorFailedAsAbandoned() {
+    String id = "replica-" + UUID.randomUUID();
+    // What the topic held just before the refused claim's tombstone, served to the next reads.
+    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+    List<Operation> beforeRemoval = new ArrayList<>();
+    OperationStore store =
+        new OperationStore(null) {
+          @Override
+          void put(Operation operation) {
+            records.put(operation.id(), operation);
+          }
+
+          @Override
+          void remove(String removed) {
+            beforeRemoval.addAll(records.values());
+            records.remove(removed);
+          }
+
+          @Override
+          Collection<Operation> load() {
+            return beforeRemoval.isEmpty() ? List.copyOf(records.values()) : beforeRemoval;
+          }
+
+          @Override
+          public void close() {}
+        };
+    Operations replica =
+        new Operations(
+            meters,
+            store,
+            TestLeadership.alone(id),
+            Duration.ofSeconds(1),
+            Duration.ZERO,
+            Clock.systemUTC());
+    toClose.add(replica);
+    Exclusion exclusion = Exclusion.onJob("job-1", kind -> true);
+    OperationClaim first =
+        replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), exclusion);
+    assertThatThrownBy(
+            () -> replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), exclusion))
+        .isInstanceOf(StateConflictException.class);
+    Operation refused =
+        beforeRemoval.stream()
+            .filter(op -> !op.id().equals(first.operationId()))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(replica.list()).extracting(Operation::id).containsExactly(first.operationId());
+    assertThat(replica.find(refused.id())).isEmpty();
+    assertThat(replica.failLeftBehind()).isEmpty();
+    assertThat(records).doesNotContainKey(refused.id());
+  }
+
+  @Test
+  void aRefusedClaimKafkaDidNotRemoveIsFailedByItsReplicaRatherThanHoldingTheJob() {
+    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+    OperationStore store =
+        new OperationStore(null) {
+          @Override
+          void put(Operation operation) {
+            records.put(operation.id(), operation);
+          }
+
+          @Override
+          void remove(String removed) {
+            throw new KafkaUnavailableException("Kafka did not answer");
+          }
+
+          @Override
+          Collection<Operation> load() {
+            return List.copyOf(records.values());
+          }
+
+          @Override
+          public void close() {}
+        };
+    String id = "replica-" + UUID.randomUUID();
+    Operations replica =
+        new Operations(
+            meters,
+            store,
+            TestLeadership.alone(id),
+            Duration.ofSeconds(1),
+            Duration.ZERO,
+            Clock.systemUTC());
+    toClose.add(replica);
+    Exclusion exclusion = Exclusion.onJob("job-1", kind -> true);
+    OperationClaim first =
+        replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), exclusion);
+    assertThatThrownBy(
+            () -> replica.claim(OperationKind.SAVEPOINT, "job-1", Duration.ofMinutes(1), exclusion))
+        .isInstanceOf(StateConflictException.class);
+    String refused =
+        records.keySet().stream()
+            .filter(op -> !op.equals(first.operationId()))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(replica.failLeftBehind()).extracting(Operation::id).containsExactly(refused);
+    assertThat(records.get(refused).state()).isEqualTo(OperationState.FAILED);
+  }
+
+  @Test
+  void aClaimIsRefusedWhileKafkaIsUnreachableAndNothingRuns() {
+    Operations offline = controlPlane("localhost:" + Ports.free(), Duration.ofSeconds(1));
+
+    assertThatThrownBy(
+            () ->
+                offline.claim(
+                    OperationKind.SAVEPOINT,
+                    "job-1",
+                    Duration.ofMinutes(1),
+                    Exclusion.onJob("job-1", kind -> true)))
+        .isInstanceOf(KafkaUnavailableException.class)
+        .hasMessageContaining("Cannot make sure no other replica runs an operation");
+    assertThat(offline.list()).isEmpty();
   }
 
   @Test

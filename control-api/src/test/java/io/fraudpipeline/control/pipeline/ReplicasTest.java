@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.api.common.JobID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two control-api replicas (two application contexts) on one Kafka and one Flink: one job however
- * the requests are spread, and the second replica takes over when the leader stops, healing a job
- * lost meanwhile.
+ * the requests are spread, one operation at a time on it however they are spread, and the second
+ * replica takes over when the leader stops, healing a job lost meanwhile.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasTest {
@@ -115,6 +119,57 @@ class ReplicasTest {
 
   @Test
   @Order(2)
+  void simultaneousOperationsOnTheJobThroughBothReplicasAcceptOneAndReferTheOtherToIt()
+      throws Exception {
+    String jobId = activeJobsOnFlink().get(0);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 5; round++) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Response>> answers = new ArrayList<>();
+        for (ControlPlane replica : replicas) {
+          answers.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return replica.api().post("/api/v1/jobs/" + jobId + "/savepoints", "{}");
+                  }));
+        }
+        start.countDown();
+        List<Response> replies = new ArrayList<>();
+        for (Future<Response> answer : answers) {
+          replies.add(answer.get());
+        }
+
+        assertThat(replies)
+            .as("round %d: %s", round, replies)
+            .extracting(Response::status)
+            .containsExactlyInAnyOrder(202, 409);
+        Response accepted = replies.stream().filter(r -> r.status() == 202).findFirst().get();
+        Response refused = replies.stream().filter(r -> r.status() == 409).findFirst().get();
+        String winner = accepted.body().path("id").asString();
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.body().path("operation_id").asString()).isEqualTo(winner);
+        assertThat(refused.body().path("detail").asString())
+            .contains(winner)
+            .contains("(SAVEPOINT) is in progress");
+        // Ended before the next round, so that round does not meet this one.
+        ControlApiClient api = replicas.get(0).api();
+        await()
+            .atMost(LONG)
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            api.get("/api/v1/operations/" + winner).body().path("state").asString())
+                        .isEqualTo("COMPLETED"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @Order(3)
   void theOtherReplicaTakesOverWhenTheLeaderStopsAndHealsALostJob() throws Exception {
     ControlPlane leader = leader();
     ControlPlane follower = replicas.get(replicas.get(0) == leader ? 1 : 0);
