@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -171,7 +172,8 @@ class ReplicasTest {
   @Test
   @Order(3)
   void theOtherReplicaTakesOverWhenTheLeaderStopsAndHealsALostJob() throws Exception {
-    ControlPlane leader = leader();
+    // The leadership may be moving after the earlier tests (a rebalance): wait for it to settle.
+    ControlPlane leader = await().atMost(LONG).until(ReplicasTest::leader, Objects::nonNull);
     ControlPlane follower = replicas.get(replicas.get(0) == leader ? 1 : 0);
     String before = activeJobsOnFlink().get(0);
     await()
