@@ -27,7 +27,8 @@ import java.util.function.UnaryOperator;
  *
  * <ul>
  *   <li>no fraud job on Flink (cluster lost or restarted, job cancelled outside): deploy from the
- *       newest state (a checkpoint found in the storage or observed, or a savepoint);
+ *       newest state (a checkpoint found in the storage or observed, or a savepoint), as the
+ *       desired state says; on another jar than the lost job ran, as an upgrade;
  *   <li>the job {@code FAILED}: restart it from its last state with exponential backoff, within a
  *       budget; past the budget give up and say why;
  *   <li>the job runs with other settings (parallelism, delivery guarantee) or a new restore was
