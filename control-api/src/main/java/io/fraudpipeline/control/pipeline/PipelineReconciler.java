@@ -496,8 +496,6 @@ public class PipelineReconciler {
       // whose older restore point would repeat what the interim job committed (P7-4).
       return upgrades.deployLost(desired, status, from, jar, wantedJar, replaced, gone);
     }
-    // Deployed at the desired parallelism and guarantee: a rescale in flight ends with this job.
-    String settings = changedSettings(spec, status);
     return actions.deploy(
         desired,
         status,
@@ -510,9 +508,7 @@ public class PipelineReconciler {
                 EventReason.JOB_DEPLOYED,
                 "Replacement of job "
                     + status.jobId()
-                    + " deployed"
-                    + settings
-                    + " from "
+                    + " deployed from "
                     + RestorePoint.describe(from))
             : StepEvent.warning(
                 "restore",
@@ -522,14 +518,15 @@ public class PipelineReconciler {
                     + " "
                     + gone
                     + "; deployed again"
-                    + settings
+                    // At the desired parallelism and guarantee: a rescale in flight ends here too.
+                    + changedSettings(spec, status)
                     + " from "
                     + RestorePoint.describe(from)));
   }
 
   /**
    * How a job deployed as the spec says differs from the one the status expected, e.g. " at
-   * parallelism 3 (it ran at 2)"; empty when in nothing known.
+   * parallelism 3 (it ran at 2)"; empty when they do not differ, or are not known.
    */
   private static String changedSettings(PipelineSpec spec, PipelineStatus status) {
     StringBuilder said = new StringBuilder();
@@ -544,6 +541,7 @@ public class PipelineReconciler {
     if (status.jobDeliveryGuarantee() != null
         && status.jobDeliveryGuarantee() != spec.deliveryGuarantee()) {
       said.append(said.isEmpty() ? " " : " and ")
+          .append("with guarantee ")
           .append(spec.deliveryGuarantee().argument())
           .append(" (it ran ")
           .append(status.jobDeliveryGuarantee().argument())
