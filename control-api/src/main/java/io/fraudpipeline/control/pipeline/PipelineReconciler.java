@@ -27,7 +27,8 @@ import java.util.function.UnaryOperator;
  *
  * <ul>
  *   <li>no fraud job on Flink (cluster lost or restarted, job cancelled outside): deploy from the
- *       newest state (a checkpoint found in the storage or observed, or a savepoint);
+ *       newest state (a checkpoint found in the storage or observed, or a savepoint), as the
+ *       desired state says; on another jar than the lost job ran, as an upgrade;
  *   <li>the job {@code FAILED}: restart it from its last state with exponential backoff, within a
  *       budget; past the budget give up and say why;
  *   <li>the job runs with other settings (parallelism, delivery guarantee) or a new restore was
@@ -480,7 +481,6 @@ public class PipelineReconciler {
                   + RestorePoint.describe(from)
                   + ", so Flink refuses whichever of the two submissions comes second"));
     }
-    // A lost or failed job comes back as it was, on its own jar; an upgrade is a step of its own.
     // After a replacement this is its second half, said as such rather than as a lost job.
     boolean replaced = replacedByThisReconciler(last, from, status);
     String gone =
@@ -488,12 +488,20 @@ public class PipelineReconciler {
             ? "is " + last.state() + " outside the control plane"
             : "is no longer on Flink (cluster lost or restarted)";
     String jar = status.keptJar(spec);
+    String wantedJar = status.desiredJar(spec);
+    Upgrade lostUpgrade = upgrades.broughtBack(status, jar);
+    if (lostUpgrade == null && wantedJar != null && !wantedJar.equals(jar)) {
+      // The desired state names another jar (an upgrade whose old job was lost before it was
+      // taken down): one job, on that jar, rather than the old jar first and an upgrade after,
+      // whose older restore point would repeat what the interim job committed (P7-4).
+      return upgrades.deployLost(desired, status, from, jar, wantedJar, replaced, gone);
+    }
     return actions.deploy(
         desired,
         status,
         from,
         jar,
-        upgrades.broughtBack(status, jar),
+        lostUpgrade,
         replaced
             ? StepEvent.normal(
                 "deploy",
@@ -509,8 +517,37 @@ public class PipelineReconciler {
                     + status.jobId()
                     + " "
                     + gone
-                    + "; deployed again from "
+                    + "; deployed again"
+                    // At the desired parallelism and guarantee: a rescale in flight ends here too.
+                    + changedSettings(spec, status)
+                    + " from "
                     + RestorePoint.describe(from)));
+  }
+
+  /**
+   * How a job deployed as the spec says differs from the one the status expected, e.g. " at
+   * parallelism 3 (it ran at 2)"; empty when they do not differ, or are not known.
+   */
+  private static String changedSettings(PipelineSpec spec, PipelineStatus status) {
+    StringBuilder said = new StringBuilder();
+    Integer ran = status.jobParallelism();
+    if (ran != null && ran != spec.parallelism()) {
+      said.append(" at parallelism ")
+          .append(spec.parallelism())
+          .append(" (it ran at ")
+          .append(ran)
+          .append(")");
+    }
+    if (status.jobDeliveryGuarantee() != null
+        && status.jobDeliveryGuarantee() != spec.deliveryGuarantee()) {
+      said.append(said.isEmpty() ? " " : " and ")
+          .append("with guarantee ")
+          .append(spec.deliveryGuarantee().argument())
+          .append(" (it ran ")
+          .append(status.jobDeliveryGuarantee().argument())
+          .append(")");
+    }
+    return said.toString();
   }
 
   /**

@@ -77,8 +77,9 @@ public record PipelineStatus(
   }
 
   /**
-   * The jar a lost or failed job comes back on: the one it was deployed with (an upgrade is a step
-   * of its own), else the one the spec asks for.
+   * The jar the expected job was deployed with, else the one the spec asks for: a failed job comes
+   * back on it; a lost one too, unless the spec names another (then it comes back on that one, as
+   * an upgrade: {@link UpgradeReconciler#deployLost}).
    */
   String keptJar(PipelineSpec spec) {
     return jobJarSha256 != null ? jobJarSha256 : spec.jarSha256();

@@ -139,6 +139,109 @@ final class UpgradeReconciler {
   }
 
   /**
+   * Deploys a job that is gone (lost with its JobManager, ended outside, or stopped by a leader
+   * that died before recording it) on the jar the desired state names rather than the one it ran:
+   * the upgrade it was due for, started without it. A job that is gone takes no savepoint, so the
+   * new jar starts from its newest state (in effect {@code last-state}, or {@code savepoint} when
+   * that is the savepoint the job was stopped with; without state when the desired state says
+   * {@code stateless}, that state kept for a rollback), and must be ready in time like any
+   * upgrade's, else the old jar comes back from that state. One job start, where bringing back the
+   * old jar first and upgrading it next took two, and the second from an older state than the first
+   * may have committed.
+   *
+   * @param from the job's newest state
+   * @param replaced whether the job was taken down by a replacement of this reconciler's
+   * @param gone how the job went, for the event
+   */
+  PipelineStatus deployLost(
+      DesiredState desired,
+      PipelineStatus status,
+      RestorePoint from,
+      String fromJar,
+      String toJar,
+      boolean replaced,
+      String gone)
+      throws InterruptedException {
+    if (!actions.leading()) {
+      return status;
+    }
+    UpgradeMode asked = desired.spec().upgradeMode();
+    boolean stoppedWithSavepoint =
+        from != null
+            && from.kind() == RestorePoint.Kind.SAVEPOINT
+            && from.jobId() != null
+            && from.jobId().equals(status.jobId());
+    UpgradeMode mode =
+        asked == UpgradeMode.STATELESS || (asked == UpgradeMode.SAVEPOINT && stoppedWithSavepoint)
+            ? asked
+            : UpgradeMode.LAST_STATE;
+    PipelineStatus.Builder next = status.toBuilder();
+    RestorePoint startFrom = from;
+    if (mode == UpgradeMode.STATELESS) {
+      // As a stateless replacement: the old job's checkpoints must not be found for the new jar.
+      startFrom = null;
+      next.lastState = null;
+      next.replacedState = from != null ? from : status.replacedState();
+    }
+    Upgrade upgrade =
+        Upgrade.begin(
+            desired.version(),
+            fromJar,
+            toJar,
+            mode,
+            from,
+            status.jobId(),
+            Upgrade.Phase.AWAITING_READINESS,
+            clock.instant());
+    String how =
+        "deployed on jar "
+            + JobJar.shortSha(toJar)
+            + ", which desired version "
+            + desired.version()
+            + " names (it ran "
+            + JobJar.shortSha(fromJar)
+            + "), from "
+            + RestorePoint.describe(startFrom)
+            + ": an upgrade in "
+            + mode.json()
+            + " mode"
+            + (mode != asked ? " (a job that is gone takes no savepoint)" : "")
+            + ", rolled back to "
+            + RestorePoint.describe(from)
+            + " on jar "
+            + JobJar.shortSha(fromJar)
+            + " if not ready in time";
+    events.normal(
+        EventReason.UPGRADE_STARTED,
+        "Upgrading from jar "
+            + JobJar.shortSha(fromJar)
+            + " to "
+            + JobJar.shortSha(toJar)
+            + " ("
+            + mode.json()
+            + "): job "
+            + status.jobId()
+            + " "
+            + gone,
+        status.jobId());
+    return actions.deploy(
+        desired,
+        next.build(),
+        startFrom,
+        toJar,
+        upgrade,
+        replaced
+            ? StepEvent.normal(
+                "upgrade",
+                EventReason.JOB_DEPLOYED,
+                "Replacement of job " + status.jobId() + " " + how)
+            : StepEvent.warning(
+                "restore",
+                EventReason.JOB_RESTORED_FROM_LAST_STATE,
+                "Job " + status.jobId() + " " + gone + "; " + how));
+  }
+
+  /**
    * The step of the upgrade under way, or null when the usual decisions apply (e.g. a lost new job
    * is brought back like any other).
    */

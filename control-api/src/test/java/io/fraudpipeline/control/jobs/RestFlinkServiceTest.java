@@ -20,12 +20,15 @@ import io.fraudpipeline.control.pipeline.ReplicaReconciler;
 import io.fraudpipeline.control.savepoints.SavepointProperties;
 import io.fraudpipeline.control.support.Closing;
 import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.TestJobJars;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
 import io.fraudpipeline.flink.SavepointStatus;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@link FlinkService} against a real Flink session cluster and the real fraud-job jar:
@@ -56,6 +60,7 @@ class RestFlinkServiceTest {
   static ControlPlane control;
   static FlinkService service;
   static String savepoint;
+  @TempDir static Path jarStore;
 
   @BeforeAll
   static void start() {
@@ -68,7 +73,11 @@ class RestFlinkServiceTest {
     kafka.createTopic("transactions-dlq", 1, Map.of());
     flink = LocalFlink.start();
     // No desired state is declared, so the control plane's reconciler leaves these jobs alone.
-    control = ControlPlane.start(flink.restUrl(), kafka.bootstrapServers(), Map.of());
+    control =
+        ControlPlane.start(
+            flink.restUrl(),
+            kafka.bootstrapServers(),
+            Map.of("fraud.job.jar-store", jarStore.toString()));
     service = control.bean(FlinkService.class);
   }
 
@@ -352,6 +361,65 @@ class RestFlinkServiceTest {
     assertThat(service.fraudJobs().stream().filter(FlinkJob::isActive).map(FlinkJob::jobId))
         .containsExactly(recorded.jobId());
     service.cancel(recorded.jobId(), LONG);
+  }
+
+  /**
+   * Probe 7 (P7-4): a job gone while the desired state names another jar comes back once, on that
+   * jar, from its retained checkpoint, as an upgrade awaiting readiness (before: on its own jar
+   * first, upgraded a few seconds later). A job cancelled outside stands for the lost one here: the
+   * embedded cluster's JobManager cannot be killed alone, and the reconciler's step is the same.
+   */
+  @Test
+  @Order(9)
+  void aJobGoneWhileTheDesiredStateNamesAnotherJarComesBackOnceOnThatJar(@TempDir Path builds)
+      throws Exception {
+    String shipped = control.bean(JobJars.class).shippedSha256();
+    Path build = TestJobJars.anotherBuild(builds, "lost-upgrade");
+    String other = sha256(build);
+    Files.copy(build, jarStore.resolve("fraud-job-" + other.substring(0, 16) + ".jar"));
+    assertThat(control.bean(JobJars.class).contains(other)).isTrue();
+    ReplicaReconciler cp = new ReplicaReconciler("cp-lost", service, shipped);
+    DesiredState desired = ReplicaReconciler.running("pipeline-lost-upgrade", 1);
+    PipelineStatus status = cp.step(desired, cp.observe(), PipelineStatus.initial());
+    String old = status.jobId();
+    await()
+        .atMost(LONG)
+        .untilAsserted(() -> assertThat(find(old).orElseThrow().lastCheckpoint()).isNotNull());
+    status = cp.step(desired, cp.observe(), status);
+    service.cancel(old, LONG);
+    String retained =
+        new CheckpointStorage().newest(status.checkpointDirectory(), old).orElseThrow().path();
+    DesiredState upgrade = ReplicaReconciler.onJar(desired, other);
+
+    status = cp.step(upgrade, cp.observe(), status);
+
+    String upgraded = status.jobId();
+    assertThat(upgraded).isNotEqualTo(old);
+    assertThat(status.lastState().path()).isEqualTo(retained);
+    assertThat(status.upgrade().fromJar()).isEqualTo(shipped);
+    assertThat(status.upgrade().toJobId()).isEqualTo(upgraded);
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () -> {
+              FlinkJob job = find(upgraded).orElseThrow();
+              assertThat(job.jarSha256()).isEqualTo(other);
+              assertThat(job.lastCheckpoint()).isNotNull();
+            });
+    status = cp.step(upgrade, cp.observe(), status);
+    assertThat(status.upgrade().phase().name()).isEqualTo("SUCCEEDED");
+    assertThat(service.fraudJobs().stream().filter(FlinkJob::isActive).map(FlinkJob::jobId))
+        .containsExactly(upgraded);
+    assertThat(cp.events.reasons())
+        .containsSubsequence("UpgradeStarted", "JobRestoredFromLastState", "UpgradeSucceeded")
+        .doesNotContain("JobReplaced");
+    service.cancel(upgraded, LONG);
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   /** The real client, keeping the trigger id of the last stop with a savepoint it sent. */

@@ -1271,6 +1271,164 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aJobLostDuringAnUpgradeIsDeployedOnceOnTheDesiredJarFromItsLastCheckpoint()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 93);
+    String lost = deployed.jobId();
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    // The upgrade's stop-with-savepoint was in flight when the JobManager (no HA) was killed.
+    flink.failSavepoints("503 Service temporarily unavailable due to an ongoing leader election");
+    step(upgrade);
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+    flink.failSavepoints(null);
+    flink.loseAllJobs();
+
+    step(upgrade);
+
+    String upgraded = status.jobId();
+    assertThat(flink.submissions()).hasSize(2);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.jar()).isEqualTo(NEW_JAR);
+              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(status.upgrade())
+        .satisfies(
+            u -> {
+              assertThat(u.phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+              assertThat(u.desiredVersion()).isEqualTo(upgrade.version());
+              assertThat(u.fromJar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(u.mode()).isEqualTo(UpgradeMode.LAST_STATE);
+              assertThat(u.fromJobId()).isEqualTo(lost);
+              assertThat(u.toJobId()).isEqualTo(upgraded);
+              assertThat(u.rollbackPoint().path()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobRestoredFromLastState");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.message())
+                  .contains(lost)
+                  .contains("no longer on Flink")
+                  .contains("jar bbbbbbbbbbbb")
+                  .contains(deployed.checkpoint())
+                  .contains("last-state");
+            });
+
+    clock.advance(Duration.ofSeconds(20));
+    flink.completeCheckpoint(upgraded, 94, checkpoint(upgraded, 94), clock.instant());
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    step(upgrade);
+    assertThat(flink.submissions()).as("one job start to recover, not two").hasSize(2);
+  }
+
+  @Test
+  void aJobLostDuringAnUpgradeRollsBackToItsJarAndLastCheckpointWhenTheNewJarIsRefused()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 93);
+    flink.refuseJar(NEW_JAR, "java.lang.ClassNotFoundException: io.fraudpipeline.job.Missing");
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    flink.loseAllJobs();
+
+    step(upgrade);
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    step(proposed.get(0));
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+  }
+
+  @Test
+  void aJobLostDuringAStatelessUpgradeStartsTheDesiredJarEmptyAndKeepsItsStateForARollback()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 93);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.STATELESS));
+    flink.loseAllJobs();
+
+    step(upgrade);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(NEW_JAR);
+              assertThat(j.restoredFrom()).isNull();
+            });
+    assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.STATELESS);
+    assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(deployed.checkpoint());
+    assertThat(status.replacedState().path()).isEqualTo(deployed.checkpoint());
+  }
+
+  @Test
+  void anUpgradeWhoseLeaderDiedAfterTheStopRunsTheDesiredJarFromThatSavepointOnce()
+      throws Exception {
+    DesiredState desired = running(1);
+    String stopped = deployWithCheckpoint(desired, 37).jobId();
+    clock.advance(Duration.ofSeconds(5));
+    // The upgrade's leader stopped the job with a savepoint and died before recording anything.
+    String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(upgrade);
+
+    assertThat(flink.submissions()).hasSize(2);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(NEW_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(savepoint);
+            });
+    assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.SAVEPOINT);
+    assertThat(status.upgrade().savepointTaken()).isTrue();
+    assertThat(events.get(events.size() - 1).reason()).isEqualTo("JobDeployed");
+    assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
+  }
+
+  @Test
+  void aJobLostDuringARescaleIsDeployedOnceAtTheDesiredParallelismAndSaysSo() throws Exception {
+    DesiredState desired = running(2);
+    Deployed deployed = deployWithCheckpoint(desired, 124);
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(3));
+    flink.failSavepoints("503 Service temporarily unavailable due to an ongoing leader election");
+    step(rescaled);
+    flink.failSavepoints(null);
+    flink.loseAllJobs();
+
+    step(rescaled);
+
+    assertThat(flink.submissions()).hasSize(2);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(3);
+              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(events.get(events.size() - 1).message())
+        .contains("no longer on Flink")
+        .contains("at parallelism 3 (it ran at 2)");
+    step(rescaled);
+    assertThat(flink.submissions()).hasSize(2);
+  }
+
+  @Test
   void reportsAnUpgradeThatCannotBeRolledBackBecauseThePreviousJarIsGone() throws Exception {
     DesiredState onLostJar = running(1);
     onLostJar = next(onLostJar, onLostJar.spec().withJar(LOST_JAR, UpgradeMode.SAVEPOINT));

@@ -76,6 +76,20 @@ public final class ReplicaReconciler {
     return new DesiredState(1, pipelineId, spec, 1, Clock.systemUTC().instant(), "test", "test");
   }
 
+  /**
+   * The next desired version of {@code desired}, naming {@code jar} (an upgrade, savepoint mode).
+   */
+  public static DesiredState onJar(DesiredState desired, String jar) {
+    return new DesiredState(
+        desired.version() + 1,
+        desired.pipelineId(),
+        desired.spec().withJar(jar, UpgradeMode.SAVEPOINT),
+        desired.restoreGeneration(),
+        Clock.systemUTC().instant(),
+        "test",
+        "test");
+  }
+
   /** What this replica sees of Flink now. */
   public ObservedPipeline observe() {
     return new PipelineObserver(flink, () -> null, clock).observe();
