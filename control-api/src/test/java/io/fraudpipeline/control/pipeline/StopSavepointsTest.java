@@ -2,12 +2,14 @@ package io.fraudpipeline.control.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fraudpipeline.control.savepoints.SavepointRecord;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -142,6 +144,54 @@ class StopSavepointsTest {
     assertThat(directory.get()).hasValue("file:/data/savepoints");
     assertThat(directory.get()).hasValue("file:/data/savepoints");
     assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void theReconcilerResumesFromAFoundStopSavepointAndRecordsItOnce() throws IOException {
+    RestorePoint checkpoint = checkpoint(JOB, 71, T0);
+    Path savepoint = savepoint(JOB, 72, T0.plusSeconds(1), true);
+    List<SavepointRecord> recorded = new ArrayList<>();
+    PipelineActions actions =
+        new PipelineActions(
+            null,
+            new CheckpointStorage(finder()),
+            null,
+            null,
+            null,
+            s -> {
+              recorded.add(s);
+              return s.withOffsets(Map.of(0, 46L));
+            },
+            null,
+            null,
+            null,
+            null,
+            null);
+    PipelineStatus.Builder builder = PipelineStatus.initial().toBuilder();
+    builder.jobId = JOB;
+    builder.lastState = checkpoint;
+    builder.jobParallelism = 2;
+    PipelineStatus status = builder.build();
+
+    RestorePoint first = actions.newestState(status, JOB);
+    RestorePoint second = actions.newestState(status, JOB);
+
+    assertThat(first.path()).isEqualTo(uri(savepoint));
+    assertThat(first.kind()).isEqualTo(RestorePoint.Kind.SAVEPOINT);
+    assertThat(first.transactionsOffsets()).isEqualTo(Map.of(0, 46L));
+    assertThat(second).isEqualTo(first);
+    assertThat(recorded)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.kind()).isEqualTo(SavepointRecord.Kind.STOP);
+              assertThat(s.jobId()).isEqualTo(JOB);
+              assertThat(s.parallelism()).isEqualTo(2);
+              assertThat(s.createdAt()).isEqualTo(T0.plusSeconds(1));
+            });
+    // A job whose states a replacement set aside keeps only the state recorded for it.
+    builder.replacedState = checkpoint;
+    assertThat(actions.newestState(builder.build(), JOB)).isEqualTo(checkpoint);
   }
 
   private RestorePoint checkpoint(String jobId, long id, Instant at) throws IOException {
