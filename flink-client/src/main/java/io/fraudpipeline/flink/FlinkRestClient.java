@@ -32,7 +32,9 @@ import org.apache.flink.runtime.rest.FileUpload;
 import org.apache.flink.runtime.rest.RestClient;
 import org.apache.flink.runtime.rest.handler.async.TriggerResponse;
 import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
+import org.apache.flink.runtime.rest.messages.ClusterConfigurationInfoHeaders;
 import org.apache.flink.runtime.rest.messages.ClusterOverviewHeaders;
+import org.apache.flink.runtime.rest.messages.ConfigurationInfoEntry;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.JobCancellationHeaders;
@@ -173,6 +175,25 @@ public class FlinkRestClient implements AutoCloseable {
         o.getNumSlotsTotal(),
         o.getNumSlotsAvailable(),
         o.getNumJobsRunningOrPending());
+  }
+
+  /** The JobManager's configuration ({@code GET /jobmanager/config}), key to value. */
+  public Map<String, String> clusterConfiguration() {
+    Map<String, String> configuration = new HashMap<>();
+    for (ConfigurationInfoEntry entry :
+        call(
+            "GET /jobmanager/config",
+            requestTimeout,
+            () ->
+                rest.sendRequest(
+                    host,
+                    port,
+                    ClusterConfigurationInfoHeaders.getInstance(),
+                    EmptyMessageParameters.getInstance(),
+                    EmptyRequestBody.getInstance()))) {
+      configuration.put(entry.getKey(), entry.getValue());
+    }
+    return configuration;
   }
 
   /** Every job Flink knows (running and recently terminated). */

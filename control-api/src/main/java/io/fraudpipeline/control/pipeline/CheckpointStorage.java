@@ -1,5 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.savepoints.SavepointProperties;
+import io.fraudpipeline.flink.FlinkRestClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,13 +22,46 @@ import org.springframework.stereotype.Component;
  * id>/chk-<n>/_metadata}), when the control plane can read that storage (a local or mounted file
  * system). Restoring the newest checkpoint, not the newest one observed, matters for exactly-once:
  * a checkpoint completed after the last observation may already have committed its alerts, and
- * restoring an older one would write them again.
+ * restoring an older one would write them again. For the same reason it also finds a stop with
+ * savepoint of the job that nobody recorded ({@link StopSavepoints}).
  */
 @Component
 public class CheckpointStorage {
 
   private static final Pattern CHECKPOINT = Pattern.compile("chk-(\\d+)");
   private static final Logger log = LoggerFactory.getLogger(CheckpointStorage.class);
+
+  private final StopSavepoints stopSavepoints;
+
+  /** Checkpoints only: no savepoint directory is looked in. */
+  public CheckpointStorage() {
+    this(StopSavepoints.none());
+  }
+
+  /**
+   * Also looks in the savepoint directory: {@code fraud.savepoints.directory}, else the one Flink's
+   * JobManager is configured with ({@code execution.checkpointing.savepoint-dir}).
+   */
+  @Autowired
+  public CheckpointStorage(SavepointProperties savepoints, FlinkRestClient flink) {
+    this(
+        new StopSavepoints(
+            savepoints.hasDirectory()
+                ? () -> Optional.of(savepoints.directory())
+                : new FlinkSavepointDirectory(flink::clusterConfiguration)));
+  }
+
+  CheckpointStorage(StopSavepoints stopSavepoints) {
+    this.stopSavepoints = stopSavepoints;
+  }
+
+  /**
+   * The job's newest stop with savepoint that is newer than {@code than} (see {@link
+   * StopSavepoints}), if the savepoint directory is readable here.
+   */
+  Optional<StopSavepoints.Found> newerStopSavepoint(String jobId, RestorePoint than) {
+    return stopSavepoints.newerThan(jobId, than);
+  }
 
   /** The storage directory of a checkpoint path ({@code .../checkpoints/<job>/chk-7}). */
   public static String directoryOf(String checkpointPath) {

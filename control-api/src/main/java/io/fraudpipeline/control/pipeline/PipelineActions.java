@@ -7,6 +7,7 @@ import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.RestoreSafety;
 import io.fraudpipeline.control.savepoints.SavepointRecord;
@@ -16,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -51,6 +54,7 @@ final class PipelineActions {
   private final String jarSha256;
   private final ReconcileSteps steps;
   private final Clock clock;
+  private final Map<String, RestorePoint> foundStops = new ConcurrentHashMap<>();
 
   /** See {@link PipelineReconciler}'s constructor for what each part is. */
   PipelineActions(
@@ -364,10 +368,62 @@ final class PipelineActions {
 
   /**
    * The newest state to start from: a checkpoint of the job found in the storage (newer than any
-   * observation), else the newest one observed or savepoint recorded; for a job whose states a
-   * replacement set aside, only the state recorded for its replacement.
+   * observation), else the newest one observed or savepoint recorded, unless a stop with savepoint
+   * of the job nobody recorded is newer still; for a job whose states a replacement set aside, only
+   * the state recorded for its replacement.
    */
   RestorePoint newestState(PipelineStatus status, String jobId) {
+    RestorePoint newest = newestRecordedState(status, jobId);
+    if (status.setAside(jobId)) {
+      return newest;
+    }
+    return storage
+        .newerStopSavepoint(jobId, newest)
+        .map(found -> unrecordedStop(found, jobId, status))
+        .orElse(newest);
+  }
+
+  /**
+   * A stop with savepoint of the job that Flink completed but nobody recorded (its JobManager died
+   * before the trigger's outcome was read): recorded now, once, as the state to resume from.
+   */
+  private RestorePoint unrecordedStop(
+      StopSavepoints.Found found, String jobId, PipelineStatus status) {
+    RestorePoint recorded = foundStops.get(found.path());
+    if (recorded != null) {
+      return recorded;
+    }
+    boolean expected = jobId.equals(status.jobId());
+    DeliveryGuarantee guarantee = expected ? status.jobDeliveryGuarantee() : null;
+    SavepointRecord savepoint =
+        new SavepointRecord(
+            found.path(),
+            jobId,
+            SavepointRecord.Kind.STOP,
+            found.completedAt(),
+            expected ? status.jobParallelism() : null,
+            guarantee == null ? null : guarantee.argument(),
+            expected ? status.jobJarSha256() : null,
+            null);
+    log.warn(
+        "Job {} was stopped with savepoint {} (checkpoint {}) that was never recorded: the"
+            + " pipeline resumes from it",
+        jobId,
+        found.path(),
+        found.checkpointId());
+    try {
+      recorded = record(savepoint);
+    } catch (KafkaUnavailableException e) {
+      // Resuming from it matters more than the history: recorded at the next look.
+      log.warn("Savepoint {} not recorded in the history: {}", found.path(), e.getMessage());
+      return new RestorePoint(
+          found.path(), RestorePoint.Kind.SAVEPOINT, found.completedAt(), jobId);
+    }
+    foundStops.put(found.path(), recorded);
+    return recorded;
+  }
+
+  private RestorePoint newestRecordedState(PipelineStatus status, String jobId) {
     RestorePoint known = status.lastState();
     if (status.setAside(jobId)) {
       return known;

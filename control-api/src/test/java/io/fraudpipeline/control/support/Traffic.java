@@ -69,10 +69,22 @@ public final class Traffic implements AutoCloseable {
 
   /** Every committed alert on the topic so far, read from the beginning. */
   public List<FraudAlert> committedAlerts() {
+    return alerts("read_committed");
+  }
+
+  /**
+   * Every alert the job wrote so far, committed or not yet (read_uncommitted): what the job has
+   * processed, before a checkpoint commits it.
+   */
+  public List<FraudAlert> writtenAlerts() {
+    return alerts("read_uncommitted");
+  }
+
+  private List<FraudAlert> alerts(String isolationLevel) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<FraudAlert> alerts = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =

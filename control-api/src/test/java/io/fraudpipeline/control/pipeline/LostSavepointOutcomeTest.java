@@ -1,0 +1,243 @@
+package io.fraudpipeline.control.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.support.Closing;
+import io.fraudpipeline.control.support.ControlApiClient;
+import io.fraudpipeline.control.support.ControlApiClient.Response;
+import io.fraudpipeline.control.support.ControlPlane;
+import io.fraudpipeline.control.support.PipelineTopics;
+import io.fraudpipeline.control.support.Ports;
+import io.fraudpipeline.control.support.TcpProxy;
+import io.fraudpipeline.control.support.Traffic;
+import io.fraudpipeline.embedded.LocalFlink;
+import io.fraudpipeline.embedded.LocalKafka;
+import io.fraudpipeline.flink.FlinkRestClient;
+import io.fraudpipeline.flink.SavepointStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.rest.messages.TriggerId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A JobManager (no HA) lost right after a stop with savepoint completed, before the control plane
+ * read the outcome (probe 7 P7-0): Flink's Kafka sink had committed the alerts that savepoint
+ * closed, and a fresh JobManager knows neither the trigger nor the job. Reproduced on real parts:
+ * the control plane reaches Flink through a relay that is cut while the job is stopped with a
+ * savepoint directly on Flink, and the cluster is replaced before the relay is restored, so the
+ * control plane never sees the savepoint's outcome nor the finished job. The pipeline must resume
+ * from that savepoint, not from the job's older checkpoint, and every alert stay exactly-once
+ * (read_committed).
+ */
+class LostSavepointOutcomeTest {
+
+  private static final Duration LONG = Duration.ofMinutes(2);
+
+  @TempDir static Path flinkData;
+
+  static LocalKafka kafka;
+  static LocalFlink flink;
+  static int flinkPort;
+  static TcpProxy relay;
+  static ControlPlane control;
+  static ControlApiClient api;
+  static Traffic traffic;
+  static final List<String> expectedAlerts = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void startPipeline() {
+    kafka = LocalKafka.start();
+    PipelineTopics.create(kafka);
+    flinkPort = Ports.free();
+    flink = startFlink();
+    relay = TcpProxy.to(flinkPort);
+    control =
+        ControlPlane.start(
+            "http://localhost:" + relay.port(),
+            kafka.bootstrapServers(),
+            Map.of(
+                "fraud.reconciler.interval", "500ms",
+                // Alerts after a checkpoint stay uncommitted this long: the stop commits them.
+                "fraud.job.checkpoint-interval", "2s"));
+    api = control.api();
+    traffic = new Traffic(kafka.bootstrapServers());
+  }
+
+  /** A session cluster on a fixed port and data directory, as a JobManager started again. */
+  private static LocalFlink startFlink() {
+    return LocalFlink.start(new LocalFlink.Options(flinkPort, 1, 4, flinkData, Map.of()));
+  }
+
+  @AfterAll
+  static void stopPipeline() throws Exception {
+    Closing.inOrder(traffic, control, relay, flink, kafka);
+  }
+
+  @Test
+  void resumesFromAStopSavepointWhoseOutcomeWasLostWithTheJobManager() throws Exception {
+    Response put =
+        api.put(
+            "/api/v1/pipeline",
+            "{\"state\": \"running\", \"parallelism\": 1}",
+            Map.of("If-Match", "\"0\""));
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    String before = awaitRunningJob(null);
+    Path kept = Files.createTempDirectory(flinkData, "kept-");
+    String checkpoint = keepNewCheckpointOf(before, kept);
+
+    // Processed after that checkpoint, committed by a later one or by the stop's savepoint.
+    List<String> beforeStop = traffic.send("before-stop", 40, 4);
+    expectedAlerts.addAll(beforeStop);
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(traffic.writtenAlerts())
+                    .extracting(a -> a.transaction().transactionId())
+                    .containsAll(beforeStop));
+    relay.cut();
+    String savepoint;
+    try (FlinkRestClient direct =
+        new FlinkRestClient(
+            URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1))) {
+      savepoint = stopWithSavepoint(direct, before);
+    }
+    flink.close();
+    // The probe's JobManager died before it discarded the finished job's checkpoints: the control
+    // plane found chk-N beside the savepoint. This one lived to discard them; put chk-N back.
+    putBack(kept, checkpoint);
+    flink = startFlink();
+    expectedAlerts.addAll(traffic.send("while-lost", 20, 4));
+    relay.open();
+
+    String after = awaitRunningJob(before);
+    assertThat(after).isNotEqualTo(before);
+    String name = Path.of(URI.create(savepoint)).getFileName().toString();
+    List<JsonNode> restored = events(EventReason.JOB_RESTORED_FROM_LAST_STATE);
+    assertThat(restored)
+        .as("restored from the savepoint, not from checkpoint %s", checkpoint)
+        .anySatisfy(
+            e ->
+                assertThat(e.path("message").asString()).contains("from savepoint").contains(name));
+    JsonNode recorded =
+        StreamSupport.stream(
+                api.get("/api/v1/savepoints").body().path("savepoints").spliterator(), false)
+            .filter(s -> s.path("path").asString().endsWith(name))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("savepoint " + name + " is not in the history"));
+    assertThat(recorded.path("job_id").asString()).isEqualTo(before);
+    assertThat(recorded.path("kind").asString()).isEqualTo("STOP");
+
+    expectedAlerts.addAll(traffic.send("resumed", 20, 4));
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
+  /**
+   * Waits for a checkpoint of the job newer than the one the status names now and copies its files
+   * while it is the newest (a newer one deletes it).
+   */
+  private static String keepNewCheckpointOf(String jobId, Path copy) {
+    AtomicReference<String> known =
+        new AtomicReference<>(status().path("last_state").path("path").asString());
+    return await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              JsonNode state = status().path("last_state");
+              String path = state.path("path").asString();
+              if (!jobId.equals(state.path("job_id").asString()) || path.equals(known.get())) {
+                return null;
+              }
+              try {
+                copyTree(Path.of(URI.create(path)), copy);
+                return path;
+              } catch (IOException subsumed) {
+                known.set(path);
+                return null;
+              }
+            },
+            path -> path != null);
+  }
+
+  private static void putBack(Path kept, String checkpoint) throws IOException {
+    Path original = Path.of(URI.create(checkpoint));
+    if (!Files.exists(original.resolve("_metadata"))) {
+      copyTree(kept, original);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          // With its write time: a checkpoint written now would be newer than the savepoint.
+          Files.copy(
+              file,
+              target,
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  /** Stops the job with a savepoint in Flink's default directory, as an operator would. */
+  private static String stopWithSavepoint(FlinkRestClient direct, String jobId) {
+    JobID job = JobID.fromHexString(jobId);
+    TriggerId trigger = new TriggerId();
+    direct.stopWithSavepoint(job, null, false, trigger);
+    SavepointStatus done =
+        await()
+            .atMost(LONG)
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> direct.savepointStatus(job, trigger), SavepointStatus::completed);
+    assertThat(done.succeeded()).as(done.toString()).isTrue();
+    return done.location();
+  }
+
+  private static List<JsonNode> events(String reason) {
+    List<JsonNode> found = new ArrayList<>();
+    api.get("/api/v1/events?limit=200&reason=" + reason).body().path("events").forEach(found::add);
+    return found;
+  }
+
+  private static JsonNode status() {
+    return api.get("/api/v1/pipeline").body().path("status");
+  }
+
+  /** Waits until a job other than {@code previous} runs. */
+  private static String awaitRunningJob(String previous) {
+    return await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> api.get("/api/v1/pipeline").body().path("observed"),
+            o ->
+                "RUNNING".equals(o.path("state").asString())
+                    && !o.path("job_id").asString().equals(String.valueOf(previous)))
+        .path("job_id")
+        .asString();
+  }
+}
