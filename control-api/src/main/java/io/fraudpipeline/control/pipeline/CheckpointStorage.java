@@ -106,7 +106,7 @@ public class CheckpointStorage {
     }
   }
 
-  private static String withoutTrailingSlash(String uri) {
+  static String withoutTrailingSlash(String uri) {
     return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
   }
 
@@ -116,7 +116,7 @@ public class CheckpointStorage {
   }
 
   /** A {@code file:} URI or a plain path; null for other schemes (s3:, hdfs:...). */
-  private static Path localPath(String location) {
+  static Path localPath(String location) {
     try {
       URI uri = URI.create(location);
       if (uri.getScheme() == null) {

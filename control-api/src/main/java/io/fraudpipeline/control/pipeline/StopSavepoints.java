@@ -3,10 +3,8 @@ package io.fraudpipeline.control.pipeline;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
@@ -71,7 +69,7 @@ final class StopSavepoints {
       return Optional.empty();
     }
     OptionalLong thanId = checkpointId(than.path());
-    Path dir = directory.get().map(StopSavepoints::localPath).orElse(null);
+    Path dir = directory.get().map(CheckpointStorage::localPath).orElse(null);
     if (thanId.isEmpty() || dir == null || !Files.isDirectory(dir)) {
       return Optional.empty();
     }
@@ -108,7 +106,7 @@ final class StopSavepoints {
       }
       return Optional.of(
           new Found(
-              withoutTrailingSlash(savepoint.toUri().toString()),
+              CheckpointStorage.withoutTrailingSlash(savepoint.toUri().toString()),
               loaded.getCheckpointId(),
               Files.getLastModifiedTime(metadata).toInstant()));
     } catch (IOException | RuntimeException e) {
@@ -127,7 +125,7 @@ final class StopSavepoints {
     if (m.matches()) {
       return OptionalLong.of(Long.parseLong(m.group(1)));
     }
-    Path local = localPath(path);
+    Path local = CheckpointStorage.localPath(path);
     if (local == null) {
       return OptionalLong.empty();
     }
@@ -151,26 +149,6 @@ final class StopSavepoints {
           new DataInputStream(in),
           StopSavepoints.class.getClassLoader(),
           metadata.getParent().toUri().toString());
-    }
-  }
-
-  private static String withoutTrailingSlash(String uri) {
-    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
-  }
-
-  /** A {@code file:} URI or a plain path; null for other schemes (s3:, hdfs:...). */
-  private static Path localPath(String location) {
-    try {
-      URI uri = URI.create(location);
-      if (uri.getScheme() == null) {
-        return Paths.get(location);
-      }
-      if ("file".equals(uri.getScheme())) {
-        return Paths.get(URI.create("file://" + uri.getPath()));
-      }
-      return null;
-    } catch (IllegalArgumentException e) {
-      return null;
     }
   }
 }
