@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -131,18 +132,30 @@ class LostSavepointOutcomeTest {
     String after = awaitRunningJob(before);
     assertThat(after).isNotEqualTo(before);
     String name = Path.of(URI.create(savepoint)).getFileName().toString();
-    List<JsonNode> restored = events(EventReason.JOB_RESTORED_FROM_LAST_STATE);
-    assertThat(restored)
-        .as("restored from the savepoint, not from checkpoint %s", checkpoint)
-        .anySatisfy(
-            e ->
-                assertThat(e.path("message").asString()).contains("from savepoint").contains(name));
+    // Events and the savepoint history are read from their topics: they follow the deployment.
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(events(EventReason.JOB_RESTORED_FROM_LAST_STATE))
+                    .as("restored from the savepoint, not from checkpoint %s", checkpoint)
+                    .anySatisfy(
+                        e ->
+                            assertThat(e.path("message").asString())
+                                .contains("from savepoint")
+                                .contains(name)));
     JsonNode recorded =
-        StreamSupport.stream(
-                api.get("/api/v1/savepoints").body().path("savepoints").spliterator(), false)
-            .filter(s -> s.path("path").asString().endsWith(name))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("savepoint " + name + " is not in the history"));
+        await()
+            .atMost(LONG)
+            .until(
+                () ->
+                    StreamSupport.stream(
+                            api.get("/api/v1/savepoints").body().path("savepoints").spliterator(),
+                            false)
+                        .filter(s -> s.path("path").asString().endsWith(name))
+                        .findFirst()
+                        .orElse(null),
+                Objects::nonNull);
     assertThat(recorded.path("job_id").asString()).isEqualTo(before);
     assertThat(recorded.path("kind").asString()).isEqualTo("STOP");
 
