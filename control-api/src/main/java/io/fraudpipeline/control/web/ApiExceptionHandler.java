@@ -278,9 +278,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
         ProblemType type = ProblemType.forStatus(status.value());
         problem.setType(type.uri());
-        if (problem.getTitle() == null) {
-          problem.setTitle(type.title());
-        }
+        // Spring titles its own problems ("Method Not Allowed"); a type has one title everywhere.
+        problem.setTitle(type.title());
       }
     }
     return response;

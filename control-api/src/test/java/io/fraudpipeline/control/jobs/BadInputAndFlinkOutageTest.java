@@ -235,10 +235,13 @@ class BadInputAndFlinkOutageTest {
     assertThat(wrongMethod.status()).isEqualTo(405);
     assertThat(wrongMethod.body().path("type").asString())
         .isEqualTo(PROBLEMS + "method-not-allowed");
+    // One title per type, whichever layer answered: not Spring's own wording for the status.
+    assertThat(wrongMethod.body().path("title").asString()).isEqualTo("Method not allowed");
     Response wrongType = api.post("/api/v1/jobs", "parallelism=2", "text/plain");
     assertThat(wrongType.status()).isEqualTo(415);
     assertThat(wrongType.body().path("type").asString())
         .isEqualTo(PROBLEMS + "unsupported-media-type");
+    assertThat(wrongType.body().path("title").asString()).isEqualTo("Unsupported media type");
 
     assertThat(output.getAll()).contains("API token configured").doesNotContain(ControlPlane.TOKEN);
   }
