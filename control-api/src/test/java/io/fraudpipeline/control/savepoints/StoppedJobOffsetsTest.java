@@ -48,7 +48,12 @@ class StoppedJobOffsetsTest {
   static void startPipeline() {
     kafka = LocalKafka.start();
     PipelineTopics.create(kafka);
-    flink = LocalFlink.start(new LocalFlink.Options(Ports.free(), 1, 4, flinkData, Map.of()));
+    // Each stop first waits for the job to have read every record, through Flink's metrics API:
+    // refreshed every 10 s by default, so each stop waited most of that for the count to show.
+    flink =
+        LocalFlink.start(
+            new LocalFlink.Options(
+                Ports.free(), 1, 4, flinkData, Map.of("metrics.fetcher.update-interval", "1000")));
     control =
         ControlPlane.start(
             flink.restUrl(),
