@@ -296,6 +296,39 @@ class ControlApiSmokeTest {
     assertThat(problem.path("instance").asString()).isEqualTo("/api/v1/jobs/..%2F..%2Fetc");
   }
 
+  /**
+   * Probe 8: {@code /api/v1/jobs/%2e%2e} was answered with the generic "The request was not
+   * accepted: Bad Request" (Spring's firewall refuses an encoded period), where an encoded slash is
+   * told.
+   */
+  @Test
+  void aPathWithAnEncodedPeriodIsRefusedSayingSo() throws Exception {
+    for (String path :
+        List.of(
+            "/api/v1/jobs/%2e%2e",
+            "/api/v1/jobs/%2E%2E",
+            "/api/v1/jobs/.%2e",
+            "/api/v1/jobs/%2e",
+            "/api/v1/jobs/%2e%2e/cancel")) {
+      String answer = rawGet(path);
+      String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+      JsonNode problem = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+
+      assertThat(head)
+          .as(path)
+          .startsWith("HTTP/1.1 400")
+          .contains("\r\nContent-Type: application/problem+json\r\n");
+      assertThat(problem.path("type").asString())
+          .isEqualTo("https://fraud-pipeline.dev/problems/validation");
+      assertThat(problem.path("detail").asString())
+          .as(path)
+          .isEqualTo(
+              "The request path holds an encoded period (%2E), which this API refuses: a path"
+                  + " parameter is never . or .., and a period is sent as it is");
+      assertThat(problem.path("instance").asString()).isEqualTo(path);
+    }
+  }
+
   @Test
   void anUnknownHealthComponentIsAnsweredWithANotFoundProblem() throws Exception {
     HttpResponse<String> response =

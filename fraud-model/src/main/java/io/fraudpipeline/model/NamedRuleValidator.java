@@ -180,7 +180,7 @@ final class NamedRuleValidator {
     if (name == null) {
       return;
     }
-    int characters = name.codePointCount(0, name.length());
+    int characters = RuleSetValidator.characters(name);
     if (characters > NamedRule.MAX_NAME_LENGTH) {
       errors.add(
           new FieldError(

@@ -63,13 +63,14 @@ public final class RuleSetValidator {
       String category = e.getKey();
       if (category == null || category.isBlank()) {
         errors.add(new FieldError("category_thresholds", "category names must not be blank"));
-      } else if (category.length() > RuleSet.MAX_CATEGORY_LENGTH) {
+      } else if (characters(category) > RuleSet.MAX_CATEGORY_LENGTH) {
         errors.add(
             new FieldError(
                 "category_thresholds",
                 "category names must not be longer than "
                     + RuleSet.MAX_CATEGORY_LENGTH
-                    + " characters"));
+                    + " characters, got "
+                    + characters(category)));
       } else {
         checkThreshold("category_thresholds." + category, e.getValue(), errors);
       }
@@ -111,5 +112,13 @@ public final class RuleSetValidator {
       errors.add(
           new FieldError(field, "must have at most " + RuleSet.MAX_DECIMALS + " decimal places"));
     }
+  }
+
+  /**
+   * A name's length as a person counts it, for every name a rule set holds: in code points (an
+   * emoji is one character, not two UTF-16 units).
+   */
+  static int characters(String name) {
+    return name.codePointCount(0, name.length());
   }
 }

@@ -86,7 +86,40 @@ class RuleSetTest {
         .extracting(FieldError::message)
         .containsExactlyInAnyOrder(
             "at most 1000 categories are allowed, got 1002",
-            "category names must not be longer than 100 characters");
+            "category names must not be longer than 100 characters, got 101");
+  }
+
+  /**
+   * A category name is counted in characters as a named rule's name is (code points: an emoji is
+   * one, not two UTF-16 units).
+   */
+  @Test
+  void aCategoryNameIsCountedInCharactersAsARuleNameIs() {
+    String emoji = "\uD83D\uDE00";
+    RuleSet hundred =
+        new RuleSet(
+            1,
+            BigDecimal.TEN,
+            Map.of(emoji.repeat(RuleSet.MAX_CATEGORY_LENGTH), BigDecimal.ONE),
+            null,
+            null,
+            null);
+    RuleSet overHundred =
+        new RuleSet(
+            1,
+            BigDecimal.TEN,
+            Map.of(emoji.repeat(RuleSet.MAX_CATEGORY_LENGTH + 1), BigDecimal.ONE),
+            null,
+            null,
+            null);
+
+    assertThat(RuleSetValidator.forWriting().validate(hundred)).isEmpty();
+    assertThat(RuleSetValidator.forReading().validate(hundred)).isEmpty();
+    assertThat(RuleSetValidator.forWriting().validate(overHundred))
+        .containsExactly(
+            new FieldError(
+                "category_thresholds",
+                "category names must not be longer than 100 characters, got 101"));
   }
 
   @Test

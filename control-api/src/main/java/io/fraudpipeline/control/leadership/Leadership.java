@@ -20,7 +20,9 @@ public interface Leadership {
 
   /**
    * A number that grows each time the leadership changes hands (e.g. the Kafka group generation);
-   * meaningful only while {@link #isLeader()}.
+   * meaningful only while {@link #isLeader()}. Not durable: after every replica has left the
+   * election it may start again (docs/operations.md, the fencing story), so it tells terms apart
+   * within one run of the election, never across runs.
    */
   long epoch();
 

@@ -51,22 +51,9 @@ public record Operation(
 
   /** The same operation, waiting for the reconciler to carry out {@code version}. */
   Operation withDesiredVersion(long version) {
-    return new Operation(
-        id,
-        kind,
-        jobId,
-        state,
-        createdAt,
-        deadline,
-        completedAt,
-        savepointPath,
-        newJobId,
-        failureCause,
-        steps,
-        progress,
-        result,
-        replica,
-        version);
+    Builder next = new Builder(this);
+    next.desiredVersion = version;
+    return next.build();
   }
 
   Operation withStep(OperationStep step) {
@@ -137,6 +124,7 @@ public record Operation(
     private List<OperationStep> steps;
     private OperationProgress progress;
     private JsonNode result;
+    private Long desiredVersion;
 
     Builder(Operation from) {
       this.from = from;
@@ -148,6 +136,7 @@ public record Operation(
       steps = from.steps;
       progress = from.progress;
       result = from.result;
+      desiredVersion = from.desiredVersion;
     }
 
     Operation build() {
@@ -166,7 +155,7 @@ public record Operation(
           progress,
           result,
           from.replica,
-          from.desiredVersion);
+          desiredVersion);
     }
   }
 }

@@ -16,7 +16,6 @@ import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,34 +105,24 @@ final class PipelineActions {
   }
 
   /**
-   * Why the expected job is missing from Flink, when the status shows it never got there: the
-   * newest step naming it is the intent to deploy it (the replica that recorded it stopped or lost
-   * the leadership before it could record more; whether its submission is still under way is
-   * unknown) or its refused or unanswered submission. Empty when a later step names it (Flink took
-   * it, or it was seen there): then Flink lost it.
+   * Why the expected job is missing from Flink, when the status shows it never got there: its
+   * submission is recorded as pending (the replica that recorded it stopped or lost the leadership
+   * before it could record more; whether its submission is still under way is unknown) or as
+   * refused or unanswered. Empty once Flink took it or it was seen there: then Flink lost it.
    */
   static Optional<String> whyNeverOnFlink(PipelineStatus status) {
-    String jobId = status.jobId();
-    if (jobId == null) {
+    if (status.jobId() == null || status.jobSubmission() == null) {
       return Optional.empty();
     }
-    List<ReconcileStep> recent = status.recentSteps();
-    for (int i = recent.size() - 1; i >= 0; i--) {
-      String message = recent.get(i).message();
-      if (message.startsWith(intentMessage(jobId, ""))) {
-        return Optional.of(
-            "is not on Flink and was never seen there (the replica deploying it recorded no"
-                + " answer from Flink: it stopped or lost the leadership before, or its submission"
-                + " is still under way)");
-      }
-      if (message.startsWith(refusedMessage(jobId, ""))) {
-        return Optional.of("was never started on Flink (its submission failed)");
-      }
-      if (message.contains(jobId)) {
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
+    return switch (status.jobSubmission()) {
+      case PENDING ->
+          Optional.of(
+              "is not on Flink and was never seen there (the replica deploying it recorded no"
+                  + " answer from Flink: it stopped or lost the leadership before, or its"
+                  + " submission is still under way)");
+      case REFUSED -> Optional.of("was never started on Flink (its submission failed)");
+      case ACCEPTED -> Optional.empty();
+    };
   }
 
   /**
@@ -225,6 +214,7 @@ final class PipelineActions {
     RestorePoint from = intent.lastState;
     intent.suspended = false;
     intent.unhealthy = null;
+    intent.jobSubmission = PipelineStatus.Submission.PENDING;
     if (upgrade != null) {
       intent.upgrade =
           upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
@@ -258,9 +248,11 @@ final class PipelineActions {
                 + " submission of it landed, and no second job was started",
             jobId);
       }
-      return steps.withStep(recorded, said.action(), "Job " + jobId + " was already submitted");
+      return steps.withStep(
+          accepted(recorded), said.action(), "Job " + jobId + " was already submitted");
     } catch (FlinkRequestException | FlinkUnavailableException e) {
       PipelineStatus.Builder failed = recorded.toBuilder();
+      failed.jobSubmission = PipelineStatus.Submission.REFUSED;
       Instant now = clock.instant();
       Upgrade deploying = recorded.upgrade();
       if (e instanceof FlinkRequestException
@@ -290,7 +282,13 @@ final class PipelineActions {
       events.normal(said.reason(), done, jobId);
     }
     warnOfDeletedRecords(from, jobId);
-    return steps.withStep(recorded, said.action(), done);
+    return steps.withStep(accepted(recorded), said.action(), done);
+  }
+
+  private static PipelineStatus accepted(PipelineStatus recorded) {
+    PipelineStatus.Builder next = recorded.toBuilder();
+    next.jobSubmission = PipelineStatus.Submission.ACCEPTED;
+    return next.build();
   }
 
   /**

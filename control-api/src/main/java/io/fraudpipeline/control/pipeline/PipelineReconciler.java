@@ -167,6 +167,9 @@ public class PipelineReconciler {
       DesiredState desired, ObservedPipeline observed, PipelineStatus status) {
     PipelineStatus.Builder next = status.toBuilder();
     FlinkJob expected = observed.job(status.jobId()).orElse(null);
+    if (expected != null) {
+      next.jobSubmission = PipelineStatus.Submission.ACCEPTED;
+    }
     if (expected != null
         && expected.lastCheckpoint() != null
         && !status.setAside(expected.jobId())) {
@@ -332,6 +335,7 @@ public class PipelineReconciler {
       next.jobDeliveryGuarantee = keep.deliveryGuarantee();
     }
     next.jobId = keep.jobId();
+    next.jobSubmission = PipelineStatus.Submission.ACCEPTED;
     return steps.withStep(next.build(), "cancel-duplicate", message);
   }
 
@@ -644,6 +648,7 @@ public class PipelineReconciler {
   private PipelineStatus adopt(FlinkJob job, PipelineStatus status) {
     PipelineStatus.Builder next = status.toBuilder();
     next.jobId = job.jobId();
+    next.jobSubmission = PipelineStatus.Submission.ACCEPTED;
     next.jobJarSha256 = job.jarSha256();
     next.jobParallelism = job.parallelism();
     next.jobDeliveryGuarantee = job.deliveryGuarantee();

@@ -31,6 +31,9 @@ import java.util.List;
  * @param jobDeliveryGuarantee the delivery guarantee {@code jobId} was deployed (or found) with, if
  *     known: a successor records the savepoint a stopped job left with both, as its stopper would
  *     have, when Flink no longer reports them (an ended job)
+ * @param jobSubmission how {@code jobId}'s submission to Flink stands, as recorded: whether a
+ *     successor that does not find the job on Flink submits that same job again or deploys a lost
+ *     one anew; null only without a job
  * @param upgrade the upgrade in progress, or the last one
  * @param rejectedJars jars an upgrade was rolled back from: an automatic upgrade skips them (an
  *     explicit one may still ask for them)
@@ -56,6 +59,7 @@ public record PipelineStatus(
     String jobJarSha256,
     Integer jobParallelism,
     DeliveryGuarantee jobDeliveryGuarantee,
+    Submission jobSubmission,
     Upgrade upgrade,
     List<String> rejectedJars,
     ReconcileStep lastStep,
@@ -69,6 +73,23 @@ public record PipelineStatus(
     failureRestarts = failureRestarts == null ? List.of() : List.copyOf(failureRestarts);
     rejectedJars = rejectedJars == null ? List.of() : List.copyOf(rejectedJars);
     recentSteps = recentSteps == null ? List.of() : List.copyOf(recentSteps);
+    if (jobSubmission == null && jobId != null) {
+      // Written by a release that did not record it: what that release's steps said.
+      jobSubmission = EarlierReleaseSteps.submission(jobId, recentSteps);
+    }
+  }
+
+  /** How the expected job's submission to Flink stands, as far as the control plane recorded it. */
+  public enum Submission {
+    /**
+     * Recorded before Flink was asked, and no answer recorded since: its replica stopped or lost
+     * the leadership first, or the submission is still under way.
+     */
+    PENDING,
+    /** Flink refused the run request, or did not answer it. */
+    REFUSED,
+    /** Flink took it or already had it, or it was seen there (a job adopted from Flink too). */
+    ACCEPTED
   }
 
   /** The jar the spec asks for; when it names none, the one the expected job was deployed with. */
@@ -122,7 +143,7 @@ public record PipelineStatus(
   public static PipelineStatus initial() {
     return new PipelineStatus(
         0, 0, null, 0, null, null, null, false, List.of(), null, null, null, null, null, null, null,
-        List.of(), null, List.of(), null);
+        null, List.of(), null, List.of(), null);
   }
 
   Builder toBuilder() {
@@ -146,6 +167,7 @@ public record PipelineStatus(
     String jobJarSha256;
     Integer jobParallelism;
     DeliveryGuarantee jobDeliveryGuarantee;
+    Submission jobSubmission;
     Upgrade upgrade;
     List<String> rejectedJars;
     ReconcileStep lastStep;
@@ -168,6 +190,7 @@ public record PipelineStatus(
       jobJarSha256 = s.jobJarSha256;
       jobParallelism = s.jobParallelism;
       jobDeliveryGuarantee = s.jobDeliveryGuarantee;
+      jobSubmission = s.jobSubmission;
       upgrade = s.upgrade;
       rejectedJars = s.rejectedJars;
       lastStep = s.lastStep;
@@ -192,6 +215,7 @@ public record PipelineStatus(
           jobJarSha256,
           jobParallelism,
           jobDeliveryGuarantee,
+          jobSubmission,
           upgrade,
           rejectedJars,
           lastStep,

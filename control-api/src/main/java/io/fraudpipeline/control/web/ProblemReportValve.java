@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * hold): a problem document like every other error of the API, instead of Tomcat's HTML page. As
  * {@link ProblemErrorController} does for the requests Spring's firewall refuses, only the status
  * and the path are told, never the server or the parser's reason; except for an encoded slash,
- * which the client can avoid once told.
+ * which the client can avoid once told ({@link RefusedPaths}).
  *
  * <p>Public, with a no-argument constructor: Tomcat's host creates its error report valve by class
  * name ({@link ProblemReportValves}).
@@ -69,13 +69,11 @@ public final class ProblemReportValve extends ErrorReportValve {
     String path = path(request);
     problem.put(
         "detail",
-        status == 400 && path != null && path.toUpperCase(Locale.ROOT).contains("%2F")
-            // Tomcat's own rule (encodedSolidusHandling: reject), the one refusal a client can
-            // act on without knowing the server: no id of this API holds a slash.
-            ? "The request path holds an encoded slash (%2F), which this API refuses: a path"
-                + " parameter never holds a slash"
-            : "The request was not accepted: "
-                + (known == null ? String.valueOf(status) : known.getReasonPhrase()));
+        (status == 400 ? RefusedPaths.detail(path) : Optional.<String>empty())
+            .orElseGet(
+                () ->
+                    "The request was not accepted: "
+                        + (known == null ? String.valueOf(status) : known.getReasonPhrase())));
     if (path != null) {
       problem.put("instance", path);
     }

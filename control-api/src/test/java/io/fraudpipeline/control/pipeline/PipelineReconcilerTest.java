@@ -847,6 +847,60 @@ class PipelineReconcilerTest {
     assertThat(reasons()).doesNotContain("DuplicateJobStopped");
   }
 
+  @Test
+  void aSuccessorTellsARecordedSubmissionFromTheStatusNotFromTheWordingOfItsSteps()
+      throws Exception {
+    DesiredState desired = running(1);
+    deployWithCheckpoint(desired, 4);
+    flink.loseAllJobs();
+    InFlightSubmissions inFlight = new InFlightSubmissions(flink);
+    PipelineStatus recorded =
+        reworded(recordedByALeaderWhoseSubmissionIsInFlight(desired, inFlight));
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-c"), flink);
+
+    status = successor.reconcile(desired, observe(null), recorded);
+
+    assertThat(flink.submissions().get(flink.submissions().size() - 1).jobId())
+        .as("the recorded job again, however its steps are worded")
+        .isEqualTo(recorded.jobId());
+    assertThat(events.get(events.size() - 1).message())
+        .startsWith("Job " + recorded.jobId() + " is not on Flink and was never seen");
+  }
+
+  @Test
+  void aRefusedSubmissionIsToldFromTheStatusNotFromTheWordingOfItsSteps() throws Exception {
+    DesiredState desired = running(1);
+    flink.refuseSubmissions("Could not run the jar");
+    step(desired);
+    String refused = status.jobId();
+    status = reworded(status);
+    flink.refuseSubmissions(null);
+    clock.advance(Duration.ofSeconds(11));
+
+    step(desired);
+
+    assertThat(flink.submissions().get(flink.submissions().size() - 1).jobId())
+        .as("the refused job again, however its steps are worded")
+        .isEqualTo(refused);
+    assertThat(events.get(events.size() - 1).message())
+        .startsWith("Job " + refused + " was never started on Flink (its submission failed)");
+  }
+
+  /** The status with every step's message worded otherwise, naming no job. */
+  private static PipelineStatus reworded(PipelineStatus status) {
+    List<ReconcileStep> steps =
+        status.recentSteps().stream()
+            .map(
+                s ->
+                    new ReconcileStep(
+                        s.at(), s.action(), "reworded " + s.action(), s.replica(), s.epoch()))
+            .toList();
+    PipelineStatus.Builder next = status.toBuilder();
+    next.recentSteps = steps;
+    next.lastStep = steps.get(steps.size() - 1);
+    return next.build();
+  }
+
   /**
    * What a leader (cp-b) leaves when it loses the leadership while Flink has not answered its run
    * request yet: the status it recorded before submitting, which its successor reads.
