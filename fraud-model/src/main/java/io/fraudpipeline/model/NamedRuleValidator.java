@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -191,19 +190,9 @@ final class NamedRuleValidator {
                   + characters));
       return;
     }
-    int[] codePoints = name.codePoints().toArray();
-    for (int i = 0; writing && i < codePoints.length; i++) {
-      if (Character.isISOControl(codePoints[i])) {
-        errors.add(
-            new FieldError(
-                at + ".name",
-                String.format(
-                    Locale.ROOT,
-                    "must not hold control characters, got U+%04X at character %d",
-                    codePoints[i],
-                    i + 1)));
-        return;
-      }
+    int control = writing ? RuleSetValidator.firstControlCharacter(name) : -1;
+    if (control >= 0) {
+      errors.add(new FieldError(at + ".name", RuleSetValidator.controlCharacterAt(name, control)));
     }
   }
 

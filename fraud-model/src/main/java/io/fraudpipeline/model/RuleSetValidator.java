@@ -3,6 +3,7 @@ package io.fraudpipeline.model;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,12 +15,12 @@ import java.util.Map;
  * <p>Reading skips only the checks later releases added or made stricter that a stored rule set may
  * fail without harm to the job: whether a named rule is of use (a comparison that holds for every
  * transaction or for none, a {@code count} given a field), ids that differ only by {@code -} and
- * {@code _} (their metrics would be one series) and control characters in a rule's name. A rule set
- * stored by an earlier release that fails one of them stays the rules in force (the job applies it,
- * the API shows it) instead of silently giving way to an older version. The job evaluates such a
- * rule as it always did: one that holds for none never alerts, one that holds for all alerts on
- * every transaction it takes. Every check that keeps the job's reading and evaluation safe (types,
- * limits, windows, filters, unique ids, sizes) applies in both modes.
+ * {@code _} (their metrics would be one series) and control characters in a rule's or category's
+ * name. A rule set stored by an earlier release that fails one of them stays the rules in force
+ * (the job applies it, the API shows it) instead of silently giving way to an older version. The
+ * job evaluates such a rule as it always did: one that holds for none never alerts, one that holds
+ * for all alerts on every transaction it takes. Every check that keeps the job's reading and
+ * evaluation safe (types, limits, windows, filters, unique ids, sizes) applies in both modes.
  */
 public final class RuleSetValidator {
 
@@ -71,6 +72,11 @@ public final class RuleSetValidator {
                     + RuleSet.MAX_CATEGORY_LENGTH
                     + " characters, got "
                     + characters(category)));
+      } else if (writing && firstControlCharacter(category) >= 0) {
+        errors.add(
+            new FieldError(
+                "category_thresholds",
+                "category names " + controlCharacterAt(category, firstControlCharacter(category))));
       } else {
         checkThreshold("category_thresholds." + category, e.getValue(), errors);
       }
@@ -120,5 +126,28 @@ public final class RuleSetValidator {
    */
   static int characters(String name) {
     return name.codePointCount(0, name.length());
+  }
+
+  /**
+   * The index (in code points) of a name's first control character (a NUL, a line break), which
+   * alerts, logs and dashboards would carry as they are; -1 when it has none.
+   */
+  static int firstControlCharacter(String name) {
+    int[] codePoints = name.codePoints().toArray();
+    for (int i = 0; i < codePoints.length; i++) {
+      if (Character.isISOControl(codePoints[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** "must not hold control characters, got U+0000 at character 2" for the one at {@code index}. */
+  static String controlCharacterAt(String name, int index) {
+    return String.format(
+        Locale.ROOT,
+        "must not hold control characters, got U+%04X at character %d",
+        name.codePoints().skip(index).findFirst().orElseThrow(),
+        index + 1);
   }
 }

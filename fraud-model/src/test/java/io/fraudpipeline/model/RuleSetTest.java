@@ -123,6 +123,19 @@ class RuleSetTest {
   }
 
   @Test
+  void aCategoryNameWithAControlCharacterIsRefusedOnWritingButReadAsStored() {
+    RuleSet withNul =
+        new RuleSet(1, BigDecimal.TEN, Map.of("gam\u0000bling", BigDecimal.ONE), null, null, null);
+
+    assertThat(RuleSetValidator.forWriting().validate(withNul))
+        .containsExactly(
+            new FieldError(
+                "category_thresholds",
+                "category names must not hold control characters, got U+0000 at character 4"));
+    assertThat(RuleSetValidator.forReading().validate(withNul)).isEmpty();
+  }
+
+  @Test
   void nextVersionBumpsVersionAndStampsAuthor() {
     Instant at = Instant.parse("2025-06-01T00:00:00Z");
     RuleSet next = RuleSet.DEFAULT.nextVersion(at, "alice");
