@@ -1453,17 +1453,8 @@ class PipelineReconcilerTest {
       throws Exception {
     DesiredState onOld = running(1);
     onOld = next(onOld, onOld.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
-    step(onOld);
-    AutoUpgrade auto =
-        new AutoUpgrade(
-            TestingFlinkService.SHIPPED_JAR,
-            d -> {
-              proposed.add(d);
-              return d;
-            },
-            (type, reason, message, jobId) -> {},
-            "replica-test",
-            clock);
+    deployWithCheckpoint(onOld, 1);
+    AutoUpgrade auto = autoUpgrade();
 
     Optional<DesiredState> wanted = auto.apply(Optional.of(onOld), observe(null), status);
 
@@ -1478,7 +1469,53 @@ class PipelineReconcilerTest {
         .contains(onOld);
   }
 
+  @Test
+  void autoUpgradeWaitsUntilTheJobRunsEveryTaskAndHasCompletedACheckpointSinceItStarted()
+      throws Exception {
+    // Probe 8 (P8-2): the replacement job of a rescale was upgraded 5 s after its deploy, before
+    // all its tasks ran or it completed a checkpoint, so the upgrade cancelled it.
+    DesiredState onOld = running(1);
+    onOld = next(onOld, onOld.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    Instant started = clock.instant();
+    step(onOld);
+    String job = status.jobId();
+    AutoUpgrade auto = autoUpgrade();
+    flink.tasksRunning(job, false);
+    assertThat(auto.apply(Optional.of(onOld), observe(null), status))
+        .as("not every task runs")
+        .contains(onOld);
+
+    flink.tasksRunning(job, true);
+    assertThat(auto.apply(Optional.of(onOld), observe(null), status))
+        .as("every task runs, no checkpoint completed")
+        .contains(onOld);
+
+    flink.completeCheckpoint(job, 1, checkpoint(job, 1), started.minus(Duration.ofMinutes(1)));
+    assertThat(auto.apply(Optional.of(onOld), observe(null), status))
+        .as("its only checkpoint is older than the job (the state it started from)")
+        .contains(onOld);
+    assertThat(proposed).isEmpty();
+
+    clock.advance(Duration.ofSeconds(10));
+    flink.completeCheckpoint(job, 2, checkpoint(job, 2), clock.instant());
+    assertThat(auto.apply(Optional.of(onOld), observe(null), status).orElseThrow().version())
+        .as("runs steadily")
+        .isEqualTo(onOld.version() + 1);
+  }
+
   // Helpers.
+
+  private AutoUpgrade autoUpgrade() {
+    return new AutoUpgrade(
+        TestingFlinkService.SHIPPED_JAR,
+        d -> {
+          proposed.add(d);
+          return d;
+        },
+        (type, reason, message, jobId) -> {},
+        "replica-test",
+        clock);
+  }
 
   /** Deploys {@code desired}'s job and has it complete checkpoint {@code id}, observed. */
   private Deployed deployWithCheckpoint(DesiredState desired, long id) throws Exception {
