@@ -197,7 +197,9 @@ class AbandonedBacktests extends PeriodicLifecycle {
                     : "no job of it was running")
             + (hasTopic ? ", its output topic " + topicPrefix + id + " deleted" : "");
     log.warn(message);
-    events.warning(EventReason.BACKTEST_ABANDONED, message, job == null ? null : job.toHexString());
+    JobID named = job != null ? job : ended == null ? null : ended.getJobId();
+    events.warning(
+        EventReason.BACKTEST_ABANDONED, message, named == null ? null : named.toHexString());
   }
 
   /**
@@ -236,6 +238,7 @@ class AbandonedBacktests extends PeriodicLifecycle {
       case FINISHED -> "had finished on its own (its report was never recorded)";
       case FAILED -> "had failed";
       case CANCELED -> "had been cancelled";
+      case CANCELLING -> "was being cancelled";
       default -> "had ended " + ended;
     };
   }

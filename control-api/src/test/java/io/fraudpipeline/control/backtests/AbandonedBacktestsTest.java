@@ -255,7 +255,8 @@ class AbandonedBacktestsTest {
                             + job
                             + " had finished on its own (its report was never recorded), its"
                             + " output topic")
-                    .doesNotContain("no job"));
+                    .doesNotContain("no job"))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(job.toHexString()));
   }
 
   @Test
