@@ -5,7 +5,11 @@ import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.OperationOutcomes;
 import io.fraudpipeline.flink.FlinkRestClient;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,12 +47,11 @@ class AbandonedBacktestOutcomes implements OperationOutcomes {
     }
     String id = abandoned.id();
     // Flink or Kafka unreachable throws: asked again at the next look, as for work under way.
-    boolean job =
+    List<JobDetails> jobs =
         flink.jobsOverview().stream()
-            .anyMatch(
-                j ->
-                    id.equals(AbandonedBacktests.operationId(j.getJobName(), jobPrefix))
-                        && AbandonedBacktests.running(j));
+            .filter(j -> id.equals(AbandonedBacktests.operationId(j.getJobName(), jobPrefix)))
+            .toList();
+    boolean job = jobs.stream().anyMatch(AbandonedBacktests::running);
     boolean topic = kafka.topicsStartingWith(topicPrefix + id).contains(topicPrefix + id);
     if (job || topic) {
       return Optional.of(
@@ -57,6 +60,14 @@ class AbandonedBacktestOutcomes implements OperationOutcomes {
                   + (job ? "job" : "output topic")
                   + " was still left for the backtest cleanup (fraud.backtests.cleanup-interval)"));
     }
-    return Optional.of(new Failed(AbandonedBacktests.cause(false, false, abandoned.replica())));
+    JobStatus ended =
+        jobs.stream()
+            .max(Comparator.comparingLong(JobDetails::getStartTime))
+            .map(JobDetails::getStatus)
+            .orElse(null);
+    return Optional.of(
+        new Failed(
+            AbandonedBacktests.cause(
+                AbandonedBacktests.jobFate(false, ended), false, abandoned.replica())));
   }
 }

@@ -94,6 +94,7 @@ class AbandonedBacktests extends PeriodicLifecycle {
   /** One look: everything a backtest left, by operation id, then who owns it. */
   void sweep() {
     Map<String, JobID> jobs = new TreeMap<>();
+    Map<String, JobDetails> ended = new TreeMap<>();
     Map<String, Instant> started = new TreeMap<>();
     for (JobDetails job : flink.jobsOverview()) {
       String id = operationId(job.getJobName(), jobPrefix);
@@ -105,6 +106,8 @@ class AbandonedBacktests extends PeriodicLifecycle {
       }
       if (running(job)) {
         jobs.put(id, job.getJobId());
+      } else {
+        ended.merge(id, job, AbandonedBacktests::newer);
       }
     }
     Set<String> topics = new TreeSet<>();
@@ -134,7 +137,7 @@ class AbandonedBacktests extends PeriodicLifecycle {
         continue;
       }
       try {
-        cleanUp(id, jobs.get(id), topics.contains(id), operation);
+        cleanUp(id, jobs.get(id), ended.get(id), topics.contains(id), operation);
       } catch (FlinkUnavailableException | FlinkRequestException | KafkaUnavailableException e) {
         // Left as it is: the next look tries again.
         log.info("Cleaning up after backtest {} failed: {}", id, e.getMessage());
@@ -159,7 +162,17 @@ class AbandonedBacktests extends PeriodicLifecycle {
     return a.isAfter(b) ? a : b;
   }
 
-  private void cleanUp(String id, JobID job, boolean hasTopic, Operation operation) {
+  private static JobDetails newer(JobDetails a, JobDetails b) {
+    return a.getStartTime() >= b.getStartTime() ? a : b;
+  }
+
+  /**
+   * @param job its job still running, cancelled here; null when none runs
+   * @param ended its job that had ended before, if Flink still lists one
+   */
+  private void cleanUp(
+      String id, JobID job, JobDetails ended, boolean hasTopic, Operation operation) {
+    JobStatus endedAs = job == null && ended != null ? ended.getStatus() : null;
     if (job != null) {
       flink.cancel(job);
     }
@@ -167,7 +180,8 @@ class AbandonedBacktests extends PeriodicLifecycle {
       kafka.deleteOutput(topicPrefix + id);
     }
     if (operation != null) {
-      operations.failAbandoned(operation, cause(job != null, hasTopic, operation.replica()));
+      operations.failAbandoned(
+          operation, cause(jobFate(job != null, endedAs), hasTopic, operation.replica()));
     }
     String owner = operation == null ? "no recorded replica" : "replica " + operation.replica();
     String message =
@@ -176,10 +190,16 @@ class AbandonedBacktests extends PeriodicLifecycle {
             + " was left behind by "
             + owner
             + ", which no longer runs it: "
-            + (job != null ? "its Flink job " + job + " was cancelled" : "no job was running")
+            + (job != null
+                ? "its Flink job " + job + " was cancelled"
+                : endedAs != null
+                    ? "its Flink job " + ended.getJobId() + " " + jobFate(false, endedAs)
+                    : "no job of it was running")
             + (hasTopic ? ", its output topic " + topicPrefix + id + " deleted" : "");
     log.warn(message);
-    events.warning(EventReason.BACKTEST_ABANDONED, message, job == null ? null : job.toHexString());
+    JobID named = job != null ? job : ended == null ? null : ended.getJobId();
+    events.warning(
+        EventReason.BACKTEST_ABANDONED, message, named == null ? null : named.toHexString());
   }
 
   /**
@@ -187,15 +207,40 @@ class AbandonedBacktests extends PeriodicLifecycle {
    * operation ends with, whether this cleanup or the look for abandoned operations ends it ({@link
    * AbandonedBacktestOutcomes}).
    *
-   * @param jobCancelled whether its job was still running, and cancelled here
+   * @param jobFate what became of its job ({@link #jobFate})
    * @param hadTopic whether it left its output topic, deleted here
    * @param replica the replica that ran it, or null when not recorded
    */
-  static String cause(boolean jobCancelled, boolean hadTopic, String replica) {
+  static String cause(String jobFate, boolean hadTopic, String replica) {
     return RESTARTED
-        + (jobCancelled ? "its job was cancelled" : "its job was no longer running")
+        + "its job "
+        + jobFate
         + (hadTopic ? " and its output deleted" : " and it left no output")
         + (replica == null ? "" : " (it ran on replica " + replica + ")");
+  }
+
+  /**
+   * What became of a backtest's job: cancelled here, or how it had ended by itself before (a
+   * backtest's bounded job FINISHES once it read its range; its replica, gone, never recorded the
+   * report).
+   *
+   * @param cancelledHere whether it was still running, and cancelled by the cleanup
+   * @param ended how it had ended, when Flink still lists it; null when Flink lists none
+   */
+  static String jobFate(boolean cancelledHere, JobStatus ended) {
+    if (cancelledHere) {
+      return "was cancelled";
+    }
+    if (ended == null) {
+      return "was no longer running";
+    }
+    return switch (ended) {
+      case FINISHED -> "had finished on its own (its report was never recorded)";
+      case FAILED -> "had failed";
+      case CANCELED -> "had been cancelled";
+      case CANCELLING -> "was being cancelled";
+      default -> "had ended " + ended;
+    };
   }
 
   /** Whether a backtest job still runs: not ended, nor being cancelled already (on its way out). */

@@ -58,7 +58,7 @@ public final class EventReason {
   /** The job was taken down to be replaced (new settings, a requested restore, unhealthy). */
   public static final String JOB_REPLACED = "JobReplaced";
 
-  /** An unhealthy job is healthy again. */
+  /** Closes a {@link #JOB_UNHEALTHY}: the job is healthy again, or runs no more. */
   public static final String JOB_HEALTHY = "JobHealthy";
 
   /** A fraud job the control plane did not deploy is managed from now on. */

@@ -2,15 +2,17 @@ package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.jobs.JobJar;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code fraud.reconciler.upgrade.mode=auto}: once the pipeline runs steadily on another jar, the
- * leader declares the jar it ships as the desired one, and the reconciler upgrades to it like any
- * other desired change. A jar an upgrade was rolled back from is not tried again automatically.
+ * {@code fraud.reconciler.upgrade.mode=auto}: once the pipeline runs steadily on another jar (its
+ * job RUNNING, every task running, a checkpoint completed since it started), the leader declares
+ * the jar it ships as the desired one, and the reconciler upgrades to it like any other desired
+ * change. A jar an upgrade was rolled back from is not tried again automatically.
  */
 final class AutoUpgrade {
 
@@ -76,10 +78,14 @@ final class AutoUpgrade {
     if (shippedJar.equals(deployedWith)) {
       return false;
     }
-    // Only a job that runs steadily is upgraded: not one being deployed, restarted or replaced.
-    return status.jobId() != null
-        && observed.activeJobs().size() == 1
-        && observed.activeJobs().get(0).jobId().equals(status.jobId())
-        && observed.activeJobs().get(0).isRunning();
+    // Only a job that runs steadily is upgraded: the expected one, alone, and as ready as the
+    // upgrade's own check wants its new job (RUNNING, every task running, a checkpoint completed
+    // since it started). One just deployed, restarted or replaced would otherwise be cancelled
+    // rather than stopped with a savepoint, and be rolled back to before it showed it can run.
+    if (status.jobId() == null || observed.activeJobs().size() != 1) {
+      return false;
+    }
+    FlinkJob job = observed.activeJobs().get(0);
+    return job.jobId().equals(status.jobId()) && UpgradeReconciler.notReady(job) == null;
   }
 }

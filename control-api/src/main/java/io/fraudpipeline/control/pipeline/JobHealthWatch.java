@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class JobHealthWatch {
 
+  /** The step of a watched job found healthy. */
+  private static final String HEALTHY = "none";
+
   private final PipelineActions actions;
   private final ReconcileSteps steps;
   private final EventRecorder events;
@@ -57,15 +60,12 @@ final class JobHealthWatch {
     next.suspended = false;
     String problem = job.isRunning() ? healthProblem(job) : null;
     if (problem == null) {
-      if (status.unhealthy() != null && job.isRunning()) {
-        events.normal(
-            EventReason.JOB_HEALTHY, "Job " + job.jobId() + " is healthy again", job.jobId());
-      }
+      // A JobHealthy event tells the end of it: closed(), after the step.
       next.unhealthy = job.isRunning() ? null : status.unhealthy();
       if (job.isRunning()) {
         next.gaveUp = null;
       }
-      return steps.withStep(next.build(), "none", "Job " + job.jobId() + " is " + job.state());
+      return steps.withStep(next.build(), HEALTHY, "Job " + job.jobId() + " is " + job.state());
     }
     if (status.unhealthy() == null) {
       events.warning(
@@ -101,6 +101,35 @@ final class JobHealthWatch {
             + RestorePoint.describe(next.lastState);
     events.warning(EventReason.JOB_REPLACED, message, job.jobId());
     return steps.withStep(next.build(), "replace", message);
+  }
+
+  /**
+   * {@code after}, once a {@code JobHealthy} event closes the unhealthy report the step ended, so
+   * that a receiver that opened an incident on {@code JobUnhealthy} closes it: whether the job is
+   * healthy again, or the step took it down or found it gone (replaced, restored after a lost
+   * JobManager, restarted, suspended, upgraded), for then the unhealthy job runs no more.
+   */
+  PipelineStatus closed(PipelineStatus before, PipelineStatus after) {
+    if (before.unhealthy() == null || after.unhealthy() != null) {
+      return after;
+    }
+    String job = before.jobId();
+    boolean sameJobWatched =
+        job != null
+            && job.equals(after.jobId())
+            && after.lastStep() != null
+            && HEALTHY.equals(after.lastStep().action());
+    String message =
+        sameJobWatched
+            ? "Job " + job + " is healthy again"
+            : "Job "
+                + job
+                + ", reported unhealthy ("
+                + before.unhealthy()
+                + "), runs no more"
+                + (after.lastStep() == null ? "" : ": " + after.lastStep().message());
+    events.normal(EventReason.JOB_HEALTHY, message, job);
+    return after;
   }
 
   /** Why the running job is unhealthy, or null. */

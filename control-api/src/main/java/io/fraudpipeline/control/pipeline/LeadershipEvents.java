@@ -7,8 +7,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Tells when this replica starts or stops reconciling: a warning, so webhooks say who acts on Flink
- * from now on.
+ * Tells when this replica starts or stops reconciling. An election is routine (every start of a
+ * replica, every hand-over), so a normal event: webhooks of warnings do not page for it. Losing the
+ * leadership stays a warning: the pipeline's leader stops acting on Flink.
  */
 @Component
 class LeadershipEvents {
@@ -22,7 +23,7 @@ class LeadershipEvents {
   @EventListener
   void onChange(LeadershipChange change) {
     if (change.leader()) {
-      events.warning(
+      events.normal(
           EventReason.LEADER_ELECTED,
           "Replica " + change.replicaId() + " leads (epoch " + change.epoch() + "): it reconciles",
           null);

@@ -148,7 +148,7 @@ public class PipelineReconciler {
     }
     PipelineStatus learnt = learn(desired, observed, status);
     try {
-      return decide(desired, observed, learnt);
+      return healthWatch.closed(learnt, decide(desired, observed, learnt));
     } catch (FlinkUnavailableException
         | FlinkRequestException
         | SavepointFailedException

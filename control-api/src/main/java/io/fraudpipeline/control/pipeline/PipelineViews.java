@@ -76,7 +76,12 @@ public class PipelineViews {
         status == null || status.lastState() == null
             ? null
             : restorability.assessFromLastSample(status.lastState().transactionsOffsets()),
-        upgradeView(wanted.orElse(null), job, status),
+        upgradeView(
+            properties.upgrade().mode().name().toLowerCase(Locale.ROOT),
+            jars.shippedSha256(),
+            wanted.orElse(null),
+            job,
+            status),
         leadership.leaderId().orElse(null),
         leadership.replicaId());
   }
@@ -101,32 +106,44 @@ public class PipelineViews {
                     observation.observedAt()));
   }
 
-  private UpgradeView upgradeView(DesiredState wanted, FraudJob job, PipelineStatus status) {
-    String shipped = jars.shippedSha256();
+  /**
+   * Whether an upgrade is available: the job runs another jar than the one shipped (not one an
+   * upgrade was rolled back from), or other settings than desired.
+   */
+  static UpgradeView upgradeView(
+      String mode, String shipped, DesiredState wanted, FraudJob job, PipelineStatus status) {
     String running =
         job == null
             ? null
             : status == null ? job.jarSha256() : status.runningJar(job.jobId(), job.jarSha256());
     List<String> reasons = new ArrayList<>();
     boolean upgrading = status != null && status.upgrading();
+    boolean available = false;
     if (wanted != null && wanted.spec().running() && job != null && !upgrading) {
       if (shipped != null && !shipped.equals(running)) {
         boolean rejected = status != null && status.rejectedJars().contains(shipped);
+        // A jar rolled back from is no upgrade on offer (auto mode never takes it again): said
+        // among the reasons, but not available, or `available` would stay true for good.
+        available = !rejected;
         reasons.add(
             "The job runs jar "
                 + (running == null ? "unknown (deployed before jars were recorded)" : running)
                 + "; this control plane ships "
                 + shipped
-                + (rejected ? " (an upgrade to it was rolled back before)" : ""));
+                + (rejected
+                    ? ", which is not offered again: an upgrade to it was rolled back (POST"
+                        + " /api/v1/pipeline/upgrade may still ask for it)"
+                    : ""));
       }
       PipelineSpec spec = wanted.spec();
       if (!spec.sameJobSettings(job.parallelism(), job.deliveryGuarantee())) {
+        available = true;
         reasons.add("The desired settings changed: " + settingsChanged(job, spec));
       }
     }
     return new UpgradeView(
-        properties.upgrade().mode().name().toLowerCase(Locale.ROOT),
-        !reasons.isEmpty(),
+        mode,
+        available,
         reasons,
         shipped,
         running,

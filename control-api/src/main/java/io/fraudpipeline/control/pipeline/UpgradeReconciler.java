@@ -472,8 +472,11 @@ final class UpgradeReconciler {
     return steps.withStep(next.build(), "rollback", message);
   }
 
-  /** What keeps an upgraded job from being ready, or null when it is. */
-  private static String notReady(FlinkJob job) {
+  /**
+   * What keeps an upgraded job from being ready, or null when it is; also what auto mode waits for
+   * before it upgrades a job ({@link AutoUpgrade}).
+   */
+  static String notReady(FlinkJob job) {
     if (!job.isRunning()) {
       return "is " + job.state();
     }

@@ -7,9 +7,9 @@ import java.util.List;
  * last one, as {@code GET /api/v1/pipeline} shows them.
  *
  * @param mode {@code manual} (only {@code POST /api/v1/pipeline/upgrade} upgrades) or {@code auto}
- * @param available whether the job differs from what it should run: another jar is shipped, or the
- *     desired settings changed
- * @param reasons why, one sentence each
+ * @param available whether the job differs from what it should run: another jar is shipped (not one
+ *     an upgrade was rolled back from), or the desired settings changed
+ * @param reasons why, one sentence each (also why a shipped jar is not offered)
  * @param shippedJar the checksum of the jar this control plane ships
  * @param runningJar the checksum of the jar the active job runs (null: none runs, or unknown)
  * @param desiredJar the jar the desired state names (null: the job's own)

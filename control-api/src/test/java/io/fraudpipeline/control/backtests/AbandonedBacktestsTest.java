@@ -225,6 +225,56 @@ class AbandonedBacktestsTest {
                 + "its job was no longer running and it left no output (it ran on replica gone)");
   }
 
+  @Test
+  void aBacktestWhoseJobFinishedAfterItsReplicaDiedSaysItsJobFinishedNotThatNoneRan() {
+    // Probe 8 (P8-4): its job was RUNNING when its replica was killed and FINISHED by the cleanup;
+    // event and cause said "no job was running" / "its job was no longer running".
+    InMemoryOperations store = operations(TestLeadership.alone("leader"));
+    Operation backtest = recordedBacktest("gone", clock.instant());
+    store.record(backtest);
+    JobID job = flink.ended(backtest.id(), clock.instant(), JobStatus.FINISHED);
+    kafka.topics.add(TOPIC_PREFIX + backtest.id());
+    clock.advance(GRACE);
+
+    cleaner(store).sweep();
+
+    assertThat(flink.cancelled).isEmpty();
+    assertThat(kafka.topics).isEmpty();
+    assertThat(store.recorded(backtest.id()).orElseThrow().failureCause())
+        .isEqualTo(
+            AbandonedBacktests.RESTARTED
+                + "its job had finished on its own (its report was never recorded) and its output"
+                + " deleted (it ran on replica gone)");
+    assertThat(events.all())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .contains(
+                        "its Flink job "
+                            + job
+                            + " had finished on its own (its report was never recorded), its"
+                            + " output topic")
+                    .doesNotContain("no job"))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(job.toHexString()));
+  }
+
+  @Test
+  void aBacktestThatLeftOnlyAFailedJobSaysItsJobFailed() {
+    InMemoryOperations store = operationsWithBacktestOutcomes(TestLeadership.alone("leader"));
+    Operation backtest = recordedBacktest("gone", clock.instant());
+    store.record(backtest);
+    flink.ended(backtest.id(), clock.instant(), JobStatus.FAILED);
+    clock.advance(GRACE);
+
+    store.operations().failLeftBehind();
+
+    assertThat(store.recorded(backtest.id()).orElseThrow().failureCause())
+        .isEqualTo(
+            AbandonedBacktests.RESTARTED
+                + "its job had failed and it left no output (it ran on replica gone)");
+  }
+
   /** As production wires it: the backtests' answer among the abandoned operations' outcomes. */
   private InMemoryOperations operationsWithBacktestOutcomes(TestLeadership leadership) {
     InMemoryOperations operations =
@@ -301,6 +351,23 @@ class AbandonedBacktestsTest {
               0,
               JobStatus.RUNNING,
               start.toEpochMilli(),
+              new int[ExecutionState.values().length],
+              0));
+      return id;
+    }
+
+    /** A backtest job of the operation, started at {@code start} and since ended {@code as}. */
+    JobID ended(String operationId, Instant start, JobStatus as) {
+      JobID id = new JobID();
+      jobs.add(
+          new JobDetails(
+              id,
+              Backtests.jobName(JOB_NAME, operationId),
+              start.toEpochMilli(),
+              start.toEpochMilli() + 1,
+              1,
+              as,
+              start.toEpochMilli() + 1,
               new int[ExecutionState.values().length],
               0));
       return id;

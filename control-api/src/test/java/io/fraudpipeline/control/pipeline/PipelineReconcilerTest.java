@@ -463,6 +463,89 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void anUnhealthyReportIsClosedOnceTheJobIsHealthyAgain() throws Exception {
+    DesiredState desired = running(1);
+    String job = unhealthyFromClimbingRestarts(desired);
+
+    // No further restart for a whole window: the climb is over.
+    clock.advance(Duration.ofMinutes(6));
+    flink.completeCheckpoint(job, 10, checkpoint(job, 10), clock.instant());
+    step(desired);
+
+    assertThat(status.unhealthy()).isNull();
+    assertThat(events.get(events.size() - 1))
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("JobHealthy"))
+        .satisfies(e -> assertThat(e.message()).isEqualTo("Job " + job + " is healthy again"))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(job));
+  }
+
+  @Test
+  void anUnhealthyReportIsClosedWhenTheUnhealthyJobIsLostAndRestored() throws Exception {
+    // Probe 8 (P8-3): JobUnhealthy, then the JobManager was lost and the job restored as another;
+    // status, metric and health said healthy, but no event ever closed the warning.
+    DesiredState desired = running(1);
+    String unhealthy = unhealthyFromClimbingRestarts(desired);
+    flink.loseAllJobs();
+
+    step(desired);
+
+    assertThat(status.jobId()).isNotEqualTo(unhealthy);
+    assertThat(status.unhealthy()).isNull();
+    assertThat(reasons()).endsWith("JobUnhealthy", "JobRestoredFromLastState", "JobHealthy");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(unhealthy))
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .startsWith("Job " + unhealthy + ", reported unhealthy (restarted 3 times")
+                    .contains("runs no more: Job " + unhealthy + " is no longer on Flink")
+                    .contains("as job " + status.jobId()));
+  }
+
+  @Test
+  void anUnhealthyReportIsClosedOnceTheRestartedJobRunsInItsPlace() throws Exception {
+    properties = properties(true);
+    reconciler = reconciler(leadership);
+    DesiredState desired = running(1);
+    String unhealthy = unhealthyFromClimbingRestarts(desired);
+    assertThat(flink.job(unhealthy).state()).isEqualTo("CANCELED");
+    assertThat(reasons()).endsWith("JobUnhealthy", "JobReplaced");
+
+    step(desired);
+
+    assertThat(status.unhealthy()).isNull();
+    assertThat(reasons()).endsWith("JobHealthy");
+    assertThat(events.get(events.size() - 1).jobId()).isEqualTo(unhealthy);
+  }
+
+  @Test
+  void anUnhealthyReportIsClosedWhenThePipelineIsSuspended() throws Exception {
+    DesiredState desired = running(1);
+    String unhealthy = unhealthyFromClimbingRestarts(desired);
+
+    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+
+    assertThat(status.suspended()).isTrue();
+    assertThat(reasons()).endsWith("JobSuspended", "JobHealthy");
+    assertThat(events.get(events.size() - 1).message())
+        .contains("runs no more: Job " + unhealthy + " stopped with savepoint");
+  }
+
+  /** Deploys the job and has Flink's restarts of it climb until it is reported unhealthy. */
+  private String unhealthyFromClimbingRestarts(DesiredState desired) throws Exception {
+    step(desired);
+    String job = status.jobId();
+    for (int restarts = 0; restarts <= 3; restarts++) {
+      flink.restarts(job, restarts);
+      flink.completeCheckpoint(job, restarts + 1, checkpoint(job, restarts + 1), clock.instant());
+      clock.advance(Duration.ofSeconds(30));
+      step(desired);
+    }
+    assertThat(reasons()).contains("JobUnhealthy");
+    return job;
+  }
+
+  @Test
   void suspendsARunningJobWithASavepointAndResumesFromIt() throws Exception {
     DesiredState desired = running(1);
     step(desired);
@@ -1507,17 +1590,8 @@ class PipelineReconcilerTest {
       throws Exception {
     DesiredState onOld = running(1);
     onOld = next(onOld, onOld.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
-    step(onOld);
-    AutoUpgrade auto =
-        new AutoUpgrade(
-            TestingFlinkService.SHIPPED_JAR,
-            d -> {
-              proposed.add(d);
-              return d;
-            },
-            (type, reason, message, jobId) -> {},
-            "replica-test",
-            clock);
+    deployWithCheckpoint(onOld, 1);
+    AutoUpgrade auto = autoUpgrade();
 
     Optional<DesiredState> wanted = auto.apply(Optional.of(onOld), observe(null), status);
 
@@ -1532,7 +1606,53 @@ class PipelineReconcilerTest {
         .contains(onOld);
   }
 
+  @Test
+  void autoUpgradeWaitsUntilTheJobRunsEveryTaskAndHasCompletedACheckpointSinceItStarted()
+      throws Exception {
+    // Probe 8 (P8-2): the replacement job of a rescale was upgraded 5 s after its deploy, before
+    // all its tasks ran or it completed a checkpoint, so the upgrade cancelled it.
+    DesiredState onOld = running(1);
+    onOld = next(onOld, onOld.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    Instant started = clock.instant();
+    step(onOld);
+    String job = status.jobId();
+    AutoUpgrade auto = autoUpgrade();
+    flink.tasksRunning(job, false);
+    assertThat(auto.apply(Optional.of(onOld), observe(null), status))
+        .as("not every task runs")
+        .contains(onOld);
+
+    flink.tasksRunning(job, true);
+    assertThat(auto.apply(Optional.of(onOld), observe(null), status))
+        .as("every task runs, no checkpoint completed")
+        .contains(onOld);
+
+    flink.completeCheckpoint(job, 1, checkpoint(job, 1), started.minus(Duration.ofMinutes(1)));
+    assertThat(auto.apply(Optional.of(onOld), observe(null), status))
+        .as("its only checkpoint is older than the job (the state it started from)")
+        .contains(onOld);
+    assertThat(proposed).isEmpty();
+
+    clock.advance(Duration.ofSeconds(10));
+    flink.completeCheckpoint(job, 2, checkpoint(job, 2), clock.instant());
+    assertThat(auto.apply(Optional.of(onOld), observe(null), status).orElseThrow().version())
+        .as("runs steadily")
+        .isEqualTo(onOld.version() + 1);
+  }
+
   // Helpers.
+
+  private AutoUpgrade autoUpgrade() {
+    return new AutoUpgrade(
+        TestingFlinkService.SHIPPED_JAR,
+        d -> {
+          proposed.add(d);
+          return d;
+        },
+        (type, reason, message, jobId) -> {},
+        "replica-test",
+        clock);
+  }
 
   /** Deploys {@code desired}'s job and has it complete checkpoint {@code id}, observed. */
   private Deployed deployWithCheckpoint(DesiredState desired, long id) throws Exception {

@@ -43,6 +43,46 @@ class PipelineViewsTest {
     assertThat(unknown.observedAt()).isEqualTo(at);
   }
 
+  @Test
+  void noUpgradeIsAvailableWhenTheOnlyJarOnOfferIsOneAnUpgradeWasRolledBackFrom() {
+    // Probe 8 (P8-4): `available` stayed true for good after the shipped jar's upgrade was rolled
+    // back, though auto mode never takes that jar again.
+    String shipped = "b".repeat(64);
+    String running = "a".repeat(64);
+    FraudJob job = running(2, DeliveryGuarantee.EXACTLY_ONCE);
+    DesiredState wanted =
+        new DesiredState(
+            3, "pipeline-1", spec(2, DeliveryGuarantee.EXACTLY_ONCE), 1, Instant.EPOCH, "t", "t");
+    PipelineStatus.Builder onRunning = PipelineStatus.initial().toBuilder();
+    onRunning.jobId = job.jobId();
+    onRunning.jobJarSha256 = running;
+    PipelineStatus.Builder rolledBack = onRunning.build().toBuilder();
+    rolledBack.rejectedJars = List.of(shipped);
+
+    UpgradeView offered =
+        PipelineViews.upgradeView("auto", shipped, wanted, job, onRunning.build());
+    UpgradeView rejected =
+        PipelineViews.upgradeView("auto", shipped, wanted, job, rolledBack.build());
+
+    assertThat(offered.available()).isTrue();
+    assertThat(rejected.available()).isFalse();
+    assertThat(rejected.reasons())
+        .singleElement()
+        .asString()
+        .contains("an upgrade to it was rolled back")
+        .contains("not offered again");
+    assertThat(rejected.rejectedJars()).containsExactly(shipped);
+
+    DesiredState rescaled =
+        new DesiredState(
+            4, "pipeline-1", spec(3, DeliveryGuarantee.EXACTLY_ONCE), 1, Instant.EPOCH, "t", "t");
+    assertThat(
+            PipelineViews.upgradeView("auto", shipped, rescaled, job, rolledBack.build())
+                .available())
+        .as("other settings are still an upgrade")
+        .isTrue();
+  }
+
   private static Observation observation(Instant at, boolean reachable, FraudJob... jobs) {
     return new Observation(
         at, reachable, reachable ? null : "refused", null, List.of(jobs), List.of());

@@ -165,6 +165,10 @@ class UpgradeRollbackTest {
     assertThat(last.path("rollback_point").path("kind").asString()).isEqualTo("SAVEPOINT");
     assertThat(pipeline.path("upgrade").path("rejected_jars").get(0).asString())
         .isEqualTo(brokenJar);
+    // The only jar on offer is the one rolled back from: no upgrade is available (P8-4).
+    assertThat(pipeline.path("upgrade").path("available").asBoolean())
+        .as(pipeline.path("upgrade").toString())
+        .isFalse();
     assertThat(pipeline.path("desired").path("spec").path("jar_sha256").asString())
         .isEqualTo(firstJar);
     assertThat(pipeline.path("desired").path("cause").asString()).startsWith("rollback of");
