@@ -182,8 +182,29 @@ public class Operations implements AutoCloseable {
    */
   public OperationClaim claim(
       OperationKind kind, String jobId, Duration timeLimit, Exclusion exclusion) {
+    return claim(kind, jobId, timeLimit, false, null, exclusion);
+  }
+
+  /**
+   * As {@link #claim(OperationKind, String, Duration, Exclusion)}, with what {@code admission} says
+   * of the operations in progress recorded before this one (on any replica) deciding whether it
+   * runs.
+   *
+   * @param cancellable whether {@code DELETE} may cancel it once started
+   * @param progress the progress to show from the start (null: none)
+   * @throws RuntimeException what {@code admission} refuses it with
+   * @throws KafkaUnavailableException when the claim cannot be recorded or read back
+   */
+  public OperationClaim claim(
+      OperationKind kind,
+      String jobId,
+      Duration timeLimit,
+      boolean cancellable,
+      OperationProgress progress,
+      Admission admission) {
     history.loadPrevious();
-    return claims.claim(runner.accepted(kind, jobId, timeLimit, null, null), exclusion);
+    return claims.claim(
+        runner.accepted(kind, jobId, timeLimit, progress, null), cancellable, admission);
   }
 
   /**
@@ -208,13 +229,18 @@ public class Operations implements AutoCloseable {
    * as last read): the quick look before a {@link #claim}, which alone settles a race.
    */
   public void requireNoneInProgress(Exclusion exclusion) {
-    list().stream()
-        .filter(op -> op.state() == OperationState.IN_PROGRESS && exclusion.conflicts().test(op))
-        .findFirst()
-        .ifPresent(
-            op -> {
-              throw exclusion.refusal().apply(op);
-            });
+    exclusion.admit(inProgress());
+  }
+
+  /**
+   * Every retained operation in progress, on any replica, as last read (oldest first): what a quick
+   * look before a {@link #claim} checks.
+   */
+  public List<Operation> inProgress() {
+    return list().stream()
+        .filter(op -> op.state() == OperationState.IN_PROGRESS)
+        .sorted(java.util.Comparator.comparing(Operation::createdAt))
+        .toList();
   }
 
   /** Every retained operation, newest first; those of other replicas as last recorded. */
