@@ -31,6 +31,13 @@ final class UnrecordedEnds implements AutoCloseable {
   /** The newest ended state of each operation Kafka does not have yet, by id. */
   private final Map<String, Operation> pending = new ConcurrentHashMap<>();
 
+  /**
+   * Writes of one operation's end are one at a time, under its stripe: a retry never puts back an
+   * older end over a newer one (a cause refined since). Striped, not one lock: while Kafka is down
+   * each write waits for its timeout, and the ends of other operations need not queue behind it.
+   */
+  private final Object[] stripes = new Object[16];
+
   private final ScheduledExecutorService retries =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("operation-ends"));
 
@@ -48,23 +55,30 @@ final class UnrecordedEnds implements AutoCloseable {
   UnrecordedEnds(OperationStore store, Backoff backoff) {
     this.store = store;
     this.backoff = backoff;
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Object();
+    }
   }
 
   /**
-   * Writes an ended operation; should Kafka not have it, keeps it to write again. Writes of the
-   * same operation are one at a time (ends are rare: the lock costs nothing while Kafka answers),
-   * so a retry never puts back an older end over a newer one (a cause refined since).
+   * Writes an ended operation; should Kafka not have it, keeps it to write again.
    *
    * @return whether Kafka has it now
    */
-  synchronized boolean save(Operation ended) {
-    if (store.save(ended)) {
-      pending.remove(ended.id());
-      return true;
+  boolean save(Operation ended) {
+    synchronized (stripe(ended.id())) {
+      if (store.save(ended)) {
+        pending.remove(ended.id());
+        return true;
+      }
+      pending.put(ended.id(), ended);
     }
-    pending.put(ended.id(), ended);
     scheduleRetry();
     return false;
+  }
+
+  private Object stripe(String id) {
+    return stripes[Math.floorMod(id.hashCode(), stripes.length)];
   }
 
   /** Whether the operation's end is still to be written. */
@@ -95,7 +109,7 @@ final class UnrecordedEnds implements AutoCloseable {
       if (closed) {
         return;
       }
-      synchronized (this) {
+      synchronized (stripe(id)) {
         Operation ended = pending.get(id);
         if (ended == null) {
           continue;
