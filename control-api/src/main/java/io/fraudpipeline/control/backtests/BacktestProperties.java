@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Bounds and settings of backtests ({@code POST /api/v1/rules/backtests}).
  *
- * @param maxConcurrent backtests running at the same time; one more is refused with 429
+ * @param maxConcurrent backtests in progress at the same time, on all replicas together (counted
+ *     through the operations topic); one more is refused with 429
  * @param maxSpan longest range ({@code to - from}) one backtest may cover
  * @param timeout a backtest still running after this long is cancelled and fails; the leader leaves
  *     the job of a backtest with no recorded operation this long after its start (plus the

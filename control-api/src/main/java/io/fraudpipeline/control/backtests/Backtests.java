@@ -9,6 +9,7 @@ import io.fraudpipeline.control.jobs.JarRunner;
 import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationClaim;
 import io.fraudpipeline.control.operations.OperationContext;
 import io.fraudpipeline.control.operations.OperationKind;
 import io.fraudpipeline.control.operations.OperationProgress;
@@ -62,7 +63,7 @@ public class Backtests {
   private final Operations operations;
   private final FlinkRestClient flink;
   private final JarRunner runner;
-  private final FreeSlots freeSlots;
+  private final BacktestAdmission admission;
   private final JobJars jars;
   private final FraudJobArguments arguments;
   private final BacktestKafka kafka;
@@ -109,7 +110,7 @@ public class Backtests {
     this.flink = flink;
     this.runner = runner;
     this.jars = jars;
-    this.freeSlots = freeSlots;
+    this.admission = new BacktestAdmission(flink, freeSlots, properties);
     this.arguments = arguments;
     this.kafka = kafka;
     this.properties = properties;
@@ -118,29 +119,20 @@ public class Backtests {
   }
 
   /**
-   * Validates the request and starts the backtest.
+   * Validates the request and starts the backtest, admitted against the backtests in progress on
+   * every replica ({@link BacktestAdmission}): first as last read, then, once its operation is
+   * recorded, against those recorded before it, which alone settles a race between replicas.
    *
    * @throws InvalidInputException if the request is invalid
    * @throws ConcurrencyLimitException when as many backtests run as allowed
+   * @throws io.fraudpipeline.control.errors.StateConflictException when Flink has too few free
+   *     slots for it
+   * @throws io.fraudpipeline.control.kafka.KafkaUnavailableException when its operation cannot be
+   *     recorded and read back
    */
   public synchronized Operation start(JsonNode body) {
     BacktestRequest request = BacktestRequests.read(body, clock.instant(), properties.maxSpan());
-    long running =
-        operations.list().stream()
-            // Those of other replicas count against their own limit.
-            .filter(op -> op.kind() == OperationKind.BACKTEST && operations.runsHere(op.id()))
-            .count();
-    if (running >= properties.maxConcurrent()) {
-      throw new ConcurrencyLimitException(
-          running
-              + " backtests are running, the most allowed (fraud.backtests.max-concurrent); try"
-              + " again when one has ended",
-          Map.of("max_concurrent", properties.maxConcurrent()));
-    }
-    freeSlots.require(
-        properties.parallelism(),
-        0,
-        "A backtest (fraud.backtests.parallelism " + properties.parallelism() + ")");
+    admission.admit(operations.inProgress());
     requireRetained(request);
     BacktestKafka.ReadPlan plan =
         kafka.plan(
@@ -149,13 +141,16 @@ public class Backtests {
             request.to().plus(properties.lookback()));
     long total = plan.records();
     JobID jobId = new JobID();
-    return operations.start(
-        OperationKind.BACKTEST,
-        jobId.toHexString(),
-        properties.timeout(),
-        true,
-        new OperationProgress(0, total, RECORDS),
-        context -> run(request, jobId, plan, context));
+    try (OperationClaim claim =
+        operations.claim(
+            OperationKind.BACKTEST,
+            jobId.toHexString(),
+            properties.timeout(),
+            true,
+            new OperationProgress(0, total, RECORDS),
+            admission::admit)) {
+      return claim.start(context -> run(request, jobId, plan, context));
+    }
   }
 
   private void requireRetained(BacktestRequest request) {

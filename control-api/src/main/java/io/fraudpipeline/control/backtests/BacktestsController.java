@@ -55,14 +55,19 @@ class BacktestsController {
               + " live job's operators. 202 with Location: the operation (GET"
               + " /api/v1/operations/{id}) shows records read and, once COMPLETED, the report in"
               + " `result`; DELETE it to cancel. 400 for invalid rules or range (also one Kafka"
-              + " no longer retains), 429 beyond fraud.backtests.max-concurrent.")
+              + " no longer retains), 429 beyond fraud.backtests.max-concurrent (in progress on all"
+              + " replicas).")
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(
       responseCode = "409",
-      description = "Too few free task slots beside the live job (slots_available)")
+      description =
+          "Too few free task slots beside the live job and the backtests accepted before it on"
+              + " any replica (slots_available)")
   @ApiResponse(
       responseCode = "429",
-      description = "too-many-requests: fraud.backtests.max-concurrent backtests are running")
+      description =
+          "too-many-requests: fraud.backtests.max-concurrent backtests are in progress (all"
+              + " replicas)")
   @ApiResponse(responseCode = "502", description = "flink-error: Flink refused the job")
   @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
   ResponseEntity<Operation> start(

@@ -38,11 +38,26 @@ public class FreeSlots {
    * @param what who needs them, as the refusal starts ("Parallelism 4", "A backtest ...")
    */
   public void require(int slots, int freedSlots, String what) {
+    require(slots, freedSlots, 0, "", what);
+  }
+
+  /**
+   * Fails with 409 unless Flink has {@code slots} free beside {@code reservedSlots} that jobs
+   * accepted before (but not holding their slots yet) are about to take.
+   *
+   * @param reservedBy who reserved them, as the refusal says it ("backtests accepted before it …")
+   */
+  public void requireBeside(int slots, int reservedSlots, String reservedBy, String what) {
+    require(slots, 0, reservedSlots, reservedBy, what);
+  }
+
+  private void require(
+      int slots, int freedSlots, int reservedSlots, String reservedBy, String what) {
     if (onDemand) {
       return;
     }
     ClusterOverview cluster = flink.clusterOverview();
-    if (slots > cluster.slotsAvailable() + freedSlots) {
+    if (slots + reservedSlots > cluster.slotsAvailable() + freedSlots) {
       throw new StateConflictException(
           what
               + " needs "
@@ -54,7 +69,10 @@ public class FreeSlots {
               + " ("
               + cluster.taskManagers()
               + " TaskManagers)"
-              + (freedSlots > 0 ? ", and the job it replaces frees " + freedSlots : ""),
+              + (freedSlots > 0 ? ", and the job it replaces frees " + freedSlots : "")
+              + (reservedSlots > 0
+                  ? ", of which " + reservedSlots + " are reserved for " + reservedBy
+                  : ""),
           Map.of("slots_available", cluster.slotsAvailable(), "slots_total", cluster.slotsTotal()));
     }
   }

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.operations;
 
 import io.fraudpipeline.control.errors.StateConflictException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -13,7 +14,20 @@ import java.util.function.Predicate;
  * @param refusal what refuses the new one because of such an operation
  */
 public record Exclusion(
-    Predicate<Operation> conflicts, Function<Operation, StateConflictException> refusal) {
+    Predicate<Operation> conflicts, Function<Operation, StateConflictException> refusal)
+    implements Admission {
+
+  /** Refuses the new operation naming the first operation in its way. */
+  @Override
+  public void admit(List<Operation> inProgress) {
+    inProgress.stream()
+        .filter(conflicts)
+        .findFirst()
+        .ifPresent(
+            op -> {
+              throw refusal.apply(op);
+            });
+  }
 
   /** Held up by an operation in progress on {@code jobId} whose kind {@code blocks}. */
   public static Exclusion onJob(String jobId, Predicate<OperationKind> blocks) {

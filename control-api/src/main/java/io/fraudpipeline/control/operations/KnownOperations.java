@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.operations;
 
+import io.fraudpipeline.control.scheduling.Backoff;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,10 +44,16 @@ final class KnownOperations {
               }));
 
   private final OperationStore store;
+  private final UnrecordedEnds ends;
   private volatile boolean closed;
 
-  KnownOperations(OperationStore store) {
+  /**
+   * @param endRetry the wait before each new write of an operation's end Kafka missed, after as
+   *     many failed ones in a row ({@link UnrecordedEnds})
+   */
+  KnownOperations(OperationStore store, Backoff endRetry) {
     this.store = store;
+    this.ends = new UnrecordedEnds(store, endRetry);
   }
 
   /** The operation as memory has it, or null. */
@@ -113,7 +120,14 @@ final class KnownOperations {
    * Writes an operation to the store, unless this control plane is closing; says whether it did.
    */
   boolean saveUnlessClosing(Operation operation) {
-    return !closed && store.save(operation);
+    return !closed && store(operation);
+  }
+
+  /** Writes an operation; one that has ended is written again until Kafka has it. */
+  private boolean store(Operation operation) {
+    return operation.state() == OperationState.IN_PROGRESS
+        ? store.save(operation)
+        : ends.save(operation);
   }
 
   /**
@@ -139,12 +153,12 @@ final class KnownOperations {
 
   /** Writes an operation to the store, even while closing, without showing it yet. */
   void save(Operation operation) {
-    store.save(operation);
+    store(operation);
   }
 
   /** Writes an operation another replica left behind, as this one ended it, then shows it. */
   void write(Operation ended) {
-    store.save(ended);
+    store(ended);
     operations.put(ended.id(), ended);
   }
 
@@ -193,7 +207,8 @@ final class KnownOperations {
       return;
     }
     operations.values().stream()
-        .filter(op -> op.state() != OperationState.IN_PROGRESS)
+        // One whose end Kafka has not got yet is kept to be written (its record still in progress).
+        .filter(op -> op.state() != OperationState.IN_PROGRESS && !ends.isPending(op.id()))
         .sorted(Comparator.comparing(Operation::createdAt))
         .limit(excess)
         .toList()
@@ -212,5 +227,6 @@ final class KnownOperations {
    */
   void close() {
     closed = true;
+    ends.close();
   }
 }

@@ -9,11 +9,13 @@ public final class OperationClaim implements AutoCloseable {
 
   private final OperationClaims claims;
   private final Operation claimed;
+  private final boolean cancellable;
   private boolean ended;
 
-  OperationClaim(OperationClaims claims, Operation claimed) {
+  OperationClaim(OperationClaims claims, Operation claimed, boolean cancellable) {
     this.claims = claims;
     this.claimed = claimed;
+    this.cancellable = cancellable;
   }
 
   /** The id the operation is recorded under, and will run under once started. */
@@ -39,7 +41,7 @@ public final class OperationClaim implements AutoCloseable {
       throw new IllegalStateException("Operation " + claimed.id() + " was started or withdrawn");
     }
     ended = true;
-    return claims.start(operation, body);
+    return claims.start(operation, cancellable, body);
   }
 
   /** Withdraws the claim unless its operation was started. */

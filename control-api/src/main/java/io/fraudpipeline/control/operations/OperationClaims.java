@@ -2,7 +2,6 @@ package io.fraudpipeline.control.operations;
 
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,9 +10,10 @@ import org.slf4j.LoggerFactory;
  * operations topic, then the topic is read back past it, and it runs only if no operation in its
  * way ({@link Exclusion}) was recorded before it and is still in progress. The topic has one
  * partition, so of two replicas claiming at once both see the same one first: that one runs, the
- * other is withdrawn (a tombstone) and refused naming it. A claim of a replica that stops before it
- * ends stays in progress in the topic, and is ended as any operation of a stopped replica is
- * ({@link AbandonedOperationSettler}).
+ * other is withdrawn (a tombstone) and refused naming it. Limits that count (backtests: how many,
+ * and Flink's free slots) are held the same way, by an {@link Admission} that counts those before.
+ * A claim of a replica that stops before it ends stays in progress in the topic, and is ended as
+ * any operation of a stopped replica is ({@link AbandonedOperationSettler}).
  */
 final class OperationClaims {
 
@@ -30,12 +30,14 @@ final class OperationClaims {
   }
 
   /**
-   * @throws io.fraudpipeline.control.errors.StateConflictException from {@code exclusion} when an
-   *     operation in its way was recorded first
+   * @param cancellable whether the operation, once started, may be cancelled ({@link
+   *     OperationRunner#run})
+   * @throws RuntimeException what {@code admission} refuses it with (e.g. a 409 naming the
+   *     operation in its way, recorded first); the claim is withdrawn
    * @throws KafkaUnavailableException when the claim cannot be recorded or read back: without
    *     Kafka, no replica can tell which came first
    */
-  OperationClaim claim(Operation accepted, Exclusion exclusion) {
+  OperationClaim claim(Operation accepted, boolean cancellable, Admission admission) {
     // Runs here from now: the look for abandoned operations leaves this replica's claim alone.
     known.started(accepted);
     List<Operation> before;
@@ -50,24 +52,25 @@ final class OperationClaims {
               + e.getMessage(),
           e);
     }
-    Optional<Operation> inTheWay =
+    List<Operation> inProgress =
         before.stream()
             .map(this::asKnown)
             .filter(op -> op.state() == OperationState.IN_PROGRESS)
-            .filter(exclusion.conflicts())
-            .findFirst();
-    if (inTheWay.isPresent()) {
+            .toList();
+    try {
+      admission.admit(inProgress);
+    } catch (RuntimeException e) {
       withdraw(accepted);
       log.info(
-          "Operation {} {} on job {} refused: {} {} was recorded first",
+          "Operation {} {} on job {} refused beside the {} in progress recorded before it: {}",
           accepted.kind(),
           accepted.id(),
           accepted.jobId(),
-          inTheWay.get().kind(),
-          inTheWay.get().id());
-      throw exclusion.refusal().apply(inTheWay.get());
+          inProgress.size(),
+          e.getMessage());
+      throw e;
     }
-    return new OperationClaim(this, accepted);
+    return new OperationClaim(this, accepted, cancellable);
   }
 
   /** The recorded operation, unless this replica ended it and Kafka missed that write. */
@@ -76,8 +79,8 @@ final class OperationClaims {
     return shown != null && shown.state() != OperationState.IN_PROGRESS ? shown : recorded;
   }
 
-  Operation start(Operation claimed, Operations.Body body) {
-    return runner.run(claimed, false, body);
+  Operation start(Operation claimed, boolean cancellable, Operations.Body body) {
+    return runner.run(claimed, cancellable, body);
   }
 
   /**

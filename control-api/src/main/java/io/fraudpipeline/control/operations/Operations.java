@@ -4,6 +4,7 @@ import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.leadership.LeftoverOwnership;
+import io.fraudpipeline.control.scheduling.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +55,8 @@ public class Operations implements AutoCloseable {
         properties.progressInterval(),
         properties.abandonedGrace(),
         Clock.systemUTC(),
-        outcomes);
+        outcomes,
+        new Backoff(properties.endRetryInitialBackoff(), properties.endRetryMaxBackoff()));
   }
 
   Operations(
@@ -67,13 +69,7 @@ public class Operations implements AutoCloseable {
     this(meters, store, leadership, progressInterval, abandonedGrace, clock, List.of());
   }
 
-  /**
-   * @param progressInterval the least time between two writes of an operation's progress to the
-   *     store (other replicas serve it from there)
-   * @param abandonedGrace how old another replica's operation must be before this one fails it for
-   *     that replica's absence from the group
-   * @param outcomes what may tell how the work of an operation whose replica stopped went on
-   */
+  /** For tests: an end Kafka missed is written again after 100 ms, then at most every second. */
   Operations(
       MeterRegistry meters,
       OperationStore store,
@@ -82,8 +78,37 @@ public class Operations implements AutoCloseable {
       Duration abandonedGrace,
       Clock clock,
       List<OperationOutcomes> outcomes) {
+    this(
+        meters,
+        store,
+        leadership,
+        progressInterval,
+        abandonedGrace,
+        clock,
+        outcomes,
+        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+  }
+
+  /**
+   * @param progressInterval the least time between two writes of an operation's progress to the
+   *     store (other replicas serve it from there)
+   * @param abandonedGrace how old another replica's operation must be before this one fails it for
+   *     that replica's absence from the group
+   * @param outcomes what may tell how the work of an operation whose replica stopped went on
+   * @param endRetry the wait before each new write of an operation's end Kafka missed, after as
+   *     many failed ones in a row
+   */
+  Operations(
+      MeterRegistry meters,
+      OperationStore store,
+      Leadership leadership,
+      Duration progressInterval,
+      Duration abandonedGrace,
+      Clock clock,
+      List<OperationOutcomes> outcomes,
+      Backoff endRetry) {
     String replicaId = leadership.replicaId();
-    this.known = new KnownOperations(store);
+    this.known = new KnownOperations(store, endRetry);
     this.runner = new OperationRunner(known, replicaId, progressInterval, meters, clock);
     this.settler =
         new AbandonedOperationSettler(known, leadership, outcomes, abandonedGrace, clock);
@@ -157,8 +182,29 @@ public class Operations implements AutoCloseable {
    */
   public OperationClaim claim(
       OperationKind kind, String jobId, Duration timeLimit, Exclusion exclusion) {
+    return claim(kind, jobId, timeLimit, false, null, exclusion);
+  }
+
+  /**
+   * As {@link #claim(OperationKind, String, Duration, Exclusion)}, with what {@code admission} says
+   * of the operations in progress recorded before this one (on any replica) deciding whether it
+   * runs.
+   *
+   * @param cancellable whether {@code DELETE} may cancel it once started
+   * @param progress the progress to show from the start (null: none)
+   * @throws RuntimeException what {@code admission} refuses it with
+   * @throws KafkaUnavailableException when the claim cannot be recorded or read back
+   */
+  public OperationClaim claim(
+      OperationKind kind,
+      String jobId,
+      Duration timeLimit,
+      boolean cancellable,
+      OperationProgress progress,
+      Admission admission) {
     history.loadPrevious();
-    return claims.claim(runner.accepted(kind, jobId, timeLimit, null, null), exclusion);
+    return claims.claim(
+        runner.accepted(kind, jobId, timeLimit, progress, null), cancellable, admission);
   }
 
   /**
@@ -183,13 +229,18 @@ public class Operations implements AutoCloseable {
    * as last read): the quick look before a {@link #claim}, which alone settles a race.
    */
   public void requireNoneInProgress(Exclusion exclusion) {
-    list().stream()
-        .filter(op -> op.state() == OperationState.IN_PROGRESS && exclusion.conflicts().test(op))
-        .findFirst()
-        .ifPresent(
-            op -> {
-              throw exclusion.refusal().apply(op);
-            });
+    exclusion.admit(inProgress());
+  }
+
+  /**
+   * Every retained operation in progress, on any replica, as last read (oldest first): what a quick
+   * look before a {@link #claim} checks.
+   */
+  public List<Operation> inProgress() {
+    return list().stream()
+        .filter(op -> op.state() == OperationState.IN_PROGRESS)
+        .sorted(java.util.Comparator.comparing(Operation::createdAt))
+        .toList();
   }
 
   /** Every retained operation, newest first; those of other replicas as last recorded. */

@@ -16,10 +16,17 @@ import org.springframework.validation.annotation.Validated;
  *     is older than this: a replica that has just started may take requests before it has joined
  *     the group (and the others learn members only every heartbeat interval); the leader waits as
  *     long before it cleans up that replica's backtest job and output topic
+ * @param endRetryInitialBackoff the wait before an operation's end (completed, failed, cancelled)
+ *     that Kafka missed is written again: until it is, the operation holds its job for the other
+ *     replicas
+ * @param endRetryMaxBackoff the longest wait between two such writes (doubled after each failed one
+ *     up to this): how long, at most, the job stays held once Kafka is back
  */
 @Validated
 @ConfigurationProperties("fraud.operations")
 public record OperationsProperties(
     @NotNull Duration progressInterval,
     @NotNull Duration abandonedCheckInterval,
-    @NotNull Duration abandonedGrace) {}
+    @NotNull Duration abandonedGrace,
+    @NotNull Duration endRetryInitialBackoff,
+    @NotNull Duration endRetryMaxBackoff) {}

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.flink;
 
+import io.fraudpipeline.flink.FlinkRestClient;
 import java.net.URI;
 import java.time.Duration;
 
@@ -7,6 +8,18 @@ import java.time.Duration;
 public final class TestingFreeSlots {
 
   private TestingFreeSlots() {}
+
+  /** Counts the free slots {@code flink} reports, as on a cluster of fixed size. */
+  public static FreeSlots counting(FlinkRestClient flink) {
+    return new FreeSlots(
+        flink,
+        new FlinkProperties(
+            URI.create("http://localhost:9"),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            false));
+  }
 
   /** Flink starts TaskManagers as jobs ask for slots: every request has its slots. */
   public static FreeSlots onDemand() {

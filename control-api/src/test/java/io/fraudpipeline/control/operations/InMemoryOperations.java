@@ -21,9 +21,12 @@ import java.util.UUID;
 public final class InMemoryOperations implements AutoCloseable {
 
   /** In the order the operations were first written, as the topic's readers see them. */
-  private final Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final Map<String, Operation> records;
 
   private final Operations operations;
+  private final Clock clock;
+  private final Duration grace;
+  private final List<OperationOutcomes> outcomes;
 
   /**
    * @param grace {@code fraud.operations.abandoned-grace}
@@ -37,6 +40,19 @@ public final class InMemoryOperations implements AutoCloseable {
    */
   public InMemoryOperations(
       Leadership leadership, Clock clock, Duration grace, List<OperationOutcomes> outcomes) {
+    this(Collections.synchronizedMap(new LinkedHashMap<>()), leadership, clock, grace, outcomes);
+  }
+
+  private InMemoryOperations(
+      Map<String, Operation> records,
+      Leadership leadership,
+      Clock clock,
+      Duration grace,
+      List<OperationOutcomes> outcomes) {
+    this.records = records;
+    this.clock = clock;
+    this.grace = grace;
+    this.outcomes = outcomes;
     OperationStore store =
         new OperationStore(null) {
           @Override
@@ -106,6 +122,11 @@ public final class InMemoryOperations implements AutoCloseable {
         null,
         replica,
         desiredVersion);
+  }
+
+  /** Another replica, {@code leadership}'s, on the same store (as on one operations topic). */
+  public InMemoryOperations replica(Leadership leadership) {
+    return new InMemoryOperations(records, leadership, clock, grace, outcomes);
   }
 
   public Operations operations() {

@@ -1,0 +1,152 @@
+package io.fraudpipeline.control.operations;
+
+import io.fraudpipeline.control.scheduling.Backoff;
+import io.fraudpipeline.control.scheduling.DaemonThreads;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the end of an operation (the record that says it is over) to the store, and writes it
+ * again, with a backoff, until Kafka has it. Left in progress in the topic, an operation whose
+ * replica is alive holds its job for every other replica: their claims see it in progress and no
+ * replica fails it as abandoned while its owner is in the group, so before, a missed end refused
+ * every stop, savepoint or rescale of that job elsewhere (409) until the owner restarted. Only the
+ * owner knows the operation ended, and anything it could tell the others goes through the same
+ * Kafka that missed the end, so the end itself is what it sends again.
+ */
+final class UnrecordedEnds implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(UnrecordedEnds.class);
+
+  private final OperationStore store;
+  private final Backoff backoff;
+
+  /** The newest ended state of each operation Kafka does not have yet, by id. */
+  private final Map<String, Operation> pending = new ConcurrentHashMap<>();
+
+  /**
+   * Writes of one operation's end are one at a time, under its stripe: a retry never puts back an
+   * older end over a newer one (a cause refined since). Striped, not one lock: while Kafka is down
+   * each write waits for its timeout, and the ends of other operations need not queue behind it.
+   */
+  private final Object[] stripes = new Object[16];
+
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("operation-ends"));
+
+  /** Failed tries in a row; guarded by {@code this}. */
+  private int failures;
+
+  /** Whether a retry is scheduled; guarded by {@code this}. */
+  private boolean scheduled;
+
+  private volatile boolean closed;
+
+  /**
+   * @param backoff the wait before each new try, after as many failed ones in a row
+   */
+  UnrecordedEnds(OperationStore store, Backoff backoff) {
+    this.store = store;
+    this.backoff = backoff;
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Object();
+    }
+  }
+
+  /**
+   * Writes an ended operation; should Kafka not have it, keeps it to write again.
+   *
+   * @return whether Kafka has it now
+   */
+  boolean save(Operation ended) {
+    synchronized (stripe(ended.id())) {
+      if (store.save(ended)) {
+        pending.remove(ended.id());
+        return true;
+      }
+      pending.put(ended.id(), ended);
+    }
+    scheduleRetry();
+    return false;
+  }
+
+  private Object stripe(String id) {
+    return stripes[Math.floorMod(id.hashCode(), stripes.length)];
+  }
+
+  /** Whether the operation's end is still to be written. */
+  boolean isPending(String id) {
+    return pending.containsKey(id);
+  }
+
+  private synchronized void scheduleRetry() {
+    if (scheduled || closed) {
+      return;
+    }
+    failures++;
+    scheduled = true;
+    try {
+      retries.schedule(
+          this::retry, backoff.afterFailures(failures).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closing.
+      scheduled = false;
+    }
+  }
+
+  private void retry() {
+    synchronized (this) {
+      scheduled = false;
+    }
+    for (String id : List.copyOf(pending.keySet())) {
+      if (closed) {
+        return;
+      }
+      synchronized (stripe(id)) {
+        Operation ended = pending.get(id);
+        if (ended == null) {
+          continue;
+        }
+        if (!store.save(ended)) {
+          // Kafka still down: the others would wait as long, tried again after the next backoff.
+          scheduleRetry();
+          return;
+        }
+        pending.remove(id);
+        log.info(
+            "The end of operation {} {} on job {} ({}) is recorded after {} failed tries: other"
+                + " replicas see it ended",
+            ended.kind(),
+            id,
+            ended.jobId(),
+            ended.state(),
+            failures);
+      }
+    }
+    synchronized (this) {
+      if (pending.isEmpty()) {
+        failures = 0;
+      } else {
+        // Ends that failed while this round ran.
+        scheduleRetry();
+      }
+    }
+  }
+
+  /**
+   * Stops writing: a closing control plane leaves what it has not recorded to the next one, or to
+   * the leader, as it does an interrupted operation.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    retries.shutdownNow();
+  }
+}
