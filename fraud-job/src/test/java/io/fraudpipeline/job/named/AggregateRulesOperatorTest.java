@@ -197,6 +197,54 @@ class AggregateRulesOperatorTest {
   }
 
   @Test
+  void countsATransactionBehindTheWatermarkOfTheCheckpointItsStateWasRestoredFromAsLate()
+      throws Exception {
+    // After a restore the operator's watermark starts again from nothing, but the windows it
+    // restores were already evicted up to the one it had: a transaction behind that is judged
+    // against a shortened window exactly as a late one is, and must be counted as one.
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    OperatorSubtaskState snapshot;
+    try (var harness = harness()) {
+      rules(harness, set);
+      send(harness, set, tx("a1", "A", 10));
+      watermark(harness, Generated.START + 10_000);
+      snapshot = harness.snapshot(1, 1);
+    }
+    try (var harness = harness(1, 0, snapshot)) {
+      send(harness, set, tx("late", "A", 5));
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+
+      send(harness, set, tx("on-time", "A", 11));
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRestoreAfterRescalingCountsLateBehindTheLowestWatermarkOfTheSubtasks() throws Exception {
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    List<OperatorSubtaskState> snapshots = new ArrayList<>();
+    long[] watermarks = {Generated.START + 10_000, Generated.START + 20_000};
+    for (int index = 0; index < 2; index++) {
+      try (var harness = harness(2, index, null)) {
+        rules(harness, set);
+        watermark(harness, watermarks[index]);
+        snapshots.add(harness.snapshot(1, 1));
+      }
+    }
+    OperatorSubtaskState merged =
+        AbstractStreamOperatorTestHarness.repackageState(
+            snapshots.toArray(OperatorSubtaskState[]::new));
+    OperatorSubtaskState whole =
+        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+            merged, MAX_PARALLELISM, 2, 1, 0);
+    try (var harness = harness(1, 0, whole)) {
+      send(harness, set, tx("behind-both", "A", 9));
+      send(harness, set, tx("behind-one", "A", 15));
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void countsALateTransactionOnceWhenItsGroupingsLandOnDifferentSubtasks() throws Exception {
     int parallelism = 2;
     List<Harness> subtasks = new ArrayList<>();
