@@ -197,6 +197,54 @@ class AggregateRulesOperatorTest {
   }
 
   @Test
+  void countsATransactionBehindTheWatermarkOfTheCheckpointItsStateWasRestoredFromAsLate()
+      throws Exception {
+    // After a restore the operator's watermark starts again from nothing, but the windows it
+    // restores were already evicted up to the one it had: a transaction behind that is judged
+    // against a shortened window exactly as a late one is, and must be counted as one.
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    OperatorSubtaskState snapshot;
+    try (var harness = harness()) {
+      rules(harness, set);
+      send(harness, set, tx("a1", "A", 10));
+      watermark(harness, Generated.START + 10_000);
+      snapshot = harness.snapshot(1, 1);
+    }
+    try (var harness = harness(1, 0, snapshot)) {
+      send(harness, set, tx("late", "A", 5));
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+
+      send(harness, set, tx("on-time", "A", 11));
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRestoreAfterRescalingCountsLateBehindTheLowestWatermarkOfTheSubtasks() throws Exception {
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    List<OperatorSubtaskState> snapshots = new ArrayList<>();
+    long[] watermarks = {Generated.START + 10_000, Generated.START + 20_000};
+    for (int index = 0; index < 2; index++) {
+      try (var harness = harness(2, index, null)) {
+        rules(harness, set);
+        watermark(harness, watermarks[index]);
+        snapshots.add(harness.snapshot(1, 1));
+      }
+    }
+    OperatorSubtaskState merged =
+        AbstractStreamOperatorTestHarness.repackageState(
+            snapshots.toArray(OperatorSubtaskState[]::new));
+    OperatorSubtaskState whole =
+        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+            merged, MAX_PARALLELISM, 2, 1, 0);
+    try (var harness = harness(1, 0, whole)) {
+      send(harness, set, tx("behind-both", "A", 9));
+      send(harness, set, tx("behind-one", "A", 15));
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void countsALateTransactionOnceWhenItsGroupingsLandOnDifferentSubtasks() throws Exception {
     int parallelism = 2;
     List<Harness> subtasks = new ArrayList<>();
@@ -256,6 +304,51 @@ class AggregateRulesOperatorTest {
   }
 
   /**
+   * Probe 8's case (P8-1) within the out-of-orderness bound: count_distinct of a field with
+   * repeated values per account beside other functions over the same grouping and window,
+   * watermarks that each jump across many keys' eviction times while releasing their waiting
+   * transactions, and the state snapshotted and restored into a new operator between watermarks
+   * (windows, timers and the waiting queue; the operator's watermark starts again from nothing).
+   */
+  @Test
+  void agreesWithTheBruteForceReferenceAcrossRestoresAndWatermarksThatJumpPastEvictionTimes()
+      throws Exception {
+    int alertsSeen = 0;
+    for (long seed = 201; seed <= 215; seed++) {
+      alertsSeen += judgeAgainstTheBruteForceReference(seed, 300, 37, 2, SPREE);
+    }
+    assertThat(alertsSeen).isGreaterThan(300);
+  }
+
+  /** Probe 8's rules, over the generator's short span: count_distinct and min per account. */
+  private static final List<NamedRule> SPREE =
+      List.of(
+          new NamedRule(
+              "spree",
+              "Spree",
+              "shadow",
+              "aggregate",
+              "merchant",
+              ">=",
+              new BigDecimal(3),
+              null,
+              List.of("account_id"),
+              "count_distinct",
+              "PT1M"),
+          new NamedRule(
+              "spree-min",
+              "Spree min",
+              null,
+              "aggregate",
+              "amount",
+              ">",
+              new BigDecimal(100),
+              null,
+              List.of("account_id"),
+              "min",
+              "PT1M"));
+
+  /**
    * Sends {@code count} generated transactions (over 600 s of event time), out of order, with a
    * watermark after every {@code watermarkEvery} of them, and checks the alerts against the
    * brute-force reference.
@@ -264,9 +357,21 @@ class AggregateRulesOperatorTest {
    */
   private static int judgeAgainstTheBruteForceReference(long seed, int count, int watermarkEvery)
       throws Exception {
+    return judgeAgainstTheBruteForceReference(seed, count, watermarkEvery, 0, List.of());
+  }
+
+  /**
+   * As above, with {@code extra} rules beside the generated ones and, when {@code restoreEvery} is
+   * above 0, the operator's state snapshotted after every {@code restoreEvery}-th watermark and
+   * restored into a new operator that goes on with the rest.
+   */
+  private static int judgeAgainstTheBruteForceReference(
+      long seed, int count, int watermarkEvery, int restoreEvery, List<NamedRule> extra)
+      throws Exception {
     long maxDelayMillis = 20_000;
     Random random = new Random(seed);
-    List<NamedRule> rules = Generated.rules(random, 6);
+    List<NamedRule> rules = new ArrayList<>(Generated.rules(random, 6));
+    rules.addAll(extra);
     RuleSet set = ruleSet(1, rules);
     List<Transaction> txs = Generated.transactions(random, count, 600);
     // Arrival order: each transaction delayed by up to maxDelay, as a bounded-out-of-orderness
@@ -278,22 +383,35 @@ class AggregateRulesOperatorTest {
       arrival.add(new long[] {at, i});
     }
     arrival.sort(Comparator.comparingLong(a -> a[0]));
-    List<FraudAlert> alerts;
-    try (var harness = harness()) {
+    List<FraudAlert> alerts = new ArrayList<>();
+    int stateLeft;
+    long late;
+    Harness harness = harness();
+    try {
       rules(harness, set);
       long newest = Long.MIN_VALUE;
       int sent = 0;
+      int watermarks = 0;
       for (long[] a : arrival) {
         Transaction tx = txs.get((int) a[1]);
         send(harness, set, tx);
         newest = Math.max(newest, tx.timestamp().toEpochMilli());
         if (++sent % watermarkEvery == 0) {
           watermark(harness, newest - maxDelayMillis - 1);
+          if (restoreEvery > 0 && ++watermarks % restoreEvery == 0) {
+            OperatorSubtaskState snapshot = harness.snapshot(watermarks, watermarks);
+            alerts.addAll(harness.extractOutputValues());
+            harness.close();
+            harness = harness(1, 0, snapshot);
+          }
         }
       }
       watermark(harness, Long.MAX_VALUE);
-      alerts = harness.extractOutputValues();
-      assertThat(keyedStateEntries(harness)).as("state left after the end of time").isZero();
+      alerts.addAll(harness.extractOutputValues());
+      stateLeft = keyedStateEntries(harness);
+      late = lateTransactions(harness);
+    } finally {
+      harness.close();
     }
     List<BruteForce.Expected> actual =
         alerts.stream()
@@ -320,6 +438,8 @@ class AggregateRulesOperatorTest {
       assertThat(alert.window()).isEqualTo(rule.window());
       assertThat(alert.rulesVersion()).isEqualTo(1);
     }
+    assertThat(stateLeft).as("state left after the end of time").isZero();
+    assertThat(late).as("late transactions").isZero();
     return alerts.size();
   }
 
