@@ -376,7 +376,8 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
       log.info("Replica {} no longer leads (epoch {})", settings.replicaId(), epoch);
     }
     try {
-      listener.accept(new LeadershipChange(settings.replicaId(), leader, epoch, since));
+      listener.accept(
+          new LeadershipChange(settings.replicaId(), leader, epoch, since, !leader && resigned));
     } catch (RuntimeException e) {
       log.warn("A leadership listener failed", e);
     }

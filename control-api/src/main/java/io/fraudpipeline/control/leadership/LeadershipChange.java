@@ -12,5 +12,8 @@ import java.time.Instant;
  * @param leader whether it leads from now on
  * @param epoch the epoch of the leadership gained or given up
  * @param at when the change was noticed
+ * @param resigned whether it stopped leading because it resigned (a shutdown), not because it lost
+ *     the lease or the group's partition
  */
-public record LeadershipChange(String replicaId, boolean leader, long epoch, Instant at) {}
+public record LeadershipChange(
+    String replicaId, boolean leader, long epoch, Instant at, boolean resigned) {}

@@ -8,8 +8,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells when this replica starts or stops reconciling. An election is routine (every start of a
- * replica, every hand-over), so a normal event: webhooks of warnings do not page for it. Losing the
- * leadership stays a warning: the pipeline's leader stops acting on Flink.
+ * replica, every hand-over), and so is a leader resigning as it shuts down: normal events, so
+ * webhooks of warnings do not page for a planned restart. Losing the leadership otherwise (the
+ * lease ran out, Kafka gave the partition away) is a warning: the pipeline's leader stopped acting
+ * on Flink without choosing to.
  */
 @Component
 class LeadershipEvents {
@@ -26,6 +28,15 @@ class LeadershipEvents {
       events.normal(
           EventReason.LEADER_ELECTED,
           "Replica " + change.replicaId() + " leads (epoch " + change.epoch() + "): it reconciles",
+          null);
+    } else if (change.resigned()) {
+      events.normal(
+          EventReason.LEADER_LOST,
+          "Replica "
+              + change.replicaId()
+              + " resigned the leadership (epoch "
+              + change.epoch()
+              + "), shutting down: another replica takes over",
           null);
     } else {
       events.warning(

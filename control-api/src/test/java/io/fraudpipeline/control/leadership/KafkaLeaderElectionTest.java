@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.leadership;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.support.TestKafka;
@@ -123,8 +124,8 @@ class KafkaLeaderElectionTest {
     assertThat(staying.epoch()).isGreaterThan(epoch);
     assertThat(changes)
         .filteredOn(c -> c.replicaId().equals(leaving.replicaId()))
-        .extracting(LeadershipChange::leader)
-        .containsExactly(true, false);
+        .extracting(LeadershipChange::leader, LeadershipChange::resigned)
+        .containsExactly(tuple(true, false), tuple(false, true));
   }
 
   @Test

@@ -18,7 +18,7 @@ class LeadershipEventsTest {
   void anElectionIsANormalEventSoWebhooksOfWarningsDoNotPageForIt() {
     // Probe 8 (P8-4): LeaderElected was a warning, so every start of a replica was sent to the
     // webhooks of `types: warning` (the default) as though something were wrong.
-    leadershipEvents.onChange(new LeadershipChange("replica-1", true, 3, Instant.EPOCH));
+    leadershipEvents.onChange(new LeadershipChange("replica-1", true, 3, Instant.EPOCH, false));
 
     assertThat(events.all())
         .singleElement()
@@ -32,11 +32,22 @@ class LeadershipEventsTest {
 
   @Test
   void losingTheLeadershipStaysAWarning() {
-    leadershipEvents.onChange(new LeadershipChange("replica-1", false, 3, Instant.EPOCH));
+    leadershipEvents.onChange(new LeadershipChange("replica-1", false, 3, Instant.EPOCH, false));
 
     assertThat(events.all())
         .singleElement()
         .satisfies(e -> assertThat(e.reason()).isEqualTo(EventReason.LEADER_LOST))
         .satisfies(e -> assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING));
+  }
+
+  @Test
+  void aLeaderResigningAsItShutsDownIsANormalEventSoAPlannedRestartDoesNotPage() {
+    leadershipEvents.onChange(new LeadershipChange("replica-1", false, 3, Instant.EPOCH, true));
+
+    assertThat(events.all())
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo(EventReason.LEADER_LOST))
+        .satisfies(e -> assertThat(e.type()).isEqualTo(PipelineEvent.Type.NORMAL))
+        .satisfies(e -> assertThat(e.message()).contains("resigned", "shutting down"));
   }
 }
