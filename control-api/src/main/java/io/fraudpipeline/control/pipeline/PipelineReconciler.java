@@ -363,12 +363,17 @@ public class PipelineReconciler {
       next.lastState = actions.newestState(status, job.jobId());
       message = "Job " + job.jobId() + " cancelled (suspended; its last checkpoint is kept)";
     } else {
-      RestorePoint savepoint =
+      PipelineActions.Stopped stopped =
           actions.stopWithSavepoint(
-              job, spec.suspendMode() == SuspendMode.DRAIN, SavepointRecord.Kind.STOP);
-      next.lastState = savepoint;
+              job, spec.suspendMode() == SuspendMode.DRAIN, SavepointRecord.Kind.STOP, status);
+      next.lastState = stopped.savepoint();
       message =
-          "Job " + job.jobId() + " stopped with savepoint " + savepoint.path() + " (suspended)";
+          "Job "
+              + job.jobId()
+              + " stopped with savepoint "
+              + stopped.savepoint().path()
+              + " (suspended)"
+              + stopped.howKnown();
     }
     next.suspended = true;
     next.unhealthy = null;
@@ -629,10 +634,11 @@ public class PipelineReconciler {
    */
   private static boolean replacedByThisReconciler(
       FlinkJob last, RestorePoint from, PipelineStatus status) {
-    if (last == null) {
-      return false;
-    }
     boolean replaceStep = status.lastStep() != null && "replace".equals(status.lastStep().action());
+    if (last == null) {
+      // Gone from Flink after the replacement took it down (its JobManager replaced since).
+      return replaceStep;
+    }
     boolean stoppedWithSavepoint =
         "FINISHED".equals(last.state())
             && from != null
@@ -690,13 +696,15 @@ public class PipelineReconciler {
     } else {
       switch (mode) {
         case SAVEPOINT -> {
-          next.lastState =
+          PipelineActions.Stopped stopped =
               actions.stopWithSavepoint(
                   job,
                   false,
-                  upgrade == null ? SavepointRecord.Kind.RESCALE : SavepointRecord.Kind.UPGRADE);
+                  upgrade == null ? SavepointRecord.Kind.RESCALE : SavepointRecord.Kind.UPGRADE,
+                  status);
+          next.lastState = stopped.savepoint();
           before = next.lastState;
-          how = "stopped with savepoint " + next.lastState.path();
+          how = "stopped with savepoint " + next.lastState.path() + stopped.howKnown();
         }
         case LAST_STATE -> {
           actions.cancel(job);
