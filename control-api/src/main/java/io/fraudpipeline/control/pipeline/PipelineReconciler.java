@@ -115,7 +115,7 @@ public class PipelineReconciler {
             properties.upgrade().readinessTimeout(),
             clock);
     this.failedJobRestarts =
-        new FailedJobRestarts(actions, steps, events, properties.restartBudget(), clock);
+        new FailedJobRestarts(actions, upgrades, steps, events, properties.restartBudget(), clock);
     this.healthWatch =
         new JobHealthWatch(actions, steps, events, properties, checkpointInterval, clock);
   }
@@ -499,7 +499,22 @@ public class PipelineReconciler {
       // The desired state names another jar (an upgrade whose old job was lost before it was
       // taken down): one job, on that jar, rather than the old jar first and an upgrade after,
       // whose older restore point would repeat what the interim job committed (P7-4).
-      return upgrades.deployLost(desired, status, from, jar, wantedJar, replaced, gone);
+      String lost = status.jobId();
+      return upgrades.deployLost(
+          desired,
+          status,
+          from,
+          jar,
+          wantedJar,
+          gone,
+          how ->
+              replaced
+                  ? StepEvent.normal(
+                      "upgrade", EventReason.JOB_DEPLOYED, "Replacement of job " + lost + " " + how)
+                  : StepEvent.warning(
+                      "restore",
+                      EventReason.JOB_RESTORED_FROM_LAST_STATE,
+                      "Job " + lost + " " + gone + "; " + how));
     }
     return actions.deploy(
         desired,

@@ -1430,6 +1430,90 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aJobThatFailedWhileTheDesiredStateNamesAnotherJarIsRestartedOnceOnThatJarAsAnUpgrade()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 93);
+    String failed = deployed.jobId();
+    flink.fail(failed, "java.lang.RuntimeException: boom");
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(upgrade);
+    assertThat(flink.activeJobs()).as("backing off").isEmpty();
+    clock.advance(Duration.ofSeconds(10));
+    step(upgrade);
+
+    String upgraded = status.jobId();
+    assertThat(flink.submissions()).hasSize(2);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.jar()).isEqualTo(NEW_JAR);
+              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(status.failureRestarts()).hasSize(1);
+    assertThat(status.upgrade())
+        .satisfies(
+            u -> {
+              assertThat(u.phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+              assertThat(u.desiredVersion()).isEqualTo(upgrade.version());
+              assertThat(u.fromJar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(u.mode()).isEqualTo(UpgradeMode.LAST_STATE);
+              assertThat(u.fromJobId()).isEqualTo(failed);
+              assertThat(u.toJobId()).isEqualTo(upgraded);
+              assertThat(u.rollbackPoint().path()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobRestarted");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.message())
+                  .contains(failed + " FAILED (java.lang.RuntimeException: boom); restart 1 of 3")
+                  .contains("jar bbbbbbbbbbbb")
+                  .contains(deployed.checkpoint())
+                  .contains("last-state");
+            });
+    assertThat(reasons()).contains("UpgradeStarted");
+
+    clock.advance(Duration.ofSeconds(20));
+    flink.completeCheckpoint(upgraded, 94, checkpoint(upgraded, 94), clock.instant());
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    step(upgrade);
+    assertThat(flink.submissions()).as("one job start to recover, not two").hasSize(2);
+  }
+
+  @Test
+  void aJobThatFailedWhileTheDesiredStateNamesAnotherJarRollsBackToItsJarWhenTheNewOneFails()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 93);
+    flink.fail(deployed.jobId(), "java.lang.RuntimeException: boom");
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    clock.advance(Duration.ofSeconds(10));
+    step(upgrade);
+    String upgraded = status.jobId();
+
+    flink.fail(upgraded, "java.lang.NoSuchMethodError: the new jar's");
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    step(proposed.get(0));
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+  }
+
+  @Test
   void aSuspendWhoseStopOutcomeFlinkLostEndsSuspendedOnTheSavepointThatStopTook() throws Exception {
     DesiredState desired = running(1);
     Deployed deployed = deployWithCheckpoint(desired, 61);
