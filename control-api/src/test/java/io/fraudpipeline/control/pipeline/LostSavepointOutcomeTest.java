@@ -69,7 +69,6 @@ class LostSavepointOutcomeTest {
   static void startPipeline() {
     kafka = LocalKafka.start();
     PipelineTopics.create(kafka);
-    flinkPort = Ports.free();
     flink = startFlink();
     relay = TcpProxy.to(flinkPort);
     control =
@@ -84,8 +83,16 @@ class LostSavepointOutcomeTest {
     traffic = new Traffic(kafka.bootstrapServers());
   }
 
-  /** A session cluster on a fixed port and data directory, as a JobManager started again. */
+  /**
+   * A session cluster on the same data directory, as a JobManager started again. On a new port,
+   * which the relay then leads to: the old one, freed, may have been taken meanwhile by another
+   * process on a busy machine (seen once: BindException).
+   */
   private static LocalFlink startFlink() {
+    flinkPort = Ports.free();
+    if (relay != null) {
+      relay.retarget(flinkPort);
+    }
     return LocalFlink.start(new LocalFlink.Options(flinkPort, 1, 4, flinkData, Map.of()));
   }
 

@@ -3,6 +3,8 @@ package io.fraudpipeline.control.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.flink.TestingFlinkService;
+import io.fraudpipeline.control.jobs.TestingJobJars;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationState;
 import java.nio.file.Path;
@@ -15,15 +17,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a stop or rescale operation ends when Flink lost the outcome of its stop with savepoint (the
- * JobManager replaced without HA after the savepoint completed, before its outcome was read): as
- * the stop did, told by the savepoint found in the savepoint directory, not FAILED with "Flink does
- * not know the savepoint trigger". The real reconciler decides each step, on the in-memory Flink
- * and stores of {@link ReconciledPipeline}; LostSavepointOutcomeTest does it on a real cluster.
+ * How a stop, rescale or upgrade operation ends when Flink lost the outcome of its stop with
+ * savepoint (the JobManager replaced without HA after the savepoint completed, before its outcome
+ * was read): as the stop did, told by the savepoint found in the savepoint directory, not FAILED
+ * with "Flink does not know the savepoint trigger". The real reconciler decides each step, on the
+ * in-memory Flink and stores of {@link ReconciledPipeline}; LostSavepointOutcomeTest does it on a
+ * real cluster.
  */
 class LostStopOutcomeOperationsTest {
 
   private static final Duration AT_ONCE = Duration.ofSeconds(5);
+  private static final String NEW_JAR = "b".repeat(64);
 
   @TempDir Path checkpoints;
   @TempDir Path savepoints;
@@ -80,6 +84,29 @@ class LostStopOutcomeOperationsTest {
     assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(job);
     assertThat(ended.savepointPath()).isEqualTo(savepoint);
     assertThat(pipeline.flink.job(newJob).parallelism()).isEqualTo(2);
+    assertThat(pipeline.flink.job(newJob).restoredFrom()).isEqualTo(savepoint);
+  }
+
+  @Test
+  void anUpgradeWhoseStopOutcomeFlinkLostCompletesOnTheNewJarWithTheSavepointItTook(
+      @TempDir Path jarStore) throws Exception {
+    PipelineUpgrades upgrades =
+        pipeline.upgrades(
+            TestingJobJars.holding(jarStore, TestingFlinkService.SHIPPED_JAR, NEW_JAR));
+    String savepoint = lostStopSavepoint();
+    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+
+    pipeline.step();
+    String newJob = pipeline.step().jobId();
+    pipeline.flink.completeCheckpoint(
+        newJob, 9, "file:/checkpoints/" + newJob + "/chk-9", pipeline.clock.instant());
+    pipeline.step();
+
+    Operation ended = awaitEnd(upgrade);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.newJobId()).isEqualTo(newJob);
+    assertThat(ended.savepointPath()).isEqualTo(savepoint);
+    assertThat(pipeline.flink.job(newJob).jar()).isEqualTo(NEW_JAR);
     assertThat(pipeline.flink.job(newJob).restoredFrom()).isEqualTo(savepoint);
   }
 

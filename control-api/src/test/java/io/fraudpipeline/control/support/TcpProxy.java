@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TcpProxy implements AutoCloseable {
 
   private final int port;
-  private final int target;
+  private volatile int target;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
   private volatile String cutMarker;
@@ -37,6 +37,11 @@ public final class TcpProxy implements AutoCloseable {
     TcpProxy proxy = new TcpProxy(Ports.free(), target);
     proxy.open();
     return proxy;
+  }
+
+  /** Relays new connections to {@code port} from now on (a part started again elsewhere). */
+  public void retarget(int port) {
+    target = port;
   }
 
   public int port() {
