@@ -111,7 +111,8 @@ final class StopSavepoints {
       }
       return Optional.of(
           new Found(
-              directory + "/" + savepoint.getFileName(),
+              new org.apache.flink.core.fs.Path(directory, savepoint.getFileName().toString())
+                  .toString(),
               loaded.getCheckpointId(),
               Files.getLastModifiedTime(metadata).toInstant()));
     } catch (IOException | RuntimeException e) {

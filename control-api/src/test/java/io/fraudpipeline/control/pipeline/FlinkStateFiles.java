@@ -57,10 +57,10 @@ final class FlinkStateFiles {
     return dir;
   }
 
-  /** The directory's URI as Flink reports it: {@code file:/…}, no trailing slash. */
+  /** The directory's location as Flink reports it: {@code file:/…}, no trailing slash. */
   static String uri(Path dir) {
-    String uri = dir.toUri().toString();
-    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    return CheckpointStorage.withoutTrailingSlash(
+        new org.apache.flink.core.fs.Path(dir.toUri()).toString());
   }
 
   private static void write(Path dir, CheckpointMetadata metadata, Instant at) throws IOException {
