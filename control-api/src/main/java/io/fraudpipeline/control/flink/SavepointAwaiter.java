@@ -67,7 +67,9 @@ public class SavepointAwaiter {
                 + triggerId
                 + ": "
                 + e.getMessage(),
-            null);
+            null,
+            // A JobManager that forgot the trigger (replaced without HA) may have completed it.
+            e.isNotFound());
       }
       if (status.completed()) {
         if (status.location() != null) {
@@ -91,20 +93,38 @@ public class SavepointAwaiter {
         "No savepoint outcome from Flink by the deadline "
             + deadline
             + (lastProblem == null ? "" : "; last problem: " + lastProblem),
-        null);
+        null,
+        true);
   }
 
-  /** A savepoint that did not complete; {@link #savepointPath()} is set when one was written. */
+  /**
+   * A savepoint that did not complete, or whose outcome Flink did not tell; {@link
+   * #savepointPath()} is set when one was written.
+   */
   public static class SavepointFailedException extends RuntimeException {
     private final String savepointPath;
+    private final boolean outcomeUnknown;
 
     SavepointFailedException(String message, String savepointPath) {
+      this(message, savepointPath, false);
+    }
+
+    SavepointFailedException(String message, String savepointPath, boolean outcomeUnknown) {
       super(message);
       this.savepointPath = savepointPath;
+      this.outcomeUnknown = outcomeUnknown;
     }
 
     public String savepointPath() {
       return savepointPath;
+    }
+
+    /**
+     * Whether Flink gave no outcome at all (it no longer knows the trigger, or did not answer by
+     * the deadline), rather than a failure: the savepoint may well have completed.
+     */
+    public boolean outcomeUnknown() {
+      return outcomeUnknown;
     }
   }
 }

@@ -11,11 +11,14 @@ import java.util.List;
 /**
  * Brings back a job Flink gave up on ({@code FAILED}) from its last state: first waits the backoff,
  * then redeploys, within the restart budget ({@code fraud.reconciler.restart-budget}); past the
- * budget it gives up and says why, until the desired state changes.
+ * budget it gives up and says why, until the desired state changes. A job that failed while the
+ * desired state names another jar comes back once, on that jar, as the upgrade it was due for
+ * ({@link UpgradeReconciler#deployLost}).
  */
 final class FailedJobRestarts {
 
   private final PipelineActions actions;
+  private final UpgradeReconciler upgrades;
   private final ReconcileSteps steps;
   private final EventRecorder events;
   private final ReconcilerProperties.RestartBudget budget;
@@ -23,11 +26,13 @@ final class FailedJobRestarts {
 
   FailedJobRestarts(
       PipelineActions actions,
+      UpgradeReconciler upgrades,
       ReconcileSteps steps,
       EventRecorder events,
       ReconcilerProperties.RestartBudget budget,
       Clock clock) {
     this.actions = actions;
+    this.upgrades = upgrades;
     this.steps = steps;
     this.events = events;
     this.budget = budget;
@@ -102,24 +107,39 @@ final class FailedJobRestarts {
     next.failureRestarts = restarts;
     next.notBefore = null;
     RestorePoint from = actions.newestState(status, failed.jobId());
+    String restart =
+        "Job "
+            + failed.jobId()
+            + " FAILED ("
+            + cause
+            + "); restart "
+            + restarts.size()
+            + " of "
+            + budget.maxRestarts();
+    String jar = status.keptJar(desired.spec());
+    String wantedJar = status.desiredJar(desired.spec());
+    if (wantedJar != null && !wantedJar.equals(jar) && upgrades.broughtBack(status, jar) == null) {
+      // The desired state names another jar (an upgrade asked for while, or just before, the job
+      // failed): one job, on that jar, rather than the old jar first and an upgrade after, whose
+      // older restore point would repeat what the interim job committed.
+      return upgrades.deployLost(
+          desired,
+          next.build(),
+          from,
+          jar,
+          wantedJar,
+          "FAILED (" + cause + ")",
+          how -> StepEvent.warning("restart", EventReason.JOB_RESTARTED, restart + ": " + how));
+    }
     return actions.deploy(
         desired,
         next.build(),
         from,
-        status.keptJar(desired.spec()),
+        jar,
         null,
         StepEvent.warning(
             "restart",
             EventReason.JOB_RESTARTED,
-            "Job "
-                + failed.jobId()
-                + " FAILED ("
-                + cause
-                + "); restart "
-                + restarts.size()
-                + " of "
-                + budget.maxRestarts()
-                + " from "
-                + RestorePoint.describe(from)));
+            restart + " from " + RestorePoint.describe(from)));
   }
 }

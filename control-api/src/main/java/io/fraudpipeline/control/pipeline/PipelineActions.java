@@ -7,6 +7,7 @@ import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.flink.SavepointAwaiter.SavepointFailedException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.RestoreSafety;
@@ -334,20 +335,96 @@ final class PipelineActions {
     return Optional.of(next.build());
   }
 
-  /** Stops the job with a savepoint, records it, and returns it as the state to start from. */
-  RestorePoint stopWithSavepoint(FlinkJob job, boolean drain, SavepointRecord.Kind kind)
+  /**
+   * How a stop with savepoint ended: the savepoint, recorded, to start from; {@code lostOutcome}
+   * says why Flink did not tell it (its JobManager replaced) when it was found in the savepoint
+   * directory instead, null when Flink told it.
+   */
+  record Stopped(RestorePoint savepoint, String lostOutcome) {
+
+    /** What to add to a message naming the savepoint: how it was known, when Flink did not tell. */
+    String howKnown() {
+      return lostOutcome == null
+          ? ""
+          : " (Flink lost the stop's outcome: "
+              + lostOutcome
+              + "; the savepoint it completed was found in the savepoint directory)";
+    }
+  }
+
+  /**
+   * Stops the job with a savepoint, records it, and returns it as the state to start from. When
+   * Flink lost the stop's outcome (a JobManager replaced without HA knows neither the trigger nor
+   * the job) and the job is no longer active, the stop took its savepoint if one of the job is in
+   * the savepoint directory, newer than its newest state: that one is the outcome.
+   *
+   * @throws SavepointFailedException when Flink reports a failure, or its outcome is unknown and
+   *     the job still active
+   * @throws IllegalStateException when the outcome is unknown, the job gone and no savepoint of it
+   *     found: whether it was taken is not known
+   */
+  Stopped stopWithSavepoint(
+      FlinkJob job, boolean drain, SavepointRecord.Kind kind, PipelineStatus status)
       throws InterruptedException {
-    String path = flink.stopWithSavepoint(job.jobId(), drain, properties.savepointTimeout());
-    return record(
-        new SavepointRecord(
-            path,
-            job.jobId(),
-            kind,
-            clock.instant(),
-            job.parallelism(),
-            job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
-            job.jarSha256() == null ? jarSha256 : job.jarSha256(),
-            null));
+    String path;
+    try {
+      path = flink.stopWithSavepoint(job.jobId(), drain, properties.savepointTimeout());
+    } catch (SavepointFailedException e) {
+      if (!e.outcomeUnknown() || stillActive(job.jobId())) {
+        throw e;
+      }
+      RestorePoint newest = newestRecordedState(status, job.jobId());
+      StopSavepoints.Found found =
+          storage
+              .newerStopSavepoint(job.jobId(), newest)
+              .orElseThrow(() -> notFound(job, e, newest));
+      log.warn(
+          "Flink lost the outcome of job {}'s stop with savepoint ({}); it completed savepoint {}"
+              + " (checkpoint {}), found in the savepoint directory",
+          job.jobId(),
+          e.getMessage(),
+          found.path(),
+          found.checkpointId());
+      RestorePoint savepoint = record(savepointOf(job, found.path(), kind, found.completedAt()));
+      foundStops.put(found.path(), savepoint);
+      return new Stopped(savepoint, e.getMessage());
+    }
+    return new Stopped(record(savepointOf(job, path, kind, clock.instant())), null);
+  }
+
+  /** Whether Flink lists the job as active; when it cannot tell, it is taken as active. */
+  private boolean stillActive(String jobId) {
+    try {
+      return flink.fraudJobs().stream().anyMatch(j -> j.jobId().equals(jobId) && j.isActive());
+    } catch (FlinkUnavailableException | FlinkRequestException e) {
+      return true;
+    }
+  }
+
+  private static IllegalStateException notFound(
+      FlinkJob job, SavepointFailedException e, RestorePoint newest) {
+    return new IllegalStateException(
+        "Job "
+            + job.jobId()
+            + " was stopped with a savepoint whose outcome Flink lost ("
+            + e.getMessage()
+            + "), and no savepoint of that stop newer than "
+            + RestorePoint.describe(newest)
+            + " is in the savepoint directory: whether it completed is not known; the job is"
+            + " no longer active on Flink");
+  }
+
+  private SavepointRecord savepointOf(
+      FlinkJob job, String path, SavepointRecord.Kind kind, Instant at) {
+    return new SavepointRecord(
+        path,
+        job.jobId(),
+        kind,
+        at,
+        job.parallelism(),
+        job.deliveryGuarantee() == null ? null : job.deliveryGuarantee().argument(),
+        job.jarSha256() == null ? jarSha256 : job.jarSha256(),
+        null);
   }
 
   /**

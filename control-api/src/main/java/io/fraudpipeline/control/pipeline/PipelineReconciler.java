@@ -115,7 +115,7 @@ public class PipelineReconciler {
             properties.upgrade().readinessTimeout(),
             clock);
     this.failedJobRestarts =
-        new FailedJobRestarts(actions, steps, events, properties.restartBudget(), clock);
+        new FailedJobRestarts(actions, upgrades, steps, events, properties.restartBudget(), clock);
     this.healthWatch =
         new JobHealthWatch(actions, steps, events, properties, checkpointInterval, clock);
   }
@@ -367,12 +367,17 @@ public class PipelineReconciler {
       next.lastState = actions.newestState(status, job.jobId());
       message = "Job " + job.jobId() + " cancelled (suspended; its last checkpoint is kept)";
     } else {
-      RestorePoint savepoint =
+      PipelineActions.Stopped stopped =
           actions.stopWithSavepoint(
-              job, spec.suspendMode() == SuspendMode.DRAIN, SavepointRecord.Kind.STOP);
-      next.lastState = savepoint;
+              job, spec.suspendMode() == SuspendMode.DRAIN, SavepointRecord.Kind.STOP, status);
+      next.lastState = stopped.savepoint();
       message =
-          "Job " + job.jobId() + " stopped with savepoint " + savepoint.path() + " (suspended)";
+          "Job "
+              + job.jobId()
+              + " stopped with savepoint "
+              + stopped.savepoint().path()
+              + " (suspended)"
+              + stopped.howKnown();
     }
     next.suspended = true;
     next.unhealthy = null;
@@ -498,7 +503,22 @@ public class PipelineReconciler {
       // The desired state names another jar (an upgrade whose old job was lost before it was
       // taken down): one job, on that jar, rather than the old jar first and an upgrade after,
       // whose older restore point would repeat what the interim job committed (P7-4).
-      return upgrades.deployLost(desired, status, from, jar, wantedJar, replaced, gone);
+      String lost = status.jobId();
+      return upgrades.deployLost(
+          desired,
+          status,
+          from,
+          jar,
+          wantedJar,
+          gone,
+          how ->
+              replaced
+                  ? StepEvent.normal(
+                      "upgrade", EventReason.JOB_DEPLOYED, "Replacement of job " + lost + " " + how)
+                  : StepEvent.warning(
+                      "restore",
+                      EventReason.JOB_RESTORED_FROM_LAST_STATE,
+                      "Job " + lost + " " + gone + "; " + how));
     }
     return actions.deploy(
         desired,
@@ -633,10 +653,11 @@ public class PipelineReconciler {
    */
   private static boolean replacedByThisReconciler(
       FlinkJob last, RestorePoint from, PipelineStatus status) {
-    if (last == null) {
-      return false;
-    }
     boolean replaceStep = status.lastStep() != null && "replace".equals(status.lastStep().action());
+    if (last == null) {
+      // Gone from Flink after the replacement took it down (its JobManager replaced since).
+      return replaceStep;
+    }
     boolean stoppedWithSavepoint =
         "FINISHED".equals(last.state())
             && from != null
@@ -695,13 +716,15 @@ public class PipelineReconciler {
     } else {
       switch (mode) {
         case SAVEPOINT -> {
-          next.lastState =
+          PipelineActions.Stopped stopped =
               actions.stopWithSavepoint(
                   job,
                   false,
-                  upgrade == null ? SavepointRecord.Kind.RESCALE : SavepointRecord.Kind.UPGRADE);
+                  upgrade == null ? SavepointRecord.Kind.RESCALE : SavepointRecord.Kind.UPGRADE,
+                  status);
+          next.lastState = stopped.savepoint();
           before = next.lastState;
-          how = "stopped with savepoint " + next.lastState.path();
+          how = "stopped with savepoint " + next.lastState.path() + stopped.howKnown();
         }
         case LAST_STATE -> {
           actions.cancel(job);

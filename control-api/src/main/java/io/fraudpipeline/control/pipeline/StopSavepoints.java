@@ -69,7 +69,8 @@ final class StopSavepoints {
       return Optional.empty();
     }
     OptionalLong thanId = checkpointId(than.path());
-    Path dir = directory.get().map(CheckpointStorage::localPath).orElse(null);
+    String named = directory.get().map(CheckpointStorage::withoutTrailingSlash).orElse(null);
+    Path dir = named == null ? null : CheckpointStorage.localPath(named);
     if (thanId.isEmpty() || dir == null || !Files.isDirectory(dir)) {
       return Optional.empty();
     }
@@ -77,7 +78,7 @@ final class StopSavepoints {
     try (Stream<Path> children = Files.list(dir)) {
       return children
           .filter(p -> ofJob(p, prefix))
-          .map(StopSavepoints::read)
+          .map(p -> read(p, named))
           .flatMap(Optional::stream)
           .filter(f -> f.checkpointId() > thanId.getAsLong() && f.completedAt().isAfter(than.at()))
           .max(Comparator.comparingLong(Found::checkpointId));
@@ -92,8 +93,12 @@ final class StopSavepoints {
     return m.matches() && m.group(1).equals(prefix);
   }
 
-  /** The savepoint, if its metadata is complete and says it stopped the job. */
-  private static Optional<Found> read(Path savepoint) {
+  /**
+   * The savepoint, if its metadata is complete and says it stopped the job; its path in the form
+   * the directory is named in (Flink's {@code file:/…}, not {@code file:///…}), as Flink reports
+   * it.
+   */
+  private static Optional<Found> read(Path savepoint, String directory) {
     Path metadata = savepoint.resolve(METADATA);
     if (!Files.isRegularFile(metadata)) {
       return Optional.empty();
@@ -106,7 +111,8 @@ final class StopSavepoints {
       }
       return Optional.of(
           new Found(
-              CheckpointStorage.withoutTrailingSlash(savepoint.toUri().toString()),
+              new org.apache.flink.core.fs.Path(directory, savepoint.getFileName().toString())
+                  .toString(),
               loaded.getCheckpointId(),
               Files.getLastModifiedTime(metadata).toInstant()));
     } catch (IOException | RuntimeException e) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -139,19 +140,19 @@ final class UpgradeReconciler {
   }
 
   /**
-   * Deploys a job that is gone (lost with its JobManager, ended outside, or stopped by a leader
-   * that died before recording it) on the jar the desired state names rather than the one it ran:
-   * the upgrade it was due for, started without it. A job that is gone takes no savepoint, so the
-   * new jar starts from its newest state (in effect {@code last-state}, or {@code savepoint} when
-   * that is the savepoint the job was stopped with; without state when the desired state says
-   * {@code stateless}, that state kept for a rollback), and must be ready in time like any
-   * upgrade's, else the old jar comes back from that state. One job start, where bringing back the
-   * old jar first and upgrading it next took two, and the second from an older state than the first
-   * may have committed.
+   * Deploys a job that is gone (lost with its JobManager, ended outside, stopped by a leader that
+   * died before recording it, or {@code FAILED}) on the jar the desired state names rather than the
+   * one it ran: the upgrade it was due for, started without it. A job that is gone takes no
+   * savepoint, so the new jar starts from its newest state (in effect {@code last-state}, or {@code
+   * savepoint} when that is the savepoint the job was stopped with; without state when the desired
+   * state says {@code stateless}, that state kept for a rollback), and must be ready in time like
+   * any upgrade's, else the old jar comes back from that state. One job start, where bringing back
+   * the old jar first and upgrading it next took two, and the second from an older state than the
+   * first may have committed.
    *
    * @param from the job's newest state
-   * @param replaced whether the job was taken down by a replacement of this reconciler's
    * @param gone how the job went, for the event
+   * @param said the step and event of the deployment, given what was deployed how
    */
   PipelineStatus deployLost(
       DesiredState desired,
@@ -159,8 +160,8 @@ final class UpgradeReconciler {
       RestorePoint from,
       String fromJar,
       String toJar,
-      boolean replaced,
-      String gone)
+      String gone,
+      Function<String, StepEvent> said)
       throws InterruptedException {
     if (!actions.leading()) {
       return status;
@@ -205,7 +206,7 @@ final class UpgradeReconciler {
             + ": an upgrade in "
             + mode.json()
             + " mode"
-            + (mode != asked ? " (a job that is gone takes no savepoint)" : "")
+            + (mode != asked ? " (a job that does not run takes no savepoint)" : "")
             + ", rolled back to "
             + RestorePoint.describe(from)
             + " on jar "
@@ -224,21 +225,7 @@ final class UpgradeReconciler {
             + " "
             + gone,
         status.jobId());
-    return actions.deploy(
-        desired,
-        next.build(),
-        startFrom,
-        toJar,
-        upgrade,
-        replaced
-            ? StepEvent.normal(
-                "upgrade",
-                EventReason.JOB_DEPLOYED,
-                "Replacement of job " + status.jobId() + " " + how)
-            : StepEvent.warning(
-                "restore",
-                EventReason.JOB_RESTORED_FROM_LAST_STATE,
-                "Job " + status.jobId() + " " + gone + "; " + how));
+    return actions.deploy(desired, next.build(), startFrom, toJar, upgrade, said.apply(how));
   }
 
   /**

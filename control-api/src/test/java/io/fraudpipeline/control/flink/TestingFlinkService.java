@@ -83,6 +83,7 @@ public class TestingFlinkService implements FlinkService {
   private int savepoints;
   private final java.util.Set<String> savepointFiles = new java.util.LinkedHashSet<>();
   private String failDisposal;
+  private LostStop loseNextStop;
   private Duration statisticsLag = Duration.ZERO;
   private final java.util.Set<String> brokenJars = new java.util.HashSet<>();
   private final Map<String, String> refusedJars = new java.util.HashMap<>();
@@ -152,6 +153,26 @@ public class TestingFlinkService implements FlinkService {
 
   public void savepointTakes(Duration duration) {
     savepointTakes = duration;
+  }
+
+  /**
+   * The next stop with savepoint goes on as {@code lost} says, and Flink then answers for its
+   * trigger as a JobManager replaced without HA does: it does not know it (a 404).
+   */
+  public void loseTheOutcomeOfTheNextStop(LostStop lost) {
+    loseNextStop = lost;
+  }
+
+  /** What became of a stop whose outcome Flink lost. */
+  public interface LostStop {
+    /**
+     * Called with the stopped job before Flink answers that it knows no such trigger: whatever the
+     * JobManager did before it was lost (e.g. write the savepoint's files).
+     *
+     * @return whether the JobManager was replaced, so Flink knows no job any more; false: the job
+     *     still runs (the savepoint never completed)
+     */
+    boolean meanwhile(String jobId);
   }
 
   public void failSavepoints(String cause) {
@@ -283,6 +304,16 @@ public class TestingFlinkService implements FlinkService {
     if (failSavepoint != null) {
       throw new SavepointAwaiter.SavepointFailedException(
           "Savepoint failed: " + failSavepoint, null);
+    }
+    if (loseNextStop != null) {
+      LostStop lost = loseNextStop;
+      loseNextStop = null;
+      if (lost.meanwhile(jobId)) {
+        jobs.clear();
+      }
+      // What SavepointAwaiter throws for a fresh JobManager's 404.
+      throw new SavepointAwaiter.SavepointFailedException(
+          "Flink does not know the savepoint trigger 5f0e: Operation not found", null, true);
     }
     end(job, "FINISHED");
     String path = written(jobId);

@@ -27,6 +27,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -67,7 +69,6 @@ class LostSavepointOutcomeTest {
   static void startPipeline() {
     kafka = LocalKafka.start();
     PipelineTopics.create(kafka);
-    flinkPort = Ports.free();
     flink = startFlink();
     relay = TcpProxy.to(flinkPort);
     control =
@@ -82,8 +83,16 @@ class LostSavepointOutcomeTest {
     traffic = new Traffic(kafka.bootstrapServers());
   }
 
-  /** A session cluster on a fixed port and data directory, as a JobManager started again. */
+  /**
+   * A session cluster on the same data directory, as a JobManager started again. On a new port,
+   * which the relay then leads to: the old one, freed, may have been taken meanwhile by another
+   * process on a busy machine (seen once: BindException).
+   */
   private static LocalFlink startFlink() {
+    flinkPort = Ports.free();
+    if (relay != null) {
+      relay.retarget(flinkPort);
+    }
     return LocalFlink.start(new LocalFlink.Options(flinkPort, 1, 4, flinkData, Map.of()));
   }
 
@@ -94,12 +103,7 @@ class LostSavepointOutcomeTest {
 
   @Test
   void resumesFromAStopSavepointWhoseOutcomeWasLostWithTheJobManager() throws Exception {
-    Response put =
-        api.put(
-            "/api/v1/pipeline",
-            "{\"state\": \"running\", \"parallelism\": 1}",
-            Map.of("If-Match", "\"0\""));
-    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    declareRunning();
     String before = awaitRunningJob(null);
     Path kept = Files.createTempDirectory(flinkData, "kept-");
     String checkpoint = keepNewCheckpointOf(before, kept);
@@ -161,6 +165,113 @@ class LostSavepointOutcomeTest {
 
     expectedAlerts.addAll(traffic.send("resumed", 20, 4));
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
+  /**
+   * The same loss with the control plane's own stop: a rescale, whose stop-with-savepoint request
+   * reaches Flink while its answer and every later one are cut off, until a fresh JobManager
+   * answers that it knows no such trigger. The operation ends as the rescale did, not FAILED.
+   */
+  @Test
+  void aRescaleWhoseStopOutcomeWasLostWithTheJobManagerCompletesFromTheSavepointItTook()
+      throws Exception {
+    declareRunning();
+    String before = awaitRunningJob(null);
+    Path kept = Files.createTempDirectory(flinkData, "kept-");
+    String checkpoint = keepNewCheckpointOf(before, kept);
+    List<String> beforeStop = traffic.send("before-rescale", 40, 4);
+    expectedAlerts.addAll(beforeStop);
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(traffic.writtenAlerts())
+                    .extracting(a -> a.transaction().transactionId())
+                    .containsAll(beforeStop));
+    int parallelism = status().path("job_parallelism").asInt(1) == 1 ? 2 : 1;
+
+    CompletableFuture<Void> cut = relay.cutOnAnswerTo("/jobs/" + before + "/stop");
+    Response rescale =
+        api.post("/api/v1/jobs/" + before + "/rescale", "{\"parallelism\": " + parallelism + "}");
+    assertThat(rescale.status()).as(rescale.toString()).isEqualTo(202);
+    String operation = rescale.body().path("id").asString();
+    cut.get(LONG.toSeconds(), TimeUnit.SECONDS);
+    String savepoint;
+    try (FlinkRestClient direct =
+        new FlinkRestClient(
+            URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1))) {
+      savepoint = awaitStopSavepoint(direct, before);
+    }
+    flink.close();
+    putBack(kept, checkpoint);
+    flink = startFlink();
+    expectedAlerts.addAll(traffic.send("while-lost-rescale", 20, 4));
+    relay.open();
+
+    JsonNode ended =
+        await()
+            .atMost(LONG)
+            .pollInterval(Duration.ofMillis(300))
+            .until(
+                () -> api.get("/api/v1/operations/" + operation).body(),
+                op -> !"IN_PROGRESS".equals(op.path("state").asString()));
+    assertThat(ended.path("state").asString()).as(ended.toString()).isEqualTo("COMPLETED");
+    assertThat(ended.path("savepoint_path").asString()).isEqualTo(savepoint);
+    String after = ended.path("new_job_id").asString();
+    assertThat(after).isNotEqualTo(before).isEqualTo(awaitRunningJob(before));
+    assertThat(api.get("/api/v1/pipeline").body().path("observed").path("parallelism").asInt())
+        .isEqualTo(parallelism);
+    JsonNode recorded =
+        await()
+            .atMost(LONG)
+            .until(
+                () ->
+                    StreamSupport.stream(
+                            api.get("/api/v1/savepoints").body().path("savepoints").spliterator(),
+                            false)
+                        .filter(s -> s.path("path").asString().equals(savepoint))
+                        .findFirst()
+                        .orElse(null),
+                Objects::nonNull);
+    assertThat(recorded.path("kind").asString()).isEqualTo("RESCALE");
+
+    expectedAlerts.addAll(traffic.send("rescaled", 20, 4));
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
+  /** Waits until the job has FINISHED with a savepoint, as Flink reports it; returns its path. */
+  private static String awaitStopSavepoint(FlinkRestClient direct, String jobId) {
+    JobID job = JobID.fromHexString(jobId);
+    return await()
+        .atMost(LONG)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              boolean finished =
+                  direct.jobsOverview().stream()
+                      .anyMatch(
+                          j ->
+                              j.getJobId().equals(job)
+                                  && j.getStatus()
+                                      == org.apache.flink.api.common.JobStatus.FINISHED);
+              var latest = direct.checkpointStatistics(job).getLatestCheckpoints();
+              var savepoint = latest == null ? null : latest.getSavepointStatistics();
+              return finished && savepoint != null ? savepoint.getExternalPath() : null;
+            },
+            Objects::nonNull);
+  }
+
+  private static void declareRunning() {
+    JsonNode desired = api.get("/api/v1/pipeline").body().path("desired");
+    if (!desired.isMissingNode() && !desired.isNull()) {
+      return;
+    }
+    Response put =
+        api.put(
+            "/api/v1/pipeline",
+            "{\"state\": \"running\", \"parallelism\": 1}",
+            Map.of("If-Match", "\"0\""));
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
   }
 
   /**

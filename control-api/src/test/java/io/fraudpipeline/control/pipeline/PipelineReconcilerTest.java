@@ -54,6 +54,7 @@ class PipelineReconcilerTest {
   PipelineStatus status = PipelineStatus.initial();
 
   @TempDir Path checkpoints;
+  @TempDir Path savepointDirectory;
 
   @BeforeEach
   void newReconciler() {
@@ -1566,6 +1567,232 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aJobThatFailedWhileTheDesiredStateNamesAnotherJarIsRestartedOnceOnThatJarAsAnUpgrade()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 93);
+    String failed = deployed.jobId();
+    flink.fail(failed, "java.lang.RuntimeException: boom");
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(upgrade);
+    assertThat(flink.activeJobs()).as("backing off").isEmpty();
+    clock.advance(Duration.ofSeconds(10));
+    step(upgrade);
+
+    String upgraded = status.jobId();
+    assertThat(flink.submissions()).hasSize(2);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.jar()).isEqualTo(NEW_JAR);
+              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(status.failureRestarts()).hasSize(1);
+    assertThat(status.upgrade())
+        .satisfies(
+            u -> {
+              assertThat(u.phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+              assertThat(u.desiredVersion()).isEqualTo(upgrade.version());
+              assertThat(u.fromJar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(u.mode()).isEqualTo(UpgradeMode.LAST_STATE);
+              assertThat(u.fromJobId()).isEqualTo(failed);
+              assertThat(u.toJobId()).isEqualTo(upgraded);
+              assertThat(u.rollbackPoint().path()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobRestarted");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.message())
+                  .contains(failed + " FAILED (java.lang.RuntimeException: boom); restart 1 of 3")
+                  .contains("jar bbbbbbbbbbbb")
+                  .contains(deployed.checkpoint())
+                  .contains("last-state");
+            });
+    assertThat(reasons()).contains("UpgradeStarted");
+
+    clock.advance(Duration.ofSeconds(20));
+    flink.completeCheckpoint(upgraded, 94, checkpoint(upgraded, 94), clock.instant());
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    step(upgrade);
+    assertThat(flink.submissions()).as("one job start to recover, not two").hasSize(2);
+  }
+
+  @Test
+  void aJobThatFailedWhileTheDesiredStateNamesAnotherJarRollsBackToItsJarWhenTheNewOneFails()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 93);
+    flink.fail(deployed.jobId(), "java.lang.RuntimeException: boom");
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    clock.advance(Duration.ofSeconds(10));
+    step(upgrade);
+    String upgraded = status.jobId();
+
+    flink.fail(upgraded, "java.lang.NoSuchMethodError: the new jar's");
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    step(proposed.get(0));
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+  }
+
+  @Test
+  void aSuspendWhoseStopOutcomeFlinkLostEndsSuspendedOnTheSavepointThatStopTook() throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 61);
+    clock.advance(Duration.ofSeconds(5));
+    String savepoint = loseTheOutcomeOfTheNextStop(deployed.jobId(), 62);
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    step(suspended);
+
+    assertThat(status.lastStep().action()).isEqualTo("suspend");
+    assertThat(status.lastStep().message())
+        .contains("stopped with savepoint " + savepoint)
+        .contains("Flink lost the stop's outcome")
+        .contains("does not know the savepoint trigger");
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(savepoint);
+    assertThat(status.lastState().jobId()).isEqualTo(deployed.jobId());
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(
+            sp -> {
+              assertThat(sp.path()).isEqualTo(savepoint);
+              assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP);
+              assertThat(sp.parallelism()).isEqualTo(1);
+            });
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+
+    DesiredState resumed =
+        next(suspended, suspended.spec().withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT));
+    step(resumed);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(savepoint));
+    assertThat(savepoints).as("recorded once").hasSize(1);
+  }
+
+  @Test
+  void aRescaleWhoseStopOutcomeFlinkLostGoesOnFromTheSavepointThatStopTook() throws Exception {
+    DesiredState desired = running(2);
+    Deployed deployed = deployWithCheckpoint(desired, 124);
+    clock.advance(Duration.ofSeconds(5));
+    String savepoint = loseTheOutcomeOfTheNextStop(deployed.jobId(), 125);
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(3));
+
+    step(rescaled);
+    assertThat(status.lastStep().action()).isEqualTo("replace");
+    assertThat(status.lastState().path()).isEqualTo(savepoint);
+    step(rescaled);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(3);
+              assertThat(j.restoredFrom()).isEqualTo(savepoint);
+            });
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.RESCALE));
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobDeployed");
+              assertThat(e.message()).contains("Replacement of job " + deployed.jobId());
+            });
+    assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
+  }
+
+  @Test
+  void anUpgradeWhoseStopOutcomeFlinkLostRunsTheNewJarFromTheSavepointThatStopTook()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 93);
+    clock.advance(Duration.ofSeconds(5));
+    String savepoint = loseTheOutcomeOfTheNextStop(deployed.jobId(), 94);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.REPLACING);
+    assertThat(status.upgrade().savepointTaken()).isTrue();
+    step(upgrade);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(NEW_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(savepoint);
+            });
+    assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.SAVEPOINT);
+    assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(savepoint);
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.UPGRADE));
+  }
+
+  @Test
+  void aStopWhoseOutcomeFlinkLostFailsSayingSoWhenNoSavepointOfItIsFound() throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 61);
+    flink.loseTheOutcomeOfTheNextStop(job -> true);
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    step(suspended);
+
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+    assertThat(status.lastStep().message())
+        .contains(deployed.jobId())
+        .contains("outcome Flink lost")
+        .contains("no savepoint of that stop newer than checkpoint " + deployed.checkpoint())
+        .contains("whether it completed is not known");
+    assertThat(savepoints).isEmpty();
+  }
+
+  @Test
+  void aStopWhoseOutcomeFlinkLostWhileTheJobStillRunsFailsAndIsTriedAgain() throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 61);
+    clock.advance(Duration.ofSeconds(5));
+    // A savepoint of the job in the directory does not make a stop whose job still runs done.
+    flink.loseTheOutcomeOfTheNextStop(
+        job -> {
+          stopSavepoint(job, 62);
+          return false;
+        });
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    step(suspended);
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+    assertThat(status.lastStep().message()).contains("does not know the savepoint trigger");
+    assertThat(flink.job(deployed.jobId()).state()).isEqualTo("RUNNING");
+
+    step(suspended);
+    assertThat(status.lastStep().action()).isEqualTo("suspend");
+    assertThat(flink.job(deployed.jobId()).state()).isEqualTo("FINISHED");
+    assertThat(status.lastState().path()).startsWith("file:/savepoints/");
+  }
+
+  @Test
   void reportsAnUpgradeThatCannotBeRolledBackBecauseThePreviousJarIsGone() throws Exception {
     DesiredState onLostJar = running(1);
     onLostJar = next(onLostJar, onLostJar.spec().withJar(LOST_JAR, UpgradeMode.SAVEPOINT));
@@ -1665,6 +1892,27 @@ class PipelineReconcilerTest {
   }
 
   private record Deployed(String jobId, String checkpoint) {}
+
+  /**
+   * The next stop with savepoint completes savepoint {@code id} of {@code jobId} in Flink's
+   * savepoint directory, then its JobManager is replaced (no HA) before the outcome was read: Flink
+   * knows neither the trigger nor the job. Returns the savepoint's path.
+   */
+  private String loseTheOutcomeOfTheNextStop(String jobId, long id) {
+    // Written before the stop is asked for rather than during it: the reconciler looks only after.
+    String savepoint = stopSavepoint(jobId, id);
+    flink.loseTheOutcomeOfTheNextStop(job -> true);
+    return savepoint;
+  }
+
+  private String stopSavepoint(String jobId, long id) {
+    try {
+      return FlinkStateFiles.uri(
+          FlinkStateFiles.savepoint(savepointDirectory, jobId, id, clock.instant(), true));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private void step(DesiredState desired) throws InterruptedException {
     status = reconciler.reconcile(desired, observe(null), status);
@@ -1782,7 +2030,8 @@ class PipelineReconcilerTest {
                     leader.replicaId()));
     return new PipelineReconciler(
         flink,
-        new CheckpointStorage(),
+        new CheckpointStorage(
+            new StopSavepoints(() -> Optional.of(savepointDirectory.toUri().toString()))),
         recorder,
         leader,
         intents::add,

@@ -58,22 +58,33 @@ final class ReconciledPipeline implements AutoCloseable {
   final DesiredStateWriter writer = new DesiredStateWriter(desiredLog, events, jobProperties);
   final StatusAwaiter awaiter = new StatusAwaiter(desiredLog, statusStore, observer, properties);
 
-  private final PipelineReconciler reconciler =
-      new PipelineReconciler(
-          flink,
-          new CheckpointStorage(),
-          events,
-          leadership,
-          statusStore::write,
-          savepoint -> savepoint,
-          TransactionsRetention.UNKNOWN,
-          desiredLog::propose,
-          jar -> true,
-          properties,
-          Duration.ofSeconds(10),
-          TestingFlinkService.SHIPPED_JAR,
-          clock);
+  private final PipelineReconciler reconciler;
   private PipelineStatus status = PipelineStatus.initial();
+
+  ReconciledPipeline() {
+    this(new CheckpointStorage());
+  }
+
+  /**
+   * @param storage where the reconciler finds checkpoints and stop savepoints nobody recorded
+   */
+  ReconciledPipeline(CheckpointStorage storage) {
+    reconciler =
+        new PipelineReconciler(
+            flink,
+            storage,
+            events,
+            leadership,
+            statusStore::write,
+            savepoint -> savepoint,
+            TransactionsRetention.UNKNOWN,
+            desiredLog::propose,
+            jar -> true,
+            properties,
+            Duration.ofSeconds(10),
+            TestingFlinkService.SHIPPED_JAR,
+            clock);
+  }
 
   /**
    * Declares the pipeline running as the first desired version, otherwise as the defaults say

@@ -4,30 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.control.savepoints.SavepointRecord;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.checkpoint.CheckpointProperties;
-import org.apache.flink.runtime.checkpoint.CheckpointRetentionPolicy;
-import org.apache.flink.runtime.checkpoint.Checkpoints;
-import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Which stop with savepoint of a job counts as newer than its last known state. The {@code
- * _metadata} files are written by Flink's own serializer ({@link
- * Checkpoints#storeCheckpointMetadata}), as the JobManager writes them, in the layout it uses
- * ({@code savepoint-<6 hex of the job>-<12 hex>}, {@code <job>/chk-<n>}); PipelineRecoveryTest
- * finds one a real Flink wrote.
+ * Which stop with savepoint of a job counts as newer than its last known state. The files are
+ * written as a JobManager writes them ({@link FlinkStateFiles}); PipelineRecoveryTest finds one a
+ * real Flink wrote.
  */
 class StopSavepointsTest {
 
@@ -37,8 +28,6 @@ class StopSavepointsTest {
 
   @TempDir Path checkpoints;
   @TempDir Path savepoints;
-
-  private final AtomicInteger names = new AtomicInteger();
 
   private StopSavepoints finder() {
     return new StopSavepoints(() -> Optional.of(savepoints.toUri().toString()));
@@ -195,41 +184,15 @@ class StopSavepointsTest {
   }
 
   private RestorePoint checkpoint(String jobId, long id, Instant at) throws IOException {
-    Path dir = checkpoints.resolve(jobId).resolve("chk-" + id);
-    write(dir, new CheckpointMetadata(id, List.of(), List.of(), checkpointProperties()), at);
+    Path dir = FlinkStateFiles.checkpoint(checkpoints, jobId, id, at);
     return new RestorePoint(uri(dir), RestorePoint.Kind.CHECKPOINT, at, jobId);
   }
 
   private Path savepoint(String jobId, long id, Instant at, boolean stop) throws IOException {
-    Path dir =
-        savepoints.resolve(
-            "savepoint-"
-                + jobId.substring(0, 6)
-                + "-"
-                + "%012x".formatted(names.incrementAndGet()));
-    CheckpointProperties properties =
-        stop
-            ? CheckpointProperties.forSyncSavepoint(true, false, SavepointFormatType.CANONICAL)
-            : CheckpointProperties.forSavepoint(true, SavepointFormatType.CANONICAL);
-    write(dir, new CheckpointMetadata(id, List.of(), List.of(), properties), at);
-    return dir;
-  }
-
-  private static CheckpointProperties checkpointProperties() {
-    return CheckpointProperties.forCheckpoint(CheckpointRetentionPolicy.RETAIN_ON_CANCELLATION);
-  }
-
-  private static void write(Path dir, CheckpointMetadata metadata, Instant at) throws IOException {
-    Files.createDirectories(dir);
-    Path file = dir.resolve("_metadata");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      Checkpoints.storeCheckpointMetadata(metadata, out);
-    }
-    Files.setLastModifiedTime(file, FileTime.from(at));
+    return FlinkStateFiles.savepoint(savepoints, jobId, id, at, stop);
   }
 
   private static String uri(Path dir) {
-    String uri = dir.toUri().toString();
-    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    return FlinkStateFiles.uri(dir);
   }
 }

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,9 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TcpProxy implements AutoCloseable {
 
   private final int port;
-  private final int target;
+  private volatile int target;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
+  private volatile String cutMarker;
+  private volatile Socket cutOnAnswerFrom;
+  private volatile CompletableFuture<Void> cutDone;
 
   private TcpProxy(int port, int target) {
     this.port = port;
@@ -32,6 +37,11 @@ public final class TcpProxy implements AutoCloseable {
     TcpProxy proxy = new TcpProxy(Ports.free(), target);
     proxy.open();
     return proxy;
+  }
+
+  /** Relays new connections to {@code port} from now on (a part started again elsewhere). */
+  public void retarget(int port) {
+    target = port;
   }
 
   public int port() {
@@ -63,6 +73,21 @@ public final class TcpProxy implements AutoCloseable {
     closeQuietly(listening);
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
+  }
+
+  /**
+   * Cuts the relay once a request containing {@code marker} (e.g. its path) has reached the target
+   * and the target begins to answer it, without relaying that answer: the target acted on the
+   * request, the sender never learns how. Looks for the marker within one read of the request.
+   *
+   * @return completed once cut
+   */
+  public CompletableFuture<Void> cutOnAnswerTo(String marker) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    cutDone = done;
+    cutOnAnswerFrom = null;
+    cutMarker = marker;
+    return done;
   }
 
   @Override
@@ -97,7 +122,25 @@ public final class TcpProxy implements AutoCloseable {
             () -> {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[8192];
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                  if (from == cutOnAnswerFrom) {
+                    cutOnAnswerFrom = null;
+                    cut();
+                    cutDone.complete(null);
+                    return;
+                  }
+                  out.write(buffer, 0, read);
+                  out.flush();
+                  String marker = cutMarker;
+                  if (marker != null
+                      && new String(buffer, 0, read, StandardCharsets.ISO_8859_1)
+                          .contains(marker)) {
+                    cutMarker = null;
+                    cutOnAnswerFrom = to;
+                  }
+                }
               } catch (IOException e) {
                 // One side closed.
               } finally {
