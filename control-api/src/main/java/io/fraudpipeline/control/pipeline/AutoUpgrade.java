@@ -12,7 +12,10 @@ import java.util.function.UnaryOperator;
  * {@code fraud.reconciler.upgrade.mode=auto}: once the pipeline runs steadily on another jar (its
  * job RUNNING, every task running, a checkpoint completed since it started), the leader declares
  * the jar it ships as the desired one, and the reconciler upgrades to it like any other desired
- * change. A jar an upgrade was rolled back from is not tried again automatically.
+ * change. A jar an upgrade was rolled back from is not tried again automatically, and a jar the
+ * pipeline was upgraded away from is not gone back to: during a rolling deploy, replicas shipping
+ * the old jar and the new one would otherwise upgrade the pipeline to their own jar in turn, at
+ * each change of leader.
  */
 final class AutoUpgrade {
 
@@ -71,11 +74,18 @@ final class AutoUpgrade {
         || !wanted.spec().running()
         || status.upgrading()
         || status.rejectedJars().contains(shippedJar)
+        || status.supersededJars().contains(shippedJar)
         || shippedJar.equals(wanted.spec().jarSha256())) {
       return false;
     }
     String deployedWith = status.desiredJar(wanted.spec());
     if (shippedJar.equals(deployedWith)) {
+      return false;
+    }
+    // A jar someone asked for that the pipeline does not run yet is theirs to have first: declaring
+    // the shipped jar now would undo their request before the reconciler carried it out.
+    if (wanted.spec().jarSha256() != null
+        && !wanted.spec().jarSha256().equals(status.jobJarSha256())) {
       return false;
     }
     // Only a job that runs steadily is upgraded: the expected one, alone, and as ready as the

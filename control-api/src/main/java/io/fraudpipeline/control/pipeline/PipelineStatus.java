@@ -37,6 +37,9 @@ import java.util.List;
  * @param upgrade the upgrade in progress, or the last one
  * @param rejectedJars jars an upgrade was rolled back from: an automatic upgrade skips them (an
  *     explicit one may still ask for them)
+ * @param supersededJars jars the pipeline was upgraded away from, the last {@value
+ *     #SUPERSEDED_JARS}: an automatic upgrade does not go back to them (an explicit one may), so
+ *     replicas shipping different jars during a rolling deploy do not take turns upgrading
  * @param lastStep the last decision
  * @param recentSteps the last {@value #RECENT_STEPS} decisions, oldest first, ending with {@code
  *     lastStep}: an operation following the reconciler reads the status every few hundred
@@ -62,6 +65,7 @@ public record PipelineStatus(
     Submission jobSubmission,
     Upgrade upgrade,
     List<String> rejectedJars,
+    List<String> supersededJars,
     ReconcileStep lastStep,
     List<ReconcileStep> recentSteps,
     Instant updatedAt) {
@@ -69,9 +73,13 @@ public record PipelineStatus(
   /** How many of the last decisions {@link #recentSteps} keeps. */
   static final int RECENT_STEPS = 16;
 
+  /** How many of the jars upgraded away from {@link #supersededJars} keeps. */
+  static final int SUPERSEDED_JARS = 16;
+
   public PipelineStatus {
     failureRestarts = failureRestarts == null ? List.of() : List.copyOf(failureRestarts);
     rejectedJars = rejectedJars == null ? List.of() : List.copyOf(rejectedJars);
+    supersededJars = supersededJars == null ? List.of() : List.copyOf(supersededJars);
     recentSteps = recentSteps == null ? List.of() : List.copyOf(recentSteps);
     if (jobSubmission == null && jobId != null) {
       // Written by a release that did not record it: what that release's steps said.
@@ -143,7 +151,7 @@ public record PipelineStatus(
   public static PipelineStatus initial() {
     return new PipelineStatus(
         0, 0, null, 0, null, null, null, false, List.of(), null, null, null, null, null, null, null,
-        null, List.of(), null, List.of(), null);
+        null, List.of(), List.of(), null, List.of(), null);
   }
 
   Builder toBuilder() {
@@ -170,6 +178,7 @@ public record PipelineStatus(
     Submission jobSubmission;
     Upgrade upgrade;
     List<String> rejectedJars;
+    List<String> supersededJars;
     ReconcileStep lastStep;
     List<ReconcileStep> recentSteps;
     Instant updatedAt;
@@ -193,6 +202,7 @@ public record PipelineStatus(
       jobSubmission = s.jobSubmission;
       upgrade = s.upgrade;
       rejectedJars = s.rejectedJars;
+      supersededJars = s.supersededJars;
       lastStep = s.lastStep;
       recentSteps = s.recentSteps;
       updatedAt = s.updatedAt;
@@ -218,9 +228,25 @@ public record PipelineStatus(
           jobSubmission,
           upgrade,
           rejectedJars,
+          supersededJars,
           lastStep,
           withLastStep(recentSteps, lastStep),
           updatedAt);
+    }
+
+    /**
+     * Records that the pipeline was upgraded from {@code from} to {@code to}: {@code from} joins
+     * the superseded jars (the oldest dropped past {@link #SUPERSEDED_JARS}), {@code to} leaves
+     * them (an explicit upgrade back to it).
+     */
+    void upgradedAwayFrom(String from, String to) {
+      List<String> jars = new ArrayList<>(supersededJars);
+      jars.remove(to);
+      if (from != null && !from.equals(to)) {
+        jars.remove(from);
+        jars.add(from);
+      }
+      supersededJars = jars.subList(Math.max(0, jars.size() - SUPERSEDED_JARS), jars.size());
     }
 
     /** {@code recent} ending with {@code last}, the oldest dropped past {@link #RECENT_STEPS}. */

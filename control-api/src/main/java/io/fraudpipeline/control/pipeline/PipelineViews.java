@@ -108,7 +108,7 @@ public class PipelineViews {
 
   /**
    * Whether an upgrade is available: the job runs another jar than the one shipped (not one an
-   * upgrade was rolled back from), or other settings than desired.
+   * upgrade was rolled back from or went away from), or other settings than desired.
    */
   static UpgradeView upgradeView(
       String mode, String shipped, DesiredState wanted, FraudJob job, PipelineStatus status) {
@@ -122,9 +122,11 @@ public class PipelineViews {
     if (wanted != null && wanted.spec().running() && job != null && !upgrading) {
       if (shipped != null && !shipped.equals(running)) {
         boolean rejected = status != null && status.rejectedJars().contains(shipped);
-        // A jar rolled back from is no upgrade on offer (auto mode never takes it again): said
-        // among the reasons, but not available, or `available` would stay true for good.
-        available = !rejected;
+        boolean superseded = status != null && status.supersededJars().contains(shipped);
+        // A jar rolled back from, or upgraded away from, is no upgrade on offer (auto mode never
+        // takes it again): said among the reasons, but not available, or `available` would stay
+        // true for good on a replica that ships it.
+        available = !rejected && !superseded;
         reasons.add(
             "The job runs jar "
                 + (running == null ? "unknown (deployed before jars were recorded)" : running)
@@ -133,7 +135,10 @@ public class PipelineViews {
                 + (rejected
                     ? ", which is not offered again: an upgrade to it was rolled back (POST"
                         + " /api/v1/pipeline/upgrade may still ask for it)"
-                    : ""));
+                    : superseded
+                        ? ", which is not offered again: the pipeline was upgraded away from it"
+                            + " (POST /api/v1/pipeline/upgrade may still go back to it)"
+                        : ""));
       }
       PipelineSpec spec = wanted.spec();
       if (!spec.sameJobSettings(job.parallelism(), job.deliveryGuarantee())) {
@@ -149,6 +154,7 @@ public class PipelineViews {
         running,
         wanted == null ? null : wanted.spec().jarSha256(),
         status == null ? List.of() : status.rejectedJars(),
+        status == null ? List.of() : status.supersededJars(),
         status == null ? null : status.upgrade());
   }
 

@@ -317,6 +317,7 @@ final class UpgradeReconciler {
       if (missing == null) {
         PipelineStatus.Builder next = status.toBuilder();
         next.upgrade = upgrade.moveTo(Upgrade.Phase.SUCCEEDED, now, null);
+        next.upgradedAwayFrom(upgrade.fromJar(), upgrade.toJar());
         String message =
             "Upgrade to jar "
                 + JobJar.shortSha(upgrade.toJar())

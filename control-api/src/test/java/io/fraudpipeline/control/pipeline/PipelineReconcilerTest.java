@@ -1834,6 +1834,58 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void autoUpgradeNeverTakesThePipelineBackToAJarItWasUpgradedAwayFrom() throws Exception {
+    // A rolling deploy: this replica still ships the old jar while a new one's upgraded the
+    // pipeline to its own. At each change of leader the two would upgrade it to their jar in turn.
+    DesiredState onShipped = running(1);
+    deployWithCheckpoint(onShipped, 1);
+    DesiredState upgrade =
+        next(onShipped, onShipped.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    deployWithCheckpoint(upgrade, 2);
+    clock.advance(Duration.ofSeconds(10));
+    flink.completeCheckpoint(status.jobId(), 3, checkpoint(status.jobId(), 3), clock.instant());
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    assertThat(status.supersededJars()).containsExactly(TestingFlinkService.SHIPPED_JAR);
+
+    assertThat(autoUpgrade().apply(Optional.of(upgrade), observe(null), status))
+        .as("the old jar's replica leaves the upgraded pipeline alone")
+        .contains(upgrade);
+    assertThat(proposed).isEmpty();
+
+    // An explicit upgrade back to the old jar takes it off the list and puts the new one on it.
+    DesiredState back =
+        next(
+            upgrade,
+            upgrade.spec().withJar(TestingFlinkService.SHIPPED_JAR, UpgradeMode.SAVEPOINT));
+    step(back);
+    deployWithCheckpoint(back, 4);
+    clock.advance(Duration.ofSeconds(10));
+    flink.completeCheckpoint(status.jobId(), 5, checkpoint(status.jobId(), 5), clock.instant());
+    step(back);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    assertThat(status.supersededJars()).containsExactly(NEW_JAR);
+  }
+
+  @Test
+  void autoUpgradeLeavesAJarAskedForByHandToBeCarriedOut() throws Exception {
+    // Probe 9 (P9-2): the leader declared its shipped jar 0.26 s after someone asked for another
+    // one through another replica, so their upgrade never happened.
+    DesiredState onNew = running(1);
+    onNew = next(onNew, onNew.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    deployWithCheckpoint(onNew, 1);
+    clock.advance(Duration.ofSeconds(10));
+    flink.completeCheckpoint(status.jobId(), 2, checkpoint(status.jobId(), 2), clock.instant());
+    DesiredState askedFor =
+        next(onNew, onNew.spec().withJar("c".repeat(64), UpgradeMode.SAVEPOINT));
+
+    assertThat(autoUpgrade().apply(Optional.of(askedFor), observe(null), status))
+        .contains(askedFor);
+    assertThat(proposed).isEmpty();
+  }
+
+  @Test
   void autoUpgradeWaitsUntilTheJobRunsEveryTaskAndHasCompletedACheckpointSinceItStarted()
       throws Exception {
     // Probe 8 (P8-2): the replacement job of a rescale was upgraded 5 s after its deploy, before

@@ -44,6 +44,29 @@ class PipelineViewsTest {
   }
 
   @Test
+  void noUpgradeIsAvailableOnAReplicaShippingAJarThePipelineWasUpgradedAwayFrom() {
+    String shipped = "a".repeat(64);
+    FraudJob job = running(2, DeliveryGuarantee.EXACTLY_ONCE);
+    DesiredState wanted =
+        new DesiredState(
+            3, "pipeline-1", spec(2, DeliveryGuarantee.EXACTLY_ONCE), 1, Instant.EPOCH, "t", "t");
+    PipelineStatus.Builder upgraded = PipelineStatus.initial().toBuilder();
+    upgraded.jobId = job.jobId();
+    upgraded.jobJarSha256 = "b".repeat(64);
+    upgraded.upgradedAwayFrom(shipped, upgraded.jobJarSha256);
+
+    UpgradeView view = PipelineViews.upgradeView("auto", shipped, wanted, job, upgraded.build());
+
+    assertThat(view.available()).isFalse();
+    assertThat(view.reasons())
+        .singleElement()
+        .asString()
+        .contains("the pipeline was upgraded away from it")
+        .contains("not offered again");
+    assertThat(view.supersededJars()).containsExactly(shipped);
+  }
+
+  @Test
   void noUpgradeIsAvailableWhenTheOnlyJarOnOfferIsOneAnUpgradeWasRolledBackFrom() {
     // Probe 8 (P8-4): `available` stayed true for good after the shipped jar's upgrade was rolled
     // back, though auto mode never takes that jar again.
