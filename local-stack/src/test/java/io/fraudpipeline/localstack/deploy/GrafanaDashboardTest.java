@@ -66,6 +66,32 @@ class GrafanaDashboardTest {
         .isEmpty();
   }
 
+  /**
+   * Every replica exports the control plane's gauges with its own {@code instance} label: a query
+   * that does not aggregate them shows one tile per replica (probe 9 saw "Job state" and "Consumer
+   * lag status" three times with three replicas).
+   */
+  @Test
+  void aggregatesEveryControlPlaneGaugeOverReplicas() {
+    assertThat(dashboard.queries())
+        .filteredOn(q -> q.expr().strip().startsWith("fraud_"))
+        .extracting(DashboardQueries.Query::expr)
+        .isEmpty();
+  }
+
+  /**
+   * The job's checkpoint counts start again at 0 with each new job (an upgrade, a rescale): {@code
+   * delta} then goes negative, and it extrapolates a count into a fraction. {@code increase} takes
+   * a drop for a reset; rounded, it is a count.
+   */
+  @Test
+  void countsJobCountersAcrossJobReplacements() {
+    assertThat(dashboard.queries())
+        .filteredOn(q -> q.expr().contains("delta(fraud_job_"))
+        .extracting(DashboardQueries.Query::expr)
+        .isEmpty();
+  }
+
   @Test
   void panelsHaveUniqueIdsAndDoNotOverlap() {
     Set<Integer> ids = new HashSet<>();
