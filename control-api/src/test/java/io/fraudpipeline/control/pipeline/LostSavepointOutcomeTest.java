@@ -30,6 +30,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.apache.flink.api.common.JobID;
@@ -190,17 +192,28 @@ class LostSavepointOutcomeTest {
                     .containsAll(beforeStop));
     int parallelism = status().path("job_parallelism").asInt(1) == 1 ? 2 : 1;
 
-    CompletableFuture<Void> cut = relay.cutOnAnswerTo("/jobs/" + before + "/stop");
+    CompletableFuture<String> cut = relay.cutOnAnswerTo("/jobs/" + before + "/stop");
     Response rescale =
         api.post("/api/v1/jobs/" + before + "/rescale", "{\"parallelism\": " + parallelism + "}");
     assertThat(rescale.status()).as(rescale.toString()).isEqualTo(202);
     String operation = rescale.body().path("id").asString();
-    cut.get(LONG.toSeconds(), TimeUnit.SECONDS);
+    TriggerId trigger = triggerIdOf(cut.get(LONG.toSeconds(), TimeUnit.SECONDS));
     String savepoint;
     try (FlinkRestClient direct =
         new FlinkRestClient(
             URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1))) {
       savepoint = awaitStopSavepoint(direct, before);
+      // Flink's outcome of the control plane's own stop, under its trigger, names that savepoint.
+      // Read here, it lets the JobManager close at once: Flink's REST server keeps an unread
+      // outcome for a reader and held its close for it until LocalFlink gave up (60 s).
+      SavepointStatus outcome =
+          await()
+              .atMost(LONG)
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () -> direct.savepointStatus(JobID.fromHexString(before), trigger),
+                  SavepointStatus::completed);
+      assertThat(outcome.location()).as(outcome.toString()).isEqualTo(savepoint);
     }
     flink.close();
     putBack(kept, checkpoint);
@@ -237,6 +250,13 @@ class LostSavepointOutcomeTest {
 
     expectedAlerts.addAll(traffic.send("rescaled", 20, 4));
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
+  /** The trigger id of a stop-with-savepoint request (its JSON body's {@code triggerId}). */
+  private static TriggerId triggerIdOf(String request) {
+    Matcher trigger = Pattern.compile("\"triggerId\"\\s*:\\s*\"([0-9a-f]{32})\"").matcher(request);
+    assertThat(trigger.find()).as("a trigger id in %s", request).isTrue();
+    return TriggerId.fromHexString(trigger.group(1));
   }
 
   /** Waits until the job has FINISHED with a savepoint, as Flink reports it; returns its path. */
