@@ -105,21 +105,9 @@ class LostSavepointOutcomeTest {
 
   @Test
   void resumesFromAStopSavepointWhoseOutcomeWasLostWithTheJobManager() throws Exception {
-    declareRunning();
-    String before = awaitRunningJob(null);
-    Path kept = Files.createTempDirectory(flinkData, "kept-");
-    String checkpoint = keepNewCheckpointOf(before, kept);
-
-    // Processed after that checkpoint, committed by a later one or by the stop's savepoint.
-    List<String> beforeStop = traffic.send("before-stop", 40, 4);
-    expectedAlerts.addAll(beforeStop);
-    await()
-        .atMost(LONG)
-        .untilAsserted(
-            () ->
-                assertThat(traffic.writtenAlerts())
-                    .extracting(a -> a.transaction().transactionId())
-                    .containsAll(beforeStop));
+    RunningJob running = runningWithAlertsAfterACheckpoint("before-stop");
+    String before = running.jobId();
+    String checkpoint = running.checkpoint();
     relay.cut();
     String savepoint;
     try (FlinkRestClient direct =
@@ -127,13 +115,7 @@ class LostSavepointOutcomeTest {
             URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1))) {
       savepoint = stopWithSavepoint(direct, before);
     }
-    flink.close();
-    // The probe's JobManager died before it discarded the finished job's checkpoints: the control
-    // plane found chk-N beside the savepoint. This one lived to discard them; put chk-N back.
-    putBack(kept, checkpoint);
-    flink = startFlink();
-    expectedAlerts.addAll(traffic.send("while-lost", 20, 4));
-    relay.open();
+    replaceJobManager(running, "while-lost");
 
     String after = awaitRunningJob(before);
     assertThat(after).isNotEqualTo(before);
@@ -177,19 +159,8 @@ class LostSavepointOutcomeTest {
   @Test
   void aRescaleWhoseStopOutcomeWasLostWithTheJobManagerCompletesFromTheSavepointItTook()
       throws Exception {
-    declareRunning();
-    String before = awaitRunningJob(null);
-    Path kept = Files.createTempDirectory(flinkData, "kept-");
-    String checkpoint = keepNewCheckpointOf(before, kept);
-    List<String> beforeStop = traffic.send("before-rescale", 40, 4);
-    expectedAlerts.addAll(beforeStop);
-    await()
-        .atMost(LONG)
-        .untilAsserted(
-            () ->
-                assertThat(traffic.writtenAlerts())
-                    .extracting(a -> a.transaction().transactionId())
-                    .containsAll(beforeStop));
+    RunningJob running = runningWithAlertsAfterACheckpoint("before-rescale");
+    String before = running.jobId();
     int parallelism = status().path("job_parallelism").asInt(1) == 1 ? 2 : 1;
 
     CompletableFuture<String> cut = relay.cutOnAnswerTo("/jobs/" + before + "/stop");
@@ -215,11 +186,7 @@ class LostSavepointOutcomeTest {
                   SavepointStatus::completed);
       assertThat(outcome.location()).as(outcome.toString()).isEqualTo(savepoint);
     }
-    flink.close();
-    putBack(kept, checkpoint);
-    flink = startFlink();
-    expectedAlerts.addAll(traffic.send("while-lost-rescale", 20, 4));
-    relay.open();
+    replaceJobManager(running, "while-lost-rescale");
 
     JsonNode ended =
         await()
@@ -257,6 +224,45 @@ class LostSavepointOutcomeTest {
     Matcher trigger = Pattern.compile("\"triggerId\"\\s*:\\s*\"([0-9a-f]{32})\"").matcher(request);
     assertThat(trigger.find()).as("a trigger id in %s", request).isTrue();
     return TriggerId.fromHexString(trigger.group(1));
+  }
+
+  /** A running job and a copy of a checkpoint of it, taken before the alerts it then wrote. */
+  private record RunningJob(String jobId, Path keptCopy, String checkpoint) {}
+
+  /**
+   * Declares the pipeline running, keeps a copy of a new checkpoint of its job, then sends {@code
+   * label} transactions and waits for their alerts: processed after that checkpoint, committed by a
+   * later one or by a stop's savepoint.
+   */
+  private static RunningJob runningWithAlertsAfterACheckpoint(String label) throws IOException {
+    declareRunning();
+    String jobId = awaitRunningJob(null);
+    Path kept = Files.createTempDirectory(flinkData, "kept-");
+    String checkpoint = keepNewCheckpointOf(jobId, kept);
+    List<String> sent = traffic.send(label, 40, 4);
+    expectedAlerts.addAll(sent);
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(traffic.writtenAlerts())
+                    .extracting(a -> a.transaction().transactionId())
+                    .containsAll(sent));
+    return new RunningJob(jobId, kept, checkpoint);
+  }
+
+  /**
+   * Replaces the JobManager by a fresh one on the same data directory while {@code label}
+   * transactions are sent, then leads the control plane to it through the relay.
+   */
+  private static void replaceJobManager(RunningJob lost, String label) throws IOException {
+    flink.close();
+    // The probe's JobManager died before it discarded the finished job's checkpoints: the control
+    // plane found chk-N beside the savepoint. This one lived to discard them; put chk-N back.
+    putBack(lost.keptCopy(), lost.checkpoint());
+    flink = startFlink();
+    expectedAlerts.addAll(traffic.send(label, 20, 4));
+    relay.open();
   }
 
   /** Waits until the job has FINISHED with a savepoint, as Flink reports it; returns its path. */
