@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.operations;
 
+import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link Operations} on a store kept in memory instead of the operations topic, for unit tests of
@@ -27,6 +29,8 @@ public final class InMemoryOperations implements AutoCloseable {
   private final Clock clock;
   private final Duration grace;
   private final List<OperationOutcomes> outcomes;
+  private volatile boolean writesFail;
+  private final AtomicInteger failedWrites = new AtomicInteger();
 
   /**
    * @param grace {@code fraud.operations.abandoned-grace}
@@ -57,6 +61,10 @@ public final class InMemoryOperations implements AutoCloseable {
         new OperationStore(null) {
           @Override
           void put(Operation operation) {
+            if (writesFail) {
+              failedWrites.incrementAndGet();
+              throw new KafkaUnavailableException("Kafka did not answer");
+            }
             records.put(operation.id(), operation);
           }
 
@@ -131,6 +139,19 @@ public final class InMemoryOperations implements AutoCloseable {
 
   public Operations operations() {
     return operations;
+  }
+
+  /**
+   * While {@code value}, this replica's writes to the store fail as writes Kafka missed (other
+   * replicas on the store write on).
+   */
+  public void failWrites(boolean value) {
+    writesFail = value;
+  }
+
+  /** How many of this replica's writes failed. */
+  public int failedWrites() {
+    return failedWrites.get();
   }
 
   /** Writes an operation to the store, as the replica it names would have. */

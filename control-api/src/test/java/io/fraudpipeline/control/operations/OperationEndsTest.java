@@ -18,9 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,8 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -62,34 +57,36 @@ class OperationEndsTest {
 
   @Test
   void anEndKafkaMissedIsWrittenAgainUntilItLandsAndFreesTheJobForTheOtherReplicas() {
-    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
-    AtomicBoolean ownerWritesFail = new AtomicBoolean();
-    AtomicInteger failedWrites = new AtomicInteger();
-    Operations owner =
-        replica(new TestLeadership(ownerId, true, group), records, ownerWritesFail, failedWrites);
-    Operations peer =
-        replica(new TestLeadership(peerId, false, group), records, new AtomicBoolean(), null);
+    InMemoryOperations ownerReplica =
+        new InMemoryOperations(
+            new TestLeadership(ownerId, true, group), Clock.systemUTC(), Duration.ZERO);
+    toClose.add(ownerReplica);
+    InMemoryOperations peerReplica = ownerReplica.replica(new TestLeadership(peerId, false, group));
+    toClose.add(peerReplica);
+    Operations owner = ownerReplica.operations();
+    Operations peer = peerReplica.operations();
     CountDownLatch release = new CountDownLatch(1);
     String id = savepointClaimed(owner, release);
 
     // Kafka misses the end: the owner knows the savepoint completed, the topic says in progress.
-    ownerWritesFail.set(true);
+    ownerReplica.failWrites(true);
     release.countDown();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> owner.find(id).orElseThrow().state() == OperationState.COMPLETED);
-    assertThat(failedWrites.get()).isPositive();
-    assertThat(records.get(id).state()).isEqualTo(OperationState.IN_PROGRESS);
+    assertThat(ownerReplica.failedWrites()).isPositive();
+    assertThat(ownerReplica.recorded(id).orElseThrow().state())
+        .isEqualTo(OperationState.IN_PROGRESS);
     assertThatThrownBy(
             () -> peer.claim(OperationKind.STOP, "job-1", Duration.ofMinutes(1), ANY_ON_JOB))
         .isInstanceOfSatisfying(
             StateConflictException.class,
             e -> assertThat(e.properties()).containsEntry("operation_id", id));
 
-    ownerWritesFail.set(false);
+    ownerReplica.failWrites(false);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> records.get(id).state() == OperationState.COMPLETED);
+        .until(() -> ownerReplica.recorded(id).orElseThrow().state() == OperationState.COMPLETED);
     peer.claim(OperationKind.STOP, "job-1", Duration.ofMinutes(1), ANY_ON_JOB).close();
     assertThat(peer.find(id).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
   }
@@ -163,55 +160,6 @@ class OperationEndsTest {
               })
           .id();
     }
-  }
-
-  /**
-   * A replica on a store in memory shared by the replicas; its own writes fail while {@code
-   * writesFail}, counted in {@code failed}, as Kafka missing them.
-   */
-  private Operations replica(
-      TestLeadership leadership,
-      Map<String, Operation> records,
-      AtomicBoolean writesFail,
-      AtomicInteger failed) {
-    OperationStore store =
-        new OperationStore(null) {
-          @Override
-          void put(Operation operation) {
-            if (writesFail.get()) {
-              failed.incrementAndGet();
-              throw new KafkaUnavailableException("Kafka did not answer");
-            }
-            records.put(operation.id(), operation);
-          }
-
-          @Override
-          void remove(String id) {
-            records.remove(id);
-          }
-
-          @Override
-          Collection<Operation> load() {
-            synchronized (records) {
-              return List.copyOf(records.values());
-            }
-          }
-
-          @Override
-          public void close() {}
-        };
-    Operations operations =
-        new Operations(
-            meters,
-            store,
-            leadership,
-            Duration.ofSeconds(1),
-            Duration.ZERO,
-            Clock.systemUTC(),
-            List.of(),
-            new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)));
-    toClose.add(operations);
-    return operations;
   }
 
   /**

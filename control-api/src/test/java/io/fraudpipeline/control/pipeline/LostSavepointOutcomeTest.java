@@ -30,6 +30,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.apache.flink.api.common.JobID;
@@ -103,21 +105,9 @@ class LostSavepointOutcomeTest {
 
   @Test
   void resumesFromAStopSavepointWhoseOutcomeWasLostWithTheJobManager() throws Exception {
-    declareRunning();
-    String before = awaitRunningJob(null);
-    Path kept = Files.createTempDirectory(flinkData, "kept-");
-    String checkpoint = keepNewCheckpointOf(before, kept);
-
-    // Processed after that checkpoint, committed by a later one or by the stop's savepoint.
-    List<String> beforeStop = traffic.send("before-stop", 40, 4);
-    expectedAlerts.addAll(beforeStop);
-    await()
-        .atMost(LONG)
-        .untilAsserted(
-            () ->
-                assertThat(traffic.writtenAlerts())
-                    .extracting(a -> a.transaction().transactionId())
-                    .containsAll(beforeStop));
+    RunningJob running = runningWithAlertsAfterACheckpoint("before-stop");
+    String before = running.jobId();
+    String checkpoint = running.checkpoint();
     relay.cut();
     String savepoint;
     try (FlinkRestClient direct =
@@ -125,13 +115,7 @@ class LostSavepointOutcomeTest {
             URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1))) {
       savepoint = stopWithSavepoint(direct, before);
     }
-    flink.close();
-    // The probe's JobManager died before it discarded the finished job's checkpoints: the control
-    // plane found chk-N beside the savepoint. This one lived to discard them; put chk-N back.
-    putBack(kept, checkpoint);
-    flink = startFlink();
-    expectedAlerts.addAll(traffic.send("while-lost", 20, 4));
-    relay.open();
+    replaceJobManager(running, "while-lost");
 
     String after = awaitRunningJob(before);
     assertThat(after).isNotEqualTo(before);
@@ -175,38 +159,34 @@ class LostSavepointOutcomeTest {
   @Test
   void aRescaleWhoseStopOutcomeWasLostWithTheJobManagerCompletesFromTheSavepointItTook()
       throws Exception {
-    declareRunning();
-    String before = awaitRunningJob(null);
-    Path kept = Files.createTempDirectory(flinkData, "kept-");
-    String checkpoint = keepNewCheckpointOf(before, kept);
-    List<String> beforeStop = traffic.send("before-rescale", 40, 4);
-    expectedAlerts.addAll(beforeStop);
-    await()
-        .atMost(LONG)
-        .untilAsserted(
-            () ->
-                assertThat(traffic.writtenAlerts())
-                    .extracting(a -> a.transaction().transactionId())
-                    .containsAll(beforeStop));
+    RunningJob running = runningWithAlertsAfterACheckpoint("before-rescale");
+    String before = running.jobId();
     int parallelism = status().path("job_parallelism").asInt(1) == 1 ? 2 : 1;
 
-    CompletableFuture<Void> cut = relay.cutOnAnswerTo("/jobs/" + before + "/stop");
+    CompletableFuture<String> cut = relay.cutOnAnswerTo("/jobs/" + before + "/stop");
     Response rescale =
         api.post("/api/v1/jobs/" + before + "/rescale", "{\"parallelism\": " + parallelism + "}");
     assertThat(rescale.status()).as(rescale.toString()).isEqualTo(202);
     String operation = rescale.body().path("id").asString();
-    cut.get(LONG.toSeconds(), TimeUnit.SECONDS);
+    TriggerId trigger = triggerIdOf(cut.get(LONG.toSeconds(), TimeUnit.SECONDS));
     String savepoint;
     try (FlinkRestClient direct =
         new FlinkRestClient(
             URI.create(flink.restUrl()), Duration.ofSeconds(10), Duration.ofMinutes(1))) {
       savepoint = awaitStopSavepoint(direct, before);
+      // Flink's outcome of the control plane's own stop, under its trigger, names that savepoint.
+      // Read here, it lets the JobManager close at once: Flink's REST server keeps an unread
+      // outcome for a reader and held its close for it until LocalFlink gave up (60 s).
+      SavepointStatus outcome =
+          await()
+              .atMost(LONG)
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () -> direct.savepointStatus(JobID.fromHexString(before), trigger),
+                  SavepointStatus::completed);
+      assertThat(outcome.location()).as(outcome.toString()).isEqualTo(savepoint);
     }
-    flink.close();
-    putBack(kept, checkpoint);
-    flink = startFlink();
-    expectedAlerts.addAll(traffic.send("while-lost-rescale", 20, 4));
-    relay.open();
+    replaceJobManager(running, "while-lost-rescale");
 
     JsonNode ended =
         await()
@@ -237,6 +217,52 @@ class LostSavepointOutcomeTest {
 
     expectedAlerts.addAll(traffic.send("rescaled", 20, 4));
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
+  /** The trigger id of a stop-with-savepoint request (its JSON body's {@code triggerId}). */
+  private static TriggerId triggerIdOf(String request) {
+    Matcher trigger = Pattern.compile("\"triggerId\"\\s*:\\s*\"([0-9a-f]{32})\"").matcher(request);
+    assertThat(trigger.find()).as("a trigger id in %s", request).isTrue();
+    return TriggerId.fromHexString(trigger.group(1));
+  }
+
+  /** A running job and a copy of a checkpoint of it, taken before the alerts it then wrote. */
+  private record RunningJob(String jobId, Path keptCopy, String checkpoint) {}
+
+  /**
+   * Declares the pipeline running, keeps a copy of a new checkpoint of its job, then sends {@code
+   * label} transactions and waits for their alerts: processed after that checkpoint, committed by a
+   * later one or by a stop's savepoint.
+   */
+  private static RunningJob runningWithAlertsAfterACheckpoint(String label) throws IOException {
+    declareRunning();
+    String jobId = awaitRunningJob(null);
+    Path kept = Files.createTempDirectory(flinkData, "kept-");
+    String checkpoint = keepNewCheckpointOf(jobId, kept);
+    List<String> sent = traffic.send(label, 40, 4);
+    expectedAlerts.addAll(sent);
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(traffic.writtenAlerts())
+                    .extracting(a -> a.transaction().transactionId())
+                    .containsAll(sent));
+    return new RunningJob(jobId, kept, checkpoint);
+  }
+
+  /**
+   * Replaces the JobManager by a fresh one on the same data directory while {@code label}
+   * transactions are sent, then leads the control plane to it through the relay.
+   */
+  private static void replaceJobManager(RunningJob lost, String label) throws IOException {
+    flink.close();
+    // The probe's JobManager died before it discarded the finished job's checkpoints: the control
+    // plane found chk-N beside the savepoint. This one lived to discard them; put chk-N back.
+    putBack(lost.keptCopy(), lost.checkpoint());
+    flink = startFlink();
+    expectedAlerts.addAll(traffic.send(label, 20, 4));
+    relay.open();
   }
 
   /** Waits until the job has FINISHED with a savepoint, as Flink reports it; returns its path. */

@@ -25,7 +25,9 @@ public final class TcpProxy implements AutoCloseable {
   private volatile ServerSocket server;
   private volatile String cutMarker;
   private volatile Socket cutOnAnswerFrom;
-  private volatile CompletableFuture<Void> cutDone;
+  private volatile Socket cutRequestFrom;
+  private final StringBuffer cutRequest = new StringBuffer();
+  private volatile CompletableFuture<String> cutDone;
 
   private TcpProxy(int port, int target) {
     this.port = port;
@@ -80,12 +82,15 @@ public final class TcpProxy implements AutoCloseable {
    * and the target begins to answer it, without relaying that answer: the target acted on the
    * request, the sender never learns how. Looks for the marker within one read of the request.
    *
-   * @return completed once cut
+   * @return completed once cut, with the request the target answered as relayed from the read
+   *     holding the marker on (its headers and body, as ISO-8859-1 text)
    */
-  public CompletableFuture<Void> cutOnAnswerTo(String marker) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  public CompletableFuture<String> cutOnAnswerTo(String marker) {
+    CompletableFuture<String> done = new CompletableFuture<>();
     cutDone = done;
     cutOnAnswerFrom = null;
+    cutRequestFrom = null;
+    cutRequest.setLength(0);
     cutMarker = marker;
     return done;
   }
@@ -127,19 +132,24 @@ public final class TcpProxy implements AutoCloseable {
                 while ((read = in.read(buffer)) >= 0) {
                   if (from == cutOnAnswerFrom) {
                     cutOnAnswerFrom = null;
+                    cutRequestFrom = null;
                     cut();
-                    cutDone.complete(null);
+                    cutDone.complete(cutRequest.toString());
                     return;
+                  }
+                  String text = new String(buffer, 0, read, StandardCharsets.ISO_8859_1);
+                  String marker = cutMarker;
+                  // Before relaying it: the answer may come back before this thread reads on.
+                  if (marker != null && text.contains(marker)) {
+                    cutMarker = null;
+                    cutRequestFrom = from;
+                    cutOnAnswerFrom = to;
+                  }
+                  if (from == cutRequestFrom) {
+                    cutRequest.append(text);
                   }
                   out.write(buffer, 0, read);
                   out.flush();
-                  String marker = cutMarker;
-                  if (marker != null
-                      && new String(buffer, 0, read, StandardCharsets.ISO_8859_1)
-                          .contains(marker)) {
-                    cutMarker = null;
-                    cutOnAnswerFrom = to;
-                  }
                 }
               } catch (IOException e) {
                 // One side closed.
