@@ -5,7 +5,6 @@ import io.fraudpipeline.job.named.AggregateRulesOperator;
 import io.fraudpipeline.job.named.GroupedTransaction;
 import io.fraudpipeline.job.parse.ParsedRecord;
 import io.fraudpipeline.job.parse.ValidationRouter;
-import io.fraudpipeline.job.rules.AppliedRules;
 import io.fraudpipeline.job.rules.KafkaRuleSetFeed;
 import io.fraudpipeline.job.rules.RuleEvaluationOperator;
 import io.fraudpipeline.job.rules.RuleEvaluationOperatorFactory;
@@ -13,14 +12,13 @@ import io.fraudpipeline.job.rules.RulesBootstrap;
 import io.fraudpipeline.job.serde.TransactionSerializer;
 import io.fraudpipeline.job.sink.KafkaSinks;
 import io.fraudpipeline.job.source.KafkaSources;
-import io.fraudpipeline.job.velocity.VelocityRuleFunction;
+import io.fraudpipeline.job.velocity.VelocityRuleOperator;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.Transaction;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -100,7 +98,7 @@ public final class FraudDetectionJob {
     // Only the keyed rules (velocity, aggregates) take it: they sit behind a keyBy hop anyway, so a
     // broadcast input costs them nothing and keeps rule changes in step with their keyed state (a
     // deleted rule's state is cleared on every key at once).
-    BroadcastStream<byte[]> rules = ruleSets.broadcast(AppliedRules.STATE);
+    DataStream<byte[]> rules = ruleSets.broadcast();
 
     SingleOutputStreamOperator<Transaction> valid =
         parsed
@@ -133,7 +131,10 @@ public final class FraudDetectionJob {
         .getSideOutput(RuleEvaluationOperator.VELOCITY_CANDIDATES)
         .keyBy(Transaction::accountId, Types.STRING)
         .connect(rules)
-        .process(new VelocityRuleFunction(initialRulesJson), TypeInformation.of(FraudAlert.class))
+        .transform(
+            Operators.VELOCITY_RULE,
+            TypeInformation.of(FraudAlert.class),
+            new VelocityRuleOperator(initialRulesJson))
         .uid(Operators.VELOCITY_RULE)
         .name(Operators.VELOCITY_RULE)
         .sinkTo(KafkaSinks.velocityAlerts(params))
@@ -146,7 +147,7 @@ public final class FraudDetectionJob {
     amountAlerts
         .getSideOutput(RuleEvaluationOperator.AGGREGATE_CANDIDATES)
         .keyBy(GroupedTransaction::key, GroupedTransaction.KEY_TYPE)
-        .connect(ruleSets.broadcast())
+        .connect(rules)
         .transform(
             Operators.AGGREGATE_RULES,
             TypeInformation.of(FraudAlert.class),

@@ -83,6 +83,18 @@ public final class FiniteNumbers {
         p, "Numeric value out of range of " + type.getSimpleName(), p.currentToken(), type);
   }
 
+  /**
+   * {@code value}, unless it is NaN or infinite. One check for both readers below: they need their
+   * own Jackson bases, as each parses its own type (a float overflows to Infinity where a double
+   * does not, so only the float reader sees {@code 1e39} as out of range).
+   */
+  private static <T extends Number> T finite(T value, JsonParser p, Class<?> type) {
+    if (value != null && !Double.isFinite(value.doubleValue())) {
+      throw notFinite(p, type);
+    }
+    return value;
+  }
+
   private static final class FiniteDoubles extends NumberDeserializers.DoubleDeserializer {
 
     FiniteDoubles(Class<Double> type, Double nullValue) {
@@ -91,11 +103,7 @@ public final class FiniteNumbers {
 
     @Override
     public Double deserialize(JsonParser p, DeserializationContext ctxt) {
-      Double value = super.deserialize(p, ctxt);
-      if (value != null && !Double.isFinite(value)) {
-        throw notFinite(p, handledType());
-      }
-      return value;
+      return finite(super.deserialize(p, ctxt), p, handledType());
     }
   }
 
@@ -107,11 +115,7 @@ public final class FiniteNumbers {
 
     @Override
     public Float deserialize(JsonParser p, DeserializationContext ctxt) {
-      Float value = super.deserialize(p, ctxt);
-      if (value != null && !Float.isFinite(value)) {
-        throw notFinite(p, handledType());
-      }
-      return value;
+      return finite(super.deserialize(p, ctxt), p, handledType());
     }
   }
 }

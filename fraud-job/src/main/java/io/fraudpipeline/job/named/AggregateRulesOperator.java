@@ -1,6 +1,7 @@
 package io.fraudpipeline.job.named;
 
 import io.fraudpipeline.job.JobMetrics;
+import io.fraudpipeline.job.late.LateTransactions;
 import io.fraudpipeline.job.rules.AppliedRules;
 import io.fraudpipeline.model.FraudAlert;
 import io.fraudpipeline.model.NamedRule;
@@ -51,15 +52,14 @@ import org.slf4j.LoggerFactory;
  * judged in event-time order (ties by transaction id), so the result does not depend on arrival
  * order within the source's out-of-orderness bound; a late one is judged at the next watermark
  * against what the window still holds (counted, and logged at most once a minute: its aggregates
- * may miss transactions that newer ones already evicted). Late is judged against the watermark of
- * the checkpoint the state was restored from too ({@link #WATERMARK}): the restored windows are
- * evicted up to it, though the operator's own watermark starts again from nothing. They wait in one
- * queue of the operator ({@link WaitingTransactions}, a heap over primitive event times), not in
- * keyed state with a timer each: a timer per transaction (registered, sorted, written by every
- * checkpoint, then fired) and a second state access were a third of this operator's time in a JFR
- * profile. The queue is checkpointed as union list state of the transactions alone (each one's
- * event time is read again on restore), one list element per subtask; after a restore each subtask
- * keeps the transactions of its own key groups, so it rescales.
+ * may miss transactions that newer ones already evicted), also behind the watermark of the
+ * checkpoint the state was restored from ({@link LateTransactions}). They wait in one queue of the
+ * operator ({@link WaitingTransactions}, a heap over primitive event times), not in keyed state
+ * with a timer each: a timer per transaction (registered, sorted, written by every checkpoint, then
+ * fired) and a second state access were a third of this operator's time in a JFR profile. The queue
+ * is checkpointed as union list state of the transactions alone (each one's event time is read
+ * again on restore), one list element per subtask; after a restore each subtask keeps the
+ * transactions of its own key groups, so it rescales.
  *
  * <p>State stays bounded: a key holds its transactions for the widest window of its rules. Each
  * judgement evicts what lies before it, a timer evicts the oldest when the widest window has slid
@@ -75,9 +75,6 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   private static final long serialVersionUID = 1L;
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregateRulesOperator.class);
-
-  /** At most one log line about late transactions per subtask in this much processing time. */
-  static final long LATE_LOG_INTERVAL_MILLIS = 60_000;
 
   /** Processing time after which an untouched key is dropped: twice the widest window. */
   public static final Duration STATE_TTL = NamedRule.MAX_WINDOW.multipliedBy(2);
@@ -121,14 +118,6 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   static final ListStateDescriptor<GroupedTransaction> WAITING_PER_TRANSACTION =
       new ListStateDescriptor<>("waiting-for-watermark", GroupedTransaction.TYPE);
 
-  /**
-   * Each subtask's watermark at a checkpoint, one element per subtask; after a restore the lowest
-   * of them is the watermark the restored windows were evicted by (union state: every subtask sees
-   * all, whatever the parallelism).
-   */
-  static final ListStateDescriptor<Long> WATERMARK =
-      new ListStateDescriptor<>("watermark-at-checkpoint", Long.class);
-
   private final byte[] initialRulesJson;
 
   private transient AppliedRules rules;
@@ -137,18 +126,12 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   private transient InternalTimerService<VoidNamespace> timers;
   private transient WaitingTransactions waiting;
   private transient ListState<List<GroupedTransaction>> waitingState;
-  private transient ListState<Long> watermarkState;
-  // The watermark of the checkpoint restored from (Long.MIN_VALUE: none): until the operator's own
-  // passes it, a transaction at or before it is late.
-  private transient long restoredWatermark;
-  private transient long lateSinceLogged;
-  private transient long lateLoggedAt;
+  private transient LateTransactions late;
   // Whether the state backend hands out the stored value itself (the heap backend), so a change in
   // place is stored; other backends hand out a copy, which every change must write back.
   private transient boolean valuesLive;
   private transient RuleMetrics ruleMetrics;
   private transient Counter invalidRuleSets;
-  private transient Counter lateTransactions;
   private transient StreamRecord<FraudAlert> outRecord;
   private transient NamedRuleEvaluator.Verdicts verdicts;
   // How each grouping of the current rules (compiled) is judged: its rules' metrics by index, and
@@ -200,15 +183,13 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     judgingByGrouping = new IdentityHashMap<>();
     waiting = new WaitingTransactions();
     waitingState = context.getOperatorStateStore().getUnionListState(WAITING);
-    watermarkState = context.getOperatorStateStore().getUnionListState(WATERMARK);
-    restoredWatermark = Long.MIN_VALUE;
+    late =
+        new LateTransactions(
+            context,
+            LOG,
+            "each is judged against what its windows still hold, so its aggregates may miss"
+                + " transactions that newer ones evicted");
     if (context.isRestored()) {
-      long lowest = Long.MAX_VALUE;
-      for (Long mark : watermarkState.get()) {
-        lowest = Math.min(lowest, mark);
-      }
-      // None from a savepoint of a build that did not write it: nothing is known to be late.
-      restoredWatermark = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
       for (List<GroupedTransaction> batch : waitingState.get()) {
         batch.forEach(this::keepIfOwned);
       }
@@ -246,14 +227,14 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
     MetricGroup metrics = getMetricGroup();
     ruleMetrics = new RuleMetrics(metrics);
     invalidRuleSets = metrics.counter(JobMetrics.INVALID_RULE_SETS);
-    lateTransactions = metrics.counter(JobMetrics.LATE_TRANSACTIONS);
+    late.open(metrics);
     metrics.gauge(JobMetrics.RULES_VERSION_APPLIED, (Gauge<Long>) rules::version);
   }
 
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
-    watermarkState.update(List.of(lateUpTo()));
+    late.snapshot(timers.currentWatermark());
     if (waiting.isEmpty()) {
       waitingState.clear();
       return;
@@ -267,41 +248,11 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   public void processElement1(StreamRecord<GroupedTransaction> record) {
     GroupedTransaction grouped = record.getValue();
     long time = grouped.time();
-    long lateUpTo = lateUpTo();
+    long lateUpTo = late.lateUpTo(timers.currentWatermark());
     if (time <= lateUpTo && countsForItsTransaction(grouped)) {
-      lateTransactions.inc();
-      logLate(grouped, time, lateUpTo);
+      late.count(grouped.transaction().transactionId(), time, lateUpTo);
     }
     waiting.add(time, grouped);
-  }
-
-  /** The event time at or before which a transaction arriving now is late. */
-  private long lateUpTo() {
-    return Math.max(timers.currentWatermark(), restoredWatermark);
-  }
-
-  /**
-   * Says so in the log, at most once per {@link #LATE_LOG_INTERVAL_MILLIS}: the metric goes with
-   * the job, and an aggregate that came out short of a bounded replay is explained only by this.
-   */
-  private void logLate(GroupedTransaction grouped, long time, long lateUpTo) {
-    lateSinceLogged++;
-    long now = System.currentTimeMillis();
-    if (lateLoggedAt != 0 && now - lateLoggedAt < LATE_LOG_INTERVAL_MILLIS) {
-      return;
-    }
-    LOG.warn(
-        "{} transaction(s) arrived behind the watermark since the last report (beyond"
-            + " --max-out-of-orderness), the latest {} at {}, {} ms behind {}: each is judged"
-            + " against what its windows still hold, so its aggregates may miss transactions"
-            + " that newer ones evicted",
-        lateSinceLogged,
-        grouped.transaction().transactionId(),
-        Instant.ofEpochMilli(time),
-        lateUpTo - time,
-        Instant.ofEpochMilli(lateUpTo));
-    lateSinceLogged = 0;
-    lateLoggedAt = now;
   }
 
   /**
@@ -318,7 +269,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
 
   /** {@link JobMetrics#LATE_TRANSACTIONS}, for tests. */
   long lateTransactionCount() {
-    return lateTransactions.getCount();
+    return late.count();
   }
 
   @Override
