@@ -532,6 +532,43 @@ class PipelineReconcilerTest {
         .contains("runs no more: Job " + unhealthy + " stopped with savepoint");
   }
 
+  @Test
+  void anAdoptedJobIsJudgedOnItsOwnAndTheReportOfTheJobItTakesOverFromIsClosed() throws Exception {
+    // Before: the adopted job inherited the unhealthy report, so no JobHealthy closed the first
+    // job's JobUnhealthy, and the adopted job's own trouble raised no JobUnhealthy of its own.
+    DesiredState desired = running(1);
+    String unhealthy = unhealthyFromClimbingRestarts(desired);
+    // Cancelled through Flink's UI, and another fraud job started there by hand.
+    flink.cancel(unhealthy, Duration.ofSeconds(1));
+    String adopted = flink.startOutside("b".repeat(32), 1, clock.instant());
+
+    step(desired);
+
+    assertThat(status.lastStep().action()).isEqualTo("adopt");
+    assertThat(status.unhealthy()).isNull();
+    assertThat(reasons()).endsWith("JobAdopted", "JobHealthy");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(unhealthy))
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .startsWith("Job " + unhealthy + ", reported unhealthy (restarted 3 times")
+                    .contains("runs no more: Job " + adopted + " runs on Flink"));
+
+    for (int restarts = 0; restarts <= 3; restarts++) {
+      flink.restarts(adopted, restarts);
+      flink.completeCheckpoint(
+          adopted, restarts + 1, checkpoint(adopted, restarts + 1), clock.instant());
+      clock.advance(Duration.ofSeconds(30));
+      step(desired);
+    }
+
+    assertThat(status.unhealthy()).contains("restarted 3 times");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("JobUnhealthy"))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(adopted));
+  }
+
   /** Deploys the job and has Flink's restarts of it climb until it is reported unhealthy. */
   private String unhealthyFromClimbingRestarts(DesiredState desired) throws Exception {
     step(desired);
