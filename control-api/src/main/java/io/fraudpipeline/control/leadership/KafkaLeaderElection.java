@@ -71,6 +71,11 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
   private final TopicPartition partition;
   private final Lease lease;
   private final CountDownLatch stopping = new CountDownLatch(1);
+  // Guards checkingTopic: close() interrupts the election thread only while it waits for Kafka's
+  // answer about the topic (up to a session timeout), never in its consumer, which an interrupt
+  // would keep from leaving the group.
+  private final Object topicCheck = new Object();
+  private boolean checkingTopic;
   // Set once, when the replica begins to shut down: from then on it never leads, whatever its
   // consumer is told, though it stays in the group until close() (see resign()).
   private volatile boolean resigned;
@@ -187,6 +192,12 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
     synchronized (this) {
       running = thread;
     }
+    synchronized (topicCheck) {
+      if (checkingTopic && running != null) {
+        // A replica shutting down does not wait for Kafka (k8s kills it after its grace period).
+        running.interrupt();
+      }
+    }
     if (running != null) {
       try {
         running.join(settings.sessionTimeout().plus(CLOSE_TIMEOUT).toMillis());
@@ -282,12 +293,17 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
   private void run() {
     while (!stopped()) {
       try {
-        topic.ensureExists();
-        elect();
+        if (topicExists()) {
+          elect();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
+        if (stopped()) {
+          // close() abandoned the topic check: no problem to report.
+          return;
+        }
         // Kafka unreachable at start-up, or a consumer failure: not fatal, never leading meanwhile.
         String reason = e instanceof KafkaUnavailableException ? e.getMessage() : e.toString();
         if (!reason.equals(problem)) {
@@ -305,6 +321,29 @@ public final class KafkaLeaderElection implements Leadership, AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Makes sure the election's topic exists, unless the election is closed meanwhile: then false, at
+   * once, however long Kafka takes to answer.
+   */
+  private boolean topicExists() {
+    synchronized (topicCheck) {
+      if (stopped()) {
+        return false;
+      }
+      checkingTopic = true;
+    }
+    try {
+      topic.ensureExists();
+    } finally {
+      synchronized (topicCheck) {
+        checkingTopic = false;
+        // An interrupt from close() was for the check: the consumer's close must not see it.
+        Thread.interrupted();
+      }
+    }
+    return !stopped();
   }
 
   private void elect() throws InterruptedException {

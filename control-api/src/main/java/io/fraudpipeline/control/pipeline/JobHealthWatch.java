@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Watches the job that runs as desired: it is unhealthy when Flink's restarts of it keep climbing
@@ -67,13 +68,15 @@ final class JobHealthWatch {
       }
       return steps.withStep(next.build(), HEALTHY, "Job " + job.jobId() + " is " + job.state());
     }
-    if (status.unhealthy() == null) {
+    if (status.unhealthy() == null || !job.jobId().equals(status.unhealthyJobId())) {
+      // A report still open is of another job: closed(), after the step.
       events.warning(
           EventReason.JOB_UNHEALTHY,
           "Job " + job.jobId() + " is unhealthy: " + problem,
           job.jobId());
     }
     next.unhealthy = problem;
+    next.unhealthyJobId = job.jobId();
     if (!properties.unhealthy().restart()) {
       return steps.withStep(next.build(), "report-unhealthy", problem);
     }
@@ -107,13 +110,17 @@ final class JobHealthWatch {
    * {@code after}, once a {@code JobHealthy} event closes the unhealthy report the step ended, so
    * that a receiver that opened an incident on {@code JobUnhealthy} closes it: whether the job is
    * healthy again, or the step took it down or found it gone (replaced, restored after a lost
-   * JobManager, restarted, suspended, upgraded), for then the unhealthy job runs no more.
+   * JobManager, restarted, suspended, upgraded, adopted another), for then the unhealthy job runs
+   * no more. Also a report a predecessor left open: its deployment's intent keeps the report, and
+   * the step that follows it ends it (or reports the job it deployed unhealthy in its own name).
    */
   PipelineStatus closed(PipelineStatus before, PipelineStatus after) {
-    if (before.unhealthy() == null || after.unhealthy() != null) {
+    if (before.unhealthy() == null
+        || (after.unhealthy() != null
+            && Objects.equals(before.unhealthyJobId(), after.unhealthyJobId()))) {
       return after;
     }
-    String job = before.jobId();
+    String job = before.unhealthyJobId();
     boolean sameJobWatched =
         job != null
             && job.equals(after.jobId())

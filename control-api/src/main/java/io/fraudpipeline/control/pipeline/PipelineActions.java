@@ -214,7 +214,8 @@ final class PipelineActions {
     String jobId = intent.jobId;
     RestorePoint from = intent.lastState;
     intent.suspended = false;
-    intent.unhealthy = null;
+    // An unhealthy report stays in the intent, naming the job it is about (which runs no more):
+    // were this replica to die before the step's JobHealthy, its successor closes the report.
     intent.jobSubmission = PipelineStatus.Submission.PENDING;
     if (upgrade != null) {
       intent.upgrade =
@@ -225,15 +226,16 @@ final class PipelineActions {
     }
     intent.lastStep = steps.step(said.action(), intentMessage(jobId, said.message()));
     intent.updatedAt = clock.instant();
-    PipelineStatus recorded = intent.build();
     // Durable before Flink sees the job: a successor must know which job to expect.
-    intentWriter.accept(recorded);
+    intentWriter.accept(intent.build());
+    intent.unhealthy = null;
+    PipelineStatus intended = intent.build();
     try {
       flink.submit(
           new JobSubmission(
               jobId,
-              recorded.jobParallelism(),
-              recorded.jobDeliveryGuarantee(),
+              intended.jobParallelism(),
+              intended.jobDeliveryGuarantee(),
               from == null ? null : from.path(),
               allowNonRestoredState,
               jar));
@@ -250,12 +252,12 @@ final class PipelineActions {
             jobId);
       }
       return steps.withStep(
-          accepted(recorded), said.action(), "Job " + jobId + " was already submitted");
+          accepted(intended), said.action(), "Job " + jobId + " was already submitted");
     } catch (FlinkRequestException | FlinkUnavailableException e) {
-      PipelineStatus.Builder failed = recorded.toBuilder();
+      PipelineStatus.Builder failed = intended.toBuilder();
       failed.jobSubmission = PipelineStatus.Submission.REFUSED;
       Instant now = clock.instant();
-      Upgrade deploying = recorded.upgrade();
+      Upgrade deploying = intended.upgrade();
       if (e instanceof FlinkRequestException
           && deploying != null
           && deploying.phase() == Upgrade.Phase.AWAITING_READINESS
@@ -283,7 +285,7 @@ final class PipelineActions {
       events.normal(said.reason(), done, jobId);
     }
     warnOfDeletedRecords(from, jobId);
-    return steps.withStep(accepted(recorded), said.action(), done);
+    return steps.withStep(accepted(intended), said.action(), done);
   }
 
   private static PipelineStatus accepted(PipelineStatus recorded) {

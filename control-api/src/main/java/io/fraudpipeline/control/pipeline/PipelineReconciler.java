@@ -674,6 +674,9 @@ public class PipelineReconciler {
     next.jobParallelism = job.parallelism();
     next.jobDeliveryGuarantee = job.deliveryGuarantee();
     next.suspended = false;
+    // The report was of the job it takes over from, which runs no more (closed(), after the step):
+    // the adopted job is watched afresh, and reported unhealthy under its own id if it is.
+    next.unhealthy = null;
     String message =
         "Job "
             + job.jobId()

@@ -25,7 +25,12 @@ import java.util.List;
  * @param failureRestarts when failed jobs were restarted, within the budget's window
  * @param notBefore no restart before this (the restart backoff)
  * @param gaveUp why restarting stopped (the restart budget exhausted), else null
- * @param unhealthy why the running job is unhealthy, else null
+ * @param unhealthy why the job {@code unhealthyJobId} was reported unhealthy (event {@code
+ *     JobUnhealthy}), while no {@code JobHealthy} has closed that report yet, else null
+ * @param unhealthyJobId the job {@code unhealthy} is about: the expected job, except in the intent
+ *     a deployment records before Flink is asked, where it is still the job the deployment
+ *     replaces, so that a successor that finds its predecessor died before closing the report
+ *     closes it; null with {@code unhealthy}
  * @param jobJarSha256 the jar {@code jobId} was deployed with
  * @param jobParallelism the parallelism {@code jobId} was deployed (or found) with, if known
  * @param jobDeliveryGuarantee the delivery guarantee {@code jobId} was deployed (or found) with, if
@@ -59,6 +64,7 @@ public record PipelineStatus(
     Instant notBefore,
     String gaveUp,
     String unhealthy,
+    String unhealthyJobId,
     String jobJarSha256,
     Integer jobParallelism,
     DeliveryGuarantee jobDeliveryGuarantee,
@@ -81,6 +87,12 @@ public record PipelineStatus(
     rejectedJars = rejectedJars == null ? List.of() : List.copyOf(rejectedJars);
     supersededJars = supersededJars == null ? List.of() : List.copyOf(supersededJars);
     recentSteps = recentSteps == null ? List.of() : List.copyOf(recentSteps);
+    if (unhealthy == null) {
+      unhealthyJobId = null;
+    } else if (unhealthyJobId == null) {
+      // Written by a release that did not record it: its reports were of the expected job.
+      unhealthyJobId = jobId;
+    }
     if (jobSubmission == null && jobId != null) {
       // Written by a release that did not record it: what that release's steps said.
       jobSubmission = EarlierReleaseSteps.submission(jobId, recentSteps);
@@ -151,7 +163,7 @@ public record PipelineStatus(
   public static PipelineStatus initial() {
     return new PipelineStatus(
         0, 0, null, 0, null, null, null, false, List.of(), null, null, null, null, null, null, null,
-        null, List.of(), List.of(), null, List.of(), null);
+        null, null, List.of(), List.of(), null, List.of(), null);
   }
 
   Builder toBuilder() {
@@ -172,6 +184,7 @@ public record PipelineStatus(
     Instant notBefore;
     String gaveUp;
     String unhealthy;
+    String unhealthyJobId;
     String jobJarSha256;
     Integer jobParallelism;
     DeliveryGuarantee jobDeliveryGuarantee;
@@ -196,6 +209,7 @@ public record PipelineStatus(
       notBefore = s.notBefore;
       gaveUp = s.gaveUp;
       unhealthy = s.unhealthy;
+      unhealthyJobId = s.unhealthyJobId;
       jobJarSha256 = s.jobJarSha256;
       jobParallelism = s.jobParallelism;
       jobDeliveryGuarantee = s.jobDeliveryGuarantee;
@@ -222,6 +236,7 @@ public record PipelineStatus(
           notBefore,
           gaveUp,
           unhealthy,
+          unhealthyJobId,
           jobJarSha256,
           jobParallelism,
           jobDeliveryGuarantee,

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.fraudpipeline.control.support.TestKafka;
 import io.fraudpipeline.embedded.LocalKafka;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -234,6 +238,62 @@ class KafkaLeaderElectionTest {
     assertThat(lonely.leaderId()).isEmpty();
     assertThat(lonely.status().member()).isFalse();
     assertThat(changes).isEmpty();
+  }
+
+  /**
+   * A replica must shut down within its grace period (k8s kills it after): with Kafka not
+   * answering, close() waited for the election's topic check, up to a session
+   * (ControlApiSmokeTest's context took about 8 s to close with Kafka absent).
+   */
+  @Test
+  void aReplicaClosesAtOnceWhileKafkaKeepsItsTopicCheckWaiting() throws Exception {
+    String nowhere = "localhost:" + freePort();
+    // Kafka's own timeout outlasts the election's wait for it (a session).
+    admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                nowhere,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) SESSION.multipliedBy(2).toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) SESSION.toMillis()));
+    CountDownLatch asked = new CountDownLatch(1);
+    Admin watched =
+        (Admin)
+            Proxy.newProxyInstance(
+                Admin.class.getClassLoader(),
+                new Class<?>[] {Admin.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("listTopics")) {
+                    asked.countDown();
+                  }
+                  try {
+                    return method.invoke(admin, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    KafkaLeaderElection leaving =
+        new KafkaLeaderElection(
+            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, nowhere),
+            watched,
+            settings("leaving"),
+            changes::add);
+    replicas.add(leaving);
+    leaving.start();
+    assertThat(asked.await(10, TimeUnit.SECONDS)).as("the topic check began").isTrue();
+
+    long closing = System.nanoTime();
+    leaving.close();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - closing))
+        .as("how long close() took")
+        .isLessThan(SESSION.dividedBy(2));
+    assertThat(leaving.isLeader()).isFalse();
+    assertThat(changes).isEmpty();
+    admin.close(Duration.ZERO);
+    admin = null;
   }
 
   /**

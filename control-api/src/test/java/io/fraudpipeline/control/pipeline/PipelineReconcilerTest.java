@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -531,6 +532,118 @@ class PipelineReconcilerTest {
     assertThat(events.get(events.size() - 1).message())
         .contains("runs no more: Job " + unhealthy + " stopped with savepoint");
   }
+
+  @Test
+  void anAdoptedJobIsJudgedOnItsOwnAndTheReportOfTheJobItTakesOverFromIsClosed() throws Exception {
+    // Before: the adopted job inherited the unhealthy report, so no JobHealthy closed the first
+    // job's JobUnhealthy, and the adopted job's own trouble raised no JobUnhealthy of its own.
+    DesiredState desired = running(1);
+    String unhealthy = unhealthyFromClimbingRestarts(desired);
+    // Cancelled through Flink's UI, and another fraud job started there by hand.
+    flink.cancel(unhealthy, Duration.ofSeconds(1));
+    String adopted = flink.startOutside("b".repeat(32), 1, clock.instant());
+
+    step(desired);
+
+    assertThat(status.lastStep().action()).isEqualTo("adopt");
+    assertThat(status.unhealthy()).isNull();
+    assertThat(reasons()).endsWith("JobAdopted", "JobHealthy");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(unhealthy))
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .startsWith("Job " + unhealthy + ", reported unhealthy (restarted 3 times")
+                    .contains("runs no more: Job " + adopted + " runs on Flink"));
+
+    for (int restarts = 0; restarts <= 3; restarts++) {
+      flink.restarts(adopted, restarts);
+      flink.completeCheckpoint(
+          adopted, restarts + 1, checkpoint(adopted, restarts + 1), clock.instant());
+      clock.advance(Duration.ofSeconds(30));
+      step(desired);
+    }
+
+    assertThat(status.unhealthy()).contains("restarted 3 times");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("JobUnhealthy"))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(adopted));
+  }
+
+  @Test
+  void aSuccessorClosesTheUnhealthyReportOfAPredecessorThatDiedDeployingTheReplacement()
+      throws Exception {
+    // Before: the deployment's intent cleared the report, and the JobHealthy that was to close it
+    // died with the replica that recorded it: the JobUnhealthy stayed open for good.
+    DesiredState desired = running(1);
+    String unhealthy = unhealthyFromClimbingRestarts(desired);
+    flink.loseAllJobs();
+    PipelineStatus left = leftByALeaderThatDiedOnceItRecordedADeployment(desired);
+    assertThat(reasons()).endsWith("JobUnhealthy");
+
+    status = reconciler(TestLeadership.alone("cp-c")).reconcile(desired, observe(null), left);
+
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(flink.job(left.jobId()).state()).isEqualTo("RUNNING");
+    assertThat(status.unhealthy()).isNull();
+    assertThat(reasons()).endsWith("JobUnhealthy", "JobRestoredFromLastState", "JobHealthy");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(unhealthy))
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .startsWith("Job " + unhealthy + ", reported unhealthy (restarted 3 times")
+                    .contains("runs no more: Job " + left.jobId() + " is not on Flink"));
+  }
+
+  @Test
+  void aSuccessorClosesTheUnhealthyReportOfAPredecessorThatDiedOnceTheReplacementRan()
+      throws Exception {
+    DesiredState desired = running(1);
+    String unhealthy = unhealthyFromClimbingRestarts(desired);
+    flink.loseAllJobs();
+    PipelineStatus left = leftByALeaderThatDiedOnceItRecordedADeployment(desired);
+    // Its submission had reached Flink.
+    flink.submit(
+        new JobSubmission(
+            left.jobId(),
+            1,
+            DeliveryGuarantee.EXACTLY_ONCE,
+            left.lastState().path(),
+            false,
+            left.jobJarSha256()));
+
+    status = reconciler(TestLeadership.alone("cp-c")).reconcile(desired, observe(null), left);
+
+    assertThat(status.jobId()).isEqualTo(left.jobId());
+    assertThat(status.unhealthy()).isNull();
+    assertThat(reasons()).endsWith("JobUnhealthy", "JobHealthy");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(e -> assertThat(e.jobId()).isEqualTo(unhealthy))
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .contains("runs no more: Job " + left.jobId() + " is RUNNING"));
+  }
+
+  /** What a leader leaves that died the moment it recorded the intent of a deployment. */
+  private PipelineStatus leftByALeaderThatDiedOnceItRecordedADeployment(DesiredState desired) {
+    PipelineReconciler dying =
+        reconciler(
+            TestLeadership.alone("cp-b"),
+            flink,
+            intent -> {
+              intents.add(intent);
+              throw new ReplicaDied();
+            });
+    assertThatThrownBy(() -> dying.reconcile(desired, observe(null), status))
+        .isInstanceOf(ReplicaDied.class);
+    assertThat(flink.activeJobs()).isEmpty();
+    return intents.get(intents.size() - 1);
+  }
+
+  /** Thrown where a replica's process ends, so that nothing it would have done next happens. */
+  private static final class ReplicaDied extends RuntimeException {}
 
   /** Deploys the job and has Flink's restarts of it climb until it is reported unhealthy. */
   private String unhealthyFromClimbingRestarts(DesiredState desired) throws Exception {
@@ -2069,6 +2182,11 @@ class PipelineReconcilerTest {
   }
 
   private PipelineReconciler reconciler(Leadership leader, FlinkService flink) {
+    return reconciler(leader, flink, intents::add);
+  }
+
+  private PipelineReconciler reconciler(
+      Leadership leader, FlinkService flink, Consumer<PipelineStatus> intentWriter) {
     EventRecorder recorder =
         (type, reason, message, jobId) ->
             events.add(
@@ -2086,7 +2204,7 @@ class PipelineReconcilerTest {
             new StopSavepoints(() -> Optional.of(savepointDirectory.toUri().toString()))),
         recorder,
         leader,
-        intents::add,
+        intentWriter,
         sp -> {
           savepoints.add(sp);
           return sp;

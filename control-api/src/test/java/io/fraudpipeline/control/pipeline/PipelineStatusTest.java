@@ -61,6 +61,28 @@ class PipelineStatusTest {
         .isEqualTo(PipelineStatus.Submission.ACCEPTED);
   }
 
+  @Test
+  void readsAnUnhealthyReportWrittenWithoutItsJobAsTheExpectedJobs() {
+    String job = "5581a4df39837365d05643eae0f06016";
+    String written =
+        "{\"desired_version\":1,\"lineage\":0,\"job_id\":\""
+            + job
+            + "\",\"deployments\":1,\"suspended\":false,\"failure_restarts\":[],"
+            + "\"unhealthy\":\"restarted 3 times\",\"rejected_jars\":[],"
+            + "\"updated_at\":\"2026-12-06T10:00:00Z\"}";
+
+    PipelineStatus read =
+        FraudJson.mapper()
+            .readValue(written.getBytes(StandardCharsets.UTF_8), PipelineStatus.class);
+
+    assertThat(read.unhealthyJobId()).isEqualTo(job);
+    assertThat(new String(FraudJson.mapper().writeValueAsBytes(read), StandardCharsets.UTF_8))
+        .contains("\"unhealthy_job_id\":\"" + job + "\"");
+    PipelineStatus.Builder healthy = read.toBuilder();
+    healthy.unhealthy = null;
+    assertThat(healthy.build().unhealthyJobId()).isNull();
+  }
+
   /** The submission read from a status as releases before {@code job_submission} wrote it. */
   private static PipelineStatus.Submission earlierRelease(String job, String lastMessage) {
     String step =
