@@ -59,6 +59,7 @@ public class PipelineReconciler {
   private final UpgradeReconciler upgrades;
   private final FailedJobRestarts failedJobRestarts;
   private final JobHealthWatch healthWatch;
+  private final RestartLoop restartLoop;
 
   private Boolean flinkWasReachable;
 
@@ -91,6 +92,7 @@ public class PipelineReconciler {
     this.retention = retention;
     this.clock = clock;
     this.steps = new ReconcileSteps(leadership, clock);
+    this.restartLoop = new RestartLoop(properties.unhealthy(), clock);
     this.actions =
         new PipelineActions(
             flink,
@@ -113,11 +115,13 @@ public class PipelineReconciler {
             desiredWriter,
             jarKept,
             properties.upgrade().readinessTimeout(),
+            restartLoop,
             clock);
     this.failedJobRestarts =
         new FailedJobRestarts(actions, upgrades, steps, events, properties.restartBudget(), clock);
     this.healthWatch =
-        new JobHealthWatch(actions, steps, events, properties, checkpointInterval, clock);
+        new JobHealthWatch(
+            actions, steps, events, properties, checkpointInterval, restartLoop, clock);
   }
 
   /**

@@ -419,6 +419,21 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void reportsAtFirstSightAJobThatRestartedTooOftenSinceItStartedWithinTheWindow()
+      throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    flink.restarts(job, 3);
+    clock.advance(Duration.ofMinutes(1));
+
+    step(desired);
+
+    assertThat(status.unhealthy()).contains("restarted 3 times within PT5M");
+    assertThat(reasons()).endsWith("JobUnhealthy");
+  }
+
+  @Test
   void reportsAJobWithoutACompletedCheckpointForSeveralIntervals() throws Exception {
     DesiredState desired = running(1);
     step(desired);
@@ -1326,6 +1341,62 @@ class PipelineReconcilerTest {
         .singleElement()
         .extracting(Job::jar)
         .isEqualTo(TestingFlinkService.SHIPPED_JAR);
+  }
+
+  @Test
+  void rollsBackAsSoonAsTheNewJobHasRestartedAsOftenAsMakesARunningJobUnhealthy() throws Exception {
+    // Probe 9 (P9-7): a new job in Flink's restart loop was waited on for the whole 3 min.
+    DesiredState desired = running(1);
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    String savepoint = savepoints.get(0).path();
+    step(upgrade);
+    String looping = status.jobId();
+    flink.state(looping, "RESTARTING");
+    flink.restarts(looping, 2);
+    clock.advance(Duration.ofSeconds(10));
+    step(upgrade);
+    assertThat(status.upgrade().phase())
+        .as("two restarts: fewer than unhealthy.max-restarts")
+        .isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+
+    flink.restarts(looping, 3);
+    clock.advance(Duration.ofSeconds(10));
+    step(upgrade);
+
+    assertThat(flink.job(looping).state()).isEqualTo("CANCELED");
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason())
+        .contains("job " + looping + " restarted 3 times within PT5M")
+        .contains("fraud.reconciler.unhealthy.max-restarts");
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    step(proposed.get(0));
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(savepoint);
+            });
+  }
+
+  @Test
+  void aNewJobInARestartLoopIsNotReadyEvenWithACheckpointBetweenItsRestarts() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    step(upgrade);
+    String looping = status.jobId();
+    clock.advance(Duration.ofSeconds(30));
+    flink.restarts(looping, 3);
+    flink.completeCheckpoint(looping, 1, checkpoint(looping, 1), clock.instant());
+
+    step(upgrade);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason()).contains("restarted 3 times");
   }
 
   @Test
