@@ -1446,6 +1446,82 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void goesBackToAnOlderJarFromTheNewestCheckpointOfAJobThatKeepsRestarting() throws Exception {
+    // Probe 9 (P9-3): the documented way back from a release that crash-loops once traffic
+    // reaches its broken path waited forever: "… is RESTARTING; replacing it needs a savepoint".
+    DesiredState desired = running(1);
+    String looping = deployWithCheckpoint(desired, 1).jobId();
+    // Started long before the window: only the restarts observed within it count.
+    clock.advance(Duration.ofMinutes(20));
+    String checkpoint = checkpoint(looping, 9);
+    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
+    step(desired);
+    flink.restarts(looping, 2);
+    flink.state(looping, "RESTARTING");
+    clock.advance(Duration.ofSeconds(30));
+    DesiredState back = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(back);
+    assertThat(status.lastStep().action())
+        .as("two restarts: the savepoint is waited for")
+        .isEqualTo("wait");
+    assertThat(flink.job(looping).state()).isEqualTo("RESTARTING");
+
+    flink.restarts(looping, 3);
+    flink.state(looping, "RUNNING");
+    flink.tasksRunning(looping, false);
+    clock.advance(Duration.ofSeconds(30));
+    step(back);
+
+    assertThat(flink.job(looping).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(status.lastStep().message())
+        .contains("keeps restarting (restarted 3 times within PT5M")
+        .contains("replaced from checkpoint " + checkpoint + " as in last-state mode")
+        .contains("a savepoint needs it running");
+    assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.LAST_STATE);
+    assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(checkpoint);
+    assertThat(reasons()).endsWith("UpgradeStarted");
+    step(back);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(NEW_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
+            });
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+  }
+
+  @Test
+  void aNewLeaderRescalesAJobThatRestartedTooOftenSinceItStartedFromItsNewestCheckpoint()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 2);
+    String looping = deployed.jobId();
+    flink.restarts(looping, 4);
+    flink.state(looping, "RESTARTING");
+    clock.advance(Duration.ofMinutes(2));
+    reconciler = reconciler(leadership);
+    DesiredState wider = next(desired, desired.spec().withParallelism(2));
+
+    step(wider);
+
+    assertThat(flink.job(looping).state()).isEqualTo("CANCELED");
+    assertThat(status.lastStep().message())
+        .contains("keeps restarting (restarted 4 times within PT5M")
+        .contains("because it runs at parallelism 1");
+    step(wider);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(2);
+              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+  }
+
+  @Test
   void aLastStateUpgradeRunsTheNewJarFromTheNewestCheckpoint() throws Exception {
     DesiredState desired = running(1);
     Deployed deployed = deployWithCheckpoint(desired, 7);
