@@ -6,9 +6,7 @@ import io.fraudpipeline.control.flink.FlinkJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,15 +28,13 @@ final class JobHealthWatch {
   private final Duration checkpointInterval;
   private final Clock clock;
 
-  /** Restart counts of the running job as observed, to tell when they keep climbing. */
-  private final Deque<RestartSample> restartSamples = new ArrayDeque<>();
+  /** Tells when Flink's restarts of the running job keep climbing. */
+  private final RestartLoop restartLoop;
 
   /** When the watch first saw the current job RUNNING: checkpoints are due from then on. */
   private String runningJob;
 
   private Instant runningSince;
-
-  private record RestartSample(Instant at, String jobId, long restarts) {}
 
   JobHealthWatch(
       PipelineActions actions,
@@ -46,12 +42,14 @@ final class JobHealthWatch {
       EventRecorder events,
       ReconcilerProperties properties,
       Duration checkpointInterval,
+      RestartLoop restartLoop,
       Clock clock) {
     this.actions = actions;
     this.steps = steps;
     this.events = events;
     this.properties = properties;
     this.checkpointInterval = checkpointInterval;
+    this.restartLoop = restartLoop;
     this.clock = clock;
   }
 
@@ -94,7 +92,7 @@ final class JobHealthWatch {
     restarts.add(now);
     next.failureRestarts = restarts;
     next.lastState = actions.newestState(status, job.jobId());
-    restartSamples.clear();
+    restartLoop.forget();
     String message =
         "Job "
             + job.jobId()
@@ -142,20 +140,9 @@ final class JobHealthWatch {
   /** Why the running job is unhealthy, or null. */
   private String healthProblem(FlinkJob job) {
     Instant now = clock.instant();
-    if (job.restarts() != null) {
-      restartSamples.removeIf(
-          s ->
-              !s.jobId().equals(job.jobId())
-                  || s.at().isBefore(now.minus(properties.unhealthy().window())));
-      restartSamples.addLast(new RestartSample(now, job.jobId(), job.restarts()));
-      long climbed = job.restarts() - restartSamples.peekFirst().restarts();
-      if (climbed >= properties.unhealthy().maxRestarts()) {
-        return "restarted "
-            + climbed
-            + " times within "
-            + properties.unhealthy().window()
-            + " (Flink's restart strategy keeps recovering it)";
-      }
+    String restarted = restartLoop.restartedTooOften(job);
+    if (restarted != null) {
+      return restarted + " (Flink's restart strategy keeps recovering it)";
     }
     if (!job.jobId().equals(runningJob)) {
       runningJob = job.jobId();

@@ -32,7 +32,9 @@ import java.util.function.UnaryOperator;
  *   <li>the job {@code FAILED}: restart it from its last state with exponential backoff, within a
  *       budget; past the budget give up and say why;
  *   <li>the job runs with other settings (parallelism, delivery guarantee) or a new restore was
- *       asked for: take it down as the upgrade mode says; the next step deploys the replacement;
+ *       asked for: take it down as the upgrade mode says (a job Flink keeps restarting, which no
+ *       savepoint can be taken of, from its newest checkpoint); the next step deploys the
+ *       replacement;
  *   <li>the job runs but restarts keep climbing or no checkpoint completes: report it, and restart
  *       it from its last checkpoint if so configured;
  * </ul>
@@ -59,6 +61,7 @@ public class PipelineReconciler {
   private final UpgradeReconciler upgrades;
   private final FailedJobRestarts failedJobRestarts;
   private final JobHealthWatch healthWatch;
+  private final RestartLoop restartLoop;
 
   private Boolean flinkWasReachable;
 
@@ -91,6 +94,7 @@ public class PipelineReconciler {
     this.retention = retention;
     this.clock = clock;
     this.steps = new ReconcileSteps(leadership, clock);
+    this.restartLoop = new RestartLoop(properties.unhealthy(), clock);
     this.actions =
         new PipelineActions(
             flink,
@@ -113,11 +117,13 @@ public class PipelineReconciler {
             desiredWriter,
             jarKept,
             properties.upgrade().readinessTimeout(),
+            restartLoop,
             clock);
     this.failedJobRestarts =
         new FailedJobRestarts(actions, upgrades, steps, events, properties.restartBudget(), clock);
     this.healthWatch =
-        new JobHealthWatch(actions, steps, events, properties, checkpointInterval, clock);
+        new JobHealthWatch(
+            actions, steps, events, properties, checkpointInterval, restartLoop, clock);
   }
 
   /**
@@ -695,7 +701,10 @@ public class PipelineReconciler {
       UpgradeReconciler.Intent upgrade)
       throws InterruptedException {
     boolean fromStart = mode == UpgradeMode.SAVEPOINT && stuckWithoutProgress(job, status);
-    if (!job.isRunning() && mode == UpgradeMode.SAVEPOINT && !fromStart) {
+    String restarting = mode == UpgradeMode.SAVEPOINT && !fromStart ? keepsRestarting(job) : null;
+    RestorePoint checkpoint = restarting == null ? null : actions.newestState(status, job.jobId());
+    boolean fromCheckpoint = checkpoint != null;
+    if (!job.isRunning() && mode == UpgradeMode.SAVEPOINT && !fromStart && !fromCheckpoint) {
       return steps.withStep(
           status,
           "wait",
@@ -712,10 +721,25 @@ public class PipelineReconciler {
     PipelineStatus.Builder next = status.toBuilder();
     String how;
     RestorePoint before;
+    UpgradeMode used = mode;
     if (fromStart) {
       actions.cancel(job);
       before = status.lastState();
       how = "cancelled: " + withoutProgress(job, status) + ", which its replacement starts from";
+    } else if (fromCheckpoint) {
+      actions.cancel(job);
+      next.lastState = checkpoint;
+      before = checkpoint;
+      used = UpgradeMode.LAST_STATE;
+      how =
+          "cancelled: it is "
+              + job.state()
+              + (job.isRunning() ? " without every task running" : "")
+              + " and keeps restarting ("
+              + restarting
+              + ", as often as makes a job unhealthy): replaced from "
+              + RestorePoint.describe(checkpoint)
+              + " as in last-state mode; a savepoint needs it running";
     } else {
       switch (mode) {
         case SAVEPOINT -> {
@@ -749,7 +773,7 @@ public class PipelineReconciler {
     next.suspended = false;
     next.unhealthy = null;
     if (upgrade != null) {
-      return upgrades.started(next, upgrade, mode, before, job, how);
+      return upgrades.started(next, upgrade, used, before, job, how);
     }
     String message = "Job " + job.jobId() + " " + how + " because " + why;
     events.normal(EventReason.JOB_REPLACED, message, job.jobId());
@@ -770,6 +794,20 @@ public class PipelineReconciler {
     }
     RestorePoint newest = actions.newestState(status, job.jobId());
     return newest == null || !job.jobId().equals(newest.jobId());
+  }
+
+  /**
+   * Why a job that cannot take a savepoint now (not RUNNING, or not every task running) will not be
+   * able to soon: Flink's restart strategy keeps recovering it, as often as makes a running job
+   * unhealthy ({@link RestartLoop}); null when it does not, or when it can take one. Then it is
+   * replaced from its newest retained checkpoint, as in {@code last-state} mode, where waiting for
+   * a savepoint never ends (P9-3); one restart, or two, is still waited out for the savepoint.
+   */
+  private String keepsRestarting(FlinkJob job) {
+    if (job.isRunning() && !Boolean.FALSE.equals(job.tasksRunning())) {
+      return null;
+    }
+    return restartLoop.restartedTooOften(job);
   }
 
   private static String withoutProgress(FlinkJob job, PipelineStatus status) {

@@ -17,9 +17,10 @@ import java.util.function.UnaryOperator;
 /**
  * Takes an upgrade onto another jar through its phases ({@link Upgrade.Phase}): once the old job is
  * down, the new one is deployed and must be ready in time (RUNNING, every task running, a
- * checkpoint completed); if it is not, it is cancelled and the old jar deployed again from the
- * state saved before the upgrade, a rollback recorded in the desired state. Another change of the
- * desired state abandons it. One step per reconciliation, as the rest of the reconciler.
+ * checkpoint completed); if it is not, or Flink keeps restarting it ({@link RestartLoop}), it is
+ * cancelled and the old jar deployed again from the state saved before the upgrade, a rollback
+ * recorded in the desired state. Another change of the desired state abandons it. One step per
+ * reconciliation, as the rest of the reconciler.
  */
 final class UpgradeReconciler {
 
@@ -33,6 +34,7 @@ final class UpgradeReconciler {
   private final UnaryOperator<DesiredState> desiredWriter;
   private final Predicate<String> jarKept;
   private final Duration readinessTimeout;
+  private final RestartLoop restartLoop;
   private final Clock clock;
 
   /** See {@link PipelineReconciler}'s constructor for what each part is. */
@@ -44,6 +46,7 @@ final class UpgradeReconciler {
       UnaryOperator<DesiredState> desiredWriter,
       Predicate<String> jarKept,
       Duration readinessTimeout,
+      RestartLoop restartLoop,
       Clock clock) {
     this.actions = actions;
     this.steps = steps;
@@ -52,6 +55,7 @@ final class UpgradeReconciler {
     this.desiredWriter = desiredWriter;
     this.jarKept = jarKept;
     this.readinessTimeout = readinessTimeout;
+    this.restartLoop = restartLoop;
     this.clock = clock;
   }
 
@@ -313,6 +317,23 @@ final class UpgradeReconciler {
         upgrade.toJobId() == null ? null : observed.job(upgrade.toJobId()).orElse(null);
     boolean late = upgrade.readyBy() == null || now.isAfter(upgrade.readyBy());
     if (upgraded != null && upgraded.isActive() && upgraded.equals(job)) {
+      // Checked first: a checkpoint completed between two restarts proves nothing.
+      String restarted = restartLoop.restartedTooOften(upgraded);
+      if (restarted != null) {
+        return rollBack(
+            desired,
+            status,
+            upgraded,
+            "job "
+                + upgraded.jobId()
+                + " "
+                + restarted
+                + ", as often as makes a job unhealthy"
+                + " (fraud.reconciler.unhealthy.max-restarts): Flink's restart strategy keeps"
+                + " recovering it, so it will not get ready (it is "
+                + upgraded.state()
+                + ")");
+      }
       String missing = notReady(upgraded);
       if (missing == null) {
         PipelineStatus.Builder next = status.toBuilder();

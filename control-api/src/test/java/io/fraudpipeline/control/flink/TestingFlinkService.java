@@ -305,6 +305,12 @@ public class TestingFlinkService implements FlinkService {
       throw new SavepointAwaiter.SavepointFailedException(
           "Savepoint failed: " + failSavepoint, null);
     }
+    if (!"RUNNING".equals(job.state) || !job.tasksRunning) {
+      // What Flink's checkpoint coordinator answers for a job between two of its restarts.
+      throw new SavepointAwaiter.SavepointFailedException(
+          "Savepoint failed: CheckpointException: Not all required tasks are currently running.",
+          null);
+    }
     if (loseNextStop != null) {
       LostStop lost = loseNextStop;
       loseNextStop = null;

@@ -420,6 +420,21 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void reportsAtFirstSightAJobThatRestartedTooOftenSinceItStartedWithinTheWindow()
+      throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    flink.restarts(job, 3);
+    clock.advance(Duration.ofMinutes(1));
+
+    step(desired);
+
+    assertThat(status.unhealthy()).contains("restarted 3 times within PT5M");
+    assertThat(reasons()).endsWith("JobUnhealthy");
+  }
+
+  @Test
   void reportsAJobWithoutACompletedCheckpointForSeveralIntervals() throws Exception {
     DesiredState desired = running(1);
     step(desired);
@@ -1442,6 +1457,62 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void rollsBackAsSoonAsTheNewJobHasRestartedAsOftenAsMakesARunningJobUnhealthy() throws Exception {
+    // Probe 9 (P9-7): a new job in Flink's restart loop was waited on for the whole 3 min.
+    DesiredState desired = running(1);
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    String savepoint = savepoints.get(0).path();
+    step(upgrade);
+    String looping = status.jobId();
+    flink.state(looping, "RESTARTING");
+    flink.restarts(looping, 2);
+    clock.advance(Duration.ofSeconds(10));
+    step(upgrade);
+    assertThat(status.upgrade().phase())
+        .as("two restarts: fewer than unhealthy.max-restarts")
+        .isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+
+    flink.restarts(looping, 3);
+    clock.advance(Duration.ofSeconds(10));
+    step(upgrade);
+
+    assertThat(flink.job(looping).state()).isEqualTo("CANCELED");
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason())
+        .contains("job " + looping + " restarted 3 times within PT5M")
+        .contains("fraud.reconciler.unhealthy.max-restarts");
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    step(proposed.get(0));
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(savepoint);
+            });
+  }
+
+  @Test
+  void aNewJobInARestartLoopIsNotReadyEvenWithACheckpointBetweenItsRestarts() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    step(upgrade);
+    String looping = status.jobId();
+    clock.advance(Duration.ofSeconds(30));
+    flink.restarts(looping, 3);
+    flink.completeCheckpoint(looping, 1, checkpoint(looping, 1), clock.instant());
+
+    step(upgrade);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason()).contains("restarted 3 times");
+  }
+
+  @Test
   void rollsBackAtOnceWhenFlinkRefusesToRunTheNewJar() throws Exception {
     DesiredState desired = running(1);
     step(desired);
@@ -1485,6 +1556,82 @@ class PipelineReconcilerTest {
     assertThat(flink.submissions()).hasSize(1);
     assertThat(status.lastStep().action()).isEqualTo("failed");
     assertThat(status.lastStep().message()).contains("disk full");
+  }
+
+  @Test
+  void goesBackToAnOlderJarFromTheNewestCheckpointOfAJobThatKeepsRestarting() throws Exception {
+    // Probe 9 (P9-3): the documented way back from a release that crash-loops once traffic
+    // reaches its broken path waited forever: "… is RESTARTING; replacing it needs a savepoint".
+    DesiredState desired = running(1);
+    String looping = deployWithCheckpoint(desired, 1).jobId();
+    // Started long before the window: only the restarts observed within it count.
+    clock.advance(Duration.ofMinutes(20));
+    String checkpoint = checkpoint(looping, 9);
+    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
+    step(desired);
+    flink.restarts(looping, 2);
+    flink.state(looping, "RESTARTING");
+    clock.advance(Duration.ofSeconds(30));
+    DesiredState back = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(back);
+    assertThat(status.lastStep().action())
+        .as("two restarts: the savepoint is waited for")
+        .isEqualTo("wait");
+    assertThat(flink.job(looping).state()).isEqualTo("RESTARTING");
+
+    flink.restarts(looping, 3);
+    flink.state(looping, "RUNNING");
+    flink.tasksRunning(looping, false);
+    clock.advance(Duration.ofSeconds(30));
+    step(back);
+
+    assertThat(flink.job(looping).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(status.lastStep().message())
+        .contains("keeps restarting (restarted 3 times within PT5M")
+        .contains("replaced from checkpoint " + checkpoint + " as in last-state mode")
+        .contains("a savepoint needs it running");
+    assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.LAST_STATE);
+    assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(checkpoint);
+    assertThat(reasons()).endsWith("UpgradeStarted");
+    step(back);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(NEW_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
+            });
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+  }
+
+  @Test
+  void aNewLeaderRescalesAJobThatRestartedTooOftenSinceItStartedFromItsNewestCheckpoint()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 2);
+    String looping = deployed.jobId();
+    flink.restarts(looping, 4);
+    flink.state(looping, "RESTARTING");
+    clock.advance(Duration.ofMinutes(2));
+    reconciler = reconciler(leadership);
+    DesiredState wider = next(desired, desired.spec().withParallelism(2));
+
+    step(wider);
+
+    assertThat(flink.job(looping).state()).isEqualTo("CANCELED");
+    assertThat(status.lastStep().message())
+        .contains("keeps restarting (restarted 4 times within PT5M")
+        .contains("because it runs at parallelism 1");
+    step(wider);
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(2);
+              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
   }
 
   @Test
