@@ -60,7 +60,7 @@ class AlertsController {
   @ApiResponse(responseCode = "200", description = "The alerts, newest first")
   @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   AlertsView latest(
-      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "20") long limit,
       @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
     return peek(AlertFeed.ALERTS, limit, rule);
   }
@@ -74,7 +74,7 @@ class AlertsController {
   @ApiResponse(responseCode = "200", description = "The shadow alerts, newest first")
   @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   AlertsView latestShadow(
-      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "20") long limit,
       @Parameter(description = RULE_DESCRIPTION) @RequestParam(required = false) String rule) {
     return peek(AlertFeed.SHADOW, limit, rule);
   }
@@ -111,7 +111,11 @@ class AlertsController {
     return subscribe(AlertFeed.SHADOW, rule);
   }
 
-  private AlertsView peek(AlertFeed feed, int limit, String rule) {
+  /**
+   * @param limit read as a long, so that a whole number beyond an int is told the allowed range
+   *     here, not only that it is out of range
+   */
+  private AlertsView peek(AlertFeed feed, long limit, String rule) {
     List<FieldError> errors = new ArrayList<>();
     if (limit < 1 || limit > properties.maxLimit()) {
       errors.add(new FieldError("limit", "must be between 1 and " + properties.maxLimit()));
@@ -119,7 +123,7 @@ class AlertsController {
     Predicate<AlertEntry> filter = ruleFilter(rule, errors);
     requireValid(errors);
     requireKafka();
-    List<AlertEntry> alerts = tail.newest(feed, limit, filter);
+    List<AlertEntry> alerts = tail.newest(feed, (int) limit, filter);
     return new AlertsView(tail.topic(feed), alerts.size(), alerts);
   }
 

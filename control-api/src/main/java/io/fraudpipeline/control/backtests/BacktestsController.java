@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.backtests;
 
+import io.fraudpipeline.control.json.JsonBodies;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.web.OperationResponses;
 import io.fraudpipeline.model.NamedRule;
@@ -14,7 +15,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /** What candidate rules would have raised on the transactions Kafka still retains. */
 @RestController
@@ -77,8 +77,12 @@ class BacktestsController {
                       mediaType = MediaType.APPLICATION_JSON_VALUE,
                       schema = @Schema(implementation = BacktestBody.class)))
           @RequestBody
-          JsonNode body) {
-    Operation operation = backtests.start(body);
+          String body) {
+    // Read as the rules' bodies are (JsonBodies): a number too large for a double (a rule's
+    // "limit": 1e400) stays a number, refused as out of range with the rule set's own words,
+    // where the API mapper's tree held Infinity, which only the binding refused, in Jackson's
+    // words.
+    Operation operation = backtests.start(JsonBodies.parse(body));
     return OperationResponses.accepted(operation);
   }
 }

@@ -53,14 +53,19 @@ class EventsController {
           @Pattern(regexp = JobIdParameter.PATTERN, message = JobIdParameter.MESSAGE)
           String jobId,
       @RequestParam(required = false) String since,
-      @RequestParam(defaultValue = "20") int limit) {
+      // A long, so that a whole number beyond an int is told the allowed range below.
+      @RequestParam(defaultValue = "20") long limit) {
     List<FieldError> errors = new ArrayList<>();
     if (limit < 1 || limit > properties.maxLimit()) {
       errors.add(new FieldError("limit", "must be between 1 and " + properties.maxLimit()));
     }
     EventQuery query =
         new EventQuery(
-            parseType(type, errors), reason, normalized(jobId), parseSince(since, errors), limit);
+            parseType(type, errors),
+            reason,
+            normalized(jobId),
+            parseSince(since, errors),
+            (int) limit);
     reject(errors);
     requireCaughtUp();
     List<PipelineEvent> events = follower.newest(query);

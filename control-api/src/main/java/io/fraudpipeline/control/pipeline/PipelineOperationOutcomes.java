@@ -21,13 +21,15 @@ import org.springframework.stereotype.Component;
  * stopped: the reconciler carries on with all four on whichever replica leads, so the work may well
  * have succeeded. An upgrade is told by the upgrade the reconciler's status reports for the
  * operation's desired version (only one upgrade operation is in progress at a time, and each asks
- * for a version of its own), a stop by the suspension the status records for that version (with the
- * savepoint the job was stopped with, which a new leader records too when the old one died during
- * the stop), a cancel by Flink's state of the cancelled job, a rescale by the job that replaced the
- * rescaled one at the parallelism its desired version asked for. Anything else, or what cannot be
- * told exactly, is left to {@link io.fraudpipeline.control.operations.Operations}, which fails it
- * as interrupted as before. (A savepoint and a backtest are their replica's own work, not the
- * reconciler's: nothing carries them on.)
+ * for a version of its own), or failed by a later version the reconciler took up that names another
+ * jar or suspends the pipeline, as its follower would have ended it; a stop by the suspension the
+ * status records for that version (with the savepoint the job was stopped with, which a new leader
+ * records too when the old one died during the stop), a cancel by Flink's state of the cancelled
+ * job, a rescale by the job that replaced the rescaled one at the parallelism its desired version
+ * asked for. Anything else, or what cannot be told exactly, is left to {@link
+ * io.fraudpipeline.control.operations.Operations}, which fails it as interrupted as before. (A
+ * savepoint and a backtest are their replica's own work, not the reconciler's: nothing carries them
+ * on.)
  */
 @Component
 class PipelineOperationOutcomes implements OperationOutcomes {
@@ -144,10 +146,20 @@ class PipelineOperationOutcomes implements OperationOutcomes {
                 upgrade.fromJobId() != null && upgrade.savepointTaken()
                     ? upgrade.rollbackPoint().path()
                     : null);
-        case ROLLED_BACK, FAILED, ABANDONED -> new Failed(PipelineUpgrades.endedWithout(upgrade));
+        case ROLLED_BACK, FAILED -> new Failed(PipelineUpgrades.endedWithout(upgrade));
+        case ABANDONED -> {
+          Outcome superseded = supersededUpgrade(version, current);
+          yield superseded != null
+              ? superseded
+              : new Failed(PipelineUpgrades.endedWithout(upgrade));
+        }
         case REPLACING, AWAITING_READINESS, ROLLING_BACK ->
             new UnderWay("the upgrade to jar " + upgrade.toJar() + " was " + upgrade.phase());
       };
+    }
+    Outcome superseded = current == null ? null : supersededUpgrade(version, current);
+    if (superseded != null) {
+      return superseded;
     }
     if (upgrade == null || upgrade.desiredVersion() < version) {
       // Not begun yet: the old job is still being taken down, or a new leader has yet to take
@@ -159,6 +171,27 @@ class PipelineOperationOutcomes implements OperationOutcomes {
     }
     // A later version's upgrade has replaced it in the status: how this one ended is not known.
     return null;
+  }
+
+  /**
+   * As {@code PipelineUpgrades.followUpgrade} ends an upgrade a later version ruled out: once the
+   * reconciler took up a later version, the newest one names another jar or suspends the pipeline;
+   * null when it still leads to this version's jar, or what this version asked for is not known.
+   */
+  private Outcome supersededUpgrade(long version, PipelineStatus current) {
+    if (current.desiredVersion() <= version) {
+      return null;
+    }
+    List<DesiredState> history = desired.get();
+    PipelineSpec asked = specOf(history, version);
+    if (asked == null || asked.jarSha256() == null || history.get(0).version() <= version) {
+      return null;
+    }
+    DesiredState newest = history.get(0);
+    String why = PipelineUpgrades.supersedes(newest.spec(), asked.jarSha256());
+    return why == null
+        ? null
+        : new Failed(StatusAwaiter.superseded(version, newest, why, current.lastStep()));
   }
 
   /**

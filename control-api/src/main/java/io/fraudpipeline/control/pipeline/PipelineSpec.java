@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * The settings an operator declares for the pipeline: the editable part of the {@link
@@ -21,7 +22,12 @@ import io.fraudpipeline.control.flink.DeliveryGuarantee;
  *     new deploy takes the shipped one
  */
 public record PipelineSpec(
-    PipelineState state,
+    @Schema(
+            description =
+                "running or suspended (the default). In a PATCH, null removes the member, which"
+                    + " then takes its default: {\"state\": null} suspends the pipeline (its job"
+                    + " is stopped as suspend_mode says); leave state out to keep it as it is.")
+        PipelineState state,
     int parallelism,
     DeliveryGuarantee deliveryGuarantee,
     UpgradeMode upgradeMode,

@@ -4,6 +4,7 @@ import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.jobs.FraudJob;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
+import io.fraudpipeline.control.jobs.JobJar;
 import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.operations.Exclusion;
@@ -173,6 +174,20 @@ public class PipelineUpgrades {
         + upgrade.reason();
   }
 
+  /**
+   * How a later desired spec rules out an upgrade to {@code jar} not yet carried out, or null when
+   * it still leads there (it names the same jar, running).
+   */
+  static String supersedes(PipelineSpec later, String jar) {
+    if (later.jarSha256() != null && !later.jarSha256().equals(jar)) {
+      return "which names jar " + JobJar.shortSha(later.jarSha256());
+    }
+    if (!later.running()) {
+      return "which suspends the pipeline (a resume runs jar " + JobJar.shortSha(jar) + ")";
+    }
+    return null;
+  }
+
   /** Reports each step of the upgrade the desired version asked for, until it has ended. */
   private String followUpgrade(
       DesiredState accepted, String jar, Instant since, OperationContext context)
@@ -204,14 +219,20 @@ public class PipelineUpgrades {
           }
         }
         Upgrade upgrade = status.upgrade();
+        // A later version that asked for the same jar (e.g. at another parallelism) carries this
+        // one's upgrade out.
         if (upgrade != null
-            && upgrade.desiredVersion() == accepted.version()
+            && upgrade.desiredVersion() >= accepted.version()
             && upgrade.toJar().equals(jar)) {
           if (upgrade.phase() == Upgrade.Phase.SUCCEEDED) {
             if (upgrade.fromJobId() != null && upgrade.savepointTaken()) {
               context.savepointWritten(upgrade.rollbackPoint().path());
             }
             return upgrade.toJobId();
+          }
+          if (upgrade.phase() == Upgrade.Phase.ABANDONED) {
+            // Abandoned for a later version: that version, and who asked for it, is the news.
+            awaiter.requireNotSuperseded(accepted, status, later -> supersedes(later, jar));
           }
           if (upgrade.phase() == Upgrade.Phase.ROLLED_BACK
               || upgrade.phase() == Upgrade.Phase.FAILED
@@ -225,6 +246,10 @@ public class PipelineUpgrades {
           // No upgrade was needed (the job already ran this jar), or a later version took over.
           context.step("Job " + status.jobId() + " runs jar " + jar);
           return status.jobId();
+        } else if (status.desiredVersion() > accepted.version()) {
+          // The reconciler took up a later version before it began this upgrade: one that names
+          // another jar or suspends the pipeline means this upgrade will never begin.
+          awaiter.requireNotSuperseded(accepted, status, later -> supersedes(later, jar));
         }
       }
       Thread.sleep(StatusAwaiter.POLL_MILLIS);

@@ -140,9 +140,9 @@ class StatusAwaiter {
   /**
    * Fails when the newest desired version, after {@code accepted}, contradicts its goal: the
    * reconciler will not carry out {@code accepted} any more, and waiting for it would only run out
-   * the timeout.
+   * the timeout. Call it once the reconciler's status ({@code last}) has taken up a later version.
    */
-  private void requireNotSuperseded(
+  void requireNotSuperseded(
       DesiredState accepted, PipelineStatus last, Function<PipelineSpec, String> contradiction) {
     Optional<DesiredState> newest;
     try {
@@ -157,21 +157,31 @@ class StatusAwaiter {
     if (why == null) {
       return;
     }
-    DesiredState later = newest.get();
     throw new SupersededException(
-        "Desired state version "
-            + accepted.version()
-            + " was superseded by desired version "
-            + later.version()
-            + " ("
-            + later.cause()
-            + (later.updatedBy() == null ? "" : " by " + later.updatedBy())
-            + "), "
-            + why
-            + "; the reconciler will not carry out version "
-            + accepted.version()
-            + (last.lastStep() == null ? "" : ". Its last step: " + last.lastStep().message()),
-        last);
+        superseded(accepted.version(), newest.get(), why, last.lastStep()), last);
+  }
+
+  /**
+   * Why an operation following {@code version} ended when {@code later} ruled out its goal: the
+   * same words from the replica that followed it and from one that learnt it afterwards ({@link
+   * PipelineOperationOutcomes}).
+   *
+   * @param why how {@code later} rules it out (e.g. "which suspends the pipeline")
+   * @param lastStep the reconciler's last step, or null
+   */
+  static String superseded(long version, DesiredState later, String why, ReconcileStep lastStep) {
+    return "Desired state version "
+        + version
+        + " was superseded by desired version "
+        + later.version()
+        + " ("
+        + later.cause()
+        + (later.updatedBy() == null ? "" : " by " + later.updatedBy())
+        + "), "
+        + why
+        + "; the reconciler will not carry out version "
+        + version
+        + (lastStep == null ? "" : ". Its last step: " + lastStep.message());
   }
 
   /**

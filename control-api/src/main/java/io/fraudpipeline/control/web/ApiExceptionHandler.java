@@ -17,13 +17,17 @@ import io.fraudpipeline.flink.FlinkUnavailableException;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -57,6 +61,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("\\s*[+-]?\\d+\\s*");
 
   /** Builds a problem detail of the given type. */
   public static ProblemDetail problem(ProblemType type, String detail) {
@@ -233,11 +239,50 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             : ex.getPropertyName();
     String expected =
         ex.getRequiredType() == null ? null : JsonBodies.expectationOf(ex.getRequiredType());
+    if (isWholeNumberTooLarge(ex)) {
+      // Not "must be a whole number": it is one, only too large for the parameter's type.
+      expected =
+          "is out of range"
+              + (ex instanceof MethodArgumentTypeMismatchException argument
+                  ? allowedRange(argument.getParameter())
+                  : "");
+    }
     FieldError error =
         new FieldError(
             name == null ? "parameter" : snakePath(name),
             expected == null ? "has an invalid value" : expected);
     return new ResponseEntity<>(validation(List.of(error)).getBody(), headers, status);
+  }
+
+  /**
+   * A whole number where an integral type belongs that still did not convert: it overflows the type
+   * ({@code ?limit=99999999999} for an {@code int}).
+   */
+  private static boolean isWholeNumberTooLarge(TypeMismatchException ex) {
+    Class<?> type = ex.getRequiredType();
+    boolean integral =
+        type == int.class
+            || type == Integer.class
+            || type == long.class
+            || type == Long.class
+            || type == short.class
+            || type == Short.class;
+    return integral
+        && ex.getValue() instanceof String value
+        && WHOLE_NUMBER.matcher(value).matches();
+  }
+
+  /** ": must be between 1 and 1000" from the parameter's {@code @Min} and {@code @Max}, if any. */
+  private static String allowedRange(MethodParameter parameter) {
+    Min min = parameter.getParameterAnnotation(Min.class);
+    Max max = parameter.getParameterAnnotation(Max.class);
+    if (min != null && max != null) {
+      return ": must be between " + min.value() + " and " + max.value();
+    }
+    if (max != null) {
+      return ": must be at most " + max.value();
+    }
+    return min != null ? ": must be at least " + min.value() : "";
   }
 
   @Override

@@ -128,6 +128,35 @@ class PipelineOperationOutcomesTest {
   }
 
   @Test
+  void anUpgradeALaterVersionRuledOutBeforeItBeganFailsNamingThatVersion() {
+    String automatic = "automatic upgrade to the shipped jar " + OLD_JAR.substring(0, 12);
+    desired =
+        List.of(onJar(VERSION + 1, OLD_JAR, automatic), onJar(VERSION, NEW_JAR, "POST upgrade"));
+    Operation left = leftBy(OperationKind.UPGRADE, OLD_JOB);
+    // The reconciler took up the later version, which names the jar the job already runs: the
+    // upgrade version 5 asked for never began.
+    PipelineStatus.Builder later = PipelineStatus.initial().toBuilder();
+    later.desiredVersion = VERSION + 1;
+    later.jobId = OLD_JOB;
+    status = later.build();
+
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .startsWith(
+            "Desired state version "
+                + VERSION
+                + " was superseded by desired version "
+                + (VERSION + 1)
+                + " ("
+                + automatic
+                + " by ops), which names jar "
+                + OLD_JAR.substring(0, 12));
+  }
+
+  @Test
   void aStopItsReplicaLeftCompletesWithTheSavepointTheJobWasStoppedWith() throws Exception {
     flink.startOutside(OLD_JOB, 1, START);
     Operation left = leftBy(OperationKind.STOP, OLD_JOB);
@@ -354,6 +383,19 @@ class PipelineOperationOutcomesTest {
         START,
         "ops",
         "POST /api/v1/jobs/{id}/rescale");
+  }
+
+  /** Desired state {@code version}, the pipeline running on {@code jar}, as {@code cause} asked. */
+  private static DesiredState onJar(long version, String jar, String cause) {
+    DesiredState at = rescaledTo(version, 1);
+    return new DesiredState(
+        version,
+        at.pipelineId(),
+        at.spec().withJar(jar, at.spec().upgradeMode()),
+        at.restoreGeneration(),
+        at.updatedAt(),
+        at.updatedBy(),
+        cause);
   }
 
   /** The reconciler's status at {@link #VERSION}, expecting {@code jobId} at that parallelism. */

@@ -4,21 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.jobs.TestingJobJars;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationState;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stop, cancel or rescale operation whose desired version a later one supersedes: it ends at once
- * when the later version rules out its goal (keeping the savepoint the reconciler already took),
- * and keeps waiting when the later version still leads there. The real reconciler decides each
- * step, on the in-memory Flink and stores of {@link ReconciledPipeline}.
+ * A stop, cancel, rescale or upgrade operation whose desired version a later one supersedes: it
+ * ends at once when the later version rules out its goal (keeping the savepoint the reconciler
+ * already took), and keeps waiting when the later version still leads there. The real reconciler
+ * decides each step, on the in-memory Flink and stores of {@link ReconciledPipeline}.
  */
 class SupersededOperationsTest {
 
   private static final Duration AT_ONCE = Duration.ofSeconds(5);
+  private static final String RUNNING_JAR = "a".repeat(64);
+  private static final String NEW_JAR = "b".repeat(64);
+  private static final String OTHER_JAR = "c".repeat(64);
 
   private final ReconciledPipeline pipeline = new ReconciledPipeline();
   private final PipelineService commands = pipeline.commands();
@@ -114,6 +120,127 @@ class SupersededOperationsTest {
                 + " (PATCH /api/v1/pipeline by ops)")
         .contains("which runs the pipeline again");
     assertThat(ended.savepointPath()).isEqualTo(savepoint);
+  }
+
+  @Test
+  void anUpgradeSupersededBeforeItBeganByAVersionNamingAnotherJarFailsAtOnceNamingIt(
+      @TempDir Path jarStore) throws Exception {
+    PipelineUpgrades upgrades = upgradesOnto(jarStore);
+    String oldJob = runOnJar(RUNNING_JAR, UpgradeMode.SAVEPOINT);
+    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+    // Another writer names the running jar again before the reconciler takes the upgrade up (as
+    // auto mode did on the leader 0.26 s after a POST on another replica): no upgrade is due.
+    DesiredState back =
+        pipeline.change(
+            "PATCH /api/v1/pipeline", spec -> spec.withJar(RUNNING_JAR, spec.upgradeMode()));
+    pipeline.step();
+
+    Operation ended = awaitEnd(upgrade);
+
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .contains(
+            "superseded by desired version " + back.version() + " (PATCH /api/v1/pipeline by ops)")
+        .contains("which names jar " + RUNNING_JAR.substring(0, 12));
+    assertThat(pipeline.jobId()).isEqualTo(oldJob);
+    assertThat(pipeline.flink.job(oldJob).jar()).isEqualTo(RUNNING_JAR);
+  }
+
+  @Test
+  void anUpgradeAbandonedForALaterJarFailsAtOnceNamingTheVersionThatReplacedIt(
+      @TempDir Path jarStore) throws Exception {
+    PipelineUpgrades upgrades = upgradesOnto(jarStore);
+    runOnJar(RUNNING_JAR, UpgradeMode.SAVEPOINT);
+    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+    // The reconciler takes the old job down for the upgrade, then finds another jar asked for.
+    assertThat(pipeline.step().upgrading()).isTrue();
+    DesiredState other =
+        pipeline.change(
+            "PATCH /api/v1/pipeline", spec -> spec.withJar(OTHER_JAR, spec.upgradeMode()));
+    pipeline.step();
+
+    Operation ended = awaitEnd(upgrade);
+
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .contains(
+            "superseded by desired version " + other.version() + " (PATCH /api/v1/pipeline by ops)")
+        .contains("which names jar " + OTHER_JAR.substring(0, 12))
+        .contains("abandoned");
+  }
+
+  @Test
+  void anUpgradeSupersededByASuspendBeforeItBeganFailsAtOnce(@TempDir Path jarStore)
+      throws Exception {
+    PipelineUpgrades upgrades = upgradesOnto(jarStore);
+    runOnJar(RUNNING_JAR, UpgradeMode.SAVEPOINT);
+    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+    pipeline.change(
+        "PATCH /api/v1/pipeline",
+        spec -> spec.withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    pipeline.step();
+
+    Operation ended = awaitEnd(upgrade);
+
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .contains("which suspends the pipeline (a resume runs jar " + NEW_JAR.substring(0, 12));
+  }
+
+  @Test
+  void anUpgradeCompletesWhenALaterVersionStillNamesItsJar(@TempDir Path jarStore)
+      throws Exception {
+    PipelineUpgrades upgrades = upgradesOnto(jarStore);
+    runOnJar(RUNNING_JAR, UpgradeMode.LAST_STATE);
+    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+    // A later change of another setting before the reconciler took the upgrade up.
+    pipeline.change("PATCH /api/v1/pipeline", spec -> spec.withParallelism(3));
+    pipeline.step();
+
+    await().during(Duration.ofMillis(500)).atMost(AT_ONCE).until(() -> inProgress(upgrade));
+
+    String newJob = awaitUpgradedJob();
+    Operation ended = awaitEnd(upgrade);
+    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.newJobId()).isEqualTo(newJob);
+    assertThat(pipeline.flink.job(newJob).jar()).isEqualTo(NEW_JAR);
+  }
+
+  private PipelineUpgrades upgradesOnto(Path jarStore) {
+    return pipeline.upgrades(TestingJobJars.holding(jarStore, RUNNING_JAR, NEW_JAR, OTHER_JAR));
+  }
+
+  /** Declares the pipeline running on {@code jar}; returns the job the reconciler deployed. */
+  private String runOnJar(String jar, UpgradeMode mode) throws InterruptedException {
+    pipeline.declareRunning(2, mode, jar);
+    return pipeline.jobId();
+  }
+
+  /**
+   * Steps the reconciler until the upgrade it began has succeeded, the new job checkpointing as it
+   * awaits readiness; returns the new job.
+   */
+  private String awaitUpgradedJob() {
+    return await()
+        .atMost(AT_ONCE)
+        .until(
+            () -> {
+              PipelineStatus status = pipeline.step();
+              Upgrade upgrade = status.upgrade();
+              if (upgrade != null
+                  && upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
+                  && upgrade.toJobId() != null) {
+                pipeline.flink.completeCheckpoint(
+                    upgrade.toJobId(),
+                    1,
+                    "file:/checkpoints/" + upgrade.toJobId() + "/chk-1",
+                    pipeline.clock.instant());
+              }
+              return upgrade != null && upgrade.phase() == Upgrade.Phase.SUCCEEDED
+                  ? status.jobId()
+                  : null;
+            },
+            job -> job != null);
   }
 
   /** Declares the pipeline running at parallelism 2; returns the job the reconciler deployed. */

@@ -306,6 +306,67 @@ class DocumentedAnswersTest {
         "is out of range");
   }
 
+  @Test
+  void aNumberTooLargeForADoubleInABacktestsRuleIsRefusedInTheRuleSetsWords() {
+    // As reported: Jackson's "'DoubleNode' method `decimalValue()` cannot convert value Infinity"
+    // for a backtest's rule, where the rules' own PUT says the limit's maximum.
+    String rule =
+        "[{\"id\": \"r\", \"kind\": \"threshold\", \"field\": \"amount\", \"operator\": \">\","
+            + " \"limit\": 1e400}]";
+    assertOneError(
+        "PUT",
+        "/api/v1/rules",
+        JSON,
+        "{\"amount_threshold\": 100, \"rules\": " + rule + "}",
+        "rules[0].limit",
+        "must lie within ±1000000000000");
+    assertOneError(
+        "POST",
+        "/api/v1/rules/backtests",
+        JSON,
+        "{\"rules\": " + rule + "}",
+        "rules[0].limit",
+        "must lie within ±1000000000000");
+  }
+
+  @Test
+  void aWholeNumberTooLargeForAQueryParameterIsOutOfRangeNamingTheAllowedRange() {
+    // As reported: "must be a whole number" for a whole number too large for an int.
+    assertQueryError("/api/v1/alerts?limit=99999999999", "must be between 1 and 200");
+    assertQueryError("/api/v1/events?limit=99999999999", "must be between 1 and 200");
+    assertQueryError("/api/v1/alerts?limit=99999999999999999999", "is out of range");
+    assertQueryError(
+        "/api/v1/operations?limit=99999999999", "is out of range: must be between 1 and 1000");
+    assertQueryError(
+        "/api/v1/pipeline/history?limit=-99999999999",
+        "is out of range: must be between 1 and 1000");
+    assertQueryError("/api/v1/operations?limit=12abc", "must be a whole number");
+  }
+
+  /**
+   * The query is refused with exactly one error, for {@code limit}, starting with {@code message}.
+   */
+  private void assertQueryError(String path, String message) {
+    Reply reply = api.get(path);
+    assertThat(reply.status()).as(path + ": " + reply.body()).isEqualTo(400);
+    assertThat(reply.problemType()).as(path + ": " + reply.body()).isEqualTo("validation");
+    assertThat(reply.json().path("errors"))
+        .as(path + ": " + reply.body())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.path("field").asString()).isEqualTo("limit");
+              assertThat(e.path("message").asString()).startsWith(message);
+            });
+  }
+
+  @Test
+  void theDescriptionOfStateSaysThatNullInAPatchSuspendsThePipeline() {
+    Schema<?> spec = docs.openApi().getComponents().getSchemas().get("PipelineSpec");
+    assertThat(spec.getProperties().get("state").getDescription())
+        .contains("{\"state\": null} suspends the pipeline");
+  }
+
   /** NaN and Infinity as JSON writers send them: bare (not JSON) and quoted. */
   private static final List<String> NON_FINITE =
       List.of("NaN", "\"NaN\"", "Infinity", "-Infinity", "\"Infinity\"", "\"-Infinity\"");
