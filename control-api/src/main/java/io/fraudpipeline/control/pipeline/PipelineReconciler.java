@@ -13,6 +13,7 @@ import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +60,7 @@ public class PipelineReconciler {
   private final UpgradeReconciler upgrades;
   private final FailedJobRestarts failedJobRestarts;
   private final JobHealthWatch healthWatch;
+  private final TaskStartWait taskStartWait;
 
   private Boolean flinkWasReachable;
 
@@ -118,6 +120,7 @@ public class PipelineReconciler {
         new FailedJobRestarts(actions, upgrades, steps, events, properties.restartBudget(), clock);
     this.healthWatch =
         new JobHealthWatch(actions, steps, events, properties, checkpointInterval, clock);
+    this.taskStartWait = new TaskStartWait(properties.taskStartTimeout(), clock);
   }
 
   /**
@@ -343,6 +346,11 @@ public class PipelineReconciler {
       throws InterruptedException {
     boolean fromStart =
         spec.suspendMode() != SuspendMode.CANCEL && stuckWithoutProgress(job, status);
+    Optional<Instant> starting = fromStart ? taskStartWait.until(job) : Optional.empty();
+    if (starting.isPresent()) {
+      return steps.withStep(
+          status, "wait", taskStartWait.waiting(job, starting.get(), "a savepoint (suspend)"));
+    }
     if (spec.suspendMode() != SuspendMode.CANCEL && !job.isRunning() && !fromStart) {
       return steps.withStep(
           status,
@@ -695,6 +703,13 @@ public class PipelineReconciler {
       UpgradeReconciler.Intent upgrade)
       throws InterruptedException {
     boolean fromStart = mode == UpgradeMode.SAVEPOINT && stuckWithoutProgress(job, status);
+    Optional<Instant> starting = fromStart ? taskStartWait.until(job) : Optional.empty();
+    if (starting.isPresent()) {
+      return steps.withStep(
+          status,
+          "wait",
+          taskStartWait.waiting(job, starting.get(), "replacing it with a savepoint"));
+    }
     if (!job.isRunning() && mode == UpgradeMode.SAVEPOINT && !fromStart) {
       return steps.withStep(
           status,
@@ -757,10 +772,11 @@ public class PipelineReconciler {
   }
 
   /**
-   * Whether the job cannot take a savepoint (not RUNNING, or not every task running: no slots, or
-   * failing over) and has completed no checkpoint since it started, so it is still at the state it
-   * started from ({@code status.lastState}): taking it down from there loses nothing (exactly-once,
-   * none of its output was committed), where waiting for a savepoint might never end.
+   * Whether the job cannot take a savepoint (not RUNNING, or not every task running: still
+   * starting, no slots, or failing over) and has completed no checkpoint since it started, so it is
+   * still at the state it started from ({@code status.lastState}): taking it down from there loses
+   * nothing (exactly-once, none of its output was committed), where waiting for a savepoint might
+   * never end. One merely starting is waited for a while first ({@link TaskStartWait}).
    */
   private boolean stuckWithoutProgress(FlinkJob job, PipelineStatus status) {
     if ((job.isRunning() && !Boolean.FALSE.equals(job.tasksRunning()))
@@ -772,10 +788,11 @@ public class PipelineReconciler {
     return newest == null || !job.jobId().equals(newest.jobId());
   }
 
-  private static String withoutProgress(FlinkJob job, PipelineStatus status) {
+  private String withoutProgress(FlinkJob job, PipelineStatus status) {
     return "it is "
         + job.state()
         + (job.isRunning() ? " without every task running" : "")
+        + taskStartWait.whyNotWaited(job)
         + " and has completed no checkpoint since it started from "
         + RestorePoint.describe(status.lastState())
         + " (a savepoint needs it running)";
