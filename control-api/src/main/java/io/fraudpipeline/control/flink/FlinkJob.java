@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param lastCheckpoint its newest completed checkpoint (active jobs), if any
  * @param failureCause the root cause Flink reports (failed jobs), if any
  * @param jarSha256 the checksum of the jar it runs (active jobs), if it says
- * @param tasksRunning whether every task runs (active jobs), if known
+ * @param tasks where its tasks are on their way to running (active jobs), if known
  */
 public record FlinkJob(
     String jobId,
@@ -28,7 +28,7 @@ public record FlinkJob(
     CompletedCheckpoint lastCheckpoint,
     String failureCause,
     String jarSha256,
-    Boolean tasksRunning) {
+    TaskStates tasks) {
 
   /** A job that has ended, as the overview lists it. */
   public static FlinkJob ended(
@@ -52,6 +52,11 @@ public record FlinkJob(
 
   public boolean isFailed() {
     return "FAILED".equals(state);
+  }
+
+  /** Whether every task runs (active jobs), if known. */
+  public Boolean tasksRunning() {
+    return tasks == null ? null : tasks.everyTaskRunning();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.fraudpipeline.control.jobs;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkProperties;
 import io.fraudpipeline.control.flink.FlinkService;
+import io.fraudpipeline.control.flink.TaskStates;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import io.fraudpipeline.flink.ClusterOverview;
 import io.fraudpipeline.flink.FlinkRequestException;
@@ -22,7 +23,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
@@ -192,7 +192,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
             jobs.add(terminated(details, failures, now));
           }
         } else {
-          ActiveJob active = active(details, now);
+          ActiveJob active = active(details, cluster.slotsAvailable() > 0, now);
           flinkJobs.add(active.flinkJob());
           if (jobs.size() < MAX_JOBS) {
             jobs.add(active.fraudJob());
@@ -224,7 +224,11 @@ public class FraudJobObserver extends PeriodicLifecycle {
   /** An active job from one set of calls, as the API and as the reconciler see it. */
   private record ActiveJob(FraudJob fraudJob, FlinkJob flinkJob) {}
 
-  private ActiveJob active(JobDetails overview, Instant now) {
+  /**
+   * @param slotsFree whether the cluster had a free slot in this observation: whether the job's
+   *     tasks waiting for one can get it
+   */
+  private ActiveJob active(JobDetails overview, boolean slotsFree, Instant now) {
     JobID jobId = overview.getJobId();
     JobDetailsInfo details;
     try {
@@ -253,11 +257,11 @@ public class FraudJobObserver extends PeriodicLifecycle {
               null,
               null,
               null,
-              false));
+              TaskStates.unknownYet(slotsFree)));
     }
     Duration uptime = null;
     Integer parallelism = null;
-    Boolean tasksRunning = null;
+    TaskStates tasks = null;
     Map<String, Long> versions = Map.of();
     Long applied = null;
     if (details != null) {
@@ -273,10 +277,12 @@ public class FraudJobObserver extends PeriodicLifecycle {
               .max()
               .orElse(0);
       parallelism = highest > 0 ? highest : null;
-      tasksRunning =
-          !details.getJobVertexInfos().isEmpty()
-              && details.getJobVertexInfos().stream()
-                  .allMatch(v -> v.getExecutionState() == ExecutionState.RUNNING);
+      tasks =
+          TaskStates.of(
+              details.getJobVertexInfos().stream()
+                  .map(JobDetailsInfo.JobVertexDetailsInfo::getTasksPerState)
+                  .toList(),
+              slotsFree);
       versions = rulesVersions(jobId, details);
       applied =
           applied(
@@ -316,7 +322,7 @@ public class FraudJobObserver extends PeriodicLifecycle {
             checkpoints == null ? null : lastCompleted(checkpoints),
             null,
             parameters.jarSha256(),
-            tasksRunning));
+            tasks));
   }
 
   /** Optional details: a 404 (e.g. a job still initialising) leaves them out, nothing more. */

@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.operations;
 
 import io.fraudpipeline.control.scheduling.Backoff;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,10 +51,11 @@ final class KnownOperations {
   /**
    * @param endRetry the wait before each new write of an operation's end Kafka missed, after as
    *     many failed ones in a row ({@link UnrecordedEnds})
+   * @param endFlushTimeout the longest {@link #close()} spends on a last write of those ends
    */
-  KnownOperations(OperationStore store, Backoff endRetry) {
+  KnownOperations(OperationStore store, Backoff endRetry, Duration endFlushTimeout) {
     this.store = store;
-    this.ends = new UnrecordedEnds(store, endRetry);
+    this.ends = new UnrecordedEnds(store, endRetry, endFlushTimeout);
   }
 
   /** The operation as memory has it, or null. */
@@ -223,7 +225,8 @@ final class KnownOperations {
   /**
    * From now on, what the interrupted bodies change is shown but not written: the operations they
    * leave in progress in the topic are reported by the next control plane, with a cause that says
-   * what happened.
+   * what happened. The ends of operations that ended before, which Kafka missed, are written once
+   * more (within {@code fraud.operations.end-flush-timeout}).
    */
   void close() {
     closed = true;

@@ -56,7 +56,8 @@ public class Operations implements AutoCloseable {
         properties.abandonedGrace(),
         Clock.systemUTC(),
         outcomes,
-        new Backoff(properties.endRetryInitialBackoff(), properties.endRetryMaxBackoff()));
+        new Backoff(properties.endRetryInitialBackoff(), properties.endRetryMaxBackoff()),
+        properties.endFlushTimeout());
   }
 
   Operations(
@@ -86,7 +87,8 @@ public class Operations implements AutoCloseable {
         abandonedGrace,
         clock,
         outcomes,
-        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+        new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
+        Duration.ofSeconds(5));
   }
 
   /**
@@ -97,6 +99,7 @@ public class Operations implements AutoCloseable {
    * @param outcomes what may tell how the work of an operation whose replica stopped went on
    * @param endRetry the wait before each new write of an operation's end Kafka missed, after as
    *     many failed ones in a row
+   * @param endFlushTimeout the longest {@link #close()} spends writing those ends once more
    */
   Operations(
       MeterRegistry meters,
@@ -106,9 +109,10 @@ public class Operations implements AutoCloseable {
       Duration abandonedGrace,
       Clock clock,
       List<OperationOutcomes> outcomes,
-      Backoff endRetry) {
+      Backoff endRetry,
+      Duration endFlushTimeout) {
     String replicaId = leadership.replicaId();
-    this.known = new KnownOperations(store, endRetry);
+    this.known = new KnownOperations(store, endRetry, endFlushTimeout);
     this.runner = new OperationRunner(known, replicaId, progressInterval, meters, clock);
     this.settler =
         new AbandonedOperationSettler(known, leadership, outcomes, abandonedGrace, clock);

@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  *     replicas
  * @param endRetryMaxBackoff the longest wait between two such writes (doubled after each failed one
  *     up to this): how long, at most, the job stays held once Kafka is back
+ * @param endFlushTimeout the longest a control plane shutting down spends writing, once more, the
+ *     ends Kafka missed; those still unwritten are failed as abandoned by the leader
  */
 @Validated
 @ConfigurationProperties("fraud.operations")
@@ -29,4 +31,5 @@ public record OperationsProperties(
     @NotNull Duration abandonedCheckInterval,
     @NotNull Duration abandonedGrace,
     @NotNull Duration endRetryInitialBackoff,
-    @NotNull Duration endRetryMaxBackoff) {}
+    @NotNull Duration endRetryMaxBackoff,
+    @NotNull Duration endFlushTimeout) {}

@@ -2,12 +2,12 @@ package io.fraudpipeline.control.operations;
 
 import io.fraudpipeline.control.scheduling.Backoff;
 import io.fraudpipeline.control.scheduling.DaemonThreads;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * replica fails it as abandoned while its owner is in the group, so before, a missed end refused
  * every stop, savepoint or rescale of that job elsewhere (409) until the owner restarted. Only the
  * owner knows the operation ended, and anything it could tell the others goes through the same
- * Kafka that missed the end, so the end itself is what it sends again.
+ * Kafka that missed the end, so the end itself is what it sends again. A control plane shutting
+ * down tries each once more, within a bound, before it goes ({@link #close()}).
  */
 final class UnrecordedEnds implements AutoCloseable {
 
@@ -27,6 +28,7 @@ final class UnrecordedEnds implements AutoCloseable {
 
   private final OperationStore store;
   private final Backoff backoff;
+  private final Duration flushTimeout;
 
   /** The newest ended state of each operation Kafka does not have yet, by id. */
   private final Map<String, Operation> pending = new ConcurrentHashMap<>();
@@ -38,8 +40,8 @@ final class UnrecordedEnds implements AutoCloseable {
    */
   private final Object[] stripes = new Object[16];
 
-  private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("operation-ends"));
+  private final ScheduledThreadPoolExecutor retries =
+      new ScheduledThreadPoolExecutor(1, DaemonThreads.named("operation-ends"));
 
   /** Failed tries in a row; guarded by {@code this}. */
   private int failures;
@@ -51,10 +53,14 @@ final class UnrecordedEnds implements AutoCloseable {
 
   /**
    * @param backoff the wait before each new try, after as many failed ones in a row
+   * @param flushTimeout the longest {@link #close()} waits for its last tries
    */
-  UnrecordedEnds(OperationStore store, Backoff backoff) {
+  UnrecordedEnds(OperationStore store, Backoff backoff, Duration flushTimeout) {
     this.store = store;
     this.backoff = backoff;
+    this.flushTimeout = flushTimeout;
+    // A retry waiting for its backoff is dropped at close: the last tries are made at once.
+    retries.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new Object();
     }
@@ -141,12 +147,60 @@ final class UnrecordedEnds implements AutoCloseable {
   }
 
   /**
-   * Stops writing: a closing control plane leaves what it has not recorded to the next one, or to
-   * the leader, as it does an interrupted operation.
+   * Tries each end still to be written once more, then stops writing: for at most the flush timeout
+   * ({@code fraud.operations.end-flush-timeout}), after a retry under way, if any. Before, a
+   * control plane shutting down gracefully dropped them: the operations stayed in progress in the
+   * topic, holding their jobs for the other replicas until the leader, once this replica had left
+   * the group, failed them as abandoned. What is still unwritten after the timeout is left to the
+   * leader so, as an interrupted operation is.
    */
   @Override
   public void close() {
     closed = true;
-    retries.shutdownNow();
+    try {
+      retries.execute(this::flush);
+    } catch (RejectedExecutionException e) {
+      // Closed before.
+    }
+    retries.shutdown();
+    try {
+      if (!retries.awaitTermination(flushTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "The ends of operations {} were not recorded within {} at shutdown: the leader ends"
+                + " them as abandoned",
+            List.copyOf(pending.keySet()),
+            flushTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      retries.shutdownNow();
+    }
+  }
+
+  /** One last try of each end still to be written; stops at the first Kafka misses. */
+  private void flush() {
+    for (String id : List.copyOf(pending.keySet())) {
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
+      synchronized (stripe(id)) {
+        Operation ended = pending.get(id);
+        if (ended == null) {
+          continue;
+        }
+        if (!store.save(ended)) {
+          // Kafka still down: the others would wait as long, past the timeout.
+          return;
+        }
+        pending.remove(id);
+        log.info(
+            "The end of operation {} {} on job {} ({}) is recorded as the control plane shuts down",
+            ended.kind(),
+            id,
+            ended.jobId(),
+            ended.state());
+      }
+    }
   }
 }

@@ -13,6 +13,7 @@ import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +63,7 @@ public class PipelineReconciler {
   private final FailedJobRestarts failedJobRestarts;
   private final JobHealthWatch healthWatch;
   private final RestartLoop restartLoop;
+  private final TaskStartWait taskStartWait;
 
   private Boolean flinkWasReachable;
 
@@ -124,6 +126,7 @@ public class PipelineReconciler {
     this.healthWatch =
         new JobHealthWatch(
             actions, steps, events, properties, checkpointInterval, restartLoop, clock);
+    this.taskStartWait = new TaskStartWait(properties.taskStartTimeout(), clock);
   }
 
   /**
@@ -349,6 +352,11 @@ public class PipelineReconciler {
       throws InterruptedException {
     boolean fromStart =
         spec.suspendMode() != SuspendMode.CANCEL && stuckWithoutProgress(job, status);
+    Optional<Instant> starting = fromStart ? taskStartWait.until(job) : Optional.empty();
+    if (starting.isPresent()) {
+      return steps.withStep(
+          status, "wait", taskStartWait.waiting(job, starting.get(), "a savepoint (suspend)"));
+    }
     if (spec.suspendMode() != SuspendMode.CANCEL && !job.isRunning() && !fromStart) {
       return steps.withStep(
           status,
@@ -701,6 +709,13 @@ public class PipelineReconciler {
       UpgradeReconciler.Intent upgrade)
       throws InterruptedException {
     boolean fromStart = mode == UpgradeMode.SAVEPOINT && stuckWithoutProgress(job, status);
+    Optional<Instant> starting = fromStart ? taskStartWait.until(job) : Optional.empty();
+    if (starting.isPresent()) {
+      return steps.withStep(
+          status,
+          "wait",
+          taskStartWait.waiting(job, starting.get(), "replacing it with a savepoint"));
+    }
     String restarting = mode == UpgradeMode.SAVEPOINT && !fromStart ? keepsRestarting(job) : null;
     RestorePoint checkpoint = restarting == null ? null : actions.newestState(status, job.jobId());
     boolean fromCheckpoint = checkpoint != null;
@@ -781,10 +796,11 @@ public class PipelineReconciler {
   }
 
   /**
-   * Whether the job cannot take a savepoint (not RUNNING, or not every task running: no slots, or
-   * failing over) and has completed no checkpoint since it started, so it is still at the state it
-   * started from ({@code status.lastState}): taking it down from there loses nothing (exactly-once,
-   * none of its output was committed), where waiting for a savepoint might never end.
+   * Whether the job cannot take a savepoint (not RUNNING, or not every task running: still
+   * starting, no slots, or failing over) and has completed no checkpoint since it started, so it is
+   * still at the state it started from ({@code status.lastState}): taking it down from there loses
+   * nothing (exactly-once, none of its output was committed), where waiting for a savepoint might
+   * never end. One merely starting is waited for a while first ({@link TaskStartWait}).
    */
   private boolean stuckWithoutProgress(FlinkJob job, PipelineStatus status) {
     if ((job.isRunning() && !Boolean.FALSE.equals(job.tasksRunning()))
@@ -810,10 +826,11 @@ public class PipelineReconciler {
     return restartLoop.restartedTooOften(job);
   }
 
-  private static String withoutProgress(FlinkJob job, PipelineStatus status) {
+  private String withoutProgress(FlinkJob job, PipelineStatus status) {
     return "it is "
         + job.state()
         + (job.isRunning() ? " without every task running" : "")
+        + taskStartWait.whyNotWaited(job)
         + " and has completed no checkpoint since it started from "
         + RestorePoint.describe(status.lastState())
         + " (a savepoint needs it running)";

@@ -23,6 +23,11 @@ import org.springframework.validation.annotation.Validated;
  * @param restartBudget how often a job Flink gave up on is restarted
  * @param unhealthy when a running job counts as unhealthy
  * @param upgrade how the job moves onto a new jar
+ * @param taskStartTimeout how long after its submission a job whose tasks are still starting
+ *     (deploying, initializing, or about to get the free slots they wait for) is waited for when it
+ *     must be stopped with a savepoint (stop, suspend, upgrade or rescale) before it has completed
+ *     a checkpoint; past it, or at once for one that cannot start (no slots, failing over), it is
+ *     cancelled back to the state it started from
  */
 @Validated
 @ConfigurationProperties("fraud.reconciler")
@@ -34,7 +39,8 @@ public record ReconcilerProperties(
     @NotNull Duration awaitTimeout,
     @Valid @NotNull RestartBudget restartBudget,
     @Valid @NotNull Unhealthy unhealthy,
-    @Valid @NotNull Upgrade upgrade) {
+    @Valid @NotNull Upgrade upgrade,
+    @NotNull Duration taskStartTimeout) {
 
   /** Whether the job is moved onto a new jar on request or as soon as one is shipped. */
   public enum UpgradeTrigger {

@@ -31,7 +31,10 @@ public class TestingFlinkService implements FlinkService {
     final DeliveryGuarantee guarantee;
     final String restoredFrom;
     String jar;
-    boolean tasksRunning = true;
+
+    /** Null: every task runs. */
+    TaskStates tasks;
+
     long restarts;
     FlinkJob.CompletedCheckpoint checkpoint;
     FlinkJob.CompletedCheckpoint savepoint;
@@ -147,8 +150,23 @@ public class TestingFlinkService implements FlinkService {
     brokenJars.add(sha256);
   }
 
+  /**
+   * Every task of the job runs (true), or not every one does because they wait for slots the
+   * cluster does not have (false: a TaskManager lost for good, too few of them).
+   */
   public void tasksRunning(String jobId, boolean running) {
-    jobs.get(jobId).tasksRunning = running;
+    Job job = jobs.get(jobId);
+    job.tasks = running ? null : waitingForSlots(job.parallelism);
+  }
+
+  /** The job's tasks as Flink counts them (e.g. some still deploying or initializing). */
+  public void tasks(String jobId, TaskStates tasks) {
+    jobs.get(jobId).tasks = tasks;
+  }
+
+  /** One task of each subtask index runs; the others wait for slots the cluster does not have. */
+  private static TaskStates waitingForSlots(int parallelism) {
+    return new TaskStates(parallelism, 0, parallelism, 0, 0, false);
   }
 
   public void savepointTakes(Duration duration) {
@@ -251,7 +269,7 @@ public class TestingFlinkService implements FlinkService {
                         j.checkpoint,
                         null,
                         j.jar,
-                        j.tasksRunning))
+                        j.tasks != null ? j.tasks : TaskStates.allRunning(2 * j.parallelism)))
         .toList();
   }
 
@@ -279,7 +297,10 @@ public class TestingFlinkService implements FlinkService {
             submission.deliveryGuarantee(),
             submission.restorePath());
     job.jar = submission.jarSha256() == null ? SHIPPED_JAR : submission.jarSha256();
-    job.tasksRunning = !brokenJars.contains(job.jar);
+    if (brokenJars.contains(job.jar)) {
+      // Some of its tasks fail as they start, over and over.
+      job.tasks = new TaskStates(0, 0, job.parallelism, 0, job.parallelism, true);
+    }
     jobs.put(submission.jobId(), job);
     if (killCallerOfNextSubmission) {
       killCallerOfNextSubmission = false;
@@ -305,7 +326,7 @@ public class TestingFlinkService implements FlinkService {
       throw new SavepointAwaiter.SavepointFailedException(
           "Savepoint failed: " + failSavepoint, null);
     }
-    if (!"RUNNING".equals(job.state) || !job.tasksRunning) {
+    if (!"RUNNING".equals(job.state) || (job.tasks != null && !job.tasks.everyTaskRunning())) {
       // What Flink's checkpoint coordinator answers for a job between two of its restarts.
       throw new SavepointAwaiter.SavepointFailedException(
           "Savepoint failed: CheckpointException: Not all required tasks are currently running.",

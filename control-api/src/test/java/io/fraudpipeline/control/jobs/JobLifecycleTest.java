@@ -17,11 +17,13 @@ import io.fraudpipeline.control.support.PipelineTopics;
 import io.fraudpipeline.control.support.Traffic;
 import io.fraudpipeline.embedded.LocalFlink;
 import io.fraudpipeline.embedded.LocalKafka;
+import io.fraudpipeline.flink.FlinkRestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -354,6 +356,38 @@ class JobLifecycleTest {
 
   @Test
   @Order(8)
+  void aStopRightAfterTheDeployWaitsForTheTasksToStartAndTakesASavepoint() {
+    // Before, a stop while a task was still starting cancelled the job back to the state it
+    // started from: the operation completed without a savepoint.
+    Response deployed = api.post("/api/v1/jobs", "{\"restore\": {\"latest\": true}}");
+    assertThat(deployed.status()).as(deployed.toString()).isEqualTo(201);
+    jobId = deployed.body().path("job_id").asString();
+    // The stop needs the job RUNNING (past CREATED, a moment), not its tasks: asked of Flink
+    // itself, since the API answers from an observation up to fraud.flink.poll-interval old.
+    FlinkRestClient flinkClient = control.bean(FlinkRestClient.class);
+    await()
+        .atMost(LONG)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () ->
+                flinkClient.jobsOverview().stream()
+                    .anyMatch(
+                        j ->
+                            j.getJobId().toHexString().equals(jobId)
+                                && j.getStatus() == JobStatus.RUNNING));
+
+    Response accepted = api.post("/api/v1/jobs/" + jobId + "/stop", null);
+
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    JsonNode operation = awaitOperation(accepted);
+    assertThat(operation.path("state").asString()).as(operation.toString()).isEqualTo("COMPLETED");
+    assertThat(operation.path("savepoint_path").asString()).as(operation.toString()).isNotBlank();
+    assertThat(job(jobId).path("state").asString()).isEqualTo("FINISHED");
+  }
+
+  @Test
+  @Order(9)
   void aDeployFromASavepointFlinkCannotReadFailsWithFlinksReason() {
     // Flink shows such a job INITIALIZING until it fails; the deploy must not take it for started.
     Response deploy =

@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +52,12 @@ class OperationEndsTest {
 
   /** Each in the other's group: both alive, so neither fails the other's operations. */
   private final Optional<Set<String>> group = Optional.of(Set.of(ownerId, peerId));
+
+  /** While set, a write of a replica on a store in memory fails (Kafka missing it). */
+  private final AtomicBoolean writesFail = new AtomicBoolean();
+
+  /** While set, such a write waits (for Kafka's answer) until interrupted, then fails. */
+  private final AtomicBoolean hangWrites = new AtomicBoolean();
 
   @AfterEach
   void close() throws Exception {
@@ -89,6 +100,57 @@ class OperationEndsTest {
         .until(() -> ownerReplica.recorded(id).orElseThrow().state() == OperationState.COMPLETED);
     peer.claim(OperationKind.STOP, "job-1", Duration.ofMinutes(1), ANY_ON_JOB).close();
     assertThat(peer.find(id).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+  }
+
+  @Test
+  void anEndKafkaMissedIsWrittenOnceMoreAsTheReplicaShutsDown() throws Exception {
+    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+    // No retry comes before the shutdown: its backoff is longer than the test.
+    Operations owner =
+        onMemory(
+            records,
+            new Backoff(Duration.ofMinutes(10), Duration.ofMinutes(10)),
+            Duration.ofSeconds(5));
+    CountDownLatch release = new CountDownLatch(1);
+    String id = savepointClaimed(owner, release);
+    writesFail.set(true);
+    release.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> owner.find(id).orElseThrow().state() == OperationState.COMPLETED);
+    assertThat(records.get(id).state()).isEqualTo(OperationState.IN_PROGRESS);
+    writesFail.set(false);
+
+    owner.close();
+
+    // Before, the end was dropped: in progress in the topic, holding job-1 for the other replicas
+    // until the leader failed it as abandoned.
+    assertThat(records.get(id).state()).isEqualTo(OperationState.COMPLETED);
+  }
+
+  @Test
+  void aShutdownWaitsForKafkaNoLongerThanTheEndFlushTimeout() throws Exception {
+    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+    Operations owner =
+        onMemory(
+            records,
+            new Backoff(Duration.ofMinutes(10), Duration.ofMinutes(10)),
+            Duration.ofMillis(500));
+    CountDownLatch release = new CountDownLatch(1);
+    String id = savepointClaimed(owner, release);
+    writesFail.set(true);
+    release.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> owner.find(id).orElseThrow().state() == OperationState.COMPLETED);
+    // Kafka takes no write and does not answer either: each write would wait its full timeout.
+    hangWrites.set(true);
+
+    long started = System.nanoTime();
+    owner.close();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    assertThat(records.get(id).state()).isEqualTo(OperationState.IN_PROGRESS);
   }
 
   @Test
@@ -163,6 +225,60 @@ class OperationEndsTest {
   }
 
   /**
+   * The owner's replica on a store in memory, whose writes fail while {@link #writesFail} and hang
+   * while {@link #hangWrites}; with its own backoff and flush timeout for the ends Kafka missed.
+   */
+  private Operations onMemory(
+      Map<String, Operation> records, Backoff endRetry, Duration endFlushTimeout) {
+    OperationStore store =
+        new OperationStore(null) {
+          @Override
+          void put(Operation operation) {
+            if (hangWrites.get()) {
+              try {
+                new CountDownLatch(1).await(1, TimeUnit.MINUTES);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new KafkaUnavailableException("Kafka did not answer within its timeout");
+            }
+            if (writesFail.get()) {
+              throw new KafkaUnavailableException("Kafka did not answer");
+            }
+            records.put(operation.id(), operation);
+          }
+
+          @Override
+          void remove(String id) {
+            records.remove(id);
+          }
+
+          @Override
+          Collection<Operation> load() {
+            synchronized (records) {
+              return List.copyOf(records.values());
+            }
+          }
+
+          @Override
+          public void close() {}
+        };
+    Operations operations =
+        new Operations(
+            meters,
+            store,
+            new TestLeadership(ownerId, true, group),
+            Duration.ofSeconds(1),
+            Duration.ZERO,
+            Clock.systemUTC(),
+            List.of(),
+            endRetry,
+            endFlushTimeout);
+    toClose.add(operations);
+    return operations;
+  }
+
+  /**
    * A replica on {@code topic} of a real broker, writes and reads timing out after 3 s: a write the
    * stopped broker misses fails that soon.
    */
@@ -202,7 +318,8 @@ class OperationEndsTest {
             Duration.ZERO,
             Clock.systemUTC(),
             List.of(),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)));
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)),
+            Duration.ofSeconds(5));
     toClose.add(admin);
     toClose.add(compacted);
     toClose.add(store);

@@ -10,6 +10,7 @@ import io.fraudpipeline.control.flink.DuplicateJobException;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.InFlightSubmissions;
 import io.fraudpipeline.control.flink.JobSubmission;
+import io.fraudpipeline.control.flink.TaskStates;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.flink.TestingFlinkService.Job;
 import io.fraudpipeline.control.leadership.Leadership;
@@ -41,6 +42,9 @@ class PipelineReconcilerTest {
 
   /** A jar the jar store does not hold. */
   private static final String LOST_JAR = "c".repeat(64);
+
+  /** {@code fraud.reconciler.task-start-timeout}, as its default. */
+  private static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(1);
 
   final MutableClock clock = new MutableClock(START);
   final TestingFlinkService flink = new TestingFlinkService(clock);
@@ -827,6 +831,148 @@ class PipelineReconcilerTest {
         .extracting(j -> j.restoredFrom())
         .isEqualTo(checkpoint);
     assertThat(reasons()).endsWith("JobSuspended", "JobResumed");
+  }
+
+  @Test
+  void aStopRightAfterTheDeployWaitsForTheStartingTasksThenTakesTheSavepoint() throws Exception {
+    // Before, a job stopped while its tasks were still starting was cancelled back to the state
+    // it started from: no savepoint, and under at-least-once its alerts raised again.
+    DesiredState desired = running(2);
+    step(desired);
+    String job = status.jobId();
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    flink.tasks(job, new TaskStates(4, 0, 0, 0, 0, true));
+    step(suspended);
+    assertThat(flink.job(job).state()).as("slots free, being allocated").isEqualTo("RUNNING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains(job, "is starting", "4 waiting for a slot", "fraud.reconciler.task-start-timeout")
+        .contains(START.plus(TASK_START_TIMEOUT).toString());
+
+    clock.advance(Duration.ofSeconds(3));
+    flink.tasks(job, new TaskStates(0, 3, 1, 0, 0, false));
+    step(suspended);
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+    assertThat(status.lastStep().message())
+        .contains("1 of 4 tasks running, 3 deploying or initializing");
+    assertThat(savepoints).isEmpty();
+
+    clock.advance(Duration.ofSeconds(3));
+    flink.tasksRunning(job, true);
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("FINISHED");
+    assertThat(status.suspended()).isTrue();
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(
+            sp -> {
+              assertThat(sp.jobId()).isEqualTo(job);
+              assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP);
+              assertThat(status.lastState().path()).isEqualTo(sp.path());
+            });
+    assertThat(reasons()).endsWith("JobSuspended");
+  }
+
+  @Test
+  void aStopWaitsForAJobWhoseJobMasterIsStillInitialising() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    flink.state(job, "INITIALIZING");
+    flink.tasks(job, TaskStates.unknownYet(true));
+
+    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+
+    assertThat(flink.job(job).state()).isEqualTo("INITIALIZING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message()).contains("no task deployed yet");
+  }
+
+  @Test
+  void aJobStillStartingPastTheTaskStartTimeoutIsCancelledBackToTheStateItStartedFrom()
+      throws Exception {
+    DesiredState desired = running(1);
+    String checkpoint = jobRestoredFromACheckpointThatCannotRun(desired);
+    String starting = status.jobId();
+    flink.state(starting, "RUNNING");
+    flink.tasks(starting, new TaskStates(0, 1, 1, 0, 0, true));
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    step(suspended);
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+
+    clock.advance(TASK_START_TIMEOUT);
+    step(suspended);
+
+    assertThat(flink.job(starting).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(checkpoint);
+    assertThat(status.lastStep().message())
+        .contains("cancelled", "still starting past fraud.reconciler.task-start-timeout");
+  }
+
+  @Test
+  void aJobWaitingForSlotsTheClusterDoesNotHaveIsCancelledAtOnce() throws Exception {
+    DesiredState desired = running(2);
+    step(desired);
+    String job = status.jobId();
+    // One task of each subtask index runs; the others wait for slots no TaskManager offers.
+    flink.tasksRunning(job, false);
+
+    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastStep().message()).contains("the cluster has none free");
+  }
+
+  @Test
+  void aStartingJobFlinkHasRestartedIsCancelledAtOnce() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    // Failing over: its tasks deploy again after a failure.
+    flink.restarts(job, 2);
+    flink.tasks(job, new TaskStates(0, 2, 0, 0, 0, true));
+
+    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+  }
+
+  @Test
+  void aRescaleOfAJobStillStartingWaitsThenReplacesItWithASavepoint() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    flink.tasks(job, new TaskStates(0, 2, 0, 0, 0, true));
+    DesiredState wider = next(desired, desired.spec().withParallelism(2));
+
+    step(wider);
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message()).contains("replacing it with a savepoint");
+
+    flink.tasksRunning(job, true);
+    step(wider);
+    step(wider);
+
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.RESCALE));
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(2);
+              assertThat(j.restoredFrom()).isEqualTo(savepoints.get(0).path());
+            });
   }
 
   /**
@@ -2379,6 +2525,7 @@ class PipelineReconcilerTest {
             3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
         new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, restartUnhealthy),
         new ReconcilerProperties.Upgrade(
-            ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)));
+            ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)),
+        TASK_START_TIMEOUT);
   }
 }
