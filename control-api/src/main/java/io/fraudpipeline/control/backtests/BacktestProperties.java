@@ -30,6 +30,10 @@ import org.springframework.validation.annotation.Validated;
  * @param cleanupInterval time between two looks for backtest jobs and output topics that no running
  *     operation owns any more (their control plane stopped), from start-up on; the leader leaves
  *     another replica's until older than {@code fraud.operations.abandoned-grace}
+ * @param shutdownGrace how long a replica that shuts down waits for its backtests in progress to
+ *     end themselves (Flink job cancelled, output topic deleted, operation failed saying the
+ *     replica shut down); one that does not in time, or every one with zero, is left to the
+ *     backtest cleanup of another replica, as after a crash
  */
 @Validated
 @ConfigurationProperties("fraud.backtests")
@@ -43,4 +47,5 @@ public record BacktestProperties(
     @NotNull Duration lookback,
     @NotNull Duration pollInterval,
     @NotBlank String entryClass,
-    @NotNull Duration cleanupInterval) {}
+    @NotNull Duration cleanupInterval,
+    @NotNull Duration shutdownGrace) {}

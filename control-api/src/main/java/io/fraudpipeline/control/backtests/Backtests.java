@@ -2,12 +2,15 @@ package io.fraudpipeline.control.backtests;
 
 import io.fraudpipeline.control.errors.ConcurrencyLimitException;
 import io.fraudpipeline.control.errors.InvalidInputException;
+import io.fraudpipeline.control.events.EventReason;
+import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.flink.FreeSlots;
 import io.fraudpipeline.control.jobs.FraudJobArguments;
 import io.fraudpipeline.control.jobs.FraudJobObserver;
 import io.fraudpipeline.control.jobs.JarRunner;
 import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
+import io.fraudpipeline.control.operations.EndedAtShutdown;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationClaim;
 import io.fraudpipeline.control.operations.OperationContext;
@@ -69,6 +72,7 @@ public class Backtests {
   private final BacktestKafka kafka;
   private final BacktestProperties properties;
   private final String jobName;
+  private final EventRecorder events;
   private final Clock clock;
 
   @Autowired
@@ -81,7 +85,8 @@ public class Backtests {
       FraudJobArguments arguments,
       BacktestKafka kafka,
       BacktestProperties properties,
-      JobProperties job) {
+      JobProperties job,
+      EventRecorder events) {
     this(
         operations,
         flink,
@@ -92,6 +97,7 @@ public class Backtests {
         kafka,
         properties,
         job,
+        events,
         Clock.systemUTC());
   }
 
@@ -105,6 +111,7 @@ public class Backtests {
       BacktestKafka kafka,
       BacktestProperties properties,
       JobProperties job,
+      EventRecorder events,
       Clock clock) {
     this.operations = operations;
     this.flink = flink;
@@ -115,6 +122,7 @@ public class Backtests {
     this.kafka = kafka;
     this.properties = properties;
     this.jobName = job.name();
+    this.events = events;
     this.clock = clock;
   }
 
@@ -183,9 +191,11 @@ public class Backtests {
     long total = plan.records();
     String topic = properties.outputTopicPrefix() + context.operationId();
     context.onCancel(() -> cancelQuietly(jobId));
-    kafka.createOutput(topic);
     boolean stopping = false;
     try {
+      // In the try: a shutdown may cut it short too (and a topic it did not create is no error to
+      // delete).
+      kafka.createOutput(topic);
       if (context.cancelRequested()) {
         return null;
       }
@@ -223,13 +233,22 @@ public class Backtests {
           report.overlap().onlyLive(),
           report.overlap().shadow().both());
       return null;
-    } catch (InterruptedException e) {
-      stopping = true;
+    } catch (Exception e) {
+      if (context.shuttingDown()
+          && (e instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
+        // The replica shuts down and asked its backtests to end (fraud.backtests.shutdown-grace):
+        // ended here, rather than left for another replica to find abandoned.
+        stopping = true;
+        throw endAtShutdown(jobId, topic, context);
+      }
+      if (e instanceof InterruptedException) {
+        stopping = true;
+      }
       throw e;
     } finally {
-      // Interrupted, this control plane is stopping: the job runs on, and the topic is left with it
-      // for the next control plane to clean up with the job and to say why (AbandonedBacktests),
-      // as after a crash.
+      // Interrupted otherwise (a shutdown past fraud.backtests.shutdown-grace), this control plane
+      // is stopping: the job runs on, and the topic is left with it for the next control plane to
+      // clean up with the job and to say why (AbandonedBacktests), as after a crash.
       if (!stopping && !Thread.currentThread().isInterrupted()) {
         try {
           kafka.deleteOutput(topic);
@@ -238,6 +257,51 @@ public class Backtests {
         }
       }
     }
+  }
+
+  /**
+   * Ends a backtest whose replica shuts down: cancels its job (a no-op when Flink has none yet) and
+   * deletes its output, as the cleanup of an abandoned backtest does, but says it was a planned end
+   * (a normal event). A job that was about to finish is cancelled all the same: its report can only
+   * be made by this replica, which alone holds the request (candidate rules, range), and a re-run
+   * gives it.
+   */
+  private EndedAtShutdown endAtShutdown(JobID jobId, String topic, OperationContext context) {
+    // Cleared: the calls to Flink and Kafka that end the work must not be cut short in turn.
+    Thread.interrupted();
+    // Also when its submission was cut short: Flink may have taken it.
+    String job;
+    try {
+      flink.cancel(jobId);
+      job = " was cancelled";
+    } catch (FlinkRequestException e) {
+      job =
+          e.isNotFound() ? " had not started" : " could not be cancelled (" + e.getMessage() + ")";
+    } catch (FlinkUnavailableException e) {
+      job = " could not be cancelled (" + e.getMessage() + ")";
+    }
+    String output;
+    try {
+      kafka.deleteOutput(topic);
+      output = "its output deleted";
+    } catch (RuntimeException e) {
+      output = "its output topic left to the backtest cleanup (" + e.getMessage() + ")";
+    }
+    String cause =
+        "The control-plane replica "
+            + context.replica()
+            + " shut down while the backtest ran: its Flink job "
+            + jobId
+            + job
+            + " and "
+            + output
+            + "; run the backtest again";
+    log.info("Backtest {}: {}", context.operationId(), cause);
+    events.normal(
+        EventReason.BACKTEST_ENDED_AT_SHUTDOWN,
+        "Backtest " + context.operationId() + " ended: " + cause,
+        jobId.toHexString());
+    return new EndedAtShutdown(cause);
   }
 
   /** The bounded job's name (and consumer group) for the live job's name and the operation. */

@@ -97,6 +97,12 @@ public final class EventReason {
    */
   public static final String BACKTEST_ABANDONED = "BacktestAbandoned";
 
+  /**
+   * A backtest ended as the replica running it shut down: its Flink job cancelled, its output topic
+   * deleted, its operation failed saying to run it again. A planned end, not an abandonment.
+   */
+  public static final String BACKTEST_ENDED_AT_SHUTDOWN = "BacktestEndedAtShutdown";
+
   /** The metric tag of a reason outside this vocabulary (the event itself keeps its reason). */
   public static final String OTHER = "Other";
 
@@ -130,7 +136,8 @@ public final class EventReason {
           SAVEPOINT_DISPOSAL_FAILED,
           UNSAFE_SAVEPOINT_SKIPPED,
           DATA_LOSS,
-          BACKTEST_ABANDONED);
+          BACKTEST_ABANDONED,
+          BACKTEST_ENDED_AT_SHUTDOWN);
 
   private EventReason() {}
 

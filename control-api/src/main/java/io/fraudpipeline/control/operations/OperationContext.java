@@ -33,4 +33,14 @@ public interface OperationContext {
 
   /** Whether a cancel was requested. */
   boolean cancelRequested();
+
+  /**
+   * Whether the replica shuts down and asked this body to end its work itself ({@link
+   * Operations#endAtShutdown}): the body, interrupted, then ends it and throws {@link
+   * EndedAtShutdown}.
+   */
+  boolean shuttingDown();
+
+  /** The control-plane replica that runs the operation. */
+  String replica();
 }

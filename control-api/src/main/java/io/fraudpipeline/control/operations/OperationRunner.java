@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +39,12 @@ final class OperationRunner implements AutoCloseable {
 
   /** Operations asked to cancel: their end is CANCELLED, however the body ends. */
   private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
+
+  /** The bodies running, by operation id: what {@link #endAtShutdown} interrupts. */
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  /** Operations asked to end themselves as the replica shuts down ({@link #endAtShutdown}). */
+  private final Set<String> endingAtShutdown = ConcurrentHashMap.newKeySet();
 
   private final KnownOperations known;
   private final String replicaId;
@@ -168,7 +176,68 @@ final class OperationRunner implements AutoCloseable {
     return current != null ? current : operation;
   }
 
+  /**
+   * Asks this replica's operations of {@code kind} in progress to end themselves, as the replica
+   * shuts down: interrupts their bodies (which see {@link OperationContext#shuttingDown()}) and
+   * waits up to {@code grace} for them to end. A body that ends its work so throws {@link
+   * EndedAtShutdown} and its operation is recorded FAILED with that cause; one that does not (or
+   * not in time) is left in progress, to be ended by another replica, as after a crash.
+   *
+   * @return whether every one of them ended within the grace
+   */
+  boolean endAtShutdown(OperationKind kind, Duration grace) throws InterruptedException {
+    List<Running> ending =
+        running.values().stream().filter(r -> r.operation.kind() == kind).toList();
+    for (Running body : ending) {
+      endingAtShutdown.add(body.operation.id());
+      body.interrupt();
+    }
+    long until = System.nanoTime() + grace.toNanos();
+    for (Running body : ending) {
+      if (!body.ended.await(until - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A body running on one of the runner's threads. */
+  private static final class Running {
+    final Operation operation;
+    final Thread thread = Thread.currentThread();
+    final CountDownLatch ended = new CountDownLatch(1);
+    private boolean bodyReturned;
+
+    Running(Operation operation) {
+      this.operation = operation;
+    }
+
+    /** Interrupts the body, not what the thread does after it (writing the operation's end). */
+    synchronized void interrupt() {
+      if (!bodyReturned) {
+        thread.interrupt();
+      }
+    }
+
+    synchronized void bodyReturned() {
+      bodyReturned = true;
+    }
+  }
+
   private void execute(Operation accepted, boolean recorded, Operations.Body body) {
+    Running current = new Running(accepted);
+    running.put(accepted.id(), current);
+    try {
+      execute(accepted, recorded, body, current);
+    } finally {
+      running.remove(accepted.id());
+      endingAtShutdown.remove(accepted.id());
+      current.ended.countDown();
+    }
+  }
+
+  private void execute(
+      Operation accepted, boolean recorded, Operations.Body body, Running current) {
     String id = accepted.id();
     Timer.Sample sample = Timer.start(meters);
     known.evictOld(recorded);
@@ -181,6 +250,8 @@ final class OperationRunner implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
+    } finally {
+      current.bodyReturned();
     }
     // The duration is recorded before the outcome is published, so whoever sees the operation
     // ended also sees it counted.
@@ -202,6 +273,14 @@ final class OperationRunner implements AutoCloseable {
       String replacement = newJobId;
       known.update(id, op -> op.completed(clock.instant(), replacement));
       log.info("Operation {} {} on job {} completed", accepted.kind(), id, accepted.jobId());
+    } else if (failure instanceof EndedAtShutdown planned) {
+      known.update(id, op -> op.failed(clock.instant(), planned.getMessage()));
+      log.info(
+          "Operation {} {} on job {} ended as the replica shuts down: {}",
+          accepted.kind(),
+          id,
+          accepted.jobId(),
+          planned.getMessage());
     } else {
       String cause =
           failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
@@ -276,6 +355,16 @@ final class OperationRunner implements AutoCloseable {
     @Override
     public boolean cancelRequested() {
       return cancelRequested.contains(id);
+    }
+
+    @Override
+    public boolean shuttingDown() {
+      return endingAtShutdown.contains(id);
+    }
+
+    @Override
+    public String replica() {
+      return replicaId;
     }
   }
 

@@ -327,6 +327,19 @@ public class Operations implements AutoCloseable {
     return settler.leftoverOwnership();
   }
 
+  /**
+   * Asks this replica's operations of {@code kind} in progress to end their work themselves, as the
+   * replica shuts down, and waits up to {@code grace} for them: a body that does throws {@link
+   * EndedAtShutdown}, and its operation is recorded FAILED with that cause at once, rather than
+   * left in progress for another replica to end (as after a crash, which is what happens to one
+   * that does not end in time).
+   *
+   * @return whether every one of them ended within the grace
+   */
+  public boolean endAtShutdown(OperationKind kind, Duration grace) throws InterruptedException {
+    return runner.endAtShutdown(kind, grace);
+  }
+
   @Override
   public void close() {
     known.close();

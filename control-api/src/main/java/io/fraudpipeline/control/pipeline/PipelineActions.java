@@ -254,6 +254,9 @@ final class PipelineActions {
       return steps.withStep(
           accepted(intended), said.action(), "Job " + jobId + " was already submitted");
     } catch (FlinkRequestException | FlinkUnavailableException e) {
+      // Cut short by this replica's shutdown: the intent written above stays, and the next leader
+      // submits the job again under its JobID (or finds it on Flink).
+      Interruptions.rethrowIfInterrupted(e);
       PipelineStatus.Builder failed = intended.toBuilder();
       failed.jobSubmission = PipelineStatus.Submission.REFUSED;
       Instant now = clock.instant();

@@ -139,6 +139,10 @@ public class PipelineReconciler {
       DesiredState desired, ObservedPipeline observed, PipelineStatus status)
       throws InterruptedException {
     if (!observed.flinkReachable()) {
+      if (Thread.interrupted()) {
+        // Not an answer of Flink: the observation was cut short by this replica's shutdown.
+        throw new InterruptedException("The replica shuts down: " + observed.error());
+      }
       if (!Boolean.FALSE.equals(flinkWasReachable)) {
         events.warning(
             EventReason.FLINK_UNREACHABLE,
@@ -163,6 +167,7 @@ public class PipelineReconciler {
         | SavepointFailedException
         | IllegalStateException
         | JarNotAvailableException e) {
+      Interruptions.rethrowIfInterrupted(e);
       events.warning(
           EventReason.RECONCILE_FAILED,
           "The step towards version " + desired.version() + " failed: " + e.getMessage(),

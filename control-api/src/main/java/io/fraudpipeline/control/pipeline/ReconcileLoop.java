@@ -135,6 +135,12 @@ public class ReconcileLoop extends PeriodicLifecycle {
     try {
       reconcileOnce();
     } catch (InterruptedException e) {
+      // Only a shutdown interrupts this thread: a planned stop, not a failure of the step.
+      log.info(
+          "Reconciliation stopped: replica {} shuts down ({}); the next leader carries on from the"
+              + " status last written",
+          leadership.replicaId(),
+          e.getMessage());
       Thread.currentThread().interrupt();
     } catch (KafkaUnavailableException e) {
       log.warn("Reconciliation skipped: {}", e.getMessage());

@@ -309,7 +309,8 @@ class AbandonedBacktestsTest {
         Duration.ofHours(1),
         Duration.ofSeconds(1),
         "io.fraudpipeline.job.backtest.BacktestJob",
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(10));
   }
 
   private static JobProperties jobProperties() {

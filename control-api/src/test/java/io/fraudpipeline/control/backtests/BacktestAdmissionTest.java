@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.errors.ConcurrencyLimitException;
 import io.fraudpipeline.control.errors.StateConflictException;
+import io.fraudpipeline.control.events.RecordedEvents;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.TestingFreeSlots;
 import io.fraudpipeline.control.jobs.JobProperties;
@@ -187,7 +188,13 @@ class BacktestAdmissionTest {
     }
   }
 
-  private Backtests backtests(InMemoryOperations replica, int maxConcurrent) {
+  static Backtests backtests(
+      InMemoryOperations replica,
+      FakeFlink flink,
+      WaitingKafka kafka,
+      int maxConcurrent,
+      Duration shutdownGrace,
+      RecordedEvents events) {
     return new Backtests(
         replica.operations(),
         flink,
@@ -206,7 +213,8 @@ class BacktestAdmissionTest {
             Duration.ofHours(1),
             Duration.ofSeconds(1),
             "io.fraudpipeline.job.backtest.BacktestJob",
-            Duration.ofSeconds(15)),
+            Duration.ofSeconds(15),
+            shutdownGrace),
         new JobProperties(
             "fraud-detection",
             1,
@@ -216,10 +224,16 @@ class BacktestAdmissionTest {
             "io.fraudpipeline.job.FraudDetectionJob",
             null,
             "jars"),
+        events,
         Clock.systemUTC());
   }
 
-  private static JsonNode request() {
+  private Backtests backtests(InMemoryOperations replica, int maxConcurrent) {
+    return backtests(
+        replica, flink, kafka, maxConcurrent, Duration.ofSeconds(10), new RecordedEvents());
+  }
+
+  static JsonNode request() {
     Instant to = Instant.now().minusSeconds(1);
     return FraudJson.mapper()
         .readTree(
@@ -242,10 +256,11 @@ class BacktestAdmissionTest {
   }
 
   /** Flink's slots and jobs as the test sets them; no request is sent. */
-  private static final class FakeFlink extends FlinkRestClient {
+  static final class FakeFlink extends FlinkRestClient {
 
     volatile ClusterOverview overview;
     final List<JobDetails> jobs = new CopyOnWriteArrayList<>();
+    final List<JobID> cancelled = new CopyOnWriteArrayList<>();
 
     FakeFlink() {
       super(URI.create("http://localhost:1"), Duration.ofSeconds(1), Duration.ofSeconds(1));
@@ -262,16 +277,20 @@ class BacktestAdmissionTest {
     }
 
     @Override
-    public void cancel(JobID jobId) {}
+    public void cancel(JobID jobId) {
+      cancelled.add(jobId);
+    }
   }
 
   /**
    * Transactions to read, and output topics whose creation waits until the test ends the backtest
    * (which then fails): its operation stays in progress until then.
    */
-  private static final class WaitingKafka extends BacktestKafka {
+  static final class WaitingKafka extends BacktestKafka {
 
     private final Set<String> released = new HashSet<>();
+    final Set<String> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final List<String> deleted = new CopyOnWriteArrayList<>();
     private boolean all;
 
     WaitingKafka() {
@@ -295,6 +314,7 @@ class BacktestAdmissionTest {
 
     @Override
     synchronized void createOutput(String topic) {
+      waiting.add(topic);
       while (!all && !released.contains(topic)) {
         try {
           wait();
@@ -307,7 +327,9 @@ class BacktestAdmissionTest {
     }
 
     @Override
-    void deleteOutput(String topic) {}
+    void deleteOutput(String topic) {
+      deleted.add(topic);
+    }
 
     synchronized void release(String operationId) {
       released.add(PREFIX + operationId);

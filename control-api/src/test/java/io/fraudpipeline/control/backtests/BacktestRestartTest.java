@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A backtest whose control plane stops, on a real broker and a real Flink cluster: the restarted
- * control plane (a new application context on the same Kafka and Flink) cancels its Flink job,
- * deletes its output topic and fails its operation saying so; a second replica leaves a backtest
- * its live owner runs alone, and takes over the clean-up once that owner stops.
+ * A backtest whose control plane stops, on a real broker and a real Flink cluster: one that shuts
+ * down cancels its Flink job, deletes its output topic and fails its operation saying so itself;
+ * one that leaves it as a crash does (no shutdown grace) has it cleaned up by another replica (a
+ * new application context on the same Kafka and Flink), which leaves a backtest its live owner runs
+ * alone and takes over the clean-up once that owner stops.
  *
  * <p>The backtests ask for one slot more than the cluster has, so their jobs stay RUNNING, waiting
  * for a slot (as a backtest on a busy cluster does), for as long as the test needs them to.
@@ -54,44 +55,51 @@ class BacktestRestartTest {
   }
 
   @Test
-  void aRestartCancelsTheJobOfABacktestInProgressDeletesItsOutputAndSaysWhy() throws Exception {
+  void aShutdownEndsItsBacktestItselfAndACrashedReplicasIsCleanedUpByAnother() throws Exception {
     ControlPlane first = start();
     ControlPlane second = null;
     ControlPlane third = null;
     try {
-      String abandoned = startBacktest(first);
+      String ended = startBacktest(first);
       String firstId = first.bean(Leadership.class).replicaId();
+      String job =
+          first
+              .bean(io.fraudpipeline.control.operations.Operations.class)
+              .find(ended)
+              .orElseThrow()
+              .jobId();
       first.close();
-      // Stopping leaves the backtest's job running and its topic, as a crash would.
-      assertThat(jobState(abandoned)).contains(JobStatus.RUNNING);
-      assertThat(outputTopics()).contains(WaitingBacktests.outputTopicPrefix(PREFIX) + abandoned);
+      // A planned shutdown ends its own backtest (fraud.backtests.shutdown-grace): before, it left
+      // the job running and the topic, as a crash does, for the next leader to throw away with a
+      // BacktestAbandoned warning.
+      awaitCleanedUp(ended);
 
-      second = start();
+      // This one's shutdown leaves its backtests as a crash does, for the cleanup below.
+      second = start(Map.of("fraud.backtests.shutdown-grace", "0s"));
       ApiClient api = client(second);
-      awaitCleanedUp(abandoned);
-      // As a client waits (README: until the state leaves IN_PROGRESS): it ends once, with the
-      // backtest's cause, never first with the cause of job operations.
-      JsonNode failed =
-          await()
-              .atMost(LONG)
-              .until(
-                  () -> api.get("/api/v1/operations/" + abandoned).json(),
-                  op -> !"IN_PROGRESS".equals(op.path("state").asString()));
+      JsonNode failed = api.get("/api/v1/operations/" + ended).json();
       assertThat(failed.path("state").asString()).isEqualTo("FAILED");
       assertThat(failed.path("failure_cause").asString())
           .isEqualTo(
-              "The control-plane replica running the backtest stopped or restarted; its job was"
-                  + " cancelled and its output deleted (it ran on replica "
+              "The control-plane replica "
                   + firstId
-                  + ")");
+                  + " shut down while the backtest ran: its Flink job "
+                  + job
+                  + " was cancelled and its output deleted; run the backtest again");
       JsonNode events =
           await()
               .atMost(LONG)
               .until(
-                  () -> api.get("/api/v1/events?reason=BacktestAbandoned").json().path("events"),
+                  () ->
+                      api.get("/api/v1/events?reason=BacktestEndedAtShutdown")
+                          .json()
+                          .path("events"),
                   e -> e.size() == 1);
-      assertThat(events.get(0).path("type").asString()).isEqualTo("warning");
-      assertThat(events.get(0).path("message").asString()).contains(abandoned);
+      assertThat(events.get(0).path("type").asString()).isEqualTo("normal");
+      assertThat(events.get(0).path("message").asString()).contains(ended);
+      second.bean(AbandonedBacktests.class).sweep();
+      assertThat(api.get("/api/v1/events?reason=BacktestAbandoned").json().path("events"))
+          .isEmpty();
 
       // A second replica joins while the first runs a backtest: not its to clean up.
       String running = startBacktest(second);
@@ -108,17 +116,33 @@ class BacktestRestartTest {
       assertThat(jobState(running)).contains(JobStatus.RUNNING);
       assertThat(outputTopics()).contains(WaitingBacktests.outputTopicPrefix(PREFIX) + running);
 
+      // Left as a crash leaves it: the job runs on, the topic stays, until the leader cleans up.
       second.close();
       ApiClient thirdApi = client(third);
       awaitCleanedUp(running);
-      await()
-          .atMost(LONG)
-          .until(
-              () -> thirdApi.get("/api/v1/operations/" + running).json(),
-              op ->
-                  op.path("failure_cause")
-                      .asString()
-                      .startsWith("The control-plane replica running the backtest"));
+      // As a client waits (README: until the state leaves IN_PROGRESS): it ends once, with the
+      // backtest's cause, never first with the cause of job operations.
+      JsonNode abandoned =
+          await()
+              .atMost(LONG)
+              .until(
+                  () -> thirdApi.get("/api/v1/operations/" + running).json(),
+                  op -> !"IN_PROGRESS".equals(op.path("state").asString()));
+      assertThat(abandoned.path("failure_cause").asString())
+          .isEqualTo(
+              "The control-plane replica running the backtest stopped or restarted; its job was"
+                  + " cancelled and its output deleted (it ran on replica "
+                  + secondId
+                  + ")");
+      JsonNode warnings =
+          await()
+              .atMost(LONG)
+              .until(
+                  () ->
+                      thirdApi.get("/api/v1/events?reason=BacktestAbandoned").json().path("events"),
+                  e -> e.size() == 1);
+      assertThat(warnings.get(0).path("type").asString()).isEqualTo("warning");
+      assertThat(warnings.get(0).path("message").asString()).contains(running);
     } finally {
       first.close();
       if (second != null) {
@@ -132,6 +156,10 @@ class BacktestRestartTest {
 
   private static ControlPlane start() {
     return backtests.controlPlane();
+  }
+
+  private static ControlPlane start(Map<String, String> settings) {
+    return backtests.controlPlane(settings);
   }
 
   private static ApiClient client(ControlPlane control) {

@@ -40,7 +40,11 @@ class OperationsReplicasTest {
                 "fraud.operations.abandoned-check-interval",
                 "500ms",
                 "fraud.operations.abandoned-grace",
-                "1s"));
+                "1s",
+                // The owner's shutdown leaves its backtest as a crash does (it ends it itself
+                // otherwise: BacktestRestartTest).
+                "fraud.backtests.shutdown-grace",
+                "0s"));
   }
 
   @AfterAll

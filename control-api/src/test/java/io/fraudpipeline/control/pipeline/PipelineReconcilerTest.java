@@ -1437,6 +1437,51 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aSubmissionCutShortByTheReplicasShutdownRecordsNoFailureAndTheNextLeaderAdoptsTheJob()
+      throws Exception {
+    DesiredState desired = running(1);
+    // Flink takes the run request; the replica's shutdown then interrupts the reconciler's thread
+    // while it asks Flink about the job, and the REST client throws as it does then (the
+    // interrupt kept).
+    TestingFlinkService interrupted =
+        new TestingFlinkService(clock) {
+          private boolean interrupt = true;
+
+          @Override
+          public void submit(JobSubmission submission) {
+            super.submit(submission);
+            if (interrupt) {
+              interrupt = false;
+              Thread.currentThread().interrupt();
+              throw new io.fraudpipeline.flink.FlinkUnavailableException(
+                  "Interrupted while calling Flink: GET /jobs/" + submission.jobId(), null);
+            }
+          }
+        };
+    ObservedPipeline nothingYet = new PipelineObserver(interrupted, () -> null, clock).observe();
+
+    assertThatThrownBy(
+            () -> reconciler(leadership, interrupted).reconcile(desired, nothingYet, status))
+        .isInstanceOf(InterruptedException.class);
+
+    assertThat(events).as("nothing pages anyone for a planned shutdown").isEmpty();
+    PipelineStatus intent = intents.get(intents.size() - 1);
+    assertThat(intent.jobSubmission()).isEqualTo(PipelineStatus.Submission.PENDING);
+
+    // The next leader starts from the intent the stopped one wrote.
+    status = intent;
+    status =
+        reconciler(leadership, interrupted)
+            .reconcile(
+                desired, new PipelineObserver(interrupted, () -> null, clock).observe(), status);
+
+    assertThat(interrupted.activeJobs()).hasSize(1);
+    assertThat(interrupted.job(intent.jobId()).state()).isEqualTo("RUNNING");
+    assertThat(status.jobSubmission()).isEqualTo(PipelineStatus.Submission.ACCEPTED);
+    assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
+  }
+
+  @Test
   void aJobFlinkRefusedIsSaidToHaveNeverStartedWhenItIsDeployedAgain() throws Exception {
     DesiredState desired = running(1);
     flink.refuseSubmissions("Could not run the jar");

@@ -74,7 +74,14 @@ public final class WaitingBacktests implements AutoCloseable {
 
   /** A control plane on the test's broker and this cluster. */
   public ControlPlane controlPlane() {
-    return ControlPlane.start(cluster.restUrl(), TestKafka.broker().bootstrapServers(), settings);
+    return controlPlane(Map.of());
+  }
+
+  /** A control plane on the test's broker and this cluster, with settings of its own besides. */
+  public ControlPlane controlPlane(Map<String, String> extra) {
+    Map<String, Object> own = new HashMap<>(settings);
+    own.putAll(extra);
+    return ControlPlane.start(cluster.restUrl(), TestKafka.broker().bootstrapServers(), own);
   }
 
   /** Sends 20 transactions of the last ten minutes to {@code <prefix>-transactions}. */
