@@ -223,7 +223,8 @@ final class PipelineActions {
                   jobId, clock.instant().plus(properties.upgrade().readinessTimeout()))
               : upgrade;
     }
-    intent.lastStep = steps.step(said.action(), intentMessage(jobId, said.message()));
+    intent.lastStep =
+        steps.step(intent.desiredVersion, said.action(), intentMessage(jobId, said.message()));
     intent.updatedAt = clock.instant();
     PipelineStatus recorded = intent.build();
     // Durable before Flink sees the job: a successor must know which job to expect.
