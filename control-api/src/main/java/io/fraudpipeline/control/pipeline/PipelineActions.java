@@ -224,7 +224,8 @@ final class PipelineActions {
                   jobId, clock.instant().plus(properties.upgrade().readinessTimeout()))
               : upgrade;
     }
-    intent.lastStep = steps.step(said.action(), intentMessage(jobId, said.message()));
+    intent.lastStep =
+        steps.step(intent.desiredVersion, said.action(), intentMessage(jobId, said.message()));
     intent.updatedAt = clock.instant();
     // Durable before Flink sees the job: a successor must know which job to expect.
     intentWriter.accept(intent.build());

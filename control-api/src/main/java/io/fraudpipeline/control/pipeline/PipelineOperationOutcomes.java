@@ -213,12 +213,9 @@ class PipelineOperationOutcomes implements OperationOutcomes {
                 ? last.path()
                 : null);
       }
-      ReconcileStep step = current.lastStep();
-      if (current.desiredVersion() == version
-          && step != null
-          && step.at().isAfter(accepted)
-          && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
-        return new Failed(StatusAwaiter.stepFailed(version, step));
+      Optional<ReconcileStep> failed = StatusAwaiter.failedStep(current, version, accepted);
+      if (failed.isPresent()) {
+        return new Failed(StatusAwaiter.stepFailed(version, failed.get()));
       }
       if (current.desiredVersion() > version && !current.suspended()) {
         // A later version runs the pipeline again: whether this job was stopped first is not
@@ -259,13 +256,12 @@ class PipelineOperationOutcomes implements OperationOutcomes {
                   ? ""
                   : "; its last step: " + current.lastStep().message()));
     }
-    // The failure first, as the wait does: a job whose submission failed can still look active.
+    // A failed last step first, as the wait does: a job whose submission failed can still look
+    // active. An earlier failure of this version only unless its job runs since.
     ReconcileStep step = current.lastStep();
-    if (current.desiredVersion() == version
-        && step != null
-        && step.at().isAfter(accepted)
-        && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
-      return new Failed(StatusAwaiter.stepFailed(version, step));
+    ReconcileStep failed = StatusAwaiter.failedStep(current, version, accepted).orElse(null);
+    if (failed != null && failed.equals(step)) {
+      return new Failed(StatusAwaiter.stepFailed(version, failed));
     }
     List<DesiredState> history = desired.get();
     PipelineSpec asked = specOf(history, version);
@@ -291,6 +287,9 @@ class PipelineOperationOutcomes implements OperationOutcomes {
                 ? last.path()
                 : null);
       }
+    }
+    if (failed != null) {
+      return new Failed(StatusAwaiter.stepFailed(version, failed));
     }
     PipelineSpec newest = history.isEmpty() ? null : history.get(0).spec();
     if (current.desiredVersion() > version

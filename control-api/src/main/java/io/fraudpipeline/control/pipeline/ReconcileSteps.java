@@ -26,7 +26,7 @@ final class ReconcileSteps {
       return status;
     }
     PipelineStatus.Builder next = status.toBuilder();
-    next.lastStep = step(action, message);
+    next.lastStep = step(status.desiredVersion(), action, message);
     next.updatedAt = clock.instant();
     return next.build();
   }
@@ -43,8 +43,14 @@ final class ReconcileSteps {
         "Replica " + leadership.replicaId() + " reconciles from epoch " + leadership.epoch());
   }
 
-  ReconcileStep step(String action, String message) {
+  /** A step now, by this replica, towards {@code desiredVersion}. */
+  ReconcileStep step(long desiredVersion, String action, String message) {
     return new ReconcileStep(
-        clock.instant(), action, message, leadership.replicaId(), leadership.epoch());
+        clock.instant(),
+        action,
+        message,
+        leadership.replicaId(),
+        leadership.epoch(),
+        desiredVersion);
   }
 }

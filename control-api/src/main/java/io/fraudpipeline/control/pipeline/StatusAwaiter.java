@@ -8,6 +8,8 @@ import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -87,18 +89,18 @@ class StatusAwaiter {
         last = null;
       }
       if (last != null) {
-        // The failure first: a job whose submission failed can still look active for a moment
-        // (Flink reports it INITIALIZING before FAILED), and the last step is the newest word.
-        ReconcileStep step = last.lastStep();
-        if (step != null
-            && last.desiredVersion() == accepted.version()
-            && step.at().isAfter(since)
-            && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
-          throw new ExecutionFailedException(
-              stepFailed(accepted.version(), step), Map.of("desired_version", accepted.version()));
+        // A failed last step first: a job whose submission failed can still look active for a
+        // moment (Flink reports it INITIALIZING before FAILED), and the last step is the newest
+        // word. An earlier one (the next step replaced it before this read) unless done since.
+        ReconcileStep failed = failedStep(last, accepted.version(), since).orElse(null);
+        if (failed != null && failed.equals(last.lastStep())) {
+          throw stepFailedException(accepted, failed);
         }
         if (done.test(last)) {
           return last;
+        }
+        if (failed != null) {
+          throw stepFailedException(accepted, failed);
         }
         if (last.desiredVersion() > accepted.version()) {
           requireNotSuperseded(accepted, last, contradiction);
@@ -124,6 +126,46 @@ class StatusAwaiter {
                 ? ""
                 : ". Its last step: " + last.lastStep().message()),
         Map.of("desired_version", accepted.version()));
+  }
+
+  private static ExecutionFailedException stepFailedException(
+      DesiredState accepted, ReconcileStep step) {
+    return new ExecutionFailedException(
+        stepFailed(accepted.version(), step), Map.of("desired_version", accepted.version()));
+  }
+
+  /**
+   * The newest step of {@code status} taken after {@code since} towards desired {@code version}
+   * that failed or gave up, while the status still works towards that version, looked for among its
+   * recent steps: the last step alone misses a failure the next step replaced before a reader
+   * looked (a refused submission, then at once a wait for its backoff when a scheduled pass was
+   * due: a deploy answered only at the second refusal, 11 s later). A step of an older version is
+   * not this version's failure, however recent; one without a version of its own (an earlier
+   * release's) counts only as the last step, with the status's version, as before.
+   */
+  static Optional<ReconcileStep> failedStep(PipelineStatus status, long version, Instant since) {
+    if (status.desiredVersion() != version) {
+      return Optional.empty();
+    }
+    List<ReconcileStep> steps = new ArrayList<>(status.recentSteps());
+    ReconcileStep last = status.lastStep();
+    if (last != null && (steps.isEmpty() || !steps.get(steps.size() - 1).equals(last))) {
+      steps.add(last);
+    }
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      ReconcileStep step = steps.get(i);
+      Long towards =
+          step.desiredVersion() != null
+              ? step.desiredVersion()
+              : step.equals(last) ? Long.valueOf(status.desiredVersion()) : null;
+      if (towards != null
+          && towards == version
+          && step.at().isAfter(since)
+          && ("failed".equals(step.action()) || "give-up".equals(step.action()))) {
+        return Optional.of(step);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

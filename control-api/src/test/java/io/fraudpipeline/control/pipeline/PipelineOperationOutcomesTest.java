@@ -328,6 +328,39 @@ class PipelineOperationOutcomesTest {
   }
 
   @Test
+  void aRescaleWhoseRefusedReplacementTheNextStepHidesFailsWithTheReconcilersReason() {
+    desired = List.of(rescaledTo(VERSION, 2));
+    Operation left = leftBy(OperationKind.RESCALE, OLD_JOB);
+    PipelineStatus.Builder failed = replacedBy(NEW_JOB, 2, null).toBuilder();
+    failed.lastStep =
+        new ReconcileStep(
+            START.plusSeconds(3),
+            "failed",
+            "Submitting " + NEW_JOB + " failed: no slots",
+            "cp-a",
+            1,
+            VERSION);
+    // The next pass waits out the backoff: the refusal is no longer the last step.
+    PipelineStatus.Builder waiting = failed.build().toBuilder();
+    waiting.lastStep =
+        new ReconcileStep(
+            START.plusSeconds(4), "wait", "Next attempt not before …", "cp-a", 1, VERSION);
+    status = waiting.build();
+
+    leader.operations().failLeftBehind();
+
+    Operation ended = leader.recorded(left.id()).orElseThrow();
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause())
+        .isEqualTo(
+            "Desired state version "
+                + VERSION
+                + " was accepted, but the reconciler's step failed: Submitting "
+                + NEW_JOB
+                + " failed: no slots");
+  }
+
+  @Test
   void aRescaleNotCarriedOutYetStaysInProgressUntilTheOperationsDeadline() {
     desired = List.of(rescaledTo(VERSION, 2));
     flink.startOutside(OLD_JOB, 3, START);
