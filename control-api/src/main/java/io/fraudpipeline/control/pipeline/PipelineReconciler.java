@@ -362,7 +362,14 @@ public class PipelineReconciler {
       return steps.withStep(
           status, "wait", taskStartWait.waiting(job, starting.get(), "a savepoint (suspend)"));
     }
-    if (spec.suspendMode() != SuspendMode.CANCEL && !job.isRunning() && !fromStart) {
+    // As for a replacement: a job Flink keeps restarting will not take a savepoint soon.
+    String restarting =
+        spec.suspendMode() != SuspendMode.CANCEL && !fromStart ? keepsRestarting(job) : null;
+    RestorePoint checkpoint = restarting == null ? null : actions.newestState(status, job.jobId());
+    if (spec.suspendMode() != SuspendMode.CANCEL
+        && !job.isRunning()
+        && !fromStart
+        && checkpoint == null) {
       return steps.withStep(
           status,
           "wait",
@@ -373,7 +380,20 @@ public class PipelineReconciler {
     }
     PipelineStatus.Builder next = status.toBuilder();
     String message;
-    if (fromStart) {
+    if (checkpoint != null) {
+      actions.cancel(job);
+      next.lastState = checkpoint;
+      message =
+          "Job "
+              + job.jobId()
+              + " cancelled (suspended): it is "
+              + job.state()
+              + " and keeps restarting ("
+              + restarting
+              + "); the pipeline resumes from checkpoint "
+              + checkpoint.path()
+              + " as in cancel mode; a savepoint needs it running";
+    } else if (fromStart) {
       actions.cancel(job);
       message =
           "Job "

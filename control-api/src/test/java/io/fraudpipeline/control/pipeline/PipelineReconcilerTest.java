@@ -1750,6 +1750,41 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void suspendsAJobThatKeepsRestartingKeepingItsNewestCheckpoint() throws Exception {
+    // A savepoint-mode suspend of a crash-looping job waited forever for a savepoint, as the way
+    // back to an older jar did (P9-3).
+    DesiredState desired = running(1);
+    String looping = deployWithCheckpoint(desired, 1).jobId();
+    clock.advance(Duration.ofMinutes(20));
+    String checkpoint = checkpoint(looping, 9);
+    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
+    step(desired);
+    flink.restarts(looping, 2);
+    flink.state(looping, "RESTARTING");
+    clock.advance(Duration.ofSeconds(30));
+    DesiredState suspended =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+
+    step(suspended);
+    assertThat(status.lastStep().action())
+        .as("two restarts: the savepoint is waited for")
+        .isEqualTo("wait");
+
+    flink.restarts(looping, 3);
+    clock.advance(Duration.ofSeconds(30));
+    step(suspended);
+
+    assertThat(flink.job(looping).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(checkpoint);
+    assertThat(status.lastStep().message())
+        .contains("keeps restarting (restarted 3 times within PT5M")
+        .contains("resumes from checkpoint " + checkpoint);
+    assertThat(reasons()).endsWith("JobSuspended");
+  }
+
+  @Test
   void goesBackToAnOlderJarFromTheNewestCheckpointOfAJobThatKeepsRestarting() throws Exception {
     // Probe 9 (P9-3): the documented way back from a release that crash-loops once traffic
     // reaches its broken path waited forever: "… is RESTARTING; replacing it needs a savepoint".
