@@ -84,7 +84,11 @@ final class PipelineSpecDocuments {
     int parallelism = defaults.parallelism();
     JsonNode p = document.get("parallelism");
     if (p != null && !p.isNull()) {
-      if (!p.isIntegralNumber() || p.asLong() < 1 || p.asLong() > maxParallelism) {
+      // canConvertToInt first: asInt() of a number beyond int's range throws (a 500, not a 400).
+      if (!p.isIntegralNumber()
+          || !p.canConvertToInt()
+          || p.asInt() < 1
+          || p.asInt() > maxParallelism) {
         errors.add(
             new FieldError(
                 "parallelism",
