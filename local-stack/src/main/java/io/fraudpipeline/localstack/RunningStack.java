@@ -42,6 +42,9 @@ public final class RunningStack implements AutoCloseable {
 
   static final String FLINK_DIR = "flink";
 
+  /** The control-api's jar store: the jars an upgrade rolls back to live with the rest. */
+  static final String JARS_DIR = "jars";
+
   /** The full log of the local stack (see logback.xml); Flink's web UI shows it too. */
   static final String LOG_FILE = "logs/local-stack.log";
 
@@ -178,6 +181,11 @@ public final class RunningStack implements AutoCloseable {
     properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers);
     properties.put("fraud.flink.rest-url", flinkRestUrl);
     properties.put("fraud.security.api-token", token.value());
+    // In the data directory rather than application.yaml's temporary one, so a rollback after a
+    // reboot still finds the previous jar; FRAUD_JAR_STORE still chooses another place.
+    properties.put(
+        "fraud.job.jar-store",
+        "${FRAUD_JAR_STORE:" + options.dataDir().resolve(JARS_DIR).toAbsolutePath() + "}");
     // Kafka and Flink log already; Boot re-initialising logback under their running threads would
     // only drop their messages for a moment ("No appenders present"). logback.xml stays in charge.
     System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);

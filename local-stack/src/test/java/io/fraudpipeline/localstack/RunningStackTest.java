@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,6 +80,11 @@ class RunningStackTest {
     assertThat(controlApiKafka(stack)).isEqualTo(stack.kafkaBootstrapServers());
     assertThat(stack.controlApiContext().getEnvironment().getProperty("fraud.security.api-token"))
         .isEqualTo(stack.apiToken().value());
+    try (var jars = Files.list(dataDir.resolve(RunningStack.JARS_DIR))) {
+      assertThat(jars.map(jar -> jar.getFileName().toString()))
+          .as("the shipped job jar is kept in the data directory's jar store")
+          .anyMatch(name -> name.endsWith(".jar"));
+    }
 
     try (Admin admin = admin(stack.kafkaBootstrapServers())) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
