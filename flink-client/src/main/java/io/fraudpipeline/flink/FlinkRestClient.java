@@ -701,6 +701,20 @@ public class FlinkRestClient implements AutoCloseable {
       RestClientException answered = findRestClientException(cause);
       if (answered != null) {
         int status = answered.getHttpResponseStatus().code();
+        if (isNotAvailableYet(status)) {
+          // A JobManager in leader election after a restart (or a proxy before one): Flink is not
+          // there yet, which callers wait out; it refused nothing.
+          throw new FlinkUnavailableException(
+              "Flink at "
+                  + url
+                  + " answered "
+                  + what
+                  + " with "
+                  + status
+                  + ": "
+                  + flinkReason(answered),
+              answered);
+        }
         throw new FlinkRequestException(
             status,
             "Flink answered " + what + " with " + status + ": " + flinkReason(answered),
@@ -709,6 +723,10 @@ public class FlinkRestClient implements AutoCloseable {
       throw new FlinkUnavailableException(
           "Cannot reach Flink at " + url + " (" + what + "): " + describe(cause), cause);
     }
+  }
+
+  private static boolean isNotAvailableYet(int status) {
+    return status == 502 || status == 503 || status == 504;
   }
 
   private static RestClientException findRestClientException(Throwable t) {

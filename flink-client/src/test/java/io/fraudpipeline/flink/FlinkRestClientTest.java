@@ -3,8 +3,11 @@ package io.fraudpipeline.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.flink.runtime.rest.util.RestClientException;
 import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus;
@@ -43,6 +46,38 @@ class FlinkRestClientTest {
           .isInstanceOf(FlinkUnavailableException.class)
           .hasMessageContaining("Cannot reach Flink at http://localhost:" + closedPort)
           .hasMessageContaining("GET /overview");
+    }
+  }
+
+  @Test
+  void aJobManagerInLeaderElectionIsUnavailableNotARefusal() throws Exception {
+    // What a restarted JobManager answers until it has won its leader election.
+    HttpServer server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body =
+              ("{\"errors\":[\"Service temporarily unavailable due to an ongoing leader"
+                      + " election. Please refresh.\"]}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(503, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    try (FlinkRestClient client =
+        new FlinkRestClient(
+            URI.create("http://localhost:" + server.getAddress().getPort()),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5))) {
+      assertThatThrownBy(client::clusterOverview)
+          .isInstanceOf(FlinkUnavailableException.class)
+          .hasMessageContaining("GET /overview")
+          .hasMessageContaining("503")
+          .hasMessageContaining("ongoing leader election");
+    } finally {
+      server.stop(0);
     }
   }
 
