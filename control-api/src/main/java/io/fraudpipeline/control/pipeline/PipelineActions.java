@@ -254,16 +254,18 @@ final class PipelineActions {
       }
       return steps.withStep(
           accepted(intended), said.action(), "Job " + jobId + " was already submitted");
-    } catch (FlinkRequestException | FlinkUnavailableException e) {
-      // Cut short by this replica's shutdown: the intent written above stays, and the next leader
-      // submits the job again under its JobID (or finds it on Flink).
+    } catch (FlinkUnavailableException e) {
+      // Cut short by this replica's shutdown, or Flink went away (a JobManager restarting): the
+      // intent written above stays, and once Flink answers the job is found there or submitted
+      // again under its JobID. Not a refusal: nothing to back off from.
       Interruptions.rethrowIfInterrupted(e);
+      throw new FlinkGoneDuringStep(intended, e);
+    } catch (FlinkRequestException e) {
       PipelineStatus.Builder failed = intended.toBuilder();
       failed.jobSubmission = PipelineStatus.Submission.REFUSED;
       Instant now = clock.instant();
       Upgrade deploying = intended.upgrade();
-      if (e instanceof FlinkRequestException
-          && deploying != null
+      if (deploying != null
           && deploying.phase() == Upgrade.Phase.AWAITING_READINESS
           && jobId.equals(deploying.toJobId())) {
         // Flink answered the new jar's run request with an error: the upgrade decides (a rollback).

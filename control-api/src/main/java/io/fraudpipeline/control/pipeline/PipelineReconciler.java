@@ -162,8 +162,13 @@ public class PipelineReconciler {
     PipelineStatus learnt = learn(desired, observed, status);
     try {
       return healthWatch.closed(learnt, decide(desired, observed, learnt));
-    } catch (FlinkUnavailableException
-        | FlinkRequestException
+    } catch (FlinkUnavailableException e) {
+      Interruptions.rethrowIfInterrupted(e);
+      return flinkGone(desired, learnt, e);
+    } catch (FlinkGoneDuringStep e) {
+      Interruptions.rethrowIfInterrupted(e);
+      return flinkGone(desired, e.progress(), e);
+    } catch (FlinkRequestException
         | SavepointFailedException
         | IllegalStateException
         | JarNotAvailableException e) {
@@ -174,6 +179,30 @@ public class PipelineReconciler {
           learnt.jobId());
       return steps.withStep(learnt, "failed", e.getMessage());
     }
+  }
+
+  /**
+   * Flink stopped answering during the step (a JobManager restarting answers 503 while it elects
+   * its leader): not a failure of the step, which an operation waiting for it would end on. The
+   * step waits, and the next pass Flink answers carries on from what it then observes.
+   */
+  private PipelineStatus flinkGone(
+      DesiredState desired, PipelineStatus progress, RuntimeException e) {
+    if (!Boolean.FALSE.equals(flinkWasReachable)) {
+      events.warning(
+          EventReason.FLINK_UNREACHABLE,
+          "Flink stopped answering during the step towards version "
+              + desired.version()
+              + " ("
+              + e.getMessage()
+              + "); it is taken again once Flink answers",
+          progress.jobId());
+    }
+    flinkWasReachable = false;
+    return steps.withStep(
+        progress,
+        "wait",
+        "Flink stopped answering during the step (" + e.getMessage() + "); waiting for it");
   }
 
   /** Takes in what the observation says without acting: the newest state to restore from. */

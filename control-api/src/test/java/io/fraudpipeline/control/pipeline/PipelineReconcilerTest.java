@@ -1482,6 +1482,55 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aRescaleDuringWhichFlinkStopsAnsweringWaitsForFlinkInsteadOfFailing() throws Exception {
+    DesiredState desired = running(1);
+    String first = deployWithCheckpoint(desired, 3).jobId();
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+    // Observed while Flink answered; its JobManager then restarts (503 during the leader election).
+    ObservedPipeline before = observe(null);
+    flink.unreachable(true);
+
+    status = reconciler.reconcile(rescaled, before, status);
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(reasons()).doesNotContain("ReconcileFailed").endsWith("FlinkUnreachable");
+
+    flink.unreachable(false);
+    step(rescaled); // the stop with savepoint
+    step(rescaled); // the deploy from it
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(job -> assertThat(job.parallelism()).isEqualTo(2));
+    assertThat(status.jobId()).isNotEqualTo(first);
+    assertThat(reasons()).contains("FlinkReachable").doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void aSubmissionFlinkStopsAnsweringDuringIsSubmittedAgainUnderItsJobIdOnceFlinkAnswers()
+      throws Exception {
+    DesiredState desired = running(1);
+    ObservedPipeline nothingYet = observe(null);
+    flink.unreachable(true);
+
+    status = reconciler.reconcile(desired, nothingYet, status);
+
+    String intended = status.jobId();
+    assertThat(intended).isNotNull();
+    assertThat(status.jobSubmission()).isEqualTo(PipelineStatus.Submission.PENDING);
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.notBefore()).as("no back-off: Flink refused nothing").isNull();
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+
+    flink.unreachable(false);
+    step(desired);
+
+    assertThat(flink.activeJobs()).hasSize(1);
+    assertThat(flink.job(intended).state()).isEqualTo("RUNNING");
+    assertThat(status.jobSubmission()).isEqualTo(PipelineStatus.Submission.ACCEPTED);
+  }
+
+  @Test
   void aJobFlinkRefusedIsSaidToHaveNeverStartedWhenItIsDeployedAgain() throws Exception {
     DesiredState desired = running(1);
     flink.refuseSubmissions("Could not run the jar");
