@@ -195,6 +195,53 @@ class GrafanaDashboardTest {
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
+  /**
+   * A replica that has just started reports UNKNOWN until it has seen enough offsets; while another
+   * replica knows the status, the tile shows only that one (probe 10 saw UNKNOWN beside OK).
+   * Evaluated by promtool on series as three replicas export them.
+   */
+  @Test
+  void consumerLagStatusShowsWhatAReplicaKnowsOverAReplicaStillWarmingUp(@TempDir Path dir)
+      throws Exception {
+    ExternalTool promtool = Prerequisite.tool("promtool", ".ci/run installs Prometheus");
+    String expr =
+        dashboard.queries().stream()
+            .filter(q -> q.panelTitle().equals("Consumer lag status"))
+            .findFirst()
+            .orElseThrow()
+            .expr();
+    Files.writeString(dir.resolve("none.yml"), "groups: []\n");
+    String test =
+        """
+        rule_files: [none.yml]
+        tests:
+          - interval: 1m
+            input_series:
+              - {series: 'fraud_consumer_lag_status{instance="a",status="OK"}', values: '1 1'}
+              - {series: 'fraud_consumer_lag_status{instance="a",status="UNKNOWN"}', values: '0 0'}
+              - {series: 'fraud_consumer_lag_status{instance="b",status="OK"}', values: '0 0'}
+              - {series: 'fraud_consumer_lag_status{instance="b",status="UNKNOWN"}', values: '1 1'}
+            promql_expr_test:
+              - expr: '%1$s'
+                eval_time: 1m
+                exp_samples: [{labels: '{status="OK"}', value: 1}]
+          - interval: 1m
+            input_series:
+              - {series: 'fraud_consumer_lag_status{instance="b",status="OK"}', values: '0 0'}
+              - {series: 'fraud_consumer_lag_status{instance="b",status="UNKNOWN"}', values: '1 1'}
+            promql_expr_test:
+              - expr: '%1$s'
+                eval_time: 1m
+                exp_samples: [{labels: '{status="UNKNOWN"}', value: 1}]
+        """
+            .formatted(expr.replace("'", "''"));
+    Path file = Files.writeString(dir.resolve("lag-status-test.yml"), test);
+
+    ExternalTool.Result result = promtool.run(dir, "test", "rules", file.toString());
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+  }
+
   @Test
   void grafanaLoadsTheDashboardFromWhereComposeMountsIt() {
     String providerPath =
