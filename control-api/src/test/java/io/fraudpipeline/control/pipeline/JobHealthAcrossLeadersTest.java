@@ -3,7 +3,6 @@ package io.fraudpipeline.control.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.control.events.RecordedEvents;
-import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.support.MutableClock;
 import io.fraudpipeline.control.support.TestLeadership;
@@ -29,7 +28,7 @@ class JobHealthAcrossLeadersTest {
   private final MutableClock clock = new MutableClock(START);
   private final TestingFlinkService flink = new TestingFlinkService(clock);
   private final RecordedEvents events = new RecordedEvents();
-  private final DesiredState desired = running();
+  private final DesiredState desired = ReplicaReconciler.running("pipeline-1", 1);
   private PipelineStatus status = PipelineStatus.initial();
   private PipelineReconciler first;
   private String job;
@@ -201,20 +200,5 @@ class JobHealthAcrossLeadersTest {
         Duration.ofSeconds(10),
         TestingFlinkService.SHIPPED_JAR,
         clock);
-  }
-
-  private static DesiredState running() {
-    PipelineSpec spec =
-        new PipelineSpec(
-            PipelineState.RUNNING,
-            1,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            UpgradeMode.SAVEPOINT,
-            SuspendMode.SAVEPOINT,
-            true,
-            null,
-            false,
-            null);
-    return new DesiredState(1, "pipeline-1", spec, 1, START, "test", "test");
   }
 }
