@@ -14,7 +14,10 @@ import java.util.Objects;
  * Watches the job that runs as desired: it is unhealthy when Flink's restarts of it keep climbing
  * or no checkpoint completes for {@code fraud.reconciler.unhealthy.missed-checkpoints} intervals.
  * An unhealthy job is reported, and restarted from its last checkpoint if so configured (within the
- * restart budget). Remembers what it saw between reconciliations, so one watch per reconciler.
+ * restart budget). Remembers what it saw between reconciliations, so one watch per reconciler; what
+ * it remembers is of one leadership term: a new term watches afresh, and a report of the watched
+ * job open in the status it takes over stays open until the watch has seen enough to judge the job
+ * itself.
  */
 final class JobHealthWatch {
 
@@ -36,6 +39,15 @@ final class JobHealthWatch {
 
   private Instant runningSince;
 
+  /** The leadership term the watch's memory is of. */
+  private long term = Long.MIN_VALUE;
+
+  /**
+   * The job this watch found unhealthy itself in this term: an open report of any other job it
+   * watches was taken over, and is no evidence the watch saw the trouble end.
+   */
+  private String reportedJob;
+
   JobHealthWatch(
       PipelineActions actions,
       ReconcileSteps steps,
@@ -55,17 +67,30 @@ final class JobHealthWatch {
 
   /** The step for the expected job, found active: none while healthy, else report or restart. */
   PipelineStatus watch(FlinkJob job, PipelineStatus status) throws InterruptedException {
+    startOfTerm();
     PipelineStatus.Builder next = status.toBuilder();
     next.suspended = false;
     String problem = job.isRunning() ? healthProblem(job) : null;
     if (problem == null) {
-      // A JobHealthy event tells the end of it: closed(), after the step.
-      next.unhealthy = job.isRunning() ? null : status.unhealthy();
       if (job.isRunning()) {
         next.gaveUp = null;
+        if (unjudgedReport(job, status)) {
+          // Calling it healthy now would close the report at first sight, and reopen it as soon as
+          // the watch caught up with the trouble.
+          return steps.withStep(
+              next.build(),
+              "report-unhealthy",
+              status.unhealthy()
+                  + " (reported by an earlier leader; watched since "
+                  + runningSince
+                  + " until that can be judged again)");
+        }
+        // A JobHealthy event tells the end of it: closed(), after the step.
+        next.unhealthy = null;
       }
       return steps.withStep(next.build(), HEALTHY, "Job " + job.jobId() + " is " + job.state());
     }
+    reportedJob = job.jobId();
     if (status.unhealthy() == null || !job.jobId().equals(status.unhealthyJobId())) {
       // A report still open is of another job: closed(), after the step.
       events.warning(
@@ -135,6 +160,43 @@ final class JobHealthWatch {
                 + (after.lastStep() == null ? "" : ": " + after.lastStep().message());
     events.normal(EventReason.JOB_HEALTHY, message, job);
     return after;
+  }
+
+  /**
+   * A new leadership term (this replica's first, or again after another replica led) watches
+   * afresh: restarts and checkpoints seen before the gap tell nothing of what happened in it.
+   */
+  private void startOfTerm() {
+    long epoch = steps.epoch();
+    if (epoch != term) {
+      term = epoch;
+      runningJob = null;
+      runningSince = null;
+      reportedJob = null;
+    }
+  }
+
+  /**
+   * Whether the running job, reported unhealthy before this watch found it so, is still unjudged:
+   * the watch has not yet seen enough to have found either trouble itself. Restarts tell once it
+   * has watched a whole restart window (or while the job's start is within the window: then the
+   * count since the start tells); checkpoints once it has seen one complete.
+   */
+  private boolean unjudgedReport(FlinkJob job, PipelineStatus status) {
+    if (status.unhealthy() == null
+        || !job.jobId().equals(status.unhealthyJobId())
+        || job.jobId().equals(reportedJob)) {
+      return false;
+    }
+    Instant now = clock.instant();
+    Duration window = properties.unhealthy().window();
+    boolean restartsTell =
+        !now.isBefore(runningSince.plus(window))
+            || (job.startTime() != null && !job.startTime().isBefore(now.minus(window)));
+    // Without one since, the missed checkpoints' span ends in a report of its own.
+    boolean checkpointsTell =
+        job.lastCheckpoint() != null && job.lastCheckpoint().completedAt().isAfter(runningSince);
+    return !(restartsTell && checkpointsTell);
   }
 
   /** Why the running job is unhealthy, or null. */

@@ -43,6 +43,11 @@ final class ReconcileSteps {
         "Replica " + leadership.replicaId() + " reconciles from epoch " + leadership.epoch());
   }
 
+  /** The leadership term steps are taken in now. */
+  long epoch() {
+    return leadership.epoch();
+  }
+
   /** A step now, by this replica, towards {@code desiredVersion}. */
   ReconcileStep step(long desiredVersion, String action, String message) {
     return new ReconcileStep(

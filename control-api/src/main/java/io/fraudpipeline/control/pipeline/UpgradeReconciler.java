@@ -317,25 +317,11 @@ final class UpgradeReconciler {
         upgrade.toJobId() == null ? null : observed.job(upgrade.toJobId()).orElse(null);
     boolean late = upgrade.readyBy() == null || now.isAfter(upgrade.readyBy());
     if (upgraded != null && upgraded.isActive() && upgraded.equals(job)) {
-      // Checked first: a checkpoint completed between two restarts proves nothing.
       String restarted = restartLoop.restartedTooOften(upgraded);
-      if (restarted != null) {
-        return rollBack(
-            desired,
-            status,
-            upgraded,
-            "job "
-                + upgraded.jobId()
-                + " "
-                + restarted
-                + ", as often as makes a job unhealthy"
-                + " (fraud.reconciler.unhealthy.max-restarts): Flink's restart strategy keeps"
-                + " recovering it, so it will not get ready (it is "
-                + upgraded.state()
-                + ")");
-      }
       String missing = notReady(upgraded);
-      if (missing == null) {
+      // Not ready while Flink keeps restarting it: a checkpoint between two restarts proves
+      // nothing.
+      if (restarted == null && missing == null) {
         PipelineStatus.Builder next = status.toBuilder();
         next.upgrade = upgrade.moveTo(Upgrade.Phase.SUCCEEDED, now, null);
         next.upgradedAwayFrom(upgrade.fromJar(), upgrade.toJar());
@@ -352,18 +338,9 @@ final class UpgradeReconciler {
         events.normal(EventReason.UPGRADE_SUCCEEDED, message, upgraded.jobId());
         return steps.withStep(next.build(), "upgrade-succeeded", message);
       }
-      if (late) {
-        return rollBack(
-            desired,
-            status,
-            upgraded,
-            "job "
-                + upgraded.jobId()
-                + " was not ready within "
-                + readinessTimeout
-                + " ("
-                + missing
-                + ")");
+      String unready = unready(upgraded, restarted, missing, late);
+      if (unready != null) {
+        return rollBack(desired, status, upgraded, "job " + upgraded.jobId() + " " + unready);
       }
       return steps.withStep(
           status,
@@ -407,6 +384,22 @@ final class UpgradeReconciler {
    * Takes the upgraded job down and records the rollback in the desired state; the next step
    * deploys the previous jar from the state saved before the upgrade.
    */
+  /**
+   * Why the upgraded job, active but not ready, is rolled back now: Flink keeps restarting it (at
+   * once, whatever the deadline), or the deadline passed; null while it may still get ready.
+   */
+  private String unready(FlinkJob upgraded, String restarted, String missing, boolean late) {
+    if (restarted != null) {
+      return restarted
+          + ", as often as makes a job unhealthy"
+          + " (fraud.reconciler.unhealthy.max-restarts): Flink's restart strategy keeps"
+          + " recovering it, so it will not get ready (it is "
+          + upgraded.state()
+          + ")";
+    }
+    return late ? "was not ready within " + readinessTimeout + " (" + missing + ")" : null;
+  }
+
   private PipelineStatus rollBack(
       DesiredState desired, PipelineStatus status, FlinkJob active, String why)
       throws InterruptedException {

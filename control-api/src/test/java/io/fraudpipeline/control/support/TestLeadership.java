@@ -11,6 +11,9 @@ public final class TestLeadership implements Leadership {
   public volatile boolean leader;
   public volatile Optional<Set<String>> replicas;
 
+  /** The term: a test that has this replica lead again after another raises it. */
+  public volatile long epoch = 1;
+
   /** The leader, alone in its group. */
   public TestLeadership() {
     this("replica-test", true, Optional.of(Set.of("replica-test")));
@@ -39,7 +42,7 @@ public final class TestLeadership implements Leadership {
 
   @Override
   public long epoch() {
-    return 1;
+    return epoch;
   }
 
   @Override

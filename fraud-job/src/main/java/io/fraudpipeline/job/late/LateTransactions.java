@@ -23,6 +23,12 @@ import org.slf4j.Logger;
  * element each; after a restore, whatever the parallelism, the lowest is the one every restored
  * window was evicted by at most. A savepoint without it (of a build that did not write it) restores
  * with nothing known to be late.
+ *
+ * <p>A drained stop ends the input: its {@code MAX_WATERMARK} judges everything waiting and empties
+ * every window, and the savepoint taken then records where the input ended in event time, the last
+ * watermark before it, so that a restore counts what arrives behind that as late. Not {@code
+ * MAX_WATERMARK} itself: every transaction of every later run would count as late, though only
+ * those near the end of the drained input are judged against windows the drain emptied.
  */
 public final class LateTransactions {
 
@@ -38,6 +44,8 @@ public final class LateTransactions {
   private final ListState<Long> watermarkState;
   // The watermark of the checkpoint restored from (Long.MIN_VALUE: none).
   private final long restoredWatermark;
+  // The newest watermark before a drain's MAX_WATERMARK (Long.MIN_VALUE: none yet).
+  private long lastBeforeEnd = Long.MIN_VALUE;
   private Counter counter;
   private long sinceLogged;
   private long loggedAt;
@@ -76,9 +84,23 @@ public final class LateTransactions {
     return Math.max(watermark, restoredWatermark);
   }
 
-  /** Writes the watermark late is judged against into the checkpoint, for a later restore. */
+  /** Notes the operator's watermark; called from its {@code processWatermark}. */
+  public void advance(long watermark) {
+    if (watermark != Long.MAX_VALUE) {
+      lastBeforeEnd = Math.max(lastBeforeEnd, watermark);
+    }
+  }
+
+  /**
+   * Writes the watermark late is judged against into the checkpoint, for a later restore: after a
+   * drain, where the input ended.
+   */
   public void snapshot(long watermark) throws Exception {
-    watermarkState.update(List.of(lateUpTo(watermark)));
+    long mark =
+        watermark == Long.MAX_VALUE
+            ? Math.max(lastBeforeEnd, restoredWatermark)
+            : lateUpTo(watermark);
+    watermarkState.update(List.of(mark));
   }
 
   /**

@@ -275,6 +275,7 @@ public final class AggregateRulesOperator extends AbstractStreamOperator<FraudAl
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     long time = mark.getTimestamp();
+    late.advance(time);
     Instant now = Instant.now();
     while (!waiting.isEmpty() && waiting.peekTime() <= time) {
       int count = 0;

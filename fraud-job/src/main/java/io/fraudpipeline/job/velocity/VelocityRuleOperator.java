@@ -29,6 +29,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,6 +123,12 @@ public final class VelocityRuleOperator extends AbstractStreamOperator<FraudAler
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     late.snapshot(timers.currentWatermark());
+  }
+
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    late.advance(mark.getTimestamp());
+    super.processWatermark(mark);
   }
 
   @Override

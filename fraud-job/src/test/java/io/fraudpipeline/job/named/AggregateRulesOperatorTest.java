@@ -220,6 +220,28 @@ class AggregateRulesOperatorTest {
   }
 
   @Test
+  void aRestoreFromADrainedStopCountsLateBehindWhereItsInputEnded() throws Exception {
+    // A drained stop's MAX_WATERMARK judged everything and emptied every window. Before, the
+    // savepoint recorded that watermark, which a restore read as none known: nothing was late.
+    RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
+    OperatorSubtaskState drained;
+    try (var harness = harness()) {
+      rules(harness, set);
+      send(harness, set, tx("a1", "A", 10));
+      watermark(harness, Generated.START + 10_000);
+      watermark(harness, Long.MAX_VALUE);
+      drained = harness.snapshot(1, 1);
+    }
+    try (var harness = harness(1, 0, drained)) {
+      send(harness, set, tx("late", "A", 5));
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+
+      send(harness, set, tx("on-time", "A", 11));
+      assertThat(lateTransactions(harness)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aRestoreAfterRescalingCountsLateBehindTheLowestWatermarkOfTheSubtasks() throws Exception {
     RuleSet set = ruleSet(1, List.of(COUNT_3_PER_MINUTE));
     List<OperatorSubtaskState> snapshots = new ArrayList<>();

@@ -197,6 +197,32 @@ class VelocityRuleOperatorTest {
   }
 
   @Test
+  void aRestoreFromADrainedStopCountsLateBehindWhereItsInputEndedAndStillJudgesThem()
+      throws Exception {
+    // A drained stop's MAX_WATERMARK judged everything and emptied every window. Before, the
+    // savepoint recorded that watermark, which a restore read as none known: nothing was late.
+    OperatorSubtaskState drained;
+    try (var harness = harness()) {
+      harness.rules(json(velocity(1, 1, 10)));
+      harness.send(tx("A", "a1", 10_000));
+      harness.watermark(10_000);
+      harness.watermark(Long.MAX_VALUE);
+      drained = harness.snapshot(1, 1);
+    }
+    try (var harness = harness(1, 0, drained)) {
+      harness.send(tx("A", "late-1", 5_000));
+      harness.send(tx("A", "late-2", 6_000));
+      assertThat(harness.lateTransactions()).isEqualTo(2);
+      harness.send(tx("A", "on-time", 30_000));
+      assertThat(harness.lateTransactions()).isEqualTo(2);
+
+      // Late ones are judged all the same, against what the window holds.
+      harness.watermark(30_000);
+      assertThat(harness.alertIds()).containsExactly("late-2:velocity");
+    }
+  }
+
+  @Test
   void aRestoreAfterRescalingCountsLateBehindTheLowestWatermarkOfTheSubtasks() throws Exception {
     List<OperatorSubtaskState> snapshots = new ArrayList<>();
     long[] watermarks = {10_000, 20_000};
