@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,8 +112,26 @@ final class UnrecordedEnds implements AutoCloseable {
     synchronized (this) {
       scheduled = false;
     }
+    writeEach(() -> closed, "after " + failures + " failed tries");
+    synchronized (this) {
+      if (pending.isEmpty()) {
+        failures = 0;
+      } else {
+        // Kafka still down, closing, or ends that failed while this round ran.
+        scheduleRetry();
+      }
+    }
+  }
+
+  /**
+   * Writes each end still to be written, in turn, until {@code stop} says so or Kafka misses one
+   * (the others would wait as long): the retry's round and the last try at shutdown alike.
+   *
+   * @param recorded when it is recorded, for the log ("after 3 failed tries")
+   */
+  private void writeEach(BooleanSupplier stop, String recorded) {
     for (String id : List.copyOf(pending.keySet())) {
-      if (closed) {
+      if (stop.getAsBoolean()) {
         return;
       }
       synchronized (stripe(id)) {
@@ -121,27 +140,16 @@ final class UnrecordedEnds implements AutoCloseable {
           continue;
         }
         if (!store.save(ended)) {
-          // Kafka still down: the others would wait as long, tried again after the next backoff.
-          scheduleRetry();
           return;
         }
         pending.remove(id);
         log.info(
-            "The end of operation {} {} on job {} ({}) is recorded after {} failed tries: other"
-                + " replicas see it ended",
+            "The end of operation {} {} on job {} ({}) is recorded {}: other replicas see it ended",
             ended.kind(),
             id,
             ended.jobId(),
             ended.state(),
-            failures);
-      }
-    }
-    synchronized (this) {
-      if (pending.isEmpty()) {
-        failures = 0;
-      } else {
-        // Ends that failed while this round ran.
-        scheduleRetry();
+            recorded);
       }
     }
   }
@@ -178,29 +186,10 @@ final class UnrecordedEnds implements AutoCloseable {
     }
   }
 
-  /** One last try of each end still to be written; stops at the first Kafka misses. */
+  /**
+   * One last try of each end still to be written, until Kafka misses one or the timeout cuts it.
+   */
   private void flush() {
-    for (String id : List.copyOf(pending.keySet())) {
-      if (Thread.currentThread().isInterrupted()) {
-        return;
-      }
-      synchronized (stripe(id)) {
-        Operation ended = pending.get(id);
-        if (ended == null) {
-          continue;
-        }
-        if (!store.save(ended)) {
-          // Kafka still down: the others would wait as long, past the timeout.
-          return;
-        }
-        pending.remove(id);
-        log.info(
-            "The end of operation {} {} on job {} ({}) is recorded as the control plane shuts down",
-            ended.kind(),
-            id,
-            ended.jobId(),
-            ended.state());
-      }
-    }
+    writeEach(() -> Thread.currentThread().isInterrupted(), "as the control plane shuts down");
   }
 }
