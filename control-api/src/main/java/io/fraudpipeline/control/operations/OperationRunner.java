@@ -281,15 +281,30 @@ final class OperationRunner implements AutoCloseable {
           id,
           accepted.jobId(),
           planned.getMessage());
+    } else if (endingAtShutdown.contains(id)) {
+      // Asked to end as the replica shuts down, the body did not end itself: its failure may be
+      // the interruption's own (an InterruptedException, a wait that says it was cut short), which
+      // says nothing of its work. Shown, not written: another replica ends it, as after a crash.
+      String cause = causeOf(failure);
+      known.show(id, op -> op.failed(clock.instant(), cause));
+      log.info(
+          "Operation {} {} on job {} left in progress as the replica shuts down: {}",
+          accepted.kind(),
+          id,
+          accepted.jobId(),
+          cause);
     } else {
-      String cause =
-          failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+      String cause = causeOf(failure);
       known.update(id, op -> op.failed(clock.instant(), cause));
       log.warn(
           "Operation {} {} on job {} failed: {}", accepted.kind(), id, accepted.jobId(), cause);
     }
     // Ended in memory first: whoever sees it no longer runs here sees its end.
     known.ended(id);
+  }
+
+  private static String causeOf(Exception failure) {
+    return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
   }
 
   /** What the body of one operation reports through, on the body's thread. */

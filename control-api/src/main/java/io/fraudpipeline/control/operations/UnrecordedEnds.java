@@ -21,15 +21,14 @@ import org.slf4j.LoggerFactory;
  * every stop, savepoint or rescale of that job elsewhere (409) until the owner restarted. Only the
  * owner knows the operation ended, and anything it could tell the others goes through the same
  * Kafka that missed the end, so the end itself is what it sends again. A control plane shutting
- * down tries each once more, within a bound, before it goes ({@link #close()}).
+ * down tries each once more, within a bound, before it goes ({@link #close(Duration)}).
  */
-final class UnrecordedEnds implements AutoCloseable {
+final class UnrecordedEnds {
 
   private static final Logger log = LoggerFactory.getLogger(UnrecordedEnds.class);
 
   private final OperationStore store;
   private final Backoff backoff;
-  private final Duration flushTimeout;
 
   /** The newest ended state of each operation Kafka does not have yet, by id. */
   private final Map<String, Operation> pending = new ConcurrentHashMap<>();
@@ -54,12 +53,10 @@ final class UnrecordedEnds implements AutoCloseable {
 
   /**
    * @param backoff the wait before each new try, after as many failed ones in a row
-   * @param flushTimeout the longest {@link #close()} waits for its last tries
    */
-  UnrecordedEnds(OperationStore store, Backoff backoff, Duration flushTimeout) {
+  UnrecordedEnds(OperationStore store, Backoff backoff) {
     this.store = store;
     this.backoff = backoff;
-    this.flushTimeout = flushTimeout;
     // A retry waiting for its backoff is dropped at close: the last tries are made at once.
     retries.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     for (int i = 0; i < stripes.length; i++) {
@@ -155,15 +152,14 @@ final class UnrecordedEnds implements AutoCloseable {
   }
 
   /**
-   * Tries each end still to be written once more, then stops writing: for at most the flush timeout
-   * ({@code fraud.operations.end-flush-timeout}), after a retry under way, if any. Before, a
-   * control plane shutting down gracefully dropped them: the operations stayed in progress in the
-   * topic, holding their jobs for the other replicas until the leader, once this replica had left
-   * the group, failed them as abandoned. What is still unwritten after the timeout is left to the
-   * leader so, as an interrupted operation is.
+   * Tries each end still to be written once more, then stops writing: for at most {@code within}
+   * (what is left of {@code fraud.operations.end-flush-timeout}), after a retry under way, if any.
+   * Before, a control plane shutting down gracefully dropped them: the operations stayed in
+   * progress in the topic, holding their jobs for the other replicas until the leader, once this
+   * replica had left the group, failed them as abandoned. What is still unwritten after it is left
+   * to the leader so, as an interrupted operation is.
    */
-  @Override
-  public void close() {
+  void close(Duration within) {
     closed = true;
     try {
       retries.execute(this::flush);
@@ -172,12 +168,11 @@ final class UnrecordedEnds implements AutoCloseable {
     }
     retries.shutdown();
     try {
-      if (!retries.awaitTermination(flushTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!retries.awaitTermination(within.toNanos(), TimeUnit.NANOSECONDS)) {
         log.warn(
-            "The ends of operations {} were not recorded within {} at shutdown: the leader ends"
-                + " them as abandoned",
-            List.copyOf(pending.keySet()),
-            flushTimeout);
+            "The ends of operations {} were not recorded within fraud.operations.end-flush-timeout"
+                + " at shutdown: the leader ends them as abandoned",
+            List.copyOf(pending.keySet()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
