@@ -201,6 +201,8 @@ public class Operations implements AutoCloseable {
    * @param progress the progress to show from the start (null: none)
    * @throws RuntimeException what {@code admission} refuses it with
    * @throws KafkaUnavailableException when the claim cannot be recorded or read back
+   * @throws io.fraudpipeline.control.errors.ShuttingDownException when operations of {@code kind}
+   *     were asked to end as this replica shuts down ({@link #endAtShutdown})
    */
   public OperationClaim claim(
       OperationKind kind,
@@ -209,6 +211,7 @@ public class Operations implements AutoCloseable {
       boolean cancellable,
       OperationProgress progress,
       Admission admission) {
+    runner.requireAccepting(kind);
     history.loadPrevious();
     return claims.claim(
         runner.accepted(kind, jobId, timeLimit, progress, null), cancellable, admission);
@@ -335,12 +338,22 @@ public class Operations implements AutoCloseable {
    * replica shuts down, and waits up to {@code grace} for them: a body that does throws {@link
    * EndedAtShutdown}, and its operation is recorded FAILED with that cause at once, rather than
    * left in progress for another replica to end (as after a crash, which is what happens to one
-   * that does not end in time).
+   * that does not end in time). New operations of {@code kind} are refused from now on: accepted,
+   * they would be left to another replica's cleanup at once.
    *
    * @return whether every one of them ended within the grace
    */
   public boolean endAtShutdown(OperationKind kind, Duration grace) throws InterruptedException {
     return runner.endAtShutdown(kind, grace);
+  }
+
+  /**
+   * Refuses new operations of {@code kind} from now on, as this replica shuts down ({@link
+   * io.fraudpipeline.control.errors.ShuttingDownException}, 503): those in progress are left as
+   * they are.
+   */
+  public void refuseNew(OperationKind kind) {
+    runner.refuseNew(kind);
   }
 
   /**
