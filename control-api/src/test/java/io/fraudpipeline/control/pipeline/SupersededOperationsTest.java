@@ -3,21 +3,29 @@ package io.fraudpipeline.control.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.jobs.DeployRequest;
+import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.jobs.TestingJobJars;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationState;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stop, cancel, rescale or upgrade operation whose desired version a later one supersedes: it
- * ends at once when the later version rules out its goal (keeping the savepoint the reconciler
- * already took), and keeps waiting when the later version still leads there. The real reconciler
- * decides each step, on the in-memory Flink and stores of {@link ReconciledPipeline}.
+ * A stop, cancel, rescale or upgrade operation, or a deploy request, whose desired version a later
+ * one supersedes: it ends at once when the later version rules out its goal (keeping the savepoint
+ * the reconciler already took), and keeps waiting when the later version still leads there. The
+ * real reconciler decides each step, on the in-memory Flink and stores of {@link
+ * ReconciledPipeline}.
  */
 class SupersededOperationsTest {
 
@@ -204,6 +212,73 @@ class SupersededOperationsTest {
     assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
     assertThat(ended.newJobId()).isEqualTo(newJob);
     assertThat(pipeline.flink.job(newJob).jar()).isEqualTo(NEW_JAR);
+  }
+
+  @Test
+  void aDeploySupersededByASuspendAnswersAtOnceNamingTheVersionThatReplacedIt(
+      @TempDir Path jarStore) throws Exception {
+    CompletableFuture<Deployment> deploy = deployOnto(jarStore);
+    DesiredState suspend =
+        pipeline.change(
+            "PATCH /api/v1/pipeline",
+            spec -> spec.withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    pipeline.step();
+
+    // Before, the request waited its whole fraud.reconciler.await-timeout, then answered 409
+    // saying the reconciler had not carried its version out.
+    assertThat(deploy)
+        .failsWithin(AT_ONCE)
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            StateConflictException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains(
+                      "superseded by desired version "
+                          + suspend.version()
+                          + " (PATCH /api/v1/pipeline by ops)")
+                  .contains("which suspends the pipeline");
+              assertThat(e.properties())
+                  .containsEntry("desired_version", suspend.version() - 1)
+                  .containsEntry("superseded_by_version", suspend.version());
+            });
+    assertThat(pipeline.flink.activeJobs()).isEmpty();
+  }
+
+  @Test
+  void aDeployAnswersWithTheJobOfALaterVersionThatStillRunsThePipeline(@TempDir Path jarStore)
+      throws Exception {
+    CompletableFuture<Deployment> deploy = deployOnto(jarStore);
+    pipeline.change("PATCH /api/v1/pipeline", spec -> spec.withParallelism(3));
+
+    await().during(Duration.ofMillis(500)).atMost(AT_ONCE).until(() -> !deploy.isDone());
+
+    String job = pipeline.step().jobId();
+    assertThat(deploy.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS).jobId()).isEqualTo(job);
+    assertThat(pipeline.flink.job(job).parallelism()).isEqualTo(3);
+  }
+
+  /**
+   * {@code POST /api/v1/jobs} of a pipeline declared suspended on {@link #RUNNING_JAR}, on a thread
+   * of its own, once its desired version is accepted: it waits for the reconciler, which the test
+   * has not stepped yet.
+   */
+  private CompletableFuture<Deployment> deployOnto(Path jarStore) {
+    DesiredState suspended =
+        pipeline.writer.propose(
+            Optional.empty(),
+            pipeline.writer.defaults().withJar(RUNNING_JAR, UpgradeMode.SAVEPOINT),
+            true,
+            "ops",
+            "PUT /api/v1/pipeline");
+    PipelineService deploying = pipeline.commands(TestingJobJars.holding(jarStore, RUNNING_JAR));
+    CompletableFuture<Deployment> deploy =
+        CompletableFuture.supplyAsync(() -> deploying.deploy(DeployRequest.defaults(), "ops"));
+    await()
+        .atMost(AT_ONCE)
+        .until(() -> pipeline.desiredLog.current().orElseThrow().version() > suspended.version());
+    return deploy;
   }
 
   private PipelineUpgrades upgradesOnto(Path jarStore) {
