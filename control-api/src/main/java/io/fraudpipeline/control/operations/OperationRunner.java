@@ -47,7 +47,7 @@ final class OperationRunner implements AutoCloseable {
   /** Operations asked to end themselves as the replica shuts down ({@link #endAtShutdown}). */
   private final Set<String> endingAtShutdown = ConcurrentHashMap.newKeySet();
 
-  /** Kinds this replica takes no more of, as it shuts down ({@link #endAtShutdown}). */
+  /** Kinds this replica takes no more of, as it shuts down ({@link #refuseNew}). */
   private final Set<OperationKind> refused = ConcurrentHashMap.newKeySet();
 
   private final KnownOperations known;

@@ -349,8 +349,8 @@ public class Operations implements AutoCloseable {
 
   /**
    * Refuses new operations of {@code kind} from now on, as this replica shuts down ({@link
-   * io.fraudpipeline.control.errors.ShuttingDownException}, 503): those in progress are left as
-   * they are.
+   * io.fraudpipeline.control.errors.ShuttingDownException}): those in progress are left as they
+   * are.
    */
   public void refuseNew(OperationKind kind) {
     runner.refuseNew(kind);
