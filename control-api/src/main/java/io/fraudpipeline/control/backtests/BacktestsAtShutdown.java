@@ -14,6 +14,9 @@ import org.springframework.stereotype.Component;
  * planned restart left them as a crash does: the job ran on (one finished 3 s later), and the next
  * leader cancelled or discarded it with a {@code BacktestAbandoned} warning that paged people.
  *
+ * <p>From then on, the replica refuses new backtests (503 {@code shutting-down}, naming it):
+ * another replica takes them.
+ *
  * <p>In the default phase, it stops before the replica leaves the election ({@code
  * LeaderElectionLifecycle}, a lower phase): while it is still in the group no other replica takes
  * its backtests for abandoned, so the two never clean up the same one.
@@ -40,6 +43,8 @@ class BacktestsAtShutdown implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
+    // Also with no grace: one accepted now would be left to another replica's cleanup at once.
+    operations.refuseNew(OperationKind.BACKTEST);
     if (properties.shutdownGrace().isZero() || properties.shutdownGrace().isNegative()) {
       return;
     }

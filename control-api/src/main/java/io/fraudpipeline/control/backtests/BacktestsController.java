@@ -69,7 +69,11 @@ class BacktestsController {
           "too-many-requests: fraud.backtests.max-concurrent backtests are in progress (all"
               + " replicas)")
   @ApiResponse(responseCode = "502", description = "flink-error: Flink refused the job")
-  @ApiResponse(responseCode = "503", description = "flink-unavailable or kafka-unavailable")
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "flink-unavailable, kafka-unavailable, or shutting-down: this replica is shutting down,"
+              + " send the request to another")
   ResponseEntity<Operation> start(
       @io.swagger.v3.oas.annotations.parameters.RequestBody(
               content =

@@ -18,7 +18,8 @@ public abstract sealed class DomainException extends RuntimeException
         VersionMismatchException,
         VersionRequiredException,
         ExecutionFailedException,
-        IncompleteBuildException {
+        IncompleteBuildException,
+        ShuttingDownException {
 
   private final Map<String, Object> properties;
 

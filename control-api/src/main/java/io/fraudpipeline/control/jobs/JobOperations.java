@@ -3,6 +3,7 @@ package io.fraudpipeline.control.jobs;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
+import io.fraudpipeline.control.operations.EndedAtShutdown;
 import io.fraudpipeline.control.operations.Exclusion;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationClaim;
@@ -16,6 +17,7 @@ import io.fraudpipeline.flink.FlinkRestClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
 import org.springframework.stereotype.Component;
 
@@ -69,17 +71,47 @@ public class JobOperations {
     operations.requireNoneInProgress(exclusion);
     try (OperationClaim claim =
         operations.claim(OperationKind.SAVEPOINT, jobId, deadlineFor(jobId), exclusion)) {
-      return claim.start(
-          context -> {
-            String path =
-                flinkService.triggerSavepoint(
-                    jobId,
-                    Duration.between(clock.instant(), context.deadline()),
-                    context::savepointWritten);
-            record(path, job, context);
-            return null;
-          });
+      return claim.start(context -> takeSavepoint(job, context));
     }
+  }
+
+  private String takeSavepoint(FraudJob job, OperationContext context) throws Exception {
+    AtomicReference<String> written = new AtomicReference<>();
+    try {
+      String path =
+          flinkService.triggerSavepoint(
+              job.jobId(),
+              Duration.between(clock.instant(), context.deadline()),
+              p -> {
+                written.set(p);
+                context.savepointWritten(p);
+              });
+      record(path, job, context);
+      return null;
+    } catch (Exception e) {
+      if (context.shuttingDown()
+          && (e instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
+        throw endedAtShutdown(written.get(), context);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Why a savepoint ended whose replica shut down (asked by {@link Operations#close()}): its
+   * operation says so, rather than the next replica reporting it interrupted with no more said.
+   * Flink finishes a savepoint it has begun on its own; only its record in the history is missing.
+   */
+  private static EndedAtShutdown endedAtShutdown(String path, OperationContext context) {
+    return new EndedAtShutdown(
+        "The control-plane replica "
+            + context.replica()
+            + " shut down while the savepoint was being taken: "
+            + (path == null
+                ? "Flink may still complete it, but"
+                : "Flink wrote it at " + path + ", but")
+            + " it is not in the savepoint history (GET /api/v1/savepoints); take the savepoint"
+            + " again");
   }
 
   private void record(String path, FraudJob job, OperationContext context)

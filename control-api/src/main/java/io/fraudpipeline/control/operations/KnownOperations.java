@@ -51,11 +51,10 @@ final class KnownOperations {
   /**
    * @param endRetry the wait before each new write of an operation's end Kafka missed, after as
    *     many failed ones in a row ({@link UnrecordedEnds})
-   * @param endFlushTimeout the longest {@link #close()} spends on a last write of those ends
    */
-  KnownOperations(OperationStore store, Backoff endRetry, Duration endFlushTimeout) {
+  KnownOperations(OperationStore store, Backoff endRetry) {
     this.store = store;
-    this.ends = new UnrecordedEnds(store, endRetry, endFlushTimeout);
+    this.ends = new UnrecordedEnds(store, endRetry);
   }
 
   /** The operation as memory has it, or null. */
@@ -226,10 +225,10 @@ final class KnownOperations {
    * From now on, what the interrupted bodies change is shown but not written: the operations they
    * leave in progress in the topic are reported by the next control plane, with a cause that says
    * what happened. The ends of operations that ended before, which Kafka missed, are written once
-   * more (within {@code fraud.operations.end-flush-timeout}).
+   * more, for at most {@code within}.
    */
-  void close() {
+  void close(Duration within) {
     closed = true;
-    ends.close();
+    ends.close(within);
   }
 }

@@ -40,8 +40,10 @@ public final class OperationClaim implements AutoCloseable {
     if (ended) {
       throw new IllegalStateException("Operation " + claimed.id() + " was started or withdrawn");
     }
+    Operation started = claims.start(operation, cancellable, body);
+    // Only once started: a start refused (the replica shutting down) leaves the claim to close().
     ended = true;
-    return claims.start(operation, cancellable, body);
+    return started;
   }
 
   /** Withdraws the claim unless its operation was started. */

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.operations;
 
+import io.fraudpipeline.control.errors.ShuttingDownException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.scheduling.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,9 @@ final class OperationRunner implements AutoCloseable {
 
   /** Operations asked to end themselves as the replica shuts down ({@link #endAtShutdown}). */
   private final Set<String> endingAtShutdown = ConcurrentHashMap.newKeySet();
+
+  /** Kinds this replica takes no more of, as it shuts down ({@link #refuseNew}). */
+  private final Set<OperationKind> refused = ConcurrentHashMap.newKeySet();
 
   private final KnownOperations known;
   private final String replicaId;
@@ -120,8 +124,13 @@ final class OperationRunner implements AutoCloseable {
         desiredVersion);
   }
 
-  /** Shows, records and starts an accepted operation; the returned snapshot is IN_PROGRESS. */
+  /**
+   * Shows, records and starts an accepted operation; the returned snapshot is IN_PROGRESS.
+   *
+   * @throws ShuttingDownException when its kind was asked to end as the replica shuts down
+   */
   Operation run(Operation operation, boolean cancellable, Operations.Body body) {
+    requireAccepting(operation.kind());
     known.started(operation);
     if (cancellable) {
       cancellers.put(operation.id(), () -> {});
@@ -133,6 +142,33 @@ final class OperationRunner implements AutoCloseable {
     boolean recorded = known.saveUnlessClosing(operation);
     executor.execute(() -> execute(operation, recorded, body));
     return operation;
+  }
+
+  /**
+   * Refuses new operations of {@code kind} from now on ({@link #requireAccepting}), as the replica
+   * shuts down.
+   */
+  void refuseNew(OperationKind kind) {
+    refused.add(kind);
+  }
+
+  /**
+   * Refuses an operation of a kind this replica takes no more of as it shuts down ({@link
+   * #refuseNew}, {@link #endAtShutdown}): accepted, it would be left to another replica's cleanup
+   * at once.
+   *
+   * @throws ShuttingDownException when it is such a kind
+   */
+  void requireAccepting(OperationKind kind) {
+    if (refused.contains(kind)) {
+      throw new ShuttingDownException(
+          "Control-plane replica "
+              + replicaId
+              + " is shutting down and takes no new "
+              + kind.name().toLowerCase(Locale.ROOT)
+              + " operations; send the request to another replica",
+          Map.of("replica", replicaId));
+    }
   }
 
   /**
@@ -181,11 +217,13 @@ final class OperationRunner implements AutoCloseable {
    * shuts down: interrupts their bodies (which see {@link OperationContext#shuttingDown()}) and
    * waits up to {@code grace} for them to end. A body that ends its work so throws {@link
    * EndedAtShutdown} and its operation is recorded FAILED with that cause; one that does not (or
-   * not in time) is left in progress, to be ended by another replica, as after a crash.
+   * not in time) is left in progress, to be ended by another replica, as after a crash. New
+   * operations of {@code kind} are refused from now on ({@link #requireAccepting}).
    *
    * @return whether every one of them ended within the grace
    */
   boolean endAtShutdown(OperationKind kind, Duration grace) throws InterruptedException {
+    refuseNew(kind);
     List<Running> ending =
         running.values().stream().filter(r -> r.operation.kind() == kind).toList();
     for (Running body : ending) {
@@ -227,6 +265,12 @@ final class OperationRunner implements AutoCloseable {
   private void execute(Operation accepted, boolean recorded, Operations.Body body) {
     Running current = new Running(accepted);
     running.put(accepted.id(), current);
+    if (refused.contains(accepted.kind())) {
+      // Accepted as endAtShutdown looked for the bodies running (it marks the kind first, then
+      // looks; this one is put, then looks): ended as those are.
+      endingAtShutdown.add(accepted.id());
+      current.interrupt();
+    }
     try {
       execute(accepted, recorded, body, current);
     } finally {
@@ -281,15 +325,30 @@ final class OperationRunner implements AutoCloseable {
           id,
           accepted.jobId(),
           planned.getMessage());
+    } else if (endingAtShutdown.contains(id)) {
+      // Asked to end as the replica shuts down, the body did not end itself: its failure may be
+      // the interruption's own (an InterruptedException, a wait that says it was cut short), which
+      // says nothing of its work. Shown, not written: another replica ends it, as after a crash.
+      String cause = causeOf(failure);
+      known.show(id, op -> op.failed(clock.instant(), cause));
+      log.info(
+          "Operation {} {} on job {} left in progress as the replica shuts down: {}",
+          accepted.kind(),
+          id,
+          accepted.jobId(),
+          cause);
     } else {
-      String cause =
-          failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+      String cause = causeOf(failure);
       known.update(id, op -> op.failed(clock.instant(), cause));
       log.warn(
           "Operation {} {} on job {} failed: {}", accepted.kind(), id, accepted.jobId(), cause);
     }
     // Ended in memory first: whoever sees it no longer runs here sees its end.
     known.ended(id);
+  }
+
+  private static String causeOf(Exception failure) {
+    return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
   }
 
   /** What the body of one operation reports through, on the body's thread. */

@@ -40,6 +40,7 @@ public class Operations implements AutoCloseable {
   private final AbandonedOperationSettler settler;
   private final OperationHistory history;
   private final OperationClaims claims;
+  private final Duration endFlushTimeout;
 
   @Autowired
   Operations(
@@ -99,7 +100,8 @@ public class Operations implements AutoCloseable {
    * @param outcomes what may tell how the work of an operation whose replica stopped went on
    * @param endRetry the wait before each new write of an operation's end Kafka missed, after as
    *     many failed ones in a row
-   * @param endFlushTimeout the longest {@link #close()} spends writing those ends once more
+   * @param endFlushTimeout the longest {@link #close()} spends ending its savepoints and writing
+   *     those ends once more
    */
   Operations(
       MeterRegistry meters,
@@ -112,7 +114,8 @@ public class Operations implements AutoCloseable {
       Backoff endRetry,
       Duration endFlushTimeout) {
     String replicaId = leadership.replicaId();
-    this.known = new KnownOperations(store, endRetry, endFlushTimeout);
+    this.known = new KnownOperations(store, endRetry);
+    this.endFlushTimeout = endFlushTimeout;
     this.runner = new OperationRunner(known, replicaId, progressInterval, meters, clock);
     this.settler =
         new AbandonedOperationSettler(known, leadership, outcomes, abandonedGrace, clock);
@@ -198,6 +201,8 @@ public class Operations implements AutoCloseable {
    * @param progress the progress to show from the start (null: none)
    * @throws RuntimeException what {@code admission} refuses it with
    * @throws KafkaUnavailableException when the claim cannot be recorded or read back
+   * @throws io.fraudpipeline.control.errors.ShuttingDownException when operations of {@code kind}
+   *     were asked to end as this replica shuts down ({@link #endAtShutdown})
    */
   public OperationClaim claim(
       OperationKind kind,
@@ -206,6 +211,7 @@ public class Operations implements AutoCloseable {
       boolean cancellable,
       OperationProgress progress,
       Admission admission) {
+    runner.requireAccepting(kind);
     history.loadPrevious();
     return claims.claim(
         runner.accepted(kind, jobId, timeLimit, progress, null), cancellable, admission);
@@ -332,7 +338,8 @@ public class Operations implements AutoCloseable {
    * replica shuts down, and waits up to {@code grace} for them: a body that does throws {@link
    * EndedAtShutdown}, and its operation is recorded FAILED with that cause at once, rather than
    * left in progress for another replica to end (as after a crash, which is what happens to one
-   * that does not end in time).
+   * that does not end in time). New operations of {@code kind} are refused from now on: accepted,
+   * they would be left to another replica's cleanup at once.
    *
    * @return whether every one of them ended within the grace
    */
@@ -340,9 +347,33 @@ public class Operations implements AutoCloseable {
     return runner.endAtShutdown(kind, grace);
   }
 
+  /**
+   * Refuses new operations of {@code kind} from now on, as this replica shuts down ({@link
+   * io.fraudpipeline.control.errors.ShuttingDownException}): those in progress are left as they
+   * are.
+   */
+  public void refuseNew(OperationKind kind) {
+    runner.refuseNew(kind);
+  }
+
+  /**
+   * Ends this replica's work as it shuts down, within {@code fraud.operations.end-flush-timeout}:
+   * asks its savepoints in progress to end themselves (so their cause says the replica shut down,
+   * rather than the next replica reporting them interrupted with no more said), then writes the
+   * ends Kafka missed once more. A savepoint alone is asked: nothing carries it on elsewhere,
+   * whereas the reconciler carries out a stop, cancel, rescale or upgrade on whichever replica
+   * leads (their operations are ended as that work ends), and backtests have a grace of their own
+   * ({@code fraud.backtests.shutdown-grace}, which may leave them to the backtest cleanup).
+   */
   @Override
   public void close() {
-    known.close();
+    long until = System.nanoTime() + endFlushTimeout.toNanos();
+    try {
+      runner.endAtShutdown(OperationKind.SAVEPOINT, endFlushTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    known.close(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
     runner.close();
   }
 }

@@ -21,8 +21,9 @@ import org.springframework.validation.annotation.Validated;
  *     replicas
  * @param endRetryMaxBackoff the longest wait between two such writes (doubled after each failed one
  *     up to this): how long, at most, the job stays held once Kafka is back
- * @param endFlushTimeout the longest a control plane shutting down spends writing, once more, the
- *     ends Kafka missed; those still unwritten are failed as abandoned by the leader
+ * @param endFlushTimeout the longest a control plane shutting down spends ending its savepoints in
+ *     progress (each saying so) and writing, once more, the ends Kafka missed; those still
+ *     unwritten are failed as abandoned by the leader
  */
 @Validated
 @ConfigurationProperties("fraud.operations")

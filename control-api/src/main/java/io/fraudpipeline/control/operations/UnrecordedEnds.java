@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +21,14 @@ import org.slf4j.LoggerFactory;
  * every stop, savepoint or rescale of that job elsewhere (409) until the owner restarted. Only the
  * owner knows the operation ended, and anything it could tell the others goes through the same
  * Kafka that missed the end, so the end itself is what it sends again. A control plane shutting
- * down tries each once more, within a bound, before it goes ({@link #close()}).
+ * down tries each once more, within a bound, before it goes ({@link #close(Duration)}).
  */
-final class UnrecordedEnds implements AutoCloseable {
+final class UnrecordedEnds {
 
   private static final Logger log = LoggerFactory.getLogger(UnrecordedEnds.class);
 
   private final OperationStore store;
   private final Backoff backoff;
-  private final Duration flushTimeout;
 
   /** The newest ended state of each operation Kafka does not have yet, by id. */
   private final Map<String, Operation> pending = new ConcurrentHashMap<>();
@@ -53,12 +53,10 @@ final class UnrecordedEnds implements AutoCloseable {
 
   /**
    * @param backoff the wait before each new try, after as many failed ones in a row
-   * @param flushTimeout the longest {@link #close()} waits for its last tries
    */
-  UnrecordedEnds(OperationStore store, Backoff backoff, Duration flushTimeout) {
+  UnrecordedEnds(OperationStore store, Backoff backoff) {
     this.store = store;
     this.backoff = backoff;
-    this.flushTimeout = flushTimeout;
     // A retry waiting for its backoff is dropped at close: the last tries are made at once.
     retries.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     for (int i = 0; i < stripes.length; i++) {
@@ -111,8 +109,26 @@ final class UnrecordedEnds implements AutoCloseable {
     synchronized (this) {
       scheduled = false;
     }
+    writeEach(() -> closed, "after " + failures + " failed tries");
+    synchronized (this) {
+      if (pending.isEmpty()) {
+        failures = 0;
+      } else {
+        // Kafka still down, closing, or ends that failed while this round ran.
+        scheduleRetry();
+      }
+    }
+  }
+
+  /**
+   * Writes each end still to be written, in turn, until {@code stop} says so or Kafka misses one
+   * (the others would wait as long): the retry's round and the last try at shutdown alike.
+   *
+   * @param recorded when it is recorded, for the log ("after 3 failed tries")
+   */
+  private void writeEach(BooleanSupplier stop, String recorded) {
     for (String id : List.copyOf(pending.keySet())) {
-      if (closed) {
+      if (stop.getAsBoolean()) {
         return;
       }
       synchronized (stripe(id)) {
@@ -121,41 +137,29 @@ final class UnrecordedEnds implements AutoCloseable {
           continue;
         }
         if (!store.save(ended)) {
-          // Kafka still down: the others would wait as long, tried again after the next backoff.
-          scheduleRetry();
           return;
         }
         pending.remove(id);
         log.info(
-            "The end of operation {} {} on job {} ({}) is recorded after {} failed tries: other"
-                + " replicas see it ended",
+            "The end of operation {} {} on job {} ({}) is recorded {}: other replicas see it ended",
             ended.kind(),
             id,
             ended.jobId(),
             ended.state(),
-            failures);
-      }
-    }
-    synchronized (this) {
-      if (pending.isEmpty()) {
-        failures = 0;
-      } else {
-        // Ends that failed while this round ran.
-        scheduleRetry();
+            recorded);
       }
     }
   }
 
   /**
-   * Tries each end still to be written once more, then stops writing: for at most the flush timeout
-   * ({@code fraud.operations.end-flush-timeout}), after a retry under way, if any. Before, a
-   * control plane shutting down gracefully dropped them: the operations stayed in progress in the
-   * topic, holding their jobs for the other replicas until the leader, once this replica had left
-   * the group, failed them as abandoned. What is still unwritten after the timeout is left to the
-   * leader so, as an interrupted operation is.
+   * Tries each end still to be written once more, then stops writing: for at most {@code within}
+   * (what is left of {@code fraud.operations.end-flush-timeout}), after a retry under way, if any.
+   * Before, a control plane shutting down gracefully dropped them: the operations stayed in
+   * progress in the topic, holding their jobs for the other replicas until the leader, once this
+   * replica had left the group, failed them as abandoned. What is still unwritten after it is left
+   * to the leader so, as an interrupted operation is.
    */
-  @Override
-  public void close() {
+  void close(Duration within) {
     closed = true;
     try {
       retries.execute(this::flush);
@@ -164,12 +168,11 @@ final class UnrecordedEnds implements AutoCloseable {
     }
     retries.shutdown();
     try {
-      if (!retries.awaitTermination(flushTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!retries.awaitTermination(within.toNanos(), TimeUnit.NANOSECONDS)) {
         log.warn(
-            "The ends of operations {} were not recorded within {} at shutdown: the leader ends"
-                + " them as abandoned",
-            List.copyOf(pending.keySet()),
-            flushTimeout);
+            "The ends of operations {} were not recorded within fraud.operations.end-flush-timeout"
+                + " at shutdown: the leader ends them as abandoned",
+            List.copyOf(pending.keySet()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -178,29 +181,10 @@ final class UnrecordedEnds implements AutoCloseable {
     }
   }
 
-  /** One last try of each end still to be written; stops at the first Kafka misses. */
+  /**
+   * One last try of each end still to be written, until Kafka misses one or the timeout cuts it.
+   */
   private void flush() {
-    for (String id : List.copyOf(pending.keySet())) {
-      if (Thread.currentThread().isInterrupted()) {
-        return;
-      }
-      synchronized (stripe(id)) {
-        Operation ended = pending.get(id);
-        if (ended == null) {
-          continue;
-        }
-        if (!store.save(ended)) {
-          // Kafka still down: the others would wait as long, past the timeout.
-          return;
-        }
-        pending.remove(id);
-        log.info(
-            "The end of operation {} {} on job {} ({}) is recorded as the control plane shuts down",
-            ended.kind(),
-            id,
-            ended.jobId(),
-            ended.state());
-      }
-    }
+    writeEach(() -> Thread.currentThread().isInterrupted(), "as the control plane shuts down");
   }
 }

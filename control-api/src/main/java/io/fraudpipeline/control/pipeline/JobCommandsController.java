@@ -56,7 +56,9 @@ class JobCommandsController {
   @ApiResponse(responseCode = "201", description = "Submitted; Location names the job")
   @ApiResponse(
       responseCode = "409",
-      description = "A fraud job already runs (running_job_id), too few slots, or no savepoint")
+      description =
+          "A fraud job already runs (running_job_id), too few slots, no savepoint, or a later"
+              + " desired version suspended the pipeline meanwhile (superseded_by_version)")
   @ApiResponse(
       responseCode = "502",
       description = "flink-error: Flink refused, or the reconciler's step failed (desired_version)")

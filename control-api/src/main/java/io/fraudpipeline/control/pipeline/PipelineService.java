@@ -222,16 +222,28 @@ public class PipelineService {
           "The desired state changed while this deploy was being recorded; read GET"
               + " /api/v1/pipeline and retry");
     }
-    PipelineStatus status =
-        awaiter.awaitStatus(
-            accepted,
-            started,
-            properties.awaitTimeout(),
-            AWAIT_TIMEOUT,
-            s ->
-                s.lineage() >= accepted.version()
-                    && s.jobId() != null
-                    && awaiter.jobInitialised(s.jobId()));
+    PipelineStatus status;
+    try {
+      status =
+          awaiter.awaitStatus(
+              accepted,
+              started,
+              properties.awaitTimeout(),
+              AWAIT_TIMEOUT,
+              // A later version that suspends the pipeline: no job will come. One that keeps it
+              // running (a rescale, a restore) still leads to a job of this lineage or a later one.
+              later -> later.running() ? null : "which suspends the pipeline",
+              s ->
+                  s.lineage() >= accepted.version()
+                      && s.jobId() != null
+                      && awaiter.jobInitialised(s.jobId()));
+    } catch (StatusAwaiter.SupersededException e) {
+      // Answered at once, as a superseded operation ends: before, the request waited its whole
+      // timeout for a job the reconciler would never run.
+      throw new StateConflictException(
+          e.getMessage(),
+          Map.of("desired_version", accepted.version(), "superseded_by_version", e.by()));
+    }
     FraudJob job = observer.observeNow().job(status.jobId()).orElse(null);
     return new Deployment(
         status.jobId(),

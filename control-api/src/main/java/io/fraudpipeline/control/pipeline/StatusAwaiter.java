@@ -200,7 +200,9 @@ class StatusAwaiter {
       return;
     }
     throw new SupersededException(
-        superseded(accepted.version(), newest.get(), why, last.lastStep()), last);
+        superseded(accepted.version(), newest.get(), why, last.lastStep()),
+        newest.get().version(),
+        last);
   }
 
   /**
@@ -232,11 +234,18 @@ class StatusAwaiter {
    */
   static final class SupersededException extends RuntimeException {
 
+    private final long by;
     private final transient PipelineStatus status;
 
-    SupersededException(String message, PipelineStatus status) {
+    SupersededException(String message, long by, PipelineStatus status) {
       super(message);
+      this.by = by;
       this.status = status;
+    }
+
+    /** The desired version that ruled out the goal. */
+    long by() {
+      return by;
     }
 
     PipelineStatus status() {
@@ -263,7 +272,7 @@ class StatusAwaiter {
 
   /**
    * Waits for the job of a desired state that says running, while the reconciler may still be
-   * deploying it; answers at once when it has settled without one (failed, gave up).
+   * deploying it; answers at once when it has settled without one ({@link #settledWithoutJob}).
    */
   Optional<FraudJob> awaitActiveJob() {
     Instant deadline = clock.instant().plus(properties.awaitTimeout());
@@ -273,14 +282,7 @@ class StatusAwaiter {
         return active;
       }
       Optional<DesiredState> wanted = desired.current();
-      PipelineStatus status = statusStore.read().orElse(null);
-      boolean settled =
-          wanted.isEmpty()
-              || (status != null
-                  && status.desiredVersion() >= wanted.get().version()
-                  && status.lastStep() != null
-                  && SETTLED_WITHOUT_JOB.contains(status.lastStep().action()));
-      if (settled) {
+      if (wanted.isEmpty() || settledWithoutJob(wanted.get(), statusStore.read().orElse(null))) {
         return Optional.empty();
       }
       try {
@@ -291,6 +293,24 @@ class StatusAwaiter {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether the reconciler has settled {@code wanted} without a job: a step of that version failed
+   * or gave up, also one the next step replaced before this read ({@link #failedStep}; the last
+   * step alone missed a refused submission followed at once by a wait for its backoff), or its last
+   * step, of that version or a later one, leaves no job on its way.
+   */
+  private static boolean settledWithoutJob(DesiredState wanted, PipelineStatus status) {
+    if (status == null) {
+      return false;
+    }
+    if (failedStep(status, wanted.version(), wanted.updatedAt()).isPresent()) {
+      return true;
+    }
+    return status.desiredVersion() >= wanted.version()
+        && status.lastStep() != null
+        && SETTLED_WITHOUT_JOB.contains(status.lastStep().action());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.fraudpipeline.control.errors.IncompleteBuildException;
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.MalformedInputException;
 import io.fraudpipeline.control.errors.NotFoundException;
+import io.fraudpipeline.control.errors.ShuttingDownException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.errors.VersionMismatchException;
 import io.fraudpipeline.control.errors.VersionRequiredException;
@@ -116,6 +117,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       return ProblemType.FLINK_ERROR;
     } else if (e instanceof IncompleteBuildException) {
       return ProblemType.INTERNAL;
+    } else if (e instanceof ShuttingDownException) {
+      return ProblemType.SHUTTING_DOWN;
     }
     // Unreachable while every permitted kind has a branch above (DomainProblemsTest checks).
     return ProblemType.INTERNAL;

@@ -26,6 +26,7 @@ public enum ProblemType {
   FLINK_UNAVAILABLE("flink-unavailable", "Flink unavailable", HttpStatus.SERVICE_UNAVAILABLE),
   FLINK_ERROR("flink-error", "Flink refused the request", HttpStatus.BAD_GATEWAY),
   KAFKA_UNAVAILABLE("kafka-unavailable", "Kafka unavailable", HttpStatus.SERVICE_UNAVAILABLE),
+  SHUTTING_DOWN("shutting-down", "Replica shutting down", HttpStatus.SERVICE_UNAVAILABLE),
   INTERNAL("internal", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR);
 
   /** Prefix of every problem type URI. */

@@ -1,10 +1,12 @@
 package io.fraudpipeline.control.backtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.backtests.BacktestAdmissionTest.FakeFlink;
 import io.fraudpipeline.control.backtests.BacktestAdmissionTest.WaitingKafka;
+import io.fraudpipeline.control.errors.ShuttingDownException;
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.PipelineEvent;
 import io.fraudpipeline.control.events.RecordedEvents;
@@ -81,11 +83,35 @@ class BacktestsAtShutdownTest {
     assertThat(events.all()).isEmpty();
   }
 
-  private Operation startBacktest(Duration shutdownGrace) {
+  @Test
+  void aBacktestAskedForOnceTheReplicaShutsDownIsRefusedSayingToAskAnotherReplica() {
+    // With no grace too: no backtest of this replica's is waited for, but none is taken either.
+    Backtests backtests = backtests(Duration.ZERO);
+
+    shutDown(Duration.ZERO);
+
+    // Before, it was accepted and its body ran on, left to another replica's backtest cleanup.
+    assertThatThrownBy(() -> backtests.start(BacktestAdmissionTest.request()))
+        .isInstanceOfSatisfying(
+            ShuttingDownException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "Control-plane replica replica-a is shutting down and takes no new backtest"
+                          + " operations; send the request to another replica");
+              assertThat(e.properties()).containsEntry("replica", "replica-a");
+            });
+    assertThat(operations.operations().list()).isEmpty();
+    assertThat(kafka.waiting).isEmpty();
+  }
+
+  private Backtests backtests(Duration shutdownGrace) {
     flink.overview = new ClusterOverview("2.2.1", 1, 2, 1, 1);
-    Backtests backtests =
-        BacktestAdmissionTest.backtests(operations, flink, kafka, 2, shutdownGrace, events);
-    Operation backtest = backtests.start(BacktestAdmissionTest.request());
+    return BacktestAdmissionTest.backtests(operations, flink, kafka, 2, shutdownGrace, events);
+  }
+
+  private Operation startBacktest(Duration shutdownGrace) {
+    Operation backtest = backtests(shutdownGrace).start(BacktestAdmissionTest.request());
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> kafka.waiting.contains("fraud-backtest-" + backtest.id()));

@@ -81,6 +81,7 @@ public class TestingFlinkService implements FlinkService {
   private long checkpointTriggers;
   private Duration savepointTakes = Duration.ZERO;
   private String failSavepoint;
+  private volatile java.util.concurrent.CountDownLatch heldSavepoints;
   private String refuseSubmission;
   private boolean killCallerOfNextSubmission;
   private int savepoints;
@@ -191,6 +192,14 @@ public class TestingFlinkService implements FlinkService {
      *     still runs (the savepoint never completed)
      */
     boolean meanwhile(String jobId);
+  }
+
+  /**
+   * Savepoints are triggered but never complete (a JobManager slow to write them): the caller waits
+   * until interrupted. Each one triggered counts {@code triggered} down.
+   */
+  public void holdSavepoints(java.util.concurrent.CountDownLatch triggered) {
+    heldSavepoints = triggered;
   }
 
   public void failSavepoints(String cause) {
@@ -349,11 +358,17 @@ public class TestingFlinkService implements FlinkService {
   }
 
   @Override
-  public String triggerSavepoint(String jobId, Duration timeout, Consumer<String> onWritten) {
+  public String triggerSavepoint(String jobId, Duration timeout, Consumer<String> onWritten)
+      throws InterruptedException {
     requireReachable();
     Job job = requireActive(jobId);
     if (!"RUNNING".equals(job.state)) {
       throw new IllegalStateException("Job " + jobId + " is " + job.state + ", not RUNNING");
+    }
+    java.util.concurrent.CountDownLatch held = heldSavepoints;
+    if (held != null) {
+      held.countDown();
+      new java.util.concurrent.CountDownLatch(1).await();
     }
     if (failSavepoint != null) {
       throw new SavepointAwaiter.SavepointFailedException(

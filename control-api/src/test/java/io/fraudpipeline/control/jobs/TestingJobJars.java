@@ -30,4 +30,14 @@ public final class TestingJobJars {
         new EmbeddedJobJar(new ClassLoader(null) {}, "no-such-jar.jar", "io.fraudpipeline.Main");
     return new JobJars(directory, none, "io.fraudpipeline.Main");
   }
+
+  /** An uploader of {@code jars} to which Flink already holds every jar: it uploads none. */
+  public static JobJarUploader alreadyUploaded(JobJars jars) {
+    return new JobJarUploader(null, jars) {
+      @Override
+      public synchronized UploadedJar ensureUploaded(JobJar jar) {
+        return new UploadedJar(jar.uploadName(), false);
+      }
+    };
+  }
 }

@@ -53,6 +53,9 @@ class OperationEndsTest {
   /** Each in the other's group: both alive, so neither fails the other's operations. */
   private final Optional<Set<String>> group = Optional.of(Set.of(ownerId, peerId));
 
+  /** The store in memory of {@link #onMemory}: what Kafka has. */
+  private final Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
+
   /** While set, a write of a replica on a store in memory fails (Kafka missing it). */
   private final AtomicBoolean writesFail = new AtomicBoolean();
 
@@ -76,15 +79,9 @@ class OperationEndsTest {
     toClose.add(peerReplica);
     Operations owner = ownerReplica.operations();
     Operations peer = peerReplica.operations();
-    CountDownLatch release = new CountDownLatch(1);
-    String id = savepointClaimed(owner, release);
 
     // Kafka misses the end: the owner knows the savepoint completed, the topic says in progress.
-    ownerReplica.failWrites(true);
-    release.countDown();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> owner.find(id).orElseThrow().state() == OperationState.COMPLETED);
+    String id = completedWhileKafkaMisses(owner, () -> ownerReplica.failWrites(true));
     assertThat(ownerReplica.failedWrites()).isPositive();
     assertThat(ownerReplica.recorded(id).orElseThrow().state())
         .isEqualTo(OperationState.IN_PROGRESS);
@@ -104,20 +101,8 @@ class OperationEndsTest {
 
   @Test
   void anEndKafkaMissedIsWrittenOnceMoreAsTheReplicaShutsDown() throws Exception {
-    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
-    // No retry comes before the shutdown: its backoff is longer than the test.
-    Operations owner =
-        onMemory(
-            records,
-            new Backoff(Duration.ofMinutes(10), Duration.ofMinutes(10)),
-            Duration.ofSeconds(5));
-    CountDownLatch release = new CountDownLatch(1);
-    String id = savepointClaimed(owner, release);
-    writesFail.set(true);
-    release.countDown();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> owner.find(id).orElseThrow().state() == OperationState.COMPLETED);
+    Operations owner = onMemory(Duration.ofSeconds(5));
+    String id = completedWhileKafkaMisses(owner, () -> writesFail.set(true));
     assertThat(records.get(id).state()).isEqualTo(OperationState.IN_PROGRESS);
     writesFail.set(false);
 
@@ -130,19 +115,8 @@ class OperationEndsTest {
 
   @Test
   void aShutdownWaitsForKafkaNoLongerThanTheEndFlushTimeout() throws Exception {
-    Map<String, Operation> records = Collections.synchronizedMap(new LinkedHashMap<>());
-    Operations owner =
-        onMemory(
-            records,
-            new Backoff(Duration.ofMinutes(10), Duration.ofMinutes(10)),
-            Duration.ofMillis(500));
-    CountDownLatch release = new CountDownLatch(1);
-    String id = savepointClaimed(owner, release);
-    writesFail.set(true);
-    release.countDown();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> owner.find(id).orElseThrow().state() == OperationState.COMPLETED);
+    Operations owner = onMemory(Duration.ofMillis(500));
+    String id = completedWhileKafkaMisses(owner, () -> writesFail.set(true));
     // Kafka takes no write and does not answer either: each write would wait its full timeout.
     hangWrites.set(true);
 
@@ -210,6 +184,21 @@ class OperationEndsTest {
     assertThat(peer.find(id).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
   }
 
+  /**
+   * A savepoint of job-1 that {@code owner} claimed and completed once {@code missWrites} made
+   * Kafka miss its writes: shown COMPLETED, recorded in progress; its id.
+   */
+  private static String completedWhileKafkaMisses(Operations owner, Runnable missWrites) {
+    CountDownLatch release = new CountDownLatch(1);
+    String id = savepointClaimed(owner, release);
+    missWrites.run();
+    release.countDown();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> owner.find(id).orElseThrow().state() == OperationState.COMPLETED);
+    return id;
+  }
+
   /** Claims and starts a savepoint of job-1 that runs until {@code release}; its id. */
   private static String savepointClaimed(Operations replica, CountDownLatch release) {
     try (OperationClaim claim =
@@ -225,11 +214,11 @@ class OperationEndsTest {
   }
 
   /**
-   * The owner's replica on a store in memory, whose writes fail while {@link #writesFail} and hang
-   * while {@link #hangWrites}; with its own backoff and flush timeout for the ends Kafka missed.
+   * The owner's replica on {@link #records}, whose writes fail while {@link #writesFail} and hang
+   * while {@link #hangWrites}; with its own flush timeout for the ends Kafka missed, and no retry
+   * before the shutdown (its backoff is longer than the test).
    */
-  private Operations onMemory(
-      Map<String, Operation> records, Backoff endRetry, Duration endFlushTimeout) {
+  private Operations onMemory(Duration endFlushTimeout) {
     OperationStore store =
         new OperationStore(null) {
           @Override
@@ -272,7 +261,7 @@ class OperationEndsTest {
             Duration.ZERO,
             Clock.systemUTC(),
             List.of(),
-            endRetry,
+            new Backoff(Duration.ofMinutes(10), Duration.ofMinutes(10)),
             endFlushTimeout);
     toClose.add(operations);
     return operations;

@@ -70,13 +70,8 @@ class PipelineOperationOutcomesTest {
                 .deployed(NEW_JOB, START.plusSeconds(180))
                 .moveTo(Upgrade.Phase.SUCCEEDED, clock.instant(), null));
 
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
-    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.newJobId()).isEqualTo(NEW_JOB);
-    assertThat(ended.savepointPath()).as("the upgrade savepoint").isEqualTo(SAVEPOINT);
-    assertThat(ended.failureCause()).isNull();
+    // With the upgrade savepoint.
+    assertCompleted(settled(left), NEW_JOB, SAVEPOINT);
   }
 
   @Test
@@ -89,9 +84,7 @@ class PipelineOperationOutcomesTest {
             .moveTo(Upgrade.Phase.ROLLED_BACK, clock.instant(), null);
     status = withUpgrade(rolledBack);
 
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
+    Operation ended = settled(left);
     assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
         .isEqualTo(PipelineUpgrades.endedWithout(rolledBack))
@@ -103,13 +96,7 @@ class PipelineOperationOutcomesTest {
     Operation left = leftBy(OperationKind.UPGRADE, OLD_JOB);
     status = withUpgrade(replacing(VERSION).deployed(NEW_JOB, START.plusSeconds(180)));
 
-    leader.operations().failLeftBehind();
-    assertThat(leader.recorded(left.id()).orElseThrow().state())
-        .isEqualTo(OperationState.IN_PROGRESS);
-
-    clock.advance(Duration.ofMinutes(1));
-    leader.operations().failLeftBehind();
-    assertThat(leader.recorded(left.id()).orElseThrow().failureCause())
+    assertThat(settledOnlyPastItsDeadline(left).failureCause())
         .contains("replica cp-b")
         .endsWith("By its deadline, the upgrade to jar " + NEW_JAR + " was AWAITING_READINESS");
   }
@@ -120,11 +107,7 @@ class PipelineOperationOutcomesTest {
     status =
         withUpgrade(replacing(VERSION + 1).moveTo(Upgrade.Phase.SUCCEEDED, clock.instant(), null));
 
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
-    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
-    assertThat(ended.failureCause()).startsWith("The control plane stopped").contains("cp-b");
+    assertFailedAsInterrupted(settled(left));
   }
 
   @Test
@@ -135,14 +118,11 @@ class PipelineOperationOutcomesTest {
     Operation left = leftBy(OperationKind.UPGRADE, OLD_JOB);
     // The reconciler took up the later version, which names the jar the job already runs: the
     // upgrade version 5 asked for never began.
-    PipelineStatus.Builder later = PipelineStatus.initial().toBuilder();
+    PipelineStatus.Builder later = atVersion(OLD_JOB);
     later.desiredVersion = VERSION + 1;
-    later.jobId = OLD_JOB;
     status = later.build();
 
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
+    Operation ended = settled(left);
     assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
         .startsWith(
@@ -158,11 +138,9 @@ class PipelineOperationOutcomesTest {
 
   @Test
   void aStopItsReplicaLeftCompletesWithTheSavepointTheJobWasStoppedWith() throws Exception {
-    flink.startOutside(OLD_JOB, 1, START);
-    Operation left = leftBy(OperationKind.STOP, OLD_JOB);
+    Operation left = leftWhileItsJobRuns(OperationKind.STOP);
 
-    leader.operations().failLeftBehind();
-    assertThat(leader.recorded(left.id()).orElseThrow().state())
+    assertThat(settled(left).state())
         .as("still running: the reconciler stops it next")
         .isEqualTo(OperationState.IN_PROGRESS);
 
@@ -171,34 +149,18 @@ class PipelineOperationOutcomesTest {
     String path = flink.stopWithSavepoint(OLD_JOB, false, Duration.ofSeconds(10));
     clock.advance(Duration.ofSeconds(5));
     status = suspendedAt(new RestorePoint(path, RestorePoint.Kind.SAVEPOINT, START, OLD_JOB));
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
-    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.savepointPath()).isEqualTo(path);
-    assertThat(ended.failureCause()).isNull();
+    assertCompleted(settled(left), null, path);
   }
 
   @Test
   void aStopWhoseJobStillRunsAtTheOperationsDeadlineFailsSayingSo() {
-    flink.startOutside(OLD_JOB, 1, START);
-    Operation left = leftBy(OperationKind.STOP, OLD_JOB);
-    PipelineStatus.Builder waiting = PipelineStatus.initial().toBuilder();
-    waiting.desiredVersion = VERSION;
-    waiting.jobId = OLD_JOB;
-    waiting.lastStep =
-        new ReconcileStep(
-            START.plusSeconds(1), "wait", "Job " + OLD_JOB + " is RESTARTING", "cp-a", 1);
-    status = waiting.build();
+    Operation left = leftWhileItsJobRuns(OperationKind.STOP);
+    status =
+        stoppingWith(
+            new ReconcileStep(
+                START.plusSeconds(1), "wait", "Job " + OLD_JOB + " is RESTARTING", "cp-a", 1));
 
-    leader.operations().failLeftBehind();
-    assertThat(leader.recorded(left.id()).orElseThrow().state())
-        .isEqualTo(OperationState.IN_PROGRESS);
-
-    clock.advance(Duration.ofMinutes(1));
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
+    Operation ended = settledOnlyPastItsDeadline(left);
     assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
         .contains("replica cp-b")
@@ -212,57 +174,35 @@ class PipelineOperationOutcomesTest {
 
   @Test
   void aStopWhoseSavepointFailedFailsWithTheReconcilersReasonAsItsBodyWould() {
-    flink.startOutside(OLD_JOB, 1, START);
-    Operation left = leftBy(OperationKind.STOP, OLD_JOB);
-    PipelineStatus.Builder failed = PipelineStatus.initial().toBuilder();
-    failed.desiredVersion = VERSION;
-    failed.jobId = OLD_JOB;
-    failed.lastStep =
-        new ReconcileStep(START.plusSeconds(3), "failed", "Savepoint failed: disk full", "cp-a", 1);
-    status = failed.build();
+    Operation left = leftWhileItsJobRuns(OperationKind.STOP);
+    status =
+        stoppingWith(
+            new ReconcileStep(
+                START.plusSeconds(3), "failed", "Savepoint failed: disk full", "cp-a", 1));
 
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
+    Operation ended = settled(left);
     assertThat(ended.state()).isEqualTo(OperationState.FAILED);
-    assertThat(ended.failureCause())
-        .isEqualTo(
-            "Desired state version "
-                + VERSION
-                + " was accepted, but the reconciler's step failed: Savepoint failed: disk full");
+    assertThat(ended.failureCause()).isEqualTo(stepFailed("Savepoint failed: disk full"));
   }
 
   @Test
   void aCancelItsReplicaLeftCompletesOnceFlinkShowsTheJobCanceled() throws Exception {
-    flink.startOutside(OLD_JOB, 1, START);
-    Operation left = leftBy(OperationKind.CANCEL, OLD_JOB);
+    Operation left = leftWhileItsJobRuns(OperationKind.CANCEL);
 
-    leader.operations().failLeftBehind();
-    assertThat(leader.recorded(left.id()).orElseThrow().state())
+    assertThat(settled(left).state())
         .as("still running: the reconciler cancels it next")
         .isEqualTo(OperationState.IN_PROGRESS);
 
     flink.cancel(OLD_JOB, Duration.ofSeconds(10));
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
-    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.failureCause()).isNull();
+    assertCompleted(settled(left), null, null);
   }
 
   @Test
   void aCancelWhoseJobFlinkNoLongerListsCompletesWhenTheReconcilerRecordedItsSuspension() {
     Operation left = leftBy(OperationKind.CANCEL, OLD_JOB);
-    PipelineStatus.Builder suspended = PipelineStatus.initial().toBuilder();
-    suspended.desiredVersion = VERSION;
-    suspended.jobId = OLD_JOB;
-    suspended.suspended = true;
-    status = suspended.build();
+    status = suspendedAt(null);
 
-    leader.operations().failLeftBehind();
-
-    assertThat(leader.recorded(left.id()).orElseThrow().state())
-        .isEqualTo(OperationState.COMPLETED);
+    assertThat(settled(left).state()).isEqualTo(OperationState.COMPLETED);
   }
 
   @Test
@@ -271,11 +211,7 @@ class PipelineOperationOutcomesTest {
     flink.fail(OLD_JOB, "java.lang.OutOfMemoryError");
     Operation left = leftBy(OperationKind.CANCEL, OLD_JOB);
 
-    leader.operations().failLeftBehind();
-
-    assertThat(leader.recorded(left.id()).orElseThrow().failureCause())
-        .startsWith("The control plane stopped")
-        .contains("cp-b");
+    assertFailedAsInterrupted(settled(left));
   }
 
   @Test
@@ -290,19 +226,13 @@ class PipelineOperationOutcomesTest {
         replacedBy(
             NEW_JOB, 2, new RestorePoint(SAVEPOINT, RestorePoint.Kind.SAVEPOINT, START, OLD_JOB));
 
-    leader.operations().failLeftBehind();
-    assertThat(leader.recorded(left.id()).orElseThrow().state())
+    assertThat(settled(left).state())
         .as("its state not restored yet: the rescale's own wait would not have ended either")
         .isEqualTo(OperationState.IN_PROGRESS);
 
     flink.state(NEW_JOB, "RUNNING");
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
-    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.newJobId()).isEqualTo(NEW_JOB);
-    assertThat(ended.savepointPath()).as("the rescale savepoint").isEqualTo(SAVEPOINT);
-    assertThat(ended.failureCause()).isNull();
+    // With the rescale savepoint.
+    assertCompleted(settled(left), NEW_JOB, SAVEPOINT);
   }
 
   @Test
@@ -315,16 +245,9 @@ class PipelineOperationOutcomesTest {
             START.plusSeconds(3), "failed", "Submitting the job failed: no slots", "cp-a", 1);
     status = failed.build();
 
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
+    Operation ended = settled(left);
     assertThat(ended.state()).isEqualTo(OperationState.FAILED);
-    assertThat(ended.failureCause())
-        .isEqualTo(
-            "Desired state version "
-                + VERSION
-                + " was accepted, but the reconciler's step failed: Submitting the job failed: no"
-                + " slots");
+    assertThat(ended.failureCause()).isEqualTo(stepFailed("Submitting the job failed: no slots"));
   }
 
   @Test
@@ -347,17 +270,10 @@ class PipelineOperationOutcomesTest {
             START.plusSeconds(4), "wait", "Next attempt not before …", "cp-a", 1, VERSION);
     status = waiting.build();
 
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
+    Operation ended = settled(left);
     assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
-        .isEqualTo(
-            "Desired state version "
-                + VERSION
-                + " was accepted, but the reconciler's step failed: Submitting "
-                + NEW_JOB
-                + " failed: no slots");
+        .isEqualTo(stepFailed("Submitting " + NEW_JOB + " failed: no slots"));
   }
 
   @Test
@@ -367,14 +283,7 @@ class PipelineOperationOutcomesTest {
     Operation left = leftBy(OperationKind.RESCALE, OLD_JOB);
     status = replacedBy(OLD_JOB, 3, null);
 
-    leader.operations().failLeftBehind();
-    assertThat(leader.recorded(left.id()).orElseThrow().state())
-        .isEqualTo(OperationState.IN_PROGRESS);
-
-    clock.advance(Duration.ofMinutes(1));
-    leader.operations().failLeftBehind();
-
-    Operation ended = leader.recorded(left.id()).orElseThrow();
+    Operation ended = settledOnlyPastItsDeadline(left);
     assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
         .contains("replica cp-b")
@@ -390,11 +299,7 @@ class PipelineOperationOutcomesTest {
     later.desiredVersion = VERSION + 1;
     status = later.build();
 
-    leader.operations().failLeftBehind();
-
-    assertThat(leader.recorded(left.id()).orElseThrow().failureCause())
-        .startsWith("The control plane stopped")
-        .contains("cp-b");
+    assertFailedAsInterrupted(settled(left));
   }
 
   /** Desired state {@code version}, the pipeline running at {@code parallelism}. */
@@ -433,9 +338,7 @@ class PipelineOperationOutcomesTest {
 
   /** The reconciler's status at {@link #VERSION}, expecting {@code jobId} at that parallelism. */
   private static PipelineStatus replacedBy(String jobId, int parallelism, RestorePoint lastState) {
-    PipelineStatus.Builder next = PipelineStatus.initial().toBuilder();
-    next.desiredVersion = VERSION;
-    next.jobId = jobId;
+    PipelineStatus.Builder next = atVersion(jobId);
     next.jobParallelism = parallelism;
     next.lastState = lastState;
     return next.build();
@@ -443,12 +346,67 @@ class PipelineOperationOutcomesTest {
 
   /** The pipeline suspended for {@link #VERSION}, its job {@link #OLD_JOB} gone. */
   private static PipelineStatus suspendedAt(RestorePoint lastState) {
-    PipelineStatus.Builder suspended = PipelineStatus.initial().toBuilder();
-    suspended.desiredVersion = VERSION;
-    suspended.jobId = OLD_JOB;
+    PipelineStatus.Builder suspended = atVersion(OLD_JOB);
     suspended.suspended = true;
     suspended.lastState = lastState;
     return suspended.build();
+  }
+
+  /** The reconciler at {@link #VERSION}, still on {@link #OLD_JOB}, its last step {@code step}. */
+  private static PipelineStatus stoppingWith(ReconcileStep step) {
+    PipelineStatus.Builder stopping = atVersion(OLD_JOB);
+    stopping.lastStep = step;
+    return stopping.build();
+  }
+
+  /** The reconciler's status at {@link #VERSION}, following {@code jobId}. */
+  private static PipelineStatus.Builder atVersion(String jobId) {
+    PipelineStatus.Builder next = PipelineStatus.initial().toBuilder();
+    next.desiredVersion = VERSION;
+    next.jobId = jobId;
+    return next;
+  }
+
+  /** The leader's look for abandoned operations, then {@code left} as it recorded it. */
+  private Operation settled(Operation left) {
+    leader.operations().failLeftBehind();
+    return leader.recorded(left.id()).orElseThrow();
+  }
+
+  /**
+   * {@code left}, which the leader's look leaves in progress, as the look past its deadline (a
+   * minute after it was accepted) ends it.
+   */
+  private Operation settledOnlyPastItsDeadline(Operation left) {
+    assertThat(settled(left).state())
+        .as("before its deadline")
+        .isEqualTo(OperationState.IN_PROGRESS);
+    clock.advance(Duration.ofMinutes(1));
+    return settled(left);
+  }
+
+  /** Completed as its body would have, naming the job and the savepoint its work left. */
+  private static void assertCompleted(Operation ended, String newJobId, String savepointPath) {
+    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.newJobId()).isEqualTo(newJobId);
+    assertThat(ended.savepointPath()).isEqualTo(savepointPath);
+    assertThat(ended.failureCause()).isNull();
+  }
+
+  /** Failed as an operation of a stopped replica was before outcomes were told, naming cp-b. */
+  private static void assertFailedAsInterrupted(Operation ended) {
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    assertThat(ended.failureCause()).startsWith("The control plane stopped").contains("cp-b");
+  }
+
+  /**
+   * Why the wait for {@link #VERSION} failed: the reconciler's step failed with {@code message}.
+   */
+  private static String stepFailed(String message) {
+    return "Desired state version "
+        + VERSION
+        + " was accepted, but the reconciler's step failed: "
+        + message;
   }
 
   /** An operation cp-b accepted for desired version {@link #VERSION} and left in progress. */
@@ -456,6 +414,12 @@ class PipelineOperationOutcomesTest {
     Operation left = InMemoryOperations.inProgress(kind, jobId, "cp-b", START, VERSION);
     leader.record(left);
     return left;
+  }
+
+  /** As {@link #leftBy}, on {@link #OLD_JOB}, which Flink runs. */
+  private Operation leftWhileItsJobRuns(OperationKind kind) {
+    flink.startOutside(OLD_JOB, 1, START);
+    return leftBy(kind, OLD_JOB);
   }
 
   /** The upgrade {@code version} asked for, the old job stopped with a savepoint. */

@@ -4,9 +4,11 @@ import io.fraudpipeline.control.events.RecordedEvents;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.flink.TestingFreeSlots;
+import io.fraudpipeline.control.jobs.JobJarUploader;
 import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.jobs.TestingFraudJobObserver;
+import io.fraudpipeline.control.jobs.TestingJobJars;
 import io.fraudpipeline.control.operations.InMemoryOperations;
 import io.fraudpipeline.control.support.TestLeadership;
 import java.time.Clock;
@@ -153,14 +155,26 @@ final class ReconciledPipeline implements AutoCloseable {
    * the savepoint catalog, Kafka's retention) is left out.
    */
   PipelineService commands() {
+    return commands(null, null);
+  }
+
+  /**
+   * The job commands, a deploy without a restore too, running the jars of {@code jars} (which Flink
+   * holds already): the savepoint catalog and Kafka's retention are left out.
+   */
+  PipelineService commands(JobJars jars) {
+    return commands(jars, TestingJobJars.alreadyUploaded(jars));
+  }
+
+  private PipelineService commands(JobJars jars, JobJarUploader uploader) {
     return new PipelineService(
         desiredLog,
         writer,
         awaiter,
         statusStore,
         observer,
-        null,
-        null,
+        uploader,
+        jars,
         null,
         null,
         operations.operations(),

@@ -32,18 +32,7 @@ class StatusAwaiterTest {
   void aRefusedSubmissionFailsTheWaitAtOnceEvenWhenTheNextStepReplacedIt()
       throws InterruptedException {
     Instant since = pipeline.clock.instant();
-    DesiredState accepted =
-        pipeline.writer.propose(
-            Optional.empty(),
-            pipeline.writer.defaults().withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT),
-            true,
-            "ops",
-            "POST /api/v1/jobs");
-    pipeline.flink.refuseSubmissions(UNREADABLE);
-    // Refused; a scheduled pass due right after it waits for the backoff before any reader looked.
-    pipeline.stepUnseen();
-    pipeline.step();
-    assertThat(pipeline.statusStore.read().orElseThrow().lastStep().action()).isEqualTo("wait");
+    DesiredState accepted = deployRefusedThenWaiting();
 
     long began = System.nanoTime();
     assertThatThrownBy(
@@ -62,6 +51,17 @@ class StatusAwaiterTest {
                 + pipeline.jobId()
                 + " failed: "
                 + UNREADABLE);
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aDeclaredJobWhoseSubmissionWasRefusedIsNotAwaitedEvenWhenTheNextStepReplacedIt()
+      throws InterruptedException {
+    deployRefusedThenWaiting();
+
+    long began = System.nanoTime();
+    // Before, only the last step was read: the wait for a job ran its whole await-timeout (30 s).
+    assertThat(pipeline.awaiter.awaitActiveJob()).isEmpty();
     assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(2));
   }
 
@@ -97,5 +97,24 @@ class StatusAwaiterTest {
                     s -> s.jobParallelism() != null && s.jobParallelism() == 3))
         .isInstanceOf(StateConflictException.class)
         .hasMessageContaining("had not carried it out within PT0.5S");
+  }
+
+  /**
+   * A deploy's desired version (the first), whose submission Flink refused; a scheduled pass due
+   * right after it waits for the backoff before any reader looked, so the last step is a wait.
+   */
+  private DesiredState deployRefusedThenWaiting() throws InterruptedException {
+    DesiredState accepted =
+        pipeline.writer.propose(
+            Optional.empty(),
+            pipeline.writer.defaults().withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT),
+            true,
+            "ops",
+            "POST /api/v1/jobs");
+    pipeline.flink.refuseSubmissions(UNREADABLE);
+    pipeline.stepUnseen();
+    pipeline.step();
+    assertThat(pipeline.statusStore.read().orElseThrow().lastStep().action()).isEqualTo("wait");
+    return accepted;
   }
 }

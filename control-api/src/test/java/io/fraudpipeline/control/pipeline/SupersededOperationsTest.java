@@ -3,21 +3,29 @@ package io.fraudpipeline.control.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
+import io.fraudpipeline.control.jobs.DeployRequest;
+import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.jobs.TestingJobJars;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationState;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stop, cancel, rescale or upgrade operation whose desired version a later one supersedes: it
- * ends at once when the later version rules out its goal (keeping the savepoint the reconciler
- * already took), and keeps waiting when the later version still leads there. The real reconciler
- * decides each step, on the in-memory Flink and stores of {@link ReconciledPipeline}.
+ * A stop, cancel, rescale or upgrade operation, or a deploy request, whose desired version a later
+ * one supersedes: it ends at once when the later version rules out its goal (keeping the savepoint
+ * the reconciler already took), and keeps waiting when the later version still leads there. The
+ * real reconciler decides each step, on the in-memory Flink and stores of {@link
+ * ReconciledPipeline}.
  */
 class SupersededOperationsTest {
 
@@ -37,24 +45,16 @@ class SupersededOperationsTest {
   @Test
   void aRescaleSupersededByASuspendFailsAtOnceKeepingTheSavepointItsStopStepTook()
       throws Exception {
-    String oldJob = runAtParallelismTwo(UpgradeMode.SAVEPOINT);
-    Operation rescale = commands.rescale(oldJob, 1, "ops");
+    Operation rescale = rescaleToOne(UpgradeMode.SAVEPOINT);
     // The reconciler stops the job with a savepoint for the rescale, then finds it suspended.
     String savepoint = pipeline.step().lastState().path();
-    DesiredState suspend =
-        pipeline.change(
-            "PATCH /api/v1/pipeline",
-            spec -> spec.withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspend = suspend();
     pipeline.step();
 
-    Operation ended = awaitEnd(rescale);
+    Operation ended = awaitFailure(rescale);
 
-    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
-        .contains(
-            "superseded by desired version "
-                + suspend.version()
-                + " (PATCH /api/v1/pipeline by ops)")
+        .contains(supersededBy(suspend))
         .contains("which suspends the pipeline");
     assertThat(ended.savepointPath()).isEqualTo(savepoint).startsWith("file:/savepoints/");
   }
@@ -62,23 +62,20 @@ class SupersededOperationsTest {
   @Test
   void aRescaleSupersededByAnotherParallelismFailsAtOnceNamingNoSavepointWhenNoneWasTaken()
       throws Exception {
-    String oldJob = runAtParallelismTwo(UpgradeMode.LAST_STATE);
-    Operation rescale = commands.rescale(oldJob, 1, "ops");
+    Operation rescale = rescaleToOne(UpgradeMode.LAST_STATE);
     pipeline.change("PATCH /api/v1/pipeline", spec -> spec.withParallelism(3));
     // Taken down for parallelism 3 without a savepoint (last-state: cancelled).
     pipeline.step();
 
-    Operation ended = awaitEnd(rescale);
+    Operation ended = awaitFailure(rescale);
 
-    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause()).contains("which asks for parallelism 3");
     assertThat(ended.savepointPath()).isNull();
   }
 
   @Test
   void aRescaleCompletesWhenALaterVersionStillAsksForItsParallelism() throws Exception {
-    String oldJob = runAtParallelismTwo(UpgradeMode.SAVEPOINT);
-    Operation rescale = commands.rescale(oldJob, 1, "ops");
+    Operation rescale = rescaleToOne(UpgradeMode.SAVEPOINT);
     // A later change of another setting (the guarantee) at the same parallelism.
     pipeline.change(
         "PATCH /api/v1/pipeline",
@@ -91,7 +88,7 @@ class SupersededOperationsTest {
     String newJob = pipeline.step().jobId();
     Operation ended = awaitEnd(rescale);
     assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(oldJob);
+    assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(rescale.jobId());
     assertThat(pipeline.flink.job(newJob).parallelism()).isEqualTo(1);
     assertThat(ended.savepointPath()).isEqualTo(savepoint);
   }
@@ -110,14 +107,10 @@ class SupersededOperationsTest {
     String resumed = pipeline.step().jobId();
     assertThat(pipeline.flink.job(resumed).restoredFrom()).isEqualTo(savepoint);
 
-    Operation ended = awaitEnd(stop);
+    Operation ended = awaitFailure(stop);
 
-    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
-        .contains(
-            "superseded by desired version "
-                + resume.version()
-                + " (PATCH /api/v1/pipeline by ops)")
+        .contains(supersededBy(resume))
         .contains("which runs the pipeline again");
     assertThat(ended.savepointPath()).isEqualTo(savepoint);
   }
@@ -125,22 +118,17 @@ class SupersededOperationsTest {
   @Test
   void anUpgradeSupersededBeforeItBeganByAVersionNamingAnotherJarFailsAtOnceNamingIt(
       @TempDir Path jarStore) throws Exception {
-    PipelineUpgrades upgrades = upgradesOnto(jarStore);
-    String oldJob = runOnJar(RUNNING_JAR, UpgradeMode.SAVEPOINT);
-    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+    Operation upgrade = upgradeToNewJar(jarStore, UpgradeMode.SAVEPOINT);
+    String oldJob = pipeline.jobId();
     // Another writer names the running jar again before the reconciler takes the upgrade up (as
     // auto mode did on the leader 0.26 s after a POST on another replica): no upgrade is due.
-    DesiredState back =
-        pipeline.change(
-            "PATCH /api/v1/pipeline", spec -> spec.withJar(RUNNING_JAR, spec.upgradeMode()));
+    DesiredState back = nameJar(RUNNING_JAR);
     pipeline.step();
 
-    Operation ended = awaitEnd(upgrade);
+    Operation ended = awaitFailure(upgrade);
 
-    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
-        .contains(
-            "superseded by desired version " + back.version() + " (PATCH /api/v1/pipeline by ops)")
+        .contains(supersededBy(back))
         .contains("which names jar " + RUNNING_JAR.substring(0, 12));
     assertThat(pipeline.jobId()).isEqualTo(oldJob);
     assertThat(pipeline.flink.job(oldJob).jar()).isEqualTo(RUNNING_JAR);
@@ -149,22 +137,16 @@ class SupersededOperationsTest {
   @Test
   void anUpgradeAbandonedForALaterJarFailsAtOnceNamingTheVersionThatReplacedIt(
       @TempDir Path jarStore) throws Exception {
-    PipelineUpgrades upgrades = upgradesOnto(jarStore);
-    runOnJar(RUNNING_JAR, UpgradeMode.SAVEPOINT);
-    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+    Operation upgrade = upgradeToNewJar(jarStore, UpgradeMode.SAVEPOINT);
     // The reconciler takes the old job down for the upgrade, then finds another jar asked for.
     assertThat(pipeline.step().upgrading()).isTrue();
-    DesiredState other =
-        pipeline.change(
-            "PATCH /api/v1/pipeline", spec -> spec.withJar(OTHER_JAR, spec.upgradeMode()));
+    DesiredState other = nameJar(OTHER_JAR);
     pipeline.step();
 
-    Operation ended = awaitEnd(upgrade);
+    Operation ended = awaitFailure(upgrade);
 
-    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
-        .contains(
-            "superseded by desired version " + other.version() + " (PATCH /api/v1/pipeline by ops)")
+        .contains(supersededBy(other))
         .contains("which names jar " + OTHER_JAR.substring(0, 12))
         .contains("abandoned");
   }
@@ -172,17 +154,12 @@ class SupersededOperationsTest {
   @Test
   void anUpgradeSupersededByASuspendBeforeItBeganFailsAtOnce(@TempDir Path jarStore)
       throws Exception {
-    PipelineUpgrades upgrades = upgradesOnto(jarStore);
-    runOnJar(RUNNING_JAR, UpgradeMode.SAVEPOINT);
-    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
-    pipeline.change(
-        "PATCH /api/v1/pipeline",
-        spec -> spec.withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    Operation upgrade = upgradeToNewJar(jarStore, UpgradeMode.SAVEPOINT);
+    suspend();
     pipeline.step();
 
-    Operation ended = awaitEnd(upgrade);
+    Operation ended = awaitFailure(upgrade);
 
-    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
     assertThat(ended.failureCause())
         .contains("which suspends the pipeline (a resume runs jar " + NEW_JAR.substring(0, 12));
   }
@@ -190,9 +167,7 @@ class SupersededOperationsTest {
   @Test
   void anUpgradeCompletesWhenALaterVersionStillNamesItsJar(@TempDir Path jarStore)
       throws Exception {
-    PipelineUpgrades upgrades = upgradesOnto(jarStore);
-    runOnJar(RUNNING_JAR, UpgradeMode.LAST_STATE);
-    Operation upgrade = upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+    Operation upgrade = upgradeToNewJar(jarStore, UpgradeMode.LAST_STATE);
     // A later change of another setting before the reconciler took the upgrade up.
     pipeline.change("PATCH /api/v1/pipeline", spec -> spec.withParallelism(3));
     pipeline.step();
@@ -206,14 +181,93 @@ class SupersededOperationsTest {
     assertThat(pipeline.flink.job(newJob).jar()).isEqualTo(NEW_JAR);
   }
 
-  private PipelineUpgrades upgradesOnto(Path jarStore) {
-    return pipeline.upgrades(TestingJobJars.holding(jarStore, RUNNING_JAR, NEW_JAR, OTHER_JAR));
+  @Test
+  void aDeploySupersededByASuspendAnswersAtOnceNamingTheVersionThatReplacedIt(
+      @TempDir Path jarStore) throws Exception {
+    CompletableFuture<Deployment> deploy = deployOnto(jarStore);
+    DesiredState suspend = suspend();
+    pipeline.step();
+
+    // Before, the request waited its whole fraud.reconciler.await-timeout, then answered 409
+    // saying the reconciler had not carried its version out.
+    assertThat(deploy)
+        .failsWithin(AT_ONCE)
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            StateConflictException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains(supersededBy(suspend))
+                  .contains("which suspends the pipeline");
+              assertThat(e.properties())
+                  .containsEntry("desired_version", suspend.version() - 1)
+                  .containsEntry("superseded_by_version", suspend.version());
+            });
+    assertThat(pipeline.flink.activeJobs()).isEmpty();
   }
 
-  /** Declares the pipeline running on {@code jar}; returns the job the reconciler deployed. */
-  private String runOnJar(String jar, UpgradeMode mode) throws InterruptedException {
-    pipeline.declareRunning(2, mode, jar);
-    return pipeline.jobId();
+  @Test
+  void aDeployAnswersWithTheJobOfALaterVersionThatStillRunsThePipeline(@TempDir Path jarStore)
+      throws Exception {
+    CompletableFuture<Deployment> deploy = deployOnto(jarStore);
+    pipeline.change("PATCH /api/v1/pipeline", spec -> spec.withParallelism(3));
+
+    await().during(Duration.ofMillis(500)).atMost(AT_ONCE).until(() -> !deploy.isDone());
+
+    String job = pipeline.step().jobId();
+    assertThat(deploy.get(AT_ONCE.toSeconds(), TimeUnit.SECONDS).jobId()).isEqualTo(job);
+    assertThat(pipeline.flink.job(job).parallelism()).isEqualTo(3);
+  }
+
+  /**
+   * {@code POST /api/v1/jobs} of a pipeline declared suspended on {@link #RUNNING_JAR}, on a thread
+   * of its own, once its desired version is accepted: it waits for the reconciler, which the test
+   * has not stepped yet.
+   */
+  private CompletableFuture<Deployment> deployOnto(Path jarStore) {
+    DesiredState suspended =
+        pipeline.writer.propose(
+            Optional.empty(),
+            pipeline.writer.defaults().withJar(RUNNING_JAR, UpgradeMode.SAVEPOINT),
+            true,
+            "ops",
+            "PUT /api/v1/pipeline");
+    PipelineService deploying = pipeline.commands(TestingJobJars.holding(jarStore, RUNNING_JAR));
+    CompletableFuture<Deployment> deploy =
+        CompletableFuture.supplyAsync(() -> deploying.deploy(DeployRequest.defaults(), "ops"));
+    await()
+        .atMost(AT_ONCE)
+        .until(() -> pipeline.desiredLog.current().orElseThrow().version() > suspended.version());
+    return deploy;
+  }
+
+  /**
+   * {@code POST /api/v1/pipeline/upgrade} to {@link #NEW_JAR} of the pipeline declared running on
+   * {@link #RUNNING_JAR} in {@code mode}, whose job the reconciler deployed; not taken up yet.
+   */
+  private Operation upgradeToNewJar(Path jarStore, UpgradeMode mode) throws InterruptedException {
+    PipelineUpgrades upgrades =
+        pipeline.upgrades(TestingJobJars.holding(jarStore, RUNNING_JAR, NEW_JAR, OTHER_JAR));
+    pipeline.declareRunning(2, mode, RUNNING_JAR);
+    return upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+  }
+
+  /** The next desired version, the pipeline suspended with a savepoint, as ops asked. */
+  private DesiredState suspend() {
+    return pipeline.change(
+        "PATCH /api/v1/pipeline",
+        spec -> spec.withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+  }
+
+  /** The next desired version, naming {@code jar}, as ops asked. */
+  private DesiredState nameJar(String jar) {
+    return pipeline.change("PATCH /api/v1/pipeline", spec -> spec.withJar(jar, spec.upgradeMode()));
+  }
+
+  /** How a wait ended by {@code later} names it. */
+  private static String supersededBy(DesiredState later) {
+    return "superseded by desired version " + later.version() + " (PATCH /api/v1/pipeline by ops)";
   }
 
   /**
@@ -247,6 +301,20 @@ class SupersededOperationsTest {
   private String runAtParallelismTwo(UpgradeMode mode) throws InterruptedException {
     pipeline.declareRunning(2, mode, null);
     return pipeline.jobId();
+  }
+
+  /**
+   * {@code POST /api/v1/jobs/{id}/rescale} to parallelism 1 of the job the reconciler runs at 2,
+   * declared in {@code mode}; not taken up yet.
+   */
+  private Operation rescaleToOne(UpgradeMode mode) throws InterruptedException {
+    return commands.rescale(runAtParallelismTwo(mode), 1, "ops");
+  }
+
+  private Operation awaitFailure(Operation operation) {
+    Operation ended = awaitEnd(operation);
+    assertThat(ended.state()).isEqualTo(OperationState.FAILED);
+    return ended;
   }
 
   private Operation awaitEnd(Operation operation) {

@@ -9,6 +9,7 @@ import io.fraudpipeline.control.errors.IncompleteBuildException;
 import io.fraudpipeline.control.errors.InvalidInputException;
 import io.fraudpipeline.control.errors.MalformedInputException;
 import io.fraudpipeline.control.errors.NotFoundException;
+import io.fraudpipeline.control.errors.ShuttingDownException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.errors.VersionMismatchException;
 import io.fraudpipeline.control.errors.VersionRequiredException;
@@ -47,7 +48,9 @@ class DomainProblemsTest {
               new ExecutionFailedException("step failed", Map.of("desired_version", 7L)),
               502,
               "flink-error"),
-          new Expected(new IncompleteBuildException("no jar"), 500, "internal"));
+          new Expected(new IncompleteBuildException("no jar"), 500, "internal"),
+          new Expected(
+              new ShuttingDownException("going", Map.of("replica", "cp-a")), 503, "shutting-down"));
 
   @Test
   void answersEachKindWithItsStatusTypeAndDetail() {
