@@ -17,7 +17,10 @@ sealed interface TakeDown {
    */
   record FromStart(String reason) implements TakeDown {}
 
-  /** Cancel it: Flink keeps restarting it, so the pipeline goes on from its newest checkpoint. */
+  /**
+   * Cancel it: Flink keeps restarting it, so the pipeline goes on from its newest state (its newest
+   * retained checkpoint, or a savepoint newer than that).
+   */
   record FromCheckpoint(RestorePoint checkpoint, String reason) implements TakeDown {}
 
   /** Stop it with a savepoint. */

@@ -6,10 +6,22 @@ import java.util.Optional;
 
 /**
  * Decides how a job is taken down where the spec wants a savepoint, one rule for a replacement and
- * a suspend: a job whose tasks are merely starting is waited for ({@link TaskStartWait}); one that
- * cannot take a savepoint and has completed no checkpoint since it started is cancelled back to the
- * state it started from; one Flink keeps restarting ({@link RestartLoop}) is cancelled keeping its
- * newest checkpoint; one that cannot take a savepoint otherwise is waited for; else the savepoint.
+ * a suspend, so that a stop with savepoint is asked for only when it can work (RUNNING, every task
+ * running, not caught between two restarts of a loop):
+ *
+ * <ol>
+ *   <li>one that cannot take a savepoint and has completed no checkpoint since it started is waited
+ *       for while its tasks are merely starting ({@link TaskStartWait}), else cancelled back to the
+ *       state it started from;
+ *   <li>one Flink keeps restarting ({@link RestartLoop}) is cancelled keeping its newest
+ *       checkpoint, also when seen RUNNING with every task running between two restarts, unless it
+ *       has completed a checkpoint since its last restart ({@link
+ *       RestartLoop#checkpointedSinceLastRestart}): then it runs steadily again and gets its
+ *       savepoint;
+ *   <li>one not RUNNING, or not every task running, is waited for;
+ *   <li>else the savepoint.
+ * </ol>
+ *
  * Decided from the observation alone: no call to Flink.
  */
 final class TakeDownPlanner {
@@ -35,21 +47,35 @@ final class TakeDownPlanner {
           ? new TakeDown.Wait(taskStartWait.waiting(job, starting.get(), needs))
           : new TakeDown.FromStart(withoutProgress(job, status));
     }
-    String restarting = keepsRestarting(job);
-    RestorePoint checkpoint = restarting == null ? null : actions.newestState(status, job.jobId());
+    boolean canTakeOne = canTakeASavepoint(job);
+    String restarting = restartLoop.restartedTooOften(job);
+    // A savepoint is taken as a checkpoint is (every task acknowledging the barrier): a job that
+    // has completed a checkpoint since its last restart can take one; one caught RUNNING between
+    // two restarts of a loop, without, would fail it.
+    boolean steadyAgain = canTakeOne && restartLoop.checkpointedSinceLastRestart(job);
+    RestorePoint checkpoint =
+        restarting == null || steadyAgain ? null : actions.newestState(status, job.jobId());
     if (checkpoint != null) {
       return new TakeDown.FromCheckpoint(
           checkpoint,
-          "it is "
-              + job.state()
-              + (job.isRunning() ? " without every task running" : "")
+          (canTakeOne
+                  ? "it runs again but has completed no checkpoint since its last restart"
+                  : "it is " + job.state() + (job.isRunning() ? " without every task running" : ""))
               + " and keeps restarting ("
               + restarting
-              + ", as often as makes a job unhealthy); a savepoint needs it running");
+              + ", as often as makes a job unhealthy); a savepoint needs it running"
+              + (canTakeOne ? " steadily" : ""));
     }
-    if (!job.isRunning()) {
+    if (!canTakeOne) {
       return new TakeDown.Wait(
-          "Job " + job.jobId() + " is " + job.state() + "; " + needs + " needs it RUNNING");
+          "Job "
+              + job.jobId()
+              + " is "
+              + job.state()
+              + (job.isRunning() ? " (" + job.tasks().describe() + ")" : "")
+              + "; "
+              + needs
+              + " needs it RUNNING with every task running");
     }
     return new TakeDown.Savepoint();
   }
@@ -69,17 +95,6 @@ final class TakeDownPlanner {
     }
     RestorePoint newest = actions.newestState(status, job.jobId());
     return newest == null || !job.jobId().equals(newest.jobId());
-  }
-
-  /**
-   * Why a job that cannot take a savepoint now (not RUNNING, or not every task running) will not be
-   * able to soon: Flink's restart strategy keeps recovering it, as often as makes a running job
-   * unhealthy ({@link RestartLoop}); null when it does not, or when it can take one. Then it is
-   * taken down from its newest retained checkpoint, where waiting for a savepoint never ends
-   * (P9-3); one restart, or two, is still waited out for the savepoint.
-   */
-  private String keepsRestarting(FlinkJob job) {
-    return canTakeASavepoint(job) ? null : restartLoop.restartedTooOften(job);
   }
 
   /** RUNNING with every task running (or its tasks not known): what a savepoint needs. */

@@ -1910,6 +1910,123 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aSuspendOfAJobWithACheckpointButNotEveryTaskRunningWaitsForThemRatherThanFailing()
+      throws Exception {
+    // Before, it was sent a stop with savepoint Flink refuses ("Not all required tasks are
+    // currently running"): a failed step and a ReconcileFailed warning at every pass.
+    DesiredState desired = running(2);
+    String job = deployWithCheckpoint(desired, 3).jobId();
+    flink.tasksRunning(job, false);
+    DesiredState suspended = suspended(desired);
+
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains(job, "2 of 4 tasks running", "a savepoint (suspend) needs it RUNNING")
+        .contains("every task running");
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+
+    flink.tasksRunning(job, true);
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("FINISHED");
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+  }
+
+  @Test
+  void aRescaleOfAJobWithACheckpointButNotEveryTaskRunningWaitsForThemRatherThanFailing()
+      throws Exception {
+    DesiredState desired = running(2);
+    String job = deployWithCheckpoint(desired, 3).jobId();
+    flink.tasksRunning(job, false);
+    DesiredState wider = next(desired, desired.spec().withParallelism(3));
+
+    step(wider);
+
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains(job, "replacing it with a savepoint needs it RUNNING with every task running");
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void aSuspendOfAJobThatKeepsRestartingSeenRunningBetweenTwoRestartsKeepsItsNewestCheckpoint()
+      throws Exception {
+    // Before, a crash-looping job caught RUNNING with every task running was sent a stop with
+    // savepoint, which its next failure fails: a failed step, retried.
+    DesiredState desired = running(1);
+    Deployed looping = loopingJobWithCheckpoint(desired);
+    flink.restarts(looping.jobId(), 3);
+    flink.state(looping.jobId(), "RUNNING");
+    flink.failSavepoints("CheckpointException: Task failure (java.lang.NoSuchMethodError)");
+
+    step(suspended(desired));
+
+    assertThat(flink.job(looping.jobId()).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(looping.checkpoint());
+    assertThat(status.lastStep().message())
+        .contains("keeps restarting (restarted 3 times within PT5M")
+        .contains("no checkpoint since its last restart")
+        .contains("resumes from checkpoint " + looping.checkpoint());
+    assertThat(reasons()).doesNotContain("ReconcileFailed").endsWith("JobSuspended");
+  }
+
+  @Test
+  void aRescaleOfAJobThatKeepsRestartingSeenRunningBetweenTwoRestartsStartsFromItsNewestCheckpoint()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed looping = loopingJobWithCheckpoint(desired);
+    flink.restarts(looping.jobId(), 3);
+    flink.state(looping.jobId(), "RUNNING");
+    flink.failSavepoints("CheckpointException: Task failure (java.lang.NoSuchMethodError)");
+    DesiredState wider = next(desired, desired.spec().withParallelism(2));
+
+    step(wider);
+    step(wider);
+
+    assertThat(flink.job(looping.jobId()).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(reasons()).doesNotContain("ReconcileFailed").endsWith("JobReplaced", "JobDeployed");
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(2);
+              assertThat(j.restoredFrom()).isEqualTo(looping.checkpoint());
+            });
+  }
+
+  @Test
+  void aJobThatRestartedTooOftenButCheckpointsAgainSinceItsLastRestartIsStoppedWithASavepoint()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed recovered = loopingJobWithCheckpoint(desired);
+    flink.restarts(recovered.jobId(), 3);
+    flink.state(recovered.jobId(), "RUNNING");
+    step(desired);
+    assertThat(status.unhealthy()).as("three restarts seen").contains("restarted 3 times");
+    clock.advance(Duration.ofSeconds(10));
+    flink.completeCheckpoint(
+        recovered.jobId(), 10, checkpoint(recovered.jobId(), 10), clock.instant());
+    clock.advance(Duration.ofSeconds(2));
+
+    step(suspended(desired));
+
+    assertThat(flink.job(recovered.jobId()).state()).isEqualTo("FINISHED");
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertThat(status.lastState().path()).isEqualTo(savepoints.get(0).path());
+  }
+
+  @Test
   void aLastStateUpgradeRunsTheNewJarFromTheNewestCheckpoint() throws Exception {
     DesiredState desired = running(1);
     Deployed deployed = deployWithCheckpoint(desired, 7);
@@ -2479,6 +2596,29 @@ class PipelineReconcilerTest {
   }
 
   private record Deployed(String jobId, String checkpoint) {}
+
+  /**
+   * A job Flink has restarted twice in the last 30 s (RESTARTING), one restart short of {@code
+   * unhealthy.max-restarts}, started long before {@code unhealthy.window}; returns it with its
+   * newest checkpoint, completed before those restarts.
+   */
+  private Deployed loopingJobWithCheckpoint(DesiredState desired) throws Exception {
+    String looping = deployWithCheckpoint(desired, 1).jobId();
+    // Started long before the window: only the restarts observed within it count.
+    clock.advance(Duration.ofMinutes(20));
+    String checkpoint = checkpoint(looping, 9);
+    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
+    step(desired);
+    flink.restarts(looping, 2);
+    flink.state(looping, "RESTARTING");
+    clock.advance(Duration.ofSeconds(30));
+    return new Deployed(looping, checkpoint);
+  }
+
+  /** {@code desired}, suspended with a savepoint. */
+  private static DesiredState suspended(DesiredState desired) {
+    return next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+  }
 
   /**
    * The next stop with savepoint completes savepoint {@code id} of {@code jobId} in Flink's
