@@ -325,7 +325,7 @@ public class PipelineReconciler {
           UpgradeMode.STATELESS,
           status,
           "a restore from "
-              + RestorePoint.describeSavepoint(spec.restoreSavepointPath())
+              + RestorePoint.describeRequested(spec.restoreSavepointPath())
               + " was asked for",
           null);
     }
@@ -475,8 +475,7 @@ public class PipelineReconciler {
       fresh.lastState =
           spec.restoreSavepointPath() == null
               ? null
-              : new RestorePoint(
-                  spec.restoreSavepointPath(), RestorePoint.Kind.SAVEPOINT, clock.instant(), null);
+              : RestorePoint.requested(spec.restoreSavepointPath(), clock.instant());
       fresh.suspended = false;
       fresh.gaveUp = null;
       fresh.replacedState = stateBefore(status);

@@ -1313,6 +1313,30 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aRestoreOfARetainedCheckpointNamesItACheckpointNotASavepoint() throws Exception {
+    // restore.latest picks the last job's retained checkpoint when it is the newest state; its
+    // steps called it "savepoint …/chk-9".
+    DesiredState desired = running(1);
+    String retained = deployWithCheckpoint(desired, 9).checkpoint();
+    DesiredState restore = restoreFrom(desired, retained);
+
+    step(restore);
+    assertThat(status.lastStep().message())
+        .contains("a restore from checkpoint " + retained + " was asked for")
+        .doesNotContain("savepoint " + retained);
+    step(restore);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(retained);
+    assertThat(status.lastStep().message())
+        .contains("from checkpoint " + retained)
+        .doesNotContain("savepoint " + retained);
+    assertThat(status.lastState().kind()).isEqualTo(RestorePoint.Kind.CHECKPOINT);
+  }
+
+  @Test
   void clearingARestorePathFlinkCannotReadGoesBackToTheStateBeforeTheRequest() throws Exception {
     DesiredState desired = running(1);
     Deployed deployed = deployWithCheckpoint(desired, 9);
