@@ -76,6 +76,8 @@ public class PipelineReconciler {
    * @param desiredWriter proposes a new desired version (a rollback records itself there); throws
    *     {@link StaleDesiredStateException} when another change was accepted first
    * @param jarKept whether the jar store holds a jar, by checksum
+   * @param slotsOnDemand whether Flink starts TaskManagers as jobs ask for slots ({@code
+   *     fraud.flink.slots-on-demand})
    * @param jarSha256 the jar this control plane ships
    */
   PipelineReconciler(
@@ -89,6 +91,7 @@ public class PipelineReconciler {
       UnaryOperator<DesiredState> desiredWriter,
       Predicate<String> jarKept,
       ReconcilerProperties properties,
+      boolean slotsOnDemand,
       Duration checkpointInterval,
       String jarSha256,
       Clock clock) {
@@ -128,7 +131,9 @@ public class PipelineReconciler {
             actions, steps, events, properties, checkpointInterval, restartLoop, clock);
     this.takeDown =
         new TakeDownPlanner(
-            actions, restartLoop, new TaskStartWait(properties.taskStartTimeout(), clock));
+            actions,
+            restartLoop,
+            new TaskStartWait(properties.taskStartTimeout(), slotsOnDemand, clock));
   }
 
   /**

@@ -55,6 +55,10 @@ class PipelineReconcilerTest {
   TransactionsRetention retention = TransactionsRetention.UNKNOWN;
   final TestLeadership leadership = new TestLeadership();
   ReconcilerProperties properties = properties(false);
+
+  /** {@code fraud.flink.slots-on-demand}. */
+  boolean slotsOnDemand = false;
+
   PipelineReconciler reconciler;
   PipelineStatus status = PipelineStatus.initial();
 
@@ -929,6 +933,35 @@ class PipelineReconcilerTest {
     assertThat(savepoints).isEmpty();
     assertThat(status.suspended()).isTrue();
     assertThat(status.lastStep().message()).contains("the cluster has none free");
+  }
+
+  @Test
+  void withSlotsOnDemandAJobWaitingForSlotsIsWaitedForUntilTheTaskStartTimeout() throws Exception {
+    // Where Flink starts TaskManagers as jobs ask for slots (Kubernetes), none are free until the
+    // one being started registers: such a job was cancelled at once, as if no slot would come.
+    slotsOnDemand = true;
+    reconciler = reconciler(leadership);
+    DesiredState desired = running(2);
+    step(desired);
+    String job = status.jobId();
+    flink.tasks(job, new TaskStates(4, 0, 0, 0, 0, false));
+    DesiredState suspended = suspended(desired);
+
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains(job, "is starting", "4 waiting for a slot")
+        .contains(START.plus(TASK_START_TIMEOUT).toString());
+
+    clock.advance(TASK_START_TIMEOUT);
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastStep().message())
+        .contains("still starting past fraud.reconciler.task-start-timeout");
   }
 
   @Test
@@ -2802,6 +2835,7 @@ class PipelineReconcilerTest {
         },
         jar -> !jar.equals(LOST_JAR),
         properties,
+        slotsOnDemand,
         Duration.ofSeconds(10),
         TestingFlinkService.SHIPPED_JAR,
         clock);
