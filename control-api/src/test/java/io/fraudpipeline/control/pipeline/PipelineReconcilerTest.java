@@ -137,9 +137,7 @@ class PipelineReconcilerTest {
     // A leader stopped it for a rescale and died before recording anything; Flink discarded the
     // checkpoints of the FINISHED job.
     String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
-    try (var files = Files.walk(checkpoints.resolve(stopped))) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    deleteCheckpointsOf(stopped);
     DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
 
     step(rescaled);
@@ -174,9 +172,7 @@ class PipelineReconcilerTest {
     // Stopped through Flink's UI; Flink's statistics still answer from before the stop.
     flink.statisticsLag(Duration.ofSeconds(3));
     String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
-    try (var files = Files.walk(checkpoints.resolve(stopped))) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    deleteCheckpointsOf(stopped);
 
     step(desired);
 
@@ -222,8 +218,7 @@ class PipelineReconcilerTest {
     clock.advance(Duration.ofSeconds(5));
     // The leader that took the suspend's savepoint died before recording it.
     String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -413,14 +408,8 @@ class PipelineReconcilerTest {
   @Test
   void reportsAJobWhoseRestartsKeepClimbing() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String job = status.jobId();
-    for (int restarts = 0; restarts <= 3; restarts++) {
-      flink.restarts(job, restarts);
-      flink.completeCheckpoint(job, restarts + 1, checkpoint(job, restarts + 1), clock.instant());
-      clock.advance(Duration.ofSeconds(30));
-      step(desired);
-    }
+
+    unhealthyFromClimbingRestarts(desired);
 
     assertThat(status.unhealthy()).contains("restarted 3 times");
     assertThat(reasons()).endsWith("JobUnhealthy");
@@ -548,7 +537,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     String unhealthy = unhealthyFromClimbingRestarts(desired);
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(status.suspended()).isTrue();
     assertThat(reasons()).endsWith("JobSuspended", "JobHealthy");
@@ -687,8 +676,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     step(desired);
     String job = status.jobId();
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -722,8 +710,7 @@ class PipelineReconcilerTest {
     DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
     step(rescaled);
     assertThat(flink.job(old).state()).isEqualTo("FINISHED");
-    DesiredState suspended =
-        next(rescaled, rescaled.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(rescaled);
 
     // The replacement already took the job down: nothing to stop, but the pipeline is suspended.
     step(suspended);
@@ -767,8 +754,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     String job = deployWithCheckpoint(desired, 1).jobId();
     flink.state(job, "RESTARTING");
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -820,8 +806,7 @@ class PipelineReconcilerTest {
     String stuck = status.jobId();
     flink.state(stuck, "RUNNING");
     flink.tasksRunning(stuck, false);
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
     assertThat(flink.job(stuck).state()).isEqualTo("CANCELED");
@@ -844,8 +829,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(2);
     step(desired);
     String job = status.jobId();
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     flink.tasks(job, new TaskStates(4, 0, 0, 0, 0, true));
     step(suspended);
@@ -888,7 +872,7 @@ class PipelineReconcilerTest {
     flink.state(job, "INITIALIZING");
     flink.tasks(job, TaskStates.unknownYet(true));
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(flink.job(job).state()).isEqualTo("INITIALIZING");
     assertThat(status.lastStep().action()).isEqualTo("wait");
@@ -903,8 +887,7 @@ class PipelineReconcilerTest {
     String starting = status.jobId();
     flink.state(starting, "RUNNING");
     flink.tasks(starting, new TaskStates(0, 1, 1, 0, 0, true));
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
     step(suspended);
     assertThat(status.lastStep().action()).isEqualTo("wait");
 
@@ -927,7 +910,7 @@ class PipelineReconcilerTest {
     // One task of each subtask index runs; the others wait for slots no TaskManager offers.
     flink.tasksRunning(job, false);
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
     assertThat(savepoints).isEmpty();
@@ -973,7 +956,7 @@ class PipelineReconcilerTest {
     flink.restarts(job, 2);
     flink.tasks(job, new TaskStates(0, 2, 0, 0, 0, true));
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
     assertThat(savepoints).isEmpty();
@@ -1029,7 +1012,7 @@ class PipelineReconcilerTest {
     step(desired);
     flink.savepointTakes(Duration.ofMinutes(10));
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(status.lastStep().action()).isEqualTo("failed");
     assertThat(status.lastStep().message()).contains("No savepoint outcome");
@@ -1860,16 +1843,10 @@ class PipelineReconcilerTest {
     // A savepoint-mode suspend of a crash-looping job waited forever for a savepoint, as the way
     // back to an older jar did (P9-3).
     DesiredState desired = running(1);
-    String looping = deployWithCheckpoint(desired, 1).jobId();
-    clock.advance(Duration.ofMinutes(20));
-    String checkpoint = checkpoint(looping, 9);
-    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
-    step(desired);
-    flink.restarts(looping, 2);
-    flink.state(looping, "RESTARTING");
-    clock.advance(Duration.ofSeconds(30));
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    Deployed loopingJob = loopingJobWithCheckpoint(desired);
+    String looping = loopingJob.jobId();
+    String checkpoint = loopingJob.checkpoint();
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
     assertThat(status.lastStep().action())
@@ -1895,15 +1872,9 @@ class PipelineReconcilerTest {
     // Probe 9 (P9-3): the documented way back from a release that crash-loops once traffic
     // reaches its broken path waited forever: "… is RESTARTING; replacing it needs a savepoint".
     DesiredState desired = running(1);
-    String looping = deployWithCheckpoint(desired, 1).jobId();
-    // Started long before the window: only the restarts observed within it count.
-    clock.advance(Duration.ofMinutes(20));
-    String checkpoint = checkpoint(looping, 9);
-    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
-    step(desired);
-    flink.restarts(looping, 2);
-    flink.state(looping, "RESTARTING");
-    clock.advance(Duration.ofSeconds(30));
+    Deployed loopingJob = loopingJobWithCheckpoint(desired);
+    String looping = loopingJob.jobId();
+    String checkpoint = loopingJob.checkpoint();
     DesiredState back = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
 
     step(back);
@@ -2017,10 +1988,7 @@ class PipelineReconcilerTest {
     // Before, a crash-looping job caught RUNNING with every task running was sent a stop with
     // savepoint, which its next failure fails: a failed step, retried.
     DesiredState desired = running(1);
-    Deployed looping = loopingJobWithCheckpoint(desired);
-    flink.restarts(looping.jobId(), 3);
-    flink.state(looping.jobId(), "RUNNING");
-    flink.failSavepoints("CheckpointException: Task failure (java.lang.NoSuchMethodError)");
+    Deployed looping = loopingJobCaughtRunningBetweenTwoRestarts(desired);
 
     step(suspended(desired));
 
@@ -2039,10 +2007,7 @@ class PipelineReconcilerTest {
   void aRescaleOfAJobThatKeepsRestartingSeenRunningBetweenTwoRestartsStartsFromItsNewestCheckpoint()
       throws Exception {
     DesiredState desired = running(1);
-    Deployed looping = loopingJobWithCheckpoint(desired);
-    flink.restarts(looping.jobId(), 3);
-    flink.state(looping.jobId(), "RUNNING");
-    flink.failSavepoints("CheckpointException: Task failure (java.lang.NoSuchMethodError)");
+    Deployed looping = loopingJobCaughtRunningBetweenTwoRestarts(desired);
     DesiredState wider = next(desired, desired.spec().withParallelism(2));
 
     step(wider);
@@ -2365,8 +2330,7 @@ class PipelineReconcilerTest {
     Deployed deployed = deployWithCheckpoint(desired, 61);
     clock.advance(Duration.ofSeconds(5));
     String savepoint = loseTheOutcomeOfTheNextStop(deployed.jobId(), 62);
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -2462,8 +2426,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     Deployed deployed = deployWithCheckpoint(desired, 61);
     flink.loseTheOutcomeOfTheNextStop(job -> true);
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -2487,8 +2450,7 @@ class PipelineReconcilerTest {
           stopSavepoint(job, 62);
           return false;
         });
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
     assertThat(status.lastStep().action()).isEqualTo("failed");
@@ -2670,6 +2632,26 @@ class PipelineReconcilerTest {
     flink.state(looping, "RESTARTING");
     clock.advance(Duration.ofSeconds(30));
     return new Deployed(looping, checkpoint);
+  }
+
+  /**
+   * {@link #loopingJobWithCheckpoint}, restarted a third time and caught RUNNING with every task
+   * running before its next failure, which fails any savepoint asked of it.
+   */
+  private Deployed loopingJobCaughtRunningBetweenTwoRestarts(DesiredState desired)
+      throws Exception {
+    Deployed looping = loopingJobWithCheckpoint(desired);
+    flink.restarts(looping.jobId(), 3);
+    flink.state(looping.jobId(), "RUNNING");
+    flink.failSavepoints("CheckpointException: Task failure (java.lang.NoSuchMethodError)");
+    return looping;
+  }
+
+  /** Deletes the job's checkpoints, as Flink discards those of a job that FINISHED. */
+  private void deleteCheckpointsOf(String jobId) throws IOException {
+    try (var files = Files.walk(checkpoints.resolve(jobId))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   /** {@code desired}, suspended with a savepoint. */
