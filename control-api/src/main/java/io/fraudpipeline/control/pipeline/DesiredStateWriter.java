@@ -123,7 +123,7 @@ class DesiredStateWriter {
         + ", "
         + spec.deliveryGuarantee().argument()
         + (newRestore
-            ? ", from " + RestorePoint.describeSavepoint(spec.restoreSavepointPath())
+            ? ", from " + RestorePoint.describeRequested(spec.restoreSavepointPath())
             : "");
   }
 }

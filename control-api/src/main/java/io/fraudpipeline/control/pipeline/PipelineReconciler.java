@@ -13,7 +13,6 @@ import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -49,8 +48,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Its parts: {@link UpgradeReconciler} carries an upgrade onto another jar through its phases,
  * {@link FailedJobRestarts} brings back a job Flink gave up on within the restart budget, {@link
- * JobHealthWatch} reports (and restarts) an unhealthy running job; all of them act through {@link
- * PipelineActions} and record their step through {@link ReconcileSteps}.
+ * JobHealthWatch} reports (and restarts) an unhealthy running job, {@link TakeDownPlanner} decides
+ * how a job is taken down where a savepoint is wanted (a replacement, a suspend); all of them act
+ * through {@link PipelineActions} and record their step through {@link ReconcileSteps}.
  */
 public class PipelineReconciler {
 
@@ -63,7 +63,7 @@ public class PipelineReconciler {
   private final FailedJobRestarts failedJobRestarts;
   private final JobHealthWatch healthWatch;
   private final RestartLoop restartLoop;
-  private final TaskStartWait taskStartWait;
+  private final TakeDownPlanner takeDown;
 
   private Boolean flinkWasReachable;
 
@@ -76,6 +76,8 @@ public class PipelineReconciler {
    * @param desiredWriter proposes a new desired version (a rollback records itself there); throws
    *     {@link StaleDesiredStateException} when another change was accepted first
    * @param jarKept whether the jar store holds a jar, by checksum
+   * @param slotsOnDemand whether Flink starts TaskManagers as jobs ask for slots ({@code
+   *     fraud.flink.slots-on-demand})
    * @param jarSha256 the jar this control plane ships
    */
   PipelineReconciler(
@@ -89,6 +91,7 @@ public class PipelineReconciler {
       UnaryOperator<DesiredState> desiredWriter,
       Predicate<String> jarKept,
       ReconcilerProperties properties,
+      boolean slotsOnDemand,
       Duration checkpointInterval,
       String jarSha256,
       Clock clock) {
@@ -126,7 +129,11 @@ public class PipelineReconciler {
     this.healthWatch =
         new JobHealthWatch(
             actions, steps, events, properties, checkpointInterval, restartLoop, clock);
-    this.taskStartWait = new TaskStartWait(properties.taskStartTimeout(), clock);
+    this.takeDown =
+        new TakeDownPlanner(
+            actions,
+            restartLoop,
+            new TaskStartWait(properties.taskStartTimeout(), slotsOnDemand, clock));
   }
 
   /**
@@ -323,7 +330,7 @@ public class PipelineReconciler {
           UpgradeMode.STATELESS,
           status,
           "a restore from "
-              + RestorePoint.describeSavepoint(spec.restoreSavepointPath())
+              + RestorePoint.describeRequested(spec.restoreSavepointPath())
               + " was asked for",
           null);
     }
@@ -384,53 +391,38 @@ public class PipelineReconciler {
 
   private PipelineStatus suspend(PipelineSpec spec, FlinkJob job, PipelineStatus status)
       throws InterruptedException {
-    boolean fromStart =
-        spec.suspendMode() != SuspendMode.CANCEL && stuckWithoutProgress(job, status);
-    Optional<Instant> starting = fromStart ? taskStartWait.until(job) : Optional.empty();
-    if (starting.isPresent()) {
-      return steps.withStep(
-          status, "wait", taskStartWait.waiting(job, starting.get(), "a savepoint (suspend)"));
-    }
-    // As for a replacement: a job Flink keeps restarting will not take a savepoint soon.
-    String restarting =
-        spec.suspendMode() != SuspendMode.CANCEL && !fromStart ? keepsRestarting(job) : null;
-    RestorePoint checkpoint = restarting == null ? null : actions.newestState(status, job.jobId());
-    if (spec.suspendMode() != SuspendMode.CANCEL
-        && !job.isRunning()
-        && !fromStart
-        && checkpoint == null) {
-      return steps.withStep(
-          status,
-          "wait",
-          "Job " + job.jobId() + " is " + job.state() + "; a savepoint needs it RUNNING");
+    TakeDown plan =
+        spec.suspendMode() == SuspendMode.CANCEL
+            ? null
+            : takeDown.plan(job, status, "a savepoint (suspend)");
+    if (plan instanceof TakeDown.Wait wait) {
+      return steps.withStep(status, "wait", wait.message());
     }
     if (!actions.leading()) {
       return status;
     }
     PipelineStatus.Builder next = status.toBuilder();
     String message;
-    if (checkpoint != null) {
+    if (plan instanceof TakeDown.FromCheckpoint fromCheckpoint) {
       actions.cancel(job);
-      next.lastState = checkpoint;
+      next.lastState = fromCheckpoint.checkpoint();
       message =
           "Job "
               + job.jobId()
-              + " cancelled (suspended): it is "
-              + job.state()
-              + " and keeps restarting ("
-              + restarting
-              + "); the pipeline resumes from checkpoint "
-              + checkpoint.path()
-              + " as in cancel mode; a savepoint needs it running";
-    } else if (fromStart) {
+              + " cancelled (suspended): "
+              + fromCheckpoint.reason()
+              + "; the pipeline resumes from "
+              + RestorePoint.describe(next.lastState)
+              + " as in cancel mode";
+    } else if (plan instanceof TakeDown.FromStart fromStart) {
       actions.cancel(job);
       message =
           "Job "
               + job.jobId()
               + " cancelled (suspended): "
-              + withoutProgress(job, status)
+              + fromStart.reason()
               + ", which the pipeline resumes from";
-    } else if (spec.suspendMode() == SuspendMode.CANCEL) {
+    } else if (plan == null) {
       actions.cancel(job);
       next.lastState = actions.newestState(status, job.jobId());
       message = "Job " + job.jobId() + " cancelled (suspended; its last checkpoint is kept)";
@@ -488,8 +480,7 @@ public class PipelineReconciler {
       fresh.lastState =
           spec.restoreSavepointPath() == null
               ? null
-              : new RestorePoint(
-                  spec.restoreSavepointPath(), RestorePoint.Kind.SAVEPOINT, clock.instant(), null);
+              : RestorePoint.requested(spec.restoreSavepointPath(), clock.instant());
       fresh.suspended = false;
       fresh.gaveUp = null;
       fresh.replacedState = stateBefore(status);
@@ -762,27 +753,12 @@ public class PipelineReconciler {
       String why,
       UpgradeReconciler.Intent upgrade)
       throws InterruptedException {
-    boolean fromStart = mode == UpgradeMode.SAVEPOINT && stuckWithoutProgress(job, status);
-    Optional<Instant> starting = fromStart ? taskStartWait.until(job) : Optional.empty();
-    if (starting.isPresent()) {
-      return steps.withStep(
-          status,
-          "wait",
-          taskStartWait.waiting(job, starting.get(), "replacing it with a savepoint"));
-    }
-    String restarting = mode == UpgradeMode.SAVEPOINT && !fromStart ? keepsRestarting(job) : null;
-    RestorePoint checkpoint = restarting == null ? null : actions.newestState(status, job.jobId());
-    boolean fromCheckpoint = checkpoint != null;
-    if (!job.isRunning() && mode == UpgradeMode.SAVEPOINT && !fromStart && !fromCheckpoint) {
-      return steps.withStep(
-          status,
-          "wait",
-          "Job "
-              + job.jobId()
-              + " is "
-              + job.state()
-              + "; replacing it needs a"
-              + " savepoint, so it must be RUNNING");
+    TakeDown plan =
+        mode == UpgradeMode.SAVEPOINT
+            ? takeDown.plan(job, status, "replacing it with a savepoint")
+            : null;
+    if (plan instanceof TakeDown.Wait wait) {
+      return steps.withStep(status, "wait", wait.message());
     }
     if (!actions.leading()) {
       return status;
@@ -791,24 +767,21 @@ public class PipelineReconciler {
     String how;
     RestorePoint before;
     UpgradeMode used = mode;
-    if (fromStart) {
+    if (plan instanceof TakeDown.FromStart fromStart) {
       actions.cancel(job);
       before = status.lastState();
-      how = "cancelled: " + withoutProgress(job, status) + ", which its replacement starts from";
-    } else if (fromCheckpoint) {
+      how = "cancelled: " + fromStart.reason() + ", which its replacement starts from";
+    } else if (plan instanceof TakeDown.FromCheckpoint fromCheckpoint) {
       actions.cancel(job);
-      next.lastState = checkpoint;
-      before = checkpoint;
+      next.lastState = fromCheckpoint.checkpoint();
+      before = next.lastState;
       used = UpgradeMode.LAST_STATE;
       how =
-          "cancelled: it is "
-              + job.state()
-              + (job.isRunning() ? " without every task running" : "")
-              + " and keeps restarting ("
-              + restarting
-              + ", as often as makes a job unhealthy): replaced from "
-              + RestorePoint.describe(checkpoint)
-              + " as in last-state mode; a savepoint needs it running";
+          "cancelled: "
+              + fromCheckpoint.reason()
+              + "; replaced from "
+              + RestorePoint.describe(next.lastState)
+              + " as in last-state mode";
     } else {
       switch (mode) {
         case SAVEPOINT -> {
@@ -847,47 +820,6 @@ public class PipelineReconciler {
     String message = "Job " + job.jobId() + " " + how + " because " + why;
     events.normal(EventReason.JOB_REPLACED, message, job.jobId());
     return steps.withStep(next.build(), "replace", message);
-  }
-
-  /**
-   * Whether the job cannot take a savepoint (not RUNNING, or not every task running: still
-   * starting, no slots, or failing over) and has completed no checkpoint since it started, so it is
-   * still at the state it started from ({@code status.lastState}): taking it down from there loses
-   * nothing (exactly-once, none of its output was committed), where waiting for a savepoint might
-   * never end. One merely starting is waited for a while first ({@link TaskStartWait}).
-   */
-  private boolean stuckWithoutProgress(FlinkJob job, PipelineStatus status) {
-    if ((job.isRunning() && !Boolean.FALSE.equals(job.tasksRunning()))
-        || job.lastCheckpoint() != null
-        || !job.jobId().equals(status.jobId())) {
-      return false;
-    }
-    RestorePoint newest = actions.newestState(status, job.jobId());
-    return newest == null || !job.jobId().equals(newest.jobId());
-  }
-
-  /**
-   * Why a job that cannot take a savepoint now (not RUNNING, or not every task running) will not be
-   * able to soon: Flink's restart strategy keeps recovering it, as often as makes a running job
-   * unhealthy ({@link RestartLoop}); null when it does not, or when it can take one. Then it is
-   * replaced from its newest retained checkpoint, as in {@code last-state} mode, where waiting for
-   * a savepoint never ends (P9-3); one restart, or two, is still waited out for the savepoint.
-   */
-  private String keepsRestarting(FlinkJob job) {
-    if (job.isRunning() && !Boolean.FALSE.equals(job.tasksRunning())) {
-      return null;
-    }
-    return restartLoop.restartedTooOften(job);
-  }
-
-  private String withoutProgress(FlinkJob job, PipelineStatus status) {
-    return "it is "
-        + job.state()
-        + (job.isRunning() ? " without every task running" : "")
-        + taskStartWait.whyNotWaited(job)
-        + " and has completed no checkpoint since it started from "
-        + RestorePoint.describe(status.lastState())
-        + " (a savepoint needs it running)";
   }
 
   /** The status with a step saying this replica took over the reconciliation. */

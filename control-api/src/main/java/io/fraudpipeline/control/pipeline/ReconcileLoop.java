@@ -1,6 +1,7 @@
 package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.EventRecorder;
+import io.fraudpipeline.control.flink.FlinkProperties;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.jobs.EmbeddedJobJar;
 import io.fraudpipeline.control.jobs.JobJars;
@@ -59,6 +60,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
       JobJars jars,
       JobProperties jobProperties,
       ReconcilerProperties properties,
+      FlinkProperties flinkProperties,
       MeterRegistry meters) {
     super("reconciler", properties.interval(), properties.savepointTimeout().plusSeconds(5));
     Clock clock = Clock.systemUTC();
@@ -80,6 +82,7 @@ public class ReconcileLoop extends PeriodicLifecycle {
             desired::propose,
             jars::contains,
             properties,
+            flinkProperties.slotsOnDemand(),
             jobProperties.checkpointInterval(),
             jar.isPresent() ? jar.sha256() : null,
             clock);

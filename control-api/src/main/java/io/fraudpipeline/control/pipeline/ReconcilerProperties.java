@@ -26,8 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param taskStartTimeout how long after its submission a job whose tasks are still starting
  *     (deploying, initializing, or about to get the free slots they wait for) is waited for when it
  *     must be stopped with a savepoint (stop, suspend, upgrade or rescale) before it has completed
- *     a checkpoint; past it, or at once for one that cannot start (no slots, failing over), it is
- *     cancelled back to the state it started from
+ *     a checkpoint; past it, or at once for one that cannot start (no slots, unless Flink starts
+ *     TaskManagers on demand; failing over), it is cancelled back to the state it started from
  */
 @Validated
 @ConfigurationProperties("fraud.reconciler")

@@ -24,7 +24,8 @@ final class RestartLoop {
   /** Restart counts of the job as observed, oldest first. */
   private final Deque<Sample> samples = new ArrayDeque<>();
 
-  private record Sample(Instant at, String jobId, long restarts) {}
+  /** The job's restart count, and its newest checkpoint's id then (null: none), as observed. */
+  private record Sample(Instant at, String jobId, long restarts, Long checkpointId) {}
 
   RestartLoop(ReconcilerProperties.Unhealthy unhealthy, Clock clock) {
     this.unhealthy = unhealthy;
@@ -42,7 +43,12 @@ final class RestartLoop {
     Instant now = clock.instant();
     Instant since = now.minus(unhealthy.window());
     samples.removeIf(s -> !s.jobId().equals(job.jobId()) || s.at().isBefore(since));
-    samples.addLast(new Sample(now, job.jobId(), job.restarts()));
+    samples.addLast(
+        new Sample(
+            now,
+            job.jobId(),
+            job.restarts(),
+            job.lastCheckpoint() == null ? null : job.lastCheckpoint().id()));
     long before = samples.peekFirst().restarts();
     if (job.startTime() != null && !job.startTime().isBefore(since)) {
       before = 0;
@@ -51,6 +57,33 @@ final class RestartLoop {
     return climbed >= unhealthy.maxRestarts()
         ? "restarted " + climbed + " times within " + unhealthy.window()
         : null;
+  }
+
+  /**
+   * Whether the job has completed a checkpoint since its last restart, as far as the observations
+   * tell: one newer than the job had when its restart count was last seen lower (its last restart
+   * came after that). Without such an observation, one newer than when its count was first seen at
+   * what it is now. Asked after {@link #restartedTooOften}, which records the observation.
+   */
+  boolean checkpointedSinceLastRestart(FlinkJob job) {
+    if (job.restarts() == null || job.lastCheckpoint() == null) {
+      return false;
+    }
+    Sample before = null;
+    for (Sample s : samples) {
+      if (s.jobId().equals(job.jobId()) && s.restarts() < job.restarts()) {
+        before = s;
+      }
+    }
+    if (before == null) {
+      before =
+          samples.stream()
+              .filter(s -> s.jobId().equals(job.jobId()) && s.restarts() == job.restarts())
+              .findFirst()
+              .orElse(null);
+    }
+    return before != null
+        && (before.checkpointId() == null || job.lastCheckpoint().id() > before.checkpointId());
   }
 
   /** Forgets what was observed: the job was replaced. */

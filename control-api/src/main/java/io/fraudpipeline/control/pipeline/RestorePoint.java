@@ -2,6 +2,7 @@ package io.fraudpipeline.control.pipeline;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A state the fraud job can be started from.
@@ -15,6 +16,9 @@ import java.util.Map;
  */
 public record RestorePoint(
     String path, Kind kind, Instant at, String jobId, Map<Integer, Long> transactionsOffsets) {
+
+  /** A checkpoint directory, or its metadata file, at the end of a path. */
+  private static final Pattern CHECKPOINT_PATH = Pattern.compile("/chk-\\d+(/(_metadata)?)?$");
 
   public RestorePoint(String path, Kind kind, Instant at, String jobId) {
     this(path, kind, at, jobId, null);
@@ -39,9 +43,24 @@ public record RestorePoint(
     return point == null ? "no state" : point.kind().name().toLowerCase() + " " + point.path();
   }
 
-  /** How steps and events name a savepoint asked for by path, or none. */
-  static String describeSavepoint(String path) {
-    return path == null ? "no state" : "savepoint " + path;
+  /**
+   * A state a restore asks for by path (no job of this pipeline wrote it or ran from it yet), of
+   * the kind its path says: {@code restore.latest} may name the last job's retained checkpoint.
+   */
+  static RestorePoint requested(String path, Instant at) {
+    return new RestorePoint(path, kindOf(path), at, null);
+  }
+
+  /**
+   * How steps and events name a state asked for by path ("checkpoint …", "savepoint …"), or none.
+   */
+  static String describeRequested(String path) {
+    return path == null ? "no state" : kindOf(path).name().toLowerCase() + " " + path;
+  }
+
+  /** Flink's checkpoints are its {@code chk-<n>} directories; any other path is a savepoint's. */
+  private static Kind kindOf(String path) {
+    return CHECKPOINT_PATH.matcher(path).find() ? Kind.CHECKPOINT : Kind.SAVEPOINT;
   }
 
   /** The newer of two, either of which may be absent. */

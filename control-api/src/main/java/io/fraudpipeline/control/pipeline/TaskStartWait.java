@@ -15,7 +15,9 @@ import java.util.Set;
  * started from, as is done for a job that cannot start, would leave no savepoint (what a user who
  * deploys and stops expects) and, under at-least-once, have the next job raise its alerts again.
  * The wait is bounded by {@code fraud.reconciler.task-start-timeout}, counted from the job's
- * submission.
+ * submission. Where Flink starts TaskManagers as jobs ask for slots ({@code
+ * fraud.flink.slots-on-demand}) a task waiting for a slot is starting too: none is free until the
+ * TaskManager being started for it registers.
  */
 final class TaskStartWait {
 
@@ -23,26 +25,23 @@ final class TaskStartWait {
   private static final Set<String> STARTING = Set.of("INITIALIZING", "CREATED", "RUNNING");
 
   private final Duration timeout;
+  private final boolean slotsOnDemand;
   private final Clock clock;
 
-  TaskStartWait(Duration timeout, Clock clock) {
+  TaskStartWait(Duration timeout, boolean slotsOnDemand, Clock clock) {
     this.timeout = timeout;
+    this.slotsOnDemand = slotsOnDemand;
     this.clock = clock;
   }
 
   /**
    * Until when the job is waited for: present while it was submitted less than the timeout ago, has
    * not been restarted by Flink, and its tasks that do not run yet are starting or about to get
-   * slots the cluster has free; empty for a job that cannot start (its tasks wait for slots that
-   * are not there, or fail), is failing over, or was waited for long enough.
+   * slots the cluster has free (or starts on demand); empty for a job that cannot start (its tasks
+   * wait for slots that are not there, or fail), is failing over, or was waited for long enough.
    */
   Optional<Instant> until(FlinkJob job) {
-    TaskStates tasks = job.tasks();
-    if (!STARTING.contains(job.state())
-        || (job.restarts() != null && job.restarts() > 0)
-        || tasks == null
-        || !tasks.merelyStarting()
-        || job.startTime() == null) {
+    if (!starting(job) || job.startTime() == null) {
       return Optional.empty();
     }
     Instant until = job.startTime().plus(timeout);
@@ -81,12 +80,22 @@ final class TaskStartWait {
       return "";
     }
     String counted = " (" + tasks.describe();
-    boolean starting =
-        STARTING.contains(job.state())
-            && (job.restarts() == null || job.restarts() == 0)
-            && tasks.merelyStarting();
-    return starting
+    return starting(job)
         ? counted + "; still starting past fraud.reconciler.task-start-timeout)"
         : counted + ")";
+  }
+
+  /** On its way to running, not restarted by Flink, its tasks merely starting. */
+  private boolean starting(FlinkJob job) {
+    TaskStates tasks = job.tasks();
+    return STARTING.contains(job.state())
+        && (job.restarts() == null || job.restarts() == 0)
+        && tasks != null
+        && (tasks.merelyStarting() || (slotsOnDemand && startingOnDemand(tasks)));
+  }
+
+  /** Not every task running, none failing: those waiting get slots as TaskManagers start. */
+  private static boolean startingOnDemand(TaskStates tasks) {
+    return !tasks.everyTaskRunning() && tasks.other() == 0;
   }
 }

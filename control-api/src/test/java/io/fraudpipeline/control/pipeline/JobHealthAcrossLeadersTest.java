@@ -197,6 +197,7 @@ class JobHealthAcrossLeadersTest {
             new ReconcilerProperties.Upgrade(
                 ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)),
             Duration.ofMinutes(1)),
+        false,
         Duration.ofSeconds(10),
         TestingFlinkService.SHIPPED_JAR,
         clock);

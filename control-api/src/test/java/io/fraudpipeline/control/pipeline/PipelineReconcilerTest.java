@@ -55,6 +55,10 @@ class PipelineReconcilerTest {
   TransactionsRetention retention = TransactionsRetention.UNKNOWN;
   final TestLeadership leadership = new TestLeadership();
   ReconcilerProperties properties = properties(false);
+
+  /** {@code fraud.flink.slots-on-demand}. */
+  boolean slotsOnDemand = false;
+
   PipelineReconciler reconciler;
   PipelineStatus status = PipelineStatus.initial();
 
@@ -133,9 +137,7 @@ class PipelineReconcilerTest {
     // A leader stopped it for a rescale and died before recording anything; Flink discarded the
     // checkpoints of the FINISHED job.
     String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
-    try (var files = Files.walk(checkpoints.resolve(stopped))) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    deleteCheckpointsOf(stopped);
     DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
 
     step(rescaled);
@@ -170,9 +172,7 @@ class PipelineReconcilerTest {
     // Stopped through Flink's UI; Flink's statistics still answer from before the stop.
     flink.statisticsLag(Duration.ofSeconds(3));
     String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
-    try (var files = Files.walk(checkpoints.resolve(stopped))) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    deleteCheckpointsOf(stopped);
 
     step(desired);
 
@@ -218,8 +218,7 @@ class PipelineReconcilerTest {
     clock.advance(Duration.ofSeconds(5));
     // The leader that took the suspend's savepoint died before recording it.
     String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -409,14 +408,8 @@ class PipelineReconcilerTest {
   @Test
   void reportsAJobWhoseRestartsKeepClimbing() throws Exception {
     DesiredState desired = running(1);
-    step(desired);
-    String job = status.jobId();
-    for (int restarts = 0; restarts <= 3; restarts++) {
-      flink.restarts(job, restarts);
-      flink.completeCheckpoint(job, restarts + 1, checkpoint(job, restarts + 1), clock.instant());
-      clock.advance(Duration.ofSeconds(30));
-      step(desired);
-    }
+
+    unhealthyFromClimbingRestarts(desired);
 
     assertThat(status.unhealthy()).contains("restarted 3 times");
     assertThat(reasons()).endsWith("JobUnhealthy");
@@ -544,7 +537,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     String unhealthy = unhealthyFromClimbingRestarts(desired);
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(status.suspended()).isTrue();
     assertThat(reasons()).endsWith("JobSuspended", "JobHealthy");
@@ -683,8 +676,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     step(desired);
     String job = status.jobId();
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -718,8 +710,7 @@ class PipelineReconcilerTest {
     DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
     step(rescaled);
     assertThat(flink.job(old).state()).isEqualTo("FINISHED");
-    DesiredState suspended =
-        next(rescaled, rescaled.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(rescaled);
 
     // The replacement already took the job down: nothing to stop, but the pipeline is suspended.
     step(suspended);
@@ -763,8 +754,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     String job = deployWithCheckpoint(desired, 1).jobId();
     flink.state(job, "RESTARTING");
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -816,8 +806,7 @@ class PipelineReconcilerTest {
     String stuck = status.jobId();
     flink.state(stuck, "RUNNING");
     flink.tasksRunning(stuck, false);
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
     assertThat(flink.job(stuck).state()).isEqualTo("CANCELED");
@@ -840,8 +829,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(2);
     step(desired);
     String job = status.jobId();
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     flink.tasks(job, new TaskStates(4, 0, 0, 0, 0, true));
     step(suspended);
@@ -884,7 +872,7 @@ class PipelineReconcilerTest {
     flink.state(job, "INITIALIZING");
     flink.tasks(job, TaskStates.unknownYet(true));
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(flink.job(job).state()).isEqualTo("INITIALIZING");
     assertThat(status.lastStep().action()).isEqualTo("wait");
@@ -899,8 +887,7 @@ class PipelineReconcilerTest {
     String starting = status.jobId();
     flink.state(starting, "RUNNING");
     flink.tasks(starting, new TaskStates(0, 1, 1, 0, 0, true));
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
     step(suspended);
     assertThat(status.lastStep().action()).isEqualTo("wait");
 
@@ -923,12 +910,41 @@ class PipelineReconcilerTest {
     // One task of each subtask index runs; the others wait for slots no TaskManager offers.
     flink.tasksRunning(job, false);
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
     assertThat(savepoints).isEmpty();
     assertThat(status.suspended()).isTrue();
     assertThat(status.lastStep().message()).contains("the cluster has none free");
+  }
+
+  @Test
+  void withSlotsOnDemandAJobWaitingForSlotsIsWaitedForUntilTheTaskStartTimeout() throws Exception {
+    // Where Flink starts TaskManagers as jobs ask for slots (Kubernetes), none are free until the
+    // one being started registers: such a job was cancelled at once, as if no slot would come.
+    slotsOnDemand = true;
+    reconciler = reconciler(leadership);
+    DesiredState desired = running(2);
+    step(desired);
+    String job = status.jobId();
+    flink.tasks(job, new TaskStates(4, 0, 0, 0, 0, false));
+    DesiredState suspended = suspended(desired);
+
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains(job, "is starting", "4 waiting for a slot")
+        .contains(START.plus(TASK_START_TIMEOUT).toString());
+
+    clock.advance(TASK_START_TIMEOUT);
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastStep().message())
+        .contains("still starting past fraud.reconciler.task-start-timeout");
   }
 
   @Test
@@ -940,7 +956,7 @@ class PipelineReconcilerTest {
     flink.restarts(job, 2);
     flink.tasks(job, new TaskStates(0, 2, 0, 0, 0, true));
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
     assertThat(savepoints).isEmpty();
@@ -996,7 +1012,7 @@ class PipelineReconcilerTest {
     step(desired);
     flink.savepointTakes(Duration.ofMinutes(10));
 
-    step(next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT)));
+    step(suspended(desired));
 
     assertThat(status.lastStep().action()).isEqualTo("failed");
     assertThat(status.lastStep().message()).contains("No savepoint outcome");
@@ -1310,6 +1326,30 @@ class PipelineReconcilerTest {
         .extracting(j -> j.restoredFrom())
         .isEqualTo("file:/sp/chosen");
     assertThat(status.lineage()).isEqualTo(restore.version());
+  }
+
+  @Test
+  void aRestoreOfARetainedCheckpointNamesItACheckpointNotASavepoint() throws Exception {
+    // restore.latest picks the last job's retained checkpoint when it is the newest state; its
+    // steps called it "savepoint …/chk-9".
+    DesiredState desired = running(1);
+    String retained = deployWithCheckpoint(desired, 9).checkpoint();
+    DesiredState restore = restoreFrom(desired, retained);
+
+    step(restore);
+    assertThat(status.lastStep().message())
+        .contains("a restore from checkpoint " + retained + " was asked for")
+        .doesNotContain("savepoint " + retained);
+    step(restore);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(j -> j.restoredFrom())
+        .isEqualTo(retained);
+    assertThat(status.lastStep().message())
+        .contains("from checkpoint " + retained)
+        .doesNotContain("savepoint " + retained);
+    assertThat(status.lastState().kind()).isEqualTo(RestorePoint.Kind.CHECKPOINT);
   }
 
   @Test
@@ -1803,16 +1843,10 @@ class PipelineReconcilerTest {
     // A savepoint-mode suspend of a crash-looping job waited forever for a savepoint, as the way
     // back to an older jar did (P9-3).
     DesiredState desired = running(1);
-    String looping = deployWithCheckpoint(desired, 1).jobId();
-    clock.advance(Duration.ofMinutes(20));
-    String checkpoint = checkpoint(looping, 9);
-    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
-    step(desired);
-    flink.restarts(looping, 2);
-    flink.state(looping, "RESTARTING");
-    clock.advance(Duration.ofSeconds(30));
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    Deployed loopingJob = loopingJobWithCheckpoint(desired);
+    String looping = loopingJob.jobId();
+    String checkpoint = loopingJob.checkpoint();
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
     assertThat(status.lastStep().action())
@@ -1838,15 +1872,9 @@ class PipelineReconcilerTest {
     // Probe 9 (P9-3): the documented way back from a release that crash-loops once traffic
     // reaches its broken path waited forever: "… is RESTARTING; replacing it needs a savepoint".
     DesiredState desired = running(1);
-    String looping = deployWithCheckpoint(desired, 1).jobId();
-    // Started long before the window: only the restarts observed within it count.
-    clock.advance(Duration.ofMinutes(20));
-    String checkpoint = checkpoint(looping, 9);
-    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
-    step(desired);
-    flink.restarts(looping, 2);
-    flink.state(looping, "RESTARTING");
-    clock.advance(Duration.ofSeconds(30));
+    Deployed loopingJob = loopingJobWithCheckpoint(desired);
+    String looping = loopingJob.jobId();
+    String checkpoint = loopingJob.checkpoint();
     DesiredState back = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
 
     step(back);
@@ -1907,6 +1935,117 @@ class PipelineReconcilerTest {
               assertThat(j.parallelism()).isEqualTo(2);
               assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
             });
+  }
+
+  @Test
+  void aSuspendOfAJobWithACheckpointButNotEveryTaskRunningWaitsForThemRatherThanFailing()
+      throws Exception {
+    // Before, it was sent a stop with savepoint Flink refuses ("Not all required tasks are
+    // currently running"): a failed step and a ReconcileFailed warning at every pass.
+    DesiredState desired = running(2);
+    String job = deployWithCheckpoint(desired, 3).jobId();
+    flink.tasksRunning(job, false);
+    DesiredState suspended = suspended(desired);
+
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains(job, "2 of 4 tasks running", "a savepoint (suspend) needs it RUNNING")
+        .contains("every task running");
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+
+    flink.tasksRunning(job, true);
+    step(suspended);
+
+    assertThat(flink.job(job).state()).isEqualTo("FINISHED");
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+  }
+
+  @Test
+  void aRescaleOfAJobWithACheckpointButNotEveryTaskRunningWaitsForThemRatherThanFailing()
+      throws Exception {
+    DesiredState desired = running(2);
+    String job = deployWithCheckpoint(desired, 3).jobId();
+    flink.tasksRunning(job, false);
+    DesiredState wider = next(desired, desired.spec().withParallelism(3));
+
+    step(wider);
+
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains(job, "replacing it with a savepoint needs it RUNNING with every task running");
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void aSuspendOfAJobThatKeepsRestartingSeenRunningBetweenTwoRestartsKeepsItsNewestCheckpoint()
+      throws Exception {
+    // Before, a crash-looping job caught RUNNING with every task running was sent a stop with
+    // savepoint, which its next failure fails: a failed step, retried.
+    DesiredState desired = running(1);
+    Deployed looping = loopingJobCaughtRunningBetweenTwoRestarts(desired);
+
+    step(suspended(desired));
+
+    assertThat(flink.job(looping.jobId()).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(looping.checkpoint());
+    assertThat(status.lastStep().message())
+        .contains("keeps restarting (restarted 3 times within PT5M")
+        .contains("no checkpoint since its last restart")
+        .contains("resumes from checkpoint " + looping.checkpoint());
+    assertThat(reasons()).doesNotContain("ReconcileFailed").endsWith("JobSuspended");
+  }
+
+  @Test
+  void aRescaleOfAJobThatKeepsRestartingSeenRunningBetweenTwoRestartsStartsFromItsNewestCheckpoint()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed looping = loopingJobCaughtRunningBetweenTwoRestarts(desired);
+    DesiredState wider = next(desired, desired.spec().withParallelism(2));
+
+    step(wider);
+    step(wider);
+
+    assertThat(flink.job(looping.jobId()).state()).isEqualTo("CANCELED");
+    assertThat(savepoints).isEmpty();
+    assertThat(reasons()).doesNotContain("ReconcileFailed").endsWith("JobReplaced", "JobDeployed");
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(2);
+              assertThat(j.restoredFrom()).isEqualTo(looping.checkpoint());
+            });
+  }
+
+  @Test
+  void aJobThatRestartedTooOftenButCheckpointsAgainSinceItsLastRestartIsStoppedWithASavepoint()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed recovered = loopingJobWithCheckpoint(desired);
+    flink.restarts(recovered.jobId(), 3);
+    flink.state(recovered.jobId(), "RUNNING");
+    step(desired);
+    assertThat(status.unhealthy()).as("three restarts seen").contains("restarted 3 times");
+    clock.advance(Duration.ofSeconds(10));
+    flink.completeCheckpoint(
+        recovered.jobId(), 10, checkpoint(recovered.jobId(), 10), clock.instant());
+    clock.advance(Duration.ofSeconds(2));
+
+    step(suspended(desired));
+
+    assertThat(flink.job(recovered.jobId()).state()).isEqualTo("FINISHED");
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertThat(status.lastState().path()).isEqualTo(savepoints.get(0).path());
   }
 
   @Test
@@ -2191,8 +2330,7 @@ class PipelineReconcilerTest {
     Deployed deployed = deployWithCheckpoint(desired, 61);
     clock.advance(Duration.ofSeconds(5));
     String savepoint = loseTheOutcomeOfTheNextStop(deployed.jobId(), 62);
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -2288,8 +2426,7 @@ class PipelineReconcilerTest {
     DesiredState desired = running(1);
     Deployed deployed = deployWithCheckpoint(desired, 61);
     flink.loseTheOutcomeOfTheNextStop(job -> true);
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
 
@@ -2313,8 +2450,7 @@ class PipelineReconcilerTest {
           stopSavepoint(job, 62);
           return false;
         });
-    DesiredState suspended =
-        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+    DesiredState suspended = suspended(desired);
 
     step(suspended);
     assertThat(status.lastStep().action()).isEqualTo("failed");
@@ -2481,6 +2617,49 @@ class PipelineReconcilerTest {
   private record Deployed(String jobId, String checkpoint) {}
 
   /**
+   * A job Flink has restarted twice in the last 30 s (RESTARTING), one restart short of {@code
+   * unhealthy.max-restarts}, started long before {@code unhealthy.window}; returns it with its
+   * newest checkpoint, completed before those restarts.
+   */
+  private Deployed loopingJobWithCheckpoint(DesiredState desired) throws Exception {
+    String looping = deployWithCheckpoint(desired, 1).jobId();
+    // Started long before the window: only the restarts observed within it count.
+    clock.advance(Duration.ofMinutes(20));
+    String checkpoint = checkpoint(looping, 9);
+    flink.completeCheckpoint(looping, 9, checkpoint, clock.instant());
+    step(desired);
+    flink.restarts(looping, 2);
+    flink.state(looping, "RESTARTING");
+    clock.advance(Duration.ofSeconds(30));
+    return new Deployed(looping, checkpoint);
+  }
+
+  /**
+   * {@link #loopingJobWithCheckpoint}, restarted a third time and caught RUNNING with every task
+   * running before its next failure, which fails any savepoint asked of it.
+   */
+  private Deployed loopingJobCaughtRunningBetweenTwoRestarts(DesiredState desired)
+      throws Exception {
+    Deployed looping = loopingJobWithCheckpoint(desired);
+    flink.restarts(looping.jobId(), 3);
+    flink.state(looping.jobId(), "RUNNING");
+    flink.failSavepoints("CheckpointException: Task failure (java.lang.NoSuchMethodError)");
+    return looping;
+  }
+
+  /** Deletes the job's checkpoints, as Flink discards those of a job that FINISHED. */
+  private void deleteCheckpointsOf(String jobId) throws IOException {
+    try (var files = Files.walk(checkpoints.resolve(jobId))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** {@code desired}, suspended with a savepoint. */
+  private static DesiredState suspended(DesiredState desired) {
+    return next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.SAVEPOINT));
+  }
+
+  /**
    * The next stop with savepoint completes savepoint {@code id} of {@code jobId} in Flink's
    * savepoint directory, then its JobManager is replaced (no HA) before the outcome was read: Flink
    * knows neither the trigger nor the job. Returns the savepoint's path.
@@ -2638,6 +2817,7 @@ class PipelineReconcilerTest {
         },
         jar -> !jar.equals(LOST_JAR),
         properties,
+        slotsOnDemand,
         Duration.ofSeconds(10),
         TestingFlinkService.SHIPPED_JAR,
         clock);

@@ -84,6 +84,7 @@ final class ReconciledPipeline implements AutoCloseable {
             desiredLog::propose,
             jar -> true,
             properties,
+            false,
             Duration.ofSeconds(10),
             TestingFlinkService.SHIPPED_JAR,
             clock);

@@ -56,6 +56,7 @@ public final class ReplicaReconciler {
                 new ReconcilerProperties.Upgrade(
                     ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)),
                 Duration.ofMinutes(1)),
+            false,
             Duration.ofSeconds(5),
             shippedJar,
             clock);
