@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fraudpipeline.control.errors.InvalidInputException;
-import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.model.FieldError;
 import io.fraudpipeline.model.FraudJson;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,17 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 class PipelineSpecDocumentsTest {
 
-  private static final PipelineSpec DEFAULTS =
-      new PipelineSpec(
-          PipelineState.SUSPENDED,
-          1,
-          DeliveryGuarantee.EXACTLY_ONCE,
-          UpgradeMode.SAVEPOINT,
-          SuspendMode.SAVEPOINT,
-          true,
-          null,
-          false,
-          null);
+  private static final PipelineSpec DEFAULTS = ReplicaReconciler.running("pipeline", 1).spec();
 
   @ParameterizedTest
   @ValueSource(
