@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -254,18 +255,23 @@ final class PipelineActions {
       }
       return steps.withStep(
           accepted(intended), said.action(), "Job " + jobId + " was already submitted");
-    } catch (FlinkUnavailableException e) {
+    } catch (FlinkRequestException | FlinkUnavailableException e) {
       // Cut short by this replica's shutdown, or Flink went away (a JobManager restarting): the
       // intent written above stays, and once Flink answers the job is found there or submitted
-      // again under its JobID. Not a refusal: nothing to back off from.
+      // again under its JobID. Not a refusal: nothing to back off from. A run request Flink took
+      // but did not answer in time is one (a jar whose main() hangs would be asked again and
+      // again): backed off as a refusal, and a submission of it that landed is adopted.
       Interruptions.rethrowIfInterrupted(e);
-      throw new FlinkGoneDuringStep(intended, e);
-    } catch (FlinkRequestException e) {
+      if (e instanceof FlinkUnavailableException gone
+          && !(gone.getCause() instanceof TimeoutException)) {
+        throw new FlinkGoneDuringStep(intended, gone);
+      }
       PipelineStatus.Builder failed = intended.toBuilder();
       failed.jobSubmission = PipelineStatus.Submission.REFUSED;
       Instant now = clock.instant();
       Upgrade deploying = intended.upgrade();
-      if (deploying != null
+      if (e instanceof FlinkRequestException
+          && deploying != null
           && deploying.phase() == Upgrade.Phase.AWAITING_READINESS
           && jobId.equals(deploying.toJobId())) {
         // Flink answered the new jar's run request with an error: the upgrade decides (a rollback).

@@ -1571,6 +1571,29 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aSubmissionFlinkDidNotAnswerInTimeIsBackedOffAsARefusal() throws Exception {
+    // A run request Flink took but did not answer (a jar whose main() hangs): asking again at once,
+    // pass after pass, would only pile up hanging requests.
+    TestingFlinkService slow =
+        new TestingFlinkService(clock) {
+          @Override
+          public void submit(JobSubmission submission) {
+            throw new io.fraudpipeline.flink.FlinkUnavailableException(
+                "Flink did not answer POST /jars/…/run within PT1M",
+                new java.util.concurrent.TimeoutException());
+          }
+        };
+
+    status =
+        reconciler(leadership, slow)
+            .reconcile(running(1), new PipelineObserver(slow, () -> null, clock).observe(), status);
+
+    assertThat(status.jobSubmission()).isEqualTo(PipelineStatus.Submission.REFUSED);
+    assertThat(status.notBefore()).isNotNull();
+    assertThat(status.lastStep().action()).isEqualTo("failed");
+  }
+
+  @Test
   void aJobFlinkRefusedIsSaidToHaveNeverStartedWhenItIsDeployedAgain() throws Exception {
     DesiredState desired = running(1);
     flink.refuseSubmissions("Could not run the jar");
