@@ -329,6 +329,40 @@ class ControlApiSmokeTest {
     }
   }
 
+  /**
+   * Probe 11: Tomcat decodes a query string only when a parameter is first read, and throws there;
+   * every endpoint reading a parameter answered 500 {@code internal} and logged a stack trace, the
+   * unauthenticated health endpoint included.
+   */
+  @Test
+  void aQueryWithABrokenEscapeIsRefusedSayingSoNotAnInternalError(CapturedOutput output)
+      throws Exception {
+    for (String path :
+        List.of(
+            "/actuator/health?x=%ff",
+            "/api/v1/events?limit=%ff",
+            "/api/v1/events?%ff=1",
+            "/api/v1/operations?limit=%zz",
+            "/api/v1/rules/history?limit=%ff")) {
+      String answer = rawGet(path);
+      String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+      JsonNode problem = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+
+      assertThat(head)
+          .as(path)
+          .startsWith("HTTP/1.1 400")
+          .contains("\r\nContent-Type: application/problem+json\r\n");
+      assertThat(problem.path("type").asString())
+          .isEqualTo("https://fraud-pipeline.dev/problems/validation");
+      assertThat(problem.path("detail").asString())
+          .as(path)
+          .isEqualTo(
+              "The query string holds a broken %-escape or one that is not UTF-8: each % must be"
+                  + " followed by two hex digits of a UTF-8 byte");
+    }
+    assertThat(output.getOut()).doesNotContain("InvalidParameterException");
+  }
+
   @Test
   void anUnknownHealthComponentIsAnsweredWithANotFoundProblem() throws Exception {
     HttpResponse<String> response =
