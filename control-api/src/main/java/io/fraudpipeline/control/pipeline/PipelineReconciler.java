@@ -64,8 +64,7 @@ public class PipelineReconciler {
   private final JobHealthWatch healthWatch;
   private final RestartLoop restartLoop;
   private final TakeDownPlanner takeDown;
-
-  private Boolean flinkWasReachable;
+  private final FlinkReachability reachability;
 
   /**
    * @param intentWriter writes the status durably before a deployment is submitted, so a successor
@@ -100,6 +99,7 @@ public class PipelineReconciler {
     this.clock = clock;
     this.steps = new ReconcileSteps(leadership, clock);
     this.restartLoop = new RestartLoop(properties.unhealthy(), clock);
+    this.reachability = new FlinkReachability(events, steps);
     this.actions =
         new PipelineActions(
             flink,
@@ -112,6 +112,7 @@ public class PipelineReconciler {
             properties,
             jarSha256,
             steps,
+            reachability,
             clock);
     this.upgrades =
         new UpgradeReconciler(
@@ -150,19 +151,10 @@ public class PipelineReconciler {
         // Not an answer of Flink: the observation was cut short by this replica's shutdown.
         throw new InterruptedException("The replica shuts down: " + observed.error());
       }
-      if (!Boolean.FALSE.equals(flinkWasReachable)) {
-        events.warning(
-            EventReason.FLINK_UNREACHABLE,
-            "Flink cannot be observed (" + observed.error() + "); nothing is changed until it can",
-            status.jobId());
-      }
-      flinkWasReachable = false;
+      reachability.unobservable(observed.error(), status.jobId());
       return status;
     }
-    if (Boolean.FALSE.equals(flinkWasReachable)) {
-      events.normal(EventReason.FLINK_REACHABLE, "Flink answers again", status.jobId());
-    }
-    flinkWasReachable = true;
+    reachability.observed(status.jobId());
     if (desired == null) {
       return status;
     }
@@ -171,10 +163,7 @@ public class PipelineReconciler {
       return healthWatch.closed(learnt, decide(desired, observed, learnt));
     } catch (FlinkUnavailableException e) {
       Interruptions.rethrowIfInterrupted(e);
-      return flinkGone(desired, learnt, e);
-    } catch (FlinkGoneDuringStep e) {
-      Interruptions.rethrowIfInterrupted(e);
-      return flinkGone(desired, e.progress(), e);
+      return reachability.goneDuringStep(learnt, e.getMessage());
     } catch (FlinkRequestException
         | SavepointFailedException
         | IllegalStateException
@@ -186,30 +175,6 @@ public class PipelineReconciler {
           learnt.jobId());
       return steps.withStep(learnt, "failed", e.getMessage());
     }
-  }
-
-  /**
-   * Flink stopped answering during the step (a JobManager restarting answers 503 while it elects
-   * its leader): not a failure of the step, which an operation waiting for it would end on. The
-   * step waits, and the next pass Flink answers carries on from what it then observes.
-   */
-  private PipelineStatus flinkGone(
-      DesiredState desired, PipelineStatus progress, RuntimeException e) {
-    if (!Boolean.FALSE.equals(flinkWasReachable)) {
-      events.warning(
-          EventReason.FLINK_UNREACHABLE,
-          "Flink stopped answering during the step towards version "
-              + desired.version()
-              + " ("
-              + e.getMessage()
-              + "); it is taken again once Flink answers",
-          progress.jobId());
-    }
-    flinkWasReachable = false;
-    return steps.withStep(
-        progress,
-        "wait",
-        "Flink stopped answering during the step (" + e.getMessage() + "); waiting for it");
   }
 
   /** Takes in what the observation says without acting: the newest state to restore from. */
