@@ -47,10 +47,11 @@ import java.util.function.UnaryOperator;
  * first submission may still land.
  *
  * <p>Its parts: {@link UpgradeReconciler} carries an upgrade onto another jar through its phases,
- * {@link FailedJobRestarts} brings back a job Flink gave up on within the restart budget, {@link
- * JobHealthWatch} reports (and restarts) an unhealthy running job, {@link TakeDownPlanner} decides
- * how a job is taken down where a savepoint is wanted (a replacement, a suspend); all of them act
- * through {@link PipelineActions} and record their step through {@link ReconcileSteps}.
+ * {@link SuspendReconciler} suspends the pipeline, {@link FailedJobRestarts} brings back a job
+ * Flink gave up on within the restart budget, {@link JobHealthWatch} reports (and restarts) an
+ * unhealthy running job, {@link TakeDownPlanner} decides how a job is taken down where a savepoint
+ * is wanted (a replacement, a suspend); all of them act through {@link PipelineActions} and record
+ * their step through {@link ReconcileSteps}.
  */
 public class PipelineReconciler {
 
@@ -64,6 +65,7 @@ public class PipelineReconciler {
   private final JobHealthWatch healthWatch;
   private final RestartLoop restartLoop;
   private final TakeDownPlanner takeDown;
+  private final SuspendReconciler suspends;
   private final FlinkReachability reachability;
 
   /**
@@ -135,6 +137,7 @@ public class PipelineReconciler {
             actions,
             restartLoop,
             new TaskStartWait(properties.taskStartTimeout(), slotsOnDemand, clock));
+    this.suspends = new SuspendReconciler(actions, steps, events, takeDown);
   }
 
   /**
@@ -249,17 +252,17 @@ public class PipelineReconciler {
     if (!spec.running()) {
       PipelineStatus ended = upgrades.abandon(status, "the pipeline was suspended");
       if (job != null) {
-        return suspend(spec, job, ended);
+        return suspends.suspend(spec, job, ended);
       }
       if (!ended.suspended() && ended.jobId() != null && actions.leading()) {
         // Stopped with a savepoint by a leader that died before recording it: keep that.
         FlinkJob last = observed.job(ended.jobId()).orElse(null);
         if (last == null || !"FINISHED".equals(last.state())) {
-          return suspendedWithoutJob(desired, ended);
+          return suspends.suspendedWithoutJob(desired, ended);
         }
         Optional<PipelineStatus> withSavepoint = actions.withFinalSavepoint(last, ended);
         return withSavepoint.isPresent()
-            ? suspendedWithoutJob(desired, withSavepoint.get())
+            ? suspends.suspendedWithoutJob(desired, withSavepoint.get())
             : awaitingFinalSavepoint(last, ended);
       }
       return steps.steady(ended, "suspended");
@@ -352,86 +355,6 @@ public class PipelineReconciler {
     next.jobId = keep.jobId();
     next.jobSubmission = PipelineStatus.Submission.ACCEPTED;
     return steps.withStep(next.build(), "cancel-duplicate", message);
-  }
-
-  private PipelineStatus suspend(PipelineSpec spec, FlinkJob job, PipelineStatus status)
-      throws InterruptedException {
-    TakeDown plan =
-        spec.suspendMode() == SuspendMode.CANCEL
-            ? null
-            : takeDown.plan(job, status, "a savepoint (suspend)");
-    if (plan instanceof TakeDown.Wait wait) {
-      return steps.withStep(status, "wait", wait.message());
-    }
-    if (!actions.leading()) {
-      return status;
-    }
-    PipelineStatus.Builder next = status.toBuilder();
-    String message;
-    if (plan instanceof TakeDown.FromCheckpoint fromCheckpoint) {
-      actions.cancel(job);
-      next.lastState = fromCheckpoint.checkpoint();
-      message =
-          "Job "
-              + job.jobId()
-              + " cancelled (suspended): "
-              + fromCheckpoint.reason()
-              + "; the pipeline resumes from "
-              + RestorePoint.describe(next.lastState)
-              + " as in cancel mode";
-    } else if (plan instanceof TakeDown.FromStart fromStart) {
-      actions.cancel(job);
-      message =
-          "Job "
-              + job.jobId()
-              + " cancelled (suspended): "
-              + fromStart.reason()
-              + ", which the pipeline resumes from";
-    } else if (plan == null) {
-      actions.cancel(job);
-      next.lastState = actions.newestState(status, job.jobId());
-      message = "Job " + job.jobId() + " cancelled (suspended; its last checkpoint is kept)";
-    } else {
-      PipelineActions.Stopped stopped =
-          actions.stopWithSavepoint(
-              job, spec.suspendMode() == SuspendMode.DRAIN, SavepointRecord.Kind.STOP, status);
-      next.lastState = stopped.savepoint();
-      message =
-          "Job "
-              + job.jobId()
-              + " stopped with savepoint "
-              + stopped.savepoint().path()
-              + " (suspended)"
-              + stopped.howKnown();
-    }
-    next.suspended = true;
-    next.unhealthy = null;
-    events.normal(EventReason.JOB_SUSPENDED, message, job.jobId());
-    return steps.withStep(next.build(), "suspend", message);
-  }
-
-  /**
-   * Desired suspended while no job is active: one a replacement (a rescale) just took down, or one
-   * that ended otherwise. Recorded as a suspend all the same, so the next running version resumes
-   * the pipeline from its last state rather than finishing the replacement.
-   */
-  private PipelineStatus suspendedWithoutJob(DesiredState desired, PipelineStatus status) {
-    PipelineStatus.Builder next = status.toBuilder();
-    next.suspended = true;
-    next.unhealthy = null;
-    // The job may have completed checkpoints after the last observation (a cancel by a leader
-    // that died, a job cancelled outside), and Flink keeps only the newest: resume from that one.
-    next.lastState = actions.newestState(status, status.jobId());
-    String message =
-        "Pipeline suspended (desired version "
-            + desired.version()
-            + "): job "
-            + status.jobId()
-            + " was no longer active, so nothing was stopped; its last state, "
-            + RestorePoint.describe(next.lastState)
-            + ", is kept";
-    events.normal(EventReason.JOB_SUSPENDED, message, status.jobId());
-    return steps.withStep(next.build(), "suspend", message);
   }
 
   /** Desired running, no active fraud job on Flink. */
