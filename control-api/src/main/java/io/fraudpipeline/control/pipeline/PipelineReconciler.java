@@ -5,6 +5,7 @@ import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.SavepointAwaiter.SavepointFailedException;
+import io.fraudpipeline.control.flink.UnknownJobException;
 import io.fraudpipeline.control.jobs.JarNotAvailableException;
 import io.fraudpipeline.control.jobs.JobJar;
 import io.fraudpipeline.control.leadership.Leadership;
@@ -167,6 +168,9 @@ public class PipelineReconciler {
     } catch (FlinkUnavailableException e) {
       Interruptions.rethrowIfInterrupted(e);
       return reachability.goneDuringStep(learnt, e.getMessage());
+    } catch (UnknownJobException e) {
+      Interruptions.rethrowIfInterrupted(e);
+      return jobGoneDuringStep(learnt, e);
     } catch (FlinkRequestException
         | SavepointFailedException
         | IllegalStateException
@@ -178,6 +182,18 @@ public class PipelineReconciler {
           learnt.jobId());
       return steps.withStep(learnt, "failed", e.getMessage());
     }
+  }
+
+  /**
+   * Flink did not know the job the step acted on (a JobManager replaced without HA since it was
+   * observed): not a failure of the step, which an operation waiting for it would end on, and no
+   * sign that the job ended either (a JobManager with HA answers so until it has recovered the
+   * job). The step waits: the next pass acts on what Flink's jobs then are, the job recovered or
+   * gone, so no job is deployed while another may still run.
+   */
+  private PipelineStatus jobGoneDuringStep(PipelineStatus status, UnknownJobException e) {
+    return steps.withStep(
+        status, "wait", e.getMessage() + " during the step; acting on what Flink observes next");
   }
 
   /** Takes in what the observation says without acting: the newest state to restore from. */

@@ -1547,6 +1547,59 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aRescaleOfAJobAReplacedJobManagerNoLongerKnowsWaitsInsteadOfFailingThenDeploysItOnce()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 3);
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+    // Observed while it ran; its JobManager is then replaced without HA: 404 for the job.
+    ObservedPipeline before = observe(null);
+    flink.loseAllJobs();
+
+    status = reconciler.reconcile(rescaled, before, status);
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message()).contains("does not know job " + deployed.jobId());
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+
+    step(rescaled);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.parallelism()).isEqualTo(2);
+              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void aJobAJobManagerWithHaAnswered404ForIsTakenDownOnTheNextPassAndNothingRunsBesideIt()
+      throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    DesiredState cancelled =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.CANCEL));
+    flink.answerTheNextCommandBeforeRecoveringTheJob();
+
+    step(cancelled);
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.suspended()).isFalse();
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+
+    step(cancelled); // the recovered job is observed again
+
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(status.suspended()).isTrue();
+    assertThat(flink.submissions())
+        .singleElement()
+        .satisfies(s -> assertThat(s.jobId()).isEqualTo(job));
+  }
+
+  @Test
   void aSubmissionFlinkStopsAnsweringDuringIsSubmittedAgainUnderItsJobIdOnceFlinkAnswers()
       throws Exception {
     DesiredState desired = running(1);
