@@ -44,7 +44,7 @@ class PipelineReconcilerTest {
   private static final String LOST_JAR = "c".repeat(64);
 
   /** {@code fraud.reconciler.task-start-timeout}, as its default. */
-  private static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(1);
+  private static final Duration TASK_START_TIMEOUT = TestReconcilerProperties.TASK_START_TIMEOUT;
 
   final MutableClock clock = new MutableClock(START);
   final TestingFlinkService flink = new TestingFlinkService(clock);
@@ -54,7 +54,7 @@ class PipelineReconcilerTest {
   final List<DesiredState> proposed = new ArrayList<>();
   TransactionsRetention retention = TransactionsRetention.UNKNOWN;
   final TestLeadership leadership = new TestLeadership();
-  ReconcilerProperties properties = properties(false);
+  ReconcilerProperties properties = TestReconcilerProperties.of(false);
 
   /** {@code fraud.flink.slots-on-demand}. */
   boolean slotsOnDemand = false;
@@ -454,7 +454,7 @@ class PipelineReconcilerTest {
 
   @Test
   void restartsAnUnhealthyJobFromItsLastCheckpointWhenConfigured() throws Exception {
-    properties = properties(true);
+    properties = TestReconcilerProperties.of(true);
     reconciler = reconciler(leadership);
     DesiredState desired = running(1);
     step(desired);
@@ -518,7 +518,7 @@ class PipelineReconcilerTest {
 
   @Test
   void anUnhealthyReportIsClosedOnceTheRestartedJobRunsInItsPlace() throws Exception {
-    properties = properties(true);
+    properties = TestReconcilerProperties.of(true);
     reconciler = reconciler(leadership);
     DesiredState desired = running(1);
     String unhealthy = unhealthyFromClimbingRestarts(desired);
@@ -2897,20 +2897,5 @@ class PipelineReconcilerTest {
         Duration.ofSeconds(10),
         TestingFlinkService.SHIPPED_JAR,
         clock);
-  }
-
-  private static ReconcilerProperties properties(boolean restartUnhealthy) {
-    return new ReconcilerProperties(
-        true,
-        Duration.ofSeconds(2),
-        Duration.ofMinutes(5),
-        Duration.ofMinutes(1),
-        Duration.ofMinutes(2),
-        new ReconcilerProperties.RestartBudget(
-            3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
-        new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, restartUnhealthy),
-        new ReconcilerProperties.Upgrade(
-            ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)),
-        TASK_START_TIMEOUT);
   }
 }
