@@ -16,11 +16,11 @@ class WebhooksPropertiesTest {
         urls,
         secret,
         Set.of(PipelineEvent.Type.WARNING),
-        5,
         Duration.ofSeconds(1),
         Duration.ofMinutes(1),
         Duration.ofSeconds(10),
-        1000);
+        Duration.ofHours(24),
+        Duration.ofMinutes(5));
   }
 
   @Test
@@ -42,6 +42,14 @@ class WebhooksPropertiesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("http or https");
     assertThat(webhooks(List.of(URI.create("HTTPS://hooks.example/x")), "s").enabled()).isTrue();
+  }
+
+  @Test
+  void aUrlListedTwiceIsRefused() {
+    URI url = URI.create("https://hooks.example/x");
+    assertThatThrownBy(() -> webhooks(List.of(url, url), "s"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("listed twice");
   }
 
   @Test
