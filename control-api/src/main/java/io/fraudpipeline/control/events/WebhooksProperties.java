@@ -44,6 +44,10 @@ public record WebhooksProperties(
             "fraud.webhooks.urls: every URL must be http or https, not " + url.getScheme());
       }
     }
+    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+      // Every event would be expired before its first try.
+      throw new IllegalArgumentException("fraud.webhooks.max-age must be positive");
+    }
     if (urls.stream().distinct().count() < urls.size()) {
       // Both would share one consumer group, and each get only some of the events.
       throw new IllegalArgumentException("fraud.webhooks.urls: a URL is listed twice");

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 class WebhooksPropertiesTest {
 
   private static WebhooksProperties webhooks(List<URI> urls, String secret) {
+    return webhooks(urls, secret, Duration.ofHours(24));
+  }
+
+  private static WebhooksProperties webhooks(List<URI> urls, String secret, Duration maxAge) {
     return new WebhooksProperties(
         urls,
         secret,
@@ -19,7 +23,7 @@ class WebhooksPropertiesTest {
         Duration.ofSeconds(1),
         Duration.ofMinutes(1),
         Duration.ofSeconds(10),
-        Duration.ofHours(24),
+        maxAge,
         Duration.ofMinutes(5));
   }
 
@@ -42,6 +46,13 @@ class WebhooksPropertiesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("http or https");
     assertThat(webhooks(List.of(URI.create("HTTPS://hooks.example/x")), "s").enabled()).isTrue();
+  }
+
+  @Test
+  void aMaxAgeThatWouldExpireEveryEventIsRefused() {
+    assertThatThrownBy(() -> webhooks(List.of(), null, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max-age");
   }
 
   @Test
