@@ -13,8 +13,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -60,20 +64,74 @@ class EventsConfiguration {
     return writer;
   }
 
-  @Bean(destroyMethod = "close")
-  WebhookDispatcher webhookDispatcher(WebhooksProperties properties, MeterRegistry meters) {
-    // Never follows redirects (the default): a signed event goes only where it was configured to.
-    HttpClient http = HttpClient.newBuilder().connectTimeout(properties.timeout()).build();
-    return new WebhookDispatcher(properties, http, Clock.systemUTC(), meters);
+  @Bean
+  WebhookDispatcher webhookDispatcher(
+      WebhooksProperties properties,
+      TopicsProperties topics,
+      EventsProperties events,
+      KafkaProperties kafka,
+      MeterRegistry meters) {
+    WebhookSender sender = null;
+    if (properties.enabled()) {
+      // Never follows redirects (the default): a signed event goes only where it was configured to.
+      HttpClient http = HttpClient.newBuilder().connectTimeout(properties.timeout()).build();
+      sender =
+          new WebhookSender(
+              new WebhookSigner(properties.secret()),
+              http,
+              properties.timeout(),
+              Clock.systemUTC());
+    }
+    Map<String, Object> common = webhookConsumerConfig(kafka.buildConsumerProperties());
+    return new WebhookDispatcher(
+        properties,
+        topics.events(),
+        group -> {
+          Map<String, Object> config = new HashMap<>(common);
+          config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+          config.put(ConsumerConfig.CLIENT_ID_CONFIG, group);
+          return new KafkaConsumer<>(
+              config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        },
+        sender,
+        Clock.systemUTC(),
+        new WebhookMetrics(meters),
+        events.kafkaTimeout());
+  }
+
+  /** The settings of a webhook receiver's consumer, a member of that receiver's group. */
+  static Map<String, Object> webhookConsumerConfig(Map<String, Object> clientConfig) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    // Static membership would keep a dead replica's partition for a whole session.
+    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    config.remove(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
+    config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+    config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+    config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+    // Sticky: a replica that joins does not take the partition from the one delivering (which
+    // would send its event in flight a second time).
+    config.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    // A replica that dies hands its receivers over after 10 s, not Kafka's default 45 s.
+    config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // Only when the committed offset's events were deleted by retention: the oldest still kept.
+    // A receiver seen for the first time starts near now (WebhookDelivery).
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    // The event topic is created by the first event written: find it soon after.
+    config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
+    config.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 10_000);
+    return config;
   }
 
   @Bean
   EventRecorder eventRecorder(
-      ObjectProvider<Leadership> leadership,
-      EventMetrics metrics,
-      EventLogWriter writer,
-      WebhookDispatcher webhooks) {
-    return new KafkaEventRecorder(leadership, metrics, writer, webhooks, Clock.systemUTC());
+      ObjectProvider<Leadership> leadership, EventMetrics metrics, EventLogWriter writer) {
+    return new KafkaEventRecorder(leadership, metrics, writer, Clock.systemUTC());
   }
 
   @Bean

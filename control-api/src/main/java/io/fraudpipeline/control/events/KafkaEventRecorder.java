@@ -9,8 +9,8 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Records an event: logs it once here, counts it, queues it for the event topic (from which every
- * replica serves it) and for the webhooks. Returns at once and never throws: the decision the event
- * describes matters more than its record.
+ * replica serves it, and the webhooks are sent). Returns at once and never throws: the decision the
+ * event describes matters more than its record.
  */
 final class KafkaEventRecorder implements EventRecorder {
 
@@ -19,7 +19,6 @@ final class KafkaEventRecorder implements EventRecorder {
   private final ObjectProvider<Leadership> leadership;
   private final EventMetrics metrics;
   private final EventLogWriter writer;
-  private final WebhookDispatcher webhooks;
   private final Clock clock;
 
   /**
@@ -30,12 +29,10 @@ final class KafkaEventRecorder implements EventRecorder {
       ObjectProvider<Leadership> leadership,
       EventMetrics metrics,
       EventLogWriter writer,
-      WebhookDispatcher webhooks,
       Clock clock) {
     this.leadership = leadership;
     this.metrics = metrics;
     this.writer = writer;
-    this.webhooks = webhooks;
     this.clock = clock;
   }
 
@@ -59,7 +56,6 @@ final class KafkaEventRecorder implements EventRecorder {
       }
       metrics.count(event);
       writer.offer(event);
-      webhooks.offer(event);
     } catch (RuntimeException e) {
       log.warn("Could not record the event {} ({}): {}", reason, message, e.toString());
     }

@@ -1,7 +1,5 @@
 package io.fraudpipeline.control.events;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
@@ -17,12 +15,13 @@ import org.springframework.validation.annotation.Validated;
  * @param secret the HMAC-SHA256 key of the {@code X-Fraud-Signature} header ({@code
  *     FRAUD_WEBHOOK_SECRET}); required when {@code urls} is set; never logged
  * @param types the event types sent ({@code warning} by default)
- * @param maxAttempts tries per event and receiver, the first included
- * @param initialBackoff wait after the first failed try; doubled after each further one
+ * @param initialBackoff wait after the first failed try of an event; doubled after each further one
  * @param maxBackoff the longest wait between two tries
  * @param timeout the longest one try may take (connect and answer)
- * @param queueCapacity deliveries pending (being sent or waiting for a retry); beyond it new ones
- *     are dropped and counted
+ * @param maxAge an event older than this is no longer sent (counted as expired): a receiver back
+ *     after a long outage is not paged for what is long over
+ * @param newReceiverWindow a receiver whose consumer group has no position yet starts with the
+ *     events of this last stretch of time, not with the topic's whole history
  */
 @Validated
 @ConfigurationProperties("fraud.webhooks")
@@ -30,11 +29,11 @@ public record WebhooksProperties(
     List<URI> urls,
     String secret,
     Set<PipelineEvent.Type> types,
-    @Min(1) @Max(100) int maxAttempts,
     @NotNull Duration initialBackoff,
     @NotNull Duration maxBackoff,
     @NotNull Duration timeout,
-    @Min(1) @Max(1_000_000) int queueCapacity) {
+    @NotNull Duration maxAge,
+    @NotNull Duration newReceiverWindow) {
 
   public WebhooksProperties {
     urls = urls == null ? List.of() : List.copyOf(urls);
@@ -44,6 +43,14 @@ public record WebhooksProperties(
         throw new IllegalArgumentException(
             "fraud.webhooks.urls: every URL must be http or https, not " + url.getScheme());
       }
+    }
+    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+      // Every event would be expired before its first try.
+      throw new IllegalArgumentException("fraud.webhooks.max-age must be positive");
+    }
+    if (urls.stream().distinct().count() < urls.size()) {
+      // Both would share one consumer group, and each get only some of the events.
+      throw new IllegalArgumentException("fraud.webhooks.urls: a URL is listed twice");
     }
     // Unsigned deliveries would let anyone who can reach a receiver forge events.
     if (!urls.isEmpty() && (secret == null || secret.isBlank())) {
@@ -66,16 +73,16 @@ public record WebhooksProperties(
         + (secret == null || secret.isBlank() ? "<none>" : "<set>")
         + ", types="
         + types
-        + ", maxAttempts="
-        + maxAttempts
         + ", initialBackoff="
         + initialBackoff
         + ", maxBackoff="
         + maxBackoff
         + ", timeout="
         + timeout
-        + ", queueCapacity="
-        + queueCapacity
+        + ", maxAge="
+        + maxAge
+        + ", newReceiverWindow="
+        + newReceiverWindow
         + "]";
   }
 }

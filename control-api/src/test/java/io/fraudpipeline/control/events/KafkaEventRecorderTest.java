@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.fraudpipeline.control.support.Ports;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,20 +40,6 @@ class KafkaEventRecorderTest {
                     2_000),
                 kafkaTimeout,
                 2,
-                meters);
-        WebhookDispatcher webhooks =
-            new WebhookDispatcher(
-                new WebhooksProperties(
-                    List.of(),
-                    null,
-                    Set.of(PipelineEvent.Type.WARNING),
-                    1,
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(1),
-                    10),
-                HttpClient.newHttpClient(),
-                Clock.systemUTC(),
                 meters)) {
       writer.start();
       EventRecorder recorder =
@@ -65,7 +48,6 @@ class KafkaEventRecorderTest {
                   .getBeanProvider(io.fraudpipeline.control.leadership.Leadership.class),
               new EventMetrics(meters),
               writer,
-              webhooks,
               Clock.systemUTC());
 
       long started = System.nanoTime();

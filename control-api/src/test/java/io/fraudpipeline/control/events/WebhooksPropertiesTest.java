@@ -12,15 +12,19 @@ import org.junit.jupiter.api.Test;
 class WebhooksPropertiesTest {
 
   private static WebhooksProperties webhooks(List<URI> urls, String secret) {
+    return webhooks(urls, secret, Duration.ofHours(24));
+  }
+
+  private static WebhooksProperties webhooks(List<URI> urls, String secret, Duration maxAge) {
     return new WebhooksProperties(
         urls,
         secret,
         Set.of(PipelineEvent.Type.WARNING),
-        5,
         Duration.ofSeconds(1),
         Duration.ofMinutes(1),
         Duration.ofSeconds(10),
-        1000);
+        maxAge,
+        Duration.ofMinutes(5));
   }
 
   @Test
@@ -42,6 +46,21 @@ class WebhooksPropertiesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("http or https");
     assertThat(webhooks(List.of(URI.create("HTTPS://hooks.example/x")), "s").enabled()).isTrue();
+  }
+
+  @Test
+  void aMaxAgeThatWouldExpireEveryEventIsRefused() {
+    assertThatThrownBy(() -> webhooks(List.of(), null, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max-age");
+  }
+
+  @Test
+  void aUrlListedTwiceIsRefused() {
+    URI url = URI.create("https://hooks.example/x");
+    assertThatThrownBy(() -> webhooks(List.of(url, url), "s"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("listed twice");
   }
 
   @Test
