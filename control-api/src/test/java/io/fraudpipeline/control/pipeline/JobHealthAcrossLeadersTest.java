@@ -195,7 +195,9 @@ class JobHealthAcrossLeadersTest {
                 3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
             new ReconcilerProperties.Unhealthy(3, WINDOW, 5, false),
             new ReconcilerProperties.Upgrade(
-                ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)),
+                ReconcilerProperties.UpgradeTrigger.MANUAL,
+                Duration.ofMinutes(3),
+                Duration.ofMinutes(10)),
             Duration.ofMinutes(1)),
         false,
         Duration.ofSeconds(10),
