@@ -93,8 +93,8 @@ public final class EventReason {
   public static final String UPGRADE_ROLLED_BACK = "UpgradeRolledBack";
 
   /**
-   * An upgrade neither succeeded nor could be rolled back (e.g. the previous jar is unknown), or the
-   * previous jar could not run from the state of a release rolled back after readiness.
+   * An upgrade neither succeeded nor could be rolled back (e.g. the previous jar is unknown), or
+   * the previous jar could not run from the state of a release rolled back after readiness.
    */
   public static final String UPGRADE_FAILED = "UpgradeFailed";
 

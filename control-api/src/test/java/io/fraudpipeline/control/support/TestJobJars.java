@@ -31,17 +31,31 @@ public final class TestJobJars {
 
   /** The embedded jar started by {@link BrokenFraudJob}: its tasks fail as they start. */
   public static Path brokenBuild(Path directory) {
+    return withMainClass(directory.resolve("fraud-job-broken.jar"), BrokenFraudJob.class);
+  }
+
+  /**
+   * The embedded jar started by {@link PoisonedFraudJob}: the real job until a transaction whose id
+   * contains {@link PoisonedFraudJob#POISON} comes, then failing on it at every restart.
+   */
+  public static Path poisonedBuild(Path directory) {
+    return withMainClass(directory.resolve("fraud-job-poisoned.jar"), PoisonedFraudJob.class);
+  }
+
+  /** The embedded jar started by {@code main}, a test class copied into it with its own. */
+  private static Path withMainClass(Path target, Class<?> main) {
     return copy(
-        directory.resolve("fraud-job-broken.jar"),
-        BrokenFraudJob.class.getName(),
+        target,
+        main.getName(),
         jar -> {
           Path classes = testClasses();
-          String prefix = BrokenFraudJob.class.getName().replace('.', '/');
+          String prefix = main.getName().replace('.', '/');
           Path packageDir = classes.resolve(prefix).getParent();
           try (Stream<Path> files = Files.list(packageDir)) {
             for (Path file : files.toList()) {
               String name = file.getFileName().toString();
-              if (name.startsWith(BrokenFraudJob.class.getSimpleName())) {
+              if (name.equals(main.getSimpleName() + ".class")
+                  || name.startsWith(main.getSimpleName() + "$")) {
                 Path entry = jar.getPath(classes.relativize(file).toString());
                 Files.createDirectories(entry.getParent());
                 Files.copy(file, entry);
