@@ -430,12 +430,36 @@ final class UpgradeReconciler {
   private PipelineStatus rollBack(
       DesiredState desired, PipelineStatus status, FlinkJob active, String why)
       throws InterruptedException {
+    return rollBack(desired, status, active, why, false);
+  }
+
+  /**
+   * {@link #rollBack}, or with {@code afterReadiness} the rollback of a release that was ready: its
+   * job is cancelled (a crash-looping job takes no savepoint) and the previous jar runs from the
+   * release's newest state, its newest retained checkpoint, as {@link TakeDownPlanner} takes a
+   * looping job down. Not from the state before the upgrade: the release has committed alerts since
+   * (exactly-once sink), which that would emit again. The previous jar is a version of the same job
+   * (same operator uids), so it restores that state; if it cannot, its job fails its readiness and
+   * nothing more is tried ({@link #awaitRollback}).
+   *
+   * @param active the new job when active, null when it is not (FAILED)
+   */
+  private PipelineStatus rollBack(
+      DesiredState desired,
+      PipelineStatus status,
+      FlinkJob active,
+      String why,
+      boolean afterReadiness)
+      throws InterruptedException {
     if (!actions.leading()) {
       return status;
     }
     Upgrade upgrade = status.upgrade();
     if (!rollbackPossible(upgrade)) {
       return cannotRollBack(status, why);
+    }
+    if (afterReadiness) {
+      return rollBackFromNewestState(desired, status, active, why);
     }
     // Down first: if recording the rollback fails, the next round finds the job gone and tries
     // the rollback again, rather than leaving a broken job running.
@@ -464,7 +488,7 @@ final class UpgradeReconciler {
     if (restarted == null) {
       return null;
     }
-    return rollBackAfterReadiness(
+    return rollBack(
         desired,
         status,
         job,
@@ -473,7 +497,8 @@ final class UpgradeReconciler {
             + " "
             + restarted
             + " (Flink's restart strategy keeps recovering it) "
-            + sinceReady(upgrade));
+            + sinceReady(upgrade),
+        true);
   }
 
   /** The rollback of a release that was ready and whose job FAILED within the watch period. */
@@ -484,11 +509,12 @@ final class UpgradeReconciler {
       return null;
     }
     String cause = failed.failureCause() == null ? "no cause reported" : failed.failureCause();
-    return rollBackAfterReadiness(
+    return rollBack(
         desired,
         status,
         null,
-        "job " + failed.jobId() + " FAILED (" + cause + ") " + sinceReady(upgrade));
+        "job " + failed.jobId() + " FAILED (" + cause + ") " + sinceReady(upgrade),
+        true);
   }
 
   /**
@@ -513,27 +539,11 @@ final class UpgradeReconciler {
         + " (fraud.reconciler.upgrade.watch-period)";
   }
 
-  /**
-   * Rolls back a release that was ready: its job is cancelled (a crash-looping job takes no
-   * savepoint) and the previous jar runs from the release's newest state, its newest retained
-   * checkpoint, as {@link TakeDownPlanner} takes a looping job down. Not from the state before the
-   * upgrade: the release has committed alerts since (exactly-once sink), which that would emit
-   * again. The previous jar is a version of the same job (same operator uids), so it restores that
-   * state; if it cannot, its job fails its readiness and nothing more is tried ({@link
-   * #awaitRollback}).
-   *
-   * @param active the release's job when active (cancelled), null when it FAILED
-   */
-  private PipelineStatus rollBackAfterReadiness(
+  /** The rest of {@link #rollBack} after readiness. */
+  private PipelineStatus rollBackFromNewestState(
       DesiredState desired, PipelineStatus status, FlinkJob active, String why)
       throws InterruptedException {
-    if (!actions.leading()) {
-      return status;
-    }
     Upgrade upgrade = status.upgrade();
-    if (!rollbackPossible(upgrade)) {
-      return cannotRollBack(status, why);
-    }
     if (active != null) {
       actions.cancel(active);
     }

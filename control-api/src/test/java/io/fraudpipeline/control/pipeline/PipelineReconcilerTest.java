@@ -1918,13 +1918,7 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().reason()).contains("FAILED (java.lang.NoSuchMethodError");
     assertThat(reasons()).endsWith("UpgradeRolledBack");
     step(proposed.get(0));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(newest);
-            });
+    onlyThePreviousJarRunsFrom(newest);
   }
 
   @Test
@@ -1986,13 +1980,7 @@ class PipelineReconcilerTest {
     status = successor.reconcile(rollback, observe(null), status);
     status = reconciler.reconcile(rollback, observe(null), status);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(newest);
-            });
+    onlyThePreviousJarRunsFrom(newest);
     assertThat(proposed).hasSize(1);
   }
 
@@ -2013,13 +2001,7 @@ class PipelineReconcilerTest {
     status = successor.reconcile(rollback, observe(null), lastWritten);
     status = successor.reconcile(rollback, observe(null), status);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(newest);
-            });
+    onlyThePreviousJarRunsFrom(newest);
     assertThat(proposed).hasSize(1);
   }
 
@@ -2092,6 +2074,17 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
     assertThat(status.jobJarSha256()).isEqualTo(NEW_JAR);
     return upgrade;
+  }
+
+  /** One job is active: the shipped jar, the previous one, restored from {@code checkpoint}. */
+  private void onlyThePreviousJarRunsFrom(String checkpoint) {
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
+            });
   }
 
   /** Flink restarted the job {@code unhealthy.max-restarts} times since it started. */

@@ -189,12 +189,7 @@ class UpgradeRollbackTest {
     assertThat(
             api.get("/api/v1/jobs/" + after).body().path("checkpoints").path("restored").asLong())
         .isEqualTo(1);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(webhooks.all())
-                    .anySatisfy(hook -> assertThat(hook.body()).contains("UpgradeRolledBack")));
+    awaitWebhookSaying("UpgradeRolledBack");
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
 
     // A savepoint taken on request now records the jar the job runs, not the one shipped.
@@ -342,16 +337,7 @@ class UpgradeRollbackTest {
         .isEqualTo(previous);
     String back = awaitRunningOn(previous);
     assertThat(back).isNotEqualTo(release);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(webhooks.all())
-                    .anySatisfy(
-                        hook ->
-                            assertThat(hook.body())
-                                .contains("UpgradeRolledBack")
-                                .contains("after it was ready")));
+    awaitWebhookSaying("UpgradeRolledBack", "after it was ready");
     // None lost (the poisoned transactions' alerts come from the previous jar), none repeated
     // (the release's committed alerts are not emitted again).
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
@@ -373,6 +359,16 @@ class UpgradeRollbackTest {
 
   private String runningJobId() {
     return api.get("/api/v1/pipeline").body().path("observed").path("job_id").asString();
+  }
+
+  /** Waits until a webhook was sent whose body says each of {@code words}. */
+  private static void awaitWebhookSaying(String... words) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(webhooks.all())
+                    .anySatisfy(hook -> assertThat(hook.body()).contains(words)));
   }
 
   /** Waits until the active job is RUNNING on this jar; returns its id. */

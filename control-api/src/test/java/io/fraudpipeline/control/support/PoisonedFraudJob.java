@@ -1,6 +1,5 @@
 package io.fraudpipeline.control.support;
 
-import java.lang.reflect.Method;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,18 +23,8 @@ public final class PoisonedFraudJob {
   private PoisonedFraudJob() {}
 
   public static void main(String[] args) throws Exception {
-    Class<?> parameters = Class.forName("io.fraudpipeline.job.FraudJobParameters");
-    Object params = parameters.getMethod("fromArgs", String[].class).invoke(null, (Object) args);
-    byte[] rules =
-        (byte[])
-            Class.forName("io.fraudpipeline.job.rules.RulesBootstrap")
-                .getMethod("readLatest", parameters)
-                .invoke(null, params);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    Method build =
-        Class.forName("io.fraudpipeline.job.FraudDetectionJob")
-            .getMethod("build", StreamExecutionEnvironment.class, parameters, byte[].class);
-    build.invoke(null, env, params, rules);
+    RealFraudJob.addTo(env, args);
     String validate =
         (String) Class.forName("io.fraudpipeline.job.Operators").getField("VALIDATE").get(null);
     @SuppressWarnings("unchecked")
@@ -52,7 +41,7 @@ public final class PoisonedFraudJob {
         .sinkTo(new DiscardingSink<>())
         .uid("poisoned-release-sink")
         .name("poisoned-release-sink");
-    env.execute((String) parameters.getMethod("jobName").invoke(params));
+    env.execute(RealFraudJob.jobName(args));
   }
 
   /** Passes nothing on; throws on a poisoned transaction. */

@@ -11,6 +11,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -42,8 +43,12 @@ public final class TestJobJars {
     return withMainClass(directory.resolve("fraud-job-poisoned.jar"), PoisonedFraudJob.class);
   }
 
-  /** The embedded jar started by {@code main}, a test class copied into it with its own. */
+  /**
+   * The embedded jar started by {@code main}, a test class copied into it with its own and those of
+   * {@link RealFraudJob}, which it builds on (all in this package).
+   */
   private static Path withMainClass(Path target, Class<?> main) {
+    Set<String> copied = Set.of(main.getSimpleName(), RealFraudJob.class.getSimpleName());
     return copy(
         target,
         main.getName(),
@@ -54,8 +59,8 @@ public final class TestJobJars {
           try (Stream<Path> files = Files.list(packageDir)) {
             for (Path file : files.toList()) {
               String name = file.getFileName().toString();
-              if (name.equals(main.getSimpleName() + ".class")
-                  || name.startsWith(main.getSimpleName() + "$")) {
+              String outer = name.replaceFirst("[$.].*", "");
+              if (copied.contains(outer)) {
                 Path entry = jar.getPath(classes.relativize(file).toString());
                 Files.createDirectories(entry.getParent());
                 Files.copy(file, entry);
