@@ -310,23 +310,36 @@ class ControlApiSmokeTest {
             "/api/v1/jobs/.%2e",
             "/api/v1/jobs/%2e",
             "/api/v1/jobs/%2e%2e/cancel")) {
-      String answer = rawGet(path);
-      String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
-      JsonNode problem = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
-
-      assertThat(head)
-          .as(path)
-          .startsWith("HTTP/1.1 400")
-          .contains("\r\nContent-Type: application/problem+json\r\n");
-      assertThat(problem.path("type").asString())
-          .isEqualTo("https://fraud-pipeline.dev/problems/validation");
-      assertThat(problem.path("detail").asString())
-          .as(path)
-          .isEqualTo(
+      JsonNode problem =
+          refusedAsInvalid(
+              path,
               "The request path holds an encoded period (%2E), which this API refuses: a path"
                   + " parameter is never . or .., and a period is sent as it is");
       assertThat(problem.path("instance").asString()).isEqualTo(path);
     }
+  }
+
+  /**
+   * Probe 11: Tomcat decodes a query string only when a parameter is first read, and throws there;
+   * every endpoint reading a parameter answered 500 {@code internal} and logged a stack trace, the
+   * unauthenticated health endpoint included.
+   */
+  @Test
+  void aQueryWithABrokenEscapeIsRefusedSayingSoNotAnInternalError(CapturedOutput output)
+      throws Exception {
+    for (String path :
+        List.of(
+            "/actuator/health?x=%ff",
+            "/api/v1/events?limit=%ff",
+            "/api/v1/events?%ff=1",
+            "/api/v1/operations?limit=%zz",
+            "/api/v1/rules/history?limit=%ff")) {
+      refusedAsInvalid(
+          path,
+          "The query string holds a broken %-escape or one that is not UTF-8: each % must be"
+              + " followed by two hex digits of a UTF-8 byte");
+    }
+    assertThat(output.getOut()).doesNotContain("InvalidParameterException");
   }
 
   @Test
@@ -344,6 +357,21 @@ class ControlApiSmokeTest {
     // The components that exist still answer as the actuator does.
     assertThat(send(HttpRequest.newBuilder(uri("/actuator/health/liveness")).GET()).body())
         .contains("\"status\":\"UP\"");
+  }
+
+  /** GETs {@code path} as sent and checks it is a 400 validation problem with this detail. */
+  private JsonNode refusedAsInvalid(String path, String detail) throws Exception {
+    String answer = rawGet(path);
+    String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+    JsonNode problem = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+    assertThat(head)
+        .as(path)
+        .startsWith("HTTP/1.1 400")
+        .contains("\r\nContent-Type: application/problem+json\r\n");
+    assertThat(problem.path("type").asString())
+        .isEqualTo("https://fraud-pipeline.dev/problems/validation");
+    assertThat(problem.path("detail").asString()).as(path).isEqualTo(detail);
+    return problem;
   }
 
   /**

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * What the reconciler needs of Flink, in the project's own records. {@code jobs.RestFlinkService}
  * speaks Flink's REST API; tests use an in-memory fake with failure switches. Every method may
  * throw {@link FlinkUnavailableException} (no answer) or {@link FlinkRequestException} (Flink
- * refused).
+ * refused); a command on a job Flink does not know (a JobManager replaced without HA, or one with
+ * HA that has not recovered it yet) throws {@link UnknownJobException}.
  */
 public interface FlinkService {
 

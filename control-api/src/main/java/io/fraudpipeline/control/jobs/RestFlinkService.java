@@ -5,6 +5,7 @@ import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.JobSubmission;
 import io.fraudpipeline.control.flink.SavepointAwaiter;
+import io.fraudpipeline.control.flink.UnknownJobException;
 import io.fraudpipeline.flink.DisposalStatus;
 import io.fraudpipeline.flink.FlinkRequestException;
 import io.fraudpipeline.flink.FlinkRestClient;
@@ -21,6 +22,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.runtime.rest.messages.TriggerId;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
 import org.apache.flink.runtime.webmonitor.handlers.JarRunRequestBody;
 import org.springframework.stereotype.Component;
 
@@ -110,15 +112,32 @@ class RestFlinkService implements FlinkService {
       flink.stopWithSavepoint(jobId, savepointDirectory, drain, trigger);
     } catch (FlinkUnavailableException lost) {
       // Flink may still have taken it: the status poll under the same trigger id tells.
+    } catch (FlinkRequestException e) {
+      throw aboutJob(jobIdHex, e);
     }
-    String path = awaiter.await(jobId, trigger, deadline, written -> {});
+    String path;
+    try {
+      path = awaiter.await(jobId, trigger, deadline, written -> {});
+    } catch (SavepointAwaiter.SavepointFailedException e) {
+      if (!e.outcomeUnknown() && e.savepointPath() == null) {
+        // Flink takes the stop of a job it does not know, and fails it in the trigger's status.
+        requireKnown(jobId);
+      }
+      throw e;
+    }
     awaitTerminal(jobId, deadline);
     return path;
   }
 
   @Override
   public Optional<FlinkJob.CompletedCheckpoint> lastSavepoint(String jobIdHex) {
-    var latest = flink.checkpointStatistics(JobID.fromHexString(jobIdHex)).getLatestCheckpoints();
+    CheckpointingStatistics statistics;
+    try {
+      statistics = flink.checkpointStatistics(JobID.fromHexString(jobIdHex));
+    } catch (FlinkRequestException e) {
+      throw aboutJob(jobIdHex, e);
+    }
+    var latest = statistics.getLatestCheckpoints();
     var savepoint = latest == null ? null : latest.getSavepointStatistics();
     return Optional.ofNullable(
         savepoint == null ? null : FraudJobObserver.completedCheckpoint(savepoint));
@@ -185,7 +204,11 @@ class RestFlinkService implements FlinkService {
   @Override
   public void cancel(String jobIdHex, Duration timeout) throws InterruptedException {
     JobID jobId = JobID.fromHexString(jobIdHex);
-    flink.cancel(jobId);
+    try {
+      flink.cancel(jobId);
+    } catch (FlinkRequestException e) {
+      throw aboutJob(jobIdHex, e);
+    }
     awaitTerminal(jobId, clock.instant().plus(timeout));
   }
 
@@ -197,9 +220,32 @@ class RestFlinkService implements FlinkService {
         }
       } catch (FlinkUnavailableException e) {
         // Keep asking until the deadline.
+      } catch (FlinkRequestException e) {
+        // Not an end of the job: a JobManager with HA answers so until it has recovered it.
+        throw aboutJob(jobId.toHexString(), e);
       }
       Thread.sleep(STATE_POLL.toMillis());
     }
     throw new IllegalStateException("Job " + jobId + " did not end by " + deadline);
+  }
+
+  /** Throws {@link UnknownJobException} when Flink answers that it does not know the job. */
+  private void requireKnown(JobID jobId) {
+    try {
+      flink.jobDetails(jobId);
+    } catch (FlinkRequestException e) {
+      if (e.isNotFound()) {
+        throw aboutJob(jobId.toHexString(), e);
+      }
+    } catch (FlinkUnavailableException e) {
+      // Not known either way: the command's own failure stands.
+    }
+  }
+
+  /** Flink's refusal of a command on the job: a 404 says it does not know the job. */
+  private static FlinkRequestException aboutJob(String jobId, FlinkRequestException refusal) {
+    return refusal.isNotFound() && !(refusal instanceof UnknownJobException)
+        ? new UnknownJobException(jobId, refusal)
+        : refusal;
   }
 }

@@ -54,6 +54,7 @@ final class PipelineActions {
   private final ReconcilerProperties properties;
   private final String jarSha256;
   private final ReconcileSteps steps;
+  private final FlinkReachability reachability;
   private final Clock clock;
   private final Map<String, RestorePoint> foundStops = new ConcurrentHashMap<>();
 
@@ -69,6 +70,7 @@ final class PipelineActions {
       ReconcilerProperties properties,
       String jarSha256,
       ReconcileSteps steps,
+      FlinkReachability reachability,
       Clock clock) {
     this.flink = flink;
     this.storage = storage;
@@ -80,6 +82,7 @@ final class PipelineActions {
     this.properties = properties;
     this.jarSha256 = jarSha256;
     this.steps = steps;
+    this.reachability = reachability;
     this.clock = clock;
   }
 
@@ -198,7 +201,9 @@ final class PipelineActions {
 
   /**
    * Records {@code intent} (the job it names, with its state, jar and settings) durably, then has
-   * Flink run that job.
+   * Flink run that job; the step is what came of it ({@link Submission}): the job accepted
+   * (started, or on Flink already), refused and backed off, or, Flink gone, the intent kept for
+   * Flink to answer again.
    *
    * @param jar the jar to run; null for the shipped one
    * @param again whether the job is one recorded before ({@link #submitAgain})
@@ -232,18 +237,26 @@ final class PipelineActions {
     intentWriter.accept(intent.build());
     intent.unhealthy = null;
     PipelineStatus intended = intent.build();
-    try {
-      flink.submit(
-          new JobSubmission(
-              jobId,
-              intended.jobParallelism(),
-              intended.jobDeliveryGuarantee(),
-              from == null ? null : from.path(),
-              allowNonRestoredState,
-              jar));
-    } catch (DuplicateJobException e) {
+    Submission submission =
+        run(
+            new JobSubmission(
+                jobId,
+                intended.jobParallelism(),
+                intended.jobDeliveryGuarantee(),
+                from == null ? null : from.path(),
+                allowNonRestoredState,
+                jar));
+    if (submission instanceof Submission.FlinkGone gone) {
+      // The intent written above stays, and once Flink answers the job is found there or submitted
+      // again under its JobID. Not a refusal: nothing to back off from.
+      return reachability.goneDuringStep(intended, gone.why());
+    }
+    if (submission instanceof Submission.Refused refused) {
+      return refused(intended, status, refused);
+    }
+    if (submission instanceof Submission.AlreadyOnFlink already) {
       log.info(
-          "Job {} was already submitted (by an earlier leader or try): {}", jobId, e.getMessage());
+          "Job {} was already submitted (by an earlier leader or try): {}", jobId, already.why());
       if (again) {
         events.normal(
             EventReason.JOB_ADOPTED,
@@ -255,40 +268,6 @@ final class PipelineActions {
       }
       return steps.withStep(
           accepted(intended), said.action(), "Job " + jobId + " was already submitted");
-    } catch (FlinkRequestException | FlinkUnavailableException e) {
-      // Cut short by this replica's shutdown, or Flink went away (a JobManager restarting): the
-      // intent written above stays, and once Flink answers the job is found there or submitted
-      // again under its JobID. Not a refusal: nothing to back off from. A run request Flink took
-      // but did not answer in time is one (a jar whose main() hangs would be asked again and
-      // again): backed off as a refusal, and a submission of it that landed is adopted.
-      Interruptions.rethrowIfInterrupted(e);
-      if (e instanceof FlinkUnavailableException gone
-          && !(gone.getCause() instanceof TimeoutException)) {
-        throw new FlinkGoneDuringStep(intended, gone);
-      }
-      PipelineStatus.Builder failed = intended.toBuilder();
-      failed.jobSubmission = PipelineStatus.Submission.REFUSED;
-      Instant now = clock.instant();
-      Upgrade deploying = intended.upgrade();
-      if (e instanceof FlinkRequestException
-          && deploying != null
-          && deploying.phase() == Upgrade.Phase.AWAITING_READINESS
-          && jobId.equals(deploying.toJobId())) {
-        // Flink answered the new jar's run request with an error: the upgrade decides (a rollback).
-        failed.upgrade = deploying.refused(e.getMessage());
-      }
-      failed.notBefore =
-          now.plus(properties.restartBudget().backoff(status.failureRestarts().size()));
-      events.warning(
-          EventReason.RECONCILE_FAILED,
-          "Submitting job "
-              + jobId
-              + " failed ("
-              + e.getMessage()
-              + "); next try at "
-              + failed.notBefore,
-          jobId);
-      return steps.withStep(failed.build(), "failed", refusedMessage(jobId, e.getMessage()));
     }
     String done = again ? said.message() : said.message() + " as job " + jobId;
     if (said.warning()) {
@@ -298,6 +277,78 @@ final class PipelineActions {
     }
     warnOfDeletedRecords(from, jobId);
     return steps.withStep(accepted(intended), said.action(), done);
+  }
+
+  /** What came of a run request, as the step reads it. */
+  sealed interface Submission {
+
+    /** Flink runs the job. */
+    record Started() implements Submission {}
+
+    /** Flink already has (or had) a job under its JobID: an earlier submission of it landed. */
+    record AlreadyOnFlink(String why) implements Submission {}
+
+    /**
+     * Flink answered the run request with an error ({@code answered}), or took it but did not
+     * answer in time: a jar whose main() hangs would be asked again and again, so it is backed off
+     * as a refusal too, and a submission of it that landed is adopted.
+     */
+    record Refused(String why, boolean answered) implements Submission {}
+
+    /**
+     * Flink went away (a refused connection, a JobManager restarting answers 503): whether it took
+     * the request is not known, and nothing was refused.
+     */
+    record FlinkGone(String why) implements Submission {}
+  }
+
+  /**
+   * Has Flink run the job; a run request cut short by this replica's shutdown throws {@link
+   * InterruptedException}, so the step ends unrecorded.
+   */
+  private Submission run(JobSubmission submission) throws InterruptedException {
+    try {
+      flink.submit(submission);
+      return new Submission.Started();
+    } catch (DuplicateJobException e) {
+      return new Submission.AlreadyOnFlink(e.getMessage());
+    } catch (FlinkRequestException e) {
+      Interruptions.rethrowIfInterrupted(e);
+      return new Submission.Refused(e.getMessage(), true);
+    } catch (FlinkUnavailableException e) {
+      Interruptions.rethrowIfInterrupted(e);
+      return e.getCause() instanceof TimeoutException
+          ? new Submission.Refused(e.getMessage(), false)
+          : new Submission.FlinkGone(e.getMessage());
+    }
+  }
+
+  /** A refused submission: a failed step, and a backoff before the next try. */
+  private PipelineStatus refused(
+      PipelineStatus intended, PipelineStatus status, Submission.Refused refused) {
+    String jobId = intended.jobId();
+    PipelineStatus.Builder failed = intended.toBuilder();
+    failed.jobSubmission = PipelineStatus.Submission.REFUSED;
+    Upgrade deploying = intended.upgrade();
+    if (refused.answered()
+        && deploying != null
+        && deploying.phase() == Upgrade.Phase.AWAITING_READINESS
+        && jobId.equals(deploying.toJobId())) {
+      // Flink answered the new jar's run request with an error: the upgrade decides (a rollback).
+      failed.upgrade = deploying.refused(refused.why());
+    }
+    failed.notBefore =
+        clock.instant().plus(properties.restartBudget().backoff(status.failureRestarts().size()));
+    events.warning(
+        EventReason.RECONCILE_FAILED,
+        "Submitting job "
+            + jobId
+            + " failed ("
+            + refused.why()
+            + "); next try at "
+            + failed.notBefore,
+        jobId);
+    return steps.withStep(failed.build(), "failed", refusedMessage(jobId, refused.why()));
   }
 
   private static PipelineStatus accepted(PipelineStatus recorded) {

@@ -5,6 +5,7 @@ import io.fraudpipeline.control.events.EventRecorder;
 import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.SavepointAwaiter.SavepointFailedException;
+import io.fraudpipeline.control.flink.UnknownJobException;
 import io.fraudpipeline.control.jobs.JarNotAvailableException;
 import io.fraudpipeline.control.jobs.JobJar;
 import io.fraudpipeline.control.leadership.Leadership;
@@ -47,10 +48,11 @@ import java.util.function.UnaryOperator;
  * first submission may still land.
  *
  * <p>Its parts: {@link UpgradeReconciler} carries an upgrade onto another jar through its phases,
- * {@link FailedJobRestarts} brings back a job Flink gave up on within the restart budget, {@link
- * JobHealthWatch} reports (and restarts) an unhealthy running job, {@link TakeDownPlanner} decides
- * how a job is taken down where a savepoint is wanted (a replacement, a suspend); all of them act
- * through {@link PipelineActions} and record their step through {@link ReconcileSteps}.
+ * {@link SuspendReconciler} suspends the pipeline, {@link FailedJobRestarts} brings back a job
+ * Flink gave up on within the restart budget, {@link JobHealthWatch} reports (and restarts) an
+ * unhealthy running job, {@link TakeDownPlanner} decides how a job is taken down where a savepoint
+ * is wanted (a replacement, a suspend); all of them act through {@link PipelineActions} and record
+ * their step through {@link ReconcileSteps}.
  */
 public class PipelineReconciler {
 
@@ -64,8 +66,8 @@ public class PipelineReconciler {
   private final JobHealthWatch healthWatch;
   private final RestartLoop restartLoop;
   private final TakeDownPlanner takeDown;
-
-  private Boolean flinkWasReachable;
+  private final SuspendReconciler suspends;
+  private final FlinkReachability reachability;
 
   /**
    * @param intentWriter writes the status durably before a deployment is submitted, so a successor
@@ -100,6 +102,7 @@ public class PipelineReconciler {
     this.clock = clock;
     this.steps = new ReconcileSteps(leadership, clock);
     this.restartLoop = new RestartLoop(properties.unhealthy(), clock);
+    this.reachability = new FlinkReachability(events, steps);
     this.actions =
         new PipelineActions(
             flink,
@@ -112,6 +115,7 @@ public class PipelineReconciler {
             properties,
             jarSha256,
             steps,
+            reachability,
             clock);
     this.upgrades =
         new UpgradeReconciler(
@@ -135,6 +139,7 @@ public class PipelineReconciler {
             actions,
             restartLoop,
             new TaskStartWait(properties.taskStartTimeout(), slotsOnDemand, clock));
+    this.suspends = new SuspendReconciler(actions, steps, events, takeDown);
   }
 
   /**
@@ -151,19 +156,10 @@ public class PipelineReconciler {
         // Not an answer of Flink: the observation was cut short by this replica's shutdown.
         throw new InterruptedException("The replica shuts down: " + observed.error());
       }
-      if (!Boolean.FALSE.equals(flinkWasReachable)) {
-        events.warning(
-            EventReason.FLINK_UNREACHABLE,
-            "Flink cannot be observed (" + observed.error() + "); nothing is changed until it can",
-            status.jobId());
-      }
-      flinkWasReachable = false;
+      reachability.unobservable(observed.error(), status.jobId());
       return status;
     }
-    if (Boolean.FALSE.equals(flinkWasReachable)) {
-      events.normal(EventReason.FLINK_REACHABLE, "Flink answers again", status.jobId());
-    }
-    flinkWasReachable = true;
+    reachability.observed(status.jobId());
     if (desired == null) {
       return status;
     }
@@ -172,10 +168,10 @@ public class PipelineReconciler {
       return healthWatch.closed(learnt, decide(desired, observed, learnt));
     } catch (FlinkUnavailableException e) {
       Interruptions.rethrowIfInterrupted(e);
-      return flinkGone(desired, learnt, e);
-    } catch (FlinkGoneDuringStep e) {
+      return reachability.goneDuringStep(learnt, e.getMessage());
+    } catch (UnknownJobException e) {
       Interruptions.rethrowIfInterrupted(e);
-      return flinkGone(desired, e.progress(), e);
+      return jobGoneDuringStep(learnt, e);
     } catch (FlinkRequestException
         | SavepointFailedException
         | IllegalStateException
@@ -190,27 +186,15 @@ public class PipelineReconciler {
   }
 
   /**
-   * Flink stopped answering during the step (a JobManager restarting answers 503 while it elects
-   * its leader): not a failure of the step, which an operation waiting for it would end on. The
-   * step waits, and the next pass Flink answers carries on from what it then observes.
+   * Flink did not know the job the step acted on (a JobManager replaced without HA since it was
+   * observed): not a failure of the step, which an operation waiting for it would end on, and no
+   * sign that the job ended either (a JobManager with HA answers so until it has recovered the
+   * job). The step waits: the next pass acts on what Flink's jobs then are, the job recovered or
+   * gone, so no job is deployed while another may still run.
    */
-  private PipelineStatus flinkGone(
-      DesiredState desired, PipelineStatus progress, RuntimeException e) {
-    if (!Boolean.FALSE.equals(flinkWasReachable)) {
-      events.warning(
-          EventReason.FLINK_UNREACHABLE,
-          "Flink stopped answering during the step towards version "
-              + desired.version()
-              + " ("
-              + e.getMessage()
-              + "); it is taken again once Flink answers",
-          progress.jobId());
-    }
-    flinkWasReachable = false;
+  private PipelineStatus jobGoneDuringStep(PipelineStatus status, UnknownJobException e) {
     return steps.withStep(
-        progress,
-        "wait",
-        "Flink stopped answering during the step (" + e.getMessage() + "); waiting for it");
+        status, "wait", e.getMessage() + " during the step; acting on what Flink observes next");
   }
 
   /** Takes in what the observation says without acting: the newest state to restore from. */
@@ -285,17 +269,17 @@ public class PipelineReconciler {
     if (!spec.running()) {
       PipelineStatus ended = upgrades.abandon(status, "the pipeline was suspended");
       if (job != null) {
-        return suspend(spec, job, ended);
+        return suspends.suspend(spec, job, ended);
       }
       if (!ended.suspended() && ended.jobId() != null && actions.leading()) {
         // Stopped with a savepoint by a leader that died before recording it: keep that.
         FlinkJob last = observed.job(ended.jobId()).orElse(null);
         if (last == null || !"FINISHED".equals(last.state())) {
-          return suspendedWithoutJob(desired, ended);
+          return suspends.suspendedWithoutJob(desired, ended);
         }
         Optional<PipelineStatus> withSavepoint = actions.withFinalSavepoint(last, ended);
         return withSavepoint.isPresent()
-            ? suspendedWithoutJob(desired, withSavepoint.get())
+            ? suspends.suspendedWithoutJob(desired, withSavepoint.get())
             : awaitingFinalSavepoint(last, ended);
       }
       return steps.steady(ended, "suspended");
@@ -389,86 +373,6 @@ public class PipelineReconciler {
     next.jobId = keep.jobId();
     next.jobSubmission = PipelineStatus.Submission.ACCEPTED;
     return steps.withStep(next.build(), "cancel-duplicate", message);
-  }
-
-  private PipelineStatus suspend(PipelineSpec spec, FlinkJob job, PipelineStatus status)
-      throws InterruptedException {
-    TakeDown plan =
-        spec.suspendMode() == SuspendMode.CANCEL
-            ? null
-            : takeDown.plan(job, status, "a savepoint (suspend)");
-    if (plan instanceof TakeDown.Wait wait) {
-      return steps.withStep(status, "wait", wait.message());
-    }
-    if (!actions.leading()) {
-      return status;
-    }
-    PipelineStatus.Builder next = status.toBuilder();
-    String message;
-    if (plan instanceof TakeDown.FromCheckpoint fromCheckpoint) {
-      actions.cancel(job);
-      next.lastState = fromCheckpoint.checkpoint();
-      message =
-          "Job "
-              + job.jobId()
-              + " cancelled (suspended): "
-              + fromCheckpoint.reason()
-              + "; the pipeline resumes from "
-              + RestorePoint.describe(next.lastState)
-              + " as in cancel mode";
-    } else if (plan instanceof TakeDown.FromStart fromStart) {
-      actions.cancel(job);
-      message =
-          "Job "
-              + job.jobId()
-              + " cancelled (suspended): "
-              + fromStart.reason()
-              + ", which the pipeline resumes from";
-    } else if (plan == null) {
-      actions.cancel(job);
-      next.lastState = actions.newestState(status, job.jobId());
-      message = "Job " + job.jobId() + " cancelled (suspended; its last checkpoint is kept)";
-    } else {
-      PipelineActions.Stopped stopped =
-          actions.stopWithSavepoint(
-              job, spec.suspendMode() == SuspendMode.DRAIN, SavepointRecord.Kind.STOP, status);
-      next.lastState = stopped.savepoint();
-      message =
-          "Job "
-              + job.jobId()
-              + " stopped with savepoint "
-              + stopped.savepoint().path()
-              + " (suspended)"
-              + stopped.howKnown();
-    }
-    next.suspended = true;
-    next.unhealthy = null;
-    events.normal(EventReason.JOB_SUSPENDED, message, job.jobId());
-    return steps.withStep(next.build(), "suspend", message);
-  }
-
-  /**
-   * Desired suspended while no job is active: one a replacement (a rescale) just took down, or one
-   * that ended otherwise. Recorded as a suspend all the same, so the next running version resumes
-   * the pipeline from its last state rather than finishing the replacement.
-   */
-  private PipelineStatus suspendedWithoutJob(DesiredState desired, PipelineStatus status) {
-    PipelineStatus.Builder next = status.toBuilder();
-    next.suspended = true;
-    next.unhealthy = null;
-    // The job may have completed checkpoints after the last observation (a cancel by a leader
-    // that died, a job cancelled outside), and Flink keeps only the newest: resume from that one.
-    next.lastState = actions.newestState(status, status.jobId());
-    String message =
-        "Pipeline suspended (desired version "
-            + desired.version()
-            + "): job "
-            + status.jobId()
-            + " was no longer active, so nothing was stopped; its last state, "
-            + RestorePoint.describe(next.lastState)
-            + ", is kept";
-    events.normal(EventReason.JOB_SUSPENDED, message, status.jobId());
-    return steps.withStep(next.build(), "suspend", message);
   }
 
   /** Desired running, no active fraud job on Flink. */

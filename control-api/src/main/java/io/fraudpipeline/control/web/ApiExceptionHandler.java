@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -167,6 +168,19 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     new FieldError(
                         snakePath(lastNode(v.getPropertyPath().toString())), v.getMessage())));
     return validation(errors);
+  }
+
+  /**
+   * Tomcat decodes the query string when a parameter is first read, so a broken %-escape surfaces
+   * there, inside whichever handler reads one: a client error, not ours.
+   */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> handleUndecodableQuery(InvalidParameterException e) {
+    return handleApi(
+        new ApiException(
+            ProblemType.VALIDATION,
+            "The query string holds a broken %-escape or one that is not UTF-8: each % must be"
+                + " followed by two hex digits of a UTF-8 byte"));
   }
 
   @ExceptionHandler(Exception.class)

@@ -91,6 +91,7 @@ public class TestingFlinkService implements FlinkService {
   private Duration statisticsLag = Duration.ZERO;
   private final java.util.Set<String> brokenJars = new java.util.HashSet<>();
   private final Map<String, String> refusedJars = new java.util.HashMap<>();
+  private boolean recovering;
 
   public TestingFlinkService(Clock clock) {
     this.clock = clock;
@@ -105,6 +106,14 @@ public class TestingFlinkService implements FlinkService {
   /** The JobManager restarted without HA: it knows no job any more. */
   public void loseAllJobs() {
     jobs.clear();
+  }
+
+  /**
+   * The next command on a job is answered as a JobManager with HA answers before it has recovered
+   * the job: it does not know it (a 404). The job runs on, and observations list it.
+   */
+  public void answerTheNextCommandBeforeRecoveringTheJob() {
+    recovering = true;
   }
 
   public void fail(String jobId, String cause) {
@@ -385,7 +394,7 @@ public class TestingFlinkService implements FlinkService {
     requireReachable();
     Job job = jobs.get(jobId);
     if (job == null) {
-      throw new FlinkRequestException(404, "Job " + jobId + " not found", null);
+      throw unknown(jobId);
     }
     return Optional.ofNullable(job.savepoint)
         .filter(s -> !clock.instant().isBefore(s.completedAt().plus(statisticsLag)));
@@ -472,10 +481,21 @@ public class TestingFlinkService implements FlinkService {
 
   private Job requireActive(String jobId) {
     Job job = jobs.get(jobId);
-    if (job == null || terminal(job.state)) {
-      throw new FlinkRequestException(404, "Job " + jobId + " not found or ended", null);
+    if (job == null || recovering) {
+      recovering = false;
+      throw unknown(jobId);
+    }
+    if (terminal(job.state)) {
+      // Flink's answer to a cancel of a job that already ended: a conflict, not a 404.
+      throw new FlinkRequestException(409, "Job " + jobId + " already ended " + job.state, null);
     }
     return job;
+  }
+
+  /** What RestFlinkService throws for Flink's 404 to a command on a job it does not know. */
+  private static UnknownJobException unknown(String jobId) {
+    return new UnknownJobException(
+        jobId, new FlinkRequestException(404, "Job " + jobId + " not found", null));
   }
 
   private void requireReachable() {

@@ -12,6 +12,7 @@ import io.fraudpipeline.control.flink.InFlightSubmissions;
 import io.fraudpipeline.control.flink.JobSubmission;
 import io.fraudpipeline.control.flink.SavepointAwaiter;
 import io.fraudpipeline.control.flink.TestingFlinkService;
+import io.fraudpipeline.control.flink.UnknownJobException;
 import io.fraudpipeline.control.pipeline.CheckpointStorage;
 import io.fraudpipeline.control.pipeline.DesiredState;
 import io.fraudpipeline.control.pipeline.ObservedPipeline;
@@ -169,6 +170,23 @@ class RestFlinkServiceTest {
     assertThat(new CheckpointStorage().newest(directory, RESTORED))
         .as("RETAIN_ON_CANCELLATION")
         .isPresent();
+  }
+
+  /**
+   * What a JobManager replaced without HA answers a command on a job it does not have: told as
+   * {@link UnknownJobException}, which the reconciler waits on rather than failing the step, as
+   * {@link TestingFlinkService} throws it.
+   */
+  @Test
+  @Order(5)
+  void aCommandOnAJobFlinkDoesNotKnowSaysSo() {
+    String unknown = "0000000000000000000000000000dead";
+
+    assertThatThrownBy(() -> service.cancel(unknown, LONG)).isInstanceOf(UnknownJobException.class);
+    assertThatThrownBy(() -> service.lastSavepoint(unknown))
+        .isInstanceOf(UnknownJobException.class);
+    assertThatThrownBy(() -> service.stopWithSavepoint(unknown, false, LONG))
+        .isInstanceOf(UnknownJobException.class);
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.fraudpipeline.control.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.operations.InMemoryOperations;
 import io.fraudpipeline.control.operations.Operation;
@@ -63,16 +62,6 @@ class SavepointsAtShutdownTest {
   }
 
   private JobOperations jobOperations() {
-    JobProperties job =
-        new JobProperties(
-            "fraud",
-            2,
-            8,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            Duration.ofSeconds(5),
-            "io.fraudpipeline.Main",
-            null,
-            "/tmp/jars");
     return new JobOperations(
         flink,
         new CheckpointTimeoutOnly(Duration.ofMinutes(1)),
@@ -89,7 +78,7 @@ class SavepointsAtShutdownTest {
             new SavepointProperties.Retention(0, Duration.ZERO)),
         new TestingFraudJobObserver(flink, clock),
         new EmbeddedJobJar(new ClassLoader(null) {}, "no-such-jar.jar", "io.fraudpipeline.Main"),
-        job);
+        TestingJobProperties.of());
   }
 
   /** A Flink REST client that answers only for a job's checkpoint timeout. */

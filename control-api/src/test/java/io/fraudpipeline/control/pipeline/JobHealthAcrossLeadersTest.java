@@ -21,7 +21,7 @@ class JobHealthAcrossLeadersTest {
   private static final Instant START = Instant.parse("2026-12-07T10:00:00Z");
 
   /** {@code unhealthy.window} below. */
-  private static final Duration WINDOW = Duration.ofMinutes(5);
+  private static final Duration WINDOW = TestReconcilerProperties.UNHEALTHY_WINDOW;
 
   private static final Duration POLL = Duration.ofSeconds(30);
 
@@ -185,20 +185,7 @@ class JobHealthAcrossLeadersTest {
         TransactionsRetention.UNKNOWN,
         d -> d,
         jar -> true,
-        new ReconcilerProperties(
-            true,
-            Duration.ofSeconds(2),
-            Duration.ofMinutes(5),
-            Duration.ofMinutes(1),
-            Duration.ofMinutes(2),
-            new ReconcilerProperties.RestartBudget(
-                3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
-            new ReconcilerProperties.Unhealthy(3, WINDOW, 5, false),
-            new ReconcilerProperties.Upgrade(
-                ReconcilerProperties.UpgradeTrigger.MANUAL,
-                Duration.ofMinutes(3),
-                Duration.ofMinutes(10)),
-            Duration.ofMinutes(1)),
+        TestReconcilerProperties.of(false),
         false,
         Duration.ofSeconds(10),
         TestingFlinkService.SHIPPED_JAR,

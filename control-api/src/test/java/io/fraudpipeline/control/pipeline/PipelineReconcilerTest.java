@@ -44,10 +44,10 @@ class PipelineReconcilerTest {
   private static final String LOST_JAR = "c".repeat(64);
 
   /** {@code fraud.reconciler.upgrade.watch-period}, as its default. */
-  private static final Duration WATCH_PERIOD = Duration.ofMinutes(10);
+  private static final Duration WATCH_PERIOD = TestReconcilerProperties.WATCH_PERIOD;
 
   /** {@code fraud.reconciler.task-start-timeout}, as its default. */
-  private static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(1);
+  private static final Duration TASK_START_TIMEOUT = TestReconcilerProperties.TASK_START_TIMEOUT;
 
   final MutableClock clock = new MutableClock(START);
   final TestingFlinkService flink = new TestingFlinkService(clock);
@@ -57,7 +57,7 @@ class PipelineReconcilerTest {
   final List<DesiredState> proposed = new ArrayList<>();
   TransactionsRetention retention = TransactionsRetention.UNKNOWN;
   final TestLeadership leadership = new TestLeadership();
-  ReconcilerProperties properties = properties(false);
+  ReconcilerProperties properties = TestReconcilerProperties.of(false);
 
   /** {@code fraud.flink.slots-on-demand}. */
   boolean slotsOnDemand = false;
@@ -457,7 +457,7 @@ class PipelineReconcilerTest {
 
   @Test
   void restartsAnUnhealthyJobFromItsLastCheckpointWhenConfigured() throws Exception {
-    properties = properties(true);
+    properties = TestReconcilerProperties.of(true);
     reconciler = reconciler(leadership);
     DesiredState desired = running(1);
     step(desired);
@@ -521,7 +521,7 @@ class PipelineReconcilerTest {
 
   @Test
   void anUnhealthyReportIsClosedOnceTheRestartedJobRunsInItsPlace() throws Exception {
-    properties = properties(true);
+    properties = TestReconcilerProperties.of(true);
     reconciler = reconciler(leadership);
     DesiredState desired = running(1);
     String unhealthy = unhealthyFromClimbingRestarts(desired);
@@ -1547,6 +1547,59 @@ class PipelineReconcilerTest {
         .satisfies(job -> assertThat(job.parallelism()).isEqualTo(2));
     assertThat(status.jobId()).isNotEqualTo(first);
     assertThat(reasons()).contains("FlinkReachable").doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void aRescaleOfAJobAReplacedJobManagerNoLongerKnowsWaitsInsteadOfFailingThenDeploysItOnce()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 3);
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+    // Observed while it ran; its JobManager is then replaced without HA: 404 for the job.
+    ObservedPipeline before = observe(null);
+    flink.loseAllJobs();
+
+    status = reconciler.reconcile(rescaled, before, status);
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message()).contains("does not know job " + deployed.jobId());
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+
+    step(rescaled);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.parallelism()).isEqualTo(2);
+              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
+            });
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void aJobAJobManagerWithHaAnswered404ForIsTakenDownOnTheNextPassAndNothingRunsBesideIt()
+      throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String job = status.jobId();
+    DesiredState cancelled =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.CANCEL));
+    flink.answerTheNextCommandBeforeRecoveringTheJob();
+
+    step(cancelled);
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.suspended()).isFalse();
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+
+    step(cancelled); // the recovered job is observed again
+
+    assertThat(flink.job(job).state()).isEqualTo("CANCELED");
+    assertThat(status.suspended()).isTrue();
+    assertThat(flink.submissions())
+        .singleElement()
+        .satisfies(s -> assertThat(s.jobId()).isEqualTo(job));
   }
 
   @Test
@@ -3093,22 +3146,5 @@ class PipelineReconcilerTest {
         Duration.ofSeconds(10),
         TestingFlinkService.SHIPPED_JAR,
         clock);
-  }
-
-  private static ReconcilerProperties properties(boolean restartUnhealthy) {
-    return new ReconcilerProperties(
-        true,
-        Duration.ofSeconds(2),
-        Duration.ofMinutes(5),
-        Duration.ofMinutes(1),
-        Duration.ofMinutes(2),
-        new ReconcilerProperties.RestartBudget(
-            3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
-        new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, restartUnhealthy),
-        new ReconcilerProperties.Upgrade(
-            ReconcilerProperties.UpgradeTrigger.MANUAL,
-            Duration.ofMinutes(3),
-            Duration.ofMinutes(10)),
-        TASK_START_TIMEOUT);
   }
 }

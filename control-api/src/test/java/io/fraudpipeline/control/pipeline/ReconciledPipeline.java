@@ -1,7 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
 import io.fraudpipeline.control.events.RecordedEvents;
-import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.flink.TestingFreeSlots;
 import io.fraudpipeline.control.jobs.JobJarUploader;
@@ -9,6 +8,7 @@ import io.fraudpipeline.control.jobs.JobJars;
 import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.jobs.TestingFraudJobObserver;
 import io.fraudpipeline.control.jobs.TestingJobJars;
+import io.fraudpipeline.control.jobs.TestingJobProperties;
 import io.fraudpipeline.control.operations.InMemoryOperations;
 import io.fraudpipeline.control.support.TestLeadership;
 import java.time.Clock;
@@ -50,16 +50,7 @@ final class ReconciledPipeline implements AutoCloseable {
               Duration.ofSeconds(30),
               Duration.ofMinutes(10)),
           Duration.ofMinutes(1));
-  final JobProperties jobProperties =
-      new JobProperties(
-          "fraud",
-          2,
-          8,
-          DeliveryGuarantee.EXACTLY_ONCE,
-          Duration.ofSeconds(5),
-          "io.fraudpipeline.Main",
-          null,
-          "/tmp/jars");
+  final JobProperties jobProperties = TestingJobProperties.of();
   final DesiredStateWriter writer = new DesiredStateWriter(desiredLog, events, jobProperties);
   final StatusAwaiter awaiter = new StatusAwaiter(desiredLog, statusStore, observer, properties);
 

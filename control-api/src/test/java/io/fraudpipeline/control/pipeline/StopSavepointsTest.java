@@ -155,6 +155,7 @@ class StopSavepointsTest {
             null,
             null,
             null,
+            null,
             null);
     PipelineStatus.Builder builder = PipelineStatus.initial().toBuilder();
     builder.jobId = JOB;
