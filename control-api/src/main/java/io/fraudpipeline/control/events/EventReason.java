@@ -85,10 +85,17 @@ public final class EventReason {
   /** The upgraded job passed its readiness check. */
   public static final String UPGRADE_SUCCEEDED = "UpgradeSucceeded";
 
-  /** The upgraded job was not ready in time: the previous jar runs again from before it. */
+  /**
+   * The upgraded job was not ready in time (the previous jar runs again from before it), or, ready,
+   * crash-looped or failed within the watch period (the previous jar runs again from its newest
+   * checkpoint).
+   */
   public static final String UPGRADE_ROLLED_BACK = "UpgradeRolledBack";
 
-  /** An upgrade neither succeeded nor could be rolled back (e.g. the previous jar is unknown). */
+  /**
+   * An upgrade neither succeeded nor could be rolled back (e.g. the previous jar is unknown), or
+   * the previous jar could not run from the state of a release rolled back after readiness.
+   */
   public static final String UPGRADE_FAILED = "UpgradeFailed";
 
   /**

@@ -13,7 +13,8 @@ import java.util.List;
  * then redeploys, within the restart budget ({@code fraud.reconciler.restart-budget}); past the
  * budget it gives up and says why, until the desired state changes. A job that failed while the
  * desired state names another jar comes back once, on that jar, as the upgrade it was due for
- * ({@link UpgradeReconciler#deployLost}).
+ * ({@link UpgradeReconciler#deployLost}); one that runs a release still watched after its upgrade
+ * is rolled back instead ({@link UpgradeReconciler#watchFailed}).
  */
 final class FailedJobRestarts {
 
@@ -41,6 +42,10 @@ final class FailedJobRestarts {
 
   PipelineStatus restart(DesiredState desired, FlinkJob failed, PipelineStatus status)
       throws InterruptedException {
+    PipelineStatus rolledBack = upgrades.watchFailed(desired, failed, status);
+    if (rolledBack != null) {
+      return rolledBack;
+    }
     String cause = failed.failureCause() == null ? "no cause reported" : failed.failureCause();
     if (status.gaveUp() != null) {
       return steps.withStep(status, "none", "Gave up: " + status.gaveUp());

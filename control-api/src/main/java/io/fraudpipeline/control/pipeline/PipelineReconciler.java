@@ -126,6 +126,7 @@ public class PipelineReconciler {
             desiredWriter,
             jarKept,
             properties.upgrade().readinessTimeout(),
+            properties.upgrade().watchPeriod(),
             restartLoop,
             clock);
     this.failedJobRestarts =
@@ -334,7 +335,8 @@ public class PipelineReconciler {
               + ")",
           null);
     }
-    return healthWatch.watch(job, status);
+    PipelineStatus rolledBack = upgrades.watch(desired, job, status);
+    return rolledBack != null ? rolledBack : healthWatch.watch(job, status);
   }
 
   private PipelineStatus stopDuplicate(List<FlinkJob> active, PipelineStatus status)

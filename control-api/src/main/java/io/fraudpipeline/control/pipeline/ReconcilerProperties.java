@@ -54,8 +54,15 @@ public record ReconcilerProperties(
    * @param mode manual or auto
    * @param readinessTimeout how long a new job may take to be RUNNING with every task running and a
    *     checkpoint completed; past it the upgrade is rolled back
+   * @param watchPeriod how long after it was ready an upgraded release is still rolled back by
+   *     itself if Flink keeps restarting it ({@code unhealthy.max-restarts} within {@code
+   *     unhealthy.window}) or it fails: readiness proves only that it starts, not that every rule
+   *     path works; zero turns the watch off
    */
-  public record Upgrade(@NotNull UpgradeTrigger mode, @NotNull Duration readinessTimeout) {}
+  public record Upgrade(
+      @NotNull UpgradeTrigger mode,
+      @NotNull Duration readinessTimeout,
+      @NotNull Duration watchPeriod) {}
 
   /**
    * @param maxRestarts restarts allowed within the window; one more gives up

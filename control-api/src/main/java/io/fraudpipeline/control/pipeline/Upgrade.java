@@ -10,7 +10,9 @@ import java.time.Instant;
  * @param fromJar the jar the old job ran (null when unknown: it cannot be rolled back to)
  * @param toJar the jar being moved to
  * @param mode how the old job was taken down
- * @param rollbackPoint the old job's state from before the upgrade: a rollback restores it
+ * @param rollbackPoint the state a rollback restores: the old job's from before the upgrade; once
+ *     the new release was rolled back after it was ready (within the watch period), its newest
+ *     checkpoint, which has everything it committed (see {@link #readyAt})
  * @param fromJobId the job that was replaced
  * @param toJobId the job that runs the new jar, once deployed
  * @param phase where it stands
@@ -21,6 +23,9 @@ import java.time.Instant;
  * @param reason why it was rolled back, failed or abandoned
  * @param refusal why Flink refused to run the new job (its answer to the run request, e.g. the
  *     jar's entry class missing): no retry would change it, so the upgrade is rolled back at once
+ * @param readyAt when the new job was found ready (null: not yet, or never)
+ * @param watchedUntil until when the ready release is still rolled back by itself if Flink keeps
+ *     restarting it or it fails ({@code fraud.reconciler.upgrade.watch-period}); null: not watched
  */
 public record Upgrade(
     long desiredVersion,
@@ -35,7 +40,9 @@ public record Upgrade(
     Instant readyBy,
     Instant finishedAt,
     String reason,
-    String refusal) {
+    String refusal,
+    Instant readyAt,
+    Instant watchedUntil) {
 
   /** Where an upgrade stands. */
   public enum Phase {
@@ -43,13 +50,20 @@ public record Upgrade(
     REPLACING,
     /** The new job is deployed; it must be ready by {@code readyBy}. */
     AWAITING_READINESS,
-    /** The new job was ready in time. */
+    /** The new job was ready in time (still watched until {@code watchedUntil}, if set). */
     SUCCEEDED,
-    /** The new job was not ready: it is cancelled and the old jar deployed from the old state. */
+    /**
+     * The new job was not ready, or crash-looped or failed within the watch period: it is cancelled
+     * and the old jar deployed from the rollback point; after readiness, until the old jar's job is
+     * ready on the new release's state.
+     */
     ROLLING_BACK,
     /** The old jar runs again from its state before the upgrade. */
     ROLLED_BACK,
-    /** The new job was not ready and no rollback was possible; it is left as it is. */
+    /**
+     * The new job was not ready and no rollback was possible (it is left as it is), or the old jar
+     * could not run from the newest state of a release rolled back after readiness (nothing runs).
+     */
     FAILED,
     /** Another change of the desired state (suspend, another jar) ended it. */
     ABANDONED
@@ -96,6 +110,8 @@ public record Upgrade(
         null,
         null,
         null,
+        null,
+        null,
         null);
   }
 
@@ -118,6 +134,43 @@ public record Upgrade(
     return change.apply();
   }
 
+  /** Found ready at {@code at}, and watched until {@code watchedUntil} (null: not watched). */
+  Upgrade ready(Instant at, Instant watchedUntil) {
+    Change change = change();
+    change.phase = Phase.SUCCEEDED;
+    change.finishedAt = at;
+    change.readyAt = at;
+    change.watchedUntil = watchedUntil;
+    return change.apply();
+  }
+
+  /** Whether the ready release is still watched at {@code now}. */
+  boolean watched(Instant now) {
+    return phase == Phase.SUCCEEDED && watchedUntil != null && now.isBefore(watchedUntil);
+  }
+
+  /** Whether it is a rollback of a release that had been ready: then from its newest state. */
+  boolean afterReadiness() {
+    return readyAt != null;
+  }
+
+  /** Rolled back after it was ready, from its newest state {@code from}, for {@code why}. */
+  Upgrade rollingBackFrom(RestorePoint from, String why) {
+    Change change = change();
+    change.phase = Phase.ROLLING_BACK;
+    change.rollbackPoint = from;
+    change.finishedAt = null;
+    change.reason = why;
+    return change.apply();
+  }
+
+  /** The old jar's job of a rollback after readiness deployed: it must be ready by then. */
+  Upgrade rollbackDeployed(Instant readyDeadline) {
+    Change change = change();
+    change.readyBy = readyDeadline;
+    return change.apply();
+  }
+
   Upgrade moveTo(Phase next, Instant at, String why) {
     Change change = change();
     change.phase = next;
@@ -134,19 +187,26 @@ public record Upgrade(
 
   /**
    * A copy of an upgrade being changed: each copy method sets only what it changes. The parts fixed
-   * at the start (desired version, jars, mode, rollback point, old job, start) are not here.
+   * at the start (desired version, jars, mode, old job, start) are not here; the rollback point
+   * only changes for a rollback after readiness.
    */
   private static final class Change {
     private final Upgrade from;
+    RestorePoint rollbackPoint;
     String toJobId;
     Phase phase;
     Instant readyBy;
     Instant finishedAt;
     String reason;
     String refusal;
+    Instant readyAt;
+    Instant watchedUntil;
 
     Change(Upgrade from) {
       this.from = from;
+      this.rollbackPoint = from.rollbackPoint;
+      this.readyAt = from.readyAt;
+      this.watchedUntil = from.watchedUntil;
       this.toJobId = from.toJobId;
       this.phase = from.phase;
       this.readyBy = from.readyBy;
@@ -161,7 +221,7 @@ public record Upgrade(
           from.fromJar,
           from.toJar,
           from.mode,
-          from.rollbackPoint,
+          rollbackPoint,
           from.fromJobId,
           toJobId,
           phase,
@@ -169,7 +229,9 @@ public record Upgrade(
           readyBy,
           finishedAt,
           reason,
-          refusal);
+          refusal,
+          readyAt,
+          watchedUntil);
     }
   }
 }

@@ -43,6 +43,9 @@ class PipelineReconcilerTest {
   /** A jar the jar store does not hold. */
   private static final String LOST_JAR = "c".repeat(64);
 
+  /** {@code fraud.reconciler.upgrade.watch-period}, as its default. */
+  private static final Duration WATCH_PERIOD = TestReconcilerProperties.WATCH_PERIOD;
+
   /** {@code fraud.reconciler.task-start-timeout}, as its default. */
   private static final Duration TASK_START_TIMEOUT = TestReconcilerProperties.TASK_START_TIMEOUT;
 
@@ -1896,6 +1899,252 @@ class PipelineReconcilerTest {
               assertThat(j.restoredFrom()).isEqualTo(savepoint);
             });
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+  }
+
+  @Test
+  void rollsBackAReleaseThatStartsCrashLoopingWithinTheWatchPeriodFromItsNewestCheckpoint()
+      throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    String release = status.jobId();
+    String savepoint = savepoints.get(0).path();
+    assertThat(status.upgrade().watchedUntil()).isEqualTo(clock.instant().plus(WATCH_PERIOD));
+    clock.advance(Duration.ofMinutes(2));
+    String newest = checkpoint(release, 5);
+    flink.completeCheckpoint(release, 5, newest, clock.instant());
+    step(upgrade);
+
+    crashLoop(release);
+    step(upgrade);
+
+    assertThat(flink.job(release).state()).isEqualTo("CANCELED");
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason())
+        .contains("job " + release + " restarted 3 times within PT5M")
+        .contains("after it was ready, within the watch period of PT10M");
+    assertThat(status.upgrade().rollbackPoint().path())
+        .as("not the savepoint from before the upgrade: the release committed alerts since")
+        .isEqualTo(newest);
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    DesiredState rollback = proposed.get(0);
+    assertThat(rollback.spec().jarSha256()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+    assertThat(rollback.cause()).startsWith("rollback of the upgrade to jar bbbbbbbbbbbb");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("UpgradeRolledBack");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.message()).contains("the release's newest state");
+            });
+    assertThat(reasons()).doesNotContain("JobUnhealthy");
+
+    step(rollback);
+
+    String backId = status.jobId();
+    Job back = flink.job(backId);
+    assertThat(back.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+    assertThat(back.restoredFrom()).isEqualTo(newest).isNotEqualTo(savepoint);
+    assertThat(status.upgrade().phase())
+        .as("the previous jar must show it runs from the release's state")
+        .isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    step(rollback);
+    assertThat(status.lastStep().message()).contains("has completed no checkpoint yet");
+
+    flink.completeCheckpoint(backId, 6, checkpoint(backId, 6), clock.instant());
+    step(rollback);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    assertThat(status.lastStep().message()).contains("runs again from checkpoint " + newest);
+    step(rollback);
+    assertThat(flink.activeJobs()).singleElement().isEqualTo(flink.job(backId));
+  }
+
+  @Test
+  void rollsBackAReleaseThatFailsWithinTheWatchPeriodRatherThanRestartIt() throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    String release = status.jobId();
+    String newest = status.lastState().path();
+    flink.fail(release, "java.lang.NoSuchMethodError: velocity rule");
+
+    step(upgrade);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason()).contains("FAILED (java.lang.NoSuchMethodError");
+    assertThat(reasons()).endsWith("UpgradeRolledBack");
+    step(proposed.get(0));
+    onlyThePreviousJarRunsFrom(newest);
+  }
+
+  @Test
+  void aReleaseThatCrashLoopsAfterTheWatchPeriodIsOnlyReportedUnhealthy() throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    String release = status.jobId();
+    for (long id = 2; clock.instant().isBefore(status.upgrade().watchedUntil()); id++) {
+      clock.advance(Duration.ofSeconds(30));
+      flink.completeCheckpoint(release, id, checkpoint(release, id), clock.instant());
+      step(upgrade);
+    }
+
+    crashLoop(release);
+    // Seen between two restarts: the health watch judges a RUNNING job only.
+    flink.state(release, "RUNNING");
+    step(upgrade);
+
+    assertThat(flink.job(release).state()).isEqualTo("RUNNING");
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    assertThat(proposed).isEmpty();
+    assertThat(reasons()).endsWith("JobUnhealthy").doesNotContain("UpgradeRolledBack");
+  }
+
+  @Test
+  void aCrashLoopingReleaseIsNotRolledBackOnceTheDesiredStateNamesAnotherJar() throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    String release = status.jobId();
+    String fixed = "d".repeat(64);
+    DesiredState fix = next(upgrade, upgrade.spec().withJar(fixed, UpgradeMode.SAVEPOINT));
+
+    crashLoop(release);
+    step(fix);
+
+    assertThat(flink.job(release).state()).isEqualTo("CANCELED");
+    assertThat(proposed).as("no rollback recorded over the user's choice").isEmpty();
+    assertThat(status.upgrade().toJar()).isEqualTo(fixed);
+    assertThat(status.upgrade().fromJar()).isEqualTo(NEW_JAR);
+    assertThat(reasons()).endsWith("UpgradeStarted").doesNotContain("UpgradeRolledBack");
+  }
+
+  @Test
+  void aLeaderThatTakesOverMidRollbackFinishesItWithOneJob() throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    String release = status.jobId();
+    String newest = status.lastState().path();
+    crashLoop(release);
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    DesiredState rollback = proposed.get(0);
+    PipelineStatus written = status;
+    // The leader loses the leadership before it deploys the previous jar; another takes over
+    // from the status it wrote.
+    leadership.leader = false;
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-b"));
+
+    status = reconciler.reconcile(rollback, observe(null), written);
+    assertThat(flink.activeJobs()).isEmpty();
+    status = successor.reconcile(rollback, observe(null), written);
+    status = successor.reconcile(rollback, observe(null), status);
+    status = reconciler.reconcile(rollback, observe(null), status);
+
+    onlyThePreviousJarRunsFrom(newest);
+    assertThat(proposed).hasSize(1);
+  }
+
+  @Test
+  void aLeaderThatDiesAfterRecordingTheRollbackButNotItsStatusRunsThePreviousJarOnce()
+      throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    String release = status.jobId();
+    String newest = status.lastState().path();
+    PipelineStatus lastWritten = status;
+    crashLoop(release);
+    step(upgrade);
+    DesiredState rollback = proposed.get(0);
+    // The status saying so was never written: the successor finds the release cancelled and the
+    // desired state naming the previous jar.
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-b"));
+
+    status = successor.reconcile(rollback, observe(null), lastWritten);
+    status = successor.reconcile(rollback, observe(null), status);
+
+    onlyThePreviousJarRunsFrom(newest);
+    assertThat(proposed).hasSize(1);
+  }
+
+  @Test
+  void thePreviousJarFailingOnTheReleasesStateStopsRatherThanGoBackToTheRelease() throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    crashLoop(status.jobId());
+    step(upgrade);
+    DesiredState rollback = proposed.get(0);
+    step(rollback);
+    String back = status.jobId();
+    flink.fail(back, "org.apache.flink.util.StateMigrationException: incompatible state");
+
+    step(rollback);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.FAILED);
+    assertThat(status.upgrade().reason()).contains("the rollback failed: job " + back + " FAILED");
+    assertThat(status.gaveUp()).contains("Nothing more is tried");
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("UpgradeFailed");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.message()).contains("cannot run from the release's newest state");
+            });
+    int submitted = flink.submissions().size();
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofMinutes(1));
+      step(rollback);
+    }
+    assertThat(flink.submissions()).hasSize(submitted);
+    assertThat(flink.activeJobs()).isEmpty();
+    assertThat(proposed).hasSize(1);
+  }
+
+  @Test
+  void thePreviousJarCrashLoopingOnTheReleasesStateIsCancelledAndNotTriedAgain() throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    crashLoop(status.jobId());
+    step(upgrade);
+    DesiredState rollback = proposed.get(0);
+    step(rollback);
+    String back = status.jobId();
+
+    crashLoop(back);
+    step(rollback);
+
+    assertThat(flink.job(back).state()).isEqualTo("CANCELED");
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.FAILED);
+    assertThat(status.lastStep().action()).isEqualTo("rollback-failed");
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMinutes(1));
+      step(rollback);
+    }
+    assertThat(flink.activeJobs()).isEmpty();
+    assertThat(proposed).hasSize(1);
+  }
+
+  /**
+   * The pipeline upgraded in savepoint mode to {@link #NEW_JAR}, whose job was found ready
+   * (checkpoint 1 completed); returns the desired state that asked for it.
+   */
+  private DesiredState upgradedAndReady() throws Exception {
+    DesiredState desired = running(1);
+    deployWithCheckpoint(desired, 1);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    clock.advance(Duration.ofSeconds(5));
+    deployWithCheckpoint(upgrade, 1);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.SUCCEEDED);
+    assertThat(status.jobJarSha256()).isEqualTo(NEW_JAR);
+    return upgrade;
+  }
+
+  /** One job is active: the shipped jar, the previous one, restored from {@code checkpoint}. */
+  private void onlyThePreviousJarRunsFrom(String checkpoint) {
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
+            });
+  }
+
+  /** Flink restarted the job {@code unhealthy.max-restarts} times since it started. */
+  private void crashLoop(String jobId) {
+    clock.advance(Duration.ofSeconds(10));
+    flink.restarts(jobId, 3);
+    flink.state(jobId, "RESTARTING");
   }
 
   @Test

@@ -46,7 +46,9 @@ final class ReconciledPipeline implements AutoCloseable {
               3, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(10)),
           new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, false),
           new ReconcilerProperties.Upgrade(
-              ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofSeconds(30)),
+              ReconcilerProperties.UpgradeTrigger.MANUAL,
+              Duration.ofSeconds(30),
+              Duration.ofMinutes(10)),
           Duration.ofMinutes(1));
   final JobProperties jobProperties = TestingJobProperties.of();
   final DesiredStateWriter writer = new DesiredStateWriter(desiredLog, events, jobProperties);

@@ -54,7 +54,9 @@ public final class ReplicaReconciler {
                     3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
                 new ReconcilerProperties.Unhealthy(3, Duration.ofMinutes(5), 5, false),
                 new ReconcilerProperties.Upgrade(
-                    ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)),
+                    ReconcilerProperties.UpgradeTrigger.MANUAL,
+                    Duration.ofMinutes(3),
+                    Duration.ofMinutes(10)),
                 Duration.ofMinutes(1)),
             false,
             Duration.ofSeconds(5),

@@ -7,6 +7,7 @@ final class TestReconcilerProperties {
 
   static final Duration UNHEALTHY_WINDOW = Duration.ofMinutes(5);
   static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(1);
+  static final Duration WATCH_PERIOD = Duration.ofMinutes(10);
 
   private TestReconcilerProperties() {}
 
@@ -24,7 +25,7 @@ final class TestReconcilerProperties {
             3, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofMinutes(2)),
         new ReconcilerProperties.Unhealthy(3, UNHEALTHY_WINDOW, 5, restartUnhealthy),
         new ReconcilerProperties.Upgrade(
-            ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3)),
+            ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3), WATCH_PERIOD),
         TASK_START_TIMEOUT);
   }
 }

@@ -8,6 +8,7 @@ import io.fraudpipeline.control.support.ControlApiClient;
 import io.fraudpipeline.control.support.ControlApiClient.Response;
 import io.fraudpipeline.control.support.ControlPlane;
 import io.fraudpipeline.control.support.PipelineTopics;
+import io.fraudpipeline.control.support.PoisonedFraudJob;
 import io.fraudpipeline.control.support.SteadyLoad;
 import io.fraudpipeline.control.support.TestJobJars;
 import io.fraudpipeline.control.support.Traffic;
@@ -35,8 +36,9 @@ import tools.jackson.databind.JsonNode;
  * Upgrades on real parts, each from a control plane that ships a new jar (a new release started on
  * the same Kafka, Flink and jar store): a broken release whose tasks fail as they start is rolled
  * back to the previous jar from the savepoint taken before it; a good release is taken
- * automatically. Under a steady load, every alert is counted exactly once (read_committed) across
- * the upgrade and across the rollback.
+ * automatically; a release that crash-loops only once a certain transaction comes, after it was
+ * ready, is rolled back from its own newest checkpoint. Under a steady load, every alert is counted
+ * exactly once (read_committed) across the upgrade and across the rollback.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpgradeRollbackTest {
@@ -187,12 +189,7 @@ class UpgradeRollbackTest {
     assertThat(
             api.get("/api/v1/jobs/" + after).body().path("checkpoints").path("restored").asLong())
         .isEqualTo(1);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(webhooks.all())
-                    .anySatisfy(hook -> assertThat(hook.body()).contains("UpgradeRolledBack")));
+    awaitWebhookSaying("UpgradeRolledBack");
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
 
     // A savepoint taken on request now records the jar the job runs, not the one shipped.
@@ -292,6 +289,60 @@ class UpgradeRollbackTest {
     traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
   }
 
+  @Test
+  @Order(6)
+  void rollsBackAReleaseThatCrashLoopsAfterItWasReadyFromItsNewestCheckpoint() throws Exception {
+    startRelease(TestJobJars.poisonedBuild(builds), "manual");
+    String poisonedJar = control.bean(JobJars.class).shippedSha256();
+    String previous =
+        api.get("/api/v1/pipeline").body().path("upgrade").path("running_jar").asString();
+    SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "late-broken-release");
+    String operation = upgradeUnder(load);
+    JsonNode upgraded = api.get(operation).body();
+    assertThat(upgraded.path("state").asString()).as(upgraded.toString()).isEqualTo("COMPLETED");
+    String release = awaitRunningOn(poisonedJar);
+    JsonNode ready = api.get("/api/v1/pipeline").body().path("upgrade").path("last");
+    assertThat(ready.path("phase").asString()).isEqualTo("SUCCEEDED");
+    assertThat(ready.path("watched_until").asString()).as(ready.toString()).isNotBlank();
+    load.runFor(Duration.ofSeconds(2));
+
+    // The broken path is reached after readiness: committed alerts of the release exist by now.
+    long poisonedAt = System.nanoTime();
+    expectedAlerts.addAll(traffic.send(PoisonedFraudJob.POISON, 20, 4));
+    boolean rolledBack =
+        load.runUntil(
+            () ->
+                "ROLLED_BACK"
+                    .equals(
+                        api.get("/api/v1/pipeline")
+                            .body()
+                            .path("upgrade")
+                            .path("last")
+                            .path("phase")
+                            .asString()),
+            LONG);
+    Duration took = Duration.ofNanos(System.nanoTime() - poisonedAt);
+
+    JsonNode pipeline = api.get("/api/v1/pipeline").body();
+    assertThat(rolledBack).as(pipeline.toString()).isTrue();
+    System.out.println("Poisoned release rolled back and previous jar ready " + took + " after");
+    JsonNode last = pipeline.path("upgrade").path("last");
+    assertThat(last.path("reason").asString())
+        .containsPattern("job " + release + " restarted \\d+ times within PT5M")
+        .contains("after it was ready, within the watch period of PT10M");
+    assertThat(last.path("rollback_point").path("kind").asString()).isEqualTo("CHECKPOINT");
+    assertThat(last.path("rollback_point").path("job_id").asString()).isEqualTo(release);
+    assertThat(pipeline.path("upgrade").path("rejected_jars").toString()).contains(poisonedJar);
+    assertThat(pipeline.path("desired").path("spec").path("jar_sha256").asString())
+        .isEqualTo(previous);
+    String back = awaitRunningOn(previous);
+    assertThat(back).isNotEqualTo(release);
+    awaitWebhookSaying("UpgradeRolledBack", "after it was ready");
+    // None lost (the poisoned transactions' alerts come from the previous jar), none repeated
+    // (the release's committed alerts are not emitted again).
+    traffic.awaitEveryAlertExactlyOnce(expectedAlerts, LONG);
+  }
+
   // Helpers.
 
   /** Posts the upgrade and runs the load until its operation ends; returns the operation's URL. */
@@ -308,6 +359,16 @@ class UpgradeRollbackTest {
 
   private String runningJobId() {
     return api.get("/api/v1/pipeline").body().path("observed").path("job_id").asString();
+  }
+
+  /** Waits until a webhook was sent whose body says each of {@code words}. */
+  private static void awaitWebhookSaying(String... words) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(webhooks.all())
+                    .anySatisfy(hook -> assertThat(hook.body()).contains(words)));
   }
 
   /** Waits until the active job is RUNNING on this jar; returns its id. */

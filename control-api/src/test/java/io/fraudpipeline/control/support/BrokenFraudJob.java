@@ -1,34 +1,23 @@
 package io.fraudpipeline.control.support;
 
-import java.lang.reflect.Method;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
- * A deliberately broken release of the fraud job, for upgrade tests: the real job (its operators
- * and state, reached by reflection, since it runs from a copy of the real jar) plus one operator
- * whose tasks fail as they start. The job is RUNNING, but not every task runs and no checkpoint
- * completes, so it never commits an alert: the readiness check must catch it.
+ * A deliberately broken release of the fraud job, for upgrade tests: the real job ({@link
+ * RealFraudJob}) plus one operator whose tasks fail as they start. The job is RUNNING, but not
+ * every task runs and no checkpoint completes, so it never commits an alert: the readiness check
+ * must catch it.
  */
 public final class BrokenFraudJob {
 
   private BrokenFraudJob() {}
 
   public static void main(String[] args) throws Exception {
-    Class<?> parameters = Class.forName("io.fraudpipeline.job.FraudJobParameters");
-    Object params = parameters.getMethod("fromArgs", String[].class).invoke(null, (Object) args);
-    byte[] rules =
-        (byte[])
-            Class.forName("io.fraudpipeline.job.rules.RulesBootstrap")
-                .getMethod("readLatest", parameters)
-                .invoke(null, params);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    Method build =
-        Class.forName("io.fraudpipeline.job.FraudDetectionJob")
-            .getMethod("build", StreamExecutionEnvironment.class, parameters, byte[].class);
-    build.invoke(null, env, params, rules);
+    RealFraudJob.addTo(env, args);
     env.fromSequence(0, Long.MAX_VALUE)
         .uid("broken-release-source")
         .name("broken-release-source")
@@ -38,7 +27,7 @@ public final class BrokenFraudJob {
         .sinkTo(new DiscardingSink<>())
         .uid("broken-release-sink")
         .name("broken-release-sink");
-    env.execute((String) parameters.getMethod("jobName").invoke(params));
+    env.execute(RealFraudJob.jobName(args));
   }
 
   /** Fails every time its task starts. */

@@ -11,6 +11,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -31,17 +32,35 @@ public final class TestJobJars {
 
   /** The embedded jar started by {@link BrokenFraudJob}: its tasks fail as they start. */
   public static Path brokenBuild(Path directory) {
+    return withMainClass(directory.resolve("fraud-job-broken.jar"), BrokenFraudJob.class);
+  }
+
+  /**
+   * The embedded jar started by {@link PoisonedFraudJob}: the real job until a transaction whose id
+   * contains {@link PoisonedFraudJob#POISON} comes, then failing on it at every restart.
+   */
+  public static Path poisonedBuild(Path directory) {
+    return withMainClass(directory.resolve("fraud-job-poisoned.jar"), PoisonedFraudJob.class);
+  }
+
+  /**
+   * The embedded jar started by {@code main}, a test class copied into it with its own and those of
+   * {@link RealFraudJob}, which it builds on (all in this package).
+   */
+  private static Path withMainClass(Path target, Class<?> main) {
+    Set<String> copied = Set.of(main.getSimpleName(), RealFraudJob.class.getSimpleName());
     return copy(
-        directory.resolve("fraud-job-broken.jar"),
-        BrokenFraudJob.class.getName(),
+        target,
+        main.getName(),
         jar -> {
           Path classes = testClasses();
-          String prefix = BrokenFraudJob.class.getName().replace('.', '/');
+          String prefix = main.getName().replace('.', '/');
           Path packageDir = classes.resolve(prefix).getParent();
           try (Stream<Path> files = Files.list(packageDir)) {
             for (Path file : files.toList()) {
               String name = file.getFileName().toString();
-              if (name.startsWith(BrokenFraudJob.class.getSimpleName())) {
+              String outer = name.replaceFirst("[$.].*", "");
+              if (copied.contains(outer)) {
                 Path entry = jar.getPath(classes.relativize(file).toString());
                 Files.createDirectories(entry.getParent());
                 Files.copy(file, entry);
