@@ -1,12 +1,14 @@
 package io.fraudpipeline.control.events;
 
 import io.fraudpipeline.control.kafka.TopicCreation;
+import io.fraudpipeline.control.scheduling.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,9 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes events to their topic from a thread of its own, so {@link #offer} never waits for Kafka: a
- * full queue drops the event, a failed write is logged once per outage. Neither is ever thrown at
- * the caller (the reconciler's loop).
+ * Writes events to their topic, one at a time and in order, from a thread of its own, so {@link
+ * #offer} never waits for Kafka. An event Kafka did not take is tried again (1 s, doubling up to
+ * the Kafka timeout) until it is written, while later ones wait in the queue: the event topic is
+ * what {@code GET /api/v1/events} and the webhooks read, so an outage must leave no hole in it.
+ * Only a full queue drops an event, and shutting down while Kafka is away leaves the held ones
+ * unwritten; both are counted and logged, never thrown at the caller (the reconciler's loop).
  */
 final class EventLogWriter implements AutoCloseable {
 
@@ -34,6 +39,7 @@ final class EventLogWriter implements AutoCloseable {
   private final BlockingQueue<PipelineEvent> queue;
   private final Counter queueFull;
   private final Counter kafkaFailed;
+  private final Backoff backoff;
   private final AtomicBoolean failing = new AtomicBoolean();
   private final AtomicBoolean dropping = new AtomicBoolean();
   private final Thread thread;
@@ -58,6 +64,7 @@ final class EventLogWriter implements AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.queueFull = lost(meters, "queue_full");
     this.kafkaFailed = lost(meters, "kafka_error");
+    this.backoff = new Backoff(Duration.ofSeconds(1), timeout);
     this.thread = new Thread(this::run, "events-writer");
     thread.setDaemon(true);
   }
@@ -96,8 +103,8 @@ final class EventLogWriter implements AutoCloseable {
           new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
       while (running || !queue.isEmpty()) {
         PipelineEvent event = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (event != null) {
-          write(producer, event);
+        if (event != null && !writeUntilWritten(producer, event)) {
+          break;
         }
       }
     } catch (InterruptedException e) {
@@ -105,27 +112,51 @@ final class EventLogWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("The event log writer stopped: {}", e.toString());
     } finally {
+      unwritten();
       if (producer != null) {
         producer.close(timeout);
       }
     }
   }
 
-  private void write(KafkaProducer<String, byte[]> producer, PipelineEvent event) {
-    try {
-      ensureTopic();
-      producer.send(
-          new ProducerRecord<>(
-              topic.name(), null, event.time().toEpochMilli(), event.id(), EventJson.write(event)),
-          (metadata, error) -> {
-            if (error == null) {
-              written();
-            } else {
-              failed(event, error);
-            }
-          });
-    } catch (RuntimeException e) {
-      failed(event, e);
+  /**
+   * Writes the event, trying again while Kafka does not take it; false when shutdown came first
+   * (the event is then counted unwritten).
+   */
+  private boolean writeUntilWritten(KafkaProducer<String, byte[]> producer, PipelineEvent event)
+      throws InterruptedException {
+    for (int failures = 1; ; failures++) {
+      try {
+        ensureTopic();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic.name(),
+                    null,
+                    event.time().toEpochMilli(),
+                    event.id(),
+                    EventJson.write(event)))
+            .get();
+        written();
+        return true;
+      } catch (InterruptedException e) {
+        kafkaFailed.increment();
+        throw e;
+      } catch (ExecutionException e) {
+        failed(event, e.getCause() == null ? e : e.getCause());
+      } catch (RuntimeException e) {
+        failed(event, e);
+      }
+      if (!running) {
+        kafkaFailed.increment();
+        return false;
+      }
+      try {
+        Thread.sleep(backoff.afterFailures(failures).toMillis());
+      } catch (InterruptedException e) {
+        kafkaFailed.increment();
+        throw e;
+      }
     }
   }
 
@@ -136,16 +167,28 @@ final class EventLogWriter implements AutoCloseable {
   }
 
   private void failed(PipelineEvent event, Throwable error) {
-    kafkaFailed.increment();
     if (failing.compareAndSet(false, true)) {
       log.warn(
-          "Cannot write events to topic {} (event {} and later ones are lost from the event log,"
-              + " not from this log): {}",
+          "Cannot write events to topic {}: event {} and later ones wait (up to"
+              + " fraud.events.write-queue) and are written once Kafka takes them: {}",
           topic.name(),
           event.id(),
           error.toString());
     } else {
-      log.debug("Event {} not written: {}", event.id(), error.toString());
+      log.debug("Event {} not written yet: {}", event.id(), error.toString());
+    }
+  }
+
+  /** At shutdown: what is still queued will not be written. */
+  private void unwritten() {
+    int left = queue.size();
+    if (left > 0) {
+      kafkaFailed.increment(left);
+      log.warn(
+          "{} events were not written to topic {} before shutdown (they are in this log)",
+          left,
+          topic.name());
+      queue.clear();
     }
   }
 
@@ -172,9 +215,8 @@ final class EventLogWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
+      // Its finally block counts and logs what is left.
       thread.interrupt();
-      log.warn(
-          "{} events were not written to topic {} before shutdown", queue.size(), topic.name());
     }
   }
 }
