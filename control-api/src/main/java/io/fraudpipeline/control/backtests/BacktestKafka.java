@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.backtests;
 
+import io.fraudpipeline.control.kafka.KafkaCauses;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicCreation;
@@ -334,6 +335,6 @@ class BacktestKafka {
   }
 
   private static KafkaUnavailableException unavailable(String what, Exception e) {
-    return new KafkaUnavailableException("Cannot " + what + ": " + e.getMessage(), e);
+    return new KafkaUnavailableException("Cannot " + what + ": " + KafkaCauses.describe(e), e);
   }
 }
