@@ -290,11 +290,11 @@ public class PipelineReconciler {
         // Stopped with a savepoint by a leader that died before recording it: keep that.
         FlinkJob last = observed.job(ended.jobId()).orElse(null);
         if (last == null || !"FINISHED".equals(last.state())) {
-          return suspendedWithoutJob(desired, ended);
+          return suspendedWithoutJob(desired, ended, false);
         }
         Optional<PipelineStatus> withSavepoint = actions.withFinalSavepoint(last, ended);
         return withSavepoint.isPresent()
-            ? suspendedWithoutJob(desired, withSavepoint.get())
+            ? suspendedWithoutJob(desired, withSavepoint.get(), true)
             : awaitingFinalSavepoint(last, ended);
       }
       return steps.steady(ended, "suspended");
@@ -450,7 +450,8 @@ public class PipelineReconciler {
    * that ended otherwise. Recorded as a suspend all the same, so the next running version resumes
    * the pipeline from its last state rather than finishing the replacement.
    */
-  private PipelineStatus suspendedWithoutJob(DesiredState desired, PipelineStatus status) {
+  private PipelineStatus suspendedWithoutJob(
+      DesiredState desired, PipelineStatus status, boolean stoppedWithItsState) {
     PipelineStatus.Builder next = status.toBuilder();
     next.suspended = true;
     next.unhealthy = null;
@@ -462,9 +463,16 @@ public class PipelineReconciler {
             + desired.version()
             + "): job "
             + status.jobId()
-            + " was no longer active, so nothing was stopped; its last state, "
-            + RestorePoint.describe(next.lastState)
-            + ", is kept";
+            // Its stopper (a leader that lost Kafka, or died) did not record the stop.
+            + (stoppedWithItsState
+                    && next.lastState != null
+                    && next.lastState.equals(status.lastState())
+                ? " had been stopped with "
+                    + RestorePoint.describe(next.lastState)
+                    + " (Flink's final savepoint of the job), which is kept"
+                : " was no longer active, so nothing was stopped; its last state, "
+                    + RestorePoint.describe(next.lastState)
+                    + ", is kept");
     events.normal(EventReason.JOB_SUSPENDED, message, status.jobId());
     return steps.withStep(next.build(), "suspend", message);
   }
