@@ -26,7 +26,9 @@ import tools.jackson.databind.JsonNode;
  * the alerts people act on and of the shadow rules' alerts, optionally of one rule.
  */
 @RestController
-@RequestMapping("/api/v1/alerts")
+@RequestMapping(
+    path = "/api/v1/alerts",
+    produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 @Tag(
     name = "alerts",
     description = "The latest committed fraud alerts and shadow alerts, and live streams of them")
@@ -49,7 +51,7 @@ class AlertsController {
     this.properties = properties;
   }
 
-  @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping
   @Operation(
       summary = "The latest committed alerts",
       description =
@@ -65,7 +67,7 @@ class AlertsController {
     return peek(AlertFeed.ALERTS, limit, rule);
   }
 
-  @GetMapping(path = "/shadow", produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping("/shadow")
   @Operation(
       summary = "The latest committed alerts of shadow rules",
       description =

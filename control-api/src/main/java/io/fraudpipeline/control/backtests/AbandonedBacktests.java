@@ -6,6 +6,7 @@ import io.fraudpipeline.control.jobs.JobProperties;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.LeftoverOwnership;
 import io.fraudpipeline.control.operations.Operation;
+import io.fraudpipeline.control.operations.OperationState;
 import io.fraudpipeline.control.operations.Operations;
 import io.fraudpipeline.control.scheduling.PeriodicLifecycle;
 import io.fraudpipeline.flink.FlinkRequestException;
@@ -172,6 +173,21 @@ class AbandonedBacktests extends PeriodicLifecycle {
    */
   private void cleanUp(
       String id, JobID job, JobDetails ended, boolean hasTopic, Operation operation) {
+    if (job == null && operation != null && operation.state() != OperationState.IN_PROGRESS) {
+      // Its end is recorded, as a rule by the replica that ran it and cleans up now: only the
+      // output topic its end could not delete (Kafka down then) is left. Nothing was abandoned,
+      // nobody is to be paged.
+      kafka.deleteOutput(topicPrefix + id);
+      log.info(
+          "Deleted the output topic {}{} of backtest {}, which had ended {} on replica {}: its end"
+              + " could not delete it then",
+          topicPrefix,
+          id,
+          id,
+          operation.state(),
+          operation.replica());
+      return;
+    }
     JobStatus endedAs = job == null && ended != null ? ended.getStatus() : null;
     if (job != null) {
       flink.cancel(job);

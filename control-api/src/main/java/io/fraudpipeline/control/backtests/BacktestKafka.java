@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.backtests;
 
+import io.fraudpipeline.control.kafka.KafkaCauses;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicCreation;
@@ -52,8 +53,10 @@ class BacktestKafka {
   }
 
   boolean transactionsTopicExists() {
-    try (var consumer = consumers.create("control-api-backtest-retention", TIMEOUT)) {
-      return !partitions(consumer, topics.transactions()).isEmpty();
+    // The first Kafka call of a backtest request: with Kafka gone, it answers 503 within the read
+    // timeout, as every request does, not after the backtest's own Kafka timeout.
+    try (var consumer = consumers.create("control-api-backtest-retention", topics.readTimeout())) {
+      return !partitions(consumer, topics.transactions(), topics.readTimeout()).isEmpty();
     } catch (KafkaException e) {
       throw unavailable("look up " + topics.transactions(), e);
     }
@@ -65,7 +68,7 @@ class BacktestKafka {
    */
   Instant oldestRetained() {
     try (var consumer = consumers.create("control-api-backtest-retention", TIMEOUT)) {
-      List<TopicPartition> partitions = partitions(consumer, topics.transactions());
+      List<TopicPartition> partitions = partitions(consumer, topics.transactions(), TIMEOUT);
       // Assigned before their offsets are asked for: see readFrom.
       consumer.assign(partitions);
       Map<TopicPartition, Long> trimmed = new HashMap<>();
@@ -133,7 +136,7 @@ class BacktestKafka {
    */
   ReadPlan plan(Instant from, Instant to, Instant stampedAfter) {
     try (var consumer = consumers.create("control-api-backtest-range", TIMEOUT)) {
-      List<TopicPartition> partitions = partitions(consumer, topics.transactions());
+      List<TopicPartition> partitions = partitions(consumer, topics.transactions(), TIMEOUT);
       // Assigned before their offsets are asked for: see readFrom.
       consumer.assign(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
@@ -276,7 +279,7 @@ class BacktestKafka {
   private void readFrom(
       String topic, Instant since, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
     try (var consumer = consumers.create("control-api-backtest-reader", TIMEOUT)) {
-      List<TopicPartition> partitions = partitions(consumer, topic);
+      List<TopicPartition> partitions = partitions(consumer, topic, TIMEOUT);
       // Assigned first: a read_committed consumer asked for the offsets of partitions it is not
       // assigned warns of each ("Not updating last stable offset ... no longer assigned"), a dozen
       // lines on the console per backtest.
@@ -326,14 +329,16 @@ class BacktestKafka {
   }
 
   private static List<TopicPartition> partitions(
-      org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, String topic) {
-    var infos = consumer.partitionsFor(topic, TIMEOUT);
+      org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+      String topic,
+      Duration timeout) {
+    var infos = consumer.partitionsFor(topic, timeout);
     return infos == null
         ? List.of()
         : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
   }
 
   private static KafkaUnavailableException unavailable(String what, Exception e) {
-    return new KafkaUnavailableException("Cannot " + what + ": " + e.getMessage(), e);
+    return new KafkaUnavailableException("Cannot " + what + ": " + KafkaCauses.describe(e), e);
   }
 }

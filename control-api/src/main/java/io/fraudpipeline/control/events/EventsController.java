@@ -21,7 +21,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** What the control plane decided and observed, from any replica: a list and a live stream. */
 @RestController
-@RequestMapping("/api/v1/events")
+@RequestMapping(
+    path = "/api/v1/events",
+    produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 @Tag(name = "events", description = "The control plane's decisions and observations")
 class EventsController {
 
@@ -36,7 +38,7 @@ class EventsController {
     this.properties = properties;
   }
 
-  @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping
   @Operation(
       summary = "The latest events",
       description =

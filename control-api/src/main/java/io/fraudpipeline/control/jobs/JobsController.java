@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,7 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
  * stop the job are changes of the desired state: {@code pipeline.JobCommandsController}.
  */
 @RestController
-@RequestMapping("/api/v1/jobs")
+@RequestMapping(
+    path = "/api/v1/jobs",
+    produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 @Tag(name = "jobs", description = "The fraud job's lifecycle on Flink")
 class JobsController {
 

@@ -34,10 +34,7 @@ class KafkaHealthIndicator implements HealthIndicator {
       Thread.currentThread().interrupt();
       return Health.down().withDetail("error", "interrupted").build();
     } catch (ExecutionException | TimeoutException e) {
-      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      return Health.down()
-          .withDetail("error", cause.getClass().getSimpleName() + ": " + cause.getMessage())
-          .build();
+      return Health.down().withDetail("error", KafkaCauses.describe(e)).build();
     }
   }
 }

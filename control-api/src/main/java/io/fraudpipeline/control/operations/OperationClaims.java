@@ -42,15 +42,19 @@ final class OperationClaims {
     known.started(accepted);
     List<Operation> before;
     try {
-      before = store.putThenReadBefore(accepted);
+      store.put(accepted);
+    } catch (KafkaUnavailableException e) {
+      // Not withdrawn by a tombstone: Kafka just failed a write, and a second one would keep the
+      // request waiting out the same timeout again. Should the claim land after all, the look for
+      // abandoned operations fails it, as one this replica no longer runs.
+      known.withdrawn(accepted.id(), false);
+      throw cannotMakeSure(accepted, e);
+    }
+    try {
+      before = store.readBefore(accepted);
     } catch (KafkaUnavailableException e) {
       withdraw(accepted);
-      throw new KafkaUnavailableException(
-          "Cannot make sure no other replica runs an operation in the way of this "
-              + accepted.kind()
-              + ": "
-              + e.getMessage(),
-          e);
+      throw cannotMakeSure(accepted, e);
     }
     List<Operation> inProgress =
         before.stream()
@@ -105,5 +109,15 @@ final class OperationClaims {
           e.getMessage());
     }
     known.withdrawn(claimed.id(), removed);
+  }
+
+  private static KafkaUnavailableException cannotMakeSure(
+      Operation accepted, KafkaUnavailableException e) {
+    return new KafkaUnavailableException(
+        "Cannot make sure no other replica runs an operation in the way of this "
+            + accepted.kind()
+            + ": "
+            + e.getMessage(),
+        e);
   }
 }

@@ -4,7 +4,6 @@ import io.fraudpipeline.control.kafka.CompactedTopic;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -26,7 +25,6 @@ import org.springframework.stereotype.Component;
 class OperationStore implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OperationStore.class);
-  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private final CompactedTopic<Operation> topic;
 
@@ -49,7 +47,10 @@ class OperationStore implements AutoCloseable {
             admin,
             consumers,
             kafka,
-            WRITE_TIMEOUT,
+            // A claim is written then read back while its request waits (a stop, a backtest...):
+            // with Kafka gone it answered 503 only once the write expired, after 10 s and more,
+            // where every other request answers within the read timeout.
+            topics.readTimeout(),
             topics.readTimeout()));
   }
 
@@ -86,14 +87,13 @@ class OperationStore implements AutoCloseable {
   }
 
   /**
-   * Writes a new operation, then reads the topic back past it: the operations first recorded before
-   * it, oldest first, each as last written. The topic has one partition, so every replica that
-   * reads it sees the same order, and none of the operations recorded after this one.
+   * Reads the topic back past a new operation, once {@link #put} wrote it: the operations first
+   * recorded before it, oldest first, each as last written. The topic has one partition, so every
+   * replica that reads it sees the same order, and none of the operations recorded after this one.
    *
-   * @throws KafkaUnavailableException when Kafka does not have it, or cannot be read back
+   * @throws KafkaUnavailableException when the topic cannot be read, or does not hold it
    */
-  List<Operation> putThenReadBefore(Operation operation) {
-    put(operation);
+  List<Operation> readBefore(Operation operation) {
     List<Operation> before = new ArrayList<>();
     for (Operation recorded : load()) {
       if (recorded.id().equals(operation.id())) {

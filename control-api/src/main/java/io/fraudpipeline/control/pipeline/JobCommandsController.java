@@ -16,6 +16,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.security.Principal;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,7 +30,9 @@ import org.springframework.web.bind.annotation.RestController;
  * request are {@code jobs.JobsController}'s.
  */
 @RestController
-@RequestMapping("/api/v1/jobs")
+@RequestMapping(
+    path = "/api/v1/jobs",
+    produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 @Tag(name = "jobs", description = "The fraud job's lifecycle on Flink")
 class JobCommandsController {
 

@@ -32,7 +32,9 @@ import org.springframework.web.bind.annotation.RestController;
 /** The pipeline's desired state next to the observed one; changes with optimistic concurrency. */
 @RestController
 @Validated
-@RequestMapping("/api/v1/pipeline")
+@RequestMapping(
+    path = "/api/v1/pipeline",
+    produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 @Tag(
     name = "pipeline",
     description = "Desired state (what should run) and the reconciler that holds Flink to it")

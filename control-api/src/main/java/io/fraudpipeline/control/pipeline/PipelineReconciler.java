@@ -275,11 +275,11 @@ public class PipelineReconciler {
         // Stopped with a savepoint by a leader that died before recording it: keep that.
         FlinkJob last = observed.job(ended.jobId()).orElse(null);
         if (last == null || !"FINISHED".equals(last.state())) {
-          return suspends.suspendedWithoutJob(desired, ended);
+          return suspends.suspendedWithoutJob(desired, ended, false);
         }
         Optional<PipelineStatus> withSavepoint = actions.withFinalSavepoint(last, ended);
         return withSavepoint.isPresent()
-            ? suspends.suspendedWithoutJob(desired, withSavepoint.get())
+            ? suspends.suspendedWithoutJob(desired, withSavepoint.get(), true)
             : awaitingFinalSavepoint(last, ended);
       }
       return steps.steady(ended, "suspended");

@@ -90,7 +90,8 @@ final class SuspendReconciler {
    * that ended otherwise. Recorded as a suspend all the same, so the next running version resumes
    * the pipeline from its last state rather than finishing the replacement.
    */
-  PipelineStatus suspendedWithoutJob(DesiredState desired, PipelineStatus status) {
+  PipelineStatus suspendedWithoutJob(
+      DesiredState desired, PipelineStatus status, boolean stoppedWithItsState) {
     PipelineStatus.Builder next = status.toBuilder();
     next.suspended = true;
     next.unhealthy = null;
@@ -102,9 +103,16 @@ final class SuspendReconciler {
             + desired.version()
             + "): job "
             + status.jobId()
-            + " was no longer active, so nothing was stopped; its last state, "
-            + RestorePoint.describe(next.lastState)
-            + ", is kept";
+            // Its stopper (a leader that lost Kafka, or died) did not record the stop.
+            + (stoppedWithItsState
+                    && next.lastState != null
+                    && next.lastState.equals(status.lastState())
+                ? " had been stopped with "
+                    + RestorePoint.describe(next.lastState)
+                    + " (Flink's final savepoint of the job), which is kept"
+                : " was no longer active, so nothing was stopped; its last state, "
+                    + RestorePoint.describe(next.lastState)
+                    + ", is kept");
     events.normal(EventReason.JOB_SUSPENDED, message, status.jobId());
     return steps.withStep(next.build(), "suspend", message);
   }

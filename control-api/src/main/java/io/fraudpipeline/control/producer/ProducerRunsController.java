@@ -19,7 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** On-demand synthetic transactions into the pipeline's input topic. */
 @RestController
-@RequestMapping("/api/v1/producer/runs")
+@RequestMapping(
+    path = "/api/v1/producer/runs",
+    produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 @Tag(name = "producer", description = "Synthetic transaction runs on demand")
 class ProducerRunsController {
 

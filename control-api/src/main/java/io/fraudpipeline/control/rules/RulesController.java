@@ -27,7 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The fraud rules: read, replace, merge-patch, history. */
 @RestController
-@RequestMapping("/api/v1/rules")
+@RequestMapping(
+    path = "/api/v1/rules",
+    produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 @Tag(name = "rules", description = "Live fraud rules with optimistic concurrency and history")
 class RulesController {
 

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.topics;
 
+import io.fraudpipeline.control.kafka.KafkaCauses;
 import io.fraudpipeline.control.kafka.ReadCommittedConsumers;
 import io.fraudpipeline.control.kafka.TopicsProperties;
 import io.fraudpipeline.control.scheduling.PeriodicTask;
@@ -9,8 +10,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -111,7 +110,7 @@ public class OffsetsPoller implements SmartLifecycle {
       Thread.currentThread().interrupt();
       return;
     } catch (Exception e) {
-      String error = describe(e);
+      String error = KafkaCauses.describe(e);
       if (!reportedUnreachable) {
         log.warn("Kafka is unreachable: {}", error);
         reportedUnreachable = true;
@@ -135,19 +134,9 @@ public class OffsetsPoller implements SmartLifecycle {
       try {
         kafkaAdmin.initialize();
       } catch (RuntimeException e) {
-        log.warn("Creating the missing pipeline topics failed: {}", describe(e));
+        log.warn("Creating the missing pipeline topics failed: {}", KafkaCauses.describe(e));
       }
     }
-  }
-
-  private static String describe(Throwable e) {
-    Throwable cause = e;
-    while ((cause instanceof ExecutionException || cause.getCause() instanceof TimeoutException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   @Override
@@ -206,7 +195,7 @@ public class OffsetsPoller implements SmartLifecycle {
       gapReader.close(CloseOptions.timeout(Duration.ofSeconds(2)));
       admin.close(Duration.ofSeconds(2));
     } catch (RuntimeException e) {
-      log.warn("Closing the offsets poller's Kafka clients failed: {}", describe(e));
+      log.warn("Closing the offsets poller's Kafka clients failed: {}", KafkaCauses.describe(e));
     }
   }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,7 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Offsets of the pipeline topics and the fraud job's consumer lag, from the poller's last sample.
  */
 @RestController
-@RequestMapping("/api/v1/topics")
+@RequestMapping(
+    path = "/api/v1/topics",
+    produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
 @Tag(name = "topics", description = "Topic offsets and the fraud job's consumer lag")
 class TopicsController {
 

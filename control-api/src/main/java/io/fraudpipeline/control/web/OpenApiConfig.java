@@ -143,7 +143,14 @@ public class OpenApiConfig {
             // An annotated error status gets the method's return type from springdoc: the
             // service answers a problem document instead.
             response.setContent(problemContent());
-          } else if ("201".equals(status)
+            return;
+          }
+          if (response.getContent() != null) {
+            // The controllers produce problem+json too, so that an Accept of only that is not
+            // refused; a success is still JSON.
+            response.getContent().remove(PROBLEM_JSON);
+          }
+          if ("201".equals(status)
               || ("202".equals(status) && method == PathItem.HttpMethod.POST)) {
             response.addHeaderObject(
                 HttpHeaders.LOCATION,

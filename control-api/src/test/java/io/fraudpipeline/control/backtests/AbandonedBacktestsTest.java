@@ -275,6 +275,45 @@ class AbandonedBacktestsTest {
                 + "its job had failed and it left no output (it ran on replica gone)");
   }
 
+  @Test
+  void theOwnerDeletesTheOutputItsFailedBacktestLeftWhileKafkaWasDownWithoutAWarning() {
+    InMemoryOperations store =
+        operations(new TestLeadership("cp-1", true, Optional.of(Set.of("cp-1", "cp-2"))));
+    // Ended and recorded by this very replica; deleting its topic then failed (Kafka down).
+    String cause = "The backtest job ended FAILED: TimeoutException";
+    Operation failed = ended(recordedBacktest("cp-1", clock.instant()), cause);
+    store.record(failed);
+    flink.ended(failed.id(), clock.instant(), JobStatus.FAILED);
+    kafka.topics.add(TOPIC_PREFIX + failed.id());
+
+    cleaner(store).sweep();
+
+    assertThat(kafka.topics).isEmpty();
+    assertThat(flink.cancelled).isEmpty();
+    assertThat(events.all()).isEmpty();
+    assertThat(store.recorded(failed.id()).orElseThrow().failureCause()).isEqualTo(cause);
+  }
+
+  /** {@code backtest} as its replica recorded it when it failed with {@code cause}. */
+  private static Operation ended(Operation backtest, String cause) {
+    return new Operation(
+        backtest.id(),
+        backtest.kind(),
+        backtest.jobId(),
+        OperationState.FAILED,
+        backtest.createdAt(),
+        backtest.deadline(),
+        backtest.createdAt().plusSeconds(5),
+        null,
+        null,
+        cause,
+        backtest.steps(),
+        null,
+        null,
+        backtest.replica(),
+        null);
+  }
+
   /** As production wires it: the backtests' answer among the abandoned operations' outcomes. */
   private InMemoryOperations operationsWithBacktestOutcomes(TestLeadership leadership) {
     InMemoryOperations operations =

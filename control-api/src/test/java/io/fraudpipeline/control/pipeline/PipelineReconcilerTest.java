@@ -239,6 +239,21 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void theSuspendOfAStopNobodyRecordedSaysTheJobWasStoppedWithThatSavepoint() throws Exception {
+    DesiredState desired = running(1);
+    String stopped = deployWithCheckpoint(desired, 61).jobId();
+    clock.advance(Duration.ofSeconds(5));
+    // The leader stopped the job with a savepoint, then could not record it (Kafka lost).
+    String savepoint = flink.stopWithSavepoint(stopped, false, Duration.ofMinutes(1));
+
+    step(suspended(desired));
+
+    assertThat(events.get(events.size() - 1).message())
+        .contains("had been stopped with savepoint " + savepoint)
+        .doesNotContain("nothing was stopped");
+  }
+
+  @Test
   void aSuspendOfAJobCancelledUnseenKeepsItsNewestCheckpointNotTheLastObserved() throws Exception {
     DesiredState desired = running(1);
     String job = deployWithCheckpoint(desired, 74).jobId();

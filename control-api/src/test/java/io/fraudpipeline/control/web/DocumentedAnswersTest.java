@@ -109,6 +109,70 @@ class DocumentedAnswersTest {
   }
 
   @Test
+  void aWriteWhoseAnswerCannotBeJsonIsRefusedBeforeAnythingIsDone() {
+    String html = "text/html";
+    int runs = api.get("/api/v1/producer/runs").json().path("runs").size();
+    int operations = api.get("/api/v1/operations").json().path("operations").size();
+    String rules = api.get("/api/v1/rules").header("ETag");
+
+    Reply run = api.write("POST", "/api/v1/producer/runs", JSON, "{\"count\": 5}", "Accept", html);
+    Reply savepoint =
+        api.write(
+            "POST", "/api/v1/jobs/" + UNKNOWN_JOB + "/savepoints", JSON, "{}", "Accept", html);
+    Reply patch =
+        api.write(
+            "PATCH",
+            "/api/v1/rules",
+            "application/merge-patch+json",
+            "{\"category_thresholds\": {\"html\": 100}}",
+            "If-Match",
+            rules,
+            "Accept",
+            html);
+
+    for (Reply refused : List.of(run, savepoint, patch)) {
+      assertThat(refused.status()).as(refused.body()).isEqualTo(406);
+      assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(refused.problemType()).isEqualTo("not-acceptable");
+    }
+    assertThat(api.get("/api/v1/producer/runs").json().path("runs").size()).isEqualTo(runs);
+    assertThat(api.get("/api/v1/operations").json().path("operations").size())
+        .isEqualTo(operations);
+    assertThat(api.get("/api/v1/rules").header("ETag")).isEqualTo(rules);
+    assertThat(docs.response("POST", "/api/v1/producer/runs", 202).orElseThrow().getContent())
+        .containsOnlyKeys(JSON);
+  }
+
+  @Test
+  void aWriteIsCarriedOutForEveryAcceptThatAdmitsJson() {
+    for (String accept :
+        List.of("*/*", "application/*", "application/problem+json", "text/html, */*;q=0.8")) {
+      // A stale version: refused by the handler itself, so the request reached it.
+      Reply reached =
+          api.write(
+              "PATCH",
+              "/api/v1/rules",
+              "application/merge-patch+json",
+              "{\"amount_threshold\": 100}",
+              "If-Match",
+              "\"999\"",
+              "Accept",
+              accept);
+      assertThat(reached.status()).as(accept + ": " + reached.body()).isEqualTo(412);
+    }
+    assertThat(
+            api.write(
+                    "PATCH",
+                    "/api/v1/rules",
+                    "application/merge-patch+json",
+                    "{}",
+                    "If-Match",
+                    "\"999\"")
+                .status())
+        .isEqualTo(412);
+  }
+
+  @Test
   void aBodyLargerThanTheLimitIsRefusedWithoutBeingReadWhole() {
     // A valid rule change but for one field's size, 1.5 MB: read whole, it was parsed (and a body
     // of hundreds of MB took the heap).
