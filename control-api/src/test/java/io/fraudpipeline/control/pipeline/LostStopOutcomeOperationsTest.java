@@ -125,6 +125,64 @@ class LostStopOutcomeOperationsTest {
     assertThat(ended.savepointPath()).isNull();
   }
 
+  @Test
+  void aRescaleWhoseStopCompletedBeforeFlinkLostTheJobCompletesOnTheJobResumedFromThatSavepoint()
+      throws Exception {
+    String savepoint = jobLostOnceTheNextStopCompletes();
+    Operation rescale = commands.rescale(job, 2, "ops");
+
+    pipeline.step();
+    String newJob = pipeline.step().jobId();
+
+    Operation ended = awaitEnd(rescale);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(job);
+    assertThat(ended.savepointPath()).isEqualTo(savepoint);
+    assertThat(pipeline.flink.job(newJob).parallelism()).isEqualTo(2);
+    assertThat(pipeline.flink.job(newJob).restoredFrom()).isEqualTo(savepoint);
+  }
+
+  @Test
+  void aStopWhoseSavepointCompletedBeforeFlinkLostTheJobCompletesWithThatSavepoint()
+      throws Exception {
+    String savepoint = jobLostOnceTheNextStopCompletes();
+    Operation stop = commands.stop(job, false, "ops");
+
+    PipelineStatus suspended = pipeline.step();
+
+    Operation ended = awaitEnd(stop);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.savepointPath()).isEqualTo(savepoint);
+    assertThat(suspended.suspended()).isTrue();
+  }
+
+  @Test
+  void aCancelDuringWhichFlinkLostTheJobCompletesOnceThePipelineIsRecordedSuspended()
+      throws Exception {
+    pipeline.flink.loseTheJobsDuringTheNextCancel();
+    Operation cancel = commands.cancel(job, "ops");
+
+    pipeline.step();
+    PipelineStatus suspended = pipeline.step();
+
+    Operation ended = awaitEnd(cancel);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(suspended.suspended()).isTrue();
+    assertThat(suspended.jobId()).isEqualTo(job);
+  }
+
+  /**
+   * The next stop completes a savepoint of the job and Flink says so, then its JobManager is
+   * replaced before the job's end is read. The savepoint is in the savepoint directory, as Flink
+   * wrote it.
+   */
+  private String jobLostOnceTheNextStopCompletes() throws Exception {
+    String savepoint =
+        FlinkStateFiles.uri(FlinkStateFiles.savepoint(savepoints, job, 8, Instant.now(), true));
+    pipeline.flink.loseTheJobsOnceTheNextStopCompletes(savepoint);
+    return savepoint;
+  }
+
   /**
    * The next stop completes a savepoint of the job, then Flink's JobManager is replaced before its
    * outcome is read. Written before the stop is asked for: the reconciler looks only after.
