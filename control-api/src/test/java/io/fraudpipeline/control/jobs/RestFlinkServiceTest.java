@@ -315,16 +315,7 @@ class RestFlinkServiceTest {
         .until(() -> find(stopped).map(j -> Boolean.TRUE.equals(j.tasksRunning())).orElse(false));
     // The service as the application wires it, over a client that tells the stop's trigger id.
     try (StopRecordingClient client = new StopRecordingClient(flink.restUrl())) {
-      FlinkService stopping =
-          new RestFlinkService(
-              client,
-              new FraudJobObserver(
-                  client, "fraud-detection", Duration.ofMinutes(1), Clock.systemUTC()),
-              null,
-              null,
-              null,
-              new SavepointAwaiter(client),
-              control.bean(SavepointProperties.class));
+      FlinkService stopping = over(client);
 
       assertThatThrownBy(() -> stopping.stopWithSavepoint(stopped, false, Duration.ofMillis(1)))
           .isInstanceOf(SavepointAwaiter.SavepointFailedException.class)
@@ -454,16 +445,7 @@ class RestFlinkServiceTest {
         .atMost(LONG)
         .until(() -> find(stopped).map(j -> Boolean.TRUE.equals(j.tasksRunning())).orElse(false));
     try (JobLosingClient client = new JobLosingClient(flink.restUrl())) {
-      FlinkService stopping =
-          new RestFlinkService(
-              client,
-              new FraudJobObserver(
-                  client, "fraud-detection", Duration.ofMinutes(1), Clock.systemUTC()),
-              null,
-              null,
-              null,
-              new SavepointAwaiter(client),
-              control.bean(SavepointProperties.class));
+      FlinkService stopping = over(client);
 
       StoppedJobUnknownException lost =
           catchThrowableOfType(
@@ -505,6 +487,18 @@ class RestFlinkServiceTest {
     public org.apache.flink.runtime.rest.messages.job.JobDetailsInfo jobDetails(JobID jobId) {
       return super.jobDetails(stopSent ? NEVER_KNOWN : jobId);
     }
+  }
+
+  /** The service as the application wires it, over {@code client}. */
+  private static FlinkService over(FlinkRestClient client) {
+    return new RestFlinkService(
+        client,
+        new FraudJobObserver(client, "fraud-detection", Duration.ofMinutes(1), Clock.systemUTC()),
+        null,
+        null,
+        null,
+        new SavepointAwaiter(client),
+        control.bean(SavepointProperties.class));
   }
 
   private static String sha256(Path file) throws Exception {

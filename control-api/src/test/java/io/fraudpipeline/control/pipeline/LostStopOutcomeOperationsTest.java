@@ -58,33 +58,15 @@ class LostStopOutcomeOperationsTest {
 
   @Test
   void aStopWhoseOutcomeFlinkLostCompletesWithTheSavepointItTook() throws Exception {
-    String savepoint = lostStopSavepoint();
-    Operation stop = commands.stop(job, false, "ops");
+    PipelineStatus suspended = stopCompletesWith(lostStopSavepoint());
 
-    PipelineStatus suspended = pipeline.step();
-
-    Operation ended = awaitEnd(stop);
-    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.savepointPath()).isEqualTo(savepoint);
-    assertThat(suspended.suspended()).isTrue();
     assertThat(suspended.lastStep().message()).contains("Flink lost the stop's outcome");
   }
 
   @Test
   void aRescaleWhoseStopOutcomeFlinkLostCompletesOnTheJobResumedFromTheSavepointItTook()
       throws Exception {
-    String savepoint = lostStopSavepoint();
-    Operation rescale = commands.rescale(job, 2, "ops");
-
-    pipeline.step();
-    String newJob = pipeline.step().jobId();
-
-    Operation ended = awaitEnd(rescale);
-    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(job);
-    assertThat(ended.savepointPath()).isEqualTo(savepoint);
-    assertThat(pipeline.flink.job(newJob).parallelism()).isEqualTo(2);
-    assertThat(pipeline.flink.job(newJob).restoredFrom()).isEqualTo(savepoint);
+    rescaleCompletesOnTheJobResumedFrom(lostStopSavepoint());
   }
 
   @Test
@@ -128,32 +110,15 @@ class LostStopOutcomeOperationsTest {
   @Test
   void aRescaleWhoseStopCompletedBeforeFlinkLostTheJobCompletesOnTheJobResumedFromThatSavepoint()
       throws Exception {
-    String savepoint = jobLostOnceTheNextStopCompletes();
-    Operation rescale = commands.rescale(job, 2, "ops");
-
-    pipeline.step();
-    String newJob = pipeline.step().jobId();
-
-    Operation ended = awaitEnd(rescale);
-    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(job);
-    assertThat(ended.savepointPath()).isEqualTo(savepoint);
-    assertThat(pipeline.flink.job(newJob).parallelism()).isEqualTo(2);
-    assertThat(pipeline.flink.job(newJob).restoredFrom()).isEqualTo(savepoint);
+    rescaleCompletesOnTheJobResumedFrom(jobLostOnceTheNextStopCompletes());
   }
 
   @Test
   void aStopWhoseSavepointCompletedBeforeFlinkLostTheJobCompletesWithThatSavepoint()
       throws Exception {
-    String savepoint = jobLostOnceTheNextStopCompletes();
-    Operation stop = commands.stop(job, false, "ops");
+    PipelineStatus suspended = stopCompletesWith(jobLostOnceTheNextStopCompletes());
 
-    PipelineStatus suspended = pipeline.step();
-
-    Operation ended = awaitEnd(stop);
-    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.savepointPath()).isEqualTo(savepoint);
-    assertThat(suspended.suspended()).isTrue();
+    assertThat(suspended.lastStep().message()).contains("then lost the job");
   }
 
   @Test
@@ -192,6 +157,34 @@ class LostStopOutcomeOperationsTest {
         FlinkStateFiles.uri(FlinkStateFiles.savepoint(savepoints, job, 8, Instant.now(), true));
     pipeline.flink.loseTheOutcomeOfTheNextStop(jobId -> true);
     return savepoint;
+  }
+
+  /** A stop, in one step, suspends the pipeline and completes with {@code savepoint}. */
+  private PipelineStatus stopCompletesWith(String savepoint) throws Exception {
+    Operation stop = commands.stop(job, false, "ops");
+
+    PipelineStatus suspended = pipeline.step();
+
+    Operation ended = awaitEnd(stop);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.savepointPath()).isEqualTo(savepoint);
+    assertThat(suspended.suspended()).isTrue();
+    return suspended;
+  }
+
+  /** A rescale, in two steps, completes on a job at the new parallelism resumed from it. */
+  private void rescaleCompletesOnTheJobResumedFrom(String savepoint) throws Exception {
+    Operation rescale = commands.rescale(job, 2, "ops");
+
+    pipeline.step();
+    String newJob = pipeline.step().jobId();
+
+    Operation ended = awaitEnd(rescale);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(job);
+    assertThat(ended.savepointPath()).isEqualTo(savepoint);
+    assertThat(pipeline.flink.job(newJob).parallelism()).isEqualTo(2);
+    assertThat(pipeline.flink.job(newJob).restoredFrom()).isEqualTo(savepoint);
   }
 
   private Operation awaitEnd(Operation operation) {
