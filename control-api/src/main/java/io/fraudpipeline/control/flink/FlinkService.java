@@ -34,6 +34,8 @@ public interface FlinkService {
    *     passes before the savepoint's outcome
    * @throws IllegalStateException when the savepoint was written but the job had not ended by the
    *     timeout
+   * @throws StoppedJobUnknownException when the savepoint completed and Flink then did not know the
+   *     job (a JobManager replaced before the job's end was read): the stop's outcome
    */
   String stopWithSavepoint(String jobId, boolean drain, Duration timeout)
       throws InterruptedException;

@@ -16,4 +16,8 @@ public class UnknownJobException extends FlinkRequestException {
         "Flink does not know job " + jobId + " (" + answer.getMessage() + ")",
         answer);
   }
+
+  protected UnknownJobException(int flinkStatus, String message, Throwable cause) {
+    super(flinkStatus, message, cause);
+  }
 }

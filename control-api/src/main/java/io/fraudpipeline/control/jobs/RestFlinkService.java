@@ -5,6 +5,7 @@ import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.JobSubmission;
 import io.fraudpipeline.control.flink.SavepointAwaiter;
+import io.fraudpipeline.control.flink.StoppedJobUnknownException;
 import io.fraudpipeline.control.flink.UnknownJobException;
 import io.fraudpipeline.flink.DisposalStatus;
 import io.fraudpipeline.flink.FlinkRequestException;
@@ -125,7 +126,12 @@ class RestFlinkService implements FlinkService {
       }
       throw e;
     }
-    awaitTerminal(jobId, deadline);
+    try {
+      awaitTerminal(jobId, deadline);
+    } catch (UnknownJobException e) {
+      // The savepoint completed, so the job's tasks had finished: the stop's outcome is known.
+      throw new StoppedJobUnknownException(jobIdHex, path, e);
+    }
     return path;
   }
 

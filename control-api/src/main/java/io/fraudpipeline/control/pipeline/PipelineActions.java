@@ -8,6 +8,7 @@ import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.JobSubmission;
 import io.fraudpipeline.control.flink.SavepointAwaiter.SavepointFailedException;
+import io.fraudpipeline.control.flink.StoppedJobUnknownException;
 import io.fraudpipeline.control.kafka.KafkaUnavailableException;
 import io.fraudpipeline.control.leadership.Leadership;
 import io.fraudpipeline.control.savepoints.RestoreSafety;
@@ -401,27 +402,40 @@ final class PipelineActions {
   }
 
   /**
-   * How a stop with savepoint ended: the savepoint, recorded, to start from; {@code lostOutcome}
-   * says why Flink did not tell it (its JobManager replaced) when it was found in the savepoint
-   * directory instead, null when Flink told it.
+   * How a stop with savepoint ended: the savepoint, recorded, to start from; {@code howKnown} says
+   * how its outcome was known when Flink did not tell it in full (its JobManager replaced), empty
+   * when Flink told it.
    */
-  record Stopped(RestorePoint savepoint, String lostOutcome) {
+  record Stopped(RestorePoint savepoint, String howKnown) {
 
-    /** What to add to a message naming the savepoint: how it was known, when Flink did not tell. */
-    String howKnown() {
-      return lostOutcome == null
-          ? ""
-          : " (Flink lost the stop's outcome: "
+    private static Stopped told(RestorePoint savepoint) {
+      return new Stopped(savepoint, "");
+    }
+
+    /** The stop's outcome was lost; its savepoint was found in the savepoint directory. */
+    private static Stopped found(RestorePoint savepoint, String lostOutcome) {
+      return new Stopped(
+          savepoint,
+          " (Flink lost the stop's outcome: "
               + lostOutcome
-              + "; the savepoint it completed was found in the savepoint directory)";
+              + "; the savepoint it completed was found in the savepoint directory)");
+    }
+
+    /** Flink told the savepoint completed, then lost the job before its end was read. */
+    private static Stopped jobLost(RestorePoint savepoint, String why) {
+      return new Stopped(
+          savepoint, " (Flink told the savepoint completed, then lost the job: " + why + ")");
     }
   }
 
   /**
    * Stops the job with a savepoint, records it, and returns it as the state to start from. When
-   * Flink lost the stop's outcome (a JobManager replaced without HA knows neither the trigger nor
-   * the job) and the job is no longer active, the stop took its savepoint if one of the job is in
-   * the savepoint directory, newer than its newest state: that one is the outcome.
+   * Flink told the savepoint completed and then did not know the job (its JobManager replaced
+   * before the job's end was read), the job ended with that savepoint: Flink completes a stop's
+   * savepoint only once the job's tasks finished. When Flink lost the stop's outcome (a JobManager
+   * replaced without HA knows neither the trigger nor the job) and the job is no longer active, the
+   * stop took its savepoint if one of the job is in the savepoint directory, newer than its newest
+   * state: that one is the outcome.
    *
    * @throws SavepointFailedException when Flink reports a failure, or its outcome is unknown and
    *     the job still active
@@ -434,6 +448,12 @@ final class PipelineActions {
     String path;
     try {
       path = flink.stopWithSavepoint(job.jobId(), drain, properties.savepointTimeout());
+    } catch (StoppedJobUnknownException e) {
+      log.warn("{}: the stop's outcome is that savepoint", e.getMessage());
+      RestorePoint savepoint = record(savepointOf(job, e.savepointPath(), kind, clock.instant()));
+      // Also in the savepoint directory, where the lost job's next look finds it: recorded once.
+      foundStops.put(e.savepointPath(), savepoint);
+      return Stopped.jobLost(savepoint, e.getCause().getMessage());
     } catch (SavepointFailedException e) {
       if (!e.outcomeUnknown() || stillActive(job.jobId())) {
         throw e;
@@ -452,9 +472,9 @@ final class PipelineActions {
           found.checkpointId());
       RestorePoint savepoint = record(savepointOf(job, found.path(), kind, found.completedAt()));
       foundStops.put(found.path(), savepoint);
-      return new Stopped(savepoint, e.getMessage());
+      return Stopped.found(savepoint, e.getMessage());
     }
-    return new Stopped(record(savepointOf(job, path, kind, clock.instant())), null);
+    return Stopped.told(record(savepointOf(job, path, kind, clock.instant())));
   }
 
   /** Whether Flink lists the job as active; when it cannot tell, it is taken as active. */

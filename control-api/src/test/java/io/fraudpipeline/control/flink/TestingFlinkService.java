@@ -88,6 +88,8 @@ public class TestingFlinkService implements FlinkService {
   private final java.util.Set<String> savepointFiles = new java.util.LinkedHashSet<>();
   private String failDisposal;
   private LostStop loseNextStop;
+  private String loseJobsAfterStopWith;
+  private boolean loseJobsDuringCancel;
   private Duration statisticsLag = Duration.ZERO;
   private final java.util.Set<String> brokenJars = new java.util.HashSet<>();
   private final Map<String, String> refusedJars = new java.util.HashMap<>();
@@ -189,6 +191,22 @@ public class TestingFlinkService implements FlinkService {
    */
   public void loseTheOutcomeOfTheNextStop(LostStop lost) {
     loseNextStop = lost;
+  }
+
+  /**
+   * The next stop with savepoint completes {@code savepoint} and Flink says so, then its JobManager
+   * is replaced without HA before the job's end is read: Flink knows no job any more.
+   */
+  public void loseTheJobsOnceTheNextStopCompletes(String savepoint) {
+    loseJobsAfterStopWith = savepoint;
+  }
+
+  /**
+   * Flink takes the next cancel, then its JobManager is replaced without HA before the job's end is
+   * read: Flink knows no job any more.
+   */
+  public void loseTheJobsDuringTheNextCancel() {
+    loseJobsDuringCancel = true;
   }
 
   /** What became of a stop whose outcome Flink lost. */
@@ -350,6 +368,14 @@ public class TestingFlinkService implements FlinkService {
           "Savepoint failed: CheckpointException: Not all required tasks are currently running.",
           null);
     }
+    if (loseJobsAfterStopWith != null) {
+      String path = loseJobsAfterStopWith;
+      loseJobsAfterStopWith = null;
+      savepointFiles.add(path);
+      jobs.clear();
+      // What RestFlinkService throws for a fresh JobManager's 404 once the savepoint completed.
+      throw new StoppedJobUnknownException(jobId, path, unknown(jobId));
+    }
     if (loseNextStop != null) {
       LostStop lost = loseNextStop;
       loseNextStop = null;
@@ -471,7 +497,13 @@ public class TestingFlinkService implements FlinkService {
   @Override
   public void cancel(String jobId, Duration timeout) {
     requireReachable();
-    end(requireActive(jobId), "CANCELED");
+    Job job = requireActive(jobId);
+    if (loseJobsDuringCancel) {
+      loseJobsDuringCancel = false;
+      jobs.clear();
+      throw unknown(jobId);
+    }
+    end(job, "CANCELED");
   }
 
   private void end(Job job, String state) {

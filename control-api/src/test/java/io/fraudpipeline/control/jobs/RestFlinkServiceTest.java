@@ -2,6 +2,7 @@ package io.fraudpipeline.control.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
@@ -11,6 +12,7 @@ import io.fraudpipeline.control.flink.FlinkService;
 import io.fraudpipeline.control.flink.InFlightSubmissions;
 import io.fraudpipeline.control.flink.JobSubmission;
 import io.fraudpipeline.control.flink.SavepointAwaiter;
+import io.fraudpipeline.control.flink.StoppedJobUnknownException;
 import io.fraudpipeline.control.flink.TestingFlinkService;
 import io.fraudpipeline.control.flink.UnknownJobException;
 import io.fraudpipeline.control.pipeline.CheckpointStorage;
@@ -313,16 +315,7 @@ class RestFlinkServiceTest {
         .until(() -> find(stopped).map(j -> Boolean.TRUE.equals(j.tasksRunning())).orElse(false));
     // The service as the application wires it, over a client that tells the stop's trigger id.
     try (StopRecordingClient client = new StopRecordingClient(flink.restUrl())) {
-      FlinkService stopping =
-          new RestFlinkService(
-              client,
-              new FraudJobObserver(
-                  client, "fraud-detection", Duration.ofMinutes(1), Clock.systemUTC()),
-              null,
-              null,
-              null,
-              new SavepointAwaiter(client),
-              control.bean(SavepointProperties.class));
+      FlinkService stopping = over(client);
 
       assertThatThrownBy(() -> stopping.stopWithSavepoint(stopped, false, Duration.ofMillis(1)))
           .isInstanceOf(SavepointAwaiter.SavepointFailedException.class)
@@ -432,6 +425,80 @@ class RestFlinkServiceTest {
         .containsSubsequence("UpgradeStarted", "JobRestoredFromLastState", "UpgradeSucceeded")
         .doesNotContain("JobReplaced");
     service.cancel(upgraded, LONG);
+  }
+
+  /**
+   * Probe 11 (P11-2): Flink completed the stop's savepoint and said so, then its JobManager was
+   * replaced (no HA) before the job's end was read, and the new one answers 404 for the job. The
+   * stop's outcome is that savepoint, told in {@link StoppedJobUnknownException}, as {@link
+   * TestingFlinkService} throws it. The embedded cluster's JobManager cannot be killed alone: once
+   * the stop is sent, the client asks Flink about a JobID it never had in place of the stopped
+   * job's, so the 404 is Flink's own.
+   */
+  @Test
+  @Order(10)
+  void aStopWhoseSavepointCompletedBeforeFlinkLostTheJobTellsThatSavepoint() throws Exception {
+    String stopped = "0000000000000000000000000000a404";
+    service.submit(
+        new JobSubmission(stopped, 1, DeliveryGuarantee.AT_LEAST_ONCE, null, false, null));
+    await()
+        .atMost(LONG)
+        .until(() -> find(stopped).map(j -> Boolean.TRUE.equals(j.tasksRunning())).orElse(false));
+    try (JobLosingClient client = new JobLosingClient(flink.restUrl())) {
+      FlinkService stopping = over(client);
+
+      StoppedJobUnknownException lost =
+          catchThrowableOfType(
+              StoppedJobUnknownException.class,
+              () -> stopping.stopWithSavepoint(stopped, false, LONG));
+
+      assertThat(lost).isNotNull();
+      assertThat(lost.savepointPath()).contains("savepoint-" + stopped.substring(0, 6));
+      // The savepoint Flink reports for the job once its statistics caught up: the stop's.
+      await()
+          .atMost(LONG)
+          .untilAsserted(
+              () ->
+                  assertThat(service.lastSavepoint(stopped))
+                      .hasValueSatisfying(
+                          sp -> assertThat(sp.path()).isEqualTo(lost.savepointPath())));
+    }
+    assertThat(find(stopped).orElseThrow().state()).isEqualTo("FINISHED");
+  }
+
+  /** The real client, answering for the job of a stop it sent as a JobManager that lost it. */
+  private static final class JobLosingClient extends FlinkRestClient {
+    private static final JobID NEVER_KNOWN =
+        JobID.fromHexString("0000000000000000000000000000dead");
+    private volatile boolean stopSent;
+
+    JobLosingClient(String restUrl) {
+      super(URI.create(restUrl), Duration.ofSeconds(10), LONG);
+    }
+
+    @Override
+    public void stopWithSavepoint(
+        JobID jobId, String directory, boolean drain, TriggerId triggerId) {
+      super.stopWithSavepoint(jobId, directory, drain, triggerId);
+      stopSent = true;
+    }
+
+    @Override
+    public org.apache.flink.runtime.rest.messages.job.JobDetailsInfo jobDetails(JobID jobId) {
+      return super.jobDetails(stopSent ? NEVER_KNOWN : jobId);
+    }
+  }
+
+  /** The service as the application wires it, over {@code client}. */
+  private static FlinkService over(FlinkRestClient client) {
+    return new RestFlinkService(
+        client,
+        new FraudJobObserver(client, "fraud-detection", Duration.ofMinutes(1), Clock.systemUTC()),
+        null,
+        null,
+        null,
+        new SavepointAwaiter(client),
+        control.bean(SavepointProperties.class));
   }
 
   private static String sha256(Path file) throws Exception {

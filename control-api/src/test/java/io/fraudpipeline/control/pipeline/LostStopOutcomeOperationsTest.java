@@ -58,33 +58,15 @@ class LostStopOutcomeOperationsTest {
 
   @Test
   void aStopWhoseOutcomeFlinkLostCompletesWithTheSavepointItTook() throws Exception {
-    String savepoint = lostStopSavepoint();
-    Operation stop = commands.stop(job, false, "ops");
+    PipelineStatus suspended = stopCompletesWith(lostStopSavepoint());
 
-    PipelineStatus suspended = pipeline.step();
-
-    Operation ended = awaitEnd(stop);
-    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.savepointPath()).isEqualTo(savepoint);
-    assertThat(suspended.suspended()).isTrue();
     assertThat(suspended.lastStep().message()).contains("Flink lost the stop's outcome");
   }
 
   @Test
   void aRescaleWhoseStopOutcomeFlinkLostCompletesOnTheJobResumedFromTheSavepointItTook()
       throws Exception {
-    String savepoint = lostStopSavepoint();
-    Operation rescale = commands.rescale(job, 2, "ops");
-
-    pipeline.step();
-    String newJob = pipeline.step().jobId();
-
-    Operation ended = awaitEnd(rescale);
-    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
-    assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(job);
-    assertThat(ended.savepointPath()).isEqualTo(savepoint);
-    assertThat(pipeline.flink.job(newJob).parallelism()).isEqualTo(2);
-    assertThat(pipeline.flink.job(newJob).restoredFrom()).isEqualTo(savepoint);
+    rescaleCompletesOnTheJobResumedFrom(lostStopSavepoint());
   }
 
   @Test
@@ -125,6 +107,47 @@ class LostStopOutcomeOperationsTest {
     assertThat(ended.savepointPath()).isNull();
   }
 
+  @Test
+  void aRescaleWhoseStopCompletedBeforeFlinkLostTheJobCompletesOnTheJobResumedFromThatSavepoint()
+      throws Exception {
+    rescaleCompletesOnTheJobResumedFrom(jobLostOnceTheNextStopCompletes());
+  }
+
+  @Test
+  void aStopWhoseSavepointCompletedBeforeFlinkLostTheJobCompletesWithThatSavepoint()
+      throws Exception {
+    PipelineStatus suspended = stopCompletesWith(jobLostOnceTheNextStopCompletes());
+
+    assertThat(suspended.lastStep().message()).contains("then lost the job");
+  }
+
+  @Test
+  void aCancelDuringWhichFlinkLostTheJobCompletesOnceThePipelineIsRecordedSuspended()
+      throws Exception {
+    pipeline.flink.loseTheJobsDuringTheNextCancel();
+    Operation cancel = commands.cancel(job, "ops");
+
+    pipeline.step();
+    PipelineStatus suspended = pipeline.step();
+
+    Operation ended = awaitEnd(cancel);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(suspended.suspended()).isTrue();
+    assertThat(suspended.jobId()).isEqualTo(job);
+  }
+
+  /**
+   * The next stop completes a savepoint of the job and Flink says so, then its JobManager is
+   * replaced before the job's end is read. The savepoint is in the savepoint directory, as Flink
+   * wrote it.
+   */
+  private String jobLostOnceTheNextStopCompletes() throws Exception {
+    String savepoint =
+        FlinkStateFiles.uri(FlinkStateFiles.savepoint(savepoints, job, 8, Instant.now(), true));
+    pipeline.flink.loseTheJobsOnceTheNextStopCompletes(savepoint);
+    return savepoint;
+  }
+
   /**
    * The next stop completes a savepoint of the job, then Flink's JobManager is replaced before its
    * outcome is read. Written before the stop is asked for: the reconciler looks only after.
@@ -134,6 +157,34 @@ class LostStopOutcomeOperationsTest {
         FlinkStateFiles.uri(FlinkStateFiles.savepoint(savepoints, job, 8, Instant.now(), true));
     pipeline.flink.loseTheOutcomeOfTheNextStop(jobId -> true);
     return savepoint;
+  }
+
+  /** A stop, in one step, suspends the pipeline and completes with {@code savepoint}. */
+  private PipelineStatus stopCompletesWith(String savepoint) throws Exception {
+    Operation stop = commands.stop(job, false, "ops");
+
+    PipelineStatus suspended = pipeline.step();
+
+    Operation ended = awaitEnd(stop);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.savepointPath()).isEqualTo(savepoint);
+    assertThat(suspended.suspended()).isTrue();
+    return suspended;
+  }
+
+  /** A rescale, in two steps, completes on a job at the new parallelism resumed from it. */
+  private void rescaleCompletesOnTheJobResumedFrom(String savepoint) throws Exception {
+    Operation rescale = commands.rescale(job, 2, "ops");
+
+    pipeline.step();
+    String newJob = pipeline.step().jobId();
+
+    Operation ended = awaitEnd(rescale);
+    assertThat(ended.state()).as(ended.failureCause()).isEqualTo(OperationState.COMPLETED);
+    assertThat(ended.newJobId()).isEqualTo(newJob).isNotEqualTo(job);
+    assertThat(ended.savepointPath()).isEqualTo(savepoint);
+    assertThat(pipeline.flink.job(newJob).parallelism()).isEqualTo(2);
+    assertThat(pipeline.flink.job(newJob).restoredFrom()).isEqualTo(savepoint);
   }
 
   private Operation awaitEnd(Operation operation) {

@@ -2804,6 +2804,105 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aRescaleWhoseStopCompletedBeforeFlinkLostTheJobGoesOnFromThatSavepointAsARescale()
+      throws Exception {
+    DesiredState desired = running(2);
+    Deployed deployed = deployWithCheckpoint(desired, 124);
+    clock.advance(Duration.ofSeconds(5));
+    String savepoint = stopSavepoint(deployed.jobId(), 125);
+    flink.loseTheJobsOnceTheNextStopCompletes(savepoint);
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(3));
+
+    step(rescaled);
+    assertThat(status.lastStep().action()).isEqualTo("replace");
+    assertThat(status.lastStep().message())
+        .contains("stopped with savepoint " + savepoint)
+        .contains("then lost the job");
+    assertThat(status.lastState().path()).isEqualTo(savepoint);
+    step(rescaled);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.parallelism()).isEqualTo(3);
+              assertThat(j.restoredFrom()).isEqualTo(savepoint);
+            });
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(
+            sp -> {
+              assertThat(sp.path()).isEqualTo(savepoint);
+              assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.RESCALE);
+            });
+    assertThat(reasons()).doesNotContain("JobRestoredFromLastState", "ReconcileFailed");
+  }
+
+  @Test
+  void aSuspendWhoseStopCompletedBeforeFlinkLostTheJobEndsSuspendedOnThatSavepoint()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 61);
+    clock.advance(Duration.ofSeconds(5));
+    String savepoint = stopSavepoint(deployed.jobId(), 62);
+    flink.loseTheJobsOnceTheNextStopCompletes(savepoint);
+    DesiredState suspended = suspended(desired);
+
+    step(suspended);
+
+    assertThat(status.lastStep().action()).isEqualTo("suspend");
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.lastState().path()).isEqualTo(savepoint);
+    assertThat(savepoints)
+        .singleElement()
+        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+
+    step(suspended);
+    assertThat(status.lastState().path()).isEqualTo(savepoint);
+    assertThat(savepoints).as("recorded once").hasSize(1);
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void aStoppedJobThatAJobManagerWithHaListsAgainIsTakenDownAndOneJobRunsAtTheNewParallelism()
+      throws Exception {
+    DesiredState desired = running(2);
+    Deployed deployed = deployWithCheckpoint(desired, 124);
+    clock.advance(Duration.ofSeconds(5));
+    flink.loseTheJobsOnceTheNextStopCompletes(stopSavepoint(deployed.jobId(), 125));
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(3));
+    step(rescaled);
+
+    // Not what a stopped job does, but whatever Flink lists is acted on: never two jobs.
+    flink.startOutside(deployed.jobId(), 2, clock.instant());
+    step(rescaled);
+    step(rescaled);
+
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(j -> assertThat(j.parallelism()).isEqualTo(3));
+  }
+
+  @Test
+  void aCancelDuringWhichFlinkLostTheJobWaitsThenEndsSuspendedWithThatJob() throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 61);
+    DesiredState cancelled =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.CANCEL));
+    flink.loseTheJobsDuringTheNextCancel();
+
+    step(cancelled);
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+
+    step(cancelled);
+    assertThat(status.suspended()).isTrue();
+    assertThat(status.jobId()).isEqualTo(deployed.jobId());
+    assertThat(status.lastState().path()).isEqualTo(deployed.checkpoint());
+    assertThat(reasons()).doesNotContain("ReconcileFailed");
+    assertThat(flink.submissions()).hasSize(1);
+  }
+
+  @Test
   void reportsAnUpgradeThatCannotBeRolledBackBecauseThePreviousJarIsGone() throws Exception {
     DesiredState onLostJar = running(1);
     onLostJar = next(onLostJar, onLostJar.spec().withJar(LOST_JAR, UpgradeMode.SAVEPOINT));
