@@ -186,15 +186,18 @@ class SavepointHousekeepingTest {
     deleteEverythingOfTransactions();
     lostRecords = 30;
 
+    // The broker moves each partition's start on its own: a sample taken in between sees part of
+    // the loss, and the next one the rest.
     await()
         .atMost(LONG)
         .pollInterval(Duration.ofMillis(300))
         .untilAsserted(
-            () ->
-                assertThat(api.get("/api/v1/topics/lag").body().path("status").asString())
-                    .isEqualTo("DATA_LOSS"));
+            () -> {
+              JsonNode lag = api.get("/api/v1/topics/lag").body();
+              assertThat(lag.path("status").asString()).isEqualTo("DATA_LOSS");
+              assertThat(lag.path("records_lost").asLong()).isEqualTo(lostRecords);
+            });
     JsonNode lag = api.get("/api/v1/topics/lag").body();
-    assertThat(lag.path("records_lost").asLong()).isEqualTo(lostRecords);
     long perPartition = 0;
     for (JsonNode p : lag.path("partitions")) {
       perPartition += p.path("records_lost").asLong();
@@ -216,13 +219,24 @@ class SavepointHousekeepingTest {
                 .asLong())
         .isEqualTo(lostRecords);
 
-    // Samples keep seeing the same loss: it is counted and told once.
+    // Samples keep seeing the same loss: each lost record is counted and told once (in one event,
+    // or in two when a sample saw the deletion half done).
     await()
         .pollDelay(Duration.ofSeconds(2))
         .atMost(LONG)
-        .untilAsserted(() -> assertThat(events(EventReason.DATA_LOSS)).hasSize(1));
-    assertThat(events(EventReason.DATA_LOSS).get(0).path("message").asString())
-        .contains(lostRecords + " records of transactions");
+        .untilAsserted(
+            () ->
+                assertThat(
+                        events(EventReason.DATA_LOSS).stream()
+                            .mapToLong(
+                                e ->
+                                    Long.parseLong(
+                                        e.path("message").asString().split(" records of ")[0]))
+                            .sum())
+                    .isEqualTo(lostRecords));
+    assertThat(events(EventReason.DATA_LOSS))
+        .allSatisfy(
+            e -> assertThat(e.path("message").asString()).contains(" records of transactions"));
     String scrape = scrape();
     assertThat(lostCounterTotal(scrape))
         .as(scrape.lines().filter(l -> l.contains("lost")).toList().toString())
