@@ -284,6 +284,10 @@ public class PipelineReconciler {
       }
       return steps.steady(ended, "suspended");
     }
+    PipelineStatus recordedRollback = upgrades.rollbackRecordedWithoutStatus(desired, job, status);
+    if (recordedRollback != null) {
+      return recordedRollback;
+    }
     if (status.upgrading()) {
       PipelineStatus next = upgrades.carryOn(desired, observed, job, status);
       if (next != null) {

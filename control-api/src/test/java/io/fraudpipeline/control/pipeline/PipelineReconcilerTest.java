@@ -2053,7 +2053,7 @@ class PipelineReconcilerTest {
   }
 
   @Test
-  void aLeaderThatDiesAfterRecordingTheRollbackButNotItsStatusRunsThePreviousJarOnce()
+  void aLeaderThatDiesAfterRecordingTheRollbackButNotItsStatusLeavesTheReleaseRejected()
       throws Exception {
     DesiredState upgrade = upgradedAndReady();
     String release = status.jobId();
@@ -2062,14 +2062,88 @@ class PipelineReconcilerTest {
     crashLoop(release);
     step(upgrade);
     DesiredState rollback = proposed.get(0);
+    assertThat(rollback.rollbackOf()).isEqualTo(NEW_JAR);
     // The status saying so was never written: the successor finds the release cancelled and the
     // desired state naming the previous jar.
     PipelineReconciler successor = reconciler(TestLeadership.alone("cp-b"));
 
     status = successor.reconcile(rollback, observe(null), lastWritten);
-    status = successor.reconcile(rollback, observe(null), status);
 
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(newest);
+    assertThat(status.upgrade().reason()).contains("job " + release + " restarted 3 times");
+    assertThat(reasons()).endsWith("UpgradeRolledBack");
+    status = successor.reconcile(rollback, observe(null), status);
     onlyThePreviousJarRunsFrom(newest);
+    String back = status.jobId();
+    flink.completeCheckpoint(back, 6, checkpoint(back, 6), clock.instant());
+    status = successor.reconcile(rollback, observe(null), status);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    assertThat(status.supersededJars()).doesNotContain(NEW_JAR);
+    assertThat(proposed).hasSize(1);
+  }
+
+  @Test
+  void thePreviousJarFailingAfterALeaderDiedMidRollbackStopsRatherThanGoBackToTheRelease()
+      throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    PipelineStatus lastWritten = status;
+    crashLoop(status.jobId());
+    step(upgrade);
+    DesiredState rollback = proposed.get(0);
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-b"));
+    status = successor.reconcile(rollback, observe(null), lastWritten);
+    status = successor.reconcile(rollback, observe(null), status);
+    String back = status.jobId();
+    flink.fail(back, "org.apache.flink.util.StateMigrationException: incompatible state");
+
+    for (int i = 0; i < 3; i++) {
+      status = successor.reconcile(rollback, observe(null), status);
+    }
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.FAILED);
+    assertThat(status.upgrade().reason()).contains("the rollback failed");
+    assertThat(proposed).as("no way back to the rejected release").hasSize(1);
+    assertThat(flink.activeJobs()).isEmpty();
+  }
+
+  @Test
+  void aLeaderThatDiesAfterRecordingARollbackBeforeReadinessLeavesTheReleaseRejected()
+      throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    flink.breakJar(NEW_JAR);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    String savepoint = savepoints.get(0).path();
+    String broken = deployWithCheckpoint(upgrade, 1).jobId();
+    PipelineStatus lastWritten = status;
+    clock.advance(Duration.ofMinutes(3).plusSeconds(1));
+    step(upgrade);
+    DesiredState rollback = proposed.get(0);
+    // Its leader dies before writing the status: the successor reads the one before.
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-b"));
+
+    status = successor.reconcile(rollback, observe(null), lastWritten);
+
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason()).contains("not ready within PT3M");
+    status = successor.reconcile(rollback, observe(null), status);
+    assertThat(flink.job(broken).state()).isEqualTo("CANCELED");
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom())
+                  .as("the state from before the upgrade, as its leader would have")
+                  .isEqualTo(savepoint);
+            });
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
     assertThat(proposed).hasSize(1);
   }
 
