@@ -1618,6 +1618,86 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aJobFlinkListsButKeepsAnsweringItDoesNotKnowIsReportedThenDeployedAgainAsALostJob()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 3);
+    String unknown = deployed.jobId();
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+    flink.neverRecover(unknown);
+
+    step(rescaled);
+    clock.advance(TestReconcilerProperties.UNKNOWN_JOB_TIMEOUT.minusSeconds(2));
+    step(rescaled);
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains("does not know job " + unknown)
+        .contains("answered so since " + START);
+    assertThat(status.unhealthy()).isNull();
+    assertThat(reasons()).doesNotContain("JobUnhealthy", "ReconcileFailed");
+
+    clock.advance(Duration.ofSeconds(2));
+    step(rescaled);
+
+    assertThat(status.lastStep().action()).isEqualTo("report-unhealthy");
+    assertThat(status.unhealthy())
+        .contains("does not know it since " + START)
+        .contains("fraud.reconciler.unknown-job-timeout");
+    assertThat(status.unhealthyJobId()).isEqualTo(unknown);
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobUnhealthy");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.jobId()).isEqualTo(unknown);
+            });
+    assertThat(flink.submissions()).hasSize(1);
+
+    clock.advance(Duration.ofSeconds(2));
+    step(rescaled);
+
+    // As a job Flink no longer lists: deployed again from its newest state, as desired.
+    String back = status.jobId();
+    assertThat(back).isNotEqualTo(unknown);
+    assertThat(flink.job(back).restoredFrom()).isEqualTo(deployed.checkpoint());
+    assertThat(flink.job(back).parallelism()).isEqualTo(2);
+    assertThat(reasons()).contains("JobRestoredFromLastState");
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      step(rescaled);
+    }
+    assertThat(status.jobId()).isEqualTo(back);
+    assertThat(status.unhealthy()).isNull();
+    assertThat(flink.submissions()).hasSize(2);
+    assertThat(reasons().stream().filter("JobUnhealthy"::equals)).hasSize(1);
+    assertThat(reasons()).contains("JobHealthy").doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void theWaitForAJobFlinkDoesNotKnowStartsAgainOnceFlinkAnswersForIt() throws Exception {
+    DesiredState desired = running(1);
+    String job = deployWithCheckpoint(desired, 3).jobId();
+    DesiredState cancelled =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.CANCEL));
+    flink.answerTheNextCommandBeforeRecoveringTheJob();
+    step(cancelled);
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    DesiredState running = next(cancelled, desired.spec());
+    clock.advance(TestReconcilerProperties.UNKNOWN_JOB_TIMEOUT.minusSeconds(10));
+    step(running); // the job runs as desired: nothing asked of Flink for it
+
+    clock.advance(Duration.ofSeconds(20));
+    flink.answerTheNextCommandBeforeRecoveringTheJob();
+    step(next(running, cancelled.spec()));
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message()).doesNotContain("answered so since");
+    assertThat(String.valueOf(status.unhealthy())).doesNotContain("does not know");
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+  }
+
+  @Test
   void aSubmissionFlinkStopsAnsweringDuringIsSubmittedAgainUnderItsJobIdOnceFlinkAnswers()
       throws Exception {
     DesiredState desired = running(1);
