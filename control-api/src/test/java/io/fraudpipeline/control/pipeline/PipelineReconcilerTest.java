@@ -450,6 +450,33 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void reportsAJobFlinkKeepsRestartingThoughNeverSeenRunningBetweenItsRestarts() throws Exception {
+    DesiredState desired = running(1);
+    String job = deployWithCheckpoint(desired, 1).jobId();
+    // Started long before the window: only the restarts observed within it count.
+    clock.advance(Duration.ofMinutes(20));
+    flink.completeCheckpoint(job, 2, checkpoint(job, 2), clock.instant());
+    step(desired);
+
+    // Flink's exponential-delay restart strategy waits up to a minute between attempts, and a job
+    // failing on its first record is RUNNING for a moment only: each observation, 2 s apart, finds
+    // it waiting for its next attempt (RESTARTING) or being scheduled (CREATED).
+    for (int restart = 1; restart <= 3; restart++) {
+      flink.restarts(job, restart);
+      flink.state(job, "RESTARTING");
+      clock.advance(Duration.ofSeconds(30));
+      step(desired);
+      flink.state(job, "CREATED");
+      clock.advance(Duration.ofSeconds(2));
+      step(desired);
+    }
+
+    assertThat(status.unhealthy()).contains("restarted 3 times within PT5M");
+    assertThat(status.unhealthyJobId()).isEqualTo(job);
+    assertThat(reasons().stream().filter("JobUnhealthy"::equals)).hasSize(1);
+  }
+
+  @Test
   void reportsAJobWithoutACompletedCheckpointForSeveralIntervals() throws Exception {
     DesiredState desired = running(1);
     step(desired);
@@ -2080,7 +2107,6 @@ class PipelineReconcilerTest {
     }
 
     crashLoop(release);
-    // Seen between two restarts: the health watch judges a RUNNING job only.
     flink.state(release, "RUNNING");
     step(upgrade);
 
