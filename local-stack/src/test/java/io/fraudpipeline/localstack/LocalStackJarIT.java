@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import io.fraudpipeline.localstack.deploy.AlertRules;
 import io.fraudpipeline.localstack.deploy.DashboardQueries;
 import io.fraudpipeline.localstack.deploy.ExternalTool;
 import io.fraudpipeline.localstack.deploy.Prerequisite;
@@ -22,6 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -39,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's run command, as a user runs it: the packaged jar in its own JVM, then what its
  * banner promises, the tour with curl-like calls, a real Prometheus scraping it for every dashboard
- * query, and a clean stop. One process for the class: starting it is the cost.
+ * query and evaluating the alerting rules, and a clean stop. One process for the class: starting it
+ * is the cost.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackJarIT {
@@ -55,6 +60,7 @@ class LocalStackJarIT {
 
   private static final List<String> output = new CopyOnWriteArrayList<>();
   private static Process process;
+  private static HttpServer webhookReceiver;
   private static double secondsToBanner;
   private static String banner;
   private static String api;
@@ -83,6 +89,23 @@ class LocalStackJarIT {
         List.of("KAFKA_BOOTSTRAP_SERVERS", "FLINK_REST_URL", "FRAUD_API_TOKEN", "SERVER_PORT")) {
       builder.environment().remove(variable);
     }
+    // A webhook receiver that takes every event, so that the webhooks' per-receiver series exist
+    // (the alerting rules and the dashboard use them) and show a healthy delivery.
+    webhookReceiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    webhookReceiver.createContext(
+        "/events",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    webhookReceiver.start();
+    builder
+        .environment()
+        .put(
+            "FRAUD_WEBHOOK_URLS",
+            "http://127.0.0.1:" + webhookReceiver.getAddress().getPort() + "/events");
+    builder.environment().put("FRAUD_WEBHOOK_SECRET", "local-stack-jar-it");
     process = builder.start();
     Thread reader = new Thread(LocalStackJarIT::collectOutput, "local-stack-output");
     reader.setDaemon(true);
@@ -102,6 +125,9 @@ class LocalStackJarIT {
   static void killIfStillRunning() {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
+    }
+    if (webhookReceiver != null) {
+      webhookReceiver.stop(0);
     }
   }
 
@@ -155,11 +181,12 @@ class LocalStackJarIT {
    * The tour of the README, run by bash as written (deploy, a producer run, alerts, a live rule
    * change, lag and metrics, stop with savepoint and resume), then a real Prometheus scraping the
    * stack with the repository's scrape configuration until every query of the Grafana dashboard
-   * returns a series.
+   * returns a series, every metric the alerting rules name has one, and, the stack healthy,
+   * Prometheus evaluates every rule without error and no alert is pending or firing.
    */
   @Test
   @Order(3)
-  void readmeTourRunsAsWrittenAndEveryDashboardQueryReturnsData() throws Exception {
+  void readmeTourRunsAsWrittenEveryDashboardQueryReturnsDataAndNoAlertFires() throws Exception {
     ControlApiClient client = new ControlApiClient(api, token);
     Prerequisite.require(
         client.get("/actuator/info").body().at("/fraud_job/embedded").asBoolean(false),
@@ -232,6 +259,51 @@ class LocalStackJarIT {
                 + String.join("\n  ", empty)
                 + "\ntargets: "
                 + prometheus.targets(),
+            e);
+      }
+
+      // The rules name only metrics the control-api exports (and Prometheus' own up): none of them
+      // is a series that appears only in some states (a counter of an action not taken yet).
+      Set<String> missing = new TreeSet<>();
+      try {
+        await("every metric of the alerting rules has a series")
+            .atMost(Duration.ofMinutes(1))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () -> {
+                  missing.clear();
+                  for (String name : AlertRules.load().metricNames()) {
+                    if (prometheus.seriesCount("{__name__=\"" + name + "\"}") == 0) {
+                      missing.add(name);
+                    }
+                  }
+                  return missing.isEmpty();
+                });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("alerting rules' metrics without a series: " + missing, e);
+      }
+      // Rules are evaluated every 5 s here: a condition true after the tour (lag of its producer
+      // run) clears within the wait, while one that holds in a healthy stack fails it.
+      List<String> active = new ArrayList<>();
+      List<String> unevaluated = new ArrayList<>();
+      try {
+        await("every rule evaluated, no alert pending or firing")
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () -> {
+                  unevaluated.clear();
+                  unevaluated.addAll(prometheus.rulesNotEvaluatedWell());
+                  active.clear();
+                  active.addAll(prometheus.activeAlerts());
+                  return unevaluated.isEmpty() && active.isEmpty();
+                });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            "in the healthy local stack, rules not evaluated well: "
+                + unevaluated
+                + "; alerts pending or firing: "
+                + active,
             e);
       }
     }
