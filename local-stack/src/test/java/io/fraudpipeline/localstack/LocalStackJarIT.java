@@ -262,6 +262,7 @@ class LocalStackJarIT {
             e);
       }
 
+      long alertChecks = System.nanoTime();
       // The rules name only metrics the control-api exports (and Prometheus' own up): none of them
       // is a series that appears only in some states (a counter of an action not taken yet).
       Set<String> missing = new TreeSet<>();
@@ -306,6 +307,9 @@ class LocalStackJarIT {
                 + active,
             e);
       }
+      System.out.printf(
+          "local-stack.jar: alerting rules checked in %.1f s%n",
+          (System.nanoTime() - alertChecks) / 1e9);
     }
   }
 
