@@ -24,14 +24,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -238,75 +237,47 @@ class LocalStackJarIT {
                 "flink-jobmanager", List.of(hostPort(flinkMetrics)),
                 "flink-taskmanager", List.of(hostPort(flinkMetrics))))) {
       List<DashboardQueries.Query> queries = DashboardQueries.load().queries();
-      List<String> empty = new ArrayList<>();
-      try {
-        await("every dashboard query returns a series")
-            .atMost(Duration.ofMinutes(3))
-            .pollInterval(Duration.ofSeconds(2))
-            .until(
-                () -> {
-                  empty.clear();
-                  for (DashboardQueries.Query query : queries) {
-                    if (prometheus.seriesCount(query.expr()) == 0) {
-                      empty.add(query.panelTitle() + " [" + query.refId() + "] " + query.expr());
-                    }
-                  }
-                  return empty.isEmpty();
-                });
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError(
-            "dashboard queries without data:\n  "
-                + String.join("\n  ", empty)
-                + "\ntargets: "
-                + prometheus.targets(),
-            e);
-      }
+      awaitNoProblems(
+          "every dashboard query returns a series",
+          Duration.ofMinutes(3),
+          () -> {
+            List<String> empty = new ArrayList<>();
+            for (DashboardQueries.Query query : queries) {
+              if (prometheus.seriesCount(query.expr()) == 0) {
+                empty.add(query.panelTitle() + " [" + query.refId() + "] " + query.expr());
+              }
+            }
+            if (!empty.isEmpty()) {
+              empty.add("targets: " + prometheus.targets());
+            }
+            return empty;
+          });
 
       long alertChecks = System.nanoTime();
       // The rules name only metrics the control-api exports (and Prometheus' own up): none of them
       // is a series that appears only in some states (a counter of an action not taken yet).
-      Set<String> missing = new TreeSet<>();
-      try {
-        await("every metric of the alerting rules has a series")
-            .atMost(Duration.ofMinutes(1))
-            .pollInterval(Duration.ofSeconds(2))
-            .until(
-                () -> {
-                  missing.clear();
-                  for (String name : AlertRules.load().metricNames()) {
-                    if (prometheus.seriesCount("{__name__=\"" + name + "\"}") == 0) {
-                      missing.add(name);
-                    }
-                  }
-                  return missing.isEmpty();
-                });
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError("alerting rules' metrics without a series: " + missing, e);
-      }
+      awaitNoProblems(
+          "every metric of the alerting rules has a series",
+          Duration.ofMinutes(1),
+          () -> {
+            List<String> missing = new ArrayList<>();
+            for (String name : AlertRules.load().metricNames()) {
+              if (prometheus.seriesCount("{__name__=\"" + name + "\"}") == 0) {
+                missing.add(name);
+              }
+            }
+            return missing;
+          });
       // Rules are evaluated every 5 s here: a condition true after the tour (lag of its producer
       // run) clears within the wait, while one that holds in a healthy stack fails it.
-      List<String> active = new ArrayList<>();
-      List<String> unevaluated = new ArrayList<>();
-      try {
-        await("every rule evaluated, no alert pending or firing")
-            .atMost(Duration.ofMinutes(2))
-            .pollInterval(Duration.ofSeconds(2))
-            .until(
-                () -> {
-                  unevaluated.clear();
-                  unevaluated.addAll(prometheus.rulesNotEvaluatedWell());
-                  active.clear();
-                  active.addAll(prometheus.activeAlerts());
-                  return unevaluated.isEmpty() && active.isEmpty();
-                });
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError(
-            "in the healthy local stack, rules not evaluated well: "
-                + unevaluated
-                + "; alerts pending or firing: "
-                + active,
-            e);
-      }
+      awaitNoProblems(
+          "in the healthy local stack, every rule evaluated and no alert pending or firing",
+          Duration.ofMinutes(2),
+          () -> {
+            List<String> problems = new ArrayList<>(prometheus.rulesNotEvaluatedWell());
+            problems.addAll(prometheus.activeAlerts());
+            return problems;
+          });
       System.out.printf(
           "local-stack.jar: alerting rules checked in %.1f s%n",
           (System.nanoTime() - alertChecks) / 1e9);
@@ -336,6 +307,32 @@ class LocalStackJarIT {
         .isInstanceOf(ConnectException.class);
     assertThat(canConnect(kafka)).as("Kafka stopped").isFalse();
     assertThat(process.descendants().count()).as("no child process left").isZero();
+  }
+
+  /** What is still wrong, one line each; empty when all is well. */
+  @FunctionalInterface
+  private interface Problems {
+    List<String> find() throws Exception;
+  }
+
+  /** Awaits until {@code problems} finds none; fails with the last ones found. */
+  private static void awaitNoProblems(String what, Duration atMost, Problems problems) {
+    List<String> last = new CopyOnWriteArrayList<>();
+    try {
+      await(what)
+          .atMost(atMost)
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () -> {
+                List<String> found = problems.find();
+                last.clear();
+                last.addAll(found);
+                return found.isEmpty();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          what + ": not within " + atMost + ":\n  " + String.join("\n  ", last), e);
+    }
   }
 
   private static void collectOutput() {
