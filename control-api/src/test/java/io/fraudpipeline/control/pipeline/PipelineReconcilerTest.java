@@ -2921,11 +2921,8 @@ class PipelineReconcilerTest {
   private void assertOnlyJob(int parallelism, String restoredFrom) {
     assertThat(flink.activeJobs())
         .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).as("parallelism").isEqualTo(parallelism);
-              assertThat(j.restoredFrom()).as("restored from").isEqualTo(restoredFrom);
-            });
+        .extracting(Job::parallelism, Job::restoredFrom)
+        .containsExactly(parallelism, restoredFrom);
   }
 
   /** One job is active on Flink, started from {@code restoredFrom} (null: without state). */
@@ -2941,11 +2938,8 @@ class PipelineReconcilerTest {
   private void assertOnlyJobOnJar(String jar, String restoredFrom) {
     assertThat(flink.activeJobs())
         .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).as("jar").isEqualTo(jar);
-              assertThat(j.restoredFrom()).as("restored from").isEqualTo(restoredFrom);
-            });
+        .extracting(Job::jar, Job::restoredFrom)
+        .containsExactly(jar, restoredFrom);
   }
 
   /** One savepoint is in the history, of {@code kind}. */
