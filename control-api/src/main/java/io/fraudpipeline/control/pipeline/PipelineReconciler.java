@@ -48,12 +48,13 @@ import java.util.function.UnaryOperator;
  * first submission may still land.
  *
  * <p>Its parts: {@link UpgradeReconciler} carries an upgrade onto another jar through its phases,
- * {@link SuspendReconciler} suspends the pipeline, {@link RestoreReconciler} brings the job back
- * when none is active (through {@link FailedJobRestarts} a job Flink gave up on, within the restart
- * budget), {@link JobHealthWatch} reports (and restarts) an unhealthy running job, {@link
- * TakeDownPlanner} decides how a job is taken down where a savepoint is wanted (a replacement, a
- * suspend); all of them act through {@link PipelineActions} and record their step through {@link
- * ReconcileSteps}.
+ * {@link RollbackReconciler} rolls it back (also a release that fails while watched after its
+ * readiness), {@link SuspendReconciler} suspends the pipeline, {@link RestoreReconciler} brings the
+ * job back when none is active (through {@link FailedJobRestarts} a job Flink gave up on, within
+ * the restart budget), {@link JobHealthWatch} reports (and restarts) an unhealthy running job,
+ * {@link TakeDownPlanner} decides how a job is taken down where a savepoint is wanted (a
+ * replacement, a suspend); all of them act through {@link PipelineActions} and record their step
+ * through {@link ReconcileSteps}.
  */
 public class PipelineReconciler {
 
@@ -62,6 +63,7 @@ public class PipelineReconciler {
   private final ReconcileSteps steps;
   private final PipelineActions actions;
   private final UpgradeReconciler upgrades;
+  private final RollbackReconciler rollbacks;
   private final JobHealthWatch healthWatch;
   private final RestartLoop restartLoop;
   private final TakeDownPlanner takeDown;
@@ -116,14 +118,24 @@ public class PipelineReconciler {
             steps,
             reachability,
             clock);
-    this.upgrades =
-        new UpgradeReconciler(
+    this.rollbacks =
+        new RollbackReconciler(
             actions,
             steps,
             events,
             leadership,
             desiredWriter,
             jarKept,
+            properties.upgrade().readinessTimeout(),
+            properties.upgrade().watchPeriod(),
+            restartLoop,
+            clock);
+    this.upgrades =
+        new UpgradeReconciler(
+            actions,
+            steps,
+            events,
+            rollbacks,
             properties.upgrade().readinessTimeout(),
             properties.upgrade().watchPeriod(),
             restartLoop,
@@ -142,7 +154,7 @@ public class PipelineReconciler {
             actions,
             upgrades,
             new FailedJobRestarts(
-                actions, upgrades, steps, events, properties.restartBudget(), clock),
+                actions, upgrades, rollbacks, steps, events, properties.restartBudget(), clock),
             steps,
             clock);
   }
@@ -340,7 +352,7 @@ public class PipelineReconciler {
               + ")",
           null);
     }
-    PipelineStatus rolledBack = upgrades.watch(desired, job, status);
+    PipelineStatus rolledBack = rollbacks.watch(desired, job, status);
     return rolledBack != null ? rolledBack : healthWatch.watch(job, status);
   }
 
