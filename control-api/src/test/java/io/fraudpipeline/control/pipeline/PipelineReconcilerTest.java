@@ -116,12 +116,7 @@ class PipelineReconcilerTest {
     flink.loseAllJobs();
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.restoredFrom()).isEqualTo(checkpoint);
-            });
+    assertOnlyJobFrom(checkpoint);
     assertThat(status.jobId()).isNotEqualTo(first);
     assertThat(events.get(events.size() - 1))
         .satisfies(
@@ -145,13 +140,7 @@ class PipelineReconcilerTest {
 
     step(rescaled);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    assertOnlyJob(2, savepoint);
     assertThat(savepoints)
         .singleElement()
         .satisfies(
@@ -186,12 +175,8 @@ class PipelineReconcilerTest {
     clock.advance(Duration.ofSeconds(3));
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(savepoint));
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertOnlyJobFrom(savepoint);
+    assertOnlySavepoint(SavepointRecord.Kind.STOP);
   }
 
   @Test
@@ -209,9 +194,7 @@ class PipelineReconcilerTest {
     clock.advance(PipelineActions.STATISTICS_SETTLE);
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint()));
+    assertOnlyJobFrom(deployed.checkpoint());
   }
 
   @Test
@@ -309,10 +292,7 @@ class PipelineReconcilerTest {
     flink.loseAllJobs();
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(newer);
+    assertOnlyJobFrom(newer);
   }
 
   @Test
@@ -334,10 +314,7 @@ class PipelineReconcilerTest {
     flink.loseAllJobs();
     status = reconciler.reconcile(desired, observe(savepoint), status);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo("file:/sp/savepoint-1");
+    assertOnlyJobFrom("file:/sp/savepoint-1");
   }
 
   @Test
@@ -373,10 +350,7 @@ class PipelineReconcilerTest {
 
     clock.advance(Duration.ofSeconds(5));
     step(desired);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(checkpoint);
+    assertOnlyJobFrom(checkpoint);
     assertThat(reasons()).endsWith("JobRestarted");
     assertThat(status.failureRestarts()).hasSize(1);
   }
@@ -488,10 +462,7 @@ class PipelineReconcilerTest {
     assertThat(flink.job(stuck).state()).isEqualTo("CANCELED");
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(checkpoint);
+    assertOnlyJobFrom(checkpoint);
   }
 
   @Test
@@ -713,10 +684,7 @@ class PipelineReconcilerTest {
 
     DesiredState resumed = next(suspended, desired.spec());
     step(resumed);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(savepoints.get(0).path());
+    assertOnlyJobFrom(savepoints.get(0).path());
     assertThat(reasons()).endsWith("JobResumed");
   }
 
@@ -744,13 +712,7 @@ class PipelineReconcilerTest {
     assertThat(flink.submissions()).hasSize(1);
 
     step(next(suspended, rescaled.spec()));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.parallelism()).isEqualTo(2);
-              assertThat(job.restoredFrom()).isEqualTo(savepoints.get(0).path());
-            });
+    assertOnlyJob(2, savepoints.get(0).path());
     assertThat(reasons()).endsWith("JobResumed");
     assertThat(status.suspended()).isFalse();
   }
@@ -792,13 +754,7 @@ class PipelineReconcilerTest {
     assertThat(savepoints).isEmpty();
     step(narrower);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
-            });
+    assertOnlyJob(2, checkpoint);
     assertThat(reasons()).endsWith("JobReplaced", "JobDeployed");
   }
 
@@ -833,10 +789,7 @@ class PipelineReconcilerTest {
         next(suspended, suspended.spec().withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT));
     step(resumed);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(checkpoint);
+    assertOnlyJobFrom(checkpoint);
     assertThat(reasons()).endsWith("JobSuspended", "JobResumed");
   }
 
@@ -997,16 +950,8 @@ class PipelineReconcilerTest {
     step(wider);
     step(wider);
 
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.RESCALE));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(savepoints.get(0).path());
-            });
+    assertOnlySavepoint(SavepointRecord.Kind.RESCALE);
+    assertOnlyJob(2, savepoints.get(0).path());
   }
 
   /**
@@ -1047,19 +992,10 @@ class PipelineReconcilerTest {
 
     step(rescaled);
     assertThat(flink.job(old).state()).isEqualTo("FINISHED");
-    assertThat(savepoints)
-        .singleElement()
-        .extracting(SavepointRecord::kind)
-        .isEqualTo(SavepointRecord.Kind.RESCALE);
+    assertOnlySavepoint(SavepointRecord.Kind.RESCALE);
 
     step(rescaled);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.parallelism()).isEqualTo(2);
-              assertThat(job.restoredFrom()).isEqualTo(savepoints.get(0).path());
-            });
+    assertOnlyJob(2, savepoints.get(0).path());
     // The second step finishes a replacement: no warning of a job lost "outside the control plane".
     assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
     assertThat(events.get(events.size() - 1).reason()).isEqualTo("JobDeployed");
@@ -1076,22 +1012,13 @@ class PipelineReconcilerTest {
     step(rescaled);
     step(rescaled);
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(checkpoint);
+    assertOnlyJobFrom(checkpoint);
 
     DesiredState stateless =
         next(rescaled, withUpgradeMode(rescaled.spec().withParallelism(1), UpgradeMode.STATELESS));
     step(stateless);
     step(stateless);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(1);
-              assertThat(j.restoredFrom()).isNull();
-            });
+    assertOnlyJob(1, null);
     assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
   }
 
@@ -1106,13 +1033,7 @@ class PipelineReconcilerTest {
     step(rescaled);
 
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isNull();
-            });
+    assertOnlyJob(2, null);
     assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
   }
 
@@ -1339,10 +1260,7 @@ class PipelineReconcilerTest {
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
     step(restore);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo("file:/sp/chosen");
+    assertOnlyJobFrom("file:/sp/chosen");
     assertThat(status.lineage()).isEqualTo(restore.version());
   }
 
@@ -1360,10 +1278,7 @@ class PipelineReconcilerTest {
         .doesNotContain("savepoint " + retained);
     step(restore);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(retained);
+    assertOnlyJobFrom(retained);
     assertThat(status.lastStep().message())
         .contains("from checkpoint " + retained)
         .doesNotContain("savepoint " + retained);
@@ -1394,19 +1309,13 @@ class PipelineReconcilerTest {
     step(restore);
     clock.advance(Duration.ofSeconds(20));
     step(restore);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo("file:/sp/mistyped");
+    assertOnlyJobFrom("file:/sp/mistyped");
     flink.fail(status.jobId(), "java.io.FileNotFoundException: Cannot find checkpoint");
 
     DesiredState cleared = next(restore, withRestorePath(restore.spec(), null));
     step(cleared);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(before);
+    assertOnlyJobFrom(before);
     assertThat(status.lastState().path()).isEqualTo(before);
     assertThat(status.replacedState()).isNull();
     assertThat(events.get(events.size() - 1).message()).contains("withdrawn", "file:/sp/mistyped");
@@ -1432,7 +1341,7 @@ class PipelineReconcilerTest {
     clock.advance(Duration.ofSeconds(10));
     step(cleared);
 
-    assertThat(flink.activeJobs()).singleElement().extracting(j -> j.restoredFrom()).isEqualTo(own);
+    assertOnlyJobFrom(own);
   }
 
   @Test
@@ -1582,13 +1491,7 @@ class PipelineReconcilerTest {
 
     step(rescaled);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.parallelism()).isEqualTo(2);
-              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJob(2, deployed.checkpoint());
     assertThat(reasons()).doesNotContain("ReconcileFailed");
   }
 
@@ -1859,13 +1762,7 @@ class PipelineReconcilerTest {
         .contains("fraud.reconciler.unhealthy.max-restarts");
     assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
     step(proposed.get(0));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    onlyThePreviousJarRunsFrom(savepoint);
   }
 
   @Test
@@ -1906,13 +1803,7 @@ class PipelineReconcilerTest {
         .contains("ClassNotFoundException");
     assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
     step(proposed.get(0));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    onlyThePreviousJarRunsFrom(savepoint);
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
   }
 
@@ -2146,13 +2037,7 @@ class PipelineReconcilerTest {
 
   /** One job is active: the shipped jar, the previous one, restored from {@code checkpoint}. */
   private void onlyThePreviousJarRunsFrom(String checkpoint) {
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
-            });
+    assertOnlyJobOnJar(TestingFlinkService.SHIPPED_JAR, checkpoint);
   }
 
   /** Flink restarted the job {@code unhealthy.max-restarts} times since it started. */
@@ -2239,13 +2124,7 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(checkpoint);
     assertThat(reasons()).endsWith("UpgradeStarted");
     step(back);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(NEW_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
-            });
+    assertOnlyJobOnJar(NEW_JAR, checkpoint);
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
   }
 
@@ -2268,13 +2147,7 @@ class PipelineReconcilerTest {
         .contains("keeps restarting (restarted 4 times within PT5M")
         .contains("because it runs at parallelism 1");
     step(wider);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJob(2, deployed.checkpoint());
   }
 
   @Test
@@ -2300,9 +2173,7 @@ class PipelineReconcilerTest {
     step(suspended);
 
     assertThat(flink.job(job).state()).isEqualTo("FINISHED");
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertOnlySavepoint(SavepointRecord.Kind.STOP);
   }
 
   @Test
@@ -2356,13 +2227,7 @@ class PipelineReconcilerTest {
     assertThat(flink.job(looping.jobId()).state()).isEqualTo("CANCELED");
     assertThat(savepoints).isEmpty();
     assertThat(reasons()).doesNotContain("ReconcileFailed").endsWith("JobReplaced", "JobDeployed");
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(looping.checkpoint());
-            });
+    assertOnlyJob(2, looping.checkpoint());
   }
 
   @Test
@@ -2382,9 +2247,7 @@ class PipelineReconcilerTest {
     step(suspended(desired));
 
     assertThat(flink.job(recovered.jobId()).state()).isEqualTo("FINISHED");
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertOnlySavepoint(SavepointRecord.Kind.STOP);
     assertThat(status.lastState().path()).isEqualTo(savepoints.get(0).path());
   }
 
@@ -2440,13 +2303,7 @@ class PipelineReconcilerTest {
 
     String upgraded = status.jobId();
     assertThat(flink.submissions()).hasSize(2);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.jar()).isEqualTo(NEW_JAR);
-              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJobOnJar(NEW_JAR, deployed.checkpoint());
     assertThat(status.upgrade())
         .satisfies(
             u -> {
@@ -2494,13 +2351,7 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
     step(proposed.get(0));
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    onlyThePreviousJarRunsFrom(deployed.checkpoint());
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
     assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
   }
@@ -2515,13 +2366,7 @@ class PipelineReconcilerTest {
 
     step(upgrade);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(NEW_JAR);
-              assertThat(j.restoredFrom()).isNull();
-            });
+    assertOnlyJobOnJar(NEW_JAR, null);
     assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.STATELESS);
     assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(deployed.checkpoint());
     assertThat(status.replacedState().path()).isEqualTo(deployed.checkpoint());
@@ -2540,13 +2385,7 @@ class PipelineReconcilerTest {
     step(upgrade);
 
     assertThat(flink.submissions()).hasSize(2);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(NEW_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    assertOnlyJobOnJar(NEW_JAR, savepoint);
     assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.SAVEPOINT);
     assertThat(status.upgrade().savepointTaken()).isTrue();
     assertThat(events.get(events.size() - 1).reason()).isEqualTo("JobDeployed");
@@ -2566,13 +2405,7 @@ class PipelineReconcilerTest {
     step(rescaled);
 
     assertThat(flink.submissions()).hasSize(2);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(3);
-              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJob(3, deployed.checkpoint());
     assertThat(events.get(events.size() - 1).message())
         .contains("no longer on Flink")
         .contains("at parallelism 3 (it ran at 2)");
@@ -2596,13 +2429,7 @@ class PipelineReconcilerTest {
 
     String upgraded = status.jobId();
     assertThat(flink.submissions()).hasSize(2);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.jar()).isEqualTo(NEW_JAR);
-              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJobOnJar(NEW_JAR, deployed.checkpoint());
     assertThat(status.failureRestarts()).hasSize(1);
     assertThat(status.upgrade())
         .satisfies(
@@ -2653,13 +2480,7 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
     step(proposed.get(0));
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    onlyThePreviousJarRunsFrom(deployed.checkpoint());
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
     assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
   }
@@ -2695,9 +2516,7 @@ class PipelineReconcilerTest {
     DesiredState resumed =
         next(suspended, suspended.spec().withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT));
     step(resumed);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(savepoint));
+    assertOnlyJobFrom(savepoint);
     assertThat(savepoints).as("recorded once").hasSize(1);
   }
 
@@ -2714,16 +2533,8 @@ class PipelineReconcilerTest {
     assertThat(status.lastState().path()).isEqualTo(savepoint);
     step(rescaled);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(3);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.RESCALE));
+    assertOnlyJob(3, savepoint);
+    assertOnlySavepoint(SavepointRecord.Kind.RESCALE);
     assertThat(events.get(events.size() - 1))
         .satisfies(
             e -> {
@@ -2747,18 +2558,10 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().savepointTaken()).isTrue();
     step(upgrade);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(NEW_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    assertOnlyJobOnJar(NEW_JAR, savepoint);
     assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.SAVEPOINT);
     assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(savepoint);
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.UPGRADE));
+    assertOnlySavepoint(SavepointRecord.Kind.UPGRADE);
   }
 
   @Test
@@ -2821,13 +2624,7 @@ class PipelineReconcilerTest {
     assertThat(status.lastState().path()).isEqualTo(savepoint);
     step(rescaled);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(3);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    assertOnlyJob(3, savepoint);
     assertThat(savepoints)
         .singleElement()
         .satisfies(
@@ -2853,9 +2650,7 @@ class PipelineReconcilerTest {
     assertThat(status.lastStep().action()).isEqualTo("suspend");
     assertThat(status.suspended()).isTrue();
     assertThat(status.lastState().path()).isEqualTo(savepoint);
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertOnlySavepoint(SavepointRecord.Kind.STOP);
 
     step(suspended);
     assertThat(status.lastState().path()).isEqualTo(savepoint);
@@ -3117,6 +2912,39 @@ class PipelineReconcilerTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * One job is active on Flink, at {@code parallelism}, started from {@code restoredFrom} (null:
+   * without state).
+   */
+  private void assertOnlyJob(int parallelism, String restoredFrom) {
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(Job::parallelism, Job::restoredFrom)
+        .containsExactly(parallelism, restoredFrom);
+  }
+
+  /** One job is active on Flink, started from {@code restoredFrom} (null: without state). */
+  private void assertOnlyJobFrom(String restoredFrom) {
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(Job::restoredFrom)
+        .as("restored from")
+        .isEqualTo(restoredFrom);
+  }
+
+  /** One job is active on Flink, running {@code jar}, started from {@code restoredFrom}. */
+  private void assertOnlyJobOnJar(String jar, String restoredFrom) {
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(Job::jar, Job::restoredFrom)
+        .containsExactly(jar, restoredFrom);
+  }
+
+  /** One savepoint is in the history, of {@code kind}. */
+  private void assertOnlySavepoint(SavepointRecord.Kind kind) {
+    assertThat(savepoints).singleElement().extracting(SavepointRecord::kind).isEqualTo(kind);
   }
 
   private void step(DesiredState desired) throws InterruptedException {
