@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * A real Prometheus server (Debian's binary) scraping the local stack with the repository's scrape
  * configuration: same jobs and metrics paths, targets moved from compose service names to the local
- * stack's ports.
+ * stack's ports, and the same alerting rules.
  */
 final class LocalPrometheus implements AutoCloseable {
 
@@ -49,7 +50,10 @@ final class LocalPrometheus implements AutoCloseable {
       throws IOException, InterruptedException {
     ObjectNode config = (ObjectNode) RepositoryFiles.yaml(PrometheusScrapeConfig.FILE);
     // Flink's reporter serves close to 1 MB once a job runs: allow it a few seconds.
-    ((ObjectNode) config.path("global")).put("scrape_interval", "5s").put("scrape_timeout", "5s");
+    ((ObjectNode) config.path("global"))
+        .put("scrape_interval", "5s")
+        .put("scrape_timeout", "5s")
+        .put("evaluation_interval", "5s");
     for (JsonNode job : config.path("scrape_configs")) {
       ObjectNode scrape = (ObjectNode) job;
       List<String> hostPorts = targets.get(scrape.path("job_name").asString());
@@ -62,6 +66,11 @@ final class LocalPrometheus implements AutoCloseable {
       hostPorts.forEach(list::add);
     }
     Path configFile = workDir.resolve("prometheus.yml");
+    // Rule files are named relative to the config (compose mounts them beside it).
+    Path configDir = RepositoryFiles.root().resolve(PrometheusScrapeConfig.FILE).getParent();
+    for (JsonNode ruleFile : config.path("rule_files")) {
+      Files.copy(configDir.resolve(ruleFile.asString()), workDir.resolve(ruleFile.asString()));
+    }
     Files.writeString(configFile, new YAMLMapper().writeValueAsString(config));
     int port = PortCheck.anyFree();
     Process process =
@@ -105,6 +114,42 @@ final class LocalPrometheus implements AutoCloseable {
       throw new IllegalStateException(promQl + ": " + response.body());
     }
     return body.at("/data/result").size();
+  }
+
+  /** Rules that have not been evaluated yet or whose last evaluation failed, with why. */
+  List<String> rulesNotEvaluatedWell() throws IOException, InterruptedException {
+    List<String> problems = new ArrayList<>();
+    JsonNode body = JSON.readTree(get("/api/v1/rules").body());
+    for (JsonNode group : body.at("/data/groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        if (!"ok".equals(rule.path("health").asString())) {
+          problems.add(
+              rule.path("name").asString()
+                  + ": "
+                  + rule.path("health").asString()
+                  + " "
+                  + rule.path("lastError").asString(""));
+        }
+      }
+    }
+    if (body.at("/data/groups").isEmpty()) {
+      problems.add("no rule group loaded");
+    }
+    return problems;
+  }
+
+  /** Alerts pending or firing, as {@code name state labels}. */
+  List<String> activeAlerts() throws IOException, InterruptedException {
+    List<String> alerts = new ArrayList<>();
+    for (JsonNode alert : JSON.readTree(get("/api/v1/alerts").body()).at("/data/alerts")) {
+      alerts.add(
+          alert.at("/labels/alertname").asString()
+              + " "
+              + alert.path("state").asString()
+              + " "
+              + alert.path("labels"));
+    }
+    return alerts;
   }
 
   /** Scrape targets and their health, for failure messages. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import io.fraudpipeline.localstack.deploy.AlertRules;
 import io.fraudpipeline.localstack.deploy.DashboardQueries;
 import io.fraudpipeline.localstack.deploy.ExternalTool;
 import io.fraudpipeline.localstack.deploy.Prerequisite;
@@ -28,6 +30,7 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's run command, as a user runs it: the packaged jar in its own JVM, then what its
  * banner promises, the tour with curl-like calls, a real Prometheus scraping it for every dashboard
- * query, and a clean stop. One process for the class: starting it is the cost.
+ * query and evaluating the alerting rules, and a clean stop. One process for the class: starting it
+ * is the cost.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackJarIT {
@@ -55,6 +59,7 @@ class LocalStackJarIT {
 
   private static final List<String> output = new CopyOnWriteArrayList<>();
   private static Process process;
+  private static HttpServer webhookReceiver;
   private static double secondsToBanner;
   private static String banner;
   private static String api;
@@ -83,6 +88,23 @@ class LocalStackJarIT {
         List.of("KAFKA_BOOTSTRAP_SERVERS", "FLINK_REST_URL", "FRAUD_API_TOKEN", "SERVER_PORT")) {
       builder.environment().remove(variable);
     }
+    // A webhook receiver that takes every event, so that the webhooks' per-receiver series exist
+    // (the alerting rules and the dashboard use them) and show a healthy delivery.
+    webhookReceiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    webhookReceiver.createContext(
+        "/events",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    webhookReceiver.start();
+    builder
+        .environment()
+        .put(
+            "FRAUD_WEBHOOK_URLS",
+            "http://127.0.0.1:" + webhookReceiver.getAddress().getPort() + "/events");
+    builder.environment().put("FRAUD_WEBHOOK_SECRET", "local-stack-jar-it");
     process = builder.start();
     Thread reader = new Thread(LocalStackJarIT::collectOutput, "local-stack-output");
     reader.setDaemon(true);
@@ -102,6 +124,9 @@ class LocalStackJarIT {
   static void killIfStillRunning() {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
+    }
+    if (webhookReceiver != null) {
+      webhookReceiver.stop(0);
     }
   }
 
@@ -155,11 +180,12 @@ class LocalStackJarIT {
    * The tour of the README, run by bash as written (deploy, a producer run, alerts, a live rule
    * change, lag and metrics, stop with savepoint and resume), then a real Prometheus scraping the
    * stack with the repository's scrape configuration until every query of the Grafana dashboard
-   * returns a series.
+   * returns a series, every metric the alerting rules name has one, and, the stack healthy,
+   * Prometheus evaluates every rule without error and no alert is pending or firing.
    */
   @Test
   @Order(3)
-  void readmeTourRunsAsWrittenAndEveryDashboardQueryReturnsData() throws Exception {
+  void readmeTourRunsAsWrittenEveryDashboardQueryReturnsDataAndNoAlertFires() throws Exception {
     ControlApiClient client = new ControlApiClient(api, token);
     Prerequisite.require(
         client.get("/actuator/info").body().at("/fraud_job/embedded").asBoolean(false),
@@ -211,29 +237,50 @@ class LocalStackJarIT {
                 "flink-jobmanager", List.of(hostPort(flinkMetrics)),
                 "flink-taskmanager", List.of(hostPort(flinkMetrics))))) {
       List<DashboardQueries.Query> queries = DashboardQueries.load().queries();
-      List<String> empty = new ArrayList<>();
-      try {
-        await("every dashboard query returns a series")
-            .atMost(Duration.ofMinutes(3))
-            .pollInterval(Duration.ofSeconds(2))
-            .until(
-                () -> {
-                  empty.clear();
-                  for (DashboardQueries.Query query : queries) {
-                    if (prometheus.seriesCount(query.expr()) == 0) {
-                      empty.add(query.panelTitle() + " [" + query.refId() + "] " + query.expr());
-                    }
-                  }
-                  return empty.isEmpty();
-                });
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError(
-            "dashboard queries without data:\n  "
-                + String.join("\n  ", empty)
-                + "\ntargets: "
-                + prometheus.targets(),
-            e);
-      }
+      awaitNoProblems(
+          "every dashboard query returns a series",
+          Duration.ofMinutes(3),
+          () -> {
+            List<String> empty = new ArrayList<>();
+            for (DashboardQueries.Query query : queries) {
+              if (prometheus.seriesCount(query.expr()) == 0) {
+                empty.add(query.panelTitle() + " [" + query.refId() + "] " + query.expr());
+              }
+            }
+            if (!empty.isEmpty()) {
+              empty.add("targets: " + prometheus.targets());
+            }
+            return empty;
+          });
+
+      long alertChecks = System.nanoTime();
+      // The rules name only metrics the control-api exports (and Prometheus' own up): none of them
+      // is a series that appears only in some states (a counter of an action not taken yet).
+      awaitNoProblems(
+          "every metric of the alerting rules has a series",
+          Duration.ofMinutes(1),
+          () -> {
+            List<String> missing = new ArrayList<>();
+            for (String name : AlertRules.load().metricNames()) {
+              if (prometheus.seriesCount("{__name__=\"" + name + "\"}") == 0) {
+                missing.add(name);
+              }
+            }
+            return missing;
+          });
+      // Rules are evaluated every 5 s here: a condition true after the tour (lag of its producer
+      // run) clears within the wait, while one that holds in a healthy stack fails it.
+      awaitNoProblems(
+          "in the healthy local stack, every rule evaluated and no alert pending or firing",
+          Duration.ofMinutes(2),
+          () -> {
+            List<String> problems = new ArrayList<>(prometheus.rulesNotEvaluatedWell());
+            problems.addAll(prometheus.activeAlerts());
+            return problems;
+          });
+      System.out.printf(
+          "local-stack.jar: alerting rules checked in %.1f s%n",
+          (System.nanoTime() - alertChecks) / 1e9);
     }
   }
 
@@ -260,6 +307,32 @@ class LocalStackJarIT {
         .isInstanceOf(ConnectException.class);
     assertThat(canConnect(kafka)).as("Kafka stopped").isFalse();
     assertThat(process.descendants().count()).as("no child process left").isZero();
+  }
+
+  /** What is still wrong, one line each; empty when all is well. */
+  @FunctionalInterface
+  private interface Problems {
+    List<String> find() throws Exception;
+  }
+
+  /** Awaits until {@code problems} finds none; fails with the last ones found. */
+  private static void awaitNoProblems(String what, Duration atMost, Problems problems) {
+    List<String> last = new CopyOnWriteArrayList<>();
+    try {
+      await(what)
+          .atMost(atMost)
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () -> {
+                List<String> found = problems.find();
+                last.clear();
+                last.addAll(found);
+                return found.isEmpty();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          what + ": not within " + atMost + ":\n  " + String.join("\n  ", last), e);
+    }
   }
 
   private static void collectOutput() {

@@ -14,12 +14,13 @@ import java.util.List;
  * budget it gives up and says why, until the desired state changes. A job that failed while the
  * desired state names another jar comes back once, on that jar, as the upgrade it was due for
  * ({@link UpgradeReconciler#deployLost}); one that runs a release still watched after its upgrade
- * is rolled back instead ({@link UpgradeReconciler#watchFailed}).
+ * is rolled back instead ({@link RollbackReconciler#watchFailed}).
  */
 final class FailedJobRestarts {
 
   private final PipelineActions actions;
   private final UpgradeReconciler upgrades;
+  private final RollbackReconciler rollbacks;
   private final ReconcileSteps steps;
   private final EventRecorder events;
   private final ReconcilerProperties.RestartBudget budget;
@@ -28,12 +29,14 @@ final class FailedJobRestarts {
   FailedJobRestarts(
       PipelineActions actions,
       UpgradeReconciler upgrades,
+      RollbackReconciler rollbacks,
       ReconcileSteps steps,
       EventRecorder events,
       ReconcilerProperties.RestartBudget budget,
       Clock clock) {
     this.actions = actions;
     this.upgrades = upgrades;
+    this.rollbacks = rollbacks;
     this.steps = steps;
     this.events = events;
     this.budget = budget;
@@ -42,7 +45,7 @@ final class FailedJobRestarts {
 
   PipelineStatus restart(DesiredState desired, FlinkJob failed, PipelineStatus status)
       throws InterruptedException {
-    PipelineStatus rolledBack = upgrades.watchFailed(desired, failed, status);
+    PipelineStatus rolledBack = rollbacks.watchFailed(desired, failed, status);
     if (rolledBack != null) {
       return rolledBack;
     }

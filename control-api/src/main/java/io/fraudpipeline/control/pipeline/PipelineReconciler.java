@@ -48,25 +48,27 @@ import java.util.function.UnaryOperator;
  * first submission may still land.
  *
  * <p>Its parts: {@link UpgradeReconciler} carries an upgrade onto another jar through its phases,
- * {@link SuspendReconciler} suspends the pipeline, {@link FailedJobRestarts} brings back a job
- * Flink gave up on within the restart budget, {@link JobHealthWatch} reports (and restarts) an
- * unhealthy running job, {@link TakeDownPlanner} decides how a job is taken down where a savepoint
- * is wanted (a replacement, a suspend); all of them act through {@link PipelineActions} and record
- * their step through {@link ReconcileSteps}.
+ * {@link RollbackReconciler} rolls it back (also a release that fails while watched after its
+ * readiness), {@link SuspendReconciler} suspends the pipeline, {@link RestoreReconciler} brings the
+ * job back when none is active (through {@link FailedJobRestarts} a job Flink gave up on, within
+ * the restart budget), {@link JobHealthWatch} reports (and restarts) an unhealthy running job,
+ * {@link TakeDownPlanner} decides how a job is taken down where a savepoint is wanted (a
+ * replacement, a suspend); all of them act through {@link PipelineActions} and record their step
+ * through {@link ReconcileSteps}.
  */
 public class PipelineReconciler {
 
   private final EventRecorder events;
   private final TransactionsRetention retention;
-  private final Clock clock;
   private final ReconcileSteps steps;
   private final PipelineActions actions;
   private final UpgradeReconciler upgrades;
-  private final FailedJobRestarts failedJobRestarts;
+  private final RollbackReconciler rollbacks;
   private final JobHealthWatch healthWatch;
   private final RestartLoop restartLoop;
   private final TakeDownPlanner takeDown;
   private final SuspendReconciler suspends;
+  private final RestoreReconciler restores;
   private final FlinkReachability reachability;
   private final UnknownJobs unknownJobs;
 
@@ -100,7 +102,6 @@ public class PipelineReconciler {
       Clock clock) {
     this.events = events;
     this.retention = retention;
-    this.clock = clock;
     this.steps = new ReconcileSteps(leadership, clock);
     this.restartLoop = new RestartLoop(properties.unhealthy(), clock);
     this.reachability = new FlinkReachability(events, steps);
@@ -119,8 +120,8 @@ public class PipelineReconciler {
             steps,
             reachability,
             clock);
-    this.upgrades =
-        new UpgradeReconciler(
+    this.rollbacks =
+        new RollbackReconciler(
             actions,
             steps,
             events,
@@ -131,8 +132,16 @@ public class PipelineReconciler {
             properties.upgrade().watchPeriod(),
             restartLoop,
             clock);
-    this.failedJobRestarts =
-        new FailedJobRestarts(actions, upgrades, steps, events, properties.restartBudget(), clock);
+    this.upgrades =
+        new UpgradeReconciler(
+            actions,
+            steps,
+            events,
+            rollbacks,
+            properties.upgrade().readinessTimeout(),
+            properties.upgrade().watchPeriod(),
+            restartLoop,
+            clock);
     this.healthWatch =
         new JobHealthWatch(
             actions, steps, events, properties, checkpointInterval, restartLoop, clock);
@@ -142,6 +151,14 @@ public class PipelineReconciler {
             restartLoop,
             new TaskStartWait(properties.taskStartTimeout(), slotsOnDemand, clock));
     this.suspends = new SuspendReconciler(actions, steps, events, takeDown);
+    this.restores =
+        new RestoreReconciler(
+            actions,
+            upgrades,
+            new FailedJobRestarts(
+                actions, upgrades, rollbacks, steps, events, properties.restartBudget(), clock),
+            steps,
+            clock);
   }
 
   /**
@@ -273,11 +290,11 @@ public class PipelineReconciler {
         Optional<PipelineStatus> withSavepoint = actions.withFinalSavepoint(last, ended);
         return withSavepoint.isPresent()
             ? suspends.suspendedWithoutJob(desired, withSavepoint.get(), true)
-            : awaitingFinalSavepoint(last, ended);
+            : steps.awaitingFinalSavepoint(last, ended);
       }
       return steps.steady(ended, "suspended");
     }
-    PipelineStatus recordedRollback = upgrades.rollbackRecordedWithoutStatus(desired, job, status);
+    PipelineStatus recordedRollback = rollbacks.rollbackRecordedWithoutStatus(desired, job, status);
     if (recordedRollback != null) {
       return recordedRollback;
     }
@@ -288,7 +305,7 @@ public class PipelineReconciler {
       }
     }
     if (job == null) {
-      return bringBack(desired, observed, status);
+      return restores.bringBack(desired, observed, status);
     }
     if (!job.jobId().equals(status.jobId())) {
       return adopt(job, status);
@@ -332,7 +349,7 @@ public class PipelineReconciler {
               + ")",
           null);
     }
-    PipelineStatus rolledBack = upgrades.watch(desired, job, status);
+    PipelineStatus rolledBack = rollbacks.watch(desired, job, status);
     return rolledBack != null ? rolledBack : healthWatch.watch(job, status);
   }
 
@@ -370,262 +387,6 @@ public class PipelineReconciler {
     next.jobId = keep.jobId();
     next.jobSubmission = PipelineStatus.Submission.ACCEPTED;
     return steps.withStep(next.build(), "cancel-duplicate", message);
-  }
-
-  /** Desired running, no active fraud job on Flink. */
-  private PipelineStatus bringBack(
-      DesiredState desired, ObservedPipeline observed, PipelineStatus status)
-      throws InterruptedException {
-    PipelineSpec spec = desired.spec();
-    if (desired.restoreGeneration() > status.lineage()) {
-      PipelineStatus.Builder fresh = status.toBuilder();
-      fresh.lineage = desired.restoreGeneration();
-      fresh.lastState =
-          spec.restoreSavepointPath() == null
-              ? null
-              : RestorePoint.requested(spec.restoreSavepointPath(), clock.instant());
-      fresh.suspended = false;
-      fresh.gaveUp = null;
-      fresh.replacedState = stateBefore(status);
-      return deployAsDesired(desired, fresh.build(), fresh.lastState);
-    }
-    FlinkJob last = observed.job(status.jobId()).orElse(null);
-    if (last != null && last.isFailed()) {
-      if (spec.restoreSavepointPath() == null && status.restoreWithdrawable()) {
-        return withdrawRestore(desired, status);
-      }
-      return failedJobRestarts.restart(desired, last, status);
-    }
-    if (status.gaveUp() != null) {
-      return steps.withStep(status, "none", "Gave up: " + status.gaveUp());
-    }
-    if (status.notBefore() != null && clock.instant().isBefore(status.notBefore())) {
-      return steps.withStep(status, "wait", "Next attempt not before " + status.notBefore());
-    }
-    if (last != null && "FINISHED".equals(last.state())) {
-      Optional<PipelineStatus> withSavepoint = actions.withFinalSavepoint(last, status);
-      if (withSavepoint.isEmpty()) {
-        return awaitingFinalSavepoint(last, status);
-      }
-      status = withSavepoint.get();
-    }
-    RestorePoint from = actions.newestState(status, status.jobId());
-    if (status.jobId() == null) {
-      return deployAsDesired(desired, status, from);
-    }
-    if (status.suspended()) {
-      String jar = status.desiredJar(spec);
-      return actions.deploy(
-          desired,
-          status,
-          from,
-          jar,
-          upgrades.resuming(desired, status, from, jar),
-          StepEvent.normal(
-              "resume",
-              EventReason.JOB_RESUMED,
-              "Resumed from "
-                  + RestorePoint.describe(from)
-                  + " (desired version "
-                  + desired.version()
-                  + ")"));
-    }
-    Optional<String> neverOnFlink =
-        last == null ? PipelineActions.whyNeverOnFlink(status) : Optional.empty();
-    if (neverOnFlink.isPresent()) {
-      // Its submission may still land (P6-9: 26 s after its replica lost the leadership): that
-      // same job, never one under a new JobID, so Flink refuses whichever comes second. Its state
-      // is the recorded one, unless it ran unseen and left newer checkpoints: then it had landed.
-      return actions.submitAgain(
-          desired,
-          status,
-          from,
-          upgrades.broughtBack(status, status.jobJarSha256()),
-          StepEvent.warning(
-              "restore",
-              EventReason.JOB_RESTORED_FROM_LAST_STATE,
-              "Job "
-                  + status.jobId()
-                  + " "
-                  + neverOnFlink.get()
-                  + "; submitted again under the same JobID from "
-                  + RestorePoint.describe(from)
-                  + ", so Flink refuses whichever of the two submissions comes second"));
-    }
-    // After a replacement this is its second half, said as such rather than as a lost job.
-    boolean replaced = replacedByThisReconciler(last, from, status);
-    String gone =
-        last != null
-            ? "is " + last.state() + " outside the control plane"
-            : "is no longer on Flink (cluster lost or restarted)";
-    String jar = status.keptJar(spec);
-    String wantedJar = status.desiredJar(spec);
-    Upgrade lostUpgrade = upgrades.broughtBack(status, jar);
-    if (lostUpgrade == null && wantedJar != null && !wantedJar.equals(jar)) {
-      // The desired state names another jar (an upgrade whose old job was lost before it was
-      // taken down): one job, on that jar, rather than the old jar first and an upgrade after,
-      // whose older restore point would repeat what the interim job committed (P7-4).
-      String lost = status.jobId();
-      return upgrades.deployLost(
-          desired,
-          status,
-          from,
-          jar,
-          wantedJar,
-          gone,
-          how ->
-              replaced
-                  ? StepEvent.normal(
-                      "upgrade", EventReason.JOB_DEPLOYED, "Replacement of job " + lost + " " + how)
-                  : StepEvent.warning(
-                      "restore",
-                      EventReason.JOB_RESTORED_FROM_LAST_STATE,
-                      "Job " + lost + " " + gone + "; " + how));
-    }
-    return actions.deploy(
-        desired,
-        status,
-        from,
-        jar,
-        lostUpgrade,
-        replaced
-            ? StepEvent.normal(
-                "deploy",
-                EventReason.JOB_DEPLOYED,
-                "Replacement of job "
-                    + status.jobId()
-                    + " deployed from "
-                    + RestorePoint.describe(from))
-            : StepEvent.warning(
-                "restore",
-                EventReason.JOB_RESTORED_FROM_LAST_STATE,
-                "Job "
-                    + status.jobId()
-                    + " "
-                    + gone
-                    + "; deployed again"
-                    // At the desired parallelism and guarantee: a rescale in flight ends here too.
-                    + changedSettings(spec, status)
-                    + " from "
-                    + RestorePoint.describe(from)));
-  }
-
-  /**
-   * How a job deployed as the spec says differs from the one the status expected, e.g. " at
-   * parallelism 3 (it ran at 2)"; empty when they do not differ, or are not known.
-   */
-  private static String changedSettings(PipelineSpec spec, PipelineStatus status) {
-    StringBuilder said = new StringBuilder();
-    Integer ran = status.jobParallelism();
-    if (ran != null && ran != spec.parallelism()) {
-      said.append(" at parallelism ")
-          .append(spec.parallelism())
-          .append(" (it ran at ")
-          .append(ran)
-          .append(")");
-    }
-    if (status.jobDeliveryGuarantee() != null
-        && status.jobDeliveryGuarantee() != spec.deliveryGuarantee()) {
-      said.append(said.isEmpty() ? " " : " and ")
-          .append("with guarantee ")
-          .append(spec.deliveryGuarantee().argument())
-          .append(" (it ran ")
-          .append(status.jobDeliveryGuarantee().argument())
-          .append(")");
-    }
-    return said.toString();
-  }
-
-  /**
-   * The state the pipeline has before a new restore generation starts: what withdrawing that
-   * restore goes back to. An earlier request no job took state from is not one.
-   */
-  private RestorePoint stateBefore(PipelineStatus status) {
-    RestorePoint newest =
-        status.lastState() != null && status.lastState().requested()
-            ? null
-            : actions.newestState(status, status.jobId());
-    return newest != null ? newest : status.replacedState();
-  }
-
-  /**
-   * The restore path was cleared while the job started from it has failed and no job has recorded a
-   * state since the restore was asked for (typically: Flink could not read it, so every start
-   * failed): the pipeline goes back to the state it had before the request rather than retrying the
-   * requested one.
-   */
-  private PipelineStatus withdrawRestore(DesiredState desired, PipelineStatus status)
-      throws InterruptedException {
-    PipelineStatus.Builder next = status.toBuilder();
-    RestorePoint before = status.replacedState();
-    next.replacedState = null;
-    next.gaveUp = null;
-    next.notBefore = null;
-    return actions.deploy(
-        desired,
-        next.build(),
-        before,
-        status.keptJar(desired.spec()),
-        null,
-        StepEvent.normal(
-            "withdraw-restore",
-            EventReason.JOB_DEPLOYED,
-            "The restore from "
-                + RestorePoint.describe(status.lastState())
-                + " was withdrawn (desired version "
-                + desired.version()
-                + ") before any job took state from it; deployed from the state before it, "
-                + RestorePoint.describe(before)));
-  }
-
-  /** A deployment the desired state asked for (its first, or a new restore generation's). */
-  private PipelineStatus deployAsDesired(
-      DesiredState desired, PipelineStatus status, RestorePoint from) throws InterruptedException {
-    return actions.deploy(
-        desired,
-        status,
-        from,
-        status.desiredJar(desired.spec()),
-        null,
-        StepEvent.normal(
-            "deploy",
-            EventReason.JOB_DEPLOYED,
-            "Deployed for desired version "
-                + desired.version()
-                + " from "
-                + RestorePoint.describe(from)));
-  }
-
-  /** A finished job whose savepoint Flink does not report yet: not restored from older state. */
-  private PipelineStatus awaitingFinalSavepoint(FlinkJob finished, PipelineStatus status) {
-    return steps.withStep(
-        status,
-        "wait",
-        "Job "
-            + finished.jobId()
-            + " finished; waiting for Flink to report the savepoint it stopped with");
-  }
-
-  /**
-   * Whether the expected job ended because a replacement (a rescale, a changed guarantee) took it
-   * down: the last step was that replacement, or the job stopped with a savepoint, which only a
-   * replacement of the control plane's takes while the pipeline runs (also one whose leader died
-   * before recording it: {@link PipelineActions#withFinalSavepoint}). Then deploying again is the
-   * replacement's second half, not a lost job to warn about.
-   */
-  private static boolean replacedByThisReconciler(
-      FlinkJob last, RestorePoint from, PipelineStatus status) {
-    boolean replaceStep = status.lastStep() != null && "replace".equals(status.lastStep().action());
-    if (last == null) {
-      // Gone from Flink after the replacement took it down (its JobManager replaced since).
-      return replaceStep;
-    }
-    boolean stoppedWithSavepoint =
-        "FINISHED".equals(last.state())
-            && from != null
-            && from.kind() == RestorePoint.Kind.SAVEPOINT
-            && last.jobId().equals(from.jobId());
-    return replaceStep || stoppedWithSavepoint;
   }
 
   private PipelineStatus adopt(FlinkJob job, PipelineStatus status) {

@@ -1,5 +1,6 @@
 package io.fraudpipeline.control.pipeline;
 
+import io.fraudpipeline.control.flink.FlinkJob;
 import io.fraudpipeline.control.leadership.Leadership;
 import java.time.Clock;
 
@@ -33,6 +34,16 @@ final class ReconcileSteps {
 
   PipelineStatus steady(PipelineStatus status, String what) {
     return withStep(status, "none", "Pipeline is " + what);
+  }
+
+  /** A finished job whose savepoint Flink does not report yet: not restored from older state. */
+  PipelineStatus awaitingFinalSavepoint(FlinkJob finished, PipelineStatus status) {
+    return withStep(
+        status,
+        "wait",
+        "Job "
+            + finished.jobId()
+            + " finished; waiting for Flink to report the savepoint it stopped with");
   }
 
   /** The status with a step saying this replica took over the reconciliation. */

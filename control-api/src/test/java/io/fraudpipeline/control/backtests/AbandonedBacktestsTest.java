@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fraudpipeline.control.events.EventReason;
 import io.fraudpipeline.control.events.RecordedEvents;
-import io.fraudpipeline.control.flink.DeliveryGuarantee;
-import io.fraudpipeline.control.jobs.JobProperties;
+import io.fraudpipeline.control.jobs.TestingJobProperties;
 import io.fraudpipeline.control.operations.InMemoryOperations;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationKind;
@@ -38,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class AbandonedBacktestsTest {
 
   private static final String ID = "0b7c5e0e-8f6a-4f0e-9d7c-2b1f6e4a9c31";
-  private static final String JOB_NAME = "fraud-detection";
+  private static final String JOB_NAME = TestingJobProperties.of().name();
   private static final String TOPIC_PREFIX = "fraud-backtest-";
   private static final Duration GRACE = Duration.ofSeconds(30);
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
@@ -321,7 +320,9 @@ class AbandonedBacktestsTest {
             leadership,
             clock,
             GRACE,
-            List.of(new AbandonedBacktestOutcomes(flink, kafka, properties(), jobProperties())));
+            List.of(
+                new AbandonedBacktestOutcomes(
+                    flink, kafka, properties(), TestingJobProperties.of())));
     toClose.add(operations);
     return operations;
   }
@@ -334,7 +335,7 @@ class AbandonedBacktestsTest {
 
   private AbandonedBacktests cleaner(InMemoryOperations store) {
     return new AbandonedBacktests(
-        flink, kafka, store.operations(), events, properties(), jobProperties());
+        flink, kafka, store.operations(), events, properties(), TestingJobProperties.of());
   }
 
   private static BacktestProperties properties() {
@@ -350,18 +351,6 @@ class AbandonedBacktestsTest {
         "io.fraudpipeline.job.backtest.BacktestJob",
         Duration.ofSeconds(15),
         Duration.ofSeconds(10));
-  }
-
-  private static JobProperties jobProperties() {
-    return new JobProperties(
-        JOB_NAME,
-        1,
-        128,
-        DeliveryGuarantee.EXACTLY_ONCE,
-        Duration.ofSeconds(10),
-        "io.fraudpipeline.job.FraudDetectionJob",
-        null,
-        "jars");
   }
 
   /** A backtest in progress as the replica {@code replica} recorded it when it started. */

@@ -7,9 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.fraudpipeline.control.errors.ConcurrencyLimitException;
 import io.fraudpipeline.control.errors.StateConflictException;
 import io.fraudpipeline.control.events.RecordedEvents;
-import io.fraudpipeline.control.flink.DeliveryGuarantee;
 import io.fraudpipeline.control.flink.TestingFreeSlots;
-import io.fraudpipeline.control.jobs.JobProperties;
+import io.fraudpipeline.control.jobs.TestingJobProperties;
 import io.fraudpipeline.control.operations.InMemoryOperations;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationState;
@@ -215,15 +214,7 @@ class BacktestAdmissionTest {
             "io.fraudpipeline.job.backtest.BacktestJob",
             Duration.ofSeconds(15),
             shutdownGrace),
-        new JobProperties(
-            "fraud-detection",
-            1,
-            128,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            Duration.ofSeconds(10),
-            "io.fraudpipeline.job.FraudDetectionJob",
-            null,
-            "jars"),
+        TestingJobProperties.of(),
         events,
         Clock.systemUTC());
   }

@@ -8,8 +8,7 @@ import static org.mockito.Mockito.when;
 import io.fraudpipeline.control.events.PipelineEvent;
 import io.fraudpipeline.control.events.RecordedEvents;
 import io.fraudpipeline.control.flink.DeliveryGuarantee;
-import io.fraudpipeline.control.jobs.JobProperties;
-import java.time.Duration;
+import io.fraudpipeline.control.jobs.TestingJobProperties;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,8 @@ class DesiredStateWriterTest {
 
   final AtomicReference<DesiredState> latest = new AtomicReference<>();
   final RecordedEvents events = new RecordedEvents();
-  final DesiredStateWriter writer = new DesiredStateWriter(log(), events, jobProperties());
+  final DesiredStateWriter writer =
+      new DesiredStateWriter(log(), events, TestingJobProperties.of());
 
   @Test
   void announcesARestorePathOnlyWithTheVersionThatAsksForIt() {
@@ -58,17 +58,5 @@ class DesiredStateWriterTest {
               return latest.get();
             });
     return log;
-  }
-
-  private static JobProperties jobProperties() {
-    return new JobProperties(
-        "fraud-detection",
-        1,
-        128,
-        DeliveryGuarantee.EXACTLY_ONCE,
-        Duration.ofSeconds(10),
-        "io.fraudpipeline.job.FraudDetectionJob",
-        null,
-        "jars");
   }
 }

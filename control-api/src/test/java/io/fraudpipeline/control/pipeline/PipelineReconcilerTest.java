@@ -116,12 +116,7 @@ class PipelineReconcilerTest {
     flink.loseAllJobs();
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.restoredFrom()).isEqualTo(checkpoint);
-            });
+    assertOnlyJobFrom(checkpoint);
     assertThat(status.jobId()).isNotEqualTo(first);
     assertThat(events.get(events.size() - 1))
         .satisfies(
@@ -145,13 +140,7 @@ class PipelineReconcilerTest {
 
     step(rescaled);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    assertOnlyJob(2, savepoint);
     assertThat(savepoints)
         .singleElement()
         .satisfies(
@@ -186,12 +175,8 @@ class PipelineReconcilerTest {
     clock.advance(Duration.ofSeconds(3));
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(savepoint));
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertOnlyJobFrom(savepoint);
+    assertOnlySavepoint(SavepointRecord.Kind.STOP);
   }
 
   @Test
@@ -209,9 +194,7 @@ class PipelineReconcilerTest {
     clock.advance(PipelineActions.STATISTICS_SETTLE);
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint()));
+    assertOnlyJobFrom(deployed.checkpoint());
   }
 
   @Test
@@ -309,10 +292,7 @@ class PipelineReconcilerTest {
     flink.loseAllJobs();
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(newer);
+    assertOnlyJobFrom(newer);
   }
 
   @Test
@@ -334,10 +314,7 @@ class PipelineReconcilerTest {
     flink.loseAllJobs();
     status = reconciler.reconcile(desired, observe(savepoint), status);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo("file:/sp/savepoint-1");
+    assertOnlyJobFrom("file:/sp/savepoint-1");
   }
 
   @Test
@@ -373,10 +350,7 @@ class PipelineReconcilerTest {
 
     clock.advance(Duration.ofSeconds(5));
     step(desired);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(checkpoint);
+    assertOnlyJobFrom(checkpoint);
     assertThat(reasons()).endsWith("JobRestarted");
     assertThat(status.failureRestarts()).hasSize(1);
   }
@@ -515,10 +489,7 @@ class PipelineReconcilerTest {
     assertThat(flink.job(stuck).state()).isEqualTo("CANCELED");
     step(desired);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(checkpoint);
+    assertOnlyJobFrom(checkpoint);
   }
 
   @Test
@@ -740,10 +711,7 @@ class PipelineReconcilerTest {
 
     DesiredState resumed = next(suspended, desired.spec());
     step(resumed);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(savepoints.get(0).path());
+    assertOnlyJobFrom(savepoints.get(0).path());
     assertThat(reasons()).endsWith("JobResumed");
   }
 
@@ -771,13 +739,7 @@ class PipelineReconcilerTest {
     assertThat(flink.submissions()).hasSize(1);
 
     step(next(suspended, rescaled.spec()));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.parallelism()).isEqualTo(2);
-              assertThat(job.restoredFrom()).isEqualTo(savepoints.get(0).path());
-            });
+    assertOnlyJob(2, savepoints.get(0).path());
     assertThat(reasons()).endsWith("JobResumed");
     assertThat(status.suspended()).isFalse();
   }
@@ -819,13 +781,7 @@ class PipelineReconcilerTest {
     assertThat(savepoints).isEmpty();
     step(narrower);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
-            });
+    assertOnlyJob(2, checkpoint);
     assertThat(reasons()).endsWith("JobReplaced", "JobDeployed");
   }
 
@@ -860,10 +816,7 @@ class PipelineReconcilerTest {
         next(suspended, suspended.spec().withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT));
     step(resumed);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(checkpoint);
+    assertOnlyJobFrom(checkpoint);
     assertThat(reasons()).endsWith("JobSuspended", "JobResumed");
   }
 
@@ -1024,16 +977,8 @@ class PipelineReconcilerTest {
     step(wider);
     step(wider);
 
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.RESCALE));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(savepoints.get(0).path());
-            });
+    assertOnlySavepoint(SavepointRecord.Kind.RESCALE);
+    assertOnlyJob(2, savepoints.get(0).path());
   }
 
   /**
@@ -1074,19 +1019,10 @@ class PipelineReconcilerTest {
 
     step(rescaled);
     assertThat(flink.job(old).state()).isEqualTo("FINISHED");
-    assertThat(savepoints)
-        .singleElement()
-        .extracting(SavepointRecord::kind)
-        .isEqualTo(SavepointRecord.Kind.RESCALE);
+    assertOnlySavepoint(SavepointRecord.Kind.RESCALE);
 
     step(rescaled);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.parallelism()).isEqualTo(2);
-              assertThat(job.restoredFrom()).isEqualTo(savepoints.get(0).path());
-            });
+    assertOnlyJob(2, savepoints.get(0).path());
     // The second step finishes a replacement: no warning of a job lost "outside the control plane".
     assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
     assertThat(events.get(events.size() - 1).reason()).isEqualTo("JobDeployed");
@@ -1103,22 +1039,13 @@ class PipelineReconcilerTest {
     step(rescaled);
     step(rescaled);
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(checkpoint);
+    assertOnlyJobFrom(checkpoint);
 
     DesiredState stateless =
         next(rescaled, withUpgradeMode(rescaled.spec().withParallelism(1), UpgradeMode.STATELESS));
     step(stateless);
     step(stateless);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(1);
-              assertThat(j.restoredFrom()).isNull();
-            });
+    assertOnlyJob(1, null);
     assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
   }
 
@@ -1133,13 +1060,7 @@ class PipelineReconcilerTest {
     step(rescaled);
 
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isNull();
-            });
+    assertOnlyJob(2, null);
     assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
   }
 
@@ -1366,10 +1287,7 @@ class PipelineReconcilerTest {
     assertThat(flink.job(job).state()).isEqualTo("CANCELED");
     step(restore);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo("file:/sp/chosen");
+    assertOnlyJobFrom("file:/sp/chosen");
     assertThat(status.lineage()).isEqualTo(restore.version());
   }
 
@@ -1387,10 +1305,7 @@ class PipelineReconcilerTest {
         .doesNotContain("savepoint " + retained);
     step(restore);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(retained);
+    assertOnlyJobFrom(retained);
     assertThat(status.lastStep().message())
         .contains("from checkpoint " + retained)
         .doesNotContain("savepoint " + retained);
@@ -1421,19 +1336,13 @@ class PipelineReconcilerTest {
     step(restore);
     clock.advance(Duration.ofSeconds(20));
     step(restore);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo("file:/sp/mistyped");
+    assertOnlyJobFrom("file:/sp/mistyped");
     flink.fail(status.jobId(), "java.io.FileNotFoundException: Cannot find checkpoint");
 
     DesiredState cleared = next(restore, withRestorePath(restore.spec(), null));
     step(cleared);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .extracting(j -> j.restoredFrom())
-        .isEqualTo(before);
+    assertOnlyJobFrom(before);
     assertThat(status.lastState().path()).isEqualTo(before);
     assertThat(status.replacedState()).isNull();
     assertThat(events.get(events.size() - 1).message()).contains("withdrawn", "file:/sp/mistyped");
@@ -1459,7 +1368,7 @@ class PipelineReconcilerTest {
     clock.advance(Duration.ofSeconds(10));
     step(cleared);
 
-    assertThat(flink.activeJobs()).singleElement().extracting(j -> j.restoredFrom()).isEqualTo(own);
+    assertOnlyJobFrom(own);
   }
 
   @Test
@@ -1609,13 +1518,7 @@ class PipelineReconcilerTest {
 
     step(rescaled);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.parallelism()).isEqualTo(2);
-              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJob(2, deployed.checkpoint());
     assertThat(reasons()).doesNotContain("ReconcileFailed");
   }
 
@@ -1966,13 +1869,7 @@ class PipelineReconcilerTest {
         .contains("fraud.reconciler.unhealthy.max-restarts");
     assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
     step(proposed.get(0));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    onlyThePreviousJarRunsFrom(savepoint);
   }
 
   @Test
@@ -2013,13 +1910,7 @@ class PipelineReconcilerTest {
         .contains("ClassNotFoundException");
     assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
     step(proposed.get(0));
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    onlyThePreviousJarRunsFrom(savepoint);
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
   }
 
@@ -2326,13 +2217,7 @@ class PipelineReconcilerTest {
 
   /** One job is active: the shipped jar, the previous one, restored from {@code checkpoint}. */
   private void onlyThePreviousJarRunsFrom(String checkpoint) {
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
-            });
+    assertOnlyJobOnJar(TestingFlinkService.SHIPPED_JAR, checkpoint);
   }
 
   /** Flink restarted the job {@code unhealthy.max-restarts} times since it started. */
@@ -2419,13 +2304,7 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(checkpoint);
     assertThat(reasons()).endsWith("UpgradeStarted");
     step(back);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(NEW_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(checkpoint);
-            });
+    assertOnlyJobOnJar(NEW_JAR, checkpoint);
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
   }
 
@@ -2448,13 +2327,7 @@ class PipelineReconcilerTest {
         .contains("keeps restarting (restarted 4 times within PT5M")
         .contains("because it runs at parallelism 1");
     step(wider);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJob(2, deployed.checkpoint());
   }
 
   @Test
@@ -2480,9 +2353,7 @@ class PipelineReconcilerTest {
     step(suspended);
 
     assertThat(flink.job(job).state()).isEqualTo("FINISHED");
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertOnlySavepoint(SavepointRecord.Kind.STOP);
   }
 
   @Test
@@ -2536,13 +2407,7 @@ class PipelineReconcilerTest {
     assertThat(flink.job(looping.jobId()).state()).isEqualTo("CANCELED");
     assertThat(savepoints).isEmpty();
     assertThat(reasons()).doesNotContain("ReconcileFailed").endsWith("JobReplaced", "JobDeployed");
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(2);
-              assertThat(j.restoredFrom()).isEqualTo(looping.checkpoint());
-            });
+    assertOnlyJob(2, looping.checkpoint());
   }
 
   @Test
@@ -2562,9 +2427,7 @@ class PipelineReconcilerTest {
     step(suspended(desired));
 
     assertThat(flink.job(recovered.jobId()).state()).isEqualTo("FINISHED");
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertOnlySavepoint(SavepointRecord.Kind.STOP);
     assertThat(status.lastState().path()).isEqualTo(savepoints.get(0).path());
   }
 
@@ -2620,13 +2483,7 @@ class PipelineReconcilerTest {
 
     String upgraded = status.jobId();
     assertThat(flink.submissions()).hasSize(2);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.jar()).isEqualTo(NEW_JAR);
-              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJobOnJar(NEW_JAR, deployed.checkpoint());
     assertThat(status.upgrade())
         .satisfies(
             u -> {
@@ -2674,13 +2531,7 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
     step(proposed.get(0));
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    onlyThePreviousJarRunsFrom(deployed.checkpoint());
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
     assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
   }
@@ -2695,13 +2546,7 @@ class PipelineReconcilerTest {
 
     step(upgrade);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(NEW_JAR);
-              assertThat(j.restoredFrom()).isNull();
-            });
+    assertOnlyJobOnJar(NEW_JAR, null);
     assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.STATELESS);
     assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(deployed.checkpoint());
     assertThat(status.replacedState().path()).isEqualTo(deployed.checkpoint());
@@ -2720,13 +2565,7 @@ class PipelineReconcilerTest {
     step(upgrade);
 
     assertThat(flink.submissions()).hasSize(2);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(NEW_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    assertOnlyJobOnJar(NEW_JAR, savepoint);
     assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.SAVEPOINT);
     assertThat(status.upgrade().savepointTaken()).isTrue();
     assertThat(events.get(events.size() - 1).reason()).isEqualTo("JobDeployed");
@@ -2746,13 +2585,7 @@ class PipelineReconcilerTest {
     step(rescaled);
 
     assertThat(flink.submissions()).hasSize(2);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(3);
-              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJob(3, deployed.checkpoint());
     assertThat(events.get(events.size() - 1).message())
         .contains("no longer on Flink")
         .contains("at parallelism 3 (it ran at 2)");
@@ -2776,13 +2609,7 @@ class PipelineReconcilerTest {
 
     String upgraded = status.jobId();
     assertThat(flink.submissions()).hasSize(2);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            job -> {
-              assertThat(job.jar()).isEqualTo(NEW_JAR);
-              assertThat(job.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    assertOnlyJobOnJar(NEW_JAR, deployed.checkpoint());
     assertThat(status.failureRestarts()).hasSize(1);
     assertThat(status.upgrade())
         .satisfies(
@@ -2833,13 +2660,7 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
     step(proposed.get(0));
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(deployed.checkpoint());
-            });
+    onlyThePreviousJarRunsFrom(deployed.checkpoint());
     assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
     assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
   }
@@ -2875,9 +2696,7 @@ class PipelineReconcilerTest {
     DesiredState resumed =
         next(suspended, suspended.spec().withState(PipelineState.RUNNING, SuspendMode.SAVEPOINT));
     step(resumed);
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(j -> assertThat(j.restoredFrom()).isEqualTo(savepoint));
+    assertOnlyJobFrom(savepoint);
     assertThat(savepoints).as("recorded once").hasSize(1);
   }
 
@@ -2894,16 +2713,8 @@ class PipelineReconcilerTest {
     assertThat(status.lastState().path()).isEqualTo(savepoint);
     step(rescaled);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(3);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.RESCALE));
+    assertOnlyJob(3, savepoint);
+    assertOnlySavepoint(SavepointRecord.Kind.RESCALE);
     assertThat(events.get(events.size() - 1))
         .satisfies(
             e -> {
@@ -2927,18 +2738,10 @@ class PipelineReconcilerTest {
     assertThat(status.upgrade().savepointTaken()).isTrue();
     step(upgrade);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.jar()).isEqualTo(NEW_JAR);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    assertOnlyJobOnJar(NEW_JAR, savepoint);
     assertThat(status.upgrade().mode()).isEqualTo(UpgradeMode.SAVEPOINT);
     assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(savepoint);
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.UPGRADE));
+    assertOnlySavepoint(SavepointRecord.Kind.UPGRADE);
   }
 
   @Test
@@ -3001,13 +2804,7 @@ class PipelineReconcilerTest {
     assertThat(status.lastState().path()).isEqualTo(savepoint);
     step(rescaled);
 
-    assertThat(flink.activeJobs())
-        .singleElement()
-        .satisfies(
-            j -> {
-              assertThat(j.parallelism()).isEqualTo(3);
-              assertThat(j.restoredFrom()).isEqualTo(savepoint);
-            });
+    assertOnlyJob(3, savepoint);
     assertThat(savepoints)
         .singleElement()
         .satisfies(
@@ -3033,9 +2830,7 @@ class PipelineReconcilerTest {
     assertThat(status.lastStep().action()).isEqualTo("suspend");
     assertThat(status.suspended()).isTrue();
     assertThat(status.lastState().path()).isEqualTo(savepoint);
-    assertThat(savepoints)
-        .singleElement()
-        .satisfies(sp -> assertThat(sp.kind()).isEqualTo(SavepointRecord.Kind.STOP));
+    assertOnlySavepoint(SavepointRecord.Kind.STOP);
 
     step(suspended);
     assertThat(status.lastState().path()).isEqualTo(savepoint);
@@ -3297,6 +3092,39 @@ class PipelineReconcilerTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * One job is active on Flink, at {@code parallelism}, started from {@code restoredFrom} (null:
+   * without state).
+   */
+  private void assertOnlyJob(int parallelism, String restoredFrom) {
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(Job::parallelism, Job::restoredFrom)
+        .containsExactly(parallelism, restoredFrom);
+  }
+
+  /** One job is active on Flink, started from {@code restoredFrom} (null: without state). */
+  private void assertOnlyJobFrom(String restoredFrom) {
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(Job::restoredFrom)
+        .as("restored from")
+        .isEqualTo(restoredFrom);
+  }
+
+  /** One job is active on Flink, running {@code jar}, started from {@code restoredFrom}. */
+  private void assertOnlyJobOnJar(String jar, String restoredFrom) {
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .extracting(Job::jar, Job::restoredFrom)
+        .containsExactly(jar, restoredFrom);
+  }
+
+  /** One savepoint is in the history, of {@code kind}. */
+  private void assertOnlySavepoint(SavepointRecord.Kind kind) {
+    assertThat(savepoints).singleElement().extracting(SavepointRecord::kind).isEqualTo(kind);
   }
 
   private void step(DesiredState desired) throws InterruptedException {

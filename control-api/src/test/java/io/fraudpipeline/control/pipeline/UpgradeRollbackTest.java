@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,18 +216,7 @@ class UpgradeRollbackTest {
     String goodJar = control.bean(JobJars.class).shippedSha256();
 
     SteadyLoad load = new SteadyLoad(traffic, expectedAlerts, "good-release");
-    boolean upgraded =
-        load.runUntil(
-            () ->
-                "SUCCEEDED"
-                    .equals(
-                        api.get("/api/v1/pipeline")
-                            .body()
-                            .path("upgrade")
-                            .path("last")
-                            .path("phase")
-                            .asString()),
-            LONG);
+    boolean upgraded = load.runUntil(lastUpgradeIs("SUCCEEDED"), LONG);
     assertThat(upgraded).as(api.get("/api/v1/pipeline").body().toString()).isTrue();
     load.runFor(Duration.ofSeconds(3));
 
@@ -309,18 +299,7 @@ class UpgradeRollbackTest {
     // The broken path is reached after readiness: committed alerts of the release exist by now.
     long poisonedAt = System.nanoTime();
     expectedAlerts.addAll(traffic.send(PoisonedFraudJob.POISON, 20, 4));
-    boolean rolledBack =
-        load.runUntil(
-            () ->
-                "ROLLED_BACK"
-                    .equals(
-                        api.get("/api/v1/pipeline")
-                            .body()
-                            .path("upgrade")
-                            .path("last")
-                            .path("phase")
-                            .asString()),
-            LONG);
+    boolean rolledBack = load.runUntil(lastUpgradeIs("ROLLED_BACK"), LONG);
     Duration took = Duration.ofNanos(System.nanoTime() - poisonedAt);
 
     JsonNode pipeline = api.get("/api/v1/pipeline").body();
@@ -355,6 +334,18 @@ class UpgradeRollbackTest {
             () -> !"IN_PROGRESS".equals(api.get(operation).body().path("state").asString()), LONG);
     assertThat(ended).as("the upgrade ended").isTrue();
     return operation;
+  }
+
+  /** Whether the pipeline's last upgrade is in {@code phase}, as GET /api/v1/pipeline says. */
+  private BooleanSupplier lastUpgradeIs(String phase) {
+    return () ->
+        phase.equals(
+            api.get("/api/v1/pipeline")
+                .body()
+                .path("upgrade")
+                .path("last")
+                .path("phase")
+                .asString());
   }
 
   private String runningJobId() {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -87,16 +88,7 @@ class DocumentedAnswersTest {
         api.write("PUT", "/api/v1/rules", JSON, "{\"amount_threshold\": 100}"),
         428);
     assertDocumented(
-        "PATCH",
-        "/api/v1/rules",
-        api.write(
-            "PATCH",
-            "/api/v1/rules",
-            "application/merge-patch+json",
-            "{\"amount_threshold\": 100}",
-            "If-Match",
-            "\"999\""),
-        412);
+        "PATCH", "/api/v1/rules", patchRulesAtAStaleVersion("{\"amount_threshold\": 100}"), 412);
     assertDocumented(
         "POST",
         "/api/v1/producer/runs",
@@ -148,28 +140,10 @@ class DocumentedAnswersTest {
     for (String accept :
         List.of("*/*", "application/*", "application/problem+json", "text/html, */*;q=0.8")) {
       // A stale version: refused by the handler itself, so the request reached it.
-      Reply reached =
-          api.write(
-              "PATCH",
-              "/api/v1/rules",
-              "application/merge-patch+json",
-              "{\"amount_threshold\": 100}",
-              "If-Match",
-              "\"999\"",
-              "Accept",
-              accept);
+      Reply reached = patchRulesAtAStaleVersion("{\"amount_threshold\": 100}", "Accept", accept);
       assertThat(reached.status()).as(accept + ": " + reached.body()).isEqualTo(412);
     }
-    assertThat(
-            api.write(
-                    "PATCH",
-                    "/api/v1/rules",
-                    "application/merge-patch+json",
-                    "{}",
-                    "If-Match",
-                    "\"999\"")
-                .status())
-        .isEqualTo(412);
+    assertThat(patchRulesAtAStaleVersion("{}").status()).isEqualTo(412);
   }
 
   @Test
@@ -517,6 +491,17 @@ class DocumentedAnswersTest {
                 .containsKeys(schema.getRequired().toArray(String[]::new));
           }
         });
+  }
+
+  /**
+   * A merge patch of the rules made against version 999, which they are not at: the handler itself
+   * refuses it (412), so an answer of 412 says the request got past everything before it.
+   */
+  private Reply patchRulesAtAStaleVersion(String patch, String... moreHeaders) {
+    String[] headers =
+        Stream.concat(Stream.of("If-Match", "\"999\""), Stream.of(moreHeaders))
+            .toArray(String[]::new);
+    return api.write("PATCH", "/api/v1/rules", "application/merge-patch+json", patch, headers);
   }
 
   private void assertDocumented(String method, String path, Reply reply, int expectedStatus) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -156,14 +155,11 @@ class GrafanaDashboardTest {
 
   @Test
   void usesOnlyMetricNamesTheControlApiDocuments() {
-    Optional<Path> doc = RepositoryFiles.optional("docs/metrics.md");
-    Prerequisite.require(
-        doc.isPresent(), "docs/metrics.md (the control-api's metric names) has not landed");
-    String documented = read(doc.get());
+    MetricsDoc doc = MetricsDoc.load();
     Set<String> undocumented = new TreeSet<>();
     for (DashboardQueries.Query query : dashboard.queries()) {
       for (String name : DashboardQueries.metricNames(query.expr())) {
-        if (name.startsWith("fraud_") && !isDocumented(name, documented)) {
+        if (name.startsWith("fraud_") && !doc.documents(name)) {
           undocumented.add(name + " (panel \"" + query.panelTitle() + "\")");
         }
       }
@@ -260,21 +256,5 @@ class GrafanaDashboardTest {
               assertThat(v[1]).isEqualTo("/etc/grafana/provisioning");
             });
     assertThat(dashboard.dashboard().path("uid").asString()).isEqualTo("fraud-pipeline-overview");
-  }
-
-  private static boolean isDocumented(String prometheusName, String doc) {
-    if (doc.contains(prometheusName)) {
-      return true;
-    }
-    String base = prometheusName.replaceAll("_(total|count|sum|max|bucket)$", "");
-    return doc.contains(base) || doc.contains(base.replace('_', '.'));
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -28,6 +28,13 @@ public final class PrometheusScrapeConfig {
     throw new AssertionError(FILE + " has no scrape job " + name);
   }
 
+  /** The rule files it loads, relative to its own directory. */
+  List<String> ruleFiles() {
+    List<String> files = new ArrayList<>();
+    root.path("rule_files").forEach(f -> files.add(f.asString()));
+    return files;
+  }
+
   /** host:port targets of a job, static or DNS-discovered. */
   List<String> targets(String jobName) {
     JsonNode job = job(jobName);
