@@ -185,14 +185,7 @@ class EventsApiTest {
     String job = newJobId();
     String unrelatedJob = newJobId();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    HttpResponse<InputStream> stream =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(other.api().baseUrl() + "/api/v1/events/stream?job_id=" + job))
-                    .header("Accept", "text/event-stream")
-                    .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> stream = streamOf(job);
     Thread reader = readLines(stream.body(), lines);
     try {
       assertThat(stream.statusCode()).isEqualTo(200);
@@ -229,15 +222,7 @@ class EventsApiTest {
     List<Thread> readers = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        HttpResponse<InputStream> stream =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                other.api().baseUrl() + "/api/v1/events/stream?job_id=" + job))
-                        .header("Accept", "text/event-stream")
-                        .build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> stream = streamOf(job);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         streams.add(stream);
         received.add(lines);
@@ -286,35 +271,12 @@ class EventsApiTest {
   void anEventWrittenTwiceToTheTopicIsListedStreamedAndSentOnce() throws Exception {
     String job = newJobId();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    HttpResponse<InputStream> stream =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(other.api().baseUrl() + "/api/v1/events/stream?job_id=" + job))
-                    .header("Accept", "text/event-stream")
-                    .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> stream = streamOf(job);
     Thread reader = readLines(stream.body(), lines);
     try {
       awaitLine(lines, l -> l.startsWith(":")); // the subscription comment: the stream is open
-      PipelineEvent twice =
-          new PipelineEvent(
-              UUID.randomUUID().toString(),
-              Instant.now(),
-              PipelineEvent.Type.WARNING,
-              EventReason.JOB_FAILED,
-              "written twice",
-              job,
-              "cp-test");
-      PipelineEvent after =
-          new PipelineEvent(
-              UUID.randomUUID().toString(),
-              Instant.now(),
-              PipelineEvent.Type.WARNING,
-              EventReason.JOB_FAILED,
-              "written after it",
-              job,
-              "cp-test");
+      PipelineEvent twice = jobFailed(job, "written twice");
+      PipelineEvent after = jobFailed(job, "written after it");
       // What EventLogWriter's retry of an event Kafka took but did not acknowledge in time leaves
       // in the topic: the same record, same id, twice.
       try (KafkaProducer<String, byte[]> producer =
@@ -518,6 +480,30 @@ class EventsApiTest {
     assertThat(received)
         .extracting(WebhookReceiver.Request::eventId)
         .containsExactlyElementsOf(oldestFirst);
+  }
+
+  /** The other replica's event stream of {@code job}'s events, opened. */
+  private static HttpResponse<InputStream> streamOf(String job)
+      throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(other.api().baseUrl() + "/api/v1/events/stream?job_id=" + job))
+                .header("Accept", "text/event-stream")
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** A JobFailed warning about {@code job}, as a replica records it. */
+  private static PipelineEvent jobFailed(String job, String message) {
+    return new PipelineEvent(
+        UUID.randomUUID().toString(),
+        Instant.now(),
+        PipelineEvent.Type.WARNING,
+        EventReason.JOB_FAILED,
+        message,
+        job,
+        "cp-test");
   }
 
   private static String newJobId() {

@@ -1774,13 +1774,10 @@ class PipelineReconcilerTest {
   @Test
   void rollsBackToThePreviousJarFromTheUpgradeSavepointWhenTheNewJobIsNotReadyInTime()
       throws Exception {
-    DesiredState desired = running(1);
-    step(desired);
-    flink.breakJar(NEW_JAR);
-    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
-    step(upgrade);
-    String savepoint = savepoints.get(0).path();
-    String broken = deployWithCheckpoint(upgrade, 1).jobId();
+    BrokenUpgrade brokenUpgrade = upgradedToABrokenJar();
+    DesiredState upgrade = brokenUpgrade.upgrade();
+    String savepoint = brokenUpgrade.savepoint();
+    String broken = brokenUpgrade.jobId();
     assertThat(status.lastStep().message()).contains("does not run every task");
     assertThat(flink.job(broken).state()).isEqualTo("RUNNING");
 
@@ -2109,13 +2106,10 @@ class PipelineReconcilerTest {
   @Test
   void aLeaderThatDiesAfterRecordingARollbackBeforeReadinessLeavesTheReleaseRejected()
       throws Exception {
-    DesiredState desired = running(1);
-    step(desired);
-    flink.breakJar(NEW_JAR);
-    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
-    step(upgrade);
-    String savepoint = savepoints.get(0).path();
-    String broken = deployWithCheckpoint(upgrade, 1).jobId();
+    BrokenUpgrade brokenUpgrade = upgradedToABrokenJar();
+    DesiredState upgrade = brokenUpgrade.upgrade();
+    String savepoint = brokenUpgrade.savepoint();
+    String broken = brokenUpgrade.jobId();
     PipelineStatus lastWritten = status;
     clock.advance(Duration.ofMinutes(3).plusSeconds(1));
     step(upgrade);
@@ -2198,6 +2192,22 @@ class PipelineReconcilerTest {
     assertThat(flink.activeJobs()).isEmpty();
     assertThat(proposed).hasSize(1);
   }
+
+  /**
+   * The shipped jar's job, upgraded in savepoint mode to {@link #NEW_JAR}, whose tasks never run.
+   */
+  private BrokenUpgrade upgradedToABrokenJar() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    flink.breakJar(NEW_JAR);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    String savepoint = savepoints.get(0).path();
+    return new BrokenUpgrade(upgrade, savepoint, deployWithCheckpoint(upgrade, 1).jobId());
+  }
+
+  /** The upgrade, the savepoint the old job was stopped with, and the broken new job. */
+  private record BrokenUpgrade(DesiredState upgrade, String savepoint, String jobId) {}
 
   /**
    * The pipeline upgraded in savepoint mode to {@link #NEW_JAR}, whose job was found ready
