@@ -32,7 +32,8 @@ import org.springframework.stereotype.Component;
 /**
  * What a backtest reads and writes in Kafka besides its Flink job: how much of the transactions
  * topic is retained and how many records a range holds, the live alerts of the range (read
- * committed), and the backtest's own output topic.
+ * committed), and the backtest's own output topic. Its consumers are a request's own, closed within
+ * {@link ReadCommittedConsumers#CLOSE_TIMEOUT} rather than Kafka's 30 s.
  */
 @Component
 class BacktestKafka {
@@ -55,7 +56,8 @@ class BacktestKafka {
   boolean transactionsTopicExists() {
     // The first Kafka call of a backtest request: with Kafka gone, it answers 503 within the read
     // timeout, as every request does, not after the backtest's own Kafka timeout.
-    try (var consumer = consumers.create("control-api-backtest-retention", topics.readTimeout())) {
+    try (var reader = consumers.open("control-api-backtest-retention", topics.readTimeout())) {
+      var consumer = reader.consumer();
       return !partitions(consumer, topics.transactions(), topics.readTimeout()).isEmpty();
     } catch (KafkaException e) {
       throw unavailable("look up " + topics.transactions(), e);
@@ -67,7 +69,8 @@ class BacktestKafka {
    * retention has deleted nothing yet (every partition starts at offset 0).
    */
   Instant oldestRetained() {
-    try (var consumer = consumers.create("control-api-backtest-retention", TIMEOUT)) {
+    try (var reader = consumers.open("control-api-backtest-retention", TIMEOUT)) {
+      var consumer = reader.consumer();
       List<TopicPartition> partitions = partitions(consumer, topics.transactions(), TIMEOUT);
       // Assigned before their offsets are asked for: see readFrom.
       consumer.assign(partitions);
@@ -135,7 +138,8 @@ class BacktestKafka {
    * that late yet.
    */
   ReadPlan plan(Instant from, Instant to, Instant stampedAfter) {
-    try (var consumer = consumers.create("control-api-backtest-range", TIMEOUT)) {
+    try (var reader = consumers.open("control-api-backtest-range", TIMEOUT)) {
+      var consumer = reader.consumer();
       List<TopicPartition> partitions = partitions(consumer, topics.transactions(), TIMEOUT);
       // Assigned before their offsets are asked for: see readFrom.
       consumer.assign(partitions);
@@ -278,7 +282,8 @@ class BacktestKafka {
 
   private void readFrom(
       String topic, Instant since, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-    try (var consumer = consumers.create("control-api-backtest-reader", TIMEOUT)) {
+    try (var reader = consumers.open("control-api-backtest-reader", TIMEOUT)) {
+      var consumer = reader.consumer();
       List<TopicPartition> partitions = partitions(consumer, topic, TIMEOUT);
       // Assigned first: a read_committed consumer asked for the offsets of partitions it is not
       // assigned warns of each ("Not updating last stable offset ... no longer assigned"), a dozen

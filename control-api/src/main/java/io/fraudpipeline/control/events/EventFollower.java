@@ -97,8 +97,8 @@ final class EventFollower implements SmartLifecycle, AutoCloseable {
     EventJson.read(record.value())
         .ifPresentOrElse(
             event -> {
-              buffer.add(event);
-              if (streaming) {
+              // A second copy of an event (the writer's retry) is neither listed nor streamed.
+              if (buffer.add(event) && streaming) {
                 streams.publish(event);
               }
             },

@@ -50,6 +50,12 @@ final class WebhookDelivery implements Runnable {
   /** The longest a poll or a wait for an answer blocks before looking whether to stop. */
   private static final Duration SLICE = Duration.ofMillis(500);
 
+  /**
+   * How many finished events' ids are remembered to pass over their second copy: it lands just
+   * after the first, behind at most the events other replicas wrote in between.
+   */
+  private static final int RECENT_IDS = 1_000;
+
   private final URI url;
   private final String id;
   private final String receiver;
@@ -68,6 +74,9 @@ final class WebhookDelivery implements Runnable {
   private long inFlight = -1;
   private long nextBacklogUpdate;
   private final Map<TopicPartition, OffsetAndMetadata> startsToCommit = new HashMap<>();
+
+  /** The events this owner last finished with, by id. */
+  private final RecentIds done = new RecentIds(RECENT_IDS);
 
   /**
    * @param consumers makes this receiver's consumer, in its group ({@link #groupId})
@@ -177,19 +186,24 @@ final class WebhookDelivery implements Runnable {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     Optional<PipelineEvent> read =
         record.value() == null ? Optional.empty() : EventJson.read(record.value());
-    if (read.isPresent() && properties.types().contains(read.get().type())) {
+    // A second copy of an event just delivered (the event log writer's retry of a write Kafka took
+    // but did not acknowledge in time) is passed over; after a hand-over it may still come twice.
+    if (read.isPresent()
+        && properties.types().contains(read.get().type())
+        && !done.contains(read.get().id())) {
       PipelineEvent event = read.get();
       inFlight = record.offset();
       oldestUndelivered.set(event.time());
       nextBacklogUpdate = 0;
       updateBacklog();
-      boolean done = deliver(event, record.value(), () -> running && generation == owned);
+      boolean finished = deliver(event, record.value(), () -> running && generation == owned);
       oldestUndelivered.set(null);
       inFlight = -1;
-      if (!done) {
+      if (!finished) {
         sendAgainLater(record, partition);
         return false;
       }
+      done.add(event.id());
     }
     try {
       consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));

@@ -14,6 +14,7 @@ public class StoppedJobUnknownException extends UnknownJobException {
   public StoppedJobUnknownException(String jobId, String savepointPath, UnknownJobException lost) {
     super(
         lost.flinkStatus(),
+        jobId,
         "Flink completed the stop of job "
             + jobId
             + " with savepoint "

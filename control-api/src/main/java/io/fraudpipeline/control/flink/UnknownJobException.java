@@ -10,14 +10,23 @@ import io.fraudpipeline.flink.FlinkRequestException;
  */
 public class UnknownJobException extends FlinkRequestException {
 
+  private final String jobId;
+
   public UnknownJobException(String jobId, FlinkRequestException answer) {
     super(
         answer.flinkStatus(),
         "Flink does not know job " + jobId + " (" + answer.getMessage() + ")",
         answer);
+    this.jobId = jobId;
   }
 
-  protected UnknownJobException(int flinkStatus, String message, Throwable cause) {
+  protected UnknownJobException(int flinkStatus, String jobId, String message, Throwable cause) {
     super(flinkStatus, message, cause);
+    this.jobId = jobId;
+  }
+
+  /** The job Flink did not know. */
+  public String jobId() {
+    return jobId;
   }
 }

@@ -2,6 +2,7 @@ package io.fraudpipeline.control.kafka;
 
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -15,6 +16,24 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ReadCommittedConsumers {
+
+  /**
+   * The longest the close of a {@link #open}ed consumer waits, as the shared Admin's: Kafka's own
+   * close waits up to 30 s for the requests it still owes a broker (closing its fetch sessions),
+   * which a broker that is gone never answers.
+   */
+  public static final Duration CLOSE_TIMEOUT = KafkaClientsConfiguration.CLOSE_TIMEOUT;
+
+  /**
+   * A consumer of one request, whose close waits at most {@link #CLOSE_TIMEOUT}: a request thread
+   * is not held 30 s by the close of a consumer whose broker went away.
+   */
+  public record Reader(Consumer<byte[], byte[]> consumer) implements AutoCloseable {
+    @Override
+    public void close() {
+      consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+    }
+  }
 
   private final ConsumerFactory<?, ?> factory;
 
@@ -35,6 +54,11 @@ public class ReadCommittedConsumers {
     // after a write (a rule change's read-back) waited for it to expire: PATCH /api/v1/rules
     // took 250-350 ms instead of tens of milliseconds.
     return create(clientId, apiTimeout, Duration.ofMillis(10));
+  }
+
+  /** {@link #create}, for one request: closed within {@link #CLOSE_TIMEOUT}. */
+  public Reader open(String clientId, Duration apiTimeout) {
+    return new Reader(create(clientId, apiTimeout));
   }
 
   /**

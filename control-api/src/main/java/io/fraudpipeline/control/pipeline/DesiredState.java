@@ -17,6 +17,10 @@ import java.time.temporal.ChronoUnit;
  * @param updatedAt when this version was accepted
  * @param updatedBy who changed it
  * @param cause which request changed it (e.g. {@code POST /api/v1/jobs})
+ * @param rollbackOf the jar of the upgrade this version rolls back, when the reconciler wrote it
+ *     for a rollback, else null: the rejection rides in the same write as the previous jar, so a
+ *     leader that dies before recording the rollback in its status leaves its successor what to
+ *     conclude
  */
 public record DesiredState(
     long version,
@@ -25,7 +29,20 @@ public record DesiredState(
     long restoreGeneration,
     Instant updatedAt,
     String updatedBy,
-    String cause) {
+    String cause,
+    String rollbackOf) {
+
+  /** A version no rollback wrote. */
+  public DesiredState(
+      long version,
+      String pipelineId,
+      PipelineSpec spec,
+      long restoreGeneration,
+      Instant updatedAt,
+      String updatedBy,
+      String cause) {
+    this(version, pipelineId, spec, restoreGeneration, updatedAt, updatedBy, cause, null);
+  }
 
   /**
    * The version after this one.
@@ -40,6 +57,13 @@ public record DesiredState(
         newRestore ? version + 1 : restoreGeneration,
         at.truncatedTo(ChronoUnit.MILLIS),
         by,
-        why);
+        why,
+        null);
+  }
+
+  /** This version as the rollback of the upgrade to {@code jar}. */
+  DesiredState rollingBack(String jar) {
+    return new DesiredState(
+        version, pipelineId, spec, restoreGeneration, updatedAt, updatedBy, cause, jar);
   }
 }

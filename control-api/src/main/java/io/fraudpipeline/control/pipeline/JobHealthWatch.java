@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * Watches the job that runs as desired: it is unhealthy when Flink's restarts of it keep climbing
- * or no checkpoint completes for {@code fraud.reconciler.unhealthy.missed-checkpoints} intervals.
- * An unhealthy job is reported, and restarted from its last checkpoint if so configured (within the
+ * (judged in whatever state it is seen, RUNNING or between two restarts) or, while RUNNING, no
+ * checkpoint completes for {@code fraud.reconciler.unhealthy.missed-checkpoints} intervals. An
+ * unhealthy job is reported, and restarted from its last checkpoint if so configured (within the
  * restart budget). Remembers what it saw between reconciliations, so one watch per reconciler; what
  * it remembers is of one leadership term: a new term watches afresh, and a report of the watched
  * job open in the status it takes over stays open until the watch has seen enough to judge the job
@@ -70,7 +71,7 @@ final class JobHealthWatch {
     startOfTerm();
     PipelineStatus.Builder next = status.toBuilder();
     next.suspended = false;
-    String problem = job.isRunning() ? healthProblem(job) : null;
+    String problem = healthProblem(job);
     if (problem == null) {
       if (job.isRunning()) {
         next.gaveUp = null;
@@ -199,12 +200,20 @@ final class JobHealthWatch {
     return !(restartsTell && checkpointsTell);
   }
 
-  /** Why the running job is unhealthy, or null. */
+  /**
+   * Why the active job is unhealthy, or null. Its restarts are judged whatever state it is seen in:
+   * Flink's default restart strategy (exponential-delay) waits up to a minute between attempts, so
+   * a job that fails as soon as it runs is RESTARTING or CREATED at nearly every observation and
+   * may never be seen RUNNING. Checkpoints are due only while it is seen RUNNING.
+   */
   private String healthProblem(FlinkJob job) {
     Instant now = clock.instant();
     String restarted = restartLoop.restartedTooOften(job);
     if (restarted != null) {
       return restarted + " (Flink's restart strategy keeps recovering it)";
+    }
+    if (!job.isRunning()) {
+      return null;
     }
     if (!job.jobId().equals(runningJob)) {
       runningJob = job.jobId();

@@ -70,6 +70,7 @@ public class PipelineReconciler {
   private final SuspendReconciler suspends;
   private final RestoreReconciler restores;
   private final FlinkReachability reachability;
+  private final UnknownJobs unknownJobs;
 
   /**
    * @param intentWriter writes the status durably before a deployment is submitted, so a successor
@@ -104,6 +105,7 @@ public class PipelineReconciler {
     this.steps = new ReconcileSteps(leadership, clock);
     this.restartLoop = new RestartLoop(properties.unhealthy(), clock);
     this.reachability = new FlinkReachability(events, steps);
+    this.unknownJobs = new UnknownJobs(steps, events, properties.unknownJobTimeout(), clock);
     this.actions =
         new PipelineActions(
             flink,
@@ -180,15 +182,18 @@ public class PipelineReconciler {
     if (desired == null) {
       return status;
     }
-    PipelineStatus learnt = learn(desired, observed, status);
+    ObservedPipeline seen = unknownJobs.withoutLost(observed);
+    PipelineStatus learnt = learn(desired, seen, status);
     try {
-      return healthWatch.closed(learnt, decide(desired, observed, learnt));
+      PipelineStatus next = healthWatch.closed(learnt, decide(desired, seen, learnt));
+      unknownJobs.answered();
+      return next;
     } catch (FlinkUnavailableException e) {
       Interruptions.rethrowIfInterrupted(e);
       return reachability.goneDuringStep(learnt, e.getMessage());
     } catch (UnknownJobException e) {
       Interruptions.rethrowIfInterrupted(e);
-      return jobGoneDuringStep(learnt, e);
+      return unknownJobs.waitFor(learnt, e);
     } catch (FlinkRequestException
         | SavepointFailedException
         | IllegalStateException
@@ -200,18 +205,6 @@ public class PipelineReconciler {
           learnt.jobId());
       return steps.withStep(learnt, "failed", e.getMessage());
     }
-  }
-
-  /**
-   * Flink did not know the job the step acted on (a JobManager replaced without HA since it was
-   * observed): not a failure of the step, which an operation waiting for it would end on, and no
-   * sign that the job ended either (a JobManager with HA answers so until it has recovered the
-   * job). The step waits: the next pass acts on what Flink's jobs then are, the job recovered or
-   * gone, so no job is deployed while another may still run.
-   */
-  private PipelineStatus jobGoneDuringStep(PipelineStatus status, UnknownJobException e) {
-    return steps.withStep(
-        status, "wait", e.getMessage() + " during the step; acting on what Flink observes next");
   }
 
   /** Takes in what the observation says without acting: the newest state to restore from. */
@@ -300,6 +293,10 @@ public class PipelineReconciler {
             : steps.awaitingFinalSavepoint(last, ended);
       }
       return steps.steady(ended, "suspended");
+    }
+    PipelineStatus recordedRollback = rollbacks.rollbackRecordedWithoutStatus(desired, job, status);
+    if (recordedRollback != null) {
+      return recordedRollback;
     }
     if (status.upgrading()) {
       PipelineStatus next = upgrades.carryOn(desired, observed, job, status);

@@ -28,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
  *     must be stopped with a savepoint (stop, suspend, upgrade or rescale) before it has completed
  *     a checkpoint; past it, or at once for one that cannot start (no slots, unless Flink starts
  *     TaskManagers on demand; failing over), it is cancelled back to the state it started from
+ * @param unknownJobTimeout how long the steps on a job Flink lists may keep being answered that
+ *     Flink does not know it (404, as a JobManager with HA answers until it has recovered the job)
+ *     before it is reported unhealthy and then taken for lost, as a job Flink no longer lists
  */
 @Validated
 @ConfigurationProperties("fraud.reconciler")
@@ -40,7 +43,8 @@ public record ReconcilerProperties(
     @Valid @NotNull RestartBudget restartBudget,
     @Valid @NotNull Unhealthy unhealthy,
     @Valid @NotNull Upgrade upgrade,
-    @NotNull Duration taskStartTimeout) {
+    @NotNull Duration taskStartTimeout,
+    @NotNull Duration unknownJobTimeout) {
 
   /** Whether the job is moved onto a new jar on request or as soon as one is shipped. */
   public enum UpgradeTrigger {

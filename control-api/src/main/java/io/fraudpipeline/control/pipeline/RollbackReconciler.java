@@ -161,6 +161,66 @@ final class RollbackReconciler {
   }
 
   /**
+   * The step that finishes a rollback whose leader recorded it in the desired state (naming the
+   * previous jar, {@link DesiredState#rollbackOf}) and died before its status said so, or null when
+   * there is none. Without it the successor would take the previous jar for a plain change of jar:
+   * abandon the upgrade or upgrade away from the release, which would leave the release among the
+   * superseded jars rather than the rejected ones, and, after readiness, would roll back onto the
+   * release if the previous jar could not run from its state. The rollback is carried out as its
+   * leader would have: the release cancelled if it still runs, the same rollback point, the jar
+   * rejected; the desired state is not written again.
+   *
+   * @param job the active job, if any
+   */
+  PipelineStatus rollbackRecordedWithoutStatus(
+      DesiredState desired, FlinkJob job, PipelineStatus status) throws InterruptedException {
+    Upgrade upgrade = status.upgrade();
+    if (!recordedWithoutStatus(desired, upgrade)) {
+      return null;
+    }
+    boolean afterReadiness = upgrade.phase() == Upgrade.Phase.SUCCEEDED;
+    boolean release =
+        job != null
+            && (job.jobId().equals(upgrade.toJobId())
+                || (afterReadiness && job.jobId().equals(status.jobId())));
+    return rollBack(
+        desired,
+        status,
+        release ? job : null,
+        reasonOf(desired, upgrade)
+            + " (recorded in desired version "
+            + desired.version()
+            + " by a leader that did not record it in its status)",
+        afterReadiness);
+  }
+
+  /**
+   * Whether {@code desired} is the rollback of {@code upgrade} while the status does not say so
+   * yet: the upgrade awaits its readiness or succeeded (the phases a rollback starts from) and the
+   * desired state, which names its previous jar, was written for that rollback.
+   */
+  private static boolean recordedWithoutStatus(DesiredState desired, Upgrade upgrade) {
+    return upgrade != null
+        && upgrade.toJar().equals(desired.rollbackOf())
+        && (upgrade.phase() == Upgrade.Phase.AWAITING_READINESS
+            || upgrade.phase() == Upgrade.Phase.SUCCEEDED)
+        && upgrade.fromJar() != null
+        && upgrade.fromJar().equals(desired.spec().jarSha256());
+  }
+
+  /** Why the rollback {@code desired} records was decided, as its cause says it. */
+  private static String reasonOf(DesiredState desired, Upgrade upgrade) {
+    String prefix = rollbackCause(upgrade, "");
+    String cause = desired.cause() == null ? "" : desired.cause();
+    return cause.startsWith(prefix) ? cause.substring(prefix.length()) : cause;
+  }
+
+  /** The cause of the desired version a rollback of {@code upgrade} writes. */
+  private static String rollbackCause(Upgrade upgrade, String why) {
+    return "rollback of the upgrade to jar " + JobJar.shortSha(upgrade.toJar()) + ": " + why;
+  }
+
+  /**
    * The rollback of a release that was ready, or null: within the watch period Flink keeps
    * restarting its job ({@link RestartLoop}, as {@link JobHealthWatch} judges it unhealthy), which
    * readiness could not show (a rule no record reached yet).
@@ -299,17 +359,19 @@ final class RollbackReconciler {
     Instant now = clock.instant();
     DesiredState recorded;
     try {
+      // Already written by a leader that died before its status said so: not a second version.
       recorded =
-          desiredWriter.apply(
-              desired.next(
-                  desired.spec().withJar(upgrade.fromJar(), desired.spec().upgradeMode()),
-                  false,
-                  now,
-                  "reconciler (" + leadership.replicaId() + ")",
-                  "rollback of the upgrade to jar "
-                      + JobJar.shortSha(upgrade.toJar())
-                      + ": "
-                      + why));
+          recordedWithoutStatus(desired, upgrade)
+              ? desired
+              : desiredWriter.apply(
+                  desired
+                      .next(
+                          desired.spec().withJar(upgrade.fromJar(), desired.spec().upgradeMode()),
+                          false,
+                          now,
+                          "reconciler (" + leadership.replicaId() + ")",
+                          rollbackCause(upgrade, why))
+                      .rollingBack(upgrade.toJar()));
     } catch (StaleDesiredStateException e) {
       return steps.withStep(
           status,

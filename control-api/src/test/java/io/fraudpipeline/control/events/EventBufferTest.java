@@ -53,4 +53,24 @@ class EventBufferTest {
         .extracting(PipelineEvent::id)
         .containsExactly("e4");
   }
+
+  @Test
+  void holdsAnEventWrittenTwiceOnceAndForgetsTheIdsOfEventsItDropped() {
+    EventBuffer buffer = new EventBuffer(2);
+    PipelineEvent first = event(1, Type.NORMAL, EventReason.JOB_DEPLOYED, "job-a");
+
+    assertThat(buffer.add(first)).isTrue();
+    assertThat(buffer.add(first)).as("the writer's retry of an unacknowledged write").isFalse();
+    assertThat(buffer.add(event(2, Type.NORMAL, EventReason.JOB_RESTARTED, "job-a"))).isTrue();
+    assertThat(buffer.newest(new EventQuery(null, null, null, null, 10)))
+        .extracting(PipelineEvent::id)
+        .containsExactly("e2", "e1");
+
+    buffer.add(event(3, Type.NORMAL, EventReason.JOB_RESTARTED, "job-a"));
+    // e1 went with the capacity: its id is not held for ever.
+    assertThat(buffer.add(first)).isTrue();
+    assertThat(buffer.newest(new EventQuery(null, null, null, null, 10)))
+        .extracting(PipelineEvent::id)
+        .containsExactly("e1", "e3");
+  }
 }

@@ -39,6 +39,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -181,14 +185,7 @@ class EventsApiTest {
     String job = newJobId();
     String unrelatedJob = newJobId();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    HttpResponse<InputStream> stream =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(other.api().baseUrl() + "/api/v1/events/stream?job_id=" + job))
-                    .header("Accept", "text/event-stream")
-                    .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> stream = streamOf(job);
     Thread reader = readLines(stream.body(), lines);
     try {
       assertThat(stream.statusCode()).isEqualTo(200);
@@ -225,15 +222,7 @@ class EventsApiTest {
     List<Thread> readers = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        HttpResponse<InputStream> stream =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                other.api().baseUrl() + "/api/v1/events/stream?job_id=" + job))
-                        .header("Accept", "text/event-stream")
-                        .build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> stream = streamOf(job);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         streams.add(stream);
         received.add(lines);
@@ -275,6 +264,53 @@ class EventsApiTest {
       }
     }
     throw new AssertionError("no heartbeat within 30 s after " + frame);
+  }
+
+  @Test
+  @Order(3)
+  void anEventWrittenTwiceToTheTopicIsListedStreamedAndSentOnce() throws Exception {
+    String job = newJobId();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    HttpResponse<InputStream> stream = streamOf(job);
+    Thread reader = readLines(stream.body(), lines);
+    try {
+      awaitLine(lines, l -> l.startsWith(":")); // the subscription comment: the stream is open
+      PipelineEvent twice = jobFailed(job, "written twice");
+      PipelineEvent after = jobFailed(job, "written after it");
+      // What EventLogWriter's retry of an event Kafka took but did not acknowledge in time leaves
+      // in the topic: the same record, same id, twice.
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", TestKafka.broker().bootstrapServers()),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
+        for (PipelineEvent event : List.of(twice, twice, after)) {
+          producer
+              .send(new ProducerRecord<>(PREFIX + "-events", event.id(), EventJson.write(event)))
+              .get();
+        }
+      }
+
+      JsonNode listed = awaitEvents(other.api(), "?job_id=" + job, 2);
+      assertThat(ids(listed)).containsExactly(after.id(), twice.id());
+      assertThat(ids(get(recording.api(), "?job_id=" + job))).isEqualTo(ids(listed));
+      List<String> streamed = new ArrayList<>();
+      streamed.add(awaitLine(lines, l -> l.startsWith("id:")));
+      streamed.add(awaitLine(lines, l -> l.startsWith("id:")));
+      assertThat(streamed).containsExactly("id:" + twice.id(), "id:" + after.id());
+      // The recording replica's webhook receiver gets it once too.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> receiver.about(job),
+              r -> r.stream().anyMatch(q -> q.eventId().equals(after.id())));
+      assertThat(receiver.about(job))
+          .extracting(WebhookReceiver.Request::eventId)
+          .containsExactly(twice.id(), after.id());
+    } finally {
+      stream.body().close();
+      reader.interrupt();
+    }
   }
 
   @Test
@@ -444,6 +480,30 @@ class EventsApiTest {
     assertThat(received)
         .extracting(WebhookReceiver.Request::eventId)
         .containsExactlyElementsOf(oldestFirst);
+  }
+
+  /** The other replica's event stream of {@code job}'s events, opened. */
+  private static HttpResponse<InputStream> streamOf(String job)
+      throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(other.api().baseUrl() + "/api/v1/events/stream?job_id=" + job))
+                .header("Accept", "text/event-stream")
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** A JobFailed warning about {@code job}, as a replica records it. */
+  private static PipelineEvent jobFailed(String job, String message) {
+    return new PipelineEvent(
+        UUID.randomUUID().toString(),
+        Instant.now(),
+        PipelineEvent.Type.WARNING,
+        EventReason.JOB_FAILED,
+        message,
+        job,
+        "cp-test");
   }
 
   private static String newJobId() {

@@ -94,6 +94,7 @@ public class TestingFlinkService implements FlinkService {
   private final java.util.Set<String> brokenJars = new java.util.HashSet<>();
   private final Map<String, String> refusedJars = new java.util.HashMap<>();
   private boolean recovering;
+  private final java.util.Set<String> neverRecovering = new java.util.HashSet<>();
 
   public TestingFlinkService(Clock clock) {
     this.clock = clock;
@@ -116,6 +117,14 @@ public class TestingFlinkService implements FlinkService {
    */
   public void answerTheNextCommandBeforeRecoveringTheJob() {
     recovering = true;
+  }
+
+  /**
+   * Every command on the job is answered with a 404 from now on, as by a JobManager that never
+   * recovers it; the job runs on, and observations list it.
+   */
+  public void neverRecover(String jobId) {
+    neverRecovering.add(jobId);
   }
 
   public void fail(String jobId, String cause) {
@@ -513,7 +522,7 @@ public class TestingFlinkService implements FlinkService {
 
   private Job requireActive(String jobId) {
     Job job = jobs.get(jobId);
-    if (job == null || recovering) {
+    if (job == null || recovering || neverRecovering.contains(jobId)) {
       recovering = false;
       throw unknown(jobId);
     }

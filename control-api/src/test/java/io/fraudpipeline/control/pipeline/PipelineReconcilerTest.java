@@ -424,6 +424,33 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void reportsAJobFlinkKeepsRestartingThoughNeverSeenRunningBetweenItsRestarts() throws Exception {
+    DesiredState desired = running(1);
+    String job = deployWithCheckpoint(desired, 1).jobId();
+    // Started long before the window: only the restarts observed within it count.
+    clock.advance(Duration.ofMinutes(20));
+    flink.completeCheckpoint(job, 2, checkpoint(job, 2), clock.instant());
+    step(desired);
+
+    // Flink's exponential-delay restart strategy waits up to a minute between attempts, and a job
+    // failing on its first record is RUNNING for a moment only: each observation, 2 s apart, finds
+    // it waiting for its next attempt (RESTARTING) or being scheduled (CREATED).
+    for (int restart = 1; restart <= 3; restart++) {
+      flink.restarts(job, restart);
+      flink.state(job, "RESTARTING");
+      clock.advance(Duration.ofSeconds(30));
+      step(desired);
+      flink.state(job, "CREATED");
+      clock.advance(Duration.ofSeconds(2));
+      step(desired);
+    }
+
+    assertThat(status.unhealthy()).contains("restarted 3 times within PT5M");
+    assertThat(status.unhealthyJobId()).isEqualTo(job);
+    assertThat(reasons().stream().filter("JobUnhealthy"::equals)).hasSize(1);
+  }
+
+  @Test
   void reportsAJobWithoutACompletedCheckpointForSeveralIntervals() throws Exception {
     DesiredState desired = running(1);
     step(desired);
@@ -1521,6 +1548,86 @@ class PipelineReconcilerTest {
   }
 
   @Test
+  void aJobFlinkListsButKeepsAnsweringItDoesNotKnowIsReportedThenDeployedAgainAsALostJob()
+      throws Exception {
+    DesiredState desired = running(1);
+    Deployed deployed = deployWithCheckpoint(desired, 3);
+    String unknown = deployed.jobId();
+    DesiredState rescaled = next(desired, desired.spec().withParallelism(2));
+    flink.neverRecover(unknown);
+
+    step(rescaled);
+    clock.advance(TestReconcilerProperties.UNKNOWN_JOB_TIMEOUT.minusSeconds(2));
+    step(rescaled);
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message())
+        .contains("does not know job " + unknown)
+        .contains("answered so since " + START);
+    assertThat(status.unhealthy()).isNull();
+    assertThat(reasons()).doesNotContain("JobUnhealthy", "ReconcileFailed");
+
+    clock.advance(Duration.ofSeconds(2));
+    step(rescaled);
+
+    assertThat(status.lastStep().action()).isEqualTo("report-unhealthy");
+    assertThat(status.unhealthy())
+        .contains("does not know it since " + START)
+        .contains("fraud.reconciler.unknown-job-timeout");
+    assertThat(status.unhealthyJobId()).isEqualTo(unknown);
+    assertThat(events.get(events.size() - 1))
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("JobUnhealthy");
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.WARNING);
+              assertThat(e.jobId()).isEqualTo(unknown);
+            });
+    assertThat(flink.submissions()).hasSize(1);
+
+    clock.advance(Duration.ofSeconds(2));
+    step(rescaled);
+
+    // As a job Flink no longer lists: deployed again from its newest state, as desired.
+    String back = status.jobId();
+    assertThat(back).isNotEqualTo(unknown);
+    assertThat(flink.job(back).restoredFrom()).isEqualTo(deployed.checkpoint());
+    assertThat(flink.job(back).parallelism()).isEqualTo(2);
+    assertThat(reasons()).contains("JobRestoredFromLastState");
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(2));
+      step(rescaled);
+    }
+    assertThat(status.jobId()).isEqualTo(back);
+    assertThat(status.unhealthy()).isNull();
+    assertThat(flink.submissions()).hasSize(2);
+    assertThat(reasons().stream().filter("JobUnhealthy"::equals)).hasSize(1);
+    assertThat(reasons()).contains("JobHealthy").doesNotContain("ReconcileFailed");
+  }
+
+  @Test
+  void theWaitForAJobFlinkDoesNotKnowStartsAgainOnceFlinkAnswersForIt() throws Exception {
+    DesiredState desired = running(1);
+    String job = deployWithCheckpoint(desired, 3).jobId();
+    DesiredState cancelled =
+        next(desired, desired.spec().withState(PipelineState.SUSPENDED, SuspendMode.CANCEL));
+    flink.answerTheNextCommandBeforeRecoveringTheJob();
+    step(cancelled);
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    DesiredState running = next(cancelled, desired.spec());
+    clock.advance(TestReconcilerProperties.UNKNOWN_JOB_TIMEOUT.minusSeconds(10));
+    step(running); // the job runs as desired: nothing asked of Flink for it
+
+    clock.advance(Duration.ofSeconds(20));
+    flink.answerTheNextCommandBeforeRecoveringTheJob();
+    step(next(running, cancelled.spec()));
+
+    assertThat(status.lastStep().action()).isEqualTo("wait");
+    assertThat(status.lastStep().message()).doesNotContain("answered so since");
+    assertThat(String.valueOf(status.unhealthy())).doesNotContain("does not know");
+    assertThat(flink.job(job).state()).isEqualTo("RUNNING");
+  }
+
+  @Test
   void aSubmissionFlinkStopsAnsweringDuringIsSubmittedAgainUnderItsJobIdOnceFlinkAnswers()
       throws Exception {
     DesiredState desired = running(1);
@@ -1667,13 +1774,10 @@ class PipelineReconcilerTest {
   @Test
   void rollsBackToThePreviousJarFromTheUpgradeSavepointWhenTheNewJobIsNotReadyInTime()
       throws Exception {
-    DesiredState desired = running(1);
-    step(desired);
-    flink.breakJar(NEW_JAR);
-    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
-    step(upgrade);
-    String savepoint = savepoints.get(0).path();
-    String broken = deployWithCheckpoint(upgrade, 1).jobId();
+    BrokenUpgrade brokenUpgrade = upgradedToABrokenJar();
+    DesiredState upgrade = brokenUpgrade.upgrade();
+    String savepoint = brokenUpgrade.savepoint();
+    String broken = brokenUpgrade.jobId();
     assertThat(status.lastStep().message()).contains("does not run every task");
     assertThat(flink.job(broken).state()).isEqualTo("RUNNING");
 
@@ -1891,7 +1995,6 @@ class PipelineReconcilerTest {
     }
 
     crashLoop(release);
-    // Seen between two restarts: the health watch judges a RUNNING job only.
     flink.state(release, "RUNNING");
     step(upgrade);
 
@@ -1944,7 +2047,7 @@ class PipelineReconcilerTest {
   }
 
   @Test
-  void aLeaderThatDiesAfterRecordingTheRollbackButNotItsStatusRunsThePreviousJarOnce()
+  void aLeaderThatDiesAfterRecordingTheRollbackButNotItsStatusLeavesTheReleaseRejected()
       throws Exception {
     DesiredState upgrade = upgradedAndReady();
     String release = status.jobId();
@@ -1953,14 +2056,85 @@ class PipelineReconcilerTest {
     crashLoop(release);
     step(upgrade);
     DesiredState rollback = proposed.get(0);
+    assertThat(rollback.rollbackOf()).isEqualTo(NEW_JAR);
     // The status saying so was never written: the successor finds the release cancelled and the
     // desired state naming the previous jar.
     PipelineReconciler successor = reconciler(TestLeadership.alone("cp-b"));
 
     status = successor.reconcile(rollback, observe(null), lastWritten);
-    status = successor.reconcile(rollback, observe(null), status);
 
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().rollbackPoint().path()).isEqualTo(newest);
+    assertThat(status.upgrade().reason()).contains("job " + release + " restarted 3 times");
+    assertThat(reasons()).endsWith("UpgradeRolledBack");
+    status = successor.reconcile(rollback, observe(null), status);
     onlyThePreviousJarRunsFrom(newest);
+    String back = status.jobId();
+    flink.completeCheckpoint(back, 6, checkpoint(back, 6), clock.instant());
+    status = successor.reconcile(rollback, observe(null), status);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    assertThat(status.supersededJars()).doesNotContain(NEW_JAR);
+    assertThat(proposed).hasSize(1);
+  }
+
+  @Test
+  void thePreviousJarFailingAfterALeaderDiedMidRollbackStopsRatherThanGoBackToTheRelease()
+      throws Exception {
+    DesiredState upgrade = upgradedAndReady();
+    PipelineStatus lastWritten = status;
+    crashLoop(status.jobId());
+    step(upgrade);
+    DesiredState rollback = proposed.get(0);
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-b"));
+    status = successor.reconcile(rollback, observe(null), lastWritten);
+    status = successor.reconcile(rollback, observe(null), status);
+    String back = status.jobId();
+    flink.fail(back, "org.apache.flink.util.StateMigrationException: incompatible state");
+
+    for (int i = 0; i < 3; i++) {
+      status = successor.reconcile(rollback, observe(null), status);
+    }
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.FAILED);
+    assertThat(status.upgrade().reason()).contains("the rollback failed");
+    assertThat(proposed).as("no way back to the rejected release").hasSize(1);
+    assertThat(flink.activeJobs()).isEmpty();
+  }
+
+  @Test
+  void aLeaderThatDiesAfterRecordingARollbackBeforeReadinessLeavesTheReleaseRejected()
+      throws Exception {
+    BrokenUpgrade brokenUpgrade = upgradedToABrokenJar();
+    DesiredState upgrade = brokenUpgrade.upgrade();
+    String savepoint = brokenUpgrade.savepoint();
+    String broken = brokenUpgrade.jobId();
+    PipelineStatus lastWritten = status;
+    clock.advance(Duration.ofMinutes(3).plusSeconds(1));
+    step(upgrade);
+    DesiredState rollback = proposed.get(0);
+    // Its leader dies before writing the status: the successor reads the one before.
+    PipelineReconciler successor = reconciler(TestLeadership.alone("cp-b"));
+
+    status = successor.reconcile(rollback, observe(null), lastWritten);
+
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLING_BACK);
+    assertThat(status.upgrade().reason()).contains("not ready within PT3M");
+    status = successor.reconcile(rollback, observe(null), status);
+    assertThat(flink.job(broken).state()).isEqualTo("CANCELED");
+    assertThat(flink.activeJobs())
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.jar()).isEqualTo(TestingFlinkService.SHIPPED_JAR);
+              assertThat(j.restoredFrom())
+                  .as("the state from before the upgrade, as its leader would have")
+                  .isEqualTo(savepoint);
+            });
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ROLLED_BACK);
+    assertThat(status.rejectedJars()).containsExactly(NEW_JAR);
     assertThat(proposed).hasSize(1);
   }
 
@@ -2018,6 +2192,22 @@ class PipelineReconcilerTest {
     assertThat(flink.activeJobs()).isEmpty();
     assertThat(proposed).hasSize(1);
   }
+
+  /**
+   * The shipped jar's job, upgraded in savepoint mode to {@link #NEW_JAR}, whose tasks never run.
+   */
+  private BrokenUpgrade upgradedToABrokenJar() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    flink.breakJar(NEW_JAR);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    String savepoint = savepoints.get(0).path();
+    return new BrokenUpgrade(upgrade, savepoint, deployWithCheckpoint(upgrade, 1).jobId());
+  }
+
+  /** The upgrade, the savepoint the old job was stopped with, and the broken new job. */
+  private record BrokenUpgrade(DesiredState upgrade, String savepoint, String jobId) {}
 
   /**
    * The pipeline upgraded in savepoint mode to {@link #NEW_JAR}, whose job was found ready

@@ -49,7 +49,8 @@ final class ReconciledPipeline implements AutoCloseable {
               ReconcilerProperties.UpgradeTrigger.MANUAL,
               Duration.ofSeconds(30),
               Duration.ofMinutes(10)),
-          Duration.ofMinutes(1));
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(5));
   final JobProperties jobProperties = TestingJobProperties.of();
   final DesiredStateWriter writer = new DesiredStateWriter(desiredLog, events, jobProperties);
   final StatusAwaiter awaiter = new StatusAwaiter(desiredLog, statusStore, observer, properties);

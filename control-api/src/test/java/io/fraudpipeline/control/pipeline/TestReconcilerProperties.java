@@ -8,6 +8,7 @@ final class TestReconcilerProperties {
   static final Duration UNHEALTHY_WINDOW = Duration.ofMinutes(5);
   static final Duration TASK_START_TIMEOUT = Duration.ofMinutes(1);
   static final Duration WATCH_PERIOD = Duration.ofMinutes(10);
+  static final Duration UNKNOWN_JOB_TIMEOUT = Duration.ofMinutes(5);
 
   private TestReconcilerProperties() {}
 
@@ -26,6 +27,7 @@ final class TestReconcilerProperties {
         new ReconcilerProperties.Unhealthy(3, UNHEALTHY_WINDOW, 5, restartUnhealthy),
         new ReconcilerProperties.Upgrade(
             ReconcilerProperties.UpgradeTrigger.MANUAL, Duration.ofMinutes(3), WATCH_PERIOD),
-        TASK_START_TIMEOUT);
+        TASK_START_TIMEOUT,
+        UNKNOWN_JOB_TIMEOUT);
   }
 }
