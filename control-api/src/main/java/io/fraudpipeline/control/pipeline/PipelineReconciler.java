@@ -182,10 +182,9 @@ public class PipelineReconciler {
     if (desired == null) {
       return status;
     }
-    ObservedPipeline seen = unknownJobs.withoutLost(observed);
-    PipelineStatus learnt = learn(desired, seen, status);
+    PipelineStatus learnt = learn(desired, observed, status);
     try {
-      PipelineStatus next = healthWatch.closed(learnt, decide(desired, seen, learnt));
+      PipelineStatus next = healthWatch.closed(learnt, decide(desired, observed, learnt));
       unknownJobs.answered();
       return next;
     } catch (FlinkUnavailableException e) {

@@ -30,7 +30,7 @@ import org.springframework.validation.annotation.Validated;
  *     TaskManagers on demand; failing over), it is cancelled back to the state it started from
  * @param unknownJobTimeout how long the steps on a job Flink lists may keep being answered that
  *     Flink does not know it (404, as a JobManager with HA answers until it has recovered the job)
- *     before it is reported unhealthy and then taken for lost, as a job Flink no longer lists
+ *     before it is reported unhealthy (it is still waited for: nothing is deployed beside it)
  */
 @Validated
 @ConfigurationProperties("fraud.reconciler")

@@ -127,6 +127,11 @@ public class TestingFlinkService implements FlinkService {
     neverRecovering.add(jobId);
   }
 
+  /** The JobManager answers for the job again (it recovered it at last). */
+  public void recovered(String jobId) {
+    neverRecovering.remove(jobId);
+  }
+
   public void fail(String jobId, String cause) {
     Job job = jobs.get(jobId);
     end(job, "FAILED");
