@@ -117,9 +117,12 @@ final class RestoreReconciler {
     // After a replacement this is its second half, said as such rather than as a lost job.
     boolean replaced = replacedByThisReconciler(last, from, status);
     String gone =
-        last != null
-            ? "is " + last.state() + " outside the control plane"
-            : "is no longer on Flink (cluster lost or restarted)";
+        replaced
+            ? "was taken down by the control plane"
+                + (last != null ? " (" + last.state() + ")" : "")
+            : last != null
+                ? "is " + last.state() + " outside the control plane"
+                : "is no longer on Flink (cluster lost or restarted)";
     String jar = status.keptJar(spec);
     String wantedJar = status.desiredJar(spec);
     Upgrade lostUpgrade = upgrades.broughtBack(status, jar);

@@ -2608,6 +2608,37 @@ class PipelineReconcilerTest {
     assertThat(flink.submissions()).hasSize(2);
   }
 
+  /**
+   * Probe 12 (P12-2): a job this reconciler stopped with a savepoint to replace it, the desired
+   * state then naming another jar before the replacement ran, was said to have FINISHED "outside
+   * the control plane" by the upgrade that deployed it.
+   */
+  @Test
+  void
+      aJobTheReconcilerStoppedToReplaceIsNotSaidToHaveEndedOutsideTheControlPlaneByTheUpgradeAfter()
+          throws Exception {
+    DesiredState desired = running(1);
+    String stopped = deployWithCheckpoint(desired, 5).jobId();
+    DesiredState wider = next(desired, desired.spec().withParallelism(2));
+    step(wider);
+    assertThat(status.lastStep().action()).isEqualTo("replace");
+    assertThat(flink.job(stopped).state()).isEqualTo("FINISHED");
+    DesiredState upgrade = next(wider, wider.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+
+    step(upgrade);
+
+    assertOnlySavepoint(SavepointRecord.Kind.RESCALE);
+    assertOnlyJobOnJar(NEW_JAR, savepoints.get(0).path());
+    assertThat(events)
+        .filteredOn(e -> e.reason().equals("UpgradeStarted"))
+        .singleElement()
+        .extracting(PipelineEvent::message)
+        .asString()
+        .contains("job " + stopped + " was taken down by the control plane (FINISHED)")
+        .doesNotContain("outside the control plane");
+    assertThat(reasons()).doesNotContain("JobRestoredFromLastState");
+  }
+
   @Test
   void aJobThatFailedWhileTheDesiredStateNamesAnotherJarIsRestartedOnceOnThatJarAsAnUpgrade()
       throws Exception {
