@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where events are pushed over HTTP. Off while {@code urls} is empty.
  *
- * @param urls the receivers; each gets every event of the chosen types (http or https)
+ * @param urls the receivers; each gets every event of the chosen types (http or https, without
+ *     credentials: deliveries are authenticated by their signature)
  * @param secret the HMAC-SHA256 key of the {@code X-Fraud-Signature} header ({@code
  *     FRAUD_WEBHOOK_SECRET}); required when {@code urls} is set; never logged
  * @param types the event types sent ({@code warning} by default)
@@ -42,6 +43,16 @@ public record WebhooksProperties(
       if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
         throw new IllegalArgumentException(
             "fraud.webhooks.urls: every URL must be http or https, not " + url.getScheme());
+      }
+      if (url.getRawUserInfo() != null) {
+        // java.net.http sends no credentials from a URL: they would be dropped without a word.
+        // The message names the URL's position only, never the credentials.
+        throw new IllegalArgumentException(
+            "fraud.webhooks.urls: URL "
+                + (urls.indexOf(url) + 1)
+                + " carries credentials (user:password@), which are not sent: receivers"
+                + " authenticate deliveries by their X-Fraud-Signature (fraud.webhooks.secret);"
+                + " a receiver that needs a token of its own can take it in the URL's path or query");
       }
     }
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {

@@ -48,6 +48,21 @@ class WebhooksPropertiesTest {
     assertThat(webhooks(List.of(URI.create("HTTPS://hooks.example/x")), "s").enabled()).isTrue();
   }
 
+  /** Probe 12 (P12-5): the HTTP client sends no credentials from a URL; they were dropped. */
+  @Test
+  void aUrlWithCredentialsIsRefusedWithoutSayingThem() {
+    URI plain = URI.create("https://hooks.example/x");
+    URI withCredentials = URI.create("https://alice:pw-SECRET@hooks.example/h?token=Q");
+
+    assertThatThrownBy(() -> webhooks(List.of(plain, withCredentials), "s"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("URL 2 carries credentials")
+        .hasMessageNotContaining("pw-SECRET")
+        .hasMessageNotContaining("alice");
+    assertThat(webhooks(List.of(URI.create("https://hooks.example/h?token=Q")), "s").enabled())
+        .isTrue();
+  }
+
   @Test
   void aMaxAgeThatWouldExpireEveryEventIsRefused() {
     assertThatThrownBy(() -> webhooks(List.of(), null, Duration.ZERO))
