@@ -158,10 +158,15 @@ public class FlinkRestClient implements AutoCloseable {
   }
 
   public ClusterOverview clusterOverview() {
+    return clusterOverview(requestTimeout);
+  }
+
+  /** The cluster's overview, waited for at most {@code timeout} (e.g. a health check's bound). */
+  public ClusterOverview clusterOverview(Duration timeout) {
     ClusterOverviewWithVersion o =
         call(
             "GET /overview",
-            requestTimeout,
+            timeout,
             () ->
                 rest.sendRequest(
                     host,

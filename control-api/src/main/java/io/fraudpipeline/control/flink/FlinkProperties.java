@@ -18,6 +18,10 @@ import org.springframework.validation.annotation.Validated;
  *     (native Kubernetes, YARN): deploys and rescales are then not held to the free slots Flink
  *     reports, and no TaskManager registered is not a DOWN cluster. Off for a fixed-size cluster
  *     (standalone, compose, the local stack), where a job without slots would only wait.
+ * @param healthTimeout the longest the health component {@code flink} waits for the JobManager's
+ *     answer before it reports Flink DOWN: shorter than {@code requestTimeout}, so that a health
+ *     check with a short timeout of its own (a Kubernetes probe: 1 s) still gets an answer while
+ *     the JobManager hangs
  */
 @Validated
 @ConfigurationProperties("fraud.flink")
@@ -26,4 +30,5 @@ public record FlinkProperties(
     @NotNull Duration pollInterval,
     @NotNull Duration requestTimeout,
     @NotNull Duration submitTimeout,
-    boolean slotsOnDemand) {}
+    boolean slotsOnDemand,
+    @NotNull Duration healthTimeout) {}

@@ -31,7 +31,8 @@ class FreeSlotsTest {
             Duration.ofSeconds(2),
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
-            onDemand));
+            onDemand,
+            Duration.ofSeconds(1)));
   }
 
   @Test

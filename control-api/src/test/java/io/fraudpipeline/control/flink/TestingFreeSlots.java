@@ -18,7 +18,8 @@ public final class TestingFreeSlots {
             Duration.ofSeconds(2),
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
-            false));
+            false,
+            Duration.ofSeconds(1)));
   }
 
   /** Flink starts TaskManagers as jobs ask for slots: every request has its slots. */
@@ -30,6 +31,7 @@ public final class TestingFreeSlots {
             Duration.ofSeconds(2),
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
-            true));
+            true,
+            Duration.ofSeconds(1)));
   }
 }
