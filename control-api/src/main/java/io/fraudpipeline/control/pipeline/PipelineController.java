@@ -151,7 +151,9 @@ class PipelineController {
   @ApiResponse(responseCode = "202", description = "Accepted; Location names the operation")
   @ApiResponse(
       responseCode = "409",
-      description = "No desired state, an upgrade in progress, or the job already runs that jar")
+      description =
+          "No desired state, an upgrade in progress, or the desired state already names that jar"
+              + " and the job runs it (or none runs)")
   @ApiResponse(responseCode = "400", description = "Unknown jar checksum or upgrade mode")
   @ApiResponse(responseCode = "503", description = "kafka-unavailable: Kafka unreachable")
   ResponseEntity<io.fraudpipeline.control.operations.Operation> upgrade(
