@@ -99,6 +99,12 @@ public final class EventReason {
   public static final String UPGRADE_FAILED = "UpgradeFailed";
 
   /**
+   * An upgrade under way was given up because the desired state changed (another jar, suspended):
+   * the operator's own change, not a failure.
+   */
+  public static final String UPGRADE_ABANDONED = "UpgradeAbandoned";
+
+  /**
    * A backtest whose control plane stopped during it had its Flink job cancelled and its output
    * topic deleted.
    */
@@ -138,6 +144,7 @@ public final class EventReason {
           UPGRADE_SUCCEEDED,
           UPGRADE_ROLLED_BACK,
           UPGRADE_FAILED,
+          UPGRADE_ABANDONED,
           SAVEPOINT_FAILED,
           SAVEPOINT_DISPOSED,
           SAVEPOINT_DISPOSAL_FAILED,

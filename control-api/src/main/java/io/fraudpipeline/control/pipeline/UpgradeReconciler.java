@@ -274,7 +274,7 @@ final class UpgradeReconciler {
     next.upgrade = status.upgrade().moveTo(Upgrade.Phase.ABANDONED, clock.instant(), why);
     String message =
         "Upgrade to jar " + JobJar.shortSha(status.upgrade().toJar()) + " abandoned: " + why;
-    events.normal(EventReason.UPGRADE_FAILED, message, status.upgrade().toJobId());
+    events.normal(EventReason.UPGRADE_ABANDONED, message, status.upgrade().toJobId());
     return steps.withStep(next.build(), "upgrade-abandoned", message);
   }
 

@@ -255,6 +255,34 @@ class PipelineReconcilerTest {
     assertThat(events.get(events.size() - 1).message()).contains("chk-75");
   }
 
+  /**
+   * Probe 12 (P12-3): an upgrade given up for the operator's next change was told as {@code
+   * UpgradeFailed}, which the FraudUpgradeRolledBack alert counts.
+   */
+  @Test
+  void anUpgradeAbandonedForAnotherJarIsToldAsAbandonedNotFailed() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.AWAITING_READINESS);
+    DesiredState other = next(upgrade, upgrade.spec().withJar(LOST_JAR, UpgradeMode.SAVEPOINT));
+
+    step(other);
+
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.ABANDONED);
+    assertThat(events)
+        .filteredOn(e -> e.reason().equals("UpgradeAbandoned"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(PipelineEvent.Type.NORMAL);
+              assertThat(e.message()).contains("abandoned");
+            });
+    assertThat(reasons()).doesNotContain("UpgradeFailed");
+  }
+
   @Test
   void anUpgradeWhoseNewJobNeverReachedFlinkAwaitsTheJobDeployedInsteadOfRollingBack()
       throws Exception {
