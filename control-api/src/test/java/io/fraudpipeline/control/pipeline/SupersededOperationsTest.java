@@ -10,6 +10,7 @@ import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.jobs.TestingJobJars;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationState;
+import io.fraudpipeline.control.operations.OperationStep;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -149,6 +150,40 @@ class SupersededOperationsTest {
         .contains(supersededBy(other))
         .contains("which names jar " + OTHER_JAR.substring(0, 12))
         .contains("abandoned");
+  }
+
+  /**
+   * Probe 12 (P12-3): an upgrade asked for the running jar while the desired state named another
+   * cancels that change; the steps the reconciler took towards the other jar, on a version read
+   * before this one was written, are not this operation's.
+   */
+  @Test
+  void anUpgradeBackToTheRunningJarReportsNoStepOfTheChangeItCancelled(@TempDir Path jarStore)
+      throws Exception {
+    PipelineUpgrades upgrades =
+        pipeline.upgrades(TestingJobJars.holding(jarStore, RUNNING_JAR, NEW_JAR));
+    pipeline.declareRunning(2, UpgradeMode.SAVEPOINT, RUNNING_JAR);
+    DesiredState toNew = nameJar(NEW_JAR);
+    Operation back = upgrades.upgrade(new UpgradeRequest(RUNNING_JAR, null), "ops");
+    // The leader had read the version naming the new jar: it stops the job for that upgrade.
+    assertThat(pipeline.step(toNew).upgrading()).isTrue();
+
+    Operation ended =
+        await()
+            .atMost(AT_ONCE)
+            .until(
+                () -> {
+                  pipeline.step();
+                  return find(back);
+                },
+                op -> !inProgress(op));
+
+    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
+    assertThat(pipeline.flink.job(ended.newJobId()).jar()).isEqualTo(RUNNING_JAR);
+    assertThat(ended.steps())
+        .extracting(OperationStep::message)
+        .noneMatch(step -> step.startsWith("Upgrading from"))
+        .anyMatch(step -> step.contains("abandoned"));
   }
 
   @Test
