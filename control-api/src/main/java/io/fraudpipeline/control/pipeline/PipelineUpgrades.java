@@ -188,6 +188,16 @@ public class PipelineUpgrades {
     return null;
   }
 
+  /**
+   * Whether {@code step} worked towards {@code accepted} or a later version: a leader that read the
+   * version before it (one naming another jar, which this request cancels) may still take steps for
+   * it after this one was accepted, and they are not this upgrade's (probe 12, P12-3). A step of no
+   * version of its own (an earlier release's) counts, as before.
+   */
+  private static boolean towardsThisOrLater(ReconcileStep step, DesiredState accepted) {
+    return step.desiredVersion() == null || step.desiredVersion() >= accepted.version();
+  }
+
   /** Reports each step of the upgrade the desired version asked for, until it has ended. */
   private String followUpgrade(
       DesiredState accepted, String jar, Instant since, OperationContext context)
@@ -214,7 +224,9 @@ public class PipelineUpgrades {
       }
       if (status != null) {
         for (ReconcileStep step : status.recentSteps()) {
-          if (step.at().isAfter(since) && reported.add(step)) {
+          if (step.at().isAfter(since)
+              && towardsThisOrLater(step, accepted)
+              && reported.add(step)) {
             context.step(step.message());
           }
         }

@@ -283,6 +283,36 @@ class PipelineReconcilerTest {
     assertThat(reasons()).doesNotContain("UpgradeFailed");
   }
 
+  /**
+   * Probe 12 (P12-2), as seen: the job stopped with a savepoint for an upgrade, that upgrade
+   * abandoned for a third jar before its deploy, the third jar's upgrade deploys from that
+   * savepoint and says the job was taken down by the control plane, not that it ended outside it.
+   */
+  @Test
+  void theUpgradeAfterAnAbandonedOneSaysItsJobWasStoppedByTheControlPlane() throws Exception {
+    DesiredState desired = running(1);
+    step(desired);
+    String stopped = status.jobId();
+    DesiredState upgrade = next(desired, desired.spec().withJar(NEW_JAR, UpgradeMode.SAVEPOINT));
+    step(upgrade);
+    assertThat(status.upgrade().phase()).isEqualTo(Upgrade.Phase.REPLACING);
+    DesiredState other = next(upgrade, upgrade.spec().withJar(LOST_JAR, UpgradeMode.SAVEPOINT));
+
+    step(other);
+    step(other);
+
+    assertOnlyJobOnJar(LOST_JAR, savepoints.get(0).path());
+    assertThat(events)
+        .filteredOn(e -> e.reason().equals("UpgradeStarted"))
+        .last()
+        .extracting(PipelineEvent::message)
+        .asString()
+        .contains("to " + LOST_JAR.substring(0, 12))
+        .contains("job " + stopped + " was taken down by the control plane (FINISHED)")
+        .doesNotContain("outside the control plane");
+    assertThat(events).noneMatch(e -> e.type() == PipelineEvent.Type.WARNING);
+  }
+
   @Test
   void anUpgradeWhoseNewJobNeverReachedFlinkAwaitsTheJobDeployedInsteadOfRollingBack()
       throws Exception {

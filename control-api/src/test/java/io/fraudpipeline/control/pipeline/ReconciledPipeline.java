@@ -120,6 +120,18 @@ final class ReconciledPipeline implements AutoCloseable {
   }
 
   /**
+   * One reconciliation of {@code read}, as by a leader that read it just before a newer version was
+   * written; its status is written for every reader.
+   */
+  PipelineStatus step(DesiredState read) throws InterruptedException {
+    status =
+        reconciler.reconcile(
+            read, new PipelineObserver(flink, () -> null, clock).observe(), status);
+    statusStore.write(status);
+    return status;
+  }
+
+  /**
    * One reconciliation whose status no reader sees before the next step's: the status topic keeps
    * the newest only, so a reader polling it can miss a step in between.
    */

@@ -10,6 +10,7 @@ import io.fraudpipeline.control.jobs.Deployment;
 import io.fraudpipeline.control.jobs.TestingJobJars;
 import io.fraudpipeline.control.operations.Operation;
 import io.fraudpipeline.control.operations.OperationState;
+import io.fraudpipeline.control.operations.OperationStep;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -151,6 +152,38 @@ class SupersededOperationsTest {
         .contains("abandoned");
   }
 
+  /**
+   * Probe 12 (P12-3): an upgrade asked for the running jar while the desired state named another
+   * cancels that change; the steps the reconciler took towards the other jar, on a version read
+   * before this one was written, are not this operation's.
+   */
+  @Test
+  void anUpgradeBackToTheRunningJarReportsNoStepOfTheChangeItCancelled(@TempDir Path jarStore)
+      throws Exception {
+    PipelineUpgrades upgrades = runningOnItsJar(jarStore, UpgradeMode.SAVEPOINT);
+    DesiredState toNew = nameJar(NEW_JAR);
+    Operation back = upgrades.upgrade(new UpgradeRequest(RUNNING_JAR, null), "ops");
+    // The leader had read the version naming the new jar: it stops the job for that upgrade.
+    assertThat(pipeline.step(toNew).upgrading()).isTrue();
+
+    Operation ended =
+        await()
+            .atMost(AT_ONCE)
+            .until(
+                () -> {
+                  pipeline.step();
+                  return find(back);
+                },
+                op -> op.state() != OperationState.IN_PROGRESS);
+
+    assertThat(ended.state()).isEqualTo(OperationState.COMPLETED);
+    assertThat(pipeline.flink.job(ended.newJobId()).jar()).isEqualTo(RUNNING_JAR);
+    assertThat(ended.steps())
+        .extracting(OperationStep::message)
+        .noneMatch(step -> step.startsWith("Upgrading from"))
+        .anyMatch(step -> step.contains("abandoned"));
+  }
+
   @Test
   void anUpgradeSupersededByASuspendBeforeItBeganFailsAtOnce(@TempDir Path jarStore)
       throws Exception {
@@ -247,10 +280,19 @@ class SupersededOperationsTest {
    * {@link #RUNNING_JAR} in {@code mode}, whose job the reconciler deployed; not taken up yet.
    */
   private Operation upgradeToNewJar(Path jarStore, UpgradeMode mode) throws InterruptedException {
+    return runningOnItsJar(jarStore, mode).upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+  }
+
+  /**
+   * The upgrade endpoint onto the three jars, the pipeline declared running on {@link #RUNNING_JAR}
+   * in {@code mode} and its job deployed.
+   */
+  private PipelineUpgrades runningOnItsJar(Path jarStore, UpgradeMode mode)
+      throws InterruptedException {
     PipelineUpgrades upgrades =
         pipeline.upgrades(TestingJobJars.holding(jarStore, RUNNING_JAR, NEW_JAR, OTHER_JAR));
     pipeline.declareRunning(2, mode, RUNNING_JAR);
-    return upgrades.upgrade(new UpgradeRequest(NEW_JAR, null), "ops");
+    return upgrades;
   }
 
   /** The next desired version, the pipeline suspended with a savepoint, as ops asked. */
@@ -318,7 +360,11 @@ class SupersededOperationsTest {
   }
 
   private Operation awaitEnd(Operation operation) {
-    return await().atMost(AT_ONCE).until(() -> find(operation), op -> !inProgress(op));
+    // The operation read once per poll: judged and returned as read, not read again to judge it
+    // (it could end between the two reads, and an IN_PROGRESS one be returned as ended).
+    return await()
+        .atMost(AT_ONCE)
+        .until(() -> find(operation), op -> op.state() != OperationState.IN_PROGRESS);
   }
 
   private boolean inProgress(Operation operation) {
